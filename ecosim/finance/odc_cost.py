@@ -1,0 +1,255 @@
+"""Orbital versus terrestrial compute: the itemised lifetime cost of delivered IT power.
+
+This is the one copy of the arithmetic: ``ecosim odc-cost`` prints it and the orbital
+data-center agents decide to build with it.
+
+Basis of comparison
+-------------------
+Both sides deliver the same *average* IT power, ``capacity_gw``, for ``lifetime_yr``.
+An orbital satellite computes only in sunlight (no batteries, as the seeds propose), so its
+nameplate IT power is ``capacity / sunlight_fraction``; a terrestrial site runs a share
+``capacity_factor`` of hours, so its nameplate is ``capacity / capacity_factor``. Costs
+are undiscounted lifetime sums in USD, except the interconnection wait, which is priced at
+the cost of capital (WACC).
+
+Orbital items [USD]
+    hardware          satellite_hardware_usd_per_w x nameplate W (bus, arrays, radiators; no AI chips)
+    launch            satellite mass (1 / specific power) x launch price, arrays at nameplate size
+    oversizing        extra array area for end-of-life power (degradation): its hardware and launch
+    chip_replacement  failed accelerators replaced each year: their price and their launch
+    operations        ops_pct_of_hardware_per_yr x hardware x life
+    nre               the programme's fixed development cost
+    ai_hardware       ai_hardware.usd_per_w x nameplate W
+Terrestrial items [USD]
+    facility          capex_usd_per_w x nameplate W x min(1, life / facility_life)
+    energy            average IT power x PUE x hours x price (grid, or heat rate x gas price)
+    interconnection   (facility + AI hardware) x ((1 + WACC)^delay - 1): capital waiting for power
+    ai_hardware       ai_hardware.usd_per_w x nameplate W
+
+References
+----------
+[1] ``ecosim/data/parameters.csv`` (sources of every default), ``ecosim.physics``.
+[2] EIA: a heat rate [Btu/kWh] times a gas price [USD/MMBtu] / 1000 is a fuel cost [USD/MWh].
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from ecosim.physics.launch import satellite_mass_kg_per_w
+from ecosim.physics.radiation import replacements_per_w
+from ecosim.physics.solar import HOURS_PER_YR, oversize_for_degradation
+
+ORBITAL_ITEMS = ("hardware", "launch", "oversizing", "chip_replacement", "operations", "nre", "ai_hardware")
+TERRESTRIAL_ITEMS = ("facility", "energy", "interconnection", "ai_hardware")
+
+
+def mass_per_w_kg(odc: Any) -> np.ndarray:
+    """Launch mass per W of nameplate IT power [kg/W]: ``1 / specific_power_w_per_kg`` when set,
+    else from the component masses (:func:`ecosim.physics.launch.satellite_mass_kg_per_w`)."""
+    sp = getattr(odc, "specific_power_w_per_kg", None)
+    if sp is not None:
+        return 1.0 / np.asarray(sp, dtype=float)
+    return satellite_mass_kg_per_w(
+        odc.array_specific_power_w_per_kg,
+        odc.degradation_pct_per_yr,
+        odc.lifetime_yr,
+        odc.radiator_temp_k,
+        odc.emissivity,
+        odc.radiator_sides,
+        odc.sink_temp_k,
+        odc.radiator_areal_density_kg_per_m2,
+        odc.chip_mass_kg_per_w,
+        odc.shielding_kg_per_w,
+        odc.structure_mass_frac,
+    )
+
+
+def energy_price_usd_per_mwh(tdc: Any) -> np.ndarray:
+    """Price of a MWh at a terrestrial site [USD/MWh]: grid price, or fuel of on-site gas [2].
+
+    >>> from types import SimpleNamespace as NS
+    >>> round(float(energy_price_usd_per_mwh(NS(energy_source="onsite_gas", heat_rate_btu_per_kwh=6400,
+    ...       gas_price_usd_per_mmbtu=4.3, electricity_usd_per_mwh=80))), 2)
+    27.52
+    """
+    if tdc.energy_source == "onsite_gas":
+        return np.asarray(tdc.heat_rate_btu_per_kwh, float) * np.asarray(tdc.gas_price_usd_per_mmbtu, float) / 1000.0
+    return np.asarray(tdc.electricity_usd_per_mwh, dtype=float)
+
+
+@dataclass(frozen=True)
+class CostComparison:
+    """Itemised lifetime costs of ``capacity_gw`` of delivered IT power on each side [USD]."""
+
+    capacity_gw: np.ndarray
+    lifetime_yr: np.ndarray
+    launch_usd_per_kg: np.ndarray
+    mass_per_w_kg: np.ndarray
+    orbital: dict[str, np.ndarray] = field(default_factory=dict)
+    terrestrial: dict[str, np.ndarray] = field(default_factory=dict)
+    launch_sensitivity_usd_per_usd_per_kg: np.ndarray = field(default_factory=lambda: np.zeros(()))
+
+    @property
+    def orbital_total_usd(self) -> np.ndarray:
+        return sum(self.orbital.values(), np.zeros(()))
+
+    @property
+    def terrestrial_total_usd(self) -> np.ndarray:
+        return sum(self.terrestrial.values(), np.zeros(()))
+
+    @property
+    def ratio(self) -> np.ndarray:
+        """Orbital over terrestrial total [ratio]; < 1 means orbit is cheaper."""
+        return self.orbital_total_usd / self.terrestrial_total_usd
+
+    def _per_w(self, total: np.ndarray) -> np.ndarray:
+        return total / (self.capacity_gw * 1e9)
+
+    def _per_mwh(self, total: np.ndarray) -> np.ndarray:
+        return total / (self.capacity_gw * 1e3 * HOURS_PER_YR * self.lifetime_yr)
+
+    @property
+    def orbital_usd_per_w(self) -> np.ndarray:
+        return self._per_w(self.orbital_total_usd)
+
+    @property
+    def terrestrial_usd_per_w(self) -> np.ndarray:
+        return self._per_w(self.terrestrial_total_usd)
+
+    @property
+    def orbital_usd_per_mwh(self) -> np.ndarray:
+        return self._per_mwh(self.orbital_total_usd)
+
+    @property
+    def terrestrial_usd_per_mwh(self) -> np.ndarray:
+        return self._per_mwh(self.terrestrial_total_usd)
+
+    @property
+    def breakeven_launch_usd_per_kg(self) -> np.ndarray:
+        """Launch price at which both totals are equal [USD/kg]; negative when even a free
+        launch leaves orbit dearer (no launch price closes the gap)."""
+        slope = self.launch_sensitivity_usd_per_usd_per_kg
+        at_zero = self.orbital_total_usd - slope * self.launch_usd_per_kg
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return (self.terrestrial_total_usd - at_zero) / slope
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain floats (first member if an ensemble), for JSON and tables."""
+
+        def f(x: ArrayLike) -> float:
+            return float(np.ravel(np.asarray(x, dtype=float))[0])
+
+        out: dict[str, Any] = {
+            "capacity_gw": f(self.capacity_gw),
+            "lifetime_yr": f(self.lifetime_yr),
+            "launch_cost_usd_per_kg": f(self.launch_usd_per_kg),
+            "specific_power_w_per_kg": 1.0 / f(self.mass_per_w_kg),
+            "orbital_items_usd": {k: f(v) for k, v in self.orbital.items()},
+            "terrestrial_items_usd": {k: f(v) for k, v in self.terrestrial.items()},
+            "orbital_total_usd": f(self.orbital_total_usd),
+            "terrestrial_total_usd": f(self.terrestrial_total_usd),
+            "orbital_usd_per_w": f(self.orbital_usd_per_w),
+            "terrestrial_usd_per_w": f(self.terrestrial_usd_per_w),
+            "orbital_usd_per_mwh": f(self.orbital_usd_per_mwh),
+            "terrestrial_usd_per_mwh": f(self.terrestrial_usd_per_mwh),
+            "ratio": f(self.ratio),
+            "breakeven_launch_usd_per_kg": f(self.breakeven_launch_usd_per_kg),
+        }
+        return out
+
+
+def compare_costs(
+    odc: Any,
+    tdc: Any,
+    *,
+    ai_hardware_usd_per_w: ArrayLike,
+    launch_usd_per_kg: ArrayLike,
+    wacc: ArrayLike,
+    interconnection_delay_yr: ArrayLike | None = None,
+    array_cost_frac: ArrayLike = 0.3,
+) -> CostComparison:
+    """Itemised lifetime cost of ``odc.capacity_gw`` of average IT power, in orbit and on the ground.
+
+    Parameters
+    ----------
+    odc, tdc
+        ``[orbital_dc]`` and ``[terrestrial_dc]`` sections (or any objects with those
+        fields; fields may be arrays along an ensemble axis).
+    ai_hardware_usd_per_w : [USD/W] accelerators per W of IT power, the same on both sides.
+    launch_usd_per_kg : [USD/kg] launch price paid by the builder.
+    wacc : [fraction/yr] cost of capital for the interconnection wait.
+    interconnection_delay_yr : [yr] overrides ``tdc.interconnection_delay_yr`` (a run's grid queue).
+    array_cost_frac : [fraction] share of satellite hardware cost in the solar arrays.
+
+    A small case by hand (1 GW, 5 yr, 500 USD/kg, 25 W/kg, no oversizing, failures or NRE):
+
+    >>> from types import SimpleNamespace as NS
+    >>> odc = NS(capacity_gw=1.0, lifetime_yr=5.0, satellite_hardware_usd_per_w=10.0,
+    ...          specific_power_w_per_kg=25.0, sunlight_fraction=1.0, degradation_pct_per_yr=0.0,
+    ...          chip_failure_pct_per_yr=0.0, ops_pct_of_hardware_per_yr=2.0, nre_usd=0.0,
+    ...          array_specific_power_w_per_kg=150.0, chip_mass_kg_per_w=0.004, structure_mass_frac=0.25)
+    >>> tdc = NS(capex_usd_per_w=12.0, facility_life_yr=15.0, pue=1.2, energy_source="grid",
+    ...          electricity_usd_per_mwh=80.0, capacity_factor=1.0, interconnection_delay_yr=0.0)
+    >>> c = compare_costs(odc, tdc, ai_hardware_usd_per_w=0.0, launch_usd_per_kg=500.0, wacc=0.09)
+    >>> {k: round(float(v) / 1e9, 3) for k, v in c.orbital.items() if v}   # billions USD
+    {'hardware': 10.0, 'launch': 20.0, 'operations': 1.0}
+    >>> {k: round(float(v) / 1e9, 3) for k, v in c.terrestrial.items() if v}
+    {'facility': 4.0, 'energy': 4.208}
+    >>> round(float(c.breakeven_launch_usd_per_kg), 1)   # (8.208 - 11) / (1e9 W x 0.04 kg/W)
+    -69.8
+    """
+    cap_w = np.asarray(odc.capacity_gw, dtype=float) * 1e9
+    life = np.asarray(odc.lifetime_yr, dtype=float)
+    price = np.asarray(launch_usd_per_kg, dtype=float)
+    ai = np.asarray(ai_hardware_usd_per_w, dtype=float)
+
+    # ----- orbital
+    nameplate = cap_w / np.asarray(odc.sunlight_fraction, dtype=float)
+    mass = mass_per_w_kg(odc)
+    structure = 1.0 - np.asarray(odc.structure_mass_frac, dtype=float)
+    ovs = oversize_for_degradation(odc.degradation_pct_per_yr, life)
+    extra_array_kg_per_w = (ovs - 1.0) / np.asarray(odc.array_specific_power_w_per_kg, float) / structure
+    hw = np.asarray(odc.satellite_hardware_usd_per_w, dtype=float) * nameplate
+    repl = replacements_per_w(odc.chip_failure_pct_per_yr, life)
+    chip_kg_per_w = np.asarray(odc.chip_mass_kg_per_w, dtype=float) / structure
+    orbital = {
+        "hardware": hw,
+        "launch": nameplate * (mass - extra_array_kg_per_w) * price,
+        "oversizing": (ovs - 1.0) * np.asarray(array_cost_frac, float) * hw + nameplate * extra_array_kg_per_w * price,
+        "chip_replacement": nameplate * repl * (ai + chip_kg_per_w * price),
+        "operations": np.asarray(odc.ops_pct_of_hardware_per_yr, dtype=float) / 100.0 * life * hw,
+        "nre": np.asarray(odc.nre_usd, dtype=float) * np.ones_like(cap_w),
+        "ai_hardware": ai * nameplate,
+    }
+    slope = nameplate * (mass + repl * chip_kg_per_w)
+
+    # ----- terrestrial
+    t_nameplate = cap_w / np.asarray(tdc.capacity_factor, dtype=float)
+    facility = (
+        np.asarray(tdc.capex_usd_per_w, dtype=float)
+        * t_nameplate
+        * np.minimum(1.0, life / np.asarray(tdc.facility_life_yr, dtype=float))
+    )
+    delay = np.asarray(tdc.interconnection_delay_yr if interconnection_delay_yr is None else interconnection_delay_yr, float)
+    t_ai = ai * t_nameplate
+    energy_mwh = cap_w * np.asarray(tdc.pue, dtype=float) * HOURS_PER_YR * life / 1e6
+    terrestrial = {
+        "facility": facility,
+        "energy": energy_mwh * energy_price_usd_per_mwh(tdc),
+        "interconnection": (facility + t_ai) * ((1.0 + np.asarray(wacc, float)) ** delay - 1.0),
+        "ai_hardware": t_ai,
+    }
+    return CostComparison(
+        capacity_gw=cap_w / 1e9,
+        lifetime_yr=life,
+        launch_usd_per_kg=price,
+        mass_per_w_kg=mass,
+        orbital=orbital,
+        terrestrial=terrestrial,
+        launch_sensitivity_usd_per_usd_per_kg=slope,
+    )

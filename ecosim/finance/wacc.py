@@ -1,0 +1,52 @@
+"""Cost of capital: CAPM, Hamada's levered beta and the weighted average cost of capital.
+
+References
+----------
+[1] Sharpe, W. F. (1964). Capital asset prices. J. Finance 19(3). r_e = r_f + beta * MRP.
+[2] Hamada, R. S. (1972). The effect of the firm's capital structure on the systematic risk
+    of common stocks. J. Finance 27(2). beta_L = beta_U * (1 + (1 - t) * D/E).
+[3] Brealey, Myers and Allen, Principles of Corporate Finance, ch. 19 (WACC).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+
+def levered_beta(beta_unlevered: ArrayLike, debt_to_capital: ArrayLike, tax_rate: ArrayLike) -> np.ndarray:
+    """Equity beta of a levered firm [-] (Hamada [2]); ``debt_to_capital`` = D/(D+E).
+
+    >>> round(float(levered_beta(1.05, 0.30, 0.21)), 4)
+    1.4055
+    """
+    dv = np.asarray(debt_to_capital, dtype=float)
+    return np.asarray(beta_unlevered, float) * (1.0 + (1.0 - np.asarray(tax_rate, float)) * dv / (1.0 - dv))
+
+
+def cost_of_equity(risk_free: ArrayLike, beta: ArrayLike, market_risk_premium: ArrayLike) -> np.ndarray:
+    """CAPM required return on equity [fraction/yr] [1].
+
+    >>> round(float(cost_of_equity(0.045, 1.15, 0.055)), 5)
+    0.10825
+    """
+    return np.asarray(risk_free, float) + np.asarray(beta, float) * np.asarray(market_risk_premium, float)
+
+
+def wacc(cost_equity: ArrayLike, cost_debt: ArrayLike, debt_to_capital: ArrayLike, tax_rate: ArrayLike) -> np.ndarray:
+    """Weighted average cost of capital [fraction/yr] [3].
+
+    >>> round(float(wacc(0.10825, 0.05, 0.30, 0.21)), 5)
+    0.08762
+    """
+    dv = np.asarray(debt_to_capital, float)
+    return (1.0 - dv) * np.asarray(cost_equity, float) + dv * np.asarray(cost_debt, float) * (1.0 - np.asarray(tax_rate, float))
+
+
+def wacc_from_capital_market(cm: object) -> np.ndarray:
+    """WACC of a ``[capital_market]`` scenario section (percent fields) [fraction/yr]."""
+    tax = np.asarray(getattr(cm, "tax_rate_pct")) / 100.0
+    dv = np.asarray(getattr(cm, "debt_to_capital_frac"))
+    beta = levered_beta(getattr(cm, "beta_unlevered"), dv, tax)
+    re = cost_of_equity(np.asarray(getattr(cm, "risk_free_pct")) / 100.0, beta, np.asarray(getattr(cm, "market_risk_premium_pct")) / 100.0)
+    return wacc(re, np.asarray(getattr(cm, "cost_of_debt_pct")) / 100.0, dv, tax)

@@ -1,0 +1,79 @@
+"""Launch economics: learning curves and the mass an orbital data center puts on a rocket.
+
+References
+----------
+[1] Wright, T. P. (1936). Factors affecting the cost of airplanes. J. Aeronautical Sciences 3(4).
+    Unit cost falls by a constant ratio with every doubling of cumulative output.
+[2] SpaceX price sheet (2022): Falcon 9 67 M USD for 22.8 t reusable to LEO, ~2,940 USD/kg.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from ecosim.physics.solar import oversize_for_degradation
+from ecosim.physics.thermal import radiator_mass_kg_per_w
+
+
+def wright_cost(
+    initial_cost: ArrayLike,
+    cumulative: ArrayLike,
+    initial_cumulative: ArrayLike,
+    progress_ratio: ArrayLike,
+    floor: ArrayLike = 0.0,
+) -> np.ndarray:
+    """Unit cost after ``cumulative`` units on a Wright learning curve [same unit as cost].
+
+    ``c = max(floor, c0 * (n / n0) ** log2(progress_ratio))`` with ``n >= n0`` [1].
+
+    >>> float(wright_cost(100.0, 20, 10, 0.8))      # one doubling: 80 %
+    80.0
+    >>> float(wright_cost(100.0, 40, 10, 0.8, 70))  # two doublings, floored
+    70.0
+    """
+    n0 = np.maximum(np.asarray(initial_cumulative, dtype=float), 1.0)
+    n = np.maximum(np.asarray(cumulative, dtype=float), n0)
+    b = np.log2(np.asarray(progress_ratio, dtype=float))
+    return np.maximum(np.asarray(floor, dtype=float), np.asarray(initial_cost, dtype=float) * (n / n0) ** b)
+
+
+def cost_per_kg_usd(cost_per_flight_usd: ArrayLike, payload_t: ArrayLike) -> np.ndarray:
+    """Launch cost per kg to LEO [USD/kg].
+
+    >>> round(float(cost_per_kg_usd(67e6, 22.8)))   # Falcon 9 list price [2]
+    2939
+    """
+    return np.asarray(cost_per_flight_usd, dtype=float) / (np.asarray(payload_t, dtype=float) * 1000.0)
+
+
+def satellite_mass_kg_per_w(
+    array_specific_power_w_per_kg: ArrayLike,
+    degradation_pct_per_yr: ArrayLike,
+    lifetime_yr: ArrayLike,
+    radiator_temp_k: ArrayLike,
+    emissivity: ArrayLike,
+    radiator_sides: ArrayLike,
+    sink_temp_k: ArrayLike,
+    radiator_areal_density_kg_per_m2: ArrayLike,
+    chip_mass_kg_per_w: ArrayLike,
+    shielding_kg_per_w: ArrayLike,
+    structure_mass_frac: ArrayLike,
+) -> np.ndarray:
+    """Launch mass of an orbital data-center satellite per W of IT power [kg/W].
+
+    Arrays are oversized for end-of-life power, the radiator rejects all IT power as heat
+    (Stefan-Boltzmann), chips and shielding add per W, and the bus/structure is a share of
+    the total: ``m = (oversize/array_w_per_kg + radiator + chips + shielding) / (1 - structure)``.
+
+    >>> round(float(satellite_mass_kg_per_w(150, 2.5, 5, 330, 0.9, 2, 0, 7.0, 0.004, 0.002, 0.25)), 4)
+    0.0258
+    """
+    arrays = oversize_for_degradation(degradation_pct_per_yr, lifetime_yr) / np.asarray(
+        array_specific_power_w_per_kg, dtype=float
+    )
+    radiator = radiator_mass_kg_per_w(
+        radiator_temp_k, emissivity, radiator_areal_density_kg_per_m2, radiator_sides, sink_temp_k
+    )
+    payload = arrays + radiator + np.asarray(chip_mass_kg_per_w, float) + np.asarray(shielding_kg_per_w, float)
+    return payload / (1.0 - np.asarray(structure_mass_frac, dtype=float))

@@ -1,0 +1,557 @@
+"""The scenario schema: every parameter of the world, typed, bounded and unit-suffixed.
+
+A scenario file is plain TOML data. It is validated once, here, at load; after that no
+code reads raw dicts. Field names carry their unit (``payload_t``, ``capex_usd_per_w``,
+``lifetime_yr``); dimensionless fields end in ``_frac`` (0..1), ``_pct`` (percent),
+``_ratio`` or ``_index``; months are ``"YYYY-MM"`` strings ending in ``_month``. The
+glossary of every name is ``docs/nomenclature.md``.
+
+Defaults do not live here: the numbers, each with its source, live in
+``scenarios/baseline.toml`` (the root that every bundled scenario extends). A field marked
+``lever=(lo, hi)`` is a decision or an outside factor that the browser view shows as a
+slider with that range.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+from ecosim.timeline import parse_month
+
+
+def _month(value: str) -> str:
+    parse_month(value)  # raises ValueError("must be a month 'YYYY-MM' (got ...)")
+    return value
+
+
+Month = Annotated[str, AfterValidator(_month)]
+
+
+def F(
+    *,
+    unit: str,
+    doc: str,
+    gt: float | None = None,
+    ge: float | None = None,
+    lt: float | None = None,
+    le: float | None = None,
+    lever: tuple[float, float] | None = None,
+    default: Any = ...,
+) -> Any:
+    """A field with its unit, a one-line meaning, bounds and (optionally) a slider range."""
+    extra: dict[str, Any] = {"unit": unit}
+    if lever is not None:
+        extra["lever"] = list(lever)
+    return Field(default, gt=gt, ge=ge, lt=lt, le=le, description=doc, json_schema_extra=extra)
+
+
+class Section(BaseModel):
+    """Base of every scenario table: unknown keys and wrong types are errors."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+# --------------------------------------------------------------------------- scenario
+
+
+class ScenarioMeta(Section):
+    name: str = F(unit="-", doc="short name of the scenario")
+    description: str = F(unit="-", doc="one line: what this scenario assumes")
+    start_month: Month = F(unit="YYYY-MM", doc="first simulated month")
+    end_month: Month = F(unit="YYYY-MM", doc="last simulated month (inclusive)")
+    seed: int = F(unit="-", ge=0, doc="seed of the model's random generator")
+    initial_state_from: str = F(
+        unit="-",
+        doc="bundled scenario whose end state this one starts from ('' = the *_initial values)",
+    )
+
+    @model_validator(mode="after")
+    def _order(self) -> ScenarioMeta:
+        if parse_month(self.end_month) < parse_month(self.start_month):
+            raise ValueError(
+                f"end_month must not be before start_month {self.start_month!r} (got {self.end_month!r})"
+            )
+        return self
+
+
+# --------------------------------------------------------------------------- launch
+
+
+class VehicleLine(Section):
+    """A reusable (or expendable) launch vehicle family: Falcon 9, New Glenn, Vulcan/Ariane."""
+
+    first_flight_month: Month = F(unit="YYYY-MM", doc="first orbital flight; no flights before")
+    boosters_initial: float = F(unit="count", ge=0, doc="flight-ready boosters at start")
+    booster_build_per_month: float = F(unit="count/month", ge=0, doc="new boosters per month")
+    booster_life_flights: float = F(unit="flights", ge=1, doc="flights before a booster retires (1 = expendable)")
+    turnaround_days_initial: float = F(unit="days", gt=0, doc="booster turnaround between flights at start")
+    turnaround_days_floor: float = F(unit="days", gt=0, doc="best turnaround reachable")
+    turnaround_progress_ratio: float = F(
+        unit="ratio", gt=0, le=1, doc="turnaround multiplier per doubling of cumulative flights"
+    )
+    pads_initial: float = F(unit="count", ge=0, doc="launch pads at start")
+    pads_added_per_yr: float = F(unit="count/yr", ge=0, doc="pads added per year")
+    pads_max: float = F(unit="count", ge=0, doc="most pads ever available")
+    pad_turnaround_days_initial: float = F(unit="days", gt=0, doc="pad turnaround at start")
+    pad_turnaround_days_floor: float = F(unit="days", gt=0, doc="best pad turnaround")
+    payload_t: float = F(unit="t", gt=0, doc="effective payload to LEO per flight (reusable)", lever=(5, 60))
+    cumulative_flights_initial: float = F(unit="flights", ge=0, doc="flights flown before start")
+    cost_per_flight_usd_initial: float = F(unit="USD", gt=0, doc="internal marginal cost per flight at start")
+    cost_progress_ratio: float = F(
+        unit="ratio", gt=0, le=1, doc="cost multiplier per doubling of cumulative flights (Wright's law)"
+    )
+    cost_per_flight_usd_floor: float = F(unit="USD", gt=0, doc="lowest cost per flight reachable")
+    price_per_flight_usd: float = F(unit="USD", gt=0, doc="price of a dedicated flight to outside customers")
+    booster_cost_usd: float = F(unit="USD", ge=0, doc="capital cost of one new booster")
+    failure_prob: float = F(unit="frac", ge=0, le=1, doc="probability that a flight loses its payload")
+
+
+class StarshipVersion(Section):
+    name: str = F(unit="-", doc="version label")
+    payload_t: float = F(unit="t", gt=0, doc="payload to LEO, reusable")
+    available_month: Month = F(unit="YYYY-MM", doc="earliest month this version flies")
+    min_cumulative_flights: float = F(unit="flights", ge=0, doc="flights flown before it can fly")
+
+
+class StarshipLine(Section):
+    """Starship: a test campaign, then operational flights limited by ships, turnaround and pads."""
+
+    first_flight_month: Month = F(unit="YYYY-MM", doc="first integrated test flight")
+    vehicles_initial: float = F(unit="count", ge=0, doc="ship+booster stacks at start")
+    build_per_month_initial: float = F(unit="count/month", ge=0, doc="stacks built per month at start")
+    build_growth_pct_per_yr: float = F(unit="%/yr", ge=0, doc="growth of the build rate", lever=(0, 200))
+    build_per_month_max: float = F(unit="count/month", ge=0, doc="most stacks built per month")
+    vehicle_life_flights: float = F(unit="flights", ge=1, doc="flights before a stack retires")
+    vehicle_cost_usd: float = F(unit="USD", ge=0, doc="capital cost of a stack")
+    test_interval_months_initial: float = F(unit="months", gt=0, doc="months between test flights at first")
+    test_interval_progress_ratio: float = F(unit="ratio", gt=0, le=1, doc="interval multiplier per test flight")
+    test_interval_months_floor: float = F(unit="months", gt=0, doc="shortest interval between test flights")
+    mishap_delay_months: float = F(unit="months", ge=0, doc="extra wait after a failed test flight")
+    operational_month: Month = F(unit="YYYY-MM", doc="earliest month of operational (payload) flights")
+    min_flights_for_operations: float = F(unit="flights", ge=0, doc="test flights before operations")
+    turnaround_days_initial: float = F(unit="days", gt=0, doc="stack turnaround when operations start")
+    turnaround_days_floor: float = F(unit="days", gt=0, doc="best turnaround reachable", lever=(0.5, 30))
+    turnaround_progress_ratio: float = F(unit="ratio", gt=0, le=1, doc="turnaround multiplier per doubling of flights")
+    pads_initial: float = F(unit="count", ge=0, doc="Starship pads at start")
+    pads_added_per_yr: float = F(unit="count/yr", ge=0, doc="pads added per year", lever=(0, 20))
+    pads_max: float = F(unit="count", ge=0, doc="most pads ever available")
+    pad_turnaround_days_initial: float = F(unit="days", gt=0, doc="pad turnaround when operations start")
+    pad_turnaround_days_floor: float = F(unit="days", gt=0, doc="best pad turnaround")
+    cumulative_flights_initial: float = F(unit="flights", ge=0, doc="flights flown before start")
+    cost_per_flight_usd_initial: float = F(unit="USD", gt=0, doc="cost of a flight at the first flight")
+    cost_progress_ratio: float = F(
+        unit="ratio", gt=0, le=1, doc="cost multiplier per doubling of cumulative flights", lever=(0.6, 1.0)
+    )
+    cost_per_flight_usd_floor: float = F(unit="USD", gt=0, doc="lowest cost per flight reachable", lever=(1e6, 1e8))
+    price_markup_frac: float = F(unit="frac", ge=0, doc="price to outside customers above cost")
+    failure_prob_test: float = F(unit="frac", ge=0, le=1, doc="failure probability of a test flight")
+    failure_prob_operational: float = F(unit="frac", ge=0, le=1, doc="failure probability of an operational flight")
+    versions: list[StarshipVersion] = F(unit="-", doc="payload by version")
+
+    @model_validator(mode="after")
+    def _versions(self) -> StarshipLine:
+        if not self.versions:
+            raise ValueError("versions must list at least one version (got [])")
+        return self
+
+
+class Launch(Section):
+    falcon: VehicleLine
+    starship: StarshipLine
+
+
+# --------------------------------------------------------------------------- constellations
+
+
+class SatelliteGeneration(Section):
+    name: str = F(unit="-", doc="generation label")
+    mass_kg: float = F(unit="kg", gt=0, doc="launch mass of one satellite")
+    capacity_gbps: float = F(unit="Gbps", ge=0, doc="downlink capacity of one satellite")
+    unit_cost_usd: float = F(unit="USD", ge=0, doc="build cost of one satellite")
+    available_month: Month = F(unit="YYYY-MM", doc="first month it is built")
+    needs_starship: bool = F(unit="-", doc="too heavy or wide for Falcon 9: waits for operational Starship")
+    eo_data_tb_per_month: float = F(unit="TB/month", ge=0, doc="Earth-observation data per satellite")
+
+
+class Constellation(Section):
+    """A broadband constellation and its subscriber business (Starlink, Kuiper)."""
+
+    lifetime_yr: float = F(unit="yr", gt=0, doc="design life before deorbit", lever=(2, 15))
+    generations: list[SatelliteGeneration] = F(unit="-", doc="satellite generations")
+    satellites_initial: float = F(unit="count", ge=0, doc="working satellites at start (first generation)")
+    production_per_month_initial: float = F(unit="count/month", ge=0, doc="satellites built per month at start")
+    production_growth_pct_per_yr: float = F(unit="%/yr", ge=0, doc="growth of production")
+    production_per_month_max: float = F(unit="count/month", ge=0, doc="most satellites built per month")
+    target_satellites: float = F(unit="count", ge=0, doc="constellation size the operator deploys toward", lever=(1e3, 1e6))
+    usable_capacity_frac: float = F(unit="frac", gt=0, le=1, doc="share of capacity over paying users")
+    mbps_per_subscriber: float = F(unit="Mbps", gt=0, doc="busy-hour capacity one subscriber needs")
+    subscribers_initial: float = F(unit="subscribers", ge=0, doc="subscribers at start")
+    service_start_month: Month = F(unit="YYYY-MM", doc="first month of commercial service")
+    bass_innovation_per_yr: float = F(unit="1/yr", ge=0, doc="Bass innovation coefficient p")
+    bass_imitation_per_yr: float = F(unit="1/yr", ge=0, doc="Bass imitation coefficient q")
+    appeal_ratio: float = F(unit="ratio", gt=0, doc="attractiveness relative to Starlink (Starlink = 1)")
+    arpu_usd_per_month_initial: float = F(unit="USD/month", gt=0, doc="revenue per subscriber at start")
+    arpu_change_pct_per_yr: float = F(unit="%/yr", ge=-50, le=50, doc="yearly change of ARPU")
+    opex_usd_per_satellite_yr: float = F(unit="USD/yr", ge=0, doc="operating cost per satellite")
+    opex_usd_per_subscriber_month: float = F(unit="USD/month", ge=0, doc="cost to serve one subscriber")
+    other_revenue_usd_per_yr_initial: float = F(unit="USD/yr", ge=0, doc="government and enterprise revenue at start")
+    other_revenue_growth_pct_per_yr: float = F(unit="%/yr", ge=-50, doc="growth of that revenue")
+    bandwidth_price_usd_per_tbps_month: float = F(unit="USD/(Tbps month)", ge=0, doc="price of backhaul sold to orbital data centers")
+
+
+class SatelliteMarket(Section):
+    """The satellite broadband market that Starlink and Kuiper share."""
+
+    potential_subscribers_initial: float = F(unit="subscribers", gt=0, doc="addressable subscribers at start")
+    potential_growth_pct_per_yr: float = F(unit="%/yr", ge=-20, le=100, doc="growth of the addressable market")
+    potential_max: float = F(unit="subscribers", gt=0, doc="ceiling of the addressable market")
+    price_elasticity: float = F(unit="-", ge=0, doc="elasticity of the addressable market to ARPU")
+
+
+class FccMilestone(Section):
+    month: Month = F(unit="YYYY-MM", doc="deadline")
+    satellites: float = F(unit="count", ge=0, doc="satellites that must be in orbit by then")
+
+
+class Kuiper(Constellation):
+    authorized_satellites: float = F(unit="count", ge=0, doc="FCC-authorized constellation size")
+    milestones: list[FccMilestone] = F(unit="-", doc="FCC deployment milestones")
+    milestone_rule: Literal["extension", "reduce"] = F(
+        unit="-", doc="'reduce': a missed milestone cuts the authorization to what is in orbit"
+    )
+
+
+class Regulation(Section):
+    """Debris and spectrum limits on deployment (the regulatory_drag scenario's levers)."""
+
+    max_satellites_per_operator: float = F(unit="count", gt=0, doc="cap on satellites in orbit per operator", lever=(1e4, 1e6))
+    deployment_approval_per_yr: float = F(unit="count/yr", gt=0, doc="new satellites an operator may add per year")
+    odc_power_cap_gw: float = F(unit="GW", gt=0, doc="cap on orbital data-center IT power per operator")
+
+
+# --------------------------------------------------------------------------- Tesla
+
+
+class Factory(Section):
+    name: str = F(unit="-", doc="factory or line")
+    start_month: Month = F(unit="YYYY-MM", doc="start of production")
+    capacity_per_yr: float = F(unit="vehicles/yr", ge=0, doc="installed capacity when ramped")
+    ramp_months: float = F(unit="months", gt=0, doc="months from start to full rate")
+
+
+class Cohort(Section):
+    year: int = F(unit="yr", ge=1990, le=2100, doc="build year")
+    vehicles: float = F(unit="vehicles", ge=0, doc="vehicles built that year")
+
+
+class Tesla(Section):
+    factories: list[Factory] = F(unit="-", doc="vehicle factories and lines")
+    fleet_cohorts_initial: list[Cohort] = F(unit="-", doc="vehicles delivered by build year before start")
+    scrappage_median_yr: float = F(unit="yr", gt=0, doc="median vehicle life")
+    scrappage_weibull_shape: float = F(unit="-", gt=0, doc="Weibull shape of vehicle survival")
+    cumulative_production_initial: float = F(unit="vehicles", ge=0, doc="vehicles built before start")
+    unit_cost_usd_initial: float = F(unit="USD", gt=0, doc="cost of goods per vehicle at start")
+    cost_progress_ratio: float = F(unit="ratio", gt=0, le=1, doc="unit cost multiplier per doubling of production")
+    asp_usd_initial: float = F(unit="USD", gt=0, doc="average selling price at start")
+    price_response_per_yr: float = F(unit="1/yr", ge=0, doc="price change per year per unit of utilisation gap")
+    min_gross_margin_frac: float = F(unit="frac", ge=-0.5, lt=1, doc="price floor above unit cost")
+    max_gross_margin_frac: float = F(unit="frac", ge=0, lt=1, doc="price ceiling above unit cost")
+    bev_market_initial_per_yr: float = F(unit="vehicles/yr", gt=0, doc="world battery-electric car sales at start")
+    bev_market_growth_per_yr: float = F(unit="1/yr", ge=0, doc="logistic growth rate of BEV sales")
+    bev_market_max_per_yr: float = F(unit="vehicles/yr", gt=0, doc="saturation of BEV sales")
+    share_initial_frac: float = F(unit="frac", gt=0, le=1, doc="Tesla's share of BEV demand at start")
+    share_decay_pct_per_yr: float = F(unit="%/yr", ge=0, le=100, doc="erosion of that share by competitors")
+    price_elasticity: float = F(unit="-", ge=0, doc="elasticity of demand to price")
+    fsd_demand_uplift_frac: float = F(unit="frac", ge=0, doc="demand gain per unit of FSD capability above 1")
+    miles_per_vehicle_yr: float = F(unit="miles/yr", gt=0, doc="miles driven per vehicle")
+    fsd_eligible_frac: float = F(unit="frac", ge=0, le=1, doc="share of the fleet with FSD-capable hardware")
+    fsd_take_rate_initial_frac: float = F(unit="frac", ge=0, le=1, doc="share of eligible fleet on FSD at start")
+    fsd_take_rate_max_frac: float = F(unit="frac", ge=0, le=1, doc="ceiling of the take rate")
+    fsd_adoption_per_yr: float = F(unit="1/yr", ge=0, doc="speed at which the take rate follows capability")
+    fsd_capability_elasticity: float = F(unit="-", ge=0, doc="elasticity of FSD performance to AI capability")
+    fsd_engaged_frac: float = F(unit="frac", ge=0, le=1, doc="share of an FSD user's miles on FSD")
+    fsd_price_usd_per_month: float = F(unit="USD/month", ge=0, doc="FSD subscription price")
+    fsd_miles_cumulative_initial: float = F(unit="miles", ge=0, doc="FSD miles before start")
+    data_pb_per_billion_fsd_miles: float = F(unit="PB/1e9 miles", ge=0, doc="training data uploaded per FSD mile")
+    data_pb_per_billion_miles: float = F(unit="PB/1e9 miles", ge=0, doc="training data uploaded per other mile")
+    chips_h100e_per_vehicle: float = F(unit="H100e", ge=0, doc="inference compute in one vehicle")
+    factory_capex_usd_per_vehicle_yr: float = F(unit="USD/(vehicle/yr)", ge=0, doc="capital per unit of annual capacity")
+    robot_hours_saving_usd_per_hour: float = F(unit="USD/h", ge=0, doc="labour cost saved per Optimus hour in factories")
+
+
+class Cybercab(Section):
+    start_month: Month = F(unit="YYYY-MM", doc="start of volume production")
+    production_per_month_initial: float = F(unit="vehicles/month", ge=0, doc="output in the first month")
+    production_growth_pct_per_yr: float = F(unit="%/yr", ge=0, doc="growth of output")
+    production_per_month_max: float = F(unit="vehicles/month", ge=0, doc="most output per month", lever=(0, 2e5))
+    unit_cost_usd: float = F(unit="USD", gt=0, doc="build cost of one Cybercab")
+    lifetime_yr: float = F(unit="yr", gt=0, doc="service life")
+    miles_per_day: float = F(unit="miles/day", gt=0, doc="paid miles per vehicle per day at full use")
+    fare_usd_per_mile: float = F(unit="USD/mile", gt=0, doc="fare per paid mile")
+    cost_usd_per_mile: float = F(unit="USD/mile", ge=0, doc="operating cost per mile")
+    approval_capability_index: float = F(unit="index", gt=0, doc="AI capability at which half the market is approved")
+    approval_steepness: float = F(unit="1/index", gt=0, doc="steepness of approval with capability")
+    addressable_miles_per_yr: float = F(unit="miles/yr", gt=0, doc="ride-hail and taxi miles the fleet could serve")
+    addressable_growth_pct_per_yr: float = F(unit="%/yr", ge=-20, le=100, doc="growth of that market")
+    data_pb_per_billion_miles: float = F(unit="PB/1e9 miles", ge=0, doc="training data per mile")
+    chips_h100e_per_vehicle: float = F(unit="H100e", ge=0, doc="inference compute in one Cybercab")
+
+
+class OptimusGeneration(Section):
+    name: str = F(unit="-", doc="generation label")
+    available_month: Month = F(unit="YYYY-MM", doc="first month built")
+    unit_cost_usd: float = F(unit="USD", gt=0, doc="build cost")
+    hours_per_day: float = F(unit="h/day", gt=0, le=24, doc="working hours per day")
+    productivity_ratio: float = F(unit="ratio", gt=0, doc="output per hour relative to a human worker")
+
+
+class OptimusSector(Section):
+    name: Literal["factory", "home", "care"] = F(unit="-", doc="where robots work")
+    potential_robots: float = F(unit="robots", ge=0, doc="robots the sector would absorb at full capability")
+    capability_index_half: float = F(unit="index", gt=0, doc="AI capability at which half the potential adopts")
+    value_usd_per_hour: float = F(unit="USD/h", ge=0, doc="value of one robot hour to the buyer")
+
+
+class Optimus(Section):
+    generations: list[OptimusGeneration] = F(unit="-", doc="robot generations")
+    sectors: list[OptimusSector] = F(unit="-", doc="sectors that buy robots")
+    robots_initial: float = F(unit="robots", ge=0, doc="robots working at start")
+    capacity_per_yr_initial: float = F(unit="robots/yr", ge=0, doc="production capacity at start")
+    capacity_growth_pct_per_yr: float = F(unit="%/yr", ge=0, doc="growth of capacity", lever=(0, 300))
+    capacity_per_yr_max: float = F(unit="robots/yr", ge=0, doc="most robots built per year")
+    price_usd: float = F(unit="USD", gt=0, doc="selling price of a robot")
+    lifetime_yr: float = F(unit="yr", gt=0, doc="service life")
+    capability_steepness: float = F(unit="1/index", gt=0, doc="steepness of adoption with capability")
+    data_tb_per_robot_hour: float = F(unit="TB/h", ge=0, doc="interaction data per working hour")
+    chips_h100e_per_robot: float = F(unit="H100e", ge=0, doc="inference compute in one robot")
+    terafab_hours_share_frac: float = F(unit="frac", ge=0, le=1, doc="share of factory robot hours sent to TeraFab")
+
+
+# --------------------------------------------------------------------------- compute
+
+
+class OrbitalDC(Section):
+    """Orbital data centers: the cost model of ``ecosim odc-cost`` and the builders' economics."""
+
+    capacity_gw: float = F(unit="GW", gt=0, doc="planned fleet IT power over which NRE is spread", lever=(0.1, 1000))
+    lifetime_yr: float = F(unit="yr", gt=0, doc="service life of a satellite", lever=(2, 15))
+    launch_cost_usd_per_kg: float | None = F(
+        unit="USD/kg", gt=0, default=None,
+        doc="launch price; unset = the launch fleet's learning curve in the run", lever=(10, 5000),
+    )
+    satellite_hardware_usd_per_w: float = F(unit="USD/W", ge=0, doc="satellite bus, arrays and radiators per W of IT power (no AI chips)", lever=(1, 100))
+    specific_power_w_per_kg: float | None = F(
+        unit="W/kg", gt=0, default=None,
+        doc="IT power per kg of the whole satellite at launch; unset = from component masses", lever=(10, 300),
+    )
+    sunlight_fraction: float = F(unit="frac", gt=0, le=1, doc="share of the orbit in sunlight")
+    degradation_pct_per_yr: float = F(unit="%/yr", ge=0, lt=100, doc="solar array power loss per year")
+    chip_failure_pct_per_yr: float = F(unit="%/yr", ge=0, lt=100, doc="accelerators lost to radiation and wear per year")
+    ops_pct_of_hardware_per_yr: float = F(unit="%/yr", ge=0, doc="operations cost per year as % of hardware")
+    nre_usd: float = F(unit="USD", ge=0, doc="fixed development cost of the program")
+    radiator_temp_k: float = F(unit="K", gt=0, doc="radiator surface temperature")
+    emissivity: float = F(unit="frac", gt=0, le=1, doc="infrared emissivity of the radiator")
+    radiator_sides: Literal[1, 2] = F(unit="count", doc="radiating faces of a radiator panel")
+    sink_temp_k: float = F(unit="K", ge=0, doc="effective temperature of the environment the radiator sees")
+    radiator_areal_density_kg_per_m2: float = F(unit="kg/m^2", gt=0, doc="radiator mass per panel area")
+    array_specific_power_w_per_kg: float = F(unit="W/kg", gt=0, doc="solar array power per kg (array only)")
+    chip_mass_kg_per_w: float = F(unit="kg/W", ge=0, doc="compute boards and their thermal path per W")
+    shielding_kg_per_w: float = F(unit="kg/W", ge=0, doc="radiation shielding per W")
+    structure_mass_frac: float = F(unit="frac", ge=0, lt=1, doc="bus and structure share of satellite mass")
+    pv_price_multiplier_ratio: float = F(unit="ratio", gt=0, doc="space-qualified array price over a terrestrial module")
+    bandwidth_tbps_per_gw: float = F(unit="Tbps/GW", ge=0, doc="downlink needed per GW of IT power")
+    first_build_month: Month = F(unit="YYYY-MM", doc="earliest month this builder can deploy")
+    build_mw_per_month_max: float = F(unit="MW/month", ge=0, doc="most IT power this builder can make per month", lever=(0, 1e5))
+    capex_budget_usd_per_yr: float = F(unit="USD/yr", ge=0, doc="spending ceiling (0 = the owner's cash decides)")
+    capex_budget_growth_pct_per_yr: float = F(unit="%/yr", ge=-50, doc="growth of that ceiling")
+    compute_price_usd_per_eflops_month: float = F(unit="USD/(EFLOP/s month)", ge=0, doc="price of compute sold to outside customers")
+
+
+class TerrestrialDC(Section):
+    """Terrestrial data centers behind grid interconnection queues."""
+
+    capex_usd_per_w: float = F(unit="USD/W", ge=0, doc="facility capex: power, electrical, mechanical, civil, network", lever=(2, 30))
+    facility_life_yr: float = F(unit="yr", gt=0, doc="life of the building and plant")
+    pue: float = F(unit="ratio", ge=1, doc="power usage effectiveness")
+    energy_source: Literal["grid", "onsite_gas"] = F(unit="-", doc="grid power or on-site gas turbines")
+    electricity_usd_per_mwh: float = F(unit="USD/MWh", ge=0, doc="grid electricity price", lever=(20, 300))
+    gas_price_usd_per_mmbtu: float = F(unit="USD/MMBtu", ge=0, doc="natural gas price")
+    heat_rate_btu_per_kwh: float = F(unit="Btu/kWh", gt=0, doc="fuel per kWh of on-site generation")
+    capacity_factor: float = F(unit="frac", gt=0, le=1, doc="share of hours the IT load runs")
+    interconnection_delay_yr: float = F(unit="yr", ge=0, doc="wait for grid interconnection", lever=(0, 10))
+    it_mw_initial: float = F(unit="MW", ge=0, doc="IT power in service at start")
+    onsite_gas_mw_per_month_max: float = F(unit="MW/month", ge=0, doc="on-site generation that can be added per month")
+    capex_budget_usd_per_yr: float = F(unit="USD/yr", ge=0, doc="spending ceiling (0 = the owner's cash decides)")
+    capex_budget_growth_pct_per_yr: float = F(unit="%/yr", ge=-50, doc="growth of that ceiling")
+
+
+class AIHardware(Section):
+    usd_per_w: float = F(unit="USD/W", ge=0, doc="accelerators per W of IT power (same on ground and in orbit)", lever=(0, 60))
+    usd_per_w_change_pct_per_yr: float = F(unit="%/yr", ge=-50, le=50, doc="yearly change of that price")
+    w_per_h100e_initial: float = F(unit="W", gt=0, doc="IT power per H100-equivalent at start, host included")
+    efficiency_gain_pct_per_yr: float = F(unit="%/yr", ge=0, le=100, doc="yearly gain in compute per W")
+    flops_per_h100e: float = F(unit="FLOP/s", gt=0, doc="dense BF16 throughput of one H100-equivalent")
+
+
+class ChipFab(Section):
+    start_month: Month = F(unit="YYYY-MM", doc="first output")
+    capacity_h100e_per_month_initial: float = F(unit="H100e/month", ge=0, doc="AI accelerator output at start")
+    capacity_growth_pct_per_yr: float = F(unit="%/yr", ge=0, doc="growth of output", lever=(0, 200))
+    capacity_h100e_per_month_max: float = F(unit="H100e/month", ge=0, doc="most output per month")
+    ramp_months: float = F(unit="months", gt=0, doc="months to reach the growth path after start")
+    robot_hours_per_ramp_month: float = F(unit="h", ge=0, doc="Optimus hours that save one month of ramp (0 = none)")
+
+
+class Chips(Section):
+    tsmc: ChipFab
+    terafab: ChipFab
+    market_demand_h100e_per_month_initial: float = F(unit="H100e/month", ge=0, doc="rest-of-world demand at start")
+    market_demand_growth_pct_per_yr: float = F(unit="%/yr", ge=-50, doc="growth of that demand")
+
+
+class ScalingLaw(Section):
+    """Chinchilla loss L(N, D) = E + A/N^alpha + B/D^beta (Hoffmann et al. 2022)."""
+
+    loss_floor: float = F(unit="nats", gt=0, doc="irreducible loss E")
+    param_coeff: float = F(unit="-", gt=0, doc="A")
+    data_coeff: float = F(unit="-", gt=0, doc="B")
+    param_exponent: float = F(unit="-", gt=0, doc="alpha")
+    data_exponent: float = F(unit="-", gt=0, doc="beta")
+    tokens_per_param_optimal: float = F(unit="tokens/param", gt=0, doc="compute-optimal tokens per parameter")
+    reference_compute_flop: float = F(unit="FLOP", gt=0, doc="training compute of the run that defines index 1")
+    reference_tokens: float = F(unit="tokens", gt=0, doc="data of the run that defines index 1")
+    tokens_per_pb: float = F(unit="tokens/PB", ge=0, doc="training tokens per PB of real-world sensor data")
+    training_window_months: float = F(unit="months", gt=0, doc="months of cluster time in one frontier run")
+
+
+class Lab(Section):
+    """An AI lab: compute and data make capability; capability wins revenue."""
+
+    web_tokens_initial: float = F(unit="tokens", ge=0, doc="usable web/text tokens at start")
+    web_tokens_growth_pct_per_yr: float = F(unit="%/yr", ge=0, doc="growth of usable web tokens")
+    web_tokens_max: float = F(unit="tokens", ge=0, doc="stock of usable human text (the data wall)")
+    data_pb_initial: float = F(unit="PB", ge=0, doc="real-world sensor data held at start")
+    training_frac: float = F(unit="frac", ge=0, le=1, doc="share of compute used for training")
+    ai_revenue_per_eflops_month: float = F(unit="USD/(EFLOP/s month)", ge=0, doc="revenue one EFLOP/s of inference can serve")
+    revenue_initial_usd_per_yr: float = F(unit="USD/yr", ge=0, doc="revenue at start")
+    compute_budget_frac: float = F(unit="frac", ge=0, le=2, doc="share of revenue plus raised cash spent on compute capex")
+    opex_frac_of_revenue: float = F(unit="frac", ge=0, le=2, doc="operating cost (staff, serving) as share of revenue")
+    orbital_first: bool = F(unit="-", doc="the lab may buy orbital compute when it is cheaper")
+
+
+class AIMarket(Section):
+    revenue_usd_per_yr_initial: float = F(unit="USD/yr", gt=0, doc="revenue pool of frontier AI labs at start")
+    growth_pct_per_yr: float = F(unit="%/yr", ge=-50, le=300, doc="growth of the pool at constant capability")
+    capability_elasticity: float = F(unit="-", ge=0, doc="elasticity of the pool to the best capability")
+    share_exponent: float = F(unit="-", ge=0, doc="how sharply capability wins share (contest exponent)")
+    others_capability_index: float = F(unit="index", ge=0, doc="capability of labs not modelled (Anthropic, Meta, ...)")
+    others_capability_growth_pct_per_yr: float = F(unit="%/yr", ge=0, doc="their growth")
+
+
+# --------------------------------------------------------------------------- energy
+
+
+class PVSupplier(Section):
+    name: str = F(unit="-", doc="company")
+    capacity_gw_per_yr_initial: float = F(unit="GW/yr", ge=0, doc="module-equivalent output capacity at start")
+    capacity_growth_pct_per_yr: float = F(unit="%/yr", ge=-50, doc="growth of capacity")
+
+
+class PV(Section):
+    suppliers: list[PVSupplier] = F(unit="-", doc="Chinese PV suppliers")
+    price_usd_per_w_initial: float = F(unit="USD/W", gt=0, doc="module price at start (FOB China)")
+    price_progress_ratio: float = F(unit="ratio", gt=0, le=1, doc="price multiplier per doubling of cumulative output")
+    price_usd_per_w_floor: float = F(unit="USD/W", gt=0, doc="lowest module price")
+    cumulative_gw_initial: float = F(unit="GW", gt=0, doc="PV made worldwide before start")
+    oversupply_price_elasticity: float = F(unit="-", ge=0, doc="price response to spare capacity")
+    export_policy_frac: float = F(unit="frac", ge=0, le=1, doc="share of output China lets US buyers take", lever=(0, 1))
+    us_tariff_pct: float = F(unit="%", ge=0, doc="tariff on Chinese modules bought by US companies", lever=(0, 300))
+    world_installs_gw_per_yr_initial: float = F(unit="GW/yr", ge=0, doc="rest-of-world demand at start")
+    world_installs_growth_pct_per_yr: float = F(unit="%/yr", ge=-50, doc="growth of that demand")
+    manufacturing_mwh_per_mw: float = F(unit="MWh/MW", ge=0, doc="electricity to make one MW of modules")
+
+
+class Grid(Section):
+    generation_twh_per_yr_initial: float = F(unit="TWh/yr", gt=0, doc="generation at start")
+    generation_growth_pct_per_yr: float = F(unit="%/yr", ge=-10, le=30, doc="growth of generation")
+    large_load_gw_per_yr_initial: float = F(unit="GW/yr", ge=0, doc="large loads the grid can connect per year at start", lever=(0, 100))
+    large_load_growth_pct_per_yr: float = F(unit="%/yr", ge=-50, doc="growth of that connection rate")
+    base_delay_yr: float = F(unit="yr", ge=0, doc="interconnection wait with an empty queue")
+    price_usd_per_mwh_initial: float = F(unit="USD/MWh", ge=0, doc="industrial electricity price at start")
+    price_scarcity_elasticity: float = F(unit="-", ge=0, doc="price response to the load share")
+
+
+# --------------------------------------------------------------------------- money
+
+
+class Raise(Section):
+    month: Month = F(unit="YYYY-MM", doc="month the cash arrives")
+    company: str = F(unit="-", doc="company that raises")
+    usd: float = F(unit="USD", gt=0, doc="amount raised")
+    kind: str = F(unit="-", doc="round, debt or IPO")
+
+
+class CapitalMarket(Section):
+    risk_free_pct: float = F(unit="%", ge=0, le=20, doc="10-year Treasury yield")
+    market_risk_premium_pct: float = F(unit="%", ge=0, le=20, doc="equity risk premium")
+    beta_unlevered: float = F(unit="-", gt=0, doc="asset beta of the space/AI business")
+    debt_to_capital_frac: float = F(unit="frac", ge=0, lt=1, doc="target debt share of capital")
+    cost_of_debt_pct: float = F(unit="%", ge=0, le=30, doc="pre-tax cost of debt")
+    tax_rate_pct: float = F(unit="%", ge=0, le=60, doc="corporate tax rate")
+    merger_month: Month = F(unit="YYYY-MM", doc="SpaceX absorbs xAI")
+    raises: list[Raise] = F(unit="-", doc="scheduled raises (history and announced, e.g. the IPO)")
+    follow_on_frac_of_mark_per_yr: float = F(unit="frac/yr", ge=0, le=1, doc="most a company raises per year as a share of its mark")
+    min_cash_months: float = F(unit="months", ge=0, doc="cash (months of spending) below which a follow-on is sought")
+    mark_revenue_multiple_initial: float = F(unit="ratio", gt=0, doc="narrative EV/revenue multiple at start")
+    mark_multiple_decay_pct_per_yr: float = F(unit="%/yr", ge=0, le=100, doc="decay of that multiple toward the mature one")
+    mark_revenue_multiple_mature: float = F(unit="ratio", gt=0, doc="multiple of a mature company")
+    cash_initial_usd: dict[str, float] = F(unit="USD", doc="cash by company at start")
+
+
+class Market(Section):
+    external_launches_per_yr_initial: float = F(unit="launches/yr", ge=0, doc="dedicated launches bought by outside customers at start")
+    external_launches_growth_pct_per_yr: float = F(unit="%/yr", ge=-50, doc="growth of that demand")
+
+
+class Exchange(Section):
+    disable: list[str] = F(unit="-", doc="edges cut from the network, 'seller->buyer:commodity'")
+
+
+# --------------------------------------------------------------------------- root
+
+
+class Scenario(Section):
+    """A whole scenario, as validated from a TOML file (with ``extends`` resolved)."""
+
+    scenario: ScenarioMeta
+    launch: Launch
+    new_glenn: VehicleLine
+    legacy_launch: VehicleLine
+    starlink: Constellation
+    kuiper: Kuiper
+    satellite_market: SatelliteMarket
+    regulation: Regulation
+    tesla: Tesla
+    cybercab: Cybercab
+    optimus: Optimus
+    orbital_dc: OrbitalDC
+    google_planet: OrbitalDC
+    starcloud: OrbitalDC
+    terrestrial_dc: TerrestrialDC
+    openai_dc: TerrestrialDC
+    google_dc: TerrestrialDC
+    ai_hardware: AIHardware
+    chips: Chips
+    scaling: ScalingLaw
+    xai: Lab
+    openai: Lab
+    google: Lab
+    ai_market: AIMarket
+    pv: PV
+    grid_us: Grid
+    grid_china: Grid
+    capital_market: CapitalMarket
+    market: Market
+    exchange: Exchange
