@@ -178,7 +178,7 @@ class SatelliteGeneration(Section):
 class Constellation(Section):
     """A broadband constellation and its subscriber business (Starlink, Kuiper)."""
 
-    lifetime_yr: float = F(unit="yr", gt=0, doc="design life before deorbit", lever=(2, 15))
+    lifetime_yr: float = F(unit="yr", gt=0, le=19, doc="design life before deorbit", lever=(2, 15))
     generations: list[SatelliteGeneration] = F(unit="-", doc="satellite generations")
     satellites_initial: float = F(unit="count", ge=0, doc="working satellites at start (first generation)")
     production_per_month_initial: float = F(unit="count/month", ge=0, doc="satellites built per month at start")
@@ -197,7 +197,8 @@ class Constellation(Section):
     opex_usd_per_satellite_yr: float = F(unit="USD/yr", ge=0, doc="operating cost per satellite")
     opex_usd_per_subscriber_month: float = F(unit="USD/month", ge=0, doc="cost to serve one subscriber")
     other_revenue_usd_per_yr_initial: float = F(unit="USD/yr", ge=0, doc="government and enterprise revenue at start")
-    other_revenue_growth_pct_per_yr: float = F(unit="%/yr", ge=-50, doc="growth of that revenue")
+    other_revenue_growth_pct_per_yr: float = F(unit="%/yr", ge=-50, doc="growth of that revenue while far below its ceiling")
+    other_revenue_usd_per_yr_max: float = F(unit="USD/yr", gt=0, doc="ceiling of that revenue (logistic growth)")
     bandwidth_price_usd_per_tbps_month: float = F(unit="USD/(Tbps month)", ge=0, doc="price of backhaul sold to orbital data centers")
 
 
@@ -263,6 +264,7 @@ class Tesla(Section):
     bev_market_max_per_yr: float = F(unit="vehicles/yr", gt=0, doc="saturation of BEV sales")
     share_initial_frac: float = F(unit="frac", gt=0, le=1, doc="Tesla's share of BEV demand at start")
     share_decay_pct_per_yr: float = F(unit="%/yr", ge=0, le=100, doc="erosion of that share by competitors")
+    share_floor_frac: float = F(unit="frac", ge=0, le=1, doc="share Tesla keeps however strong competitors get")
     price_elasticity: float = F(unit="-", ge=0, doc="elasticity of demand to price")
     fsd_demand_uplift_frac: float = F(unit="frac", ge=0, doc="demand gain per unit of FSD capability above 1")
     miles_per_vehicle_yr: float = F(unit="miles/yr", gt=0, doc="miles driven per vehicle")
@@ -274,6 +276,9 @@ class Tesla(Section):
     fsd_engaged_frac: float = F(unit="frac", ge=0, le=1, doc="share of an FSD user's miles on FSD")
     fsd_price_usd_per_month: float = F(unit="USD/month", ge=0, doc="FSD subscription price")
     fsd_miles_cumulative_initial: float = F(unit="miles", ge=0, doc="FSD miles before start")
+    fsd_learning_reference_pb: float = F(unit="PB", gt=0, doc="FSD training data at which Tesla's own FSD performance doubles (x2^exponent)")
+    fsd_learning_exponent: float = F(unit="-", ge=0, doc="exponent of FSD performance in (1 + data / reference)")
+    fsd_data_pb_initial: float = F(unit="PB", ge=0, doc="FSD training data collected before start")
     data_pb_per_billion_fsd_miles: float = F(unit="PB/1e9 miles", ge=0, doc="training data uploaded per FSD mile")
     data_pb_per_billion_miles: float = F(unit="PB/1e9 miles", ge=0, doc="training data uploaded per other mile")
     chips_h100e_per_vehicle: float = F(unit="H100e", ge=0, doc="inference compute in one vehicle")
@@ -336,7 +341,7 @@ class OrbitalDC(Section):
     """Orbital data centers: the cost model of ``ecosim odc-cost`` and the builders' economics."""
 
     capacity_gw: float = F(unit="GW", gt=0, doc="planned fleet IT power over which NRE is spread", lever=(0.1, 1000))
-    lifetime_yr: float = F(unit="yr", gt=0, doc="service life of a satellite", lever=(2, 15))
+    lifetime_yr: float = F(unit="yr", gt=0, le=19, doc="service life of a satellite", lever=(2, 15))
     launch_cost_usd_per_kg: float | None = F(
         unit="USD/kg", gt=0, default=None,
         doc="launch price; unset = the launch fleet's learning curve in the run", lever=(10, 5000),
@@ -366,7 +371,10 @@ class OrbitalDC(Section):
     build_mw_per_month_max: float = F(unit="MW/month", ge=0, doc="most IT power this builder can make per month", lever=(0, 1e5))
     capex_budget_usd_per_yr: float = F(unit="USD/yr", ge=0, doc="spending ceiling (0 = the owner's cash decides)")
     capex_budget_growth_pct_per_yr: float = F(unit="%/yr", ge=-50, doc="growth of that ceiling")
+    capex_budget_usd_per_yr_max: float = F(unit="USD/yr", ge=0, doc="most that ceiling grows to")
     compute_price_usd_per_eflops_month: float = F(unit="USD/(EFLOP/s month)", ge=0, doc="price of compute sold to outside customers")
+    prototype_mw_per_yr: float = F(unit="MW/yr", ge=0, doc="demonstrators built whatever the economics")
+    array_cost_frac: float = F(unit="frac", ge=0, le=1, doc="share of satellite hardware cost in the solar arrays")
 
 
 class TerrestrialDC(Section):
@@ -383,8 +391,11 @@ class TerrestrialDC(Section):
     interconnection_delay_yr: float = F(unit="yr", ge=0, doc="wait for grid interconnection", lever=(0, 10))
     it_mw_initial: float = F(unit="MW", ge=0, doc="IT power in service at start")
     onsite_gas_mw_per_month_max: float = F(unit="MW/month", ge=0, doc="on-site generation that can be added per month")
+    chip_order_lead_months: float = F(unit="months", ge=0, doc="accelerators are ordered this long before power is expected")
+    opex_pct_of_capex_per_yr: float = F(unit="%/yr", ge=0, doc="facility operations and maintenance per year, % of facility capex")
     capex_budget_usd_per_yr: float = F(unit="USD/yr", ge=0, doc="spending ceiling (0 = the owner's cash decides)")
     capex_budget_growth_pct_per_yr: float = F(unit="%/yr", ge=-50, doc="growth of that ceiling")
+    capex_budget_usd_per_yr_max: float = F(unit="USD/yr", ge=0, doc="most that ceiling grows to")
 
 
 class AIHardware(Section):
@@ -393,6 +404,7 @@ class AIHardware(Section):
     w_per_h100e_initial: float = F(unit="W", gt=0, doc="IT power per H100-equivalent at start, host included")
     efficiency_gain_pct_per_yr: float = F(unit="%/yr", ge=0, le=100, doc="yearly gain in compute per W")
     flops_per_h100e: float = F(unit="FLOP/s", gt=0, doc="dense BF16 throughput of one H100-equivalent")
+    chip_life_yr: float = F(unit="yr", gt=0, doc="service life of an accelerator in a data center")
 
 
 class ChipFab(Section):
@@ -402,13 +414,16 @@ class ChipFab(Section):
     capacity_h100e_per_month_max: float = F(unit="H100e/month", ge=0, doc="most output per month")
     ramp_months: float = F(unit="months", gt=0, doc="months to reach the growth path after start")
     robot_hours_per_ramp_month: float = F(unit="h", ge=0, doc="Optimus hours that save one month of ramp (0 = none)")
+    build_capex_usd: float = F(unit="USD", ge=0, doc="capital cost of building the fab, spread over the ramp")
+    cost_frac_of_price: float = F(unit="frac", ge=0, le=1, doc="manufacturing cost as a share of the selling price")
 
 
 class Chips(Section):
     tsmc: ChipFab
     terafab: ChipFab
     market_demand_h100e_per_month_initial: float = F(unit="H100e/month", ge=0, doc="rest-of-world demand at start")
-    market_demand_growth_pct_per_yr: float = F(unit="%/yr", ge=-50, doc="growth of that demand")
+    market_demand_growth_pct_per_yr: float = F(unit="%/yr", ge=-50, doc="growth of that demand while far below its ceiling")
+    market_demand_h100e_per_month_max: float = F(unit="H100e/month", gt=0, doc="ceiling of that demand (logistic growth)")
 
 
 class ScalingLaw(Section):
@@ -424,6 +439,7 @@ class ScalingLaw(Section):
     reference_tokens: float = F(unit="tokens", gt=0, doc="data of the run that defines index 1")
     tokens_per_pb: float = F(unit="tokens/PB", ge=0, doc="training tokens per PB of real-world sensor data")
     training_window_months: float = F(unit="months", gt=0, doc="months of cluster time in one frontier run")
+    mfu_frac: float = F(unit="frac", gt=0, le=1, doc="model FLOPs utilization of training clusters")
 
 
 class Lab(Section):
@@ -436,18 +452,21 @@ class Lab(Section):
     training_frac: float = F(unit="frac", ge=0, le=1, doc="share of compute used for training")
     ai_revenue_per_eflops_month: float = F(unit="USD/(EFLOP/s month)", ge=0, doc="revenue one EFLOP/s of inference can serve")
     revenue_initial_usd_per_yr: float = F(unit="USD/yr", ge=0, doc="revenue at start")
+    market_share_initial_frac: float = F(unit="frac", ge=0, le=1, doc="share of the AI revenue pool at start")
     compute_budget_frac: float = F(unit="frac", ge=0, le=2, doc="share of revenue plus raised cash spent on compute capex")
     opex_frac_of_revenue: float = F(unit="frac", ge=0, le=2, doc="operating cost (staff, serving) as share of revenue")
     orbital_first: bool = F(unit="-", doc="the lab may buy orbital compute when it is cheaper")
+    cash_deploy_months: float = F(unit="months", gt=0, doc="spare cash is spent on compute over this many months")
 
 
 class AIMarket(Section):
     revenue_usd_per_yr_initial: float = F(unit="USD/yr", gt=0, doc="revenue pool of frontier AI labs at start")
-    growth_pct_per_yr: float = F(unit="%/yr", ge=-50, le=300, doc="growth of the pool at constant capability")
+    growth_pct_per_yr: float = F(unit="%/yr", ge=-50, le=300, doc="growth of the pool while far below its ceiling, at constant capability")
+    revenue_usd_per_yr_max: float = F(unit="USD/yr", gt=0, doc="ceiling of the pool (logistic growth)")
     capability_elasticity: float = F(unit="-", ge=0, doc="elasticity of the pool to the best capability")
     share_exponent: float = F(unit="-", ge=0, doc="how sharply capability wins share (contest exponent)")
-    others_capability_index: float = F(unit="index", ge=0, doc="capability of labs not modelled (Anthropic, Meta, ...)")
-    others_capability_growth_pct_per_yr: float = F(unit="%/yr", ge=0, doc="their growth")
+    share_adjust_per_yr: float = F(unit="1/yr", gt=0, doc="speed at which revenue share follows the capability share (customers switch slowly)")
+    others_capability_ratio: float = F(unit="ratio", ge=0, doc="capability of labs not modelled (Anthropic, Meta, DeepSeek, ...) relative to the best modelled lab")
 
 
 # --------------------------------------------------------------------------- energy
@@ -456,7 +475,7 @@ class AIMarket(Section):
 class PVSupplier(Section):
     name: str = F(unit="-", doc="company")
     capacity_gw_per_yr_initial: float = F(unit="GW/yr", ge=0, doc="module-equivalent output capacity at start")
-    capacity_growth_pct_per_yr: float = F(unit="%/yr", ge=-50, doc="growth of capacity")
+    capacity_growth_pct_per_yr: float = F(unit="%/yr", ge=-50, doc="growth of capacity while its plants are busy (none below half utilisation)")
 
 
 class PV(Section):
@@ -470,7 +489,9 @@ class PV(Section):
     us_tariff_pct: float = F(unit="%", ge=0, doc="tariff on Chinese modules bought by US companies", lever=(0, 300))
     world_installs_gw_per_yr_initial: float = F(unit="GW/yr", ge=0, doc="rest-of-world demand at start")
     world_installs_growth_pct_per_yr: float = F(unit="%/yr", ge=-50, doc="growth of that demand")
+    world_installs_gw_per_yr_max: float = F(unit="GW/yr", gt=0, doc="ceiling of that demand")
     manufacturing_mwh_per_mw: float = F(unit="MWh/MW", ge=0, doc="electricity to make one MW of modules")
+    cost_frac_of_price: float = F(unit="frac", ge=0, le=1, doc="suppliers' cost as a share of the module price")
 
 
 class Grid(Section):
@@ -478,9 +499,11 @@ class Grid(Section):
     generation_growth_pct_per_yr: float = F(unit="%/yr", ge=-10, le=30, doc="growth of generation")
     large_load_gw_per_yr_initial: float = F(unit="GW/yr", ge=0, doc="large loads the grid can connect per year at start", lever=(0, 100))
     large_load_growth_pct_per_yr: float = F(unit="%/yr", ge=-50, doc="growth of that connection rate")
+    large_load_gw_per_yr_max: float = F(unit="GW/yr", ge=0, doc="most large load the grid can connect per year")
     base_delay_yr: float = F(unit="yr", ge=0, doc="interconnection wait with an empty queue")
     price_usd_per_mwh_initial: float = F(unit="USD/MWh", ge=0, doc="industrial electricity price at start")
-    price_scarcity_elasticity: float = F(unit="-", ge=0, doc="price response to the load share")
+    price_scarcity_elasticity: float = F(unit="-", ge=0, doc="price response to the share of generation the modelled loads take")
+    cost_frac_of_price: float = F(unit="frac", ge=0, le=1, doc="generation cost as a share of the power price")
 
 
 # --------------------------------------------------------------------------- money
@@ -512,7 +535,8 @@ class CapitalMarket(Section):
 
 class Market(Section):
     external_launches_per_yr_initial: float = F(unit="launches/yr", ge=0, doc="dedicated launches bought by outside customers at start")
-    external_launches_growth_pct_per_yr: float = F(unit="%/yr", ge=-50, doc="growth of that demand")
+    external_launches_growth_pct_per_yr: float = F(unit="%/yr", ge=-50, doc="growth of that demand while far below its ceiling")
+    external_launches_per_yr_max: float = F(unit="launches/yr", gt=0, doc="ceiling of that demand (logistic growth)")
 
 
 class Exchange(Section):

@@ -1,0 +1,49 @@
+"""One module per real-world actor; shared behaviour in :mod:`ecosim.agents.base`."""
+
+from ecosim.agents.blue_origin import NewGlenn
+from ecosim.agents.capital_market import CapitalMarket
+from ecosim.agents.chip_supply import ChipFab
+from ecosim.agents.cybercab import Cybercab
+from ecosim.agents.google import Google, GoogleDataCenters
+from ecosim.agents.google_planet import GooglePlanet
+from ecosim.agents.grid import Grid
+from ecosim.agents.kuiper import Kuiper
+from ecosim.agents.legacy_launch import LegacyLaunch
+from ecosim.agents.market import Market
+from ecosim.agents.openai import OpenAI, OpenAIDataCenters
+from ecosim.agents.optimus import Optimus
+from ecosim.agents.orbital_dc import OrbitalDataCenter, SpaceXOrbitalDC
+from ecosim.agents.pv_supplier import PVSupplier
+from ecosim.agents.starcloud import Starcloud
+from ecosim.agents.starlink import Starlink
+from ecosim.agents.starship import SpaceXLaunch
+from ecosim.agents.terrestrial_dc import TerrestrialDataCenter
+from ecosim.agents.tesla_fleet import TeslaFleet
+from ecosim.agents.xai import XAI, Lab
+
+__all__ = [
+    "XAI",
+    "CapitalMarket",
+    "ChipFab",
+    "Cybercab",
+    "Google",
+    "GoogleDataCenters",
+    "GooglePlanet",
+    "Grid",
+    "Kuiper",
+    "Lab",
+    "LegacyLaunch",
+    "Market",
+    "NewGlenn",
+    "OpenAI",
+    "OpenAIDataCenters",
+    "Optimus",
+    "OrbitalDataCenter",
+    "PVSupplier",
+    "SpaceXLaunch",
+    "SpaceXOrbitalDC",
+    "Starcloud",
+    "Starlink",
+    "TerrestrialDataCenter",
+    "TeslaFleet",
+]

@@ -1,0 +1,139 @@
+"""The capital market: narrative marks, raises (rounds, the 2026 IPO), cost of capital.
+
+Marks: the narrative valuation marks of ``ecosim/data/valuation_marks.csv`` (tenders,
+rounds, the merger, IPO talk; analyst DCF values excluded) hold until the last one; after
+it a company's mark moves with its trailing-12-month revenue at the EV/revenue multiple
+the last mark implied, that multiple decaying toward a mature one.
+
+Raises: every scheduled raise of ``[capital_market] raises`` arrives in its month; beyond
+those, a company whose cash falls below ``min_cash_months`` of its spending raises up to
+``follow_on_frac_of_mark_per_yr`` of its mark a year. This is how capital binds.
+
+Cost of capital: WACC from CAPM with Hamada's levered beta (:mod:`ecosim.finance.wacc`).
+"""
+
+from __future__ import annotations
+
+import csv
+from functools import lru_cache
+from importlib import resources
+
+import numpy as np
+
+from ecosim.agents.base import EcosimAgent
+from ecosim.finance.wacc import wacc_from_capital_market
+from ecosim.timeline import parse_month
+
+#: mark entity -> company id in the model
+ENTITY_COMPANY = {"SpaceX": "spacex", "SpaceX+xAI": "spacex", "xAI": "xai", "OpenAI": "openai"}
+#: companies that can raise capital, and the agent that receives it
+HEADS = {"spacex": "spacex_launch", "xai": "xai", "tesla": "tesla_fleet", "openai": "openai", "starcloud": "starcloud", "amazon": "kuiper"}
+
+
+@lru_cache(maxsize=1)
+def narrative_marks() -> tuple[tuple[int, str, float, str], ...]:
+    """(month, company, usd, kind) of every narrative mark (no analyst DCF), in file order."""
+    path = resources.files("ecosim") / "data" / "valuation_marks.csv"
+    rows = []
+    with path.open(encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            if "DCF" in row["kind"]:
+                continue
+            company = ENTITY_COMPANY.get(row["entity"])
+            if company:
+                rows.append((parse_month(row["date"]), company, float(row["value_usd"]), row["kind"]))
+    return tuple(rows)
+
+
+class CapitalMarket(EcosimAgent):
+    kind = "capital_market"
+    label = "Capital market"
+
+    def __init__(self, model, name, company, p) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(model, name, company, p)
+        self.wacc = self.full(wacc_from_capital_market(p))
+        self.companies = list(HEADS)
+        n = len(self.companies)
+        self.s.mark_usd = np.zeros((self.K, n))
+        self.s.revenue_ttm_usd = np.zeros((self.K, n, 12))
+        self.s.burn_usd = np.zeros((self.K, n))
+        self.s.allowance_usd = np.zeros((self.K, n))
+        self.s.multiple = np.zeros((self.K, n))
+        self.s.merged = np.zeros(self.K)
+        self.s.raised_usd = np.zeros((self.K, n))
+        self.marks = narrative_marks()
+        self.last_mark_month = {c: max((m for m, cc, _, _ in self.marks if cc == c), default=-1) for c in self.companies}
+
+    def ci(self, company: str) -> int:
+        return self.companies.index(company)
+
+    def mark(self, company: str) -> np.ndarray:
+        """Narrative mark of a company this month [USD] (0 if none)."""
+        if company not in self.companies:
+            return self.zeros()
+        return self.s.mark_usd[:, self.ci(company)]
+
+    def offer(self) -> None:
+        if self.t == int(self.p.merger_month) and not self.s.merged.any():
+            for name in self.model.exchange.company_agents("xai"):
+                self.model.exchange.set_company(name, "spacex")
+                self.agent(name).company = "spacex"
+            self.s.merged[:] = 1.0
+        self._book_last_month()
+        for r in self.p.raises:
+            if int(r.month) == self.t and r.company in HEADS:
+                company = "spacex" if (r.company == "xai" and self.s.merged[0]) else r.company
+                self.ex.pay(self.name, HEADS[company], r.usd, "raise")
+                self.s.raised_usd[:, self.ci(company)] += r.usd
+        self._follow_on()
+
+    def _book_last_month(self) -> None:
+        """Trailing revenue, burn and marks from last month's complete external flows."""
+        ex = self.ex
+        slot = self.t % 12
+        for i, company in enumerate(self.companies):
+            owner = "spacex" if (company == "xai" and self.s.merged[0]) else company
+            agents = [ex.index[n] for n in ex.company_agents(owner)] if company == owner else []
+            income = ex.last_in[:, agents].sum(axis=1) if agents else self.zeros()
+            outgo = ex.last_out[:, agents].sum(axis=1) if agents else self.zeros()
+            self.s.revenue_ttm_usd[:, i, slot] = income
+            self.s.burn_usd[:, i] = 0.75 * self.s.burn_usd[:, i] + 0.25 * np.maximum(outgo - income, 0.0)
+            ttm = self.s.revenue_ttm_usd[:, i, :].sum(axis=1)
+            self._update_mark(i, company, ttm)
+
+    def _update_mark(self, i: int, company: str, ttm: np.ndarray) -> None:
+        data = [(m, v) for m, c, v, _ in self.marks if c == company and m <= self.t]
+        if company == "xai" and self.s.merged[0]:
+            self.s.mark_usd[:, i] = 0.0
+            return
+        if data:
+            latest = max(m for m, _ in data)
+            value = max(v for m, v in data if m == latest)
+            if self.t <= self.last_mark_month[company]:
+                self.s.mark_usd[:, i] = value
+                self.s.multiple[:, i] = np.where(ttm > 0, value / np.maximum(ttm, 1.0), self.p.mark_revenue_multiple_initial)
+                return
+        elif self.s.multiple[0, i] == 0:
+            self.s.multiple[:, i] = self.p.mark_revenue_multiple_initial
+        decay = self.p.mark_multiple_decay_pct_per_yr / 100.0 / 12.0
+        mature = self.p.mark_revenue_multiple_mature
+        self.s.multiple[:, i] = mature + (self.s.multiple[:, i] - mature) * (1.0 - decay)
+        self.s.mark_usd[:, i] = self.s.multiple[:, i] * ttm
+
+    def _follow_on(self) -> None:
+        ex = self.ex
+        for i, company in enumerate(self.companies):
+            if company == "xai" and self.s.merged[0]:
+                continue
+            self.s.allowance_usd[:, i] = np.minimum(
+                self.s.allowance_usd[:, i] + self.p.follow_on_frac_of_mark_per_yr * self.s.mark_usd[:, i] / 12.0,
+                self.p.follow_on_frac_of_mark_per_yr * self.s.mark_usd[:, i],
+            )
+            cash = ex.company_cash(company)
+            floor = self.p.min_cash_months * self.s.burn_usd[:, i]
+            need = np.where(cash < floor, 2.0 * floor - cash, 0.0)
+            amount = np.minimum(need, self.s.allowance_usd[:, i])
+            if np.any(amount > 0):
+                ex.pay(self.name, HEADS[company], amount, "raise")
+                self.s.allowance_usd[:, i] -= amount
+                self.s.raised_usd[:, i] += amount

@@ -1,0 +1,37 @@
+"""Amazon's Project Kuiper: 3,232 authorized satellites under FCC deployment milestones.
+
+Half the constellation must be in orbit by 2026-07 and all of it by 2029-07 (FCC license
+conditions). Under ``milestone_rule = "reduce"`` a missed milestone cuts the authorization to
+what is in orbit (the strict reading); ``"extension"`` records the miss and goes on (what
+the FCC usually grants). Kuiper buys launches from New Glenn, Vulcan/Atlas/Ariane and
+Falcon 9, and competes with Starlink for subscribers.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ecosim.agents.constellation import Constellation
+
+
+class Kuiper(Constellation):
+    kind = "kuiper"
+    label = "Kuiper"
+    rival = "starlink"
+    launch_tier = 1
+
+    def __init__(self, model, name, company, p) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(model, name, company, p)
+        self.s.milestones_missed = np.zeros(self.K)
+
+    def authorized_initial(self) -> float:
+        return float(self.p.authorized_satellites)
+
+    def settle(self) -> None:
+        super().settle()
+        for m in self.p.milestones:
+            if int(m.month) == self.t:
+                missed = self.active < m.satellites
+                self.s.milestones_missed = self.s.milestones_missed + missed
+                if self.p.milestone_rule == "reduce":
+                    self.s.authorized = np.where(missed, np.minimum(self.s.authorized, self.active), self.s.authorized)

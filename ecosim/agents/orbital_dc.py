@@ -1,0 +1,232 @@
+"""Orbital data centers: solar-powered compute satellites and the decision to build them.
+
+Clusters are cohorts by launch month (a 240-month ring) of nameplate IT power [MW] and
+compute [EFLOP/s]. A satellite's mass per W comes from its arrays (W/kg, oversized for
+end-of-life power after degradation), radiators (area from Stefan-Boltzmann at the chips'
+radiator temperature), chips and shielding, plus structure (:mod:`ecosim.finance.odc_cost`).
+It computes only in sunlight (``sunlight_fraction``); accelerators fail at
+``chip_failure_pct_per_yr`` (radiation and wear) and are replaced from stock when the
+builder has chips; cohorts deorbit at the end of their life.
+
+Each month the builder prices the alternative it has with :func:`compare_costs` (the same
+arithmetic ``ecosim odc-cost`` prints): the launch price it pays this month (SpaceX: its
+own cost on the learning curve; others: SpaceX's price), today's accelerator price, and its
+owner's terrestrial data center behind today's grid queue. Orbit is built when it is the
+cheaper way to the compute the owner wants (plus ``prototype_mw_per_yr`` demonstrators),
+limited by what it can make, launch, power, buy and pay for. It buys accelerators and PV
+modules one month, and launches what its stock allows the next. The tightest limit is
+recorded as :attr:`binding` (see :data:`ecosim.agents.base.BINDING`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ecosim.agents.base import BINDING, EcosimAgent, binding_code
+from ecosim.finance.odc_cost import compare_costs, mass_per_w_kg
+from ecosim.physics.radiation import monthly_failure_frac
+from ecosim.physics.solar import SOLAR_CONSTANT_W_PER_M2, STC_IRRADIANCE_W_PER_M2, oversize_for_degradation
+
+RING_MONTHS = 240
+UNLIMITED = 1e15
+
+
+class OrbitalDataCenter(EcosimAgent):
+    kind = "orbital_dc"
+    label = "Orbital data centers"
+    owner_lab: str | None = "xai"
+    alternative: str = "terrestrial_dc"
+    launch_tier = 0
+    needs_starship = True
+
+    def __init__(self, model, name, company, p) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(model, name, company, p)
+        K = self.K
+        self.s.mw = np.zeros((K, RING_MONTHS))
+        self.s.eflops = np.zeros((K, RING_MONTHS))
+        self.s.working = np.ones((K, RING_MONTHS))
+        self.s.chips_h100e = np.zeros(K)
+        self.s.pv_gw = np.zeros(K)
+        self.s.budget_usd_per_yr = np.full(K, p.capex_budget_usd_per_yr, dtype=float)
+        self.s.built_mw_cum = np.zeros(K)
+        self.mass_kg_per_w = mass_per_w_kg(p) * np.ones(K)
+        self.ratio = np.full(K, np.inf)
+        self.orbital_usd_per_w = np.full(K, np.inf)
+        self.terrestrial_usd_per_w = np.full(K, np.inf)
+        self.launch_usd_per_kg = np.zeros(K)
+        self.bandwidth_need_tbps = np.zeros(K)
+        self.compute_eflops = np.zeros(K)
+        self.built_mw = np.zeros(K)
+        self.target_mw = np.zeros(K)
+        self.ready_mw = np.zeros(K)
+        self._launch_t = np.zeros(K)
+        self._bw_factor = np.ones(K)
+        self._replace_h100e = np.zeros(K)
+
+    # ---------------------------------------------------------------- readings
+
+    @property
+    def nameplate_mw(self) -> np.ndarray:
+        return self.s.mw.sum(axis=1)
+
+    def pv_gw_per_mw(self) -> np.ndarray:
+        """PV modules (STC rating) per MW of nameplate IT power [GW/MW]: oversized for
+        degradation, less area in orbit where the sun is 1361 W/m^2, not 1000."""
+        ovs = oversize_for_degradation(self.p.degradation_pct_per_yr, self.p.lifetime_yr)
+        return ovs * STC_IRRADIANCE_W_PER_M2 / SOLAR_CONSTANT_W_PER_M2 / 1000.0
+
+    def chips_per_mw(self) -> np.ndarray:
+        return 1e6 / self.agent("tsmc").s.w_per_h100e
+
+    def launch_price_usd_per_kg(self) -> np.ndarray:
+        p = self.p
+        if p.launch_cost_usd_per_kg is not None:
+            return self.full(p.launch_cost_usd_per_kg)
+        fleet = self.agent("spacex_launch")
+        internal = self.ex.companies.get("spacex_launch") == self.company
+        return fleet.cost_per_kg if internal else fleet.price_per_kg
+
+    def compare(self) -> None:
+        """Price orbit against the owner's terrestrial option this month (sets ``ratio``)."""
+        tdc = self.agent(self.alternative)
+        grid = self.agent("grid_us")
+        delay = grid.delay_yr if tdc.p.energy_source == "grid" else self.full(tdc.p.interconnection_delay_yr)
+        tsmc = self.agent("tsmc")
+        cmp = compare_costs(
+            self.p,
+            tdc.p,
+            ai_hardware_usd_per_w=tsmc.s.usd_per_w,
+            launch_usd_per_kg=self.launch_usd_per_kg,
+            wacc=self.agent("capital_market").wacc,
+            interconnection_delay_yr=delay,
+            array_cost_frac=self.p.array_cost_frac,
+        )
+        self.ratio = cmp.ratio * np.ones(self.K)
+        self.orbital_usd_per_w = cmp.orbital_usd_per_w * np.ones(self.K)
+        self.terrestrial_usd_per_w = cmp.terrestrial_usd_per_w * np.ones(self.K)
+        self.comparison = cmp
+
+    def wanted_mw(self) -> np.ndarray:
+        """IT power [MW/month] the owner wants from orbit this month."""
+        if self.owner_lab is None:
+            return self.zeros()
+        return self.agent(self.owner_lab).orbital_target_mw
+
+    def capital_usd(self) -> np.ndarray:
+        """What this builder may spend this month [USD]."""
+        if np.any(np.asarray(self.p.capex_budget_usd_per_yr) > 0):
+            return self.s.budget_usd_per_yr / 12.0
+        cash = self.ex.company_cash(self.company)
+        lab = self.agent(self.owner_lab or "xai")
+        return np.maximum(cash, 0.0) / lab.p.cash_deploy_months
+
+    # ---------------------------------------------------------------- phases
+
+    def offer(self) -> None:
+        p, s, ex = self.p, self.s, self.ex
+        K = self.K
+        rows = np.arange(K)
+        life = np.clip(np.rint(np.asarray(p.lifetime_yr) * 12.0), 1, RING_MONTHS - 1).astype(int)
+        slot = np.broadcast_to((self.t - life) % RING_MONTHS, (K,))
+        s.mw[rows, slot] = 0.0
+        s.eflops[rows, slot] = 0.0
+        s.working[rows, slot] = 1.0
+
+        self.launch_usd_per_kg = self.launch_price_usd_per_kg()
+        self.compare()
+        active = self.after(p.first_build_month)
+        economic = (self.ratio < 1.0).astype(float)
+        want = (self.wanted_mw() * economic + p.prototype_mw_per_yr / 12.0) * active
+        self.target_mw = want
+
+        # what stock allows to launch now, under every limit
+        kg_per_mw = self.mass_kg_per_w * 1e6
+        cpm = self.chips_per_mw()
+        ppm = self.pv_gw_per_mw()
+        unit_usd = (p.satellite_hardware_usd_per_w * 1e6) + kg_per_mw * self.launch_usd_per_kg
+        reg = self.model.params.regulation
+        limits = {
+            "demand": want,
+            "chips": s.chips_h100e / cpm,
+            "pv": s.pv_gw / ppm,
+            "manufacturing": np.full(K, p.build_mw_per_month_max) * active,
+            "regulation": np.maximum(reg.odc_power_cap_gw * 1000.0 - self.nameplate_mw, 0.0),
+            "capital": self.capital_usd() / np.maximum(unit_usd, 1e-9),
+        }
+        if self.needs_starship:
+            fleet = self.agent("spacex_launch")
+            limits["launch"] = fleet.starship_mass_capacity_t * 1000.0 / kg_per_mw
+        ready = np.minimum.reduce(list(limits.values()))
+        self.ready_mw = np.maximum(ready, 0.0)
+        self.binding = np.where(want > 0, binding_code(limits), np.int8(BINDING.index("economics") if p.prototype_mw_per_yr == 0 else 0))
+        self.binding = np.where(active > 0, self.binding, np.int8(0))
+
+        # chip replacements ride on the same launches (their mass is small)
+        failed = (s.eflops * (1.0 - s.working)).sum(axis=1)
+        self._replace_h100e = np.minimum(failed / np.maximum(self._eflops_per_h100e(), 1e-30), np.maximum(s.chips_h100e - self.ready_mw * cpm, 0.0))
+        self._launch_t = self.ready_mw * kg_per_mw / 1000.0 + self._replace_h100e * np.asarray(p.chip_mass_kg_per_w) * self.agent("tsmc").s.w_per_h100e / 1000.0
+        ex.demand(self.name, "launch_mass", self._launch_t, tier=self.launch_tier, kind="capex")
+
+        # buy next month's chips and PV (demand beyond what stock already covers)
+        next_want = np.minimum(want, limits["manufacturing"])
+        ex.demand(self.name, "accelerators", np.maximum(next_want * 2.0 * cpm - s.chips_h100e, 0.0), tier=1, kind="capex")
+        ex.demand(self.name, "pv_modules", np.maximum(next_want * 2.0 * ppm - s.pv_gw, 0.0), tier=0, kind="capex")
+
+        # backhaul for what is in orbit, compute for the owner
+        self.bandwidth_need_tbps = self.nameplate_mw / 1000.0 * p.bandwidth_tbps_per_gw
+        if "bandwidth" in ex.markets and self.name in ex.markets["bandwidth"].b_index:
+            ex.demand(self.name, "bandwidth", self.bandwidth_need_tbps, tier=0, kind="opex")
+        compute = (s.eflops * s.working).sum(axis=1) * p.sunlight_fraction * self._bw_factor
+        ex.offer(self.name, "compute", compute, p.compute_price_usd_per_eflops_month)
+
+    def _eflops_per_h100e(self) -> np.ndarray:
+        return self.model.params.ai_hardware.flops_per_h100e / 1e18
+
+    def settle(self) -> None:
+        p, s, ex = self.p, self.s, self.ex
+        K = self.K
+        bought, delivered = self.delivered_launch_mass()
+        frac_bought = np.divide(bought, self._launch_t, out=np.zeros(K), where=self._launch_t > 0)
+        frac_ok = np.divide(delivered, self._launch_t, out=np.zeros(K), where=self._launch_t > 0)
+        cpm = self.chips_per_mw()
+        ppm = self.pv_gw_per_mw()
+        launched_mw = self.ready_mw * frac_bought
+        arrived_mw = self.ready_mw * frac_ok
+        s.chips_h100e = s.chips_h100e + ex.received(self.name, "accelerators") - launched_mw * cpm
+        pv_in = ex.received(self.name, "pv_modules")
+        pv_spend = ex.spent(self.name, "pv_modules")
+        s.pv_gw = s.pv_gw + pv_in - launched_mw * ppm
+        slot = self.t % RING_MONTHS
+        s.mw[:, slot] += arrived_mw
+        s.eflops[:, slot] += arrived_mw * cpm * self._eflops_per_h100e()
+        s.working[:, slot] = 1.0
+        s.built_mw_cum = s.built_mw_cum + arrived_mw
+        self.built_mw = arrived_mw
+
+        # radiation and wear, then replacements from stock (delivered with this month's launches)
+        fail = np.asarray(monthly_failure_frac(p.chip_failure_pct_per_yr))
+        s.working = s.working * (1.0 - (fail[:, None] if fail.ndim else fail))
+        lost = (s.eflops * (1.0 - s.working)).sum(axis=1)
+        repl = self._replace_h100e * frac_ok * self._eflops_per_h100e()
+        restore = np.divide(np.minimum(repl, lost), lost, out=np.zeros(K), where=lost > 0)
+        s.working = s.working + (1.0 - s.working) * restore[:, None]
+        s.chips_h100e = np.maximum(s.chips_h100e - self._replace_h100e * frac_bought, 0.0)
+
+        # the satellites' own hardware (beyond the PV cells bought on the exchange) and the US tariff
+        hardware = launched_mw * 1e6 * p.satellite_hardware_usd_per_w
+        self.pay_costs(np.maximum(hardware - pv_spend, 0.0), "capex")
+        self.pay_costs(pv_spend * self.model.params.pv.us_tariff_pct / 100.0, "capex")
+        self.pay_costs(self.nameplate_mw * 1e6 * p.satellite_hardware_usd_per_w * p.ops_pct_of_hardware_per_yr / 100.0 / 12.0, "opex")
+        self.compute_eflops = ex.sold(self.name, "compute")
+        uses_backhaul = "bandwidth" in ex.markets and self.name in ex.markets["bandwidth"].b_index
+        bw = ex.received(self.name, "bandwidth") if uses_backhaul else self.bandwidth_need_tbps
+        self._bw_factor = np.divide(bw, self.bandwidth_need_tbps, out=np.ones(K), where=self.bandwidth_need_tbps > 0)
+        s.budget_usd_per_yr = self.grow(s.budget_usd_per_yr, p.capex_budget_growth_pct_per_yr, p.capex_budget_usd_per_yr_max)
+
+
+class SpaceXOrbitalDC(OrbitalDataCenter):
+    """SpaceX's orbital data centers (for xAI's compute), launched on its own Starship."""
+
+    kind = "orbital_dc"
+    label = "SpaceX orbital DCs"
+

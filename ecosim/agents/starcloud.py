@@ -1,0 +1,25 @@
+"""Starcloud: a venture-funded orbital data-center startup (Starcloud-1 flew an H100 in 2025).
+
+It sells compute to outside customers (the market), builds within its venture budget
+(``[starcloud] capex_budget_usd_per_yr``) whenever orbit beats a terrestrial site, plus
+demonstrators, and flies on SpaceX rideshares at SpaceX's price.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ecosim.agents.orbital_dc import OrbitalDataCenter
+
+
+class Starcloud(OrbitalDataCenter):
+    kind = "orbital_dc"
+    label = "Starcloud"
+    owner_lab = None
+    alternative = "terrestrial_dc"
+    launch_tier = 1
+    needs_starship = False
+
+    def wanted_mw(self) -> np.ndarray:
+        unit_usd_per_mw = (self.p.satellite_hardware_usd_per_w * 1e6) + self.mass_kg_per_w * 1e6 * self.launch_usd_per_kg
+        return self.capital_usd() / np.maximum(unit_usd_per_mw, 1e-9)

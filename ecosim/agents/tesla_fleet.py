@@ -1,0 +1,135 @@
+"""Tesla's vehicle business: factories, demand, price, the fleet by cohort, FSD and its data.
+
+* Capacity: each factory ramps linearly to its capacity over ``ramp_months``.
+* Demand [vehicles/yr] = world BEV sales (logistic growth) x Tesla's share (eroded by
+  competitors each year toward a floor) x (ASP / ASP at start)^-elasticity x (1 + uplift x (FSD perf - 1)).
+* Deliveries = min(capacity, demand). Tesla moves its price toward full factories: it cuts
+  when demand is below capacity and raises it above, within margins over unit cost, which
+  falls on Wright's curve in cumulative production.
+* Fleet: one cohort per build year; scrappage by age from a Weibull survival curve.
+* FSD performance = (1 + FSD data / reference)^exponent (Tesla's own training) x
+  max(1, xAI capability)^elasticity (the capability signal from xAI). The take rate moves
+  toward ``max - (max - initial) / performance``; FSD miles = users x miles x engaged share;
+  uploaded data [PB] goes to xAI.
+
+References: Tesla production and deliveries reports (history.csv); S&P Global Mobility
+(average US light-vehicle age 12.6 yr, 2024) for scrappage; IEA Global EV Outlook for BEV
+sales. Parameters: ``[tesla]``.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ecosim.agents.base import EcosimAgent, wright
+from ecosim.timeline import year_frac
+
+FIRST_COHORT = 2008
+N_COHORTS = 70
+
+
+class TeslaFleet(EcosimAgent):
+    kind = "tesla_fleet"
+    label = "Tesla vehicles"
+
+    def __init__(self, model, name, company, p) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(model, name, company, p)
+        K = self.K
+        self.s.cohorts = np.zeros((K, N_COHORTS))
+        for c in p.fleet_cohorts_initial:
+            self.s.cohorts[:, int(c.year) - FIRST_COHORT] += c.vehicles
+        self.s.cum_production = np.full(K, p.cumulative_production_initial, dtype=float)
+        self.s.asp_usd = np.full(K, p.asp_usd_initial, dtype=float)
+        self.s.bev_market = np.full(K, p.bev_market_initial_per_yr, dtype=float)
+        self.s.share = np.full(K, p.share_initial_frac, dtype=float)
+        self.s.fsd_take = np.full(K, p.fsd_take_rate_initial_frac, dtype=float)
+        self.s.fsd_miles_cum = np.full(K, p.fsd_miles_cumulative_initial, dtype=float)
+        self.s.fsd_data_pb = np.full(K, p.fsd_data_pb_initial, dtype=float)
+        self.s.capacity_prev = np.full(K, self.capacity_per_yr(model.start_month - 1), dtype=float)
+        self.deliveries = np.zeros(K)
+        self.demand_per_yr = np.zeros(K)
+        self.fsd_miles = np.zeros(K)
+        self.data_pb = np.zeros(K)
+        self.fsd_perf = np.ones(K)
+
+    def capacity_per_yr(self, month: int | None = None) -> np.ndarray:
+        """Installed capacity [vehicles/yr] in a month: each factory's ramp share."""
+        t = self.t if month is None else month
+        total = np.zeros(self.K)
+        for f in self.p.factories:
+            ramp = np.clip((t - np.asarray(f.start_month)) / np.asarray(f.ramp_months), 0.0, 1.0)
+            total = total + ramp * f.capacity_per_yr
+        return total
+
+    @property
+    def fleet(self) -> np.ndarray:
+        return self.s.cohorts.sum(axis=1)
+
+    def own_fsd_perf(self) -> np.ndarray:
+        p = self.p
+        return (1.0 + self.s.fsd_data_pb / p.fsd_learning_reference_pb) ** p.fsd_learning_exponent
+
+    def performance(self, capability: np.ndarray) -> np.ndarray:
+        """FSD performance index from Tesla's own data and xAI's capability [index]."""
+        return self.own_fsd_perf() * np.maximum(1.0, capability) ** self.p.fsd_capability_elasticity
+
+    def unit_cost_usd(self) -> np.ndarray:
+        p = self.p
+        return wright(p.unit_cost_usd_initial, self.s.cum_production, p.cumulative_production_initial, p.cost_progress_ratio)
+
+    def offer(self) -> None:
+        p, s, ex = self.p, self.s, self.ex
+        self.fsd_perf = self.performance(self.capability_signal())
+        price_factor = (s.asp_usd / p.asp_usd_initial) ** (-p.price_elasticity)
+        self.demand_per_yr = s.bev_market * s.share * price_factor * (1.0 + p.fsd_demand_uplift_frac * (self.fsd_perf - 1.0))
+        capacity = self.capacity_per_yr()
+        self.deliveries = np.minimum(capacity, self.demand_per_yr) / 12.0
+        ex.demand(self.name, "accelerators", self.deliveries * p.chips_h100e_per_vehicle, tier=1, kind="opex")
+
+        fleet = self.fleet
+        users = fleet * p.fsd_eligible_frac * s.fsd_take
+        miles = fleet * p.miles_per_vehicle_yr / 12.0
+        self.fsd_miles = users * p.miles_per_vehicle_yr / 12.0 * p.fsd_engaged_frac
+        other = miles - self.fsd_miles
+        fsd_data = self.fsd_miles / 1e9 * p.data_pb_per_billion_fsd_miles
+        self.data_pb = fsd_data + other / 1e9 * p.data_pb_per_billion_miles
+        self._fsd_data = fsd_data
+        self.fsd_users = users
+        ex.offer(self.name, "data", self.data_pb, 0.0)
+
+    def settle(self) -> None:
+        p, s, ex = self.p, self.s, self.ex
+        year_idx = min(max(self.t // 12 - FIRST_COHORT, 0), N_COHORTS - 1)
+        # scrappage: Weibull survival by age, one month
+        ages = year_frac(self.t) - (np.arange(N_COHORTS) + FIRST_COHORT + 0.5)
+        lam = p.scrappage_median_yr / math.log(2.0) ** (1.0 / p.scrappage_weibull_shape)
+        a0 = np.maximum(ages, 0.0)
+        a1 = np.maximum(ages + 1.0 / 12.0, 0.0)
+        surv = np.exp(-((a1 / np.asarray(lam)[..., None]) ** p.scrappage_weibull_shape) + (a0 / np.asarray(lam)[..., None]) ** p.scrappage_weibull_shape)
+        s.cohorts = s.cohorts * surv
+        s.cohorts[:, year_idx] += self.deliveries
+
+        unit_cost = self.unit_cost_usd()
+        s.cum_production = s.cum_production + self.deliveries
+        labour_h = ex.received(self.name, "labour")
+        saving = labour_h * p.robot_hours_saving_usd_per_hour
+        ex.pay("market", self.name, self.deliveries * s.asp_usd + self.fsd_users * p.fsd_price_usd_per_month, "revenue")
+        self.pay_costs(np.maximum(self.deliveries * unit_cost - saving, 0.0), "opex")
+        capacity = self.capacity_per_yr()
+        self.pay_costs(np.maximum(capacity - s.capacity_prev, 0.0) * p.factory_capex_usd_per_vehicle_yr, "capex")
+        s.capacity_prev = capacity
+
+        # price toward full factories, within margins over unit cost
+        gap = np.clip(self.demand_per_yr / np.maximum(capacity, 1.0), 0.0, 2.0) - 1.0
+        s.asp_usd = s.asp_usd * np.exp(p.price_response_per_yr / 12.0 * gap)
+        s.asp_usd = np.clip(s.asp_usd, unit_cost * (1.0 + p.min_gross_margin_frac), unit_cost / (1.0 - p.max_gross_margin_frac))
+        # markets and FSD
+        s.bev_market = s.bev_market + p.bev_market_growth_per_yr / 12.0 * s.bev_market * (1.0 - s.bev_market / p.bev_market_max_per_yr)
+        floor = p.share_floor_frac
+        s.share = floor + (s.share - floor) * (1.0 - np.asarray(p.share_decay_pct_per_yr) / 100.0) ** (1.0 / 12.0)
+        target = p.fsd_take_rate_max_frac - (p.fsd_take_rate_max_frac - p.fsd_take_rate_initial_frac) / self.fsd_perf
+        s.fsd_take = s.fsd_take + (target - s.fsd_take) * np.minimum(p.fsd_adoption_per_yr / 12.0, 1.0)
+        s.fsd_miles_cum = s.fsd_miles_cum + self.fsd_miles
+        s.fsd_data_pb = s.fsd_data_pb + self._fsd_data

@@ -1,0 +1,1 @@
+"""Analyses of run results (they read results, never the model)."""

@@ -1,0 +1,370 @@
+"""Monthly clearing of every commodity on the network, cash accounts, and the ledger.
+
+Each month sellers post offers (quantity, price) and buyers post demands (quantity, a
+priority tier, and whether the purchase is capex or opex). Every commodity then clears on
+its enabled edges, for all ensemble members at once:
+
+1. tiers clear in ascending order (0 first): a buyer in tier 0 (e.g. SpaceX's own Starlink
+   on its own rockets) is served before tier 1 (outside customers);
+2. within a tier a buyer spreads its demand over the sellers it is linked to in proportion
+   to their remaining offers, and a seller asked for more than it has scales every request
+   down by the same ratio; a second pass gives unmet demand what other sellers still have.
+
+So no seller gives more than it offered and no buyer gets more than it asked (conservation
+is exact, tested in ``tests/exchange``). Buyers pay the seller's price (its internal price
+when both belong to the same company). Every transfer is a ledger row
+``(step, date, member, from, to, commodity, quantity, unit, usd, kind, internal)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+from ecosim.exchange.topology import COMMODITY_UNITS, GOODS, SIGNAL_UNITS
+from ecosim.timeline import format_month
+
+KINDS = ("capex", "opex", "revenue", "raise")
+
+
+class _Market:
+    """Offers, demands and the cleared allocation of one commodity."""
+
+    def __init__(self, commodity: str, edges: list[tuple[str, str, bool]], K: int) -> None:
+        self.commodity = commodity
+        self.sellers = list(dict.fromkeys(s for s, _, _ in edges))
+        self.buyers = list(dict.fromkeys(b for _, b, _ in edges))
+        self.s_index = {n: i for i, n in enumerate(self.sellers)}
+        self.b_index = {n: i for i, n in enumerate(self.buyers)}
+        S, B = len(self.sellers), len(self.buyers)
+        self.enabled = np.zeros((S, B))
+        self.pairs: list[tuple[int, int]] = []
+        for s, b, on in edges:
+            self.enabled[self.s_index[s], self.b_index[b]] = 1.0 if on else 0.0
+            self.pairs.append((self.s_index[s], self.b_index[b]))
+        self.pair_s = np.array([p[0] for p in self.pairs], dtype=int)
+        self.pair_b = np.array([p[1] for p in self.pairs], dtype=int)
+        self.internal = np.zeros((S, B), dtype=bool)
+        self.tier = np.zeros(B, dtype=int)
+        self.kind = ["opex"] * B
+        self.K = K
+        self.reset()
+
+    def reset(self) -> None:
+        S, B, K = len(self.sellers), len(self.buyers), self.K
+        self.offer = np.zeros((K, S))
+        self.price = np.zeros((K, S))
+        self.price_internal = np.zeros((K, S))
+        self.demand = np.zeros((K, B))
+        self.x = np.zeros((K, S, B))
+        self.usd = np.zeros((K, S, B))
+        self.tier_cap: dict[int, np.ndarray] = {}
+
+    def clear(self) -> None:
+        remaining = self.offer.copy()
+        x = np.zeros_like(self.x)
+        E = self.enabled[None, :, :]
+        for tier in np.unique(self.tier):
+            in_tier = (self.tier == tier)[None, :]
+            want = np.where(in_tier, self.demand, 0.0)
+            cap = self.tier_cap.get(int(tier))
+            for _ in range(2):
+                avail = remaining if cap is None else np.minimum(remaining, cap)
+                need = np.maximum(want - x.sum(axis=1) * in_tier, 0.0)
+                w = avail[:, :, None] * E
+                wsum = w.sum(axis=1, keepdims=True)
+                ask = np.divide(need[:, None, :] * w, wsum, out=np.zeros_like(w), where=wsum > 0)
+                asked = ask.sum(axis=2)
+                ratio = np.divide(avail, asked, out=np.ones_like(asked), where=asked > avail)
+                ratio = np.minimum(ratio, 1.0)
+                give = ask * ratio[:, :, None]
+                x += give
+                given = give.sum(axis=2)
+                remaining = np.maximum(remaining - given, 0.0)
+                if cap is not None:
+                    cap = np.maximum(cap - given, 0.0)
+        self.x = x
+        unit_price = np.where(self.internal[None, :, :], self.price_internal[:, :, None], self.price[:, :, None])
+        self.usd = x * unit_price
+
+
+class Exchange:
+    """Offers, clearing, cash accounts and the ledger of a model's network.
+
+    Parameters
+    ----------
+    graph : the exchange network (:func:`ecosim.exchange.network.build_network`).
+    companies : agent name -> company id (cash pools by company; same company = internal).
+    members : ensemble size K (leading axis of every array).
+    steps : number of months, for the ledger's preallocated arrays.
+    record : keep the ledger (False saves memory in large ensembles; accounts still kept).
+    """
+
+    def __init__(self, graph: nx.MultiDiGraph, companies: dict[str, str], members: int, steps: int, record: bool = True) -> None:
+        self.graph = graph
+        self.K = members
+        self.T = steps
+        self.record = record
+        self.names = list(graph.nodes)
+        self.index = {n: i for i, n in enumerate(self.names)}
+        self.companies = dict(companies)
+        self.initial_companies = dict(companies)
+        self.cash = np.zeros((members, len(self.names)))
+        self.markets: dict[str, _Market] = {}
+        self.goods_edges: list[tuple[str, str, str]] = []
+        for c in GOODS:
+            edges = [(s, b, d["enabled"]) for s, b, k, d in graph.edges(keys=True, data=True) if k == c]
+            if edges:
+                self.markets[c] = _Market(c, edges, members)
+                self.goods_edges += [(s, b, c) for s, b, _ in edges]
+        self._goods_slices: dict[str, slice] = {}
+        start = 0
+        for c, m in self.markets.items():
+            self._goods_slices[c] = slice(start, start + len(m.pairs))
+            start += len(m.pairs)
+        self.money_enabled = {
+            (s, b): bool(d["enabled"]) for s, b, k, d in graph.edges(keys=True, data=True) if k == "money"
+        }
+        self.signal_enabled = {
+            (s, b, k): bool(d["enabled"]) for s, b, k, d in graph.edges(keys=True, data=True) if k in SIGNAL_UNITS
+        }
+        G = len(self.goods_edges)
+        self.goods_qty = np.zeros((steps, G, members)) if record else None
+        self.goods_usd = np.zeros((steps, G, members)) if record else None
+        self.money_keys: dict[tuple[str, str, str], int] = {}
+        self.money_usd: list[np.ndarray] = []
+        N = len(self.names)
+        self.month_in = np.zeros((members, N))  # external income this month [USD]
+        self.month_out = np.zeros((members, N))  # external spending this month [USD]
+        self.last_in = np.zeros((members, N))
+        self.last_out = np.zeros((members, N))
+        self.step_index = -1
+        self.company_log: list[tuple[int, str, str]] = []
+        self._refresh_internal()
+
+    # ------------------------------------------------------------------ companies
+
+    def set_company(self, name: str, company: str) -> None:
+        """Move an agent to another company (a merger) from this month on; internal prices follow."""
+        self.company_log.append((self.step_index, name, company))
+        self.companies[name] = company
+        self._refresh_internal()
+
+    def _refresh_internal(self) -> None:
+        for m in self.markets.values():
+            for si, s in enumerate(m.sellers):
+                for bi, b in enumerate(m.buyers):
+                    m.internal[si, bi] = self.companies[s] == self.companies[b]
+
+    def company_agents(self, company: str) -> list[str]:
+        return [n for n, c in self.companies.items() if c == company]
+
+    def company_cash(self, company: str) -> np.ndarray:
+        """Cash of a company [USD], summed over its agents' accounts."""
+        idx = [self.index[n] for n in self.company_agents(company)]
+        return self.cash[:, idx].sum(axis=1)
+
+    def company_at(self, name: str, step_index: int) -> str:
+        """Company of an agent in a given month (0-based step), mergers included."""
+        company = self.companies[name]
+        for when, who, to in reversed(self.company_log):
+            if who == name and step_index < when:
+                company = self._before(name, when)
+        return company
+
+    def _before(self, name: str, when: int) -> str:
+        earlier = [c for w, n, c in self.company_log if n == name and w < when]
+        return earlier[-1] if earlier else self.initial_companies[name]
+
+    # ------------------------------------------------------------------ a month
+
+    def open(self, step_index: int) -> None:
+        """Start a month: forget last month's offers, demands and allocations."""
+        self.step_index = step_index
+        for m in self.markets.values():
+            m.reset()
+        self.last_in, self.month_in = self.month_in, self.last_in
+        self.last_out, self.month_out = self.month_out, self.last_out
+        self.month_in.fill(0.0)
+        self.month_out.fill(0.0)
+
+    def offer(
+        self,
+        seller: str,
+        commodity: str,
+        quantity: np.ndarray,
+        price: np.ndarray | float,
+        price_internal: np.ndarray | float | None = None,
+        tier_caps: dict[int, np.ndarray] | None = None,
+    ) -> None:
+        """Post what ``seller`` can give this month [commodity unit] at ``price`` [USD/unit].
+
+        ``tier_caps`` limits what buyers of a tier may take in all (e.g. the share of Chinese
+        PV output that export policy lets US buyers have).
+        """
+        m = self.markets[commodity]
+        i = m.s_index[seller]
+        for tier, cap in (tier_caps or {}).items():
+            arr = m.tier_cap.setdefault(int(tier), np.full((self.K, len(m.sellers)), np.inf))
+            arr[:, i] = cap
+        m.offer[:, i] = np.maximum(quantity, 0.0)
+        m.price[:, i] = price
+        m.price_internal[:, i] = price if price_internal is None else price_internal
+
+    def demand(self, buyer: str, commodity: str, quantity: np.ndarray, tier: int = 1, kind: str = "opex") -> None:
+        """Post what ``buyer`` wants this month; ``tier`` 0 clears before 1; ``kind`` capex/opex."""
+        m = self.markets[commodity]
+        j = m.b_index[buyer]
+        m.demand[:, j] = np.maximum(quantity, 0.0)
+        m.tier[j] = tier
+        m.kind[j] = kind
+
+    def clear(self) -> None:
+        """Clear every commodity; move cash; write the month's ledger rows."""
+        t = self.step_index
+        for c, m in self.markets.items():
+            m.clear()
+            s_idx = [self.index[n] for n in m.sellers]
+            b_idx = [self.index[n] for n in m.buyers]
+            earned = m.usd.sum(axis=2)
+            spent = m.usd.sum(axis=1)
+            self.cash[:, s_idx] += earned
+            self.cash[:, b_idx] -= spent
+            external = m.usd * ~m.internal[None, :, :]
+            self.month_in[:, s_idx] += external.sum(axis=2)
+            self.month_out[:, b_idx] += external.sum(axis=1)
+            if self.record and self.goods_qty is not None and self.goods_usd is not None:
+                sl = self._goods_slices[c]
+                self.goods_qty[t, sl, :] = m.x[:, m.pair_s, m.pair_b].T
+                self.goods_usd[t, sl, :] = m.usd[:, m.pair_s, m.pair_b].T
+
+    def pay(self, src: str, dst: str, usd: np.ndarray | float, kind: str) -> np.ndarray:
+        """Move money ``src -> dst`` [USD] on a money edge; returns what was paid.
+
+        ``kind``: 'revenue' (a customer pays for something not traded on the network, e.g.
+        subscriptions or cars), 'raise' (new capital), or how the payer books a cost paid to
+        the rest of the economy: 'opex' or 'capex'. A cut edge pays nothing.
+        """
+        if kind not in KINDS:
+            raise ValueError(f"kind must be one of {KINDS} (got {kind!r})")
+        if (src, dst) not in self.money_enabled:
+            raise KeyError(f"no money edge {src}->{dst} in the network topology")
+        amount = np.broadcast_to(np.asarray(usd, dtype=float), (self.K,)).copy()
+        if not self.money_enabled[(src, dst)]:
+            amount[:] = 0.0
+        i, j = self.index[src], self.index[dst]
+        self.cash[:, i] -= amount
+        self.cash[:, j] += amount
+        if self.companies[src] != self.companies[dst]:
+            if kind == "revenue":
+                self.month_in[:, j] += amount
+            elif kind in ("opex", "capex"):
+                self.month_out[:, i] += amount
+        if self.record:
+            key = (src, dst, kind)
+            if key not in self.money_keys:
+                self.money_keys[key] = len(self.money_usd)
+                self.money_usd.append(np.zeros((self.T, self.K)))
+            self.money_usd[self.money_keys[key]][self.step_index] += amount
+        return amount
+
+    # ------------------------------------------------------------------ reading the result
+
+    def received(self, buyer: str, commodity: str) -> np.ndarray:
+        m = self.markets[commodity]
+        return m.x[:, :, m.b_index[buyer]].sum(axis=1)
+
+    def sold(self, seller: str, commodity: str) -> np.ndarray:
+        m = self.markets[commodity]
+        return m.x[:, m.s_index[seller], :].sum(axis=1)
+
+    def spent(self, buyer: str, commodity: str) -> np.ndarray:
+        m = self.markets[commodity]
+        return m.usd[:, :, m.b_index[buyer]].sum(axis=1)
+
+    def earned(self, seller: str, commodity: str) -> np.ndarray:
+        m = self.markets[commodity]
+        return m.usd[:, m.s_index[seller], :].sum(axis=1)
+
+    def flow(self, seller: str, buyer: str, commodity: str) -> np.ndarray:
+        m = self.markets[commodity]
+        return m.x[:, m.s_index[seller], m.b_index[buyer]]
+
+    def sold_to(self, seller: str, commodity: str, buyers: Iterable[str]) -> np.ndarray:
+        m = self.markets[commodity]
+        idx = [m.b_index[b] for b in buyers if b in m.b_index]
+        return m.x[:, m.s_index[seller], idx].sum(axis=1)
+
+    def offered(self, seller: str, commodity: str) -> np.ndarray:
+        m = self.markets[commodity]
+        return m.offer[:, m.s_index[seller]]
+
+    def signal_on(self, seller: str, buyer: str, signal: str) -> bool:
+        return self.signal_enabled.get((seller, buyer, signal), False)
+
+    # ------------------------------------------------------------------ the ledger
+
+    def ledger_frame(self, start_month: int, steps: int, members: Iterable[int] | None = None) -> pd.DataFrame:
+        """The ledger as a tidy table, one row per non-zero transfer (first ``steps`` months)."""
+        cols = ["step", "date", "member", "from", "to", "commodity", "quantity", "unit", "usd", "kind", "internal"]
+        if not self.record or self.goods_qty is None or self.goods_usd is None:
+            return pd.DataFrame(columns=cols)
+        members = list(range(self.K)) if members is None else list(members)
+        frames = []
+        G = len(self.goods_edges)
+        kinds = {}
+        for c, m in self.markets.items():
+            for (s, b), (si, bi) in zip(((m.sellers[p[0]], m.buyers[p[1]]) for p in m.pairs), m.pairs, strict=True):
+                kinds[(s, b, c)] = m.kind[bi]
+        t_idx, e_idx, k_idx = np.meshgrid(np.arange(steps), np.arange(G), np.array(members), indexing="ij")
+        q = self.goods_qty[:steps][:, :, members]
+        u = self.goods_usd[:steps][:, :, members]
+        keep = (q != 0) | (u != 0)
+        if keep.any():
+            ei = e_idx[keep]
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "step": t_idx[keep] + 1,
+                        "member": k_idx[keep],
+                        "from": [self.goods_edges[i][0] for i in ei],
+                        "to": [self.goods_edges[i][1] for i in ei],
+                        "commodity": [self.goods_edges[i][2] for i in ei],
+                        "quantity": q[keep],
+                        "usd": u[keep],
+                        "kind": [kinds[self.goods_edges[i]] for i in ei],
+                    }
+                )
+            )
+        for (s, b, kind), i in self.money_keys.items():
+            arr = self.money_usd[i][:steps][:, members]
+            tt, kk = np.nonzero(arr)
+            if len(tt):
+                frames.append(
+                    pd.DataFrame(
+                        {
+                            "step": tt + 1,
+                            "member": np.array(members)[kk],
+                            "from": s,
+                            "to": b,
+                            "commodity": "money",
+                            "quantity": arr[tt, kk],
+                            "usd": arr[tt, kk],
+                            "kind": kind,
+                        }
+                    )
+                )
+        if not frames:
+            return pd.DataFrame(columns=cols)
+        df = pd.concat(frames, ignore_index=True)
+        df["date"] = [format_month(start_month + s - 1) for s in df["step"]]
+        df["unit"] = df["commodity"].map(COMMODITY_UNITS)
+        df["internal"] = [
+            self.company_at(a, s - 1) == self.company_at(b, s - 1)
+            for a, b, s in zip(df["from"], df["to"], df["step"], strict=True)
+        ]
+        df = df.sort_values(["member", "step", "commodity", "from", "to", "kind"], kind="stable").reset_index(drop=True)
+        return df[cols]

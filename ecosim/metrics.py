@@ -1,0 +1,110 @@
+"""The monthly metrics a run records (``timeseries.parquet``), each with unit and meaning.
+
+Stocks are month-end values; flows are totals for the month. Every reporter returns one
+value per ensemble member.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Metric:
+    unit: str
+    doc: str
+    fn: Callable[[Any], np.ndarray]
+
+
+def _a(m: Any, name: str) -> Any:
+    return m.by_name[name]
+
+
+def _company_flow(m: Any, company: str, which: str) -> np.ndarray:
+    ex = m.exchange
+    idx = [ex.index[n] for n in ex.company_agents(company)]
+    arr = ex.month_in if which == "in" else ex.month_out
+    return arr[:, idx].sum(axis=1)
+
+
+def _spacex_revenue(m: Any) -> np.ndarray:
+    return _company_flow(m, "spacex", "in")
+
+
+def _spacex_fcf(m: Any) -> np.ndarray:
+    return _company_flow(m, "spacex", "in") - _company_flow(m, "spacex", "out")
+
+
+def _odc_solar_gw(m: Any) -> np.ndarray:
+    odc = _a(m, "orbital_dc")
+    return odc.built_mw * odc.pv_gw_per_mw() * 12.0
+
+
+def _chips_unpowered(m: Any) -> np.ndarray:
+    return sum((_a(m, n).chips_unpowered_h100e for n in ("terrestrial_dc", "openai_dc", "google_dc")), np.zeros(m.members))
+
+
+METRICS: dict[str, Metric] = {
+    "spacex_launches": Metric("launches/month", "SpaceX orbital launches (Falcon and Starship, tests included)", lambda m: _a(m, "spacex_launch").falcon_launches + _a(m, "spacex_launch").starship_launches),
+    "falcon_launches": Metric("launches/month", "Falcon 9/Heavy launches", lambda m: _a(m, "spacex_launch").falcon_launches.copy()),
+    "starship_launches": Metric("launches/month", "Starship flights (test and operational)", lambda m: _a(m, "spacex_launch").starship_launches),
+    "starship_failures": Metric("failures/month", "Starship flights lost", lambda m: _a(m, "spacex_launch").ship_failures.copy()),
+    "starship_payload_t": Metric("t", "payload of the best Starship version flying", lambda m: _a(m, "spacex_launch").ship_payload_t()),
+    "launch_cost_usd_per_kg": Metric("USD/kg", "SpaceX's internal cost per kg to LEO on its cheapest operational vehicle", lambda m: _a(m, "spacex_launch").cost_per_kg.copy()),
+    "launch_price_usd_per_kg": Metric("USD/kg", "SpaceX's price per kg to outside customers", lambda m: _a(m, "spacex_launch").price_per_kg.copy()),
+    "new_glenn_launches": Metric("launches/month", "New Glenn launches", lambda m: _a(m, "new_glenn").launches.copy()),
+    "starlink_satellites": Metric("satellites", "working Starlink satellites in orbit", lambda m: _a(m, "starlink").active),
+    "starlink_subscribers": Metric("subscribers", "Starlink subscribers", lambda m: _a(m, "starlink").s.subs.copy()),
+    "starlink_capacity_tbps": Metric("Tbps", "usable Starlink capacity", lambda m: _a(m, "starlink").capacity_tbps.copy()),
+    "kuiper_satellites": Metric("satellites", "working Kuiper satellites in orbit", lambda m: _a(m, "kuiper").active),
+    "kuiper_subscribers": Metric("subscribers", "Kuiper subscribers", lambda m: _a(m, "kuiper").s.subs.copy()),
+    "kuiper_authorized": Metric("satellites", "Kuiper's FCC authorization", lambda m: _a(m, "kuiper").s.authorized.copy()),
+    "tesla_deliveries": Metric("vehicles/month", "Tesla vehicle deliveries", lambda m: _a(m, "tesla_fleet").deliveries.copy()),
+    "tesla_fleet_vehicles": Metric("vehicles", "Tesla vehicles on the road", lambda m: _a(m, "tesla_fleet").fleet),
+    "tesla_asp_usd": Metric("USD", "Tesla average selling price", lambda m: _a(m, "tesla_fleet").s.asp_usd.copy()),
+    "fsd_users": Metric("vehicles", "vehicles driving on FSD", lambda m: _a(m, "tesla_fleet").fsd_users.copy()),
+    "fsd_miles_cumulative": Metric("miles", "cumulative miles driven on FSD", lambda m: _a(m, "tesla_fleet").s.fsd_miles_cum.copy()),
+    "fsd_performance_index": Metric("index", "FSD performance (Tesla's data x xAI capability)", lambda m: _a(m, "tesla_fleet").fsd_perf.copy()),
+    "cybercab_fleet": Metric("vehicles", "Cybercabs in service", lambda m: _a(m, "cybercab").s.fleet.copy()),
+    "cybercab_paid_miles": Metric("miles/month", "paid robotaxi miles", lambda m: _a(m, "cybercab").paid_miles.copy()),
+    "optimus_robots": Metric("robots", "Optimus robots working", lambda m: _a(m, "optimus").robots),
+    "optimus_labour_hours": Metric("h/month", "Optimus working hours", lambda m: _a(m, "optimus").hours.copy()),
+    "data_collected_pb": Metric("PB/month", "real-world data reaching xAI (cars, cabs, robots, satellites)", lambda m: _a(m, "xai").data_in_pb.copy()),
+    "data_from_vehicles_pb": Metric("PB/month", "data from Tesla's cars", lambda m: m.exchange.flow("tesla_fleet", "xai", "data").copy()),
+    "data_from_cybercab_pb": Metric("PB/month", "data from Cybercabs", lambda m: m.exchange.flow("cybercab", "xai", "data").copy()),
+    "data_from_optimus_pb": Metric("PB/month", "data from Optimus robots", lambda m: m.exchange.flow("optimus", "xai", "data").copy()),
+    "data_from_satellites_pb": Metric("PB/month", "Earth-observation data from Starlink", lambda m: m.exchange.flow("starlink", "xai", "data").copy()),
+    "xai_data_stock_pb": Metric("PB", "real-world data held by xAI", lambda m: _a(m, "xai").s.data_pb.copy()),
+    "odc_power_gw": Metric("GW", "IT power (nameplate) of SpaceX's orbital data centers in orbit", lambda m: _a(m, "orbital_dc").nameplate_mw / 1000.0),
+    "odc_compute_eflops": Metric("EFLOP/s", "compute delivered by SpaceX's orbital data centers (orbit average)", lambda m: _a(m, "orbital_dc").compute_eflops.copy()),
+    "odc_cost_ratio": Metric("ratio", "orbital over terrestrial lifetime cost per delivered W (SpaceX's decision)", lambda m: _a(m, "orbital_dc").ratio.copy()),
+    "odc_binding": Metric("code", "tightest limit on SpaceX's orbital build (index into BINDING)", lambda m: _a(m, "orbital_dc").binding.astype(float)),
+    "odc_solar_added_gw_per_yr": Metric("GW/yr", "solar arrays SpaceX puts in orbit, annualised", _odc_solar_gw),
+    "google_orbital_compute_eflops": Metric("EFLOP/s", "compute of Google/Planet's Suncatcher satellites", lambda m: _a(m, "google_planet").compute_eflops.copy()),
+    "starcloud_compute_eflops": Metric("EFLOP/s", "compute of Starcloud's satellites", lambda m: _a(m, "starcloud").compute_eflops.copy()),
+    "terrestrial_compute_eflops": Metric("EFLOP/s", "compute of xAI's terrestrial data centers", lambda m: _a(m, "terrestrial_dc").compute_capacity_eflops() * _a(m, "terrestrial_dc").power_factor),
+    "terrestrial_it_mw": Metric("MW", "IT power of xAI's terrestrial data centers", lambda m: _a(m, "terrestrial_dc").used_mw),
+    "openai_compute_eflops": Metric("EFLOP/s", "OpenAI's compute", lambda m: _a(m, "openai").compute_eflops.copy()),
+    "google_compute_eflops": Metric("EFLOP/s", "Google's compute (ground and orbit)", lambda m: _a(m, "google").compute_eflops.copy()),
+    "xai_compute_eflops": Metric("EFLOP/s", "xAI's compute (ground and orbit)", lambda m: _a(m, "xai").compute_eflops.copy()),
+    "xai_capability_index": Metric("index", "xAI capability (Chinchilla law; 1 = reference run)", lambda m: _a(m, "xai").s.capability.copy()),
+    "openai_capability_index": Metric("index", "OpenAI capability", lambda m: _a(m, "openai").s.capability.copy()),
+    "google_capability_index": Metric("index", "Google capability", lambda m: _a(m, "google").s.capability.copy()),
+    "xai_revenue_usd": Metric("USD/month", "xAI revenue", lambda m: _a(m, "xai").s.revenue_usd.copy()),
+    "chips_unpowered_h100e": Metric("H100e", "accelerators bought but waiting for power at terrestrial sites", _chips_unpowered),
+    "grid_us_delay_yr": Metric("yr", "expected wait of a new US large-load connection", lambda m: _a(m, "grid_us").delay_yr),
+    "pv_module_price_usd_per_w": Metric("USD/W", "Chinese PV module price (FOB)", lambda m: _a(m, "gcl").price_usd_per_w() if "gcl" in m.by_name else np.zeros(m.members)),
+    "accelerator_price_usd_per_h100e": Metric("USD", "price of an H100-equivalent", lambda m: _a(m, "tsmc").price_usd_per_h100e()),
+    "spacex_revenue_usd": Metric("USD/month", "SpaceX external revenue (with xAI after the merger)", _spacex_revenue),
+    "spacex_fcf_usd": Metric("USD/month", "SpaceX free cash flow: external receipts minus payments, before raises", _spacex_fcf),
+    "spacex_cash_usd": Metric("USD", "SpaceX cash", lambda m: m.exchange.company_cash("spacex")),
+    "tesla_revenue_usd": Metric("USD/month", "Tesla external revenue", lambda m: _company_flow(m, "tesla", "in")),
+    "tesla_fcf_usd": Metric("USD/month", "Tesla free cash flow before raises", lambda m: _company_flow(m, "tesla", "in") - _company_flow(m, "tesla", "out")),
+    "spacex_mark_usd": Metric("USD", "SpaceX (+xAI) narrative mark", lambda m: _a(m, "capital_market").mark("spacex")),
+    "openai_mark_usd": Metric("USD", "OpenAI narrative mark", lambda m: _a(m, "capital_market").mark("openai")),
+    "wacc": Metric("frac/yr", "cost of capital (CAPM, Hamada)", lambda m: _a(m, "capital_market").wacc.copy()),
+}

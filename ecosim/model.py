@@ -1,0 +1,302 @@
+"""EcosimModel: the Musk-ecosystem world as a Mesa model.
+
+One step is one month. Every agent is an actor at the level a decision is made (a company,
+a fleet, a cohort) holding its objects as NumPy arrays with a leading ensemble-member axis,
+so one model advances ``members`` independent runs at once (they may differ in parameter
+values: ``member_values`` gives one value per member for any numeric scenario field).
+
+A month (:meth:`EcosimModel.step`) reads as its phases::
+
+    offer   every agent produces and posts offers and demands on the exchange
+    clear   every commodity clears on the network's enabled edges (ledger written)
+    settle  every agent takes what cleared, updates its stocks, pays what it owes
+    collect the DataCollector records this month's metrics
+
+Agents act in creation order (:data:`ORDER`): capital market first (mergers, raises), then
+suppliers, launchers (they draw failures before their customers settle), labs (they set
+the compute they want before their builders act), builders, constellations, Tesla, and the
+outside market last (it buys what subscribers use this month).
+
+Randomness: only ``self.rng`` (NumPy Generator seeded from ``seed``); the same scenario,
+seed and members give bit-identical results.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import lru_cache
+from typing import Any
+
+import mesa
+import numpy as np
+import pandas as pd
+
+from ecosim.agents import (
+    XAI,
+    CapitalMarket,
+    ChipFab,
+    Cybercab,
+    Google,
+    GoogleDataCenters,
+    GooglePlanet,
+    Grid,
+    Kuiper,
+    LegacyLaunch,
+    Market,
+    NewGlenn,
+    OpenAI,
+    OpenAIDataCenters,
+    Optimus,
+    PVSupplier,
+    SpaceXLaunch,
+    SpaceXOrbitalDC,
+    Starcloud,
+    Starlink,
+    TerrestrialDataCenter,
+    TeslaFleet,
+)
+from ecosim.agents.base import EcosimAgent
+from ecosim.errors import ScenarioError
+from ecosim.exchange import Exchange, build_network
+from ecosim.metrics import METRICS
+from ecosim.scenario.loader import LoadedScenario, load_scenario
+from ecosim.scenario.params import build_params
+from ecosim.timeline import format_month, parse_month
+
+#: (name, class, company, parameter path) in the order agents act each month
+ORDER: tuple[tuple[str, type[EcosimAgent], str, str], ...] = (
+    ("capital_market", CapitalMarket, "capital_market", "capital_market"),
+    ("grid_us", Grid, "us_grid", "grid_us"),
+    ("grid_china", Grid, "china_grid", "grid_china"),
+    ("tsmc", ChipFab, "tsmc", "chips.tsmc"),
+    ("terafab", ChipFab, "tesla", "chips.terafab"),
+    ("spacex_launch", SpaceXLaunch, "spacex", "launch"),
+    ("new_glenn", NewGlenn, "blue_origin", "new_glenn"),
+    ("legacy_launch", LegacyLaunch, "legacy_launch", "legacy_launch"),
+    ("xai", XAI, "xai", "xai"),
+    ("openai", OpenAI, "openai", "openai"),
+    ("google", Google, "google", "google"),
+    ("terrestrial_dc", TerrestrialDataCenter, "xai", "terrestrial_dc"),
+    ("openai_dc", OpenAIDataCenters, "openai", "openai_dc"),
+    ("google_dc", GoogleDataCenters, "google", "google_dc"),
+    ("orbital_dc", SpaceXOrbitalDC, "spacex", "orbital_dc"),
+    ("google_planet", GooglePlanet, "google", "google_planet"),
+    ("starcloud", Starcloud, "starcloud", "starcloud"),
+    ("starlink", Starlink, "spacex", "starlink"),
+    ("kuiper", Kuiper, "amazon", "kuiper"),
+    ("tesla_fleet", TeslaFleet, "tesla", "tesla"),
+    ("cybercab", Cybercab, "tesla", "cybercab"),
+    ("optimus", Optimus, "tesla", "optimus"),
+    ("market", Market, "market", "market"),
+)
+PV_AFTER = "grid_china"  # PV suppliers act right after the Chinese grid
+
+COMPANY_NAMES = {
+    "spacex": "SpaceX",
+    "xai": "xAI",
+    "tesla": "Tesla",
+    "amazon": "Amazon (Kuiper)",
+    "blue_origin": "Blue Origin",
+    "legacy_launch": "ULA & Arianespace",
+    "openai": "OpenAI",
+    "google": "Google",
+    "starcloud": "Starcloud",
+    "tsmc": "TSMC",
+    "us_grid": "US grid",
+    "china_grid": "China grid",
+    "capital_market": "Capital market",
+    "market": "Customers & economy",
+}
+
+
+def _path(params: Any, dotted: str) -> Any:
+    node = params
+    for part in dotted.split("."):
+        node = getattr(node, part)
+    return node
+
+
+class EcosimModel(mesa.Model):
+    """The ecosystem world.
+
+    Parameters
+    ----------
+    scenario : a :class:`~ecosim.scenario.loader.LoadedScenario` (or a path / bundled name).
+    seed : seed of the random generator (default: the scenario's ``scenario.seed``).
+    members : ensemble size K (leading axis of every agent array).
+    member_values : ``{"field.path": array of shape (K,)}`` — per-member parameter values.
+    record_ledger : keep every transfer (the ledger); off saves memory in large ensembles.
+    """
+
+    def __init__(
+        self,
+        scenario: LoadedScenario | str,
+        *,
+        seed: int | None = None,
+        members: int = 1,
+        member_values: dict[str, np.ndarray] | None = None,
+        record_ledger: bool = True,
+    ) -> None:
+        loaded = scenario if isinstance(scenario, LoadedScenario) else load_scenario(scenario)
+        meta = loaded.model.scenario
+        self.seed_value = int(meta.seed if seed is None else seed)
+        super().__init__(rng=self.seed_value)
+        self.loaded = loaded
+        self.scenario = loaded.model
+        self.members = int(members)
+        if self.members < 1:
+            raise ScenarioError(f"members must be >= 1 (got {members})")
+        self.start_month = parse_month(meta.start_month)
+        self.end_month = parse_month(meta.end_month)
+        self.n_steps = self.end_month - self.start_month + 1
+        self.month = self.start_month
+        self.params = build_params(self.scenario, member_values, self.members)
+
+        self.by_name: dict[str, EcosimAgent] = {}
+        self.companies: dict[str, str] = {}
+        for name, cls, company, path in ORDER:
+            self._add(name, cls, company, _path(self.params, path))
+            if name == PV_AFTER:
+                for sup in self.params.pv.suppliers:
+                    pv_name = sup.name.lower().replace(" ", "_")
+                    self.companies[pv_name] = pv_name
+                    agent = PVSupplier(self, pv_name, pv_name, self.params.pv, sup)
+                    self.by_name[pv_name] = agent
+        self.labs = [a for a in self.by_name.values() if hasattr(a, "capability_at_start")]
+
+        kinds = {n: (a.kind if not isinstance(a, PVSupplier) else "pv_supplier", self.companies[n]) for n, a in self.by_name.items()}
+        try:
+            self.network = build_network(kinds, self.scenario.exchange.disable)
+        except ValueError as exc:
+            raise ScenarioError(f"{loaded.path}: {exc}") from None
+        self.exchange = Exchange(self.network, self.companies, self.members, self.n_steps, record=record_ledger)
+
+        self._check_companies()
+        self.restored = False
+        source = meta.initial_state_from
+        if source:
+            self._restore_from(source)
+        if not self.restored:
+            for company, usd in self.scenario.capital_market.cash_initial_usd.items():
+                head = next(n for n, c in self.companies.items() if c == company)
+                self.exchange.cash[:, self.exchange.index[head]] += usd
+        for agent in self.by_name.values():
+            if hasattr(agent, "start"):
+                agent.start(self.restored)
+
+        self.datacollector = mesa.DataCollector(model_reporters={name: m.fn for name, m in METRICS.items()})
+
+    def _check_companies(self) -> None:
+        known = sorted(set(self.companies.values()))
+        cm = self.scenario.capital_market
+        for company in cm.cash_initial_usd:
+            if company not in known:
+                raise ScenarioError(
+                    f"{self.loaded.path}: capital_market.cash_initial_usd.{company} must name a company ({', '.join(known)})"
+                )
+        for i, r in enumerate(cm.raises):
+            if r.company not in known:
+                raise ScenarioError(
+                    f"{self.loaded.path}: capital_market.raises[{i}].company must name a company ({', '.join(known)}) (got {r.company!r})"
+                )
+
+    def _add(self, name: str, cls: type[EcosimAgent], company: str, p: Any) -> None:
+        self.companies[name] = company
+        self.by_name[name] = cls(self, name, company, p)
+
+    # ------------------------------------------------------------------ hand-over
+
+    def _restore_from(self, source: str) -> None:
+        try:
+            ref = load_scenario(source)
+        except ScenarioError as exc:
+            raise ScenarioError(f"{self.loaded.path}: scenario.initial_state_from names {source!r}: {exc}") from None
+        end = parse_month(ref.model.scenario.end_month)
+        if end != self.start_month - 1:
+            raise ScenarioError(
+                f"{self.loaded.path}: scenario.initial_state_from must name a scenario that ends the month before "
+                f"start_month {format_month(self.start_month)} (got {source!r}, which ends {format_month(end)})"
+            )
+        state = warmup_state(ref)
+        for name, arrays in state["agents"].items():
+            if name in self.by_name:
+                self.by_name[name].restore(arrays)
+        ex = self.exchange
+        ex.cash[:] = state["cash"][:1]
+        ex.month_in[:] = state["month_in"][:1]
+        ex.month_out[:] = state["month_out"][:1]
+        self.restored = True
+
+    def snapshot(self) -> dict[str, Any]:
+        """Everything a later run needs to continue from this one (member 0)."""
+        return {
+            "agents": {n: {k: v[:1].copy() for k, v in a.snapshot().items()} for n, a in self.by_name.items()},
+            "cash": self.exchange.cash[:1].copy(),
+            "month_in": self.exchange.month_in[:1].copy(),
+            "month_out": self.exchange.month_out[:1].copy(),
+        }
+
+    # ------------------------------------------------------------------ running
+
+    def agent(self, name: str) -> Any:
+        return self.by_name[name]
+
+    def step(self) -> None:
+        """One month: offer, clear, settle, collect."""
+        self.month = self.start_month + self.steps - 1
+        self.exchange.open(self.steps - 1)
+        self.agents.do("offer")
+        self.exchange.clear()
+        self.agents.do("settle")
+        self.datacollector.collect(self)
+
+    def run(self, progress: Callable[[int, int], None] | None = None) -> EcosimModel:
+        """Run every month from start to end; ``progress(done, total)`` after each."""
+        while self.steps < self.n_steps:
+            self.step()
+            if progress is not None:
+                progress(self.steps, self.n_steps)
+        return self
+
+    # ------------------------------------------------------------------ results
+
+    def series(self, name: str) -> np.ndarray:
+        """One metric over the months run so far, shape (months, members)."""
+        rows = self.datacollector.model_vars[name]
+        return np.vstack([np.broadcast_to(np.asarray(r, dtype=float), (self.members,)) for r in rows]) if rows else np.zeros((0, self.members))
+
+    def dates(self) -> list[str]:
+        return [format_month(self.start_month + i) for i in range(self.steps)]
+
+    def timeseries(self, member: int | None = 0) -> pd.DataFrame:
+        """Monthly metrics: one row per month (``member`` given) or per (month, member)."""
+        dates = self.dates()
+        cols = {name: self.series(name) for name in METRICS}
+        if member is not None:
+            df = pd.DataFrame({"date": dates, **{n: c[:, member] for n, c in cols.items()}})
+            return df
+        K = self.members
+        df = pd.DataFrame(
+            {
+                "date": np.repeat(dates, K),
+                "member": np.tile(np.arange(K), len(dates)),
+                **{n: c.reshape(-1) for n, c in cols.items()},
+            }
+        )
+        return df
+
+    def ledger(self, members: list[int] | None = None) -> pd.DataFrame:
+        return self.exchange.ledger_frame(self.start_month, self.steps, members)
+
+
+@lru_cache(maxsize=8)
+def _warmup_cached(fingerprint: str, path: str, seed: int) -> dict[str, Any]:
+    ref = load_scenario(path)
+    model = EcosimModel(ref, seed=seed, members=1, record_ledger=False)
+    model.run()
+    return model.snapshot()
+
+
+def warmup_state(ref: LoadedScenario) -> dict[str, Any]:
+    """End state of a scenario run with its own seed, one member (memoised per process)."""
+    return _warmup_cached(ref.fingerprint(), str(ref.path), int(ref.model.scenario.seed))

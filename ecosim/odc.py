@@ -1,0 +1,156 @@
+"""``ecosim odc-cost``: orbital versus terrestrial cost per W for a scenario, itemised.
+
+Inputs are the scenario's ``[orbital_dc]``, ``[terrestrial_dc]`` and ``[ai_hardware]``
+sections and its WACC (``[capital_market]``). When ``orbital_dc.launch_cost_usd_per_kg`` is
+unset, the launch price is the year's average of SpaceX's internal cost per kg on its
+learning curve in a run of the scenario (``--year``, default the scenario's first year).
+The arithmetic is :func:`ecosim.finance.odc_cost.compare_costs`, the same the orbital
+data-center agents use.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ecosim.errors import UsageError
+from ecosim.finance.odc_cost import ORBITAL_ITEMS, TERRESTRIAL_ITEMS, CostComparison, compare_costs
+from ecosim.finance.wacc import wacc_from_capital_market
+from ecosim.scenario.loader import LoadedScenario
+from ecosim.timeline import parse_month, year_of
+
+
+@dataclass
+class OdcCostResult:
+    comparison: CostComparison
+    year: int
+    launch_source: str
+    wacc: float
+    ai_hardware_usd_per_w: float
+    sweep: dict[str, list[float]] | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        out = self.comparison.as_dict()
+        out.update(
+            {
+                "year": self.year,
+                "launch_cost_source": self.launch_source,
+                "wacc": self.wacc,
+                "ai_hardware_usd_per_w": self.ai_hardware_usd_per_w,
+                "orbital_items_usd_per_w": {k: v / (out["capacity_gw"] * 1e9) for k, v in out["orbital_items_usd"].items()},
+                "terrestrial_items_usd_per_w": {k: v / (out["capacity_gw"] * 1e9) for k, v in out["terrestrial_items_usd"].items()},
+            }
+        )
+        if self.sweep is not None:
+            out["sweep"] = self.sweep
+        return out
+
+
+def parse_sweep(text: str) -> tuple[str, np.ndarray]:
+    """``launch_cost_usd_per_kg=START:STOP:STEP`` -> values START, START+STEP, ... <= STOP.
+
+    >>> name, v = parse_sweep("launch_cost_usd_per_kg=20:3000:50")
+    >>> name, float(v[0]), float(v[-1]), len(v)
+    ('launch_cost_usd_per_kg', 20.0, 2970.0, 60)
+    """
+    field, sep, rng = text.partition("=")
+    if field.strip() != "launch_cost_usd_per_kg" or not sep:
+        raise UsageError(f"--sweep {text}: expected launch_cost_usd_per_kg=START:STOP:STEP (only the launch price can be swept)")
+    try:
+        start, stop, step = (float(x) for x in rng.split(":"))
+    except ValueError:
+        raise UsageError(f"--sweep {text}: expected three numbers START:STOP:STEP (got {rng!r})") from None
+    if not (start > 0 and stop > start and step > 0):
+        raise UsageError(f"--sweep {text}: must have 0 < START < STOP and STEP > 0 (got {start:g}:{stop:g}:{step:g})")
+    values = np.arange(start, stop + step * 1e-9, step)
+    if len(values) > 100_000:
+        raise UsageError(f"--sweep {text}: must give at most 100000 points (got {len(values)})")
+    return "launch_cost_usd_per_kg", values
+
+
+def run_launch_price(loaded: LoadedScenario, year: int) -> float:
+    """Average SpaceX cost per kg in ``year`` in a run of the scenario [USD/kg]."""
+    from ecosim.model import EcosimModel
+
+    meta = loaded.model.scenario
+    first, last = year_of(parse_month(meta.start_month)), year_of(parse_month(meta.end_month))
+    if not first <= year <= last:
+        raise UsageError(f"--year {year}: must be within the scenario's years {first}-{last} (got {year})")
+    model = EcosimModel(loaded, members=1, record_ledger=False)
+    months_needed = (year + 1) * 12 - parse_month(meta.start_month)
+    while model.steps < min(months_needed, model.n_steps):
+        model.step()
+    costs = model.series("launch_cost_usd_per_kg")[:, 0]
+    dates = model.dates()
+    in_year = [c for c, d in zip(costs, dates, strict=True) if d.startswith(str(year))]
+    return float(np.mean(in_year))
+
+
+def odc_cost(loaded: LoadedScenario, year: int | None = None, sweep: str | None = None) -> OdcCostResult:
+    """The itemised comparison for a scenario (and, with ``sweep``, its curves)."""
+    sc = loaded.model
+    y = year if year is not None else year_of(parse_month(sc.scenario.start_month))
+    if sc.orbital_dc.launch_cost_usd_per_kg is not None:
+        if year is not None:
+            meta = sc.scenario
+            first, last = year_of(parse_month(meta.start_month)), year_of(parse_month(meta.end_month))
+            if not first <= year <= last:
+                raise UsageError(f"--year {year}: must be within the scenario's years {first}-{last} (got {year})")
+        price = float(sc.orbital_dc.launch_cost_usd_per_kg)
+        source = "orbital_dc.launch_cost_usd_per_kg"
+    else:
+        price = run_launch_price(loaded, y)
+        source = f"SpaceX learning curve in the run, {y} average"
+    wacc = float(wacc_from_capital_market(sc.capital_market))
+    ai = float(sc.ai_hardware.usd_per_w)
+    cmp = compare_costs(sc.orbital_dc, sc.terrestrial_dc, ai_hardware_usd_per_w=ai, launch_usd_per_kg=price, wacc=wacc, array_cost_frac=sc.orbital_dc.array_cost_frac)
+    result = OdcCostResult(cmp, y, source, wacc, ai)
+    if sweep is not None:
+        _, values = parse_sweep(sweep)
+        curve = compare_costs(sc.orbital_dc, sc.terrestrial_dc, ai_hardware_usd_per_w=ai, launch_usd_per_kg=values, wacc=wacc, array_cost_frac=sc.orbital_dc.array_cost_frac)
+        result.sweep = {
+            "launch_cost_usd_per_kg": values.tolist(),
+            "orbital_usd_per_w": np.broadcast_to(curve.orbital_usd_per_w, values.shape).tolist(),
+            "terrestrial_usd_per_w": np.broadcast_to(curve.terrestrial_usd_per_w, values.shape).tolist(),
+        }
+    return result
+
+
+def sweep_figure(result: OdcCostResult, path: Path, scenario_name: str) -> Path:
+    """Cost per W of delivered IT power against launch price, both sides, as a PNG."""
+    from ecosim.report.style import finish, legend_outside, new_figure
+
+    assert result.sweep is not None
+    x = np.asarray(result.sweep["launch_cost_usd_per_kg"])
+    fig, ax = new_figure()
+    ax.plot(x, result.sweep["orbital_usd_per_w"], color="#d62728", lw=2, label="orbital")
+    ax.plot(x, result.sweep["terrestrial_usd_per_w"], color="#1f77b4", lw=2, label="terrestrial")
+    be = result.comparison.as_dict()["breakeven_launch_usd_per_kg"]
+    if np.isfinite(be) and be > 0:
+        ax.axvline(be, color="grey", ls="--", label=f"break-even {be:,.0f} USD/kg")
+    ax.axvline(result.comparison.as_dict()["launch_cost_usd_per_kg"], color="black", ls=":", label="scenario's launch price")
+    ax.set_xscale("log")
+    ax.set_xlabel("launch price to LEO [USD/kg] (log)")
+    ax.set_ylabel("lifetime cost per W of delivered IT power [USD/W]")
+    ax.set_title(f"Orbital vs terrestrial compute — {scenario_name}, {result.year}")
+    legend_outside(ax)
+    finish(fig, str(path))
+    return path
+
+
+ITEM_LABELS = {
+    "hardware": "satellite hardware",
+    "launch": "launch",
+    "oversizing": "oversizing for degradation",
+    "chip_replacement": "failed-chip replacement",
+    "operations": "operations",
+    "nre": "development (NRE)",
+    "ai_hardware": "AI hardware",
+    "facility": "facility capex (life share)",
+    "energy": "energy",
+    "interconnection": "interconnection wait (WACC)",
+}
+__all__ = ["ITEM_LABELS", "ORBITAL_ITEMS", "TERRESTRIAL_ITEMS", "OdcCostResult", "odc_cost", "parse_sweep", "sweep_figure"]

@@ -1,0 +1,1 @@
+"""Figures, tables and reports drawn from run results (never from the model)."""
