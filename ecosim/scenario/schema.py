@@ -523,6 +523,7 @@ class CapitalMarket(Section):
     debt_to_capital_frac: float = F(unit="frac", ge=0, lt=1, doc="target debt share of capital")
     cost_of_debt_pct: float = F(unit="%", ge=0, le=30, doc="pre-tax cost of debt")
     tax_rate_pct: float = F(unit="%", ge=0, le=60, doc="corporate tax rate")
+    terminal_growth_pct: float = F(unit="%/yr", ge=-5, le=10, doc="perpetual growth of free cash flow after the run (DCF terminal value)")
     merger_month: Month = F(unit="YYYY-MM", doc="SpaceX absorbs xAI")
     raises: list[Raise] = F(unit="-", doc="scheduled raises (history and announced, e.g. the IPO)")
     follow_on_frac_of_mark_per_yr: float = F(unit="frac/yr", ge=0, le=1, doc="most a company raises per year as a share of its mark")

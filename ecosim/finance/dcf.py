@@ -1,0 +1,87 @@
+"""Discounted cash flow on yearly free cash flows, vectorised over ensemble members.
+
+Shared by ``ecosim value`` (one run) and experiment outcomes (many members at once).
+Conventions: cash flows are yearly, at year end, discounted to the start of the valuation
+year; the terminal value is on the last year's flow (Gordon growth) or on a metric times an
+exit multiple.
+
+References
+----------
+[1] Damodaran, A. (2012). Investment Valuation, 3rd ed., ch. 12 (terminal value).
+[2] Koller, Goedhart and Wessels (2020). Valuation (McKinsey), ch. 10.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+
+def yearly_sums(monthly: ArrayLike, dates: list[str]) -> tuple[list[int], np.ndarray]:
+    """Calendar-year sums of a monthly series (months, members) -> (years, (years, members)).
+
+    >>> years, y = yearly_sums(np.ones((24, 2)), [f"{2026 + i // 12}-{i % 12 + 1:02d}" for i in range(24)])
+    >>> years, y[:, 0].tolist()
+    ([2026, 2027], [12.0, 12.0])
+    """
+    arr = np.asarray(monthly, dtype=float)
+    if arr.ndim == 1:
+        arr = arr[:, None]
+    year_of = np.array([int(d[:4]) for d in dates])
+    years = sorted(set(year_of.tolist()))
+    return years, np.stack([arr[year_of == y].sum(axis=0) for y in years])
+
+
+def discount_factors(n_years: int, wacc: ArrayLike) -> np.ndarray:
+    """(1 + wacc)^-t for t = 1..n, shape (n, members) [-].
+
+    >>> np.round(discount_factors(2, 0.10)[:, 0], 4).tolist()
+    [0.9091, 0.8264]
+    """
+    w = np.atleast_1d(np.asarray(wacc, dtype=float))
+    t = np.arange(1, n_years + 1, dtype=float)[:, None]
+    return (1.0 + w[None, :]) ** -t
+
+
+def gordon_terminal_value(last_fcf: ArrayLike, wacc: ArrayLike, growth: ArrayLike) -> np.ndarray:
+    """Value at the last year's end of flows growing at ``growth`` forever [USD].
+
+    ``TV = FCF_n (1 + g) / (wacc - g)`` [1]; needs wacc > g.
+
+    >>> float(gordon_terminal_value(100.0, 0.10, 0.03))
+    1471.4285714285713
+    """
+    w, g = np.asarray(wacc, float), np.asarray(growth, float)
+    if np.any(w <= g):
+        raise ValueError(f"terminal growth must be below the WACC (got g={np.max(g):.4f} >= wacc={np.min(w):.4f})")
+    return np.asarray(last_fcf, float) * (1.0 + g) / (w - g)
+
+
+def dcf_value(
+    fcf: ArrayLike,
+    wacc: ArrayLike,
+    terminal_growth: ArrayLike | None = None,
+    exit_value: ArrayLike | None = None,
+) -> np.ndarray:
+    """Present value at the start of year 1 of yearly FCFs (years, members) plus a terminal
+    value: Gordon growth on the last flow (``terminal_growth``) or a given ``exit_value``
+    at the last year's end (e.g. EBITDA x multiple) [USD].
+
+    Hand check: 100 a year for 2 years at 10 %, Gordon growth 0:
+    100/1.1 + 100/1.21 + (100/0.10)/1.21 = 90.91 + 82.64 + 826.45
+
+    >>> round(float(dcf_value([[100.0], [100.0]], 0.10, terminal_growth=0.0)[0]), 2)
+    1000.0
+    """
+    f = np.asarray(fcf, dtype=float)
+    if f.ndim == 1:
+        f = f[:, None]
+    df = discount_factors(f.shape[0], wacc)
+    pv = (f * df).sum(axis=0)
+    if exit_value is not None:
+        tv = np.asarray(exit_value, dtype=float)
+    elif terminal_growth is not None:
+        tv = gordon_terminal_value(f[-1], wacc, terminal_growth)
+    else:
+        tv = np.zeros(f.shape[1])
+    return pv + tv * df[-1]
