@@ -62,7 +62,7 @@ METRICS: dict[str, Metric] = {
     "starlink_capacity_tbps": Metric("Tbps", "usable Starlink capacity", lambda m: _a(m, "starlink").capacity_tbps.copy()),
     "kuiper_satellites": Metric("satellites", "working Kuiper satellites in orbit", lambda m: _a(m, "kuiper").active),
     "kuiper_subscribers": Metric("subscribers", "Kuiper subscribers", lambda m: _a(m, "kuiper").s.subs.copy()),
-    "kuiper_authorized": Metric("satellites", "Kuiper's FCC authorization", lambda m: _a(m, "kuiper").s.authorized.copy()),
+    "kuiper_authorized": Metric("satellites", "Kuiper's FCC authorization", lambda m: _a(m, "kuiper").authorized()),
     "tesla_deliveries": Metric("vehicles/month", "Tesla vehicle deliveries", lambda m: _a(m, "tesla_fleet").deliveries.copy()),
     "tesla_fleet_vehicles": Metric("vehicles", "Tesla vehicles on the road", lambda m: _a(m, "tesla_fleet").fleet),
     "tesla_asp_usd": Metric("USD", "Tesla average selling price", lambda m: _a(m, "tesla_fleet").s.asp_usd.copy()),

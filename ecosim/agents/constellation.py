@@ -47,7 +47,7 @@ class Constellation(EcosimAgent):
         self.s.arpu_usd = np.full(K, p.arpu_usd_per_month_initial, dtype=float)
         self.s.other_revenue_usd_per_yr = np.full(K, p.other_revenue_usd_per_yr_initial, dtype=float)
         self.s.added_this_year = np.zeros(K)
-        self.s.authorized = np.full(K, self.authorized_initial(), dtype=float)
+        self.s.authorization_cut = np.full(K, np.inf)  # set when a regulator cuts the licence
         self.s.potential = np.full(K, self.market_p.potential_subscribers_initial, dtype=float)
         self.s.deorbited_cum = np.zeros(K)
         self.built = np.zeros(K)
@@ -57,9 +57,9 @@ class Constellation(EcosimAgent):
         self.subscriber_tbps = np.zeros(K)
         self.deorbited = np.zeros(K)
 
-    def authorized_initial(self) -> float:
+    def authorized(self) -> np.ndarray:
         """Satellites the operator is licensed for (Starlink: its target decides)."""
-        return np.inf
+        return np.minimum(np.inf, self.s.authorization_cut)
 
     # ---------------------------------------------------------------- readings
 
@@ -91,7 +91,7 @@ class Constellation(EcosimAgent):
         # production of the newest generation that can fly
         gen = self._generation_to_build()
         active = self.active
-        target = np.minimum.reduce([np.broadcast_to(np.asarray(p.target_satellites, float), (K,)), s.authorized, np.broadcast_to(np.asarray(self.reg.max_satellites_per_operator, float), (K,))])
+        target = np.minimum.reduce([np.broadcast_to(np.asarray(p.target_satellites, float), (K,)), self.authorized(), np.broadcast_to(np.asarray(self.reg.max_satellites_per_operator, float), (K,))])
         stock = active + s.inventory.sum(axis=1)
         room = np.maximum(self.reg.deployment_approval_per_yr - s.added_this_year - s.inventory.sum(axis=1), 0.0)
         producing = (gen >= 0).astype(float)

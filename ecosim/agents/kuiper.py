@@ -24,8 +24,9 @@ class Kuiper(Constellation):
         super().__init__(model, name, company, p)
         self.s.milestones_missed = np.zeros(self.K)
 
-    def authorized_initial(self) -> float:
-        return float(self.p.authorized_satellites)
+    def authorized(self) -> np.ndarray:
+        """FCC authorization, less any cut for a missed milestone."""
+        return np.minimum(np.asarray(self.p.authorized_satellites, dtype=float), self.s.authorization_cut)
 
     def settle(self) -> None:
         super().settle()
@@ -34,4 +35,4 @@ class Kuiper(Constellation):
                 missed = self.active < m.satellites
                 self.s.milestones_missed = self.s.milestones_missed + missed
                 if self.p.milestone_rule == "reduce":
-                    self.s.authorized = np.where(missed, np.minimum(self.s.authorized, self.active), self.s.authorized)
+                    self.s.authorization_cut = np.where(missed, np.minimum(self.s.authorization_cut, self.active), self.s.authorization_cut)
