@@ -1,0 +1,139 @@
+"""The orbital vs terrestrial cost model: every item against a hand computation."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace as NS
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose
+
+from ecosim.finance.odc_cost import compare_costs, energy_price_usd_per_mwh, mass_per_w_kg
+from ecosim.finance.wacc import cost_of_equity, levered_beta, wacc, wacc_from_capital_market
+from ecosim.scenario import load_scenario
+
+HOURS = 8766.0
+
+
+def _odc(**kw: object) -> NS:
+    base = dict(capacity_gw=2.0, lifetime_yr=5.0, satellite_hardware_usd_per_w=20.0, specific_power_w_per_kg=40.0,
+                sunlight_fraction=0.8, degradation_pct_per_yr=2.0, chip_failure_pct_per_yr=10.0,
+                ops_pct_of_hardware_per_yr=3.0, nre_usd=4e9, array_specific_power_w_per_kg=100.0,
+                chip_mass_kg_per_w=0.005, structure_mass_frac=0.2)
+    base.update(kw)
+    return NS(**base)
+
+
+def _tdc(**kw: object) -> NS:
+    base = dict(capex_usd_per_w=12.0, facility_life_yr=15.0, pue=1.25, energy_source="grid", electricity_usd_per_mwh=60.0,
+                gas_price_usd_per_mmbtu=4.0, heat_rate_btu_per_kwh=7000.0, capacity_factor=0.9, interconnection_delay_yr=2.0)
+    base.update(kw)
+    return NS(**base)
+
+
+def test_each_orbital_item_by_hand() -> None:
+    """2 GW delivered in 0.8 sunlight = 2.5 GW nameplate; items as computed below."""
+    c = compare_costs(_odc(), _tdc(), ai_hardware_usd_per_w=10.0, launch_usd_per_kg=300.0, wacc=0.08)
+    W = 2.5e9  # nameplate [W]
+    ovs = 1 / 0.98**5
+    extra_kg = (ovs - 1) / 100.0 / 0.8  # extra array per W, grossed up for structure
+    hw = 20.0 * W
+    expect = {
+        "hardware": hw,
+        "launch": W * (1 / 40.0 - extra_kg) * 300.0,
+        "oversizing": (ovs - 1) * 0.3 * hw + W * extra_kg * 300.0,
+        "chip_replacement": W * 0.10 * 5 * (10.0 + 0.005 / 0.8 * 300.0),
+        "operations": 0.03 * 5 * hw,
+        "nre": 4e9,
+        "ai_hardware": 10.0 * W,
+    }
+    for k, v in expect.items():
+        assert_allclose(c.orbital[k], v, rtol=1e-12, err_msg=k)
+    # launch + oversizing launch part = the whole satellite at 40 W/kg
+    assert_allclose(c.orbital["launch"] + W * extra_kg * 300.0, W / 40.0 * 300.0, rtol=1e-12)
+
+
+def test_each_terrestrial_item_by_hand() -> None:
+    """2 GW delivered at 0.9 capacity factor = 2.222 GW nameplate; facility charged 5/15 of its life."""
+    c = compare_costs(_odc(), _tdc(), ai_hardware_usd_per_w=10.0, launch_usd_per_kg=300.0, wacc=0.08)
+    Wt = 2e9 / 0.9
+    facility = 12.0 * Wt * 5 / 15
+    ai = 10.0 * Wt
+    expect = {
+        "facility": facility,
+        "energy": 2e9 * 1.25 * HOURS * 5 / 1e6 * 60.0,
+        "interconnection": (facility + ai) * (1.08**2 - 1),
+        "ai_hardware": ai,
+    }
+    for k, v in expect.items():
+        assert_allclose(c.terrestrial[k], v, rtol=1e-12, err_msg=k)
+
+
+def test_totals_ratio_per_w_and_per_mwh() -> None:
+    """Totals sum the items; per W divides by delivered W; per MWh by delivered energy."""
+    c = compare_costs(_odc(), _tdc(), ai_hardware_usd_per_w=10.0, launch_usd_per_kg=300.0, wacc=0.08)
+    o, t = sum(c.orbital.values()), sum(c.terrestrial.values())
+    assert_allclose(c.orbital_total_usd, o)
+    assert_allclose(c.ratio, o / t)
+    assert_allclose(c.orbital_usd_per_w, o / 2e9)
+    assert_allclose(c.terrestrial_usd_per_mwh, t / (2e9 * HOURS * 5 / 1e6))
+
+
+def test_breakeven_launch_price_equalises_the_totals() -> None:
+    """At the break-even price the orbital total equals the terrestrial total."""
+    odc, tdc = _odc(satellite_hardware_usd_per_w=2.0, chip_failure_pct_per_yr=0.0), _tdc()
+    c = compare_costs(odc, tdc, ai_hardware_usd_per_w=0.0, launch_usd_per_kg=300.0, wacc=0.08)
+    be = float(c.breakeven_launch_usd_per_kg)
+    assert be > 0
+    at = compare_costs(odc, tdc, ai_hardware_usd_per_w=0.0, launch_usd_per_kg=be, wacc=0.08)
+    assert_allclose(at.orbital_total_usd, at.terrestrial_total_usd, rtol=1e-9)
+
+
+def test_breakeven_is_negative_when_no_launch_price_closes_the_gap() -> None:
+    """With $200/W satellites even a free launch leaves orbit dearer: the break-even is negative."""
+    c = compare_costs(_odc(satellite_hardware_usd_per_w=200.0), _tdc(), ai_hardware_usd_per_w=0.0, launch_usd_per_kg=300.0, wacc=0.08)
+    assert float(c.breakeven_launch_usd_per_kg) < 0
+
+
+def test_onsite_gas_energy_price() -> None:
+    """Heat rate 7,000 Btu/kWh x 4 USD/MMBtu = 28 USD/MWh of fuel."""
+    assert_allclose(energy_price_usd_per_mwh(_tdc(energy_source="onsite_gas")), 28.0)
+
+
+def test_specific_power_derived_when_unset() -> None:
+    """Unset specific power comes from the component masses of the scenario's satellite."""
+    sc = load_scenario("baseline").model.orbital_dc
+    assert sc.specific_power_w_per_kg is None
+    arrays = (1 / 0.975**5) / 150.0  # oversized blanket arrays [kg/W]
+    radiator = 7.0 / (2 * 0.9 * 5.670374419e-8 * (330.0**4 - 200.0**4))  # two faces, 200 K sink
+    by_hand = (arrays + radiator + 0.004 + 0.002) / (1 - 0.25)
+    assert_allclose(mass_per_w_kg(sc), by_hand, rtol=1e-12)
+    assert_allclose(1 / by_hand, 37.03, atol=0.01)  # close to Starlink V2 Mini's 36.5 W/kg
+
+
+def test_vectorised_over_members() -> None:
+    """Arrays of launch prices give one comparison per member, equal to the scalar calls."""
+    prices = np.array([100.0, 1000.0])
+    c = compare_costs(_odc(), _tdc(), ai_hardware_usd_per_w=10.0, launch_usd_per_kg=prices, wacc=0.08)
+    for i, p in enumerate(prices):
+        one = compare_costs(_odc(), _tdc(), ai_hardware_usd_per_w=10.0, launch_usd_per_kg=p, wacc=0.08)
+        assert_allclose(c.ratio[i], one.ratio)
+
+
+def test_wacc_build_up_from_the_seed_report_inputs() -> None:
+    """Seed 002's stated inputs (rf 4.5 %, MRP 5.5 %, beta_u 1.05, D/V 30 %, t 21 %, rd 5 %):
+    Hamada gives beta_L = 1.05 x (1 + 0.79 x 30/70) = 1.4055 (the report says 1.15) and, with
+    the report's own 1.15, r_e = 10.825 % and WACC = 8.76 % (the report says 9.2 %)."""
+    assert_allclose(levered_beta(1.05, 0.30, 0.21), 1.05 * (1 + 0.79 * 0.3 / 0.7), rtol=1e-12)
+    assert_allclose(cost_of_equity(0.045, 1.15, 0.055), 0.10825, rtol=1e-12)
+    assert_allclose(wacc(0.10825, 0.05, 0.30, 0.21), 0.087625, rtol=1e-12)
+    cm = load_scenario("baseline").model.capital_market
+    assert_allclose(wacc_from_capital_market(cm), 0.7 * (0.045 + 1.4055 * 0.055) + 0.3 * 0.05 * 0.79, rtol=1e-12)
+
+
+@pytest.mark.parametrize("price", [10.0, 200.0, 3000.0])
+def test_orbital_total_is_linear_in_launch_price(price: float) -> None:
+    """The orbital total is a + b x price with b the launch sensitivity."""
+    a = compare_costs(_odc(), _tdc(), ai_hardware_usd_per_w=10.0, launch_usd_per_kg=0.0, wacc=0.08).orbital_total_usd
+    c = compare_costs(_odc(), _tdc(), ai_hardware_usd_per_w=10.0, launch_usd_per_kg=price, wacc=0.08)
+    assert_allclose(c.orbital_total_usd, a + c.launch_sensitivity_usd_per_usd_per_kg * price, rtol=1e-12)
