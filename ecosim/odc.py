@@ -4,6 +4,8 @@ Inputs are the scenario's ``[orbital_dc]``, ``[terrestrial_dc]`` and ``[ai_hardw
 sections and its WACC (``[capital_market]``). When ``orbital_dc.launch_cost_usd_per_kg`` is
 unset, the launch price is the year's average of SpaceX's internal cost per kg on its
 learning curve in a run of the scenario (``--year``, default the scenario's first year).
+The accelerator price is ``[ai_hardware]``'s trend at mid-year (0 compares the power and
+cooling infrastructure alone); the interconnection wait is ``terrestrial_dc``'s stated delay.
 The arithmetic is :func:`ecosim.finance.odc_cost.compare_costs`, the same the orbital
 data-center agents use.
 """
@@ -19,6 +21,7 @@ import numpy as np
 from ecosim.errors import UsageError
 from ecosim.finance.odc_cost import ORBITAL_ITEMS, TERRESTRIAL_ITEMS, CostComparison, compare_costs
 from ecosim.finance.wacc import wacc_from_capital_market
+from ecosim.physics.compute import accelerator_usd_per_w
 from ecosim.scenario.loader import LoadedScenario
 from ecosim.timeline import parse_month, year_of
 
@@ -105,7 +108,8 @@ def odc_cost(loaded: LoadedScenario, year: int | None = None, sweep: str | None 
         price = run_launch_price(loaded, y)
         source = f"SpaceX learning curve in the run, {y} average"
     wacc = float(wacc_from_capital_market(sc.capital_market))
-    ai = float(sc.ai_hardware.usd_per_w)
+    hw = sc.ai_hardware
+    ai = float(accelerator_usd_per_w(hw.usd_per_w, hw.usd_per_w_change_pct_per_yr, parse_month(hw.reference_month), y * 12 + 6))
     cmp = compare_costs(sc.orbital_dc, sc.terrestrial_dc, ai_hardware_usd_per_w=ai, launch_usd_per_kg=price, wacc=wacc, array_cost_frac=sc.orbital_dc.array_cost_frac)
     result = OdcCostResult(cmp, y, source, wacc, ai)
     if sweep is not None:

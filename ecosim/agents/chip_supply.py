@@ -3,9 +3,8 @@
 Output [H100-equivalents/month] grows each year to a ceiling. TeraFab first ramps up: it
 advances one month of its ``ramp_months`` per calendar month, plus one more month per
 ``robot_hours_per_ramp_month`` hours of Optimus labour it receives (robots build and run
-the fab). The price of an H100-equivalent is ``ai_hardware.usd_per_w`` x the IT power of
-one H100-equivalent; both fall each year (cheaper accelerators, more compute per W),
-and TSMC carries that technology state for the whole model.
+the fab). The price of an H100-equivalent is the accelerator price per W x the IT power of one
+H100-equivalent; both follow the ``[ai_hardware]`` trends (:mod:`ecosim.physics.compute`).
 
 [1] Epoch AI (2024), "Trends in machine learning hardware": compute per W and per dollar.
 """
@@ -15,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from ecosim.agents.base import EcosimAgent
+from ecosim.physics.compute import accelerator_usd_per_w, watts_per_h100e
 
 
 class ChipFab(EcosimAgent):
@@ -27,15 +27,20 @@ class ChipFab(EcosimAgent):
         started = model.start_month >= int(p.start_month)
         self.s.capacity = np.full(K, p.capacity_h100e_per_month_initial, dtype=float)
         self.s.ramp = np.full(K, 1.0 if started else 0.0)
-        hw = model.params.ai_hardware
-        self.s.usd_per_w = np.full(K, hw.usd_per_w, dtype=float)
-        self.s.w_per_h100e = np.full(K, hw.w_per_h100e_initial, dtype=float)
         self.output = np.zeros(K)
 
-    # the model-wide accelerator technology (read from TSMC)
+    def usd_per_w(self) -> np.ndarray:
+        """Accelerator price per W of IT power this month [USD/W]."""
+        hw = self.model.params.ai_hardware
+        return accelerator_usd_per_w(hw.usd_per_w, hw.usd_per_w_change_pct_per_yr, hw.reference_month, self.t) * np.ones(self.K)
+
+    def w_per_h100e(self) -> np.ndarray:
+        """IT power of one H100-equivalent this month [W]."""
+        hw = self.model.params.ai_hardware
+        return watts_per_h100e(hw.w_per_h100e, hw.efficiency_gain_pct_per_yr, hw.reference_month, self.t) * np.ones(self.K)
+
     def price_usd_per_h100e(self) -> np.ndarray:
-        tech = self.agent("tsmc").s
-        return tech.usd_per_w * tech.w_per_h100e
+        return self.usd_per_w() * self.w_per_h100e()
 
     def offer(self) -> None:
         self.output = self.s.capacity * self.s.ramp * self.after(self.p.start_month)
@@ -57,7 +62,3 @@ class ChipFab(EcosimAgent):
         s.ramp = np.where(ramping, np.minimum(s.ramp + step, 1.0), s.ramp)
         grown = (s.ramp >= 1.0) & (started > 0)
         s.capacity = np.where(grown, self.grow(s.capacity, p.capacity_growth_pct_per_yr, p.capacity_h100e_per_month_max), s.capacity)
-        if self.name == "tsmc":
-            hw = self.model.params.ai_hardware
-            s.usd_per_w = s.usd_per_w * (1.0 + np.asarray(hw.usd_per_w_change_pct_per_yr) / 100.0) ** (1.0 / 12.0)
-            s.w_per_h100e = s.w_per_h100e / (1.0 + np.asarray(hw.efficiency_gain_pct_per_yr) / 100.0) ** (1.0 / 12.0)

@@ -76,7 +76,7 @@ class OrbitalDataCenter(EcosimAgent):
         return ovs * STC_IRRADIANCE_W_PER_M2 / SOLAR_CONSTANT_W_PER_M2 / 1000.0
 
     def chips_per_mw(self) -> np.ndarray:
-        return 1e6 / self.agent("tsmc").s.w_per_h100e
+        return 1e6 / self.agent("tsmc").w_per_h100e()
 
     def launch_price_usd_per_kg(self) -> np.ndarray:
         p = self.p
@@ -95,7 +95,7 @@ class OrbitalDataCenter(EcosimAgent):
         cmp = compare_costs(
             self.p,
             tdc.p,
-            ai_hardware_usd_per_w=tsmc.s.usd_per_w,
+            ai_hardware_usd_per_w=tsmc.usd_per_w(),
             launch_usd_per_kg=self.launch_usd_per_kg,
             wacc=self.agent("capital_market").wacc,
             interconnection_delay_yr=delay,
@@ -164,7 +164,7 @@ class OrbitalDataCenter(EcosimAgent):
         # chip replacements ride on the same launches (their mass is small)
         failed = (s.eflops * (1.0 - s.working)).sum(axis=1)
         self._replace_h100e = np.minimum(failed / np.maximum(self._eflops_per_h100e(), 1e-30), np.maximum(s.chips_h100e - self.ready_mw * cpm, 0.0))
-        self._launch_t = self.ready_mw * kg_per_mw / 1000.0 + self._replace_h100e * np.asarray(p.chip_mass_kg_per_w) * self.agent("tsmc").s.w_per_h100e / 1000.0
+        self._launch_t = self.ready_mw * kg_per_mw / 1000.0 + self._replace_h100e * np.asarray(p.chip_mass_kg_per_w) * self.agent("tsmc").w_per_h100e() / 1000.0
         ex.demand(self.name, "launch_mass", self._launch_t, tier=self.launch_tier, kind="capex")
 
         # buy next month's chips and PV (demand beyond what stock already covers)

@@ -16,6 +16,7 @@ import numpy as np
 
 from ecosim.agents.base import HOURS_PER_MONTH, EcosimAgent, binding_code
 from ecosim.finance.odc_cost import energy_price_usd_per_mwh
+from ecosim.physics.compute import watts_per_h100e
 
 RING_MONTHS = 240
 
@@ -29,6 +30,7 @@ class TerrestrialDataCenter(EcosimAgent):
         super().__init__(model, name, company, p)
         K = self.K
         hw = model.params.ai_hardware
+        w0 = watts_per_h100e(hw.w_per_h100e, hw.efficiency_gain_pct_per_yr, hw.reference_month, model.start_month)
         self.s.facility_mw = np.full(K, p.it_mw_initial, dtype=float)
         self.s.chip_mw = np.zeros((K, RING_MONTHS))  # IT MW of accelerators by install month
         self.s.chip_eflops = np.zeros((K, RING_MONTHS))
@@ -38,7 +40,7 @@ class TerrestrialDataCenter(EcosimAgent):
             slot = (start - 1 - age) % RING_MONTHS
             mw = p.it_mw_initial / min(life, 36)
             self.s.chip_mw[:, slot] = mw
-            self.s.chip_eflops[:, slot] = mw * 1e6 / hw.w_per_h100e_initial * hw.flops_per_h100e / 1e18
+            self.s.chip_eflops[:, slot] = mw * 1e6 / w0 * hw.flops_per_h100e / 1e18
         self.s.chips_h100e = np.zeros(K)
         self.s.onsite_mw = np.full(K, p.it_mw_initial if p.energy_source == "onsite_gas" else 0.0, dtype=float)
         self.s.order_plan = np.zeros((K, RING_MONTHS))  # MW whose chips are due, by month
@@ -95,7 +97,7 @@ class TerrestrialDataCenter(EcosimAgent):
         s.order_plan[rows, np.broadcast_to((self.t + lead) % RING_MONTHS, (K,))] += to_grid
         due = s.order_plan[:, self.t % RING_MONTHS].copy()
         s.order_plan[:, self.t % RING_MONTHS] = 0.0
-        cpm = 1e6 / tsmc.s.w_per_h100e
+        cpm = 1e6 / tsmc.w_per_h100e()
         free = np.maximum(s.facility_mw - self.used_mw, 0.0)
         refill = np.maximum(free * cpm - s.chips_h100e, 0.0)
         self._chip_order = due * cpm + refill
@@ -115,7 +117,7 @@ class TerrestrialDataCenter(EcosimAgent):
         s.facility_mw = s.facility_mw + new_facility
         self.built_mw = new_facility
         self.pay_costs(new_facility * 1e6 * p.capex_usd_per_w, "capex")
-        cpm = 1e6 / tsmc.s.w_per_h100e
+        cpm = 1e6 / tsmc.w_per_h100e()
         free = np.maximum(s.facility_mw - self.used_mw, 0.0)
         install_mw = np.minimum(free, s.chips_h100e / cpm)
         s.chips_h100e = np.maximum(s.chips_h100e - install_mw * cpm, 0.0)

@@ -93,7 +93,7 @@ class Lab(EcosimAgent):
         else:
             cash = np.maximum(ex.company_cash(self.company), 0.0)
             budget = p.compute_budget_frac * (s.revenue_usd + cash / p.cash_deploy_months)
-        t_cost = dc.p.capex_usd_per_w + tsmc.s.usd_per_w
+        t_cost = dc.p.capex_usd_per_w + tsmc.usd_per_w()
         share = self.zeros()
         o_cost = np.full(self.K, np.inf)
         if self.orbital_builder is not None and p.orbital_first:

@@ -399,9 +399,10 @@ class TerrestrialDC(Section):
 
 
 class AIHardware(Section):
-    usd_per_w: float = F(unit="USD/W", ge=0, doc="accelerators per W of IT power (same on ground and in orbit)", lever=(0, 60))
+    reference_month: Month = F(unit="YYYY-MM", doc="month the two figures below describe")
+    usd_per_w: float = F(unit="USD/W", ge=0, doc="accelerators per W of IT power in the reference month (same on ground and in orbit)", lever=(0, 60))
     usd_per_w_change_pct_per_yr: float = F(unit="%/yr", ge=-50, le=50, doc="yearly change of that price")
-    w_per_h100e_initial: float = F(unit="W", gt=0, doc="IT power per H100-equivalent at start, host included")
+    w_per_h100e: float = F(unit="W", gt=0, doc="IT power per H100-equivalent in the reference month, host included")
     efficiency_gain_pct_per_yr: float = F(unit="%/yr", ge=0, le=100, doc="yearly gain in compute per W")
     flops_per_h100e: float = F(unit="FLOP/s", gt=0, doc="dense BF16 throughput of one H100-equivalent")
     chip_life_yr: float = F(unit="yr", gt=0, doc="service life of an accelerator in a data center")

@@ -1,0 +1,32 @@
+"""Accelerator technology over time: price per W and IT power per H100-equivalent.
+
+Both follow constant yearly trends anchored at a reference month, so every part of the model
+(chip sales, data-center builds, ``ecosim odc-cost``) sees the same figures for a month.
+
+[1] Epoch AI (2024), "Trends in machine learning hardware": FLOP/s per W of ML accelerators.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+
+def accelerator_usd_per_w(usd_per_w: ArrayLike, change_pct_per_yr: ArrayLike, reference_month: ArrayLike, month: ArrayLike) -> np.ndarray:
+    """Accelerator price per W of IT power in ``month`` [USD/W].
+
+    >>> round(float(accelerator_usd_per_w(25.0, -5.0, 24311, 24311 + 24)), 4)   # two years later
+    22.5625
+    """
+    years = (np.asarray(month, float) - np.asarray(reference_month, float)) / 12.0
+    return np.asarray(usd_per_w, float) * (1.0 + np.asarray(change_pct_per_yr, float) / 100.0) ** years
+
+
+def watts_per_h100e(w_per_h100e: ArrayLike, gain_pct_per_yr: ArrayLike, reference_month: ArrayLike, month: ArrayLike) -> np.ndarray:
+    """IT power (host included) of one H100-equivalent of compute in ``month`` [W].
+
+    >>> round(float(watts_per_h100e(730.0, 25.0, 24311, 24311 - 72)), 1)   # six years earlier
+    2784.7
+    """
+    years = (np.asarray(month, float) - np.asarray(reference_month, float)) / 12.0
+    return np.asarray(w_per_h100e, float) / (1.0 + np.asarray(gain_pct_per_yr, float) / 100.0) ** years
