@@ -40,6 +40,7 @@ class Constellation(EcosimAgent):
         n0 = np.asarray(p.satellites_initial, dtype=float)
         for age in range(12):  # the initial fleet spread evenly over its first year
             self.s.sats[:, 0, (start - 1 - age) % RING_MONTHS] = n0 / 12.0
+        self.s.active_gen = self.s.sats.sum(axis=2)  # running total by generation
         self.s.inventory = np.zeros((K, G))
         self.s.production_rate = np.full(K, p.production_per_month_initial, dtype=float)
         self.s.demand_subs = np.full(K, p.subscribers_initial, dtype=float)
@@ -66,10 +67,10 @@ class Constellation(EcosimAgent):
     @property
     def active(self) -> np.ndarray:
         """Working satellites in orbit [count]."""
-        return self.s.sats.sum(axis=(1, 2))
+        return self.s.active_gen.sum(axis=1)
 
     def active_by_generation(self) -> np.ndarray:
-        return self.s.sats.sum(axis=2)
+        return self.s.active_gen
 
     def starship_available(self) -> np.ndarray:
         return np.zeros(self.K)
@@ -82,7 +83,9 @@ class Constellation(EcosimAgent):
         life = np.clip(np.rint(np.asarray(p.lifetime_yr) * 12.0), 1, RING_MONTHS - 1).astype(int)
         slot = (self.t - life) % RING_MONTHS
         rows = np.arange(K)
-        self.deorbited = s.sats[rows, :, np.broadcast_to(slot, (K,))].sum(axis=1)
+        leaving = s.sats[rows, :, np.broadcast_to(slot, (K,))]
+        self.deorbited = leaving.sum(axis=1)
+        s.active_gen = np.maximum(s.active_gen - leaving, 0.0)
         s.sats[rows, :, np.broadcast_to(slot, (K,))] = 0.0
         s.deorbited_cum = s.deorbited_cum + self.deorbited
         if self.t % 12 == 0:
@@ -167,6 +170,7 @@ class Constellation(EcosimAgent):
         arrived = s.inventory * ok
         s.inventory = s.inventory - launched
         s.sats[:, :, self.t % RING_MONTHS] += arrived
+        s.active_gen = s.active_gen + arrived
         s.added_this_year = s.added_this_year + arrived.sum(axis=1)
         self.launched = launched.sum(axis=1)
 

@@ -6,7 +6,8 @@ end-of-life power after degradation), radiators (area from Stefan-Boltzmann at t
 radiator temperature), chips and shielding, plus structure (:mod:`ecosim.finance.odc_cost`).
 It computes only in sunlight (``sunlight_fraction``); accelerators fail at
 ``chip_failure_pct_per_yr`` (radiation and wear) and are replaced from stock when the
-builder has chips; cohorts deorbit at the end of their life.
+builder has chips — failures and replacements are spread evenly over the fleet (one working
+fraction), so fleet totals are kept as running sums; cohorts deorbit at the end of their life.
 
 Each month the builder prices the alternative it has with :func:`compare_costs` (the same
 arithmetic ``ecosim odc-cost`` prints): the launch price it pays this month (SpaceX: its
@@ -44,7 +45,9 @@ class OrbitalDataCenter(EcosimAgent):
         K = self.K
         self.s.mw = np.zeros((K, RING_MONTHS))
         self.s.eflops = np.zeros((K, RING_MONTHS))
-        self.s.working = np.ones((K, RING_MONTHS))
+        self.s.mw_total = np.zeros(K)
+        self.s.eflops_total = np.zeros(K)
+        self.s.working = np.ones(K)  # fleet-wide share of accelerators working
         self.s.chips_h100e = np.zeros(K)
         self.s.pv_gw = np.zeros(K)
         self.s.budget_usd_per_yr = np.full(K, p.capex_budget_usd_per_yr, dtype=float)
@@ -67,7 +70,8 @@ class OrbitalDataCenter(EcosimAgent):
 
     @property
     def nameplate_mw(self) -> np.ndarray:
-        return self.s.mw.sum(axis=1)
+        """IT power in orbit [MW] (nameplate)."""
+        return self.s.mw_total
 
     def pv_gw_per_mw(self) -> np.ndarray:
         """PV modules (STC rating) per MW of nameplate IT power [GW/MW]: oversized for
@@ -128,9 +132,10 @@ class OrbitalDataCenter(EcosimAgent):
         rows = np.arange(K)
         life = np.clip(np.rint(np.asarray(p.lifetime_yr) * 12.0), 1, RING_MONTHS - 1).astype(int)
         slot = np.broadcast_to((self.t - life) % RING_MONTHS, (K,))
+        s.mw_total = np.maximum(s.mw_total - s.mw[rows, slot], 0.0)
+        s.eflops_total = np.maximum(s.eflops_total - s.eflops[rows, slot], 0.0)
         s.mw[rows, slot] = 0.0
         s.eflops[rows, slot] = 0.0
-        s.working[rows, slot] = 1.0
 
         self.launch_usd_per_kg = self.launch_price_usd_per_kg()
         self.compare()
@@ -162,7 +167,7 @@ class OrbitalDataCenter(EcosimAgent):
         self.binding = np.where(active > 0, self.binding, np.int8(0))
 
         # chip replacements ride on the same launches (their mass is small)
-        failed = (s.eflops * (1.0 - s.working)).sum(axis=1)
+        failed = s.eflops_total * (1.0 - s.working)
         self._replace_h100e = np.minimum(failed / np.maximum(self._eflops_per_h100e(), 1e-30), np.maximum(s.chips_h100e - self.ready_mw * cpm, 0.0))
         self._launch_t = self.ready_mw * kg_per_mw / 1000.0 + self._replace_h100e * np.asarray(p.chip_mass_kg_per_w) * self.agent("tsmc").w_per_h100e() / 1000.0
         ex.demand(self.name, "launch_mass", self._launch_t, tier=self.launch_tier, kind="capex")
@@ -176,7 +181,7 @@ class OrbitalDataCenter(EcosimAgent):
         self.bandwidth_need_tbps = self.nameplate_mw / 1000.0 * p.bandwidth_tbps_per_gw
         if "bandwidth" in ex.markets and self.name in ex.markets["bandwidth"].b_index:
             ex.demand(self.name, "bandwidth", self.bandwidth_need_tbps, tier=0, kind="opex")
-        compute = (s.eflops * s.working).sum(axis=1) * p.sunlight_fraction * self._bw_factor
+        compute = s.eflops_total * s.working * p.sunlight_fraction * self._bw_factor
         ex.offer(self.name, "compute", compute, p.compute_price_usd_per_eflops_month)
 
     def _eflops_per_h100e(self) -> np.ndarray:
@@ -197,19 +202,22 @@ class OrbitalDataCenter(EcosimAgent):
         pv_spend = ex.spent(self.name, "pv_modules")
         s.pv_gw = s.pv_gw + pv_in - launched_mw * ppm
         slot = self.t % RING_MONTHS
+        new_eflops = arrived_mw * cpm * self._eflops_per_h100e()
         s.mw[:, slot] += arrived_mw
-        s.eflops[:, slot] += arrived_mw * cpm * self._eflops_per_h100e()
-        s.working[:, slot] = 1.0
+        s.eflops[:, slot] += new_eflops
+        working_eflops = s.eflops_total * s.working + new_eflops
+        s.mw_total = s.mw_total + arrived_mw
+        s.eflops_total = s.eflops_total + new_eflops
+        s.working = np.divide(working_eflops, s.eflops_total, out=np.ones(K), where=s.eflops_total > 0)
         s.built_mw_cum = s.built_mw_cum + arrived_mw
         self.built_mw = arrived_mw
 
         # radiation and wear, then replacements from stock (delivered with this month's launches)
-        fail = np.asarray(monthly_failure_frac(p.chip_failure_pct_per_yr))
-        s.working = s.working * (1.0 - (fail[:, None] if fail.ndim else fail))
-        lost = (s.eflops * (1.0 - s.working)).sum(axis=1)
+        s.working = s.working * (1.0 - monthly_failure_frac(p.chip_failure_pct_per_yr))
+        lost = s.eflops_total * (1.0 - s.working)
         repl = self._replace_h100e * frac_ok * self._eflops_per_h100e()
         restore = np.divide(np.minimum(repl, lost), lost, out=np.zeros(K), where=lost > 0)
-        s.working = s.working + (1.0 - s.working) * restore[:, None]
+        s.working = s.working + (1.0 - s.working) * restore
         s.chips_h100e = np.maximum(s.chips_h100e - self._replace_h100e * frac_bought, 0.0)
 
         # the satellites' own hardware (beyond the PV cells bought on the exchange) and the US tariff

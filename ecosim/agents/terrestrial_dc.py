@@ -41,6 +41,8 @@ class TerrestrialDataCenter(EcosimAgent):
             mw = p.it_mw_initial / min(life, 36)
             self.s.chip_mw[:, slot] = mw
             self.s.chip_eflops[:, slot] = mw * 1e6 / w0 * hw.flops_per_h100e / 1e18
+        self.s.used_mw_total = self.s.chip_mw.sum(axis=1)
+        self.s.eflops_total = self.s.chip_eflops.sum(axis=1)
         self.s.chips_h100e = np.zeros(K)
         self.s.onsite_mw = np.full(K, p.it_mw_initial if p.energy_source == "onsite_gas" else 0.0, dtype=float)
         self.s.order_plan = np.zeros((K, RING_MONTHS))  # MW whose chips are due, by month
@@ -59,14 +61,15 @@ class TerrestrialDataCenter(EcosimAgent):
 
     @property
     def used_mw(self) -> np.ndarray:
-        return self.s.chip_mw.sum(axis=1)
+        """IT power of installed accelerators [MW]."""
+        return self.s.used_mw_total
 
     @property
     def chips_unpowered_h100e(self) -> np.ndarray:
         return self.s.chips_h100e
 
     def compute_capacity_eflops(self) -> np.ndarray:
-        return self.s.chip_eflops.sum(axis=1)
+        return self.s.eflops_total
 
     def wanted_mw(self) -> np.ndarray:
         if self.owner_lab is None:
@@ -80,6 +83,8 @@ class TerrestrialDataCenter(EcosimAgent):
         hw = self.model.params.ai_hardware
         life = np.clip(np.rint(np.asarray(hw.chip_life_yr) * 12.0), 1, RING_MONTHS - 1).astype(int)
         slot = np.broadcast_to((self.t - life) % RING_MONTHS, (K,))
+        s.used_mw_total = np.maximum(s.used_mw_total - s.chip_mw[rows, slot], 0.0)
+        s.eflops_total = np.maximum(s.eflops_total - s.chip_eflops[rows, slot], 0.0)
         s.chip_mw[rows, slot] = 0.0
         s.chip_eflops[rows, slot] = 0.0
 
@@ -122,8 +127,11 @@ class TerrestrialDataCenter(EcosimAgent):
         install_mw = np.minimum(free, s.chips_h100e / cpm)
         s.chips_h100e = np.maximum(s.chips_h100e - install_mw * cpm, 0.0)
         slot = self.t % RING_MONTHS
+        added_eflops = install_mw * cpm * hw.flops_per_h100e / 1e18
         s.chip_mw[:, slot] += install_mw
-        s.chip_eflops[:, slot] += install_mw * cpm * hw.flops_per_h100e / 1e18
+        s.chip_eflops[:, slot] += added_eflops
+        s.used_mw_total = s.used_mw_total + install_mw
+        s.eflops_total = s.eflops_total + added_eflops
         self.binding = binding_code({"power": self.connected_mw - self.used_mw, "chips": s.chips_h100e / cpm + 1e-9})
 
         onsite_it = np.minimum(self.used_mw, s.onsite_mw)

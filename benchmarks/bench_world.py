@@ -1,0 +1,66 @@
+"""World benchmark (printed figures, not a test): the targets of the world issue.
+
+* the baseline 2026-2040 run, one member: under 1.5 s of simulation time;
+* K = 1,000 members advanced together: under 10 s (under 10 ms per member);
+* musk_narrative at full scale (10^6 satellites, 10^7 vehicles): within 3x the baseline's time;
+* peak memory under 2 GB.
+
+Run: ``.venv/bin/python benchmarks/bench_world.py``
+"""
+
+from __future__ import annotations
+
+import resource
+import time
+
+import numpy as np
+
+from ecosim.model import EcosimModel, warmup_state
+from ecosim.scenario import load_scenario
+
+
+def timed(fn):  # type: ignore[no-untyped-def]
+    t0 = time.perf_counter()
+    out = fn()
+    return out, time.perf_counter() - t0
+
+
+def main() -> None:
+    history = load_scenario("history")
+    _, warm = timed(lambda: warmup_state(history))
+    print(f"history 2020-2025 (the baseline's warm-up, once per process): {warm:.2f} s")
+
+    baseline = load_scenario("baseline")
+    times = []
+    for _ in range(3):
+        model, build = timed(lambda: EcosimModel(baseline))
+        _, run = timed(model.run)
+        times.append(build + run)
+    t1 = min(times)
+    print(f"baseline 2026-2040, K=1: {t1:.2f} s (best of 3; target < 1.5 s)")
+
+    K = 1000
+    rng = np.random.default_rng(0)
+    values = {
+        "launch.starship.cost_progress_ratio": rng.uniform(0.7, 0.95, K),
+        "orbital_dc.satellite_hardware_usd_per_w": rng.uniform(3.0, 40.0, K),
+        "tesla.share_decay_pct_per_yr": rng.uniform(15.0, 35.0, K),
+    }
+    model, build = timed(lambda: EcosimModel(baseline, members=K, member_values=values, record_ledger=False))
+    _, run = timed(model.run)
+    print(f"baseline, K={K} members with 3 varied parameters: {build + run:.2f} s, {1000 * (build + run) / K:.2f} ms per member (target < 10 s)")
+
+    full = load_scenario("musk_narrative", ["starlink.production_per_month_max=20000", "starlink.lifetime_yr=8"])
+    model, build = timed(lambda: EcosimModel(full))
+    _, run = timed(model.run)
+    sats = model.series("starlink_satellites").max()
+    cars = model.series("tesla_fleet_vehicles").max() + model.series("cybercab_fleet").max()
+    tn = build + run
+    print(f"musk_narrative at full scale ({sats:,.0f} satellites, {cars:,.0f} vehicles): {tn:.2f} s = {tn / t1:.2f}x baseline (target <= 3x)")
+
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak memory (max RSS of this process): {peak_mb:,.0f} MB (target < 2,048 MB)")
+
+
+if __name__ == "__main__":
+    main()
