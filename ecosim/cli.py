@@ -19,7 +19,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from ecosim.errors import EcosimError, UsageError
+from ecosim.errors import EcosimError
 
 console = Console(width=None if sys.stdout.isatty() else 132)
 err_console = Console(stderr=True, width=None if sys.stderr.isatty() else 200)
@@ -36,7 +36,13 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _progress_runner(label: str) -> tuple[Any, Callable[[int, int], None]]:
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
 
     progress = Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TextColumn("months"), TimeRemainingColumn(), console=err_console, transient=True, disable=not err_console.is_terminal)
     task = progress.add_task(label, total=None)
@@ -190,7 +196,14 @@ def cmd_edges(args: argparse.Namespace) -> int:
 
 
 def cmd_odc_cost(args: argparse.Namespace) -> int:
-    from ecosim.odc import ITEM_LABELS, ORBITAL_ITEMS, TERRESTRIAL_ITEMS, odc_cost, parse_sweep, sweep_figure
+    from ecosim.odc import (
+        ITEM_LABELS,
+        ORBITAL_ITEMS,
+        TERRESTRIAL_ITEMS,
+        odc_cost,
+        parse_sweep,
+        sweep_figure,
+    )
     from ecosim.scenario import load_scenario
 
     if args.sweep:
@@ -277,7 +290,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", help="PNG path for --sweep (default odc-cost-NAME-YEAR.png)")
     p.set_defaults(func=cmd_odc_cost)
 
-    for name, register in _EXTENSIONS:
+    for _name, register in _EXTENSIONS:
         register(sub)
     return parser
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 from functools import lru_cache
 from importlib import resources
+from typing import Any
 
 import numpy as np
 
@@ -49,7 +50,7 @@ class CapitalMarket(EcosimAgent):
     kind = "capital_market"
     label = "Capital market"
 
-    def __init__(self, model, name, company, p) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, model: Any, name: str, company: str, p: Any) -> None:
         super().__init__(model, name, company, p)
         self.wacc = self.full(wacc_from_capital_market(p))
         self.companies = list(HEADS)

@@ -11,6 +11,8 @@ H100-equivalent; both follow the ``[ai_hardware]`` trends (:mod:`ecosim.physics.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from ecosim.agents.base import EcosimAgent
@@ -21,7 +23,7 @@ class ChipFab(EcosimAgent):
     kind = "chip_fab"
     label = "Chip fab"
 
-    def __init__(self, model, name, company, p) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, model: Any, name: str, company: str, p: Any) -> None:
         super().__init__(model, name, company, p)
         K = self.K
         started = model.start_month >= int(p.start_month)

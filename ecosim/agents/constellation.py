@@ -16,6 +16,8 @@ constellation (new adopters split by appeal), and are capped by capacity: usable
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from ecosim.agents.base import EcosimAgent
@@ -29,7 +31,7 @@ class Constellation(EcosimAgent):
     rival: str = ""
     launch_tier = 1
 
-    def __init__(self, model, name, company, p) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, model: Any, name: str, company: str, p: Any) -> None:
         super().__init__(model, name, company, p)
         self.market_p = model.params.satellite_market
         self.reg = model.params.regulation

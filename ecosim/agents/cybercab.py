@@ -12,6 +12,8 @@ the capability signal this agent sees from xAI.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from ecosim.agents.base import DAYS_PER_MONTH, EcosimAgent
@@ -21,7 +23,7 @@ class Cybercab(EcosimAgent):
     kind = "cybercab"
     label = "Cybercab"
 
-    def __init__(self, model, name, company, p) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, model: Any, name: str, company: str, p: Any) -> None:
         super().__init__(model, name, company, p)
         K = self.K
         self.s.fleet = np.zeros(K)

@@ -14,6 +14,8 @@ generation the modelled loads take.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from ecosim.agents.base import HOURS_PER_MONTH, EcosimAgent
@@ -25,7 +27,7 @@ class Grid(EcosimAgent):
     kind = "grid"
     label = "Grid"
 
-    def __init__(self, model, name, company, p) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, model: Any, name: str, company: str, p: Any) -> None:
         super().__init__(model, name, company, p)
         K = self.K
         self.s.generation_twh_per_yr = np.full(K, p.generation_twh_per_yr_initial, dtype=float)

@@ -9,6 +9,8 @@ Falcon 9, and competes with Starlink for subscribers.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from ecosim.agents.constellation import Constellation
@@ -20,7 +22,7 @@ class Kuiper(Constellation):
     rival = "starlink"
     launch_tier = 1
 
-    def __init__(self, model, name, company, p) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, model: Any, name: str, company: str, p: Any) -> None:
         super().__init__(model, name, company, p)
         self.s.milestones_missed = np.zeros(self.K)
 

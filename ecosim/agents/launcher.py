@@ -110,7 +110,7 @@ class LaunchProvider(EcosimAgent):
     kind = "launch_provider"
     label = "Launch provider"
 
-    def __init__(self, model, name, company, p) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, model: Any, name: str, company: str, p: Any) -> None:
         super().__init__(model, name, company, p)
         self.line = VehicleLine(self, p, self.s, "line")
         self.lost_frac = self.zeros()

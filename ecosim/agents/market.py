@@ -8,6 +8,8 @@ out. Its cash is the mirror of everyone else's, so money on the ledger always ba
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from ecosim.agents.base import EcosimAgent
@@ -19,7 +21,7 @@ class Market(EcosimAgent):
     kind = "market"
     label = "Customers & economy"
 
-    def __init__(self, model, name, company, p) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, model: Any, name: str, company: str, p: Any) -> None:
         super().__init__(model, name, company, p)
         self.params = P = model.params
         self.s.launches_per_yr = self.full(P.market.external_launches_per_yr_initial)

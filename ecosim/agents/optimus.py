@@ -13,6 +13,8 @@ Parameters: ``[optimus]``; robots' capability is xAI's (the capability signal).
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from ecosim.agents.base import DAYS_PER_MONTH, EcosimAgent
@@ -22,7 +24,7 @@ class Optimus(EcosimAgent):
     kind = "optimus"
     label = "Optimus"
 
-    def __init__(self, model, name, company, p) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, model: Any, name: str, company: str, p: Any) -> None:
         super().__init__(model, name, company, p)
         K, G, S = self.K, len(p.generations), len(p.sectors)
         self.s.robots = np.zeros((K, G, S))

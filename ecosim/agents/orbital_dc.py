@@ -21,12 +21,18 @@ recorded as :attr:`binding` (see :data:`ecosim.agents.base.BINDING`).
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from ecosim.agents.base import BINDING, EcosimAgent, binding_code
 from ecosim.finance.odc_cost import compare_costs, mass_per_w_kg
 from ecosim.physics.radiation import monthly_failure_frac
-from ecosim.physics.solar import SOLAR_CONSTANT_W_PER_M2, STC_IRRADIANCE_W_PER_M2, oversize_for_degradation
+from ecosim.physics.solar import (
+    SOLAR_CONSTANT_W_PER_M2,
+    STC_IRRADIANCE_W_PER_M2,
+    oversize_for_degradation,
+)
 
 RING_MONTHS = 240
 UNLIMITED = 1e15
@@ -40,7 +46,7 @@ class OrbitalDataCenter(EcosimAgent):
     launch_tier = 0
     needs_starship = True
 
-    def __init__(self, model, name, company, p) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, model: Any, name: str, company: str, p: Any) -> None:
         super().__init__(model, name, company, p)
         K = self.K
         self.s.mw = np.zeros((K, RING_MONTHS))

@@ -14,6 +14,8 @@ MW of modules takes ``manufacturing_mwh_per_mw`` of Chinese grid power.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from ecosim.agents.base import HOURS_PER_MONTH, EcosimAgent, wright
@@ -23,7 +25,7 @@ class PVSupplier(EcosimAgent):
     kind = "pv_supplier"
     label = "PV supplier"
 
-    def __init__(self, model, name, company, p, supplier) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, model: Any, name: str, company: str, p: Any, supplier: Any) -> None:
         super().__init__(model, name, company, p)
         self.supplier = supplier
         self.s.capacity_gw_per_yr = np.full(self.K, supplier.capacity_gw_per_yr_initial, dtype=float)

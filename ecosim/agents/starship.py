@@ -17,6 +17,8 @@ cheapest vehicle; satellites too large for Falcon wait for Starship's capacity
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from ecosim.agents.base import DAYS_PER_MONTH, EcosimAgent, wright
@@ -29,7 +31,7 @@ class SpaceXLaunch(EcosimAgent):
     kind = "launch_fleet"
     label = "SpaceX launch"
 
-    def __init__(self, model, name, company, p) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, model: Any, name: str, company: str, p: Any) -> None:
         super().__init__(model, name, company, p)
         self.falcon = VehicleLine(self, p.falcon, self.s, "falcon")
         sp = p.starship

@@ -12,6 +12,8 @@ Power is bought from the grid (or fuel from the market), at the site's PUE.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from ecosim.agents.base import HOURS_PER_MONTH, EcosimAgent, binding_code
@@ -26,7 +28,7 @@ class TerrestrialDataCenter(EcosimAgent):
     label = "Terrestrial DCs"
     owner_lab = "xai"
 
-    def __init__(self, model, name, company, p) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, model: Any, name: str, company: str, p: Any) -> None:
         super().__init__(model, name, company, p)
         K = self.K
         hw = model.params.ai_hardware

@@ -20,6 +20,7 @@ sales. Parameters: ``[tesla]``.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 
@@ -34,7 +35,7 @@ class TeslaFleet(EcosimAgent):
     kind = "tesla_fleet"
     label = "Tesla vehicles"
 
-    def __init__(self, model, name, company, p) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, model: Any, name: str, company: str, p: Any) -> None:
         super().__init__(model, name, company, p)
         K = self.K
         self.s.cohorts = np.zeros((K, N_COHORTS))

@@ -19,6 +19,8 @@ xAI sends its capability to Tesla's cars, Cybercabs and robots (signal edges).
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from ecosim.agents.base import SECONDS_PER_MONTH, EcosimAgent
@@ -33,7 +35,7 @@ class Lab(EcosimAgent):
     terrestrial_builder = "terrestrial_dc"
     orbital_builder: str | None = "orbital_dc"
 
-    def __init__(self, model, name, company, p) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, model: Any, name: str, company: str, p: Any) -> None:
         super().__init__(model, name, company, p)
         K = self.K
         self.law = model.params.scaling

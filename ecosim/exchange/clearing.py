@@ -170,7 +170,7 @@ class Exchange:
     def company_at(self, name: str, step_index: int) -> str:
         """Company of an agent in a given month (0-based step), mergers included."""
         company = self.companies[name]
-        for when, who, to in reversed(self.company_log):
+        for when, who, _to in reversed(self.company_log):
             if who == name and step_index < when:
                 company = self._before(name, when)
         return company
@@ -317,7 +317,7 @@ class Exchange:
         G = len(self.goods_edges)
         kinds = {}
         for c, m in self.markets.items():
-            for (s, b), (si, bi) in zip(((m.sellers[p[0]], m.buyers[p[1]]) for p in m.pairs), m.pairs, strict=True):
+            for (s, b), (_si, bi) in zip(((m.sellers[p[0]], m.buyers[p[1]]) for p in m.pairs), m.pairs, strict=True):
                 kinds[(s, b, c)] = m.kind[bi]
         t_idx, e_idx, k_idx = np.meshgrid(np.arange(steps), np.arange(G), np.array(members), indexing="ij")
         q = self.goods_qty[:steps][:, :, members]

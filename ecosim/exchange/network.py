@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import networkx as nx
 
-from ecosim.exchange.topology import COMMODITY_UNITS, RULES, SIGNAL_UNITS, edge_id, expand, parse_edge_id
+from ecosim.exchange.topology import (
+    COMMODITY_UNITS,
+    RULES,
+    SIGNAL_UNITS,
+    edge_id,
+    expand,
+    parse_edge_id,
+)
 
 
 def build_network(agents: dict[str, tuple[str, str]], disable: list[str] | tuple[str, ...] = ()) -> nx.MultiDiGraph:

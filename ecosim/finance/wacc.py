@@ -10,6 +10,8 @@ References
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from numpy.typing import ArrayLike
 
@@ -43,10 +45,10 @@ def wacc(cost_equity: ArrayLike, cost_debt: ArrayLike, debt_to_capital: ArrayLik
     return (1.0 - dv) * np.asarray(cost_equity, float) + dv * np.asarray(cost_debt, float) * (1.0 - np.asarray(tax_rate, float))
 
 
-def wacc_from_capital_market(cm: object) -> np.ndarray:
+def wacc_from_capital_market(cm: Any) -> np.ndarray:
     """WACC of a ``[capital_market]`` scenario section (percent fields) [fraction/yr]."""
-    tax = np.asarray(getattr(cm, "tax_rate_pct")) / 100.0
-    dv = np.asarray(getattr(cm, "debt_to_capital_frac"))
-    beta = levered_beta(getattr(cm, "beta_unlevered"), dv, tax)
-    re = cost_of_equity(np.asarray(getattr(cm, "risk_free_pct")) / 100.0, beta, np.asarray(getattr(cm, "market_risk_premium_pct")) / 100.0)
-    return wacc(re, np.asarray(getattr(cm, "cost_of_debt_pct")) / 100.0, dv, tax)
+    tax = np.asarray(cm.tax_rate_pct) / 100.0
+    dv = np.asarray(cm.debt_to_capital_frac)
+    beta = levered_beta(cm.beta_unlevered, dv, tax)
+    re = cost_of_equity(np.asarray(cm.risk_free_pct) / 100.0, beta, np.asarray(cm.market_risk_premium_pct) / 100.0)
+    return wacc(re, np.asarray(cm.cost_of_debt_pct) / 100.0, dv, tax)

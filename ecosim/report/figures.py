@@ -10,7 +10,14 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from ecosim.report.style import COMMODITY_COLOURS, date_axis, finish, legend_outside, new_figure, to_dates
+from ecosim.report.style import (
+    COMMODITY_COLOURS,
+    date_axis,
+    finish,
+    legend_outside,
+    new_figure,
+    to_dates,
+)
 
 
 def _yearly(ts: pd.DataFrame, cols: list[str], how: str = "sum") -> pd.DataFrame:
@@ -128,7 +135,7 @@ def network_figure(g: nx.MultiDiGraph, flows: dict[tuple[str, str, str], float],
     pos = network_positions(g)
     fig, ax = new_figure(13, 8)
     by_commodity: dict[str, float] = {}
-    for (s, b, c), v in flows.items():
+    for (_s, _b, c), v in flows.items():
         by_commodity[c] = max(by_commodity.get(c, 0.0), abs(v))
     for s, b, c, d in g.edges(keys=True, data=True):
         if c == "money":
@@ -163,7 +170,7 @@ def run_flows(ledger: pd.DataFrame) -> dict[tuple[str, str, str], float]:
         return {}
     goods = ledger[(ledger["commodity"] != "money") & (ledger["member"] == 0)]
     total = goods.groupby(["from", "to", "commodity"])["quantity"].sum()
-    return {k: float(v) for k, v in total.items()}
+    return {(str(k[0]), str(k[1]), str(k[2])): float(v) for k, v in total.items()}  # type: ignore[index]
 
 
 def write_run_figures(ts: pd.DataFrame, ledger: pd.DataFrame, graph: nx.MultiDiGraph, folder: Path) -> list[Path]:

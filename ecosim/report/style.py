@@ -34,12 +34,12 @@ def scenario_colour(index: int) -> str:
 
 def new_figure(width: float = 9.0, height: float = 4.8, **kw: object) -> tuple[Figure, Axes]:
     plt.rcParams.update({"font.size": 10, "axes.grid": True, "grid.alpha": 0.3, "axes.spines.top": False, "axes.spines.right": False})
-    fig, ax = plt.subplots(figsize=(width, height), **kw)  # type: ignore[arg-type]
+    fig, ax = plt.subplots(figsize=(width, height), **kw)  # type: ignore[call-overload]
     return fig, ax
 
 
 def to_dates(date_strings: pd.Series | list[str]) -> pd.DatetimeIndex:
-    return pd.to_datetime(pd.Series(date_strings).astype(str) + "-01")
+    return pd.DatetimeIndex(pd.to_datetime(pd.Series(date_strings).astype(str) + "-01"))
 
 
 def date_axis(ax: Axes) -> None:
@@ -50,7 +50,7 @@ def date_axis(ax: Axes) -> None:
 def legend_outside(ax: Axes, **kw: object) -> None:
     handles, labels = ax.get_legend_handles_labels()
     if handles:
-        ax.legend(handles, labels, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, **kw)  # type: ignore[arg-type]
+        ax.legend(handles, labels, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, **kw)
 
 
 def finish(fig: Figure, path: str) -> None:

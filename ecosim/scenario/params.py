@@ -49,8 +49,8 @@ def field_info(path: str) -> Any:
             continue
         info = model.model_fields[part]
         ann = info.annotation
-        args = getattr(ann, "__args__", ())
-        inner = args[0] if getattr(ann, "__origin__", None) is list else ann
+        args: tuple[Any, ...] = getattr(ann, "__args__", ())
+        inner = args[0] if getattr(ann, "__origin__", None) is list and args else ann
         candidates = [inner, *getattr(inner, "__args__", ())]
         model = next((c for c in candidates if isinstance(c, type) and issubclass(c, BaseModel)), None)
     return info

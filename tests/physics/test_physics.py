@@ -16,7 +16,11 @@ from ecosim.physics.solar import (
     oversize_for_degradation,
     sunlight_fraction,
 )
-from ecosim.physics.thermal import STEFAN_BOLTZMANN_W_PER_M2_K4, radiator_area_m2_per_w, radiator_flux_w_per_m2
+from ecosim.physics.thermal import (
+    STEFAN_BOLTZMANN_W_PER_M2_K4,
+    radiator_area_m2_per_w,
+    radiator_flux_w_per_m2,
+)
 
 
 def test_radiator_flux_at_300k_one_side() -> None:
