@@ -122,11 +122,13 @@ def summary_table(ts: pd.DataFrame, title: str) -> Table:
 
 def calibration_rich(checks: list[Any]) -> Table:
     table = Table(title="Calibration against public history (ecosim/data/history.csv), tolerance ±25%", title_justify="left")
-    for c, j in (("metric", "left"), ("period", "left"), ("published", "right"), ("model", "right"), ("error", "right"), ("", "left")):
+    for c, j in (("metric", "left"), ("period", "left"), ("published", "right"), ("model", "right"), ("error", "right"), ("", "left"), ("role", "left")):
         table.add_column(c, justify=j)  # type: ignore[arg-type]
     for c in checks:
         ok = c.passes()
-        table.add_row(c.metric, c.period, _fmt(c.published), _fmt(c.model), f"{100 * c.error_frac:+.1f}%", "[green]ok[/green]" if ok else "[red]outside[/red]")
+        unit = "USD" if c.unit.startswith("USD") else ""
+        role = "calibrated" if c.asserted else "reference"
+        table.add_row(c.metric, c.period, _fmt(c.published, unit), _fmt(c.model, unit), f"{100 * c.error_frac:+.1f}%", "[green]ok[/green]" if ok else "[red]outside[/red]", role)
     return table
 
 
@@ -149,8 +151,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     console.print(summary_table(result.timeseries, "Key outcomes (flows per year, stocks at year end)"))
     if result.calibration:
         console.print(calibration_rich(result.calibration))
-        n_ok = sum(c.passes() for c in result.calibration)
-        console.print(f"{n_ok} of {len(result.calibration)} checks within ±25%.")
+        cal = [c for c in result.calibration if c.asserted]
+        ref = [c for c in result.calibration if not c.asserted]
+        console.print(f"{sum(c.passes() for c in cal)} of {len(cal)} calibration checks within ±25%; {sum(c.passes() for c in ref)} of {len(ref)} reference checks.")
     files = ["timeseries.parquet", f"ledger.parquet ({len(result.ledger):,} transfers)", "summary.json", "scenario.toml", "network.json"]
     if not args.no_figures:
         files.append("figures/ (5 PNG)")

@@ -99,6 +99,7 @@ METRICS: dict[str, Metric] = {
     "grid_us_delay_yr": Metric("yr", "expected wait of a new US large-load connection", lambda m: _a(m, "grid_us").delay_yr),
     "pv_module_price_usd_per_w": Metric("USD/W", "Chinese PV module price (FOB)", lambda m: _a(m, "gcl").price_usd_per_w() if "gcl" in m.by_name else np.zeros(m.members)),
     "accelerator_price_usd_per_h100e": Metric("USD", "price of an H100-equivalent", lambda m: _a(m, "tsmc").price_usd_per_h100e()),
+    "starlink_revenue_usd": Metric("USD/month", "Starlink external revenue (subscriptions, government, enterprise)", lambda m: m.exchange.month_in[:, m.exchange.index["starlink"]].copy()),
     "spacex_revenue_usd": Metric("USD/month", "SpaceX external revenue (with xAI after the merger)", _spacex_revenue),
     "spacex_fcf_usd": Metric("USD/month", "SpaceX free cash flow: external receipts minus payments, before raises", _spacex_fcf),
     "spacex_cash_usd": Metric("USD", "SpaceX cash", lambda m: m.exchange.company_cash("spacex")),

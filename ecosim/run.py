@@ -106,6 +106,7 @@ def build_summary(model: EcosimModel, ts: pd.DataFrame, ledger: pd.DataFrame, ch
                 "model": c.model,
                 "error_pct": 100.0 * c.error_frac,
                 "within_25pct": c.passes(),
+                "asserted": c.asserted,
                 "source": c.source,
             }
             for c in checks

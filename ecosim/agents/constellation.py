@@ -1,7 +1,8 @@
 """Broadband constellations: satellites by generation and launch month, subscribers, revenue.
 
 Satellites live in a ring buffer indexed by launch month (``A`` = 240 months) and by
-generation; a cohort deorbits when its age reaches the design life. The operator builds
+generation; a cohort deorbits when its age reaches the design life, and a share fails or is
+deorbited early each year (``attrition_pct_per_yr``). The operator builds
 toward a target constellation (capped by regulation and, for Kuiper, its FCC authorization)
 at a production rate that grows each year, and launches what it has built (satellites that
 need Starship wait for Starship capacity).
@@ -89,6 +90,11 @@ class Constellation(EcosimAgent):
         self.deorbited = leaving.sum(axis=1)
         s.active_gen = np.maximum(s.active_gen - leaving, 0.0)
         s.sats[rows, :, np.broadcast_to(slot, (K,))] = 0.0
+        attrition = 1.0 - (1.0 - np.asarray(p.attrition_pct_per_yr) / 100.0) ** (1.0 / 12.0)
+        early = s.active_gen * np.reshape(attrition, (-1, 1))
+        s.sats = s.sats * (1.0 - np.reshape(attrition, (-1, 1, 1)))
+        s.active_gen = s.active_gen - early
+        self.deorbited = self.deorbited + early.sum(axis=1)
         s.deorbited_cum = s.deorbited_cum + self.deorbited
         if self.t % 12 == 0:
             s.added_this_year = np.zeros(K)

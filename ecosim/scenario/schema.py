@@ -179,6 +179,7 @@ class Constellation(Section):
     """A broadband constellation and its subscriber business (Starlink, Kuiper)."""
 
     lifetime_yr: float = F(unit="yr", gt=0, le=19, doc="design life before deorbit", lever=(2, 15))
+    attrition_pct_per_yr: float = F(unit="%/yr", ge=0, lt=100, doc="satellites failed or deorbited before the end of their design life")
     generations: list[SatelliteGeneration] = F(unit="-", doc="satellite generations")
     satellites_initial: float = F(unit="count", ge=0, doc="working satellites at start (first generation)")
     production_per_month_initial: float = F(unit="count/month", ge=0, doc="satellites built per month at start")
