@@ -31,6 +31,12 @@ def _company_flow(m: Any, company: str, which: str) -> np.ndarray:
     return arr[:, idx].sum(axis=1)
 
 
+def _company_capex(m: Any, company: str) -> np.ndarray:
+    ex = m.exchange
+    idx = [ex.index[n] for n in ex.company_agents(company)]
+    return ex.month_capex[:, idx].sum(axis=1)
+
+
 def _spacex_revenue(m: Any) -> np.ndarray:
     return _company_flow(m, "spacex", "in")
 
@@ -83,6 +89,7 @@ METRICS: dict[str, Metric] = {
     "odc_compute_eflops": Metric("EFLOP/s", "compute delivered by SpaceX's orbital data centers (orbit average)", lambda m: _a(m, "orbital_dc").compute_eflops.copy()),
     "odc_cost_ratio": Metric("ratio", "orbital over terrestrial lifetime cost per delivered W (SpaceX's decision)", lambda m: _a(m, "orbital_dc").ratio.copy()),
     "odc_binding": Metric("code", "tightest limit on SpaceX's orbital build (index into BINDING)", lambda m: _a(m, "orbital_dc").binding.astype(float)),
+    "tdc_binding": Metric("code", "tighter limit on xAI's terrestrial data centers, power or chips (index into BINDING)", lambda m: _a(m, "terrestrial_dc").binding.astype(float)),
     "odc_solar_added_gw_per_yr": Metric("GW/yr", "solar arrays SpaceX puts in orbit, annualised", _odc_solar_gw),
     "google_orbital_compute_eflops": Metric("EFLOP/s", "compute of Google/Planet's Suncatcher satellites", lambda m: _a(m, "google_planet").compute_eflops.copy()),
     "starcloud_compute_eflops": Metric("EFLOP/s", "compute of Starcloud's satellites", lambda m: _a(m, "starcloud").compute_eflops.copy()),
@@ -102,9 +109,13 @@ METRICS: dict[str, Metric] = {
     "starlink_revenue_usd": Metric("USD/month", "Starlink external revenue (subscriptions, government, enterprise)", lambda m: m.exchange.month_in[:, m.exchange.index["starlink"]].copy()),
     "spacex_revenue_usd": Metric("USD/month", "SpaceX external revenue (with xAI after the merger)", _spacex_revenue),
     "spacex_fcf_usd": Metric("USD/month", "SpaceX free cash flow: external receipts minus payments, before raises", _spacex_fcf),
+    "spacex_capex_usd": Metric("USD/month", "SpaceX capital spending paid to other companies (with xAI after the merger); part of the payments in spacex_fcf_usd", lambda m: _company_capex(m, "spacex")),
     "spacex_cash_usd": Metric("USD", "SpaceX cash", lambda m: m.exchange.company_cash("spacex")),
     "tesla_revenue_usd": Metric("USD/month", "Tesla external revenue", lambda m: _company_flow(m, "tesla", "in")),
     "tesla_fcf_usd": Metric("USD/month", "Tesla free cash flow before raises", lambda m: _company_flow(m, "tesla", "in") - _company_flow(m, "tesla", "out")),
+    "tesla_capex_usd": Metric("USD/month", "Tesla capital spending paid to other companies; part of the payments in tesla_fcf_usd", lambda m: _company_capex(m, "tesla")),
+    "tesla_cash_usd": Metric("USD", "Tesla cash", lambda m: m.exchange.company_cash("tesla")),
+    "openai_cash_usd": Metric("USD", "OpenAI cash", lambda m: m.exchange.company_cash("openai")),
     "spacex_mark_usd": Metric("USD", "SpaceX (+xAI) narrative mark", lambda m: _a(m, "capital_market").mark("spacex")),
     "openai_mark_usd": Metric("USD", "OpenAI narrative mark", lambda m: _a(m, "capital_market").mark("openai")),
     "wacc": Metric("frac/yr", "cost of capital (CAPM, Hamada)", lambda m: _a(m, "capital_market").wacc.copy()),

@@ -18,7 +18,10 @@ the compute they want before their builders act), builders, constellations, Tesl
 outside market last (it buys what subscribers use this month).
 
 Randomness: only ``self.rng`` (NumPy Generator seeded from ``seed``); the same scenario,
-seed and members give bit-identical results.
+seed and members give bit-identical results. Members draw independently by default; with
+``common_random_numbers=True`` they share one uniform per draw (inverse-CDF coupling), so
+members that differ only in a parameter or an edge differ only because of it — the
+perturbation experiments of :mod:`ecosim.probe` rely on this.
 """
 
 from __future__ import annotations
@@ -126,6 +129,7 @@ class EcosimModel(mesa.Model):
     members : ensemble size K (leading axis of every agent array).
     member_values : ``{"field.path": array of shape (K,)}`` — per-member parameter values.
     record_ledger : keep every transfer (the ledger); off saves memory in large ensembles.
+    common_random_numbers : members share their random draws (see the module docstring).
     """
 
     def __init__(
@@ -136,6 +140,7 @@ class EcosimModel(mesa.Model):
         members: int = 1,
         member_values: dict[str, np.ndarray] | None = None,
         record_ledger: bool = True,
+        common_random_numbers: bool = False,
     ) -> None:
         loaded = scenario if isinstance(scenario, LoadedScenario) else load_scenario(scenario)
         meta = loaded.model.scenario
@@ -143,6 +148,7 @@ class EcosimModel(mesa.Model):
         super().__init__(rng=self.seed_value)
         self.loaded = loaded
         self.scenario = loaded.model
+        self.common_random_numbers = bool(common_random_numbers)
         self.members = int(members)
         if self.members < 1:
             raise ScenarioError(f"members must be >= 1 (got {members})")
@@ -240,6 +246,19 @@ class EcosimModel(mesa.Model):
 
     def agent(self, name: str) -> Any:
         return self.by_name[name]
+
+    def binomial(self, n: np.ndarray, p: np.ndarray) -> np.ndarray:
+        """Binomial draws, one per member (``n`` trials of probability ``p``) [count].
+
+        Independent across members by default; with common random numbers every member uses
+        the same uniform, so equal ``(n, p)`` give equal draws and close ones close draws.
+        """
+        if not self.common_random_numbers:
+            return self.rng.binomial(n, p)
+        from scipy.stats import binom
+
+        u = max(float(self.rng.random()), 1e-300)
+        return np.maximum(binom.ppf(u, n, p), 0.0)
 
     def step(self) -> None:
         """One month: offer, clear, settle, collect."""

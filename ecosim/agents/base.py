@@ -115,11 +115,13 @@ class EcosimAgent(mesa.Agent):
 
     def capability_signal(self, source: str = "xai") -> np.ndarray:
         """AI capability this agent sees from ``source``: live on an enabled edge, else frozen
-        at its value at the start of the run."""
+        at its value at the start of the run (per member: an experiment may cut or damp the
+        signal for some members only, see :meth:`Exchange.set_edge_scale`)."""
         lab = self.agent(source)
-        if self.ex.signal_on(source, self.name, "capability"):
+        factor = self.ex.signal_factor(source, self.name, "capability")
+        if np.all(factor == 1.0):
             return lab.s.capability
-        return lab.capability_at_start
+        return np.where(factor > 0.0, lab.s.capability * factor, lab.capability_at_start)
 
     @staticmethod
     def grow_logistic(value: np.ndarray, pct_per_yr: Any, ceiling: Any) -> np.ndarray:

@@ -84,7 +84,7 @@ class VehicleLine:
     def fly(self, flights: np.ndarray, failure_prob: Any) -> np.ndarray:
         """Fly ``flights`` (whole numbers); returns failures drawn from the model's generator."""
         n = np.maximum(np.rint(flights), 0).astype(np.int64)
-        fails = self.agent.model.rng.binomial(n, np.broadcast_to(np.asarray(failure_prob, dtype=float), n.shape)).astype(float)
+        fails = self.agent.model.binomial(n, np.broadcast_to(np.asarray(failure_prob, dtype=float), n.shape)).astype(float)
         p = self.p
         boosters = self._get("boosters")
         retired = np.where(np.asarray(p.booster_life_flights) > 1.0, n / np.asarray(p.booster_life_flights), n)

@@ -122,14 +122,14 @@ class SpaceXLaunch(EcosimAgent):
         ops_flights = np.minimum(np.floor(loads + 1e-9), self.ship_capacity)
         s.ship_partial = np.clip(loads - ops_flights, 0.0, 1.0)
         n_ops = ops_flights.astype(np.int64)
-        ops_fails = self.model.rng.binomial(n_ops, np.broadcast_to(np.asarray(sp.failure_prob_operational, float), n_ops.shape)).astype(float)
+        ops_fails = self.model.binomial(n_ops, np.broadcast_to(np.asarray(sp.failure_prob_operational, float), n_ops.shape)).astype(float)
 
         # test campaign (before operations): one expended stack per test flight
         not_ops = 1.0 - self.ship_operational()
         s.ship_months_since_test = s.ship_months_since_test + 1.0
         due = (s.ship_months_since_test >= s.ship_test_interval) & (s.ship_stacks >= 1.0)
         test = (due & (self.t >= np.asarray(sp.first_flight_month))).astype(float) * not_ops
-        test_fail = self.model.rng.binomial(test.astype(np.int64), np.broadcast_to(np.asarray(sp.failure_prob_test, float), test.shape)).astype(float)
+        test_fail = self.model.binomial(test.astype(np.int64), np.broadcast_to(np.asarray(sp.failure_prob_test, float), test.shape)).astype(float)
         s.ship_months_since_test = np.where(test > 0, -sp.mishap_delay_months * test_fail, s.ship_months_since_test)
         s.ship_test_interval = np.where(test > 0, np.maximum(sp.test_interval_months_floor, s.ship_test_interval * sp.test_interval_progress_ratio), s.ship_test_interval)
 

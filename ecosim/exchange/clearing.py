@@ -14,6 +14,14 @@ So no seller gives more than it offered and no buyer gets more than it asked (co
 is exact, tested in ``tests/exchange``). Buyers pay the seller's price (its internal price
 when both belong to the same company). Every transfer is a ledger row
 ``(step, date, member, from, to, commodity, quantity, unit, usd, kind, internal)``.
+
+Per-member edge throughput (:meth:`Exchange.set_edge_scale`): an experiment may give each
+ensemble member its own throughput factor on any edge, from any month on: 1 is normal, 0
+cuts the edge for that member (it clears as if disabled, so the seller's offer goes to its
+other buyers), a value in between lets through only that share of what cleared (a partial
+cut: the rest is neither delivered nor paid). A signal edge at factor f passes ``f`` times
+the signal (0 freezes it at its start value, as a disabled edge does); a money edge pays
+``f`` times the amount. Without a call every factor is 1 and results are unchanged.
 """
 
 from __future__ import annotations
@@ -24,7 +32,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from ecosim.exchange.topology import COMMODITY_UNITS, GOODS, SIGNAL_UNITS
+from ecosim.exchange.topology import COMMODITY_UNITS, GOODS, SIGNAL_UNITS, parse_edge_id
 from ecosim.timeline import format_month
 
 KINDS = ("capex", "opex", "revenue", "raise")
@@ -47,6 +55,7 @@ class _Market:
             self.pairs.append((self.s_index[s], self.b_index[b]))
         self.pair_s = np.array([p[0] for p in self.pairs], dtype=int)
         self.pair_b = np.array([p[1] for p in self.pairs], dtype=int)
+        self.scale: np.ndarray | None = None  # per-member throughput (K, S, B); None = all 1
         self.internal = np.zeros((S, B), dtype=bool)
         self.tier = np.zeros(B, dtype=int)
         self.kind = ["opex"] * B
@@ -66,7 +75,7 @@ class _Market:
     def clear(self) -> None:
         remaining = self.offer.copy()
         x = np.zeros_like(self.x)
-        E = self.enabled[None, :, :]
+        E = self.enabled[None, :, :] if self.scale is None else self.enabled[None, :, :] * (self.scale > 0.0)
         for tier in np.unique(self.tier):
             in_tier = (self.tier == tier)[None, :]
             want = np.where(in_tier, self.demand, 0.0)
@@ -86,6 +95,8 @@ class _Market:
                 remaining = np.maximum(remaining - given, 0.0)
                 if cap is not None:
                     cap = np.maximum(cap - given, 0.0)
+        if self.scale is not None:
+            x = x * self.scale
         self.x = x
         unit_price = np.where(self.internal[None, :, :], self.price_internal[:, :, None], self.price[:, :, None])
         self.usd = x * unit_price
@@ -131,6 +142,8 @@ class Exchange:
         self.signal_enabled = {
             (s, b, k): bool(d["enabled"]) for s, b, k, d in graph.edges(keys=True, data=True) if k in SIGNAL_UNITS
         }
+        self.money_scale: dict[tuple[str, str], np.ndarray] = {}
+        self.signal_scale: dict[tuple[str, str, str], np.ndarray] = {}
         G = len(self.goods_edges)
         self.goods_qty = np.zeros((steps, G, members)) if record else None
         self.goods_usd = np.zeros((steps, G, members)) if record else None
@@ -139,6 +152,7 @@ class Exchange:
         N = len(self.names)
         self.month_in = np.zeros((members, N))  # external income this month [USD]
         self.month_out = np.zeros((members, N))  # external spending this month [USD]
+        self.month_capex = np.zeros((members, N))  # of which booked as capex [USD]
         self.last_in = np.zeros((members, N))
         self.last_out = np.zeros((members, N))
         self.step_index = -1
@@ -190,6 +204,7 @@ class Exchange:
         self.last_out, self.month_out = self.month_out, self.last_out
         self.month_in.fill(0.0)
         self.month_out.fill(0.0)
+        self.month_capex.fill(0.0)
 
     def offer(
         self,
@@ -236,6 +251,9 @@ class Exchange:
             external = m.usd * ~m.internal[None, :, :]
             self.month_in[:, s_idx] += external.sum(axis=2)
             self.month_out[:, b_idx] += external.sum(axis=1)
+            capex = np.array([k == "capex" for k in m.kind])
+            if capex.any():
+                self.month_capex[:, b_idx] += external.sum(axis=1) * capex[None, :]
             if self.record and self.goods_qty is not None and self.goods_usd is not None:
                 sl = self._goods_slices[c]
                 self.goods_qty[t, sl, :] = m.x[:, m.pair_s, m.pair_b].T
@@ -255,6 +273,9 @@ class Exchange:
         amount = np.broadcast_to(np.asarray(usd, dtype=float), (self.K,)).copy()
         if not self.money_enabled[(src, dst)]:
             amount[:] = 0.0
+        scale = self.money_scale.get((src, dst))
+        if scale is not None:
+            amount = amount * scale
         i, j = self.index[src], self.index[dst]
         self.cash[:, i] -= amount
         self.cash[:, j] += amount
@@ -263,6 +284,8 @@ class Exchange:
                 self.month_in[:, j] += amount
             elif kind in ("opex", "capex"):
                 self.month_out[:, i] += amount
+                if kind == "capex":
+                    self.month_capex[:, i] += amount
         if self.record:
             key = (src, dst, kind)
             if key not in self.money_keys:
@@ -304,6 +327,56 @@ class Exchange:
 
     def signal_on(self, seller: str, buyer: str, signal: str) -> bool:
         return self.signal_enabled.get((seller, buyer, signal), False)
+
+    def signal_factor(self, seller: str, buyer: str, signal: str) -> np.ndarray:
+        """Share of a signal that reaches ``buyer`` per member [fraction]: 1 live, 0 cut
+        (the buyer then sees the value at the start of the run), in between a partial cut."""
+        on = 1.0 if self.signal_on(seller, buyer, signal) else 0.0
+        scale = self.signal_scale.get((seller, buyer, signal))
+        return on * (np.ones(self.K) if scale is None else scale)
+
+    # ------------------------------------------------------------------ per-member throughput
+
+    def set_edge_scale(self, edge_id: str, scale: np.ndarray | float) -> None:
+        """Give each member its own throughput on one edge from this month on [fraction].
+
+        ``scale``: one factor per member (or one for all) in [0, 1]: 1 normal, 0 cut, in
+        between a partial cut (see the module docstring). Raises ValueError naming the edge
+        if it is not in the network or a factor is outside [0, 1].
+
+        >>> import networkx as nx
+        >>> g = nx.MultiDiGraph()
+        >>> _ = g.add_edge("a", "b", key="data", enabled=True)
+        >>> ex = Exchange(g, {"a": "a", "b": "b"}, members=2, steps=1)
+        >>> ex.open(0); ex.set_edge_scale("a->b:data", [1.0, 0.0])
+        >>> ex.offer("a", "data", np.array([4.0, 4.0]), 0.0); ex.demand("b", "data", np.array([9.0, 9.0]))
+        >>> ex.clear(); ex.received("b", "data").tolist()
+        [4.0, 0.0]
+        """
+        seller, buyer, commodity = parse_edge_id(edge_id)
+        if not self.graph.has_edge(seller, buyer, key=commodity):
+            raise ValueError(f"edge scale: {edge_id!r} must name an edge of the network (see `ecosim edges`)")
+        f = np.broadcast_to(np.asarray(scale, dtype=float), (self.K,)).copy()
+        if not np.all((f >= 0.0) & (f <= 1.0)):
+            raise ValueError(f"edge scale of {edge_id}: every factor must be in [0, 1] (got {float(f[(f < 0) | (f > 1)][0])!r})")
+        if commodity == "money":
+            self.money_scale[(seller, buyer)] = f
+        elif commodity in SIGNAL_UNITS:
+            self.signal_scale[(seller, buyer, commodity)] = f
+        else:
+            m = self.markets[commodity]
+            if m.scale is None:
+                m.scale = np.ones((self.K, len(m.sellers), len(m.buyers)))
+            m.scale[:, m.s_index[seller], m.b_index[buyer]] = f
+
+    def edge_series(self, seller: str, buyer: str, commodity: str, usd: bool = False) -> np.ndarray:
+        """Quantity (or USD) carried by one goods edge in every month recorded so far,
+        shape (months, members) [commodity unit or USD]. Needs the ledger (``record=True``)."""
+        if not self.record or self.goods_qty is None or self.goods_usd is None:
+            raise ValueError("edge_series needs an exchange that records the ledger (record=True)")
+        i = self.goods_edges.index((seller, buyer, commodity))
+        arr = self.goods_usd if usd else self.goods_qty
+        return arr[: self.step_index + 1, i, :].copy()
 
     # ------------------------------------------------------------------ the ledger
 
