@@ -260,6 +260,215 @@ def cmd_odc_cost(args: argparse.Namespace) -> int:
     return 0
 
 
+# ------------------------------------------------------------------ value
+
+
+def _pct(x: float | None, digits: int = 1) -> str:
+    if x is None or x != x:
+        return "—"
+    return f"{100 * x:,.{digits}f}%"
+
+
+def _percent_option(text: str, option: str) -> float:
+    """``--wacc 9.2`` or ``9.2%`` -> 0.092; one-line UsageError otherwise."""
+    raw = text.strip().rstrip("%")
+    try:
+        value = float(raw)
+    except ValueError:
+        raise UsageError(f"{option} must be a percentage such as 9.2 (got {text!r})") from None
+    if value != value or abs(value) == float("inf"):
+        raise UsageError(f"{option} must be a finite percentage (got {text!r})")
+    return value / 100.0
+
+
+def _value_overrides(args: argparse.Namespace) -> dict[str, Any]:
+    o: dict[str, Any] = {}
+    if args.wacc is not None:
+        o["wacc"] = _percent_option(args.wacc, "--wacc")
+        if not 0.0 < o["wacc"] <= 1.0 or o["wacc"] < 0.005:
+            raise UsageError(f"--wacc is a percentage between 0.5 and 100, e.g. 9.2 for 9.2 % (got {args.wacc!r})")
+    if args.terminal_growth is not None:
+        o["terminal_growth"] = _percent_option(args.terminal_growth, "--terminal-growth")
+        if not -0.10 <= o["terminal_growth"] <= 0.10:
+            raise UsageError(f"--terminal-growth is a percentage between -10 and 10 (got {args.terminal_growth!r})")
+    if args.tax_rate is not None:
+        o["tax_rate"] = _percent_option(args.tax_rate, "--tax-rate")
+        if not 0.0 <= o["tax_rate"] < 1.0:
+            raise UsageError(f"--tax-rate is a percentage from 0 to below 100 (got {args.tax_rate!r})")
+    if args.exit_multiple is not None:
+        if not args.exit_multiple > 0:
+            raise UsageError(f"--exit-multiple must be > 0 (got {args.exit_multiple:g})")
+        o["exit_multiple"] = args.exit_multiple
+    if args.fade_years is not None:
+        if not 0 <= args.fade_years <= 50:
+            raise UsageError(f"--fade-years must be between 0 and 50 (got {args.fade_years})")
+        o["fade_years"] = args.fade_years
+    o["terminal"] = args.terminal
+    o["valuation_year"] = args.valuation_year
+    return o
+
+
+def _requirement_cell(r: Any) -> str:
+    def v(x: float | None) -> str:
+        if x is None:
+            return "—"
+        if r.unit.startswith("fraction"):
+            return _pct(x)
+        return f"{x:,.2f}x" if r.unit == "x" else f"{x:,.2f}"
+
+    if r.required is None:
+        return "unreachable"
+    return f"{v(r.required)} ({v(r.run)})"
+
+
+def _value_tables(rv: Any, args: argparse.Namespace) -> None:
+    from ecosim.finance.wacc import wacc_build_up
+
+    a = rv.assumptions
+    cm = rv.run.scenario.model.capital_market
+    b = wacc_build_up(cm)
+    first = next(iter(rv.entities.values())).valuation
+    console.print(f"[bold]ecosim value[/bold] — {escape(rv.run.name)} ({escape(str(rv.run.path))}), values at the start of {first.years[0]}; cash flows {first.years[0]}–{first.years[-1]} from the run's ledger")
+    if "wacc" in a.sources and a.sources["wacc"] == "command-line override":
+        console.print(f"WACC {_pct(a.wacc, 2)} (--wacc; the scenario's is {_pct(b['wacc'], 2)})")
+    else:
+        console.print(
+            f"WACC {_pct(a.wacc, 2)} = equity {_pct(1 - b['debt_to_capital'], 0)} × (rf {_pct(b['risk_free'])} + βL {b['beta_levered']:.3f} × MRP {_pct(b['market_risk_premium'])}"
+            f" = {_pct(b['cost_of_equity'], 2)}) + debt {_pct(b['debt_to_capital'], 0)} × {_pct(b['cost_of_debt'])} × (1 − tax {_pct(b['tax_rate'], 0)}); "
+            f"βL = βU {b['beta_unlevered']:.2f} × (1 + (1 − t) D/E) (Hamada)"
+        )
+    term = {
+        "normalised": f"normalised (value driver: NOPAT × (1 − g/RONIC) / (WACC − g), RONIC {_pct(a.ronic_value, 2)}, {a.fade_years} fade years, capex depreciated over {a.asset_life_yr:g} yr)",
+        "gordon": "Gordon growth on the last year's FCF",
+        "exit": f"exit at {a.exit_multiple:g}× last-year {a.exit_metric}",
+    }[a.terminal]
+    console.print(f"terminal growth {_pct(a.terminal_growth)}; tax {_pct(a.tax_rate, 0)} on pre-tax FCF (full expensing), losses carried forward (offset ≤ {_pct(a.nol_limit_frac, 0)} of a year's profit); terminal value: {term}")
+
+    t = Table(title="Fundamental value by entity (equity = enterprise value + cash; the world has no debt)", title_justify="left")
+    for c, j in (("entity", "left"), ("enterprise value", "right"), ("cash", "right"), ("equity value", "right"), ("after the run", "right"), ("normalised", "right"), ("Gordon", "right"), ("exit", "right"), ("comparables (low–high)", "right")):
+        t.add_column(c, justify=j)  # type: ignore[arg-type]
+    for e in rv.entities.values():
+        v = e.valuation
+        comp = e.comparables.iloc[-1]
+        comps = "—" if comp["value_median_usd"] != comp["value_median_usd"] else f"{_fmt(comp['value_median_usd'], 'USD')} ({_fmt(comp['value_low_usd'], 'USD')}–{_fmt(comp['value_high_usd'], 'USD')})"
+        t.add_row(escape(e.spec.label), _fmt(float(v.enterprise_value[0]), "USD"), _fmt(float(v.cash[0]), "USD"), f"[bold]{_fmt(e.equity_usd, 'USD')}[/bold]", _pct(float(v.terminal_share[0]), 0),
+                  *[_fmt(e.by_method[m], "USD") for m in ("normalised", "gordon", "exit")], comps)
+    console.print(t)
+    console.print("'after the run': share of the enterprise value from years after the run (fade and terminal). Comparables: peers' revenue multiples (ecosim/data/peers.csv; AI labs: the other lab's mark over its simulated revenue) on each segment's revenue in the valuation year.")
+
+    t = Table(title="Narrative marks against the run's value (ecosim/data/valuation_marks.csv)", title_justify="left")
+    for c, j in (("mark", "left"), ("date", "left"), ("mark value", "right"), ("entity value", "right"), ("gap", "right"), ("gap / mark", "right"), ("mark / value", "right"), ("mark / run revenue", "right")):
+        t.add_column(c, justify=j)  # type: ignore[arg-type]
+    for g in rv.gaps:
+        ratio = g.mark.value_usd / g.value_usd if g.value_usd > 0 else float("nan")
+        t.add_row(escape(f"{g.mark.entity}: {g.mark.kind}"), g.mark.date, _fmt(g.mark.value_usd, "USD"), _fmt(g.value_usd, "USD"), _fmt(g.gap_usd, "USD"), _pct(g.gap_share_of_mark, 0),
+                  "—" if ratio != ratio else f"{ratio:,.1f}×", "—" if g.implied_ev_revenue != g.implied_ev_revenue else f"{g.implied_ev_revenue:,.0f}×")
+    console.print(t)
+    console.print("gap / mark: the share of the mark the run's cash flows do not support. mark / run revenue: the EV/revenue the mark implies on the simulated revenue of its year. A value below zero means the run's cash flows destroy value at this cost of capital.")
+
+    t = Table(title="What each mark requires, financially (reverse DCF on the run's flows, no re-simulation): required (run)", title_justify="left")
+    labels = [r.label for r in rv.gaps[0].requirements] if rv.gaps else []
+    t.add_column("mark")
+    for lab in ("FCF ×", "WACC", "perpetual g (Gordon)", "exit EV/revenue", "FCF margin", "revenue CAGR"):
+        t.add_column(lab, justify="right")
+    for g in rv.gaps:
+        if g.mark.narrative:
+            t.add_row(escape(f"{g.mark.entity} {g.mark.date} {_fmt(g.mark.value_usd, 'USD')}"), *[_requirement_cell(r) for r in g.requirements])
+    if rv.gaps:
+        console.print(t)
+        console.print("; ".join(escape(f"{lab}") for lab in labels) + ". 'unreachable': no value of that quantity alone closes the gap (use --json for the reason).")
+
+
+def _cash_flow_tables(rv: Any, entity: str | None) -> None:
+    for eid, e in rv.entities.items():
+        if entity is not None and eid != entity:
+            continue
+        df = e.valuation.table()
+        t = Table(title=f"{escape(e.spec.label)}: cash flows behind the value [USD] ({escape(e.cash_note)})", title_justify="left")
+        cols = ("year", "stage", "revenue_usd", "ebitda_usd", "capex_usd", "tax_usd", "fcf_usd", "discount", "pv_usd")
+        for c in cols:
+            t.add_column(c.removesuffix("_usd"), justify="left" if c == "stage" else "right")
+        for r in df.to_dict("records"):
+            t.add_row(*[str(int(r["year"])) if c == "year" else escape(str(r[c])) if c == "stage" else ("" if r.get(c) is None or r.get(c) != r.get(c) else (f"{r[c]:.4f}" if c == "discount" else _fmt(float(r[c]), "USD"))) for c in cols])
+        console.print(t)
+
+
+def _accounts_tables(rv: Any, entity: str | None) -> None:
+    from ecosim.finance.accounts import AgentBook, by_year, segment_accounts
+
+    book = AgentBook.from_summary(rv.run.summary)
+    seg = by_year(segment_accounts(rv.run.ledger, book), ["company", "segment"])
+    companies = ["spacex", "tesla"] if entity is None else [rv.entities[entity].spec.company or "spacex"]
+    for company in companies:
+        part = seg[seg["company"] == company]
+        t = Table(title=f"{escape(company)}: accounts by segment and year [USD] (intra = with sister segments at internal prices)", title_justify="left")
+        cols = ("year", "segment", "revenue_usd", "intra_revenue_usd", "opex_usd", "intra_opex_usd", "capex_usd", "ebitda_usd", "fcf_usd")
+        for c in cols:
+            t.add_column(c.removesuffix("_usd"), justify="left" if c == "segment" else "right")
+        for r in part.to_dict("records"):
+            t.add_row(*[str(r[c]) if c in ("year", "segment") else _fmt(float(r[c]), "USD") for c in cols])
+        console.print(t)
+
+
+def cmd_value(args: argparse.Namespace) -> int:
+    from ecosim.finance.gap import check_weights, value_run, weighted_values
+    from ecosim.rundir import read_run
+
+    overrides = _value_overrides(args)
+    weights = None
+    if args.weights is not None:
+        try:
+            weights = [float(x) for x in args.weights.split(",")]
+        except ValueError:
+            raise UsageError(f"--weights must be numbers separated by commas, one per run directory (got {args.weights!r})") from None
+        check_weights(weights, len(args.run_dir))
+    elif len(args.run_dir) > 1:
+        weights = [1.0 / len(args.run_dir)] * len(args.run_dir)
+    ids = None
+    if args.entity is not None:
+        from ecosim.finance.gap import entity_specs
+
+        ids = [s.id for s in entity_specs()]
+        if args.entity not in ids:
+            raise UsageError(f"--entity must be one of {', '.join(ids)} (got {args.entity!r})")
+    runs = [read_run(d) for d in args.run_dir]
+    values = [value_run(r, **overrides) for r in runs]
+    operational = None
+    if args.operational:
+        from ecosim.probe import operational_requirements
+
+        progress, update = _progress_runner("re-running the world for the operational requirements")
+        with progress:
+            operational = operational_requirements(runs[0].scenario, values[0], progress=update)
+    if args.json:
+        out: dict[str, Any] = {"runs": [v.as_dict() for v in values]}
+        if weights is not None and len(values) > 1:
+            out["weights"] = weights
+            out["weighted"] = weighted_values(values, weights).to_dict("records")
+        if operational is not None:
+            out["operational_requirements"] = operational.as_dict()
+        print(json.dumps(out, indent=1, default=float))
+        return 0
+    for v in values:
+        _value_tables(v, args)
+        if args.cash_flows:
+            _cash_flow_tables(v, args.entity)
+        if args.accounts:
+            _accounts_tables(v, args.entity)
+    if weights is not None and len(values) > 1:
+        df = weighted_values(values, weights)
+        t = Table(title="Probability-weighted equity value (--weights " + ", ".join(f"{w:g}" for w in weights) + ")", title_justify="left")
+        for c in df.columns:
+            if c != "entity":
+                t.add_column(escape(c), justify="left" if c == "label" else "right")
+        for r in df.to_dict("records"):
+            t.add_row(escape(r["label"]), *[_fmt(float(r[c]), "USD") for c in df.columns if c not in ("entity", "label")])
+        console.print(t)
+    if operational is not None:
+        _operational_table(operational)
+    return 0
+
+
 # ------------------------------------------------------------------ parser
 
 
@@ -292,6 +501,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--sweep", metavar="launch_cost_usd_per_kg=START:STOP:STEP", help="draw cost against launch price as a PNG")
     p.add_argument("--out", help="PNG path for --sweep (default odc-cost-NAME-YEAR.png)")
     p.set_defaults(func=cmd_odc_cost)
+
+    p = sub.add_parser("value", help="valuation table and gap to narrative marks (re-values a saved run without re-simulating)")
+    p.add_argument("run_dir", nargs="+", metavar="RUN_DIR", help="run directory written by `ecosim run` (several: scenarios weighted by --weights)")
+    p.add_argument("--json", action="store_true", help="JSON instead of tables (every cash flow, assumption and requirement)")
+    p.add_argument("--wacc", metavar="PCT", help="discount rate [%%] instead of the scenario's CAPM/Hamada WACC")
+    p.add_argument("--terminal-growth", metavar="PCT", help="perpetual growth [%%] instead of capital_market.terminal_growth_pct")
+    p.add_argument("--tax-rate", metavar="PCT", help="tax rate [%%] instead of capital_market.tax_rate_pct")
+    p.add_argument("--terminal", choices=("normalised", "gordon", "exit"), help="terminal value method (default: ecosim/data/valuation.toml)")
+    p.add_argument("--exit-multiple", type=float, metavar="X", help="EV/revenue at the end of the run for --terminal exit")
+    p.add_argument("--fade-years", type=int, metavar="N", help="years of growth fade before the normalised terminal value")
+    p.add_argument("--valuation-year", type=int, metavar="YEAR", help="value at the start of this year (default: the run's first full year)")
+    p.add_argument("--weights", metavar="W1,W2,...", help="scenario probabilities, one per RUN_DIR, summing to 1")
+    p.add_argument("--entity", metavar="ID", help="only this entity's cash flows/accounts (spacex_xai, spacex, xai, tesla, openai)")
+    p.add_argument("--cash-flows", action="store_true", help="print each entity's yearly cash flows and discounting")
+    p.add_argument("--accounts", action="store_true", help="print SpaceX's and Tesla's accounts by segment and year")
+    p.add_argument("--operational", action="store_true", help="also re-run the world to find the launch price, Starlink market and ODC cost each mark requires (slow)")
+    p.set_defaults(func=cmd_value)
 
     for _name, register in _EXTENSIONS:
         register(sub)

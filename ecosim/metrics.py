@@ -116,6 +116,7 @@ METRICS: dict[str, Metric] = {
     "tesla_capex_usd": Metric("USD/month", "Tesla capital spending paid to other companies; part of the payments in tesla_fcf_usd", lambda m: _company_capex(m, "tesla")),
     "tesla_cash_usd": Metric("USD", "Tesla cash", lambda m: m.exchange.company_cash("tesla")),
     "openai_cash_usd": Metric("USD", "OpenAI cash", lambda m: m.exchange.company_cash("openai")),
+    "xai_cash_usd": Metric("USD", "xAI cash before the merger (0 after: it is SpaceX's)", lambda m: m.exchange.company_cash("xai")),
     "spacex_mark_usd": Metric("USD", "SpaceX (+xAI) narrative mark", lambda m: _a(m, "capital_market").mark("spacex")),
     "openai_mark_usd": Metric("USD", "OpenAI narrative mark", lambda m: _a(m, "capital_market").mark("openai")),
     "wacc": Metric("frac/yr", "cost of capital (CAPM, Hamada)", lambda m: _a(m, "capital_market").wacc.copy()),

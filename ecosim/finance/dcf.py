@@ -85,3 +85,43 @@ def dcf_value(
     else:
         tv = np.zeros(f.shape[1])
     return pv + tv * df[-1]
+
+
+def growth_path_value(fcf0: ArrayLike, growth: ArrayLike, wacc: ArrayLike, terminal_growth: ArrayLike) -> np.ndarray:
+    """Value at the start of year 1 of a flow that starts from ``fcf0`` (year 0) and grows
+    at ``growth[t]`` in year t = 1..n, then at ``terminal_growth`` forever [USD].
+
+    ``FCF_t = FCF_{t-1} (1 + g_t)``; PV of years 1..n plus the Gordon value at year n [1].
+    Hand check: 100 growing 10 % for 2 years, then 0 %, at 10 %:
+    110/1.1 + 121/1.21 + (121/0.1)/1.21 = 100 + 100 + 1000
+
+    >>> round(float(growth_path_value(100.0, [0.10, 0.10], 0.10, 0.0)[0]), 6)
+    1200.0
+    """
+    g = np.asarray(growth, dtype=float)
+    if g.ndim == 1:
+        g = g[:, None]
+    f0 = np.atleast_1d(np.asarray(fcf0, dtype=float))
+    flows = f0[None, :] * np.cumprod(1.0 + g, axis=0)
+    return dcf_value(flows, wacc, terminal_growth=terminal_growth)
+
+
+def three_stage_value(
+    fcf0: ArrayLike, high_growth: ArrayLike, high_years: int, fade_years: int, terminal_growth: ArrayLike, wacc: ArrayLike
+) -> np.ndarray:
+    """Three-stage DCF [USD]: ``high_years`` at ``high_growth``, ``fade_years`` with growth
+    falling linearly to ``terminal_growth``, then Gordon growth [1, ch. 13].
+
+    In the fade stage year k of m grows at ``g_high + (g_term - g_high) k / (m + 1)``, so
+    the last fade year is still above the terminal rate. Hand check, one high year at 20 %,
+    one fade year at 15 %, then 10 %, at 20 %: 120/1.2 + 138/1.44 + 138 x 1.1 / 0.1 / 1.44
+
+    >>> round(float(three_stage_value(100.0, 0.20, 1, 1, 0.10, 0.20)[0]), 4)
+    1250.0
+    """
+    gh = np.atleast_1d(np.asarray(high_growth, dtype=float))
+    gt = np.atleast_1d(np.asarray(terminal_growth, dtype=float))
+    k = np.arange(1, fade_years + 1, dtype=float)[:, None]
+    fade = gh[None, :] + (gt[None, :] - gh[None, :]) * k / (fade_years + 1)
+    path = np.concatenate([np.broadcast_to(gh, (high_years, gh.size)), np.broadcast_to(fade, (fade_years, max(gh.size, gt.size)))], axis=0)
+    return growth_path_value(fcf0, path, wacc, terminal_growth)

@@ -1,17 +1,118 @@
-"""Fundamental value of a company from a run's cash flows (the shared entry point).
+"""Fundamental value of a company from a run's cash flows.
 
-``fundamental_value`` is what experiments, the browser view and ``ecosim value`` call: the
-DCF at the start of ``valuation_year`` of the company's yearly free cash flows from that year
-to the end of the run, plus a Gordon terminal value on the last year, at the WACC of the
-scenario's ``[capital_market]``. Vectorised over ensemble members.
+Two entry points, both vectorised over ensemble members:
+
+:func:`fundamental_value`
+    the shared one (experiments, the browser view): DCF at the start of ``valuation_year``
+    of the company's yearly free cash flows from that year to the end of the run, plus a
+    Gordon terminal value on the last year; optionally after operating tax.
+:func:`value_cash_flows`
+    the multi-stage DCF behind ``ecosim value``: explicit stage (the run's years), fade
+    stage and terminal value (normalised value-driver, Gordon or exit multiple), with tax.
+
+Taxes (a decision; the world itself has none)
+----------------------------------------------
+Operating profit is taxed at the scenario's ``capital_market.tax_rate_pct`` with **full
+expensing** of capex: 100 % bonus depreciation is permanent in the US for property acquired
+after 2025-01-19 and domestic R&D is expensed (``ecosim/data/valuation.toml`` has the
+sources). The world has no interest and no working capital, so a year's taxable income is its
+pre-tax free cash flow ``EBITDA - capex``. Losses carry forward from the run's first year and
+offset at most ``nol_limit_frac`` (80 %) of a later year's taxable income. Tax is never
+negative. In the terminal value, steady-state NOPAT is taxed at the full rate on EBIT
+(EBITDA less straight-line economic depreciation of capex over ``asset_life_yr``).
+
+Stages of :func:`value_cash_flows` (yearly, flows at year end, value at the start of the
+valuation year)
+---------------------------------------------------------------------------------------
+1. explicit: every full year of the run from ``valuation_year`` on, after tax;
+2. fade (``normalised`` only): ``fade_years`` beyond the run, NOPAT growing at a rate that
+   moves linearly from the run's last 3-year revenue CAGR to ``g``; reinvestment ``g / RONIC``
+   of NOPAT [Koller et al.];
+3. terminal: ``NOPAT (1 + g) (1 - g / RONIC) / (WACC - g)`` (normalised), or
+   ``FCF_n (1 + g) / (WACC - g)`` (gordon), or ``multiple x revenue_n`` (exit).
+
+Equity value = enterprise value + cash at the valuation date (the world has no debt).
+
+References
+----------
+[1] Koller, Goedhart and Wessels (2020). Valuation, 7th ed., ch. 10 and 14 (continuing value,
+    value-driver formula).
+[2] Damodaran, A. (2012). Investment Valuation, 3rd ed., ch. 12-13.
+[3] US Internal Revenue Code 168(k), 172(a)(2), 174A.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
 import numpy as np
+import pandas as pd
 from numpy.typing import ArrayLike
 
-from ecosim.finance.dcf import dcf_value, yearly_sums
+from ecosim.finance.dcf import dcf_value, discount_factors, yearly_sums
+from ecosim.finance.wacc import wacc_from_capital_market
+
+TERMINAL_METHODS = ("normalised", "gordon", "exit")
+
+
+@lru_cache(maxsize=1)
+def valuation_data() -> dict[str, Any]:
+    """``ecosim/data/valuation.toml`` (tax, terminal, entities, operational requirements)."""
+    text = (resources.files("ecosim") / "data" / "valuation.toml").read_text(encoding="utf-8")
+    return tomllib.loads(text)
+
+
+def operating_tax(pre_tax: ArrayLike, tax_rate: ArrayLike, nol_limit_frac: ArrayLike = 0.8) -> tuple[np.ndarray, np.ndarray]:
+    """Yearly tax on pre-tax FCF (years, members) with loss carry-forward [USD].
+
+    Returns ``(tax, losses carried forward at each year end)``. A loss adds to the pool; a
+    profit is reduced by at most ``nol_limit_frac`` of itself from the pool, the rest is taxed.
+
+    Hand check, 21 %, 80 % limit: -100, then +100 (80 sheltered, 20 taxed), then +100 (20 left
+    to shelter, 80 taxed):
+
+    >>> tax, nol = operating_tax([[-100.0], [100.0], [100.0]], 0.21)
+    >>> np.round(tax[:, 0], 6).tolist(), nol[:, 0].tolist()
+    ([0.0, 4.2, 16.8], [100.0, 20.0, 0.0])
+    """
+    x = np.asarray(pre_tax, dtype=float)
+    if x.ndim == 1:
+        x = x[:, None]
+    rate = np.asarray(tax_rate, dtype=float)
+    limit = np.asarray(nol_limit_frac, dtype=float)
+    pool = np.zeros(x.shape[1])
+    tax = np.zeros_like(x)
+    nol = np.zeros_like(x)
+    for t in range(x.shape[0]):
+        profit = np.maximum(x[t], 0.0)
+        used = np.minimum(pool, limit * profit)
+        tax[t] = rate * (profit - used)
+        pool = pool - used + np.maximum(-x[t], 0.0)
+        nol[t] = pool
+    return tax, nol
+
+
+def straight_line_depreciation(capex: ArrayLike, life_yr: float) -> np.ndarray:
+    """Economic depreciation of yearly capex (years, members) over ``life_yr`` years [USD].
+
+    Capex before the first year is taken equal to the first year's (a run starts mid-life).
+
+    >>> straight_line_depreciation([[60.0], [120.0], [0.0]], 3)[:, 0].tolist()
+    [60.0, 80.0, 60.0]
+    """
+    c = np.asarray(capex, dtype=float)
+    if c.ndim == 1:
+        c = c[:, None]
+    L = max(int(round(life_yr)), 1)
+    padded = np.concatenate([np.repeat(c[:1], L - 1, axis=0), c], axis=0)
+    kernel = np.cumsum(padded, axis=0)
+    window = kernel[L - 1 :] - np.concatenate([np.zeros((1, c.shape[1])), kernel[:-L]], axis=0)
+    return window / L
 
 
 def fundamental_value(
@@ -20,26 +121,310 @@ def fundamental_value(
     valuation_year: int,
     wacc: ArrayLike,
     terminal_growth: ArrayLike,
+    *,
+    tax_rate: ArrayLike = 0.0,
+    nol_limit_frac: ArrayLike = 0.8,
 ) -> np.ndarray:
     """Value [USD] per member at the start of ``valuation_year``.
 
     Parameters
     ----------
-    fcf_monthly_usd : free cash flow per month, shape (months,) or (months, members) [USD/month].
+    fcf_monthly_usd : pre-tax free cash flow per month, shape (months,) or (months, members) [USD/month].
     dates : ``YYYY-MM`` of each month.
     valuation_year : first year whose cash flows count; must have 12 months in the run.
     wacc, terminal_growth : [fraction/yr], scalars or per member.
+    tax_rate : [fraction] operating tax on yearly pre-tax FCF with loss carry-forward from the
+        run's first full year (see the module docstring); 0 (the default) values pre-tax flows.
+    nol_limit_frac : [fraction] share of a year's taxable income that losses may offset.
 
     Hand check: 12/month for 2 years (144/yr) at 10 %, no growth:
-    144/1.1 + 144/1.21 + 1440/1.21 = 1440
+    144/1.1 + 144/1.21 + 1440/1.21 = 1440; at a 25 % tax rate everything is 0.75 of that.
 
     >>> d = [f"{2030 + i // 12}-{i % 12 + 1:02d}" for i in range(24)]
     >>> round(float(fundamental_value(np.full(24, 12.0), d, 2030, 0.10, 0.0)[0]), 6)
     1440.0
+    >>> round(float(fundamental_value(np.full(24, 12.0), d, 2030, 0.10, 0.0, tax_rate=0.25)[0]), 6)
+    1080.0
     """
     years, yearly = yearly_sums(fcf_monthly_usd, dates)
     full = [y for y in years if sum(1 for d in dates if d.startswith(str(y))) == 12]
     if valuation_year not in full:
         raise ValueError(f"valuation_year must be a full year of the run ({full[0]}-{full[-1]}) (got {valuation_year})")
-    idx = [i for i, y in enumerate(years) if y in full and y >= valuation_year]
-    return dcf_value(yearly[idx], wacc, terminal_growth=terminal_growth)
+    rows = [i for i, y in enumerate(years) if y in full]
+    flows = yearly[rows]
+    if np.any(np.asarray(tax_rate) != 0.0):
+        flows = flows - operating_tax(flows, tax_rate, nol_limit_frac)[0]
+    keep = [j for j, i in enumerate(rows) if years[i] >= valuation_year]
+    return dcf_value(flows[keep], wacc, terminal_growth=terminal_growth)
+
+
+# ---------------------------------------------------------------- the multi-stage DCF
+
+
+@dataclass(frozen=True)
+class Assumptions:
+    """Everything a valuation depends on beyond the cash flows (rates as fractions)."""
+
+    wacc: float
+    terminal_growth: float
+    tax_rate: float
+    nol_limit_frac: float = 0.8
+    terminal: str = "normalised"
+    exit_multiple: float = 6.0
+    exit_metric: str = "revenue"
+    asset_life_yr: float = 6.0
+    fade_years: int = 5
+    ronic: float | None = None
+    valuation_year: int | None = None
+    sources: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.terminal not in TERMINAL_METHODS:
+            raise ValueError(f"terminal must be one of {', '.join(TERMINAL_METHODS)} (got {self.terminal!r})")
+        if self.exit_metric not in ("revenue", "ebitda"):
+            raise ValueError(f"exit_metric must be 'revenue' or 'ebitda' (got {self.exit_metric!r})")
+        if self.terminal != "exit" and not self.wacc > self.terminal_growth:
+            raise ValueError(f"terminal growth must be below the WACC (got g={100 * self.terminal_growth:.2f}% >= WACC={100 * self.wacc:.2f}%)")
+
+    @property
+    def ronic_value(self) -> float:
+        """Return on new invested capital in the continuing value [fraction/yr]."""
+        return self.wacc if self.ronic is None else self.ronic
+
+    def replace(self, **changes: Any) -> Assumptions:
+        return dataclasses.replace(self, **changes)
+
+    def as_dict(self) -> dict[str, Any]:
+        d = dataclasses.asdict(self)
+        d["ronic"] = self.ronic_value
+        return d
+
+
+def assumptions_for(capital_market: Any, **overrides: Any) -> Assumptions:
+    """Assumptions from a scenario's ``[capital_market]`` section and ``valuation.toml``.
+
+    ``overrides`` replace any field (e.g. ``wacc=0.10``); ``None`` values are ignored.
+    """
+    data = valuation_data()
+    term = data["terminal"]
+    tax_pct = float(capital_market.tax_rate_pct)
+    g_pct = float(capital_market.terminal_growth_pct)
+    ronic = term["ronic"]
+    base = {
+        "wacc": float(wacc_from_capital_market(capital_market)),
+        "terminal_growth": g_pct / 100.0,
+        "tax_rate": tax_pct / 100.0,
+        "nol_limit_frac": float(data["tax"]["nol_limit_frac"]),
+        "terminal": str(term["method"]),
+        "exit_multiple": float(capital_market.mark_revenue_multiple_mature),
+        "exit_metric": str(term["exit_metric"]),
+        "asset_life_yr": float(term["asset_life_yr"]),
+        "fade_years": int(term["fade_years"]),
+        "ronic": None if ronic == "wacc" else float(ronic),
+        "sources": {
+            "wacc": "scenario [capital_market]: CAPM with Hamada's levered beta",
+            "terminal_growth": "scenario capital_market.terminal_growth_pct",
+            "tax_rate": "scenario capital_market.tax_rate_pct",
+            "nol_limit_frac": "ecosim/data/valuation.toml [tax]",
+            "exit_multiple": "scenario capital_market.mark_revenue_multiple_mature",
+            "asset_life_yr": "ecosim/data/valuation.toml [terminal]",
+            "fade_years": "ecosim/data/valuation.toml [terminal]",
+            "ronic": "ecosim/data/valuation.toml [terminal]",
+        },
+    }
+    for key, value in overrides.items():
+        if value is not None:
+            base[key] = value
+            base["sources"] = {**base["sources"], key: "command-line override"}
+    return Assumptions(**base)
+
+
+@dataclass(frozen=True)
+class CashFlows:
+    """Yearly flows of one entity over the run's full years, shape (years, members) [USD/yr]."""
+
+    years: list[int]
+    revenue: np.ndarray
+    ebitda: np.ndarray
+    capex: np.ndarray
+
+    @classmethod
+    def from_monthly(cls, dates: list[str], revenue: ArrayLike, ebitda: ArrayLike, capex: ArrayLike) -> CashFlows:
+        """Yearly sums of monthly series (months,) or (months, members); partial years dropped."""
+        years, rev = yearly_sums(revenue, dates)
+        _, eb = yearly_sums(ebitda, dates)
+        _, cx = yearly_sums(capex, dates)
+        full = [i for i, y in enumerate(years) if sum(1 for d in dates if d.startswith(str(y))) == 12]
+        if not full:
+            raise ValueError(f"the run has no full calendar year ({dates[0]} to {dates[-1]})")
+        return cls([years[i] for i in full], rev[full], eb[full], cx[full])
+
+    def scaled(self, factor: ArrayLike) -> CashFlows:
+        f = np.asarray(factor, dtype=float)
+        return CashFlows(self.years, self.revenue * f, self.ebitda * f, self.capex * f)
+
+
+@dataclass(frozen=True)
+class Valuation:
+    """A multi-stage DCF, per member (arrays of shape (members,) unless noted) [USD]."""
+
+    assumptions: Assumptions
+    flows: CashFlows
+    cash: np.ndarray
+    years: list[int]  # explicit years valued
+    fcf_pre_tax: np.ndarray  # (explicit years, members)
+    tax: np.ndarray
+    fcf: np.ndarray
+    discount: np.ndarray  # (explicit years, members)
+    fade: pd.DataFrame  # year, growth, nopat_usd, reinvestment_usd, fcf_usd, discount, pv_usd (member 0)
+    pv_explicit: np.ndarray
+    pv_fade: np.ndarray
+    terminal_value: np.ndarray  # at the end of the last explicit (or fade) year
+    pv_terminal: np.ndarray
+    nopat_terminal: np.ndarray  # steady-state NOPAT in the last run year (normalised), else nan
+    growth_start: np.ndarray  # revenue CAGR of the last 3 run years (fade start)
+
+    @property
+    def enterprise_value(self) -> np.ndarray:
+        return self.pv_explicit + self.pv_fade + self.pv_terminal
+
+    @property
+    def equity_value(self) -> np.ndarray:
+        return self.enterprise_value + self.cash
+
+    @property
+    def terminal_share(self) -> np.ndarray:
+        """Share of the enterprise value after the run's last year (fade + terminal) [fraction]."""
+        ev = self.enterprise_value
+        return np.divide(self.pv_fade + self.pv_terminal, ev, out=np.full_like(ev, np.nan), where=ev != 0)
+
+    def table(self, member: int = 0) -> pd.DataFrame:
+        """The cash flows behind the value, one row per year (explicit, fade, terminal) [USD]."""
+        f = self.flows
+        idx = [f.years.index(y) for y in self.years]
+        rows = pd.DataFrame(
+            {
+                "year": self.years,
+                "stage": "explicit (run)",
+                "revenue_usd": f.revenue[idx, member],
+                "ebitda_usd": f.ebitda[idx, member],
+                "capex_usd": f.capex[idx, member],
+                "fcf_pre_tax_usd": self.fcf_pre_tax[:, member],
+                "tax_usd": self.tax[:, member],
+                "fcf_usd": self.fcf[:, member],
+                "discount": self.discount[:, member],
+            }
+        )
+        rows["pv_usd"] = rows["fcf_usd"] * rows["discount"]
+        if not self.fade.empty:
+            fade = self.fade.rename(columns={"fcf_usd": "fcf_usd"}).assign(stage="fade")
+            rows = pd.concat([rows, fade[["year", "stage", "fcf_usd", "discount", "pv_usd"]]], ignore_index=True)
+        last_year = int(rows["year"].iloc[-1])
+        term = pd.DataFrame({"year": [last_year], "stage": [f"terminal ({self.assumptions.terminal}) at end of {last_year}"], "fcf_usd": [self.terminal_value[member]], "discount": [rows["discount"].iloc[-1]], "pv_usd": [self.pv_terminal[member]]})
+        return pd.concat([rows, term], ignore_index=True)
+
+    def as_dict(self, member: int = 0) -> dict[str, Any]:
+        def f(x: ArrayLike) -> float:
+            return float(np.ravel(np.asarray(x, dtype=float))[member])
+
+        return {
+            "valuation_year": self.years[0],
+            "enterprise_value_usd": f(self.enterprise_value),
+            "cash_usd": f(self.cash),
+            "equity_value_usd": f(self.equity_value),
+            "pv_explicit_usd": f(self.pv_explicit),
+            "pv_fade_usd": f(self.pv_fade),
+            "pv_terminal_usd": f(self.pv_terminal),
+            "terminal_value_usd": f(self.terminal_value),
+            "terminal_share": f(self.terminal_share),
+            "growth_start": f(self.growth_start),
+            "assumptions": self.assumptions.as_dict(),
+            "cash_flows": [{k: (v if isinstance(v, str) else (None if v != v else float(v))) for k, v in r.items()} for r in self.table(member).to_dict("records")],
+        }
+
+
+def _col(x: ArrayLike, K: int) -> np.ndarray:
+    return np.broadcast_to(np.asarray(x, dtype=float), (K,)).copy()
+
+
+def value_cash_flows(flows: CashFlows, a: Assumptions, cash: ArrayLike = 0.0) -> Valuation:
+    """Multi-stage DCF of an entity's yearly flows (see the module docstring) [USD].
+
+    Hand check (gordon, no tax): 100 of EBITDA a year for 2 years at 10 %, g = 0:
+    100/1.1 + 100/1.21 + (100/0.1)/1.21 = 1000; the normalised value with no capex and no
+    fade is the same (NOPAT = 100, no reinvestment at g = 0).
+
+    >>> cf = CashFlows([2030, 2031], np.full((2, 1), 200.0), np.full((2, 1), 100.0), np.zeros((2, 1)))
+    >>> a = Assumptions(wacc=0.10, terminal_growth=0.0, tax_rate=0.0, terminal="gordon")
+    >>> round(float(value_cash_flows(cf, a).enterprise_value[0]), 6)
+    1000.0
+    >>> round(float(value_cash_flows(cf, a.replace(terminal="normalised", fade_years=0)).enterprise_value[0]), 6)
+    1000.0
+    """
+    years = list(flows.years)
+    K = flows.ebitda.shape[1]
+    vy = years[0] if a.valuation_year is None else int(a.valuation_year)
+    if vy not in years:
+        raise ValueError(f"valuation year must be a full year of the run ({years[0]}-{years[-1]}) (got {vy})")
+    pre = flows.ebitda - flows.capex
+    tax_all, _ = operating_tax(pre, a.tax_rate, a.nol_limit_frac)
+    keep = [i for i, y in enumerate(years) if y >= vy]
+    pre_k, tax_k = pre[keep], tax_all[keep]
+    fcf_k = pre_k - tax_k
+    n = len(keep)
+    w, g = a.wacc, a.terminal_growth
+    disc = discount_factors(n, np.full(K, w))
+    pv_explicit = (fcf_k * disc).sum(axis=0)
+    last = len(years) - 1
+    rev = flows.revenue
+    back = min(3, last)
+    base = rev[last - back] if back > 0 else rev[last]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        g0 = np.where((base > 0) & (rev[last] > 0) & (back > 0), (rev[last] / base) ** (1.0 / max(back, 1)) - 1.0, g)
+    g0 = np.asarray(g0, dtype=float)
+    nopat_n = np.full(K, np.nan)
+    pv_fade = np.zeros(K)
+    fade = pd.DataFrame(columns=["year", "growth", "nopat_usd", "reinvestment_usd", "fcf_usd", "discount", "pv_usd"])
+    if a.terminal == "gordon":
+        tv = fcf_k[-1] * (1.0 + g) / (w - g)
+        d_tv = disc[-1]
+    elif a.terminal == "exit":
+        metric = rev[last] if a.exit_metric == "revenue" else flows.ebitda[last]
+        tv = a.exit_multiple * metric
+        d_tv = disc[-1]
+    else:
+        dep = straight_line_depreciation(flows.capex, a.asset_life_yr)[last]
+        nopat_n = (flows.ebitda[last] - dep) * (1.0 - a.tax_rate)
+        ronic = a.ronic_value
+        nopat = nopat_n.copy()
+        F = int(a.fade_years)
+        rows = []
+        for k in range(1, F + 1):
+            gk = g0 + (g - g0) * k / F
+            nopat = nopat * (1.0 + gk)
+            reinvest = nopat * gk / ronic
+            fcf = nopat - reinvest
+            d = (1.0 + w) ** -(n + k)
+            pv_fade = pv_fade + fcf * d
+            rows.append({"year": years[last] + k, "growth": float(gk[0]), "nopat_usd": float(nopat[0]), "reinvestment_usd": float(reinvest[0]), "fcf_usd": float(fcf[0]), "discount": float(d), "pv_usd": float(fcf[0] * d)})
+        if rows:
+            fade = pd.DataFrame(rows)
+        tv = nopat * (1.0 + g) * (1.0 - g / ronic) / (w - g)
+        d_tv = np.full(K, (1.0 + w) ** -(n + F))
+    return Valuation(
+        assumptions=a.replace(valuation_year=vy),
+        flows=flows,
+        cash=_col(cash, K),
+        years=[years[i] for i in keep],
+        fcf_pre_tax=pre_k,
+        tax=tax_k,
+        fcf=fcf_k,
+        discount=disc,
+        fade=fade,
+        pv_explicit=pv_explicit,
+        pv_fade=pv_fade,
+        terminal_value=np.asarray(tv, dtype=float) * np.ones(K),
+        pv_terminal=np.asarray(tv * d_tv, dtype=float) * np.ones(K),
+        nopat_terminal=nopat_n,
+        growth_start=g0 * np.ones(K),
+    )

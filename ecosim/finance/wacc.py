@@ -52,3 +52,33 @@ def wacc_from_capital_market(cm: Any) -> np.ndarray:
     beta = levered_beta(cm.beta_unlevered, dv, tax)
     re = cost_of_equity(np.asarray(cm.risk_free_pct) / 100.0, beta, np.asarray(cm.market_risk_premium_pct) / 100.0)
     return wacc(re, np.asarray(cm.cost_of_debt_pct) / 100.0, dv, tax)
+
+
+def wacc_build_up(cm: Any) -> dict[str, float]:
+    """Every step of :func:`wacc_from_capital_market`, as fractions (first member), for printing.
+
+    >>> from types import SimpleNamespace as NS
+    >>> b = wacc_build_up(NS(tax_rate_pct=21, debt_to_capital_frac=0.3, beta_unlevered=1.05, risk_free_pct=4.5,
+    ...                      market_risk_premium_pct=5.5, cost_of_debt_pct=5.0))
+    >>> round(b["beta_levered"], 4), round(b["cost_of_equity"], 5), round(b["wacc"], 5)
+    (1.4055, 0.1223, 0.09746)
+    """
+    tax = float(np.ravel(cm.tax_rate_pct)[0]) / 100.0
+    dv = float(np.ravel(cm.debt_to_capital_frac)[0])
+    bu = float(np.ravel(cm.beta_unlevered)[0])
+    rf = float(np.ravel(cm.risk_free_pct)[0]) / 100.0
+    mrp = float(np.ravel(cm.market_risk_premium_pct)[0]) / 100.0
+    rd = float(np.ravel(cm.cost_of_debt_pct)[0]) / 100.0
+    bl = float(levered_beta(bu, dv, tax))
+    re = float(cost_of_equity(rf, bl, mrp))
+    return {
+        "risk_free": rf,
+        "market_risk_premium": mrp,
+        "beta_unlevered": bu,
+        "debt_to_capital": dv,
+        "tax_rate": tax,
+        "beta_levered": bl,
+        "cost_of_equity": re,
+        "cost_of_debt": rd,
+        "wacc": float(wacc(re, rd, dv, tax)),
+    }
