@@ -1,0 +1,76 @@
+"""The valuation gap on a saved run: every mark against its entity, re-valued without re-simulating."""
+
+from __future__ import annotations
+
+import pytest
+from numpy.testing import assert_allclose
+
+import ecosim.model
+from ecosim.errors import RunDirError, UsageError
+from ecosim.finance.comparables import group_multiples, peer_table
+from ecosim.finance.gap import check_weights, marks, value_run, weighted_values
+from ecosim.rundir import SavedRun, read_run
+
+
+def test_every_mark_of_a_known_entity_is_set_against_a_value(baseline_saved: SavedRun) -> None:
+    """The nine marks of valuation_marks.csv each get their entity's value and a gap = mark - value."""
+    rv = value_run(baseline_saved)
+    assert len(rv.gaps) == len(marks()) == 9
+    for g in rv.gaps:
+        assert g.value_usd == rv.entities[g.entity_id].equity_usd
+        assert_allclose(g.gap_usd, g.mark.value_usd - g.value_usd)
+        assert_allclose(g.gap_share_of_mark, 1 - g.value_usd / g.mark.value_usd)
+        assert len(g.requirements) == 6
+    merged = [g for g in rv.gaps if g.mark.entity == "SpaceX+xAI"]
+    assert {g.entity_id for g in merged} == {"spacex_xai"} and any(not g.mark.narrative for g in merged)
+
+
+def test_revaluing_under_another_wacc_does_not_resimulate(baseline_dir, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    """With the model made unusable, a saved run is still re-valued; a higher WACC lowers Tesla's value."""
+
+    def boom(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the model was built: valuation must not re-simulate")
+
+    monkeypatch.setattr(ecosim.model.EcosimModel, "__init__", boom)
+    run = read_run(baseline_dir)
+    base = value_run(run)
+    higher = value_run(run, wacc=base.assumptions.wacc + 0.02)
+    assert higher.assumptions.wacc == pytest.approx(base.assumptions.wacc + 0.02)
+    assert higher.entities["tesla"].equity_usd < base.entities["tesla"].equity_usd
+
+
+def test_terminal_methods_and_weights(baseline_saved: SavedRun) -> None:
+    """Each entity carries its value under all three terminal methods; weights combine runs linearly."""
+    rv = value_run(baseline_saved, terminal="gordon")
+    assert rv.assumptions.terminal == "gordon"
+    for e in rv.entities.values():
+        assert set(e.by_method) == {"normalised", "gordon", "exit"} and e.by_method["gordon"] == e.equity_usd
+    low = value_run(baseline_saved, wacc=0.12)
+    w = weighted_values([rv, low], [0.25, 0.75])
+    tesla = w[w["entity"] == "tesla"].iloc[0]
+    assert_allclose(tesla["weighted"], 0.25 * rv.entities["tesla"].equity_usd + 0.75 * low.entities["tesla"].equity_usd)
+    with pytest.raises(UsageError, match=r"--weights must sum to 1 \(got 0\.9 for 2 runs\)"):
+        check_weights([0.5, 0.4], 2)
+    with pytest.raises(UsageError, match=r"--weights must give one weight per run directory \(2\) \(got 3\)"):
+        check_weights([0.2, 0.4, 0.4], 2)
+
+
+def test_comparables_use_the_peer_table_and_the_other_labs_mark(baseline_saved: SavedRun) -> None:
+    """Peers give group medians; xAI's AI segment is priced at OpenAI's mark over OpenAI's simulated revenue."""
+    g = group_multiples(list(peer_table()))
+    assert g.loc["launch", "median"] == pytest.approx((3.8 + 4.0) / 2)
+    rv = value_run(baseline_saved)
+    comps = rv.entities["xai"].comparables
+    ai = comps[comps["segment"] == "ai"].iloc[0]
+    openai_rev_2026 = rv.entities["openai"].yearly().loc[2026, "revenue_usd"]
+    assert_allclose(ai["multiple_median"], 840e9 / openai_rev_2026, rtol=1e-9)
+
+
+def test_bad_run_directories_are_one_line_errors(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A missing, foreign or damaged run directory is a RunDirError naming it and what is wrong."""
+    with pytest.raises(RunDirError, match=r"nowhere: no such directory"):
+        read_run(tmp_path / "nowhere")
+    (tmp_path / "foreign").mkdir()
+    (tmp_path / "foreign" / "notes.txt").write_text("hello")
+    with pytest.raises(RunDirError, match=r"foreign: not an ecosim run directory \(missing timeseries\.parquet, ledger\.parquet, summary\.json, scenario\.toml, network\.json\)"):
+        read_run(tmp_path / "foreign")

@@ -1,0 +1,121 @@
+"""The multi-stage DCF, operating tax and the shared fundamental_value, against hand computations."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose
+
+from ecosim.finance.valuation import (
+    Assumptions,
+    CashFlows,
+    assumptions_for,
+    fundamental_value,
+    operating_tax,
+    straight_line_depreciation,
+    valuation_data,
+    value_cash_flows,
+)
+from ecosim.scenario import load_scenario
+
+
+def _flows(ebitda: list[float], capex: list[float] | None = None, revenue: list[float] | None = None, start: int = 2030) -> CashFlows:
+    n = len(ebitda)
+    rev = revenue if revenue is not None else [200.0] * n
+    return CashFlows(list(range(start, start + n)), np.array(rev, float)[:, None], np.array(ebitda, float)[:, None], np.array(capex or [0.0] * n, float)[:, None])
+
+
+def test_tax_carries_losses_forward_with_the_80_percent_limit() -> None:
+    """Losses 50 and 30, then profits 100, 100: 80 sheltered then 0 left; tax 25 % of 20 and of 100."""
+    tax, nol = operating_tax([[-50.0], [-30.0], [100.0], [100.0]], 0.25, 0.8)
+    assert_allclose(tax[:, 0], [0.0, 0.0, 5.0, 25.0])
+    assert_allclose(nol[:, 0], [50.0, 80.0, 0.0, 0.0])
+
+
+def test_tax_without_limit_shelters_everything() -> None:
+    """With a 100 % limit a 100 loss shelters a later 100 profit entirely."""
+    tax, _ = operating_tax([[-100.0], [100.0], [10.0]], 0.21, 1.0)
+    assert_allclose(tax[:, 0], [0.0, 0.0, 2.1])
+
+
+def test_depreciation_is_straight_line_with_backfilled_history() -> None:
+    """Capex 10, 20, 30 over 2 years: 10, 15, 25 (the year before the run is taken as 10)."""
+    assert_allclose(straight_line_depreciation([10.0, 20.0, 30.0], 2)[:, 0], [10.0, 15.0, 25.0])
+
+
+def test_normalised_terminal_by_hand() -> None:
+    """EBITDA 100, tax 20 %, WACC 10 %, g 2 %, RONIC = WACC, one fade year (a one-year run has no growth history: it fades from g)."""
+    a = Assumptions(wacc=0.10, terminal_growth=0.02, tax_rate=0.20, terminal="normalised", fade_years=1, asset_life_yr=1)
+    v = value_cash_flows(_flows([100.0]), a)
+    explicit = 80.0 / 1.1
+    nopat = 80.0 * 1.02
+    fade = nopat * (1 - 0.02 / 0.10) / 1.1**2
+    tv = nopat * 1.02 * (1 - 0.02 / 0.10) / (0.10 - 0.02)
+    assert_allclose(v.pv_explicit, explicit, rtol=1e-12)
+    assert_allclose(v.pv_fade, fade, rtol=1e-12)
+    assert_allclose(v.terminal_value, tv, rtol=1e-12)
+    assert_allclose(v.enterprise_value, explicit + fade + tv / 1.1**2, rtol=1e-12)
+    assert_allclose(v.growth_start, 0.02, atol=1e-12)
+    grown = value_cash_flows(_flows([100.0] * 4, revenue=[100.0, 110.0, 121.0, 133.1]), a)
+    assert_allclose(grown.growth_start, 0.10, rtol=1e-12)  # last 3-year revenue CAGR
+    assert_allclose(grown.fade["growth"], [0.02])
+
+
+def test_normalised_terminal_subtracts_economic_depreciation() -> None:
+    """EBITDA 100 with capex 30 a year over 3-year lives: NOPAT = (100 - 30) x (1 - t); FCF explicit = 70 less tax."""
+    a = Assumptions(wacc=0.10, terminal_growth=0.0, tax_rate=0.25, terminal="normalised", fade_years=0, asset_life_yr=3)
+    v = value_cash_flows(_flows([100.0, 100.0], [30.0, 30.0]), a)
+    assert_allclose(v.nopat_terminal, 70 * 0.75)
+    assert_allclose(v.fcf[:, 0], [70 * 0.75, 70 * 0.75])
+    assert_allclose(v.enterprise_value, 52.5 / 1.1 + 52.5 / 1.21 + 52.5 / 0.10 / 1.21, rtol=1e-12)
+
+
+def test_exit_multiple_and_cash() -> None:
+    """Exit at 5x last revenue 200 after one year at 10 %, plus 7 of cash: 100/1.1 + 1000/1.1 + 7."""
+    a = Assumptions(wacc=0.10, terminal_growth=0.0, tax_rate=0.0, terminal="exit", exit_multiple=5.0)
+    v = value_cash_flows(_flows([100.0]), a, cash=7.0)
+    assert_allclose(v.equity_value, 1100 / 1.1 + 7.0, rtol=1e-12)
+    assert_allclose(v.terminal_share, (1000 / 1.1) / (1100 / 1.1), rtol=1e-12)
+
+
+def test_valuation_year_drops_earlier_years_but_keeps_their_losses() -> None:
+    """Valued from 2031, a 2030 loss of 100 still shelters 80 of 2031's profit."""
+    a = Assumptions(wacc=0.10, terminal_growth=0.0, tax_rate=0.5, terminal="gordon", valuation_year=2031)
+    v = value_cash_flows(_flows([-100.0, 100.0]), a)
+    assert v.years == [2031]
+    assert_allclose(v.tax[:, 0], [0.5 * 20.0])
+    with pytest.raises(ValueError, match=r"valuation year must be a full year of the run \(2030-2031\) \(got 2029\)"):
+        value_cash_flows(_flows([-100.0, 100.0]), a.replace(valuation_year=2029))
+
+
+def test_bad_assumptions_are_refused() -> None:
+    """Growth at or above the WACC and unknown methods are errors that say what is allowed."""
+    with pytest.raises(ValueError, match=r"terminal growth must be below the WACC \(got g=9\.00% >= WACC=8\.00%\)"):
+        Assumptions(wacc=0.08, terminal_growth=0.09, tax_rate=0.2)
+    with pytest.raises(ValueError, match=r"terminal must be one of normalised, gordon, exit \(got 'dcf'\)"):
+        Assumptions(wacc=0.08, terminal_growth=0.02, tax_rate=0.2, terminal="dcf")
+
+
+def test_fundamental_value_keeps_its_signature_and_taxes_on_request() -> None:
+    """Default: pre-tax Gordon DCF as before; with tax_rate the yearly flows are taxed with carry-forward."""
+    dates = [f"{2030 + i // 12}-{i % 12 + 1:02d}" for i in range(36)]
+    fcf = np.concatenate([np.full(12, -10.0), np.full(24, 10.0)])
+    pre = fundamental_value(fcf, dates, 2031, 0.10, 0.0)
+    assert_allclose(pre, 120 / 1.1 + 120 / 1.21 + 1200 / 1.21, rtol=1e-12)
+    taxed = fundamental_value(fcf, dates, 2031, 0.10, 0.0, tax_rate=0.25)
+    y1 = 120 - 0.25 * (120 - 96)  # the 2030 loss of 120 shelters 96 (80 %) of 2031
+    y2 = 120 - 0.25 * (120 - 24)  # the 24 left shelters 24 of 2032
+    assert_allclose(taxed, y1 / 1.1 + y2 / 1.21 + y2 / 0.10 / 1.21, rtol=1e-12)
+    members = fundamental_value(np.stack([fcf, 2 * fcf], axis=1), dates, 2031, 0.10, 0.0, tax_rate=0.25)
+    assert_allclose(members, [taxed[0], 2 * taxed[0]], rtol=1e-12)
+
+
+def test_assumptions_come_from_the_scenario_and_the_data_file() -> None:
+    """The baseline's capital market gives WACC 9.746 %, g 3.5 %, tax 21 %, exit 6x; the rest is valuation.toml's."""
+    a = assumptions_for(load_scenario("baseline").model.capital_market)
+    assert a.wacc == pytest.approx(0.097462, abs=1e-6)
+    assert (a.terminal_growth, a.tax_rate, a.exit_multiple) == (pytest.approx(0.035), pytest.approx(0.21), 6.0)
+    data = valuation_data()
+    assert a.nol_limit_frac == data["tax"]["nol_limit_frac"] and a.fade_years == data["terminal"]["fade_years"]
+    b = assumptions_for(load_scenario("baseline").model.capital_market, wacc=0.12, terminal=None)
+    assert b.wacc == 0.12 and b.terminal == a.terminal and b.sources["wacc"] == "command-line override"
