@@ -469,6 +469,55 @@ def cmd_value(args: argparse.Namespace) -> int:
     return 0
 
 
+# ------------------------------------------------------------------ audit-report
+
+
+def cmd_audit_report(args: argparse.Namespace) -> int:
+    from ecosim.finance.audit import SECTIONS, audit, figures, fmt, headline, summary
+
+    checks = audit()
+    counts = summary(checks)
+    meta = {"seed": "002_790d88de6b92b6de.txt", "report": "SpaceX IPO in-depth research report (5), Yunayun think tank, 2026-02-10", "data": "ecosim/data/seed002_valuation.toml"}
+    if args.json:
+        print(json.dumps({**meta, "summary": counts, "checks": [c.as_dict() for c in checks], "figures": {k: vars(f) for k, f in figures().items()}}, indent=1, ensure_ascii=False))
+        return 0
+    F = figures()
+    console.print(
+        f"[bold]ecosim audit-report[/bold] — seed 002, {escape(meta['report'])}: chapter 6 values SpaceX at "
+        f"{fmt(F['final_value'].value, '1e8 USD')} (DCF {fmt(F['val_dcf'].value, '1e8 USD')}, comparables {fmt(F['val_comps'].value, '1e8 USD')}, "
+        f"precedent transactions {fmt(F['val_deals'].value, '1e8 USD')}, weighted 50/30/20, less 10 %) and proposes an IPO at "
+        f"${F['price_low'].value:.0f}–${F['price_high'].value:.0f} a share on {F['shares'].value / 10:.0f} B shares."
+    )
+    console.print(
+        f"Every derived figure is recomputed from the report's own stated inputs ({escape(meta['data'])}: each number with its line and original words). "
+        f"{len(checks)} checks: [green]{counts['holds']} hold[/green], [red]{counts['mismatch']} disagree with the report's own inputs[/red], {counts['note']} notes. "
+        "Stated and recomputed amounts are in US dollars; the formulas keep the report's units (亿美元 = 100 million dollars, 亿股 = 100 million shares)."
+    )
+    console.print("[bold]Largest disagreements[/bold]")
+    for line in headline(checks, n=args.top):
+        console.print(f"  • {escape(line)}", highlight=False)
+    for section in SECTIONS:
+        part = [c for c in checks if c.section == section]
+        if args.mismatches_only:
+            part = [c for c in part if c.status != "holds"]
+        if not part:
+            continue
+        t = Table(title=section, title_justify="left", show_lines=False)
+        for col, j in (("figure", "left"), ("line", "right"), ("stated", "right"), ("recomputed", "right"), ("difference", "right"), ("", "left"), ("how it is recomputed", "left")):
+            t.add_column(col, justify=j)  # type: ignore[arg-type]
+        notes = []
+        for c in part:
+            status = {"holds": "[green]holds[/green]", "mismatch": "[red]mismatch[/red]", "note": "note"}[c.status]
+            diff = "" if c.relative is None else f"{100 * c.relative:+.1f}%"
+            t.add_row(escape(c.label), ", ".join(map(str, c.lines)), "" if c.stated is None else fmt(c.stated, c.unit), fmt(c.recomputed, c.unit), diff, status, escape(c.formula))
+            if c.note:
+                notes.append(f"{escape(c.label)}: {escape(c.note)}")
+        console.print(t)
+        for n in notes:
+            console.print(f"  note — {n}", highlight=False)
+    return 0
+
+
 # ------------------------------------------------------------------ parser
 
 
@@ -518,6 +567,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--accounts", action="store_true", help="print SpaceX's and Tesla's accounts by segment and year")
     p.add_argument("--operational", action="store_true", help="also re-run the world to find the launch price, Starlink market and ODC cost each mark requires (slow)")
     p.set_defaults(func=cmd_value)
+
+    p = sub.add_parser("audit-report", help="recompute the seed valuation report (seed 002) from its own inputs, list mismatches")
+    p.add_argument("--json", action="store_true", help="JSON: every check, and every stated figure with its line")
+    p.add_argument("--mismatches-only", action="store_true", help="leave out the figures that hold")
+    p.add_argument("--top", type=int, default=10, metavar="N", help="how many of the largest disagreements to list first (default 10)")
+    p.set_defaults(func=cmd_audit_report)
 
     for _name, register in _EXTENSIONS:
         register(sub)

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from ecosim.run import RunResult, run_scenario
+from ecosim.run import RunResult, run_scenario, write_run
+from ecosim.rundir import SavedRun, read_run
 from ecosim.scenario import load_scenario
 
 SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
@@ -20,6 +21,18 @@ def history_run() -> RunResult:
 @pytest.fixture(scope="session")
 def baseline_run() -> RunResult:
     return run_scenario(load_scenario("baseline"))
+
+
+@pytest.fixture(scope="session")
+def baseline_dir(baseline_run: RunResult, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The baseline run written as a run directory (no figures)."""
+    return write_run(baseline_run, tmp_path_factory.mktemp("runs") / "baseline", figures=False)
+
+
+@pytest.fixture(scope="session")
+def baseline_saved(baseline_dir: Path) -> SavedRun:
+    """The baseline run read back from its directory."""
+    return read_run(baseline_dir)
 
 
 def write_toml(tmp_path: Path, name: str, text: str) -> Path:
