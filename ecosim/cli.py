@@ -518,6 +518,93 @@ def cmd_audit_report(args: argparse.Namespace) -> int:
     return 0
 
 
+# ------------------------------------------------------------------ flywheel
+
+
+def _gain(g: float, open_below: float) -> str:
+    if g != g:
+        return "—"
+    if abs(g) <= open_below:
+        return "~0"
+    return f"{100 * g:+.2f}%"
+
+
+def cmd_flywheel(args: argparse.Namespace) -> int:
+    from ecosim.probe import run_flywheel
+    from ecosim.scenario import load_scenario
+
+    push = None if args.push is None else _percent_option(args.push, "--push")
+    loaded = load_scenario(args.scenario, args.set or [])
+    progress, update = _progress_runner(f"flywheel {loaded.name}")
+    with progress:
+        r = run_flywheel(loaded, push_frac=push, horizon_months=args.horizon, ablate=not args.no_ablation, seed=args.seed, progress=update)
+    if args.json:
+        print(json.dumps(r.as_dict(), indent=1, default=float))
+        return 0
+    console.print(f"[bold]ecosim flywheel[/bold] — {escape(loaded.name)} ({r.dates[0]} → {r.dates[-1]})")
+    console.print(
+        "Reduced network: agents linked by what they trade (goods) and by xAI's capability signal; the outside economy and investors "
+        "(market, capital_market) left out; one cash pool per company (agent → cash when it earns from outside its company, cash → "
+        "every agent it pays for). " + escape(r.notes[0])
+    )
+    t = Table(title="Loops (read from the probe edge, the one fewest other cycles share)", title_justify="left")
+    for c in ("id", "loop", "path"):
+        t.add_column(c)
+    for lp in r.loops:
+        t.add_row(lp.id, escape(lp.name), escape(lp.path))
+    console.print(t)
+    years = list(r.gains.index)
+    shown = years if len(years) <= 8 else sorted({years[0], *years[1:-1:2], years[-1]})
+    t = Table(title=f"Gains: the probe edge carries {100 * (1 - r.push_frac):g} % of its flow from January of the year; its flow {r.horizon_months} months later "
+              "(+ reinforcing, − balancing: −100 % = fully made up, ~0 open)", title_justify="left")
+    t.add_column("id")
+    t.add_column("probe edge")
+    for y in shown:
+        t.add_column(str(y), justify="right")
+    t.add_column("long run", justify="right")
+    for lp in r.loops:
+        t.add_row(lp.id, escape(lp.probe), *[_gain(float(r.gains.loc[y, lp.id]), r.open_below) for y in shown], _gain(r.long_run_gain[lp.id], r.open_below))
+    console.print(t)
+    console.print("long run: a push from the first year, read at the end of the run. " + escape(r.notes[1]))
+
+    names = {lp.id: lp.name for lp in r.loops}
+    t = Table(title="Dominant loops and binding constraints by year", title_justify="left")
+    for c in ("year", "strongest reinforcing loop", "strongest balancing loop", "orbital DC build limited by", "xAI ground compute limited by", "orbital DC power, peak [GW]"):
+        t.add_column(c, justify="right" if c.startswith(("year", "orbital DC power")) else "left")
+    for y in r.binding.index:
+        row = r.dominant.loc[y] if y in r.dominant.index else None
+
+        def cell(kind: str, row: Any = row, y: int = y) -> str:
+            if row is None or not row[kind]:
+                return "—" if row is None else "none"
+            return escape(f"{row[kind]} {names[row[kind]].split(' (')[0]} {_gain(float(r.gains.loc[y, row[kind]]), r.open_below)}")
+
+        b = r.binding.loc[y]
+        t.add_row(str(y), cell("reinforcing"), cell("balancing"), str(b["orbital_dc"]), str(b["ground_compute"]), f"{b['odc_power_gw_peak']:,.3g}")
+    console.print(t)
+
+    if not r.ablation.empty:
+        a = r.ablation.copy()
+        t = Table(title="Ablation: each link cut for the whole run (one member each), against the uncut run", title_justify="left")
+        for c, j in (("edge", "left"), ("between companies", "left"), ("xAI capability", "right"), ("orbital compute, peak", "right"), ("SpaceX value", "right"), ("Tesla value", "right")):
+            t.add_column(c, justify=j)  # type: ignore[arg-type]
+        b = r.base_outcomes
+        t.add_row("[bold]uncut[/bold]", "", f"{b['xai_capability']:.3f}", f"{b['odc_compute_peak']:,.1f} EFLOP/s", _fmt(b["spacex_value"], "USD"), _fmt(b["tesla_value"], "USD"))
+
+        def pct(x: float) -> str:
+            return "—" if x != x else ("0" if abs(x) < 5e-5 else f"{100 * x:+.2f}%")
+
+        if args.top is not None:
+            a = a.reindex(a["spacex_value_delta"].abs().add(a["tesla_value_delta"].abs()).sort_values(ascending=False).index).head(args.top)
+        for row in a.to_dict("records"):
+            t.add_row(escape(row["edge"]), "yes" if row["inter_company"] else "no", pct(row["xai_capability_change"]), pct(row["odc_compute_peak_change"]),
+                      _fmt(row["spacex_value_delta"], "USD") if abs(row["spacex_value_delta"]) >= 1e6 else "0", _fmt(row["tesla_value_delta"], "USD") if abs(row["tesla_value_delta"]) >= 1e6 else "0")
+        console.print(t)
+        console.print("Values: the same DCF as `ecosim value` on each member's SpaceX (+xAI from the merger) and Tesla cash flows; value columns are changes from the uncut run.")
+    console.print(escape(r.notes[2]))
+    return 0
+
+
 # ------------------------------------------------------------------ parser
 
 
@@ -573,6 +660,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--mismatches-only", action="store_true", help="leave out the figures that hold")
     p.add_argument("--top", type=int, default=10, metavar="N", help="how many of the largest disagreements to list first (default 10)")
     p.set_defaults(func=cmd_audit_report)
+
+    p = sub.add_parser("flywheel", help="loops of the exchange network, their gains by year, link ablations, binding constraints")
+    p.add_argument("scenario", help="scenario file or bundled name")
+    p.add_argument("--json", action="store_true", help="JSON instead of tables")
+    p.add_argument("--set", action="append", metavar="PATH=VALUE", help="override a field (TOML value)")
+    p.add_argument("--seed", type=int, help="random seed (default: the scenario's)")
+    p.add_argument("--push", metavar="PCT", help="share of the probe edge's flow a push withholds [%%] (default ecosim/data/flywheel.toml)")
+    p.add_argument("--horizon", type=int, metavar="MONTHS", help="months after a push its return is read (default ecosim/data/flywheel.toml)")
+    p.add_argument("--no-ablation", action="store_true", help="skip cutting each link")
+    p.add_argument("--top", type=int, metavar="N", help="only the N links whose cut moves the SpaceX and Tesla values most")
+    p.set_defaults(func=cmd_flywheel)
 
     for _name, register in _EXTENSIONS:
         register(sub)

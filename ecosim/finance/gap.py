@@ -28,10 +28,31 @@ import numpy as np
 import pandas as pd
 
 from ecosim.errors import UsageError
-from ecosim.finance.accounts import AgentBook, Entity, by_year, entity_accounts, entity_revenue_by_segment, segment_table
-from ecosim.finance.comparables import Peer, group_multiples, mark_implied_multiple, peer_table, sum_of_parts
+from ecosim.finance.accounts import (
+    AgentBook,
+    Entity,
+    by_year,
+    entity_accounts,
+    entity_revenue_by_segment,
+    segment_table,
+)
+from ecosim.finance.comparables import (
+    Peer,
+    group_multiples,
+    mark_implied_multiple,
+    peer_table,
+    sum_of_parts,
+)
 from ecosim.finance.reverse import Requirement, reverse_dcf
-from ecosim.finance.valuation import TERMINAL_METHODS, Assumptions, CashFlows, Valuation, assumptions_for, valuation_data, value_cash_flows
+from ecosim.finance.valuation import (
+    TERMINAL_METHODS,
+    Assumptions,
+    CashFlows,
+    Valuation,
+    assumptions_for,
+    valuation_data,
+    value_cash_flows,
+)
 from ecosim.rundir import SavedRun
 
 

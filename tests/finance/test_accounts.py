@@ -6,7 +6,15 @@ import pandas as pd
 import pytest
 from numpy.testing import assert_allclose
 
-from ecosim.finance.accounts import AgentBook, Entity, by_year, entity_accounts, entity_revenue_by_segment, segment_accounts, segment_table
+from ecosim.finance.accounts import (
+    AgentBook,
+    Entity,
+    by_year,
+    entity_accounts,
+    entity_revenue_by_segment,
+    segment_accounts,
+    segment_table,
+)
 from ecosim.model import ORDER
 from ecosim.rundir import SavedRun
 

@@ -6,7 +6,12 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
-from ecosim.finance.dcf import dcf_value, gordon_terminal_value, growth_path_value, three_stage_value
+from ecosim.finance.dcf import (
+    dcf_value,
+    gordon_terminal_value,
+    growth_path_value,
+    three_stage_value,
+)
 from ecosim.finance.wacc import cost_of_equity, levered_beta, wacc, wacc_build_up
 
 

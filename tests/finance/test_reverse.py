@@ -7,7 +7,14 @@ import pytest
 from numpy.testing import assert_allclose
 
 from ecosim.finance.gap import entity_specs, value_entity
-from ecosim.finance.reverse import implied_exit_multiple, implied_fcf_margin, implied_fcf_scale, implied_revenue_cagr, implied_terminal_growth, implied_wacc, reverse_dcf
+from ecosim.finance.reverse import (
+    implied_exit_multiple,
+    implied_fcf_margin,
+    implied_fcf_scale,
+    implied_terminal_growth,
+    implied_wacc,
+    reverse_dcf,
+)
 from ecosim.finance.valuation import Assumptions, CashFlows, assumptions_for, value_cash_flows
 from ecosim.rundir import SavedRun
 
