@@ -410,6 +410,26 @@ def _accounts_tables(rv: Any, entity: str | None) -> None:
         console.print(t)
 
 
+def _operational_table(op: Any) -> None:
+    t = Table(title=f"What each mark requires, operationally: the world re-run over one field at a time ({escape(op.scenario)}; SpaceX with xAI from the merger, "
+              f"valued {_fmt(op.base_value_usd, 'USD')} in the scenario)", title_justify="left")
+    for c, j in (("field", "left"), ("mark", "left"), ("required", "right"), ("scenario", "right"), ("there", "left")):
+        t.add_column(c, justify=j)  # type: ignore[arg-type]
+    from ecosim.metrics import METRICS
+
+    def num(x: float, unit: str) -> str:
+        return _fmt(x, "USD") if unit.startswith("USD") and abs(x) >= 1e6 else f"{x:,.4g}"
+
+    for a in op.answers:
+        scen = "learning curve" if a.scenario_value is None else num(a.scenario_value, a.unit)
+        req = "unreachable" if a.required is None else f"{num(a.required, a.unit)} {a.unit}"
+        there = "; ".join(f"{k.split('@')[0]} {k.split('@')[1]}: {num(v, METRICS[k.split('@')[0]].unit)}" for k, v in a.outcomes.items()) or a.note
+        if a.required is not None and a.note:
+            there += f" ({a.note})"
+        t.add_row(escape(f"{a.field}\n{a.label}"), escape(f"{a.mark} {_fmt(a.mark_usd, 'USD')}"), req, scen, escape(there))
+    console.print(t)
+
+
 def cmd_value(args: argparse.Namespace) -> int:
     from ecosim.finance.gap import check_weights, value_run, weighted_values
     from ecosim.rundir import read_run
@@ -439,7 +459,7 @@ def cmd_value(args: argparse.Namespace) -> int:
 
         progress, update = _progress_runner("re-running the world for the operational requirements")
         with progress:
-            operational = operational_requirements(runs[0].scenario, values[0], progress=update)
+            operational = operational_requirements(runs[0].scenario, progress=update)
     if args.json:
         out: dict[str, Any] = {"runs": [v.as_dict() for v in values]}
         if weights is not None and len(values) > 1:

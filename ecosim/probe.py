@@ -131,11 +131,11 @@ class FlywheelResult:
             "members": self.members,
             "cycles": self.n_cycles,
             "loops": [
-                {**lp.as_dict(), "gain_by_year": {int(y): clean(g) for y, g in self.gains[lp.id].items()}, "long_run_gain": clean(self.long_run_gain[lp.id])}
+                {**lp.as_dict(), "gain_by_year": {int(str(y)): clean(g) for y, g in self.gains[lp.id].items()}, "long_run_gain": clean(self.long_run_gain[lp.id])}
                 for lp in self.loops
             ],
             "open_below": self.open_below,
-            "dominant_by_year": {int(y): dict(r) for y, r in self.dominant.iterrows()},
+            "dominant_by_year": {int(str(y)): dict(r) for y, r in self.dominant.iterrows()},
             "binding_by_year": [{k: clean(v) for k, v in r.items()} for r in self.binding.reset_index().to_dict("records")],
             "base_outcomes": self.base_outcomes,
             "ablation": [{k: clean(v) for k, v in r.items()} for r in self.ablation.to_dict("records")],
@@ -318,20 +318,31 @@ def _evaluate(loaded: LoadedScenario, field_path: str, values: np.ndarray, outco
     return df
 
 
-def operational_requirements(loaded: LoadedScenario, run_value: Any | None = None, *, n_grid: int = 12, n_refine: int = 8, seed: int | None = None, progress: Progress = None) -> OperationalRequirements:
-    """For each lever of ``valuation.toml`` and each narrative SpaceX(+xAI) mark: the field value
-    at which SpaceX's value equals the mark, with the outcomes there (re-runs the world).
+def operational_requirements(
+    loaded: LoadedScenario,
+    *,
+    fields: list[str] | None = None,
+    targets: list[tuple[str, float]] | None = None,
+    n_grid: int = 12,
+    n_refine: int = 8,
+    seed: int | None = None,
+    progress: Progress = None,
+) -> OperationalRequirements:
+    """For each lever of ``valuation.toml`` (or only ``fields``) and each target (default: the
+    narrative SpaceX+xAI marks of ``valuation_marks.csv``, as ``(name, USD)``): the field value
+    at which SpaceX's value equals the target, with the outcomes there (re-runs the world).
 
-    ``run_value`` (a :class:`ecosim.finance.gap.RunValue`) supplies the marks; without it the
-    SpaceX+xAI marks of ``valuation_marks.csv`` are used.
+    Two passes of ``n_grid`` then ``n_refine`` members per bracket, linear interpolation in
+    between: the answer is exact where the value is linear between grid points.
     """
     from ecosim.finance.gap import marks as all_marks
 
-    levers = valuation_data()["requirement"]
+    levers = [lv for lv in valuation_data()["requirement"] if fields is None or lv["field"] in fields]
     for lv in levers:
         if not schema_has_path(lv["field"]) or not is_numeric(lv["field"]):
             raise UsageError(f"ecosim/data/valuation.toml: requirement field {lv['field']!r} must be a numeric scenario field")
-    targets = [(f"{m.entity} {m.date} ({m.kind})", m.value_usd) for m in all_marks() if m.entity in ("SpaceX+xAI",) and m.narrative]
+    if targets is None:
+        targets = [(f"{m.entity} {m.date}", m.value_usd) for m in all_marks() if m.entity == "SpaceX+xAI" and m.narrative]
     a = assumptions_for(loaded.model.capital_market)
     total = len(levers) * 2
     done = 0
@@ -347,17 +358,18 @@ def operational_requirements(loaded: LoadedScenario, run_value: Any | None = Non
         lo = max(lo, b.get("ge", -np.inf), b.get("gt", -np.inf) + 1e-9 if "gt" in b else -np.inf)
         hi = min(hi, b.get("le", np.inf), b.get("lt", np.inf) - 1e-9 if "lt" in b else np.inf)
         outcomes = [(str(m), int(y)) for m, y in lv["outcomes"]]
+        current = _scenario_value(loaded, path)
         coarse = _evaluate(loaded, path, _grid(lo, hi, n_grid, log), outcomes, a, seed)
         done += 1
         if progress is not None:
             progress(done, total)
-        fine_values = []
+        fine_values: list[float] = []
         brackets = {}
         for name, usd in targets:
             diff = coarse["spacex_value_usd"].to_numpy() - usd
             cross = [i for i in range(len(diff) - 1) if diff[i] == 0 or diff[i] * diff[i + 1] < 0]
             if cross:
-                i = cross[0]
+                i = _nearest(cross, coarse["value"].to_numpy(), current, log)
                 x0, x1 = coarse["value"].iloc[i], coarse["value"].iloc[i + 1]
                 brackets[name] = (x0, x1)
                 fine_values.extend(_grid(min(x0, x1), max(x0, x1), n_refine, log))
@@ -367,7 +379,6 @@ def operational_requirements(loaded: LoadedScenario, run_value: Any | None = Non
             progress(done, total)
         curve = pd.concat([coarse, fine]).sort_values("value").drop_duplicates("value").reset_index(drop=True)
         curves[path] = curve
-        current = _scenario_value(loaded, path)
         for name, usd in targets:
             if name not in brackets:
                 vmin, vmax = curve["spacex_value_usd"].min(), curve["spacex_value_usd"].max()
@@ -376,14 +387,28 @@ def operational_requirements(loaded: LoadedScenario, run_value: Any | None = Non
                 continue
             x = curve["value"].to_numpy()
             y = curve["spacex_value_usd"].to_numpy() - usd
-            j = next(j for j in range(len(x) - 1) if y[j] == 0 or y[j] * y[j + 1] < 0)
+            lo_b, hi_b = brackets[name]
+            inside = [j for j in range(len(x) - 1) if (y[j] == 0 or y[j] * y[j + 1] < 0) and min(lo_b, hi_b) <= x[j] <= max(lo_b, hi_b)]
+            j = inside[0] if inside else _nearest([j for j in range(len(x) - 1) if y[j] == 0 or y[j] * y[j + 1] < 0], x, current, log)
             w = 0.0 if y[j] == 0 else y[j] / (y[j] - y[j + 1])
             req = x[j] + w * (x[j + 1] - x[j])
             outs = {c: float(curve[c].iloc[j] + w * (curve[c].iloc[j + 1] - curve[c].iloc[j])) for c in curve.columns if "@" in c}
             mono = bool(np.all(np.diff(curve["spacex_value_usd"]) >= 0) or np.all(np.diff(curve["spacex_value_usd"]) <= 0))
-            note = "" if mono else "the value is not monotone in this field: the first crossing from the low end is shown"
+            note = "" if mono else "the value is not monotone in this field: the crossing nearest the scenario's value is shown"
             answers.append(LeverAnswer(path, lv["label"], lv["unit"], name, usd, float(req), current, outs, note))
     return OperationalRequirements(loaded.name, base_value, answers, curves)
+
+
+def _nearest(crossings: list[int], xs: np.ndarray, current: float | None, log: bool) -> int:
+    """Of the grid intervals where the value crosses a target, the one closest to the
+    scenario's own field value (the lowest when the scenario leaves the field unset)."""
+    if current is None:
+        return crossings[0]
+
+    def scale(v: float) -> float:
+        return float(np.log(v)) if log else float(v)
+
+    return min(crossings, key=lambda i: abs(scale(0.5 * (xs[i] + xs[i + 1])) - scale(current)))
 
 
 def _scenario_value(loaded: LoadedScenario, path: str) -> float | None:

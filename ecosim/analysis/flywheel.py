@@ -291,7 +291,7 @@ def mode_by_year(dates: list[str], codes: np.ndarray, names: tuple[str, ...]) ->
     out = {}
     for year, g in df.groupby("year"):
         counts = g["code"].iloc[::-1].value_counts(sort=True)
-        out[int(year)] = names[int(counts.index[0])]
+        out[int(str(year))] = names[int(counts.index[0])]
     return pd.Series(out, name="binding")
 
 

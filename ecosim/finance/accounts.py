@@ -260,4 +260,4 @@ def entity_revenue_by_segment(ledger: pd.DataFrame, entity: Entity, book: AgentB
     earner = np.where(goods, L["from"].to_numpy(), L["to"].to_numpy())
     mask = goods | paid
     df = pd.DataFrame({"date": L["date"].to_numpy()[mask], "segment": [book.segment.get(a, a) for a in earner[mask]], "revenue_usd": L["usd"].to_numpy()[mask]})
-    return df.groupby(["date", "segment"], as_index=False)["revenue_usd"].sum()
+    return pd.DataFrame(df.groupby(["date", "segment"], as_index=False)["revenue_usd"].sum())

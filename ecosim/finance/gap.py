@@ -199,10 +199,15 @@ class RunValue:
         }
 
 
+def _num(x: Any) -> float:
+    """A pandas cell as a float (pandas' stubs type cells too broadly for ``float()``)."""
+    return float(x)
+
+
 def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
     out = []
     for r in df.to_dict("records"):
-        out.append({k: (None if isinstance(v, float) and v != v else (v.item() if hasattr(v, "item") else v)) for k, v in r.items()})
+        out.append({str(k): (None if isinstance(v, float) and v != v else (v.item() if hasattr(v, "item") else v)) for k, v in r.items()})
     return out
 
 
@@ -219,7 +224,7 @@ def _cash_at_start(run: SavedRun, spec: EntitySpec, acc: pd.DataFrame, year: int
     if before in cash.index:
         return float(cash[before]), f"cash at the end of {before} ({' + '.join(spec.cash_metrics)})"
     first = f"{year}-01"
-    flows = float(acc.loc[first, "fcf_usd"] + acc.loc[first, "raised_usd"])
+    flows = _num(acc.loc[first, "fcf_usd"]) + _num(acc.loc[first, "raised_usd"])
     return float(cash[first]) - flows, f"cash at the start of {year}: end of {first} less that month's FCF and raises"
 
 
@@ -233,8 +238,8 @@ def narrative_peers(run: SavedRun, book: AgentBook, exclude: str = "") -> list[P
         acc = by_year(entity_accounts(run.ledger, spec.entity(book), run.dates))
         for mark in marks():
             year = int(mark.date[:4])
-            if mark.entity in spec.mark_entities and mark.narrative and year in acc.index and int(acc.loc[year, "months"]) == 12:
-                m = mark_implied_multiple(mark.value_usd, float(acc.loc[year, "revenue_usd"]))
+            if mark.entity in spec.mark_entities and mark.narrative and year in acc.index and _num(acc.loc[year, "months"]) == 12:
+                m = mark_implied_multiple(mark.value_usd, _num(acc.loc[year, "revenue_usd"]))
                 if m == m:
                     peers.append(Peer(f"{mark.entity} mark {mark.date}", spec.peer_group, m, "EV/revenue", f"{year} (run)", f"valuation_marks.csv ({mark.kind}) over {run.name}'s simulated revenue"))
     return peers
@@ -251,8 +256,8 @@ def value_entity(run: SavedRun, spec: EntitySpec, a: Assumptions, book: AgentBoo
         raise UsageError(f"--valuation-year must be a full year of the run {run.path} ({flows.years[0]}-{flows.years[-1]}) (got {vy})")
     cash, note = _cash_at_start(run, spec, acc, vy)
     valuation = value_cash_flows(flows, a.replace(valuation_year=vy), cash)
-    seg = entity_revenue_by_segment(run.ledger, entity, book)
-    seg = seg[seg["date"].str.startswith(str(vy))].groupby("segment", as_index=False)["revenue_usd"].sum()
+    seg_all = entity_revenue_by_segment(run.ledger, entity, book)
+    seg = pd.DataFrame(seg_all[seg_all["date"].str.startswith(str(vy))].groupby("segment", as_index=False)["revenue_usd"].sum())
     table = segment_table()
     labels = {s.segment: s.label for s in table.values()}
     groups = {s.segment: s.peer_group for s in table.values()}
@@ -286,7 +291,7 @@ def value_run(run: SavedRun, **overrides: Any) -> RunValue:
         ev = entities[spec.id]
         year = int(mark.date[:4])
         yearly = ev.yearly()
-        rev = float(yearly.loc[year, "revenue_usd"]) if year in yearly.index and int(yearly.loc[year, "months"]) == 12 else None
+        rev = _num(yearly.loc[year, "revenue_usd"]) if year in yearly.index and _num(yearly.loc[year, "months"]) == 12 else None
         gaps.append(GapRow(mark, spec.id, ev.equity_usd, rev, reverse_dcf(ev.valuation, mark.value_usd)))
     return RunValue(run, a, entities, gaps)
 

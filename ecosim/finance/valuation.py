@@ -210,7 +210,7 @@ def assumptions_for(capital_market: Any, **overrides: Any) -> Assumptions:
     tax_pct = float(capital_market.tax_rate_pct)
     g_pct = float(capital_market.terminal_growth_pct)
     ronic = term["ronic"]
-    base = {
+    base: dict[str, Any] = {
         "wacc": float(wacc_from_capital_market(capital_market)),
         "terminal_growth": g_pct / 100.0,
         "tax_rate": tax_pct / 100.0,

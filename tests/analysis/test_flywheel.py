@@ -11,7 +11,16 @@ import pandas as pd
 import pytest
 from numpy.testing import assert_allclose
 
-from ecosim.analysis.flywheel import ablation_table, cash_node, dominance, earners, find_loops, loop_gain, mode_by_year, reduce_network
+from ecosim.analysis.flywheel import (
+    ablation_table,
+    cash_node,
+    dominance,
+    earners,
+    find_loops,
+    loop_gain,
+    mode_by_year,
+    reduce_network,
+)
 from ecosim.cli import main
 
 

@@ -104,3 +104,17 @@ class _nullcontext:
 
     def __exit__(self, *exc: object) -> bool:
         return False
+
+
+def test_value_operational_reruns_the_world(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """--operational re-runs the run's scenario over each lever and reports, per SpaceX+xAI mark, a value or why none."""
+    run_dir = tmp_path / "short"
+    assert main(["run", "baseline", "--set", "scenario.end_month=2028-12", "--out", str(run_dir), "--no-figures"]) == 0
+    capsys.readouterr()
+    code, out, _ = _run(["value", str(run_dir), "--operational", "--json"], capsys)
+    assert code == 0
+    op = json.loads(out)["operational_requirements"]
+    fields = {a["field"] for a in op["answers"]}
+    assert {"orbital_dc.launch_cost_usd_per_kg", "satellite_market.potential_max", "xai.compute_budget_frac"} <= fields
+    assert all(a["required"] is not None or a["note"].startswith("unreachable") for a in op["answers"])
+    assert {a["mark"] for a in op["answers"]} == {"SpaceX+xAI 2026-02", "SpaceX+xAI 2026-06"}
