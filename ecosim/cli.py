@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 import traceback
 from collections.abc import Callable, Sequence
@@ -263,6 +264,23 @@ def cmd_odc_cost(args: argparse.Namespace) -> int:
 # ------------------------------------------------------------------ value
 
 
+def _json(obj: Any) -> str:
+    """Strict JSON (no NaN or Infinity tokens: a missing number is null)."""
+
+    def clean(x: Any) -> Any:
+        if isinstance(x, dict):
+            return {str(k): clean(v) for k, v in x.items()}
+        if isinstance(x, list | tuple):
+            return [clean(v) for v in x]
+        if hasattr(x, "item") and not isinstance(x, str):
+            x = x.item()
+        if isinstance(x, float) and not math.isfinite(x):
+            return None
+        return x
+
+    return json.dumps(clean(obj), indent=1, ensure_ascii=False, allow_nan=False)
+
+
 def _pct(x: float | None, digits: int = 1) -> str:
     if x is None or x != x:
         return "—"
@@ -467,7 +485,7 @@ def cmd_value(args: argparse.Namespace) -> int:
             out["weighted"] = weighted_values(values, weights).to_dict("records")
         if operational is not None:
             out["operational_requirements"] = operational.as_dict()
-        print(json.dumps(out, indent=1, default=float))
+        print(_json(out))
         return 0
     for v in values:
         _value_tables(v, args)
@@ -499,7 +517,7 @@ def cmd_audit_report(args: argparse.Namespace) -> int:
     counts = summary(checks)
     meta = {"seed": "002_790d88de6b92b6de.txt", "report": "SpaceX IPO in-depth research report (5), Yunayun think tank, 2026-02-10", "data": "ecosim/data/seed002_valuation.toml"}
     if args.json:
-        print(json.dumps({**meta, "summary": counts, "checks": [c.as_dict() for c in checks], "figures": {k: vars(f) for k, f in figures().items()}}, indent=1, ensure_ascii=False))
+        print(_json({**meta, "summary": counts, "checks": [c.as_dict() for c in checks], "figures": {k: vars(f) for k, f in figures().items()}}))
         return 0
     F = figures()
     console.print(
@@ -559,7 +577,7 @@ def cmd_flywheel(args: argparse.Namespace) -> int:
     with progress:
         r = run_flywheel(loaded, push_frac=push, horizon_months=args.horizon, ablate=not args.no_ablation, seed=args.seed, progress=update)
     if args.json:
-        print(json.dumps(r.as_dict(), indent=1, default=float))
+        print(_json(r.as_dict()))
         return 0
     console.print(f"[bold]ecosim flywheel[/bold] — {escape(loaded.name)} ({r.dates[0]} → {r.dates[-1]})")
     console.print(
