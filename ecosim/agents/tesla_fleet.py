@@ -115,7 +115,7 @@ class TeslaFleet(EcosimAgent):
         unit_cost = self.unit_cost_usd()
         s.cum_production = s.cum_production + self.deliveries
         labour_h = ex.received(self.name, "labour")
-        saving = labour_h * p.robot_hours_saving_usd_per_hour
+        saving = np.minimum(labour_h * p.robot_hours_saving_usd_per_hour, self.deliveries * unit_cost * p.labour_share_of_unit_cost_frac)
         ex.pay("market", self.name, self.deliveries * s.asp_usd + self.fsd_users * p.fsd_price_usd_per_month, "revenue")
         self.pay_costs(np.maximum(self.deliveries * unit_cost - saving, 0.0), "opex")
         capacity = self.capacity_per_yr()

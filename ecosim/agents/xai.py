@@ -10,9 +10,11 @@
   Each lab's share moves toward its capability^exponent share (among the labs and those not
   modelled) at ``share_adjust_per_yr``: customers switch slowly. Revenue is capped by the
   inference compute left after training.
-* Compute plan: each month the lab spends a share of revenue plus spare cash on new IT power,
-  split between its terrestrial data centers and, when orbit is cheaper (the ratio its
-  orbital builder computed with ``compare_costs``), orbital data centers.
+* Compute plan: each month the lab spends on new IT power a share of its revenue plus its cash
+  (spread over ``cash_deploy_months``), scaled by the growth left in the AI market
+  (1 - pool / ceiling): labs race while the market grows and harvest as it matures. The
+  spend is split between its terrestrial data centers and, when orbit is cheaper (the ratio
+  its orbital builder computed with ``compare_costs``), orbital data centers.
 
 xAI sends its capability to Tesla's cars, Cybercabs and robots (signal edges).
 """
@@ -94,7 +96,9 @@ class Lab(EcosimAgent):
             budget = dc.s.budget_usd_per_yr / 12.0
         else:
             cash = np.maximum(ex.company_cash(self.company), 0.0)
-            budget = p.compute_budget_frac * (s.revenue_usd + cash / p.cash_deploy_months)
+            market = self.agent("market")
+            room = np.clip(1.0 - market.s.ai_pool_usd_per_yr / self.model.params.ai_market.revenue_usd_per_yr_max, 0.0, 1.0)
+            budget = p.compute_budget_frac * room * (s.revenue_usd + cash / p.cash_deploy_months)
         t_cost = dc.p.capex_usd_per_w + tsmc.usd_per_w()
         share = self.zeros()
         o_cost = np.full(self.K, np.inf)

@@ -285,6 +285,7 @@ class Tesla(Section):
     chips_h100e_per_vehicle: float = F(unit="H100e", ge=0, doc="inference compute in one vehicle")
     factory_capex_usd_per_vehicle_yr: float = F(unit="USD/(vehicle/yr)", ge=0, doc="capital per unit of annual capacity")
     robot_hours_saving_usd_per_hour: float = F(unit="USD/h", ge=0, doc="labour cost saved per Optimus hour in factories")
+    labour_share_of_unit_cost_frac: float = F(unit="frac", ge=0, le=1, doc="direct labour share of a vehicle's cost (the most robots can save)")
 
 
 class Cybercab(Section):
