@@ -643,6 +643,265 @@ def cmd_flywheel(args: argparse.Namespace) -> int:
     return 0
 
 
+# ------------------------------------------------------------------ experiments
+
+
+def _hms(seconds: float) -> str:
+    s = int(round(seconds))
+    return f"{s // 3600}:{s % 3600 // 60:02d}:{s % 60:02d}"
+
+
+def _experiment_progress(total: int, done: int) -> tuple[Any, Callable[[float], None]]:
+    """A rich progress bar (runs done, rate, ETA) on a terminal; a line every 10 s otherwise."""
+    import time
+
+    from rich.progress import (
+        BarColumn,
+        Progress,
+        TaskProgressColumn,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    if err_console.is_terminal:
+        progress = Progress(
+            TextColumn("runs"), BarColumn(), TaskProgressColumn(),
+            TextColumn("{task.completed:,.0f}/{task.total:,.0f}"), TextColumn("{task.fields[rate]}"),
+            TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(), console=err_console, transient=True,
+        )
+        task = progress.add_task("runs", total=total, completed=done, rate="")
+        t0, start = time.perf_counter(), done
+
+        def update(runs: float) -> None:
+            dt = time.perf_counter() - t0
+            rate = f"{(runs - start) / dt:,.1f} runs/s" if dt > 0 and runs > start else ""
+            progress.update(task, completed=runs, rate=rate)
+
+        return progress, update
+
+    import contextlib
+
+    state = {"t0": time.perf_counter(), "last": time.perf_counter(), "start": float(done)}
+
+    def log(runs: float) -> None:
+        now = time.perf_counter()
+        if now - state["last"] < 10.0 or runs >= total:
+            return
+        state["last"] = now
+        dt = now - state["t0"]
+        rate = (runs - state["start"]) / dt if dt > 0 else 0.0
+        eta = _hms((total - runs) / rate) if rate > 0 else "?"
+        err_console.print(f"  {runs:,.0f}/{total:,} runs ({100 * runs / total:.0f}%), {rate:,.1f} runs/s, ETA {eta}", highlight=False)
+
+    return contextlib.nullcontext(), log
+
+
+def cmd_experiment_run(args: argparse.Namespace) -> int:
+    from ecosim.experiments import load_experiment, run_experiment
+    from ecosim.experiments.store import ExperimentStore
+
+    spec = load_experiment(args.experiment)
+    out = Path(args.out) if args.out else Path("runs") / spec.name
+    if args.workers is not None and args.workers < 1:
+        raise UsageError(f"--workers must be >= 1 (got {args.workers})")
+    sc = spec.base.model.scenario
+    console.print(
+        f"[bold]ecosim experiment[/bold] — {escape(spec.name)}: {escape(spec.meta.description)}\n"
+        f"base scenario {escape(spec.base.name)} ({sc.start_month} → {sc.end_month}); sampler {spec.meta.sampler}, seed {spec.meta.seed}"
+    )
+    holder: dict[str, Any] = {}
+
+    def on_start(design: Any, done_runs: int, runner: str) -> None:
+        console.print(f"{design.count_text} in {len(design.chunks):,} chunks of ≤{spec.meta.chunk_size:,}")
+        if done_runs:
+            console.print(f"resuming {out}: {done_runs:,} of {design.n_runs:,} runs already stored")
+        if done_runs < design.n_runs:
+            console.print(f"running on {runner}")
+            holder["progress"], holder["update"] = _experiment_progress(design.n_runs, done_runs)
+            holder["progress"].__enter__()
+        holder["total"] = design.n_runs
+
+    def on_progress(runs: float) -> None:
+        if "update" in holder:
+            holder["update"](runs)
+
+    try:
+        run = run_experiment(spec, out, workers=args.workers, scheduler=args.scheduler, on_start=on_start, on_progress=on_progress)
+    except KeyboardInterrupt:
+        if "progress" in holder:
+            holder["progress"].__exit__(None, None, None)
+        store = ExperimentStore(out)
+        n = sum(c["runs"] for c in store.manifest()["chunks"] if c["id"] in store.done_chunks()) if store.exists() else 0
+        err_console.print(f"interrupted: {n:,} of {holder.get('total', 0):,} runs are stored in {out}; run the same command again to finish the rest")
+        return 130
+    finally:
+        if "progress" in holder:
+            holder["progress"].__exit__(None, None, None)
+            holder.pop("progress")
+    total = run.design.n_runs
+    if run.ran_runs:
+        console.print(
+            f"{spec.name}: {run.ran_runs:,} runs in {_hms(run.elapsed_s)} ({run.rate_runs_per_s:,.1f} runs/s on {run.runner}); "
+            f"store: {run.ok:,} ok, {run.failed:,} failed of {total:,} → {out}"
+        )
+    else:
+        console.print(f"{spec.name}: all {total:,} runs were already stored ({run.ok:,} ok, {run.failed:,} failed) → {out}")
+    if not args.no_analysis and run.complete:
+        _print_analysis(run.store)
+    return 0
+
+
+def _print_analysis(store: Any) -> None:
+    from ecosim.analysis.experiment import analyze_experiment
+
+    res = analyze_experiment(store)
+    man = store.manifest()
+    table = Table(title=f"Outcomes over {int(res.summary['runs'].max()) if len(res.summary) else 0:,} successful runs", title_justify="left")
+    for c, j in (("outcome", "left"), ("direction", "left"), ("p5", "right"), ("median", "right"), ("p95", "right"), ("mean", "right"), ("unit", "left")):
+        table.add_column(c, justify=j)  # type: ignore[arg-type]
+    for _, r in res.summary.iterrows():
+        u = str(r["unit"])
+        cells = [_fmt_outcome(float(r[c]), u) for c in ("p5", "p50", "p95", "mean")]
+        table.add_row(escape(str(r["outcome"])), str(r["direction"]), *cells, escape(u))
+    console.print(table)
+    for name, df, key in (("Sobol' total index ST", res.sobol, "ST"), ("Morris mu*", res.morris, "mu_star")):
+        if df is None or df.empty:
+            continue
+        first = df[df["lever_setting"] == df["lever_setting"].min()]
+        for outcome, g in first.groupby("outcome", sort=False):
+            top = g.dropna(subset=[key]).sort_values(key, ascending=False).head(3)
+            if len(top):
+                ranked = ", ".join(f"{r['input']} {r[key]:.3g}" for _, r in top.iterrows())
+                console.print(f"{name} of {escape(str(outcome))}: {escape(ranked)}")
+    for d in res.discovery:
+        console.print(f"[bold]{escape(d.label)}[/bold]: {d.of_interest:,} of {d.runs:,} runs ({100 * d.of_interest / max(d.runs, 1):.1f}%)")
+        if len(d.trajectory):
+            from ecosim.analysis.discovery import describe_box
+
+            units = {i["column"]: i["unit"] for i in man["inputs"]}
+            console.print(f"  PRIM box (coverage {d.coverage:.2f}, density {d.density:.2f}):")
+            for line in describe_box(d, units):
+                console.print(f"    {escape(line)}", highlight=False)
+    for note in res.notes:
+        console.print(f"[yellow]note:[/yellow] {escape(note)}")
+    n_tab = len([p for p in res.files if p.suffix == ".parquet"])
+    n_fig = len([p for p in res.files if p.suffix == ".png"])
+    console.print(f"analysis: {n_tab} tables in {store.root / 'analysis'}, {n_fig} figures in {store.root / 'figures'}")
+    console.print(f'query: ecosim results query {store.root} "SELECT * FROM results LIMIT 5"', highlight=False)
+
+
+def _fmt_outcome(value: float, unit: str) -> str:
+    if unit == "year":
+        return "—" if value != value else f"{value:.1f}"
+    return _fmt(value, unit)
+
+
+def cmd_experiment_analyze(args: argparse.Namespace) -> int:
+    from ecosim.experiments.store import ExperimentStore
+
+    store = ExperimentStore(args.dir)
+    store.manifest()
+    _print_analysis(store)
+    return 0
+
+
+def cmd_experiment_show(args: argparse.Namespace) -> int:
+    from ecosim.experiments import load_experiment
+    from ecosim.experiments.samplers import build_design
+
+    spec = load_experiment(args.experiment)
+    design = build_design(spec)
+    console.print(f"[bold]{escape(spec.name)}[/bold] ({spec.path}): {escape(spec.meta.description)}")
+    console.print(f"{design.count_text} in {len(design.chunks):,} chunks of ≤{spec.meta.chunk_size:,}")
+    table = Table(title="Inputs", title_justify="left")
+    for c in ("column", "field", "kind", "varies as"):
+        table.add_column(c, no_wrap=c != "varies as")
+    for i in spec.inputs:
+        how = i.dist.describe() if i.dist else ", ".join(str(v) for v in i.settings)
+        table.add_row(i.column, i.path, i.kind, escape(how))
+    console.print(table)
+    console.print("Sources:")
+    for i in spec.inputs:
+        console.print(f"  {i.column}: {escape(i.source)}", highlight=False)
+    table = Table(title="Outcomes", title_justify="left")
+    for c in ("outcome", "metric", "stat", "year", "direction", "unit"):
+        table.add_column(c)
+    for o in spec.outcomes:
+        stat = o.stat + (f" (>= {o.threshold:g})" if o.threshold is not None else "") + (f" / {o.relative_to}" if o.relative_to else "")
+        table.add_row(o.name, o.metric, escape(stat), str(o.year or ""), o.direction, escape(o.unit))
+    console.print(table)
+    for d in spec.discovery:
+        console.print(f"discovery {d.name}: {escape(d.label)} ({d.outcome} {d.op} {d.value:g})")
+    return 0
+
+
+def cmd_experiment_list(args: argparse.Namespace) -> int:
+    from ecosim.experiments import bundled_experiments, load_experiment
+    from ecosim.experiments.samplers import design_size
+
+    table = Table(title="Bundled experiments (ecosim experiment run NAME or experiments/NAME.toml)", title_justify="left")
+    for c, j in (("name", "left"), ("sampler", "left"), ("runs", "right"), ("description", "left")):
+        table.add_column(c, justify=j)  # type: ignore[arg-type]
+    for name in bundled_experiments():
+        spec = load_experiment(name)
+        table.add_row(name, spec.meta.sampler, f"{design_size(spec)[2]:,}", escape(spec.meta.description))
+    console.print(table)
+    return 0
+
+
+def cmd_results_query(args: argparse.Namespace) -> int:
+    from ecosim.experiments.store import ExperimentStore
+
+    df = ExperimentStore(args.dir).query(args.sql)
+    if args.csv:
+        sys.stdout.write(df.to_csv(index=False))
+        return 0
+    if args.json:
+        print(df.to_json(orient="records", indent=1))
+        return 0
+    table = Table(title_justify="left")
+    for c in df.columns:
+        table.add_column(escape(str(c)), justify="right" if pd.api.types.is_numeric_dtype(df[c]) else "left")
+    for row in df.head(args.max_rows).itertuples(index=False):
+        table.add_row(*[escape(v if isinstance(v, str) else (f"{v:.6g}" if isinstance(v, float) else str(v))) for v in row])
+    console.print(table)
+    more = f"; showing {args.max_rows:,} (--max-rows N, or --csv for all)" if len(df) > args.max_rows else ""
+    console.print(f"{len(df):,} rows{more}")
+    return 0
+
+
+def _add_experiment_parsers(sub: Any) -> None:
+    p = sub.add_parser("experiment", help="batch experiments: run, analyze, show, list")
+    esub = p.add_subparsers(dest="experiment_command", required=True, parser_class=_Parser)
+    r = esub.add_parser("run", help="run an experiment into a results store (resumes an interrupted one)")
+    r.add_argument("experiment", help="experiment file or bundled name")
+    r.add_argument("--out", help="experiment directory (default runs/NAME)")
+    r.add_argument("--workers", type=int, help="local worker processes (default: CPU count; 1 = this process)")
+    r.add_argument("--scheduler", metavar="ADDRESS", help="run on a Dask cluster, e.g. tcp://127.0.0.1:8786")
+    r.add_argument("--no-analysis", action="store_true", help="store the runs only (analyse later with `experiment analyze`)")
+    r.set_defaults(func=cmd_experiment_run)
+    a = esub.add_parser("analyze", help="summaries, sensitivity (Sobol, Morris), scenario discovery (PRIM), figures")
+    a.add_argument("dir", help="experiment directory")
+    a.set_defaults(func=cmd_experiment_analyze)
+    s = esub.add_parser("show", help="validate an experiment file and show its inputs, outcomes and run count")
+    s.add_argument("experiment")
+    s.set_defaults(func=cmd_experiment_show)
+    ls = esub.add_parser("list", help="list bundled experiments")
+    ls.set_defaults(func=cmd_experiment_list)
+
+    p = sub.add_parser("results", help="query an experiment's results store")
+    rsub = p.add_subparsers(dest="results_command", required=True, parser_class=_Parser)
+    q = rsub.add_parser("query", help='run SQL (DuckDB) on the store: views design, runs, outcomes, timeseries, results, analysis tables')
+    q.add_argument("dir", help="experiment directory")
+    q.add_argument("sql", help='e.g. "SELECT status, count(*) FROM runs GROUP BY status"; "SHOW TABLES" lists the views')
+    fmt = q.add_mutually_exclusive_group()
+    fmt.add_argument("--csv", action="store_true", help="CSV on stdout (every row)")
+    fmt.add_argument("--json", action="store_true", help="JSON records on stdout (every row)")
+    q.add_argument("--max-rows", type=int, default=50, help="rows shown in the table (default 50)")
+    q.set_defaults(func=cmd_results_query)
+
+
 # ------------------------------------------------------------------ parser
 
 
@@ -709,6 +968,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-ablation", action="store_true", help="skip cutting each link")
     p.add_argument("--top", type=int, metavar="N", help="only the N links whose cut moves the SpaceX and Tesla values most")
     p.set_defaults(func=cmd_flywheel)
+    _add_experiment_parsers(sub)
 
     for _name, register in _EXTENSIONS:
         register(sub)

@@ -158,6 +158,29 @@ class EcosimAgent(mesa.Agent):
         """Hook: recompute anything derived from state after a hand-over."""
 
 
+def per_member(value: Any, ndim: int) -> Any:
+    """A parameter ready to broadcast against member-first state of ``ndim`` dimensions:
+    a float unchanged, a per-member array (K,) reshaped to (K, 1, ..., 1).
+
+    >>> per_member(2.0, 3), per_member(np.array([1.0, 2.0]), 3).shape
+    (2.0, (2, 1, 1))
+    """
+    if np.ndim(value) == 0:
+        return value
+    return np.asarray(value, dtype=float).reshape((-1,) + (1,) * (ndim - 1))
+
+
+def per_item(items: Any, field: str, K: int) -> np.ndarray:
+    """``field`` of every item of a list section (generations, ...) as a table (K, items):
+    a column per item, a row per member (an item's value may be a float or a (K,) array).
+
+    >>> from types import SimpleNamespace as NS
+    >>> per_item([NS(w=1.0), NS(w=np.array([2.0, 3.0]))], "w", 2).tolist()
+    [[1.0, 2.0], [1.0, 3.0]]
+    """
+    return np.stack([np.broadcast_to(np.asarray(getattr(g, field), dtype=float), (K,)) for g in items], axis=1)
+
+
 BINDING = ("none", "demand", "launch", "pv", "chips", "power", "capital", "manufacturing", "regulation", "economics")
 
 

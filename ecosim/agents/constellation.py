@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from ecosim.agents.base import EcosimAgent
+from ecosim.agents.base import EcosimAgent, per_item
 
 RING_MONTHS = 240
 
@@ -111,7 +111,7 @@ class Constellation(EcosimAgent):
         self.built = build
 
         # launch demand, satellites that need Starship capped by its capacity
-        mass_t = s.inventory * np.array([g.mass_kg for g in p.generations])[None, :] / 1000.0
+        mass_t = s.inventory * per_item(p.generations, "mass_kg", K) / 1000.0
         needs = np.array([g.needs_starship for g in p.generations])
         heavy = mass_t[:, needs].sum(axis=1)
         light = mass_t[:, ~needs].sum(axis=1)
@@ -120,16 +120,16 @@ class Constellation(EcosimAgent):
         ex.demand(self.name, "launch_mass", self.launch_demand_t, tier=self.launch_tier, kind="capex")
 
         # subscribers: Bass diffusion on a shared market, capped by capacity
-        gbps = np.array([g.capacity_gbps for g in p.generations])
-        self.capacity_tbps = (self.active_by_generation() * gbps[None, :]).sum(axis=1) / 1000.0 * p.usable_capacity_frac
+        gbps = per_item(p.generations, "capacity_gbps", K)
+        self.capacity_tbps = (self.active_by_generation() * gbps).sum(axis=1) / 1000.0 * p.usable_capacity_frac
         self._update_subscribers()
         price_per_tbps = s.arpu_usd * 1e6 / p.mbps_per_subscriber
         self.subscriber_tbps = s.subs * p.mbps_per_subscriber / 1e6
         reserved = np.minimum(self.reserved_tbps(), self.capacity_tbps)
         self.ex.offer(self.name, "bandwidth", self.subscriber_tbps + reserved, price_per_tbps, self.p.bandwidth_price_usd_per_tbps_month)
 
-        eo_tb = np.array([g.eo_data_tb_per_month for g in p.generations])
-        eo_pb = (self.active_by_generation() * eo_tb[None, :]).sum(axis=1) / 1000.0
+        eo_tb = per_item(p.generations, "eo_data_tb_per_month", K)
+        eo_pb = (self.active_by_generation() * eo_tb).sum(axis=1) / 1000.0
         if "data" in ex.markets and self.name in ex.markets["data"].s_index:
             ex.offer(self.name, "data", eo_pb, 0.0)
 
@@ -182,9 +182,9 @@ class Constellation(EcosimAgent):
         s.added_this_year = s.added_this_year + arrived.sum(axis=1)
         self.launched = launched.sum(axis=1)
 
-        unit_cost = np.array([g.unit_cost_usd for g in p.generations])
+        unit_cost = per_item(p.generations, "unit_cost_usd", K)
         gen = self._generation_to_build()
-        self.pay_costs(self.built * unit_cost[np.maximum(gen, 0)], "capex")
+        self.pay_costs(self.built * unit_cost[np.arange(K), np.maximum(gen, 0)], "capex")
         self.pay_costs(self.active * p.opex_usd_per_satellite_yr / 12.0 + s.subs * p.opex_usd_per_subscriber_month, "opex")
         live = self.after(p.service_start_month)
         self.ex.pay("market", self.name, s.other_revenue_usd_per_yr / 12.0 * live, "revenue")

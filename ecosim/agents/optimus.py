@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from ecosim.agents.base import DAYS_PER_MONTH, EcosimAgent
+from ecosim.agents.base import DAYS_PER_MONTH, EcosimAgent, per_item, per_member
 
 
 class Optimus(EcosimAgent):
@@ -63,8 +63,8 @@ class Optimus(EcosimAgent):
         self.produced = build
         ex.demand(self.name, "accelerators", build * p.chips_h100e_per_robot, tier=1, kind="capex")
 
-        hours_per_day = np.array([g.hours_per_day * g.productivity_ratio for g in p.generations])
-        hours = (s.robots * hours_per_day[None, :, None]).sum(axis=1) * DAYS_PER_MONTH  # (K, S)
+        hours_per_day = per_item(p.generations, "hours_per_day", K) * per_item(p.generations, "productivity_ratio", K)
+        hours = (s.robots * hours_per_day[:, :, None]).sum(axis=1) * DAYS_PER_MONTH  # (K, S)
         self.hours = hours.sum(axis=1)
         factory = hours[:, self.sector_names.index("factory")] if "factory" in self.sector_names else np.zeros(K)
         fab_on = self.agent("terafab").after(self.agent("terafab").p.start_month)
@@ -80,10 +80,10 @@ class Optimus(EcosimAgent):
     def settle(self) -> None:
         p, s, ex = self.p, self.s, self.ex
         K = self.K
-        s.robots = s.robots * (1.0 - 1.0 / (12.0 * p.lifetime_yr))
+        s.robots = s.robots * (1.0 - 1.0 / (12.0 * per_member(p.lifetime_yr, 3)))
         rows = np.arange(K)
         s.robots[rows, np.maximum(self._gen, 0), :] += self._by_sector
-        unit_cost = np.array([g.unit_cost_usd for g in p.generations])[np.maximum(self._gen, 0)]
+        unit_cost = per_item(p.generations, "unit_cost_usd", K)[rows, np.maximum(self._gen, 0)]
         sold = self._by_sector[:, [i for i, n in enumerate(self.sector_names) if n != "factory"]].sum(axis=1)
         kept = self.produced - sold
         ex.pay("market", self.name, sold * p.price_usd, "revenue")

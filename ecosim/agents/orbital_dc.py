@@ -169,7 +169,8 @@ class OrbitalDataCenter(EcosimAgent):
             limits["launch"] = fleet.starship_mass_capacity_t * 1000.0 / kg_per_mw
         ready = np.minimum.reduce(list(limits.values()))
         self.ready_mw = np.maximum(ready, 0.0)
-        self.binding = np.where(want > 0, binding_code(limits), np.int8(BINDING.index("economics") if p.prototype_mw_per_yr == 0 else 0))
+        idle = np.where(np.asarray(p.prototype_mw_per_yr) == 0, np.int8(BINDING.index("economics")), np.int8(0))
+        self.binding = np.where(want > 0, binding_code(limits), idle)
         self.binding = np.where(active > 0, self.binding, np.int8(0))
 
         # chip replacements ride on the same launches (their mass is small)

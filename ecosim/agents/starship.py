@@ -67,7 +67,7 @@ class SpaceXLaunch(EcosimAgent):
 
     def ship_cost_per_flight_usd(self) -> np.ndarray:
         sp = self.p.starship
-        return wright(sp.cost_per_flight_usd_initial, self.s.ship_cum_flights, max(sp.cumulative_flights_initial, 1.0), sp.cost_progress_ratio, sp.cost_per_flight_usd_floor)
+        return wright(sp.cost_per_flight_usd_initial, self.s.ship_cum_flights, np.maximum(sp.cumulative_flights_initial, 1.0), sp.cost_progress_ratio, sp.cost_per_flight_usd_floor)
 
     def ship_operational(self) -> np.ndarray:
         sp = self.p.starship
@@ -91,7 +91,7 @@ class SpaceXLaunch(EcosimAgent):
         falcon_flights = self.falcon.plan(self.after(p.falcon.first_flight_month))
         sp = p.starship
         ops = self.ship_operational()
-        cum0 = max(sp.cumulative_flights_initial, 1.0)
+        cum0 = np.maximum(sp.cumulative_flights_initial, 1.0)
         turnaround = wright(sp.turnaround_days_initial, s.ship_cum_flights, cum0, sp.turnaround_progress_ratio, sp.turnaround_days_floor)
         pad_turn = wright(sp.pad_turnaround_days_initial, s.ship_cum_flights, cum0, sp.turnaround_progress_ratio, sp.pad_turnaround_days_floor)
         cap = np.minimum(s.ship_stacks * DAYS_PER_MONTH / turnaround, s.ship_pads * DAYS_PER_MONTH / pad_turn) * ops

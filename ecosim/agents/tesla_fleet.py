@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from ecosim.agents.base import EcosimAgent, wright
+from ecosim.agents.base import EcosimAgent, per_member, wright
 from ecosim.timeline import year_frac
 
 FIRST_COHORT = 2008
@@ -108,7 +108,8 @@ class TeslaFleet(EcosimAgent):
         lam = p.scrappage_median_yr / math.log(2.0) ** (1.0 / p.scrappage_weibull_shape)
         a0 = np.maximum(ages, 0.0)
         a1 = np.maximum(ages + 1.0 / 12.0, 0.0)
-        surv = np.exp(-((a1 / np.asarray(lam)[..., None]) ** p.scrappage_weibull_shape) + (a0 / np.asarray(lam)[..., None]) ** p.scrappage_weibull_shape)
+        shape = per_member(p.scrappage_weibull_shape, 2)
+        surv = np.exp(-((a1 / np.asarray(lam)[..., None]) ** shape) + (a0 / np.asarray(lam)[..., None]) ** shape)
         s.cohorts = s.cohorts * surv
         s.cohorts[:, year_idx] += self.deliveries
 

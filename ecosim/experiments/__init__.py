@@ -1,0 +1,26 @@
+"""Batch experiments: specs, samplers, fast ensembles on the member axis, runners, the store.
+
+From Python (worker processes are spawned, so guard a script with ``if __name__ == "__main__"``)::
+
+    from ecosim.experiments import load_experiment, run_experiment
+    spec = load_experiment("monte_carlo_baseline")
+    run = run_experiment(spec, "runs/monte_carlo_baseline", workers=2)
+
+See ``docs/experiments.md`` for the file format, the store layout and running on a cluster.
+"""
+
+from ecosim.experiments.experiment import ExperimentRun, run_experiment
+from ecosim.experiments.samplers import Design, build_design
+from ecosim.experiments.spec import ExperimentSpec, bundled_experiments, load_experiment
+from ecosim.experiments.store import ExperimentStore
+
+__all__ = [
+    "Design",
+    "ExperimentRun",
+    "ExperimentSpec",
+    "ExperimentStore",
+    "build_design",
+    "bundled_experiments",
+    "load_experiment",
+    "run_experiment",
+]

@@ -1,0 +1,215 @@
+"""One chunk of an experiment: K runs advanced together on one model's member axis.
+
+:func:`run_chunk` is a pure, picklable function of its :class:`ChunkTask` (the same task gives
+the same result in any process, on any machine with the same ecosim), used alike by the
+in-process, process-pool and Dask runners.
+
+Failure isolation. A chunk is one vectorised model; a run that makes it raise must not take
+the other runs down:
+
+1. the spec validates every varied value against its field's bounds up front, so the
+   model's own per-member check never rejects a chunk;
+2. if simulating the chunk raises, the runs are split in halves and each half simulated by
+   its own model (seed derived from the chunk's), recursively, down to single runs: only the
+   runs that raise alone are recorded as failed, with the error. Before splitting, the first
+   and the last run are tried alone: if both raise the same error as the chunk, the failure
+   is taken as systemic and every run of the chunk is recorded as failed with it (this saves
+   ~2K model builds when nothing can succeed);
+3. a run whose metrics hold NaN or infinity is recorded as failed ("metric is not finite from
+   YYYY-MM");
+4. an outcome that cannot be computed for the whole chunk (e.g. a terminal growth at or
+   above its WACC) is recomputed run by run from the stored series: only the runs it fails
+   for are recorded as failed.
+
+Each run records the seed, member count and position of the model that produced it, which
+is all a re-run of that model needs.
+
+Memory: Mesa keeps every model alive through ``mesa.Agent._ids``; a finished model is
+released from it here so that a worker process can run chunk after chunk.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import mesa
+import numpy as np
+import pandas as pd
+
+from ecosim.experiments.outcomes import (
+    first_nonfinite,
+    needed_metrics,
+    scalar_outcome,
+    series_outcome,
+)
+from ecosim.experiments.spec import OutcomeSpec
+from ecosim.finance.wacc import wacc_from_capital_market
+from ecosim.metrics import METRICS
+from ecosim.scenario.loader import LoadedScenario
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class ChunkTask:
+    """Everything a worker needs to run one chunk (picklable)."""
+
+    chunk: int
+    seed: int
+    run_ids: np.ndarray  # (K,) run ids, consecutive
+    scenario: LoadedScenario  # the base scenario with this chunk's lever overrides applied
+    member_values: dict[str, np.ndarray]  # field path -> (K,) value of each run
+    outcomes: tuple[OutcomeSpec, ...]
+
+
+@dataclass
+class ChunkResult:
+    """What a chunk gives back: per-run status, scalar outcomes, monthly series."""
+
+    chunk: int
+    runs: pd.DataFrame  # run_id, seed, members, member, status, error
+    outcomes: pd.DataFrame  # run_id, then one column per scalar outcome (ok runs only)
+    timeseries: pd.DataFrame | None  # run_id, date, one column per series outcome (ok runs only)
+    runtime_s: float = 0.0
+    worker: str = ""
+    models: int = 1
+
+
+@dataclass
+class _Part:
+    """Runs ``idx`` (positions in the chunk) simulated together by one model, or failed."""
+
+    idx: np.ndarray
+    seed: int
+    error: str | None = None
+    series: dict[str, np.ndarray] = field(default_factory=dict)
+    dates: list[str] = field(default_factory=list)
+    wacc: np.ndarray | None = None
+    growth: np.ndarray | None = None
+
+
+def _message(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def child_seed(seed: int, branch: int) -> int:
+    """Seed of a sub-model when a chunk is split (deterministic in the chunk seed).
+
+    >>> child_seed(7, 0) == child_seed(7, 0) != child_seed(7, 1)
+    True
+    """
+    return int(np.random.SeedSequence([int(seed), int(branch)]).generate_state(1, dtype=np.uint32)[0])
+
+
+def _simulate(task: ChunkTask, idx: np.ndarray, seed: int, progress: Progress | None = None) -> _Part:
+    from ecosim.model import EcosimModel
+
+    mv = {p: np.asarray(v, dtype=float)[idx] for p, v in task.member_values.items()}
+    model = EcosimModel(task.scenario, seed=seed, members=len(idx), member_values=mv, record_ledger=False)
+    try:
+        model.run(progress)
+        series = {name: model.series(name) for name in METRICS}
+        cm = model.params.capital_market
+        wacc = np.broadcast_to(np.asarray(wacc_from_capital_market(cm), dtype=float), (len(idx),)).copy()
+        growth = np.broadcast_to(np.asarray(cm.terminal_growth_pct, dtype=float) / 100.0, (len(idx),)).copy()
+        return _Part(idx, seed, None, series, model.dates(), wacc, growth)
+    finally:
+        mesa.Agent._ids.pop(model, None)
+        del model
+
+
+def _try(task: ChunkTask, idx: np.ndarray, seed: int, progress: Progress | None = None) -> _Part:
+    try:
+        return _simulate(task, idx, seed, progress)
+    except Exception as exc:  # a run's failure is data: recorded, not raised
+        return _Part(idx, seed, _message(exc))
+
+
+def _isolate(task: ChunkTask, failed: _Part, counter: list[int], top: bool = False) -> list[_Part]:
+    """Split a failed group of runs until only the runs that fail alone remain failed."""
+    idx = failed.idx
+    if len(idx) == 1:
+        return [failed]
+    if top:
+        ends = [_try(task, idx[[0]], child_seed(failed.seed, 10_000 + 0)), _try(task, idx[[-1]], child_seed(failed.seed, 10_000 + 1))]
+        counter[0] += 2
+        if all(p.error == failed.error for p in ends):
+            return [_Part(idx, failed.seed, f"{failed.error} (systemic: the first and last runs fail alone too)")]
+    h = len(idx) // 2
+    parts: list[_Part] = []
+    for b, sub in enumerate((idx[:h], idx[h:])):
+        part = _try(task, sub, child_seed(failed.seed, b))
+        counter[0] += 1
+        parts += [part] if part.error is None else _isolate(task, part, counter)
+    return parts
+
+
+def run_chunk(task: ChunkTask, progress: Progress | None = None) -> ChunkResult:
+    """Simulate a chunk's runs together and compute their outcomes, isolating failures."""
+    t0 = time.perf_counter()
+    K = len(task.run_ids)
+    first = _try(task, np.arange(K), task.seed, progress)
+    counter = [1]
+    parts = [first] if first.error is None else _isolate(task, first, counter, top=True)
+
+    status = np.full(K, "ok", dtype=object)
+    error = np.full(K, "", dtype=object)
+    seed = np.zeros(K, dtype=np.int64)
+    members = np.zeros(K, dtype=np.int64)
+    member = np.zeros(K, dtype=np.int64)
+    scalars = [o for o in task.outcomes if o.scalar]
+    series_out = [o for o in task.outcomes if not o.scalar]
+    values = {o.name: np.full(K, np.nan) for o in scalars}
+    monthly: dict[str, np.ndarray] = {}
+    dates: list[str] = []
+    for part in parts:
+        seed[part.idx] = part.seed
+        members[part.idx] = len(part.idx)
+        member[part.idx] = np.arange(len(part.idx))
+        if part.error is not None:
+            status[part.idx], error[part.idx] = "failed", part.error
+            continue
+        dates = part.dates
+        for k, msg in first_nonfinite(part.series, part.dates).items():
+            status[part.idx[k]], error[part.idx[k]] = "failed", msg
+        for o in scalars:
+            values[o.name][part.idx] = _scalar(o, part, status, error)
+        for o in series_out:
+            arr = monthly.setdefault(o.name, np.full((len(part.dates), K), np.nan))
+            arr[:, part.idx] = series_outcome(o, part.series)
+
+    ok = status == "ok"
+    run_ids = np.asarray(task.run_ids, dtype=np.int64)
+    runs = pd.DataFrame({"run_id": run_ids, "seed": seed, "members": members, "member": member, "status": status.astype(str), "error": error.astype(str)})
+    outcomes = pd.DataFrame({"run_id": run_ids[ok], **{n: v[ok] for n, v in values.items()}})
+    ts = None
+    if series_out and dates:
+        n_ok = int(ok.sum())
+        ts = pd.DataFrame({
+            "run_id": np.repeat(run_ids[ok], len(dates)),
+            "date": np.tile(np.asarray(dates, dtype=object), n_ok).astype(str),
+            **{n: monthly[n][:, ok].T.reshape(-1) for n in monthly},
+        })
+    return ChunkResult(task.chunk, runs, outcomes, ts, time.perf_counter() - t0, f"{socket.gethostname()}:{os.getpid()}", counter[0])
+
+
+def _scalar(o: OutcomeSpec, part: _Part, status: np.ndarray, error: np.ndarray) -> np.ndarray:
+    """A scalar outcome for a part; if it raises, member by member, recording failures."""
+    try:
+        return scalar_outcome(o, part.series, part.dates, part.wacc, part.growth)  # type: ignore[arg-type]
+    except Exception:
+        out = np.full(len(part.idx), np.nan)
+        for k in range(len(part.idx)):
+            one = {m: part.series[m][:, k : k + 1] for m in needed_metrics([o])}
+            try:
+                out[k] = scalar_outcome(o, one, part.dates, part.wacc[k : k + 1], part.growth[k : k + 1])[0]  # type: ignore[index]
+            except Exception as exc:
+                pos = part.idx[k]
+                if status[pos] == "ok":
+                    status[pos], error[pos] = "failed", f"outcome {o.name}: {_message(exc)}"
+        return out

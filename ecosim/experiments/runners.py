@@ -1,0 +1,227 @@
+"""Runners: where chunks run — this process, a pool of local worker processes, a Dask cluster.
+
+Every runner calls the same pure function (:func:`ecosim.experiments.chunk.run_chunk`) on the
+same tasks and hands each result back to the caller, which stores it; so the results are
+identical whatever the runner and however many workers it has.
+
+``InProcessRunner``  ``--workers 1``: chunks one after another in this process.
+``ProcessRunner``    ``--workers N``: N spawned worker processes, reused for every chunk (a pool:
+                     ``import mesa`` forces the *spawn* start method, whose start-up costs
+                     ~2 s per process; the history warm-up is memoised in each process too).
+                     Workers report their months done through a queue, for the progress bar.
+``DaskRunner``       ``--scheduler ADDRESS``: chunks are tasks on a Dask distributed cluster
+                     (``dask-scheduler`` and ``dask-worker`` processes, on one machine or many;
+                     every worker needs the same ecosim installed). Progress is per chunk.
+
+A worker that dies (out of memory, killed) stops the experiment with a message; the chunks
+already stored are kept and re-running the same command finishes the rest. Local workers
+exit by themselves within a second if the runner process dies (kill -9).
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import multiprocessing as mp
+import os
+import queue as queue_mod
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+from ecosim.errors import UsageError
+from ecosim.experiments.chunk import ChunkResult, ChunkTask, run_chunk
+
+OnResult = Callable[[ChunkResult], None]
+OnProgress = Callable[[int, float], None]  # (chunk id, fraction of its months done)
+
+#: months between progress messages from a worker process
+PROGRESS_EVERY_MONTHS = 6
+
+
+class InProcessRunner:
+    """Run chunks one after another in this process."""
+
+    def __init__(self) -> None:
+        self.description = "1 worker (this process)"
+        self.workers = 1
+
+    def run(self, tasks: Iterable[ChunkTask], on_result: OnResult, on_progress: OnProgress) -> None:
+        for task in tasks:
+            result = run_chunk(task, progress=_reporter(task.chunk, on_progress))
+            on_result(result)
+
+
+def _reporter(chunk: int, on_progress: OnProgress) -> Callable[[int, int], None]:
+    def report(done: int, total: int) -> None:
+        on_progress(chunk, done / total)
+
+    return report
+
+
+# ------------------------------------------------------------------ local worker processes
+
+_QUEUE: Any = None
+
+
+def _init_worker(q: Any) -> None:
+    """Worker start-up: keep the progress queue; exit if the parent dies (e.g. kill -9)."""
+    global _QUEUE
+    _QUEUE = q
+    parent = os.getppid()
+
+    def watch() -> None:
+        while True:
+            time.sleep(0.5)
+            if os.getppid() != parent:  # re-parented: the runner is gone, nobody wants our result
+                os._exit(1)
+
+    threading.Thread(target=watch, name="ecosim-parent-watch", daemon=True).start()
+
+
+def _pool_chunk(task: ChunkTask) -> ChunkResult:
+    def progress(done: int, total: int) -> None:
+        if _QUEUE is not None and (done % PROGRESS_EVERY_MONTHS == 0 or done == total):
+            _QUEUE.put((task.chunk, done / total))
+
+    return run_chunk(task, progress=progress)
+
+
+class ProcessRunner:
+    """Run chunks on ``workers`` local processes (a pool reused across chunks)."""
+
+    def __init__(self, workers: int) -> None:
+        if workers < 1:
+            raise UsageError(f"--workers must be >= 1 (got {workers})")
+        self.workers = workers
+        self.description = f"{workers} worker processes"
+
+    def run(self, tasks: Iterable[ChunkTask], on_result: OnResult, on_progress: OnProgress) -> None:
+        ctx = mp.get_context("spawn")
+        q = ctx.Queue()
+        pool = cf.ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx, initializer=_init_worker, initargs=(q,))
+        pending: set[cf.Future[ChunkResult]] = set()
+        it: Iterator[ChunkTask] = iter(tasks)
+        exhausted = False
+        clean = False
+        try:
+            while True:
+                while not exhausted and len(pending) < 2 * self.workers:
+                    task = next(it, None)
+                    if task is None:
+                        exhausted = True
+                        break
+                    pending.add(pool.submit(_pool_chunk, task))
+                if not pending:
+                    break
+                done, pending = cf.wait(pending, timeout=0.25, return_when=cf.FIRST_COMPLETED)
+                _drain(q, on_progress)
+                for fut in done:
+                    try:
+                        result = fut.result()
+                    except cf.process.BrokenProcessPool:
+                        raise RuntimeError(
+                            "a worker process died (out of memory or killed); the finished chunks are stored: "
+                            "run the same command again to finish the rest"
+                        ) from None
+                    on_result(result)
+            clean = True
+        finally:
+            if clean:
+                pool.shutdown(wait=True)
+            else:  # Ctrl-C or an error: stop now, leave unfinished chunks for the next run
+                for fut in pending:
+                    fut.cancel()
+                procs = list(getattr(pool, "_processes", {}).values())
+                pool.shutdown(wait=False, cancel_futures=True)
+                for p in procs:
+                    if p.is_alive():
+                        p.terminate()
+                for p in procs:
+                    p.join(timeout=5)
+            q.close()
+            q.join_thread()
+
+
+def _drain(q: Any, on_progress: OnProgress) -> None:
+    while True:
+        try:
+            chunk, frac = q.get_nowait()
+        except queue_mod.Empty:
+            return
+        on_progress(int(chunk), float(frac))
+
+
+# ------------------------------------------------------------------ Dask
+
+
+def _worker_ecosim_version() -> str:
+    import ecosim
+
+    return ecosim.__version__
+
+
+class DaskRunner:
+    """Run chunks as tasks on a Dask distributed cluster at ``address``."""
+
+    def __init__(self, address: str, *, connect_timeout_s: float = 15.0, key_prefix: str = "ecosim") -> None:
+        try:
+            from distributed import Client
+        except ImportError:
+            raise UsageError(f"--scheduler {address}: needs dask[distributed] (pip install 'ecosim[dask]')") from None
+        import ecosim
+
+        try:
+            self.client = Client(address, timeout=f"{connect_timeout_s}s", set_as_default=False)
+        except (OSError, TimeoutError) as exc:
+            raise UsageError(f"--scheduler {address}: cannot connect to a Dask scheduler ({' '.join(str(exc).split())[:160]})") from None
+        try:
+            self.client.wait_for_workers(1, timeout=connect_timeout_s)
+        except (TimeoutError, OSError):
+            self.client.close()
+            raise UsageError(f"--scheduler {address}: no Dask worker joined within {connect_timeout_s:g} s (start dask-worker {address})") from None
+        found = self.client.run(_worker_ecosim_version)
+        wrong = {w: v for w, v in found.items() if v != ecosim.__version__}
+        if wrong:
+            self.client.close()
+            w, v = next(iter(wrong.items()))
+            raise UsageError(f"--scheduler {address}: worker {w} runs ecosim {v}, this is {ecosim.__version__}: install the same version on every worker")
+        self.address = address
+        self.key_prefix = key_prefix
+        self.workers = len(found)
+        self.description = f"Dask cluster {address} ({self.workers} workers)"
+
+    def run(self, tasks: Iterable[ChunkTask], on_result: OnResult, on_progress: OnProgress) -> None:
+        from distributed import as_completed
+
+        futures = [
+            self.client.submit(run_chunk, t, key=f"{self.key_prefix}-chunk-{t.chunk}-{time.monotonic_ns()}", pure=False, retries=1)
+            for t in tasks
+        ]
+        try:
+            for fut in as_completed(futures, loop=self.client.loop):
+                try:
+                    result = fut.result()
+                except Exception as exc:  # a worker died twice on it, or the cluster went away
+                    raise RuntimeError(
+                        f"a chunk failed on the Dask cluster ({type(exc).__name__}: {exc}); the finished chunks are "
+                        "stored: run the same command again to finish the rest"
+                    ) from exc
+                on_result(result)
+                fut.release()
+        except BaseException:
+            self.client.cancel(futures)
+            raise
+
+    def close(self) -> None:
+        self.client.close()
+
+
+def make_runner(workers: int | None, scheduler: str | None) -> Any:
+    """The runner for ``--workers`` / ``--scheduler`` (a Dask runner connects here)."""
+    if scheduler:
+        return DaskRunner(scheduler)
+    n = 1 if workers is None else int(workers)
+    if n < 1:
+        raise UsageError(f"--workers must be >= 1 (got {n})")
+    return InProcessRunner() if n == 1 else ProcessRunner(n)
