@@ -90,6 +90,7 @@ class _Part:
     dates: list[str] = field(default_factory=list)
     wacc: np.ndarray | None = None
     growth: np.ndarray | None = None
+    tax: np.ndarray | None = None
 
 
 def _message(exc: BaseException) -> str:
@@ -117,7 +118,8 @@ def _simulate(task: ChunkTask, idx: np.ndarray, seed: int, progress: Progress | 
         cm = model.params.capital_market
         wacc = np.broadcast_to(np.asarray(wacc_from_capital_market(cm), dtype=float), (len(idx),)).copy()
         growth = np.broadcast_to(np.asarray(cm.terminal_growth_pct, dtype=float) / 100.0, (len(idx),)).copy()
-        return _Part(idx, seed, None, series, model.dates(), wacc, growth)
+        tax = np.broadcast_to(np.asarray(cm.tax_rate_pct, dtype=float) / 100.0, (len(idx),)).copy()
+        return _Part(idx, seed, None, series, model.dates(), wacc, growth, tax)
     finally:
         mesa.Agent._ids.pop(model, None)
         del model
@@ -201,13 +203,13 @@ def run_chunk(task: ChunkTask, progress: Progress | None = None) -> ChunkResult:
 def _scalar(o: OutcomeSpec, part: _Part, status: np.ndarray, error: np.ndarray) -> np.ndarray:
     """A scalar outcome for a part; if it raises, member by member, recording failures."""
     try:
-        return scalar_outcome(o, part.series, part.dates, part.wacc, part.growth)  # type: ignore[arg-type]
+        return scalar_outcome(o, part.series, part.dates, part.wacc, part.growth, part.tax)  # type: ignore[arg-type]
     except Exception:
         out = np.full(len(part.idx), np.nan)
         for k in range(len(part.idx)):
             one = {m: part.series[m][:, k : k + 1] for m in needed_metrics([o])}
             try:
-                out[k] = scalar_outcome(o, one, part.dates, part.wacc[k : k + 1], part.growth[k : k + 1])[0]  # type: ignore[index]
+                out[k] = scalar_outcome(o, one, part.dates, part.wacc[k : k + 1], part.growth[k : k + 1], part.tax[k : k + 1])[0]  # type: ignore[index]
             except Exception as exc:
                 pos = part.idx[k]
                 if status[pos] == "ok":

@@ -98,7 +98,8 @@ def manifest_for(spec: ExperimentSpec, design: Design) -> dict[str, Any]:
         ],
         "outcomes": [
             {"name": o.name, "metric": o.metric, "stat": o.stat, "year": o.year, "threshold": o.threshold,
-             "relative_to": o.relative_to, "direction": o.direction, "unit": o.unit, "description": o.description}
+             "relative_to": o.relative_to, "after_tax": o.after_tax if o.stat == "fundamental_value" else None,
+             "direction": o.direction, "unit": o.unit, "description": o.description}
             for o in spec.outcomes
         ],
         "discovery": [d.model_dump() for d in spec.discovery],

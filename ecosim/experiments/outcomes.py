@@ -11,8 +11,10 @@ Stats (``stat`` of an outcome):
 ``min``/``max``        extreme over the months of ``year`` (or the whole run)
 ``first_year``         first calendar year whose last month is >= ``threshold`` (NaN if never)
 ``fundamental_value``  :func:`ecosim.finance.valuation.fundamental_value` of the metric
-                       (a monthly free cash flow) at the start of ``year`` [USD], at each
-                       member's WACC and terminal growth
+                       (a monthly pre-tax free cash flow) at the start of ``year`` [USD], at
+                       each member's WACC and terminal growth, after operating tax at its
+                       tax rate (``after_tax``, the default; loss carry-forward limited to
+                       ``nol_limit_frac`` of ``ecosim/data/valuation.toml``)
 ``series``             the monthly series itself (stored in the time-series table)
 
 ``relative_to`` divides the metric by another metric month by month first (0/0 -> NaN).
@@ -26,7 +28,7 @@ from typing import Any
 import numpy as np
 
 from ecosim.experiments.spec import OutcomeSpec
-from ecosim.finance.valuation import fundamental_value
+from ecosim.finance.valuation import fundamental_value, valuation_data
 
 
 def needed_metrics(outcomes: tuple[OutcomeSpec, ...] | list[OutcomeSpec]) -> list[str]:
@@ -53,6 +55,7 @@ def scalar_outcome(
     dates: list[str],
     wacc: np.ndarray,
     terminal_growth: np.ndarray,
+    tax_rate: np.ndarray | float = 0.0,
 ) -> np.ndarray:
     """One scalar outcome per member, shape (members,).
 
@@ -61,6 +64,7 @@ def scalar_outcome(
     series : metric name -> monthly values, shape (months, members).
     dates : ``YYYY-MM`` of each month.
     wacc, terminal_growth : per member [fraction/yr] (used by ``fundamental_value`` only).
+    tax_rate : per member [fraction] (``fundamental_value`` with ``after_tax`` only).
 
     >>> from ecosim.experiments.spec import OutcomeSpec
     >>> o = OutcomeSpec("x", "m", "sum", 2031, None, None, "info", "", "")
@@ -71,7 +75,10 @@ def scalar_outcome(
     x = _series(o, series)
     years = np.array([int(d[:4]) for d in dates])
     if o.stat == "fundamental_value":
-        return fundamental_value(x, dates, int(o.year), wacc, terminal_growth)  # type: ignore[arg-type]
+        if not o.after_tax:
+            return fundamental_value(x, dates, int(o.year), wacc, terminal_growth)  # type: ignore[arg-type]
+        nol = float(valuation_data()["tax"]["nol_limit_frac"])
+        return fundamental_value(x, dates, int(o.year), wacc, terminal_growth, tax_rate=tax_rate, nol_limit_frac=nol)  # type: ignore[arg-type]
     if o.stat == "first_year":
         uniq = np.unique(years)
         last_idx = np.array([np.nonzero(years == y)[0][-1] for y in uniq])

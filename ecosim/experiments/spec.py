@@ -194,6 +194,7 @@ class Outcome(_Section):
     year: int | None = Field(None, ge=1900, le=2200)
     threshold: float | None = None
     relative_to: str | None = None
+    after_tax: bool = Field(True, description="fundamental_value: after operating tax at capital_market.tax_rate_pct (loss carry-forward)")
     direction: Literal["maximize", "minimize", "info"]
     description: str = ""
 
@@ -248,6 +249,7 @@ class OutcomeSpec:
     direction: str
     unit: str
     description: str
+    after_tax: bool = True
 
     @property
     def scalar(self) -> bool:
@@ -293,7 +295,7 @@ class ExperimentSpec:
             "sampler": m.sampler, "size": m.size, "seed": m.seed, "replications": m.replications,
             "chunk_size": m.chunk_size, "levels": m.levels, "second_order": m.second_order,
             "inputs": [[i.path, i.column, i.kind, i.dist.__repr__() if i.dist else None, repr(i.settings)] for i in self.inputs],
-            "outcomes": [[o.name, o.metric, o.stat, o.year, o.threshold, o.relative_to] for o in self.outcomes],
+            "outcomes": [[o.name, o.metric, o.stat, o.year, o.threshold, o.relative_to, o.after_tax] for o in self.outcomes],
         }
         return hashlib.sha256(json.dumps(blob, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
@@ -600,7 +602,9 @@ def _resolve(path: Path, data: dict[str, Any], parsed: ExperimentFile) -> Experi
             unit = "USD"
         elif stat == "sum" and unit.endswith("/month"):
             unit = unit.removesuffix("/month") + ("/yr" if o.year is not None else " (whole run)")
-        outcomes.append(OutcomeSpec(name, o.metric, stat, o.year, o.threshold, o.relative_to, o.direction, unit, o.description))
+        if stat != "fundamental_value" and "after_tax" in o.model_fields_set:
+            raise _err(path, f"{where}.after_tax", f"is only used by stat fundamental_value (got stat {stat})")
+        outcomes.append(OutcomeSpec(name, o.metric, stat, o.year, o.threshold, o.relative_to, o.direction, unit, o.description, o.after_tax))
 
     names = {o.name: o for o in outcomes}
     seen_disc: set[str] = set()

@@ -46,13 +46,18 @@ def test_first_year_and_ratio() -> None:
 
 
 def test_fundamental_value_is_the_shared_dcf() -> None:
-    """fundamental_value outcomes call finance.valuation with each member's WACC and growth."""
+    """fundamental_value outcomes call finance.valuation with each member's WACC, growth and tax rate."""
     fcf = np.full((36, 2), 12.0)
-    wacc, g = np.array([0.10, 0.08]), np.array([0.0, 0.02])
-    out = scalar_outcome(_o("fundamental_value", 2031), {"m": fcf}, DATES, wacc, g)
+    wacc, g, tax = np.array([0.10, 0.08]), np.array([0.0, 0.02]), np.array([0.25, 0.21])
+    pre = OutcomeSpec("x", "m", "fundamental_value", 2031, None, None, "maximize", "USD", "", after_tax=False)
+    out = scalar_outcome(pre, {"m": fcf}, DATES, wacc, g, tax)
     assert_allclose(out, fundamental_value(fcf, DATES, 2031, wacc, g))
     # hand check, member 0: 144/1.1 + 144/1.21 + (144/0.1)/1.21 = 1440
     assert_allclose(out[0], 1440.0)
+    after = scalar_outcome(_o("fundamental_value", 2031), {"m": fcf}, DATES, wacc, g, tax)
+    # every year profitable, no losses to carry: 75 % of the pre-tax value at a 25 % rate
+    assert_allclose(after[0], 0.75 * 1440.0)
+    assert_allclose(after, fundamental_value(fcf, DATES, 2031, wacc, g, tax_rate=tax, nol_limit_frac=0.8))
 
 
 def test_nonfinite_members_named() -> None:
