@@ -780,8 +780,9 @@ def _print_analysis(store: Any) -> None:
             from ecosim.analysis.discovery import describe_box
 
             units = {i["column"]: i["unit"] for i in man["inputs"]}
-            console.print(f"  PRIM box (coverage {d.coverage:.2f}, density {d.density:.2f}):")
-            for line in describe_box(d, units):
+            lines = describe_box(d, units)
+            console.print(f"  PRIM box (coverage {d.coverage:.2f}, density {d.density:.2f}):" + ("" if lines else " no restriction, the whole input space"))
+            for line in lines:
                 console.print(f"    {escape(line)}", highlight=False)
     for note in res.notes:
         console.print(f"[yellow]note:[/yellow] {escape(note)}")

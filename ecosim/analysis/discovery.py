@@ -131,6 +131,9 @@ def prim_box(
     traj["step"] = ["peel or paste"] * n_peel + [f"drop {d}" for d in dropped]
     if dropped:
         note = "; ".join(filter(None, [note, f"restrictions with quasi-p > {significance:g} dropped: {', '.join(dropped)}"]))
+    if k / n >= density_threshold and not box.qp[chosen]:
+        note = "; ".join(filter(None, [note, f"{100 * k / n:.0f}% of all runs meet the condition, at least the density threshold {density_threshold:g}: "
+                                      "the box is the whole input space (look at the opposite condition for what fails it)"]))
     qp = box.qp[chosen]  # restricted input -> [quasi-p of the lower bound, of the upper] (-1: none)
     full = _full_limits(x)
     rows = []
