@@ -903,6 +903,22 @@ def _add_experiment_parsers(sub: Any) -> None:
     q.set_defaults(func=cmd_results_query)
 
 
+# ------------------------------------------------------------------ viz
+
+
+def cmd_viz(args: argparse.Namespace) -> int:
+    from ecosim.viz.server import check_address, is_loopback, scenario_ref, serve
+
+    scenario = scenario_ref(args.scenario)
+    check_address(args.host, args.port)
+    shown = f"[{args.host}]" if ":" in args.host else args.host
+    console.print(f"[bold]ecosim viz[/bold] — scenario {escape(scenario)}: open [bold]http://{shown}:{args.port}/[/bold] (Ctrl-C stops)", highlight=False)
+    if not is_loopback(args.host):
+        err_console.print(f"warning: listening on {args.host}: anyone who can reach this machine can open the page", highlight=False)
+    serve(args.host, args.port, scenario)
+    return 0
+
+
 # ------------------------------------------------------------------ parser
 
 
@@ -970,6 +986,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--top", type=int, metavar="N", help="only the N links whose cut moves the SpaceX and Tesla values most")
     p.set_defaults(func=cmd_flywheel)
     _add_experiment_parsers(sub)
+
+    p = sub.add_parser("viz", help="watch the ecosystem month by month in the browser (Mesa SolaraViz)")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
+    p.add_argument("--port", type=int, default=8765, help="port (default 8765)")
+    p.add_argument("--scenario", default="baseline", help="bundled scenario name or scenario file the page opens on (default baseline)")
+    p.set_defaults(func=cmd_viz)
 
     for _name, register in _EXTENSIONS:
         register(sub)

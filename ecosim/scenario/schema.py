@@ -110,7 +110,7 @@ class VehicleLine(Section):
 
 class StarshipVersion(Section):
     name: str = F(unit="-", doc="version label")
-    payload_t: float = F(unit="t", gt=0, doc="payload to LEO, reusable")
+    payload_t: float = F(unit="t", gt=0, doc="payload to LEO, reusable", lever=(20, 300))
     available_month: Month = F(unit="YYYY-MM", doc="earliest month this version flies")
     min_cumulative_flights: float = F(unit="flights", ge=0, doc="flights flown before it can fly")
 
@@ -184,7 +184,7 @@ class Constellation(Section):
     satellites_initial: float = F(unit="count", ge=0, doc="working satellites at start (first generation)")
     production_per_month_initial: float = F(unit="count/month", ge=0, doc="satellites built per month at start")
     production_growth_pct_per_yr: float = F(unit="%/yr", ge=0, doc="growth of production")
-    production_per_month_max: float = F(unit="count/month", ge=0, doc="most satellites built per month")
+    production_per_month_max: float = F(unit="count/month", ge=0, doc="most satellites built per month", lever=(0, 2000))
     target_satellites: float = F(unit="count", ge=0, doc="constellation size the operator deploys toward", lever=(1e3, 1e6))
     usable_capacity_frac: float = F(unit="frac", gt=0, le=1, doc="share of capacity over paying users")
     mbps_per_subscriber: float = F(unit="Mbps", gt=0, doc="busy-hour capacity one subscriber needs")
@@ -485,7 +485,7 @@ class PV(Section):
     suppliers: list[PVSupplier] = F(unit="-", doc="Chinese PV suppliers")
     price_usd_per_w_initial: float = F(unit="USD/W", gt=0, doc="module price at start (FOB China)")
     price_progress_ratio: float = F(unit="ratio", gt=0, le=1, doc="price multiplier per doubling of cumulative output")
-    price_usd_per_w_floor: float = F(unit="USD/W", gt=0, doc="lowest module price")
+    price_usd_per_w_floor: float = F(unit="USD/W", gt=0, doc="lowest module price", lever=(0.02, 0.5))
     cumulative_gw_initial: float = F(unit="GW", gt=0, doc="PV made worldwide before start")
     oversupply_price_elasticity: float = F(unit="-", ge=0, doc="price response to spare capacity")
     export_policy_frac: float = F(unit="frac", ge=0, le=1, doc="share of output China lets US buyers take", lever=(0, 1))
@@ -520,9 +520,9 @@ class Raise(Section):
 
 
 class CapitalMarket(Section):
-    risk_free_pct: float = F(unit="%", ge=0, le=20, doc="10-year Treasury yield")
-    market_risk_premium_pct: float = F(unit="%", ge=0, le=20, doc="equity risk premium")
-    beta_unlevered: float = F(unit="-", gt=0, doc="asset beta of the space/AI business")
+    risk_free_pct: float = F(unit="%", ge=0, le=20, doc="10-year Treasury yield", lever=(0, 10))
+    market_risk_premium_pct: float = F(unit="%", ge=0, le=20, doc="equity risk premium", lever=(2, 10))
+    beta_unlevered: float = F(unit="-", gt=0, doc="asset beta of the space/AI business", lever=(0.5, 2.5))
     debt_to_capital_frac: float = F(unit="frac", ge=0, lt=1, doc="target debt share of capital")
     cost_of_debt_pct: float = F(unit="%", ge=0, le=30, doc="pre-tax cost of debt")
     tax_rate_pct: float = F(unit="%", ge=0, le=60, doc="corporate tax rate")
