@@ -11,15 +11,24 @@ from __future__ import annotations
 
 import math
 import re
-from html import escape
 from collections.abc import Callable
+from html import escape
 
 import solara
 
 from ecosim.errors import EcosimError
 from ecosim.finance.odc_cost import mass_per_w_kg
 from ecosim.scenario import bundled_scenarios
-from ecosim.viz.levers import Lever, Settings, cuttable_links, format_value, grouped, main_levers, scenario_levers
+from ecosim.viz.levers import (
+    Lever,
+    Link,
+    Settings,
+    cuttable_links,
+    format_value,
+    grouped,
+    main_levers,
+    scenario_levers,
+)
 from ecosim.viz.live import LiveModel
 
 LABEL_STYLE = "font-size: 0.82rem; line-height: 1.2; margin-top: 6px"
@@ -102,6 +111,9 @@ def SettingsCard(settings: solara.Reactive[Settings], model: solara.Reactive[Liv
     error = solara.use_reactive("")
     chosen = settings.value
 
+    def toggle(edge_id: str) -> Callable[[bool], None]:
+        return lambda on: propose(chosen.with_link(edge_id, on))
+
     def propose(new: Settings) -> None:
         try:
             new.load()
@@ -121,17 +133,19 @@ def SettingsCard(settings: solara.Reactive[Settings], model: solara.Reactive[Liv
     with solara.Card("Scenario and levers", classes=["ecosim-settings"]):
         solara.Select("Scenario", values=names, value=chosen.scenario, on_value=lambda name: propose(Settings.of(name)))
         note(escape(chosen.base().model.scenario.description))
-        if chosen != model.value.settings:
-            pending = chosen.describe() or [f"scenario {chosen.scenario}"]
-            if chosen.scenario != model.value.settings.scenario:
-                pending = [f"scenario {chosen.scenario}", *pending]
-            solara.Warning("Press Reset to apply: " + "; ".join(pending), dense=True, classes=["ecosim-pending"])
-        if error.value:
-            solara.Error(error.value, dense=True, classes=["ecosim-refused"])
-        if chosen.levers or chosen.disabled != frozenset(chosen.base().model.exchange.disable):
-            solara.Button("Back to the scenario's values", text=True, on_click=lambda: propose(Settings.of(chosen.scenario)))
+        # notices live in one fixed slot, so the sliders below keep their places (and the focus)
+        with solara.Column(gap="4px", classes=["ecosim-notices"]):
+            if chosen != model.value.settings:
+                pending = chosen.describe()
+                if chosen.scenario != model.value.settings.scenario:
+                    pending = [f"scenario {chosen.scenario}", *pending]
+                solara.Warning("Press Reset to apply: " + "; ".join(pending), dense=True, classes=["ecosim-pending"])
+            if error.value:
+                solara.Error(error.value, dense=True, classes=["ecosim-refused"])
+            if chosen.levers or chosen.disabled != frozenset(chosen.base().model.exchange.disable):
+                solara.Button("Back to the scenario's values", text=True, on_click=lambda: propose(Settings.of(chosen.scenario)))
         for lever in main:
-            LeverSlider(lever, chosen, propose, with_section=True)
+            LeverSlider(lever, chosen, propose, with_section=True).key(f"main-{lever.path}")
 
         sections = grouped(levers)
 
@@ -139,26 +153,22 @@ def SettingsCard(settings: solara.Reactive[Settings], model: solara.Reactive[Liv
             for section, items in sections.items():
                 note(f"<b>{escape(section)}</b>", LABEL_STYLE)
                 for lever in items:
-                    LeverSlider(lever, chosen, propose)
+                    LeverSlider(lever, chosen, propose).key(f"all-{lever.path}")
 
         Collapsible(f"All {len(levers)} levers by actor", render=all_levers)
 
     with solara.Card("Flywheel links", classes=["ecosim-links"]):
         note("Untick a link to cut it (<code>[exchange] disable</code>): nothing flows on it after Reset.")
-        by_commodity: dict[str, list] = {}
+        by_commodity: dict[str, list[Link]] = {}
         for link in links:
             by_commodity.setdefault(link.commodity, []).append(link)
         for commodity, items in by_commodity.items():
             cut = sum(1 for lk in items if lk.id in chosen.disabled)
 
-            def render_links(items: list = items) -> None:
+            def render_links(items: list[Link] = items) -> None:
                 for lk in items:
                     with solara.Column(gap="0px", classes=[f"link-{css_name(lk.id)}"]):
-                        solara.Checkbox(
-                            label=f"{lk.seller} → {lk.buyer}",
-                            value=lk.id not in chosen.disabled,
-                            on_value=lambda on, lk=lk: propose(chosen.with_link(lk.id, on)),
-                        )
+                        solara.Checkbox(label=f"{lk.seller} → {lk.buyer}", value=lk.id not in chosen.disabled, on_value=toggle(lk.id))
 
             unit = items[0].unit
             Collapsible(f"{commodity} [{unit}] — {len(items)} links" + (f", {cut} cut" if cut else ""), render=render_links)

@@ -57,8 +57,9 @@ SECTION_TITLES: dict[str, str] = {
 #: The levers shown first, in this order (the issue's list: Starship cadence and payload,
 #: launch-cost learning, ODC hardware cost and specific power, PV price and China's export
 #: policy, Kuiper deployment, WACC). ``versions[-1]`` is the scenario's last Starship version.
+#: Starship cadence is pads and stacks: the turnaround floor (under "all levers") does not bind
+#: in the bundled scenarios, where flights are limited by demand and pads.
 MAIN_LEVERS: tuple[str, ...] = (
-    "launch.starship.turnaround_days_floor",
     "launch.starship.pads_added_per_yr",
     "launch.starship.build_growth_pct_per_yr",
     "launch.starship.versions[-1].payload_t",
@@ -192,7 +193,7 @@ def _walk(node: BaseModel, prefix: str, title: str) -> Iterator[Lever]:
     for name, info in type(node).model_fields.items():
         value = getattr(node, name)
         path = f"{prefix}{name}"
-        ann = info.annotation
+        ann: Any = info.annotation
         if getattr(ann, "__origin__", None) is list and _model_type(ann.__args__[0]) is not None:
             base = SECTION_TITLES.get(path, title)
             for i, item in enumerate(value):
@@ -203,10 +204,10 @@ def _walk(node: BaseModel, prefix: str, title: str) -> Iterator[Lever]:
             yield from _walk(value, path + ".", SECTION_TITLES.get(path, path))
             continue
         extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
-        lever = extra.get("lever")
+        lever: Any = extra.get("lever")
         if lever is None:
             continue
-        lo, hi = float(lever[0]), float(lever[1])  # type: ignore[index]
+        lo, hi = float(lever[0]), float(lever[1])
         current = None if value is None else float(value)
         if current is not None:
             lo, hi = min(lo, current), max(hi, current)
@@ -240,7 +241,8 @@ def lever_schema_fields() -> list[tuple[str, tuple[float, float], dict[str, floa
         info = field_info(path)
         extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
         if "lever" in extra:
-            lo, hi = extra["lever"]  # type: ignore[misc]
+            lever: Any = extra["lever"]
+            lo, hi = lever
             out.append((path, (float(lo), float(hi)), bounds_of(path)))
     return out
 

@@ -182,6 +182,8 @@ class LiveModel(EcosimModel):
     seed : the seed typed in the page ('' = the scenario's).
     """
 
+    steps: int  # Mesa's step counter (declared for type checkers)
+
     def __init__(self, settings: Settings | _HasSettings, seed: str | int | None = "") -> None:
         chosen = settings if isinstance(settings, Settings) else settings.value
         loaded = chosen.load()

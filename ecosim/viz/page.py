@@ -95,8 +95,8 @@ def EcosimPage(scenario: str | None = None, panels: Sequence[Panel] = tuple(PANE
     """The whole page for one browser session."""
     first = solara.use_memo(lambda: Settings.of(scenario or default_scenario()), [])
     settings = solara.use_reactive(first)
-    initial = solara.use_memo(lambda: LiveModel(first), [])
-    model = solara.use_reactive(initial)
+    initial: LiveModel = solara.use_memo(lambda: LiveModel(first), [])
+    model: solara.Reactive[LiveModel] = solara.use_reactive(initial)
 
     def keep_current() -> Callable[[], None]:
         current = model.value

@@ -32,9 +32,9 @@ import numpy as np
 import solara
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
-from matplotlib.lines import Line2D
 from matplotlib.collections import LineCollection, PolyCollection
 from matplotlib.colors import to_rgba
+from matplotlib.lines import Line2D
 
 from ecosim.report.figures import network_positions
 from ecosim.report.style import COMMODITY_COLOURS
