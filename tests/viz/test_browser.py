@@ -77,7 +77,8 @@ def server() -> Iterator[str]:
 
 
 def test_the_page_steps_redraws_takes_a_lever_and_resets_offline(server: str, tmp_path: Path) -> None:
-    """Step x3 moves the date and the plots; a slider + Reset rebuilds the world; no console error, no CDN."""
+    """Step x3 moves the date and the plots; play and pause; a slider + Reset rebuilds the world;
+    no console error, no request leaves the machine."""
     sync_api = pytest.importorskip("playwright.sync_api")
     errors: list[str] = []
     blocked: list[str] = []
@@ -114,6 +115,11 @@ def test_the_page_steps_redraws_takes_a_lever_and_resets_offline(server: str, tm
             page.wait_for_function("document.querySelector('.ecosim-now h2').innerText === '2026-03'", timeout=30_000)
             assert launches.screenshot() != before  # the plot changed
             assert re.search(r"Month 3 of 180", page.locator(".ecosim-now").inner_text())
+
+            page.get_by_role("button", name="▶").click()  # play a few months, then pause
+            page.wait_for_function("parseInt(document.body.innerText.match(/Step: (\\d+)/)[1]) >= 8", timeout=60_000)
+            page.get_by_role("button", name="❚❚").click()
+            page.get_by_role("button", name="▶").wait_for(timeout=30_000)  # paused
 
             lever = page.locator(".lever-launch-starship-cost_progress_ratio [role=slider]")
             lever.focus()

@@ -9,7 +9,7 @@ from matplotlib.lines import Line2D
 from numpy.testing import assert_array_equal
 from PIL import Image
 
-from ecosim.viz.canvas import DPI, LiveFigure, grow_limit, log_limits
+from ecosim.viz.canvas import DPI, LiveFigure, encode_png, grow_limit, log_limits
 
 
 def _decode(png: bytes) -> np.ndarray:
@@ -77,3 +77,10 @@ def test_axis_limits_grow_in_coarse_steps() -> None:
         assert lims is None or (wider[0] <= lims[0] and wider[1] >= lims[1])
         lims = wider
     assert lims == (0.1, 1e6)
+
+
+def test_png_encoding_is_lossless() -> None:
+    """encode_png gives a standard PNG that decodes to the very pixels of the figure."""
+    rng = np.random.default_rng(7)
+    rgb = rng.integers(0, 256, size=(37, 53, 3), dtype=np.uint8)
+    assert_array_equal(_decode(encode_png(rgb)), rgb)
