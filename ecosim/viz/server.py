@@ -32,11 +32,16 @@ def app_path() -> Path:
 
 
 def scenario_ref(ref: str) -> str:
-    """A bundled name as is, a scenario file as an absolute path; validated by loading it.
+    """A bundled name as is, a scenario file as an absolute path; validated by loading it and
+    building its model (what the page will do first).
 
     Raises :class:`~ecosim.errors.ScenarioError` (one line) for an unknown name or a bad file.
     """
+    from ecosim.model import EcosimModel
+    from ecosim.viz.live import release
+
     loaded = load_scenario(ref)
+    release(EcosimModel(loaded, record_ledger=False))  # e.g. an [exchange] disable naming no edge
     if ref in bundled_scenarios():
         return ref
     return str(loaded.path)

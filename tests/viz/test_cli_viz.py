@@ -55,6 +55,15 @@ def test_unknown_scenario_is_one_line_and_exit_2(served: list, capsys: pytest.Ca
     assert served == []
 
 
+def test_a_scenario_the_model_rejects_is_one_line_and_exit_2(served: list, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A file that loads but cannot build a world (a cut edge that does not exist) fails before serving."""
+    f = tmp_path / "cut.toml"
+    f.write_text('extends = "baseline"\n[exchange]\ndisable = ["nobody->xai:data"]\n', encoding="utf-8")
+    assert cli.main(["viz", "--scenario", str(f)]) == 2
+    _one_line_error(capsys, r"cut\.toml: .*nobody->xai:data")
+    assert served == []
+
+
 @pytest.mark.parametrize(
     ("args", "pattern"),
     [

@@ -104,3 +104,17 @@ def test_choosing_a_scenario_resets_the_levers_to_its_values(page: Any) -> None:
     page.find(vw.Btn, children=["Step"]).widget.click()
     assert "<h2 style='margin: 0 0 4px 0'>2020-01</h2>" in _now(page)
     assert "<b>history</b>" in _now(page)
+
+
+def test_every_lever_is_reachable_and_an_optional_one_can_be_set(page: Any) -> None:
+    """'All levers' opens one slider per schema lever; an unset optional field is fixed by its checkbox."""
+    page.find(vw.Btn, children=["▸ All 58 levers by actor"]).widget.click()
+    assert len(page.find(vw.Slider).widgets) == 2 + 13 + 58
+    box = page.find(vw.Sheet, class_="d-flex ma-0 ecosim-lever lever-orbital_dc-specific_power_w_per_kg").find(vw.Checkbox).widgets[0]
+    assert box.v_model is False  # unset: derived from the component masses
+    box.v_model = True
+    pending = str(page.find(vw.Alert, class_="ecosim-pending").widget.children)
+    assert "IT power per kg of the whole satellite at launch" in pending and "auto → 37" in pending
+    lifetime = page.find(vw.Sheet, class_="d-flex ma-0 ecosim-lever lever-kuiper-lifetime_yr").find(vw.Slider).widget
+    lifetime.v_model = 200  # the top of the 2..15 yr range
+    assert "Kuiper: design life before deorbit 7 → 15 yr" in str(page.find(vw.Alert, class_="ecosim-pending").widget.children)
