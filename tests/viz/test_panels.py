@@ -9,6 +9,7 @@ import pytest
 from numpy.testing import assert_allclose
 from PIL import Image
 
+from ecosim.scenario import bundled_scenarios
 from ecosim.viz.canvas import DPI
 from ecosim.viz.levers import Settings
 from ecosim.viz.live import METRIC_NAMES, LiveModel
@@ -83,3 +84,16 @@ def test_page_rows_pair_half_width_panels_and_give_the_network_a_row() -> None:
     layout = rows(PANELS)
     assert [len(r) for r in layout] == [2, 2, 2, 1]
     assert isinstance(layout[-1][0], NetworkPanel)
+
+
+@pytest.mark.parametrize("name", sorted(bundled_scenarios()))
+def test_every_bundled_scenario_plays_in_the_page(name: str) -> None:
+    """Each scenario the chooser offers builds its live world, steps and draws every panel."""
+    m = LiveModel(Settings.of(name))
+    for _ in range(3):
+        m.step()
+    assert m.frame.steps == 3
+    for panel in PANELS:
+        panel(m)
+    assert all(model_png.startswith(b"\x89PNG") for model_png in (f["live"].last_png for f in m.figures.values()))
+    assert m.valuation.value_usd or m.valuation.note
