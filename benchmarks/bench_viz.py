@@ -162,6 +162,9 @@ def bench_browser(scenario: str, seconds: float) -> list[tuple[str, float, float
                 pause = page.get_by_role("button", name="❚❚")
                 if pause.count() and pause.is_enabled():
                     pause.click()
+                if s1 == s0:  # did not play: say why (Mesa shows step errors in an alert)
+                    alerts = page.locator(".v-alert").all_inner_texts()
+                    raise RuntimeError(f"{mode}: the page did not play (Step: {s0}); alerts: {alerts}")
                 results.append((mode, (s1 - s0) / (t1 - t0), (f1 - f0) / (t1 - t0)))
                 time.sleep(1.0)
                 page.get_by_role("button", name="Reset").click()

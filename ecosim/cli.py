@@ -916,6 +916,7 @@ def cmd_viz(args: argparse.Namespace) -> int:
     if not is_loopback(args.host):
         err_console.print(f"warning: listening on {args.host}: anyone who can reach this machine can open the page", highlight=False)
     serve(args.host, args.port, scenario)
+    console.print("ecosim viz: stopped")
     return 0
 
 

@@ -87,10 +87,11 @@ def is_loopback(host: str) -> bool:
 
 
 def serve(host: str, port: int, scenario: str) -> None:
-    """Run the page until interrupted (blocks). Check the inputs first with
-    :func:`scenario_ref` and :func:`check_address`."""
+    """Run the page until interrupted (blocks; Ctrl-C returns normally). Check the inputs
+    first with :func:`scenario_ref` and :func:`check_address`."""
     os.environ.update(OFFLINE_ENV)
     os.environ[SCENARIO_ENV] = scenario
+    import click
     import solara.server.settings
     from solara.__main__ import run
 
@@ -98,4 +99,7 @@ def serve(host: str, port: int, scenario: str) -> None:
     # plain http on loopback: Solara warns that its session cookie falls back to SameSite=Lax
     warnings.filterwarnings("ignore", message=r"(?s)Cookies with samesite=none require https", category=UserWarning)
     args = [str(app_path()), "--host", host, "--port", str(port), "--no-open", "--no-check-version", "--production"]
-    run.main(args=args, prog_name="solara run", standalone_mode=False)
+    try:
+        run.main(args=args, prog_name="solara run", standalone_mode=False)
+    except click.exceptions.Abort:  # Ctrl-C: uvicorn has shut down; re-raised through click
+        pass

@@ -67,13 +67,14 @@ def server() -> Iterator[str]:
             time.sleep(0.3)
         yield url
     finally:
-        proc.send_signal(signal.SIGINT)
+        proc.send_signal(signal.SIGINT)  # what Ctrl-C sends
         try:
-            out, _ = proc.communicate(timeout=20)
+            out, err = proc.communicate(timeout=20)
         except subprocess.TimeoutExpired:
             proc.kill()
-            out, _ = proc.communicate()
+            out, err = proc.communicate()
         assert f"open {url}" in out  # the URL was printed for the user
+        assert "Traceback" not in err and proc.returncode == 0, err  # Ctrl-C stops it cleanly
 
 
 def test_the_page_steps_redraws_takes_a_lever_and_resets_offline(server: str, tmp_path: Path) -> None:
