@@ -75,6 +75,7 @@ def server() -> Iterator[str]:
             out, err = proc.communicate()
         assert f"open {url}" in out  # the URL was printed for the user
         assert "Traceback" not in err and proc.returncode == 0, err  # Ctrl-C stops it cleanly
+        assert "Could not load URL" not in err, err  # the server never went to a CDN for an asset
 
 
 def test_the_page_steps_redraws_takes_a_lever_and_resets_offline(server: str, tmp_path: Path) -> None:
@@ -84,6 +85,8 @@ def test_the_page_steps_redraws_takes_a_lever_and_resets_offline(server: str, tm
     errors: list[str] = []
     blocked: list[str] = []
     failed: list[str] = []
+    assets: list[str] = []  # front-end files Solara serves from the installed solara-assets
+    served: list[str] = []
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
@@ -91,6 +94,8 @@ def test_the_page_steps_redraws_takes_a_lever_and_resets_offline(server: str, tm
             page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
             page.on("pageerror", lambda e: errors.append(str(e)))
             page.on("requestfailed", lambda r: failed.append(r.url))
+            page.on("request", lambda r: assets.append(r.url) if "/_solara/cdn/" in r.url else None)
+            page.on("requestfinished", lambda r: served.append(r.url))
             page.on("response", lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
 
             def route(r: object) -> None:
@@ -146,3 +151,4 @@ def test_the_page_steps_redraws_takes_a_lever_and_resets_offline(server: str, tm
     assert errors == [], errors
     assert blocked == [], f"the page asked the internet for {blocked}"
     assert failed == [], failed
+    assert assets and not set(assets) - set(served), f"front-end assets never served: {set(assets) - set(served)}"
