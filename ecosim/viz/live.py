@@ -11,12 +11,16 @@ Value, two honest definitions (:class:`Valuation`):
 * **Perfect-foresight DCF** — at the start of each full year *Y* of the run,
   :func:`ecosim.finance.valuation.fundamental_value` of SpaceX's (with xAI after the merger)
   own yearly free cash flow from *Y* to the end of the run plus a Gordon terminal value, at
-  the scenario's WACC and terminal growth. It needs the future, so on every reset the same
-  settings and seed are run to the end once (the run is deterministic: it is the very path
-  being watched); the page reveals the value of year *Y* once the view reaches *Y*.
+  the scenario's WACC and terminal growth, after operating tax at its ``tax_rate_pct`` with
+  losses carried forward (``nol_limit_frac`` of ``ecosim/data/valuation.toml``): the
+  project's after-tax default, as experiment outcomes use it. It needs the future, so on
+  every reset the same settings and seed are run to the end once (the run is deterministic:
+  it is the very path being watched); the page reveals the value of year *Y* once the view
+  reaches *Y*.
 * **Run-rate value** — what the cash flows so far alone support: the trailing-12-month free
-  cash flow (annualised while fewer than 12 months have run) capitalised as a growing
-  perpetuity, ``FCF_ttm (1 + g) / (WACC - g)``. Negative while SpaceX invests more than it earns.
+  cash flow (annualised while fewer than 12 months have run), taxed at the scenario's rate
+  when positive, capitalised as a growing perpetuity, ``FCF_ttm (1 - t) (1 + g) / (WACC - g)``.
+  Negative while SpaceX invests more than it earns.
 
 Both are compared with the narrative mark (metric ``spacex_mark_usd``).
 """
@@ -31,7 +35,7 @@ from typing import Any, Protocol
 import mesa
 import numpy as np
 
-from ecosim.finance.valuation import fundamental_value
+from ecosim.finance.valuation import fundamental_value, valuation_data
 from ecosim.finance.wacc import wacc_from_capital_market
 from ecosim.metrics import METRICS
 from ecosim.model import EcosimModel
@@ -72,6 +76,7 @@ class Valuation:
     years : valuation years.
     value_usd : DCF value at the start of each year [USD] (empty if undefined).
     wacc : discount rate [fraction/yr]. terminal_growth : [fraction/yr].
+    tax_rate : operating tax on positive yearly FCF [fraction] (losses carried forward).
     note : why the DCF is undefined ('' when it is defined).
     """
 
@@ -79,6 +84,7 @@ class Valuation:
     value_usd: tuple[float, ...]
     wacc: float
     terminal_growth: float
+    tax_rate: float = 0.0
     note: str = ""
 
     def known_at(self, steps: int, start_month: int) -> tuple[list[float], list[float]]:
@@ -92,23 +98,25 @@ class Valuation:
         return xs, ys
 
 
-def run_rate_value(fcf_monthly_usd: np.ndarray, wacc: float, growth: float) -> float:
+def run_rate_value(fcf_monthly_usd: np.ndarray, wacc: float, growth: float, tax_rate: float = 0.0) -> float:
     """Trailing-12-month free cash flow capitalised as a growing perpetuity [USD].
 
-    ``FCF_ttm (1 + g) / (WACC - g)``; with fewer than 12 months, their mean times 12.
-    NaN when there is no month yet or ``g >= WACC``.
+    ``FCF_ttm (1 - t) (1 + g) / (WACC - g)``, the tax ``t`` only on a positive FCF; with fewer
+    than 12 months, their mean times 12. NaN when there is no month yet or ``g >= WACC``.
 
     >>> round(run_rate_value(np.full(24, 1.0), 0.10, 0.0), 6)   # 12/yr at 10 %
     120.0
-    >>> round(run_rate_value(np.full(3, 1.0), 0.10, 0.02), 6)   # 12 * 1.02 / 0.08
-    153.0
+    >>> round(run_rate_value(np.full(3, 1.0), 0.10, 0.02, tax_rate=0.25), 6)   # 12 * 0.75 * 1.02 / 0.08
+    114.75
+    >>> round(run_rate_value(np.full(3, -1.0), 0.10, 0.0, tax_rate=0.25), 6)   # no tax on a loss
+    -120.0
     """
     f = np.asarray(fcf_monthly_usd, dtype=float)
     if f.size == 0 or growth >= wacc:
         return float("nan")
-    last = f[-12:]
-    ttm = float(last.mean() * 12.0)
-    return ttm * (1.0 + growth) / (wacc - growth)
+    ttm = float(f[-12:].mean() * 12.0)
+    after_tax = ttm - tax_rate * max(ttm, 0.0)
+    return after_tax * (1.0 + growth) / (wacc - growth)
 
 
 def release(model: mesa.Model) -> None:
@@ -120,6 +128,8 @@ def _foresight(loaded: LoadedScenario, seed: int) -> Valuation:
     cm = loaded.model.capital_market
     wacc = float(wacc_from_capital_market(cm))
     growth = cm.terminal_growth_pct / 100.0
+    tax = cm.tax_rate_pct / 100.0
+    nol = float(valuation_data()["tax"]["nol_limit_frac"])
     shadow = EcosimModel(loaded, seed=seed, record_ledger=False)
     try:
         shadow.run()
@@ -130,9 +140,9 @@ def _foresight(loaded: LoadedScenario, seed: int) -> Valuation:
     full = sorted({int(d[:4]) for d in dates if sum(1 for e in dates if e[:4] == d[:4]) == 12})
     if growth >= wacc:
         note = f"DCF undefined: terminal growth {100 * growth:.2f}% is not below the WACC {100 * wacc:.2f}%"
-        return Valuation(tuple(full), (), wacc, growth, note)
-    values = tuple(float(fundamental_value(fcf, dates, y, wacc, growth)[0]) for y in full)
-    return Valuation(tuple(full), values, wacc, growth)
+        return Valuation(tuple(full), (), wacc, growth, tax, note)
+    values = tuple(float(fundamental_value(fcf, dates, y, wacc, growth, tax_rate=tax, nol_limit_frac=nol)[0]) for y in full)
+    return Valuation(tuple(full), values, wacc, growth, tax)
 
 
 _FORESIGHT: OrderedDict[tuple[str, int], Valuation] = OrderedDict()

@@ -271,11 +271,11 @@ class ValuePanel(ChartPanel):
         _style(ax, model, "SpaceX (+xAI) [USD trillions]")
         ax.axhline(0.0, color="black", lw=0.6)
         mark = ax.plot([], [], color="#9467bd", lw=2.2, label="narrative mark")[0]
-        dcf = ax.plot([], [], color="#2ca02c", lw=2.0, marker="o", ms=4, drawstyle="steps-post", label="DCF of this run's FCF (perfect foresight)")[0]
-        rate = ax.plot([], [], color="#2ca02c", lw=1.2, ls="--", label="run-rate: trailing-12-month FCF as a perpetuity")[0]
+        dcf = ax.plot([], [], color="#2ca02c", lw=2.0, marker="o", ms=4, drawstyle="steps-post", label="DCF of this run's after-tax FCF (perfect foresight)")[0]
+        rate = ax.plot([], [], color="#2ca02c", lw=1.2, ls="--", label="run-rate: trailing-12-month after-tax FCF as a perpetuity")[0]
         _legend_above([ax], ncol=1)
         v = model.valuation
-        note = f"WACC {100 * v.wacc:.2f}%, terminal growth {100 * v.terminal_growth:.1f}%" + (f"; {v.note}" if v.note else "")
+        note = f"after {100 * v.tax_rate:.0f}% tax; WACC {100 * v.wacc:.2f}%, terminal growth {100 * v.terminal_growth:.1f}%" + (f"; {v.note}" if v.note else "")
         ax.text(0.99, 0.02, note, transform=ax.transAxes, ha="right", va="bottom", fontsize=7, color="#555555")
         live.fig.subplots_adjust(left=0.12, right=0.97, top=0.76, bottom=0.09)
         return {"live": live, "ax": ax, "lines": [mark, dcf, rate], "ylim": (-1.0, 1.0)}
@@ -283,7 +283,7 @@ class ValuePanel(ChartPanel):
     def update(self, model: LiveModel, frame: Frame, st: dict[str, Any]) -> tuple[list[Artist], Any]:
         x, (mark, fcf) = model.history(frame, "spacex_mark_usd", "spacex_fcf_usd")
         v = model.valuation
-        rate = np.array([run_rate_value(fcf[: i + 1], v.wacc, v.terminal_growth) for i in range(frame.steps)]) / 1e12
+        rate = np.array([run_rate_value(fcf[: i + 1], v.wacc, v.terminal_growth, v.tax_rate) for i in range(frame.steps)]) / 1e12
         dx, dy = v.known_at(frame.steps, model.start_month)
         dy_t = np.asarray(dy) / 1e12
         if dx:  # hold the last revealed year's value up to today
@@ -477,11 +477,11 @@ def now_panel(model: LiveModel) -> Any:
             ("Starlink subscribers", format_value(float(subs[-1]))),
             ("orbital DC power", f"{float(odc_gw[-1]):.2f} GW"),
             ("xAI capability", f"{format_value(float(cap[-1]))} index"),
-            ("SpaceX free cash flow", f"{format_value(float(trailing_year(fcf)[-1]))} USD/yr"),
+            ("SpaceX free cash flow (pre-tax)", f"{format_value(float(trailing_year(fcf)[-1]))} USD/yr"),
             ("orbital share of modelled AI compute", f"{100 * share:.2g}%"),
             ("narrative mark", f"{format_value(float(mark[-1]))} USD"),
-            ("DCF of this run's FCF (perfect foresight)", dcf),
-            ("run-rate value (trailing FCF as a perpetuity)", f"{format_value(run_rate_value(fcf, v.wacc, v.terminal_growth))} USD"),
+            ("DCF of this run's after-tax FCF (perfect foresight)", dcf),
+            ("run-rate value (trailing after-tax FCF as a perpetuity)", f"{format_value(run_rate_value(fcf, v.wacc, v.terminal_growth, v.tax_rate))} USD"),
         ]
         rows = "".join(f"<tr><td style='padding: 1px 12px 1px 0'>{escape(k)}</td><td style='text-align: right'><b>{escape(v)}</b></td></tr>" for k, v in cells)
         parts.append(f"<table style='margin-top: 6px; font-size: 0.9rem'>{rows}</table>")

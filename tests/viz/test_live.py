@@ -62,19 +62,23 @@ def test_the_run_stops_at_its_last_month() -> None:
 
 
 def test_foresight_value_is_the_shared_dcf_of_the_runs_own_cash_flows(finished: LiveModel) -> None:
-    """The perfect-foresight DCF of year Y is fundamental_value of this run's FCF from Y, at the scenario's WACC."""
+    """The perfect-foresight DCF of year Y is fundamental_value of this run's FCF from Y, at the
+    scenario's WACC, after its operating tax with losses carried forward (the project's default)."""
     v = finished.valuation
     # CAPM with Hamada's beta and the WACC by hand (seed 002: rf 4.5 %, MRP 5.5 %, beta_u 1.05,
     # D/V 30 %, tax 21 %, cost of debt 5 %)
     beta = 1.05 * (1 + (1 - 0.21) * 0.30 / 0.70)
     assert_allclose(v.wacc, 0.70 * (0.045 + beta * 0.055) + 0.30 * 0.05 * (1 - 0.21), rtol=1e-12)
     assert v.terminal_growth == pytest.approx(0.035)
+    assert v.tax_rate == pytest.approx(0.21)
     assert v.years == tuple(range(2026, 2041))
     fcf = finished.values[:, METRIC_NAMES.index("spacex_fcf_usd")]
     dates = finished.dates()
     for year in (2026, 2033, 2040):
-        expected = fundamental_value(fcf, dates, year, v.wacc, v.terminal_growth)[0]
+        expected = fundamental_value(fcf, dates, year, v.wacc, v.terminal_growth, tax_rate=0.21, nol_limit_frac=0.8)[0]
         assert_allclose(v.value_usd[year - 2026], expected, rtol=1e-12)
+    pre_tax = fundamental_value(fcf, dates, 2026, v.wacc, v.terminal_growth)[0]
+    assert v.value_usd[0] < pre_tax  # tax lowers the value of a business that ends up profitable
 
 
 def test_foresight_values_are_revealed_year_by_year(finished: LiveModel) -> None:
@@ -89,10 +93,12 @@ def test_foresight_values_are_revealed_year_by_year(finished: LiveModel) -> None
 
 
 def test_run_rate_value_capitalises_trailing_free_cash_flow() -> None:
-    """FCF_ttm (1 + g) / (WACC - g), annualising fewer than 12 months; NaN when g >= WACC."""
+    """FCF_ttm (1 - t) (1 + g) / (WACC - g), tax on profit only, annualising fewer than 12 months;
+    NaN when g >= WACC."""
     monthly = np.r_[np.full(12, -5.0), np.full(12, 2.0)]
     assert run_rate_value(monthly, 0.10, 0.03) == pytest.approx(24 * 1.03 / 0.07)
-    assert run_rate_value(monthly[:6], 0.10, 0.0) == pytest.approx(-60 / 0.10)
+    assert run_rate_value(monthly, 0.10, 0.03, tax_rate=0.21) == pytest.approx(24 * 0.79 * 1.03 / 0.07)
+    assert run_rate_value(monthly[:6], 0.10, 0.0, tax_rate=0.21) == pytest.approx(-60 / 0.10)
     assert np.isnan(run_rate_value(monthly, 0.03, 0.03))
     assert np.isnan(run_rate_value(np.array([]), 0.10, 0.0))
 
