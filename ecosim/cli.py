@@ -21,6 +21,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from ecosim.errors import EcosimError, UsageError
+from ecosim.report.numbers import human as _fmt
+from ecosim.report.numbers import with_unit
 
 console = Console(width=None if sys.stdout.isatty() else 132)
 err_console = Console(stderr=True, width=None if sys.stderr.isatty() else 200)
@@ -55,25 +57,6 @@ def _progress_runner(label: str) -> tuple[Any, Callable[[int, int], None]]:
 
 
 # ------------------------------------------------------------------ run
-
-
-def _fmt(value: float, unit: str = "") -> str:
-    if value != value:  # NaN
-        return "—"
-    a = abs(value)
-    if unit.startswith("USD") and a >= 1e6:
-        if a >= 1e12:
-            return f"${value / 1e12:,.2f}T"
-        return f"${value / 1e9:,.1f}B" if a >= 1e9 else f"${value / 1e6:,.0f}M"
-    if a >= 1e9:
-        return f"{value / 1e9:,.2f}e9"
-    if a >= 1e6:
-        return f"{value / 1e6:,.2f}M"
-    if a >= 100:
-        return f"{value:,.0f}"
-    if a >= 1:
-        return f"{value:,.2f}"
-    return f"{value:.3g}"
 
 
 #: (label, column, how to read a year, unit)
@@ -133,6 +116,20 @@ def calibration_rich(checks: list[Any]) -> Table:
     return table
 
 
+def scorecard_rich(rows: list[dict[str, Any]], title: str) -> Table:
+    """The narrative scorecard of one run: claim, where it is said, verdict, when, value."""
+    from ecosim.analysis.scorecard import SYMBOLS
+
+    table = Table(title=title, title_justify="left")
+    for c, j in (("claim", "left"), ("seed:line", "left"), ("verdict", "left"), ("when", "left"), ("value (then, or closest)", "right"), ("at end", "left")):
+        table.add_column(c, justify=j)  # type: ignore[arg-type]
+    for r in rows:
+        value = "" if r["value"] is None else with_unit(r["value"], r["unit"])
+        at_end = {True: "holds", False: "no", None: ""}[r["holds_at_end"]]
+        table.add_row(escape(r["claim"]), r["short_source"], SYMBOLS[r["status"]], r["when"] or "", value, at_end)
+    return table
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from ecosim.run import run_scenario, write_run
     from ecosim.scenario import load_scenario
@@ -155,6 +152,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         cal = [c for c in result.calibration if c.asserted]
         ref = [c for c in result.calibration if not c.asserted]
         console.print(f"{sum(c.passes() for c in cal)} of {len(cal)} calibration checks within ±25%; {sum(c.passes() for c in ref)} of {len(ref)} reference checks.")
+    console.print(scorecard_rich(s["scorecard"], "Narrative scorecard (claims of the seeds, ecosim/data/claims.toml): does each come true, and when?"))
     files = ["timeseries.parquet", f"ledger.parquet ({len(result.ledger):,} transfers)", "summary.json", "scenario.toml", "network.json"]
     if not args.no_figures:
         files.append("figures/ (5 PNG)")

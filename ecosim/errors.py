@@ -25,6 +25,10 @@ class RunDirError(EcosimError):
     """A run or experiment directory is missing, foreign or incomplete."""
 
 
+class ClaimError(EcosimError):
+    """A claims file (the narrative scorecard's ``claims.toml``) is wrong."""
+
+
 class UsageError(EcosimError):
     """A command-line option has a value that cannot be used (e.g. a bad port)."""
 

@@ -7,7 +7,8 @@ half-written::
 
     DIR/timeseries.parquet   one row per month: date (YYYY-MM), then unit-suffixed metrics
     DIR/ledger.parquet       every transfer: step, date, member, from, to, commodity, quantity, unit, usd, kind, internal
-    DIR/summary.json         scenario, seed, start, end, agents by kind, final values, totals by commodity
+    DIR/summary.json         scenario, seed, start, end, agents by kind, final values, totals by commodity,
+                             calibration, the narrative scorecard (ecosim.analysis.scorecard)
     DIR/scenario.toml        the resolved scenario (extends and --set applied)
     DIR/network.json         the exchange network (nodes, typed edges, which are cut)
     DIR/figures/*.png        launches and cost, compute by source, data by source, Starlink, network
@@ -30,6 +31,7 @@ import pandas as pd
 
 from ecosim import __version__
 from ecosim.analysis.calibration import Check, calibration_table
+from ecosim.analysis.scorecard import run_scorecard, score_run
 from ecosim.errors import RunDirError
 from ecosim.exchange.topology import COMMODITY_UNITS
 from ecosim.metrics import METRICS
@@ -111,6 +113,7 @@ def build_summary(model: EcosimModel, ts: pd.DataFrame, ledger: pd.DataFrame, ch
             }
             for c in checks
         ],
+        "scorecard": run_scorecard(score_run(ts, model.scenario.capital_market)),
         "runtime_s": runtime_s,
     }
 

@@ -1,0 +1,489 @@
+"""The narrative scorecard: does each claim of the seed documents come true in a run, and when?
+
+The claims live in ``ecosim/data/claims.toml``, each with its seed file and line and a test on
+the run's monthly metrics (metric, transform, comparison, threshold or other metrics, deadline).
+:func:`evaluate` applies every test to series shaped (months, members), so one call scores a
+single run (one member), a many-member ensemble or an experiment's runs side by side;
+:func:`run_scorecard` and :func:`ensemble_scorecard` turn the result into rows for a run and
+into probabilities and median years for an ensemble.
+
+Verdicts of one run (member):
+
+``true``          the test holds in some month up to the deadline (``when``: the first such month)
+``late``          it first holds after the deadline, before the run ends
+``false``         it never holds up to the run's end, and the deadline is within the run
+``open``          not yet: the run ends before the deadline
+``before run``    the deadline is before the first month the test can be checked in this run
+``not modelled``  the claim has no test (the world lacks what it speaks of; the reason is given)
+``not recorded``  a metric the test needs is not in these results (e.g. an experiment's
+                  stored series)
+
+An ``always`` test (e.g. "positive free cash flow every year from 2026") is ``true`` when it
+holds in every checkable month from its start to its deadline (or the run's end), ``false`` with
+``when`` the first month it fails, ``open`` while it holds so far but the run ends first.
+
+Reads results only (never the model), so saved runs and experiment stores can be scored.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import numpy as np
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
+
+from ecosim.errors import ClaimError
+from ecosim.finance.valuation import fundamental_value
+from ecosim.finance.wacc import discount_rates
+from ecosim.metrics import METRICS
+from ecosim.scenario.schema import Month
+
+OPS = ("<", "<=", ">", ">=", "between")
+TRANSFORMS = ("value", "sum12", "change12", "fundamental_value")
+STATUSES = ("true", "late", "false", "open", "before run", "not modelled", "not recorded")
+#: how each verdict is shown in tables and reports
+SYMBOLS = {"true": "✅ true", "late": "⚠️ late", "false": "❌ false", "open": "⏳ open", "before run": "· before run", "not modelled": "— not modelled", "not recorded": "— not recorded"}
+
+
+def _as_list(value: Any) -> Any:
+    return [value] if isinstance(value, str) else value
+
+
+def _known_metric(name: str) -> str:
+    if name not in METRICS:
+        raise ValueError(f"must be a metric of ecosim.metrics.METRICS (got {name!r})")
+    return name
+
+
+MetricList = Annotated[list[Annotated[str, BeforeValidator(_known_metric)]], BeforeValidator(_as_list)]
+
+
+class ClaimTest(BaseModel):
+    """A claim as a test on monthly metrics (see ``ecosim/data/claims.toml`` for the fields)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    metric: MetricList = Field(min_length=1)
+    transform: Literal["value", "sum12", "change12", "fundamental_value"] = "value"
+    op: Literal["<", "<=", ">", ">=", "between"]
+    threshold: float | tuple[float, float] | None = None
+    versus: MetricList | None = None
+    deadline: Month | None = None
+    check: Literal["first", "always"] = "first"
+    start: Month | None = None
+
+    @model_validator(mode="after")
+    def _one_right_side(self) -> ClaimTest:
+        if (self.threshold is None) == (self.versus is None):
+            raise ValueError("give exactly one of threshold and versus")
+        if self.op == "between":
+            if not isinstance(self.threshold, tuple) or self.threshold[0] > self.threshold[1]:
+                raise ValueError(f"op 'between' needs threshold = [low, high] with low <= high (got {self.threshold!r})")
+        elif isinstance(self.threshold, tuple):
+            raise ValueError(f"op {self.op!r} needs one number as threshold (got {list(self.threshold)!r})")
+        if self.start is not None and self.check != "always":
+            raise ValueError("start only applies to check = 'always'")
+        return self
+
+    @property
+    def metrics(self) -> list[str]:
+        """Every metric the test reads."""
+        return [*self.metric, *(self.versus or [])]
+
+    @property
+    def unit(self) -> str:
+        """Unit of both sides after the transform."""
+        return transformed_unit(METRICS[self.metric[0]].unit, self.transform)
+
+    def describe(self) -> str:
+        """The test in one line, e.g. ``odc_cost_ratio < 1 by 2029-02``."""
+        suffix = {"value": "", "sum12": " (12-month total)", "change12": " (12-month change)", "fundamental_value": " (DCF value)"}[self.transform]
+        lhs = " + ".join(self.metric) + suffix
+        if self.versus is not None:
+            rhs = " + ".join(self.versus) + suffix
+        elif isinstance(self.threshold, tuple):
+            rhs = f"[{_num(self.threshold[0])}, {_num(self.threshold[1])}] {self.unit}"
+        else:
+            rhs = f"{_num(float(self.threshold))} {self.unit}"  # type: ignore[arg-type]
+        op = "in" if self.op == "between" else self.op
+        text = f"{lhs} {op} {rhs}"
+        if self.check == "always":
+            return text + f" in every month from {self.start or 'the start'} to {self.deadline or 'the end'}"
+        return text + (f" by {self.deadline}" if self.deadline else " (any time in the run)")
+
+
+class Claim(BaseModel):
+    """One claim of a seed document with where it is said and its test."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(pattern=r"^[a-z0-9_]+$")
+    claim: str = Field(min_length=1)
+    quote: str = Field(min_length=1)
+    seed: str = Field(min_length=1)
+    line: int = Field(ge=1)
+    also: list[str] = Field(default_factory=list)
+    speaker: str
+    said: Month
+    stance: Literal["narrative", "analyst", "skeptic"]
+    note: str = ""
+    test: ClaimTest | None = None
+    not_modelled: str | None = None
+
+    @model_validator(mode="after")
+    def _test_or_reason(self) -> Claim:
+        if (self.test is None) == (self.not_modelled is None):
+            raise ValueError("give exactly one of [claim.test] and not_modelled")
+        return self
+
+    @property
+    def source(self) -> str:
+        """``seed:line`` of the claim."""
+        return f"{self.seed}:{self.line}"
+
+    @property
+    def short_source(self) -> str:
+        """``NNN:line``: the seed's number and the line, for narrow tables."""
+        return f"{self.seed.split('_')[0]}:{self.line}"
+
+
+def _num(x: float) -> str:
+    """A threshold as written: ``1.25e12``, ``10000``, ``0.3``.
+
+    >>> _num(1.25e12), _num(10000.0), _num(0.3), _num(0.0)
+    ('1.25e+12', '10,000', '0.3', '0')
+    """
+    if x != 0 and (abs(x) >= 1e7 or abs(x) < 1e-3):
+        return f"{x:.3g}"
+    return f"{x:,.0f}" if float(x).is_integer() else f"{x:g}"
+
+
+def transformed_unit(unit: str, transform: str) -> str:
+    """Unit after a transform: a 12-month total of a monthly flow is per year, and so on.
+
+    >>> transformed_unit("launches/month", "sum12"), transformed_unit("robots", "change12")
+    ('launches/yr', 'robots/yr')
+    >>> transformed_unit("USD/month", "fundamental_value")
+    'USD'
+    """
+    if transform == "sum12":
+        return unit.replace("/month", "/yr")
+    if transform == "change12":
+        return f"{unit}/yr"
+    if transform == "fundamental_value":
+        return "USD"
+    return unit
+
+
+def _error_line(path: str, exc: ValidationError) -> str:
+    first = exc.errors()[0]
+    loc = ".".join(str(p) for p in first["loc"])
+    where = f"claim[{loc}]" if loc else "claim"
+    msg = first["msg"].removeprefix("Value error, ")
+    got = first.get("input")
+    got_text = "" if isinstance(got, dict) or "(got" in msg else f" (got {got!r})"
+    return f"{path}: {where}: {msg}{got_text}"
+
+
+def load_claims(path: str | Path | None = None) -> tuple[Claim, ...]:
+    """The claims of a TOML file (default: the bundled ``ecosim/data/claims.toml``).
+
+    Raises
+    ------
+    ClaimError
+        One line naming the file, the claim's index and field, the expectation and the value.
+    """
+    if path is None:
+        return _bundled_claims()
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except OSError:
+        raise ClaimError(f"--claims {p}: no such claims file (the bundled one is ecosim/data/claims.toml)") from None
+    return _parse_claims(text, str(p))
+
+
+@lru_cache(maxsize=1)
+def _bundled_claims() -> tuple[Claim, ...]:
+    text = (resources.files("ecosim") / "data" / "claims.toml").read_text(encoding="utf-8")
+    return _parse_claims(text, "ecosim/data/claims.toml")
+
+
+def _parse_claims(text: str, origin: str) -> tuple[Claim, ...]:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ClaimError(f"{origin}: not valid TOML ({exc})") from None
+    rows = data.get("claim")
+    if not isinstance(rows, list) or not rows:
+        raise ClaimError(f"{origin}: must hold [[claim]] tables (got keys {sorted(data)})")
+    claims = []
+    for i, row in enumerate(rows):
+        try:
+            claims.append(Claim.model_validate(row))
+        except ValidationError as exc:
+            raise ClaimError(_error_line(origin, exc).replace("claim[", f"claim[{i}].", 1).replace(".]", "]")) from None
+    seen: set[str] = set()
+    for c in claims:
+        if c.id in seen:
+            raise ClaimError(f"{origin}: claim ids must be unique (got {c.id!r} twice)")
+        seen.add(c.id)
+    return tuple(claims)
+
+
+# --------------------------------------------------------------------------- evaluation
+
+
+@dataclass(frozen=True)
+class ClaimEval:
+    """One claim scored on every member.
+
+    ``status`` (members,) holds a verdict of :data:`STATUSES`; ``when`` (members,) the first month
+    the test holds (``first`` checks) or first fails (``always`` checks), "" when none; ``value``
+    (members,) the test's left side in that month, or, when there is none, its best value (the
+    closest to coming true) up to the deadline; ``holds_at_end`` (members,) whether it still holds in the last
+    checkable month; ``reason`` explains ``not modelled`` / ``not recorded``.
+    """
+
+    claim: Claim
+    status: np.ndarray
+    when: np.ndarray
+    value: np.ndarray
+    holds_at_end: np.ndarray
+    reason: str = ""
+
+
+def _rolling_sum12(x: np.ndarray) -> np.ndarray:
+    out = np.full_like(x, np.nan)
+    if x.shape[0] >= 12:
+        c = np.cumsum(np.vstack([np.zeros((1, x.shape[1])), x]), axis=0)
+        out[11:] = c[12:] - c[:-12]
+    return out
+
+
+def _values_by_year(x: np.ndarray, dates: Sequence[str], wacc: np.ndarray, growth: np.ndarray) -> np.ndarray:
+    """Fundamental value at the start of each full year, dated January; NaN elsewhere."""
+    out = np.full_like(x, np.nan)
+    years = [int(d[:4]) for d in dates]
+    ok = wacc > growth  # a Gordon terminal value needs wacc > g; other members stay NaN
+    if not ok.any():
+        return out
+    for y in sorted(set(years)):
+        if years.count(y) == 12 and f"{y}-01" in dates:
+            i = list(dates).index(f"{y}-01")
+            out[i, ok] = fundamental_value(x[:, ok], list(dates), y, wacc[ok], growth[ok])
+    return out
+
+
+def transformed(
+    metrics: Sequence[str],
+    transform: str,
+    series: Mapping[str, np.ndarray],
+    dates: Sequence[str],
+    wacc: np.ndarray,
+    growth: np.ndarray,
+) -> np.ndarray:
+    """The sum of ``metrics`` after ``transform``, shape (months, members); NaN where the
+    transform is not defined (the first 11 months of ``sum12``, the first 12 of ``change12``,
+    every month but January of full years for ``fundamental_value``).
+
+    >>> d = [f"2030-{m:02d}" for m in range(1, 13)] + ["2031-01"]
+    >>> x = {"a": np.arange(13.0)[:, None]}
+    >>> transformed(["a"], "sum12", x, d, np.zeros(1), np.zeros(1))[10:, 0].tolist()
+    [nan, 66.0, 78.0]
+    >>> transformed(["a"], "change12", x, d, np.zeros(1), np.zeros(1))[11:, 0].tolist()
+    [nan, 12.0]
+    """
+    x = sum((np.asarray(series[m], dtype=float) for m in metrics), np.zeros_like(np.asarray(series[metrics[0]], dtype=float)))
+    if x.ndim == 1:
+        x = x[:, None]
+    if transform == "value":
+        return x
+    if transform == "sum12":
+        return _rolling_sum12(x)
+    if transform == "change12":
+        out = np.full_like(x, np.nan)
+        out[12:] = x[12:] - x[:-12]
+        return out
+    if transform == "fundamental_value":
+        return _values_by_year(x, dates, np.broadcast_to(np.asarray(wacc, float), x.shape[1:]), np.broadcast_to(np.asarray(growth, float), x.shape[1:]))
+    raise ValueError(f"transform must be one of {TRANSFORMS} (got {transform!r})")
+
+
+def _holds(op: str, lhs: np.ndarray, rhs: np.ndarray | float | tuple[float, float]) -> np.ndarray:
+    with np.errstate(invalid="ignore"):
+        if op == "between":
+            lo, hi = rhs  # type: ignore[misc]
+            out = (lhs >= lo) & (lhs <= hi)
+        else:
+            out = {"<": np.less, "<=": np.less_equal, ">": np.greater, ">=": np.greater_equal}[op](lhs, rhs)
+    return np.asarray(out & np.isfinite(lhs) & np.isfinite(rhs if not isinstance(rhs, tuple) else 0.0))
+
+
+def evaluate_claim(
+    claim: Claim,
+    series: Mapping[str, np.ndarray],
+    dates: Sequence[str],
+    wacc: np.ndarray | float = 0.1,
+    growth: np.ndarray | float = 0.0,
+) -> ClaimEval:
+    """Score one claim on series (months, members) dated ``dates`` (``YYYY-MM``).
+
+    ``wacc`` and ``growth`` [fraction/yr] (scalars or per member) are only used by
+    ``fundamental_value`` tests.
+    """
+    n_members = next((np.asarray(v).reshape(len(dates), -1).shape[1] for v in series.values()), 1)
+
+    def fill(status: str, reason: str) -> ClaimEval:
+        return ClaimEval(claim, np.full(n_members, status, dtype=object), np.full(n_members, "", dtype=object), np.full(n_members, np.nan), np.zeros(n_members, bool), reason)
+
+    t = claim.test
+    if t is None:
+        return fill("not modelled", claim.not_modelled or "")
+    missing = [m for m in t.metrics if m not in series]
+    if missing:
+        return fill("not recorded", f"not in these results: {', '.join(missing)}")
+    w = np.broadcast_to(np.asarray(wacc, float), (n_members,))
+    g = np.broadcast_to(np.asarray(growth, float), (n_members,))
+    lhs = transformed(t.metric, t.transform, series, dates, w, g)
+    rhs: Any = transformed(t.versus, t.transform, series, dates, w, g) if t.versus else t.threshold
+    ok = _holds(t.op, lhs, rhs)
+    checkable = np.isfinite(lhs).any(axis=1)
+    if t.versus:
+        checkable &= np.isfinite(rhs).any(axis=1)
+    idx = np.nonzero(checkable)[0]
+    dates_arr = np.asarray(dates, dtype=object)
+    status = np.empty(n_members, dtype=object)
+    when = np.full(n_members, "", dtype=object)
+    value = np.full(n_members, np.nan)
+    holds_end = ok[idx[-1]] if len(idx) else np.zeros(n_members, bool)
+    if not len(idx):
+        return ClaimEval(claim, np.full(n_members, "open" if not t.deadline or t.deadline > dates[-1] else "before run", dtype=object), when, value, holds_end, "no month of this run can be checked")
+    end = dates[-1]
+    deadline = t.deadline or end
+    if t.check == "always":
+        lo = t.start or dates[0]
+        window = idx[(dates_arr[idx] >= lo) & (dates_arr[idx] <= deadline)]
+        if not len(window):
+            status[:] = "open" if lo > end or deadline > end else "before run"
+            return ClaimEval(claim, status, when, value, holds_end)
+        fails = ~ok[window]
+        failed = fails.any(axis=0)
+        first_fail = window[np.argmax(fails, axis=0)]
+        status[:] = np.where(failed, "false", "open" if deadline > end else "true")
+        when[failed] = dates_arr[first_fail[failed]]
+        value[:] = np.where(failed, lhs[first_fail, np.arange(n_members)], lhs[window[-1]])
+        return ClaimEval(claim, status, when, value, holds_end)
+    if deadline < dates_arr[idx[0]]:
+        status[:] = "before run"
+        return ClaimEval(claim, status, when, value, holds_end)
+    hit = ok[idx]
+    came = hit.any(axis=0)
+    first = idx[np.argmax(hit, axis=0)]
+    when[came] = dates_arr[first[came]]
+    on_time = came & (when.astype(str) <= deadline)
+    status[:] = np.where(on_time, "true", np.where(came, "late", "open" if deadline > end else "false"))
+    by_deadline = idx[dates_arr[idx] <= deadline]
+    best = by_deadline[np.argmax(_margin(t.op, lhs[by_deadline], rhs if not t.versus else rhs[by_deadline]), axis=0)]
+    value[:] = np.where(came, lhs[first, np.arange(n_members)], lhs[best, np.arange(n_members)])
+    return ClaimEval(claim, status, when, value, holds_end)
+
+
+def _margin(op: str, lhs: np.ndarray, rhs: Any) -> np.ndarray:
+    """How close the test is to holding (larger is closer; NaN counts as farthest): the
+    difference to a threshold, relative to the other side when that is a series."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        if op == "between":
+            lo, hi = rhs
+            m = -np.maximum(lo - lhs, lhs - hi)
+        else:
+            m = lhs - rhs if op in (">", ">=") else rhs - lhs
+            if isinstance(rhs, np.ndarray):
+                m = m / np.abs(rhs)
+    return np.where(np.isnan(m), -np.inf, m)
+
+
+def evaluate(
+    series: Mapping[str, np.ndarray],
+    dates: Sequence[str],
+    wacc: np.ndarray | float = 0.1,
+    growth: np.ndarray | float = 0.0,
+    claims: Sequence[Claim] | None = None,
+) -> list[ClaimEval]:
+    """Score every claim (default: the bundled ones) on series (months, members)."""
+    return [evaluate_claim(c, series, dates, wacc, growth) for c in (claims if claims is not None else load_claims())]
+
+
+def series_of(timeseries: Any) -> tuple[dict[str, np.ndarray], list[str]]:
+    """A run's ``timeseries`` DataFrame as (metric -> (months, 1) array, dates)."""
+    dates = [str(d) for d in timeseries["date"]]
+    return {str(c): timeseries[c].to_numpy(dtype=float)[:, None] for c in timeseries.columns if c != "date"}, dates
+
+
+def score_run(timeseries: Any, capital_market: Any, claims: Sequence[Claim] | None = None) -> list[ClaimEval]:
+    """Score a run's ``timeseries`` DataFrame, valuing cash flows at the rates of its
+    scenario's ``[capital_market]`` section."""
+    series, dates = series_of(timeseries)
+    wacc, growth = discount_rates(capital_market)
+    return evaluate(series, dates, wacc, growth, claims)
+
+
+# --------------------------------------------------------------------------- rows
+
+
+def run_scorecard(evals: Sequence[ClaimEval], member: int = 0) -> list[dict[str, Any]]:
+    """One row per claim for one run (member): the JSON of ``summary.json["scorecard"]``."""
+    rows = []
+    for e in evals:
+        c, t = e.claim, e.claim.test
+        v = float(e.value[member])
+        rows.append({
+            "id": c.id,
+            "claim": c.claim,
+            "source": c.source,
+            "short_source": c.short_source,
+            "speaker": c.speaker,
+            "stance": c.stance,
+            "test": t.describe() if t else "",
+            "unit": t.unit if t else "",
+            "status": str(e.status[member]),
+            "when": str(e.when[member]) or None,
+            "value": v if v == v else None,
+            "holds_at_end": bool(e.holds_at_end[member]) if t and e.status[member] not in ("not recorded",) else None,
+            "reason": e.reason or None,
+        })
+    return rows
+
+
+def ensemble_scorecard(evals: Sequence[ClaimEval]) -> list[dict[str, Any]]:
+    """One row per claim over an ensemble: probability on time, probability by the run's end,
+    median year it comes true (among members where it does), and the count of members."""
+    rows = []
+    for e in evals:
+        c, t = e.claim, e.claim.test
+        n = len(e.status)
+        st = e.status.astype(str)
+        recorded = st[0] not in ("not modelled", "not recorded")
+        came = np.isin(st, ("true", "late")) if t and t.check == "first" else st == "true"
+        years = np.array([int(w[:4]) for w in e.when[came]]) if t and t.check == "first" else np.array([], dtype=int)
+        rows.append({
+            "id": c.id,
+            "claim": c.claim,
+            "source": c.source,
+            "stance": c.stance,
+            "test": t.describe() if t else "",
+            "members": n,
+            "p_on_time": float(np.mean(st == "true")) if recorded else None,
+            "p_by_end": float(np.mean(came)) if recorded else None,
+            "p_open": float(np.mean(st == "open")) if recorded else None,
+            "median_year": float(np.median(years)) if len(years) else None,
+            "status": str(st[0]) if not recorded else None,
+            "reason": e.reason or None,
+        })
+    return rows
