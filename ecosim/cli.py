@@ -638,6 +638,34 @@ def cmd_flywheel(args: argparse.Namespace) -> int:
         console.print(t)
         console.print("Values: the same DCF as `ecosim value` on each member's SpaceX (+xAI from the merger) and Tesla cash flows; value columns are changes from the uncut run.")
     console.print(escape(r.notes[2]))
+
+
+# ------------------------------------------------------------------ compare
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    from ecosim.report.compare import compare, end_summary
+
+    out = Path(args.out) if args.out else Path("comparisons") / "_vs_".join(Path(a.rstrip("/")).stem for a in args.sources)
+    with err_console.status("comparing") as status:
+        result = compare(args.sources, out, seed=args.seed, sets=args.set or [], claims_path=args.claims, progress=lambda msg: status.update(msg))
+    console.print(f"[bold]ecosim compare[/bold] — {' vs '.join(escape(s.label) for s in result.sources)} (reference: {escape(result.sources[0].label)})")
+    shown = end_summary(result)
+    table = Table(title=f"Key outcomes ({shown.attrs['column']}); the full table by year is in the report", title_justify="left")
+    table.add_column("outcome")
+    for label in shown.columns:
+        table.add_column(escape(label), justify="right")
+    for outcome, row in shown.iterrows():
+        table.add_row(escape(f"{outcome} [{shown.attrs['units'][outcome]}]"), *[str(v) for v in row])
+    console.print(table)
+    for s in result.sources:
+        st = [str(e.status[0]) for e in result.scorecard[s.label]]
+        if s.members == 1:
+            console.print(f"scorecard {escape(s.label)}: {st.count('true')} true, {st.count('late')} late, {st.count('false')} false, {st.count('open')} open")
+    for label, d in result.divergence.items():
+        where = ", ".join(f"{m} {month}" for month, m in d[:3]) if d else "no key metric"
+        console.print(f"{escape(label)} departs from {escape(result.sources[0].label)} first in: {where}")
+    console.print(f"Wrote [bold]{out}[/bold]: report.md, report.html, outcomes.csv, scorecard.csv, differences.csv, compare.json, figures/ ({len(result.figures)} PNG)")
     return 0
 
 
@@ -991,6 +1019,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8765, help="port (default 8765)")
     p.add_argument("--scenario", default="baseline", help="bundled scenario name or scenario file the page opens on (default baseline)")
     p.set_defaults(func=cmd_viz)
+
+    p = sub.add_parser("compare", help="compare runs, experiments or scenarios side by side: table, figures, scorecard, report")
+    p.add_argument("sources", nargs="+", metavar="SOURCE", help="run directory, experiment directory, or scenario file / bundled name (run first)")
+    p.add_argument("--out", help="report directory (default comparisons/A_vs_B...)")
+    p.add_argument("--seed", type=int, help="seed for the scenarios run here (default: each scenario's)")
+    p.add_argument("--set", action="append", metavar="PATH=VALUE", help="override a field of the scenarios run here")
+    p.add_argument("--claims", metavar="FILE", help="claims file for the scorecard (default: the bundled ecosim/data/claims.toml)")
+    p.set_defaults(func=cmd_compare)
 
     for _name, register in _EXTENSIONS:
         register(sub)

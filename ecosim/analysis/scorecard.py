@@ -267,8 +267,10 @@ def _rolling_sum12(x: np.ndarray) -> np.ndarray:
     return out
 
 
-def _values_by_year(x: np.ndarray, dates: Sequence[str], wacc: np.ndarray, growth: np.ndarray) -> np.ndarray:
-    """Fundamental value at the start of each full year, dated January; NaN elsewhere."""
+def values_by_year(x: np.ndarray, dates: Sequence[str], wacc: np.ndarray, growth: np.ndarray) -> np.ndarray:
+    """Fundamental value [USD] of a monthly free cash flow ``x`` (months, members) at the start
+    of each full year of the run, in that year's January row; NaN in every other row. Members
+    whose ``wacc`` is not above ``growth`` stay NaN (no Gordon terminal value)."""
     out = np.full_like(x, np.nan)
     years = [int(d[:4]) for d in dates]
     ok = wacc > growth  # a Gordon terminal value needs wacc > g; other members stay NaN
@@ -312,7 +314,7 @@ def transformed(
         out[12:] = x[12:] - x[:-12]
         return out
     if transform == "fundamental_value":
-        return _values_by_year(x, dates, np.broadcast_to(np.asarray(wacc, float), x.shape[1:]), np.broadcast_to(np.asarray(growth, float), x.shape[1:]))
+        return values_by_year(x, dates, np.broadcast_to(np.asarray(wacc, float), x.shape[1:]), np.broadcast_to(np.asarray(growth, float), x.shape[1:]))
     raise ValueError(f"transform must be one of {TRANSFORMS} (got {transform!r})")
 
 

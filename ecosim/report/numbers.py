@@ -7,7 +7,9 @@ def human(value: float, unit: str = "") -> str:
     """A value in a few significant digits; money (``unit`` starting with USD) in $M/$B/$T.
 
     >>> human(1.25e12, "USD"), human(-2.48e10, "USD/yr"), human(13.16e6), human(1234.5), human(0.0929)
-    ('$1.25T', '$-24.8B', '13.16M', '1,234', '0.0929')
+    ('$1.25T', '-$24.8B', '13.16M', '1,234', '0.0929')
+    >>> human(46.0), human(2.5)
+    ('46', '2.50')
     >>> human(float("nan"))
     '—'
     """
@@ -15,14 +17,15 @@ def human(value: float, unit: str = "") -> str:
         return "—"
     a = abs(value)
     if unit.startswith("USD") and a >= 1e6:
+        sign = "-" if value < 0 else ""
         if a >= 1e12:
-            return f"${value / 1e12:,.2f}T"
-        return f"${value / 1e9:,.1f}B" if a >= 1e9 else f"${value / 1e6:,.0f}M"
+            return f"{sign}${a / 1e12:,.2f}T"
+        return f"{sign}${a / 1e9:,.1f}B" if a >= 1e9 else f"{sign}${a / 1e6:,.0f}M"
     if a >= 1e9:
         return f"{value / 1e9:,.2f}e9"
     if a >= 1e6:
         return f"{value / 1e6:,.2f}M"
-    if a >= 100:
+    if a >= 100 or float(value).is_integer():
         return f"{value:,.0f}"
     if a >= 1:
         return f"{value:,.2f}"

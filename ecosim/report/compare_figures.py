@@ -1,0 +1,234 @@
+"""Figures of ``ecosim compare``: each source's series overlaid (fan charts for experiments) and
+the narrative scorecard on a timeline, in the house style (:mod:`ecosim.report.style`).
+
+Every figure takes the sources and their colours (:func:`ecosim.report.style.scenario_colours`),
+so a scenario has one colour in every figure of a report.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import matplotlib.dates as mdates
+import numpy as np
+import pandas as pd
+from matplotlib.lines import Line2D
+
+from ecosim.analysis.scorecard import SYMBOLS, ClaimEval, values_by_year
+from ecosim.report.sources import Source
+from ecosim.report.style import date_axis, figure_legend, finish, new_figure, panels, plot_members, to_dates, unit_axis
+
+
+@dataclass(frozen=True)
+class Panel:
+    """One panel of a series figure.
+
+    ``how``: ``value`` plots the monthly values; ``year`` a monthly flow as a rate per year
+    (trailing 12-month total; over the first months of a run, the months so far annualised);
+    ``dcf`` the fundamental value at the start of each year (``metric`` is the free cash flow).
+    ``dashed`` is a second metric drawn dashed in the same colour; ``reference`` a horizontal
+    line with its label.
+    """
+
+    title: str
+    metric: str
+    label: str
+    unit: str
+    how: str = "value"
+    log: bool = False
+    symlog: float | None = None
+    dashed: str | None = None
+    dashed_label: str = ""
+    reference: tuple[float, str] | None = None
+
+
+#: name -> (title, panels): the overlaid series of the report
+SERIES_FIGURES: dict[str, tuple[str, tuple[Panel, ...]]] = {
+    "series_launch": ("Launch", (
+        Panel("SpaceX launches", "spacex_launches", "launches", "launches/yr", "year"),
+        Panel("Starship launches", "starship_launches", "launches", "launches/yr", "year"),
+        Panel("SpaceX cost to LEO", "launch_cost_usd_per_kg", "cost", "USD/kg", log=True),
+    )),
+    "series_starlink": ("Starlink", (
+        Panel("Starlink satellites in orbit", "starlink_satellites", "satellites", "satellites", log=True),
+        Panel("Starlink subscribers", "starlink_subscribers", "subscribers", "subscribers"),
+        Panel("Kuiper satellites in orbit", "kuiper_satellites", "satellites", "satellites"),
+    )),
+    "series_compute": ("Orbital vs terrestrial compute", (
+        Panel("SpaceX orbital data-center power", "odc_power_gw", "IT power", "GW"),
+        Panel("Compute: orbital (solid) vs xAI terrestrial (dashed)", "odc_compute_eflops", "compute", "EFLOP/s", symlog=10.0,
+              dashed="terrestrial_compute_eflops", dashed_label="xAI terrestrial"),
+        Panel("Orbital / terrestrial lifetime cost", "odc_cost_ratio", "cost ratio", "-", reference=(1.0, "break-even")),
+    )),
+    "series_ai": ("Data and AI", (
+        Panel("Real-world data reaching xAI", "data_collected_pb", "data", "PB/yr", "year"),
+        Panel("xAI capability", "xai_capability_index", "capability", "index"),
+        Panel("AI chips waiting for power", "chips_unpowered_h100e", "accelerators", "H100e"),
+    )),
+    "series_finance": ("SpaceX + xAI finances", (
+        Panel("SpaceX+xAI revenue", "spacex_revenue_usd", "revenue", "USD/yr", "year"),
+        Panel("SpaceX+xAI free cash flow (before raises)", "spacex_fcf_usd", "free cash flow", "USD/yr", "year", reference=(0.0, "")),
+        Panel("Fundamental value (solid) vs narrative mark (dashed)", "spacex_fcf_usd", "value", "USD", "dcf",
+              dashed="spacex_mark_usd", dashed_label="narrative mark"),
+    )),
+}
+
+
+def trailing_year(x: np.ndarray) -> np.ndarray:
+    """A monthly flow (months, members) as a rate per year: the trailing 12-month total, and
+    over the first 11 months the months so far annualised.
+
+    >>> trailing_year(np.ones((14, 1)))[[0, 11, 13], 0].tolist()
+    [12.0, 12.0, 12.0]
+    """
+    c = np.cumsum(np.asarray(x, float), axis=0)
+    n = np.arange(1, len(c) + 1, dtype=float)[:, None]
+    out = c * 12.0 / n
+    out[12:] = c[12:] - c[:-12]
+    return out
+
+
+def _panel_values(source: Source, metric: str, how: str) -> np.ndarray | None:
+    if metric not in source.series:
+        return None
+    x = source.series[metric]
+    if how == "year":
+        return trailing_year(x)
+    if how == "dcf":
+        return values_by_year(x, source.dates, source.wacc, source.growth)
+    return x
+
+
+def market_marks(entities: Sequence[str] = ("SpaceX+xAI", "SpaceX")) -> pd.DataFrame:
+    """Rows of ``ecosim/data/valuation_marks.csv`` for these entities (date, value_usd, kind)."""
+    with (resources.files("ecosim") / "data" / "valuation_marks.csv").open(encoding="utf-8") as fh:
+        rows = [r for r in csv.DictReader(fh) if r["entity"] in entities]
+    return pd.DataFrame({"entity": [r["entity"] for r in rows], "date": [r["date"] for r in rows], "value_usd": [float(r["value_usd"]) for r in rows], "kind": [r["kind"] for r in rows]})
+
+
+def series_figure(name: str, sources: Sequence[Source], colours: dict[str, str], folder: Path) -> Path:
+    """One figure of :data:`SERIES_FIGURES` with every source overlaid."""
+    title, spec = SERIES_FIGURES[name]
+    fig, axes = panels(len(spec), title=title)
+    handles: dict[str, object] = {}
+    for ax, p in zip(axes, spec, strict=True):
+        for s in sources:
+            v = _panel_values(s, p.metric, p.how)
+            if v is None:
+                continue
+            if p.how == "dcf":
+                ok = np.isfinite(v).any(axis=1)
+                dates = [d for d, k in zip(s.dates, ok, strict=True) if k]
+                line = plot_members(ax, dates, v[ok], colours[s.label], s.label, marker="o", ms=3)
+            else:
+                line = plot_members(ax, s.dates, v, colours[s.label], s.label)
+            handles.setdefault(s.label, line)
+            if p.dashed and p.dashed in s.series:
+                plot_members(ax, s.dates, s.series[p.dashed], colours[s.label], f"{s.label} {p.dashed_label}", ls="--")
+        if p.reference is not None:
+            ax.axhline(p.reference[0], color="black", lw=0.8, ls=":")
+            if p.reference[1]:
+                ax.annotate(p.reference[1], (0.01, p.reference[0]), xycoords=("axes fraction", "data"), fontsize=8, va="bottom")
+        if p.how == "dcf":
+            marks = market_marks()
+            ax.scatter(to_dates(marks["date"]), marks["value_usd"], color="black", marker="D", s=18, zorder=5)
+            handles.setdefault("market marks (valuation_marks.csv)", Line2D([], [], color="black", marker="D", ls="", ms=4))
+        ax.set_title(p.title, fontsize=10)
+        unit_axis(ax, p.label, p.unit, log=p.log, symlog=p.symlog)
+        date_axis(ax)
+    if any(p.dashed for p in spec):
+        handles.setdefault("solid: first metric, dashed: second", Line2D([], [], color="grey", ls="--"))
+    if any(s.members > 1 for s in sources):
+        handles.setdefault("experiments: median, 50% and 80% bands", Line2D([], [], color="grey", lw=6, alpha=0.3))
+    figure_legend(fig, list(handles.values()), list(handles), title="scenario")  # type: ignore[arg-type]
+    path = folder / f"{name}.png"
+    finish(fig, str(path))
+    return path
+
+
+def _mpl_text(text: str) -> str:
+    r"""Text shown literally by matplotlib (a ``$`` would start mathtext).
+
+    >>> _mpl_text("$1.25T")
+    '\\$1.25T'
+    """
+    return text.replace("$", r"\$")
+
+
+def _date_num(month: str) -> float:
+    return float(mdates.date2num(pd.Timestamp(month + "-15")))
+
+
+def scorecard_figure(evals: dict[str, list[ClaimEval]], sources: Sequence[Source], colours: dict[str, str], path: Path) -> Path:
+    """When each testable claim comes true in each source: a filled marker on time, a hollow
+    one late; experiments at the median year, labelled with the probability on time. A black
+    bar marks the deadline; claims are rows (seed:line)."""
+    first = evals[sources[0].label]
+    rows = [i for i, e in enumerate(first) if e.claim.test is not None]
+    n = len(rows)
+    fig, ax = new_figure(12.5, 0.34 * n + 1.6)
+    k = len(sources)
+    lo = min(s.dates[0] for s in sources)
+    hi = max(s.dates[-1] for s in sources)
+    for r, i in enumerate(rows):
+        y = n - 1 - r
+        claim = first[i].claim
+        if claim.test and claim.test.deadline:
+            ax.plot([_date_num(claim.test.deadline)] * 2, [y - 0.4, y + 0.4], color="black", lw=2.2, solid_capstyle="butt")
+        for j, s in enumerate(sources):
+            e = evals[s.label][i]
+            dy = ((k - 1) / 2 - j) * (0.6 / max(k, 1))
+            status = e.status.astype(str)
+            came = np.isin(status, ("true", "late"))
+            if e.claim.test and e.claim.test.check == "always":
+                failed = status == "false"
+                if failed.any():
+                    fails = sorted(str(w) for w in e.when[failed])
+                    x = _date_num(fails[len(fails) // 2])
+                    ax.scatter([x], [y + dy], s=40, marker="x", color=colours[s.label], alpha=max(0.25, float(np.mean(failed))), zorder=4)
+                continue
+            if s.members == 1:
+                if came[0]:
+                    face = colours[s.label] if status[0] == "true" else "white"
+                    ax.scatter([_date_num(str(e.when[0]))], [y + dy], s=40, color=face, edgecolors=colours[s.label], linewidths=1.5, zorder=4)
+            elif came.any():
+                years = np.array([int(str(w)[:4]) for w in e.when[came]])
+                med = float(np.median(years))
+                x = float(mdates.date2num(pd.Timestamp(f"{int(med)}-07-01")))
+                p = float(np.mean(status == "true"))
+                ax.scatter([x], [y + dy], s=40, color=colours[s.label], alpha=max(0.25, p), edgecolors=colours[s.label], zorder=4)
+                ax.annotate(f"p={p:.2f}", (x, y + dy), xytext=(5, -3), textcoords="offset points", fontsize=7, color=colours[s.label])
+    labels = [_mpl_text(f"{first[i].claim.claim[:62]}{'…' if len(first[i].claim.claim) > 62 else ''} ({first[i].claim.short_source})") for i in rows]
+    ax.set_yticks(range(n))
+    ax.set_yticklabels(labels[::-1], fontsize=8)
+    ax.set_ylim(-0.7, n - 0.3)
+    ax.set_xlim(_date_num(lo) - 60, max(_date_num(hi), max((_date_num(first[i].claim.test.deadline) for i in rows if first[i].claim.test and first[i].claim.test.deadline), default=0)) + 60)  # type: ignore[union-attr]
+    ax.xaxis_date()
+    date_axis(ax)
+    ax.set_xlabel("month the claim first comes true [date]")
+    ax.set_title("Narrative scorecard: when each claim first comes true\n(filled: by its deadline, hollow: late, x: an every-year claim first fails, none: never in the run)")
+    handles = [Line2D([], [], color=colours[s.label], marker="o", ls="", ms=6) for s in sources]
+    names = [s.label + (f" (median year, {s.members} runs; p = on time)" if s.members > 1 else "") for s in sources]
+    handles.append(Line2D([], [], color="black", marker="|", ls="", ms=10, mew=2.2))
+    names.append("deadline")
+    ax.legend(handles, names, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+    finish(fig, str(path))
+    return path
+
+
+def scorecard_cell(e: ClaimEval) -> str:
+    """A source's verdict for the report table: ``✅ true 2029-03`` / ``p=0.40, median 2031``."""
+    status = e.status.astype(str)
+    if len(status) == 1 or status[0] in ("not modelled", "not recorded"):
+        text = SYMBOLS[status[0]]
+        return f"{text} {e.when[0]}".rstrip() if status[0] in ("true", "late", "false") and e.when[0] else text
+    came = np.isin(status, ("true", "late"))
+    p = float(np.mean(status == "true"))
+    if e.claim.test and e.claim.test.check == "always":
+        return f"p={p:.2f}"
+    med = f", median {int(np.median([int(str(w)[:4]) for w in e.when[came]]))}" if came.any() else ""
+    return f"p={p:.2f} (by end {float(np.mean(came)):.2f}{med})"
