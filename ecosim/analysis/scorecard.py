@@ -181,14 +181,15 @@ def transformed_unit(unit: str, transform: str) -> str:
     return unit
 
 
-def _error_line(path: str, exc: ValidationError) -> str:
+def _error_line(origin: str, index: int, exc: ValidationError) -> str:
+    """One line for the first validation error of claim number ``index``."""
     first = exc.errors()[0]
-    loc = ".".join(str(p) for p in first["loc"])
-    where = f"claim[{loc}]" if loc else "claim"
+    loc = ".".join(str(p) for p in first["loc"] if not str(p).startswith(("tuple[", "float", "function-")))
+    where = f"claim[{index}]" + (f".{loc}" if loc else "")
     msg = first["msg"].removeprefix("Value error, ")
     got = first.get("input")
-    got_text = "" if isinstance(got, dict) or "(got" in msg else f" (got {got!r})"
-    return f"{path}: {where}: {msg}{got_text}"
+    shown = "" if first["type"] == "missing" or isinstance(got, dict) or "(got" in msg else f" (got {got!r})"
+    return f"{origin}: {where}: {msg}{shown}"
 
 
 def load_claims(path: str | Path | None = None) -> tuple[Claim, ...]:
@@ -228,7 +229,7 @@ def _parse_claims(text: str, origin: str) -> tuple[Claim, ...]:
         try:
             claims.append(Claim.model_validate(row))
         except ValidationError as exc:
-            raise ClaimError(_error_line(origin, exc).replace("claim[", f"claim[{i}].", 1).replace(".]", "]")) from None
+            raise ClaimError(_error_line(origin, i, exc)) from None
     seen: set[str] = set()
     for c in claims:
         if c.id in seen:

@@ -32,9 +32,20 @@ import numpy as np
 import pandas as pd
 
 from ecosim import __version__
-from ecosim.analysis.scorecard import ClaimEval, ensemble_scorecard, evaluate, load_claims, run_scorecard
+from ecosim.analysis.scorecard import (
+    ClaimEval,
+    ensemble_scorecard,
+    evaluate,
+    load_claims,
+    run_scorecard,
+)
 from ecosim.errors import UsageError
-from ecosim.report.compare_figures import SERIES_FIGURES, scorecard_cell, scorecard_figure, series_figure
+from ecosim.report.compare_figures import (
+    SERIES_FIGURES,
+    scorecard_cell,
+    scorecard_figure,
+    series_figure,
+)
 from ecosim.report.differ import what_differs
 from ecosim.report.document import Document
 from ecosim.report.numbers import human
@@ -92,12 +103,12 @@ def score_sources(sources: Sequence[Source], claims_path: str | None = None) -> 
 
 
 def scorecard_frame(sources: Sequence[Source], evals: dict[str, list[ClaimEval]]) -> pd.DataFrame:
-    """Tidy scorecard: one row per (claim, source)."""
+    """Tidy scorecard: one row per (compared source ``label``, claim); ``source`` is the claim's seed:line."""
     rows = []
     for s in sources:
         recs = run_scorecard(evals[s.label]) if s.members == 1 else ensemble_scorecard(evals[s.label])
         for r in recs:
-            rows.append({"source": s.label, "kind": s.kind, **r})
+            rows.append({"label": s.label, "kind": s.kind, **r})
     return pd.DataFrame(rows)
 
 

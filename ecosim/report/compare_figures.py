@@ -20,7 +20,16 @@ from matplotlib.lines import Line2D
 
 from ecosim.analysis.scorecard import SYMBOLS, ClaimEval, values_by_year
 from ecosim.report.sources import Source
-from ecosim.report.style import date_axis, figure_legend, finish, new_figure, panels, plot_members, to_dates, unit_axis
+from ecosim.report.style import (
+    date_axis,
+    figure_legend,
+    finish,
+    new_figure,
+    panels,
+    plot_members,
+    to_dates,
+    unit_axis,
+)
 
 
 @dataclass(frozen=True)
@@ -206,7 +215,8 @@ def scorecard_figure(evals: dict[str, list[ClaimEval]], sources: Sequence[Source
     ax.set_yticks(range(n))
     ax.set_yticklabels(labels[::-1], fontsize=8)
     ax.set_ylim(-0.7, n - 0.3)
-    ax.set_xlim(_date_num(lo) - 60, max(_date_num(hi), max((_date_num(first[i].claim.test.deadline) for i in rows if first[i].claim.test and first[i].claim.test.deadline), default=0)) + 60)  # type: ignore[union-attr]
+    deadlines = [_date_num(d) for i in rows if (t := first[i].claim.test) is not None and (d := t.deadline) is not None]
+    ax.set_xlim(_date_num(lo) - 60, max([_date_num(hi), *deadlines]) + 60)
     ax.xaxis_date()
     date_axis(ax)
     ax.set_xlabel("month the claim first comes true [date]")

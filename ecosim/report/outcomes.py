@@ -98,7 +98,7 @@ def read_outcome(source: Source, outcome: Outcome, column: str) -> np.ndarray:
     d = source.dates
     if outcome.how in ("value", "first", "gap", "share"):
         full = _full_years(d)
-        year = (full[-1] if full else None) if column == "end" else int(column)
+        year: int | None = (full[-1] if full else None) if column == "end" else int(column)
         if year is None or year not in full:
             return nan
         i = d.index(f"{year}-01")
@@ -115,8 +115,8 @@ def read_outcome(source: Source, outcome: Outcome, column: str) -> np.ndarray:
             return np.where(mark > 0, 100.0 * value / mark, np.nan)
     x = source.series[metrics[0]]
     if outcome.how == "last":
-        i = len(d) - 1 if column == "end" else _month_index(d, f"{column}-12")
-        return nan if i is None else x[i].astype(float)
+        last = len(d) - 1 if column == "end" else _month_index(d, f"{column}-12")
+        return nan if last is None else x[last].astype(float)
     if outcome.how == "sum":
         if column == "end":
             return x[-12:].sum(axis=0) if len(d) >= 12 else nan
@@ -166,7 +166,7 @@ def display_table(tidy: pd.DataFrame, sources: Sequence[Source]) -> pd.DataFrame
     only, a column per source with its value (median and [p10, p90] for experiments) and,
     after each source but the first, its difference to the first (``Δ vs FIRST``)."""
     labels = [s.label for s in sources]
-    out_rows = []
+    out_rows: list[dict[str, str]] = []
     for (outcome, col), g in tidy.groupby(["outcome", "column"], sort=False):
         unit = str(g["unit"].iloc[0])
         first_of_group = not out_rows or out_rows[-1]["_outcome"] != outcome

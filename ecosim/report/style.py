@@ -15,6 +15,7 @@ one colour per scenario kept across figures, one colour per commodity.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import matplotlib
 
@@ -56,7 +57,7 @@ COMMODITY_COLOURS = {
 DPI = 110
 #: quantile bands of a fan chart, widest first: (low, high, opacity)
 FAN_BANDS = ((0.10, 0.90, 0.15), (0.25, 0.75, 0.30))
-STYLE = {
+STYLE: dict[str, Any] = {
     "font.size": 10,
     "axes.grid": True,
     "grid.alpha": 0.3,
@@ -100,7 +101,7 @@ def scenario_colours(names: Sequence[str], scenarios: Sequence[str] | None = Non
 
 def apply_style() -> None:
     """Set the house style on matplotlib's defaults."""
-    plt.rcParams.update(STYLE)
+    plt.rcParams.update(STYLE)  # type: ignore[arg-type]
 
 
 def new_figure(width: float = 9.0, height: float = 4.8, **kw: object) -> tuple[Figure, Axes]:

@@ -1,0 +1,211 @@
+"""The narrative scorecard: the claims file, verdicts on hand-made series, and verdict dates that
+match a real run's time series."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from numpy.testing import assert_allclose
+
+from ecosim.analysis.scorecard import (
+    Claim,
+    ensemble_scorecard,
+    evaluate_claim,
+    load_claims,
+    run_scorecard,
+    score_run,
+)
+from ecosim.errors import ClaimError
+from ecosim.finance.valuation import fundamental_value
+from ecosim.finance.wacc import discount_rates
+from ecosim.run import RunResult
+from tests.conftest import write_toml
+
+SEEDS = {"000_b8cdceee8bd549a0.txt", "001_d6124ff9d4e99c35.txt", "002_790d88de6b92b6de.txt", "003_20b57c1fe67da0ed.txt"}
+DATES = [f"{2026 + i // 12}-{i % 12 + 1:02d}" for i in range(36)]  # 2026-01 .. 2028-12
+
+
+def claim(test: dict | None = None, **kw: object) -> Claim:
+    base = {"id": "c", "claim": "x", "quote": "q", "seed": "000_b8cdceee8bd549a0.txt", "line": 1, "speaker": "s", "said": "2026-02", "stance": "narrative"}
+    if test is None:
+        base["not_modelled"] = "absent"
+    else:
+        base["test"] = test
+    return Claim.model_validate({**base, **kw})
+
+
+def ramp(*members: float) -> dict[str, np.ndarray]:
+    """Metric ``m`` rising by ``step`` a month from 0, one column per step value."""
+    return {"odc_power_gw": np.outer(np.arange(36.0), np.asarray(members))}
+
+
+def test_bundled_claims_cite_a_seed_and_line() -> None:
+    """Every bundled claim names one of the four seed files and a line, has a test or a reason, and its id is unique."""
+    claims = load_claims()
+    assert len(claims) >= 25
+    assert len({c.id for c in claims}) == len(claims)
+    for c in claims:
+        assert c.seed in SEEDS and c.line >= 1, c.id
+        for place in c.also:
+            f, line = place.split(":")
+            assert f in SEEDS and int(line) >= 1, c.id
+        assert (c.test is None) != (c.not_modelled is None)
+    ids = {c.id for c in claims}
+    for must in ("space_cheapest_36m", "spacex_solar_100gw_yr", "tesla_solar_100gw_yr", "starship_10000_per_yr", "starlink_1m_satellites",
+                 "chips_unpowered_2026", "space_ai_hundreds_gw_5yr", "valuation_1_25t", "cybercab_april_2026", "fsd_europe_2026_03"):
+        assert must in ids
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[[claim]]\nid='a'\n", r"bad\.toml: claim\[0\]\.claim: Field required"),
+        ('[[claim]]\nid="a"\nclaim="c"\nquote="q"\nseed="s"\nline=3\nspeaker="p"\nsaid="2026-02"\nstance="narrative"\n[claim.test]\nmetric="nope"\nop="<"\nthreshold=1\n',
+         r"claim\[0\]\.test\.metric\.0: must be a metric of ecosim\.metrics\.METRICS \(got 'nope'\)"),
+        ('[[claim]]\nid="a"\nclaim="c"\nquote="q"\nseed="s"\nline=3\nspeaker="p"\nsaid="2026-02"\nstance="narrative"\n[claim.test]\nmetric="odc_power_gw"\nop="between"\nthreshold=1\n',
+         r"claim\[0\]\.test: op 'between' needs threshold = \[low, high\] with low <= high \(got 1\.0\)"),
+        ('[[claim]]\nid="a"\nclaim="c"\nquote="q"\nseed="s"\nline=3\nspeaker="p"\nsaid="2026-02"\nstance="narrative"\n',
+         r"claim\[0\]: give exactly one of \[claim\.test\] and not_modelled"),
+        ("claim = 3\n", r"bad\.toml: must hold \[\[claim\]\] tables"),
+    ],
+)
+def test_bad_claims_file_is_one_line(tmp_path: Path, text: str, message: str) -> None:
+    """A wrong claims file raises ClaimError naming the file, the claim's index and field, and the value."""
+    path = write_toml(tmp_path, "bad.toml", text)
+    with pytest.raises(ClaimError, match=message) as err:
+        load_claims(path)
+    assert "\n" not in str(err.value)
+
+
+def test_first_month_on_time_late_false_open() -> None:
+    """A 'first' test is true at the first month it holds by the deadline, late after it, false or open when it never holds."""
+    c = claim({"metric": "odc_power_gw", "op": ">=", "threshold": 10.0, "deadline": "2026-12"})
+    e = evaluate_claim(c, ramp(1.0, 0.5, 0.1), DATES)
+    # member 0 reaches 10 in month 10 (2026-11); member 1 in month 20 (2027-09); member 2 reaches 3.5 at most
+    assert e.status.tolist() == ["true", "late", "false"]
+    assert e.when.tolist() == ["2026-11", "2027-09", ""]
+    assert_allclose(e.value.astype(float), [10.0, 10.0, 1.1])  # member 2: its best up to the deadline (month 11)
+    assert e.holds_at_end.tolist() == [True, True, False]
+    later = claim({"metric": "odc_power_gw", "op": ">=", "threshold": 100.0, "deadline": "2030-12"})
+    assert evaluate_claim(later, ramp(1.0), DATES).status.tolist() == ["open"]
+    before = claim({"metric": "odc_power_gw", "op": ">=", "threshold": 1.0, "deadline": "2025-06"})
+    assert evaluate_claim(before, ramp(1.0), DATES).status.tolist() == ["before run"]
+
+
+def test_always_check_reports_the_first_failure() -> None:
+    """An 'always' test holds in every month of its window (true), fails at a month (false, when = that month), or is open past the run."""
+    fcf = {"spacex_fcf_usd": np.column_stack([np.ones(36), np.where(np.arange(36) == 30, -5.0, 1.0)])}
+    c = claim({"metric": "spacex_fcf_usd", "op": ">", "threshold": 0.0, "check": "always", "start": "2026-06", "deadline": "2028-12"})
+    e = evaluate_claim(c, fcf, DATES)
+    assert e.status.tolist() == ["true", "false"] and e.when.tolist() == ["", "2028-07"]
+    assert_allclose(e.value.astype(float), [1.0, -5.0])
+    open_ended = claim({"metric": "spacex_fcf_usd", "op": ">", "threshold": 0.0, "check": "always", "deadline": "2031-12"})
+    assert evaluate_claim(open_ended, fcf, DATES).status.tolist() == ["open", "false"]
+
+
+def test_transforms_sum12_change12_versus_between() -> None:
+    """sum12 checks trailing 12-month totals from the 12th month; change12 12-month changes; versus compares with summed metrics; between is inclusive."""
+    launches = {"starship_launches": np.full((36, 1), 10.0), "spacex_launches": np.full((36, 1), 5.0)}
+    c = claim({"metric": "starship_launches", "transform": "sum12", "op": ">=", "threshold": 120.0})
+    e = evaluate_claim(c, launches, DATES)
+    assert e.status[0] == "true" and e.when[0] == "2026-12" and e.value[0] == 120.0
+    assert claim({"metric": "starship_launches", "transform": "sum12", "op": ">=", "threshold": 120.0}).test.unit == "launches/yr"  # type: ignore[union-attr]
+    robots = {"optimus_robots": np.arange(36.0)[:, None] ** 2, "cybercab_fleet": np.zeros((36, 1))}
+    ch = claim({"metric": ["optimus_robots", "cybercab_fleet"], "transform": "change12", "op": ">=", "threshold": 300.0})
+    e = evaluate_claim(ch, robots, DATES)  # x^2 - (x-12)^2 = 24x - 144 >= 300 first at x = 18.5 -> month 19
+    assert e.when[0] == "2027-08" and e.value[0] == 19**2 - 7**2
+    vs = claim({"metric": "odc_power_gw", "op": ">", "versus": ["spacex_launches"]})
+    e = evaluate_claim(vs, {**ramp(1.0), "spacex_launches": np.full((36, 1), 5.0)}, DATES)
+    assert e.when[0] == "2026-07"  # 6 > 5 first in month 6
+    bt = claim({"metric": "odc_power_gw", "op": "between", "threshold": [3.0, 4.0], "deadline": "2026-12"})
+    assert evaluate_claim(bt, ramp(1.0), DATES).when[0] == "2026-04"
+
+
+def test_fundamental_value_claims_use_the_shared_dcf() -> None:
+    """A fundamental_value test checks the DCF value at the start of each full year (January), as fundamental_value computes it."""
+    fcf = np.full((36, 1), 1e9)
+    c = claim({"metric": "spacex_fcf_usd", "transform": "fundamental_value", "op": ">=", "threshold": 1.0e11, "deadline": "2026-12"})
+    e = evaluate_claim(c, {"spacex_fcf_usd": fcf}, DATES, wacc=0.10, growth=0.0)
+    expected = fundamental_value(fcf, DATES, 2026, 0.10, 0.0)[0]
+    # 12e9/yr for 3 years + perpetuity of 12e9 at 10%: 12e9 / 0.10 = 1.2e11 (level perpetuity from year 1)
+    assert_allclose(expected, 1.2e11)
+    assert e.status[0] == "true" and e.when[0] == "2026-01"
+    assert_allclose(e.value[0], expected)
+
+
+def test_not_modelled_and_not_recorded() -> None:
+    """A claim without a test is 'not modelled' with its reason; a test on a metric absent from the results is 'not recorded'."""
+    assert evaluate_claim(claim(None), ramp(1.0), DATES).status[0] == "not modelled"
+    e = evaluate_claim(claim({"metric": "starlink_satellites", "op": ">", "threshold": 1.0}), ramp(1.0), DATES)
+    assert e.status[0] == "not recorded" and "starlink_satellites" in e.reason
+
+
+def test_ensemble_probability_and_median_year() -> None:
+    """Over members: probability on time, probability by the end and the median year among members where the claim comes true."""
+    c = claim({"metric": "odc_power_gw", "op": ">=", "threshold": 12.0, "deadline": "2026-12"})
+    e = evaluate_claim(c, ramp(2.0, 1.0, 0.5, 0.1), DATES)  # month 6 (2026), 12 (2027), 24 (2028), never
+    (row,) = ensemble_scorecard([e])
+    assert row["members"] == 4
+    assert_allclose([row["p_on_time"], row["p_by_end"], row["median_year"]], [0.25, 0.75, 2027.0])
+
+
+def _lhs(ts: pd.DataFrame, metrics: list[str], transform: str, wacc: float, growth: float) -> pd.Series:
+    """The test's left side computed independently of the scorecard (pandas rolling and the DCF)."""
+    x = ts[metrics].sum(axis=1)
+    if transform == "sum12":
+        return x.rolling(12).sum()
+    if transform == "change12":
+        return x.diff(12)
+    if transform == "fundamental_value":
+        out = pd.Series(np.nan, index=ts.index)
+        dates = ts["date"].tolist()
+        for i, d in enumerate(dates):
+            if d.endswith("-01") and sum(m.startswith(d[:4]) for m in dates) == 12:
+                out.iloc[i] = fundamental_value(x.to_numpy(), dates, int(d[:4]), wacc, growth)[0]
+        return out
+    return x
+
+
+def test_verdict_dates_match_the_run_time_series(baseline_run: RunResult) -> None:
+    """In a real run the month a claim comes true is the first month its test holds in the time series, and a false claim's test never holds by its deadline."""
+    ts = baseline_run.timeseries
+    wacc, growth = (float(np.asarray(v).reshape(-1)[0]) for v in discount_rates(baseline_run.scenario.model.capital_market))
+    rows = {r["id"]: r for r in baseline_run.summary["scorecard"]}
+    checked = 0
+    for c in load_claims():
+        t = c.test
+        if t is None or t.check != "first":
+            continue
+        lhs = _lhs(ts, t.metric, t.transform, wacc, growth)
+        rhs = _lhs(ts, t.versus, t.transform, wacc, growth) if t.versus else None
+        if t.op == "between":
+            lo, hi = t.threshold  # type: ignore[misc]
+            holds = (lhs >= lo) & (lhs <= hi)
+        else:
+            other = rhs if rhs is not None else t.threshold
+            holds = {"<": lhs < other, "<=": lhs <= other, ">": lhs > other, ">=": lhs >= other}[t.op]
+        months = ts["date"][holds.fillna(False).astype(bool)].tolist()
+        r = rows[c.id]
+        if r["status"] in ("true", "late"):
+            assert r["when"] == months[0], c.id
+            assert_allclose(r["value"], lhs[ts["date"] == r["when"]].iloc[0], rtol=1e-12)
+            assert (r["status"] == "true") == (r["when"] <= (t.deadline or ts["date"].iloc[-1])), c.id
+            checked += 1
+        elif r["status"] == "false":
+            assert not months, c.id
+            checked += 1
+    assert checked >= 20
+
+
+def test_run_summary_holds_the_scorecard(baseline_run: RunResult) -> None:
+    """`ecosim run`'s summary lists every claim with its verdict; the scorecard of the saved series is the same."""
+    rows = baseline_run.summary["scorecard"]
+    assert [r["id"] for r in rows] == [c.id for c in load_claims()]
+    assert {r["status"] for r in rows} <= {"true", "late", "false", "open", "not modelled"}
+    again = run_scorecard(score_run(baseline_run.timeseries, baseline_run.scenario.model.capital_market))
+    assert again == rows
+    skeptic = {r["id"]: r for r in rows}["space_dc_not_yet"]
+    assert skeptic["status"] == "true" and skeptic["when"] == "2026-01"  # baseline: orbit dearer than ground at the start
