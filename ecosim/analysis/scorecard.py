@@ -48,7 +48,7 @@ OPS = ("<", "<=", ">", ">=", "between")
 TRANSFORMS = ("value", "sum12", "change12", "fundamental_value")
 STATUSES = ("true", "late", "false", "open", "before run", "not modelled", "not recorded")
 #: how each verdict is shown in tables and reports
-SYMBOLS = {"true": "✅ true", "late": "⚠️ late", "false": "❌ false", "open": "⏳ open", "before run": "· before run", "not modelled": "— not modelled", "not recorded": "— not recorded"}
+SYMBOLS = {"true": "✓ true", "late": "⚠ late", "false": "✗ false", "open": "○ open", "before run": "· before run", "not modelled": "— not modelled", "not recorded": "— not recorded"}
 
 
 def _as_list(value: Any) -> Any:

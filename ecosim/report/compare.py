@@ -306,8 +306,8 @@ def build_document(c: Comparison, folder: Path) -> Document:
     doc.heading("Narrative scorecard")
     claims = c.scorecard[ref]
     doc.paragraph("Each claim of the seed documents (`ecosim/data/claims.toml`, with its seed file and line) as a test on the "
-                  "run's monthly series. ✅ true: holds by its deadline (month it first does); ⚠️ late: only after the deadline; "
-                  "❌ false: never in the run (for an 'every year' claim: the month it first fails); ⏳ open: the run ends before "
+                  "run's monthly series. ✓ true: holds by its deadline (month it first does); ⚠ late: only after the deadline; "
+                  "✗ false: never in the run (for an 'every year' claim: the month it first fails); ○ open: the run ends before "
                   "the deadline. Experiments: p = probability on time over the runs, 'by end' = probability within the run, and "
                   "the median year it comes true.")
     rows = []

@@ -24,6 +24,7 @@ from ecosim.report.style import (
     date_axis,
     figure_legend,
     finish,
+    line_width,
     new_figure,
     panels,
     plot_members,
@@ -69,7 +70,7 @@ SERIES_FIGURES: dict[str, tuple[str, tuple[Panel, ...]]] = {
     )),
     "series_compute": ("Orbital vs terrestrial compute", (
         Panel("SpaceX orbital data-center power", "odc_power_gw", "IT power", "GW"),
-        Panel("Compute: orbital (solid) vs xAI terrestrial (dashed)", "odc_compute_eflops", "compute", "EFLOP/s", symlog=10.0,
+        Panel("Orbital (solid) vs xAI terrestrial compute", "odc_compute_eflops", "compute", "EFLOP/s", symlog=10.0,
               dashed="terrestrial_compute_eflops", dashed_label="xAI terrestrial"),
         Panel("Orbital / terrestrial lifetime cost", "odc_cost_ratio", "cost ratio", "-", reference=(1.0, "break-even")),
     )),
@@ -81,7 +82,7 @@ SERIES_FIGURES: dict[str, tuple[str, tuple[Panel, ...]]] = {
     "series_finance": ("SpaceX + xAI finances", (
         Panel("SpaceX+xAI revenue", "spacex_revenue_usd", "revenue", "USD/yr", "year"),
         Panel("SpaceX+xAI free cash flow (before raises)", "spacex_fcf_usd", "free cash flow", "USD/yr", "year", reference=(0.0, "")),
-        Panel("Fundamental value (solid) vs narrative mark (dashed)", "spacex_fcf_usd", "value", "USD", "dcf",
+        Panel("Value (solid) vs narrative mark (dashed)", "spacex_fcf_usd", "value", "USD", "dcf",
               dashed="spacex_mark_usd", dashed_label="narrative mark"),
     )),
 }
@@ -125,19 +126,20 @@ def series_figure(name: str, sources: Sequence[Source], colours: dict[str, str],
     fig, axes = panels(len(spec), title=title)
     handles: dict[str, object] = {}
     for ax, p in zip(axes, spec, strict=True):
-        for s in sources:
+        for j, s in enumerate(sources):
+            lw = line_width(j)
             v = _panel_values(s, p.metric, p.how)
             if v is None:
                 continue
             if p.how == "dcf":
                 ok = np.isfinite(v).any(axis=1)
                 dates = [d for d, k in zip(s.dates, ok, strict=True) if k]
-                line = plot_members(ax, dates, v[ok], colours[s.label], s.label, marker="o", ms=3)
+                line = plot_members(ax, dates, v[ok], colours[s.label], s.label, lw=lw, marker="o", ms=3)
             else:
-                line = plot_members(ax, s.dates, v, colours[s.label], s.label)
+                line = plot_members(ax, s.dates, v, colours[s.label], s.label, lw=lw)
             handles.setdefault(s.label, line)
             if p.dashed and p.dashed in s.series:
-                plot_members(ax, s.dates, s.series[p.dashed], colours[s.label], f"{s.label} {p.dashed_label}", ls="--")
+                plot_members(ax, s.dates, s.series[p.dashed], colours[s.label], f"{s.label} {p.dashed_label}", lw=lw, ls="--")
         if p.reference is not None:
             ax.axhline(p.reference[0], color="black", lw=0.8, ls=":")
             if p.reference[1]:
@@ -149,8 +151,9 @@ def series_figure(name: str, sources: Sequence[Source], colours: dict[str, str],
         ax.set_title(p.title, fontsize=10)
         unit_axis(ax, p.label, p.unit, log=p.log, symlog=p.symlog)
         date_axis(ax)
-    if any(p.dashed for p in spec):
-        handles.setdefault("solid: first metric, dashed: second", Line2D([], [], color="grey", ls="--"))
+    for p in spec:
+        if p.dashed:
+            handles.setdefault(f"dashed: {p.dashed_label}", Line2D([], [], color="grey", ls="--"))
     if any(s.members > 1 for s in sources):
         handles.setdefault("experiments: median, 50% and 80% bands", Line2D([], [], color="grey", lw=6, alpha=0.3))
     figure_legend(fig, list(handles.values()), list(handles), title="scenario")  # type: ignore[arg-type]
@@ -231,7 +234,7 @@ def scorecard_figure(evals: dict[str, list[ClaimEval]], sources: Sequence[Source
 
 
 def scorecard_cell(e: ClaimEval) -> str:
-    """A source's verdict for the report table: ``✅ true 2029-03`` / ``p=0.40, median 2031``."""
+    """A source's verdict for the report table: ``✓ true 2029-03`` / ``p=0.40, median 2031``."""
     status = e.status.astype(str)
     if len(status) == 1 or status[0] in ("not modelled", "not recorded"):
         text = SYMBOLS[status[0]]

@@ -34,7 +34,11 @@ img { max-width: 100%; display: block; margin: .6em 0 .2em; }
 p.caption, em { color: #555; }
 code { background: #f4f4f4; padding: 0 3px; font-size: 90%; }
 .wide { overflow-x: auto; }
+.v-true { color: #1a7f37; font-weight: 600; } .v-late { color: #b35900; font-weight: 600; }
+.v-false { color: #c62828; font-weight: 600; } .v-open { color: #555; }
 """
+#: verdict words of the scorecard, coloured in HTML
+VERDICT_CLASSES = {"✓ true": "v-true", "⚠ late": "v-late", "✗ false": "v-false", "○ open": "v-open"}
 
 
 def md_escape(text: object) -> str:
@@ -99,6 +103,8 @@ class Document:
 
         body = re.sub(r'<img src="([^"]+\.png)"', embed, body)
         body = body.replace("<table>", '<div class="wide"><table>').replace("</table>", "</table></div>")
+        for word, cls in VERDICT_CLASSES.items():
+            body = body.replace(word, f'<span class="{cls}">{word}</span>')
         return (
             "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
             f"<title>{html.escape(self.title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n{body}</body>\n</html>\n"

@@ -17,6 +17,7 @@ from ecosim.report.style import (
     legend_outside,
     new_figure,
     to_dates,
+    unit_axis,
 )
 
 
@@ -35,12 +36,12 @@ def launches_and_cost(ts: pd.DataFrame, path: Path) -> None:
     ax.bar(years - 0.27, y["falcon_launches"], width=0.27, label="Falcon 9/Heavy", color="#1f77b4")
     ax.bar(years, y["starship_launches"], width=0.27, label="Starship", color="#d62728")
     ax.bar(years + 0.27, y["new_glenn_launches"], width=0.27, label="New Glenn", color="#7f7f7f")
-    ax.set_ylabel("launches per year")
+    unit_axis(ax, "launches", "launches/yr")
     ax.set_xlabel("year")
     ax2 = ax.twinx()
     ax2.plot(years, cost["launch_cost_usd_per_kg"], color="black", marker="o", label="SpaceX cost to LEO [USD/kg]")
-    ax2.set_yscale("log")
-    ax2.set_ylabel("cost to LEO [USD/kg] (log)")
+    unit_axis(ax2, "cost to LEO", "USD/kg", log=True)
+    ax2.spines["right"].set_visible(True)
     ax2.grid(False)
     h1, l1 = ax.get_legend_handles_labels()
     h2, l2 = ax2.get_legend_handles_labels()
@@ -60,8 +61,7 @@ def compute_by_source(ts: pd.DataFrame, path: Path) -> None:
     ax.plot(d, ts["openai_compute_eflops"], color="#2ca02c", lw=1.8, label="OpenAI (terrestrial)")
     ax.plot(d, ts["google_compute_eflops"], color="#1f77b4", lw=1.8, label="Google (ground + Suncatcher)")
     ax.plot(d, ts["starcloud_compute_eflops"] + ts["google_orbital_compute_eflops"], color="#ff7f0e", lw=1.2, ls="--", label="other orbital (Google, Starcloud)")
-    ax.set_yscale("symlog", linthresh=1.0)
-    ax.set_ylabel("compute [EFLOP/s] (symlog)")
+    unit_axis(ax, "compute", "EFLOP/s", symlog=1.0)
     ax.set_title("AI compute by source")
     date_axis(ax)
     legend_outside(ax)
@@ -78,7 +78,7 @@ def data_by_source(ts: pd.DataFrame, path: Path) -> None:
         ("Starlink Earth observation", ts["data_from_satellites_pb"], "#ff7f0e"),
     ]
     ax.stackplot(d, *[s for _, s, _ in series], labels=[n for n, _, _ in series], colors=[c for _, _, c in series], alpha=0.85)
-    ax.set_ylabel("data reaching xAI [PB/month]")
+    unit_axis(ax, "data reaching xAI", "PB/month")
     ax.set_title("Real-world data by source")
     date_axis(ax)
     legend_outside(ax)
@@ -90,12 +90,12 @@ def constellations(ts: pd.DataFrame, path: Path) -> None:
     fig, ax = new_figure()
     ax.plot(d, ts["starlink_satellites"], color="#1f77b4", lw=2, label="Starlink satellites")
     ax.plot(d, ts["kuiper_satellites"], color="#ff7f0e", lw=2, label="Kuiper satellites")
-    ax.set_ylabel("satellites in orbit")
-    ax.set_yscale("symlog", linthresh=100)
+    unit_axis(ax, "in orbit", "satellites", symlog=100)
     ax2 = ax.twinx()
-    ax2.plot(d, ts["starlink_subscribers"] / 1e6, color="#1f77b4", ls="--", label="Starlink subscribers [M]")
-    ax2.plot(d, ts["kuiper_subscribers"] / 1e6, color="#ff7f0e", ls="--", label="Kuiper subscribers [M]")
-    ax2.set_ylabel("subscribers [millions]")
+    ax2.plot(d, ts["starlink_subscribers"], color="#1f77b4", ls="--", label="Starlink subscribers")
+    ax2.plot(d, ts["kuiper_subscribers"], color="#ff7f0e", ls="--", label="Kuiper subscribers")
+    unit_axis(ax2, "subscribers (dashed)", "subscribers")
+    ax2.spines["right"].set_visible(True)
     ax2.grid(False)
     date_axis(ax)
     h1, l1 = ax.get_legend_handles_labels()

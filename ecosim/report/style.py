@@ -27,7 +27,7 @@ import pandas as pd  # noqa: E402
 from matplotlib.artist import Artist  # noqa: E402
 from matplotlib.axes import Axes  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.ticker import FuncFormatter  # noqa: E402
+from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter  # noqa: E402
 
 from ecosim.report.numbers import human  # noqa: E402
 
@@ -132,10 +132,11 @@ def to_dates(date_strings: pd.Series | Sequence[str]) -> pd.DatetimeIndex:
 
 
 def date_axis(ax: Axes) -> None:
-    """Years on the x axis (a tick every second year, or every year on short spans)."""
+    """Years on the x axis: a tick every year on spans up to 8 years, every second year up to
+    16, every fifth beyond (call after plotting)."""
     lo, hi = ax.get_xlim()
     span_yr = (hi - lo) / 365.25
-    ax.xaxis.set_major_locator(mdates.YearLocator(base=1 if span_yr <= 8 else 2))
+    ax.xaxis.set_major_locator(mdates.YearLocator(base=1 if span_yr <= 8 else 2 if span_yr <= 16.5 else 5))
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
 
 
@@ -144,6 +145,8 @@ def unit_axis(ax: Axes, label: str, unit: str, log: bool = False, symlog: float 
     millions); ``log`` or ``symlog`` (with that linear threshold) scales it."""
     if log:
         ax.set_yscale("log")
+        ax.yaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+        ax.yaxis.set_minor_formatter(NullFormatter())
     elif symlog is not None:
         ax.set_yscale("symlog", linthresh=symlog)
     scale = " (log)" if log else " (symlog)" if symlog is not None else ""
@@ -151,14 +154,14 @@ def unit_axis(ax: Axes, label: str, unit: str, log: bool = False, symlog: float 
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: "0" if v == 0 else human(v, unit)))
 
 
-def plot_members(ax: Axes, dates: Sequence[str], values: np.ndarray, colour: str, label: str, **line: object) -> Artist:
+def plot_members(ax: Axes, dates: Sequence[str], values: np.ndarray, colour: str, label: str, lw: float = 1.8, **line: object) -> Artist:
     """One source's monthly series on ``ax``: the line of a single run, or, for several
     members (an ensemble, an experiment's runs), the median with :data:`FAN_BANDS`.
-    Returns the line (for a legend)."""
+    ``lw`` is the line width. Returns the line (for a legend)."""
     x = to_dates(dates)
     v = np.asarray(values, dtype=float)
     if v.ndim == 1 or v.shape[1] == 1:
-        (ln,) = ax.plot(x, v.reshape(len(x)), color=colour, lw=1.8, label=label, **line)  # type: ignore[arg-type]
+        (ln,) = ax.plot(x, v.reshape(len(x)), color=colour, lw=lw, label=label, **line)  # type: ignore[arg-type]
         return ln
     with np.errstate(all="ignore"):
         for lo, hi, alpha in FAN_BANDS:
@@ -166,8 +169,18 @@ def plot_members(ax: Axes, dates: Sequence[str], values: np.ndarray, colour: str
             qh = np.nanquantile(v, hi, axis=1)
             ax.fill_between(x, ql, qh, color=colour, alpha=alpha, lw=0)
         med = np.nanmedian(v, axis=1)
-    (ln,) = ax.plot(x, med, color=colour, lw=1.8, label=label, **line)  # type: ignore[arg-type]
+    (ln,) = ax.plot(x, med, color=colour, lw=lw, label=label, **line)  # type: ignore[arg-type]
     return ln
+
+
+def line_width(index: int) -> float:
+    """Width of source number ``index``'s lines: the first widest, each next one thinner, so
+    sources that coincide still show every colour.
+
+    >>> [line_width(i) for i in range(5)]
+    [3.0, 2.3, 1.6, 1.2, 1.2]
+    """
+    return max(1.2, round(3.0 - 0.7 * index, 2))
 
 
 def legend_outside(ax: Axes, **kw: object) -> None:
