@@ -209,3 +209,20 @@ def test_run_summary_holds_the_scorecard(baseline_run: RunResult) -> None:
     assert again == rows
     skeptic = {r["id"]: r for r in rows}["space_dc_not_yet"]
     assert skeptic["status"] == "true" and skeptic["when"] == "2026-01"  # baseline: orbit dearer than ground at the start
+
+
+def test_ecosim_run_prints_and_saves_the_scorecard(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`ecosim run` prints the scorecard and writes it to summary.json; a shortened run leaves later deadlines open."""
+    import json
+
+    from ecosim.cli import main
+
+    out = tmp_path / "short"
+    assert main(["run", "baseline", "--set", "scenario.end_month=2027-06", "--no-figures", "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "Narrative scorecard" in printed and "Cybercab volume production starts in April 2026" in printed
+    rows = {r["id"]: r for r in json.loads((out / "summary.json").read_text())["scorecard"]}
+    assert rows["cybercab_april_2026"]["status"] == "true" and rows["cybercab_april_2026"]["when"] == "2026-04"
+    assert rows["starlink_20m_2030"]["status"] in ("open", "true")
+    assert rows["space_cheapest_5yr"]["status"] == "open"  # deadline 2030-12 is after the run's end
+    assert rows["tesla_solar_100gw_yr"]["status"] == "not modelled"
