@@ -663,6 +663,9 @@ def cmd_compare(args: argparse.Namespace) -> int:
         if s.members == 1:
             console.print(f"scorecard {escape(s.label)}: {st.count('true')} true, {st.count('late')} late, {st.count('false')} false, {st.count('open')} open")
     for label, d in result.divergence.items():
+        if d is None:
+            console.print(f"{escape(label)} shares no month with {escape(result.sources[0].label)}")
+            continue
         where = ", ".join(f"{m} {month}" for month, m in d[:3]) if d else "no key metric"
         console.print(f"{escape(label)} departs from {escape(result.sources[0].label)} first in: {where}")
     console.print(f"Wrote [bold]{out}[/bold]: report.md, report.html, outcomes.csv, scorecard.csv, differences.csv, compare.json, figures/ ({len(result.figures)} PNG)")

@@ -72,19 +72,22 @@ class Comparison:
     scorecard: dict[str, list[ClaimEval]]
     differences: pd.DataFrame
     figures: list[Path]
-    divergence: dict[str, list[tuple[str, str]]]
+    divergence: dict[str, list[tuple[str, str]] | None]
 
 
-def divergence(a: Source, b: Source, frac: float = DIVERGENCE_FRAC) -> list[tuple[str, str]]:
+def divergence(a: Source, b: Source, frac: float = DIVERGENCE_FRAC) -> list[tuple[str, str]] | None:
     """Where ``b`` departs from ``a``: for each key metric that ever differs by more than ``frac``
     relative to the larger magnitude (medians for experiments), the first such month, over the
-    months both cover; sorted by month (then metric). Empty when they never differ."""
+    months both cover; sorted by month (then metric). Empty when they never differ, None when
+    they share no month."""
     common = sorted(set(a.dates) & set(b.dates))
+    if not common:
+        return None
     ia = [a.dates.index(d) for d in common]
     ib = [b.dates.index(d) for d in common]
     out: list[tuple[str, str]] = []
     for m in DIVERGENCE_METRICS:
-        if not common or m not in a.series or m not in b.series:
+        if m not in a.series or m not in b.series:
             continue
         with np.errstate(invalid="ignore", divide="ignore"):
             xa = np.nanmedian(a.series[m][ia], axis=1)
@@ -215,7 +218,7 @@ def _as_json(c: Comparison, scorecard: pd.DataFrame, folder: Path) -> dict[str, 
              "members": s.members, "wacc": float(np.median(s.wacc)), "terminal_growth": float(np.median(s.growth))}
             for s in c.sources
         ],
-        "divergence": {k: [{"month": m, "metric": x} for m, x in v] for k, v in c.divergence.items()},
+        "divergence": {k: None if v is None else [{"month": m, "metric": x} for m, x in v] for k, v in c.divergence.items()},
         "scorecard": json.loads(scorecard.to_json(orient="records")),
         "figures": [_rel(p, folder) for p in c.figures],
     }
@@ -247,6 +250,9 @@ def _glance(c: Comparison) -> list[str]:
     col = str(c.outcomes["column"].iloc[-1])
     for s in c.sources[1:]:
         d = c.divergence[s.label]
+        if d is None:
+            items.append(f"**{s.label}** and **{ref.label}** share no month ({s.period} and {ref.period}).")
+            continue
         if not d:
             items.append(f"**{s.label}** does not differ from **{ref.label}** in any key metric (by more than {100 * DIVERGENCE_FRAC:g}%).")
             continue

@@ -15,12 +15,13 @@ import tomllib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
-from ecosim.errors import EcosimError, RunDirError
+from ecosim.errors import RunDirError
 from ecosim.finance.wacc import discount_rates
 from ecosim.scenario.loader import LoadedScenario, bundled_scenarios, load_scenario
 
@@ -60,8 +61,11 @@ class Source:
         return f"{self.dates[0]} to {self.dates[-1]}"
 
 
-def read_run_dir(path: Path, origin: str) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Any], LoadedScenario]:
-    """The timeseries, ledger, summary and resolved scenario of a run directory.
+def read_run_dir(path: Path, origin: str) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Any], dict[str, Any]]:
+    """The timeseries, ledger, summary and resolved scenario data of a run directory.
+
+    The scenario is read as data, not validated against this version's schema, so runs saved
+    by an earlier ecosim stay comparable.
 
     Raises
     ------
@@ -73,6 +77,7 @@ def read_run_dir(path: Path, origin: str) -> tuple[pd.DataFrame, pd.DataFrame, d
         raise RunDirError(f"{origin}: not an ecosim run directory (missing {', '.join(missing)}); write one with `ecosim run SCENARIO --out {origin}`")
     try:
         summary = json.loads((path / "summary.json").read_text(encoding="utf-8"))
+        data = load_toml(path / "scenario.toml")
         ts = pd.read_parquet(path / "timeseries.parquet")
         ledger = pd.read_parquet(path / "ledger.parquet")
     except (OSError, ValueError) as exc:
@@ -81,31 +86,46 @@ def read_run_dir(path: Path, origin: str) -> tuple[pd.DataFrame, pd.DataFrame, d
         raise RunDirError(f"{origin}: a Parquet file of the run directory cannot be read ({type(exc).__name__})") from None
     if not isinstance(summary, dict) or "scenario" not in summary or "date" not in ts.columns or ts.empty:
         raise RunDirError(f"{origin}: not an ecosim run directory (summary.json lacks 'scenario' or timeseries.parquet lacks 'date')")
-    try:
-        loaded = load_scenario(path / "scenario.toml")
-    except EcosimError as exc:
-        raise RunDirError(f"{origin}/scenario.toml: the run's scenario does not load: {exc}") from None
-    return ts, ledger, summary, loaded
+    return ts, ledger, summary, data
 
 
-def _from_run(label: str, origin: str, path: Path, ts: pd.DataFrame, ledger: pd.DataFrame, summary: dict[str, Any], loaded: LoadedScenario) -> Source:
-    wacc, growth = discount_rates(loaded.model.capital_market)
+def rates_of(data: dict[str, Any], origin: str) -> tuple[np.ndarray, np.ndarray]:
+    """(WACC, terminal growth) [fraction/yr] from a resolved scenario's ``[capital_market]`` table.
+
+    Raises
+    ------
+    RunDirError
+        When a field the rates need is missing.
+    """
+    cm = data.get("capital_market", {})
+    need = ("risk_free_pct", "market_risk_premium_pct", "beta_unlevered", "debt_to_capital_frac", "cost_of_debt_pct", "tax_rate_pct", "terminal_growth_pct")
+    lacking = [k for k in need if k not in cm]
+    if lacking:
+        raise RunDirError(f"{origin}: scenario.toml lacks capital_market.{lacking[0]} (needed to value the run's cash flows)")
+    wacc, growth = discount_rates(SimpleNamespace(**{k: cm[k] for k in need}))
+    return np.atleast_1d(wacc).astype(float), np.atleast_1d(growth).astype(float)
+
+
+def _from_run(label: str, origin: str, path: Path, ts: pd.DataFrame, ledger: pd.DataFrame, summary: dict[str, Any], data: dict[str, Any]) -> Source:
+    wacc, growth = rates_of(data, origin)
+    meta = data.get("scenario", {})
     series = {str(c): ts[c].to_numpy(dtype=float)[:, None] for c in ts.columns if c != "date"}
+    overrides = summary.get("overrides") or []
     return Source(
         label=label,
         kind="run",
         origin=origin,
         path=path,
-        scenario=loaded.name,
-        description=loaded.model.scenario.description,
+        scenario=str(meta.get("name", summary["scenario"])),
+        description=str(meta.get("description", summary.get("description", ""))),
         dates=[str(d) for d in ts["date"]],
         series=series,
-        scenario_data=loaded.data,
-        wacc=np.atleast_1d(wacc).astype(float),
-        growth=np.atleast_1d(growth).astype(float),
+        scenario_data=data,
+        wacc=wacc,
+        growth=growth,
         ledger=ledger,
         summary=summary,
-        detail=f"seed {summary.get('seed', '?')}" + (f"; --set {' --set '.join(loaded.overrides)}" if loaded.overrides else ""),
+        detail=f"seed {summary.get('seed', '?')}" + (f"; --set {' --set '.join(overrides)}" if overrides else ""),
     )
 
 
@@ -197,7 +217,7 @@ def resolve_sources(
             result = run_scenario(loaded[i], seed=seed)
             target = runs_dir / labels[i].replace(" #", "-")
             write_run(result, target, figures=False)
-            out.append(_from_run(labels[i], args[i], target, result.timeseries, result.ledger, result.summary, result.scenario))
+            out.append(_from_run(labels[i], args[i], target, result.timeseries, result.ledger, result.summary, result.scenario.data))
     return out
 
 
@@ -229,6 +249,6 @@ def flatten(data: Any, prefix: str = "") -> dict[str, Any]:
 
 
 def load_toml(path: Path) -> dict[str, Any]:
-    """A TOML file as a dict (for an experiment's resolved scenario)."""
+    """A TOML file as a dict (a run's or an experiment's resolved scenario)."""
     with open(path, "rb") as fh:
         return tomllib.load(fh)
