@@ -142,3 +142,17 @@ def test_incomplete_run_directory_is_one_line(tmp_path: Path, capsys: pytest.Cap
     code = main(["compare", str(baseline_dir), str(broken), "--out", str(tmp_path / "r")])
     _, err = capsys.readouterr()
     assert code == 2 and re.search(r"broken: not an ecosim run directory \(missing timeseries\.parquet, ledger\.parquet, scenario\.toml\)", err)
+
+
+def test_runs_saved_by_an_earlier_version_stay_comparable(tmp_path: Path, baseline_dir: Path) -> None:
+    """A run whose scenario.toml lacks a field today's schema requires is still compared (its scenario is read as data)."""
+    import shutil
+
+    old = tmp_path / "old"
+    shutil.copytree(baseline_dir, old)
+    text = (old / "scenario.toml").read_text(encoding="utf-8")
+    (old / "scenario.toml").write_text(re.sub(r"(?m)^attrition_pct_per_yr = .*\n", "", text), encoding="utf-8")
+    assert "attrition_pct_per_yr" not in (old / "scenario.toml").read_text(encoding="utf-8")
+    result = compare([str(old), str(baseline_dir)], tmp_path / "cmp")
+    assert "starlink.attrition_pct_per_yr" in set(result.differences["parameter"])
+    assert result.divergence == {"baseline #2": []}
