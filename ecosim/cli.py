@@ -638,6 +638,7 @@ def cmd_flywheel(args: argparse.Namespace) -> int:
         console.print(t)
         console.print("Values: the same DCF as `ecosim value` on each member's SpaceX (+xAI from the merger) and Tesla cash flows; value columns are changes from the uncut run.")
     console.print(escape(r.notes[2]))
+    return 0
 
 
 # ------------------------------------------------------------------ compare
