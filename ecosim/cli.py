@@ -645,11 +645,12 @@ def cmd_flywheel(args: argparse.Namespace) -> int:
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
-    from ecosim.report.compare import compare, end_summary
+    from ecosim.compare import compare
+    from ecosim.report.compare import end_summary
 
     out = Path(args.out) if args.out else Path("comparisons") / "_vs_".join(Path(a.rstrip("/")).stem for a in args.sources)
     with err_console.status("comparing") as status:
-        result = compare(args.sources, out, seed=args.seed, sets=args.set or [], claims_path=args.claims, progress=lambda msg: status.update(msg))
+        result = compare(args.sources, out, seed=args.seed, sets=args.set or [], claims_path=args.claims, loops=not args.no_loops, progress=lambda msg: status.update(msg))
     console.print(f"[bold]ecosim compare[/bold] — {' vs '.join(escape(s.label) for s in result.sources)} (reference: {escape(result.sources[0].label)})")
     shown = end_summary(result)
     table = Table(title=f"Key outcomes ({shown.attrs['column']}); the full table by year is in the report", title_justify="left")
@@ -669,7 +670,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
             continue
         where = ", ".join(f"{m} {month}" for month, m in d[:3]) if d else "no key metric"
         console.print(f"{escape(label)} departs from {escape(result.sources[0].label)} first in: {where}")
-    console.print(f"Wrote [bold]{out}[/bold]: report.md, report.html, outcomes.csv, scorecard.csv, differences.csv, compare.json, figures/ ({len(result.figures)} PNG)")
+    console.print(f"Wrote [bold]{out}[/bold]: report.md, report.html, outcomes.csv, scorecard.csv, valuation.csv, bridge.csv, loops.csv, differences.csv, compare.json, figures/ ({len(result.figures)} PNG)")
     return 0
 
 
@@ -1030,6 +1031,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, help="seed for the scenarios run here (default: each scenario's)")
     p.add_argument("--set", action="append", metavar="PATH=VALUE", help="override a field of the scenarios run here")
     p.add_argument("--claims", metavar="FILE", help="claims file for the scorecard (default: the bundled ecosim/data/claims.toml)")
+    p.add_argument("--no-loops", action="store_true", help="skip measuring loop gains (they re-simulate each scenario with pushes, a few seconds each)")
     p.set_defaults(func=cmd_compare)
 
     for _name, register in _EXTENSIONS:

@@ -34,6 +34,7 @@ from ecosim.analysis.calibration import Check, calibration_table
 from ecosim.analysis.scorecard import run_scorecard, score_run
 from ecosim.errors import RunDirError
 from ecosim.exchange.topology import COMMODITY_UNITS
+from ecosim.finance.series_value import first_month_raises
 from ecosim.metrics import METRICS
 from ecosim.model import COMPANY_NAMES, EcosimModel
 from ecosim.scenario.loader import LoadedScenario
@@ -113,7 +114,7 @@ def build_summary(model: EcosimModel, ts: pd.DataFrame, ledger: pd.DataFrame, ch
             }
             for c in checks
         ],
-        "scorecard": run_scorecard(score_run(ts, model.scenario.capital_market)),
+        "scorecard": run_scorecard(score_run(ts, model.scenario.capital_market, first_month_raises(ledger, {n: a["company"] for n, a in agents.items()}, str(ts["date"].iloc[0])))),
         "runtime_s": runtime_s,
     }
 

@@ -39,13 +39,13 @@ import numpy as np
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
 from ecosim.errors import ClaimError
-from ecosim.finance.valuation import fundamental_value
-from ecosim.finance.wacc import discount_rates
+from ecosim.finance.series_value import company_equity, company_of
+from ecosim.finance.valuation import assumptions_for
 from ecosim.metrics import METRICS
 from ecosim.scenario.schema import Month
 
 OPS = ("<", "<=", ">", ">=", "between")
-TRANSFORMS = ("value", "sum12", "change12", "fundamental_value")
+TRANSFORMS = ("value", "sum12", "change12", "equity_value")
 STATUSES = ("true", "late", "false", "open", "before run", "not modelled", "not recorded")
 #: how each verdict is shown in tables and reports
 SYMBOLS = {"true": "✓ true", "late": "⚠ late", "false": "✗ false", "open": "○ open", "before run": "· before run", "not modelled": "— not modelled", "not recorded": "— not recorded"}
@@ -70,7 +70,7 @@ class ClaimTest(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     metric: MetricList = Field(min_length=1)
-    transform: Literal["value", "sum12", "change12", "fundamental_value"] = "value"
+    transform: Literal["value", "sum12", "change12", "equity_value"] = "value"
     op: Literal["<", "<=", ">", ">=", "between"]
     threshold: float | tuple[float, float] | None = None
     versus: MetricList | None = None
@@ -89,6 +89,9 @@ class ClaimTest(BaseModel):
             raise ValueError(f"op {self.op!r} needs one number as threshold (got {list(self.threshold)!r})")
         if self.start is not None and self.check != "always":
             raise ValueError("start only applies to check = 'always'")
+        if self.transform == "equity_value":
+            for m in [*self.metric, *(self.versus or [])]:
+                company_of(m)
         return self
 
     @property
@@ -103,7 +106,7 @@ class ClaimTest(BaseModel):
 
     def describe(self) -> str:
         """The test in one line, e.g. ``odc_cost_ratio < 1 by 2029-02``."""
-        suffix = {"value": "", "sum12": " (12-month total)", "change12": " (12-month change)", "fundamental_value": " (DCF value)"}[self.transform]
+        suffix = {"value": "", "sum12": " (12-month total)", "change12": " (12-month change)", "equity_value": " (equity value)"}[self.transform]
         lhs = " + ".join(self.metric) + suffix
         if self.versus is not None:
             rhs = " + ".join(self.versus) + suffix
@@ -169,14 +172,14 @@ def transformed_unit(unit: str, transform: str) -> str:
 
     >>> transformed_unit("launches/month", "sum12"), transformed_unit("robots", "change12")
     ('launches/yr', 'robots/yr')
-    >>> transformed_unit("USD/month", "fundamental_value")
+    >>> transformed_unit("USD/month", "equity_value")
     'USD'
     """
     if transform == "sum12":
         return unit.replace("/month", "/yr")
     if transform == "change12":
         return f"{unit}/yr"
-    if transform == "fundamental_value":
+    if transform == "equity_value":
         return "USD"
     return unit
 
@@ -268,41 +271,26 @@ def _rolling_sum12(x: np.ndarray) -> np.ndarray:
     return out
 
 
-def values_by_year(x: np.ndarray, dates: Sequence[str], wacc: np.ndarray, growth: np.ndarray) -> np.ndarray:
-    """Fundamental value [USD] of a monthly free cash flow ``x`` (months, members) at the start
-    of each full year of the run, in that year's January row; NaN in every other row. Members
-    whose ``wacc`` is not above ``growth`` stay NaN (no Gordon terminal value)."""
-    out = np.full_like(x, np.nan)
-    years = [int(d[:4]) for d in dates]
-    ok = wacc > growth  # a Gordon terminal value needs wacc > g; other members stay NaN
-    if not ok.any():
-        return out
-    for y in sorted(set(years)):
-        if years.count(y) == 12 and f"{y}-01" in dates:
-            i = list(dates).index(f"{y}-01")
-            out[i, ok] = fundamental_value(x[:, ok], list(dates), y, wacc[ok], growth[ok])
-    return out
-
-
 def transformed(
     metrics: Sequence[str],
     transform: str,
     series: Mapping[str, np.ndarray],
-    dates: Sequence[str],
-    wacc: np.ndarray,
-    growth: np.ndarray,
+    equity: Mapping[str, np.ndarray] | None = None,
 ) -> np.ndarray:
     """The sum of ``metrics`` after ``transform``, shape (months, members); NaN where the
     transform is not defined (the first 11 months of ``sum12``, the first 12 of ``change12``,
-    every month but January of full years for ``fundamental_value``).
+    every month but January of full years for ``equity_value``, whose values come from
+    ``equity``: company -> (months, members), see :mod:`ecosim.finance.series_value`).
 
-    >>> d = [f"2030-{m:02d}" for m in range(1, 13)] + ["2031-01"]
     >>> x = {"a": np.arange(13.0)[:, None]}
-    >>> transformed(["a"], "sum12", x, d, np.zeros(1), np.zeros(1))[10:, 0].tolist()
+    >>> transformed(["a"], "sum12", x)[10:, 0].tolist()
     [nan, 66.0, 78.0]
-    >>> transformed(["a"], "change12", x, d, np.zeros(1), np.zeros(1))[11:, 0].tolist()
+    >>> transformed(["a"], "change12", x)[11:, 0].tolist()
     [nan, 12.0]
     """
+    if transform == "equity_value":
+        values = [np.asarray((equity or {})[company_of(m)], dtype=float) for m in metrics]
+        return sum(values[1:], values[0].copy())
     x = sum((np.asarray(series[m], dtype=float) for m in metrics), np.zeros_like(np.asarray(series[metrics[0]], dtype=float)))
     if x.ndim == 1:
         x = x[:, None]
@@ -314,8 +302,6 @@ def transformed(
         out = np.full_like(x, np.nan)
         out[12:] = x[12:] - x[:-12]
         return out
-    if transform == "fundamental_value":
-        return values_by_year(x, dates, np.broadcast_to(np.asarray(wacc, float), x.shape[1:]), np.broadcast_to(np.asarray(growth, float), x.shape[1:]))
     raise ValueError(f"transform must be one of {TRANSFORMS} (got {transform!r})")
 
 
@@ -333,13 +319,13 @@ def evaluate_claim(
     claim: Claim,
     series: Mapping[str, np.ndarray],
     dates: Sequence[str],
-    wacc: np.ndarray | float = 0.1,
-    growth: np.ndarray | float = 0.0,
+    equity: Mapping[str, np.ndarray] | None = None,
 ) -> ClaimEval:
     """Score one claim on series (months, members) dated ``dates`` (``YYYY-MM``).
 
-    ``wacc`` and ``growth`` [fraction/yr] (scalars or per member) are only used by
-    ``fundamental_value`` tests.
+    ``equity`` (company -> (months, members) equity value at the start of each year, from
+    :func:`ecosim.finance.series_value.company_equity`) serves ``equity_value`` tests; a
+    company missing from it makes such a test ``not recorded``.
     """
     n_members = next((np.asarray(v).reshape(len(dates), -1).shape[1] for v in series.values()), 1)
 
@@ -349,13 +335,16 @@ def evaluate_claim(
     t = claim.test
     if t is None:
         return fill("not modelled", claim.not_modelled or "")
-    missing = [m for m in t.metrics if m not in series]
-    if missing:
-        return fill("not recorded", f"not in these results: {', '.join(missing)}")
-    w = np.broadcast_to(np.asarray(wacc, float), (n_members,))
-    g = np.broadcast_to(np.asarray(growth, float), (n_members,))
-    lhs = transformed(t.metric, t.transform, series, dates, w, g)
-    rhs: Any = transformed(t.versus, t.transform, series, dates, w, g) if t.versus else t.threshold
+    if t.transform == "equity_value":
+        missing = [company_of(m) for m in t.metrics if company_of(m) not in (equity or {})]
+        if missing:
+            return fill("not recorded", f"no equity value of {', '.join(missing)} in these results (needs its revenue, free cash flow, capex and cash)")
+    else:
+        missing = [m for m in t.metrics if m not in series]
+        if missing:
+            return fill("not recorded", f"not in these results: {', '.join(missing)}")
+    lhs = transformed(t.metric, t.transform, series, equity)
+    rhs: Any = transformed(t.versus, t.transform, series, equity) if t.versus else t.threshold
     ok = _holds(t.op, lhs, rhs)
     checkable = np.isfinite(lhs).any(axis=1)
     if t.versus:
@@ -415,12 +404,11 @@ def _margin(op: str, lhs: np.ndarray, rhs: Any) -> np.ndarray:
 def evaluate(
     series: Mapping[str, np.ndarray],
     dates: Sequence[str],
-    wacc: np.ndarray | float = 0.1,
-    growth: np.ndarray | float = 0.0,
+    equity: Mapping[str, np.ndarray] | None = None,
     claims: Sequence[Claim] | None = None,
 ) -> list[ClaimEval]:
     """Score every claim (default: the bundled ones) on series (months, members)."""
-    return [evaluate_claim(c, series, dates, wacc, growth) for c in (claims if claims is not None else load_claims())]
+    return [evaluate_claim(c, series, dates, equity) for c in (claims if claims is not None else load_claims())]
 
 
 def series_of(timeseries: Any) -> tuple[dict[str, np.ndarray], list[str]]:
@@ -429,12 +417,18 @@ def series_of(timeseries: Any) -> tuple[dict[str, np.ndarray], list[str]]:
     return {str(c): timeseries[c].to_numpy(dtype=float)[:, None] for c in timeseries.columns if c != "date"}, dates
 
 
-def score_run(timeseries: Any, capital_market: Any, claims: Sequence[Claim] | None = None) -> list[ClaimEval]:
-    """Score a run's ``timeseries`` DataFrame, valuing cash flows at the rates of its
-    scenario's ``[capital_market]`` section."""
+def score_run(
+    timeseries: Any,
+    capital_market: Any,
+    raised_first: Mapping[str, float] | None = None,
+    claims: Sequence[Claim] | None = None,
+) -> list[ClaimEval]:
+    """Score a run's ``timeseries`` DataFrame; companies are valued as ``ecosim value`` does
+    with the assumptions of the scenario's ``[capital_market]`` (``raised_first``: money each
+    company raised in the run's first month, for its cash at the start)."""
     series, dates = series_of(timeseries)
-    wacc, growth = discount_rates(capital_market)
-    return evaluate(series, dates, wacc, growth, claims)
+    equity = company_equity(series, dates, assumptions_for(capital_market), raised_first)
+    return evaluate(series, dates, equity, claims)
 
 
 # --------------------------------------------------------------------------- rows

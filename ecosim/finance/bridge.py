@@ -1,78 +1,169 @@
-"""The valuation bridge: which parts of a company explain the change in its value from one
-scenario to another.
+"""The valuation bridge: which segments of a company explain the change in its equity value
+from one scenario to another.
 
-:func:`ecosim.finance.valuation.fundamental_value` is linear in the free cash flow at given
-rates, so a company's value is the sum of its parts' values (segments, or revenue / operating
-cost / capex lines), terminal value included. From scenario A to scenario B:
+The value is ``ecosim value``'s (:func:`ecosim.finance.valuation.value_cash_flows`: tax with
+loss carry-forward, fade, normalised terminal value, plus cash), which is not linear in the
+cash flows, so the change is shared among the *players* -- each segment's cash flows, the
+valuation assumptions (cost of capital, growth, tax) and the cash at the valuation date -- by
+their Shapley values [1]: each player's marginal effect of switching from scenario A to B,
+averaged over every order of switching. The shares add up exactly to ``V_B - V_A`` and do not
+depend on an arbitrary order.
 
-    V_B - V_A = sum over parts p of [V(f_B,p ; rates_A) - V(f_A,p ; rates_A)]   (each part's cash flows)
-              + [V(f_B ; rates_B) - V(f_B ; rates_A)]                            (WACC and terminal growth)
+A segment's flows are its accounts (:func:`ecosim.finance.accounts.segment_accounts`) with
+sales to and purchases from sister segments at internal prices; internal purchases of capital
+goods count as the buyer's operating cost, so the segments add up exactly to the company's
+revenue, EBITDA and capex.
 
-exactly; the steps are drawn as a waterfall from V_A to V_B. Both runs must cover the same
-months from the valuation year on (the terminal value sits on the last year).
+References
+----------
+[1] Shapley, L. S. (1953). A value for n-person games. Contributions to the Theory of Games
+    II, 307-317.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import combinations
+from math import factorial
+from typing import Any
 
 import numpy as np
+import pandas as pd
 
-from ecosim.finance.valuation import fundamental_value
+from ecosim.finance.accounts import AgentBook, segment_accounts, segment_table
+from ecosim.finance.valuation import Assumptions, CashFlows, value_cash_flows
 
-RATES_STEP = "WACC and terminal growth"
+RATES = "assumptions (cost of capital, growth, tax)"
+CASH = "cash at the valuation date"
+
+
+def shapley(value: Callable[[frozenset[str]], float], players: Sequence[str]) -> dict[str, float]:
+    """Shapley value of every player of a game ``value(coalition)``.
+
+    Hand check: v = 10 per player plus 6 when both play: each gets 10 + 6/2.
+
+    >>> v = lambda s: 10.0 * len(s) + (6.0 if len(s) == 2 else 0.0)
+    >>> shapley(v, ["a", "b"])
+    {'a': 13.0, 'b': 13.0}
+    """
+    n = len(players)
+    cache: dict[frozenset[str], float] = {}
+
+    def v(s: frozenset[str]) -> float:
+        if s not in cache:
+            cache[s] = value(s)
+        return cache[s]
+
+    out = {}
+    for p in players:
+        others = [q for q in players if q != p]
+        total = 0.0
+        for k in range(n):
+            w = factorial(k) * factorial(n - k - 1) / factorial(n)
+            for combo in combinations(others, k):
+                s = frozenset(combo)
+                total += w * (v(s | {p}) - v(s))
+        out[p] = total
+    return out
 
 
 @dataclass(frozen=True)
 class Bridge:
-    """Value of A, the steps (label, change [USD]) and value of B, at the start of ``year``."""
+    """Equity value of A, the steps (player, change [USD]) and the value of B, at the start
+    of ``year``."""
 
+    company: str
     year: int
     value_a: float
     steps: tuple[tuple[str, float], ...]
     value_b: float
 
     def residual(self) -> float:
-        """``V_A + sum(steps) - V_B`` [USD]: zero up to rounding when the parts add up to the whole."""
+        """``V_A + sum(steps) - V_B`` [USD]: zero up to rounding."""
         return self.value_a + sum(v for _, v in self.steps) - self.value_b
 
 
+def _sum_flows(parts: Sequence[CashFlows], years: list[int]) -> CashFlows:
+    zero = np.zeros((len(years), 1))
+    rev, eb, cx = zero.copy(), zero.copy(), zero.copy()
+    for f in parts:
+        rev, eb, cx = rev + f.revenue, eb + f.ebitda, cx + f.capex
+    return CashFlows(years, rev, eb, cx)
+
+
 def value_bridge(
-    parts_a: Mapping[str, np.ndarray],
-    parts_b: Mapping[str, np.ndarray],
-    dates: Sequence[str],
+    company: str,
+    segments_a: Mapping[str, CashFlows],
+    segments_b: Mapping[str, CashFlows],
+    assumptions_a: Assumptions,
+    assumptions_b: Assumptions,
+    cash_a: float,
+    cash_b: float,
     year: int,
-    rates_a: tuple[float, float],
-    rates_b: tuple[float, float],
 ) -> Bridge:
-    """The bridge from A to B at the start of ``year``.
+    """The bridge of a company's equity value from A to B at the start of ``year``.
 
-    Parameters
-    ----------
-    parts_a, parts_b : part name -> monthly free cash flow [USD/month] over ``dates``; a part
-        missing on one side counts as zero there.
-    dates : ``YYYY-MM`` of the months (the same for A and B).
-    year : valuation year (a full year of ``dates``).
-    rates_a, rates_b : (WACC, terminal growth) [fraction/yr] of A and of B.
+    ``segments_*``: segment -> yearly flows over the same full years (a segment missing on one
+    side has zero flows there).
 
-    Hand check: one part at 12/yr for two years, WACC 10 % and no growth gives 1,440 (see
-    ``fundamental_value``); doubling the part's flows doubles it, and B's WACC of 20 % values
-    24/yr at 24/1.2 + 24/1.44 + 120/1.44 = 120:
+    Hand check (no tax, Gordon terminal, no cash): one segment earning 100 a year for two
+    years at 10 % is worth 1,000; doubling its flows doubles the value, so the segment's share
+    is +1,000 and the assumptions' nothing:
 
-    >>> d = [f"{2030 + i // 12}-{i % 12 + 1:02d}" for i in range(24)]
-    >>> b = value_bridge({"x": np.full(24, 1.0)}, {"x": np.full(24, 2.0)}, d, 2030, (0.10, 0.0), (0.20, 0.0))
-    >>> round(b.value_a, 6), [(k, round(v, 6)) for k, v in b.steps], round(b.value_b, 6)
-    (120.0, [('x', 120.0), ('WACC and terminal growth', -120.0)], 120.0)
+    >>> a = Assumptions(wacc=0.10, terminal_growth=0.0, tax_rate=0.0, terminal="gordon")
+    >>> one = CashFlows([2030, 2031], np.full((2, 1), 100.0), np.full((2, 1), 100.0), np.zeros((2, 1)))
+    >>> two = CashFlows([2030, 2031], np.full((2, 1), 200.0), np.full((2, 1), 200.0), np.zeros((2, 1)))
+    >>> b = value_bridge("x", {"s": one}, {"s": two}, a, a, 0.0, 0.0, 2030)
+    >>> round(b.value_a), [(k, round(v)) for k, v in b.steps], round(b.value_b)
+    (1000, [('s', 1000), ('assumptions (cost of capital, growth, tax)', 0), ('cash at the valuation date', 0)], 2000)
     """
-    names = list(dict.fromkeys([*parts_a, *parts_b]))
-    zeros = np.zeros(len(dates))
+    names = list(dict.fromkeys([*segments_a, *segments_b]))
+    years = next(iter({**segments_a, **segments_b}.values())).years
+    zero = CashFlows(years, np.zeros((len(years), 1)), np.zeros((len(years), 1)), np.zeros((len(years), 1)))
 
-    def value(f: np.ndarray, rates: tuple[float, float]) -> float:
-        return float(fundamental_value(np.asarray(f, float), list(dates), year, rates[0], rates[1])[0])
+    def value(s: frozenset[str]) -> float:
+        parts = [(segments_b if n in s else segments_a).get(n, zero) for n in names]
+        a = (assumptions_b if RATES in s else assumptions_a).replace(valuation_year=year)
+        cash = cash_b if CASH in s else cash_a
+        return float(value_cash_flows(_sum_flows(parts, years), a, cash).equity_value[0])
 
-    total_a = sum((np.asarray(parts_a.get(n, zeros), float) for n in names), zeros)
-    total_b = sum((np.asarray(parts_b.get(n, zeros), float) for n in names), zeros)
-    steps = [(n, value(np.asarray(parts_b.get(n, zeros), float) - np.asarray(parts_a.get(n, zeros), float), rates_a)) for n in names]
-    steps.append((RATES_STEP, value(total_b, rates_b) - value(total_b, rates_a)))
-    return Bridge(year, value(total_a, rates_a), tuple(steps), value(total_b, rates_b))
+    players = [*names, RATES, CASH]
+    shares = shapley(value, players)
+    return Bridge(company, year, value(frozenset()), tuple((p, shares[p]) for p in players), value(frozenset(players)))
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A segment's yearly flows as valued (``flows``: external revenue, EBITDA with internal
+    lines, external capex; they add up to the company's) and, for reading, its total sales
+    (internal included), operating costs (internal purchases included) and capex [USD/yr]."""
+
+    flows: CashFlows
+    sales: np.ndarray
+    costs: np.ndarray
+    capex: np.ndarray
+
+
+def company_segments(ledger: pd.DataFrame, summary: Mapping[str, Any], dates: Sequence[str], company: str) -> dict[str, Segment]:
+    """Each segment of a company as the run books it (see the module docstring), over the
+    full years of ``dates``, keyed by the segment's label."""
+    book = AgentBook.from_summary(dict(summary))
+    acc = segment_accounts(ledger, book)
+    acc = acc[acc["company"] == company].copy()
+    acc["ebitda"] = acc["revenue_usd"] + acc["intra_revenue_usd"] - acc["opex_usd"] - acc["intra_opex_usd"] - acc["intra_capex_usd"]
+    acc["sales"] = acc["revenue_usd"] + acc["intra_revenue_usd"]
+    acc["costs"] = acc["opex_usd"] + acc["intra_opex_usd"] + acc["intra_capex_usd"]
+    table = segment_table()
+    labels: dict[str, str] = {}
+    for agent, segment in book.segment.items():
+        if book.final.get(agent) == company and agent in table:
+            labels.setdefault(segment, table[agent].label)
+    out = {}
+    idx = pd.Index(list(dates), name="date")
+    for seg, g in acc.groupby("segment"):
+        m = g.groupby("date")[["revenue_usd", "ebitda", "capex_usd", "sales", "costs"]].sum().reindex(idx, fill_value=0.0)
+        flows = CashFlows.from_monthly(list(dates), m["revenue_usd"].to_numpy(), m["ebitda"].to_numpy(), m["capex_usd"].to_numpy())
+        sales = CashFlows.from_monthly(list(dates), m["sales"].to_numpy(), m["costs"].to_numpy(), m["capex_usd"].to_numpy())
+        out[labels.get(str(seg), str(seg))] = Segment(flows, sales.revenue, sales.ebitda, sales.capex)
+    return out

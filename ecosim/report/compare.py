@@ -1,30 +1,30 @@
-"""``ecosim compare A B [C ...]``: scenarios side by side, where they diverge and why.
+"""The comparison report of ``ecosim compare``: scenarios side by side, where they diverge and
+why. Reads results only (sources, and loop gains measured by :mod:`ecosim.compare`).
 
-:func:`compare` resolves each argument (run directory, experiment directory, scenario file or
-bundled name, run first) into a :class:`~ecosim.report.sources.Source` and writes to the output
-directory, atomically (a temporary sibling renamed into place, so a failure leaves nothing
-half-written)::
+:func:`write_comparison` writes into a folder::
 
-    DIR/report.md          the report (figures linked from figures/)
-    DIR/report.html        the same, self-contained (figures embedded), opens without a server
-    DIR/outcomes.csv       key outcomes by year per source (median, p10, p90), difference to the first
-    DIR/scorecard.csv      every claim of the seeds per source: verdict and month, or probability
-                           and median year for an experiment
-    DIR/differences.csv    scenario fields that differ between the sources ("what differs")
-    DIR/compare.json       sources, columns and the scorecard, for programs
-    DIR/figures/*.png      overlaid series (fan charts for experiments), the scorecard timeline
-    DIR/runs/NAME/         the run directories of scenario-file arguments
+    report.md          the report (figures linked from figures/)
+    report.html        the same, self-contained (figures embedded), opens without a server
+    outcomes.csv       key outcomes by year per source (median, p10, p90), difference to the first
+    scorecard.csv      every claim of the seeds per source: verdict and month, or probability
+                       and median year for an experiment
+    valuation.csv      equity value of SpaceX (+xAI) and Tesla at the valuation date per source,
+                       against each market mark of valuation_marks.csv
+    bridge.csv         the valuation bridge from the first run to each other run, by segment
+    loops.csv          loop gains by year per source
+    differences.csv    scenario fields that differ between the sources ("what differs")
+    compare.json       sources, divergence, scorecard and figures, for programs
+    figures/*.png      overlaid series (fan charts for experiments), the scorecard timeline, the
+                       bridges, the loop gains
 
-The first argument is the reference: differences are to it.
+The first source is the reference: differences are to it.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import shutil
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -33,25 +33,35 @@ import pandas as pd
 
 from ecosim import __version__
 from ecosim.analysis.scorecard import (
+    Claim,
     ClaimEval,
     ensemble_scorecard,
     evaluate,
-    load_claims,
     run_scorecard,
 )
-from ecosim.errors import UsageError
 from ecosim.report.compare_figures import (
     SERIES_FIGURES,
+    bridge_figure,
+    loops_figure,
     scorecard_cell,
     scorecard_figure,
     series_figure,
 )
 from ecosim.report.differ import what_differs
 from ecosim.report.document import Document
-from ecosim.report.numbers import human
+from ecosim.report.numbers import human, signed
 from ecosim.report.outcomes import OUTCOMES, display_table, outcomes_table
-from ecosim.report.sources import Source, resolve_sources
+from ecosim.report.sources import Source
 from ecosim.report.style import scenario_colours
+from ecosim.report.valuation_view import (
+    PairBridge,
+    active_loops,
+    bridge_frame,
+    loops_display,
+    loops_frame,
+    source_bridges,
+    valuation_table,
+)
 
 #: metrics whose first relative difference beyond DIVERGENCE_FRAC marks where two sources diverge
 DIVERGENCE_METRICS = (
@@ -64,7 +74,7 @@ DIVERGENCE_FRAC = 0.01
 
 @dataclass
 class Comparison:
-    """What :func:`compare` wrote, in memory."""
+    """What :func:`write_comparison` wrote, in memory (paths inside ``out_dir``)."""
 
     out_dir: Path
     sources: list[Source]
@@ -73,6 +83,19 @@ class Comparison:
     differences: pd.DataFrame
     figures: list[Path]
     divergence: dict[str, list[tuple[str, str]] | None]
+    valuation: pd.DataFrame = field(default_factory=pd.DataFrame)
+    bridges: list[PairBridge] = field(default_factory=list)
+    bridge_notes: list[str] = field(default_factory=list)
+    loops: pd.DataFrame = field(default_factory=pd.DataFrame)
+    open_below: float = 0.0
+
+    def relocate(self, old: Path, new: Path) -> None:
+        """Point every path written under ``old`` to the same place under ``new``."""
+        self.out_dir = new
+        self.figures = [new / p.relative_to(old) if p.is_relative_to(old) else p for p in self.figures]
+        for s in self.sources:
+            if s.path.is_relative_to(old):
+                s.path = new / s.path.relative_to(old)
 
 
 def divergence(a: Source, b: Source, frac: float = DIVERGENCE_FRAC) -> list[tuple[str, str]] | None:
@@ -99,10 +122,9 @@ def divergence(a: Source, b: Source, frac: float = DIVERGENCE_FRAC) -> list[tupl
     return sorted(out)
 
 
-def score_sources(sources: Sequence[Source], claims_path: str | None = None) -> dict[str, list[ClaimEval]]:
+def score_sources(sources: Sequence[Source], claims: Sequence[Claim]) -> dict[str, list[ClaimEval]]:
     """The scorecard of every source (every member of an experiment)."""
-    claims = load_claims(claims_path)
-    return {s.label: evaluate(s.series, s.dates, s.wacc, s.growth, claims) for s in sources}
+    return {s.label: evaluate(s.series, s.dates, s.equity, claims) for s in sources}
 
 
 def scorecard_frame(sources: Sequence[Source], evals: dict[str, list[ClaimEval]]) -> pd.DataFrame:
@@ -115,82 +137,46 @@ def scorecard_frame(sources: Sequence[Source], evals: dict[str, list[ClaimEval]]
     return pd.DataFrame(rows)
 
 
-def _out_dir_checked(out_dir: Path) -> Path:
-    if out_dir.exists() and not out_dir.is_dir():
-        raise UsageError(f"--out {out_dir}: must be a directory (got an existing file)")
-    if out_dir.is_dir() and any(out_dir.iterdir()) and not (out_dir / "report.md").is_file():
-        raise UsageError(f"--out {out_dir}: exists and is not a comparison directory (no report.md); choose another --out")
-    return out_dir
-
-
-def compare(
-    args: Sequence[str],
-    out_dir: Path,
-    seed: int | None = None,
-    sets: Sequence[str] = (),
-    claims_path: str | None = None,
+def write_comparison(
+    sources: list[Source],
+    folder: Path,
+    claims: Sequence[Claim],
+    loops: Mapping[str, Any] | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> Comparison:
-    """Compare the sources named by ``args`` and write the report to ``out_dir``.
-
-    Raises
-    ------
-    UsageError
-        Fewer than two arguments, or an ``--out`` that is a file or a foreign directory.
-    RunDirError
-        A missing or foreign argument (checked before anything runs).
-    """
-    if len(args) < 2:
-        raise UsageError(f"compare: needs at least two run directories, experiment directories or scenario files (got {len(args)})")
-    out_dir = _out_dir_checked(Path(out_dir))
-    load_claims(claims_path)  # a bad claims file fails before anything runs
-    parent = out_dir.parent if str(out_dir.parent) else Path(".")
-    parent.mkdir(parents=True, exist_ok=True)
-    tmp = parent / f".{out_dir.name}.tmp-{os.getpid()}"
-    if tmp.exists():
-        shutil.rmtree(tmp)
-    tmp.mkdir()
-    try:
-        sources = resolve_sources(args, tmp / "runs", seed=seed, sets=sets, progress=progress)
-        result = _write(sources, tmp, claims_path, progress)
-        old = None
-        if out_dir.exists():
-            old = parent / f".{out_dir.name}.old-{os.getpid()}"
-            out_dir.rename(old)
-        tmp.rename(out_dir)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    for s in sources:
-        if s.path.is_relative_to(tmp):
-            s.path = out_dir / s.path.relative_to(tmp)
-    result.out_dir = out_dir
-    result.figures = [out_dir / p.relative_to(tmp) for p in result.figures]
-    return result
-
-
-def _write(sources: list[Source], folder: Path, claims_path: str | None, progress: Callable[[str], None] | None) -> Comparison:
+    """Write every table, figure and both reports of a comparison into ``folder`` (which must
+    exist); ``loops``: source label -> ``FlywheelResult`` (none: no loop section)."""
     colours = scenario_colours([s.label for s in sources], [s.scenario for s in sources])
     if progress:
-        progress("scoring claims and tabulating outcomes")
+        progress("scoring claims, tabulating outcomes, bridging values")
     outcomes = outcomes_table(sources)
-    evals = score_sources(sources, claims_path)
+    evals = score_sources(sources, claims)
     scorecard = scorecard_frame(sources, evals)
     differences = what_differs(sources)
     div = {s.label: divergence(sources[0], s) for s in sources[1:]}
+    valuation = valuation_table(sources)
+    bridges, bridge_notes = source_bridges(sources)
+    loop_frame = loops_frame(loops or {})
+    open_below = max((float(r.open_below) for r in (loops or {}).values()), default=0.0)
     fig_dir = folder / "figures"
-    fig_dir.mkdir()
+    fig_dir.mkdir(exist_ok=True)
     if progress:
         progress("drawing figures")
     figures = [series_figure(name, sources, colours, fig_dir) for name in SERIES_FIGURES]
     figures.append(scorecard_figure(evals, sources, colours, fig_dir / "scorecard.png"))
+    if bridges:
+        figures.append(bridge_figure(bridges, colours, fig_dir / "bridge.png"))
+    paths = active_loops(loop_frame, open_below)[:9]
+    if paths:
+        figures.append(loops_figure(loop_frame, paths, sources, colours, fig_dir / "loops.png"))
     outcomes.to_csv(folder / "outcomes.csv", index=False)
     scorecard.to_csv(folder / "scorecard.csv", index=False)
     differences.to_csv(folder / "differences.csv", index=False)
-    comparison = Comparison(folder, sources, outcomes, evals, differences, figures, div)
-    (folder / "compare.json").write_text(json.dumps(_as_json(comparison, scorecard, folder), indent=1, default=_json_default) + "\n", encoding="utf-8")
+    valuation.to_csv(folder / "valuation.csv", index=False)
+    bridge_frame(bridges).to_csv(folder / "bridge.csv", index=False)
+    loop_frame.to_csv(folder / "loops.csv", index=False)
+    comparison = Comparison(folder, sources, outcomes, evals, differences, figures, div, valuation, bridges, bridge_notes, loop_frame, open_below)
+    (folder / "compare.json").write_text(json.dumps(_as_json(comparison, scorecard, folder), indent=1, default=_json_default, allow_nan=False) + "\n", encoding="utf-8")
     doc = build_document(comparison, folder)
     (folder / "report.md").write_text(doc.markdown(), encoding="utf-8")
     (folder / "report.html").write_text(doc.html(folder), encoding="utf-8")
@@ -199,29 +185,48 @@ def _write(sources: list[Source], folder: Path, claims_path: str | None, progres
 
 def _json_default(x: Any) -> Any:
     if isinstance(x, np.generic):
-        return x.item()
-    if isinstance(x, float) and x != x:
-        return None
+        return _json_default(x.item()) if isinstance(x.item(), float) else x.item()
     raise TypeError(f"not JSON serialisable: {type(x).__name__}")
+
+
+def _clean(x: Any) -> Any:
+    """NaN and infinities as null (strict JSON)."""
+    if isinstance(x, dict):
+        return {k: _clean(v) for k, v in x.items()}
+    if isinstance(x, list):
+        return [_clean(v) for v in x]
+    if isinstance(x, float | np.floating):
+        return float(x) if np.isfinite(x) else None
+    return x
 
 
 def _rel(path: Path, folder: Path) -> str:
     return str(path.relative_to(folder)) if path.is_relative_to(folder) else str(path)
 
 
+def _rates(s: Source) -> tuple[float, float, float]:
+    """Median WACC, terminal growth and tax rate of a source's members [fraction]."""
+    return (float(np.median([a.wacc for a in s.assumptions])), float(np.median([a.terminal_growth for a in s.assumptions])),
+            float(np.median([a.tax_rate for a in s.assumptions])))
+
+
 def _as_json(c: Comparison, scorecard: pd.DataFrame, folder: Path) -> dict[str, Any]:
-    return {
+    return _clean({
         "ecosim_version": __version__,
         "reference": c.sources[0].label,
         "sources": [
             {"label": s.label, "kind": s.kind, "origin": s.origin, "path": _rel(s.path, folder), "scenario": s.scenario, "start": s.dates[0], "end": s.dates[-1],
-             "members": s.members, "wacc": float(np.median(s.wacc)), "terminal_growth": float(np.median(s.growth))}
+             "members": s.members, "wacc": _rates(s)[0], "terminal_growth": _rates(s)[1], "tax_rate": _rates(s)[2]}
             for s in c.sources
         ],
         "divergence": {k: None if v is None else [{"month": m, "metric": x} for m, x in v] for k, v in c.divergence.items()},
+        "valuation": json.loads(c.valuation.to_json(orient="records")),
+        "bridges": [{"from": pb.a, "to": pb.b, "company": pb.bridge.company, "year": pb.bridge.year, "value_from_usd": pb.bridge.value_a,
+                     "value_to_usd": pb.bridge.value_b, "steps": [{"step": k, "change_usd": v} for k, v in pb.bridge.steps]} for pb in c.bridges],
+        "bridge_notes": c.bridge_notes,
         "scorecard": json.loads(scorecard.to_json(orient="records")),
         "figures": [_rel(p, folder) for p in c.figures],
-    }
+    })
 
 
 # --------------------------------------------------------------------------- the report
@@ -283,30 +288,67 @@ def _largest(outcomes: pd.DataFrame, label: str, column: str, n: int = 3) -> str
     return ", ".join(parts)
 
 
+def _valuation_display(c: Comparison) -> pd.DataFrame:
+    """The valuation table as shown: per source and company, the equity value and the gap to
+    each SpaceX mark (mark less value, and as a share of the mark)."""
+    rows = []
+    gap_cols = [k.removeprefix("gap to ").removesuffix(" [USD]") for k in c.valuation.columns if k.startswith("gap to ") and k.endswith("[USD]")]
+    for _, r in c.valuation.iterrows():
+        value = human(float(r["equity_value_usd"]), "USD")
+        if r["members"] > 1:
+            value += f" [{human(float(r['p10_usd']), 'USD')}, {human(float(r['p90_usd']), 'USD')}]"
+        row = {"source": str(r["source"]), "company": str(r["company"]), "valued at start of": "" if pd.isna(r["valuation_year"]) else str(int(r["valuation_year"])), "equity value": value}
+        for g in gap_cols:
+            usd, share = float(r[f"gap to {g} [USD]"]), float(r[f"gap to {g} [share of mark]"])
+            row[f"gap to {g}"] = "" if usd != usd else f"{human(usd, 'USD')} ({100 * share:.0f}% of the mark)"
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _usd_change(v: float) -> str:
+    return "~0" if abs(v) < 0.5e6 else signed(v, "USD")
+
+
+def _bridge_display(c: Comparison) -> pd.DataFrame:
+    rows = []
+    blank = {"Δ sales": "", "Δ operating cost": "", "Δ capex": ""}
+    for pb in c.bridges:
+        b = pb.bridge
+        drivers = {str(r["segment"]): r for r in pb.drivers.to_dict("records")}
+        company = {"spacex": "SpaceX+xAI", "tesla": "Tesla"}.get(b.company, b.company)
+        rows.append({"bridge": f"{company}: {pb.a} → {pb.b} (start of {b.year})", "step": f"equity value in {pb.a}", "change": human(b.value_a, "USD"), **blank})
+        for name, v in b.steps:
+            d = drivers.get(name)
+            rows.append({"bridge": "", "step": name, "change": _usd_change(v),
+                         **(blank if d is None else {"Δ sales": _usd_change(float(d["sales_change_usd"])), "Δ operating cost": _usd_change(float(d["operating_cost_change_usd"])),
+                                                     "Δ capex": _usd_change(float(d["capex_change_usd"]))})})
+        rows.append({"bridge": "", "step": f"equity value in {pb.b}", "change": human(b.value_b, "USD"), **blank})
+    return pd.DataFrame(rows)
+
+
 def build_document(c: Comparison, folder: Path) -> Document:
     """The report (``report.md`` / ``report.html``) of a comparison written to ``folder``."""
     labels = [s.label for s in c.sources]
     ref = labels[0]
     doc = Document(f"ecosim compare: {' vs '.join(labels)}")
-    doc.paragraph(f"ecosim {__version__}. Reference (first argument): **{ref}**; every difference is to it. "
-                  "Tables as CSV next to this report: `outcomes.csv`, `scorecard.csv`, `differences.csv`.")
+    doc.paragraph(f"ecosim {__version__}. Reference (first argument): **{ref}**; every difference is to it. Tables as CSV next to "
+                  "this report: `outcomes.csv`, `scorecard.csv`, `valuation.csv`, `bridge.csv`, `loops.csv`, `differences.csv`.")
     doc.heading("At a glance")
     doc.bullets(_glance(c))
 
     doc.heading("Sources")
     doc.table(pd.DataFrame([
         {"label": s.label, "kind": s.kind, "scenario": s.scenario, "description": s.description, "period": s.period,
-         "runs / seed": f"{s.members} runs" if s.members > 1 else s.detail, "WACC, terminal growth": f"{100 * float(np.median(s.wacc)):.2f}%, {100 * float(np.median(s.growth)):.1f}%",
-         "directory": _rel(s.path, folder)}
+         "runs / seed": f"{s.members} runs" if s.members > 1 else s.detail,
+         "WACC, terminal growth, tax": "{:.2f}%, {:.1f}%, {:.0f}%".format(*(100 * x for x in _rates(s))), "directory": _rel(s.path, folder)}
         for s in c.sources
     ]))
 
     doc.heading("Key outcomes by year")
-    doc.paragraph("Flows are calendar-year totals, stocks year-end values; fundamental values are at the start of the year "
-                  "(DCF of the run's free cash flow from that year on plus a Gordon terminal value, at the scenario's WACC and "
-                  "terminal growth), the narrative mark is January's. `end`: each source's last month (stocks), last 12 months "
-                  "(flows) or last full year (values). Experiments: median [10th, 90th percentile] over their runs; Δ is the "
-                  "difference of medians.")
+    doc.paragraph("Flows are calendar-year totals, stocks year-end values; equity values are at the start of the year, valued as "
+                  "`ecosim value` does (see Method), the narrative mark is January's. `end`: each source's last month (stocks), last "
+                  "12 months (flows) or last full year (values). Experiments: median [10th, 90th percentile] over their runs; Δ is "
+                  "the difference of medians.")
     doc.table(display_table(c.outcomes, c.sources), align_right=labels + [f"Δ {x} vs {ref}" for x in labels[1:]])
 
     doc.heading("Narrative scorecard")
@@ -332,6 +374,41 @@ def build_document(c: Comparison, folder: Path) -> Document:
     for name, (title, _panels) in SERIES_FIGURES.items():
         doc.figure(f"figures/{name}.png", f"{title}: {', '.join(labels)}.")
 
+    doc.heading("Valuation and the gap to the marks")
+    doc.paragraph("Equity value at each source's valuation date (the start of its first full year), as `ecosim value` computes it, "
+                  "against the market marks of SpaceX + xAI (`ecosim/data/valuation_marks.csv`): the mark less the value, and that "
+                  "gap as a share of the mark (the part of the mark the run does not support).")
+    doc.table(_valuation_display(c))
+
+    doc.heading("Valuation bridge")
+    if c.bridges:
+        doc.paragraph("How each company's equity value moves from the reference run to each other run, split among its segments' "
+                      "cash flows, the valuation assumptions (cost of capital, terminal growth, tax) and the cash at the valuation "
+                      "date by Shapley values (each share is the average effect of switching that part, over every order; they add "
+                      "up exactly). Δ sales, operating cost and capex: the segment's totals over the valued years, B less A, with sales to "
+                      "and purchases from sister segments at internal transfer prices (so a segment that sells mostly inside the company, "
+                      "like orbital compute to xAI, shows large offsetting moves).")
+        doc.table(_bridge_display(c))
+        doc.figure("figures/bridge.png", f"Valuation bridges from {ref}.")
+    for note in c.bridge_notes:
+        doc.paragraph(f"No bridge for {note}.")
+
+    doc.heading("Loop gains")
+    paths = active_loops(c.loops, c.open_below)
+    if c.loops.empty:
+        doc.paragraph("Not measured (`--no-loops`).")
+    elif not paths:
+        doc.paragraph("Every loop is open in every source: a push on it does not come back.")
+    else:
+        years = [y for y in ("2027", "2030", "2035", "long run") if y in set(c.loops["year"])]
+        doc.paragraph("The flywheel's closed loops (`ecosim flywheel`): a loop's probe edge carries 2% less from January of the "
+                      "year; its flow 12 months later tells the gain (+ reinforcing: the push comes back amplified, − balancing: "
+                      "it is made up, 0 open). Measured on each source's scenario (an experiment: its base scenario). Loops open "
+                      f"everywhere are left out ({c.loops['path'].nunique() - len(paths)} of {c.loops['path'].nunique()}).")
+        doc.table(loops_display(c.loops, labels, paths, years), align_right=labels)
+        if any(p.name == "loops.png" for p in c.figures):
+            doc.figure("figures/loops.png", "Loop gains by the year of the push, by source.")
+
     doc.heading("What differs")
     if len(c.differences):
         doc.paragraph(f"Scenario fields (resolved `scenario.toml`) whose values are not the same in every source: {len(c.differences)}.")
@@ -341,9 +418,10 @@ def build_document(c: Comparison, folder: Path) -> Document:
 
     doc.heading("Method")
     doc.bullets([
-        "Fundamental value: `ecosim.finance.valuation.fundamental_value` on the run's monthly free cash flow "
-        "(`spacex_fcf_usd`: SpaceX, with xAI from the merger month; `tesla_fcf_usd`), pre-tax, at each scenario's "
-        "`[capital_market]` WACC (CAPM with Hamada's levered beta) and terminal growth.",
+        "Equity value: `ecosim value`'s multi-stage DCF (`ecosim.finance.valuation.value_cash_flows`: operating tax with loss "
+        "carry-forward, a fade stage and a normalised terminal value, plus cash) of the company as the run books it "
+        "(SpaceX with xAI from the merger month; Tesla) from its revenue, free cash flow, capex and cash metrics, at its "
+        "scenario's `[capital_market]` cost of capital, terminal growth and tax (`ecosim.finance.series_value`).",
         "Narrative mark: the capital market's mark in the run (`spacex_mark_usd`); market marks from `ecosim/data/valuation_marks.csv`.",
         "Where a source departs from the reference: for each key metric, the first month it differs by more than "
         f"{100 * DIVERGENCE_FRAC:g}% ({', '.join(DIVERGENCE_METRICS)}); the three earliest are listed.",

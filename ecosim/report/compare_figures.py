@@ -7,18 +7,20 @@ so a scenario has one colour in every figure of a report.
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Sequence
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 import matplotlib.dates as mdates
 import numpy as np
 import pandas as pd
 from matplotlib.lines import Line2D
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from ecosim.analysis.scorecard import SYMBOLS, ClaimEval, values_by_year
+from ecosim.analysis.scorecard import SYMBOLS, ClaimEval
+from ecosim.finance.gap import marks
+from ecosim.finance.series_value import company_of
+from ecosim.report.numbers import human
 from ecosim.report.sources import Source
 from ecosim.report.style import (
     date_axis,
@@ -31,6 +33,7 @@ from ecosim.report.style import (
     to_dates,
     unit_axis,
 )
+from ecosim.report.valuation_view import COMPANY_LABELS, PairBridge
 
 
 @dataclass(frozen=True)
@@ -39,7 +42,8 @@ class Panel:
 
     ``how``: ``value`` plots the monthly values; ``year`` a monthly flow as a rate per year
     (trailing 12-month total; over the first months of a run, the months so far annualised);
-    ``dcf`` the fundamental value at the start of each year (``metric`` is the free cash flow).
+    ``dcf`` the equity value at the start of each year, as ``ecosim value`` computes it
+    (``metric`` is the company's free-cash-flow metric).
     ``dashed`` is a second metric drawn dashed in the same colour; ``reference`` a horizontal
     line with its label.
     """
@@ -82,7 +86,7 @@ SERIES_FIGURES: dict[str, tuple[str, tuple[Panel, ...]]] = {
     "series_finance": ("SpaceX + xAI finances", (
         Panel("SpaceX+xAI revenue", "spacex_revenue_usd", "revenue", "USD/yr", "year"),
         Panel("SpaceX+xAI free cash flow (before raises)", "spacex_fcf_usd", "free cash flow", "USD/yr", "year", reference=(0.0, "")),
-        Panel("Value (solid) vs narrative mark (dashed)", "spacex_fcf_usd", "value", "USD", "dcf",
+        Panel("Equity value (solid) vs narrative mark (dashed)", "spacex_fcf_usd", "value", "USD", "dcf",
               dashed="spacex_mark_usd", dashed_label="narrative mark"),
     )),
 }
@@ -109,15 +113,14 @@ def _panel_values(source: Source, metric: str, how: str) -> np.ndarray | None:
     if how == "year":
         return trailing_year(x)
     if how == "dcf":
-        return values_by_year(x, source.dates, source.wacc, source.growth)
+        return source.equity.get(company_of(metric))
     return x
 
 
 def market_marks(entities: Sequence[str] = ("SpaceX+xAI", "SpaceX")) -> pd.DataFrame:
-    """Rows of ``ecosim/data/valuation_marks.csv`` for these entities (date, value_usd, kind)."""
-    with (resources.files("ecosim") / "data" / "valuation_marks.csv").open(encoding="utf-8") as fh:
-        rows = [r for r in csv.DictReader(fh) if r["entity"] in entities]
-    return pd.DataFrame({"entity": [r["entity"] for r in rows], "date": [r["date"] for r in rows], "value_usd": [float(r["value_usd"]) for r in rows], "kind": [r["kind"] for r in rows]})
+    """Narrative marks of these entities from ``ecosim/data/valuation_marks.csv`` (date, value_usd)."""
+    rows = [m for m in marks() if m.entity in entities and m.narrative]
+    return pd.DataFrame({"entity": [m.entity for m in rows], "date": [m.date for m in rows], "value_usd": [m.value_usd for m in rows]})
 
 
 def series_figure(name: str, sources: Sequence[Source], colours: dict[str, str], folder: Path) -> Path:
@@ -245,3 +248,55 @@ def scorecard_cell(e: ClaimEval) -> str:
         return f"p={p:.2f}"
     med = f", median {int(np.median([int(str(w)[:4]) for w in e.when[came]]))}" if came.any() else ""
     return f"p={p:.2f} (by end {float(np.mean(came)):.2f}{med})"
+
+
+def bridge_figure(bridges: Sequence[PairBridge], colours: dict[str, str], path: Path) -> Path:
+    """Waterfalls of each company's equity value from the first run to each other run: the
+    first run's value, each segment's, the assumptions' and the cash's share of the change
+    (green up, red down), the other run's value; one panel per (company, pair)."""
+    fig, axes = panels(len(bridges), ncols=min(2, len(bridges)), width=6.6, height=0.42 * (len(bridges[0].bridge.steps) + 2) + 1.2,
+                       title="Valuation bridges: equity value at the valuation date, first run → each other run")
+    for ax, pb in zip(axes, bridges, strict=True):
+        b = pb.bridge
+        labels = [f"{pb.a} (start)"] + [_mpl_text(k) for k, _ in b.steps] + [f"{pb.b} (end)"]
+        y = np.arange(len(labels))[::-1]
+        ax.barh(y[0], b.value_a, color=colours[pb.a])
+        left = b.value_a
+        for i, (_, v) in enumerate(b.steps, start=1):
+            ax.barh(y[i], v, left=left, color="#2ca02c" if v >= 0 else "#d62728", alpha=0.8)
+            ax.annotate(human(v, "USD") if abs(v) >= 1e6 else "~0", (max(left, left + v), y[i]), xytext=(4, 0), textcoords="offset points", va="center", fontsize=7)
+            left += v
+        ax.barh(y[-1], b.value_b, color=colours[pb.b])
+        ax.axvline(0, color="black", lw=0.6)
+        ax.set_yticks(y)
+        ax.set_yticklabels(labels, fontsize=8)
+        ax.set_title(_mpl_text(f"{COMPANY_LABELS.get(b.company, b.company)}, start of {b.year}: {pb.a} → {pb.b}"), fontsize=10)
+        ax.set_xlabel("equity value [USD]")
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=4))
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: "0" if v == 0 else human(v, "USD")))
+        ax.grid(axis="y", visible=False)
+    finish(fig, str(path))
+    return path
+
+
+def loops_figure(frame: pd.DataFrame, paths: Sequence[str], sources: Sequence[Source], colours: dict[str, str], path: Path) -> Path:
+    """Gain by push year of each active loop (one panel per loop, a line per source)."""
+    n = len(paths)
+    fig, axes = panels(n, ncols=min(3, n), width=4.6, height=3.0, title="Loop gains: return of a push on the loop's probe edge 12 months later (+ reinforcing, − balancing)")
+    handles: dict[str, object] = {}
+    for ax, p in zip(axes, paths, strict=True):
+        sub = frame[(frame["path"] == p) & (frame["year"] != "long run")]
+        for j, s in enumerate(sources):
+            g = sub[sub["source"] == s.label]
+            if g.empty:
+                continue
+            (line,) = ax.plot(g["year"].astype(int), 100.0 * g["gain"], color=colours[s.label], lw=line_width(j), marker="o", ms=3)
+            handles.setdefault(s.label, line)
+        ax.axhline(0, color="black", lw=0.6)
+        name = str(sub["loop"].iloc[0]) if len(sub) else p
+        ax.set_title(_mpl_text(name if len(name) <= 48 else name[:47] + "…"), fontsize=9)
+        ax.set_ylabel("gain [%]")
+        ax.set_xlabel("year of the push")
+    figure_legend(fig, list(handles.values()), list(handles), title="scenario")  # type: ignore[arg-type]
+    finish(fig, str(path))
+    return path

@@ -5,11 +5,12 @@ A year's value of an outcome depends on how it is read (``how``):
 ``sum``    total of a monthly flow over the calendar year (full years only) [unit/yr]
 ``last``   a stock at the year's last month
 ``first``  a value in the year's January (the narrative mark, to set against the value)
-``value``  fundamental value at the start of the year: the DCF of the monthly free cash flow
-           from that year to the run's end plus a Gordon terminal value, at the scenario's
-           WACC and terminal growth (:func:`ecosim.finance.valuation.fundamental_value`)
-``gap``    the narrative mark in January minus the fundamental value at the start of the year
-``share``  fundamental value as a share of the narrative mark [%]
+``value``  equity value at the start of the year, as ``ecosim value`` computes it (multi-stage
+           DCF after tax from that year on, normalised terminal value, plus cash; the
+           scenario's cost of capital), from the company's metrics
+           (:mod:`ecosim.finance.series_value`); ``metric`` is its free-cash-flow metric
+``gap``    the narrative mark in January minus the equity value at the start of the year
+``share``  equity value as a share of the narrative mark [%]
 
 The ``end`` column reads each source at its own end: the last month for stocks, the last 12
 months for flows, the start of the last full year for values. For an experiment (several
@@ -25,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ecosim.analysis.scorecard import values_by_year
+from ecosim.finance.series_value import company_of
 from ecosim.report.numbers import human, signed
 from ecosim.report.sources import Source
 
@@ -57,12 +58,12 @@ OUTCOMES: tuple[Outcome, ...] = (
     Outcome("xAI capability", "index", "last", "xai_capability_index"),
     Outcome("SpaceX+xAI revenue", "USD/yr", "sum", "spacex_revenue_usd"),
     Outcome("SpaceX+xAI free cash flow", "USD/yr", "sum", "spacex_fcf_usd"),
-    Outcome("SpaceX+xAI fundamental value", "USD", "value", "spacex_fcf_usd"),
+    Outcome("SpaceX+xAI equity value", "USD", "value", "spacex_fcf_usd"),
     Outcome("SpaceX+xAI narrative mark", "USD", "first", "spacex_mark_usd"),
     Outcome("Valuation gap (mark - value)", "USD", "gap", "spacex_mark_usd,spacex_fcf_usd"),
     Outcome("Value as share of mark", "%", "share", "spacex_mark_usd,spacex_fcf_usd"),
     Outcome("Tesla revenue", "USD/yr", "sum", "tesla_revenue_usd"),
-    Outcome("Tesla fundamental value", "USD", "value", "tesla_fcf_usd"),
+    Outcome("Tesla equity value", "USD", "value", "tesla_fcf_usd"),
 )
 
 
@@ -104,8 +105,10 @@ def read_outcome(source: Source, outcome: Outcome, column: str) -> np.ndarray:
         i = d.index(f"{year}-01")
         if outcome.how == "first":
             return source.series[metrics[0]][i].astype(float)
-        fcf = metrics[-1]
-        value = values_by_year(source.series[fcf], d, source.wacc, source.growth)[i]
+        company = company_of(metrics[-1])
+        if company not in source.equity:
+            return nan
+        value = source.equity[company][i]
         if outcome.how == "value":
             return value
         mark = source.series[metrics[0]][i].astype(float)

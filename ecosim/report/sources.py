@@ -1,39 +1,36 @@
-"""What ``ecosim compare`` compares: run directories, experiment directories and scenario files.
+"""What ``ecosim compare`` compares, read from results only: saved runs and experiment stores.
 
-:func:`resolve_sources` turns each command-line argument into a :class:`Source`: the monthly
-series of one run (one member) or of an experiment's runs (one member per run), the resolved
-scenario, the rates its cash flows are valued at and, for runs, the ledger. A scenario file or
-bundled name is run first (its run directory is written under ``runs_dir``). Every argument is
-checked before anything runs: a missing or foreign path is a :class:`~ecosim.errors.RunDirError`
-naming it.
+A :class:`Source` holds the monthly series of one run (one member) or of an experiment's runs
+(one member per run), the resolved scenario, ``ecosim value``'s valuation assumptions per
+member and the equity values they give (:mod:`ecosim.finance.series_value`), and for a run
+the :class:`~ecosim.rundir.SavedRun` (ledger, summary) behind the valuation bridge.
+:func:`classify` tells what a command-line argument names, without reading it.
 """
 
 from __future__ import annotations
 
-import json
 import tomllib
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any, Literal
 
 import numpy as np
-import pandas as pd
 
 from ecosim.errors import RunDirError
-from ecosim.finance.wacc import discount_rates
-from ecosim.scenario.loader import LoadedScenario, bundled_scenarios, load_scenario
-
-RUN_FILES = ("timeseries.parquet", "ledger.parquet", "summary.json", "scenario.toml")
+from ecosim.finance.series_value import company_equity, first_month_raises
+from ecosim.finance.valuation import Assumptions, assumptions_for
+from ecosim.rundir import SavedRun
+from ecosim.scenario.loader import bundled_scenarios
 
 
 @dataclass
 class Source:
     """One thing being compared, with its series shaped (months, members).
 
-    ``members`` is 1 for a run and the number of runs for an experiment; ``wacc`` and
-    ``growth`` [fraction/yr] are per member (the rates of each member's scenario).
+    ``members`` is 1 for a run and the number of runs for an experiment; ``assumptions`` has
+    one entry per member (the valuation assumptions of that member's scenario); ``equity`` maps
+    a company to its equity value at the start of each year (months, members), NaN between.
     """
 
     label: str
@@ -45,10 +42,9 @@ class Source:
     dates: list[str]
     series: dict[str, np.ndarray]
     scenario_data: dict[str, Any]
-    wacc: np.ndarray
-    growth: np.ndarray
-    ledger: pd.DataFrame | None = None
-    summary: dict[str, Any] = field(default_factory=dict)
+    assumptions: list[Assumptions]
+    equity: dict[str, np.ndarray]
+    saved: SavedRun | None = None
     varied: list[tuple[str, str]] = field(default_factory=list)
     detail: str = ""
 
@@ -61,71 +57,28 @@ class Source:
         return f"{self.dates[0]} to {self.dates[-1]}"
 
 
-def read_run_dir(path: Path, origin: str) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Any], dict[str, Any]]:
-    """The timeseries, ledger, summary and resolved scenario data of a run directory.
-
-    The scenario is read as data, not validated against this version's schema, so runs saved
-    by an earlier ecosim stay comparable.
-
-    Raises
-    ------
-    RunDirError
-        When a file ``ecosim run`` writes is missing or unreadable.
-    """
-    missing = [f for f in RUN_FILES if not (path / f).is_file()]
-    if missing:
-        raise RunDirError(f"{origin}: not an ecosim run directory (missing {', '.join(missing)}); write one with `ecosim run SCENARIO --out {origin}`")
-    try:
-        summary = json.loads((path / "summary.json").read_text(encoding="utf-8"))
-        data = load_toml(path / "scenario.toml")
-        ts = pd.read_parquet(path / "timeseries.parquet")
-        ledger = pd.read_parquet(path / "ledger.parquet")
-    except (OSError, ValueError) as exc:
-        raise RunDirError(f"{origin}: a file of the run directory cannot be read ({type(exc).__name__}: {str(exc).splitlines()[0][:120]})") from None
-    except Exception as exc:  # pyarrow raises several types for a damaged file
-        raise RunDirError(f"{origin}: a Parquet file of the run directory cannot be read ({type(exc).__name__})") from None
-    if not isinstance(summary, dict) or "scenario" not in summary or "date" not in ts.columns or ts.empty:
-        raise RunDirError(f"{origin}: not an ecosim run directory (summary.json lacks 'scenario' or timeseries.parquet lacks 'date')")
-    return ts, ledger, summary, data
-
-
-def rates_of(data: dict[str, Any], origin: str) -> tuple[np.ndarray, np.ndarray]:
-    """(WACC, terminal growth) [fraction/yr] from a resolved scenario's ``[capital_market]`` table.
-
-    Raises
-    ------
-    RunDirError
-        When a field the rates need is missing.
-    """
-    cm = data.get("capital_market", {})
-    need = ("risk_free_pct", "market_risk_premium_pct", "beta_unlevered", "debt_to_capital_frac", "cost_of_debt_pct", "tax_rate_pct", "terminal_growth_pct")
-    lacking = [k for k in need if k not in cm]
-    if lacking:
-        raise RunDirError(f"{origin}: scenario.toml lacks capital_market.{lacking[0]} (needed to value the run's cash flows)")
-    wacc, growth = discount_rates(SimpleNamespace(**{k: cm[k] for k in need}))
-    return np.atleast_1d(wacc).astype(float), np.atleast_1d(growth).astype(float)
-
-
-def _from_run(label: str, origin: str, path: Path, ts: pd.DataFrame, ledger: pd.DataFrame, summary: dict[str, Any], data: dict[str, Any]) -> Source:
-    wacc, growth = rates_of(data, origin)
-    meta = data.get("scenario", {})
+def from_saved_run(label: str, origin: str, run: SavedRun) -> Source:
+    """A run directory as a source (one member)."""
+    ts = run.timeseries
+    dates = run.dates
     series = {str(c): ts[c].to_numpy(dtype=float)[:, None] for c in ts.columns if c != "date"}
-    overrides = summary.get("overrides") or []
+    a = assumptions_for(run.scenario.model.capital_market)
+    raised = first_month_raises(run.ledger, run.final_companies, dates[0])
+    overrides = run.scenario.overrides or tuple(run.summary.get("overrides") or ())
     return Source(
         label=label,
         kind="run",
         origin=origin,
-        path=path,
-        scenario=str(meta.get("name", summary["scenario"])),
-        description=str(meta.get("description", summary.get("description", ""))),
-        dates=[str(d) for d in ts["date"]],
+        path=run.path,
+        scenario=run.scenario.name,
+        description=run.scenario.model.scenario.description,
+        dates=dates,
         series=series,
-        scenario_data=data,
-        wacc=wacc,
-        growth=growth,
-        ledger=ledger,
-        summary=summary,
-        detail=f"seed {summary.get('seed', '?')}" + (f"; --set {' --set '.join(overrides)}" if overrides else ""),
+        scenario_data=run.scenario.data,
+        assumptions=[a],
+        equity=company_equity(series, dates, a, raised),
+        saved=run,
+        detail=f"seed {run.summary.get('seed', '?')}" + (f"; --set {' --set '.join(overrides)}" if overrides else ""),
     )
 
 
@@ -174,61 +127,6 @@ def unique_labels(names: Sequence[str]) -> list[str]:
     return out
 
 
-def resolve_sources(
-    args: Sequence[str],
-    runs_dir: Path,
-    seed: int | None = None,
-    sets: Sequence[str] = (),
-    progress: Callable[[str], None] | None = None,
-) -> list[Source]:
-    """A :class:`Source` per argument, in order.
-
-    Scenario files (and bundled names) are loaded with ``sets`` applied, run with ``seed``
-    (default: the scenario's) and written to ``runs_dir/LABEL`` (without figures). Every
-    argument is classified and every scenario loaded before the first run starts.
-    """
-    kinds = [classify(a) for a in args]
-    loaded: dict[int, LoadedScenario] = {}
-    for i, (kind, p) in enumerate(kinds):
-        if kind == "scenario":
-            loaded[i] = load_scenario(p, list(sets))
-    names: list[str] = []
-    for i, (kind, p) in enumerate(kinds):
-        if kind == "scenario":
-            names.append(loaded[i].name)
-        elif kind == "run":
-            names.append(_run_name(p, args[i]))
-        else:
-            names.append(p.resolve().name)
-    labels = unique_labels(names)
-    out: list[Source] = []
-    for i, (kind, p) in enumerate(kinds):
-        if kind == "experiment":
-            from ecosim.report.experiment_source import read_experiment  # noqa: PLC0415
-
-            out.append(read_experiment(labels[i], args[i], p))
-        elif kind == "run":
-            out.append(_from_run(labels[i], args[i], p, *read_run_dir(p, args[i])))
-        else:
-            from ecosim.run import run_scenario, write_run  # noqa: PLC0415 (only when something must run)
-
-            if progress:
-                progress(f"running {labels[i]}")
-            result = run_scenario(loaded[i], seed=seed)
-            target = runs_dir / labels[i].replace(" #", "-")
-            write_run(result, target, figures=False)
-            out.append(_from_run(labels[i], args[i], target, result.timeseries, result.ledger, result.summary, result.scenario.data))
-    return out
-
-
-def _run_name(path: Path, origin: str) -> str:
-    try:
-        summary = json.loads((path / "summary.json").read_text(encoding="utf-8"))
-        return str(summary["scenario"])
-    except (OSError, ValueError, KeyError, TypeError):
-        raise RunDirError(f"{origin}/summary.json: not an ecosim run summary (unreadable or without 'scenario')") from None
-
-
 def flatten(data: Any, prefix: str = "") -> dict[str, Any]:
     """A nested scenario (tables, arrays of tables) as ``dotted.path[i].field -> value``;
     arrays of plain values stay whole.
@@ -249,6 +147,6 @@ def flatten(data: Any, prefix: str = "") -> dict[str, Any]:
 
 
 def load_toml(path: Path) -> dict[str, Any]:
-    """A TOML file as a dict (a run's or an experiment's resolved scenario)."""
+    """A TOML file as a dict (an experiment's resolved scenario)."""
     with open(path, "rb") as fh:
         return tomllib.load(fh)

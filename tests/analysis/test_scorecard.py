@@ -19,8 +19,8 @@ from ecosim.analysis.scorecard import (
     score_run,
 )
 from ecosim.errors import ClaimError
-from ecosim.finance.valuation import fundamental_value
-from ecosim.finance.wacc import discount_rates
+from ecosim.finance.series_value import company_equity, first_month_raises
+from ecosim.finance.valuation import Assumptions, assumptions_for
 from ecosim.run import RunResult
 from tests.conftest import write_toml
 
@@ -124,16 +124,24 @@ def test_transforms_sum12_change12_versus_between() -> None:
     assert evaluate_claim(bt, ramp(1.0), DATES).when[0] == "2026-04"
 
 
-def test_fundamental_value_claims_use_the_shared_dcf() -> None:
-    """A fundamental_value test checks the DCF value at the start of each full year (January), as fundamental_value computes it."""
-    fcf = np.full((36, 1), 1e9)
-    c = claim({"metric": "spacex_fcf_usd", "transform": "fundamental_value", "op": ">=", "threshold": 1.0e11, "deadline": "2026-12"})
-    e = evaluate_claim(c, {"spacex_fcf_usd": fcf}, DATES, wacc=0.10, growth=0.0)
-    expected = fundamental_value(fcf, DATES, 2026, 0.10, 0.0)[0]
-    # 12e9/yr for 3 years + perpetuity of 12e9 at 10%: 12e9 / 0.10 = 1.2e11 (level perpetuity from year 1)
-    assert_allclose(expected, 1.2e11)
-    assert e.status[0] == "true" and e.when[0] == "2026-01"
-    assert_allclose(e.value[0], expected)
+def test_equity_value_claims_value_as_ecosim_value_does() -> None:
+    """An equity_value test checks, in January of each full year, the company's equity value as ecosim value computes it (multi-stage DCF after tax, plus cash)."""
+    a = Assumptions(wacc=0.10, terminal_growth=0.0, tax_rate=0.0, terminal="gordon")
+    series = {"spacex_revenue_usd": np.full((36, 1), 2e9), "spacex_fcf_usd": np.full((36, 1), 1e9), "spacex_capex_usd": np.zeros((36, 1)),
+              "spacex_cash_usd": np.full((36, 1), 5e9), "xai_cash_usd": np.zeros((36, 1))}
+    equity = company_equity(series, DATES, a)
+    # 12e9/yr for 3 years, then the same forever (Gordon, g = 0) at 10%: 12e9 / 0.10 = 1.2e11; plus 5e9 of cash
+    # (at the start of 2026: January's cash less January's free cash flow: 5e9 - 1e9)
+    assert_allclose(equity["spacex"][0, 0], 1.2e11 + 4e9)
+    assert_allclose(equity["spacex"][12, 0], 1.2e11 + 5e9)
+    assert np.isnan(equity["spacex"][1:12]).all() and "tesla" not in equity
+    c = claim({"metric": "spacex_fcf_usd", "transform": "equity_value", "op": ">=", "threshold": 1.245e11, "deadline": "2026-12"})
+    e = evaluate_claim(c, series, DATES, equity)
+    assert e.status[0] == "late" and e.when[0] == "2027-01"
+    assert_allclose(e.value[0], 1.25e11)
+    assert evaluate_claim(c, series, DATES).status[0] == "not recorded"
+    with pytest.raises(ValueError, match="must be the free-cash-flow metric of spacex_fcf_usd, tesla_fcf_usd"):
+        claim({"metric": "odc_power_gw", "transform": "equity_value", "op": ">=", "threshold": 1.0})
 
 
 def test_not_modelled_and_not_recorded() -> None:
@@ -152,35 +160,33 @@ def test_ensemble_probability_and_median_year() -> None:
     assert_allclose([row["p_on_time"], row["p_by_end"], row["median_year"]], [0.25, 0.75, 2027.0])
 
 
-def _lhs(ts: pd.DataFrame, metrics: list[str], transform: str, wacc: float, growth: float) -> pd.Series:
-    """The test's left side computed independently of the scorecard (pandas rolling and the DCF)."""
+def _lhs(ts: pd.DataFrame, metrics: list[str], transform: str, equity: dict[str, np.ndarray]) -> pd.Series:
+    """The test's left side computed independently of the scorecard (pandas rolling; the
+    equity values of ecosim.finance.series_value)."""
+    if transform == "equity_value":
+        return pd.Series(sum(equity[m.split("_")[0]][:, 0] for m in metrics), index=ts.index)
     x = ts[metrics].sum(axis=1)
     if transform == "sum12":
         return x.rolling(12).sum()
     if transform == "change12":
         return x.diff(12)
-    if transform == "fundamental_value":
-        out = pd.Series(np.nan, index=ts.index)
-        dates = ts["date"].tolist()
-        for i, d in enumerate(dates):
-            if d.endswith("-01") and sum(m.startswith(d[:4]) for m in dates) == 12:
-                out.iloc[i] = fundamental_value(x.to_numpy(), dates, int(d[:4]), wacc, growth)[0]
-        return out
     return x
 
 
 def test_verdict_dates_match_the_run_time_series(baseline_run: RunResult) -> None:
     """In a real run the month a claim comes true is the first month its test holds in the time series, and a false claim's test never holds by its deadline."""
     ts = baseline_run.timeseries
-    wacc, growth = (float(np.asarray(v).reshape(-1)[0]) for v in discount_rates(baseline_run.scenario.model.capital_market))
+    series = {c: ts[c].to_numpy()[:, None] for c in ts.columns if c != "date"}
+    raised = first_month_raises(baseline_run.ledger, {n: a["company"] for n, a in baseline_run.summary["agents"].items()}, ts["date"].iloc[0])
+    equity = company_equity(series, ts["date"].tolist(), assumptions_for(baseline_run.scenario.model.capital_market), raised)
     rows = {r["id"]: r for r in baseline_run.summary["scorecard"]}
     checked = 0
     for c in load_claims():
         t = c.test
         if t is None or t.check != "first":
             continue
-        lhs = _lhs(ts, t.metric, t.transform, wacc, growth)
-        rhs = _lhs(ts, t.versus, t.transform, wacc, growth) if t.versus else None
+        lhs = _lhs(ts, t.metric, t.transform, equity)
+        rhs = _lhs(ts, t.versus, t.transform, equity) if t.versus else None
         if t.op == "between":
             lo, hi = t.threshold  # type: ignore[misc]
             holds = (lhs >= lo) & (lhs <= hi)
@@ -205,7 +211,8 @@ def test_run_summary_holds_the_scorecard(baseline_run: RunResult) -> None:
     rows = baseline_run.summary["scorecard"]
     assert [r["id"] for r in rows] == [c.id for c in load_claims()]
     assert {r["status"] for r in rows} <= {"true", "late", "false", "open", "not modelled"}
-    again = run_scorecard(score_run(baseline_run.timeseries, baseline_run.scenario.model.capital_market))
+    raised = first_month_raises(baseline_run.ledger, {n: a["company"] for n, a in baseline_run.summary["agents"].items()}, baseline_run.timeseries["date"].iloc[0])
+    again = run_scorecard(score_run(baseline_run.timeseries, baseline_run.scenario.model.capital_market, raised))
     assert again == rows
     skeptic = {r["id"]: r for r in rows}["space_dc_not_yet"]
     assert skeptic["status"] == "true" and skeptic["when"] == "2026-01"  # baseline: orbit dearer than ground at the start

@@ -14,7 +14,7 @@ import pytest
 from numpy.testing import assert_allclose
 
 from ecosim.cli import main
-from ecosim.report.compare import compare
+from ecosim.compare import compare
 from ecosim.report.outcomes import OUTCOMES
 from ecosim.run import RunResult, write_run
 
@@ -35,14 +35,15 @@ def baseline_dir(tmp_path_factory: pytest.TempPathFactory, baseline_run: RunResu
 
 def test_acceptance_writes_table_figures_reports_and_scorecard(three: Path) -> None:
     """Comparing the three bundled scenarios writes the outcomes table, the figures, report.md, report.html, the scorecard and each scenario's run."""
-    for name in ("report.md", "report.html", "outcomes.csv", "scorecard.csv", "differences.csv", "compare.json"):
+    for name in ("report.md", "report.html", "outcomes.csv", "scorecard.csv", "valuation.csv", "bridge.csv", "loops.csv", "differences.csv", "compare.json"):
         assert (three / name).is_file(), name
     figures = sorted(p.name for p in (three / "figures").glob("*.png"))
-    assert figures == ["scorecard.png", "series_ai.png", "series_compute.png", "series_finance.png", "series_launch.png", "series_starlink.png"]
+    assert figures == ["bridge.png", "loops.png", "scorecard.png", "series_ai.png", "series_compute.png", "series_finance.png", "series_launch.png", "series_starlink.png"]
     for name in ("baseline", "musk_narrative", "skeptic"):
         assert (three / "runs" / name / "timeseries.parquet").is_file()
     md = (three / "report.md").read_text(encoding="utf-8")
-    for heading in ("## At a glance", "## Sources", "## Key outcomes by year", "## Narrative scorecard", "## Time series", "## What differs"):
+    for heading in ("## At a glance", "## Sources", "## Key outcomes by year", "## Narrative scorecard", "## Time series",
+                    "## Valuation and the gap to the marks", "## Valuation bridge", "## Loop gains", "## What differs"):
         assert heading in md
     for fig in figures:
         assert f"(figures/{fig})" in md
@@ -66,7 +67,7 @@ def test_outcomes_match_the_runs(three: Path) -> None:
     assert_allclose(tidy.loc[("Starlink satellites", "2035", "baseline"), "median"], sats)
     gap = tidy.loc[("Valuation gap (mark - value)", "2030", "skeptic"), "median"]
     mark = tidy.loc[("SpaceX+xAI narrative mark", "2030", "skeptic"), "median"]
-    value = tidy.loc[("SpaceX+xAI fundamental value", "2030", "skeptic"), "median"]
+    value = tidy.loc[("SpaceX+xAI equity value", "2030", "skeptic"), "median"]
     assert_allclose(gap, mark - value)
 
 
@@ -92,11 +93,14 @@ def test_what_differs_lists_changed_fields(three: Path) -> None:
 
 def test_a_run_compared_with_itself_shows_no_difference(tmp_path: Path, baseline_dir: Path) -> None:
     """A run against itself: every difference is zero, no field differs, nothing diverges, and both scorecards agree."""
-    result = compare([str(baseline_dir), str(baseline_dir)], tmp_path / "same")
+    result = compare([str(baseline_dir), str(baseline_dir)], tmp_path / "same", loops=False)
     assert [s.label for s in result.sources] == ["baseline", "baseline #2"]
     diffs = result.outcomes["diff_to_first"].to_numpy(dtype=float)
     assert np.all((diffs == 0) | np.isnan(diffs)) and np.isfinite(diffs).sum() > 50
     assert result.differences.empty and result.divergence == {"baseline #2": []}
+    (spacex, tesla) = result.bridges
+    for pb in (spacex, tesla):
+        assert pb.bridge.value_a == pb.bridge.value_b and all(v == 0 for _, v in pb.bridge.steps)
     a, b = (result.scorecard[label] for label in ("baseline", "baseline #2"))
     assert [e.status.tolist() for e in a] == [e.status.tolist() for e in b]
     md = (tmp_path / "same" / "report.md").read_text(encoding="utf-8")
@@ -141,18 +145,40 @@ def test_incomplete_run_directory_is_one_line(tmp_path: Path, capsys: pytest.Cap
     (broken / "summary.json").write_text((baseline_dir / "summary.json").read_text())
     code = main(["compare", str(baseline_dir), str(broken), "--out", str(tmp_path / "r")])
     _, err = capsys.readouterr()
-    assert code == 2 and re.search(r"broken: not an ecosim run directory \(missing timeseries\.parquet, ledger\.parquet, scenario\.toml\)", err)
+    assert code == 2 and re.search(r"broken: not an ecosim run directory \(missing timeseries\.parquet, ledger\.parquet, scenario\.toml, network\.json\)", err)
 
 
-def test_runs_saved_by_an_earlier_version_stay_comparable(tmp_path: Path, baseline_dir: Path) -> None:
-    """A run whose scenario.toml lacks a field today's schema requires is still compared (its scenario is read as data)."""
+def test_run_whose_scenario_no_longer_loads_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str], baseline_dir: Path) -> None:
+    """A run directory whose scenario.toml does not load with this version (e.g. lacks a field added since) is named with the field; exit 2."""
     import shutil
 
     old = tmp_path / "old"
     shutil.copytree(baseline_dir, old)
     text = (old / "scenario.toml").read_text(encoding="utf-8")
     (old / "scenario.toml").write_text(re.sub(r"(?m)^attrition_pct_per_yr = .*\n", "", text), encoding="utf-8")
-    assert "attrition_pct_per_yr" not in (old / "scenario.toml").read_text(encoding="utf-8")
-    result = compare([str(old), str(baseline_dir)], tmp_path / "cmp")
-    assert "starlink.attrition_pct_per_yr" in set(result.differences["parameter"])
-    assert result.divergence == {"baseline #2": []}
+    code = main(["compare", str(baseline_dir), str(old), "--out", str(tmp_path / "r"), "--no-loops"])
+    _, err = capsys.readouterr()
+    assert code == 2 and re.search(r"old/scenario\.toml: the run's scenario no longer loads: .*attrition_pct_per_yr is required", err)
+    assert len(err.strip().splitlines()) == 1 and not (tmp_path / "r").exists()
+
+
+def test_bridge_adds_up_to_the_values_in_the_table(three: Path) -> None:
+    """Each bridge starts at the first run's equity value and ends at the other's (as in valuation.csv), its steps adding up exactly."""
+    bridge = pd.read_csv(three / "bridge.csv")
+    values = pd.read_csv(three / "valuation.csv").set_index(["source", "company"])["equity_value_usd"]
+    for (to, company), g in bridge.groupby(["to", "company"]):
+        start, end = g["change_usd"].iloc[0], g["change_usd"].iloc[-1]
+        assert_allclose(start, values[("baseline", company)], rtol=1e-9)
+        assert_allclose(end, values[(to, company)], rtol=1e-9)
+        assert_allclose(start + g["change_usd"].iloc[1:-1].sum(), end, rtol=1e-9, atol=1.0)
+    assert set(bridge["to"]) == {"musk_narrative", "skeptic"}
+
+
+def test_compare_json_is_strict() -> None:
+    """NaN never reaches compare.json (strict JSON: null instead)."""
+    import json
+
+    from ecosim.report.compare import _clean
+
+    text = json.dumps(_clean({"a": float("nan"), "b": [np.float64("inf"), 1.0]}), allow_nan=False)
+    assert text == '{"a": null, "b": [null, 1.0]}'

@@ -1,0 +1,141 @@
+"""``ecosim compare A B [C ...]``: resolve the arguments, simulate what must be simulated, and
+write the comparison report.
+
+Each argument is a run directory (read back, never re-simulated), an experiment directory
+(its stored runs), or a scenario file / bundled name (run here with ``seed`` and ``sets``, its
+run directory written under ``DIR/runs/NAME``). Loop gains need pushes on a running world, so
+:func:`compare` measures them with :func:`ecosim.probe.run_flywheel` on each source's scenario
+(a run's own scenario and seed; an experiment's base scenario). Everything else is read from
+results by :mod:`ecosim.report.compare`, which writes the report.
+
+The output directory is written atomically: into a temporary sibling, renamed into place when
+complete, so a failure leaves nothing half-written. Every argument is checked and every
+scenario loaded before anything runs.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from ecosim.errors import UsageError
+from ecosim.report.compare import Comparison, write_comparison
+from ecosim.report.sources import Source, classify, from_saved_run, unique_labels
+from ecosim.rundir import read_run
+from ecosim.scenario.loader import LoadedScenario, load_scenario
+
+Progress = Callable[[str], None] | None
+
+
+def resolve_sources(args: Sequence[str], runs_dir: Path, seed: int | None = None, sets: Sequence[str] = (), progress: Progress = None) -> list[Source]:
+    """A :class:`~ecosim.report.sources.Source` per argument, in order (see the module docstring).
+
+    Raises
+    ------
+    RunDirError
+        A missing or foreign argument, an incomplete run or experiment directory.
+    ScenarioError
+        A scenario argument that does not load with ``sets``.
+    """
+    kinds = [classify(a) for a in args]
+    loaded = {i: load_scenario(p, list(sets)) for i, (kind, p) in enumerate(kinds) if kind == "scenario"}
+    runs = {i: read_run(p) for i, (kind, p) in enumerate(kinds) if kind == "run"}
+    experiments = {}
+    if any(kind == "experiment" for kind, _ in kinds):
+        from ecosim.report.experiment_source import open_experiment
+
+        experiments = {i: open_experiment(p, args[i]) for i, (kind, p) in enumerate(kinds) if kind == "experiment"}
+    names = []
+    for i, (kind, _p) in enumerate(kinds):
+        names.append(loaded[i].name if kind == "scenario" else runs[i].name if kind == "run" else experiments[i].name)
+    labels = unique_labels(names)
+    out: list[Source] = []
+    for i, (kind, _p) in enumerate(kinds):
+        if kind == "experiment":
+            out.append(experiments[i].source(labels[i]))
+        elif kind == "run":
+            out.append(from_saved_run(labels[i], args[i], runs[i]))
+        else:
+            from ecosim.run import run_scenario, write_run
+
+            if progress:
+                progress(f"running {labels[i]}")
+            target = write_run(run_scenario(loaded[i], seed=seed), runs_dir / labels[i].replace(" #", "-"), figures=False)
+            out.append(from_saved_run(labels[i], args[i], read_run(target)))
+    return out
+
+
+def _scenario_of(source: Source) -> tuple[LoadedScenario, int | None]:
+    if source.saved is not None:
+        return source.saved.scenario, int(source.saved.summary["seed"])
+    return load_scenario(source.path / "scenario.toml"), None
+
+
+def measure_loops(sources: Sequence[Source], progress: Progress = None) -> dict[str, object]:
+    """Loop gains by year of each source's scenario (:func:`ecosim.probe.run_flywheel`, no
+    ablation): source label -> ``FlywheelResult``."""
+    from ecosim.probe import run_flywheel
+
+    out: dict[str, object] = {}
+    for s in sources:
+        if progress:
+            progress(f"measuring loop gains of {s.label}")
+        scenario, seed = _scenario_of(s)
+        out[s.label] = run_flywheel(scenario, ablate=False, seed=seed)
+    return out
+
+
+def compare(
+    args: Sequence[str],
+    out_dir: Path,
+    seed: int | None = None,
+    sets: Sequence[str] = (),
+    claims_path: str | None = None,
+    loops: bool = True,
+    progress: Progress = None,
+) -> Comparison:
+    """Compare the sources named by ``args`` and write the report to ``out_dir``.
+
+    Raises
+    ------
+    UsageError
+        Fewer than two arguments, or an ``--out`` that is a file or a foreign directory.
+    RunDirError, ScenarioError
+        A bad argument (checked before anything runs).
+    """
+    from ecosim.analysis.scorecard import load_claims
+
+    if len(args) < 2:
+        raise UsageError(f"compare: needs at least two run directories, experiment directories or scenario files (got {len(args)})")
+    out_dir = Path(out_dir)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise UsageError(f"--out {out_dir}: must be a directory (got an existing file)")
+    if out_dir.is_dir() and any(out_dir.iterdir()) and not (out_dir / "report.md").is_file():
+        raise UsageError(f"--out {out_dir}: exists and is not a comparison directory (no report.md); choose another --out")
+    claims = load_claims(claims_path)  # a bad claims file fails before anything runs
+    for a in args:
+        classify(a)
+    parent = out_dir.parent if str(out_dir.parent) else Path(".")
+    parent.mkdir(parents=True, exist_ok=True)
+    tmp = parent / f".{out_dir.name}.tmp-{os.getpid()}"
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    tmp.mkdir()
+    try:
+        sources = resolve_sources(args, tmp / "runs", seed=seed, sets=sets, progress=progress)
+        gains = measure_loops(sources, progress) if loops else {}
+        result = write_comparison(sources, tmp, claims, gains, progress)
+        old = None
+        if out_dir.exists():
+            old = parent / f".{out_dir.name}.old-{os.getpid()}"
+            out_dir.rename(old)
+        tmp.rename(out_dir)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    result.relocate(tmp, out_dir)
+    return result

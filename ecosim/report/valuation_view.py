@@ -1,0 +1,182 @@
+"""The valuation side of a comparison: equity values against the market marks, the valuation
+bridges between runs, and the loop gains of each source, as tables.
+
+* :func:`valuation_table`: SpaceX (+xAI) and Tesla equity value at each source's valuation date
+  (its first full year, as ``ecosim value`` values a run) and, for SpaceX, the gap to each mark
+  of ``ecosim/data/valuation_marks.csv`` (:func:`ecosim.finance.gap.marks`).
+* :func:`source_bridges`: for every run after the first, the bridge of each company's equity
+  value from the first run (:func:`ecosim.finance.bridge.value_bridge`: Shapley shares of its
+  segments, the valuation assumptions and the cash).
+* :func:`loops_frame`: loop gains by year of each source (``FlywheelResult`` of
+  :func:`ecosim.probe.run_flywheel`, measured by :mod:`ecosim.compare`), loops matched across
+  sources by their path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ecosim.finance.bridge import Bridge, Segment, company_segments, value_bridge
+from ecosim.finance.gap import marks
+from ecosim.finance.series_value import cash_at_start, first_month_raises, full_years
+from ecosim.report.sources import Source
+
+COMPANY_LABELS = {"spacex": "SpaceX+xAI", "tesla": "Tesla"}
+#: market marks set against SpaceX as the run books it (with xAI from the merger month)
+SPACEX_MARK_ENTITIES = ("SpaceX+xAI",)
+
+
+def valuation_year(source: Source) -> int | None:
+    """The source's valuation date: the start of its first full year (None without one)."""
+    years = full_years(source.dates)
+    return years[0] if years else None
+
+
+def equity_at(source: Source, company: str, year: int) -> np.ndarray:
+    """Equity value per member at the start of ``year`` [USD] (NaN when not available)."""
+    if company not in source.equity or f"{year}-01" not in source.dates:
+        return np.full(source.members, np.nan)
+    return np.asarray(source.equity[company][source.dates.index(f"{year}-01")], dtype=float)
+
+
+def valuation_table(sources: Sequence[Source]) -> pd.DataFrame:
+    """One row per (source, company): valuation year, median equity value (10th and 90th
+    percentiles for experiments) and, for SpaceX, one column per market mark: the mark less
+    the value [USD] and that gap as a share of the mark."""
+    rows = []
+    spacex_marks = [m for m in marks() if m.entity in SPACEX_MARK_ENTITIES]
+    for s in sources:
+        year = valuation_year(s)
+        for company, label in COMPANY_LABELS.items():
+            v = equity_at(s, company, year) if year is not None else np.full(s.members, np.nan)
+            finite = v[np.isfinite(v)]
+            med = float(np.median(finite)) if len(finite) else np.nan
+            row: dict[str, Any] = {"source": s.label, "company": label, "valuation_year": year, "equity_value_usd": med,
+                                   "p10_usd": float(np.quantile(finite, 0.1)) if len(finite) else np.nan,
+                                   "p90_usd": float(np.quantile(finite, 0.9)) if len(finite) else np.nan, "members": len(finite)}
+            for m in spacex_marks if company == "spacex" else []:
+                key = f"{m.entity} {m.date} {m.kind}"
+                row[f"gap to {key} [USD]"] = m.value_usd - med
+                row[f"gap to {key} [share of mark]"] = (m.value_usd - med) / m.value_usd
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+
+@dataclass(frozen=True)
+class PairBridge:
+    """The bridge of one company from source ``a`` to source ``b``; ``drivers``: per segment,
+    the change of its sales, operating costs and capex over the valued years (B - A) [USD]
+    and its share of the value change."""
+
+    a: str
+    b: str
+    bridge: Bridge
+    drivers: pd.DataFrame
+
+
+def segment_drivers(seg_a: Mapping[str, Segment], seg_b: Mapping[str, Segment], bridge: Bridge) -> pd.DataFrame:
+    """What moved in each segment from A to B over the valued years [USD]."""
+    shares = dict(bridge.steps)
+
+    def total(s: Segment | None, line: str) -> float:
+        return 0.0 if s is None else float(getattr(s, line)[s.flows.years.index(bridge.year):].sum())
+
+    rows = []
+    for name in dict.fromkeys([*seg_a, *seg_b]):
+        a, b = seg_a.get(name), seg_b.get(name)
+        rows.append({"segment": name, "sales_change_usd": total(b, "sales") - total(a, "sales"), "operating_cost_change_usd": total(b, "costs") - total(a, "costs"),
+                     "capex_change_usd": total(b, "capex") - total(a, "capex"), "value_share_usd": shares.get(name, 0.0)})
+    return pd.DataFrame(rows)
+
+
+def _cash(source: Source, company: str, year: int) -> float:
+    run = source.saved
+    raised = first_month_raises(run.ledger, run.final_companies, source.dates[0]).get(company, 0.0) if run is not None else 0.0
+    return float(cash_at_start(source.series, source.dates, company, year, raised)[0])
+
+
+def bridge_problem(a: Source, b: Source) -> str | None:
+    """Why no bridge can be drawn from ``a`` to ``b`` (None when one can)."""
+    if a.saved is None or b.saved is None:
+        return "a bridge needs two runs (an experiment has no ledger to split by segment)"
+    if full_years(a.dates) != full_years(b.dates) or not full_years(a.dates):
+        return f"the runs must cover the same full years ({a.period} and {b.period})"
+    return None
+
+
+def source_bridges(sources: Sequence[Source]) -> tuple[list[PairBridge], list[str]]:
+    """Bridges of SpaceX (+xAI) and Tesla from the first source to each other run, and notes
+    on the pairs that cannot be bridged."""
+    ref = sources[0]
+    out: list[PairBridge] = []
+    notes: list[str] = []
+    for s in sources[1:]:
+        problem = bridge_problem(ref, s)
+        if problem:
+            notes.append(f"{ref.label} → {s.label}: {problem}")
+            continue
+        assert ref.saved is not None and s.saved is not None
+        year = full_years(ref.dates)[0]
+        for company in COMPANY_LABELS:
+            seg_a = company_segments(ref.saved.ledger, ref.saved.summary, ref.dates, company)
+            seg_b = company_segments(s.saved.ledger, s.saved.summary, s.dates, company)
+            bridge = value_bridge(company, {k: v.flows for k, v in seg_a.items()}, {k: v.flows for k, v in seg_b.items()},
+                                  ref.assumptions[0], s.assumptions[0], _cash(ref, company, year), _cash(s, company, year), year)
+            out.append(PairBridge(ref.label, s.label, bridge, segment_drivers(seg_a, seg_b, bridge)))
+    return out, notes
+
+
+def bridge_frame(bridges: Sequence[PairBridge]) -> pd.DataFrame:
+    """Tidy bridges: from, to, company, year, step (start value, each player, end value),
+    change [USD], and the segment's changes in sales, operating cost and capex."""
+    rows = []
+    for pb in bridges:
+        b = pb.bridge
+        drivers = pb.drivers.set_index("segment")
+        base = {"from": pb.a, "to": pb.b, "company": COMPANY_LABELS.get(b.company, b.company), "year": b.year}
+        rows.append({**base, "step": f"equity value, {pb.a}", "change_usd": b.value_a})
+        for name, v in b.steps:
+            extra = drivers.loc[name].to_dict() if name in drivers.index else {}
+            rows.append({**base, "step": name, "change_usd": v, **{k: extra.get(k, np.nan) for k in ("sales_change_usd", "operating_cost_change_usd", "capex_change_usd")}})
+        rows.append({**base, "step": f"equity value, {pb.b}", "change_usd": b.value_b})
+    return pd.DataFrame(rows)
+
+
+def loops_frame(loops: Mapping[str, Any]) -> pd.DataFrame:
+    """Tidy loop gains: source, loop (name), path, probe edge, year ('long run' for the end of
+    the run), gain [fraction]; open loops (|gain| below the flywheel's threshold) included."""
+    rows = []
+    for label, r in loops.items():
+        for lp in r.loops:
+            for year, g in r.gains[lp.id].items():
+                rows.append({"source": label, "loop": lp.name, "path": lp.path, "probe": lp.probe, "year": str(year), "gain": float(g)})
+            rows.append({"source": label, "loop": lp.name, "path": lp.path, "probe": lp.probe, "year": "long run", "gain": float(r.long_run_gain[lp.id])})
+    return pd.DataFrame(rows, columns=["source", "loop", "path", "probe", "year", "gain"])
+
+
+def active_loops(frame: pd.DataFrame, open_below: float) -> list[str]:
+    """Paths of loops whose gain is beyond ``open_below`` in some source and year, strongest first."""
+    if frame.empty:
+        return []
+    strength = frame.assign(a=frame["gain"].abs()).groupby("path")["a"].max()
+    return [str(p) for p, v in strength.sort_values(ascending=False).items() if v > open_below]
+
+
+def loops_display(frame: pd.DataFrame, labels: Sequence[str], paths: Sequence[str], years: Sequence[str]) -> pd.DataFrame:
+    """Loop gains as shown: one row per (loop, year), a column per source (gain in %)."""
+    rows = []
+    for path in paths:
+        sub = frame[frame["path"] == path]
+        name = str(sub["loop"].iloc[0])
+        for i, y in enumerate(years):
+            row = {"loop": f"{name}: {path}" if i == 0 else "", "year": y}
+            for label in labels:
+                g = sub[(sub["source"] == label) & (sub["year"] == y)]["gain"]
+                row[label] = f"{100 * float(g.iloc[0]):+.1f}%" if len(g) and np.isfinite(g.iloc[0]) else "—"
+            rows.append(row)
+    return pd.DataFrame(rows)

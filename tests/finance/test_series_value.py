@@ -1,0 +1,93 @@
+"""Equity values from a run's metrics agree with `ecosim value`; the valuation bridge adds up."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose
+
+from ecosim.finance.bridge import CASH, RATES, company_segments, shapley, value_bridge
+from ecosim.finance.gap import value_run
+from ecosim.finance.series_value import company_equity, first_month_raises
+from ecosim.finance.valuation import Assumptions, CashFlows, assumptions_for
+from ecosim.run import RunResult, write_run
+from ecosim.rundir import SavedRun, read_run
+
+
+@pytest.fixture(scope="module")
+def saved(tmp_path_factory: pytest.TempPathFactory, baseline_run: RunResult) -> SavedRun:
+    return read_run(write_run(baseline_run, tmp_path_factory.mktemp("runs") / "baseline", figures=False))
+
+
+def _equity(run: SavedRun) -> dict[str, np.ndarray]:
+    series = {c: run.timeseries[c].to_numpy()[:, None] for c in run.timeseries.columns if c != "date"}
+    raised = first_month_raises(run.ledger, run.final_companies, run.dates[0])
+    return company_equity(series, run.dates, assumptions_for(run.scenario.model.capital_market), raised)
+
+
+def test_series_values_match_ecosim_value(saved: SavedRun) -> None:
+    """At the valuation date, Tesla's equity value from its metrics equals ecosim value's; SpaceX as booked (xAI from February 2026) is within 1% of the pro-forma SpaceX + xAI."""
+    equity = _equity(saved)
+    rv = value_run(saved)
+    assert_allclose(equity["tesla"][0, 0], rv.entities["tesla"].equity_usd, rtol=1e-9)
+    assert_allclose(equity["spacex"][0, 0], rv.entities["spacex_xai"].equity_usd, rtol=0.01)
+    jan = [i for i, d in enumerate(saved.dates) if d.endswith("-01")]
+    assert np.isfinite(equity["spacex"][jan]).all() and np.isnan(np.delete(equity["spacex"][:, 0], jan)).all()
+
+
+def test_first_month_raises_count_the_ledger(saved: SavedRun) -> None:
+    """Money raised in the first month, by company, is the ledger's raise rows to that company's agents."""
+    raised = first_month_raises(saved.ledger, saved.final_companies, saved.dates[0])
+    L = saved.ledger
+    rows = L[(L["kind"] == "raise") & (L["date"] == saved.dates[0]) & L["to"].isin([a for a, c in saved.final_companies.items() if c == "spacex"])]
+    assert_allclose(raised["spacex"], rows["usd"].sum())
+
+
+def test_segments_add_up_to_the_company(saved: SavedRun) -> None:
+    """A company's segments' revenue, EBITDA and capex add up to the company's metrics (internal lines cancel)."""
+    segs = company_segments(saved.ledger, saved.summary, saved.dates, "spacex")
+    assert set(segs) == {"Launch services (Falcon and Starship)", "Starlink broadband", "Orbital data centers", "AI models and data centers (xAI)"}
+    ts = saved.timeseries
+    year = ts["date"].str[:4].astype(int)
+    total_rev = sum(s.flows.revenue[:, 0] for s in segs.values())
+    total_fcf = sum(s.flows.ebitda[:, 0] - s.flows.capex[:, 0] for s in segs.values())
+    years = next(iter(segs.values())).flows.years
+    assert_allclose(total_rev, [ts.loc[year == y, "spacex_revenue_usd"].sum() for y in years], rtol=1e-9)
+    assert_allclose(total_fcf, [ts.loc[year == y, "spacex_fcf_usd"].sum() for y in years], rtol=1e-9, atol=1.0)
+
+
+def test_shapley_shares_add_up_and_are_symmetric() -> None:
+    """Shapley values add up to v(all) - v(none), and players that add the same get the same (hand check with an interaction)."""
+    v = {frozenset(): 0.0, frozenset("a"): 1.0, frozenset("b"): 2.0, frozenset("ab"): 6.0}
+    shares = shapley(lambda s: v[s], ["a", "b"])
+    # a: (1 - 0 + 6 - 2) / 2 = 2.5; b: (2 - 0 + 6 - 1) / 2 = 3.5
+    assert shares == {"a": 2.5, "b": 3.5}
+
+
+def test_bridge_between_real_runs_adds_up(saved: SavedRun) -> None:
+    """From a run to itself with a higher WACC, the whole change is the assumptions' share; segment shares are zero; the steps add up."""
+    segs = {k: s.flows for k, s in company_segments(saved.ledger, saved.summary, saved.dates, "spacex").items()}
+    a = assumptions_for(saved.scenario.model.capital_market)
+    b = value_bridge("spacex", segs, segs, a, a.replace(wacc=a.wacc + 0.01), 1e9, 1e9, 2026)
+    shares = dict(b.steps)
+    assert abs(b.residual()) < 1.0
+    assert all(abs(v) < 1e-3 for k, v in shares.items() if k not in (RATES, CASH))
+    assert shares[RATES] < 0 and shares[CASH] == 0.0
+    assert_allclose(b.value_b - b.value_a, shares[RATES])
+
+
+def test_bridge_hand_check_with_tax() -> None:
+    """With tax and two segments the steps still add up exactly (the Shapley split of a non-linear value)."""
+    a = Assumptions(wacc=0.10, terminal_growth=0.02, tax_rate=0.21, terminal="gordon")
+    years = [2030, 2031, 2032]
+
+    def cf(e: list[float]) -> CashFlows:
+        x = np.asarray(e, dtype=float)[:, None]
+        return CashFlows(years, x, x, np.zeros_like(x))
+
+    A = {"s1": cf([-50.0, 10.0, 30.0]), "s2": cf([20.0, 20.0, 20.0])}
+    B = {"s1": cf([10.0, 40.0, 60.0]), "s2": cf([5.0, 5.0, 5.0])}
+    b = value_bridge("x", A, B, a, a.replace(tax_rate=0.30), 10.0, 20.0, 2030)
+    assert abs(b.residual()) < 1e-9
+    assert dict(b.steps)[CASH] == pytest.approx(10.0)
+
