@@ -405,7 +405,7 @@ def build_document(c: Comparison, folder: Path) -> Document:
                       "year; its flow 12 months later tells the gain (+ reinforcing: the push comes back amplified, − balancing: "
                       "it is made up, 0 open). Measured on each source's scenario (an experiment: its base scenario). Loops open "
                       f"everywhere are left out ({c.loops['path'].nunique() - len(paths)} of {c.loops['path'].nunique()}).")
-        doc.table(loops_display(c.loops, labels, paths, years), align_right=labels)
+        doc.table(loops_display(c.loops, labels, paths, years, c.open_below), align_right=labels)
         if any(p.name == "loops.png" for p in c.figures):
             doc.figure("figures/loops.png", "Loop gains by the year of the push, by source.")
 

@@ -167,8 +167,9 @@ def active_loops(frame: pd.DataFrame, open_below: float) -> list[str]:
     return [str(p) for p, v in strength.sort_values(ascending=False).items() if v > open_below]
 
 
-def loops_display(frame: pd.DataFrame, labels: Sequence[str], paths: Sequence[str], years: Sequence[str]) -> pd.DataFrame:
-    """Loop gains as shown: one row per (loop, year), a column per source (gain in %)."""
+def loops_display(frame: pd.DataFrame, labels: Sequence[str], paths: Sequence[str], years: Sequence[str], open_below: float = 0.0) -> pd.DataFrame:
+    """Loop gains as shown: one row per (loop, year), a column per source (gain in %; ``~0``
+    for an open loop, ``—`` where the probe edge carries nothing)."""
     rows = []
     for path in paths:
         sub = frame[frame["path"] == path]
@@ -177,6 +178,7 @@ def loops_display(frame: pd.DataFrame, labels: Sequence[str], paths: Sequence[st
             row = {"loop": f"{name}: {path}" if i == 0 else "", "year": y}
             for label in labels:
                 g = sub[(sub["source"] == label) & (sub["year"] == y)]["gain"]
-                row[label] = f"{100 * float(g.iloc[0]):+.1f}%" if len(g) and np.isfinite(g.iloc[0]) else "—"
+                gain = float(g.iloc[0]) if len(g) else float("nan")
+                row[label] = "—" if gain != gain else "~0" if abs(gain) <= open_below else f"{100 * gain:+.1f}%"
             rows.append(row)
     return pd.DataFrame(rows)
