@@ -661,9 +661,14 @@ def cmd_compare(args: argparse.Namespace) -> int:
         table.add_row(escape(f"{outcome} [{shown.attrs['units'][outcome]}]"), *[str(v) for v in row])
     console.print(table)
     for s in result.sources:
-        st = [str(e.status[0]) for e in result.scorecard[s.label]]
+        evals = result.scorecard[s.label]
+        st = [str(e.status[0]) for e in evals]
         if s.members == 1:
             console.print(f"scorecard {escape(s.label)}: {st.count('true')} true, {st.count('late')} late, {st.count('false')} false, {st.count('open')} open")
+        else:
+            tested = [e for e in evals if str(e.status[0]) not in ("not modelled", "not recorded")]
+            likely = sum(float((e.status.astype(str) == "true").mean()) >= 0.5 for e in tested)
+            console.print(f"scorecard {escape(s.label)} ({s.members:,} runs): {likely} of {len(tested)} claims come true on time in at least half of the runs")
     for label, d in result.divergence.items():
         if d is None:
             console.print(f"{escape(label)} shares no month with {escape(result.sources[0].label)}")

@@ -320,14 +320,16 @@ def evaluate_claim(
     series: Mapping[str, np.ndarray],
     dates: Sequence[str],
     equity: Mapping[str, np.ndarray] | None = None,
+    members: int | None = None,
 ) -> ClaimEval:
     """Score one claim on series (months, members) dated ``dates`` (``YYYY-MM``).
 
     ``equity`` (company -> (months, members) equity value at the start of each year, from
     :func:`ecosim.finance.series_value.company_equity`) serves ``equity_value`` tests; a
-    company missing from it makes such a test ``not recorded``.
+    company missing from it makes such a test ``not recorded``. ``members``: how many there
+    are when ``series`` cannot tell (it is empty).
     """
-    n_members = next((np.asarray(v).reshape(len(dates), -1).shape[1] for v in series.values()), 1)
+    n_members = members if members is not None else next((np.asarray(v).reshape(len(dates), -1).shape[1] for v in series.values()), 1)
 
     def fill(status: str, reason: str) -> ClaimEval:
         return ClaimEval(claim, np.full(n_members, status, dtype=object), np.full(n_members, "", dtype=object), np.full(n_members, np.nan), np.zeros(n_members, bool), reason)
@@ -429,6 +431,62 @@ def score_run(
     series, dates = series_of(timeseries)
     equity = company_equity(series, dates, assumptions_for(capital_market), raised_first)
     return evaluate(series, dates, equity, claims)
+
+
+# --------------------------------------------------------------------------- ensembles and stores
+
+#: column prefixes of an experiment's outcomes table holding each run's verdict and its month
+STATUS_COLUMN = "claim:"
+WHEN_COLUMN = "claim_when:"
+
+
+def score_ensemble(
+    series: Mapping[str, np.ndarray],
+    dates: Sequence[str],
+    capital_market: Any,
+    rates: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
+    cash_start: Mapping[str, np.ndarray] | None = None,
+    claims: Sequence[Claim] | None = None,
+) -> list[ClaimEval]:
+    """Score the members of an ensemble (series (months, members)); companies valued as
+    ``ecosim value`` does for ``capital_market``, each member at its own (WACC, terminal
+    growth, tax rate) when ``rates`` gives them [fraction/yr] (a member whose WACC is not above
+    its growth gets no value: its valuation claims stay unproven), with ``cash_start`` the
+    companies' cash before the first month (company -> (members,))."""
+    base = assumptions_for(capital_market)
+    K = next(iter(series.values())).shape[1]
+    if rates is None:
+        per_member: Any = base
+    else:
+        w, g, t = (np.broadcast_to(np.asarray(r, dtype=float), (K,)) for r in rates)
+        per_member = [base.replace(wacc=float(w[k]), terminal_growth=float(g[k]), tax_rate=float(t[k])) if w[k] > g[k] else None for k in range(K)]
+    equity = company_equity(series, dates, per_member, cash_start=cash_start)
+    return evaluate(series, dates, equity, claims)
+
+
+def scorecard_columns(evals: Sequence[ClaimEval]) -> dict[str, np.ndarray]:
+    """Each member's verdict and month per claim, as columns of an experiment's outcomes
+    table: ``claim:ID`` (a status of :data:`STATUSES`) and ``claim_when:ID`` (``YYYY-MM`` or '')."""
+    out: dict[str, np.ndarray] = {}
+    for e in evals:
+        out[STATUS_COLUMN + e.claim.id] = e.status.astype(str)
+        out[WHEN_COLUMN + e.claim.id] = e.when.astype(str)
+    return out
+
+
+def evals_from_columns(table: Any, claims: Sequence[Claim]) -> list[ClaimEval]:
+    """The verdicts stored in an experiment's outcomes table (one row per run) for the claims
+    that have their columns there (an experiment run before the scorecard was stored, or with
+    another claims file, lacks some or all)."""
+    n = len(table)
+    out = []
+    for c in claims:
+        if STATUS_COLUMN + c.id not in table.columns or WHEN_COLUMN + c.id not in table.columns:
+            continue
+        status = table[STATUS_COLUMN + c.id].fillna("").astype(str).to_numpy(dtype=object)
+        when = table[WHEN_COLUMN + c.id].fillna("").astype(str).to_numpy(dtype=object)
+        out.append(ClaimEval(c, status, when, np.full(n, np.nan), np.zeros(n, bool), c.not_modelled or ""))
+    return out
 
 
 # --------------------------------------------------------------------------- rows

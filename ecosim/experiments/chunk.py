@@ -21,6 +21,11 @@ the other runs down:
    above its WACC) is recomputed run by run from the stored series: only the runs it fails
    for are recorded as failed.
 
+Besides the experiment's outcomes, every run is scored on the narrative scorecard
+(:func:`ecosim.analysis.scorecard.score_ensemble`, each run at its own cost of capital): the
+outcomes table gets ``claim:ID`` (verdict) and ``claim_when:ID`` (month) for each claim, so
+``ecosim compare`` can give each claim's probability and median year over the runs.
+
 Each run records the seed, member count and position of the model that produced it, which
 is all a re-run of that model needs.
 
@@ -40,6 +45,7 @@ import mesa
 import numpy as np
 import pandas as pd
 
+from ecosim.analysis.scorecard import score_ensemble, scorecard_columns
 from ecosim.experiments.outcomes import (
     first_nonfinite,
     needed_metrics,
@@ -47,6 +53,7 @@ from ecosim.experiments.outcomes import (
     series_outcome,
 )
 from ecosim.experiments.spec import OutcomeSpec
+from ecosim.finance.series_value import COMPANIES
 from ecosim.finance.wacc import wacc_from_capital_market
 from ecosim.metrics import METRICS
 from ecosim.scenario.loader import LoadedScenario
@@ -91,6 +98,7 @@ class _Part:
     wacc: np.ndarray | None = None
     growth: np.ndarray | None = None
     tax: np.ndarray | None = None
+    cash0: dict[str, np.ndarray] = field(default_factory=dict)
 
 
 def _message(exc: BaseException) -> str:
@@ -113,13 +121,14 @@ def _simulate(task: ChunkTask, idx: np.ndarray, seed: int, progress: Progress | 
     mv = {p: np.asarray(v, dtype=float)[idx] for p, v in task.member_values.items()}
     model = EcosimModel(task.scenario, seed=seed, members=len(idx), member_values=mv, record_ledger=False)
     try:
+        cash0 = {name: sum((np.asarray(METRICS[m].fn(model), dtype=float) for m in c.cash), np.zeros(len(idx))) for name, c in COMPANIES.items()}
         model.run(progress)
         series = {name: model.series(name) for name in METRICS}
         cm = model.params.capital_market
         wacc = np.broadcast_to(np.asarray(wacc_from_capital_market(cm), dtype=float), (len(idx),)).copy()
         growth = np.broadcast_to(np.asarray(cm.terminal_growth_pct, dtype=float) / 100.0, (len(idx),)).copy()
         tax = np.broadcast_to(np.asarray(cm.tax_rate_pct, dtype=float) / 100.0, (len(idx),)).copy()
-        return _Part(idx, seed, None, series, model.dates(), wacc, growth, tax)
+        return _Part(idx, seed, None, series, model.dates(), wacc, growth, tax, cash0)
     finally:
         mesa.Agent._ids.pop(model, None)
         del model
@@ -167,6 +176,7 @@ def run_chunk(task: ChunkTask, progress: Progress | None = None) -> ChunkResult:
     scalars = [o for o in task.outcomes if o.scalar]
     series_out = [o for o in task.outcomes if not o.scalar]
     values = {o.name: np.full(K, np.nan) for o in scalars}
+    verdicts: dict[str, np.ndarray] = {}
     monthly: dict[str, np.ndarray] = {}
     dates: list[str] = []
     for part in parts:
@@ -184,11 +194,14 @@ def run_chunk(task: ChunkTask, progress: Progress | None = None) -> ChunkResult:
         for o in series_out:
             arr = monthly.setdefault(o.name, np.full((len(part.dates), K), np.nan))
             arr[:, part.idx] = series_outcome(o, part.series)
+        evals = score_ensemble(part.series, part.dates, task.scenario.model.capital_market, (part.wacc, part.growth, part.tax), part.cash0)  # type: ignore[arg-type]
+        for col, v in scorecard_columns(evals).items():
+            verdicts.setdefault(col, np.full(K, "", dtype=object))[part.idx] = v
 
     ok = status == "ok"
     run_ids = np.asarray(task.run_ids, dtype=np.int64)
     runs = pd.DataFrame({"run_id": run_ids, "seed": seed, "members": members, "member": member, "status": status.astype(str), "error": error.astype(str)})
-    outcomes = pd.DataFrame({"run_id": run_ids[ok], **{n: v[ok] for n, v in values.items()}})
+    outcomes = pd.DataFrame({"run_id": run_ids[ok], **{n: v[ok] for n, v in values.items()}, **{n: v[ok].astype(str) for n, v in verdicts.items()}})
     ts = None
     if series_out and dates:
         n_ok = int(ok.sum())

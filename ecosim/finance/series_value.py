@@ -64,13 +64,25 @@ def full_years(dates: Sequence[str]) -> list[int]:
     return [y for y in sorted(set(years)) if years.count(y) == 12]
 
 
-def _group(assumptions: Sequence[Assumptions]) -> list[tuple[Assumptions, np.ndarray]]:
-    """Members sharing the same assumptions (valued together)."""
-    groups: dict[tuple[object, ...], tuple[Assumptions, list[int]]] = {}
+RATE_FIELDS = ("wacc", "terminal_growth", "tax_rate")
+
+
+def _group(assumptions: Sequence[Assumptions | None]) -> list[tuple[Assumptions, np.ndarray]]:
+    """Members that differ at most in their rates, valued together: one Assumptions per group
+    with per-member rate arrays (members without assumptions are left out: no value)."""
+    groups: dict[tuple[object, ...], list[int]] = {}
     for k, a in enumerate(assumptions):
-        key = tuple(getattr(a, f.name) for f in fields(a) if f.name != "sources")
-        groups.setdefault(key, (a, []))[1].append(k)
-    return [(a, np.asarray(ix)) for a, ix in groups.values()]
+        if a is None:
+            continue
+        key = tuple(getattr(a, f.name) for f in fields(a) if f.name not in (*RATE_FIELDS, "sources"))
+        groups.setdefault(key, []).append(k)
+    out = []
+    for ix in groups.values():
+        first = assumptions[ix[0]]
+        assert first is not None
+        rates = {name: np.asarray([float(getattr(assumptions[k], name)) for k in ix]) for name in RATE_FIELDS}
+        out.append((first.replace(**rates), np.asarray(ix)))
+    return out
 
 
 def _col(series: Mapping[str, np.ndarray], m: str) -> np.ndarray:
@@ -78,13 +90,24 @@ def _col(series: Mapping[str, np.ndarray], m: str) -> np.ndarray:
     return x[:, None] if x.ndim == 1 else x
 
 
-def cash_at_start(series: Mapping[str, np.ndarray], dates: Sequence[str], company: str, year: int, raised_first: np.ndarray | float = 0.0) -> np.ndarray:
-    """Cash [USD] per member at the start of ``year`` (see the module docstring)."""
+def cash_at_start(
+    series: Mapping[str, np.ndarray],
+    dates: Sequence[str],
+    company: str,
+    year: int,
+    raised_first: np.ndarray | float = 0.0,
+    cash_start: np.ndarray | None = None,
+) -> np.ndarray:
+    """Cash [USD] per member at the start of ``year``: the cash metrics at the end of the year
+    before; at the start of the run, ``cash_start`` when known (the model's cash before its
+    first month), else the first month's cash less its free cash flow and ``raised_first``."""
     c = COMPANIES[company]
     cash = sum((_col(series, m) for m in c.cash), np.zeros_like(_col(series, c.fcf)))
     d = list(dates)
     if f"{year - 1}-12" in d:
         return np.asarray(cash[d.index(f"{year - 1}-12")])
+    if cash_start is not None:
+        return np.broadcast_to(np.asarray(cash_start, dtype=float), cash.shape[1:]).copy()
     return np.asarray(cash[0] - _col(series, c.fcf)[0] - np.broadcast_to(np.asarray(raised_first, float), cash.shape[1:]))
 
 
@@ -100,19 +123,23 @@ def equity_values_by_year(
     series: Mapping[str, np.ndarray],
     dates: Sequence[str],
     company: str,
-    assumptions: Assumptions | Sequence[Assumptions],
+    assumptions: Assumptions | Sequence[Assumptions | None],
     raised_first: np.ndarray | float = 0.0,
+    cash_start: np.ndarray | None = None,
 ) -> np.ndarray:
     """Equity value [USD] at the start of each full year, in that year's January row of a
-    (months, members) array, NaN elsewhere.
+    (months, members) array, NaN elsewhere (and for members whose WACC is not above their
+    terminal growth).
 
     Parameters
     ----------
     series : metric -> (months, members) (or (months,)); needs the company's
         :data:`COMPANIES` metrics.
-    assumptions : one for every member, or one for all (``ecosim value``'s defaults for the
-        member's scenario: :func:`ecosim.finance.valuation.assumptions_for`).
-    raised_first : money raised in the first month per member [USD] (see the module docstring).
+    assumptions : one for every member (None: no value for that member), or one for all
+        (``ecosim value``'s defaults for the member's scenario:
+        :func:`ecosim.finance.valuation.assumptions_for`).
+    raised_first, cash_start : per member [USD], for the cash at the start of the run (see
+        :func:`cash_at_start`).
 
     Raises
     ------
@@ -133,7 +160,7 @@ def equity_values_by_year(
     for a, ix in _group(per_member):
         part = CashFlows(flows.years, flows.revenue[:, ix], flows.ebitda[:, ix], flows.capex[:, ix])
         for y in years:
-            cash = cash_at_start(series, dates, company, y, raised_first)[ix]
+            cash = cash_at_start(series, dates, company, y, raised_first, cash_start)[ix]
             out[d.index(f"{y}-01"), ix] = value_cash_flows(part, a.replace(valuation_year=y), cash).equity_value
     return out
 
@@ -141,14 +168,16 @@ def equity_values_by_year(
 def company_equity(
     series: Mapping[str, np.ndarray],
     dates: Sequence[str],
-    assumptions: Assumptions | Sequence[Assumptions],
+    assumptions: Assumptions | Sequence[Assumptions | None],
     raised_first: Mapping[str, np.ndarray | float] | None = None,
+    cash_start: Mapping[str, np.ndarray] | None = None,
 ) -> dict[str, np.ndarray]:
     """:func:`equity_values_by_year` of every company of :data:`COMPANIES` whose metrics are
     all in ``series`` (company -> (months, members))."""
     raised_first = raised_first or {}
+    cash_start = cash_start or {}
     return {
-        name: equity_values_by_year(series, dates, name, assumptions, raised_first.get(name, 0.0))
+        name: equity_values_by_year(series, dates, name, assumptions, raised_first.get(name, 0.0), cash_start.get(name))
         for name, c in COMPANIES.items()
         if all(m in series for m in c.needed)
     }

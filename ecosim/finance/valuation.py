@@ -163,7 +163,12 @@ def fundamental_value(
 
 @dataclass(frozen=True)
 class Assumptions:
-    """Everything a valuation depends on beyond the cash flows (rates as fractions)."""
+    """Everything a valuation depends on beyond the cash flows (rates as fractions).
+
+    ``wacc``, ``terminal_growth`` and ``tax_rate`` may also be arrays with one value per
+    member: :func:`value_cash_flows` then values each member at its own rates (experiments
+    whose runs differ in their cost of capital).
+    """
 
     wacc: float
     terminal_growth: float
@@ -183,8 +188,10 @@ class Assumptions:
             raise ValueError(f"terminal must be one of {', '.join(TERMINAL_METHODS)} (got {self.terminal!r})")
         if self.exit_metric not in ("revenue", "ebitda"):
             raise ValueError(f"exit_metric must be 'revenue' or 'ebitda' (got {self.exit_metric!r})")
-        if self.terminal != "exit" and not self.wacc > self.terminal_growth:
-            raise ValueError(f"terminal growth must be below the WACC (got g={100 * self.terminal_growth:.2f}% >= WACC={100 * self.wacc:.2f}%)")
+        if self.terminal != "exit" and not np.all(np.asarray(self.wacc) > np.asarray(self.terminal_growth)):
+            bad = np.asarray(self.wacc) <= np.asarray(self.terminal_growth)
+            g, w = (float(np.broadcast_to(x, bad.shape)[bad].ravel()[0]) for x in (self.terminal_growth, self.wacc))
+            raise ValueError(f"terminal growth must be below the WACC (got g={100 * g:.2f}% >= WACC={100 * w:.2f}%)")
 
     @property
     def ronic_value(self) -> float:
@@ -406,7 +413,7 @@ def value_cash_flows(flows: CashFlows, a: Assumptions, cash: ArrayLike = 0.0) ->
             fcf = nopat - reinvest
             d = (1.0 + w) ** -(n + k)
             pv_fade = pv_fade + fcf * d
-            rows.append({"year": years[last] + k, "growth": float(gk[0]), "nopat_usd": float(nopat[0]), "reinvestment_usd": float(reinvest[0]), "fcf_usd": float(fcf[0]), "discount": float(d), "pv_usd": float(fcf[0] * d)})
+            rows.append({"year": years[last] + k, "growth": float(gk[0]), "nopat_usd": float(nopat[0]), "reinvestment_usd": float(reinvest[0]), "fcf_usd": float(fcf[0]), "discount": float(np.ravel(d)[0]), "pv_usd": float(fcf[0] * np.ravel(d)[0])})
         if rows:
             fade = pd.DataFrame(rows)
         tv = nopat * (1.0 + g) * (1.0 - g / ronic) / (w - g)

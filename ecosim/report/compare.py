@@ -36,7 +36,8 @@ from ecosim.analysis.scorecard import (
     Claim,
     ClaimEval,
     ensemble_scorecard,
-    evaluate,
+    evals_from_columns,
+    evaluate_claim,
     run_scorecard,
 )
 from ecosim.report.compare_figures import (
@@ -123,8 +124,13 @@ def divergence(a: Source, b: Source, frac: float = DIVERGENCE_FRAC) -> list[tupl
 
 
 def score_sources(sources: Sequence[Source], claims: Sequence[Claim]) -> dict[str, list[ClaimEval]]:
-    """The scorecard of every source (every member of an experiment)."""
-    return {s.label: evaluate(s.series, s.dates, s.equity, claims) for s in sources}
+    """The scorecard of every source (every member of an experiment): an experiment's stored
+    verdicts where it has them for a claim, else the claim scored on its stored series."""
+    out = {}
+    for s in sources:
+        stored = {e.claim.id: e for e in evals_from_columns(s.stored_verdicts, claims)} if s.stored_verdicts is not None else {}
+        out[s.label] = [stored.get(c.id) or evaluate_claim(c, s.series, s.dates, s.equity, members=s.members) for c in claims]
+    return out
 
 
 def scorecard_frame(sources: Sequence[Source], evals: dict[str, list[ClaimEval]]) -> pd.DataFrame:
@@ -206,8 +212,10 @@ def _rel(path: Path, folder: Path) -> str:
 
 def _rates(s: Source) -> tuple[float, float, float]:
     """Median WACC, terminal growth and tax rate of a source's members [fraction]."""
-    return (float(np.median([a.wacc for a in s.assumptions])), float(np.median([a.terminal_growth for a in s.assumptions])),
-            float(np.median([a.tax_rate for a in s.assumptions])))
+    valued = [a for a in s.assumptions if a is not None]
+    if not valued:
+        return (float("nan"), float("nan"), float("nan"))
+    return (float(np.median([a.wacc for a in valued])), float(np.median([a.terminal_growth for a in valued])), float(np.median([a.tax_rate for a in valued])))
 
 
 def _as_json(c: Comparison, scorecard: pd.DataFrame, folder: Path) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
+import pandas as pd
 
 from ecosim.errors import RunDirError
 from ecosim.finance.series_value import company_equity, first_month_raises
@@ -29,8 +30,11 @@ class Source:
     """One thing being compared, with its series shaped (months, members).
 
     ``members`` is 1 for a run and the number of runs for an experiment; ``assumptions`` has
-    one entry per member (the valuation assumptions of that member's scenario); ``equity`` maps
-    a company to its equity value at the start of each year (months, members), NaN between.
+    one entry per member (the valuation assumptions of that member's scenario, None where it
+    has no value); ``equity`` maps a company to its equity value at the start of each year
+    (months, members), NaN between. An experiment may also carry ``scalars`` (outcomes-table
+    cells it stored: (metric, how, column) -> values per member) and ``stored_verdicts`` (its
+    outcomes table with each run's scorecard verdicts).
     """
 
     label: str
@@ -42,15 +46,18 @@ class Source:
     dates: list[str]
     series: dict[str, np.ndarray]
     scenario_data: dict[str, Any]
-    assumptions: list[Assumptions]
+    assumptions: list[Assumptions | None]
     equity: dict[str, np.ndarray]
     saved: SavedRun | None = None
     varied: list[tuple[str, str]] = field(default_factory=list)
     detail: str = ""
+    scalars: dict[tuple[str, str, str], np.ndarray] = field(default_factory=dict)
+    stored_verdicts: pd.DataFrame | None = None
 
     @property
     def members(self) -> int:
-        return next(iter(self.series.values())).shape[1] if self.series else 0
+        """Runs behind the source (1 for a run)."""
+        return len(self.assumptions)
 
     @property
     def period(self) -> str:
@@ -62,7 +69,10 @@ def from_saved_run(label: str, origin: str, run: SavedRun) -> Source:
     ts = run.timeseries
     dates = run.dates
     series = {str(c): ts[c].to_numpy(dtype=float)[:, None] for c in ts.columns if c != "date"}
-    a = assumptions_for(run.scenario.model.capital_market)
+    try:
+        a: Assumptions | None = assumptions_for(run.scenario.model.capital_market)
+    except ValueError:  # terminal growth at or above the WACC: the run has no value
+        a = None
     raised = first_month_raises(run.ledger, run.final_companies, dates[0])
     overrides = run.scenario.overrides or tuple(run.summary.get("overrides") or ())
     return Source(
@@ -76,7 +86,7 @@ def from_saved_run(label: str, origin: str, run: SavedRun) -> Source:
         series=series,
         scenario_data=run.scenario.data,
         assumptions=[a],
-        equity=company_equity(series, dates, a, raised),
+        equity=company_equity(series, dates, [a], raised),
         saved=run,
         detail=f"seed {run.summary.get('seed', '?')}" + (f"; --set {' --set '.join(overrides)}" if overrides else ""),
     )

@@ -104,6 +104,8 @@ def bridge_problem(a: Source, b: Source) -> str | None:
     """Why no bridge can be drawn from ``a`` to ``b`` (None when one can)."""
     if a.saved is None or b.saved is None:
         return "a bridge needs two runs (an experiment has no ledger to split by segment)"
+    if a.assumptions[0] is None or b.assumptions[0] is None:
+        return "a run's terminal growth is not below its WACC (no value)"
     if full_years(a.dates) != full_years(b.dates) or not full_years(a.dates):
         return f"the runs must cover the same full years ({a.period} and {b.period})"
     return None
@@ -120,7 +122,7 @@ def source_bridges(sources: Sequence[Source]) -> tuple[list[PairBridge], list[st
         if problem:
             notes.append(f"{ref.label} → {s.label}: {problem}")
             continue
-        assert ref.saved is not None and s.saved is not None
+        assert ref.saved is not None and s.saved is not None and ref.assumptions[0] is not None and s.assumptions[0] is not None
         year = full_years(ref.dates)[0]
         for company in COMPANY_LABELS:
             seg_a = company_segments(ref.saved.ledger, ref.saved.summary, ref.dates, company)
