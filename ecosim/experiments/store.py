@@ -9,7 +9,8 @@ Layout of an experiment directory::
     design.parquet             every run: run_id, lever_setting, draw, replicate, one column per input
     runs/chunk-NNNNNN.parquet      run_id, chunk, lever_setting, draw, replicate, inputs..., status,
                                    error, seed, members, member  (one file per finished chunk)
-    outcomes/chunk-NNNNNN.parquet  run_id, one column per scalar outcome (runs that succeeded)
+    outcomes/chunk-NNNNNN.parquet  run_id, one column per scalar outcome (runs that succeeded), then
+                                   claim:ID and claim_when:ID: the run's scorecard verdict and month per claim
     timeseries/chunk-NNNNNN.parquet run_id, date (YYYY-MM), one column per series outcome
     analysis/*.parquet, *.csv  outcome summary, Sobol/Morris indices, PRIM boxes
     figures/*.png
