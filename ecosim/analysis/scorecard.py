@@ -321,13 +321,16 @@ def evaluate_claim(
     dates: Sequence[str],
     equity: Mapping[str, np.ndarray] | None = None,
     members: int | None = None,
+    run_end: str | None = None,
 ) -> ClaimEval:
     """Score one claim on series (months, members) dated ``dates`` (``YYYY-MM``).
 
     ``equity`` (company -> (months, members) equity value at the start of each year, from
     :func:`ecosim.finance.series_value.company_equity`) serves ``equity_value`` tests; a
     company missing from it makes such a test ``not recorded``. ``members``: how many there
-    are when ``series`` cannot tell (it is empty).
+    are when ``series`` cannot tell (it is empty). ``run_end``: the month the run will end
+    when the series stop earlier (a run in progress, e.g. the browser view): a claim without a
+    deadline then has until ``run_end``, and stays open while it has not come true.
     """
     n_members = members if members is not None else next((np.asarray(v).reshape(len(dates), -1).shape[1] for v in series.values()), 1)
 
@@ -360,7 +363,7 @@ def evaluate_claim(
     if not len(idx):
         return ClaimEval(claim, np.full(n_members, "open" if not t.deadline or t.deadline > dates[-1] else "before run", dtype=object), when, value, holds_end, "no month of this run can be checked")
     end = dates[-1]
-    deadline = t.deadline or end
+    deadline = t.deadline or max(run_end or end, end)
     if t.check == "always":
         lo = t.start or dates[0]
         window = idx[(dates_arr[idx] >= lo) & (dates_arr[idx] <= deadline)]
@@ -408,9 +411,11 @@ def evaluate(
     dates: Sequence[str],
     equity: Mapping[str, np.ndarray] | None = None,
     claims: Sequence[Claim] | None = None,
+    run_end: str | None = None,
 ) -> list[ClaimEval]:
-    """Score every claim (default: the bundled ones) on series (months, members)."""
-    return [evaluate_claim(c, series, dates, equity) for c in (claims if claims is not None else load_claims())]
+    """Score every claim (default: the bundled ones) on series (months, members); ``run_end``
+    as in :func:`evaluate_claim`."""
+    return [evaluate_claim(c, series, dates, equity, run_end=run_end) for c in (claims if claims is not None else load_claims())]
 
 
 def series_of(timeseries: Any) -> tuple[dict[str, np.ndarray], list[str]]:

@@ -233,3 +233,13 @@ def test_ecosim_run_prints_and_saves_the_scorecard(tmp_path: Path, capsys: pytes
     assert rows["starlink_20m_2030"]["status"] in ("open", "true")
     assert rows["space_cheapest_5yr"]["status"] == "open"  # deadline 2030-12 is after the run's end
     assert rows["tesla_solar_100gw_yr"]["status"] == "not modelled"
+
+
+def test_a_run_in_progress_keeps_undated_claims_open() -> None:
+    """Scored before the run's end (run_end later than the series), a claim without a deadline that has not come true is open, not false; one that came true is true."""
+    never = claim({"metric": "odc_power_gw", "op": ">=", "threshold": 1e6})
+    assert evaluate_claim(never, ramp(1.0), DATES).status[0] == "false"
+    assert evaluate_claim(never, ramp(1.0), DATES, run_end="2040-12").status[0] == "open"
+    soon = claim({"metric": "odc_power_gw", "op": ">=", "threshold": 3.0})
+    e = evaluate_claim(soon, ramp(1.0), DATES, run_end="2040-12")
+    assert (e.status[0], e.when[0]) == ("true", "2026-04")
