@@ -429,12 +429,18 @@ def score_run(
     capital_market: Any,
     raised_first: Mapping[str, float] | None = None,
     claims: Sequence[Claim] | None = None,
+    cash_start: Mapping[str, np.ndarray] | None = None,
 ) -> list[ClaimEval]:
     """Score a run's ``timeseries`` DataFrame; companies are valued as ``ecosim value`` does
-    with the assumptions of the scenario's ``[capital_market]`` (``raised_first``: money each
-    company raised in the run's first month, for its cash at the start)."""
+    with the assumptions of the scenario's ``[capital_market]`` (for each company's cash at
+    the start: ``cash_start``, its cash before the first month, or ``raised_first``, the money
+    it raised in the first month)."""
     series, dates = series_of(timeseries)
-    equity = company_equity(series, dates, assumptions_for(capital_market), raised_first)
+    try:
+        assumptions = assumptions_for(capital_market)
+    except ValueError:  # terminal growth at or above the WACC: no value, valuation claims not recorded
+        return evaluate(series, dates, {}, claims)
+    equity = company_equity(series, dates, assumptions, raised_first, cash_start)
     return evaluate(series, dates, equity, claims)
 
 

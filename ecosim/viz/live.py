@@ -35,6 +35,8 @@ from typing import Any, Protocol
 import mesa
 import numpy as np
 
+from ecosim.analysis.scorecard import run_scorecard, score_run
+from ecosim.finance.series_value import COMPANIES
 from ecosim.finance.valuation import fundamental_value, valuation_data
 from ecosim.finance.wacc import wacc_from_capital_market
 from ecosim.metrics import METRICS
@@ -78,6 +80,9 @@ class Valuation:
     wacc : discount rate [fraction/yr]. terminal_growth : [fraction/yr].
     tax_rate : operating tax on positive yearly FCF [fraction] (losses carried forward).
     note : why the DCF is undefined ('' when it is defined).
+    scorecard : the narrative scorecard of the whole run (rows of
+        :func:`ecosim.analysis.scorecard.run_scorecard`), revealed month by month by the
+        scorecard panel (:mod:`ecosim.viz.scorecard`).
     """
 
     years: tuple[int, ...]
@@ -86,6 +91,7 @@ class Valuation:
     terminal_growth: float
     tax_rate: float = 0.0
     note: str = ""
+    scorecard: tuple[dict[str, Any], ...] = ()
 
     def known_at(self, steps: int, start_month: int) -> tuple[list[float], list[float]]:
         """(decimal years, values) of the years the view has reached after ``steps`` months."""
@@ -132,17 +138,19 @@ def _foresight(loaded: LoadedScenario, seed: int) -> Valuation:
     nol = float(valuation_data()["tax"]["nol_limit_frac"])
     shadow = EcosimModel(loaded, seed=seed, record_ledger=False)
     try:
+        cash0 = {name: sum((np.asarray(METRICS[m].fn(shadow), dtype=float) for m in c.cash), np.zeros(1)) for name, c in COMPANIES.items()}
         shadow.run()
         fcf = shadow.series("spacex_fcf_usd")[:, 0]
         dates = shadow.dates()
+        card = tuple(run_scorecard(score_run(shadow.timeseries(), cm, cash_start=cash0)))
     finally:
         release(shadow)
     full = sorted({int(d[:4]) for d in dates if sum(1 for e in dates if e[:4] == d[:4]) == 12})
     if growth >= wacc:
         note = f"DCF undefined: terminal growth {100 * growth:.2f}% is not below the WACC {100 * wacc:.2f}%"
-        return Valuation(tuple(full), (), wacc, growth, tax, note)
+        return Valuation(tuple(full), (), wacc, growth, tax, note, card)
     values = tuple(float(fundamental_value(fcf, dates, y, wacc, growth, tax_rate=tax, nol_limit_frac=nol)[0]) for y in full)
-    return Valuation(tuple(full), values, wacc, growth, tax)
+    return Valuation(tuple(full), values, wacc, growth, tax, scorecard=card)
 
 
 _FORESIGHT: OrderedDict[tuple[str, int], Valuation] = OrderedDict()

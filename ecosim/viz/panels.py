@@ -14,12 +14,12 @@ panel              shows
 ``data``           real-world data reaching xAI by source
 ``constellations`` Starlink vs Kuiper: satellites and subscribers
 ``value``          narrative mark vs perfect-foresight DCF vs run-rate value
+``scorecard``      the narrative scorecard so far (:mod:`ecosim.viz.scorecard`)
 ``network``        the exchange network, edge width = this month's flow
 =================  ==============================================================
 
-Adding a panel (e.g. the narrative scorecard): write a function ``model -> solara element``
-that reads ``model.frame`` and append it to :data:`PANELS` (or pass your own list to
-:func:`ecosim.viz.page.EcosimPage`).
+Adding a panel: write a function ``model -> solara element`` that reads ``model.frame`` and
+append it to :data:`PANELS` (or pass your own list to :func:`ecosim.viz.page.EcosimPage`).
 """
 
 from __future__ import annotations
@@ -41,6 +41,7 @@ from ecosim.report.style import COMMODITY_COLOURS
 from ecosim.viz.canvas import LiveFigure, grow_limit, log_limits
 from ecosim.viz.levers import format_value
 from ecosim.viz.live import Frame, LiveModel, run_rate_value
+from ecosim.viz.scorecard import scorecard_panel
 
 #: Size of a chart panel [inch] (at canvas.DPI = 80 dots per inch: 512 x 330 pixels).
 PANEL_SIZE = (6.4, 4.1)
@@ -498,5 +499,6 @@ PANELS: list[Callable[[LiveModel], Any]] = [
     DataPanel(),
     ConstellationsPanel(),
     ValuePanel(),
+    scorecard_panel,
     NetworkPanel(),
 ]

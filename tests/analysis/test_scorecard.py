@@ -243,3 +243,14 @@ def test_a_run_in_progress_keeps_undated_claims_open() -> None:
     soon = claim({"metric": "odc_power_gw", "op": ">=", "threshold": 3.0})
     e = evaluate_claim(soon, ramp(1.0), DATES, run_end="2040-12")
     assert (e.status[0], e.when[0]) == ("true", "2026-04")
+
+
+def test_a_run_without_a_value_leaves_valuation_claims_unrecorded(tmp_path: Path) -> None:
+    """A scenario whose terminal growth reaches its WACC still runs and is scored; its valuation claims are 'not recorded'."""
+    from ecosim.run import run_scenario
+    from ecosim.scenario import load_scenario
+
+    result = run_scenario(load_scenario("baseline", ["scenario.end_month=2026-12", "capital_market.terminal_growth_pct=10"]))
+    rows = {r["id"]: r for r in result.summary["scorecard"]}
+    assert rows["valuation_1_25t"]["status"] == "not recorded"
+    assert rows["cybercab_april_2026"]["status"] == "true"

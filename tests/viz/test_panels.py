@@ -15,6 +15,7 @@ from ecosim.viz.levers import Settings
 from ecosim.viz.live import METRIC_NAMES, LiveModel
 from ecosim.viz.page import rows
 from ecosim.viz.panels import PANELS, ChartPanel, NetworkPanel, orbital_share, trailing_year
+from ecosim.viz.scorecard import scorecard_panel
 
 
 @pytest.fixture(scope="module")
@@ -80,9 +81,10 @@ def test_trailing_year_is_a_rolling_twelve_month_sum() -> None:
 
 
 def test_page_rows_pair_half_width_panels_and_give_the_network_a_row() -> None:
-    """Panels are laid out in order: charts two by two, the network alone on its row."""
+    """Panels are laid out in order: charts two by two, the scorecard and the network each alone on its row."""
     layout = rows(PANELS)
-    assert [len(r) for r in layout] == [2, 2, 2, 1]
+    assert [len(r) for r in layout] == [2, 2, 2, 1, 1]
+    assert layout[-2][0] is scorecard_panel
     assert isinstance(layout[-1][0], NetworkPanel)
 
 
