@@ -23,18 +23,21 @@ from ecosim.timeline import format_month
 from ecosim.viz.live import LiveModel
 
 #: verdict colours in the panel
-COLOURS = {"true": "#1a7f37", "late": "#b35900", "false": "#c62828", "open": "#555555"}
+COLOURS = {"true": "#1a7f37", "late": "#b35900", "false": "#c62828", "missed": "#c62828", "open": "#555555"}
+#: how the panel shows a verdict so far (the scorecard's own, plus a deadline passed without it)
+LABELS = {**SYMBOLS, "missed": "✗ missed its deadline"}
 
 
 def verdict_so_far(row: dict[str, Any], claim: Claim, now: str, run_end: str) -> tuple[str, str]:
     """(status, month) of a claim as the months up to ``now`` show it, given its verdict over
-    the whole run (``row``: a row of :func:`ecosim.analysis.scorecard.run_scorecard`).
+    the whole run (``row``: a row of :func:`ecosim.analysis.scorecard.run_scorecard`):
+    ``missed`` when its deadline has passed without it (it may still come true late).
 
     >>> from ecosim.analysis.scorecard import load_claims
     >>> c = next(c for c in load_claims() if c.id == "starlink_20m_2030")   # deadline 2030-12
     >>> row = {"status": "late", "when": "2031-05"}
     >>> [verdict_so_far(row, c, now, "2040-12") for now in ("2029-01", "2031-01", "2031-05")]
-    [('open', ''), ('false', ''), ('late', '2031-05')]
+    [('open', ''), ('missed', ''), ('late', '2031-05')]
     """
     status, when = str(row["status"]), row.get("when") or ""
     t = claim.test
@@ -48,7 +51,7 @@ def verdict_so_far(row: dict[str, Any], claim: Claim, now: str, run_end: str) ->
     if (when and when <= now) or now >= run_end:
         return status, when
     if t.deadline and t.deadline < now:
-        return "false", ""
+        return "missed", ""
     return "open", ""
 
 
@@ -63,7 +66,7 @@ def scorecard_rows(model: LiveModel) -> list[dict[str, str]]:
         claim = claims[row["id"]]
         status, when = verdict_so_far(row, claim, now, run_end)
         value = ""
-        if status in ("true", "late", "false") and when and row.get("value") is not None and row["unit"]:
+        if status in ("true", "late", "false") and when and row.get("value") is not None:
             value = with_unit(float(row["value"]), str(row["unit"]))
         out.append({"claim": claim.claim, "source": claim.short_source, "test": row["test"], "status": status, "when": when, "value": value})
     return out
@@ -73,16 +76,16 @@ def scorecard_panel(model: LiveModel) -> Any:
     """The scorecard so far (a full-width HTML table)."""
     rows = scorecard_rows(model)
     tested = [r for r in rows if r["status"] not in ("not modelled", "not recorded", "before run")]
-    counts = {s: sum(r["status"] == s for r in tested) for s in ("true", "late", "false", "open")}
+    counts = {s: sum(r["status"] == s for r in tested) for s in ("true", "late", "false", "missed", "open")}
     head = (
         "<div style='margin-bottom: 4px'><b>Narrative scorecard so far</b> — the claims of the seed documents "
         "(<code>ecosim/data/claims.toml</code>, seed:line): "
-        f"{counts['true']} come true on time, {counts['late']} late, {counts['false']} missed, {counts['open']} still open.</div>"
+        f"{counts['true']} come true on time, {counts['late']} late, {counts['missed']} missed their deadline, {counts['false']} failed, {counts['open']} still open.</div>"
     )
     cells = []
     for r in rows:
         colour = COLOURS.get(r["status"], "#777777")
-        verdict = escape(SYMBOLS.get(r["status"], r["status"]))
+        verdict = escape(LABELS.get(r["status"], r["status"]))
         cells.append(
             f"<tr><td>{escape(r['claim'])}</td><td>{escape(r['source'])}</td>"
             f"<td style='color: {colour}; font-weight: 600; white-space: nowrap'>{verdict}</td>"
@@ -90,6 +93,7 @@ def scorecard_panel(model: LiveModel) -> Any:
             f"<td style='font-size: 0.8rem; color: #555'>{escape(r['test'])}</td></tr>"
         )
     table = (
+        "<style>.ecosim-scorecard td, .ecosim-scorecard th { padding: 2px 10px 2px 0; vertical-align: top; }</style>"
         "<table style='border-collapse: collapse; font-size: 0.85rem; width: 100%'>"
         "<tr style='text-align: left'><th>claim</th><th>seed:line</th><th>so far</th><th>when</th><th>value then</th><th>test</th></tr>"
         + "".join(cells) + "</table>"

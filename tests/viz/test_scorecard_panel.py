@@ -37,7 +37,7 @@ def test_verdicts_appear_when_their_month_is_reached(live: LiveModel) -> None:
     while live.frame.date < "2027-01":
         live.step()
     rows = {r["claim"]: r for r in scorecard_rows(live)}
-    assert rows[by_id["chips_unpowered_2026"]]["status"] == "false"  # missed its deadline (it comes true late, in 2028)
+    assert rows[by_id["chips_unpowered_2026"]]["status"] == "missed"  # its deadline passed (it comes true late, in 2028)
 
 
 def test_at_the_end_the_panel_shows_ecosim_runs_scorecard(live: LiveModel, baseline_run: RunResult) -> None:
