@@ -83,8 +83,3 @@ def wacc_build_up(cm: Any) -> dict[str, float]:
         "wacc": float(wacc(re, rd, dv, tax)),
     }
 
-
-def discount_rates(cm: Any) -> tuple[np.ndarray, np.ndarray]:
-    """(WACC, terminal growth) [fraction/yr] of a ``[capital_market]`` section: the two rates
-    :func:`ecosim.finance.valuation.fundamental_value` takes."""
-    return wacc_from_capital_market(cm), np.asarray(cm.terminal_growth_pct, dtype=float) / 100.0
