@@ -82,4 +82,3 @@ def wacc_build_up(cm: Any) -> dict[str, float]:
         "cost_of_debt": rd,
         "wacc": float(wacc(re, rd, dv, tax)),
     }
-
