@@ -86,6 +86,8 @@ METRICS: dict[str, Metric] = {
     "data_from_satellites_pb": Metric("PB/month", "Earth-observation data from Starlink", lambda m: m.exchange.flow("starlink", "xai", "data").copy()),
     "xai_data_stock_pb": Metric("PB", "real-world data held by xAI", lambda m: _a(m, "xai").s.data_pb.copy()),
     "odc_power_gw": Metric("GW", "IT power (nameplate) of SpaceX's orbital data centers in orbit", lambda m: _a(m, "orbital_dc").nameplate_mw / 1000.0),
+    "odc_satellites": Metric("satellites", "SpaceX's orbital data-center satellites in orbit", lambda m: _a(m, "orbital_dc").satellites),
+    "spacex_satellites": Metric("satellites", "all SpaceX satellites in orbit: Starlink and orbital data centers", lambda m: _a(m, "starlink").active + _a(m, "orbital_dc").satellites),
     "odc_compute_eflops": Metric("EFLOP/s", "compute delivered by SpaceX's orbital data centers (orbit average)", lambda m: _a(m, "orbital_dc").compute_eflops.copy()),
     "odc_cost_ratio": Metric("ratio", "orbital over terrestrial lifetime cost per delivered W (SpaceX's decision)", lambda m: _a(m, "orbital_dc").ratio.copy()),
     "odc_binding": Metric("code", "tightest limit on SpaceX's orbital build (index into BINDING)", lambda m: _a(m, "orbital_dc").binding.astype(float)),

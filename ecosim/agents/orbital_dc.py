@@ -13,7 +13,8 @@ Each month the builder prices the alternative it has with :func:`compare_costs` 
 arithmetic ``ecosim odc-cost`` prints): the launch price it pays this month (SpaceX: its
 own cost on the learning curve; others: SpaceX's price), today's accelerator price, and its
 owner's terrestrial data center behind today's grid queue. Orbit is built when it is the
-cheaper way to the compute the owner wants (plus ``prototype_mw_per_yr`` demonstrators),
+cheaper way to the compute the owner wants, and satellites that deorbit are replaced while it
+stays cheaper (plus ``prototype_mw_per_yr`` demonstrators),
 limited by what it can make, launch, power, buy and pay for. It buys accelerators and PV
 modules one month, and launches what its stock allows the next. The tightest limit is
 recorded as :attr:`binding` (see :data:`ecosim.agents.base.BINDING`).
@@ -71,6 +72,7 @@ class OrbitalDataCenter(EcosimAgent):
         self._launch_t = np.zeros(K)
         self._bw_factor = np.ones(K)
         self._replace_h100e = np.zeros(K)
+        self.deorbited_mw = np.zeros(K)
 
     # ---------------------------------------------------------------- readings
 
@@ -78,6 +80,11 @@ class OrbitalDataCenter(EcosimAgent):
     def nameplate_mw(self) -> np.ndarray:
         """IT power in orbit [MW] (nameplate)."""
         return self.s.mw_total
+
+    @property
+    def satellites(self) -> np.ndarray:
+        """Compute satellites in orbit [count]: nameplate IT power / IT power per satellite."""
+        return self.s.mw_total * 1000.0 / np.asarray(self.p.satellite_it_kw, dtype=float)
 
     def pv_gw_per_mw(self) -> np.ndarray:
         """PV modules (STC rating) per MW of nameplate IT power [GW/MW]: oversized for
@@ -138,6 +145,7 @@ class OrbitalDataCenter(EcosimAgent):
         rows = np.arange(K)
         life = np.clip(np.rint(np.asarray(p.lifetime_yr) * 12.0), 1, RING_MONTHS - 1).astype(int)
         slot = np.broadcast_to((self.t - life) % RING_MONTHS, (K,))
+        self.deorbited_mw = s.mw[rows, slot].copy()
         s.mw_total = np.maximum(s.mw_total - s.mw[rows, slot], 0.0)
         s.eflops_total = np.maximum(s.eflops_total - s.eflops[rows, slot], 0.0)
         s.mw[rows, slot] = 0.0
@@ -147,7 +155,8 @@ class OrbitalDataCenter(EcosimAgent):
         self.compare()
         active = self.after(p.first_build_month)
         economic = (self.ratio < 1.0).astype(float)
-        want = (self.wanted_mw() * economic + p.prototype_mw_per_yr / 12.0) * active
+        # new capacity the owner wants, plus what deorbits this month, while orbit stays cheaper
+        want = ((self.wanted_mw() + self.deorbited_mw) * economic + p.prototype_mw_per_yr / 12.0) * active
         self.target_mw = want
 
         # what stock allows to launch now, under every limit

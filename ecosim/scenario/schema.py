@@ -369,6 +369,7 @@ class OrbitalDC(Section):
     structure_mass_frac: float = F(unit="frac", ge=0, lt=1, doc="bus and structure share of satellite mass")
     pv_price_multiplier_ratio: float = F(unit="ratio", gt=0, doc="space-qualified array price over a terrestrial module")
     bandwidth_tbps_per_gw: float = F(unit="Tbps/GW", ge=0, doc="downlink needed per GW of IT power")
+    satellite_it_kw: float = F(unit="kW", gt=0, doc="IT power of one compute satellite (for counting satellites)")
     first_build_month: Month = F(unit="YYYY-MM", doc="earliest month this builder can deploy")
     build_mw_per_month_max: float = F(unit="MW/month", ge=0, doc="most IT power this builder can make per month", lever=(0, 1e5))
     capex_budget_usd_per_yr: float = F(unit="USD/yr", ge=0, doc="spending ceiling (0 = the owner's cash decides)")

@@ -123,7 +123,7 @@ def test_schema_fields_carry_units_in_their_names() -> None:
         "_m2", "_h100e", "_flop", "_tokens", "_hour", "_mile", "_miles", "_flights", "_satellites", "_subscribers",
         "_robots", "_vehicles", "_eflops", "_initial", "_max", "_floor", "_per_w", "_per_kg", "_prob", "_per_vehicle",
         "_per_robot", "_per_subscriber", "_per_operator", "_of_price", "_of_revenue", "_half", "_mature", "_operations", "_shape",
-        "_prob_test", "_prob_operational",
+        "_prob_test", "_prob_operational", "_kw",
     )
     exempt = {"seed", "name", "description", "kind", "company", "initial_state_from", "energy_source", "milestone_rule", "disable",
               "needs_starship", "orbital_first", "radiator_sides", "emissivity", "pue", "loss_floor", "param_coeff", "data_coeff",
