@@ -50,7 +50,7 @@ def main() -> None:
     _, run = timed(model.run)
     print(f"baseline, K={K} members with 3 varied parameters: {build + run:.2f} s, {1000 * (build + run) / K:.2f} ms per member (target < 10 s)")
 
-    full = load_scenario("musk_narrative", ["starlink.target_satellites=1e6", "starlink.production_per_month_max=20000", "starlink.lifetime_yr=8"])
+    full = load_scenario("musk_narrative", ["starlink.target_satellites=1e6", "starlink.production_per_month_max=20000", "starlink.production_growth_pct_per_yr=80", "starlink.lifetime_yr=8"])
     model, build = timed(lambda: EcosimModel(full))
     _, run = timed(model.run)
     sats = model.series("starlink_satellites").max()

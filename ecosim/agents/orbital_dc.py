@@ -28,6 +28,7 @@ import numpy as np
 
 from ecosim.agents.base import BINDING, EcosimAgent, binding_code
 from ecosim.finance.odc_cost import compare_costs, mass_per_w_kg
+from ecosim.physics.compute import accelerator_usd_per_w
 from ecosim.physics.radiation import monthly_failure_frac
 from ecosim.physics.solar import (
     SOLAR_CONSTANT_W_PER_M2,
@@ -198,7 +199,15 @@ class OrbitalDataCenter(EcosimAgent):
         if "bandwidth" in ex.markets and self.name in ex.markets["bandwidth"].b_index:
             ex.demand(self.name, "bandwidth", self.bandwidth_need_tbps, tier=0, kind="opex")
         compute = s.eflops_total * s.working * p.sunlight_fraction * self._bw_factor
-        ex.offer(self.name, "compute", compute, p.compute_price_usd_per_eflops_month)
+        ex.offer(self.name, "compute", compute, self.compute_price_usd_per_eflops_month())
+
+    def compute_price_usd_per_eflops_month(self) -> np.ndarray:
+        """Price of compute this month [USD/(EFLOP/s month)]: the reference-month price scaled by
+        how much cheaper a FLOP of accelerator has become since (price per W x W per H100e)."""
+        hw = self.model.params.ai_hardware
+        ref = accelerator_usd_per_w(hw.usd_per_w, hw.usd_per_w_change_pct_per_yr, hw.reference_month, hw.reference_month) * hw.w_per_h100e
+        tsmc = self.agent("tsmc")
+        return self.p.compute_price_usd_per_eflops_month * tsmc.price_usd_per_h100e() / ref
 
     def _eflops_per_h100e(self) -> np.ndarray:
         return self.model.params.ai_hardware.flops_per_h100e / 1e18

@@ -375,7 +375,7 @@ class OrbitalDC(Section):
     capex_budget_usd_per_yr: float = F(unit="USD/yr", ge=0, doc="spending ceiling (0 = the owner's cash decides)")
     capex_budget_growth_pct_per_yr: float = F(unit="%/yr", ge=-50, doc="growth of that ceiling")
     capex_budget_usd_per_yr_max: float = F(unit="USD/yr", ge=0, doc="most that ceiling grows to")
-    compute_price_usd_per_eflops_month: float = F(unit="USD/(EFLOP/s month)", ge=0, doc="price of compute sold to outside customers")
+    compute_price_usd_per_eflops_month: float = F(unit="USD/(EFLOP/s month)", ge=0, doc="price of the compute it sells, in the [ai_hardware] reference month; it follows the accelerator price per FLOP")
     prototype_mw_per_yr: float = F(unit="MW/yr", ge=0, doc="demonstrators built whatever the economics")
     array_cost_frac: float = F(unit="frac", ge=0, le=1, doc="share of satellite hardware cost in the solar arrays")
 
