@@ -15,11 +15,10 @@ scenario loaded before anything runs.
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from ecosim.atomic import atomic_directory
 from ecosim.errors import UsageError
 from ecosim.report.compare import Comparison, write_comparison
 from ecosim.report.sources import Source, classify, from_saved_run, unique_labels
@@ -117,25 +116,9 @@ def compare(
     claims = load_claims(claims_path)  # a bad claims file fails before anything runs
     for a in args:
         classify(a)
-    parent = out_dir.parent if str(out_dir.parent) else Path(".")
-    parent.mkdir(parents=True, exist_ok=True)
-    tmp = parent / f".{out_dir.name}.tmp-{os.getpid()}"
-    if tmp.exists():
-        shutil.rmtree(tmp)
-    tmp.mkdir()
-    try:
+    with atomic_directory(out_dir) as tmp:
         sources = resolve_sources(args, tmp / "runs", seed=seed, sets=sets, progress=progress)
         gains = measure_loops(sources, progress) if loops else {}
         result = write_comparison(sources, tmp, claims, gains, progress)
-        old = None
-        if out_dir.exists():
-            old = parent / f".{out_dir.name}.old-{os.getpid()}"
-            out_dir.rename(old)
-        tmp.rename(out_dir)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
     result.relocate(tmp, out_dir)
     return result

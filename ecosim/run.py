@@ -17,8 +17,6 @@ half-written::
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -32,6 +30,7 @@ import pandas as pd
 from ecosim import __version__
 from ecosim.analysis.calibration import Check, calibration_table
 from ecosim.analysis.scorecard import run_scorecard, score_run
+from ecosim.atomic import atomic_directory
 from ecosim.errors import RunDirError
 from ecosim.exchange.topology import COMMODITY_UNITS
 from ecosim.finance.series_value import first_month_raises
@@ -126,13 +125,7 @@ def write_run(result: RunResult, out_dir: Path, figures: bool = True) -> Path:
     out_dir = Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir():
         raise RunDirError(f"--out {out_dir}: must be a directory (got an existing file)")
-    parent = out_dir.parent if str(out_dir.parent) else Path(".")
-    parent.mkdir(parents=True, exist_ok=True)
-    tmp = parent / f".{out_dir.name}.tmp-{os.getpid()}"
-    if tmp.exists():
-        shutil.rmtree(tmp)
-    tmp.mkdir()
-    try:
+    with atomic_directory(out_dir) as tmp:
         result.timeseries.to_parquet(tmp / "timeseries.parquet", index=False)
         result.ledger.to_parquet(tmp / "ledger.parquet", index=False)
         (tmp / "summary.json").write_text(json.dumps(result.summary, indent=2) + "\n", encoding="utf-8")
@@ -140,16 +133,6 @@ def write_run(result: RunResult, out_dir: Path, figures: bool = True) -> Path:
         (tmp / "network.json").write_text(json.dumps(network_to_json(result.graph), indent=1) + "\n", encoding="utf-8")
         if figures:
             write_run_figures(result.timeseries, result.ledger, result.graph, tmp / "figures")
-        old = None
-        if out_dir.exists():
-            old = parent / f".{out_dir.name}.old-{os.getpid()}"
-            out_dir.rename(old)
-        tmp.rename(out_dir)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
     return out_dir
 
 

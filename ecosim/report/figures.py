@@ -4,6 +4,7 @@ data by source, Starlink and Kuiper, and the exchange network with this run's fl
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import matplotlib.pyplot as plt
 import networkx as nx
@@ -50,14 +51,15 @@ def launches_and_cost(ts: pd.DataFrame, path: Path) -> None:
     finish(fig, str(path))
 
 
+def _stacked(ax: Any, dates: pd.DatetimeIndex, series: list[tuple[str, pd.Series, str]], alpha: float) -> None:
+    """Stacked areas of (label, series, colour) in order."""
+    ax.stackplot(dates, *[s for _, s, _ in series], labels=[n for n, _, _ in series], colors=[c for _, _, c in series], alpha=alpha)
+
+
 def compute_by_source(ts: pd.DataFrame, path: Path) -> None:
     d = to_dates(ts["date"])
     fig, ax = new_figure()
-    stack = [
-        ("xAI terrestrial", ts["terrestrial_compute_eflops"], "#8c564b"),
-        ("SpaceX orbital", ts["odc_compute_eflops"], "#d62728"),
-    ]
-    ax.stackplot(d, *[s for _, s, _ in stack], labels=[n for n, _, _ in stack], colors=[c for _, _, c in stack], alpha=0.8)
+    _stacked(ax, d, [("xAI terrestrial", ts["terrestrial_compute_eflops"], "#8c564b"), ("SpaceX orbital", ts["odc_compute_eflops"], "#d62728")], 0.8)
     ax.plot(d, ts["openai_compute_eflops"], color="#2ca02c", lw=1.8, label="OpenAI (terrestrial)")
     ax.plot(d, ts["google_compute_eflops"], color="#1f77b4", lw=1.8, label="Google (ground + Suncatcher)")
     ax.plot(d, ts["starcloud_compute_eflops"] + ts["google_orbital_compute_eflops"], color="#ff7f0e", lw=1.2, ls="--", label="other orbital (Google, Starcloud)")
@@ -77,7 +79,7 @@ def data_by_source(ts: pd.DataFrame, path: Path) -> None:
         ("Optimus", ts["data_from_optimus_pb"], "#8c564b"),
         ("Starlink Earth observation", ts["data_from_satellites_pb"], "#ff7f0e"),
     ]
-    ax.stackplot(d, *[s for _, s, _ in series], labels=[n for n, _, _ in series], colors=[c for _, _, c in series], alpha=0.85)
+    _stacked(ax, d, series, 0.85)
     unit_axis(ax, "data reaching xAI", "PB/month")
     ax.set_title("Real-world data by source")
     date_axis(ax)
