@@ -451,19 +451,18 @@ STATUS_COLUMN = "claim:"
 WHEN_COLUMN = "claim_when:"
 
 
-def score_ensemble(
+def ensemble_equity(
     series: Mapping[str, np.ndarray],
     dates: Sequence[str],
     capital_market: Any,
     rates: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
     cash_start: Mapping[str, np.ndarray] | None = None,
-    claims: Sequence[Claim] | None = None,
-) -> list[ClaimEval]:
-    """Score the members of an ensemble (series (months, members)); companies valued as
-    ``ecosim value`` does for ``capital_market``, each member at its own (WACC, terminal
-    growth, tax rate) when ``rates`` gives them [fraction/yr] (a member whose WACC is not above
-    its growth gets no value: its valuation claims stay unproven), with ``cash_start`` the
-    companies' cash before the first month (company -> (members,))."""
+) -> dict[str, np.ndarray]:
+    """Equity value of each company at the start of each full year (January rows of
+    (months, members)), valued as ``ecosim value`` does for ``capital_market``, each member at
+    its own (WACC, terminal growth, tax rate) when ``rates`` gives them [fraction/yr] (a member
+    whose WACC is not above its growth gets no value), with ``cash_start`` the companies' cash
+    before the first month (company -> (members,))."""
     base = assumptions_for(capital_market)
     K = next(iter(series.values())).shape[1]
     if rates is None:
@@ -471,8 +470,23 @@ def score_ensemble(
     else:
         w, g, t = (np.broadcast_to(np.asarray(r, dtype=float), (K,)) for r in rates)
         per_member = [base.replace(wacc=float(w[k]), terminal_growth=float(g[k]), tax_rate=float(t[k])) if w[k] > g[k] else None for k in range(K)]
-    equity = company_equity(series, dates, per_member, cash_start=cash_start)
-    return evaluate(series, dates, equity, claims)
+    return company_equity(series, dates, per_member, cash_start=cash_start)
+
+
+def score_ensemble(
+    series: Mapping[str, np.ndarray],
+    dates: Sequence[str],
+    capital_market: Any,
+    rates: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
+    cash_start: Mapping[str, np.ndarray] | None = None,
+    claims: Sequence[Claim] | None = None,
+    equity: Mapping[str, np.ndarray] | None = None,
+) -> list[ClaimEval]:
+    """Score the members of an ensemble (series (months, members)); companies valued by
+    :func:`ensemble_equity` (or ``equity`` when already computed)."""
+    if equity is None:
+        equity = ensemble_equity(series, dates, capital_market, rates, cash_start)
+    return evaluate(series, dates, dict(equity), claims)
 
 
 def scorecard_columns(evals: Sequence[ClaimEval]) -> dict[str, np.ndarray]:

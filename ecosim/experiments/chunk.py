@@ -45,7 +45,7 @@ import mesa
 import numpy as np
 import pandas as pd
 
-from ecosim.analysis.scorecard import score_ensemble, scorecard_columns
+from ecosim.analysis.scorecard import ensemble_equity, score_ensemble, scorecard_columns
 from ecosim.experiments.outcomes import (
     first_nonfinite,
     needed_metrics,
@@ -99,6 +99,7 @@ class _Part:
     growth: np.ndarray | None = None
     tax: np.ndarray | None = None
     cash0: dict[str, np.ndarray] = field(default_factory=dict)
+    equity: dict[str, np.ndarray] | None = None
 
 
 def _message(exc: BaseException) -> str:
@@ -189,12 +190,13 @@ def run_chunk(task: ChunkTask, progress: Progress | None = None) -> ChunkResult:
         dates = part.dates
         for k, msg in first_nonfinite(part.series, part.dates).items():
             status[part.idx[k]], error[part.idx[k]] = "failed", msg
+        part.equity = ensemble_equity(part.series, part.dates, task.scenario.model.capital_market, (part.wacc, part.growth, part.tax), part.cash0)  # type: ignore[arg-type]
         for o in scalars:
             values[o.name][part.idx] = _scalar(o, part, status, error)
         for o in series_out:
             arr = monthly.setdefault(o.name, np.full((len(part.dates), K), np.nan))
             arr[:, part.idx] = series_outcome(o, part.series)
-        evals = score_ensemble(part.series, part.dates, task.scenario.model.capital_market, (part.wacc, part.growth, part.tax), part.cash0)  # type: ignore[arg-type]
+        evals = score_ensemble(part.series, part.dates, task.scenario.model.capital_market, equity=part.equity)
         for col, v in scorecard_columns(evals).items():
             verdicts.setdefault(col, np.full(K, "", dtype=object))[part.idx] = v
 
@@ -216,13 +218,14 @@ def run_chunk(task: ChunkTask, progress: Progress | None = None) -> ChunkResult:
 def _scalar(o: OutcomeSpec, part: _Part, status: np.ndarray, error: np.ndarray) -> np.ndarray:
     """A scalar outcome for a part; if it raises, member by member, recording failures."""
     try:
-        return scalar_outcome(o, part.series, part.dates, part.wacc, part.growth, part.tax)  # type: ignore[arg-type]
+        return scalar_outcome(o, part.series, part.dates, part.wacc, part.growth, part.tax, equity=part.equity)  # type: ignore[arg-type]
     except Exception:
         out = np.full(len(part.idx), np.nan)
         for k in range(len(part.idx)):
             one = {m: part.series[m][:, k : k + 1] for m in needed_metrics([o])}
             try:
-                out[k] = scalar_outcome(o, one, part.dates, part.wacc[k : k + 1], part.growth[k : k + 1], part.tax[k : k + 1])[0]  # type: ignore[index]
+                eq = {c: v[:, k : k + 1] for c, v in (part.equity or {}).items()}
+                out[k] = scalar_outcome(o, one, part.dates, part.wacc[k : k + 1], part.growth[k : k + 1], part.tax[k : k + 1], equity=eq)[0]  # type: ignore[index]
             except Exception as exc:
                 pos = part.idx[k]
                 if status[pos] == "ok":

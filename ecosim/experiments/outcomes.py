@@ -22,13 +22,14 @@ Stats (``stat`` of an outcome):
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
 
 from ecosim.experiments.spec import OutcomeSpec
-from ecosim.finance.valuation import fundamental_value, valuation_data
+from ecosim.finance.series_value import company_of
+from ecosim.finance.valuation import fundamental_value
 
 
 def needed_metrics(outcomes: tuple[OutcomeSpec, ...] | list[OutcomeSpec]) -> list[str]:
@@ -56,8 +57,15 @@ def scalar_outcome(
     wacc: np.ndarray,
     terminal_growth: np.ndarray,
     tax_rate: np.ndarray | float = 0.0,
+    equity: Mapping[str, np.ndarray] | None = None,
 ) -> np.ndarray:
     """One scalar outcome per member, shape (members,).
+
+    ``fundamental_value`` of a company's free-cash-flow metric is ``ecosim value``'s equity
+    value (after tax, normalised terminal value, cash included) at the start of the year, read
+    from ``equity`` (company -> January rows of (months, members),
+    :func:`ecosim.analysis.scorecard.ensemble_equity`); with ``after_tax = false`` it is the
+    pre-tax Gordon DCF of the metric (:func:`ecosim.finance.valuation.fundamental_value`).
 
     Parameters
     ----------
@@ -77,8 +85,18 @@ def scalar_outcome(
     if o.stat == "fundamental_value":
         if not o.after_tax:
             return fundamental_value(x, dates, int(o.year), wacc, terminal_growth)  # type: ignore[arg-type]
-        nol = float(valuation_data()["tax"]["nol_limit_frac"])
-        return fundamental_value(x, dates, int(o.year), wacc, terminal_growth, tax_rate=tax_rate, nol_limit_frac=nol)  # type: ignore[arg-type]
+        assert o.year is not None  # the spec requires a year for fundamental_value
+        company = company_of(o.metric)
+        if equity is None or company not in equity:
+            raise ValueError(f"fundamental_value of {o.metric} needs the equity values of {company} (the run's metrics for it)")
+        jan = f"{int(o.year)}-01"
+        if jan not in dates:
+            raise ValueError(f"fundamental_value year must be a full year of the run (got {o.year})")
+        g, w = np.broadcast_to(np.asarray(terminal_growth, dtype=float), np.shape(wacc)), np.asarray(wacc, dtype=float)
+        if np.any(g >= w):
+            bad = int(np.argmax(g >= w))
+            raise ValueError(f"terminal growth must be below the WACC (got g={g[bad]:.4f} >= wacc={w[bad]:.4f})")
+        return np.asarray(equity[company][dates.index(jan)], dtype=float)
     if o.stat == "first_year":
         uniq = np.unique(years)
         last_idx = np.array([np.nonzero(years == y)[0][-1] for y in uniq])

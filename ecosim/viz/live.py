@@ -8,12 +8,12 @@ while the next month is being computed never sees half a month.
 
 Value, two honest definitions (:class:`Valuation`):
 
-* **Perfect-foresight DCF** — at the start of each full year *Y* of the run,
-  :func:`ecosim.finance.valuation.fundamental_value` of SpaceX's (with xAI after the merger)
-  own yearly free cash flow from *Y* to the end of the run plus a Gordon terminal value, at
-  the scenario's WACC and terminal growth, after operating tax at its ``tax_rate_pct`` with
-  losses carried forward (``nol_limit_frac`` of ``ecosim/data/valuation.toml``): the
-  project's after-tax default, as experiment outcomes use it. It needs the future, so on
+* **Perfect-foresight DCF** — at the start of each full year *Y* of the run, SpaceX's (with
+  xAI after the merger) equity value as ``ecosim value`` computes it
+  (:func:`ecosim.finance.series_value.equity_values_by_year`: yearly flows from *Y* to the end
+  of the run after operating tax with losses carried forward, a fade and a normalised terminal
+  value, at the scenario's WACC and terminal growth, plus cash) — the same figure ``ecosim
+  value``, ``ecosim compare`` and experiment outcomes give. It needs the future, so on
   every reset the same settings and seed are run to the end once (the run is deterministic:
   it is the very path being watched); the page reveals the value of year *Y* once the view
   reaches *Y*.
@@ -36,8 +36,8 @@ import mesa
 import numpy as np
 
 from ecosim.analysis.scorecard import run_scorecard, score_run
-from ecosim.finance.series_value import COMPANIES
-from ecosim.finance.valuation import fundamental_value, valuation_data
+from ecosim.finance.series_value import COMPANIES, equity_values_by_year
+from ecosim.finance.valuation import assumptions_for
 from ecosim.finance.wacc import wacc_from_capital_market
 from ecosim.metrics import METRICS
 from ecosim.model import EcosimModel
@@ -135,12 +135,11 @@ def _foresight(loaded: LoadedScenario, seed: int) -> Valuation:
     wacc = float(wacc_from_capital_market(cm))
     growth = cm.terminal_growth_pct / 100.0
     tax = cm.tax_rate_pct / 100.0
-    nol = float(valuation_data()["tax"]["nol_limit_frac"])
     shadow = EcosimModel(loaded, seed=seed, record_ledger=False)
     try:
         cash0 = {name: sum((np.asarray(METRICS[m].fn(shadow), dtype=float) for m in c.cash), np.zeros(1)) for name, c in COMPANIES.items()}
         shadow.run()
-        fcf = shadow.series("spacex_fcf_usd")[:, 0]
+        series = {m: shadow.series(m) for m in COMPANIES["spacex"].needed}
         dates = shadow.dates()
         card = tuple(run_scorecard(score_run(shadow.timeseries(), cm, cash_start=cash0)))
     finally:
@@ -149,7 +148,8 @@ def _foresight(loaded: LoadedScenario, seed: int) -> Valuation:
     if growth >= wacc:
         note = f"DCF undefined: terminal growth {100 * growth:.2f}% is not below the WACC {100 * wacc:.2f}%"
         return Valuation(tuple(full), (), wacc, growth, tax, note, card)
-    values = tuple(float(fundamental_value(fcf, dates, y, wacc, growth, tax_rate=tax, nol_limit_frac=nol)[0]) for y in full)
+    equity = equity_values_by_year(series, dates, "spacex", assumptions_for(cm), cash_start=cash0["spacex"])
+    values = tuple(float(equity[dates.index(f"{y}-01"), 0]) for y in full)
     return Valuation(tuple(full), values, wacc, growth, tax, scorecard=card)
 
 

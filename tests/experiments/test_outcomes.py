@@ -45,19 +45,22 @@ def test_first_year_and_ratio() -> None:
     assert_allclose(ratio, [11.0 / 4.0, 22.0 / 4.0])
 
 
-def test_fundamental_value_is_the_shared_dcf() -> None:
-    """fundamental_value outcomes call finance.valuation with each member's WACC, growth and tax rate."""
+def test_fundamental_value_is_ecosim_values_equity() -> None:
+    """fundamental_value of a company's FCF metric is the equity value `ecosim value` gives (read
+    from the January row of the year); after_tax = false is the pre-tax Gordon DCF of the metric."""
     fcf = np.full((36, 2), 12.0)
     wacc, g, tax = np.array([0.10, 0.08]), np.array([0.0, 0.02]), np.array([0.25, 0.21])
-    pre = OutcomeSpec("x", "m", "fundamental_value", 2031, None, None, "maximize", "USD", "", after_tax=False)
-    out = scalar_outcome(pre, {"m": fcf}, DATES, wacc, g, tax)
+    pre = OutcomeSpec("x", "spacex_fcf_usd", "fundamental_value", 2031, None, None, "maximize", "USD", "", after_tax=False)
+    out = scalar_outcome(pre, {"spacex_fcf_usd": fcf}, DATES, wacc, g, tax)
     assert_allclose(out, fundamental_value(fcf, DATES, 2031, wacc, g))
     # hand check, member 0: 144/1.1 + 144/1.21 + (144/0.1)/1.21 = 1440
     assert_allclose(out[0], 1440.0)
-    after = scalar_outcome(_o("fundamental_value", 2031), {"m": fcf}, DATES, wacc, g, tax)
-    # every year profitable, no losses to carry: 75 % of the pre-tax value at a 25 % rate
-    assert_allclose(after[0], 0.75 * 1440.0)
-    assert_allclose(after, fundamental_value(fcf, DATES, 2031, wacc, g, tax_rate=tax, nol_limit_frac=0.8))
+    equity = {"spacex": np.full((36, 2), np.nan)}
+    equity["spacex"][DATES.index("2031-01")] = [7.0e11, 9.0e11]
+    after = OutcomeSpec("x", "spacex_fcf_usd", "fundamental_value", 2031, None, None, "maximize", "USD", "")
+    assert_allclose(scalar_outcome(after, {"spacex_fcf_usd": fcf}, DATES, wacc, g, tax, equity=equity), [7.0e11, 9.0e11])
+    with pytest.raises(ValueError, match=r"must be the free-cash-flow metric of spacex_fcf_usd, tesla_fcf_usd \(got 'm'\)"):
+        scalar_outcome(_o("fundamental_value", 2031), {"m": fcf}, DATES, wacc, g, tax, equity=equity)
 
 
 def test_nonfinite_members_named() -> None:

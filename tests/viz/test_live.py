@@ -7,7 +7,9 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 
-from ecosim.finance.valuation import fundamental_value
+from ecosim.finance.series_value import COMPANIES, equity_values_by_year
+from ecosim.finance.valuation import assumptions_for
+from ecosim.metrics import METRICS
 from ecosim.model import EcosimModel
 from ecosim.viz.levers import Settings, base_scenario
 from ecosim.viz.live import (
@@ -61,9 +63,9 @@ def test_the_run_stops_at_its_last_month() -> None:
     assert model.frame.date == "2025-12"
 
 
-def test_foresight_value_is_the_shared_dcf_of_the_runs_own_cash_flows(finished: LiveModel) -> None:
-    """The perfect-foresight DCF of year Y is fundamental_value of this run's FCF from Y, at the
-    scenario's WACC, after its operating tax with losses carried forward (the project's default)."""
+def test_foresight_value_is_ecosim_values_equity_of_the_runs_own_cash_flows(finished: LiveModel) -> None:
+    """The perfect-foresight DCF of year Y is the equity value `ecosim value` gives for this run
+    at the start of Y (after tax, fade, normalised terminal value, cash), at the scenario's WACC."""
     v = finished.valuation
     # CAPM with Hamada's beta and the WACC by hand (seed 002: rf 4.5 %, MRP 5.5 %, beta_u 1.05,
     # D/V 30 %, tax 21 %, cost of debt 5 %)
@@ -72,13 +74,15 @@ def test_foresight_value_is_the_shared_dcf_of_the_runs_own_cash_flows(finished: 
     assert v.terminal_growth == pytest.approx(0.035)
     assert v.tax_rate == pytest.approx(0.21)
     assert v.years == tuple(range(2026, 2041))
-    fcf = finished.values[:, METRIC_NAMES.index("spacex_fcf_usd")]
+    sc = base_scenario("baseline")
+    fresh = EcosimModel(sc)
+    cash0 = sum(np.asarray(METRICS[m].fn(fresh), dtype=float) for m in COMPANIES["spacex"].cash)
+    mesa.Agent._ids.pop(fresh, None)
+    series = {m: finished.values[:, METRIC_NAMES.index(m)] for m in COMPANIES["spacex"].needed}
     dates = finished.dates()
+    equity = equity_values_by_year(series, dates, "spacex", assumptions_for(sc.model.capital_market), cash_start=cash0)
     for year in (2026, 2033, 2040):
-        expected = fundamental_value(fcf, dates, year, v.wacc, v.terminal_growth, tax_rate=0.21, nol_limit_frac=0.8)[0]
-        assert_allclose(v.value_usd[year - 2026], expected, rtol=1e-12)
-    pre_tax = fundamental_value(fcf, dates, 2026, v.wacc, v.terminal_growth)[0]
-    assert v.value_usd[0] < pre_tax  # tax lowers the value of a business that ends up profitable
+        assert_allclose(v.value_usd[year - 2026], equity[dates.index(f"{year}-01"), 0], rtol=1e-12)
 
 
 def test_foresight_values_are_revealed_year_by_year(finished: LiveModel) -> None:
