@@ -24,6 +24,7 @@ append it to :data:`PANELS` (or pass your own list to :func:`ecosim.viz.page.Eco
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from html import escape
 from typing import Any
@@ -90,7 +91,7 @@ def _image(png: bytes, name: str) -> Any:
     return solara.Image(png, format="png", width="100%", classes=["ecosim-panel", f"ecosim-{name}"])
 
 
-class ChartPanel:
+class ChartPanel(ABC):
     """A chart of metrics against time, redrawn by blitting (see :mod:`ecosim.viz.canvas`)."""
 
     name = "chart"
@@ -113,11 +114,13 @@ class ChartPanel:
                 live.frame_key = frame.steps
             return live.last_png
 
-    def build(self, model: LiveModel) -> dict[str, Any]:  # pragma: no cover - abstract
-        raise NotImplementedError
+    @abstractmethod
+    def build(self, model: LiveModel) -> dict[str, Any]:
+        """Create the figure and its static parts once; return the panel's drawing state."""
 
-    def update(self, model: LiveModel, frame: Frame, state: dict[str, Any]) -> tuple[list[Artist], Any]:  # pragma: no cover
-        raise NotImplementedError
+    @abstractmethod
+    def update(self, model: LiveModel, frame: Frame, state: dict[str, Any]) -> tuple[list[Artist], Any]:
+        """Update the changing artists for ``frame``; return them and a key of what changed."""
 
 
 def _lines(ax: Axes, specs: list[tuple[str, str, dict[str, Any]]]) -> list[Line2D]:
