@@ -49,6 +49,13 @@ class SavedRun:
         return {n: str(a["company"]) for n, a in self.summary["agents"].items()}
 
 
+def _read_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise RunDirError(f"{path}: not readable as JSON ({exc})") from None
+
+
 def read_run(path: str | Path) -> SavedRun:
     """Read and check a run directory.
 
@@ -66,10 +73,7 @@ def read_run(path: str | Path) -> SavedRun:
     missing = [f for f in RUN_FILES if not (p / f).is_file()]
     if missing:
         raise RunDirError(f"{p}: not an ecosim run directory (missing {', '.join(missing)}); write one with `ecosim run SCENARIO --out {p}`")
-    try:
-        summary = json.loads((p / "summary.json").read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
-        raise RunDirError(f"{p / 'summary.json'}: not readable as JSON ({exc})") from None
+    summary = _read_json(p / "summary.json")
     if not isinstance(summary, dict) or any(k not in summary for k in SUMMARY_KEYS):
         lacking = [k for k in SUMMARY_KEYS if not isinstance(summary, dict) or k not in summary]
         raise RunDirError(f"{p / 'summary.json'}: not an ecosim run summary (missing keys {', '.join(lacking)})")
@@ -85,10 +89,7 @@ def read_run(path: str | Path) -> SavedRun:
     lacking = [c for c in LEDGER_COLUMNS if c not in ledger.columns]
     if lacking:
         raise RunDirError(f"{p / 'ledger.parquet'}: not an ecosim ledger (missing columns {', '.join(lacking)})")
-    try:
-        network = json.loads((p / "network.json").read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
-        raise RunDirError(f"{p / 'network.json'}: not readable as JSON ({exc})") from None
+    network = _read_json(p / "network.json")
     try:
         scenario = load_scenario(p / "scenario.toml")
     except EcosimError as exc:

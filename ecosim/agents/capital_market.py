@@ -62,8 +62,8 @@ class CapitalMarket(EcosimAgent):
         self.s.multiple = np.zeros((self.K, n))
         self.s.merged = np.zeros(self.K)
         self.s.raised_usd = np.zeros((self.K, n))
-        self.marks = narrative_marks()
-        self.last_mark_month = {c: max((m for m, cc, _, _ in self.marks if cc == c), default=-1) for c in self.companies}
+        self.marks_by_company = {c: [(m, v) for m, cc, v, _ in narrative_marks() if cc == c] for c in self.companies}
+        self.last_mark_month = {c: max((m for m, _ in marks), default=-1) for c, marks in self.marks_by_company.items()}
 
     def ci(self, company: str) -> int:
         return self.companies.index(company)
@@ -103,7 +103,7 @@ class CapitalMarket(EcosimAgent):
             self._update_mark(i, company, ttm)
 
     def _update_mark(self, i: int, company: str, ttm: np.ndarray) -> None:
-        data = [(m, v) for m, c, v, _ in self.marks if c == company and m <= self.t]
+        data = [(m, v) for m, v in self.marks_by_company[company] if m <= self.t]
         if company == "xai" and self.s.merged[0]:
             self.s.mark_usd[:, i] = 0.0
             return

@@ -54,7 +54,7 @@ class ChipFab(EcosimAgent):
         self.pay_costs(sold * self.price_usd_per_h100e() * p.cost_frac_of_price, "opex")
         started = self.after(p.start_month)
         ramping = (s.ramp < 1.0) & (started > 0)
-        if "labour" in ex.markets and self.name in ex.markets["labour"].b_index:
+        if ex.buys(self.name, "labour"):
             hours = ex.received(self.name, "labour")
         else:
             hours = self.zeros()

@@ -63,7 +63,7 @@ class Constellation(EcosimAgent):
 
     def authorized(self) -> np.ndarray:
         """Satellites the operator is licensed for (Starlink: its target decides)."""
-        return np.minimum(np.inf, self.s.authorization_cut)
+        return self.s.authorization_cut
 
     # ---------------------------------------------------------------- readings
 
@@ -130,7 +130,7 @@ class Constellation(EcosimAgent):
 
         eo_tb = per_item(p.generations, "eo_data_tb_per_month", K)
         eo_pb = (self.active_by_generation() * eo_tb).sum(axis=1) / 1000.0
-        if "data" in ex.markets and self.name in ex.markets["data"].s_index:
+        if ex.sells(self.name, "data"):
             ex.offer(self.name, "data", eo_pb, 0.0)
 
     def reserved_tbps(self) -> np.ndarray:

@@ -196,7 +196,7 @@ class OrbitalDataCenter(EcosimAgent):
 
         # backhaul for what is in orbit, compute for the owner
         self.bandwidth_need_tbps = self.nameplate_mw / 1000.0 * p.bandwidth_tbps_per_gw
-        if "bandwidth" in ex.markets and self.name in ex.markets["bandwidth"].b_index:
+        if ex.buys(self.name, "bandwidth"):
             ex.demand(self.name, "bandwidth", self.bandwidth_need_tbps, tier=0, kind="opex")
         compute = s.eflops_total * s.working * p.sunlight_fraction * self._bw_factor
         ex.offer(self.name, "compute", compute, self.compute_price_usd_per_eflops_month())
@@ -251,8 +251,7 @@ class OrbitalDataCenter(EcosimAgent):
         self.pay_costs(pv_spend * self.model.params.pv.us_tariff_pct / 100.0, "capex")
         self.pay_costs(self.nameplate_mw * 1e6 * p.satellite_hardware_usd_per_w * p.ops_pct_of_hardware_per_yr / 100.0 / 12.0, "opex")
         self.compute_eflops = ex.sold(self.name, "compute")
-        uses_backhaul = "bandwidth" in ex.markets and self.name in ex.markets["bandwidth"].b_index
-        bw = ex.received(self.name, "bandwidth") if uses_backhaul else self.bandwidth_need_tbps
+        bw = ex.received(self.name, "bandwidth") if ex.buys(self.name, "bandwidth") else self.bandwidth_need_tbps
         self._bw_factor = np.divide(bw, self.bandwidth_need_tbps, out=np.ones(K), where=self.bandwidth_need_tbps > 0)
         s.budget_usd_per_yr = self.grow(s.budget_usd_per_yr, p.capex_budget_growth_pct_per_yr, p.capex_budget_usd_per_yr_max)
 

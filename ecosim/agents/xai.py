@@ -113,13 +113,13 @@ class Lab(EcosimAgent):
         self.orbital_target_mw = np.where(np.isfinite(o_cost), budget * share / (np.maximum(o_cost, 1e-9) * 1e6), 0.0)
         self.terrestrial_target_mw = budget * (1.0 - share) / (t_cost * 1e6)
         ex.demand(self.name, "compute", np.full(self.K, UNLIMITED), tier=0, kind="opex")
-        if "data" in ex.markets and self.name in ex.markets["data"].b_index:
+        if ex.buys(self.name, "data"):
             ex.demand(self.name, "data", np.full(self.K, UNLIMITED), tier=0, kind="opex")
 
     def settle(self) -> None:
         p, s, ex = self.p, self.s, self.ex
         self.compute_eflops = ex.received(self.name, "compute")
-        if "data" in ex.markets and self.name in ex.markets["data"].b_index:
+        if ex.buys(self.name, "data"):
             self.data_in_pb = ex.received(self.name, "data")
             s.data_pb = s.data_pb + self.data_in_pb
         W = self.law.training_window_months

@@ -182,16 +182,13 @@ class Exchange:
         return self.cash[:, idx].sum(axis=1)
 
     def company_at(self, name: str, step_index: int) -> str:
-        """Company of an agent in a given month (0-based step), mergers included."""
-        company = self.companies[name]
-        for when, who, _to in reversed(self.company_log):
-            if who == name and step_index < when:
-                company = self._before(name, when)
+        """Company of an agent in a given month (0-based step): its last change at or before
+        that month (a merger), else the company it started in."""
+        company = self.initial_companies[name]
+        for when, who, to in self.company_log:
+            if who == name and when <= step_index:
+                company = to
         return company
-
-    def _before(self, name: str, when: int) -> str:
-        earlier = [c for w, n, c in self.company_log if n == name and w < when]
-        return earlier[-1] if earlier else self.initial_companies[name]
 
     # ------------------------------------------------------------------ a month
 
@@ -324,6 +321,14 @@ class Exchange:
     def offered(self, seller: str, commodity: str) -> np.ndarray:
         m = self.markets[commodity]
         return m.offer[:, m.s_index[seller]]
+
+    def buys(self, name: str, commodity: str) -> bool:
+        """True when ``name`` has an edge to buy ``commodity`` on this network."""
+        return commodity in self.markets and name in self.markets[commodity].b_index
+
+    def sells(self, name: str, commodity: str) -> bool:
+        """True when ``name`` has an edge to sell ``commodity`` on this network."""
+        return commodity in self.markets and name in self.markets[commodity].s_index
 
     def signal_on(self, seller: str, buyer: str, signal: str) -> bool:
         return self.signal_enabled.get((seller, buyer, signal), False)
