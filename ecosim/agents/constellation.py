@@ -53,9 +53,7 @@ class Constellation(EcosimAgent):
         self.s.added_this_year = np.zeros(K)
         self.s.authorization_cut = np.full(K, np.inf)  # set when a regulator cuts the licence
         self.s.potential = np.full(K, self.market_p.potential_subscribers_initial, dtype=float)
-        self.s.deorbited_cum = np.zeros(K)
         self.built = np.zeros(K)
-        self.launched = np.zeros(K)
         self.launch_demand_t = np.zeros(K)
         self.capacity_tbps = np.zeros(K)
         self.subscriber_tbps = np.zeros(K)
@@ -95,7 +93,6 @@ class Constellation(EcosimAgent):
         s.sats = s.sats * (1.0 - np.reshape(attrition, (-1, 1, 1)))
         s.active_gen = s.active_gen - early
         self.deorbited = self.deorbited + early.sum(axis=1)
-        s.deorbited_cum = s.deorbited_cum + self.deorbited
         if self.t % 12 == 0:
             s.added_this_year = np.zeros(K)
 
@@ -180,7 +177,6 @@ class Constellation(EcosimAgent):
         s.sats[:, :, self.t % RING_MONTHS] += arrived
         s.active_gen = s.active_gen + arrived
         s.added_this_year = s.added_this_year + arrived.sum(axis=1)
-        self.launched = launched.sum(axis=1)
 
         unit_cost = per_item(p.generations, "unit_cost_usd", K)
         gen = self._generation_to_build()

@@ -59,7 +59,6 @@ class OrbitalDataCenter(EcosimAgent):
         self.s.chips_h100e = np.zeros(K)
         self.s.pv_gw = np.zeros(K)
         self.s.budget_usd_per_yr = np.full(K, p.capex_budget_usd_per_yr, dtype=float)
-        self.s.built_mw_cum = np.zeros(K)
         self.mass_kg_per_w = mass_per_w_kg(p) * np.ones(K)
         self.ratio = np.full(K, np.inf)
         self.orbital_usd_per_w = np.full(K, np.inf)
@@ -234,7 +233,6 @@ class OrbitalDataCenter(EcosimAgent):
         s.mw_total = s.mw_total + arrived_mw
         s.eflops_total = s.eflops_total + new_eflops
         s.working = np.divide(working_eflops, s.eflops_total, out=np.ones(K), where=s.eflops_total > 0)
-        s.built_mw_cum = s.built_mw_cum + arrived_mw
         self.built_mw = arrived_mw
 
         # radiation and wear, then replacements from stock (delivered with this month's launches)

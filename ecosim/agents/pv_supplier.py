@@ -30,7 +30,6 @@ class PVSupplier(EcosimAgent):
         self.supplier = supplier
         self.s.capacity_gw_per_yr = np.full(self.K, supplier.capacity_gw_per_yr_initial, dtype=float)
         self.s.utilisation = np.ones(self.K)
-        self.output_gw = np.zeros(self.K)
 
     def price_usd_per_w(self) -> np.ndarray:
         p = self.p
@@ -50,7 +49,6 @@ class PVSupplier(EcosimAgent):
     def settle(self) -> None:
         s, ex = self.s, self.ex
         sold = ex.sold(self.name, "pv_modules")
-        self.output_gw = sold
         s.utilisation = np.divide(sold, s.capacity_gw_per_yr / 12.0, out=np.zeros(self.K), where=s.capacity_gw_per_yr > 0)
         self.pay_costs(sold * 1e9 * self.price_usd_per_w() * self.p.cost_frac_of_price, "opex")
         busy = np.clip((s.utilisation - 0.5) / 0.3, 0.0, 1.0)  # no new plants while half idle
