@@ -338,7 +338,7 @@ def _requirement_cell(r: Any) -> str:
 
 
 def _value_tables(rv: Any, args: argparse.Namespace) -> None:
-    from ecosim.finance.wacc import wacc_build_up
+    from ecosim.economics.wacc import wacc_build_up
 
     a = rv.assumptions
     cm = rv.run.scenario.model.capital_market

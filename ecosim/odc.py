@@ -6,7 +6,7 @@ unset, the launch price is the year's average of SpaceX's internal cost per kg o
 learning curve in a run of the scenario (``--year``, default the scenario's first year).
 The accelerator price is ``[ai_hardware]``'s trend at mid-year (0 compares the power and
 cooling infrastructure alone); the interconnection wait is ``terrestrial_dc``'s stated delay.
-The arithmetic is :func:`ecosim.finance.odc_cost.compare_costs`, the same the orbital
+The arithmetic is :func:`ecosim.economics.odc_cost.compare_costs`, the same the orbital
 data-center agents use.
 """
 
@@ -19,8 +19,8 @@ from typing import Any
 import numpy as np
 
 from ecosim.errors import UsageError
-from ecosim.finance.odc_cost import ORBITAL_ITEMS, TERRESTRIAL_ITEMS, CostComparison, compare_costs
-from ecosim.finance.wacc import wacc_from_capital_market
+from ecosim.economics.odc_cost import ORBITAL_ITEMS, TERRESTRIAL_ITEMS, CostComparison, compare_costs
+from ecosim.economics.wacc import wacc_from_capital_market
 from ecosim.physics.compute import accelerator_usd_per_w
 from ecosim.scenario.loader import LoadedScenario
 from ecosim.timeline import parse_month, year_of

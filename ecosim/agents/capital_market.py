@@ -9,7 +9,7 @@ Raises: every scheduled raise of ``[capital_market] raises`` arrives in its mont
 those, a company whose cash falls below ``min_cash_months`` of its spending raises up to
 ``follow_on_frac_of_mark_per_yr`` of its mark a year. This is how capital binds.
 
-Cost of capital: WACC from CAPM with Hamada's levered beta (:mod:`ecosim.finance.wacc`).
+Cost of capital: WACC from CAPM with Hamada's levered beta (:mod:`ecosim.economics.wacc`).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from ecosim.agents.base import EcosimAgent
-from ecosim.finance.wacc import wacc_from_capital_market
+from ecosim.economics.wacc import wacc_from_capital_market
 from ecosim.timeline import parse_month
 
 #: mark entity -> company id in the model

@@ -3,7 +3,7 @@
 Clusters are cohorts by launch month (a 240-month ring) of nameplate IT power [MW] and
 compute [EFLOP/s]. A satellite's mass per W comes from its arrays (W/kg, oversized for
 end-of-life power after degradation), radiators (area from Stefan-Boltzmann at the chips'
-radiator temperature), chips and shielding, plus structure (:mod:`ecosim.finance.odc_cost`).
+radiator temperature), chips and shielding, plus structure (:mod:`ecosim.economics.odc_cost`).
 It computes only in sunlight (``sunlight_fraction``); accelerators fail at
 ``chip_failure_pct_per_yr`` (radiation and wear) and are replaced from stock when the
 builder has chips — failures and replacements are spread evenly over the fleet (one working
@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 
 from ecosim.agents.base import BINDING, EcosimAgent, binding_code
-from ecosim.finance.odc_cost import compare_costs, mass_per_w_kg
+from ecosim.economics.odc_cost import compare_costs, mass_per_w_kg
 from ecosim.physics.compute import accelerator_usd_per_w
 from ecosim.physics.radiation import monthly_failure_frac
 from ecosim.physics.solar import (

@@ -54,7 +54,7 @@ from ecosim.experiments.outcomes import (
 )
 from ecosim.experiments.spec import OutcomeSpec
 from ecosim.finance.series_value import COMPANIES
-from ecosim.finance.wacc import wacc_from_capital_market
+from ecosim.economics.wacc import wacc_from_capital_market
 from ecosim.metrics import METRICS
 from ecosim.scenario.loader import LoadedScenario
 

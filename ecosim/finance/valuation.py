@@ -54,8 +54,8 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
-from ecosim.finance.dcf import dcf_value, discount_factors, yearly_sums
-from ecosim.finance.wacc import wacc_from_capital_market
+from ecosim.economics.dcf import dcf_value, discount_factors, yearly_sums
+from ecosim.economics.wacc import wacc_from_capital_market
 
 TERMINAL_METHODS = ("normalised", "gordon", "exit")
 

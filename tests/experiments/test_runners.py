@@ -168,7 +168,7 @@ def test_changed_spec_in_same_dir_is_refused(reference: tuple[Path, Path], write
 
 def test_outcome_failure_is_recorded_with_inputs(write_experiment, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """A run whose valuation cannot be computed (terminal growth >= WACC) is failed with its inputs; the rest succeed."""
-    from ecosim.finance.wacc import wacc_from_capital_market
+    from ecosim.economics.wacc import wacc_from_capital_market
     from ecosim.scenario import load_scenario
 
     wacc = float(wacc_from_capital_market(load_scenario("baseline").model.capital_market))  # 9.75 %

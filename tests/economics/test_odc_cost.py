@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
-from ecosim.finance.odc_cost import compare_costs, energy_price_usd_per_mwh, mass_per_w_kg
-from ecosim.finance.wacc import cost_of_equity, levered_beta, wacc, wacc_from_capital_market
+from ecosim.economics.odc_cost import compare_costs, energy_price_usd_per_mwh, mass_per_w_kg
+from ecosim.economics.wacc import cost_of_equity, levered_beta, wacc, wacc_from_capital_market
 from ecosim.scenario import load_scenario
 
 HOURS = 8766.0

@@ -6,13 +6,13 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
-from ecosim.finance.dcf import (
+from ecosim.economics.dcf import (
     dcf_value,
     gordon_terminal_value,
     growth_path_value,
     three_stage_value,
 )
-from ecosim.finance.wacc import cost_of_equity, levered_beta, wacc, wacc_build_up
+from ecosim.economics.wacc import cost_of_equity, levered_beta, wacc, wacc_build_up
 
 
 def test_hamada_levered_beta() -> None:
