@@ -18,9 +18,14 @@ from typing import Any
 
 import numpy as np
 
-from ecosim.errors import UsageError
-from ecosim.economics.odc_cost import ORBITAL_ITEMS, TERRESTRIAL_ITEMS, CostComparison, compare_costs
+from ecosim.economics.odc_cost import (
+    ORBITAL_ITEMS,
+    TERRESTRIAL_ITEMS,
+    CostComparison,
+    compare_costs,
+)
 from ecosim.economics.wacc import wacc_from_capital_market
+from ecosim.errors import UsageError
 from ecosim.physics.compute import accelerator_usd_per_w
 from ecosim.scenario.loader import LoadedScenario
 from ecosim.timeline import parse_month, year_of

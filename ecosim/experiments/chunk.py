@@ -46,6 +46,7 @@ import numpy as np
 import pandas as pd
 
 from ecosim.analysis.scorecard import ensemble_equity, score_ensemble, scorecard_columns
+from ecosim.economics.wacc import wacc_from_capital_market
 from ecosim.experiments.outcomes import (
     first_nonfinite,
     needed_metrics,
@@ -54,7 +55,6 @@ from ecosim.experiments.outcomes import (
 )
 from ecosim.experiments.spec import OutcomeSpec
 from ecosim.finance.series_value import COMPANIES
-from ecosim.economics.wacc import wacc_from_capital_market
 from ecosim.metrics import METRICS
 from ecosim.scenario.loader import LoadedScenario
 

@@ -16,8 +16,8 @@ from html import escape
 
 import solara
 
-from ecosim.errors import EcosimError
 from ecosim.economics.odc_cost import mass_per_w_kg
+from ecosim.errors import EcosimError
 from ecosim.scenario import bundled_scenarios
 from ecosim.viz.levers import (
     Lever,

@@ -36,9 +36,9 @@ import mesa
 import numpy as np
 
 from ecosim.analysis.scorecard import run_scorecard, score_run
+from ecosim.economics.wacc import wacc_from_capital_market
 from ecosim.finance.series_value import COMPANIES, equity_values_by_year
 from ecosim.finance.valuation import assumptions_for
-from ecosim.economics.wacc import wacc_from_capital_market
 from ecosim.metrics import METRICS
 from ecosim.model import EcosimModel
 from ecosim.scenario.loader import LoadedScenario
