@@ -339,10 +339,11 @@ def _requirement_cell(r: Any) -> str:
 
 def _value_tables(rv: Any, args: argparse.Namespace) -> None:
     from ecosim.economics.wacc import wacc_build_up
+    from ecosim.scenario.params import params_of
 
     a = rv.assumptions
     cm = rv.run.scenario.model.capital_market
-    b = wacc_build_up(cm)
+    b = wacc_build_up(params_of(cm))
     first = next(iter(rv.entities.values())).valuation
     console.print(f"[bold]ecosim value[/bold] — {escape(rv.run.name)} ({escape(str(rv.run.path))}), values at the start of {first.years[0]}; cash flows {first.years[0]}–{first.years[-1]} from the run's ledger")
     if "wacc" in a.sources and a.sources["wacc"] == "command-line override":

@@ -28,6 +28,7 @@ from ecosim.economics.wacc import wacc_from_capital_market
 from ecosim.errors import UsageError
 from ecosim.physics.compute import accelerator_usd_per_w
 from ecosim.scenario.loader import LoadedScenario
+from ecosim.scenario.params import params_of
 from ecosim.timeline import parse_month, year_of
 
 
@@ -112,14 +113,15 @@ def odc_cost(loaded: LoadedScenario, year: int | None = None, sweep: str | None 
     else:
         price = run_launch_price(loaded, y)
         source = f"SpaceX learning curve in the run, {y} average"
-    wacc = float(wacc_from_capital_market(sc.capital_market))
-    hw = sc.ai_hardware
-    ai = float(accelerator_usd_per_w(hw.usd_per_w, hw.usd_per_w_change_pct_per_yr, parse_month(hw.reference_month), y * 12 + 6))
-    cmp = compare_costs(sc.orbital_dc, sc.terrestrial_dc, ai_hardware_usd_per_w=ai, launch_usd_per_kg=price, wacc=wacc, array_cost_frac=sc.orbital_dc.array_cost_frac)
+    P = params_of(sc)
+    wacc = float(wacc_from_capital_market(P.capital_market))
+    hw = P.ai_hardware
+    ai = float(accelerator_usd_per_w(hw.usd_per_w, hw.usd_per_w_change_frac_per_yr, hw.reference_month, y * 12 + 6))
+    cmp = compare_costs(P.orbital_dc, P.terrestrial_dc, ai_hardware_usd_per_w=ai, launch_usd_per_kg=price, wacc=wacc, array_cost_frac=P.orbital_dc.array_cost_frac)
     result = OdcCostResult(cmp, y, source, wacc, ai)
     if sweep is not None:
         _, values = parse_sweep(sweep)
-        curve = compare_costs(sc.orbital_dc, sc.terrestrial_dc, ai_hardware_usd_per_w=ai, launch_usd_per_kg=values, wacc=wacc, array_cost_frac=sc.orbital_dc.array_cost_frac)
+        curve = compare_costs(P.orbital_dc, P.terrestrial_dc, ai_hardware_usd_per_w=ai, launch_usd_per_kg=values, wacc=wacc, array_cost_frac=P.orbital_dc.array_cost_frac)
         result.sweep = {
             "launch_cost_usd_per_kg": values.tolist(),
             "orbital_usd_per_w": np.broadcast_to(curve.orbital_usd_per_w, values.shape).tolist(),

@@ -86,13 +86,13 @@ class EcosimAgent(mesa.Agent):
         return self.model.agent(name)
 
     @staticmethod
-    def grow(value: np.ndarray, pct_per_yr: Any, cap: Any = np.inf) -> np.ndarray:
-        """One month of growth at ``pct_per_yr`` [%/yr], capped: ``min(cap, v (1 + g)^(1/12))``.
+    def grow(value: np.ndarray, frac_per_yr: Any, cap: Any = np.inf) -> np.ndarray:
+        """One month of growth at ``frac_per_yr`` [fraction/yr], capped: ``min(cap, v (1 + g)^(1/12))``.
 
         Growing quantities are state, so a run that starts from another's end state (baseline
         from history) continues them where they were.
         """
-        return np.minimum(np.asarray(cap, float), value * (1.0 + np.asarray(pct_per_yr, float) / 100.0) ** (1.0 / 12.0))
+        return np.minimum(np.asarray(cap, float), value * (1.0 + np.asarray(frac_per_yr, float)) ** (1.0 / 12.0))
 
     def after(self, month: Any) -> np.ndarray:
         """1.0 from ``month`` (absolute) on, else 0.0 — per member."""
@@ -124,10 +124,10 @@ class EcosimAgent(mesa.Agent):
         return np.where(factor > 0.0, lab.s.capability * factor, lab.capability_at_start)
 
     @staticmethod
-    def grow_logistic(value: np.ndarray, pct_per_yr: Any, ceiling: Any) -> np.ndarray:
-        """One month of logistic growth: the rate ``pct_per_yr`` [%/yr] while far below
+    def grow_logistic(value: np.ndarray, frac_per_yr: Any, ceiling: Any) -> np.ndarray:
+        """One month of logistic growth: the rate ``frac_per_yr`` [fraction/yr] while far below
         ``ceiling``, slowing to zero at it."""
-        step = (1.0 + np.asarray(pct_per_yr, float) / 100.0) ** (1.0 / 12.0) - 1.0
+        step = (1.0 + np.asarray(frac_per_yr, float)) ** (1.0 / 12.0) - 1.0
         return value + value * step * (1.0 - value / np.asarray(ceiling, float))
 
     # ---------------------------------------------------------------- phases

@@ -116,7 +116,7 @@ class CapitalMarket(EcosimAgent):
                 return
         elif self.s.multiple[0, i] == 0:
             self.s.multiple[:, i] = self.p.mark_revenue_multiple_initial
-        decay = self.p.mark_multiple_decay_pct_per_yr / 100.0 / 12.0
+        decay = self.p.mark_multiple_decay_frac_per_yr / 12.0
         mature = self.p.mark_revenue_multiple_mature
         self.s.multiple[:, i] = mature + (self.s.multiple[:, i] - mature) * (1.0 - decay)
         self.s.mark_usd[:, i] = self.s.multiple[:, i] * ttm

@@ -34,12 +34,12 @@ class ChipFab(EcosimAgent):
     def usd_per_w(self) -> np.ndarray:
         """Accelerator price per W of IT power this month [USD/W]."""
         hw = self.model.params.ai_hardware
-        return accelerator_usd_per_w(hw.usd_per_w, hw.usd_per_w_change_pct_per_yr, hw.reference_month, self.t) * np.ones(self.K)
+        return accelerator_usd_per_w(hw.usd_per_w, hw.usd_per_w_change_frac_per_yr, hw.reference_month, self.t) * np.ones(self.K)
 
     def w_per_h100e(self) -> np.ndarray:
         """IT power of one H100-equivalent this month [W]."""
         hw = self.model.params.ai_hardware
-        return watts_per_h100e(hw.w_per_h100e, hw.efficiency_gain_pct_per_yr, hw.reference_month, self.t) * np.ones(self.K)
+        return watts_per_h100e(hw.w_per_h100e, hw.efficiency_gain_frac_per_yr, hw.reference_month, self.t) * np.ones(self.K)
 
     def price_usd_per_h100e(self) -> np.ndarray:
         return self.usd_per_w() * self.w_per_h100e()
@@ -63,4 +63,4 @@ class ChipFab(EcosimAgent):
         self.pay_costs(np.where(ramping, np.minimum(step, 1.0 - s.ramp) * p.build_capex_usd, 0.0), "capex")
         s.ramp = np.where(ramping, np.minimum(s.ramp + step, 1.0), s.ramp)
         grown = (s.ramp >= 1.0) & (started > 0)
-        s.capacity = np.where(grown, self.grow(s.capacity, p.capacity_growth_pct_per_yr, p.capacity_h100e_per_month_max), s.capacity)
+        s.capacity = np.where(grown, self.grow(s.capacity, p.capacity_growth_frac_per_yr, p.capacity_h100e_per_month_max), s.capacity)

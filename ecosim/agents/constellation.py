@@ -2,7 +2,7 @@
 
 Satellites live in a ring buffer indexed by launch month (``A`` = 240 months) and by
 generation; a cohort deorbits when its age reaches the design life, and a share fails or is
-deorbited early each year (``attrition_pct_per_yr``). The operator builds
+deorbited early each year (``attrition_frac_per_yr``). The operator builds
 toward a target constellation (capped by regulation and, for Kuiper, its FCC authorization)
 at a production rate that grows each year, and launches what it has built (satellites that
 need Starship wait for Starship capacity).
@@ -88,7 +88,7 @@ class Constellation(EcosimAgent):
         self.deorbited = leaving.sum(axis=1)
         s.active_gen = np.maximum(s.active_gen - leaving, 0.0)
         s.sats[rows, :, np.broadcast_to(slot, (K,))] = 0.0
-        attrition = 1.0 - (1.0 - np.asarray(p.attrition_pct_per_yr) / 100.0) ** (1.0 / 12.0)
+        attrition = 1.0 - (1.0 - np.asarray(p.attrition_frac_per_yr)) ** (1.0 / 12.0)
         early = s.active_gen * np.reshape(attrition, (-1, 1))
         s.sats = s.sats * (1.0 - np.reshape(attrition, (-1, 1, 1)))
         s.active_gen = s.active_gen - early
@@ -150,7 +150,7 @@ class Constellation(EcosimAgent):
         rival = self.agent(self.rival) if self.rival else None
         live = self.after(p.service_start_month)
         rival_live = rival.after(rival.p.service_start_month) if rival is not None else self.zeros()
-        s.potential = self.grow(s.potential, mp.potential_growth_pct_per_yr, mp.potential_max)
+        s.potential = self.grow(s.potential, mp.potential_growth_frac_per_yr, mp.potential_max)
         arpu_rel = s.arpu_usd / p.arpu_usd_per_month_initial
         market = s.potential * arpu_rel ** (-mp.price_elasticity)
         n_all = s.demand_subs + (rival.s.demand_subs if rival is not None else 0.0)
@@ -185,8 +185,8 @@ class Constellation(EcosimAgent):
         live = self.after(p.service_start_month)
         self.ex.pay("market", self.name, s.other_revenue_usd_per_yr / 12.0 * live, "revenue")
 
-        s.production_rate = np.where(gen >= 0, self.grow(s.production_rate, p.production_growth_pct_per_yr, p.production_per_month_max), s.production_rate)
+        s.production_rate = np.where(gen >= 0, self.grow(s.production_rate, p.production_growth_frac_per_yr, p.production_per_month_max), s.production_rate)
         s.other_revenue_usd_per_yr = np.where(
-            live > 0, self.grow_logistic(s.other_revenue_usd_per_yr, p.other_revenue_growth_pct_per_yr, p.other_revenue_usd_per_yr_max), s.other_revenue_usd_per_yr
+            live > 0, self.grow_logistic(s.other_revenue_usd_per_yr, p.other_revenue_growth_frac_per_yr, p.other_revenue_usd_per_yr_max), s.other_revenue_usd_per_yr
         )
-        s.arpu_usd = s.arpu_usd * (1.0 + np.asarray(p.arpu_change_pct_per_yr) / 100.0) ** (1.0 / 12.0)
+        s.arpu_usd = s.arpu_usd * (1.0 + np.asarray(p.arpu_change_frac_per_yr)) ** (1.0 / 12.0)

@@ -55,5 +55,5 @@ class Cybercab(EcosimAgent):
         s.fleet = s.fleet * (1.0 - 1.0 / (12.0 * p.lifetime_yr)) + self.produced
         s.miles_cum = s.miles_cum + self.paid_miles
         started = self.after(p.start_month)
-        s.production_rate = np.where(started > 0, self.grow(s.production_rate, p.production_growth_pct_per_yr, p.production_per_month_max), s.production_rate)
-        s.addressable_miles_per_yr = self.grow(s.addressable_miles_per_yr, p.addressable_growth_pct_per_yr)
+        s.production_rate = np.where(started > 0, self.grow(s.production_rate, p.production_growth_frac_per_yr, p.production_per_month_max), s.production_rate)
+        s.addressable_miles_per_yr = self.grow(s.addressable_miles_per_yr, p.addressable_growth_frac_per_yr)

@@ -91,5 +91,5 @@ class Grid(EcosimAgent):
         share = self.sold_mw * HOURS_PER_MONTH * 12.0 / (s.generation_twh_per_yr * 1e6)
         s.price_usd_per_mwh = p.price_usd_per_mwh_initial * (1.0 + p.price_scarcity_elasticity * share)
         self.pay_costs(self.ex.earned(self.name, "power") * p.cost_frac_of_price, "opex")
-        s.generation_twh_per_yr = self.grow(s.generation_twh_per_yr, p.generation_growth_pct_per_yr)
-        s.connect_gw_per_yr = self.grow(s.connect_gw_per_yr, p.large_load_growth_pct_per_yr, p.large_load_gw_per_yr_max)
+        s.generation_twh_per_yr = self.grow(s.generation_twh_per_yr, p.generation_growth_frac_per_yr)
+        s.connect_gw_per_yr = self.grow(s.connect_gw_per_yr, p.large_load_growth_frac_per_yr, p.large_load_gw_per_yr_max)

@@ -35,10 +35,10 @@ class Market(EcosimAgent):
         P = self.params
         ex = self.ex
         s = self.s
-        s.launches_per_yr = self.grow_logistic(s.launches_per_yr, P.market.external_launches_growth_pct_per_yr, P.market.external_launches_per_yr_max)
-        s.pv_gw_per_yr = self.grow(s.pv_gw_per_yr, P.pv.world_installs_growth_pct_per_yr, P.pv.world_installs_gw_per_yr_max)
-        s.chips_h100e_per_month = self.grow_logistic(s.chips_h100e_per_month, P.chips.market_demand_growth_pct_per_yr, P.chips.market_demand_h100e_per_month_max)
-        s.ai_pool_usd_per_yr = self.grow_logistic(s.ai_pool_usd_per_yr, P.ai_market.growth_pct_per_yr, P.ai_market.revenue_usd_per_yr_max)
+        s.launches_per_yr = self.grow_logistic(s.launches_per_yr, P.market.external_launches_growth_frac_per_yr, P.market.external_launches_per_yr_max)
+        s.pv_gw_per_yr = self.grow(s.pv_gw_per_yr, P.pv.world_installs_growth_frac_per_yr, P.pv.world_installs_gw_per_yr_max)
+        s.chips_h100e_per_month = self.grow_logistic(s.chips_h100e_per_month, P.chips.market_demand_growth_frac_per_yr, P.chips.market_demand_h100e_per_month_max)
+        s.ai_pool_usd_per_yr = self.grow_logistic(s.ai_pool_usd_per_yr, P.ai_market.growth_frac_per_yr, P.ai_market.revenue_usd_per_yr_max)
         best = np.maximum.reduce([lab.s.capability for lab in self.model.labs])
         s.others_capability = P.ai_market.others_capability_ratio * best
         ex.demand(self.name, "launch_mass", s.launches_per_yr / 12.0 * P.launch.falcon.payload_t, tier=1, kind="opex")

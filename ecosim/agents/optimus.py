@@ -90,4 +90,4 @@ class Optimus(EcosimAgent):
         self.pay_costs(sold * unit_cost, "opex")
         self.pay_costs(kept * unit_cost, "capex")
         first = self.p.generations[0].available_month
-        s.capacity_per_yr = np.where(self.t >= np.asarray(first), self.grow(s.capacity_per_yr, p.capacity_growth_pct_per_yr, p.capacity_per_yr_max), s.capacity_per_yr)
+        s.capacity_per_yr = np.where(self.t >= np.asarray(first), self.grow(s.capacity_per_yr, p.capacity_growth_frac_per_yr, p.capacity_per_yr_max), s.capacity_per_yr)

@@ -5,7 +5,7 @@ compute [EFLOP/s]. A satellite's mass per W comes from its arrays (W/kg, oversiz
 end-of-life power after degradation), radiators (area from Stefan-Boltzmann at the chips'
 radiator temperature), chips and shielding, plus structure (:mod:`ecosim.economics.odc_cost`).
 It computes only in sunlight (``sunlight_fraction``); accelerators fail at
-``chip_failure_pct_per_yr`` (radiation and wear) and are replaced from stock when the
+``chip_failure_frac_per_yr`` (radiation and wear) and are replaced from stock when the
 builder has chips — failures and replacements are spread evenly over the fleet (one working
 fraction), so fleet totals are kept as running sums; cohorts deorbit at the end of their life.
 
@@ -89,7 +89,7 @@ class OrbitalDataCenter(EcosimAgent):
     def pv_gw_per_mw(self) -> np.ndarray:
         """PV modules (STC rating) per MW of nameplate IT power [GW/MW]: oversized for
         degradation, less area in orbit where the sun is 1361 W/m^2, not 1000."""
-        ovs = oversize_for_degradation(self.p.degradation_pct_per_yr, self.p.lifetime_yr)
+        ovs = oversize_for_degradation(self.p.degradation_frac_per_yr, self.p.lifetime_yr)
         return ovs * STC_IRRADIANCE_W_PER_M2 / SOLAR_CONSTANT_W_PER_M2 / 1000.0
 
     def chips_per_mw(self) -> np.ndarray:
@@ -204,7 +204,7 @@ class OrbitalDataCenter(EcosimAgent):
         """Price of compute this month [USD/(EFLOP/s month)]: the reference-month price scaled by
         how much cheaper a FLOP of accelerator has become since (price per W x W per H100e)."""
         hw = self.model.params.ai_hardware
-        ref = accelerator_usd_per_w(hw.usd_per_w, hw.usd_per_w_change_pct_per_yr, hw.reference_month, hw.reference_month) * hw.w_per_h100e
+        ref = accelerator_usd_per_w(hw.usd_per_w, hw.usd_per_w_change_frac_per_yr, hw.reference_month, hw.reference_month) * hw.w_per_h100e
         tsmc = self.agent("tsmc")
         return self.p.compute_price_usd_per_eflops_month * tsmc.price_usd_per_h100e() / ref
 
@@ -236,7 +236,7 @@ class OrbitalDataCenter(EcosimAgent):
         self.built_mw = arrived_mw
 
         # radiation and wear, then replacements from stock (delivered with this month's launches)
-        s.working = s.working * (1.0 - monthly_failure_frac(p.chip_failure_pct_per_yr))
+        s.working = s.working * (1.0 - monthly_failure_frac(p.chip_failure_frac_per_yr))
         lost = s.eflops_total * (1.0 - s.working)
         repl = self._replace_h100e * frac_ok * self._eflops_per_h100e()
         restore = np.divide(np.minimum(repl, lost), lost, out=np.zeros(K), where=lost > 0)
@@ -246,12 +246,12 @@ class OrbitalDataCenter(EcosimAgent):
         # the satellites' own hardware (beyond the PV cells bought on the exchange) and the US tariff
         hardware = launched_mw * 1e6 * p.satellite_hardware_usd_per_w
         self.pay_costs(np.maximum(hardware - pv_spend, 0.0), "capex")
-        self.pay_costs(pv_spend * self.model.params.pv.us_tariff_pct / 100.0, "capex")
-        self.pay_costs(self.nameplate_mw * 1e6 * p.satellite_hardware_usd_per_w * p.ops_pct_of_hardware_per_yr / 100.0 / 12.0, "opex")
+        self.pay_costs(pv_spend * self.model.params.pv.us_tariff_frac, "capex")
+        self.pay_costs(self.nameplate_mw * 1e6 * p.satellite_hardware_usd_per_w * p.ops_frac_of_hardware_per_yr / 12.0, "opex")
         self.compute_eflops = ex.sold(self.name, "compute")
         bw = ex.received(self.name, "bandwidth") if ex.buys(self.name, "bandwidth") else self.bandwidth_need_tbps
         self._bw_factor = np.divide(bw, self.bandwidth_need_tbps, out=np.ones(K), where=self.bandwidth_need_tbps > 0)
-        s.budget_usd_per_yr = self.grow(s.budget_usd_per_yr, p.capex_budget_growth_pct_per_yr, p.capex_budget_usd_per_yr_max)
+        s.budget_usd_per_yr = self.grow(s.budget_usd_per_yr, p.capex_budget_growth_frac_per_yr, p.capex_budget_usd_per_yr_max)
 
 
 class SpaceXOrbitalDC(OrbitalDataCenter):

@@ -5,7 +5,7 @@ glut). The module price follows Swanson's law (a Wright curve in the world's cum
 ``price_progress_ratio`` per doubling) down to a floor, pushed lower by spare capacity
 (``(utilisation)^oversupply_price_elasticity``). Each supplier offers its monthly capacity;
 US buyers (the orbital data-center builders, tier 0) may take at most ``export_policy_frac``
-of it (China's export-policy lever) and pay ``us_tariff_pct`` on top to the US. Making a
+of it (China's export-policy lever) and pay ``us_tariff_frac`` on top to the US. Making a
 MW of modules takes ``manufacturing_mwh_per_mw`` of Chinese grid power.
 
 [1] Swanson, R. M. (2006). A vision for crystalline silicon photovoltaics. Prog. Photovolt. 14(5).
@@ -52,4 +52,4 @@ class PVSupplier(EcosimAgent):
         s.utilisation = np.divide(sold, s.capacity_gw_per_yr / 12.0, out=np.zeros(self.K), where=s.capacity_gw_per_yr > 0)
         self.pay_costs(sold * 1e9 * self.price_usd_per_w() * self.p.cost_frac_of_price, "opex")
         busy = np.clip((s.utilisation - 0.5) / 0.3, 0.0, 1.0)  # no new plants while half idle
-        s.capacity_gw_per_yr = s.capacity_gw_per_yr * (1.0 + busy * ((1.0 + self.supplier.capacity_growth_pct_per_yr / 100.0) ** (1.0 / 12.0) - 1.0))
+        s.capacity_gw_per_yr = s.capacity_gw_per_yr * (1.0 + busy * ((1.0 + self.supplier.capacity_growth_frac_per_yr) ** (1.0 / 12.0) - 1.0))

@@ -145,7 +145,7 @@ class SpaceXLaunch(EcosimAgent):
         building = self.after(sp.first_flight_month - 36)
         stacks_built = s.ship_build_rate * building
         s.ship_stacks = s.ship_stacks + stacks_built
-        s.ship_build_rate = np.where(building > 0, self.grow(s.ship_build_rate, sp.build_growth_pct_per_yr, sp.build_per_month_max), s.ship_build_rate)
+        s.ship_build_rate = np.where(building > 0, self.grow(s.ship_build_rate, sp.build_growth_frac_per_yr, sp.build_per_month_max), s.ship_build_rate)
         s.ship_pads = np.minimum(s.ship_pads + np.asarray(sp.pads_added_per_yr) / 12.0 * self.after(sp.first_flight_month), sp.pads_max)
         boosters_built = self.falcon.build(self.after(fal.first_flight_month))
 

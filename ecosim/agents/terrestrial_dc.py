@@ -32,7 +32,7 @@ class TerrestrialDataCenter(EcosimAgent):
         super().__init__(model, name, company, p)
         K = self.K
         hw = model.params.ai_hardware
-        w0 = watts_per_h100e(hw.w_per_h100e, hw.efficiency_gain_pct_per_yr, hw.reference_month, model.start_month)
+        w0 = watts_per_h100e(hw.w_per_h100e, hw.efficiency_gain_frac_per_yr, hw.reference_month, model.start_month)
         self.s.facility_mw = np.full(K, p.it_mw_initial, dtype=float)
         self.s.chip_mw = np.zeros((K, RING_MONTHS))  # IT MW of accelerators by install month
         self.s.chip_eflops = np.zeros((K, RING_MONTHS))
@@ -142,5 +142,5 @@ class TerrestrialDataCenter(EcosimAgent):
         self.power_factor = np.divide(onsite_it + np.minimum(got_it, grid_it), self.used_mw, out=np.ones(self.K), where=self.used_mw > 0)
         if p.energy_source == "onsite_gas":
             self.pay_costs(onsite_it * p.pue * HOURS_PER_MONTH * energy_price_usd_per_mwh(p), "opex")
-        self.pay_costs(s.facility_mw * 1e6 * p.capex_usd_per_w * p.opex_pct_of_capex_per_yr / 100.0 / 12.0, "opex")
-        s.budget_usd_per_yr = self.grow(s.budget_usd_per_yr, p.capex_budget_growth_pct_per_yr, p.capex_budget_usd_per_yr_max)
+        self.pay_costs(s.facility_mw * 1e6 * p.capex_usd_per_w * p.opex_frac_of_capex_per_yr / 12.0, "opex")
+        s.budget_usd_per_yr = self.grow(s.budget_usd_per_yr, p.capex_budget_growth_frac_per_yr, p.capex_budget_usd_per_yr_max)

@@ -130,7 +130,7 @@ class TeslaFleet(EcosimAgent):
         # markets and FSD
         s.bev_market = s.bev_market + p.bev_market_growth_per_yr / 12.0 * s.bev_market * (1.0 - s.bev_market / p.bev_market_max_per_yr)
         floor = p.share_floor_frac
-        s.share = floor + (s.share - floor) * (1.0 - np.asarray(p.share_decay_pct_per_yr) / 100.0) ** (1.0 / 12.0)
+        s.share = floor + (s.share - floor) * (1.0 - np.asarray(p.share_decay_frac_per_yr)) ** (1.0 / 12.0)
         target = p.fsd_take_rate_max_frac - (p.fsd_take_rate_max_frac - p.fsd_take_rate_initial_frac) / self.fsd_perf
         s.fsd_take = s.fsd_take + (target - s.fsd_take) * np.minimum(p.fsd_adoption_per_yr / 12.0, 1.0)
         s.fsd_miles_cum = s.fsd_miles_cum + self.fsd_miles

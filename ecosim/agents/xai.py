@@ -124,7 +124,7 @@ class Lab(EcosimAgent):
             s.data_pb = s.data_pb + self.data_in_pb
         W = self.law.training_window_months
         s.train_flop = s.train_flop + self._flop_per_month(self.compute_eflops) - s.train_flop / W
-        s.web_tokens = self.grow(s.web_tokens, p.web_tokens_growth_pct_per_yr, p.web_tokens_max)
+        s.web_tokens = self.grow(s.web_tokens, p.web_tokens_growth_frac_per_yr, p.web_tokens_max)
         s.capability = self._capability()
 
         market = self.agent("market")

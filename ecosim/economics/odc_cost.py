@@ -17,7 +17,7 @@ Orbital items [USD]
     launch            satellite mass (1 / specific power) x launch price, arrays at nameplate size
     oversizing        extra array area for end-of-life power (degradation): its hardware and launch
     chip_replacement  failed accelerators replaced each year: their price and their launch
-    operations        ops_pct_of_hardware_per_yr x hardware x life
+    operations        ops_frac_of_hardware_per_yr x hardware x life
     nre               the programme's fixed development cost
     ai_hardware       ai_hardware.usd_per_w x nameplate W
 Terrestrial items [USD]
@@ -56,7 +56,7 @@ def mass_per_w_kg(odc: Any) -> np.ndarray:
         return 1.0 / np.asarray(sp, dtype=float)
     return satellite_mass_kg_per_w(
         odc.array_specific_power_w_per_kg,
-        odc.degradation_pct_per_yr,
+        odc.degradation_frac_per_yr,
         odc.lifetime_yr,
         odc.radiator_temp_k,
         odc.emissivity,
@@ -190,8 +190,8 @@ def compare_costs(
 
     >>> from types import SimpleNamespace as NS
     >>> odc = NS(capacity_gw=1.0, lifetime_yr=5.0, satellite_hardware_usd_per_w=10.0,
-    ...          specific_power_w_per_kg=25.0, sunlight_fraction=1.0, degradation_pct_per_yr=0.0,
-    ...          chip_failure_pct_per_yr=0.0, ops_pct_of_hardware_per_yr=2.0, nre_usd=0.0,
+    ...          specific_power_w_per_kg=25.0, sunlight_fraction=1.0, degradation_frac_per_yr=0.0,
+    ...          chip_failure_frac_per_yr=0.0, ops_frac_of_hardware_per_yr=0.02, nre_usd=0.0,
     ...          array_specific_power_w_per_kg=150.0, chip_mass_kg_per_w=0.004, structure_mass_frac=0.25)
     >>> tdc = NS(capex_usd_per_w=12.0, facility_life_yr=15.0, pue=1.2, energy_source="grid",
     ...          electricity_usd_per_mwh=80.0, capacity_factor=1.0, interconnection_delay_yr=0.0)
@@ -212,17 +212,17 @@ def compare_costs(
     nameplate = cap_w / np.asarray(odc.sunlight_fraction, dtype=float)
     mass = mass_per_w_kg(odc)
     structure = 1.0 - np.asarray(odc.structure_mass_frac, dtype=float)
-    ovs = oversize_for_degradation(odc.degradation_pct_per_yr, life)
+    ovs = oversize_for_degradation(odc.degradation_frac_per_yr, life)
     extra_array_kg_per_w = (ovs - 1.0) / np.asarray(odc.array_specific_power_w_per_kg, float) / structure
     hw = np.asarray(odc.satellite_hardware_usd_per_w, dtype=float) * nameplate
-    repl = replacements_per_w(odc.chip_failure_pct_per_yr, life)
+    repl = replacements_per_w(odc.chip_failure_frac_per_yr, life)
     chip_kg_per_w = np.asarray(odc.chip_mass_kg_per_w, dtype=float) / structure
     orbital = {
         "hardware": hw,
         "launch": nameplate * (mass - extra_array_kg_per_w) * price,
         "oversizing": (ovs - 1.0) * np.asarray(array_cost_frac, float) * hw + nameplate * extra_array_kg_per_w * price,
         "chip_replacement": nameplate * repl * (ai + chip_kg_per_w * price),
-        "operations": np.asarray(odc.ops_pct_of_hardware_per_yr, dtype=float) / 100.0 * life * hw,
+        "operations": np.asarray(odc.ops_frac_of_hardware_per_yr, dtype=float) * life * hw,
         "nre": np.asarray(odc.nre_usd, dtype=float) * np.ones_like(cap_w),
         "ai_hardware": ai * nameplate,
     }

@@ -46,29 +46,29 @@ def wacc(cost_equity: ArrayLike, cost_debt: ArrayLike, debt_to_capital: ArrayLik
 
 
 def wacc_from_capital_market(cm: Any) -> np.ndarray:
-    """WACC of a ``[capital_market]`` scenario section (percent fields) [fraction/yr]."""
-    tax = np.asarray(cm.tax_rate_pct) / 100.0
+    """WACC of a ``[capital_market]`` scenario section (fractions, as :func:`ecosim.scenario.params.params_of` gives it) [fraction/yr]."""
+    tax = np.asarray(cm.tax_rate_frac)
     dv = np.asarray(cm.debt_to_capital_frac)
     beta = levered_beta(cm.beta_unlevered, dv, tax)
-    re = cost_of_equity(np.asarray(cm.risk_free_pct) / 100.0, beta, np.asarray(cm.market_risk_premium_pct) / 100.0)
-    return wacc(re, np.asarray(cm.cost_of_debt_pct) / 100.0, dv, tax)
+    re = cost_of_equity(np.asarray(cm.risk_free_frac), beta, np.asarray(cm.market_risk_premium_frac))
+    return wacc(re, np.asarray(cm.cost_of_debt_frac), dv, tax)
 
 
 def wacc_build_up(cm: Any) -> dict[str, float]:
     """Every step of :func:`wacc_from_capital_market`, as fractions (first member), for printing.
 
     >>> from types import SimpleNamespace as NS
-    >>> b = wacc_build_up(NS(tax_rate_pct=21, debt_to_capital_frac=0.3, beta_unlevered=1.05, risk_free_pct=4.5,
-    ...                      market_risk_premium_pct=5.5, cost_of_debt_pct=5.0))
+    >>> b = wacc_build_up(NS(tax_rate_frac=0.21, debt_to_capital_frac=0.3, beta_unlevered=1.05, risk_free_frac=0.045,
+    ...                      market_risk_premium_frac=0.055, cost_of_debt_frac=0.05))
     >>> round(b["beta_levered"], 4), round(b["cost_of_equity"], 5), round(b["wacc"], 5)
     (1.4055, 0.1223, 0.09746)
     """
-    tax = float(np.ravel(cm.tax_rate_pct)[0]) / 100.0
+    tax = float(np.ravel(cm.tax_rate_frac)[0])
     dv = float(np.ravel(cm.debt_to_capital_frac)[0])
     bu = float(np.ravel(cm.beta_unlevered)[0])
-    rf = float(np.ravel(cm.risk_free_pct)[0]) / 100.0
-    mrp = float(np.ravel(cm.market_risk_premium_pct)[0]) / 100.0
-    rd = float(np.ravel(cm.cost_of_debt_pct)[0]) / 100.0
+    rf = float(np.ravel(cm.risk_free_frac)[0])
+    mrp = float(np.ravel(cm.market_risk_premium_frac)[0])
+    rd = float(np.ravel(cm.cost_of_debt_frac)[0])
     bl = float(levered_beta(bu, dv, tax))
     re = float(cost_of_equity(rf, bl, mrp))
     return {

@@ -127,8 +127,8 @@ def _simulate(task: ChunkTask, idx: np.ndarray, seed: int, progress: Progress | 
         series = {name: model.series(name) for name in METRICS}
         cm = model.params.capital_market
         wacc = np.broadcast_to(np.asarray(wacc_from_capital_market(cm), dtype=float), (len(idx),)).copy()
-        growth = np.broadcast_to(np.asarray(cm.terminal_growth_pct, dtype=float) / 100.0, (len(idx),)).copy()
-        tax = np.broadcast_to(np.asarray(cm.tax_rate_pct, dtype=float) / 100.0, (len(idx),)).copy()
+        growth = np.broadcast_to(np.asarray(cm.terminal_growth_frac, dtype=float), (len(idx),)).copy()
+        tax = np.broadcast_to(np.asarray(cm.tax_rate_frac, dtype=float), (len(idx),)).copy()
         return _Part(idx, seed, None, series, model.dates(), wacc, growth, tax, cash0)
     finally:
         mesa.Agent._ids.pop(model, None)

@@ -56,6 +56,7 @@ from numpy.typing import ArrayLike
 
 from ecosim.economics.dcf import dcf_value, discount_factors, yearly_sums
 from ecosim.economics.wacc import wacc_from_capital_market
+from ecosim.scenario.params import params_of
 
 TERMINAL_METHODS = ("normalised", "gordon", "exit")
 
@@ -218,7 +219,7 @@ def assumptions_for(capital_market: Any, **overrides: Any) -> Assumptions:
     g_pct = float(capital_market.terminal_growth_pct)
     ronic = term["ronic"]
     base: dict[str, Any] = {
-        "wacc": float(wacc_from_capital_market(capital_market)),
+        "wacc": float(wacc_from_capital_market(params_of(capital_market))),
         "terminal_growth": g_pct / 100.0,
         "tax_rate": tax_pct / 100.0,
         "nol_limit_frac": float(data["tax"]["nol_limit_frac"]),

@@ -12,21 +12,21 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 
-def accelerator_usd_per_w(usd_per_w: ArrayLike, change_pct_per_yr: ArrayLike, reference_month: ArrayLike, month: ArrayLike) -> np.ndarray:
+def accelerator_usd_per_w(usd_per_w: ArrayLike, change_frac_per_yr: ArrayLike, reference_month: ArrayLike, month: ArrayLike) -> np.ndarray:
     """Accelerator price per W of IT power in ``month`` [USD/W].
 
-    >>> round(float(accelerator_usd_per_w(25.0, -5.0, 24311, 24311 + 24)), 4)   # two years later
+    >>> round(float(accelerator_usd_per_w(25.0, -0.05, 24311, 24311 + 24)), 4)   # two years later
     22.5625
     """
     years = (np.asarray(month, float) - np.asarray(reference_month, float)) / 12.0
-    return np.asarray(usd_per_w, float) * (1.0 + np.asarray(change_pct_per_yr, float) / 100.0) ** years
+    return np.asarray(usd_per_w, float) * (1.0 + np.asarray(change_frac_per_yr, float)) ** years
 
 
-def watts_per_h100e(w_per_h100e: ArrayLike, gain_pct_per_yr: ArrayLike, reference_month: ArrayLike, month: ArrayLike) -> np.ndarray:
+def watts_per_h100e(w_per_h100e: ArrayLike, gain_frac_per_yr: ArrayLike, reference_month: ArrayLike, month: ArrayLike) -> np.ndarray:
     """IT power (host included) of one H100-equivalent of compute in ``month`` [W].
 
-    >>> round(float(watts_per_h100e(730.0, 25.0, 24311, 24311 - 72)), 1)   # six years earlier
+    >>> round(float(watts_per_h100e(730.0, 0.25, 24311, 24311 - 72)), 1)   # six years earlier
     2784.7
     """
     years = (np.asarray(month, float) - np.asarray(reference_month, float)) / 12.0
-    return np.asarray(w_per_h100e, float) / (1.0 + np.asarray(gain_pct_per_yr, float) / 100.0) ** years
+    return np.asarray(w_per_h100e, float) / (1.0 + np.asarray(gain_frac_per_yr, float)) ** years

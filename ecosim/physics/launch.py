@@ -49,7 +49,7 @@ def cost_per_kg_usd(cost_per_flight_usd: ArrayLike, payload_t: ArrayLike) -> np.
 
 def satellite_mass_kg_per_w(
     array_specific_power_w_per_kg: ArrayLike,
-    degradation_pct_per_yr: ArrayLike,
+    degradation_frac_per_yr: ArrayLike,
     lifetime_yr: ArrayLike,
     radiator_temp_k: ArrayLike,
     emissivity: ArrayLike,
@@ -66,10 +66,10 @@ def satellite_mass_kg_per_w(
     (Stefan-Boltzmann), chips and shielding add per W, and the bus/structure is a share of
     the total: ``m = (oversize/array_w_per_kg + radiator + chips + shielding) / (1 - structure)``.
 
-    >>> round(float(satellite_mass_kg_per_w(150, 2.5, 5, 330, 0.9, 2, 0, 7.0, 0.004, 0.002, 0.25)), 4)
+    >>> round(float(satellite_mass_kg_per_w(150, 0.025, 5, 330, 0.9, 2, 0, 7.0, 0.004, 0.002, 0.25)), 4)
     0.0258
     """
-    arrays = oversize_for_degradation(degradation_pct_per_yr, lifetime_yr) / np.asarray(
+    arrays = oversize_for_degradation(degradation_frac_per_yr, lifetime_yr) / np.asarray(
         array_specific_power_w_per_kg, dtype=float
     )
     radiator = radiator_mass_kg_per_w(

@@ -14,24 +14,24 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 
-def monthly_failure_frac(pct_per_yr: ArrayLike) -> np.ndarray:
+def monthly_failure_frac(frac_per_yr: ArrayLike) -> np.ndarray:
     """Share of working chips lost in one month at a yearly loss rate [fraction/month].
 
-    >>> round(float(monthly_failure_frac(9.0)), 5)
+    >>> round(float(monthly_failure_frac(0.09)), 5)
     0.00783
     """
-    return 1.0 - (1.0 - np.asarray(pct_per_yr, dtype=float) / 100.0) ** (1.0 / 12.0)
+    return 1.0 - (1.0 - np.asarray(frac_per_yr, dtype=float)) ** (1.0 / 12.0)
 
 
-def replacements_per_w(pct_per_yr: ArrayLike, lifetime_yr: ArrayLike) -> np.ndarray:
+def replacements_per_w(frac_per_yr: ArrayLike, lifetime_yr: ArrayLike) -> np.ndarray:
     """W of accelerators replaced per W installed, to hold capacity over a life [W/W].
 
     Replacing the failed share every year keeps capacity constant: ``rate * life``.
 
-    >>> round(float(replacements_per_w(9.0, 5.0)), 2)
+    >>> round(float(replacements_per_w(0.09, 5.0)), 2)
     0.45
     """
-    return np.asarray(pct_per_yr, dtype=float) / 100.0 * np.asarray(lifetime_yr, dtype=float)
+    return np.asarray(frac_per_yr, dtype=float) * np.asarray(lifetime_yr, dtype=float)
 
 
 def dose_margin(tolerance_krad: ArrayLike, dose_krad_per_yr: ArrayLike, lifetime_yr: ArrayLike) -> np.ndarray:

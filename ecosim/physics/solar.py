@@ -88,19 +88,19 @@ def orbit_to_ground_yield_ratio(sunlight: ArrayLike, capacity_factor: ArrayLike)
     return orbit_yield_kwh_per_kw_yr(sunlight) / ground_yield_kwh_per_kw_yr(capacity_factor)
 
 
-def degradation_factor(pct_per_yr: ArrayLike, years: ArrayLike) -> np.ndarray:
+def degradation_factor(frac_per_yr: ArrayLike, years: ArrayLike) -> np.ndarray:
     """Remaining array power after ``years`` at a constant loss rate [fraction].
 
-    >>> round(float(degradation_factor(2.5, 5)), 4)
+    >>> round(float(degradation_factor(0.025, 5)), 4)
     0.8811
     """
-    return (1.0 - np.asarray(pct_per_yr, dtype=float) / 100.0) ** np.asarray(years, dtype=float)
+    return (1.0 - np.asarray(frac_per_yr, dtype=float)) ** np.asarray(years, dtype=float)
 
 
-def oversize_for_degradation(pct_per_yr: ArrayLike, lifetime_yr: ArrayLike) -> np.ndarray:
+def oversize_for_degradation(frac_per_yr: ArrayLike, lifetime_yr: ArrayLike) -> np.ndarray:
     """Array size at launch per W needed at end of life [W/W]: ``1 / degradation_factor``.
 
-    >>> round(float(oversize_for_degradation(2.5, 5)), 4)
+    >>> round(float(oversize_for_degradation(0.025, 5)), 4)
     1.135
     """
-    return 1.0 / degradation_factor(pct_per_yr, lifetime_yr)
+    return 1.0 / degradation_factor(frac_per_yr, lifetime_yr)

@@ -4,6 +4,10 @@
 namespaces whose leaves are floats (the same for every member) or arrays of shape (K,)
 (one value per ensemble member, e.g. one Monte Carlo draw each). Fields named
 ``*_month`` become absolute month numbers (:mod:`ecosim.timeline`).
+
+Percentages become fractions here, once: a field written ``x_pct...`` in a scenario file
+(``attrition_pct_per_yr = 3``) is read by the code as ``x_frac...`` (``attrition_frac_per_yr
+== 0.03``); nothing downstream divides by 100 (:func:`param_name`).
 """
 
 from __future__ import annotations
@@ -25,19 +29,42 @@ def _is_month(info: Any) -> bool:
     return any(getattr(m, "func", None) is _month for m in getattr(info, "metadata", []))
 
 
-def _convert(value: Any, month: bool = False) -> Any:
+def param_name(field: str) -> str:
+    """The name code reads a scenario field by: percentages become fractions.
+
+    >>> param_name("attrition_pct_per_yr"), param_name("payload_t")
+    ('attrition_frac_per_yr', 'payload_t')
+    """
+    return field.replace("_pct", "_frac", 1) if "_pct" in field else field
+
+
+def _divisor(field: str) -> float:
+    return 100.0 if "_pct" in field else 1.0
+
+
+def _convert(value: Any, month: bool = False, divisor: float = 1.0) -> Any:
     if isinstance(value, BaseModel):
         fields = type(value).model_fields
-        return SimpleNamespace(**{k: _convert(getattr(value, k), _is_month(info)) for k, info in fields.items()})
+        return SimpleNamespace(
+            **{param_name(k): _convert(getattr(value, k), _is_month(info), _divisor(k)) for k, info in fields.items()}
+        )
     if isinstance(value, list):
-        return [_convert(v) for v in value]
+        return [_convert(v, divisor=divisor) for v in value]
     if isinstance(value, str) and month:
         return parse_month(value)
-    if isinstance(value, bool) or value is None or isinstance(value, str | dict):
+    if isinstance(value, bool) or value is None or isinstance(value, str):
         return value
+    if isinstance(value, dict):
+        return {k: _convert(v, divisor=divisor) for k, v in value.items()}
     if isinstance(value, int | float):
-        return float(value)
+        return float(value) / divisor
     return value
+
+
+def params_of(section: BaseModel) -> Any:
+    """One scenario section (or the whole scenario) as code reads it: months as numbers,
+    percentages as fractions (the same conversion as :func:`build_params`)."""
+    return _convert(section)
 
 
 def field_info(path: str) -> Any:
@@ -102,10 +129,10 @@ def build_params(scenario: Scenario, member_values: dict[str, np.ndarray] | None
         node: Any = tree
         parts = _split_path(path)
         for part in parts[:-1]:
-            node = node[part] if isinstance(part, int) else getattr(node, part)
+            node = node[part] if isinstance(part, int) else getattr(node, param_name(part))
         last = parts[-1]
         if isinstance(last, int):
             node[last] = arr.copy()
         else:
-            setattr(node, last, arr.copy())
+            setattr(node, param_name(last), arr / _divisor(last))
     return tree

@@ -19,6 +19,7 @@ import solara
 from ecosim.economics.odc_cost import mass_per_w_kg
 from ecosim.errors import EcosimError
 from ecosim.scenario import bundled_scenarios
+from ecosim.scenario.params import params_of
 from ecosim.viz.levers import (
     Lever,
     Link,
@@ -58,7 +59,7 @@ def auto_value(lever: Lever, settings: Settings) -> float | None:
     """
     if lever.path.endswith(".specific_power_w_per_kg"):
         section = getattr(settings.base().model, lever.path.split(".")[0])
-        return float(1.0 / mass_per_w_kg(section))
+        return float(1.0 / mass_per_w_kg(params_of(section)))
     return None
 
 

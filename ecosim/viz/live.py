@@ -42,6 +42,7 @@ from ecosim.finance.valuation import assumptions_for
 from ecosim.metrics import METRICS
 from ecosim.model import EcosimModel
 from ecosim.scenario.loader import LoadedScenario
+from ecosim.scenario.params import params_of
 from ecosim.timeline import format_month
 from ecosim.viz.levers import Settings
 
@@ -132,7 +133,7 @@ def release(model: mesa.Model) -> None:
 
 def _foresight(loaded: LoadedScenario, seed: int) -> Valuation:
     cm = loaded.model.capital_market
-    wacc = float(wacc_from_capital_market(cm))
+    wacc = float(wacc_from_capital_market(params_of(cm)))
     growth = cm.terminal_growth_pct / 100.0
     tax = cm.tax_rate_pct / 100.0
     shadow = EcosimModel(loaded, seed=seed, record_ledger=False)

@@ -32,7 +32,7 @@ def test_build_up_matches_the_seed_inputs() -> None:
     """Seed 002's inputs (rf 4.5, MRP 5.5, beta_U 1.05, D/V 30 %, Rd 5 %, t 21 %) give beta_L 1.4055 and WACC 9.746 %."""
     from types import SimpleNamespace as NS
 
-    b = wacc_build_up(NS(tax_rate_pct=21, debt_to_capital_frac=0.3, beta_unlevered=1.05, risk_free_pct=4.5, market_risk_premium_pct=5.5, cost_of_debt_pct=5.0))
+    b = wacc_build_up(NS(tax_rate_frac=0.21, debt_to_capital_frac=0.3, beta_unlevered=1.05, risk_free_frac=0.045, market_risk_premium_frac=0.055, cost_of_debt_frac=0.05))
     assert_allclose(b["beta_levered"], 1.05 * (1 + 0.79 * 30 / 70), rtol=1e-12)
     assert_allclose(b["cost_of_equity"], 0.045 + b["beta_levered"] * 0.055, rtol=1e-12)
     assert_allclose(b["wacc"], 0.7 * b["cost_of_equity"] + 0.3 * 0.05 * 0.79, rtol=1e-12)

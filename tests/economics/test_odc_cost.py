@@ -11,14 +11,15 @@ from numpy.testing import assert_allclose
 from ecosim.economics.odc_cost import compare_costs, energy_price_usd_per_mwh, mass_per_w_kg
 from ecosim.economics.wacc import cost_of_equity, levered_beta, wacc, wacc_from_capital_market
 from ecosim.scenario import load_scenario
+from ecosim.scenario.params import params_of
 
 HOURS = 8766.0
 
 
 def _odc(**kw: object) -> NS:
     base = dict(capacity_gw=2.0, lifetime_yr=5.0, satellite_hardware_usd_per_w=20.0, specific_power_w_per_kg=40.0,
-                sunlight_fraction=0.8, degradation_pct_per_yr=2.0, chip_failure_pct_per_yr=10.0,
-                ops_pct_of_hardware_per_yr=3.0, nre_usd=4e9, array_specific_power_w_per_kg=100.0,
+                sunlight_fraction=0.8, degradation_frac_per_yr=0.02, chip_failure_frac_per_yr=0.10,
+                ops_frac_of_hardware_per_yr=0.03, nre_usd=4e9, array_specific_power_w_per_kg=100.0,
                 chip_mass_kg_per_w=0.005, structure_mass_frac=0.2)
     base.update(kw)
     return NS(**base)
@@ -81,7 +82,7 @@ def test_totals_ratio_per_w_and_per_mwh() -> None:
 
 def test_breakeven_launch_price_equalises_the_totals() -> None:
     """At the break-even price the orbital total equals the terrestrial total."""
-    odc, tdc = _odc(satellite_hardware_usd_per_w=2.0, chip_failure_pct_per_yr=0.0), _tdc()
+    odc, tdc = _odc(satellite_hardware_usd_per_w=2.0, chip_failure_frac_per_yr=0.0), _tdc()
     c = compare_costs(odc, tdc, ai_hardware_usd_per_w=0.0, launch_usd_per_kg=300.0, wacc=0.08)
     be = float(c.breakeven_launch_usd_per_kg)
     assert be > 0
@@ -107,7 +108,7 @@ def test_specific_power_derived_when_unset() -> None:
     arrays = (1 / 0.975**5) / 150.0  # oversized blanket arrays [kg/W]
     radiator = 7.0 / (2 * 0.9 * 5.670374419e-8 * (330.0**4 - 200.0**4))  # two faces, 200 K sink
     by_hand = (arrays + radiator + 0.004 + 0.002) / (1 - 0.25)
-    assert_allclose(mass_per_w_kg(sc), by_hand, rtol=1e-12)
+    assert_allclose(mass_per_w_kg(params_of(sc)), by_hand, rtol=1e-12)
     assert_allclose(1 / by_hand, 37.03, atol=0.01)  # close to Starlink V2 Mini's 36.5 W/kg
 
 
@@ -128,7 +129,7 @@ def test_wacc_build_up_from_the_seed_report_inputs() -> None:
     assert_allclose(cost_of_equity(0.045, 1.15, 0.055), 0.10825, rtol=1e-12)
     assert_allclose(wacc(0.10825, 0.05, 0.30, 0.21), 0.087625, rtol=1e-12)
     cm = load_scenario("baseline").model.capital_market
-    assert_allclose(wacc_from_capital_market(cm), 0.7 * (0.045 + 1.4055 * 0.055) + 0.3 * 0.05 * 0.79, rtol=1e-12)
+    assert_allclose(wacc_from_capital_market(params_of(cm)), 0.7 * (0.045 + 1.4055 * 0.055) + 0.3 * 0.05 * 0.79, rtol=1e-12)
 
 
 @pytest.mark.parametrize("price", [10.0, 200.0, 3000.0])

@@ -170,8 +170,9 @@ def test_outcome_failure_is_recorded_with_inputs(write_experiment, tmp_path: Pat
     """A run whose valuation cannot be computed (terminal growth >= WACC) is failed with its inputs; the rest succeed."""
     from ecosim.economics.wacc import wacc_from_capital_market
     from ecosim.scenario import load_scenario
+    from ecosim.scenario.params import params_of
 
-    wacc = float(wacc_from_capital_market(load_scenario("baseline").model.capital_market))  # 9.75 %
+    wacc = float(wacc_from_capital_market(params_of(load_scenario("baseline").model.capital_market)))  # 9.75 %
     exp = write_experiment(replace={'distribution = "uniform"\nlow = 2.0\nhigh = 4.0': 'distribution = "discrete"\nvalues = [3.0, 9.9]', 'sampler = "lhs"': 'sampler = "grid"'})
     run = run_experiment(load_experiment(exp), tmp_path / "s", workers=1)
     res = ExperimentStore(tmp_path / "s").table("results")

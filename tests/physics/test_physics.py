@@ -62,7 +62,7 @@ def test_orbit_vs_ground_solar_yield() -> None:
 
 def test_array_oversizing_for_degradation() -> None:
     """2.5 %/yr over 5 yr leaves 0.975^5 = 0.8811 of the power: arrays are 1/0.8811 = 1.135x at launch."""
-    assert_allclose(oversize_for_degradation(2.5, 5.0), 1 / 0.975**5, rtol=1e-12)
+    assert_allclose(oversize_for_degradation(0.025, 5.0), 1 / 0.975**5, rtol=1e-12)
 
 
 def test_wright_learning_curve() -> None:
@@ -77,15 +77,15 @@ def test_satellite_mass_per_watt_by_components() -> None:
     arrays = (1 / 0.975**5) / 150.0
     radiator = 7.0 / (2 * 0.9 * 5.670374419e-8 * 330.0**4)
     expected = (arrays + radiator + 0.004 + 0.002) / 0.75
-    got = satellite_mass_kg_per_w(150, 2.5, 5, 330, 0.9, 2, 0, 7.0, 0.004, 0.002, 0.25)
+    got = satellite_mass_kg_per_w(150, 0.025, 5, 330, 0.9, 2, 0, 7.0, 0.004, 0.002, 0.25)
     assert_allclose(got, expected, rtol=1e-12)
     assert_allclose(1 / got, 38.8, atol=0.1)
 
 
 def test_radiation_failures_and_replacements() -> None:
     """9 %/yr is 1 - 0.91^(1/12) = 0.783 %/month; replacing it for 5 years is 0.45 W per W."""
-    assert_allclose(monthly_failure_frac(9.0), 1 - 0.91 ** (1 / 12), rtol=1e-12)
-    assert_allclose(replacements_per_w(9.0, 5.0), 0.45, rtol=1e-12)
+    assert_allclose(monthly_failure_frac(0.09), 1 - 0.91 ** (1 / 12), rtol=1e-12)
+    assert_allclose(replacements_per_w(0.09, 5.0), 0.45, rtol=1e-12)
 
 
 def test_chinchilla_scaling_law() -> None:
