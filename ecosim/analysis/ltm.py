@@ -1,0 +1,339 @@
+"""Loops that Matter: link scores, loop scores, relative loop scores and dominance.
+
+The method of Schoenberg, Davidsen and Eberlein [1], with the corrected flow-to-stock link
+score of [2], computed on any causal graph from a simulated trajectory, vectorised over
+ensemble members. The model is never perturbed beyond one ceteris-paribus evaluation per
+link and step: the scores explain the run as it went.
+
+Definitions (per step ``t``, i.e. the interval ``(t-1, t]``)
+---------------------------------------------------------------
+* **Link score** of an ordinary link ``x -> z`` (``z`` computed from ``x`` and other inputs)::
+
+      LS(x -> z) = |Δ_x z / Δz| · sign(Δ_x z / Δx)        (0 when Δz = 0 or Δx = 0)
+
+  where ``Δz`` is z's change over the step and ``Δ_x z`` the *partial change*: the part of it
+  due to x alone. [1] evaluates it as ``f(x_t, y_{t-1}) - z_{t-1}`` (x moved, the other inputs
+  at their previous values). Here the caller supplies it (:func:`partial_changes` computes it
+  from equations, either that way or as the knock-out ``z_t - f(x_{t-1}, y_t)``: the change
+  that disappears when x alone is held at its previous value, which is what a replay of an
+  agent model can measure). The two agree for equations linear in each input and differ at
+  second order otherwise.
+* **Flow-to-stock link** ``f -> S`` (f an inflow, sign +1, or an outflow, sign -1), the
+  corrected score of [2] in its aggregation-invariant form::
+
+      LS(f -> S) = sign · |Δf / Δnet|,   net = Σ_g sign_g · g over every flow g of S
+
+  (``Δnet`` is S's acceleration; a stock with one flow has flow link scores ±1).
+* **Loop score**: the product of the link scores around the loop [1]. Its sign is the
+  loop's polarity at that step (+ reinforcing, - balancing); 0 means inactive.
+* **Relative loop score**: the loop score over the sum of the absolute loop scores of the
+  loops it is compared with: the loops of its cycle partition [1] or, here also, the loops
+  through one variable (so each outcome has its own profile). Their magnitudes sum to 1
+  whenever any of them is active; nan when none is.
+* **Dominance** [1]: a loop, or a set of loops of one polarity, dominates when it explains at
+  least 50 % of the change. Per step the *dominant polarity* is the sign whose loops carry
+  more than half of the relative score, and the *dominant loop* the strongest loop of that
+  polarity.
+
+Loops are enumerated exhaustively (Johnson's algorithm, :func:`networkx.simple_cycles`, up to
+a length bound); [3] describes a strongest-path search for models with too many loops to list.
+
+Why by hand: maintained loop-dominance tools (Stella, simlin/pysimlin) compute link scores
+inside their own system-dynamics engines from model equations; here the partial changes come
+from outside (equations in tests, replays of the agent model in :mod:`ecosim.analysis.replay`),
+so only the arithmetic on the trajectory is needed, a few NumPy lines per definition.
+
+References
+----------
+[1] Schoenberg, W., Davidsen, P. and Eberlein, R. (2020). Understanding model behavior using
+    the Loops that Matter method. System Dynamics Review 36(2): 158-190. doi:10.1002/sdr.1658
+[2] Schoenberg, W., Hayward, J. and Eberlein, R. (2023). Improving Loops that Matter. System
+    Dynamics Review 39(2): 140-151. doi:10.1002/sdr.1728
+[3] Eberlein, R. and Schoenberg, W. (2020). Finding the loops that matter. International
+    System Dynamics Conference.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+import networkx as nx
+import numpy as np
+
+Pair = tuple[str, str]
+Held = Literal["previous", "current"]
+
+
+@dataclass(frozen=True)
+class Link:
+    """A causal link ``source -> target``.
+
+    ``flow``: 0 for an ordinary link (target is computed from source); +1 when source is an
+    inflow of the stock target, -1 an outflow. ``label`` says what the link carries.
+    """
+
+    source: str
+    target: str
+    flow: int = 0
+    label: str = ""
+
+    @property
+    def pair(self) -> Pair:
+        return (self.source, self.target)
+
+
+@dataclass(frozen=True)
+class Loop:
+    """A feedback loop: variables in order (the first follows the last), and its links."""
+
+    id: str
+    variables: tuple[str, ...]
+    links: tuple[Link, ...]
+
+    @property
+    def path(self) -> str:
+        """``a -> b -> c -> a``.
+
+        >>> Loop("L1", ("a", "b"), (Link("a", "b"), Link("b", "a"))).path
+        'a -> b -> a'
+        """
+        return " -> ".join((*self.variables, self.variables[0]))
+
+    def __contains__(self, variable: object) -> bool:
+        return variable in self.variables
+
+
+@dataclass
+class CausalGraph:
+    """Variables and the links between them (at most one link per ordered pair)."""
+
+    links: tuple[Link, ...]
+    variables: tuple[str, ...] = ()
+    _inputs: dict[str, list[Link]] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.links = tuple(self.links)
+        seen: set[Pair] = set()
+        for lk in self.links:
+            if lk.pair in seen:
+                raise ValueError(f"link {lk.source} -> {lk.target} given twice")
+            if lk.flow not in (-1, 0, 1):
+                raise ValueError(f"link {lk.source} -> {lk.target}: flow must be -1, 0 or +1 (got {lk.flow})")
+            seen.add(lk.pair)
+        names = list(dict.fromkeys([*self.variables, *(v for lk in self.links for v in lk.pair)]))
+        self.variables = tuple(names)
+        self._inputs = {v: [] for v in names}
+        for lk in self.links:
+            self._inputs[lk.target].append(lk)
+
+    def inputs(self, variable: str) -> list[Link]:
+        """The links into ``variable``."""
+        return self._inputs[variable]
+
+    @property
+    def stocks(self) -> tuple[str, ...]:
+        return tuple(v for v in self.variables if any(lk.flow for lk in self._inputs[v]))
+
+    def digraph(self) -> nx.DiGraph:
+        g = nx.DiGraph()
+        g.add_nodes_from(self.variables)
+        g.add_edges_from(lk.pair for lk in self.links)
+        return g
+
+    def loops(self, max_length: int | None = None) -> list[Loop]:
+        """Every feedback loop up to ``max_length`` variables, each read from its first stock
+        (or first variable) in graph order, listed by length then variable order: ``L1``,
+        ``L2`` ...
+
+        >>> g = CausalGraph((Link("f", "s", flow=1), Link("s", "f"), Link("s", "g"), Link("g", "f")))
+        >>> [lp.path for lp in g.loops()]
+        ['s -> f -> s', 's -> g -> f -> s']
+        """
+        stocks = set(self.stocks)
+        order = {v: i for i, v in enumerate(self.variables)}
+        by_pair = {lk.pair: lk for lk in self.links}
+        found = []
+        for c in nx.simple_cycles(self.digraph(), length_bound=max_length):
+            k = min(range(len(c)), key=lambda i: (c[i] not in stocks, order[c[i]]))
+            found.append(c[k:] + c[:k])
+        found.sort(key=lambda c: (len(c), [order[v] for v in c]))
+        return [
+            Loop(f"L{i + 1}", tuple(c), tuple(by_pair[(c[j], c[(j + 1) % len(c)])] for j in range(len(c))))
+            for i, c in enumerate(found)
+        ]
+
+    def partitions(self) -> list[set[str]]:
+        """Cycle partitions [1]: the strongly connected sets of variables that lie on loops."""
+        g = self.digraph()
+        return [set(c) for c in nx.strongly_connected_components(g) if len(c) > 1 or g.has_edge(next(iter(c)), next(iter(c)))]
+
+
+def _delta(a: np.ndarray) -> np.ndarray:
+    """Change over each step, nan in the first row: ``d[t] = a[t] - a[t-1]``."""
+    a = np.asarray(a, dtype=float)
+    d = np.full_like(a, np.nan)
+    d[1:] = a[1:] - a[:-1]
+    return d
+
+
+def partial_changes(
+    graph: CausalGraph,
+    values: Mapping[str, np.ndarray],
+    equations: Mapping[str, Callable[..., np.ndarray]],
+    held: Held = "current",
+) -> dict[Pair, np.ndarray]:
+    """Partial change ``Δ_x z`` of every ordinary link into an equation-defined variable.
+
+    ``equations[z](**inputs)`` computes z from its inputs (the sources of its ordinary links,
+    by name), elementwise on arrays; ``values[v]`` is v's trajectory, time first.
+    ``held="previous"``: ``f(x_t, y_{t-1}) - z_{t-1}`` ([1], eq. 1); ``held="current"``: the
+    knock-out ``z_t - f(x_{t-1}, y_t)``. Row 0 is nan.
+
+    >>> g = CausalGraph((Link("x", "z"), Link("y", "z")))
+    >>> v = {"x": np.array([1.0, 2.0]), "y": np.array([3.0, 5.0]), "z": np.array([3.0, 10.0])}
+    >>> p = partial_changes(g, v, {"z": lambda x, y: x * y})
+    >>> float(p["x", "z"][1]), float(p["y", "z"][1])
+    (5.0, 4.0)
+    >>> float(partial_changes(g, v, {"z": lambda x, y: x * y}, held="previous")["x", "z"][1])
+    3.0
+    """
+    out: dict[Pair, np.ndarray] = {}
+    for z, f in equations.items():
+        srcs = [lk.source for lk in graph.inputs(z) if lk.flow == 0]
+        zt = np.asarray(values[z], dtype=float)
+        now = {s: np.asarray(values[s], dtype=float)[1:] for s in srcs}
+        before = {s: np.asarray(values[s], dtype=float)[:-1] for s in srcs}
+        for x in srcs:
+            p = np.full_like(zt, np.nan)
+            if held == "previous":
+                p[1:] = f(**{s: (now if s == x else before)[s] for s in srcs}) - zt[:-1]
+            else:
+                p[1:] = zt[1:] - f(**{s: (before if s == x else now)[s] for s in srcs})
+            out[(x, z)] = p
+    return out
+
+
+def link_scores(graph: CausalGraph, values: Mapping[str, np.ndarray], partial: Mapping[Pair, np.ndarray]) -> dict[Pair, np.ndarray]:
+    """Link score of every link at every step (module docstring), shape of the trajectories.
+
+    ``values[v]``: v's trajectory (time first, then any member axes); ``partial[(x, z)]``:
+    ``Δ_x z`` for every ordinary link (flow links need none). Row 0 is nan (no change yet).
+
+    >>> g = CausalGraph((Link("x", "z"), Link("y", "z")))
+    >>> v = {"x": np.array([1.0, 2.0]), "y": np.array([3.0, 5.0]), "z": np.array([4.0, 7.0])}
+    >>> s = link_scores(g, v, partial_changes(g, v, {"z": lambda x, y: x + y}))
+    >>> float(s["x", "z"][1]), float(s["y", "z"][1])
+    (0.3333333333333333, 0.6666666666666666)
+    """
+    scores: dict[Pair, np.ndarray] = {}
+    for z in graph.variables:
+        into = graph.inputs(z)
+        if not into:
+            continue
+        flows = [lk for lk in into if lk.flow]
+        if flows:
+            dnet = sum(lk.flow * _delta(values[lk.source]) for lk in flows)
+            for lk in flows:
+                df = _delta(values[lk.source])
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    s = lk.flow * np.abs(df / dnet)
+                scores[lk.pair] = np.where((dnet == 0) | (df == 0), 0.0, s)
+        dz = _delta(values[z])
+        for lk in into:
+            if lk.flow:
+                continue
+            p = np.asarray(partial[lk.pair], dtype=float)
+            dx = _delta(values[lk.source])
+            with np.errstate(divide="ignore", invalid="ignore"):
+                s = np.abs(p / dz) * np.sign(p) * np.sign(dx)
+            s = np.where((dz == 0) | (dx == 0), 0.0, s)
+            s[0] = np.nan
+            scores[lk.pair] = s
+    for s in scores.values():
+        s[0] = np.nan
+    return scores
+
+
+def loop_scores(loops: Iterable[Loop], scores: Mapping[Pair, np.ndarray]) -> dict[str, np.ndarray]:
+    """Loop score of each loop: the product of its link scores, per step and member."""
+    return {lp.id: np.prod(np.stack([scores[lk.pair] for lk in lp.links]), axis=0) for lp in loops}
+
+
+def relative_loop_scores(loop_score: Mapping[str, np.ndarray], among: Iterable[str] | None = None) -> dict[str, np.ndarray]:
+    """Each loop's score over the sum of absolute scores of the loops ``among`` (default all
+    given): magnitudes sum to 1 at every step where any of them is active, else nan.
+
+    >>> r = relative_loop_scores({"R": np.array([np.nan, 2.0, 0.0]), "B": np.array([np.nan, -1.0, 0.0])})
+    >>> r["R"].round(4).tolist(), r["B"].round(4).tolist()
+    ([nan, 0.6667, nan], [nan, -0.3333, nan])
+    """
+    ids = list(loop_score) if among is None else list(among)
+    total = np.nansum(np.abs(np.stack([loop_score[i] for i in ids])), axis=0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return {i: np.where(total > 0, np.nan_to_num(loop_score[i]) / total, np.nan) for i in ids}
+
+
+def loops_through(loops: Iterable[Loop], variable: str) -> list[Loop]:
+    return [lp for lp in loops if variable in lp]
+
+
+@dataclass(frozen=True)
+class Dominance:
+    """Dominance per step (and member) among a set of loops.
+
+    ``polarity``: +1 where reinforcing loops carry more than half of the relative score, -1
+    where balancing ones do, 0 where neither (a tie, or no loop active). ``loop``: index into
+    ``ids`` of the strongest loop of the dominant polarity (-1 where none). ``share``: the
+    dominant polarity's share of the relative score (nan where no loop is active).
+    """
+
+    ids: tuple[str, ...]
+    polarity: np.ndarray
+    loop: np.ndarray
+    share: np.ndarray
+
+    def dominant_ids(self) -> np.ndarray:
+        """The dominant loop's id per step ('' where none)."""
+        names = np.array([*self.ids, ""], dtype=object)
+        return names[np.where(self.loop >= 0, self.loop, len(self.ids))]
+
+
+def dominance(relative: Mapping[str, np.ndarray]) -> Dominance:
+    """Dominant polarity and loop from relative loop scores (all from one normalisation).
+
+    >>> d = dominance({"R": np.array([0.7, 0.4]), "B1": np.array([-0.2, -0.45]), "B2": np.array([-0.1, -0.15])})
+    >>> d.polarity.tolist(), d.dominant_ids().tolist(), d.share.round(2).tolist()
+    ([1, -1], ['R', 'B1'], [0.7, 0.6])
+    """
+    ids = tuple(relative)
+    rel = np.stack([np.asarray(relative[i], dtype=float) for i in ids])
+    active = ~np.all(np.isnan(rel), axis=0)
+    r = np.nan_to_num(rel)
+    up = np.where(r > 0, r, 0.0).sum(axis=0)
+    down = np.where(r < 0, -r, 0.0).sum(axis=0)
+    polarity = np.where(~active, 0, np.where(up > 0.5, 1, np.where(down > 0.5, -1, 0))).astype(int)
+    signed = r * polarity[None]
+    loop = np.where(polarity != 0, np.argmax(signed, axis=0), -1)
+    share = np.where(active, np.where(polarity >= 0, up, down), np.nan)
+    return Dominance(ids, polarity, loop, share)
+
+
+def shifts(codes: np.ndarray, none: object = 0) -> list[int]:
+    """Steps at which a per-step code (time first: a polarity, or a dominant loop's index)
+    differs from the last step that had one, skipping steps coded ``none`` (no dominance).
+
+    >>> shifts(np.array([0, 1, 1, 0, 1, -1, -1]))
+    [5]
+    >>> shifts(np.array([2, -1, 2, 0]), none=-1)
+    [3]
+    """
+    out, last = [], None
+    for t, c in enumerate(np.asarray(codes).tolist()):
+        if c == none:
+            continue
+        if last is not None and c != last:
+            out.append(t)
+        last = c
+    return out
