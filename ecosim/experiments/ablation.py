@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from ecosim.analysis.ablation import Stranding, ablation_summary, stranded
-from ecosim.experiments.spec import load_experiment
+from ecosim.experiments.spec import InputSpec, load_experiment
 from ecosim.scenario.loader import LoadedScenario
 
 Progress = Callable[[int, int], None] | None
@@ -93,7 +93,8 @@ def uncertain_draws(loaded: LoadedScenario, experiment: str, draws: int, seed_se
     from scipy.stats import qmc
 
     spec = load_experiment(experiment)
-    free, held = [], []
+    free: list[InputSpec] = []
+    held: list[InputSpec] = []
     for u in spec.uncertainties:
         same = _field_value(loaded, u.path) == _field_value(spec.base, u.path)
         (free if same and u.numeric and u.dist is not None else held).append(u)
@@ -101,7 +102,9 @@ def uncertain_draws(loaded: LoadedScenario, experiment: str, draws: int, seed_se
     if free and draws > 0:
         pts = qmc.LatinHypercube(d=len(free), rng=np.random.default_rng(seed_seq)).random(draws)
         for j, u in enumerate(free):
-            values[u.path] = np.asarray(u.dist.ppf(pts[:, j]), dtype=float)  # type: ignore[union-attr]
+            dist = u.dist
+            assert dist is not None
+            values[u.path] = np.asarray(dist.ppf(pts[:, j]), dtype=float)
     return values, [u.path for u in held]
 
 
