@@ -24,6 +24,18 @@ Definitions (per step ``t``, i.e. the interval ``(t-1, t]``)
       LS(f -> S) = sign · |Δf / Δnet|,   net = Σ_g sign_g · g over every flow g of S
 
   (``Δnet`` is S's acceleration; a stock with one flow has flow link scores ±1).
+* **Links into a stock through its net flow**: when a stock's flows are not variables of the
+  graph (an agent's state, updated inside the agent), an ordinary link ``x -> S`` into a
+  stock declared in ``CausalGraph.stocks`` stands for ``x -> net flow -> S``::
+
+      LS(x -> S) = |Δ_x S / Δ²S| · sign(Δ_x S / Δx)
+
+  with ``Δ_x S`` the part of S's change due to x: the two links' scores multiplied, the net
+  flow's change cancelling. A self link ``S -> S`` is the stock's effect on its own net flow
+  (attrition, say): ``Δ_S S`` is then the change of S's net flow due to S.
+* **Lags**: a link with ``lag = 1`` acts on its target one step later (the target reads the
+  value its source had the step before); its polarity is taken from the source's change over
+  that earlier step.
 * **Loop score**: the product of the link scores around the loop [1]. Its sign is the
   loop's polarity at that step (+ reinforcing, - balancing); 0 means inactive.
 * **Relative loop score**: the loop score over the sum of the absolute loop scores of the
@@ -71,13 +83,15 @@ class Link:
     """A causal link ``source -> target``.
 
     ``flow``: 0 for an ordinary link (target is computed from source); +1 when source is an
-    inflow of the stock target, -1 an outflow. ``label`` says what the link carries.
+    inflow of the stock target, -1 an outflow. ``lag``: steps between the source's change and
+    its effect (0 or more). ``label`` says what the link carries.
     """
 
     source: str
     target: str
     flow: int = 0
     label: str = ""
+    lag: int = 0
 
     @property
     def pair(self) -> Pair:
@@ -107,10 +121,15 @@ class Loop:
 
 @dataclass
 class CausalGraph:
-    """Variables and the links between them (at most one link per ordered pair)."""
+    """Variables and the links between them (at most one link per ordered pair).
+
+    ``stocks``: variables whose ordinary inputs act through their net flow (module
+    docstring); targets of flow links are stocks too.
+    """
 
     links: tuple[Link, ...]
     variables: tuple[str, ...] = ()
+    stocks: frozenset[str] = frozenset()
     _inputs: dict[str, list[Link]] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -121,20 +140,19 @@ class CausalGraph:
                 raise ValueError(f"link {lk.source} -> {lk.target} given twice")
             if lk.flow not in (-1, 0, 1):
                 raise ValueError(f"link {lk.source} -> {lk.target}: flow must be -1, 0 or +1 (got {lk.flow})")
+            if lk.lag < 0:
+                raise ValueError(f"link {lk.source} -> {lk.target}: lag must be >= 0 (got {lk.lag})")
             seen.add(lk.pair)
         names = list(dict.fromkeys([*self.variables, *(v for lk in self.links for v in lk.pair)]))
         self.variables = tuple(names)
         self._inputs = {v: [] for v in names}
         for lk in self.links:
             self._inputs[lk.target].append(lk)
+        self.stocks = frozenset(self.stocks) | {lk.target for lk in self.links if lk.flow}
 
     def inputs(self, variable: str) -> list[Link]:
         """The links into ``variable``."""
         return self._inputs[variable]
-
-    @property
-    def stocks(self) -> tuple[str, ...]:
-        return tuple(v for v in self.variables if any(lk.flow for lk in self._inputs[v]))
 
     def digraph(self) -> nx.DiGraph:
         g = nx.DiGraph()
@@ -151,7 +169,7 @@ class CausalGraph:
         >>> [lp.path for lp in g.loops()]
         ['s -> f -> s', 's -> g -> f -> s']
         """
-        stocks = set(self.stocks)
+        stocks = self.stocks
         order = {v: i for i, v in enumerate(self.variables)}
         by_pair = {lk.pair: lk for lk in self.links}
         found = []
@@ -170,11 +188,15 @@ class CausalGraph:
         return [set(c) for c in nx.strongly_connected_components(g) if len(c) > 1 or g.has_edge(next(iter(c)), next(iter(c)))]
 
 
-def _delta(a: np.ndarray) -> np.ndarray:
-    """Change over each step, nan in the first row: ``d[t] = a[t] - a[t-1]``."""
+def _delta(a: np.ndarray, lag: int = 0) -> np.ndarray:
+    """Change over each step, ``lag`` steps back, nan where undefined: ``a[t-lag] - a[t-lag-1]``.
+
+    >>> _delta(np.array([1.0, 3.0, 7.0]), lag=1).tolist()
+    [nan, nan, 2.0]
+    """
     a = np.asarray(a, dtype=float)
     d = np.full_like(a, np.nan)
-    d[1:] = a[1:] - a[:-1]
+    d[1 + lag :] = a[1 : len(a) - lag] - a[: len(a) - 1 - lag]
     return d
 
 
@@ -241,11 +263,13 @@ def link_scores(graph: CausalGraph, values: Mapping[str, np.ndarray], partial: M
                     s = lk.flow * np.abs(df / dnet)
                 scores[lk.pair] = np.where((dnet == 0) | (df == 0), 0.0, s)
         dz = _delta(values[z])
+        if z in graph.stocks:
+            dz = _delta(dz)  # through the net flow: the stock's acceleration
         for lk in into:
             if lk.flow:
                 continue
             p = np.asarray(partial[lk.pair], dtype=float)
-            dx = _delta(values[lk.source])
+            dx = _delta(values[lk.source], lk.lag)
             with np.errstate(divide="ignore", invalid="ignore"):
                 s = np.abs(p / dz) * np.sign(p) * np.sign(dx)
             s = np.where((dz == 0) | (dx == 0), 0.0, s)
@@ -256,9 +280,26 @@ def link_scores(graph: CausalGraph, values: Mapping[str, np.ndarray], partial: M
     return scores
 
 
-def loop_scores(loops: Iterable[Loop], scores: Mapping[Pair, np.ndarray]) -> dict[str, np.ndarray]:
-    """Loop score of each loop: the product of its link scores, per step and member."""
-    return {lp.id: np.prod(np.stack([scores[lk.pair] for lk in lp.links]), axis=0) for lp in loops}
+def loop_scores(loops: Iterable[Loop], scores: Mapping[Pair, np.ndarray], chunk: int = 2048) -> dict[str, np.ndarray]:
+    """Loop score of each loop: the product of its link scores, per step and member
+    (computed for ``chunk`` loops at a time from one table of link scores)."""
+    loops = list(loops)
+    if not loops:
+        return {}
+    pairs = list(scores)
+    row = {p: i for i, p in enumerate(pairs)}
+    first = np.asarray(scores[pairs[0]], dtype=float)
+    table = np.concatenate([np.stack([np.asarray(scores[p], dtype=float) for p in pairs]), np.ones((1, *first.shape))])
+    width = max(len(lp.links) for lp in loops)
+    out: dict[str, np.ndarray] = {}
+    for start in range(0, len(loops), chunk):
+        part = loops[start : start + chunk]
+        idx = np.full((len(part), width), len(pairs))
+        for i, lp in enumerate(part):
+            idx[i, : len(lp.links)] = [row[lk.pair] for lk in lp.links]
+        prod = np.prod(table[idx], axis=1)
+        out.update({lp.id: prod[i] for i, lp in enumerate(part)})
+    return out
 
 
 def relative_loop_scores(loop_score: Mapping[str, np.ndarray], among: Iterable[str] | None = None) -> dict[str, np.ndarray]:

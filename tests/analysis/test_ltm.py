@@ -244,3 +244,29 @@ def test_arms_race_shares_in_steady_growth_by_hand() -> None:
     triads = sum(abs(rel[lp.id]) for lp in loops[-2:])
     assert triads[1] < 0.02 and triads[-1] > 0.25  # the loops an independent loop set leaves out grow to a quarter of the behaviour
     assert dominance(rel).polarity[-1] == 1
+
+
+def test_a_stock_folded_with_its_net_flow_scores_as_with_the_flow_explicit() -> None:
+    """S_t = S_{t-1} + f_t with f = r S (1 - S/K) + u: the loop S -> f -> S has the score of the folded self link S -> S (stock declared, lagged)."""
+    r, cap, T = 0.3, 100.0, 40
+    u = 0.5 + 0.4 * np.sin(np.arange(T) / 3.0)
+    S, f = np.empty(T), np.empty(T)
+    S[0], f[0] = 5.0, 0.0
+    for t in range(1, T):
+        f[t] = r * S[t - 1] * (1 - S[t - 1] / cap) + u[t]
+        S[t] = S[t - 1] + f[t]
+    prev = np.concatenate([[np.nan], S[:-1]])
+    growth = r * prev * (1 - prev / cap)
+    # knock-out partial changes of f (= of S's net flow): S held at S_{t-2}, u held at u_{t-1}
+    held_S = np.concatenate([[np.nan, np.nan], S[:-2]])
+    d_S = growth - r * held_S * (1 - held_S / cap)
+    d_u = np.concatenate([[np.nan], np.diff(u)])
+    explicit = CausalGraph((Link("S", "f", lag=1), Link("u", "f"), Link("f", "S", flow=1)))
+    ls_e = link_scores(explicit, {"S": S, "f": f, "u": u}, {("S", "f"): d_S, ("u", "f"): d_u})
+    folded = CausalGraph((Link("S", "S", lag=1), Link("u", "S")), stocks=frozenset({"S"}))
+    ls_f = link_scores(folded, {"S": S, "u": u}, {("S", "S"): d_S, ("u", "S"): d_u})
+    loop_e = loop_scores(explicit.loops(), ls_e)["L1"]
+    loop_f = loop_scores(folded.loops(), ls_f)["L1"]
+    assert [lp.path for lp in folded.loops()] == ["S -> S"]
+    assert_allclose(loop_f[2:], loop_e[2:], rtol=1e-9)
+    assert np.sign(loop_f[3]) == 1 and np.sign(loop_f[-1]) == -1  # growth, then crowding past K/2
