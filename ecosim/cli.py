@@ -104,18 +104,6 @@ def summary_table(ts: pd.DataFrame, title: str) -> Table:
     return table
 
 
-def calibration_rich(checks: list[Any]) -> Table:
-    table = Table(title="Calibration against public history (ecosim/data/history.csv), tolerance ±25%", title_justify="left")
-    for c, j in (("metric", "left"), ("period", "left"), ("published", "right"), ("model", "right"), ("error", "right"), ("", "left"), ("role", "left")):
-        table.add_column(c, justify=j)  # type: ignore[arg-type]
-    for c in checks:
-        ok = c.passes()
-        unit = "USD" if c.unit.startswith("USD") else ""
-        role = "calibrated" if c.asserted else "reference"
-        table.add_row(c.metric, c.period, _fmt(c.published, unit), _fmt(c.model, unit), f"{100 * c.error_frac:+.1f}%", "[green]ok[/green]" if ok else "[red]outside[/red]", role)
-    return table
-
-
 def scorecard_rich(rows: list[dict[str, Any]], title: str) -> Table:
     """The narrative scorecard of one run: claim, where it is said, verdict, when, value."""
     from ecosim.analysis.scorecard import SYMBOLS
@@ -147,16 +135,154 @@ def cmd_run(args: argparse.Namespace) -> int:
         + (f"; started from the end of '{s['initial_state_from']}'" if s["initial_state_from"] else "")
     )
     console.print(summary_table(result.timeseries, "Key outcomes (flows per year, stocks at year end)"))
-    if result.calibration:
-        console.print(calibration_rich(result.calibration))
-        cal = [c for c in result.calibration if c.asserted]
-        ref = [c for c in result.calibration if not c.asserted]
-        console.print(f"{sum(c.passes() for c in cal)} of {len(cal)} calibration checks within ±25%; {sum(c.passes() for c in ref)} of {len(ref)} reference checks.")
+    shown = [c for c in result.calibration if c.status != "outside the run"]
+    if any(c.represented and c.status != "input" for c in shown):
+        from ecosim.report.calibration_view import history_rich, summary_line
+
+        console.print(history_rich(shown, "Calibration against public history (ecosim/data/history.csv): every row"))
+        _print_notes(shown)
+        cal = [c for c in result.calibration if c.asserted and c.represented]
+        console.print(f"{sum(c.passes() for c in cal)} of {len(cal)} calibration checks within ±25%. {summary_line(shown)}")
+        if len(shown) < len(result.calibration):
+            console.print(f"{len(result.calibration) - len(shown)} rows fall outside this run's months.")
     console.print(scorecard_rich(s["scorecard"], "Narrative scorecard (claims of the seeds, ecosim/data/claims.toml): does each come true, and when?"))
     files = ["timeseries.parquet", f"ledger.parquet ({len(result.ledger):,} transfers)", "summary.json", "scenario.toml", "network.json"]
     if not args.no_figures:
         files.append("figures/ (5 PNG)")
     console.print(f"Wrote [bold]{out}[/bold]: " + ", ".join(files))
+    return 0
+
+
+# ------------------------------------------------------------------ calibrate
+
+
+def cmd_calibrate(args: argparse.Namespace) -> int:
+    from ecosim.calibration.spec import load_calibration
+
+    if args.workers is not None and args.workers < 1:
+        raise UsageError(f"--workers must be >= 1 (got {args.workers})")
+    spec = load_calibration(args.file)
+    out = Path(args.out) if args.out else Path("runs") / f"calibration-{spec.meta.name}"
+    if args.screen:
+        return _calibrate_screen(spec, args.trajectories)
+    if args.report:
+        return _calibrate_report(spec, out)
+    if args.backtest:
+        return _calibrate_backtest(spec, out, args.workers or 1)
+    meta = spec.meta
+    console.print(
+        f"[bold]ecosim calibrate[/bold] — {escape(meta.name)}: {escape(meta.description)}\n"
+        f"{len(spec.names)} parameters; scenario {escape(spec.scenario.name)}, rows up to {spec.fit_until}; ABC-SMC (Del Moral et al. 2012), "
+        f"{meta.particles:,} particles in chunks of {meta.chunk_size:,} members, seed {meta.seed}, budget {meta.max_simulations:,} simulated histories"
+    )
+    run = _run_calibration(spec, out, args.workers or 1)
+    if isinstance(run, int):
+        return run
+    _print_posterior(run.store)
+    return 0
+
+
+def _run_calibration(spec: Any, out: Path, workers: int) -> Any:
+    from ecosim.calibration.runner import calibrate
+
+    meta = spec.meta
+    holder: dict[str, Any] = {}
+    total = meta.max_simulations + meta.predictive_draws
+
+    def on_start(man: dict[str, Any], pool: Any) -> None:
+        done = man["generations"][-1]["simulations"] if man["generations"] else 0
+        if done:
+            console.print(f"resuming {out}: {len(man['generations'])} generations ({done:,} simulations) already stored")
+        console.print(f"running on {pool.description}")
+        holder["progress"], holder["update"] = _experiment_progress(total, done, "histories")
+        holder["progress"].__enter__()
+
+    def on_generation(pop: Any) -> None:
+        acc = "" if pop.generation == 0 else f", acceptance {100 * pop.acceptance:.1f}%"
+        console.print(f"  generation {pop.generation}: tolerance {pop.epsilon:.3g}{acc}, ESS {pop.ess:,.0f}, {pop.simulations:,} simulations" + (f" — stop: {pop.stop}" if pop.stop else ""), highlight=False)
+
+    try:
+        run = calibrate(spec, out, workers=workers, on_start=on_start, on_progress=lambda n, what: holder["update"](n) if "update" in holder else None, on_generation=on_generation)
+    except KeyboardInterrupt:
+        err_console.print(f"interrupted: the finished generations and chunks are stored in {out}; run the same command again to resume")
+        return 130
+    finally:
+        if "progress" in holder:
+            holder["progress"].__exit__(None, None, None)
+    console.print(f"{meta.name}: {run.ran_simulations:,} histories simulated in {_hms(run.elapsed_s)} ({run.ran_simulations / max(run.elapsed_s, 1e-9):,.0f}/s); posterior → {out}")
+    return run
+
+
+def _print_notes(checks: list[Any]) -> None:
+    from ecosim.report.calibration_view import notes
+
+    for line in notes(checks):
+        console.print(f"  {escape(line)}", highlight=False)
+
+
+def _print_posterior(store: Any) -> None:
+    from ecosim.calibration.runner import fit_checks
+    from ecosim.report.calibration_view import (
+        diagnostics_rich,
+        history_rich,
+        posterior_rich,
+        summary_line,
+    )
+
+    man = store.manifest()
+    console.print(diagnostics_rich(man))
+    console.print(f"stopped: {man['stop']}")
+    console.print(posterior_rich(man, store.posterior()))
+    checks = fit_checks(store)
+    console.print(history_rich(checks, f"Every history row under the posterior predictive ({man['settings']['predictive_draws']:,} draws): median and 5–95 %"))
+    _print_notes(checks)
+    console.print(summary_line(checks))
+
+
+def _calibrate_report(spec: Any, out: Path) -> int:
+    from ecosim.calibration.store import PosteriorStore
+    from ecosim.report.calibration_view import history_rich, summary_line
+
+    store = PosteriorStore(out)
+    if store.exists() and (out / "fit.parquet").is_file():
+        _print_posterior(store)
+        return 0
+    from ecosim.analysis.calibration import calibration_table
+    from ecosim.run import run_scenario
+
+    result = run_scenario(spec.scenario)
+    checks = calibration_table(result.timeseries, spec.scenario.model)
+    console.print(f"no posterior in {out}: the {escape(spec.scenario.name)} scenario's own run (its hand-set parameters)")
+    console.print(history_rich(checks, "Every history row (ecosim/data/history.csv) against one run"))
+    _print_notes(checks)
+    console.print(summary_line(checks))
+    return 0
+
+
+def _calibrate_screen(spec: Any, trajectories: int) -> int:
+    from ecosim.calibration.screen import assumption_fields, morris_screen
+
+    cands = assumption_fields(spec.scenario.path)
+    console.print(f"Morris screen of {len(cands)} assumptions of {spec.scenario.path} (±30 %), {trajectories} trajectories = {(len(cands) + 1) * trajectories:,} members of one model")
+    df = morris_screen(spec.scenario, cands, trajectories=trajectories, seed=spec.meta.seed)
+    table = Table(title="Assumptions ranked by Morris mu* of the history discrepancy", title_justify="left")
+    for h, j in (("rank", "right"), ("field", "left"), ("value", "right"), ("mu*", "right"), ("sigma", "right"), ("calibrated", "left")):
+        table.add_column(h, justify=j)  # type: ignore[arg-type]
+    for i, (_, r) in enumerate(df.head(30).iterrows()):
+        table.add_row(str(i + 1), escape(str(r["path"])), _fmt(float(r["value"])), f"{r['mu_star']:.3f}", f"{r['sigma']:.3f}", "yes" if r["path"] in spec.parameters else "")
+    console.print(table)
+    return 0
+
+
+def _calibrate_backtest(spec: Any, out: Path, workers: int) -> int:
+    from ecosim.calibration.backtest import ORIGINS, run_backtests, summary
+    from ecosim.report.calibration_view import backtest_rich, backtest_summary_rich
+
+    console.print(f"[bold]ecosim calibrate --backtest[/bold] — rolling origins {', '.join(map(str, ORIGINS))}: fit on the history up to each year, forecast the next two blind")
+    results = run_backtests(spec, out / "backtest", workers=workers, on_origin=lambda y: console.print(f"origin {y}: calibrating on rows up to {y}-12"))
+    for r in results:
+        console.print(backtest_rich(r.forecasts, f"Forecasts from origin {r.origin} ({r.generations} generations, {r.simulations:,} simulations)"))
+    console.print(backtest_summary_rich(summary(results)))
     return 0
 
 
@@ -688,8 +814,8 @@ def _hms(seconds: float) -> str:
     return f"{s // 3600}:{s % 3600 // 60:02d}:{s % 60:02d}"
 
 
-def _experiment_progress(total: int, done: int) -> tuple[Any, Callable[[float], None]]:
-    """A rich progress bar (runs done, rate, ETA) on a terminal; a line every 10 s otherwise."""
+def _experiment_progress(total: int, done: int, label: str = "runs") -> tuple[Any, Callable[[float], None]]:
+    """A rich progress bar (``label`` done, rate, ETA) on a terminal; a line every 10 s otherwise."""
     import time
 
     from rich.progress import (
@@ -703,16 +829,16 @@ def _experiment_progress(total: int, done: int) -> tuple[Any, Callable[[float], 
 
     if err_console.is_terminal:
         progress = Progress(
-            TextColumn("runs"), BarColumn(), TaskProgressColumn(),
+            TextColumn(label), BarColumn(), TaskProgressColumn(),
             TextColumn("{task.completed:,.0f}/{task.total:,.0f}"), TextColumn("{task.fields[rate]}"),
             TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(), console=err_console, transient=True,
         )
-        task = progress.add_task("runs", total=total, completed=done, rate="")
+        task = progress.add_task(label, total=total, completed=done, rate="")
         t0, start = time.perf_counter(), done
 
         def update(runs: float) -> None:
             dt = time.perf_counter() - t0
-            rate = f"{(runs - start) / dt:,.1f} runs/s" if dt > 0 and runs > start else ""
+            rate = f"{(runs - start) / dt:,.1f} {label}/s" if dt > 0 and runs > start else ""
             progress.update(task, completed=runs, rate=rate)
 
         return progress, update
@@ -729,7 +855,7 @@ def _experiment_progress(total: int, done: int) -> tuple[Any, Callable[[float], 
         dt = now - state["t0"]
         rate = (runs - state["start"]) / dt if dt > 0 else 0.0
         eta = _hms((total - runs) / rate) if rate > 0 else "?"
-        err_console.print(f"  {runs:,.0f}/{total:,} runs ({100 * runs / total:.0f}%), {rate:,.1f} runs/s, ETA {eta}", highlight=False)
+        err_console.print(f"  {runs:,.0f}/{total:,} {label} ({100 * runs / total:.0f}%), {rate:,.1f} {label}/s, ETA {eta}", highlight=False)
 
     return contextlib.nullcontext(), log
 
@@ -971,6 +1097,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--set", action="append", metavar="PATH=VALUE", help="override a field (TOML value; a bare word is a string)")
     p.add_argument("--no-figures", action="store_true", help="skip the PNG figures")
     p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("calibrate", help="fit the uncertain parameters to history (a posterior, ABC-SMC); --report, --screen, --backtest")
+    p.add_argument("file", nargs="?", help="calibration file (default: the bundled ecosim/data/calibration.toml)")
+    p.add_argument("--out", help="posterior directory (default runs/calibration-NAME); an interrupted calibration resumes there")
+    p.add_argument("--workers", type=int, help="worker processes (default 1; the posterior is the same for any number)")
+    p.add_argument("--report", action="store_true", help="print the calibration table: the posterior's fit if --out holds one, else the scenario's own run")
+    p.add_argument("--screen", action="store_true", help="rank the scenario's assumptions by how much they move the history (Morris)")
+    p.add_argument("--trajectories", type=int, default=20, help="Morris trajectories of --screen (default 20)")
+    p.add_argument("--backtest", action="store_true", help="rolling-origin backtests: fit up to 2022 and 2023, forecast the next two years")
+    p.set_defaults(func=cmd_calibrate)
 
     p = sub.add_parser("scenarios", help="list bundled scenarios with one-line descriptions")
     p.set_defaults(func=cmd_scenarios)

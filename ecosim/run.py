@@ -66,7 +66,7 @@ def run_scenario(
     elapsed = time.perf_counter() - t0
     ts = model.timeseries()
     ledger = model.ledger()
-    checks = calibration_table(ts)
+    checks = calibration_table(ts, scenario.model)
     summary = build_summary(model, ts, ledger, checks, elapsed)
     return RunResult(scenario, model.seed_value, ts, ledger, model.network, summary, checks, elapsed)
 
@@ -109,6 +109,8 @@ def build_summary(model: EcosimModel, ts: pd.DataFrame, ledger: pd.DataFrame, ch
                 "error_pct": 100.0 * c.error_frac,
                 "within_25pct": c.passes(),
                 "asserted": c.asserted,
+                "uncertainty_frac": c.uncertainty_frac,
+                "status": c.status,
                 "source": c.source,
             }
             for c in checks

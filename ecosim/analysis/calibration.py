@@ -346,6 +346,6 @@ def series_of(timeseries: pd.DataFrame) -> tuple[dict[str, np.ndarray], int]:
 
 
 def calibration_table(timeseries: pd.DataFrame, scenario: Any = None) -> list[Check]:
-    """The rows a run measures (fit, check and input rows within its months)."""
+    """Every history row against a one-member run (``timeseries``; ``scenario`` answers inputs)."""
     series, start = series_of(timeseries)
-    return [c for c in history_table(series, start, scenario) if c.represented and np.isfinite(c.model)]
+    return history_table(series, start, scenario)

@@ -66,12 +66,18 @@ def run_job(job: ChunkJob, progress: Callable[[int, int], None] | None = None) -
     return simulate_rows(job.scenario, job.rows, mv, chunk_seed(job.seed, job.key), job.until, progress=progress).T
 
 
+def _key_id(key: tuple[int, int, int]) -> int:
+    """A chunk key as one integer (the progress queue carries integers)."""
+    g, m, c = key
+    return (g * 1000 + m) * 1_000_000 + c
+
+
 def _pool_job(job: ChunkJob) -> tuple[tuple[int, int, int], np.ndarray]:
     from ecosim.experiments import runners
 
     def progress(done: int, total: int) -> None:
         if runners._QUEUE is not None and (done % runners.PROGRESS_EVERY_MONTHS == 0 or done == total):
-            runners._QUEUE.put((job.key, done / total))
+            runners._QUEUE.put((_key_id(job.key), done / total))
 
     return job.key, run_job(job, progress)
 
@@ -118,10 +124,11 @@ class Workers:
         from ecosim.experiments.runners import _drain
 
         by_key = {j.key: j for j in jobs}
+        by_id = {_key_id(j.key): j.key for j in jobs}
         pending = {self._pool.submit(_pool_job, j) for j in jobs}
         while pending:
             done, pending = cf.wait(pending, timeout=0.25, return_when=cf.FIRST_COMPLETED)
-            _drain(self._queue, lambda k, f: on_progress(k, f))  # type: ignore[arg-type]
+            _drain(self._queue, lambda k, f: on_progress(by_id[k], f) if k in by_id else None)
             for fut in done:
                 try:
                     key, values = fut.result()
@@ -296,3 +303,19 @@ def fit_frame(fit: list[Check]) -> pd.DataFrame:
         "status": c.status, "p5": c.p5, "median": c.model, "p95": c.p95, "error_frac": c.error_frac,
         "within_90pct": c.covered() if c.represented else None, "note": c.note, "source": c.source,
     } for c in fit])
+
+
+def fit_checks(store: PosteriorStore) -> list[Check]:
+    """The stored fit table as :class:`Check` lines (every history row)."""
+    from ecosim.analysis.calibration import row_maps
+
+    maps = row_maps()
+    out = []
+    for _, r in store.table("fit").iterrows():
+        m = maps.get(str(r["metric"]))
+        out.append(Check(
+            str(r["metric"]), str(r["period"]), str(r["unit"]), float(r["published"]), float(r["median"]), str(r["source"]),
+            bool(m.asserts(str(r["period"]))) if m else False, float(r["uncertainty_frac"]), str(r["status"]), str(r["note"]),
+            float(r["p5"]), float(r["p95"]), int(store.manifest()["settings"]["predictive_draws"]),
+        ))
+    return out
