@@ -12,7 +12,7 @@ test: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest
 
 lint: $(VENV)/.installed-dev
-	$(BIN)/ruff check ecosim viz tests benchmarks
+	$(BIN)/ruff check ecosim viz tests benchmarks scripts
 	$(BIN)/mypy ecosim
 
 bench: $(VENV)/.installed

@@ -165,10 +165,12 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     out = Path(args.out) if args.out else Path("runs") / f"calibration-{spec.meta.name}"
     if args.screen:
         return _calibrate_screen(spec, args.trajectories)
+    if args.report and args.markdown:
+        return _calibrate_markdown(out)
     if args.report:
         return _calibrate_report(spec, out)
     if args.backtest:
-        return _calibrate_backtest(spec, out, args.workers or 1)
+        return _calibrate_backtest(spec, out, args.workers or 1, args.markdown)
     meta = spec.meta
     console.print(
         f"[bold]ecosim calibrate[/bold] — {escape(meta.name)}: {escape(meta.description)}\n"
@@ -274,9 +276,53 @@ def _calibrate_screen(spec: Any, trajectories: int) -> int:
     return 0
 
 
-def _calibrate_backtest(spec: Any, out: Path, workers: int) -> int:
+def _calibrate_markdown(out: Path) -> int:
+    """The posterior's tables in Markdown (the README's calibration sections)."""
+    from ecosim.calibration.runner import fit_checks
+    from ecosim.calibration.store import PosteriorStore
+    from ecosim.report.calibration_view import (
+        diagnostics_markdown,
+        history_markdown,
+        notes,
+        posterior_markdown,
+        summary_line,
+    )
+
+    store = PosteriorStore(out)
+    man = store.manifest()
+    checks = fit_checks(store)
+    print(history_markdown(checks))
+    print()
+    print(summary_line(checks))
+    print()
+    for line in notes(checks):
+        print(f"- {line}")
+    print()
+    print(posterior_markdown(man, store.posterior()))
+    print()
+    print(diagnostics_markdown(man))
+    print()
+    print(f"Stopped: {man['stop']}.")
+    return 0
+
+
+def _calibrate_backtest(spec: Any, out: Path, workers: int, markdown: bool = False) -> int:
     from ecosim.calibration.backtest import ORIGINS, run_backtests, summary
-    from ecosim.report.calibration_view import backtest_rich, backtest_summary_rich
+    from ecosim.report.calibration_view import (
+        backtest_markdown,
+        backtest_rich,
+        backtest_summary_markdown,
+        backtest_summary_rich,
+    )
+
+    if markdown:
+        results = run_backtests(spec, out / "backtest", workers=workers)
+        import pandas as pd
+
+        print(backtest_summary_markdown(summary(results)))
+        print()
+        print(backtest_markdown(pd.concat([r.forecasts for r in results], ignore_index=True)))
+        return 0
 
     console.print(f"[bold]ecosim calibrate --backtest[/bold] — rolling origins {', '.join(map(str, ORIGINS))}: fit on the history up to each year, forecast the next two blind")
     results = run_backtests(spec, out / "backtest", workers=workers, on_origin=lambda y: console.print(f"origin {y}: calibrating on rows up to {y}-12"))
@@ -1106,6 +1152,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--screen", action="store_true", help="rank the scenario's assumptions by how much they move the history (Morris)")
     p.add_argument("--trajectories", type=int, default=20, help="Morris trajectories of --screen (default 20)")
     p.add_argument("--backtest", action="store_true", help="rolling-origin backtests: fit up to 2022 and 2023, forecast the next two years")
+    p.add_argument("--markdown", action="store_true", help="with --report or --backtest: print Markdown tables (the README's sections)")
     p.set_defaults(func=cmd_calibrate)
 
     p = sub.add_parser("scenarios", help="list bundled scenarios with one-line descriptions")
