@@ -238,7 +238,13 @@ def _print_posterior(store: Any) -> None:
     checks = fit_checks(store)
     console.print(history_rich(checks, f"Every history row under the posterior predictive ({man['settings']['predictive_draws']:,} draws): median and 5–95 %"))
     _print_notes(checks)
-    console.print(summary_line(checks))
+    console.print(summary_line(checks) + " " + _data_coverage(store))
+
+
+def _data_coverage(store: Any) -> str:
+    fit = store.table("fit")
+    f = fit[fit["status"] == "fit"]
+    return f"{int(f['within_90pct_data'].sum())} of {len(f)} fitted figures inside the 5–95 % range the posterior predicts for them (the model plus each row's uncertainty and the model discrepancy)."
 
 
 def _calibrate_report(spec: Any, out: Path) -> int:
@@ -293,7 +299,7 @@ def _calibrate_markdown(out: Path) -> int:
     checks = fit_checks(store)
     print(history_markdown(checks))
     print()
-    print(summary_line(checks))
+    print(summary_line(checks) + " " + _data_coverage(store))
     print()
     for line in notes(checks):
         print(f"- {line}")

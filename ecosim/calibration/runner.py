@@ -266,7 +266,8 @@ def calibrate(
             if r.key in where:
                 all_values[i] = values[:, where[r.key]]
         fit = checks_of(everything, all_values)
-        _write_predictive(store, man, names, draws, prows, values, fit)
+        fit_data = checks_of(everything, with_observation_error(everything, all_values, spec.meta.model_discrepancy_frac, spec.meta.seed))
+        _write_predictive(store, man, names, draws, prows, values, fit, fit_data)
     finally:
         store.unlock()
     return CalibrationRun(store, pop, fit, int(pop.simulations) + spec.meta.predictive_draws, ran[0], time.perf_counter() - t0, resumed)
@@ -286,23 +287,40 @@ def _write_posterior(store: PosteriorStore, man: dict[str, Any], pop: Population
     write_parquet(diag, store.root / "diagnostics.parquet")
 
 
-def _write_predictive(store: PosteriorStore, man: dict[str, Any], names: tuple[str, ...], draws: np.ndarray, rows: tuple[HistoryRow, ...], values: np.ndarray, fit: list[Check]) -> None:
+def with_observation_error(rows: Sequence[HistoryRow], values: np.ndarray, model_discrepancy_frac: float, seed: int) -> np.ndarray:
+    """Predictive draws of the published figures (rows, n): the model's value plus the error the
+    discrepancy assumes, ``N(0, (|published| * sqrt(u^2 + m^2))^2)`` (Wilkinson 2013: ABC's
+    predictive of the data includes the error model)."""
+    u = np.array([r.uncertainty_frac for r in rows])
+    scale = np.abs([r.value for r in rows]) * np.sqrt(u**2 + model_discrepancy_frac**2)
+    noise = stream(seed, PREDICTIVE, 1, 0).standard_normal(values.shape)
+    return values + noise * scale[:, None]
+
+
+def _write_predictive(store: PosteriorStore, man: dict[str, Any], names: tuple[str, ...], draws: np.ndarray, rows: tuple[HistoryRow, ...], values: np.ndarray, fit: list[Check], fit_data: list[Check]) -> None:
     from ecosim.experiments.store import write_parquet
 
     write_parquet(pd.DataFrame({"draw": np.arange(len(draws)), **{n: draws[:, i] for i, n in enumerate(names)}, **{f"row:{r.key}": values[:, j] for j, r in enumerate(rows)}}), store.root / "predictive.parquet")
-    write_parquet(fit_frame(fit), store.root / "fit.parquet")
+    write_parquet(fit_frame(fit, fit_data), store.root / "fit.parquet")
     store.drop_chunks(PREDICTIVE)
     man["status"] = "complete"
     store.write_manifest(man)
 
 
-def fit_frame(fit: list[Check]) -> pd.DataFrame:
-    """The fit table as a frame (one row per history row)."""
+def fit_frame(fit: list[Check], fit_data: list[Check]) -> pd.DataFrame:
+    """The fit table as a frame (one row per history row).
+
+    ``p5``/``p95``: the model's posterior-predictive range; ``p5_data``/``p95_data``: the range
+    of the published figure the posterior predicts (the model plus the error model of the
+    discrepancy), against which coverage is judged.
+    """
     return pd.DataFrame([{
         "metric": c.metric, "period": c.period, "unit": c.unit, "published": c.published, "uncertainty_frac": c.uncertainty_frac,
         "status": c.status, "p5": c.p5, "median": c.model, "p95": c.p95, "error_frac": c.error_frac,
-        "within_90pct": c.covered() if c.represented else None, "note": c.note, "source": c.source,
-    } for c in fit])
+        "within_90pct": c.covered() if c.represented else None,
+        "p5_data": d.p5, "p95_data": d.p95, "within_90pct_data": d.covered() if d.represented else None,
+        "note": c.note, "source": c.source,
+    } for c, d in zip(fit, fit_data, strict=True)])
 
 
 def fit_checks(store: PosteriorStore) -> list[Check]:

@@ -41,7 +41,7 @@ from ecosim.calibration.smc import Population
 from ecosim.errors import ExperimentError, RunDirError
 from ecosim.experiments.store import versions, write_parquet, write_text
 
-FORMAT = "ecosim-posterior/1"
+FORMAT = "ecosim-posterior/2"
 
 
 def _now() -> str:

@@ -152,7 +152,7 @@ def weighted_quantiles(values: np.ndarray, weights: np.ndarray, qs: Sequence[flo
     return [float(v[min(int(np.searchsorted(cdf, q - 1e-12)), len(v) - 1)]) for q in qs]
 
 
-BACKTEST_HEADERS = ("metric", "period", "horizon", "published", "forecast median", "5–95 %", "abs. error", "inside")
+BACKTEST_HEADERS = ("metric", "period", "horizon", "published", "forecast median", "model 5–95 %", "figure 5–95 %", "abs. error", "inside")
 
 
 def backtest_rows(forecasts: pd.DataFrame) -> list[list[str]]:
@@ -161,7 +161,8 @@ def backtest_rows(forecasts: pd.DataFrame) -> list[list[str]]:
         u = _money(str(r["unit"]))
         out.append([
             str(r["metric"]), str(r["period"]), f"+{int(r['horizon'])} yr", human(float(r["published"]), u), human(float(r["median"]), u),
-            f"{human(float(r['p5']), u)} – {human(float(r['p95']), u)}", f"{100 * float(r['ape']):.0f}%", "yes" if r["within_90pct"] else "no",
+            f"{human(float(r['p5']), u)} – {human(float(r['p95']), u)}", f"{human(float(r['p5_data']), u)} – {human(float(r['p95_data']), u)}",
+            f"{100 * float(r['ape']):.0f}%", "yes" if r["within_90pct_data"] else "no",
         ])
     return out
 
@@ -183,10 +184,11 @@ def backtest_markdown(forecasts: pd.DataFrame) -> str:
 
 
 def _summary_rows(summary: pd.DataFrame) -> list[list[str]]:
-    return [[str(r["origin"]), str(r["horizon"]), str(int(r["forecasts"])), f"{100 * float(r['mdape']):.1f}%", f"{100 * float(r['coverage_90']):.0f}%"] for _, r in summary.iterrows()]
+    return [[str(r["origin"]), str(r["horizon"]), str(int(r["forecasts"])), f"{100 * float(r['mdape']):.1f}%",
+             f"{100 * float(r['coverage_90']):.0f}%", f"{100 * float(r['coverage_90_data']):.0f}%"] for _, r in summary.iterrows()]
 
 
-SUMMARY_HEADERS = ("origin", "horizon", "forecasts", "MdAPE", "inside 5–95 %")
+SUMMARY_HEADERS = ("origin", "horizon", "forecasts", "MdAPE", "inside the model's 5–95 %", "inside the figure's 5–95 %")
 
 
 def backtest_summary_rich(summary: pd.DataFrame) -> Table:
