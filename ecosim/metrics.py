@@ -51,7 +51,16 @@ def _odc_solar_gw(m: Any) -> np.ndarray:
 
 
 def _chips_unpowered(m: Any) -> np.ndarray:
-    return sum((_a(m, n).chips_unpowered_h100e for n in ("terrestrial_dc", "openai_dc", "google_dc")), np.zeros(m.members))
+    return sum((_a(m, n).chips_unpowered_h100e for n in m.roster.group("terrestrial")), np.zeros(m.members))
+
+
+def _pv_price(m: Any) -> np.ndarray:
+    """Module price across the PV suppliers, weighted by their capacity [USD/W]."""
+    suppliers = [_a(m, n) for n in m.roster.group("pv_supplier")]
+    if not suppliers:
+        return np.zeros(m.members)
+    cap = sum(a.s.capacity_gw_per_yr for a in suppliers)
+    return sum(a.price_usd_per_w * a.s.capacity_gw_per_yr for a in suppliers) / np.maximum(cap, 1e-12)
 
 
 METRICS: dict[str, Metric] = {
@@ -106,7 +115,7 @@ METRICS: dict[str, Metric] = {
     "xai_revenue_usd": Metric("USD/month", "xAI revenue", lambda m: _a(m, "xai").s.revenue_usd.copy()),
     "chips_unpowered_h100e": Metric("H100e", "accelerators bought but waiting for power at terrestrial sites", _chips_unpowered),
     "grid_us_delay_yr": Metric("yr", "expected wait of a new US large-load connection", lambda m: _a(m, "grid_us").delay_yr),
-    "pv_module_price_usd_per_w": Metric("USD/W", "Chinese PV module price (FOB)", lambda m: _a(m, "gcl").price_usd_per_w() if "gcl" in m.by_name else np.zeros(m.members)),
+    "pv_module_price_usd_per_w": Metric("USD/W", "Chinese PV module price (FOB) this month, weighted by the suppliers' capacity", _pv_price),
     "accelerator_price_usd_per_h100e": Metric("USD", "price of an H100-equivalent", lambda m: _a(m, "tsmc").price_usd_per_h100e()),
     "starlink_revenue_usd": Metric("USD/month", "Starlink external revenue (subscriptions, government, enterprise)", lambda m: m.exchange.month_in[:, m.exchange.index["starlink"]].copy()),
     "spacex_revenue_usd": Metric("USD/month", "SpaceX external revenue (with xAI after the merger)", _spacex_revenue),

@@ -7,15 +7,19 @@ values: ``member_values`` gives one value per member for any numeric scenario fi
 
 A month (:meth:`EcosimModel.step`) reads as its phases::
 
-    offer   every agent produces and posts offers and demands on the exchange
+    open    the exchange makes last month's signals readable and forgets last month's trades
+    offer   every agent reads signals, produces and posts offers and demands on the exchange
     clear   every commodity clears on the network's enabled edges (ledger written)
-    settle  every agent takes what cleared, updates its stocks, pays what it owes
+    fulfil  sellers deliver (launchers fly and report payloads lost)
+    settle  every agent takes what arrived, updates its stocks, pays what it owes, publishes
     collect the DataCollector records this month's metrics
 
-Agents act in creation order (:data:`ORDER`): capital market first (mergers, raises), then
-suppliers, launchers (they draw failures before their customers settle), labs (they set
-the compute they want before their builders act), builders, constellations, Tesla, and the
-outside market last (it buys what subscribers use this month).
+Agents act in the order of the actor roster (``ecosim/data/roster.toml``), which also gives
+each agent its class, company, parameters and groups. Every coupling between agents is an edge
+of the exchange network (goods or signals; signals are read one month late), so the order of
+agents does not change results; only the capital market acts first, so that a merger or a raise
+takes effect in its month. A month has a ``fulfil`` phase between clearing and settling, in
+which launchers fly and report payloads lost.
 
 Randomness: only ``self.rng`` (NumPy Generator seeded from ``seed``); the same scenario,
 seed and members give bit-identical results. Members draw independently by default; with
@@ -28,95 +32,41 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import lru_cache
+from types import SimpleNamespace
 from typing import Any
 
 import mesa
 import numpy as np
 import pandas as pd
 
-from ecosim.agents import (
-    XAI,
-    CapitalMarket,
-    ChipFab,
-    Cybercab,
-    Google,
-    GoogleDataCenters,
-    GooglePlanet,
-    Grid,
-    Kuiper,
-    LegacyLaunch,
-    Market,
-    NewGlenn,
-    OpenAI,
-    OpenAIDataCenters,
-    Optimus,
-    PVSupplier,
-    SpaceXLaunch,
-    SpaceXOrbitalDC,
-    Starcloud,
-    Starlink,
-    TerrestrialDataCenter,
-    TeslaFleet,
-)
+from ecosim.agents import CLASSES
 from ecosim.agents.base import EcosimAgent
 from ecosim.errors import ScenarioError
-from ecosim.exchange import Exchange, build_network
+from ecosim.exchange import Exchange
+from ecosim.exchange.network import Node, build_network
 from ecosim.metrics import METRICS
-from ecosim.scenario.loader import LoadedScenario, load_scenario
+from ecosim.scenario.loader import LoadedScenario, _split_path, load_scenario
 from ecosim.scenario.params import build_params
+from ecosim.scenario.roster import Roster, roster
 from ecosim.timeline import format_month, parse_month
 
-#: (name, class, company, parameter path) in the order agents act each month
-ORDER: tuple[tuple[str, type[EcosimAgent], str, str], ...] = (
-    ("capital_market", CapitalMarket, "capital_market", "capital_market"),
-    ("grid_us", Grid, "us_grid", "grid_us"),
-    ("grid_china", Grid, "china_grid", "grid_china"),
-    ("tsmc", ChipFab, "tsmc", "chips.tsmc"),
-    ("terafab", ChipFab, "tesla", "chips.terafab"),
-    ("spacex_launch", SpaceXLaunch, "spacex", "launch"),
-    ("new_glenn", NewGlenn, "blue_origin", "new_glenn"),
-    ("legacy_launch", LegacyLaunch, "legacy_launch", "legacy_launch"),
-    ("xai", XAI, "xai", "xai"),
-    ("openai", OpenAI, "openai", "openai"),
-    ("google", Google, "google", "google"),
-    ("terrestrial_dc", TerrestrialDataCenter, "xai", "terrestrial_dc"),
-    ("openai_dc", OpenAIDataCenters, "openai", "openai_dc"),
-    ("google_dc", GoogleDataCenters, "google", "google_dc"),
-    ("orbital_dc", SpaceXOrbitalDC, "spacex", "orbital_dc"),
-    ("google_planet", GooglePlanet, "google", "google_planet"),
-    ("starcloud", Starcloud, "starcloud", "starcloud"),
-    ("starlink", Starlink, "spacex", "starlink"),
-    ("kuiper", Kuiper, "amazon", "kuiper"),
-    ("tesla_fleet", TeslaFleet, "tesla", "tesla"),
-    ("cybercab", Cybercab, "tesla", "cybercab"),
-    ("optimus", Optimus, "tesla", "optimus"),
-    ("market", Market, "market", "market"),
-)
-PV_AFTER = "grid_china"  # PV suppliers act right after the Chinese grid
 
-COMPANY_NAMES = {
-    "spacex": "SpaceX",
-    "xai": "xAI",
-    "tesla": "Tesla",
-    "amazon": "Amazon (Kuiper)",
-    "blue_origin": "Blue Origin",
-    "legacy_launch": "ULA & Arianespace",
-    "openai": "OpenAI",
-    "google": "Google",
-    "starcloud": "Starcloud",
-    "tsmc": "TSMC",
-    "us_grid": "US grid",
-    "china_grid": "China grid",
-    "capital_market": "Capital market",
-    "market": "Customers & economy",
-}
-
-
-def _path(params: Any, dotted: str) -> Any:
+def section_of(params: Any, path: str) -> Any:
+    """A parameter section by its roster path (``"launch"``, ``"chips.tsmc"``, ``"pv.suppliers[0]"``)."""
     node = params
-    for part in dotted.split("."):
-        node = getattr(node, part)
+    for part in _split_path(path):
+        node = node[part] if isinstance(part, int) else getattr(node, part)
     return node
+
+
+def network_nodes(r: Roster) -> dict[str, Node]:
+    """The exchange network's nodes: kind, company and groups of every actor, with the derived
+    group ``funded_head`` (the heads of the companies the capital market funds)."""
+    funded_heads = {r.heads()[c] for c in r.funded() if c in r.heads()}
+    return {
+        a.name: Node(CLASSES[a.cls].kind, a.company, a.groups + (("funded_head",) if a.name in funded_heads else ()))
+        for a in r.actors
+    }
 
 
 class EcosimModel(mesa.Model):
@@ -158,24 +108,20 @@ class EcosimModel(mesa.Model):
         self.month = self.start_month
         self.params = build_params(self.scenario, member_values, self.members)
 
-        self.by_name: dict[str, EcosimAgent] = {}
-        self.companies: dict[str, str] = {}
-        for name, cls, company, path in ORDER:
-            self._add(name, cls, company, _path(self.params, path))
-            if name == PV_AFTER:
-                for sup in self.params.pv.suppliers:
-                    pv_name = sup.name.lower().replace(" ", "_")
-                    self.companies[pv_name] = pv_name
-                    agent = PVSupplier(self, pv_name, pv_name, self.params.pv, sup)
-                    self.by_name[pv_name] = agent
-        self.labs = [a for a in self.by_name.values() if hasattr(a, "capability_at_start")]
-
-        kinds = {n: (a.kind if not isinstance(a, PVSupplier) else "pv_supplier", self.companies[n]) for n, a in self.by_name.items()}
+        self.roster = roster()
+        self._check_roster()
         try:
-            self.network = build_network(kinds, self.scenario.exchange.disable)
+            self.network = build_network(network_nodes(self.roster), self.scenario.exchange.disable)
         except ValueError as exc:
             raise ScenarioError(f"{loaded.path}: {exc}") from None
+        self.companies: dict[str, str] = {a.name: a.company for a in self.roster.actors}
         self.exchange = Exchange(self.network, self.companies, self.members, self.n_steps, record=record_ledger)
+
+        self.by_name: dict[str, EcosimAgent] = {}
+        for actor in self.roster.actors:
+            p = section_of(self.params, actor.section)
+            shared = SimpleNamespace(**{name: section_of(self.params, name) for name in actor.shared})
+            self.by_name[actor.name] = CLASSES[actor.cls](self, actor, p, shared)
 
         self._check_companies()
         self.restored = False
@@ -183,32 +129,47 @@ class EcosimModel(mesa.Model):
         if source:
             self._restore_from(source)
         if not self.restored:
+            heads = self.roster.heads()
             for company, usd in self.scenario.capital_market.cash_initial_usd.items():
-                head = next(n for n, c in self.companies.items() if c == company)
-                self.exchange.cash[:, self.exchange.index[head]] += usd
+                self.exchange.cash[:, self.exchange.index[heads[company]]] += usd
         for agent in self.by_name.values():
-            if hasattr(agent, "start"):
-                agent.start(self.restored)
+            agent.start(self.restored)
+        self.exchange.begin()
 
         self.datacollector = mesa.DataCollector(model_reporters={name: m.fn for name, m in METRICS.items()})
 
+    def _check_roster(self) -> None:
+        """The scenario's list sections must hold one item per roster actor, with its name."""
+        suppliers = self.params.pv.suppliers
+        in_roster = [a for a in self.roster.actors if a.section.startswith("pv.suppliers[")]
+        if len(suppliers) != len(in_roster):
+            names = ", ".join(a.label for a in in_roster)
+            raise ScenarioError(f"{self.loaded.path}: pv.suppliers must list the {len(in_roster)} suppliers of the actor roster ({names}) (got {len(suppliers)})")
+        for a in in_roster:
+            i = int(a.section[len("pv.suppliers[") : -1])
+            got = suppliers[i].name
+            if got.lower().replace(" ", "_") != a.name:
+                raise ScenarioError(f"{self.loaded.path}: pv.suppliers[{i}].name must be {a.label!r} (the actor roster's) (got {got!r})")
+
     def _check_companies(self) -> None:
-        known = sorted(set(self.companies.values()))
+        heads = self.roster.heads()
+        known = sorted(heads)
         cm = self.scenario.capital_market
         for company in cm.cash_initial_usd:
-            if company not in known:
+            if company not in heads:
                 raise ScenarioError(
                     f"{self.loaded.path}: capital_market.cash_initial_usd.{company} must name a company ({', '.join(known)})"
                 )
+        funded = self.roster.funded()
         for i, r in enumerate(cm.raises):
-            if r.company not in known:
+            if r.company not in funded:
                 raise ScenarioError(
-                    f"{self.loaded.path}: capital_market.raises[{i}].company must name a company ({', '.join(known)}) (got {r.company!r})"
+                    f"{self.loaded.path}: capital_market.raises[{i}].company must name a company the capital market funds ({', '.join(funded)}) (got {r.company!r})"
                 )
-
-    def _add(self, name: str, cls: type[EcosimAgent], company: str, p: Any) -> None:
-        self.companies[name] = company
-        self.by_name[name] = cls(self, name, company, p)
+        for field in ("merger_company", "merger_into_company"):
+            value = getattr(cm, field)
+            if value not in funded:
+                raise ScenarioError(f"{self.loaded.path}: capital_market.{field} must name a company the capital market funds ({', '.join(funded)}) (got {value!r})")
 
     # ------------------------------------------------------------------ hand-over
 
@@ -231,6 +192,7 @@ class EcosimModel(mesa.Model):
         ex.cash[:] = state["cash"][:1]
         ex.month_in[:] = state["month_in"][:1]
         ex.month_out[:] = state["month_out"][:1]
+        ex.restore_signals(state["signals"])
         self.restored = True
 
     def snapshot(self) -> dict[str, Any]:
@@ -240,6 +202,7 @@ class EcosimModel(mesa.Model):
             "cash": self.exchange.cash[:1].copy(),
             "month_in": self.exchange.month_in[:1].copy(),
             "month_out": self.exchange.month_out[:1].copy(),
+            "signals": self.exchange.signal_state(),
         }
 
     # ------------------------------------------------------------------ running
@@ -261,11 +224,12 @@ class EcosimModel(mesa.Model):
         return np.maximum(binom.ppf(u, n, p), 0.0)
 
     def step(self) -> None:
-        """One month: offer, clear, settle, collect."""
+        """One month: open, offer, clear, fulfil, settle, collect."""
         self.month = self.start_month + self.steps - 1
         self.exchange.open(self.steps - 1)
         self.agents.do("offer")
         self.exchange.clear()
+        self.agents.do("fulfil")
         self.agents.do("settle")
         self.datacollector.collect(self)
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from ecosim.exchange.topology import COMMODITY_UNITS, SIGNAL_UNITS
+from ecosim.exchange.topology import COMMODITY_UNITS, SIGNALS
 from ecosim.metrics import METRICS
 from ecosim.scenario.loader import _field_type, _list_item_type
 from ecosim.scenario.schema import Scenario
@@ -18,7 +18,7 @@ from ecosim.scenario.schema import Scenario
 SUFFIXES = """\
 Names carry their unit: `_t` tonnes, `_kg`, `_usd`, `_w`/`_mw`/`_gw` watts, `_gbps`/`_tbps`,
 `_pb`/`_tb` bytes, `_eflops` EFLOP/s, `_h100e` H100-equivalents, `_yr`/`_months`/`_days`,
-`_per_yr` and `_per_month` rates, `_pct` percent, `_frac` a fraction 0..1, `_ratio` a
+`_per_yr` and `_per_month` rates, `_pct` percent (read by the code as `_frac`, the value / 100), `_frac` a fraction 0..1, `_ratio` a
 dimensionless ratio, `_index` an index (1 = a stated reference), `_month` a month `YYYY-MM`,
 `_initial` the value in January 2020 (the history scenario's start), `_max`/`_floor` bounds."""
 
@@ -48,8 +48,10 @@ def render() -> str:
     lines += [f"| `{p}` | {u} | {d} |" for p, u, d in _rows(Scenario, "")]
     lines += ["", "## Metrics (`timeseries.parquet`, monthly)", "", "| metric | unit | meaning |", "|---|---|---|"]
     lines += [f"| `{n}` | {m.unit} | {m.doc} |" for n, m in METRICS.items()]
-    lines += ["", "## Commodities and signals (exchange network, ledger)", "", "| name | unit |", "|---|---|"]
-    lines += [f"| `{c}` | {u} |" for c, u in {**COMMODITY_UNITS, **SIGNAL_UNITS}.items()]
+    lines += ["", "## Commodities (goods edges of the exchange network, ledger)", "", "| name | unit |", "|---|---|"]
+    lines += [f"| `{c}` | {u} |" for c, u in COMMODITY_UNITS.items()]
+    lines += ["", "## Signals (signal edges: published by one actor, read by another the next month)", "", "| name | unit | meaning |", "|---|---|---|"]
+    lines += [f"| `{c}` | {s.unit} | {s.doc} |" for c, s in SIGNALS.items()]
     return "\n".join(lines) + "\n"
 
 

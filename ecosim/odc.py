@@ -23,6 +23,7 @@ from ecosim.economics.odc_cost import (
     TERRESTRIAL_ITEMS,
     CostComparison,
     compare_costs,
+    site_of,
 )
 from ecosim.economics.wacc import wacc_from_capital_market
 from ecosim.errors import UsageError
@@ -117,11 +118,11 @@ def odc_cost(loaded: LoadedScenario, year: int | None = None, sweep: str | None 
     wacc = float(wacc_from_capital_market(P.capital_market))
     hw = P.ai_hardware
     ai = float(accelerator_usd_per_w(hw.usd_per_w, hw.usd_per_w_change_frac_per_yr, hw.reference_month, y * 12 + 6))
-    cmp = compare_costs(P.orbital_dc, P.terrestrial_dc, ai_hardware_usd_per_w=ai, launch_usd_per_kg=price, wacc=wacc, array_cost_frac=P.orbital_dc.array_cost_frac)
+    cmp = compare_costs(P.orbital_dc, site_of(P.terrestrial_dc), ai_hardware_usd_per_w=ai, launch_usd_per_kg=price, wacc=wacc, array_cost_frac=P.orbital_dc.array_cost_frac)
     result = OdcCostResult(cmp, y, source, wacc, ai)
     if sweep is not None:
         _, values = parse_sweep(sweep)
-        curve = compare_costs(P.orbital_dc, P.terrestrial_dc, ai_hardware_usd_per_w=ai, launch_usd_per_kg=values, wacc=wacc, array_cost_frac=P.orbital_dc.array_cost_frac)
+        curve = compare_costs(P.orbital_dc, site_of(P.terrestrial_dc), ai_hardware_usd_per_w=ai, launch_usd_per_kg=values, wacc=wacc, array_cost_frac=P.orbital_dc.array_cost_frac)
         result.sweep = {
             "launch_cost_usd_per_kg": values.tolist(),
             "orbital_usd_per_w": np.broadcast_to(curve.orbital_usd_per_w, values.shape).tolist(),

@@ -225,7 +225,7 @@ def run_flywheel(
     for lp in loops:
         s, b, c = parse_edge_id(lp.probe)
         signal = c in SIGNAL_UNITS
-        f = model.series(f"{s}_capability_index") if signal else model.exchange.edge_series(s, b, c)
+        f = model.exchange.signal_series(s, b, c) if signal else model.exchange.edge_series(s, b, c)
         for j, y in enumerate(years):
             m = 1 + i + j
             t0 = y * 12 - start

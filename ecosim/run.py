@@ -35,7 +35,7 @@ from ecosim.errors import RunDirError
 from ecosim.exchange.topology import COMMODITY_UNITS
 from ecosim.finance.series_value import first_month_raises
 from ecosim.metrics import METRICS
-from ecosim.model import COMPANY_NAMES, EcosimModel
+from ecosim.model import EcosimModel
 from ecosim.scenario.loader import LoadedScenario
 from ecosim.timeline import format_month
 
@@ -93,7 +93,7 @@ def build_summary(model: EcosimModel, ts: pd.DataFrame, ledger: pd.DataFrame, ch
         "initial_state_from": meta.initial_state_from,
         "agents_by_kind": dict(sorted(Counter(a["kind"] for a in agents.values()).items())),
         "agents": agents,
-        "companies": {c: COMPANY_NAMES.get(c, c) for c in sorted(set(model.companies.values()))},
+        "companies": {c: model.roster.company_names().get(c, c) for c in sorted(set(model.companies.values()))},
         "merger_month": format_month(int(model.params.capital_market.merger_month)),
         "disabled_edges": list(model.scenario.exchange.disable),
         "final": {k: float(last[k]) for k in METRICS},

@@ -46,7 +46,8 @@ def test_capability_signal_damped_for_one_member() -> None:
     """At 0.5 on xai->tesla_fleet:capability, member 1's FSD sees half of xAI's capability."""
     m = EcosimModel(load_scenario("baseline", ["scenario.end_month=2026-03"]), members=2, common_random_numbers=True, record_ledger=False)
     m.exchange.set_edge_scale("xai->tesla_fleet:capability", np.array([1.0, 0.5]))
-    m.step()
     fleet, xai = m.agent("tesla_fleet"), m.agent("xai")
-    seen = fleet.capability_signal()
-    assert_allclose(seen, [xai.s.capability[0], 0.5 * xai.s.capability[1]])
+    published = xai.s.capability.copy()  # what xAI published before the first month
+    m.step()
+    seen = fleet.read("xai", "capability")
+    assert_allclose(seen, [published[0], 0.5 * published[1]])

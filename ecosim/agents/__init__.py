@@ -1,5 +1,6 @@
 """One module per real-world actor; shared behaviour in :mod:`ecosim.agents.base`."""
 
+from ecosim.agents.base import EcosimAgent
 from ecosim.agents.blue_origin import NewGlenn
 from ecosim.agents.capital_market import CapitalMarket
 from ecosim.agents.chip_supply import ChipFab
@@ -8,6 +9,7 @@ from ecosim.agents.google import Google, GoogleDataCenters
 from ecosim.agents.google_planet import GooglePlanet
 from ecosim.agents.grid import Grid
 from ecosim.agents.kuiper import Kuiper
+from ecosim.agents.launcher import LaunchProvider
 from ecosim.agents.legacy_launch import LegacyLaunch
 from ecosim.agents.market import Market
 from ecosim.agents.openai import OpenAI, OpenAIDataCenters
@@ -21,7 +23,20 @@ from ecosim.agents.terrestrial_dc import TerrestrialDataCenter
 from ecosim.agents.tesla_fleet import TeslaFleet
 from ecosim.agents.xai import XAI, Lab
 
+#: roster ``class`` -> agent class (ecosim/data/roster.toml)
+CLASSES: dict[str, type[EcosimAgent]] = {
+    cls.__name__: cls
+    for cls in (
+        CapitalMarket, Grid, PVSupplier, ChipFab, SpaceXLaunch, LaunchProvider, NewGlenn, LegacyLaunch,
+        Lab, XAI, OpenAI, Google, TerrestrialDataCenter, OpenAIDataCenters, GoogleDataCenters,
+        OrbitalDataCenter, SpaceXOrbitalDC, GooglePlanet, Starcloud, Starlink, Kuiper,
+        TeslaFleet, Cybercab, Optimus, Market,
+    )
+}
+
 __all__ = [
+    "CLASSES",
+    "LaunchProvider",
     "XAI",
     "CapitalMarket",
     "ChipFab",

@@ -5,30 +5,57 @@ vehicles). It holds its many objects as arrays whose first axis is the ensemble 
 (K of them; K = 1 for a single run), so one model advances K independent runs at once.
 Parameters are floats, or arrays of shape (K,) when they differ between members.
 
-Each month the model calls, on every agent in creation order:
+An agent sees the world only through a small typed :class:`World` (the month, the members,
+random draws, the exchange and the roster) and its own parameters: ``p`` (its scenario
+section) and ``shared`` (the shared sections its roster entry names: technology trends,
+regulation, market-wide parameters). It reads other actors only through the exchange: goods
+that cleared, and signals they published (:meth:`EcosimAgent.read`), which are always last
+month's values, whatever the order agents act in.
+
+Each month the model calls, on every agent in roster order:
 
 ``offer()``
-    produce, then post offers and demands on the exchange (reads other agents' state as it
-    stood at the end of last month);
+    produce, read signals, then post offers and demands on the exchange;
+``fulfil()``
+    sellers whose deliveries can fail (launchers) fly and report what was lost;
 ``settle()``
-    read what cleared, update stocks, pay what is owed.
+    read what cleared and arrived, update stocks, pay what is owed, publish signals.
 """
 
 from __future__ import annotations
 
 from types import SimpleNamespace
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 import mesa
 import numpy as np
 
+from ecosim.physics.compute import watts_per_h100e
+from ecosim.physics.launch import wright_cost
+
 if TYPE_CHECKING:
     from ecosim.exchange.clearing import Exchange
-    from ecosim.model import EcosimModel
+    from ecosim.scenario.roster import Actor, Roster
 
 DAYS_PER_MONTH = 30.4375
 HOURS_PER_MONTH = DAYS_PER_MONTH * 24.0
 SECONDS_PER_MONTH = HOURS_PER_MONTH * 3600.0
+#: a demand with no limit of its own (the seller's offer or a tier cap decides) [unit/month]
+UNLIMITED = 1e15
+
+
+class World(Protocol):
+    """All an agent may know of the world besides its own parameters and the exchange."""
+
+    month: int  # absolute month (see ecosim.timeline)
+    start_month: int
+    members: int
+    exchange: Exchange
+    roster: Roster
+
+    def binomial(self, n: np.ndarray, p: np.ndarray) -> np.ndarray:
+        """Binomial draws from the model's seeded generator, one per member."""
+        ...
 
 
 class State(SimpleNamespace):
@@ -43,21 +70,23 @@ class EcosimAgent(mesa.Agent):
 
     Parameters
     ----------
-    model : the :class:`~ecosim.model.EcosimModel`.
-    name : node name in the exchange network (``"starlink"``).
-    company : company id that owns it (cash pools by company).
+    world : the model, seen through :class:`World`.
+    actor : its roster entry (name, company at start, groups, ...).
     p : its parameter section (a namespace; leaves are floats or (K,) arrays).
+    shared : the shared sections it reads (a namespace by section name).
     """
 
     kind: ClassVar[str] = "agent"
     label: ClassVar[str] = "agent"
 
-    def __init__(self, model: EcosimModel, name: str, company: str, p: Any) -> None:
-        super().__init__(model)
-        self.name = name
-        self.company = company
+    def __init__(self, world: World, actor: Actor, p: Any, shared: Any = None) -> None:
+        super().__init__(world)
+        self.world: World = world
+        self.actor = actor
+        self.name = actor.name
         self.p = p
-        self.K = model.members
+        self.shared = shared if shared is not None else SimpleNamespace()
+        self.K = world.members
         self.s = State()
         self.binding = np.zeros(self.K, dtype=np.int8)  # index into BINDING (issue: binding constraint)
 
@@ -65,16 +94,21 @@ class EcosimAgent(mesa.Agent):
 
     @property
     def ex(self) -> Exchange:
-        return self.model.exchange
+        return self.world.exchange
+
+    @property
+    def company(self) -> str:
+        """The company this agent belongs to now (a merger moves it)."""
+        return self.ex.company_of(self.name)
 
     @property
     def t(self) -> int:
         """Current absolute month (see :mod:`ecosim.timeline`)."""
-        return self.model.month
+        return self.world.month
 
     @property
     def years_since_start(self) -> float:
-        return (self.model.month - self.model.start_month) / 12.0
+        return (self.world.month - self.world.start_month) / 12.0
 
     def zeros(self) -> np.ndarray:
         return np.zeros(self.K)
@@ -82,8 +116,24 @@ class EcosimAgent(mesa.Agent):
     def full(self, value: Any) -> np.ndarray:
         return np.broadcast_to(np.asarray(value, dtype=float), (self.K,)).copy()
 
-    def agent(self, name: str) -> Any:
-        return self.model.agent(name)
+    def read(self, sender: str, signal: str) -> np.ndarray:
+        """Last month's value of ``sender``'s ``signal`` as this agent sees it (per member)."""
+        return self.ex.read(sender, self.name, signal)
+
+    def publish(self, signal: str, value: Any, internal: Any = None) -> None:
+        """Publish ``signal`` on every edge this agent sends it on (read next month)."""
+        self.ex.publish(self.name, signal, value, internal)
+
+    def partner(self, signal: str, *, sends: bool = False) -> str | None:
+        """The one actor this agent reads ``signal`` from (or, ``sends=True``, sends it to) on
+        the network, or None: partners are wired by the topology, never named in code."""
+        names = self.ex.readers(self.name, signal) if sends else self.ex.senders(self.name, signal)
+        return names[0] if names else None
+
+    def w_per_h100e(self) -> np.ndarray:
+        """IT power of one H100-equivalent this month [W] (the shared ``[ai_hardware]`` trend)."""
+        hw = self.shared.ai_hardware
+        return watts_per_h100e(hw.w_per_h100e, hw.efficiency_gain_frac_per_yr, hw.reference_month, self.t) * np.ones(self.K)
 
     @staticmethod
     def grow(value: np.ndarray, frac_per_yr: Any, cap: Any = np.inf) -> np.ndarray:
@@ -102,27 +152,6 @@ class EcosimAgent(mesa.Agent):
         """Pay the rest of the economy (``market``) for costs not traded on the network."""
         self.ex.pay(self.name, "market", usd, kind)
 
-    def delivered_launch_mass(self) -> tuple[np.ndarray, np.ndarray]:
-        """(bought, delivered) launch mass this month [t]: delivered excludes payloads lost
-        in failed flights (each launcher reports its lost share after it settles)."""
-        m = self.ex.markets["launch_mass"]
-        j = m.b_index[self.name]
-        bought = m.x[:, :, j].sum(axis=1)
-        delivered = self.zeros()
-        for si, seller in enumerate(m.sellers):
-            delivered += m.x[:, si, j] * (1.0 - self.agent(seller).lost_frac)
-        return bought, delivered
-
-    def capability_signal(self, source: str = "xai") -> np.ndarray:
-        """AI capability this agent sees from ``source``: live on an enabled edge, else frozen
-        at its value at the start of the run (per member: an experiment may cut or damp the
-        signal for some members only, see :meth:`Exchange.set_edge_scale`)."""
-        lab = self.agent(source)
-        factor = self.ex.signal_factor(source, self.name, "capability")
-        if np.all(factor == 1.0):
-            return lab.s.capability
-        return np.where(factor > 0.0, lab.s.capability * factor, lab.capability_at_start)
-
     @staticmethod
     def grow_logistic(value: np.ndarray, frac_per_yr: Any, ceiling: Any) -> np.ndarray:
         """One month of logistic growth: the rate ``frac_per_yr`` [fraction/yr] while far below
@@ -132,8 +161,15 @@ class EcosimAgent(mesa.Agent):
 
     # ---------------------------------------------------------------- phases
 
+    def start(self, restored: bool) -> None:
+        """After every agent exists (and, if ``restored``, continues another run): publish
+        what readers must see in the first month."""
+
     def offer(self) -> None:
         """Produce, then post offers and demands."""
+
+    def fulfil(self) -> None:
+        """After clearing: deliver what was sold (launchers fly)."""
 
     def settle(self) -> None:
         """Read what cleared; update stocks; pay."""
@@ -195,6 +231,4 @@ def binding_code(limits: dict[str, np.ndarray]) -> np.ndarray:
 
 def wright(initial: Any, cumulative: Any, initial_cumulative: Any, progress_ratio: Any, floor: Any = 0.0) -> np.ndarray:
     """Shorthand for :func:`ecosim.physics.launch.wright_cost`."""
-    from ecosim.physics.launch import wright_cost
-
     return wright_cost(initial, cumulative, initial_cumulative, progress_ratio, floor)

@@ -9,7 +9,13 @@ Raises: every scheduled raise of ``[capital_market] raises`` arrives in its mont
 those, a company whose cash falls below ``min_cash_months`` of its spending raises up to
 ``follow_on_frac_of_mark_per_yr`` of its mark a year. This is how capital binds.
 
-Cost of capital: WACC from CAPM with Hamada's levered beta (:mod:`ecosim.economics.wacc`).
+Cost of capital: WACC from CAPM with Hamada's levered beta (:mod:`ecosim.economics.wacc`),
+published to the builders that price capital (the ``wacc`` signal).
+
+The merger: at ``merger_month`` every agent of ``merger_company`` moves to
+``merger_into_company`` (the exchange's ownership log; prices between them become internal).
+The companies it follows and the agent that receives each one's capital come from the actor
+roster (``funded`` companies and their ``head``).
 """
 
 from __future__ import annotations
@@ -23,24 +29,21 @@ import numpy as np
 
 from ecosim.agents.base import EcosimAgent
 from ecosim.economics.wacc import wacc_from_capital_market
+from ecosim.scenario.roster import roster
 from ecosim.timeline import parse_month
-
-#: mark entity -> company id in the model
-ENTITY_COMPANY = {"SpaceX": "spacex", "SpaceX+xAI": "spacex", "xAI": "xai", "OpenAI": "openai"}
-#: companies that can raise capital, and the agent that receives it
-HEADS = {"spacex": "spacex_launch", "xai": "xai", "tesla": "tesla_fleet", "openai": "openai", "starcloud": "starcloud", "amazon": "kuiper"}
 
 
 @lru_cache(maxsize=1)
 def narrative_marks() -> tuple[tuple[int, str, float, str], ...]:
     """(month, company, usd, kind) of every narrative mark (no analyst DCF), in file order."""
     path = resources.files("ecosim") / "data" / "valuation_marks.csv"
+    entity_company = roster().mark_companies()
     rows = []
     with path.open(encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
             if "DCF" in row["kind"]:
                 continue
-            company = ENTITY_COMPANY.get(row["entity"])
+            company = entity_company.get(row["entity"])
             if company:
                 rows.append((parse_month(row["date"]), company, float(row["value_usd"]), row["kind"]))
     return tuple(rows)
@@ -50,10 +53,12 @@ class CapitalMarket(EcosimAgent):
     kind = "capital_market"
     label = "Capital market"
 
-    def __init__(self, model: Any, name: str, company: str, p: Any) -> None:
-        super().__init__(model, name, company, p)
+    def __init__(self, world: Any, actor: Any, p: Any, shared: Any = None) -> None:
+        super().__init__(world, actor, p, shared)
         self.wacc = self.full(wacc_from_capital_market(p))
-        self.companies = list(HEADS)
+        self.heads = world.roster.heads()
+        self.companies = world.roster.funded()
+        self.publish("wacc", self.wacc)
         n = len(self.companies)
         self.s.mark_usd = np.zeros((self.K, n))
         self.s.revenue_ttm_usd = np.zeros((self.K, n, 12))
@@ -74,37 +79,44 @@ class CapitalMarket(EcosimAgent):
             return self.zeros()
         return self.s.mark_usd[:, self.ci(company)]
 
+    def owner(self, company: str) -> str:
+        """Who owns ``company``'s business now (after the merger, the company it merged into)."""
+        p = self.p
+        return p.merger_into_company if (company == p.merger_company and self.s.merged[0]) else company
+
     def offer(self) -> None:
-        if self.t == int(self.p.merger_month) and not self.s.merged.any():
-            for name in self.model.exchange.company_agents("xai"):
-                self.model.exchange.set_company(name, "spacex")
-                self.agent(name).company = "spacex"
+        p = self.p
+        if self.t == int(p.merger_month) and not self.s.merged.any():
+            for name in self.ex.company_agents(p.merger_company):
+                self.ex.set_company(name, p.merger_into_company)
             self.s.merged[:] = 1.0
         self._book_last_month()
-        for r in self.p.raises:
-            if int(r.month) == self.t and r.company in HEADS:
-                company = "spacex" if (r.company == "xai" and self.s.merged[0]) else r.company
-                self.ex.pay(self.name, HEADS[company], r.usd, "raise")
+        for r in p.raises:
+            if int(r.month) == self.t and r.company in self.companies:
+                company = self.owner(r.company)
+                self.ex.pay(self.name, self.heads[company], r.usd, "raise")
                 self.s.raised_usd[:, self.ci(company)] += r.usd
         self._follow_on()
+        self.publish("wacc", self.wacc)
 
     def _book_last_month(self) -> None:
         """Trailing revenue, burn and marks from last month's complete external flows."""
         ex = self.ex
         slot = self.t % 12
+        w = self.p.burn_smoothing_frac
         for i, company in enumerate(self.companies):
-            owner = "spacex" if (company == "xai" and self.s.merged[0]) else company
+            owner = self.owner(company)
             agents = [ex.index[n] for n in ex.company_agents(owner)] if company == owner else []
             income = ex.last_in[:, agents].sum(axis=1) if agents else self.zeros()
             outgo = ex.last_out[:, agents].sum(axis=1) if agents else self.zeros()
             self.s.revenue_ttm_usd[:, i, slot] = income
-            self.s.burn_usd[:, i] = 0.75 * self.s.burn_usd[:, i] + 0.25 * np.maximum(outgo - income, 0.0)
+            self.s.burn_usd[:, i] = (1.0 - w) * self.s.burn_usd[:, i] + w * np.maximum(outgo - income, 0.0)
             ttm = self.s.revenue_ttm_usd[:, i, :].sum(axis=1)
             self._update_mark(i, company, ttm)
 
     def _update_mark(self, i: int, company: str, ttm: np.ndarray) -> None:
         data = [(m, v) for m, v in self.marks_by_company[company] if m <= self.t]
-        if company == "xai" and self.s.merged[0]:
+        if self.owner(company) != company:
             self.s.mark_usd[:, i] = 0.0
             return
         if data:
@@ -124,7 +136,7 @@ class CapitalMarket(EcosimAgent):
     def _follow_on(self) -> None:
         ex = self.ex
         for i, company in enumerate(self.companies):
-            if company == "xai" and self.s.merged[0]:
+            if self.owner(company) != company:
                 continue
             self.s.allowance_usd[:, i] = np.minimum(
                 self.s.allowance_usd[:, i] + self.p.follow_on_frac_of_mark_per_yr * self.s.mark_usd[:, i] / 12.0,
@@ -132,9 +144,9 @@ class CapitalMarket(EcosimAgent):
             )
             cash = ex.company_cash(company)
             floor = self.p.min_cash_months * self.s.burn_usd[:, i]
-            need = np.where(cash < floor, 2.0 * floor - cash, 0.0)
+            need = np.where(cash < floor, self.p.raise_to_min_cash_ratio * floor - cash, 0.0)
             amount = np.minimum(need, self.s.allowance_usd[:, i])
             if np.any(amount > 0):
-                ex.pay(self.name, HEADS[company], amount, "raise")
+                ex.pay(self.name, self.heads[company], amount, "raise")
                 self.s.allowance_usd[:, i] -= amount
                 self.s.raised_usd[:, i] += amount

@@ -5,6 +5,8 @@ advances one month of its ``ramp_months`` per calendar month, plus one more mont
 ``robot_hours_per_ramp_month`` hours of Optimus labour it receives (robots build and run
 the fab). The price of an H100-equivalent is the accelerator price per W x the IT power of one
 H100-equivalent; both follow the ``[ai_hardware]`` trends (:mod:`ecosim.physics.compute`).
+TSMC publishes its price per W (the ``accelerator_usd_per_w`` signal buyers price with); a fab
+that ramps with robots buys Optimus hours itself and says so (``takes_robot_labour``).
 
 [1] Epoch AI (2024), "Trends in machine learning hardware": compute per W and per dollar.
 """
@@ -15,38 +17,43 @@ from typing import Any
 
 import numpy as np
 
-from ecosim.agents.base import EcosimAgent
-from ecosim.physics.compute import accelerator_usd_per_w, watts_per_h100e
+from ecosim.agents.base import UNLIMITED, EcosimAgent
+from ecosim.physics.compute import accelerator_usd_per_w
 
 
 class ChipFab(EcosimAgent):
     kind = "chip_fab"
     label = "Chip fab"
 
-    def __init__(self, model: Any, name: str, company: str, p: Any) -> None:
-        super().__init__(model, name, company, p)
+    def __init__(self, world: Any, actor: Any, p: Any, shared: Any = None) -> None:
+        super().__init__(world, actor, p, shared)
         K = self.K
-        started = model.start_month >= int(p.start_month)
+        started = world.start_month >= int(p.start_month)
         self.s.capacity = np.full(K, p.capacity_h100e_per_month_initial, dtype=float)
         self.s.ramp = np.full(K, 1.0 if started else 0.0)
         self.output = np.zeros(K)
+        self.publish("accelerator_usd_per_w", self.usd_per_w())
+        self.publish("takes_robot_labour", self._takes_labour())
 
     def usd_per_w(self) -> np.ndarray:
         """Accelerator price per W of IT power this month [USD/W]."""
-        hw = self.model.params.ai_hardware
+        hw = self.shared.ai_hardware
         return accelerator_usd_per_w(hw.usd_per_w, hw.usd_per_w_change_frac_per_yr, hw.reference_month, self.t) * np.ones(self.K)
-
-    def w_per_h100e(self) -> np.ndarray:
-        """IT power of one H100-equivalent this month [W]."""
-        hw = self.model.params.ai_hardware
-        return watts_per_h100e(hw.w_per_h100e, hw.efficiency_gain_frac_per_yr, hw.reference_month, self.t) * np.ones(self.K)
 
     def price_usd_per_h100e(self) -> np.ndarray:
         return self.usd_per_w() * self.w_per_h100e()
 
+    def _takes_labour(self) -> np.ndarray:
+        return self.after(self.p.start_month) if self.ex.buys(self.name, "labour") else self.zeros()
+
+
     def offer(self) -> None:
         self.output = self.s.capacity * self.s.ramp * self.after(self.p.start_month)
         self.ex.offer(self.name, "accelerators", self.output, self.price_usd_per_h100e())
+        if self.ex.buys(self.name, "labour"):
+            self.ex.demand(self.name, "labour", UNLIMITED * self._takes_labour(), tier=0, kind="opex")
+        self.publish("accelerator_usd_per_w", self.usd_per_w())
+        self.publish("takes_robot_labour", self._takes_labour())
 
     def settle(self) -> None:
         p, s, ex = self.p, self.s, self.ex

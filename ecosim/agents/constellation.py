@@ -8,9 +8,13 @@ at a production rate that grows each year, and launches what it has built (satel
 need Starship wait for Starship capacity).
 
 Subscribers follow a Bass diffusion over a satellite-broadband market shared with the rival
-constellation (new adopters split by appeal), and are capped by capacity: usable capacity
-[Tbps] over the busy-hour need of one subscriber [Mbps]. Revenue is subscribers x ARPU
-(sold as bandwidth to the market) plus government and enterprise revenue.
+constellation (new adopters split by appeal; the rival's adopters and appeal arrive as its
+``broadband_adopters`` and ``broadband_appeal`` signals), and are capped by capacity: usable
+capacity [Tbps] over the busy-hour need of one subscriber [Mbps], less what the operator's own
+orbital data centers need (their ``bandwidth_need_tbps``). Revenue is subscribers x ARPU (sold
+as bandwidth to the market, which takes at most what subscribers use) plus government and
+enterprise revenue. Generations that need Starship wait for the launcher's published
+``starship_capacity_t``.
 
 [1] Bass, F. M. (1969). A new product growth model for consumer durables. Management Science 15(5).
 """
@@ -29,20 +33,23 @@ RING_MONTHS = 240
 class Constellation(EcosimAgent):
     kind = "constellation"
     label = "Constellation"
-    rival: str = ""
     launch_tier = 1
 
-    def __init__(self, model: Any, name: str, company: str, p: Any) -> None:
-        super().__init__(model, name, company, p)
-        self.market_p = model.params.satellite_market
-        self.reg = model.params.regulation
+    def __init__(self, world: Any, actor: Any, p: Any, shared: Any = None) -> None:
+        super().__init__(world, actor, p, shared)
+        self.market_p = self.shared.satellite_market
+        self.reg = self.shared.regulation
+        self.rival = self.partner("broadband_adopters")
+        self.launcher = self.partner("starship_capacity_t")
+        self.own_odc = self.partner("bandwidth_need_tbps")
         G = len(p.generations)
         K = self.K
         self.s.sats = np.zeros((K, G, RING_MONTHS))
-        start = model.start_month
+        start = world.start_month
         n0 = np.asarray(p.satellites_initial, dtype=float)
-        for age in range(12):  # the initial fleet spread evenly over its first year
-            self.s.sats[:, 0, (start - 1 - age) % RING_MONTHS] = n0 / 12.0
+        spread = int(p.initial_fleet_spread_months)
+        for age in range(spread):  # the initial fleet spread evenly over its first months
+            self.s.sats[:, 0, (start - 1 - age) % RING_MONTHS] = n0 / spread
         self.s.active_gen = self.s.sats.sum(axis=2)  # running total by generation
         self.s.inventory = np.zeros((K, G))
         self.s.production_rate = np.full(K, p.production_per_month_initial, dtype=float)
@@ -58,6 +65,7 @@ class Constellation(EcosimAgent):
         self.capacity_tbps = np.zeros(K)
         self.subscriber_tbps = np.zeros(K)
         self.deorbited = np.zeros(K)
+        self._publish_market()
 
     def authorized(self) -> np.ndarray:
         """Satellites the operator is licensed for (Starlink: its target decides)."""
@@ -74,7 +82,13 @@ class Constellation(EcosimAgent):
         return self.s.active_gen
 
     def starship_available(self) -> np.ndarray:
-        return np.zeros(self.K)
+        """Starship payload the launcher offers this month [t] (0 without Starship)."""
+        return self.read(self.launcher, "starship_capacity_t") if self.launcher else self.zeros()
+
+    def _publish_market(self) -> None:
+        """Adopters and appeal, for the rival's share of new adopters next month."""
+        self.publish("broadband_adopters", self.s.demand_subs)
+        self.publish("broadband_appeal", self.p.appeal_ratio * self.after(self.p.service_start_month))
 
     # ---------------------------------------------------------------- phases
 
@@ -123,7 +137,9 @@ class Constellation(EcosimAgent):
         price_per_tbps = s.arpu_usd * 1e6 / p.mbps_per_subscriber
         self.subscriber_tbps = s.subs * p.mbps_per_subscriber / 1e6
         reserved = np.minimum(self.reserved_tbps(), self.capacity_tbps)
-        self.ex.offer(self.name, "bandwidth", self.subscriber_tbps + reserved, price_per_tbps, self.p.bandwidth_price_usd_per_tbps_month)
+        caps = {0: reserved, 1: self.subscriber_tbps}  # own data centers first, subscribers what they use
+        self.ex.offer(self.name, "bandwidth", self.subscriber_tbps + reserved, price_per_tbps, self.p.bandwidth_price_usd_per_tbps_month, tier_caps=caps)
+        self._publish_market()
 
         eo_tb = per_item(p.generations, "eo_data_tb_per_month", K)
         eo_pb = (self.active_by_generation() * eo_tb).sum(axis=1) / 1000.0
@@ -131,8 +147,8 @@ class Constellation(EcosimAgent):
             ex.offer(self.name, "data", eo_pb, 0.0)
 
     def reserved_tbps(self) -> np.ndarray:
-        """Capacity kept for the operator's own orbital data centers [Tbps]."""
-        return np.zeros(self.K)
+        """Capacity kept for the operator's own orbital data centers [Tbps] (their published need)."""
+        return self.read(self.own_odc, "bandwidth_need_tbps") if self.own_odc else self.zeros()
 
     def _generation_to_build(self) -> np.ndarray:
         """Index of the newest buildable generation per member (-1: none yet)."""
@@ -147,15 +163,13 @@ class Constellation(EcosimAgent):
 
     def _update_subscribers(self) -> None:
         p, s, mp = self.p, self.s, self.market_p
-        rival = self.agent(self.rival) if self.rival else None
         live = self.after(p.service_start_month)
-        rival_live = rival.after(rival.p.service_start_month) if rival is not None else self.zeros()
         s.potential = self.grow(s.potential, mp.potential_growth_frac_per_yr, mp.potential_max)
         arpu_rel = s.arpu_usd / p.arpu_usd_per_month_initial
         market = s.potential * arpu_rel ** (-mp.price_elasticity)
-        n_all = s.demand_subs + (rival.s.demand_subs if rival is not None else 0.0)
+        n_all = s.demand_subs + (self.read(self.rival, "broadband_adopters") if self.rival else 0.0)
         appeal = p.appeal_ratio * live
-        appeal_all = appeal + (rival.p.appeal_ratio * rival_live if rival is not None else 0.0)
+        appeal_all = appeal + (self.read(self.rival, "broadband_appeal") if self.rival else 0.0)
         share = np.divide(appeal, appeal_all, out=np.zeros(self.K), where=appeal_all > 0)
         adopt = (p.bass_innovation_per_yr + p.bass_imitation_per_yr * n_all / market) * np.maximum(market - n_all, 0.0) / 12.0
         s.demand_subs = s.demand_subs + adopt * share
@@ -165,7 +179,8 @@ class Constellation(EcosimAgent):
     def settle(self) -> None:
         p, s = self.p, self.s
         K = self.K
-        bought, delivered = self.delivered_launch_mass()
+        bought = self.ex.received(self.name, "launch_mass")
+        delivered = self.ex.delivered(self.name, "launch_mass")
         frac_bought = np.divide(bought, self.launch_demand_t, out=np.zeros(K), where=self.launch_demand_t > 0)
         frac_ok = np.divide(delivered, self.launch_demand_t, out=np.zeros(K), where=self.launch_demand_t > 0)
         needs = np.array([g.needs_starship for g in p.generations])

@@ -6,8 +6,8 @@ market approved for driverless service, which rises with FSD performance on a lo
 curve (regulators approve as capability improves). Paid miles = min(fleet x miles per day,
 demand). Fares, operating cost per mile, data per mile to xAI.
 
-Parameters: ``[cybercab]``; FSD performance is Tesla's (``TeslaFleet.performance``) with
-the capability signal this agent sees from xAI.
+Parameters: ``[cybercab]``; FSD performance is what Tesla's fleet publishes
+(``fsd_performance``: the same FSD stack, trained on Tesla's data with xAI's capability).
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ class Cybercab(EcosimAgent):
     kind = "cybercab"
     label = "Cybercab"
 
-    def __init__(self, model: Any, name: str, company: str, p: Any) -> None:
-        super().__init__(model, name, company, p)
+    def __init__(self, world: Any, actor: Any, p: Any, shared: Any = None) -> None:
+        super().__init__(world, actor, p, shared)
         K = self.K
         self.s.fleet = np.zeros(K)
         self.s.production_rate = np.full(K, p.production_per_month_initial, dtype=float)
@@ -36,7 +36,7 @@ class Cybercab(EcosimAgent):
 
     def offer(self) -> None:
         p, s, ex = self.p, self.s, self.ex
-        perf = self.agent("tesla_fleet").performance(self.capability_signal())
+        perf = self.read("tesla_fleet", "fsd_performance")
         self.approval = 1.0 / (1.0 + np.exp(-p.approval_steepness * (perf - p.approval_capability_index)))
         demand = s.addressable_miles_per_yr / 12.0 * self.approval
         per_cab = p.miles_per_day * DAYS_PER_MONTH

@@ -14,11 +14,8 @@ from ecosim.agents.xai import Lab
 class Google(Lab):
     kind = "google"
     label = "Google"
-    terrestrial_builder = "google_dc"
-    orbital_builder = "google_planet"
 
 
 class GoogleDataCenters(TerrestrialDataCenter):
     kind = "terrestrial_dc"
     label = "Google DCs"
-    owner_lab = "google"

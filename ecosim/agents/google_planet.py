@@ -15,7 +15,4 @@ from ecosim.agents.orbital_dc import OrbitalDataCenter
 class GooglePlanet(OrbitalDataCenter):
     kind = "orbital_dc"
     label = "Google/Planet Suncatcher"
-    owner_lab = "google"
-    alternative = "google_dc"
     launch_tier = 1
-    needs_starship = False

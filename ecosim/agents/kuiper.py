@@ -19,11 +19,10 @@ from ecosim.agents.constellation import Constellation
 class Kuiper(Constellation):
     kind = "kuiper"
     label = "Kuiper"
-    rival = "starlink"
     launch_tier = 1
 
-    def __init__(self, model: Any, name: str, company: str, p: Any) -> None:
-        super().__init__(model, name, company, p)
+    def __init__(self, world: Any, actor: Any, p: Any, shared: Any = None) -> None:
+        super().__init__(world, actor, p, shared)
         self.s.milestones_missed = np.zeros(self.K)
 
     def authorized(self) -> np.ndarray:

@@ -10,7 +10,10 @@ where both turnarounds fall with cumulative flights (a learning curve, floored).
 of a flight follows Wright's law in cumulative flights [1]. Flights fail with a probability;
 a failed flight loses its payload and its booster.
 
-:class:`LaunchProvider` is an agent that sells one line's capacity as launch mass [t].
+:class:`LaunchProvider` is an agent that sells one line's capacity as launch mass [t]. It flies
+in the model's ``fulfil`` phase, after clearing, and reports the share of this month's
+deliveries lost in failed flights to the exchange (buyers read what arrived). Boosters are
+built from ``build_lead_months`` before the first flight.
 
 [1] Wright (1936), see :mod:`ecosim.physics.launch`.
 """
@@ -84,7 +87,7 @@ class VehicleLine:
     def fly(self, flights: np.ndarray, failure_prob: Any) -> np.ndarray:
         """Fly ``flights`` (whole numbers); returns failures drawn from the model's generator."""
         n = np.maximum(np.rint(flights), 0).astype(np.int64)
-        fails = self.agent.model.binomial(n, np.broadcast_to(np.asarray(failure_prob, dtype=float), n.shape)).astype(float)
+        fails = self.agent.world.binomial(n, np.broadcast_to(np.asarray(failure_prob, dtype=float), n.shape)).astype(float)
         p = self.p
         boosters = self._get("boosters")
         retired = np.where(np.asarray(p.booster_life_flights) > 1.0, n / np.asarray(p.booster_life_flights), n)
@@ -110,10 +113,9 @@ class LaunchProvider(EcosimAgent):
     kind = "launch_provider"
     label = "Launch provider"
 
-    def __init__(self, model: Any, name: str, company: str, p: Any) -> None:
-        super().__init__(model, name, company, p)
+    def __init__(self, world: Any, actor: Any, p: Any, shared: Any = None) -> None:
+        super().__init__(world, actor, p, shared)
         self.line = VehicleLine(self, p, self.s, "line")
-        self.lost_frac = self.zeros()
 
     def offer(self) -> None:
         p = self.p
@@ -122,13 +124,13 @@ class LaunchProvider(EcosimAgent):
         price_per_t = p.price_per_flight_usd / p.payload_t
         self.ex.offer(self.name, "launch_mass", flights * p.payload_t, price_per_t)
 
-    def settle(self) -> None:
+    def fulfil(self) -> None:
         p = self.p
         mass = self.ex.sold(self.name, "launch_mass")
         flights = self.line.flights_for(mass, p.payload_t)
         fails = self.line.fly(flights, p.failure_prob)
-        self.lost_frac = np.divide(fails, flights, out=np.zeros(self.K), where=flights > 0)
-        built = self.line.build(self.after(p.first_flight_month - 12))
+        self.ex.lose(self.name, "launch_mass", np.divide(fails, flights, out=np.zeros(self.K), where=flights > 0))
+        built = self.line.build(self.after(p.first_flight_month - p.build_lead_months))
         self.pay_costs(flights * self.line.cost_per_flight_usd(), "opex")
         self.pay_costs(built * p.booster_cost_usd, "capex")
 

@@ -14,11 +14,8 @@ from ecosim.agents.xai import Lab
 class OpenAI(Lab):
     kind = "openai"
     label = "OpenAI"
-    terrestrial_builder = "openai_dc"
-    orbital_builder = None
 
 
 class OpenAIDataCenters(TerrestrialDataCenter):
     kind = "terrestrial_dc"
     label = "OpenAI DCs"
-    owner_lab = "openai"

@@ -5,8 +5,10 @@ with AI capability on a logistic curve centred at ``capability_index_half`` (sim
 work first, homes, then care). Production capacity grows each year from the first
 generation's date; output goes to open sector demand pro rata, built as the newest
 generation. Factory robots work in Tesla's plants (their hours go to Tesla's car factories
-and, once it runs, to the TeraFab chip fab); home and care robots are sold. Every working
-hour makes interaction data for xAI.
+and, while it says it takes them, to the TeraFab chip fab: ``takes_robot_labour``); home and
+care robots are sold. It offers every working hour and caps what each tier of buyers may take
+(the fab first, then the car plants, then the rest of the economy); the buyers post their own
+demand. Every working hour makes interaction data for xAI.
 
 Parameters: ``[optimus]``; robots' capability is xAI's (the capability signal).
 """
@@ -24,8 +26,8 @@ class Optimus(EcosimAgent):
     kind = "optimus"
     label = "Optimus"
 
-    def __init__(self, model: Any, name: str, company: str, p: Any) -> None:
-        super().__init__(model, name, company, p)
+    def __init__(self, world: Any, actor: Any, p: Any, shared: Any = None) -> None:
+        super().__init__(world, actor, p, shared)
         K, G, S = self.K, len(p.generations), len(p.sectors)
         self.s.robots = np.zeros((K, G, S))
         self.s.robots[:, 0, 0] = p.robots_initial
@@ -49,7 +51,7 @@ class Optimus(EcosimAgent):
     def offer(self) -> None:
         p, s, ex = self.p, self.s, self.ex
         K = self.K
-        cap = np.maximum(self.capability_signal(), 0.0)
+        cap = np.maximum(self.read("xai", "capability"), 0.0)
         gen = self._generation()
         self._gen = gen
         installed = s.robots.sum(axis=1)  # (K, S)
@@ -67,14 +69,12 @@ class Optimus(EcosimAgent):
         hours = (s.robots * hours_per_day[:, :, None]).sum(axis=1) * DAYS_PER_MONTH  # (K, S)
         self.hours = hours.sum(axis=1)
         factory = hours[:, self.sector_names.index("factory")] if "factory" in self.sector_names else np.zeros(K)
-        fab_on = self.agent("terafab").after(self.agent("terafab").p.start_month)
+        fab_on = self.read("terafab", "takes_robot_labour") if self.ex.reads("terafab", self.name, "takes_robot_labour") else self.zeros()
         to_fab = factory * p.terafab_hours_share_frac * fab_on
         # robots work where they stand: the hours are delivered, priced at 0 (factory robots
-        # are Tesla's own; home and care robots were paid for when sold)
-        ex.offer(self.name, "labour", self.hours, 0.0)
-        plan = {"terafab": to_fab, "tesla_fleet": factory - to_fab, "market": self.hours - factory}
-        for buyer, h in plan.items():
-            ex.demand(buyer, "labour", h, tier=0, kind="opex")
+        # are Tesla's own; home and care robots were paid for when sold); the fab (tier 0) and
+        # the car plants (tier 1) take the factory hours, the economy (tier 2) the rest
+        ex.offer(self.name, "labour", self.hours, 0.0, tier_caps={0: to_fab, 1: factory - to_fab})
         ex.offer(self.name, "data", self.hours * p.data_tb_per_robot_hour / 1000.0, 0.0)
 
     def settle(self) -> None:

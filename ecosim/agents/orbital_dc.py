@@ -10,14 +10,18 @@ builder has chips — failures and replacements are spread evenly over the fleet
 fraction), so fleet totals are kept as running sums; cohorts deorbit at the end of their life.
 
 Each month the builder prices the alternative it has with :func:`compare_costs` (the same
-arithmetic ``ecosim odc-cost`` prints): the launch price it pays this month (SpaceX: its
-own cost on the learning curve; others: SpaceX's price), today's accelerator price, and its
-owner's terrestrial data center behind today's grid queue. Orbit is built when it is the
-cheaper way to the compute the owner wants, and satellites that deorbit are replaced while it
-stays cheaper (plus ``prototype_mw_per_yr`` demonstrators),
-limited by what it can make, launch, power, buy and pay for. It buys accelerators and PV
-modules one month, and launches what its stock allows the next. The tightest limit is
-recorded as :attr:`binding` (see :data:`ecosim.agents.base.BINDING`).
+arithmetic ``ecosim odc-cost`` prints), from what the network tells it: the launch price it
+pays (the launcher's ``launch_price_usd_per_kg``: SpaceX's own builder sees its cost on the
+learning curve, others its price), the accelerator price (``accelerator_usd_per_w``), the cost
+of capital (``wacc``), and the terrestrial site it would otherwise build (the ``site_*``
+signals of its alternative, the wait for power included). Orbit is built when it is the cheaper
+way to the compute the owner wants (the owner lab's ``orbital_target_mw``), and satellites that
+deorbit are replaced while it stays cheaper (plus ``prototype_mw_per_yr`` demonstrators),
+limited by what it can make, launch (Starship's published capacity, for a builder that needs
+it), power, buy and pay for. It buys accelerators and PV modules ``chip_stock_months`` ahead,
+and launches what its stock allows. The tightest limit is recorded as :attr:`binding` (see
+:data:`ecosim.agents.base.BINDING`). It publishes its cost ratio and up-front cost per W to its
+owner, and the backhaul its fleet needs to the constellation that carries it.
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ from typing import Any
 import numpy as np
 
 from ecosim.agents.base import BINDING, EcosimAgent, binding_code
-from ecosim.economics.odc_cost import compare_costs, mass_per_w_kg
+from ecosim.economics.odc_cost import Site, compare_costs, mass_per_w_kg
 from ecosim.physics.compute import accelerator_usd_per_w
 from ecosim.physics.radiation import monthly_failure_frac
 from ecosim.physics.solar import (
@@ -37,20 +41,20 @@ from ecosim.physics.solar import (
 )
 
 RING_MONTHS = 240
-UNLIMITED = 1e15
 
 
 class OrbitalDataCenter(EcosimAgent):
     kind = "orbital_dc"
     label = "Orbital data centers"
-    owner_lab: str | None = "xai"
-    alternative: str = "terrestrial_dc"
     launch_tier = 0
-    needs_starship = True
 
-    def __init__(self, model: Any, name: str, company: str, p: Any) -> None:
-        super().__init__(model, name, company, p)
+    def __init__(self, world: Any, actor: Any, p: Any, shared: Any = None) -> None:
+        super().__init__(world, actor, p, shared)
         K = self.K
+        self.owner_lab = self.partner("orbital_target_mw")
+        self.alternative = self.partner("site_capex_usd_per_w")
+        self.launcher = self.partner("launch_price_usd_per_kg")
+        self.starship = self.partner("starship_capacity_t")  # None: flies on Falcon rideshares
         self.s.mw = np.zeros((K, RING_MONTHS))
         self.s.eflops = np.zeros((K, RING_MONTHS))
         self.s.mw_total = np.zeros(K)
@@ -73,6 +77,7 @@ class OrbitalDataCenter(EcosimAgent):
         self._bw_factor = np.ones(K)
         self._replace_h100e = np.zeros(K)
         self.deorbited_mw = np.zeros(K)
+        self._publish(self.full(np.inf), self.full(np.inf))
 
     # ---------------------------------------------------------------- readings
 
@@ -93,29 +98,31 @@ class OrbitalDataCenter(EcosimAgent):
         return ovs * STC_IRRADIANCE_W_PER_M2 / SOLAR_CONSTANT_W_PER_M2 / 1000.0
 
     def chips_per_mw(self) -> np.ndarray:
-        return 1e6 / self.agent("tsmc").w_per_h100e()
+        return 1e6 / self.w_per_h100e()
 
     def launch_price_usd_per_kg(self) -> np.ndarray:
+        """What a kg to orbit costs this builder [USD/kg]: the scenario's fixed price if set,
+        else what its launcher publishes (its cost inside SpaceX, its price outside)."""
         p = self.p
-        if p.launch_cost_usd_per_kg is not None:
-            return self.full(p.launch_cost_usd_per_kg)
-        fleet = self.agent("spacex_launch")
-        internal = self.ex.companies.get("spacex_launch") == self.company
-        return fleet.cost_per_kg if internal else fleet.price_per_kg
+        if p.launch_cost_usd_per_kg is not None or self.launcher is None:
+            return self.full(p.launch_cost_usd_per_kg if p.launch_cost_usd_per_kg is not None else np.inf)
+        return self.read(self.launcher, "launch_price_usd_per_kg")
+
+    def site(self) -> Site:
+        """The terrestrial site it would otherwise build, as its alternative published it."""
+        alt = self.alternative
+        if alt is None:
+            raise KeyError(f"{self.name}: no terrestrial alternative on the network (site_* signals)")
+        return Site(*(self.read(alt, key) for key in ("site_capex_usd_per_w", "site_facility_life_yr", "site_pue", "site_capacity_factor", "site_energy_usd_per_mwh", "site_delay_yr")))
 
     def compare(self) -> None:
-        """Price orbit against the owner's terrestrial option this month (sets ``ratio``)."""
-        tdc = self.agent(self.alternative)
-        grid = self.agent("grid_us")
-        delay = grid.delay_yr if tdc.p.energy_source == "grid" else self.full(tdc.p.interconnection_delay_yr)
-        tsmc = self.agent("tsmc")
+        """Price orbit against the terrestrial alternative this month (sets ``ratio``)."""
         cmp = compare_costs(
             self.p,
-            tdc.p,
-            ai_hardware_usd_per_w=tsmc.usd_per_w(),
+            self.site(),
+            ai_hardware_usd_per_w=self.read("tsmc", "accelerator_usd_per_w"),
             launch_usd_per_kg=self.launch_usd_per_kg,
-            wacc=self.agent("capital_market").wacc,
-            interconnection_delay_yr=delay,
+            wacc=self.read("capital_market", "wacc"),
             array_cost_frac=self.p.array_cost_frac,
         )
         self.ratio = cmp.ratio * np.ones(self.K)
@@ -123,19 +130,25 @@ class OrbitalDataCenter(EcosimAgent):
         self.terrestrial_usd_per_w = cmp.terrestrial_usd_per_w * np.ones(self.K)
         self.comparison = cmp
 
+    def _publish(self, ratio: np.ndarray, capex_usd_per_w: np.ndarray) -> None:
+        if self.owner_lab is not None:
+            self.publish("orbital_cost_ratio", ratio)
+            self.publish("orbital_capex_usd_per_w", capex_usd_per_w)
+        self.publish("bandwidth_need_tbps", self.bandwidth_need_tbps)
+
     def wanted_mw(self) -> np.ndarray:
         """IT power [MW/month] the owner wants from orbit this month."""
         if self.owner_lab is None:
             return self.zeros()
-        return self.agent(self.owner_lab).orbital_target_mw
+        return self.read(self.owner_lab, "orbital_target_mw")
 
     def capital_usd(self) -> np.ndarray:
-        """What this builder may spend this month [USD]."""
+        """What this builder may spend this month [USD]: its budget, else its company's cash
+        when the month opened, deployed over ``cash_deploy_months``."""
         if np.any(np.asarray(self.p.capex_budget_usd_per_yr) > 0):
             return self.s.budget_usd_per_yr / 12.0
-        cash = self.ex.company_cash(self.company)
-        lab = self.agent(self.owner_lab or "xai")
-        return np.maximum(cash, 0.0) / lab.p.cash_deploy_months
+        cash = self.ex.company_cash_open(self.company)
+        return np.maximum(cash, 0.0) / self.p.cash_deploy_months
 
     # ---------------------------------------------------------------- phases
 
@@ -164,7 +177,7 @@ class OrbitalDataCenter(EcosimAgent):
         cpm = self.chips_per_mw()
         ppm = self.pv_gw_per_mw()
         unit_usd = (p.satellite_hardware_usd_per_w * 1e6) + kg_per_mw * self.launch_usd_per_kg
-        reg = self.model.params.regulation
+        reg = self.shared.regulation
         limits = {
             "demand": want,
             "chips": s.chips_h100e / cpm,
@@ -173,9 +186,8 @@ class OrbitalDataCenter(EcosimAgent):
             "regulation": np.maximum(reg.odc_power_cap_gw * 1000.0 - self.nameplate_mw, 0.0),
             "capital": self.capital_usd() / np.maximum(unit_usd, 1e-9),
         }
-        if self.needs_starship:
-            fleet = self.agent("spacex_launch")
-            limits["launch"] = fleet.starship_mass_capacity_t * 1000.0 / kg_per_mw
+        if self.starship is not None:
+            limits["launch"] = self.read(self.starship, "starship_capacity_t") * 1000.0 / kg_per_mw
         ready = np.minimum.reduce(list(limits.values()))
         self.ready_mw = np.maximum(ready, 0.0)
         idle = np.where(np.asarray(p.prototype_mw_per_yr) == 0, np.int8(BINDING.index("economics")), np.int8(0))
@@ -185,13 +197,13 @@ class OrbitalDataCenter(EcosimAgent):
         # chip replacements ride on the same launches (their mass is small)
         failed = s.eflops_total * (1.0 - s.working)
         self._replace_h100e = np.minimum(failed / np.maximum(self._eflops_per_h100e(), 1e-30), np.maximum(s.chips_h100e - self.ready_mw * cpm, 0.0))
-        self._launch_t = self.ready_mw * kg_per_mw / 1000.0 + self._replace_h100e * np.asarray(p.chip_mass_kg_per_w) * self.agent("tsmc").w_per_h100e() / 1000.0
+        self._launch_t = self.ready_mw * kg_per_mw / 1000.0 + self._replace_h100e * np.asarray(p.chip_mass_kg_per_w) * self.w_per_h100e() / 1000.0
         ex.demand(self.name, "launch_mass", self._launch_t, tier=self.launch_tier, kind="capex")
 
-        # buy next month's chips and PV (demand beyond what stock already covers)
-        next_want = np.minimum(want, limits["manufacturing"])
-        ex.demand(self.name, "accelerators", np.maximum(next_want * 2.0 * cpm - s.chips_h100e, 0.0), tier=1, kind="capex")
-        ex.demand(self.name, "pv_modules", np.maximum(next_want * 2.0 * ppm - s.pv_gw, 0.0), tier=0, kind="capex")
+        # buy chips and PV ahead (demand beyond what stock already covers)
+        next_want = np.minimum(want, limits["manufacturing"]) * p.chip_stock_months
+        ex.demand(self.name, "accelerators", np.maximum(next_want * cpm - s.chips_h100e, 0.0), tier=1, kind="capex")
+        ex.demand(self.name, "pv_modules", np.maximum(next_want * ppm - s.pv_gw, 0.0), tier=0, kind="capex")
 
         # backhaul for what is in orbit, compute for the owner
         self.bandwidth_need_tbps = self.nameplate_mw / 1000.0 * p.bandwidth_tbps_per_gw
@@ -200,21 +212,29 @@ class OrbitalDataCenter(EcosimAgent):
         compute = s.eflops_total * s.working * p.sunlight_fraction * self._bw_factor
         ex.offer(self.name, "compute", compute, self.compute_price_usd_per_eflops_month())
 
+        # what the owner reads next month: the cost ratio and the up-front cost per nameplate W
+        items = self.comparison.orbital
+        nameplate_w = self.comparison.capacity_gw * 1e9 / np.asarray(p.sunlight_fraction)
+        opened = self.after(p.first_build_month) > 0
+        capex = (items["hardware"] + items["launch"] + items["oversizing"] + items["ai_hardware"]) / nameplate_w
+        self._publish(np.where(opened, self.ratio, np.inf), np.where(opened, capex, np.inf))
+
     def compute_price_usd_per_eflops_month(self) -> np.ndarray:
         """Price of compute this month [USD/(EFLOP/s month)]: the reference-month price scaled by
         how much cheaper a FLOP of accelerator has become since (price per W x W per H100e)."""
-        hw = self.model.params.ai_hardware
+        hw = self.shared.ai_hardware
         ref = accelerator_usd_per_w(hw.usd_per_w, hw.usd_per_w_change_frac_per_yr, hw.reference_month, hw.reference_month) * hw.w_per_h100e
-        tsmc = self.agent("tsmc")
-        return self.p.compute_price_usd_per_eflops_month * tsmc.price_usd_per_h100e() / ref
+        price_per_h100e = self.read("tsmc", "accelerator_usd_per_w") * self.w_per_h100e()
+        return self.p.compute_price_usd_per_eflops_month * price_per_h100e / ref
 
     def _eflops_per_h100e(self) -> np.ndarray:
-        return self.model.params.ai_hardware.flops_per_h100e / 1e18
+        return self.shared.ai_hardware.flops_per_h100e / 1e18
 
     def settle(self) -> None:
         p, s, ex = self.p, self.s, self.ex
         K = self.K
-        bought, delivered = self.delivered_launch_mass()
+        bought = ex.received(self.name, "launch_mass")
+        delivered = ex.delivered(self.name, "launch_mass")
         frac_bought = np.divide(bought, self._launch_t, out=np.zeros(K), where=self._launch_t > 0)
         frac_ok = np.divide(delivered, self._launch_t, out=np.zeros(K), where=self._launch_t > 0)
         cpm = self.chips_per_mw()
@@ -246,7 +266,7 @@ class OrbitalDataCenter(EcosimAgent):
         # the satellites' own hardware (beyond the PV cells bought on the exchange) and the US tariff
         hardware = launched_mw * 1e6 * p.satellite_hardware_usd_per_w
         self.pay_costs(np.maximum(hardware - pv_spend, 0.0), "capex")
-        self.pay_costs(pv_spend * self.model.params.pv.us_tariff_frac, "capex")
+        self.pay_costs(pv_spend * self.shared.pv.us_tariff_frac, "capex")
         self.pay_costs(self.nameplate_mw * 1e6 * p.satellite_hardware_usd_per_w * p.ops_frac_of_hardware_per_yr / 12.0, "opex")
         self.compute_eflops = ex.sold(self.name, "compute")
         bw = ex.received(self.name, "bandwidth") if ex.buys(self.name, "bandwidth") else self.bandwidth_need_tbps

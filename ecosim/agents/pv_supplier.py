@@ -25,31 +25,36 @@ class PVSupplier(EcosimAgent):
     kind = "pv_supplier"
     label = "PV supplier"
 
-    def __init__(self, model: Any, name: str, company: str, p: Any, supplier: Any) -> None:
-        super().__init__(model, name, company, p)
-        self.supplier = supplier
-        self.s.capacity_gw_per_yr = np.full(self.K, supplier.capacity_gw_per_yr_initial, dtype=float)
+    def __init__(self, world: Any, actor: Any, p: Any, shared: Any = None) -> None:
+        super().__init__(world, actor, p, shared)
+        self.industry = self.shared.pv
+        self.s.capacity_gw_per_yr = np.full(self.K, p.capacity_gw_per_yr_initial, dtype=float)
         self.s.utilisation = np.ones(self.K)
+        self.price_usd_per_w = np.zeros(self.K)
 
-    def price_usd_per_w(self) -> np.ndarray:
-        p = self.p
-        cum = self.agent("market").s.pv_cum_gw
-        base = wright(p.price_usd_per_w_initial, cum, p.cumulative_gw_initial, p.price_progress_ratio)
-        return np.maximum(p.price_usd_per_w_floor, base * np.clip(self.s.utilisation, 0.2, 1.0) ** p.oversupply_price_elasticity)
+    def _price_usd_per_w(self) -> np.ndarray:
+        """Module price this month [USD/W]: Swanson's curve in the world's cumulative output
+        (the market's ``pv_cumulative_gw``), lowered by spare capacity, above the floor."""
+        pv = self.industry
+        cum = self.read("market", "pv_cumulative_gw")
+        base = wright(pv.price_usd_per_w_initial, cum, pv.cumulative_gw_initial, pv.price_progress_ratio)
+        spare = np.clip(self.s.utilisation, pv.price_utilisation_floor_frac, 1.0) ** pv.oversupply_price_elasticity
+        return np.maximum(pv.price_usd_per_w_floor, base * spare)
 
     def offer(self) -> None:
-        p = self.p
+        pv = self.industry
         supply = self.s.capacity_gw_per_yr / 12.0
-        price = self.price_usd_per_w() * 1e9  # USD per GW
-        self.ex.offer(self.name, "pv_modules", supply, price, tier_caps={0: supply * p.export_policy_frac})
+        self.price_usd_per_w = self._price_usd_per_w()
+        self.ex.offer(self.name, "pv_modules", supply, self.price_usd_per_w * 1e9, tier_caps={0: supply * pv.export_policy_frac})
         # electricity for this month's output at last month's utilisation
-        mw = supply * self.s.utilisation * 1000.0 * p.manufacturing_mwh_per_mw / HOURS_PER_MONTH
+        mw = supply * self.s.utilisation * 1000.0 * pv.manufacturing_mwh_per_mw / HOURS_PER_MONTH
         self.ex.demand(self.name, "power", mw, tier=1, kind="opex")
 
     def settle(self) -> None:
-        s, ex = self.s, self.ex
+        s, ex, pv = self.s, self.ex, self.industry
         sold = ex.sold(self.name, "pv_modules")
         s.utilisation = np.divide(sold, s.capacity_gw_per_yr / 12.0, out=np.zeros(self.K), where=s.capacity_gw_per_yr > 0)
-        self.pay_costs(sold * 1e9 * self.price_usd_per_w() * self.p.cost_frac_of_price, "opex")
-        busy = np.clip((s.utilisation - 0.5) / 0.3, 0.0, 1.0)  # no new plants while half idle
-        s.capacity_gw_per_yr = s.capacity_gw_per_yr * (1.0 + busy * ((1.0 + self.supplier.capacity_growth_frac_per_yr) ** (1.0 / 12.0) - 1.0))
+        self.pay_costs(sold * 1e9 * self.price_usd_per_w * pv.cost_frac_of_price, "opex")
+        # no new plants below ``expansion_utilisation_min_frac``; full growth that much higher
+        busy = np.clip((s.utilisation - pv.expansion_utilisation_min_frac) / pv.expansion_utilisation_ramp_frac, 0.0, 1.0)
+        s.capacity_gw_per_yr = s.capacity_gw_per_yr * (1.0 + busy * ((1.0 + self.p.capacity_growth_frac_per_yr) ** (1.0 / 12.0) - 1.0))

@@ -15,10 +15,7 @@ from ecosim.agents.orbital_dc import OrbitalDataCenter
 class Starcloud(OrbitalDataCenter):
     kind = "orbital_dc"
     label = "Starcloud"
-    owner_lab = None
-    alternative = "terrestrial_dc"
     launch_tier = 1
-    needs_starship = False
 
     def wanted_mw(self) -> np.ndarray:
         unit_usd_per_mw = (self.p.satellite_hardware_usd_per_w * 1e6) + self.mass_kg_per_w * 1e6 * self.launch_usd_per_kg

@@ -10,9 +10,13 @@ turnaround, both falling with cumulative flights. Payload steps up by version (V
 100 t, V4 150 t), each gated by a date and by cumulative flights. Cost per flight follows
 Wright's law in cumulative flights down to a floor.
 
-SpaceX's own payloads (Starlink, orbital data centers) clear first (tier 0) and fly on the
-cheapest vehicle; satellites too large for Falcon wait for Starship's capacity
-(:attr:`SpaceXLaunch.starship_mass_capacity_t`). Outside customers pay list prices.
+SpaceX's own payloads (its buyers in the same company: Starlink, orbital data centers) clear
+first (tier 0) and fly on the cheapest vehicle; satellites too large for Falcon wait for
+Starship's capacity, which it publishes (``starship_capacity_t``). It publishes its launch
+price too (``launch_price_usd_per_kg``: the list price per kg to outsiders, its cost to its own
+company's buyers). Outside customers pay list prices. It flies in the ``fulfil`` phase and
+reports payloads lost in failures to the exchange. Starship stacks are built from
+``build_lead_months`` before the first flight.
 """
 
 from __future__ import annotations
@@ -24,15 +28,13 @@ import numpy as np
 from ecosim.agents.base import DAYS_PER_MONTH, EcosimAgent, wright
 from ecosim.agents.launcher import VehicleLine
 
-OWN_PAYLOADS = ("starlink", "orbital_dc")
-
 
 class SpaceXLaunch(EcosimAgent):
     kind = "launch_fleet"
     label = "SpaceX launch"
 
-    def __init__(self, model: Any, name: str, company: str, p: Any) -> None:
-        super().__init__(model, name, company, p)
+    def __init__(self, world: Any, actor: Any, p: Any, shared: Any = None) -> None:
+        super().__init__(world, actor, p, shared)
         self.falcon = VehicleLine(self, p.falcon, self.s, "falcon")
         sp = p.starship
         K = self.K
@@ -49,10 +51,14 @@ class SpaceXLaunch(EcosimAgent):
         self.ship_ops_flights = np.zeros(K)
         self.ship_test_flights = np.zeros(K)
         self.ship_failures = np.zeros(K)
-        self.lost_frac = np.zeros(K)
         self.cost_per_kg = np.zeros(K)
         self.price_per_kg = np.zeros(K)
         self._refresh_costs()
+        self._publish()
+
+    def _publish(self) -> None:
+        self.publish("launch_price_usd_per_kg", self.price_per_kg, internal=self.cost_per_kg)
+        self.publish("starship_capacity_t", self.starship_mass_capacity_t)
 
     # ------------------------------------------------------------ Starship quantities
 
@@ -101,12 +107,14 @@ class SpaceXLaunch(EcosimAgent):
         self.starship_mass_capacity_t = whole * self.ship_payload_t()
         mass = falcon_flights * p.falcon.payload_t + self.starship_mass_capacity_t
         self.ex.offer(self.name, "launch_mass", mass, self.price_per_kg * 1000.0, self.cost_per_kg * 1000.0)
+        self._publish()
 
-    def settle(self) -> None:
+    def fulfil(self) -> None:
         p, s, ex = self.p, self.s, self.ex
         sp, fal = p.starship, p.falcon
         sold = ex.sold(self.name, "launch_mass")
-        own = ex.sold_to(self.name, "launch_mass", [b for b in OWN_PAYLOADS if ex.companies.get(b) == self.company])
+        own_buyers = [b for b in ex.markets["launch_mass"].buyers if ex.company_of(b) == self.company]
+        own = ex.sold_to(self.name, "launch_mass", own_buyers)
         ship_cap_t = self.starship_mass_capacity_t
         falcon_cap_t = self.falcon.capacity * fal.payload_t
         ship_t = np.minimum(ship_cap_t, own)
@@ -122,14 +130,14 @@ class SpaceXLaunch(EcosimAgent):
         ops_flights = np.minimum(np.floor(loads + 1e-9), self.ship_capacity)
         s.ship_partial = np.clip(loads - ops_flights, 0.0, 1.0)
         n_ops = ops_flights.astype(np.int64)
-        ops_fails = self.model.binomial(n_ops, np.broadcast_to(np.asarray(sp.failure_prob_operational, float), n_ops.shape)).astype(float)
+        ops_fails = self.world.binomial(n_ops, np.broadcast_to(np.asarray(sp.failure_prob_operational, float), n_ops.shape)).astype(float)
 
         # test campaign (before operations): one expended stack per test flight
         not_ops = 1.0 - self.ship_operational()
         s.ship_months_since_test = s.ship_months_since_test + 1.0
         due = (s.ship_months_since_test >= s.ship_test_interval) & (s.ship_stacks >= 1.0)
         test = (due & (self.t >= np.asarray(sp.first_flight_month))).astype(float) * not_ops
-        test_fail = self.model.binomial(test.astype(np.int64), np.broadcast_to(np.asarray(sp.failure_prob_test, float), test.shape)).astype(float)
+        test_fail = self.world.binomial(test.astype(np.int64), np.broadcast_to(np.asarray(sp.failure_prob_test, float), test.shape)).astype(float)
         s.ship_months_since_test = np.where(test > 0, -sp.mishap_delay_months * test_fail, s.ship_months_since_test)
         s.ship_test_interval = np.where(test > 0, np.maximum(sp.test_interval_months_floor, s.ship_test_interval * sp.test_interval_progress_ratio), s.ship_test_interval)
 
@@ -139,15 +147,15 @@ class SpaceXLaunch(EcosimAgent):
         self.ship_failures = ops_fails + test_fail
 
         lost_t = np.divide(falcon_fails, np.maximum(falcon_flights, 1)) * falcon_t + np.divide(ops_fails, np.maximum(ops_flights, 1)) * ship_t
-        self.lost_frac = np.divide(lost_t, sold, out=np.zeros(self.K), where=sold > 0)
+        ex.lose(self.name, "launch_mass", np.divide(lost_t, sold, out=np.zeros(self.K), where=sold > 0))
 
         # production: Starship stacks (rate grows), Falcon boosters, pads
-        building = self.after(sp.first_flight_month - 36)
+        building = self.after(sp.first_flight_month - sp.build_lead_months)
         stacks_built = s.ship_build_rate * building
         s.ship_stacks = s.ship_stacks + stacks_built
         s.ship_build_rate = np.where(building > 0, self.grow(s.ship_build_rate, sp.build_growth_frac_per_yr, sp.build_per_month_max), s.ship_build_rate)
         s.ship_pads = np.minimum(s.ship_pads + np.asarray(sp.pads_added_per_yr) / 12.0 * self.after(sp.first_flight_month), sp.pads_max)
-        boosters_built = self.falcon.build(self.after(fal.first_flight_month))
+        boosters_built = self.falcon.build(self.after(fal.first_flight_month - fal.build_lead_months))
 
         ship_cost = self.ship_cost_per_flight_usd()
         self.pay_costs(falcon_flights * self.falcon.cost_per_flight_usd() + (ops_flights + test) * ship_cost, "opex")

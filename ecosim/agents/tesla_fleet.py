@@ -8,9 +8,11 @@
   falls on Wright's curve in cumulative production.
 * Fleet: one cohort per build year; scrappage by age from a Weibull survival curve.
 * FSD performance = (1 + FSD data / reference)^exponent (Tesla's own training) x
-  max(1, xAI capability)^elasticity (the capability signal from xAI). The take rate moves
-  toward ``max - (max - initial) / performance``; FSD miles = users x miles x engaged share;
-  uploaded data [PB] goes to xAI.
+  max(1, xAI capability)^elasticity (the capability signal from xAI), published to the Cybercab
+  fleet (``fsd_performance``: one FSD stack). The take rate moves toward
+  ``max - (max - initial) / performance``; FSD miles = users x miles x engaged share;
+  uploaded data [PB] goes to xAI. Optimus robots work in its plants (labour it buys), saving
+  part of the labour cost of each vehicle.
 
 References: Tesla production and deliveries reports (history.csv); S&P Global Mobility
 (average US light-vehicle age 12.6 yr, 2024) for scrappage; IEA Global EV Outlook for BEV
@@ -24,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from ecosim.agents.base import EcosimAgent, per_member, wright
+from ecosim.agents.base import UNLIMITED, EcosimAgent, per_member, wright
 from ecosim.timeline import year_frac
 
 FIRST_COHORT = 2008
@@ -35,8 +37,8 @@ class TeslaFleet(EcosimAgent):
     kind = "tesla_fleet"
     label = "Tesla vehicles"
 
-    def __init__(self, model: Any, name: str, company: str, p: Any) -> None:
-        super().__init__(model, name, company, p)
+    def __init__(self, world: Any, actor: Any, p: Any, shared: Any = None) -> None:
+        super().__init__(world, actor, p, shared)
         K = self.K
         self.s.cohorts = np.zeros((K, N_COHORTS))
         for c in p.fleet_cohorts_initial:
@@ -48,12 +50,13 @@ class TeslaFleet(EcosimAgent):
         self.s.fsd_take = np.full(K, p.fsd_take_rate_initial_frac, dtype=float)
         self.s.fsd_miles_cum = np.full(K, p.fsd_miles_cumulative_initial, dtype=float)
         self.s.fsd_data_pb = np.full(K, p.fsd_data_pb_initial, dtype=float)
-        self.s.capacity_prev = np.full(K, self.capacity_per_yr(model.start_month - 1), dtype=float)
+        self.s.capacity_prev = np.full(K, self.capacity_per_yr(world.start_month - 1), dtype=float)
         self.deliveries = np.zeros(K)
         self.demand_per_yr = np.zeros(K)
         self.fsd_miles = np.zeros(K)
         self.data_pb = np.zeros(K)
         self.fsd_perf = np.ones(K)
+        self.publish("fsd_performance", self.own_fsd_perf())
 
     def capacity_per_yr(self, month: int | None = None) -> np.ndarray:
         """Installed capacity [vehicles/yr] in a month: each factory's ramp share."""
@@ -82,12 +85,15 @@ class TeslaFleet(EcosimAgent):
 
     def offer(self) -> None:
         p, s, ex = self.p, self.s, self.ex
-        self.fsd_perf = self.performance(self.capability_signal())
+        self.fsd_perf = self.performance(self.read("xai", "capability"))
+        self.publish("fsd_performance", self.fsd_perf)
         price_factor = (s.asp_usd / p.asp_usd_initial) ** (-p.price_elasticity)
         self.demand_per_yr = s.bev_market * s.share * price_factor * (1.0 + p.fsd_demand_uplift_frac * (self.fsd_perf - 1.0))
         capacity = self.capacity_per_yr()
         self.deliveries = np.minimum(capacity, self.demand_per_yr) / 12.0
         ex.demand(self.name, "accelerators", self.deliveries * p.chips_h100e_per_vehicle, tier=1, kind="opex")
+        if ex.buys(self.name, "labour"):  # robot hours in its plants (Optimus caps what it gives)
+            ex.demand(self.name, "labour", np.full(self.K, UNLIMITED), tier=1, kind="opex")
 
         fleet = self.fleet
         users = fleet * p.fsd_eligible_frac * s.fsd_take

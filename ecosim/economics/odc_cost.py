@@ -83,6 +83,26 @@ def energy_price_usd_per_mwh(tdc: Any) -> np.ndarray:
 
 
 @dataclass(frozen=True)
+class Site:
+    """A terrestrial data-center site as the cost model prices it (fields may be arrays along
+    an ensemble axis). An orbital builder assembles it from the ``site_*`` signals its
+    alternative publishes; :func:`site_of` builds it from a ``[terrestrial_dc]`` section."""
+
+    capex_usd_per_w: ArrayLike  # [USD/W] facility per W of IT power
+    facility_life_yr: ArrayLike  # [yr] building and plant
+    pue: ArrayLike  # [ratio] power usage effectiveness
+    capacity_factor: ArrayLike  # [fraction] share of hours the cluster runs
+    energy_usd_per_mwh: ArrayLike  # [USD/MWh] grid price or fuel of on-site gas
+    interconnection_delay_yr: ArrayLike  # [yr] wait before power
+
+
+def site_of(tdc: Any, interconnection_delay_yr: ArrayLike | None = None) -> Site:
+    """The :class:`Site` of a ``[terrestrial_dc]`` section (its stated wait unless given)."""
+    delay = tdc.interconnection_delay_yr if interconnection_delay_yr is None else interconnection_delay_yr
+    return Site(tdc.capex_usd_per_w, tdc.facility_life_yr, tdc.pue, tdc.capacity_factor, energy_price_usd_per_mwh(tdc), delay)
+
+
+@dataclass(frozen=True)
 class CostComparison:
     """Itemised lifetime costs of ``capacity_gw`` of delivered IT power on each side [USD]."""
 
@@ -165,25 +185,24 @@ class CostComparison:
 
 def compare_costs(
     odc: Any,
-    tdc: Any,
+    site: Site,
     *,
     ai_hardware_usd_per_w: ArrayLike,
     launch_usd_per_kg: ArrayLike,
     wacc: ArrayLike,
-    interconnection_delay_yr: ArrayLike | None = None,
     array_cost_frac: ArrayLike = 0.3,
 ) -> CostComparison:
     """Itemised lifetime cost of ``odc.capacity_gw`` of average IT power, in orbit and on the ground.
 
     Parameters
     ----------
-    odc, tdc
-        ``[orbital_dc]`` and ``[terrestrial_dc]`` sections (or any objects with those
-        fields; fields may be arrays along an ensemble axis).
+    odc
+        an ``[orbital_dc]`` section (or any object with those fields; fields may be arrays
+        along an ensemble axis).
+    site : the terrestrial alternative (:class:`Site`; :func:`site_of` a section).
     ai_hardware_usd_per_w : [USD/W] accelerators per W of IT power, the same on both sides.
     launch_usd_per_kg : [USD/kg] launch price paid by the builder.
     wacc : [fraction/yr] cost of capital for the interconnection wait.
-    interconnection_delay_yr : [yr] overrides ``tdc.interconnection_delay_yr`` (a run's grid queue).
     array_cost_frac : [fraction] share of satellite hardware cost in the solar arrays.
 
     A small case by hand (1 GW, 5 yr, 500 USD/kg, 25 W/kg, no oversizing, failures or NRE):
@@ -195,7 +214,7 @@ def compare_costs(
     ...          array_specific_power_w_per_kg=150.0, chip_mass_kg_per_w=0.004, structure_mass_frac=0.25)
     >>> tdc = NS(capex_usd_per_w=12.0, facility_life_yr=15.0, pue=1.2, energy_source="grid",
     ...          electricity_usd_per_mwh=80.0, capacity_factor=1.0, interconnection_delay_yr=0.0)
-    >>> c = compare_costs(odc, tdc, ai_hardware_usd_per_w=0.0, launch_usd_per_kg=500.0, wacc=0.09)
+    >>> c = compare_costs(odc, site_of(tdc), ai_hardware_usd_per_w=0.0, launch_usd_per_kg=500.0, wacc=0.09)
     >>> {k: round(float(v) / 1e9, 3) for k, v in c.orbital.items() if v}   # billions USD
     {'hardware': 10.0, 'launch': 20.0, 'operations': 1.0}
     >>> {k: round(float(v) / 1e9, 3) for k, v in c.terrestrial.items() if v}
@@ -229,18 +248,18 @@ def compare_costs(
     slope = nameplate * (mass + repl * chip_kg_per_w)
 
     # ----- terrestrial
-    t_nameplate = cap_w / np.asarray(tdc.capacity_factor, dtype=float)
+    t_nameplate = cap_w / np.asarray(site.capacity_factor, dtype=float)
     facility = (
-        np.asarray(tdc.capex_usd_per_w, dtype=float)
+        np.asarray(site.capex_usd_per_w, dtype=float)
         * t_nameplate
-        * np.minimum(1.0, life / np.asarray(tdc.facility_life_yr, dtype=float))
+        * np.minimum(1.0, life / np.asarray(site.facility_life_yr, dtype=float))
     )
-    delay = np.asarray(tdc.interconnection_delay_yr if interconnection_delay_yr is None else interconnection_delay_yr, float)
+    delay = np.asarray(site.interconnection_delay_yr, float)
     t_ai = ai * t_nameplate
-    energy_mwh = cap_w * np.asarray(tdc.pue, dtype=float) * HOURS_PER_YR * life / 1e6
+    energy_mwh = cap_w * np.asarray(site.pue, dtype=float) * HOURS_PER_YR * life / 1e6
     terrestrial = {
         "facility": facility,
-        "energy": energy_mwh * energy_price_usd_per_mwh(tdc),
+        "energy": energy_mwh * np.asarray(site.energy_usd_per_mwh, dtype=float),
         "interconnection": (facility + t_ai) * ((1.0 + np.asarray(wacc, float)) ** delay - 1.0),
         "ai_hardware": t_ai,
     }

@@ -15,6 +15,19 @@ is exact, tested in ``tests/exchange``). Buyers pay the seller's price (its inte
 when both belong to the same company). Every transfer is a ledger row
 ``(step, date, member, from, to, commodity, quantity, unit, usd, kind, internal)``.
 
+Delivery (:meth:`Exchange.lose`): after clearing, a seller whose goods can be lost on the way
+(a launcher whose rocket fails) reports the share of this month's deliveries lost, in the
+model's ``fulfil`` phase; buyers read what arrived with :meth:`Exchange.delivered` when they
+settle. The ledger keeps what was sold and paid.
+
+Signals (:meth:`Exchange.publish`, :meth:`Exchange.read`): an actor publishes a value (one per
+member) on its signal edges; a reader gets the value published *last month*, whatever the order
+actors act in (the exchange swaps its two buffers when a month opens). A publisher may give
+readers in its own company another value (``internal``: e.g. a launch cost instead of a price),
+or one reader its own value (:meth:`Exchange.publish_to`). Values persist until republished.
+A cut signal edge (``[exchange] disable``, or scale 0) freezes what the reader sees at the value
+published before the first month; a scale ``f`` in (0, 1) passes ``f`` times the signal.
+
 Per-member edge throughput (:meth:`Exchange.set_edge_scale`): an experiment may give each
 ensemble member its own throughput factor on any edge, from any month on: 1 is normal, 0
 cuts the edge for that member (it clears as if disabled, so the seller's offer goes to its
@@ -32,7 +45,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from ecosim.exchange.topology import COMMODITY_UNITS, GOODS, SIGNAL_UNITS, parse_edge_id
+from ecosim.exchange.topology import COMMODITY_UNITS, GOODS, edge_id, parse_edge_id
 from ecosim.timeline import format_month
 
 KINDS = ("capex", "opex", "revenue", "raise")
@@ -62,6 +75,11 @@ class _Market:
         self.K = K
         self.reset()
 
+    @property
+    def delivered_x(self) -> np.ndarray:
+        """The cleared allocation less what sellers lost on the way (K, S, B)."""
+        return self.x * (1.0 - self.lost[:, :, None])
+
     def reset(self) -> None:
         S, B, K = len(self.sellers), len(self.buyers), self.K
         self.offer = np.zeros((K, S))
@@ -70,6 +88,7 @@ class _Market:
         self.demand = np.zeros((K, B))
         self.x = np.zeros((K, S, B))
         self.usd = np.zeros((K, S, B))
+        self.lost = np.zeros((K, S))
         self.tier_cap: dict[int, np.ndarray] = {}
 
     def clear(self) -> None:
@@ -124,6 +143,7 @@ class Exchange:
         self.companies = dict(companies)
         self.initial_companies = dict(companies)
         self.cash = np.zeros((members, len(self.names)))
+        self.cash_open = np.zeros((members, len(self.names)))
         self.markets: dict[str, _Market] = {}
         self.goods_edges: list[tuple[str, str, str]] = []
         for c in GOODS:
@@ -140,8 +160,13 @@ class Exchange:
             (s, b): bool(d["enabled"]) for s, b, k, d in graph.edges(keys=True, data=True) if k == "money"
         }
         self.signal_enabled = {
-            (s, b, k): bool(d["enabled"]) for s, b, k, d in graph.edges(keys=True, data=True) if k in SIGNAL_UNITS
+            (s, b, k): bool(d["enabled"]) for s, b, k, d in graph.edges(keys=True, data=True) if d.get("signal", False)
         }
+        # signals: published this month (now), visible this month (last), before the first month (start)
+        self._sig_now: dict[tuple[str, ...], np.ndarray] = {}
+        self._sig_last: dict[tuple[str, ...], np.ndarray] = {}
+        self._sig_start: dict[tuple[str, ...], np.ndarray] = {}
+        self._sig_hist: dict[tuple[str, ...], np.ndarray] = {}  # visible values by month (record=True)
         self.money_scale: dict[tuple[str, str], np.ndarray] = {}
         self.signal_scale: dict[tuple[str, str, str], np.ndarray] = {}
         G = len(self.goods_edges)
@@ -173,13 +198,23 @@ class Exchange:
                 for bi, b in enumerate(m.buyers):
                     m.internal[si, bi] = self.companies[s] == self.companies[b]
 
+    def company_of(self, name: str) -> str:
+        """The company an agent belongs to now (mergers included)."""
+        return self.companies[name]
+
     def company_agents(self, company: str) -> list[str]:
         return [n for n, c in self.companies.items() if c == company]
 
     def company_cash(self, company: str) -> np.ndarray:
-        """Cash of a company [USD], summed over its agents' accounts."""
+        """Cash of a company now [USD], summed over its agents' accounts."""
         idx = [self.index[n] for n in self.company_agents(company)]
         return self.cash[:, idx].sum(axis=1)
+
+    def company_cash_open(self, company: str) -> np.ndarray:
+        """Cash of a company when the month opened [USD]: what its decisions this month see,
+        whatever the order actors act in (raises of this month count from next month)."""
+        idx = [self.index[n] for n in self.company_agents(company)]
+        return self.cash_open[:, idx].sum(axis=1)
 
     def company_at(self, name: str, step_index: int) -> str:
         """Company of an agent in a given month (0-based step): its last change at or before
@@ -197,6 +232,14 @@ class Exchange:
         self.step_index = step_index
         for m in self.markets.values():
             m.reset()
+        self._sig_last = {k: v.copy() for k, v in self._sig_now.items()}
+        self.cash_open = self.cash.copy()
+        if self.record:
+            for k, v in self._sig_last.items():
+                hist = self._sig_hist.get(k)
+                if hist is None:
+                    hist = self._sig_hist[k] = np.full((self.T, self.K), np.nan)
+                hist[step_index] = v
         self.last_in, self.month_in = self.month_in, self.last_in
         self.last_out, self.month_out = self.month_out, self.last_out
         self.month_in.fill(0.0)
@@ -267,7 +310,7 @@ class Exchange:
             raise ValueError(f"kind must be one of {KINDS} (got {kind!r})")
         if (src, dst) not in self.money_enabled:
             raise KeyError(f"no money edge {src}->{dst} in the network topology")
-        amount = np.broadcast_to(np.asarray(usd, dtype=float), (self.K,)).copy()
+        amount = self._member_array(usd)
         if not self.money_enabled[(src, dst)]:
             amount[:] = 0.0
         scale = self.money_scale.get((src, dst))
@@ -330,6 +373,128 @@ class Exchange:
         """True when ``name`` has an edge to sell ``commodity`` on this network."""
         return commodity in self.markets and name in self.markets[commodity].s_index
 
+    def delivered(self, buyer: str, commodity: str) -> np.ndarray:
+        """What reached ``buyer`` this month [commodity unit]: what it bought, less what its
+        sellers lost on the way (:meth:`lose`; read it after the ``fulfil`` phase)."""
+        m = self.markets[commodity]
+        return m.delivered_x[:, :, m.b_index[buyer]].sum(axis=1)
+
+    def lose(self, seller: str, commodity: str, frac: np.ndarray) -> None:
+        """``seller`` lost a share of everything it sold this month on the way [fraction per
+        member] (a failed launch loses its payload). Sales and payments stand."""
+        m = self.markets[commodity]
+        m.lost[:, m.s_index[seller]] = np.clip(np.broadcast_to(np.asarray(frac, dtype=float), (self.K,)), 0.0, 1.0)
+
+    def cleared(self, commodity: str) -> np.ndarray:
+        """Everything that cleared this month on one commodity's edges [commodity unit]."""
+        return self.markets[commodity].x.sum(axis=(1, 2))
+
+    # ------------------------------------------------------------------ signals
+
+    def readers(self, sender: str, signal: str) -> list[str]:
+        """Who reads ``signal`` from ``sender`` on this network (edge order)."""
+        return [b for (s, b, k) in self.signal_enabled if s == sender and k == signal]
+
+    def senders(self, reader: str, signal: str) -> list[str]:
+        """Whose ``signal`` ``reader`` reads on this network (edge order)."""
+        return [s for (s, b, k) in self.signal_enabled if b == reader and k == signal]
+
+    def reads(self, sender: str, reader: str, signal: str) -> bool:
+        """True when there is a signal edge ``sender->reader:signal`` (cut or not)."""
+        return (sender, reader, signal) in self.signal_enabled
+
+    def publish(self, sender: str, signal: str, value: np.ndarray | float, internal: np.ndarray | float | None = None) -> None:
+        """Publish ``signal`` [its unit] for every reader (readers see it next month).
+
+        ``internal``: the value readers in the sender's own company see instead (a cost where
+        outsiders see a price)."""
+        self._sig_now[(sender, signal)] = self._member_array(value)
+        if internal is not None:
+            self._sig_now[(sender, signal, "@internal")] = np.broadcast_to(np.asarray(internal, dtype=float), (self.K,)).copy()
+
+    def publish_to(self, sender: str, reader: str, signal: str, value: np.ndarray | float) -> None:
+        """Publish ``signal`` for one reader only (a per-reader value: a share, a connection)."""
+        if (sender, reader, signal) not in self.signal_enabled:
+            raise KeyError(f"no signal edge {edge_id(sender, reader, signal)} in the network topology")
+        self._sig_now[(sender, signal, reader)] = self._member_array(value)
+
+    def published(self, sender: str, reader: str, signal: str) -> np.ndarray | None:
+        """What ``sender`` has published for ``reader`` so far (before the first month: its
+        initial value; None if nothing yet). For agents setting up, before :meth:`begin`."""
+        if (sender, reader, signal) not in self.signal_enabled:
+            raise KeyError(f"no signal edge {edge_id(sender, reader, signal)} in the network topology")
+        if not self.signal_enabled[(sender, reader, signal)]:
+            return None  # cut in the network: the reader sees nothing
+        value = self._lookup(self._sig_now, sender, reader, signal)
+        return None if value is None else value.copy()
+
+    def _member_array(self, value: np.ndarray | float) -> np.ndarray:
+        """A fresh float array of one value per member."""
+        if isinstance(value, np.ndarray) and value.shape == (self.K,) and value.dtype == np.float64:
+            return value.copy()
+        return np.broadcast_to(np.asarray(value, dtype=float), (self.K,)).copy()
+
+    def begin(self) -> None:
+        """Before the first month: what has been published so far becomes what readers see in
+        the first month, and the value a cut signal edge freezes at."""
+        self._sig_last = {k: v.copy() for k, v in self._sig_now.items()}
+        self._sig_start = {k: v.copy() for k, v in self._sig_now.items()}
+
+    def _lookup(self, buf: dict[tuple[str, ...], np.ndarray], sender: str, reader: str, signal: str) -> np.ndarray | None:
+        own = buf.get((sender, signal, reader))
+        if own is not None:
+            return own
+        if self.companies.get(sender) == self.companies.get(reader):
+            internal = buf.get((sender, signal, "@internal"))
+            if internal is not None:
+                return internal
+        return buf.get((sender, signal))
+
+    def read(self, sender: str, reader: str, signal: str) -> np.ndarray:
+        """What ``reader`` sees of ``sender``'s ``signal`` this month [signal unit, per member]:
+        the value published last month; on a cut edge the value before the first month; on a
+        damped edge (scale f) f times the value. Raises KeyError naming a missing edge."""
+        key = (sender, reader, signal)
+        on = self.signal_enabled.get(key)
+        if on is None:
+            raise KeyError(f"no signal edge {edge_id(sender, reader, signal)} in the network topology")
+        last = self._lookup(self._sig_last, sender, reader, signal)
+        if last is None:
+            raise KeyError(f"{sender} has published no {signal!r} yet (edge {edge_id(sender, reader, signal)})")
+        if on and key not in self.signal_scale:
+            return last.copy()
+        factor = self.signal_factor(sender, reader, signal)
+        if np.all(factor == 1.0):
+            return last.copy()
+        start = self._lookup(self._sig_start, sender, reader, signal)
+        frozen = last if start is None else start
+        with np.errstate(invalid="ignore"):  # an infinite value (a closed option) on a cut edge
+            return np.where(factor > 0.0, last * factor, frozen)
+
+    def signal_series(self, sender: str, reader: str, signal: str) -> np.ndarray:
+        """What ``reader`` could read of ``sender``'s ``signal`` in every month so far (before
+        any damping or cut), shape (months, members). Needs ``record=True``."""
+        if not self.record:
+            raise ValueError("signal_series needs an exchange that records (record=True)")
+        months = self.step_index + 1
+        out = np.full((months, self.K), np.nan)
+        for key in ((sender, signal), (sender, signal, "@internal"), (sender, signal, reader)):
+            if key[-1] == "@internal" and self.companies.get(sender) != self.companies.get(reader):
+                continue
+            hist = self._sig_hist.get(key)
+            if hist is not None:
+                out = np.where(np.isnan(hist[:months]), out, hist[:months])
+        return out
+
+    def signal_state(self) -> dict[str, dict[tuple[str, ...], np.ndarray]]:
+        """The signal buffers (member 0), for a run that continues from this one's end."""
+        return {"now": {k: v[:1].copy() for k, v in self._sig_now.items()}}
+
+    def restore_signals(self, state: dict[str, dict[tuple[str, ...], np.ndarray]]) -> None:
+        """Continue from another run's end: its last published values, broadcast to K members."""
+        for k, v in state["now"].items():
+            self._sig_now[k] = np.broadcast_to(v[:1], (self.K,)).copy()
+
     def signal_on(self, seller: str, buyer: str, signal: str) -> bool:
         return self.signal_enabled.get((seller, buyer, signal), False)
 
@@ -366,7 +531,7 @@ class Exchange:
             raise ValueError(f"edge scale of {edge_id}: every factor must be in [0, 1] (got {float(f[(f < 0) | (f > 1)][0])!r})")
         if commodity == "money":
             self.money_scale[(seller, buyer)] = f
-        elif commodity in SIGNAL_UNITS:
+        elif (seller, buyer, commodity) in self.signal_enabled:
             self.signal_scale[(seller, buyer, commodity)] = f
         else:
             m = self.markets[commodity]

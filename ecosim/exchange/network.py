@@ -1,6 +1,10 @@
-"""The exchange network as a networkx graph: nodes are agents, typed edges are trade links."""
+"""The exchange network as a networkx graph: nodes are actors, typed edges are trade links
+(goods and money) and signals."""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
 
 import networkx as nx
 
@@ -14,20 +18,28 @@ from ecosim.exchange.topology import (
 )
 
 
-def build_network(agents: dict[str, tuple[str, str]], disable: list[str] | tuple[str, ...] = ()) -> nx.MultiDiGraph:
-    """The graph of every edge among ``agents`` (name -> (kind, company)).
+@dataclass(frozen=True)
+class Node:
+    """What the network knows of an actor: its kind (class), company at start and groups."""
 
-    Each edge has key = commodity and attributes ``commodity``, ``unit``, ``signal`` (bool),
-    ``enabled`` (False when listed in ``disable``) and ``id``. Disabled edges stay in the
-    graph (so a picture shows the cut) but carry nothing.
+    kind: str
+    company: str
+    groups: tuple[str, ...] = ()
+
+
+def build_network(nodes: Mapping[str, Node], disable: list[str] | tuple[str, ...] = ()) -> nx.MultiDiGraph:
+    """The graph of every edge among ``nodes`` (name -> :class:`Node`), in roster order.
+
+    Each edge has key = commodity (or signal) and attributes ``commodity``, ``unit``,
+    ``signal`` (bool), ``enabled`` (False when listed in ``disable``) and ``id``. Disabled edges
+    stay in the graph (so a picture shows the cut) but carry nothing.
 
     Raises ValueError naming the first ``disable`` entry that is malformed or names no edge.
     """
     g = nx.MultiDiGraph()
-    for name, (kind, company) in agents.items():
-        g.add_node(name, kind=kind, company=company)
-    kinds = {n: k for n, (k, _) in agents.items()}
-    for s, b, c in expand(RULES, kinds):
+    for name, node in nodes.items():
+        g.add_node(name, kind=node.kind, company=node.company)
+    for s, b, c in expand(RULES, {n: node.groups for n, node in nodes.items()}):
         unit = COMMODITY_UNITS.get(c) or SIGNAL_UNITS[c]
         g.add_edge(s, b, key=c, commodity=c, unit=unit, signal=c in SIGNAL_UNITS, enabled=True, id=edge_id(s, b, c))
     for i, text in enumerate(disable):

@@ -1,18 +1,28 @@
-"""Who can sell what to whom: the typed edges of the exchange network, as one readable table.
+"""Who can sell what to whom, and who reads what from whom: the typed edges of the exchange
+network, as one readable table.
 
-A rule names a seller and a buyer by agent *name* (``"starlink"``), by *kind*
-(``"@pv_supplier"`` = every PV supplier) or ``"*"`` (every agent), and a commodity. Rules expand to one edge per pair
-of agents present. An edge's id is ``"seller->buyer:commodity"``; listing it under
-``[exchange] disable`` cuts it (an experiment like any other setting).
+A rule names a seller and a buyer by actor *name* (``"starlink"``), by *group* of the actor
+roster (``"@pv_supplier"`` = every PV supplier; groups are listed in ``ecosim/data/roster.toml``)
+or ``"*"`` (every actor), and a commodity or signal. Rules expand to one edge per pair of actors
+present. An edge's id is ``"seller->buyer:commodity"``; listing it under ``[exchange] disable``
+cuts it (an experiment like any other setting).
 
-Commodities are conserved and clear each month on their edges; every transfer goes into
-the ledger. ``capability`` is a signal: not conserved, not in the ledger; a cut signal edge
-freezes what the buyer sees at its value at the start of the run. ``money`` edges carry
-revenue, raises and costs paid to the rest of the economy (``market``); payments for goods
-ride on the goods edges themselves.
+**Goods** (:data:`COMMODITY_UNITS`) are conserved and clear each month on their edges; every
+transfer goes into the ledger. ``money`` edges carry revenue, raises and costs paid to the rest
+of the economy (``market``); payments for goods ride on the goods edges themselves.
+
+**Signals** (:data:`SIGNALS`) are what one actor publishes and another reads: prices,
+capacities, targets, cost ratios, capability. They are not conserved and not in the ledger.
+Every read is the value published last month, whatever the order actors act in; a cut signal
+edge freezes what the reader sees at its value at the start of the run (see
+:meth:`ecosim.exchange.clearing.Exchange.read`). Every coupling between two actors is one of
+these edges: an actor reads no other actor's attributes.
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
 
 COMMODITY_UNITS: dict[str, str] = {
     "launch_mass": "t",
@@ -25,48 +35,116 @@ COMMODITY_UNITS: dict[str, str] = {
     "labour": "h",
     "money": "USD",
 }
-SIGNAL_UNITS: dict[str, str] = {"capability": "index"}
 GOODS = tuple(c for c in COMMODITY_UNITS if c != "money")
 
-ORBITAL = ("orbital_dc", "google_planet", "starcloud")
-TERRESTRIAL = ("terrestrial_dc", "openai_dc", "google_dc")
-LABS = ("xai", "openai", "google")
-TESLA = ("tesla_fleet", "cybercab", "optimus")
+
+@dataclass(frozen=True)
+class Signal:
+    """A published quantity: its unit and meaning."""
+
+    unit: str
+    doc: str
+
+
+#: Every signal an actor may publish, with unit and meaning (the glossary lists them).
+SIGNALS: dict[str, Signal] = {
+    "capability": Signal("index", "AI capability of a lab's frontier model (Chinchilla law; 1 = reference run)"),
+    "fsd_performance": Signal("index", "FSD performance index (Tesla's driving data x the capability it receives)"),
+    "ai_pool_usd_per_month": Signal("USD/month", "frontier-AI revenue pool this month, larger when the best model is better"),
+    "ai_share_frac": Signal("frac", "share of the AI revenue pool a lab's capability deserves (before customers switch)"),
+    "ai_market_room_frac": Signal("frac", "growth left in the AI market: 1 - pool / ceiling"),
+    "launch_price_usd_per_kg": Signal("USD/kg", "launch price to LEO a buyer pays (its cost to buyers in the launcher's own company)"),
+    "starship_capacity_t": Signal("t/month", "Starship payload capacity this month (0 before operations)"),
+    "accelerator_usd_per_w": Signal("USD/W", "accelerator price per W of IT power"),
+    "wacc": Signal("frac/yr", "cost of capital (CAPM, Hamada)"),
+    "interconnection_delay_yr": Signal("yr", "expected wait of a new large-load grid connection requested now"),
+    "connection_request_mw": Signal("MW/month", "new grid-connected IT power a data center asks for this month"),
+    "connection_added_mw": Signal("MW/month", "IT power the grid connected to a data center this month"),
+    "site_capex_usd_per_w": Signal("USD/W", "capital cost of a terrestrial data-center facility per W of IT power"),
+    "site_energy_usd_per_mwh": Signal("USD/MWh", "price of energy at a terrestrial site (grid, or fuel of on-site gas)"),
+    "site_pue": Signal("ratio", "power usage effectiveness of a terrestrial site"),
+    "site_capacity_factor": Signal("frac", "share of hours a terrestrial cluster runs"),
+    "site_facility_life_yr": Signal("yr", "life of a terrestrial facility (building and plant)"),
+    "site_delay_yr": Signal("yr", "wait before a new terrestrial site has power (grid queue or turbine lead time)"),
+    "capex_budget_usd_per_month": Signal("USD/month", "capital budget a parent sets for its data centers (0: the lab's cash decides)"),
+    "compute_capacity_eflops": Signal("EFLOP/s", "compute installed at a lab's terrestrial data centers"),
+    "terrestrial_target_mw": Signal("MW/month", "new terrestrial IT power a lab wants this month"),
+    "orbital_target_mw": Signal("MW/month", "new orbital IT power a lab wants this month"),
+    "orbital_cost_ratio": Signal("ratio", "orbital over terrestrial lifetime cost per delivered W (inf before the first build month)"),
+    "orbital_capex_usd_per_w": Signal("USD/W", "up-front cost of orbital compute per nameplate W: hardware, launch, arrays, chips (inf before the first build month)"),
+    "bandwidth_need_tbps": Signal("Tbps", "backhaul bandwidth the orbital data centers in orbit need"),
+    "pv_cumulative_gw": Signal("GW", "the world's cumulative PV output (Swanson's learning curve)"),
+    "broadband_adopters": Signal("subscribers", "a constellation's adopters in the shared satellite-broadband market"),
+    "broadband_appeal": Signal("ratio", "a constellation's appeal to new adopters while in service (0 before)"),
+    "takes_robot_labour": Signal("flag", "1 while a chip fab takes Optimus robot hours, else 0"),
+}
+SIGNAL_UNITS: dict[str, str] = {k: s.unit for k, s in SIGNALS.items()}
+
+#: The labs' and orbital builders' partners (named once; every rule below uses them).
+LAB_TERRESTRIAL = (("xai", "terrestrial_dc"), ("openai", "openai_dc"), ("google", "google_dc"))
+LAB_ORBITAL = (("xai", "orbital_dc"), ("google", "google_planet"))
+#: The terrestrial site each orbital builder prices its alternative against.
+ORBITAL_ALTERNATIVE = (("terrestrial_dc", "orbital_dc"), ("terrestrial_dc", "starcloud"), ("google_dc", "google_planet"))
+SITE_SIGNALS = ("site_capex_usd_per_w", "site_energy_usd_per_mwh", "site_pue", "site_capacity_factor", "site_facility_life_yr", "site_delay_yr")
 
 RULES: tuple[tuple[str, str, str], ...] = (
+    # ------------------------------------------------------------------ goods
     # launch mass [t]
-    *(("spacex_launch", b, "launch_mass") for b in ("starlink", *ORBITAL, "kuiper", "market")),
+    *(("spacex_launch", b, "launch_mass") for b in ("starlink", "@orbital", "kuiper", "market")),
     ("new_glenn", "kuiper", "launch_mass"),
     ("legacy_launch", "kuiper", "launch_mass"),
     # PV modules [GW]
-    *(("@pv_supplier", b, "pv_modules") for b in (*ORBITAL, "market")),
+    *(("@pv_supplier", b, "pv_modules") for b in ("@orbital", "market")),
     # accelerators [H100e]
-    *(("tsmc", b, "accelerators") for b in (*TERRESTRIAL, *ORBITAL, *TESLA, "market")),
-    *(("terafab", b, "accelerators") for b in ("terrestrial_dc", "orbital_dc", *TESLA)),
+    *(("tsmc", b, "accelerators") for b in ("@terrestrial", "@orbital", "@tesla", "market")),
+    *(("terafab", b, "accelerators") for b in ("terrestrial_dc", "orbital_dc", "@tesla")),
     # power [MW]
-    *(("grid_us", b, "power") for b in TERRESTRIAL),
+    ("grid_us", "@terrestrial", "power"),
     ("grid_china", "@pv_supplier", "power"),
     # compute [EFLOP/s]
-    ("terrestrial_dc", "xai", "compute"),
-    ("orbital_dc", "xai", "compute"),
-    ("openai_dc", "openai", "compute"),
-    ("google_dc", "google", "compute"),
-    ("google_planet", "google", "compute"),
+    *((dc, lab, "compute") for lab, dc in (*LAB_TERRESTRIAL, *LAB_ORBITAL)),
     ("starcloud", "market", "compute"),
     # data [PB]
-    *((s, "xai", "data") for s in (*TESLA, "starlink")),
+    ("@tesla", "xai", "data"),
+    ("starlink", "xai", "data"),
     # bandwidth [Tbps]
     ("starlink", "market", "bandwidth"),
     ("starlink", "orbital_dc", "bandwidth"),
     ("kuiper", "market", "bandwidth"),
     # labour [h]
     *(("optimus", b, "labour") for b in ("terafab", "tesla_fleet", "market")),
-    # capability [index], a signal
-    *(("xai", b, "capability") for b in TESLA),
     # money [USD]: revenue from customers, raises, and costs paid out
-    *(("market", b, "money") for b in ("starlink", "kuiper", *TESLA, *LABS, "spacex_launch", "new_glenn")),
-    *(("capital_market", b, "money") for b in ("spacex_launch", "xai", "tesla_fleet", "openai", "starcloud", "kuiper")),
+    *(("market", b, "money") for b in ("starlink", "kuiper", "@tesla", "@lab", "spacex_launch", "new_glenn")),
+    ("capital_market", "@funded_head", "money"),
     ("*", "market", "money"),
+    # ------------------------------------------------------------------ signals
+    # AI: capability to Tesla's robots and cars and to the market; the market's pool and shares
+    *(("xai", b, "capability") for b in ("tesla_fleet", "optimus")),
+    ("@lab", "market", "capability"),
+    ("tesla_fleet", "cybercab", "fsd_performance"),
+    *(("market", "@lab", s) for s in ("ai_pool_usd_per_month", "ai_share_frac", "ai_market_room_frac")),
+    # launch: price and Starship capacity
+    ("spacex_launch", "@orbital", "launch_price_usd_per_kg"),
+    *(("spacex_launch", b, "starship_capacity_t") for b in ("orbital_dc", "starlink")),
+    # chips and capital
+    *(("tsmc", b, "accelerator_usd_per_w") for b in ("@lab", "@orbital")),
+    ("capital_market", "@orbital", "wacc"),
+    # grid queue
+    ("grid_us", "@terrestrial", "interconnection_delay_yr"),
+    ("@terrestrial", "grid_us", "connection_request_mw"),
+    ("grid_us", "@terrestrial", "connection_added_mw"),
+    # labs and their builders: targets one way, costs and capacity the other
+    *((lab, dc, "terrestrial_target_mw") for lab, dc in LAB_TERRESTRIAL),
+    *((dc, lab, s) for lab, dc in LAB_TERRESTRIAL for s in ("site_capex_usd_per_w", "capex_budget_usd_per_month", "compute_capacity_eflops")),
+    *((lab, odc, "orbital_target_mw") for lab, odc in LAB_ORBITAL),
+    *((odc, lab, s) for lab, odc in LAB_ORBITAL for s in ("orbital_cost_ratio", "orbital_capex_usd_per_w")),
+    # orbital builders price the terrestrial site they would otherwise build
+    *((dc, odc, s) for dc, odc in ORBITAL_ALTERNATIVE for s in SITE_SIGNALS),
+    ("orbital_dc", "starlink", "bandwidth_need_tbps"),
+    # PV learning, the shared broadband market, robots in the fab
+    ("market", "@pv_supplier", "pv_cumulative_gw"),
+    *((a, b, s) for a, b in (("starlink", "kuiper"), ("kuiper", "starlink")) for s in ("broadband_adopters", "broadband_appeal")),
+    ("terafab", "optimus", "takes_robot_labour"),
 )
 
 
@@ -88,19 +166,19 @@ def parse_edge_id(text: str) -> tuple[str, str, str]:
     return seller.strip(), buyer.strip(), commodity.strip()
 
 
-def expand(rules: tuple[tuple[str, str, str], ...], agents: dict[str, str]) -> list[tuple[str, str, str]]:
-    """Edges ``(seller, buyer, commodity)`` among ``agents`` (name -> kind), in rule order.
+def expand(rules: tuple[tuple[str, str, str], ...], groups: Mapping[str, tuple[str, ...]]) -> list[tuple[str, str, str]]:
+    """Edges ``(seller, buyer, commodity)`` among actors (name -> groups), in rule order.
 
-    >>> expand((("@pv_supplier", "market", "pv_modules"),), {"gcl": "pv_supplier", "market": "market"})
+    >>> expand((("@pv_supplier", "market", "pv_modules"),), {"gcl": ("pv_supplier",), "market": ()})
     [('gcl', 'market', 'pv_modules')]
     """
 
     def match(pattern: str) -> list[str]:
         if pattern == "*":
-            return list(agents)
+            return list(groups)
         if pattern.startswith("@"):
-            return [n for n, k in agents.items() if k == pattern[1:]]
-        return [n for n in agents if n == pattern]
+            return [n for n, g in groups.items() if pattern[1:] in g]
+        return [n for n in groups if n == pattern]
 
     out: list[tuple[str, str, str]] = []
     seen: set[tuple[str, str, str]] = set()

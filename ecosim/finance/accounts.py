@@ -16,7 +16,7 @@ raises: exactly the world's ``spacex_fcf_usd`` / ``tesla_fcf_usd`` metrics when 
 the company (a test checks it). The world has no taxes, interest, depreciation or working
 capital; how tax enters the valuation is decided in :mod:`ecosim.finance.valuation`.
 
-Segments (``ecosim/data/segments.csv``) are agents grouped by business: SpaceX's launch,
+Segments (the actor roster, ``ecosim/data/roster.toml``) are agents grouped by business: SpaceX's launch,
 Starlink, orbital compute and (after the merger) AI; Tesla's automotive, robotaxi, Optimus
 and chips; each competitor's own. A segment's accounts separate sales to and purchases from
 sister segments of the same company (*intra*, at the internal transfer price) from those
@@ -25,15 +25,15 @@ with other companies; the company's accounts are the sum of its segments' extern
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
 import numpy as np
 import pandas as pd
+
+from ecosim.scenario.roster import roster
 
 FLOWS = ("revenue_usd", "opex_usd", "capex_usd", "raised_usd")
 SEGMENT_FLOWS = ("revenue_usd", "intra_revenue_usd", "opex_usd", "intra_opex_usd", "capex_usd", "intra_capex_usd", "raised_usd")
@@ -54,10 +54,9 @@ class SegmentInfo:
 
 @lru_cache(maxsize=1)
 def segment_table() -> dict[str, SegmentInfo]:
-    """``ecosim/data/segments.csv``: agent -> :class:`SegmentInfo`."""
-    path = resources.files("ecosim") / "data" / "segments.csv"
-    with path.open(encoding="utf-8") as fh:
-        return {r["agent"]: SegmentInfo(r["agent"], r["company"], r["segment"], r["label"], r["peer_group"]) for r in csv.DictReader(fh)}
+    """Agent -> :class:`SegmentInfo`, from the actor roster (``ecosim/data/roster.toml``):
+    every actor with a segment."""
+    return {a.name: SegmentInfo(a.name, a.company, a.segment, a.segment_label, a.peer_group) for a in roster().actors if a.segment}
 
 
 @dataclass(frozen=True)

@@ -106,6 +106,7 @@ class VehicleLine(Section):
     price_per_flight_usd: float = F(unit="USD", gt=0, doc="price of a dedicated flight to outside customers")
     booster_cost_usd: float = F(unit="USD", ge=0, doc="capital cost of one new booster")
     failure_prob: float = F(unit="frac", ge=0, le=1, doc="probability that a flight loses its payload")
+    build_lead_months: float = F(unit="months", ge=0, doc="boosters are built from this long before the first flight")
 
 
 class StarshipVersion(Section):
@@ -148,6 +149,7 @@ class StarshipLine(Section):
     price_markup_frac: float = F(unit="frac", ge=0, doc="price to outside customers above cost")
     failure_prob_test: float = F(unit="frac", ge=0, le=1, doc="failure probability of a test flight")
     failure_prob_operational: float = F(unit="frac", ge=0, le=1, doc="failure probability of an operational flight")
+    build_lead_months: float = F(unit="months", ge=0, doc="stacks are built from this long before the first flight")
     versions: list[StarshipVersion] = F(unit="-", doc="payload by version")
 
     @model_validator(mode="after")
@@ -201,6 +203,7 @@ class Constellation(Section):
     other_revenue_growth_pct_per_yr: float = F(unit="%/yr", ge=-50, doc="growth of that revenue while far below its ceiling")
     other_revenue_usd_per_yr_max: float = F(unit="USD/yr", gt=0, doc="ceiling of that revenue (logistic growth)")
     bandwidth_price_usd_per_tbps_month: float = F(unit="USD/(Tbps month)", ge=0, doc="price of backhaul sold to orbital data centers")
+    initial_fleet_spread_months: int = F(unit="months", ge=1, le=120, doc="the satellites at start were launched evenly over this many months (they deorbit as evenly)")
 
 
 class SatelliteMarket(Section):
@@ -378,6 +381,8 @@ class OrbitalDC(Section):
     compute_price_usd_per_eflops_month: float = F(unit="USD/(EFLOP/s month)", ge=0, doc="price of the compute it sells, in the [ai_hardware] reference month; it follows the accelerator price per FLOP")
     prototype_mw_per_yr: float = F(unit="MW/yr", ge=0, doc="demonstrators built whatever the economics")
     array_cost_frac: float = F(unit="frac", ge=0, le=1, doc="share of satellite hardware cost in the solar arrays")
+    cash_deploy_months: float = F(unit="months", gt=0, doc="without a budget, the company's cash is spent on satellites over this many months")
+    chip_stock_months: float = F(unit="months", ge=0, doc="accelerators and PV modules bought ahead, in months of planned builds")
 
 
 class TerrestrialDC(Section):
@@ -399,6 +404,7 @@ class TerrestrialDC(Section):
     capex_budget_usd_per_yr: float = F(unit="USD/yr", ge=0, doc="spending ceiling (0 = the owner's cash decides)")
     capex_budget_growth_pct_per_yr: float = F(unit="%/yr", ge=-50, doc="growth of that ceiling")
     capex_budget_usd_per_yr_max: float = F(unit="USD/yr", ge=0, doc="most that ceiling grows to")
+    initial_fleet_spread_months: int = F(unit="months", ge=1, le=120, doc="the IT power at start was installed evenly over this many months (its chips retire as evenly)")
 
 
 class AIHardware(Section):
@@ -461,6 +467,7 @@ class Lab(Section):
     opex_frac_of_revenue: float = F(unit="frac", ge=0, le=2, doc="operating cost (staff, serving) as share of revenue")
     orbital_first: bool = F(unit="-", doc="the lab may buy orbital compute when it is cheaper")
     cash_deploy_months: float = F(unit="months", gt=0, doc="spare cash is spent on compute over this many months")
+    orbital_switch_softness_ratio: float = F(unit="ratio", gt=0, doc="width of the switch to orbit in the orbital/terrestrial cost ratio (logistic)")
 
 
 class AIMarket(Section):
@@ -496,6 +503,9 @@ class PV(Section):
     world_installs_gw_per_yr_max: float = F(unit="GW/yr", gt=0, doc="ceiling of that demand")
     manufacturing_mwh_per_mw: float = F(unit="MWh/MW", ge=0, doc="electricity to make one MW of modules")
     cost_frac_of_price: float = F(unit="frac", ge=0, le=1, doc="suppliers' cost as a share of the module price")
+    price_utilisation_floor_frac: float = F(unit="frac", gt=0, le=1, doc="utilisation below which spare capacity stops lowering the price")
+    expansion_utilisation_min_frac: float = F(unit="frac", ge=0, le=1, doc="utilisation below which suppliers add no capacity")
+    expansion_utilisation_ramp_frac: float = F(unit="frac", gt=0, le=1, doc="utilisation above that minimum at which capacity grows at its full rate")
 
 
 class Grid(Section):
@@ -536,12 +546,17 @@ class CapitalMarket(Section):
     mark_multiple_decay_pct_per_yr: float = F(unit="%/yr", ge=0, le=100, doc="decay of that multiple toward the mature one")
     mark_revenue_multiple_mature: float = F(unit="ratio", gt=0, doc="multiple of a mature company")
     cash_initial_usd: dict[str, float] = F(unit="USD", doc="cash by company at start")
+    merger_company: str = F(unit="-", doc="the company absorbed at merger_month")
+    merger_into_company: str = F(unit="-", doc="the company that absorbs it")
+    burn_smoothing_frac: float = F(unit="frac", gt=0, le=1, doc="weight of the latest month in a company's smoothed cash burn")
+    raise_to_min_cash_ratio: float = F(unit="ratio", ge=1, doc="a follow-on raise lifts cash to this multiple of the minimum")
 
 
 class Market(Section):
     external_launches_per_yr_initial: float = F(unit="launches/yr", ge=0, doc="dedicated launches bought by outside customers at start")
     external_launches_growth_pct_per_yr: float = F(unit="%/yr", ge=-50, doc="growth of that demand while far below its ceiling")
     external_launches_per_yr_max: float = F(unit="launches/yr", gt=0, doc="ceiling of that demand (logistic growth)")
+    launch_payload_t: float = F(unit="t", gt=0, doc="mass of an outside customer's dedicated launch")
 
 
 class Exchange(Section):

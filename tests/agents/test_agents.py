@@ -50,7 +50,7 @@ def test_grid_delay_is_base_plus_queue() -> None:
     """delay = base_delay + backlog / connection rate."""
     model = EcosimModel(load_scenario("baseline"), record_ledger=False)
     grid = model.agent("grid_us")
-    grid.request("openai_dc", np.array([24000.0]))  # 24 GW queued
+    grid.s.backlog_openai_dc = grid.s.backlog_openai_dc + 24000.0  # 24 GW queued
     rate_mw_per_yr = grid.s.connect_gw_per_yr * 1000.0
     assert_allclose(grid.delay_yr, model.params.grid_us.base_delay_yr + grid.backlog_mw / rate_mw_per_yr)
 

@@ -8,7 +8,12 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
-from ecosim.economics.odc_cost import compare_costs, energy_price_usd_per_mwh, mass_per_w_kg
+from ecosim.economics.odc_cost import (
+    compare_costs,
+    energy_price_usd_per_mwh,
+    mass_per_w_kg,
+    site_of,
+)
 from ecosim.economics.wacc import cost_of_equity, levered_beta, wacc, wacc_from_capital_market
 from ecosim.scenario import load_scenario
 from ecosim.scenario.params import params_of
@@ -34,7 +39,7 @@ def _tdc(**kw: object) -> NS:
 
 def test_each_orbital_item_by_hand() -> None:
     """2 GW delivered in 0.8 sunlight = 2.5 GW nameplate; items as computed below."""
-    c = compare_costs(_odc(), _tdc(), ai_hardware_usd_per_w=10.0, launch_usd_per_kg=300.0, wacc=0.08)
+    c = compare_costs(_odc(), site_of(_tdc()), ai_hardware_usd_per_w=10.0, launch_usd_per_kg=300.0, wacc=0.08)
     W = 2.5e9  # nameplate [W]
     ovs = 1 / 0.98**5
     extra_kg = (ovs - 1) / 100.0 / 0.8  # extra array per W, grossed up for structure
@@ -56,7 +61,7 @@ def test_each_orbital_item_by_hand() -> None:
 
 def test_each_terrestrial_item_by_hand() -> None:
     """2 GW delivered at 0.9 capacity factor = 2.222 GW nameplate; facility charged 5/15 of its life."""
-    c = compare_costs(_odc(), _tdc(), ai_hardware_usd_per_w=10.0, launch_usd_per_kg=300.0, wacc=0.08)
+    c = compare_costs(_odc(), site_of(_tdc()), ai_hardware_usd_per_w=10.0, launch_usd_per_kg=300.0, wacc=0.08)
     Wt = 2e9 / 0.9
     facility = 12.0 * Wt * 5 / 15
     ai = 10.0 * Wt
@@ -72,7 +77,7 @@ def test_each_terrestrial_item_by_hand() -> None:
 
 def test_totals_ratio_per_w_and_per_mwh() -> None:
     """Totals sum the items; per W divides by delivered W; per MWh by delivered energy."""
-    c = compare_costs(_odc(), _tdc(), ai_hardware_usd_per_w=10.0, launch_usd_per_kg=300.0, wacc=0.08)
+    c = compare_costs(_odc(), site_of(_tdc()), ai_hardware_usd_per_w=10.0, launch_usd_per_kg=300.0, wacc=0.08)
     o, t = sum(c.orbital.values()), sum(c.terrestrial.values())
     assert_allclose(c.orbital_total_usd, o)
     assert_allclose(c.ratio, o / t)
@@ -83,16 +88,16 @@ def test_totals_ratio_per_w_and_per_mwh() -> None:
 def test_breakeven_launch_price_equalises_the_totals() -> None:
     """At the break-even price the orbital total equals the terrestrial total."""
     odc, tdc = _odc(satellite_hardware_usd_per_w=2.0, chip_failure_frac_per_yr=0.0), _tdc()
-    c = compare_costs(odc, tdc, ai_hardware_usd_per_w=0.0, launch_usd_per_kg=300.0, wacc=0.08)
+    c = compare_costs(odc, site_of(tdc), ai_hardware_usd_per_w=0.0, launch_usd_per_kg=300.0, wacc=0.08)
     be = float(c.breakeven_launch_usd_per_kg)
     assert be > 0
-    at = compare_costs(odc, tdc, ai_hardware_usd_per_w=0.0, launch_usd_per_kg=be, wacc=0.08)
+    at = compare_costs(odc, site_of(tdc), ai_hardware_usd_per_w=0.0, launch_usd_per_kg=be, wacc=0.08)
     assert_allclose(at.orbital_total_usd, at.terrestrial_total_usd, rtol=1e-9)
 
 
 def test_breakeven_is_negative_when_no_launch_price_closes_the_gap() -> None:
     """With $200/W satellites even a free launch leaves orbit dearer: the break-even is negative."""
-    c = compare_costs(_odc(satellite_hardware_usd_per_w=200.0), _tdc(), ai_hardware_usd_per_w=0.0, launch_usd_per_kg=300.0, wacc=0.08)
+    c = compare_costs(_odc(satellite_hardware_usd_per_w=200.0), site_of(_tdc()), ai_hardware_usd_per_w=0.0, launch_usd_per_kg=300.0, wacc=0.08)
     assert float(c.breakeven_launch_usd_per_kg) < 0
 
 
@@ -115,9 +120,9 @@ def test_specific_power_derived_when_unset() -> None:
 def test_vectorised_over_members() -> None:
     """Arrays of launch prices give one comparison per member, equal to the scalar calls."""
     prices = np.array([100.0, 1000.0])
-    c = compare_costs(_odc(), _tdc(), ai_hardware_usd_per_w=10.0, launch_usd_per_kg=prices, wacc=0.08)
+    c = compare_costs(_odc(), site_of(_tdc()), ai_hardware_usd_per_w=10.0, launch_usd_per_kg=prices, wacc=0.08)
     for i, p in enumerate(prices):
-        one = compare_costs(_odc(), _tdc(), ai_hardware_usd_per_w=10.0, launch_usd_per_kg=p, wacc=0.08)
+        one = compare_costs(_odc(), site_of(_tdc()), ai_hardware_usd_per_w=10.0, launch_usd_per_kg=p, wacc=0.08)
         assert_allclose(c.ratio[i], one.ratio)
 
 
@@ -135,6 +140,6 @@ def test_wacc_build_up_from_the_seed_report_inputs() -> None:
 @pytest.mark.parametrize("price", [10.0, 200.0, 3000.0])
 def test_orbital_total_is_linear_in_launch_price(price: float) -> None:
     """The orbital total is a + b x price with b the launch sensitivity."""
-    a = compare_costs(_odc(), _tdc(), ai_hardware_usd_per_w=10.0, launch_usd_per_kg=0.0, wacc=0.08).orbital_total_usd
-    c = compare_costs(_odc(), _tdc(), ai_hardware_usd_per_w=10.0, launch_usd_per_kg=price, wacc=0.08)
+    a = compare_costs(_odc(), site_of(_tdc()), ai_hardware_usd_per_w=10.0, launch_usd_per_kg=0.0, wacc=0.08).orbital_total_usd
+    c = compare_costs(_odc(), site_of(_tdc()), ai_hardware_usd_per_w=10.0, launch_usd_per_kg=price, wacc=0.08)
     assert_allclose(c.orbital_total_usd, a + c.launch_sensitivity_usd_per_usd_per_kg * price, rtol=1e-12)

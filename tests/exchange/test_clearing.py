@@ -8,7 +8,7 @@ import pytest
 from numpy.testing import assert_allclose
 
 from ecosim.exchange.clearing import Exchange
-from ecosim.exchange.network import build_network
+from ecosim.exchange.network import Node, build_network
 
 
 def _exchange(edges: list[tuple[str, str]], disabled: tuple[str, ...] = (), K: int = 1) -> Exchange:
@@ -87,7 +87,7 @@ def test_members_clear_independently() -> None:
 
 def test_payment_on_a_cut_money_edge_pays_nothing() -> None:
     """Money edges can be cut too: no cash moves."""
-    g = build_network({"market": ("market", "market"), "starlink": ("starlink", "spacex")}, ["market->starlink:money"])
+    g = build_network({"market": Node("market", "market"), "starlink": Node("starlink", "spacex")}, ["market->starlink:money"])
     ex = Exchange(g, {"market": "market", "starlink": "spacex"}, 1, 1)
     ex.open(0)
     paid = ex.pay("market", "starlink", 5.0, "revenue")
@@ -96,7 +96,7 @@ def test_payment_on_a_cut_money_edge_pays_nothing() -> None:
 
 def test_unknown_disable_entry_is_refused() -> None:
     """exchange.disable must name an existing edge, in the documented form."""
-    agents = {"market": ("market", "market"), "starlink": ("starlink", "spacex")}
+    agents = {"market": Node("market", "market"), "starlink": Node("starlink", "spacex")}
     with pytest.raises(ValueError, match=r"exchange\.disable\[0\] must name an edge of the network \(got 'starlink->nobody:data'"):
         build_network(agents, ["starlink->nobody:data"])
     with pytest.raises(ValueError, match=r"exchange\.disable\[0\] must look like 'seller->buyer:commodity' \(got 'starlink'\)"):

@@ -8,7 +8,7 @@ import pytest
 from numpy.testing import assert_allclose
 
 from ecosim.exchange.clearing import Exchange
-from ecosim.exchange.network import build_network
+from ecosim.exchange.network import Node, build_network
 
 
 def _exchange(K: int = 2, disabled: tuple[str, ...] = ()) -> Exchange:
@@ -70,9 +70,9 @@ def test_capex_is_tracked_apart_from_opex() -> None:
 
 def test_money_and_signal_edges_take_member_factors() -> None:
     """A money edge pays f x the amount; a signal edge passes f (0 where disabled in the network)."""
-    agents = {"market": ("market", "market"), "starlink": ("starlink", "spacex"), "xai": ("xai", "xai"), "tesla_fleet": ("tesla_fleet", "tesla")}
+    agents = {"market": Node("market", "market"), "starlink": Node("starlink", "spacex"), "xai": Node("xai", "xai"), "tesla_fleet": Node("tesla_fleet", "tesla")}
     g = build_network(agents)
-    ex = Exchange(g, {n: c for n, (_, c) in agents.items()}, 3, 1)
+    ex = Exchange(g, {n: node.company for n, node in agents.items()}, 3, 1)
     ex.open(0)
     ex.set_edge_scale("market->starlink:money", [1.0, 0.5, 0.0])
     assert_allclose(ex.pay("market", "starlink", 10.0, "revenue"), [10.0, 5.0, 0.0])

@@ -15,18 +15,20 @@ from ecosim.finance.accounts import (
     segment_accounts,
     segment_table,
 )
-from ecosim.model import ORDER
 from ecosim.rundir import SavedRun
+from ecosim.scenario.roster import roster
 
 
-def test_segment_table_matches_the_model_owners() -> None:
-    """segments.csv names every modelled agent with the company that owns it at the start of a run."""
+def test_every_actor_but_the_hubs_has_a_segment() -> None:
+    """The roster books every actor except the market and the capital market to a labelled
+    segment of the company that owns it at the start of a run."""
     table = segment_table()
-    for name, _cls, company, _path in ORDER:
-        if name in ("capital_market", "market"):
+    for actor in roster().actors:
+        if actor.name in ("capital_market", "market"):
+            assert actor.name not in table
             continue
-        assert name in table, name
-        assert table[name].company == company, name
+        info = table[actor.name]
+        assert info.company == actor.company and info.segment and info.label, actor.name
 
 
 @pytest.mark.parametrize("company", ["spacex", "tesla"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ecosim.errors import ScenarioError
+from ecosim.exchange.topology import SIGNAL_UNITS
 from ecosim.model import EcosimModel
 from ecosim.scenario import bundled_scenarios
 from ecosim.viz.levers import (
@@ -110,7 +111,7 @@ def test_links_are_the_goods_and_signal_edges_of_the_network() -> None:
     edges = [(s, b, c) for s, b, c in model.network.edges(keys=True) if c != "money"]
     assert len(links) == len(edges) == len({lk.id for lk in links})
     assert {lk.commodity for lk in links} >= {"launch_mass", "data", "compute", "capability"}
-    assert all(lk.signal == (lk.commodity == "capability") for lk in links)
+    assert all(lk.signal == (lk.commodity in SIGNAL_UNITS) for lk in links)
 
 
 def test_each_main_lever_moves_the_world() -> None:
