@@ -80,6 +80,9 @@ class EcosimModel(mesa.Model):
     member_values : ``{"field.path": array of shape (K,)}`` — per-member parameter values.
     record_ledger : keep every transfer (the ledger); off saves memory in large ensembles.
     common_random_numbers : members share their random draws (see the module docstring).
+    initial_state : a :meth:`snapshot` to start from instead of the scenario's
+        ``initial_state_from`` run: one row (every member starts there) or K rows (member k
+        starts from row k, e.g. histories run under K posterior draws, see :func:`warmup_state`).
     """
 
     def __init__(
@@ -91,6 +94,7 @@ class EcosimModel(mesa.Model):
         member_values: dict[str, np.ndarray] | None = None,
         record_ledger: bool = True,
         common_random_numbers: bool = False,
+        initial_state: dict[str, Any] | None = None,
     ) -> None:
         loaded = scenario if isinstance(scenario, LoadedScenario) else load_scenario(scenario)
         meta = loaded.model.scenario
@@ -126,7 +130,9 @@ class EcosimModel(mesa.Model):
         self._check_companies()
         self.restored = False
         source = meta.initial_state_from
-        if source:
+        if initial_state is not None:
+            self._restore(initial_state)
+        elif source:
             self._restore_from(source)
         if not self.restored:
             heads = self.roster.heads()
@@ -184,25 +190,32 @@ class EcosimModel(mesa.Model):
                 f"{self.loaded.path}: scenario.initial_state_from must name a scenario that ends the month before "
                 f"start_month {format_month(self.start_month)} (got {source!r}, which ends {format_month(end)})"
             )
-        state = warmup_state(ref)
+        self._restore(warmup_state(ref))
+
+    def _restore(self, state: dict[str, Any]) -> None:
+        rows = int(np.asarray(state["cash"]).shape[0])
+        if rows not in (1, self.members):
+            raise ScenarioError(f"initial_state must hold 1 or {self.members} members (one per member of this model) (got {rows})")
         for name, arrays in state["agents"].items():
             if name in self.by_name:
                 self.by_name[name].restore(arrays)
         ex = self.exchange
-        ex.cash[:] = state["cash"][:1]
-        ex.month_in[:] = state["month_in"][:1]
-        ex.month_out[:] = state["month_out"][:1]
+        ex.cash[:] = state["cash"]
+        ex.month_in[:] = state["month_in"]
+        ex.month_out[:] = state["month_out"]
         ex.restore_signals(state["signals"])
         self.restored = True
 
-    def snapshot(self) -> dict[str, Any]:
-        """Everything a later run needs to continue from this one (member 0)."""
+    def snapshot(self, all_members: bool = False) -> dict[str, Any]:
+        """Everything a later run needs to continue from this one: member 0, or with
+        ``all_members`` every member (a later model of as many members continues each)."""
+        n = self.members if all_members else 1
         return {
-            "agents": {n: {k: v[:1].copy() for k, v in a.snapshot().items()} for n, a in self.by_name.items()},
-            "cash": self.exchange.cash[:1].copy(),
-            "month_in": self.exchange.month_in[:1].copy(),
-            "month_out": self.exchange.month_out[:1].copy(),
-            "signals": self.exchange.signal_state(),
+            "agents": {name: {k: v[:n].copy() for k, v in a.snapshot().items()} for name, a in self.by_name.items()},
+            "cash": self.exchange.cash[:n].copy(),
+            "month_in": self.exchange.month_in[:n].copy(),
+            "month_out": self.exchange.month_out[:n].copy(),
+            "signals": self.exchange.signal_state(n),
         }
 
     # ------------------------------------------------------------------ running
@@ -280,6 +293,21 @@ def _warmup_cached(fingerprint: str, path: str, seed: int) -> dict[str, Any]:
     return model.snapshot()
 
 
-def warmup_state(ref: LoadedScenario) -> dict[str, Any]:
-    """End state of a scenario run with its own seed, one member (memoised per process)."""
-    return _warmup_cached(ref.fingerprint(), str(ref.path), int(ref.model.scenario.seed))
+def warmup_state(
+    ref: LoadedScenario,
+    member_values: dict[str, np.ndarray] | None = None,
+    members: int = 1,
+    seed: int | None = None,
+    common_random_numbers: bool = False,
+) -> dict[str, Any]:
+    """End state of a scenario run: with its own seed and one member (memoised per process), or
+    with ``members`` members differing by ``member_values`` (e.g. posterior draws), every member
+    kept, for :class:`EcosimModel`'s ``initial_state``."""
+    if member_values is None and members == 1 and seed is None and not common_random_numbers:
+        return _warmup_cached(ref.fingerprint(), str(ref.path), int(ref.model.scenario.seed))
+    model = EcosimModel(ref, seed=seed, members=members, member_values=member_values, record_ledger=False, common_random_numbers=common_random_numbers)
+    try:
+        model.run()
+        return model.snapshot(all_members=True)
+    finally:
+        mesa.Agent._ids.pop(model, None)

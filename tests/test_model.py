@@ -152,3 +152,24 @@ def test_cutting_links_changes_the_world() -> None:
     assert base.series("odc_compute_eflops")[-1, 0] > 0
     assert no_launch.series("odc_compute_eflops").max() == 0.0
     assert no_data.series("xai_capability_index")[-1, 0] < base.series("xai_capability_index")[-1, 0]
+
+
+def test_each_member_can_continue_its_own_history() -> None:
+    """Histories run under two parameter values hand over member by member: a baseline started
+    from both continues each (with common random numbers, member k equals a one-member run
+    started from history k)."""
+    from ecosim.model import warmup_state
+
+    history = load_scenario("history")
+    values = {"ai_market.growth_pct_per_yr": np.array([90.0, 130.0])}
+    state = warmup_state(history, member_values=values, members=2, common_random_numbers=True)
+    assert state["cash"].shape[0] == 2 and not np.array_equal(state["cash"][0], state["cash"][1])
+    short = load_scenario("baseline", ["scenario.end_month=2027-12"])
+    both = EcosimModel(short, members=2, member_values=values, initial_state=state, record_ledger=False, common_random_numbers=True).run()
+    for k in range(2):
+        one = {p: v[k : k + 1] for p, v in values.items()}
+        one_state = warmup_state(history, member_values=one, members=1, common_random_numbers=True)
+        alone = EcosimModel(short, members=1, member_values=one, initial_state=one_state, record_ledger=False, common_random_numbers=True).run()
+        np.testing.assert_allclose(both.series("xai_revenue_usd")[:, k], alone.series("xai_revenue_usd")[:, 0], rtol=1e-9)
+    with pytest.raises(ScenarioError, match=r"initial_state must hold 1 or 3 members"):
+        EcosimModel(short, members=3, initial_state=state)

@@ -177,17 +177,19 @@ class EcosimAgent(mesa.Agent):
     # ---------------------------------------------------------------- hand-over
 
     def snapshot(self) -> dict[str, np.ndarray]:
-        """Copies of every state array (member 0 only is needed for a hand-over)."""
+        """Copies of every state array, every member."""
         return {k: v.copy() for k, v in self.s.arrays().items()}
 
     def restore(self, arrays: dict[str, np.ndarray]) -> None:
-        """Start from another run's end state, broadcast to this model's K members."""
+        """Start from another run's end state: one member's, broadcast to this model's K
+        members, or K members', one each."""
         for key, value in arrays.items():
             current = getattr(self.s, key, None)
             shape = (self.K, *value.shape[1:])
             if current is not None and current.shape[1:] != value.shape[1:]:
                 raise ValueError(f"{self.name}.{key}: state shape {value.shape[1:]} does not fit {current.shape[1:]}")
-            setattr(self.s, key, np.broadcast_to(value[:1], shape).copy())
+            rows = value if value.shape[0] == self.K else value[:1]
+            setattr(self.s, key, np.broadcast_to(rows, shape).copy())
         self.after_restore()
 
     def after_restore(self) -> None:

@@ -486,14 +486,16 @@ class Exchange:
                 out = np.where(np.isnan(hist[:months]), out, hist[:months])
         return out
 
-    def signal_state(self) -> dict[str, dict[tuple[str, ...], np.ndarray]]:
-        """The signal buffers (member 0), for a run that continues from this one's end."""
-        return {"now": {k: v[:1].copy() for k, v in self._sig_now.items()}}
+    def signal_state(self, members: int = 1) -> dict[str, dict[tuple[str, ...], np.ndarray]]:
+        """The signal buffers (the first ``members`` members), for a run that continues from
+        this one's end."""
+        return {"now": {k: v[:members].copy() for k, v in self._sig_now.items()}}
 
     def restore_signals(self, state: dict[str, dict[tuple[str, ...], np.ndarray]]) -> None:
-        """Continue from another run's end: its last published values, broadcast to K members."""
+        """Continue from another run's end: its last published values, one member's broadcast to
+        K members or K members' one each."""
         for k, v in state["now"].items():
-            self._sig_now[k] = np.broadcast_to(v[:1], (self.K,)).copy()
+            self._sig_now[k] = np.broadcast_to(v if v.shape[0] == self.K else v[:1], (self.K,)).copy()
 
     def signal_on(self, seller: str, buyer: str, signal: str) -> bool:
         return self.signal_enabled.get((seller, buyer, signal), False)
