@@ -104,7 +104,7 @@ def summary_table(ts: pd.DataFrame, title: str) -> Table:
     return table
 
 
-def scorecard_rich(rows: list[dict[str, Any]], title: str) -> Table:
+def scorecard_rich(rows: Sequence[Any], title: str) -> Table:
     """The narrative scorecard of one run: claim, where it is said, verdict, when, value."""
     from ecosim.analysis.scorecard import SYMBOLS
 
@@ -112,9 +112,9 @@ def scorecard_rich(rows: list[dict[str, Any]], title: str) -> Table:
     for c, j in (("claim", "left"), ("seed:line", "left"), ("verdict", "left"), ("when", "left"), ("value (then, or closest)", "right"), ("at end", "left")):
         table.add_column(c, justify=j)  # type: ignore[arg-type]
     for r in rows:
-        value = "" if r["value"] is None else with_unit(r["value"], r["unit"])
-        at_end = {True: "holds", False: "no", None: ""}[r["holds_at_end"]]
-        table.add_row(escape(r["claim"]), r["short_source"], SYMBOLS[r["status"]], r["when"] or "", value, at_end)
+        value = "" if r.value is None else with_unit(r.value, r.unit)
+        at_end = {True: "holds", False: "no", None: ""}[r.holds_at_end]
+        table.add_row(escape(r.claim), r.short_source, SYMBOLS[r.status], r.when or "", value, at_end)
     return table
 
 
@@ -130,9 +130,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     write_run(result, out, figures=not args.no_figures)
     s = result.summary
     console.print(
-        f"[bold]ecosim run[/bold] — {s['scenario']}: {s['description']}\n"
-        f"{s['start']} → {s['end']} ({s['months']} months), seed {s['seed']}, simulated in {result.runtime_s:.2f} s"
-        + (f"; started from the end of '{s['initial_state_from']}'" if s["initial_state_from"] else "")
+        f"[bold]ecosim run[/bold] — {s.scenario}: {s.description}\n"
+        f"{s.start} → {s.end} ({s.months} months), seed {s.seed}, simulated in {result.runtime_s:.2f} s"
+        + (f"; started from the end of '{s.initial_state_from}'" if s.initial_state_from else "")
     )
     console.print(summary_table(result.timeseries, "Key outcomes (flows per year, stocks at year end)"))
     shown = [c for c in result.calibration if c.status != "outside the run"]
@@ -145,7 +145,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         console.print(f"{sum(c.passes() for c in cal)} of {len(cal)} calibration checks within ±25%. {summary_line(shown)}")
         if len(shown) < len(result.calibration):
             console.print(f"{len(result.calibration) - len(shown)} rows fall outside this run's months.")
-    console.print(scorecard_rich(s["scorecard"], "Narrative scorecard (claims of the seeds, ecosim/data/claims.toml): does each come true, and when?"))
+    console.print(scorecard_rich(s.scorecard, "Narrative scorecard (claims of the seeds, ecosim/data/claims.toml): does each come true, and when?"))
     files = ["timeseries.parquet", f"ledger.parquet ({len(result.ledger):,} transfers)", "summary.json", "scenario.toml", "network.json"]
     if not args.no_figures:
         files.append("figures/ (5 PNG)")
@@ -355,11 +355,11 @@ def cmd_scenarios(args: argparse.Namespace) -> int:
 
 
 def cmd_edges(args: argparse.Namespace) -> int:
-    from ecosim.model import EcosimModel
     from ecosim.scenario import load_scenario
+    from ecosim.simulate import simulate
 
-    model = EcosimModel(load_scenario(args.scenario, args.set or []), record_ledger=False)
-    rows = [(d["id"], d["unit"], "cut" if not d["enabled"] else ("signal" if d["signal"] else "")) for _, _, _, d in model.network.edges(keys=True, data=True)]
+    network = simulate(load_scenario(args.scenario, args.set or []), until=0).network
+    rows = [(d["id"], d["unit"], "cut" if not d["enabled"] else ("signal" if d["signal"] else "")) for _, _, _, d in network.edges(keys=True, data=True)]
     if args.json:
         print(json.dumps([{"edge": e, "unit": u, "note": n} for e, u, n in rows], indent=1))
         return 0
@@ -627,7 +627,7 @@ def _operational_table(op: Any) -> None:
 
 def cmd_value(args: argparse.Namespace) -> int:
     from ecosim.finance.gap import check_weights, value_run, weighted_values
-    from ecosim.rundir import read_run
+    from ecosim.results.rundir import read_run
 
     overrides = _value_overrides(args)
     weights = None

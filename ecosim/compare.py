@@ -22,7 +22,7 @@ from ecosim.atomic import atomic_directory
 from ecosim.errors import UsageError
 from ecosim.report.compare import Comparison, write_comparison
 from ecosim.report.sources import Source, classify, from_saved_run, unique_labels
-from ecosim.rundir import read_run
+from ecosim.results.rundir import read_run
 from ecosim.scenario.loader import LoadedScenario, load_scenario
 
 Progress = Callable[[str], None] | None
@@ -68,7 +68,7 @@ def resolve_sources(args: Sequence[str], runs_dir: Path, seed: int | None = None
 
 def _scenario_of(source: Source) -> tuple[LoadedScenario, int | None]:
     if source.saved is not None:
-        return source.saved.scenario, int(source.saved.summary["seed"])
+        return source.saved.scenario, source.saved.summary.seed
     return load_scenario(source.path / "scenario.toml"), None
 
 

@@ -25,11 +25,12 @@ from ecosim.economics.odc_cost import (
     compare_costs,
     site_of,
 )
-from ecosim.economics.wacc import wacc_from_capital_market
 from ecosim.errors import UsageError
 from ecosim.physics.compute import accelerator_usd_per_w
+from ecosim.results.results import CostOfCapital
 from ecosim.scenario.loader import LoadedScenario
 from ecosim.scenario.params import params_of
+from ecosim.simulate import simulate
 from ecosim.timeline import parse_month, year_of
 
 
@@ -82,21 +83,18 @@ def parse_sweep(text: str) -> tuple[str, np.ndarray]:
 
 
 def run_launch_price(loaded: LoadedScenario, year: int) -> float:
-    """Average SpaceX cost per kg in ``year`` in a run of the scenario [USD/kg]."""
-    from ecosim.model import EcosimModel
+    """Average SpaceX cost per kg in ``year`` in a run of the scenario up to that year's end [USD/kg]."""
+    _check_year(loaded, year)
+    results = simulate(loaded, until=f"{year}-12")
+    costs = results.series["launch_cost_usd_per_kg"][:, 0]
+    return float(np.mean([c for c, d in zip(costs, results.months, strict=True) if d.startswith(str(year))]))
 
+
+def _check_year(loaded: LoadedScenario, year: int) -> None:
     meta = loaded.model.scenario
     first, last = year_of(parse_month(meta.start_month)), year_of(parse_month(meta.end_month))
     if not first <= year <= last:
         raise UsageError(f"--year {year}: must be within the scenario's years {first}-{last} (got {year})")
-    model = EcosimModel(loaded, members=1, record_ledger=False)
-    months_needed = (year + 1) * 12 - parse_month(meta.start_month)
-    while model.steps < min(months_needed, model.n_steps):
-        model.step()
-    costs = model.series("launch_cost_usd_per_kg")[:, 0]
-    dates = model.dates()
-    in_year = [c for c, d in zip(costs, dates, strict=True) if d.startswith(str(year))]
-    return float(np.mean(in_year))
 
 
 def odc_cost(loaded: LoadedScenario, year: int | None = None, sweep: str | None = None) -> OdcCostResult:
@@ -105,17 +103,14 @@ def odc_cost(loaded: LoadedScenario, year: int | None = None, sweep: str | None 
     y = year if year is not None else year_of(parse_month(sc.scenario.start_month))
     if sc.orbital_dc.launch_cost_usd_per_kg is not None:
         if year is not None:
-            meta = sc.scenario
-            first, last = year_of(parse_month(meta.start_month)), year_of(parse_month(meta.end_month))
-            if not first <= year <= last:
-                raise UsageError(f"--year {year}: must be within the scenario's years {first}-{last} (got {year})")
+            _check_year(loaded, year)
         price = float(sc.orbital_dc.launch_cost_usd_per_kg)
         source = "orbital_dc.launch_cost_usd_per_kg"
     else:
         price = run_launch_price(loaded, y)
         source = f"SpaceX learning curve in the run, {y} average"
     P = params_of(sc)
-    wacc = float(wacc_from_capital_market(P.capital_market))
+    wacc = float(CostOfCapital.of(P.capital_market).wacc[0])
     hw = P.ai_hardware
     ai = float(accelerator_usd_per_w(hw.usd_per_w, hw.usd_per_w_change_frac_per_yr, hw.reference_month, y * 12 + 6))
     cmp = compare_costs(P.orbital_dc, site_of(P.terrestrial_dc), ai_hardware_usd_per_w=ai, launch_usd_per_kg=price, wacc=wacc, array_cost_frac=P.orbital_dc.array_cost_frac)

@@ -1,7 +1,7 @@
 """Experiments on the running world: loop gains, link ablations, operational requirements.
 
-Everything here runs :class:`~ecosim.model.EcosimModel` with many ensemble members in one
-model and common random numbers, so members differ only by what an experiment changes:
+Everything here simulates many ensemble members in one model (:func:`ecosim.simulate.simulate`)
+with common random numbers, so members differ only by what an experiment changes:
 
 * :func:`run_flywheel` — member 0 is the scenario; one member per (loop, start year) pushes
   the loop's probe edge by a small partial cut from January of that year; one member per
@@ -12,7 +12,7 @@ model and common random numbers, so members differ only by what an experiment ch
   the bracket, to find the value at which SpaceX's fundamental value equals each mark.
 
 Values come from the run's metrics (``spacex_*``/``tesla_*`` revenue, FCF and capex, cash at
-the start) through :func:`ecosim.finance.valuation.value_cash_flows`, the same DCF as
+the start) through :func:`ecosim.finance.series_value.equity_at_start`, the same DCF as
 ``ecosim value``. SpaceX here is the company as the run books it (xAI inside from the merger
 month, one month into the baseline).
 """
@@ -42,17 +42,13 @@ from ecosim.analysis.flywheel import (
 )
 from ecosim.errors import UsageError
 from ecosim.exchange.topology import SIGNAL_UNITS, parse_edge_id
-from ecosim.finance.valuation import (
-    Assumptions,
-    CashFlows,
-    assumptions_for,
-    valuation_data,
-    value_cash_flows,
-)
-from ecosim.metrics import METRICS
-from ecosim.model import EcosimModel
+from ecosim.finance.series_value import equity_at_start
+from ecosim.finance.valuation import valuation_data
+from ecosim.results.results import Results
 from ecosim.scenario.loader import LoadedScenario, schema_has_path
 from ecosim.scenario.params import bounds_of, is_numeric
+from ecosim.simulate import simulate
+from ecosim.timeline import parse_month
 
 Progress = Callable[[int, int], None] | None
 
@@ -63,34 +59,6 @@ OUTCOMES = (
     ("spacex_value", "SpaceX (+xAI) value", "USD"),
     ("tesla_value", "Tesla value", "USD"),
 )
-
-
-def _run(model: EcosimModel, progress: Progress, on_step: Callable[[int], None] | None = None) -> EcosimModel:
-    while model.steps < model.n_steps:
-        if on_step is not None:
-            on_step(model.steps)
-        model.step()
-        if progress is not None:
-            progress(model.steps, model.n_steps)
-    return model
-
-
-def company_values(model: EcosimModel, a: Assumptions, cash_start: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """Equity value of SpaceX and Tesla per member from the run's metrics [USD]."""
-    dates = model.dates()
-    out = {}
-    for company in ("spacex", "tesla"):
-        rev = model.series(f"{company}_revenue_usd")
-        capex = model.series(f"{company}_capex_usd")
-        ebitda = model.series(f"{company}_fcf_usd") + capex
-        flows = CashFlows.from_monthly(dates, rev, ebitda, capex)
-        out[company] = value_cash_flows(flows, a, cash_start[company]).equity_value
-    return out
-
-
-def _cash_start(model: EcosimModel) -> dict[str, np.ndarray]:
-    ex = model.exchange
-    return {"spacex": ex.company_cash("spacex") + ex.company_cash("xai"), "tesla": ex.company_cash("tesla")}
 
 
 # ------------------------------------------------------------------ the flywheel
@@ -178,46 +146,38 @@ def run_flywheel(
     open_below = float(defaults["open_below"])
     if not 0.0 < push_frac < 0.5:
         raise UsageError(f"--push must be between 0 and 50 % (got {100 * push_frac:g} %)")
-    probe_model = EcosimModel(loaded, seed=seed, record_ledger=False)
-    start, end = probe_model.start_month, probe_model.end_month
+    probe = simulate(loaded, seed, until=0)  # the network, the companies, the calendar
+    meta = loaded.model.scenario
+    start, end = parse_month(meta.start_month), parse_month(meta.end_month)
     n_months = end - start + 1
     if not 1 <= horizon_months < n_months:
         raise UsageError(f"--horizon must be between 1 and {n_months - 1} months for {loaded.name} (got {horizon_months})")
-    merger = int(probe_model.params.capital_market.merger_month)
-    final_companies = {n: ("spacex" if (c == "xai" and merger <= end) else c) for n, c in probe_model.companies.items()}
-    graph = probe_model.network
+    merger = parse_month(loaded.model.capital_market.merger_month)
+    final_companies = {n: ("spacex" if (a.company == "xai" and merger <= end) else a.company) for n, a in probe.agents.items()}
+    graph = probe.network
     R = reduce_network(graph, final_companies)
     loops, n_cycles = find_loops(R)
     first_year = start // 12 + (1 if start % 12 else 0)
     years = [y for y in range(first_year, end // 12 + 1) if y * 12 + horizon_months <= end]
     cut_edges = ablation_edges(graph) if ablate else []
 
-    pushes: dict[int, list[tuple[int, str]]] = {}
     owners: list[tuple[str, int]] = []  # (loop id, year) per push member
+    pushes: list[tuple[int, str, int]] = []  # (member, probe edge, first month pushed)
     k = 1
     for lp in loops:
         for y in years:
-            pushes.setdefault(y * 12 - start, []).append((k, lp.probe))
+            pushes.append((k, lp.probe, y * 12 - start))
             owners.append((lp.id, y))
             k += 1
     cut_member = {e: k + i for i, e in enumerate(cut_edges)}
     K = k + len(cut_edges)
-
-    model = EcosimModel(loaded, seed=seed, members=K, common_random_numbers=True, record_ledger=True)
     scales: dict[str, np.ndarray] = {}
     for e, m in cut_member.items():
-        scales.setdefault(e, np.ones(K))[m] = 0.0
-    for e, f in scales.items():
-        model.exchange.set_edge_scale(e, f)
-    cash0 = _cash_start(model)
-
-    def on_step(t: int) -> None:
-        for member, e in pushes.get(t, []):
-            scales.setdefault(e, np.ones(K))[member] = 1.0 - push_frac
-            model.exchange.set_edge_scale(e, scales[e])
-
-    _run(model, progress, on_step)
-    dates = model.dates()
+        scales.setdefault(e, np.ones((n_months, K)))[:, m] = 0.0
+    for m, e, t in pushes:
+        scales.setdefault(e, np.ones((n_months, K)))[t:, m] = 1.0 - push_frac
+    results = simulate(loaded, seed, members=K, edge_scales=scales, common_random_numbers=True, record_flows=True, progress=progress)
+    dates = results.months
 
     gains = pd.DataFrame(np.nan, index=pd.Index(years, name="year"), columns=[lp.id for lp in loops])
     long_run: dict[str, float] = {}
@@ -225,7 +185,7 @@ def run_flywheel(
     for lp in loops:
         s, b, c = parse_edge_id(lp.probe)
         signal = c in SIGNAL_UNITS
-        f = model.exchange.signal_series(s, b, c) if signal else model.exchange.edge_series(s, b, c)
+        f = results.edge_flows[lp.probe]
         for j, y in enumerate(years):
             m = 1 + i + j
             t0 = y * 12 - start
@@ -236,10 +196,9 @@ def run_flywheel(
                 long_run[lp.id] = float(g[-1])
         i += len(years)
 
-    a = assumptions_for(loaded.model.capital_market)
-    values = company_values(model, a, cash0)
-    cap = model.series("xai_capability_index")
-    odc = model.series("odc_compute_eflops")
+    values = equity_at_start(results)
+    cap = results.series["xai_capability_index"]
+    odc = results.series["odc_compute_eflops"]
 
     def outcomes(m: int) -> dict[str, float]:
         return {"xai_capability": float(cap[-1, m]), "odc_compute_peak": float(odc[:, m].max()), "spacex_value": float(values["spacex"][m]), "tesla_value": float(values["tesla"][m])}
@@ -248,11 +207,11 @@ def run_flywheel(
     inter = {e: final_companies.get(parse_edge_id(e)[0]) != final_companies.get(parse_edge_id(e)[1]) for e in cut_edges}
     table = ablation_table(base, {e: outcomes(m) for e, m in cut_member.items()}, inter)
     binding = pd.DataFrame({
-        "orbital_dc": mode_by_year(dates, model.series("odc_binding")[:, 0], BINDING),
-        "ground_compute": mode_by_year(dates, model.series("tdc_binding")[:, 0], BINDING),
+        "orbital_dc": mode_by_year(dates, results.series["odc_binding"][:, 0], BINDING),
+        "ground_compute": mode_by_year(dates, results.series["tdc_binding"][:, 0], BINDING),
     })
     binding.index.name = "year"
-    odc_power = pd.Series(model.series("odc_power_gw")[:, 0], index=[int(d[:4]) for d in dates]).groupby(level=0).max()
+    odc_power = pd.Series(results.series["odc_power_gw"][:, 0], index=[int(d[:4]) for d in dates]).groupby(level=0).max()
     binding["odc_power_gw_peak"] = odc_power
     notes = [
         f"{n_cycles} simple cycles with a goods or signal edge; {len(loops)} distinct loops (the shortest through each edge).",
@@ -300,21 +259,18 @@ def _grid(lo: float, hi: float, n: int, log: bool) -> np.ndarray:
     return np.geomspace(lo, hi, n) if log else np.linspace(lo, hi, n)
 
 
-def _outcome(model: EcosimModel, metric: str, year: int) -> np.ndarray:
+def _outcome(results: Results, metric: str, year: int) -> np.ndarray:
     """A metric in a year per member: flows (per month) summed over the year, stocks at its end."""
-    s = model.series(metric)
-    idx = [i for i, d in enumerate(model.dates()) if d.startswith(str(year))] or [len(s) - 1]
-    return s[idx].sum(axis=0) if "/month" in METRICS[metric].unit else s[idx[-1]]
+    s = results.series[metric]
+    idx = [i for i, d in enumerate(results.months) if d.startswith(str(year))] or [len(s) - 1]
+    return s[idx].sum(axis=0) if "/month" in results.units[metric] else s[idx[-1]]
 
 
-def _evaluate(loaded: LoadedScenario, field_path: str, values: np.ndarray, outcomes: list[tuple[str, int]], a: Assumptions, seed: int | None) -> pd.DataFrame:
-    model = EcosimModel(loaded, seed=seed, members=len(values), member_values={field_path: values}, common_random_numbers=True, record_ledger=False)
-    cash0 = _cash_start(model)
-    model.run()
-    v = company_values(model, a, cash0)["spacex"]
-    df = pd.DataFrame({"value": values, "spacex_value_usd": v})
+def _evaluate(loaded: LoadedScenario, field_path: str, values: np.ndarray, outcomes: list[tuple[str, int]], seed: int | None) -> pd.DataFrame:
+    results = simulate(loaded, seed, members=len(values), member_values={field_path: values}, common_random_numbers=True)
+    df = pd.DataFrame({"value": values, "spacex_value_usd": equity_at_start(results)["spacex"]})
     for metric, year in outcomes:
-        df[f"{metric}@{year}"] = _outcome(model, metric, year)
+        df[f"{metric}@{year}"] = _outcome(results, metric, year)
     return df
 
 
@@ -343,13 +299,9 @@ def operational_requirements(
             raise UsageError(f"ecosim/data/valuation.toml: requirement field {lv['field']!r} must be a numeric scenario field")
     if targets is None:
         targets = [(f"{m.entity} {m.date}", m.value_usd) for m in all_marks() if m.entity == "SpaceX+xAI" and m.narrative]
-    a = assumptions_for(loaded.model.capital_market)
     total = len(levers) * 2
     done = 0
-    base_model = EcosimModel(loaded, seed=seed, common_random_numbers=True, record_ledger=False)
-    cash0 = _cash_start(base_model)
-    base_model.run()
-    base_value = float(company_values(base_model, a, cash0)["spacex"][0])
+    base_value = float(equity_at_start(simulate(loaded, seed, common_random_numbers=True))["spacex"][0])
     answers: list[LeverAnswer] = []
     curves: dict[str, pd.DataFrame] = {}
     for lv in levers:
@@ -359,7 +311,7 @@ def operational_requirements(
         hi = min(hi, b.get("le", np.inf), b.get("lt", np.inf) - 1e-9 if "lt" in b else np.inf)
         outcomes = [(str(m), int(y)) for m, y in lv["outcomes"]]
         current = _scenario_value(loaded, path)
-        coarse = _evaluate(loaded, path, _grid(lo, hi, n_grid, log), outcomes, a, seed)
+        coarse = _evaluate(loaded, path, _grid(lo, hi, n_grid, log), outcomes, seed)
         done += 1
         if progress is not None:
             progress(done, total)
@@ -373,7 +325,7 @@ def operational_requirements(
                 x0, x1 = coarse["value"].iloc[i], coarse["value"].iloc[i + 1]
                 brackets[name] = (x0, x1)
                 fine_values.extend(_grid(min(x0, x1), max(x0, x1), n_refine, log))
-        fine = _evaluate(loaded, path, np.array(fine_values), outcomes, a, seed) if fine_values else coarse.iloc[:0]
+        fine = _evaluate(loaded, path, np.array(fine_values), outcomes, seed) if fine_values else coarse.iloc[:0]
         done += 1
         if progress is not None:
             progress(done, total)

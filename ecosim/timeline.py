@@ -8,6 +8,10 @@ One model step is one month.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+
+import numpy as np
+from numpy.typing import ArrayLike
 
 _MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
 
@@ -42,3 +46,41 @@ def year_of(month: int) -> int:
 def year_frac(month: float) -> float:
     """Decimal year of the middle of a month, e.g. 2026.04 for January 2026."""
     return (month + 0.5) / 12.0
+
+
+def full_years(dates: Sequence[str]) -> list[int]:
+    """Calendar years with all 12 months in ``dates`` (``YYYY-MM``), in order: the years a
+    valuation or a yearly table can use.
+
+    >>> full_years(["2025-12"] + [f"2026-{m:02d}" for m in range(1, 13)])
+    [2026]
+    """
+    years = [int(d[:4]) for d in dates]
+    return [y for y in sorted(set(years)) if years.count(y) == 12]
+
+
+def trailing_twelve_months(monthly: ArrayLike, partial: str = "nan") -> np.ndarray:
+    """A monthly flow as its trailing-12-month total (a rate per year), same shape as
+    ``monthly`` ((months,) or (months, members)).
+
+    The first 11 months have fewer than 12 months behind them: ``partial="nan"`` leaves them
+    NaN, ``partial="annualise"`` gives the months so far times 12 over their number.
+
+    >>> trailing_twelve_months(np.arange(13.0))[10:].tolist()
+    [nan, 66.0, 78.0]
+    >>> trailing_twelve_months(np.array([1.0, 2.0, 3.0]), partial="annualise").tolist()
+    [12.0, 18.0, 24.0]
+    """
+    x = np.asarray(monthly, dtype=float)
+    c = np.cumsum(x, axis=0)
+    if partial == "annualise":
+        n = np.arange(1, len(x) + 1, dtype=float).reshape((-1,) + (1,) * (x.ndim - 1))
+        out = c * 12.0 / n
+    elif partial == "nan":
+        out = np.full_like(x, np.nan)
+    else:
+        raise ValueError(f"partial must be 'nan' or 'annualise' (got {partial!r})")
+    if len(x) >= 12:
+        out[11] = c[11]
+        out[12:] = c[12:] - c[:-12]
+    return out

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from ecosim.results.rundir import SavedRun, read_run
 from ecosim.run import RunResult, run_scenario, write_run
-from ecosim.rundir import SavedRun, read_run
 from ecosim.scenario import load_scenario
 
 SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"

@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from ecosim.finance.valuation import assumptions_for
 from ecosim.probe import _evaluate, operational_requirements
 from ecosim.scenario import load_scenario
 
@@ -16,13 +15,12 @@ FIELD = "xai.compute_budget_frac"
 def test_required_field_value_reproduces_the_target() -> None:
     """Target = SpaceX's value at a reinvestment share of 0.42; the search finds 0.42 back (to grid interpolation)."""
     loaded = load_scenario("baseline", SHORT)
-    a = assumptions_for(loaded.model.capital_market)
-    target = float(_evaluate(loaded, FIELD, np.array([0.42]), [], a, None)["spacex_value_usd"].iloc[0])
+    target = float(_evaluate(loaded, FIELD, np.array([0.42]), [], None)["spacex_value_usd"].iloc[0])
     out = operational_requirements(loaded, fields=[FIELD], targets=[("test", target), ("far", 1e15)], n_grid=6, n_refine=6)
     found, far = out.answers
     assert found.required == pytest.approx(0.42, abs=0.01)
     assert found.scenario_value == 1.0 and set(found.outcomes) == {"spacex_fcf_usd@2035", "xai_capability_index@2035", "xai_revenue_usd@2035"}
-    check = float(_evaluate(loaded, FIELD, np.array([found.required]), [], a, None)["spacex_value_usd"].iloc[0])
+    check = float(_evaluate(loaded, FIELD, np.array([found.required]), [], None)["spacex_value_usd"].iloc[0])
     assert check == pytest.approx(target, rel=0.02)
     assert far.required is None and far.note.startswith("unreachable: over 0.05-1 frac SpaceX's value stays between")
     assert len(out.curves[FIELD]) >= 6

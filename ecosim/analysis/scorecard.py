@@ -39,10 +39,11 @@ import numpy as np
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
 from ecosim.errors import ClaimError
-from ecosim.finance.series_value import company_equity, company_of
-from ecosim.finance.valuation import assumptions_for
+from ecosim.finance.series_value import company_of, results_equity
 from ecosim.metrics import METRICS
+from ecosim.results.results import Results
 from ecosim.scenario.schema import Month
+from ecosim.timeline import trailing_twelve_months
 
 OPS = ("<", "<=", ">", ">=", "between")
 TRANSFORMS = ("value", "sum12", "change12", "equity_value")
@@ -263,14 +264,6 @@ class ClaimEval:
     reason: str = ""
 
 
-def _rolling_sum12(x: np.ndarray) -> np.ndarray:
-    out = np.full_like(x, np.nan)
-    if x.shape[0] >= 12:
-        c = np.cumsum(np.vstack([np.zeros((1, x.shape[1])), x]), axis=0)
-        out[11:] = c[12:] - c[:-12]
-    return out
-
-
 def transformed(
     metrics: Sequence[str],
     transform: str,
@@ -297,7 +290,7 @@ def transformed(
     if transform == "value":
         return x
     if transform == "sum12":
-        return _rolling_sum12(x)
+        return trailing_twelve_months(x)
     if transform == "change12":
         out = np.full_like(x, np.nan)
         out[12:] = x[12:] - x[:-12]
@@ -418,30 +411,15 @@ def evaluate(
     return [evaluate_claim(c, series, dates, equity, run_end=run_end) for c in (claims if claims is not None else load_claims())]
 
 
-def series_of(timeseries: Any) -> tuple[dict[str, np.ndarray], list[str]]:
-    """A run's ``timeseries`` DataFrame as (metric -> (months, 1) array, dates)."""
-    dates = [str(d) for d in timeseries["date"]]
-    return {str(c): timeseries[c].to_numpy(dtype=float)[:, None] for c in timeseries.columns if c != "date"}, dates
-
-
-def score_run(
-    timeseries: Any,
-    capital_market: Any,
-    raised_first: Mapping[str, float] | None = None,
-    claims: Sequence[Claim] | None = None,
-    cash_start: Mapping[str, np.ndarray] | None = None,
-) -> list[ClaimEval]:
-    """Score a run's ``timeseries`` DataFrame; companies are valued as ``ecosim value`` does
-    with the assumptions of the scenario's ``[capital_market]`` (for each company's cash at
-    the start: ``cash_start``, its cash before the first month, or ``raised_first``, the money
-    it raised in the first month)."""
-    series, dates = series_of(timeseries)
-    try:
-        assumptions = assumptions_for(capital_market)
-    except ValueError:  # terminal growth at or above the WACC: no value, valuation claims not recorded
-        return evaluate(series, dates, {}, claims)
-    equity = company_equity(series, dates, assumptions, raised_first, cash_start)
-    return evaluate(series, dates, equity, claims)
+def score_results(results: Results, claims: Sequence[Claim] | None = None, equity: Mapping[str, np.ndarray] | None = None) -> list[ClaimEval]:
+    """Score every member of a simulation (or a run read back); companies are valued as
+    ``ecosim value`` values a run (:func:`ecosim.finance.series_value.results_equity`: each
+    member at the cost of capital it used, with its cash before the first month) unless
+    ``equity`` is given. With no member valued (terminal growth not below the WACC), the
+    valuation claims are 'not recorded'."""
+    if equity is None:
+        equity = results_equity(results)
+    return evaluate(results.series, results.months, dict(equity), claims)
 
 
 # --------------------------------------------------------------------------- ensembles and stores
@@ -449,44 +427,6 @@ def score_run(
 #: column prefixes of an experiment's outcomes table holding each run's verdict and its month
 STATUS_COLUMN = "claim:"
 WHEN_COLUMN = "claim_when:"
-
-
-def ensemble_equity(
-    series: Mapping[str, np.ndarray],
-    dates: Sequence[str],
-    capital_market: Any,
-    rates: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
-    cash_start: Mapping[str, np.ndarray] | None = None,
-) -> dict[str, np.ndarray]:
-    """Equity value of each company at the start of each full year (January rows of
-    (months, members)), valued as ``ecosim value`` does for ``capital_market``, each member at
-    its own (WACC, terminal growth, tax rate) when ``rates`` gives them [fraction/yr] (a member
-    whose WACC is not above its growth gets no value), with ``cash_start`` the companies' cash
-    before the first month (company -> (members,))."""
-    base = assumptions_for(capital_market)
-    K = next(iter(series.values())).shape[1]
-    if rates is None:
-        per_member: Any = base
-    else:
-        w, g, t = (np.broadcast_to(np.asarray(r, dtype=float), (K,)) for r in rates)
-        per_member = [base.replace(wacc=float(w[k]), terminal_growth=float(g[k]), tax_rate=float(t[k])) if w[k] > g[k] else None for k in range(K)]
-    return company_equity(series, dates, per_member, cash_start=cash_start)
-
-
-def score_ensemble(
-    series: Mapping[str, np.ndarray],
-    dates: Sequence[str],
-    capital_market: Any,
-    rates: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
-    cash_start: Mapping[str, np.ndarray] | None = None,
-    claims: Sequence[Claim] | None = None,
-    equity: Mapping[str, np.ndarray] | None = None,
-) -> list[ClaimEval]:
-    """Score the members of an ensemble (series (months, members)); companies valued by
-    :func:`ensemble_equity` (or ``equity`` when already computed)."""
-    if equity is None:
-        equity = ensemble_equity(series, dates, capital_market, rates, cash_start)
-    return evaluate(series, dates, dict(equity), claims)
 
 
 def scorecard_columns(evals: Sequence[ClaimEval]) -> dict[str, np.ndarray]:

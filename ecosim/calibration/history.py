@@ -20,7 +20,6 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-import mesa
 import numpy as np
 
 from ecosim.analysis.calibration import (
@@ -31,6 +30,7 @@ from ecosim.analysis.calibration import (
     row_values,
 )
 from ecosim.scenario.loader import LoadedScenario
+from ecosim.simulate import simulate
 from ecosim.timeline import parse_month
 
 
@@ -115,20 +115,13 @@ def simulate_series(
     metrics: Sequence[str] = (),
 ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """Rows (R, K) and the monthly series (months, K) of ``metrics`` of one ensemble run."""
-    from ecosim.model import EcosimModel
-
     sc = scenario_until(scenario, until)
     mv = {p: np.asarray(v, dtype=float) for p, v in member_values.items()}
     k = len(next(iter(mv.values()))) if mv else 1
-    model = EcosimModel(sc, seed=seed, members=k, member_values=mv, record_ledger=False, common_random_numbers=common_random_numbers)
-    try:
-        model.run(progress)
-        wanted = needed_metrics(rows) | set(metrics)
-        series = {name: model.series(name) for name in sorted(wanted)}
-        values = row_values(rows, series, model.start_month, sc.model) if rows else np.zeros((0, k))
-        return values, {m: series[m] for m in metrics}
-    finally:
-        mesa.Agent._ids.pop(model, None)
-        del model
+    results = simulate(sc, seed, members=k, member_values=mv, common_random_numbers=common_random_numbers, progress=progress)
+    wanted = needed_metrics(rows) | set(metrics)
+    series = {name: results.series[name] for name in sorted(wanted)}
+    values = row_values(rows, series, parse_month(results.months[0]), sc.model) if rows else np.zeros((0, k))
+    return values, {m: series[m] for m in metrics}
 
 

@@ -24,8 +24,12 @@ from typing import Any
 import numpy as np
 
 from ecosim.analysis.ablation import Stranding, ablation_summary, stranded
+from ecosim.exchange import Exchange
+from ecosim.exchange.topology import parse_edge_id
 from ecosim.experiments.spec import InputSpec, load_experiment
+from ecosim.finance.series_value import equity_at_start
 from ecosim.scenario.loader import LoadedScenario
+from ecosim.simulate import simulate
 
 Progress = Callable[[int, int], None] | None
 
@@ -69,22 +73,52 @@ def _field_value(loaded: LoadedScenario, path: str) -> Any:
     return node
 
 
-def _values(model: Any, cash0: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """Equity of SpaceX (+xAI) and Tesla at the start of the first full year, each member at
-    its own cost of capital (as ``ecosim value`` values a run) [USD]."""
-    from ecosim.analysis.scorecard import ensemble_equity
-    from ecosim.economics.wacc import wacc_from_capital_market
-    from ecosim.finance.series_value import COMPANIES
+def _cut_member(K: int, draws: int, per: int, offset: int) -> np.ndarray:
+    """Edge factors (K,): 0 for the member at ``offset`` of every draw's block, 1 elsewhere."""
+    f = np.ones(K)
+    f[np.arange(draws) * per + offset] = 0.0
+    return f
 
-    cm = model.params.capital_market
-    K = model.members
-    rates = tuple(np.broadcast_to(np.asarray(x, dtype=float), (K,)) for x in (
-        wacc_from_capital_market(cm), cm.terminal_growth_frac, cm.tax_rate_frac))
-    needed = {m for c in COMPANIES.values() for m in c.needed}
-    series = {m: model.series(m) for m in needed}
-    eq = ensemble_equity(series, model.dates(), model.scenario.capital_market, rates, cash0)  # type: ignore[arg-type]
-    first = next(i for i, d in enumerate(model.dates()) if d.endswith("-01"))
-    return {c: eq[c][first] for c in ("spacex", "tesla")}
+
+def _shifted(progress: Progress, s: int, seeds: int) -> Callable[[int, int], None] | None:
+    """Months done over all seeds, from one seed's ``(done, total)``."""
+    if progress is None:
+        return None
+    report = progress
+    return lambda done, total: report(s * total + done, seeds * total)
+
+
+class _Spending:
+    """What each agent spends and earns over the run (external and internal) and the money on
+    each cut link, per member [USD], accumulated month by month from the exchange."""
+
+    def __init__(self, links: list[str]) -> None:
+        self.links = links
+        self.index: dict[str, int] = {}
+        self.spend = self.earn = self.carried = np.zeros((0, 0))
+        self.edge_pos: dict[str, tuple[str, int, int]] = {}
+
+    def add(self, ex: Exchange) -> None:
+        if not self.index:
+            self.index = dict(ex.index)
+            self.spend = np.zeros((ex.K, len(ex.names)))
+            self.earn = np.zeros((ex.K, len(ex.names)))
+            self.carried = np.zeros((ex.K, len(self.links)))
+            for e in self.links:
+                seller, buyer, commodity = parse_edge_id(e)
+                if commodity in ex.markets:
+                    m = ex.markets[commodity]
+                    self.edge_pos[e] = (commodity, m.s_index[seller], m.b_index[buyer])
+        self.spend += ex.month_out
+        self.earn += ex.month_in
+        for m in ex.markets.values():
+            internal = m.usd * m.internal[None, :, :]
+            self.earn[:, [ex.index[n] for n in m.sellers]] += internal.sum(axis=2)
+            self.spend[:, [ex.index[n] for n in m.buyers]] += internal.sum(axis=1)
+        for i, e in enumerate(self.links):
+            if e in self.edge_pos:
+                c, si, bi = self.edge_pos[e]
+                self.carried[:, i] += ex.markets[c].usd[:, si, bi]
 
 
 def uncertain_draws(loaded: LoadedScenario, experiment: str, draws: int, seed_seq: np.random.SeedSequence) -> tuple[dict[str, np.ndarray], list[str]]:
@@ -119,8 +153,6 @@ def run_ablation(
     progress: Progress = None,
 ) -> AblationRun:
     """Cut every link of ``links`` in every sample of ``seeds x draws`` (module docstring)."""
-    from ecosim.model import EcosimModel
-
     root = np.random.SeedSequence(int(loaded.model.scenario.seed if seed is None else seed))
     children = root.spawn(seeds)
     E = len(links)
@@ -144,42 +176,18 @@ def run_ablation(
         model_seeds.append(model_seed)
         K = draws * per
         member_values = {p: np.repeat(v, per) for p, v in values.items()}
-        model = EcosimModel(loaded, seed=model_seed, members=K, member_values=member_values or None, common_random_numbers=True, record_ledger=False)
-        for i, e in enumerate(links):
-            f = np.ones(K)
-            f[np.arange(draws) * per + 1 + i] = 0.0
-            model.exchange.set_edge_scale(e, f)
-        ex = model.exchange
-        cash0 = {"spacex": ex.company_cash("spacex") + ex.company_cash("xai"), "tesla": ex.company_cash("tesla")}
-        spend = np.zeros((K, len(ex.names)))
-        earn = np.zeros((K, len(ex.names)))
-        carried = np.zeros((K, E))
-        edge_pos = {}
-        for e in links:
-            seller, rest = e.split("->", 1)
-            buyer, commodity = rest.split(":", 1)
-            if commodity in ex.markets:
-                m = ex.markets[commodity]
-                edge_pos[e] = (commodity, m.s_index[seller], m.b_index[buyer])
-        while model.steps < model.n_steps:
-            model.step()
-            spend += ex.month_out
-            earn += ex.month_in
-            for m in ex.markets.values():
-                internal = m.usd * m.internal[None, :, :]
-                earn[:, [ex.index[n] for n in m.sellers]] += internal.sum(axis=2)
-                spend[:, [ex.index[n] for n in m.buyers]] += internal.sum(axis=1)
-            for i, e in enumerate(links):
-                if e in edge_pos:
-                    c, si, bi = edge_pos[e]
-                    carried[:, i] += ex.markets[c].usd[:, si, bi]
-            if progress is not None:
-                progress(s * model.n_steps + model.steps, seeds * model.n_steps)
-        vals = _values(model, cash0)
+        acc = _Spending(links)
+        results = simulate(
+            loaded, model_seed, members=K, member_values=member_values or None,
+            edge_scales={e: _cut_member(K, draws, per, 1 + i) for i, e in enumerate(links)},
+            common_random_numbers=True, observe=acc.add, progress=_shifted(progress, s, seeds),
+        )
+        spend, earn, carried = acc.spend, acc.earn, acc.carried
+        vals = equity_at_start(results)
         outs = {
-            "xai_capability": model.series("xai_capability_index")[-1],
-            "spacex_launches": model.series("spacex_launches").sum(axis=0),
-            "odc_compute_peak": model.series("odc_compute_eflops").max(axis=0),
+            "xai_capability": results.series["xai_capability_index"][-1],
+            "spacex_launches": results.series["spacex_launches"].sum(axis=0),
+            "odc_compute_peak": results.series["odc_compute_eflops"].max(axis=0),
             "spacex_value": vals["spacex"],
             "tesla_value": vals["tesla"],
         }
@@ -188,7 +196,7 @@ def run_ablation(
             base[k].append(v[b_idx])
             for i, e in enumerate(links):
                 cut[e][k].append(v[b_idx + 1 + i])
-        for a, j in ex.index.items():
+        for a, j in acc.index.items():
             spend_b.setdefault(a, []).append(spend[b_idx, j])
             earn_b.setdefault(a, []).append(earn[b_idx, j])
             for i, e in enumerate(links):
@@ -197,9 +205,6 @@ def run_ablation(
         for i, e in enumerate(links):
             link_b[e].append(carried[b_idx, i])
             link_c[e].append(carried[b_idx + 1 + i, i])
-        import mesa
-
-        mesa.Agent._ids.pop(model, None)
 
     def cat(d: dict[str, list[np.ndarray]]) -> dict[str, np.ndarray]:
         return {k: np.concatenate(v) for k, v in d.items()}

@@ -22,15 +22,15 @@ the other runs down:
    for are recorded as failed.
 
 Besides the experiment's outcomes, every run is scored on the narrative scorecard
-(:func:`ecosim.analysis.scorecard.score_ensemble`, each run at its own cost of capital): the
+(:func:`ecosim.analysis.scorecard.score_results`, each run at its own cost of capital): the
 outcomes table gets ``claim:ID`` (verdict) and ``claim_when:ID`` (month) for each claim, so
 ``ecosim compare`` can give each claim's probability and median year over the runs.
 
 Each run records the seed, member count and position of the model that produced it, which
 is all a re-run of that model needs.
 
-Memory: Mesa keeps every model alive through ``mesa.Agent._ids``; a finished model is
-released from it here so that a worker process can run chunk after chunk.
+Memory: every model is built, run and released by :func:`ecosim.simulate.simulate`, so a
+worker process can run chunk after chunk.
 """
 
 from __future__ import annotations
@@ -41,12 +41,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-import mesa
 import numpy as np
 import pandas as pd
 
-from ecosim.analysis.scorecard import ensemble_equity, score_ensemble, scorecard_columns
-from ecosim.economics.wacc import wacc_from_capital_market
+from ecosim.analysis.scorecard import score_results, scorecard_columns
 from ecosim.experiments.outcomes import (
     first_nonfinite,
     needed_metrics,
@@ -54,9 +52,10 @@ from ecosim.experiments.outcomes import (
     series_outcome,
 )
 from ecosim.experiments.spec import OutcomeSpec
-from ecosim.finance.series_value import COMPANIES
-from ecosim.metrics import METRICS
+from ecosim.finance.series_value import results_equity
+from ecosim.results.results import Results
 from ecosim.scenario.loader import LoadedScenario
+from ecosim.simulate import simulate
 
 Progress = Callable[[int, int], None]
 
@@ -93,13 +92,8 @@ class _Part:
     idx: np.ndarray
     seed: int
     error: str | None = None
-    series: dict[str, np.ndarray] = field(default_factory=dict)
-    dates: list[str] = field(default_factory=list)
-    wacc: np.ndarray | None = None
-    growth: np.ndarray | None = None
-    tax: np.ndarray | None = None
-    cash0: dict[str, np.ndarray] = field(default_factory=dict)
-    equity: dict[str, np.ndarray] | None = None
+    results: Results | None = None
+    equity: dict[str, np.ndarray] = field(default_factory=dict)
 
 
 def _message(exc: BaseException) -> str:
@@ -117,22 +111,8 @@ def child_seed(seed: int, branch: int) -> int:
 
 
 def _simulate(task: ChunkTask, idx: np.ndarray, seed: int, progress: Progress | None = None) -> _Part:
-    from ecosim.model import EcosimModel
-
     mv = {p: np.asarray(v, dtype=float)[idx] for p, v in task.member_values.items()}
-    model = EcosimModel(task.scenario, seed=seed, members=len(idx), member_values=mv, record_ledger=False)
-    try:
-        cash0 = {name: sum((np.asarray(METRICS[m].fn(model), dtype=float) for m in c.cash), np.zeros(len(idx))) for name, c in COMPANIES.items()}
-        model.run(progress)
-        series = {name: model.series(name) for name in METRICS}
-        cm = model.params.capital_market
-        wacc = np.broadcast_to(np.asarray(wacc_from_capital_market(cm), dtype=float), (len(idx),)).copy()
-        growth = np.broadcast_to(np.asarray(cm.terminal_growth_frac, dtype=float), (len(idx),)).copy()
-        tax = np.broadcast_to(np.asarray(cm.tax_rate_frac, dtype=float), (len(idx),)).copy()
-        return _Part(idx, seed, None, series, model.dates(), wacc, growth, tax, cash0)
-    finally:
-        mesa.Agent._ids.pop(model, None)
-        del model
+    return _Part(idx, seed, None, simulate(task.scenario, seed, members=len(idx), member_values=mv, progress=progress))
 
 
 def _try(task: ChunkTask, idx: np.ndarray, seed: int, progress: Progress | None = None) -> _Part:
@@ -184,19 +164,20 @@ def run_chunk(task: ChunkTask, progress: Progress | None = None) -> ChunkResult:
         seed[part.idx] = part.seed
         members[part.idx] = len(part.idx)
         member[part.idx] = np.arange(len(part.idx))
-        if part.error is not None:
-            status[part.idx], error[part.idx] = "failed", part.error
+        if part.error is not None or part.results is None:
+            status[part.idx], error[part.idx] = "failed", part.error or ""
             continue
-        dates = part.dates
-        for k, msg in first_nonfinite(part.series, part.dates).items():
+        res = part.results
+        dates = res.months
+        for k, msg in first_nonfinite(res.series, dates).items():
             status[part.idx[k]], error[part.idx[k]] = "failed", msg
-        part.equity = ensemble_equity(part.series, part.dates, task.scenario.model.capital_market, (part.wacc, part.growth, part.tax), part.cash0)  # type: ignore[arg-type]
+        part.equity = results_equity(res)
         for o in scalars:
             values[o.name][part.idx] = _scalar(o, part, status, error)
         for o in series_out:
-            arr = monthly.setdefault(o.name, np.full((len(part.dates), K), np.nan))
-            arr[:, part.idx] = series_outcome(o, part.series)
-        evals = score_ensemble(part.series, part.dates, task.scenario.model.capital_market, equity=part.equity)
+            arr = monthly.setdefault(o.name, np.full((len(dates), K), np.nan))
+            arr[:, part.idx] = series_outcome(o, res.series)
+        evals = score_results(res, equity=part.equity)
         for col, v in scorecard_columns(evals).items():
             verdicts.setdefault(col, np.full(K, "", dtype=object))[part.idx] = v
 
@@ -217,15 +198,19 @@ def run_chunk(task: ChunkTask, progress: Progress | None = None) -> ChunkResult:
 
 def _scalar(o: OutcomeSpec, part: _Part, status: np.ndarray, error: np.ndarray) -> np.ndarray:
     """A scalar outcome for a part; if it raises, member by member, recording failures."""
+    res = part.results
+    assert res is not None
+    c = res.cost_of_capital
     try:
-        return scalar_outcome(o, part.series, part.dates, part.wacc, part.growth, part.tax, equity=part.equity)  # type: ignore[arg-type]
+        return scalar_outcome(o, res.series, res.months, c.wacc, c.terminal_growth, c.tax_rate, equity=part.equity)
     except Exception:
         out = np.full(len(part.idx), np.nan)
         for k in range(len(part.idx)):
-            one = {m: part.series[m][:, k : k + 1] for m in needed_metrics([o])}
+            one = {m: res.series[m][:, k : k + 1] for m in needed_metrics([o])}
             try:
-                eq = {c: v[:, k : k + 1] for c, v in (part.equity or {}).items()}
-                out[k] = scalar_outcome(o, one, part.dates, part.wacc[k : k + 1], part.growth[k : k + 1], part.tax[k : k + 1], equity=eq)[0]  # type: ignore[index]
+                eq = {name: v[:, k : k + 1] for name, v in part.equity.items()}
+                ck = c.take(slice(k, k + 1))
+                out[k] = scalar_outcome(o, one, res.months, ck.wacc, ck.terminal_growth, ck.tax_rate, equity=eq)[0]
             except Exception as exc:
                 pos = part.idx[k]
                 if status[pos] == "ok":

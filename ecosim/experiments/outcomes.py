@@ -64,7 +64,7 @@ def scalar_outcome(
     ``fundamental_value`` of a company's free-cash-flow metric is ``ecosim value``'s equity
     value (after tax, normalised terminal value, cash included) at the start of the year, read
     from ``equity`` (company -> January rows of (months, members),
-    :func:`ecosim.analysis.scorecard.ensemble_equity`); with ``after_tax = false`` it is the
+    :func:`ecosim.finance.series_value.results_equity`); with ``after_tax = false`` it is the
     pre-tax Gordon DCF of the metric (:func:`ecosim.finance.valuation.fundamental_value`).
 
     Parameters
@@ -87,8 +87,6 @@ def scalar_outcome(
             return fundamental_value(x, dates, int(o.year), wacc, terminal_growth)  # type: ignore[arg-type]
         assert o.year is not None  # the spec requires a year for fundamental_value
         company = company_of(o.metric)
-        if equity is None or company not in equity:
-            raise ValueError(f"fundamental_value of {o.metric} needs the equity values of {company} (the run's metrics for it)")
         jan = f"{int(o.year)}-01"
         if jan not in dates:
             raise ValueError(f"fundamental_value year must be a full year of the run (got {o.year})")
@@ -96,6 +94,8 @@ def scalar_outcome(
         if np.any(g >= w):
             bad = int(np.argmax(g >= w))
             raise ValueError(f"terminal growth must be below the WACC (got g={g[bad]:.4f} >= wacc={w[bad]:.4f})")
+        if equity is None or company not in equity:
+            raise ValueError(f"fundamental_value of {o.metric} needs the equity values of {company} (the run's metrics for it)")
         return np.asarray(equity[company][dates.index(jan)], dtype=float)
     if o.stat == "first_year":
         uniq = np.unique(years)

@@ -28,11 +28,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from ecosim.results.rundir import RunSummary
 from ecosim.scenario.roster import roster
 
 FLOWS = ("revenue_usd", "opex_usd", "capex_usd", "raised_usd")
@@ -76,19 +76,20 @@ class AgentBook:
     merger_month: str
 
     @classmethod
-    def from_summary(cls, summary: dict[str, Any]) -> AgentBook:
+    def from_summary(cls, summary: RunSummary) -> AgentBook:
+        """The book of a run from its ``summary.json`` (agents, companies at the end, merger)."""
         table = segment_table()
         initial, final, segment, label, peers = {}, {}, {}, {}, {}
-        for name, a in summary["agents"].items():
+        for name, a in summary.agents.items():
             if name in HUBS:
                 continue
             info = table.get(name)
-            final[name] = str(a["company"])
-            initial[name] = info.company if info else str(a["company"])
-            segment[name] = info.segment if info else str(a["kind"])
-            label[name] = info.label if info else str(a.get("label", a["kind"]))
+            final[name] = a.company
+            initial[name] = info.company if info else a.company
+            segment[name] = info.segment if info else a.kind
+            label[name] = info.label if info else a.label
             peers[name] = info.peer_group if info else ""
-        return cls(initial, final, segment, label, peers, str(summary["merger_month"]))
+        return cls(initial, final, segment, label, peers, summary.merger_month)
 
     def company_at(self, agent: str, date: str) -> str:
         """Company of an agent in month ``date`` (``YYYY-MM``), the merger included."""

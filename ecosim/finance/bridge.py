@@ -26,13 +26,13 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 from math import factorial
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from ecosim.finance.accounts import AgentBook, segment_accounts, segment_table
 from ecosim.finance.valuation import Assumptions, CashFlows, value_cash_flows
+from ecosim.results.rundir import RunSummary
 
 RATES = "assumptions (cost of capital, growth, tax)"
 CASH = "cash at the valuation date"
@@ -145,10 +145,10 @@ class Segment:
     capex: np.ndarray
 
 
-def company_segments(ledger: pd.DataFrame, summary: Mapping[str, Any], dates: Sequence[str], company: str) -> dict[str, Segment]:
+def company_segments(ledger: pd.DataFrame, summary: RunSummary, dates: Sequence[str], company: str) -> dict[str, Segment]:
     """Each segment of a company as the run books it (see the module docstring), over the
     full years of ``dates``, keyed by the segment's label."""
-    book = AgentBook.from_summary(dict(summary))
+    book = AgentBook.from_summary(summary)
     acc = segment_accounts(ledger, book)
     acc = acc[acc["company"] == company].copy()
     acc["ebitda"] = acc["revenue_usd"] + acc["intra_revenue_usd"] - acc["opex_usd"] - acc["intra_opex_usd"] - acc["intra_capex_usd"]

@@ -53,7 +53,7 @@ from ecosim.finance.valuation import (
     valuation_data,
     value_cash_flows,
 )
-from ecosim.rundir import SavedRun
+from ecosim.results.rundir import SavedRun
 
 
 @dataclass(frozen=True)
@@ -211,21 +211,20 @@ def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
     return out
 
 
-def _cash_at_start(run: SavedRun, spec: EntitySpec, acc: pd.DataFrame, year: int) -> tuple[float, str]:
-    """Cash [USD] of the entity at the start of ``year``, from the run's cash metrics."""
+def _cash_at_start(run: SavedRun, spec: EntitySpec, year: int) -> tuple[float, str]:
+    """Cash [USD] of the entity at the start of ``year``, from the run's cash metrics (at the
+    start of the run: the companies' cash before the first month)."""
     if not spec.cash_metrics:
         return 0.0, "cash not separable in the run: value excludes it"
     ts = run.timeseries.set_index("date")
     missing = [m for m in spec.cash_metrics if m not in ts.columns]
     if missing:
         return 0.0, f"the run has no {', '.join(missing)}: value excludes cash"
-    cash = ts[list(spec.cash_metrics)].sum(axis=1)
     before = f"{year - 1}-12"
-    if before in cash.index:
-        return float(cash[before]), f"cash at the end of {before} ({' + '.join(spec.cash_metrics)})"
-    first = f"{year}-01"
-    flows = _num(acc.loc[first, "fcf_usd"]) + _num(acc.loc[first, "raised_usd"])
-    return float(cash[first]) - flows, f"cash at the start of {year}: end of {first} less that month's FCF and raises"
+    if before in ts.index:
+        return _num(ts.loc[before, list(spec.cash_metrics)].sum()), f"cash at the end of {before} ({' + '.join(spec.cash_metrics)})"
+    start = run.results.cash_start
+    return float(sum(float(start[m][0]) for m in spec.cash_metrics)), f"cash before the run's first month {run.dates[0]} ({' + '.join(spec.cash_metrics)})"
 
 
 def narrative_peers(run: SavedRun, book: AgentBook, exclude: str = "") -> list[Peer]:
@@ -254,7 +253,7 @@ def value_entity(run: SavedRun, spec: EntitySpec, a: Assumptions, book: AgentBoo
     vy = a.valuation_year if a.valuation_year is not None else flows.years[0]
     if vy not in flows.years:
         raise UsageError(f"--valuation-year must be a full year of the run {run.path} ({flows.years[0]}-{flows.years[-1]}) (got {vy})")
-    cash, note = _cash_at_start(run, spec, acc, vy)
+    cash, note = _cash_at_start(run, spec, vy)
     valuation = value_cash_flows(flows, a.replace(valuation_year=vy), cash)
     seg_all = entity_revenue_by_segment(run.ledger, entity, book)
     seg = pd.DataFrame(seg_all[seg_all["date"].str.startswith(str(vy))].groupby("segment", as_index=False)["revenue_usd"].sum())
@@ -278,7 +277,7 @@ def value_run(run: SavedRun, **overrides: Any) -> RunValue:
     ``terminal_growth``, ``terminal``, ``valuation_year``...) instead of the scenario's.
     """
     try:
-        a = assumptions_for(run.scenario.model.capital_market, **overrides)
+        a = assumptions_for(run.scenario.model.capital_market, run.results.cost_of_capital, **overrides)
     except ValueError as exc:
         raise UsageError(f"{run.path}: {exc}") from None
     book = AgentBook.from_summary(run.summary)

@@ -6,9 +6,10 @@ valued alike without their ledgers.
 
 The company is taken as the run books it: SpaceX with xAI from the merger month
 (``spacex_*`` metrics), Tesla (``tesla_*``). Cash at the start of a year is the cash metrics'
-value at the end of the year before; at the start of the run's first year it is the first
-month's cash less that month's free cash flow and the money raised in it (``raised_first``;
-zero when unknown, e.g. for an experiment without ledgers).
+value at the end of the year before; at the start of the run it is the companies' cash before
+the first month (:attr:`ecosim.results.Results.cash_start`). Results that do not carry it (an
+experiment store keeps only its outcomes' series) fall back to the first month's cash less
+that month's free cash flow.
 """
 
 from __future__ import annotations
@@ -17,9 +18,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
 
 import numpy as np
-import pandas as pd
 
-from ecosim.finance.valuation import Assumptions, CashFlows, value_cash_flows
+from ecosim.finance.valuation import Assumptions, CashFlows, member_assumptions, value_cash_flows
+from ecosim.results.results import Results
+from ecosim.timeline import full_years
 
 
 @dataclass(frozen=True)
@@ -54,16 +56,6 @@ def company_of(fcf_metric: str) -> str:
     raise ValueError(f"must be the free-cash-flow metric of {', '.join(c.fcf for c in COMPANIES.values())} (got {fcf_metric!r})")
 
 
-def full_years(dates: Sequence[str]) -> list[int]:
-    """Calendar years with all 12 months in ``dates``.
-
-    >>> full_years(["2025-12"] + [f"2026-{m:02d}" for m in range(1, 13)])
-    [2026]
-    """
-    years = [int(d[:4]) for d in dates]
-    return [y for y in sorted(set(years)) if years.count(y) == 12]
-
-
 RATE_FIELDS = ("wacc", "terminal_growth", "tax_rate")
 
 
@@ -95,20 +87,21 @@ def cash_at_start(
     dates: Sequence[str],
     company: str,
     year: int,
-    raised_first: np.ndarray | float = 0.0,
-    cash_start: np.ndarray | None = None,
+    cash_start: Mapping[str, np.ndarray] | None = None,
 ) -> np.ndarray:
     """Cash [USD] per member at the start of ``year``: the cash metrics at the end of the year
-    before; at the start of the run, ``cash_start`` when known (the model's cash before its
-    first month), else the first month's cash less its free cash flow and ``raised_first``."""
+    before; at the start of the run, the companies' cash before the first month
+    (``cash_start``: cash metric -> (members,), :attr:`ecosim.results.Results.cash_start`), or
+    without it the first month's cash less its free cash flow."""
     c = COMPANIES[company]
     cash = sum((_col(series, m) for m in c.cash), np.zeros_like(_col(series, c.fcf)))
     d = list(dates)
     if f"{year - 1}-12" in d:
         return np.asarray(cash[d.index(f"{year - 1}-12")])
-    if cash_start is not None:
-        return np.broadcast_to(np.asarray(cash_start, dtype=float), cash.shape[1:]).copy()
-    return np.asarray(cash[0] - _col(series, c.fcf)[0] - np.broadcast_to(np.asarray(raised_first, float), cash.shape[1:]))
+    if cash_start:
+        start = sum((np.asarray(cash_start[m], dtype=float) for m in c.cash), np.zeros(cash.shape[1]))
+        return np.broadcast_to(start, cash.shape[1:]).copy()
+    return np.asarray(cash[0] - _col(series, c.fcf)[0])
 
 
 def company_flows(series: Mapping[str, np.ndarray], dates: Sequence[str], company: str) -> CashFlows:
@@ -124,8 +117,7 @@ def equity_values_by_year(
     dates: Sequence[str],
     company: str,
     assumptions: Assumptions | Sequence[Assumptions | None],
-    raised_first: np.ndarray | float = 0.0,
-    cash_start: np.ndarray | None = None,
+    cash_start: Mapping[str, np.ndarray] | None = None,
 ) -> np.ndarray:
     """Equity value [USD] at the start of each full year, in that year's January row of a
     (months, members) array, NaN elsewhere (and for members whose WACC is not above their
@@ -138,7 +130,7 @@ def equity_values_by_year(
     assumptions : one for every member (None: no value for that member), or one for all
         (``ecosim value``'s defaults for the member's scenario:
         :func:`ecosim.finance.valuation.assumptions_for`).
-    raised_first, cash_start : per member [USD], for the cash at the start of the run (see
+    cash_start : cash metric -> (members,), the cash before the first month [USD] (see
         :func:`cash_at_start`).
 
     Raises
@@ -160,7 +152,7 @@ def equity_values_by_year(
     for a, ix in _group(per_member):
         part = CashFlows(flows.years, flows.revenue[:, ix], flows.ebitda[:, ix], flows.capex[:, ix])
         for y in years:
-            cash = cash_at_start(series, dates, company, y, raised_first, cash_start)[ix]
+            cash = cash_at_start(series, dates, company, y, cash_start)[ix]
             out[d.index(f"{y}-01"), ix] = value_cash_flows(part, a.replace(valuation_year=y), cash).equity_value
     return out
 
@@ -169,28 +161,32 @@ def company_equity(
     series: Mapping[str, np.ndarray],
     dates: Sequence[str],
     assumptions: Assumptions | Sequence[Assumptions | None],
-    raised_first: Mapping[str, np.ndarray | float] | None = None,
     cash_start: Mapping[str, np.ndarray] | None = None,
 ) -> dict[str, np.ndarray]:
     """:func:`equity_values_by_year` of every company of :data:`COMPANIES` whose metrics are
     all in ``series`` (company -> (months, members))."""
-    raised_first = raised_first or {}
-    cash_start = cash_start or {}
     return {
-        name: equity_values_by_year(series, dates, name, assumptions, raised_first.get(name, 0.0), cash_start.get(name))
+        name: equity_values_by_year(series, dates, name, assumptions, cash_start)
         for name, c in COMPANIES.items()
         if all(m in series for m in c.needed)
     }
 
 
-def first_month_raises(ledger: pd.DataFrame, agent_company: Mapping[str, str], first_month: str) -> dict[str, float]:
-    """Money raised (``raise`` rows of the ledger, member 0) in ``first_month`` by the agents of
-    each company of :data:`COMPANIES` [USD]; ``agent_company`` maps agents to their company
-    at the end of the run (xAI's agents to SpaceX)."""
-    if ledger.empty:
+def results_equity(results: Results) -> dict[str, np.ndarray]:
+    """Equity value of each company of :data:`COMPANIES` at the start of each full year of a
+    simulation (January rows of (months, members), NaN between), every member valued as
+    ``ecosim value`` values a run, at the cost of capital its capital market used and with its
+    cash before the first month. Empty when no member has a value (its terminal growth is
+    not below its WACC)."""
+    assumptions = member_assumptions(results.scenario.model.capital_market, results.cost_of_capital)
+    if all(a is None for a in assumptions):
         return {}
-    rows = ledger[(ledger["kind"] == "raise") & (ledger["date"] == first_month)]
-    if "member" in rows.columns:
-        rows = rows[rows["member"] == 0]
-    by_company = rows.groupby(rows["to"].map(lambda a: agent_company.get(a, a)))["usd"].sum()
-    return {c: float(by_company.get(c, 0.0)) for c in COMPANIES}
+    return company_equity(results.series, results.months, assumptions, results.cash_start)
+
+
+def equity_at_start(results: Results) -> dict[str, np.ndarray]:
+    """SpaceX's (+xAI) and Tesla's equity value per member at the start of the run's first full
+    year, as :func:`results_equity` values them [USD] (NaN for a member without a value)."""
+    equity = results_equity(results)
+    row = results.months.index(f"{full_years(results.months)[0]}-01")
+    return {c: equity[c][row] if c in equity else np.full(results.members, np.nan) for c in COMPANIES}

@@ -55,8 +55,9 @@ import pandas as pd
 from numpy.typing import ArrayLike
 
 from ecosim.economics.dcf import dcf_value, discount_factors, yearly_sums
-from ecosim.economics.wacc import wacc_from_capital_market
+from ecosim.results.results import CostOfCapital
 from ecosim.scenario.params import params_of
+from ecosim.timeline import full_years
 
 TERMINAL_METHODS = ("normalised", "gordon", "exit")
 
@@ -148,7 +149,7 @@ def fundamental_value(
     1080.0
     """
     years, yearly = yearly_sums(fcf_monthly_usd, dates)
-    full = [y for y in years if sum(1 for d in dates if d.startswith(str(y))) == 12]
+    full = full_years(dates)
     if valuation_year not in full:
         raise ValueError(f"valuation_year must be a full year of the run ({full[0]}-{full[-1]}) (got {valuation_year})")
     rows = [i for i, y in enumerate(years) if y in full]
@@ -208,20 +209,13 @@ class Assumptions:
         return d
 
 
-def assumptions_for(capital_market: Any, **overrides: Any) -> Assumptions:
-    """Assumptions from a scenario's ``[capital_market]`` section and ``valuation.toml``.
-
-    ``overrides`` replace any field (e.g. ``wacc=0.10``); ``None`` values are ignored.
-    """
+def _defaults(capital_market: Any) -> dict[str, Any]:
+    """Everything but the rates: ``valuation.toml``'s terminal method, fade and tax carry-forward
+    limit, and the section's mature revenue multiple for an exit terminal value."""
     data = valuation_data()
     term = data["terminal"]
-    tax_pct = float(capital_market.tax_rate_pct)
-    g_pct = float(capital_market.terminal_growth_pct)
     ronic = term["ronic"]
-    base: dict[str, Any] = {
-        "wacc": float(wacc_from_capital_market(params_of(capital_market))),
-        "terminal_growth": g_pct / 100.0,
-        "tax_rate": tax_pct / 100.0,
+    return {
         "nol_limit_frac": float(data["tax"]["nol_limit_frac"]),
         "terminal": str(term["method"]),
         "exit_multiple": float(capital_market.mark_revenue_multiple_mature),
@@ -240,11 +234,40 @@ def assumptions_for(capital_market: Any, **overrides: Any) -> Assumptions:
             "ronic": "ecosim/data/valuation.toml [terminal]",
         },
     }
+
+
+def assumptions_for(capital_market: Any, cost_of_capital: CostOfCapital | None = None, **overrides: Any) -> Assumptions:
+    """Assumptions from a scenario's ``[capital_market]`` section and ``valuation.toml``.
+
+    ``cost_of_capital``: the rates to value at (member 0; default the section's own,
+    :meth:`ecosim.results.CostOfCapital.of`): a run's are what its capital market used.
+    ``overrides`` replace any field (e.g. ``wacc=0.10``); ``None`` values are ignored.
+    """
+    rates = cost_of_capital if cost_of_capital is not None else CostOfCapital.of(params_of(capital_market))
+    base: dict[str, Any] = {
+        "wacc": float(rates.wacc[0]),
+        "terminal_growth": float(rates.terminal_growth[0]),
+        "tax_rate": float(rates.tax_rate[0]),
+        **_defaults(capital_market),
+    }
     for key, value in overrides.items():
         if value is not None:
             base[key] = value
             base["sources"] = {**base["sources"], key: "command-line override"}
     return Assumptions(**base)
+
+
+def member_assumptions(capital_market: Any, cost_of_capital: CostOfCapital) -> list[Assumptions | None]:
+    """``ecosim value``'s assumptions for each member of an ensemble at the member's own rates
+    (experiments whose runs differ in their cost of capital); None for a member whose WACC is
+    not above its terminal growth (it has no DCF value)."""
+    defaults = _defaults(capital_market)
+    c = cost_of_capital
+    return [
+        Assumptions(wacc=float(c.wacc[k]), terminal_growth=float(c.terminal_growth[k]), tax_rate=float(c.tax_rate[k]), **defaults)
+        if c.wacc[k] > c.terminal_growth[k] else None
+        for k in range(len(c.wacc))
+    ]
 
 
 @dataclass(frozen=True)
@@ -262,7 +285,8 @@ class CashFlows:
         years, rev = yearly_sums(revenue, dates)
         _, eb = yearly_sums(ebitda, dates)
         _, cx = yearly_sums(capex, dates)
-        full = [i for i, y in enumerate(years) if sum(1 for d in dates if d.startswith(str(y))) == 12]
+        whole = full_years(dates)
+        full = [i for i, y in enumerate(years) if y in whole]
         if not full:
             raise ValueError(f"the run has no full calendar year ({dates[0]} to {dates[-1]})")
         return cls([years[i] for i in full], rev[full], eb[full], cx[full])

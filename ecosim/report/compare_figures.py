@@ -34,6 +34,7 @@ from ecosim.report.style import (
     unit_axis,
 )
 from ecosim.report.valuation_view import COMPANY_LABELS, PairBridge
+from ecosim.timeline import trailing_twelve_months
 
 
 @dataclass(frozen=True)
@@ -92,26 +93,12 @@ SERIES_FIGURES: dict[str, tuple[str, tuple[Panel, ...]]] = {
 }
 
 
-def trailing_year(x: np.ndarray) -> np.ndarray:
-    """A monthly flow (months, members) as a rate per year: the trailing 12-month total, and
-    over the first 11 months the months so far annualised.
-
-    >>> trailing_year(np.ones((14, 1)))[[0, 11, 13], 0].tolist()
-    [12.0, 12.0, 12.0]
-    """
-    c = np.cumsum(np.asarray(x, float), axis=0)
-    n = np.arange(1, len(c) + 1, dtype=float)[:, None]
-    out = c * 12.0 / n
-    out[12:] = c[12:] - c[:-12]
-    return out
-
-
 def _panel_values(source: Source, metric: str, how: str) -> np.ndarray | None:
     if metric not in source.series:
         return None
     x = source.series[metric]
     if how == "year":
-        return trailing_year(x)
+        return trailing_twelve_months(x, partial="annualise")
     if how == "dcf":
         return source.equity.get(company_of(metric))
     return x

@@ -29,6 +29,7 @@ import pandas as pd
 from ecosim.finance.series_value import company_of
 from ecosim.report.numbers import human, signed
 from ecosim.report.sources import Source
+from ecosim.timeline import full_years, trailing_twelve_months
 
 TABLE_YEARS = (2028, 2030, 2035, 2040)
 
@@ -83,11 +84,6 @@ def _month_index(dates: list[str], month: str) -> int | None:
         return None
 
 
-def _full_years(dates: list[str]) -> list[int]:
-    years = [int(d[:4]) for d in dates]
-    return [y for y in sorted(set(years)) if years.count(y) == 12]
-
-
 def read_outcome(source: Source, outcome: Outcome, column: str) -> np.ndarray:
     """One outcome of one source in one column, per member (members,); NaN where the source
     cannot give it (year outside the run, partial year, metric not recorded)."""
@@ -101,7 +97,7 @@ def read_outcome(source: Source, outcome: Outcome, column: str) -> np.ndarray:
         return nan
     d = source.dates
     if outcome.how in ("value", "first", "gap", "share"):
-        full = _full_years(d)
+        full = full_years(d)
         year: int | None = (full[-1] if full else None) if column == "end" else int(column)
         if year is None or year not in full:
             return nan
@@ -125,7 +121,7 @@ def read_outcome(source: Source, outcome: Outcome, column: str) -> np.ndarray:
         return nan if last is None else x[last].astype(float)
     if outcome.how == "sum":
         if column == "end":
-            return x[-12:].sum(axis=0) if len(d) >= 12 else nan
+            return trailing_twelve_months(x)[-1] if len(d) >= 12 else nan
         rows = [i for i, m in enumerate(d) if m.startswith(column + "-")]
         return x[rows].sum(axis=0) if len(rows) == 12 else nan
     raise ValueError(f"how must be sum, last, first, value, gap or share (got {outcome.how!r})")

@@ -3,7 +3,8 @@
 A :class:`Source` holds the monthly series of one run (one member) or of an experiment's runs
 (one member per run), the resolved scenario, ``ecosim value``'s valuation assumptions per
 member and the equity values they give (:mod:`ecosim.finance.series_value`), and for a run
-the :class:`~ecosim.rundir.SavedRun` (ledger, summary) behind the valuation bridge.
+the :class:`~ecosim.results.rundir.SavedRun` (ledger, summary, cash at the start) behind the
+valuation bridge.
 :func:`classify` tells what a command-line argument names, without reading it.
 """
 
@@ -19,9 +20,9 @@ import numpy as np
 import pandas as pd
 
 from ecosim.errors import RunDirError
-from ecosim.finance.series_value import company_equity, first_month_raises
-from ecosim.finance.valuation import Assumptions, assumptions_for
-from ecosim.rundir import SavedRun
+from ecosim.finance.series_value import results_equity
+from ecosim.finance.valuation import Assumptions, member_assumptions
+from ecosim.results.rundir import SavedRun
 from ecosim.scenario.loader import bundled_scenarios
 
 
@@ -66,15 +67,9 @@ class Source:
 
 def from_saved_run(label: str, origin: str, run: SavedRun) -> Source:
     """A run directory as a source (one member)."""
-    ts = run.timeseries
-    dates = run.dates
-    series = {str(c): ts[c].to_numpy(dtype=float)[:, None] for c in ts.columns if c != "date"}
-    try:
-        a: Assumptions | None = assumptions_for(run.scenario.model.capital_market)
-    except ValueError:  # terminal growth at or above the WACC: the run has no value
-        a = None
-    raised = first_month_raises(run.ledger, run.final_companies, dates[0])
-    overrides = run.scenario.overrides or tuple(run.summary.get("overrides") or ())
+    results = run.results
+    a = member_assumptions(run.scenario.model.capital_market, results.cost_of_capital)[0]  # None: no value
+    overrides = run.scenario.overrides or run.summary.overrides
     return Source(
         label=label,
         kind="run",
@@ -82,13 +77,13 @@ def from_saved_run(label: str, origin: str, run: SavedRun) -> Source:
         path=run.path,
         scenario=run.scenario.name,
         description=run.scenario.model.scenario.description,
-        dates=dates,
-        series=series,
+        dates=results.months,
+        series=results.series,
         scenario_data=run.scenario.data,
         assumptions=[a],
-        equity=company_equity(series, dates, [a], raised),
+        equity=results_equity(results),
         saved=run,
-        detail=f"seed {run.summary.get('seed', '?')}" + (f"; --set {' --set '.join(overrides)}" if overrides else ""),
+        detail=f"seed {run.summary.seed}" + (f"; --set {' --set '.join(overrides)}" if overrides else ""),
     )
 
 

@@ -23,8 +23,9 @@ import pandas as pd
 
 from ecosim.finance.bridge import Bridge, Segment, company_segments, value_bridge
 from ecosim.finance.gap import marks
-from ecosim.finance.series_value import cash_at_start, first_month_raises, full_years
+from ecosim.finance.series_value import cash_at_start
 from ecosim.report.sources import Source
+from ecosim.timeline import full_years
 
 COMPANY_LABELS = {"spacex": "SpaceX+xAI", "tesla": "Tesla"}
 #: market marks set against SpaceX as the run books it (with xAI from the merger month)
@@ -95,9 +96,8 @@ def segment_drivers(seg_a: Mapping[str, Segment], seg_b: Mapping[str, Segment], 
 
 
 def _cash(source: Source, company: str, year: int) -> float:
-    run = source.saved
-    raised = first_month_raises(run.ledger, run.final_companies, source.dates[0]).get(company, 0.0) if run is not None else 0.0
-    return float(cash_at_start(source.series, source.dates, company, year, raised)[0])
+    start = source.saved.results.cash_start if source.saved is not None else None
+    return float(cash_at_start(source.series, source.dates, company, year, start)[0])
 
 
 def bridge_problem(a: Source, b: Source) -> str | None:

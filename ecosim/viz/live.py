@@ -35,15 +35,13 @@ from typing import Any, Protocol
 import mesa
 import numpy as np
 
-from ecosim.analysis.scorecard import run_scorecard, score_run
-from ecosim.economics.wacc import wacc_from_capital_market
-from ecosim.finance.series_value import COMPANIES, equity_values_by_year
-from ecosim.finance.valuation import assumptions_for
+from ecosim.analysis.scorecard import run_scorecard, score_results
+from ecosim.finance.series_value import results_equity
 from ecosim.metrics import METRICS
 from ecosim.model import EcosimModel
 from ecosim.scenario.loader import LoadedScenario
-from ecosim.scenario.params import params_of
-from ecosim.timeline import format_month
+from ecosim.simulate import simulate
+from ecosim.timeline import format_month, full_years, trailing_twelve_months
 from ecosim.viz.levers import Settings
 
 METRIC_NAMES: tuple[str, ...] = tuple(METRICS)
@@ -121,36 +119,28 @@ def run_rate_value(fcf_monthly_usd: np.ndarray, wacc: float, growth: float, tax_
     f = np.asarray(fcf_monthly_usd, dtype=float)
     if f.size == 0 or growth >= wacc:
         return float("nan")
-    ttm = float(f[-12:].mean() * 12.0)
+    ttm = float(trailing_twelve_months(f[-12:], partial="annualise")[-1])
     after_tax = ttm - tax_rate * max(ttm, 0.0)
     return after_tax * (1.0 + growth) / (wacc - growth)
 
 
 def release(model: mesa.Model) -> None:
-    """Let a model be garbage-collected (Mesa keeps every model in ``Agent._ids``)."""
+    """Let the page's live model be garbage-collected (Mesa keeps every model in
+    ``Agent._ids``); batch runs are released by :func:`ecosim.simulate.simulate`."""
     mesa.Agent._ids.pop(model, None)
 
 
 def _foresight(loaded: LoadedScenario, seed: int) -> Valuation:
-    cm = loaded.model.capital_market
-    wacc = float(wacc_from_capital_market(params_of(cm)))
-    growth = cm.terminal_growth_pct / 100.0
-    tax = cm.tax_rate_pct / 100.0
-    shadow = EcosimModel(loaded, seed=seed, record_ledger=False)
-    try:
-        cash0 = {name: sum((np.asarray(METRICS[m].fn(shadow), dtype=float) for m in c.cash), np.zeros(1)) for name, c in COMPANIES.items()}
-        shadow.run()
-        series = {m: shadow.series(m) for m in COMPANIES["spacex"].needed}
-        dates = shadow.dates()
-        card = tuple(run_scorecard(score_run(shadow.timeseries(), cm, cash_start=cash0)))
-    finally:
-        release(shadow)
-    full = sorted({int(d[:4]) for d in dates if sum(1 for e in dates if e[:4] == d[:4]) == 12})
+    results = simulate(loaded, seed=seed)
+    cost = results.cost_of_capital
+    wacc, growth, tax = float(cost.wacc[0]), float(cost.terminal_growth[0]), float(cost.tax_rate[0])
+    equity = results_equity(results)
+    card = tuple(run_scorecard(score_results(results, equity=equity)))
+    full = full_years(results.months)
     if growth >= wacc:
         note = f"DCF undefined: terminal growth {100 * growth:.2f}% is not below the WACC {100 * wacc:.2f}%"
         return Valuation(tuple(full), (), wacc, growth, tax, note, card)
-    equity = equity_values_by_year(series, dates, "spacex", assumptions_for(cm), cash_start=cash0["spacex"])
-    values = tuple(float(equity[dates.index(f"{y}-01"), 0]) for y in full)
+    values = tuple(float(equity["spacex"][results.months.index(f"{y}-01"), 0]) for y in full)
     return Valuation(tuple(full), values, wacc, growth, tax, scorecard=card)
 
 

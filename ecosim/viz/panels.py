@@ -39,6 +39,7 @@ from matplotlib.lines import Line2D
 
 from ecosim.report.figures import network_positions
 from ecosim.report.style import COMMODITY_COLOURS
+from ecosim.timeline import trailing_twelve_months
 from ecosim.viz.canvas import LiveFigure, grow_limit, log_limits
 from ecosim.viz.levers import format_value
 from ecosim.viz.live import Frame, LiveModel, run_rate_value
@@ -52,21 +53,10 @@ ORBITAL_COLOUR = "#d62728"
 TERRESTRIAL_COLOUR = "#8c564b"
 
 
-def trailing_year(monthly: np.ndarray) -> np.ndarray:
-    """Per-year rate of a monthly flow: the sum of the last 12 months (mean x 12 before).
-
-    >>> trailing_year(np.array([1.0, 2.0, 3.0])).tolist()
-    [12.0, 18.0, 24.0]
-    >>> float(trailing_year(np.ones(30))[-1])
-    12.0
-    """
-    m = np.asarray(monthly, dtype=float)
-    if m.size == 0:
-        return m
-    c = np.concatenate([[0.0], np.cumsum(m)])
-    n = np.arange(1, m.size + 1)
-    window = np.minimum(n, 12)
-    return (c[n] - c[n - window]) / window * 12.0
+def _per_year(monthly: np.ndarray) -> np.ndarray:
+    """A monthly flow as a rate per year: its trailing-12-month total (the months so far
+    annualised before the twelfth)."""
+    return trailing_twelve_months(monthly, partial="annualise")
 
 
 def _style(ax: Axes, model: LiveModel, ylabel: str) -> None:
@@ -149,7 +139,7 @@ class LaunchesPanel(ChartPanel):
     def update(self, model: LiveModel, frame: Frame, st: dict[str, Any]) -> tuple[list[Artist], Any]:
         names = [s[0] for s in self.SERIES]
         x, series = model.history(frame, *names, "launch_cost_usd_per_kg", "launch_price_usd_per_kg")
-        per_year = [trailing_year(s) for s in series[:3]]
+        per_year = [_per_year(s) for s in series[:3]]
         for line, y in zip(st["lines"], per_year, strict=True):
             line.set_data(x, y)
         for line, y in zip(st["cost"], series[3:], strict=True):
@@ -476,12 +466,12 @@ def now_panel(model: LiveModel) -> Any:
         dcf = f"{format_value(values[-1])} USD (start of {years[-1]:.0f})" if values else (v.note or "—")
         share = orbital_share(model, frame)
         cells = [
-            ("SpaceX launches", f"{format_value(float(trailing_year(launch)[-1]))} /yr"),
+            ("SpaceX launches", f"{format_value(float(_per_year(launch)[-1]))} /yr"),
             ("cost to LEO", f"{format_value(float(cost[-1]))} USD/kg"),
             ("Starlink subscribers", format_value(float(subs[-1]))),
             ("orbital DC power", f"{float(odc_gw[-1]):.2f} GW"),
             ("xAI capability", f"{format_value(float(cap[-1]))} index"),
-            ("SpaceX free cash flow (pre-tax)", f"{format_value(float(trailing_year(fcf)[-1]))} USD/yr"),
+            ("SpaceX free cash flow (pre-tax)", f"{format_value(float(_per_year(fcf)[-1]))} USD/yr"),
             ("orbital share of modelled AI compute", f"{100 * share:.2g}%"),
             ("narrative mark", f"{format_value(float(mark[-1]))} USD"),
             ("DCF of this run's after-tax FCF (perfect foresight)", dcf),

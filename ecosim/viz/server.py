@@ -37,11 +37,10 @@ def scenario_ref(ref: str) -> str:
 
     Raises :class:`~ecosim.errors.ScenarioError` (one line) for an unknown name or a bad file.
     """
-    from ecosim.model import EcosimModel
-    from ecosim.viz.live import release
+    from ecosim.simulate import simulate
 
     loaded = load_scenario(ref)
-    release(EcosimModel(loaded, record_ledger=False))  # e.g. an [exchange] disable naming no edge
+    simulate(loaded, until=0)  # builds the world: e.g. an [exchange] disable naming no edge
     if ref in bundled_scenarios():
         return ref
     return str(loaded.path)

@@ -3,6 +3,7 @@ match a real run's time series."""
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import numpy as np
@@ -16,11 +17,12 @@ from ecosim.analysis.scorecard import (
     evaluate_claim,
     load_claims,
     run_scorecard,
-    score_run,
+    score_results,
 )
 from ecosim.errors import ClaimError
-from ecosim.finance.series_value import company_equity, first_month_raises
-from ecosim.finance.valuation import Assumptions, assumptions_for
+from ecosim.finance.series_value import company_equity, results_equity
+from ecosim.finance.valuation import Assumptions
+from ecosim.results.rundir import SavedRun
 from ecosim.run import RunResult
 from tests.conftest import write_toml
 
@@ -176,10 +178,8 @@ def _lhs(ts: pd.DataFrame, metrics: list[str], transform: str, equity: dict[str,
 def test_verdict_dates_match_the_run_time_series(baseline_run: RunResult) -> None:
     """In a real run the month a claim comes true is the first month its test holds in the time series, and a false claim's test never holds by its deadline."""
     ts = baseline_run.timeseries
-    series = {c: ts[c].to_numpy()[:, None] for c in ts.columns if c != "date"}
-    raised = first_month_raises(baseline_run.ledger, {n: a["company"] for n, a in baseline_run.summary["agents"].items()}, ts["date"].iloc[0])
-    equity = company_equity(series, ts["date"].tolist(), assumptions_for(baseline_run.scenario.model.capital_market), raised)
-    rows = {r["id"]: r for r in baseline_run.summary["scorecard"]}
+    equity = results_equity(baseline_run.results)
+    rows = {r.id: r for r in baseline_run.summary.scorecard}
     checked = 0
     for c in load_claims():
         t = c.test
@@ -195,27 +195,26 @@ def test_verdict_dates_match_the_run_time_series(baseline_run: RunResult) -> Non
             holds = {"<": lhs < other, "<=": lhs <= other, ">": lhs > other, ">=": lhs >= other}[t.op]
         months = ts["date"][holds.fillna(False).astype(bool)].tolist()
         r = rows[c.id]
-        if r["status"] in ("true", "late"):
-            assert r["when"] == months[0], c.id
-            assert_allclose(r["value"], lhs[ts["date"] == r["when"]].iloc[0], rtol=1e-12)
-            assert (r["status"] == "true") == (r["when"] <= (t.deadline or ts["date"].iloc[-1])), c.id
+        if r.status in ("true", "late"):
+            assert r.when == months[0], c.id
+            assert_allclose(r.value, lhs[ts["date"] == r.when].iloc[0], rtol=1e-12)
+            assert (r.status == "true") == (r.when <= (t.deadline or ts["date"].iloc[-1])), c.id
             checked += 1
-        elif r["status"] == "false":
+        elif r.status == "false":
             assert not months, c.id
             checked += 1
     assert checked >= 20
 
 
-def test_run_summary_holds_the_scorecard(baseline_run: RunResult) -> None:
-    """`ecosim run`'s summary lists every claim with its verdict; the scorecard of the saved series is the same."""
-    rows = baseline_run.summary["scorecard"]
-    assert [r["id"] for r in rows] == [c.id for c in load_claims()]
-    assert {r["status"] for r in rows} <= {"true", "late", "false", "open", "not modelled"}
-    raised = first_month_raises(baseline_run.ledger, {n: a["company"] for n, a in baseline_run.summary["agents"].items()}, baseline_run.timeseries["date"].iloc[0])
-    again = run_scorecard(score_run(baseline_run.timeseries, baseline_run.scenario.model.capital_market, raised))
-    assert again == rows
-    skeptic = {r["id"]: r for r in rows}["space_dc_not_yet"]
-    assert skeptic["status"] == "true" and skeptic["when"] == "2026-01"  # baseline: orbit dearer than ground at the start
+def test_run_summary_holds_the_scorecard(baseline_run: RunResult, baseline_saved: SavedRun) -> None:
+    """`ecosim run`'s summary lists every claim with its verdict; the run read back from its directory (stored WACC and cash at the start) scores the same."""
+    rows = baseline_run.summary.scorecard
+    assert [r.id for r in rows] == [c.id for c in load_claims()]
+    assert {r.status for r in rows} <= {"true", "late", "false", "open", "not modelled"}
+    again = run_scorecard(score_results(baseline_saved.results))
+    assert again == [dataclasses.asdict(r) for r in rows]
+    skeptic = {r.id: r for r in rows}["space_dc_not_yet"]
+    assert skeptic.status == "true" and skeptic.when == "2026-01"  # baseline: orbit dearer than ground at the start
 
 
 def test_ecosim_run_prints_and_saves_the_scorecard(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -251,6 +250,6 @@ def test_a_run_without_a_value_leaves_valuation_claims_unrecorded(tmp_path: Path
     from ecosim.scenario import load_scenario
 
     result = run_scenario(load_scenario("baseline", ["scenario.end_month=2026-12", "capital_market.terminal_growth_pct=10"]))
-    rows = {r["id"]: r for r in result.summary["scorecard"]}
-    assert rows["valuation_1_25t"]["status"] == "not recorded"
-    assert rows["cybercab_april_2026"]["status"] == "true"
+    rows = {r.id: r for r in result.summary.scorecard}
+    assert rows["valuation_1_25t"].status == "not recorded"
+    assert rows["cybercab_april_2026"].status == "true"

@@ -15,7 +15,7 @@ from ecosim.finance.accounts import (
     segment_accounts,
     segment_table,
 )
-from ecosim.rundir import SavedRun
+from ecosim.results.rundir import SavedRun
 from ecosim.scenario.roster import roster
 
 

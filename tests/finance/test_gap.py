@@ -9,7 +9,7 @@ import ecosim.model
 from ecosim.errors import RunDirError, UsageError
 from ecosim.finance.comparables import group_multiples, peer_table
 from ecosim.finance.gap import check_weights, marks, value_run, weighted_values
-from ecosim.rundir import SavedRun, read_run
+from ecosim.results.rundir import SavedRun, read_run
 
 
 def test_every_mark_of_a_known_entity_is_set_against_a_value(baseline_saved: SavedRun) -> None:

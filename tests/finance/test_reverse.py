@@ -16,7 +16,7 @@ from ecosim.finance.reverse import (
     reverse_dcf,
 )
 from ecosim.finance.valuation import Assumptions, CashFlows, assumptions_for, value_cash_flows
-from ecosim.rundir import SavedRun
+from ecosim.results.rundir import SavedRun
 
 
 def _cf(fcf: list[float], revenue: list[float] | None = None) -> CashFlows:

@@ -8,10 +8,10 @@ from numpy.testing import assert_allclose
 
 from ecosim.finance.bridge import CASH, RATES, company_segments, shapley, value_bridge
 from ecosim.finance.gap import value_run
-from ecosim.finance.series_value import company_equity, first_month_raises
+from ecosim.finance.series_value import results_equity
 from ecosim.finance.valuation import Assumptions, CashFlows, assumptions_for
+from ecosim.results.rundir import SavedRun, read_run
 from ecosim.run import RunResult, write_run
-from ecosim.rundir import SavedRun, read_run
 
 
 @pytest.fixture(scope="module")
@@ -19,15 +19,9 @@ def saved(tmp_path_factory: pytest.TempPathFactory, baseline_run: RunResult) -> 
     return read_run(write_run(baseline_run, tmp_path_factory.mktemp("runs") / "baseline", figures=False))
 
 
-def _equity(run: SavedRun) -> dict[str, np.ndarray]:
-    series = {c: run.timeseries[c].to_numpy()[:, None] for c in run.timeseries.columns if c != "date"}
-    raised = first_month_raises(run.ledger, run.final_companies, run.dates[0])
-    return company_equity(series, run.dates, assumptions_for(run.scenario.model.capital_market), raised)
-
-
 def test_series_values_match_ecosim_value(saved: SavedRun) -> None:
     """At the valuation date, Tesla's equity value from its metrics equals ecosim value's; SpaceX as booked (xAI from February 2026) is within 1% of the pro-forma SpaceX + xAI."""
-    equity = _equity(saved)
+    equity = results_equity(saved.results)
     rv = value_run(saved)
     assert_allclose(equity["tesla"][0, 0], rv.entities["tesla"].equity_usd, rtol=1e-9)
     assert_allclose(equity["spacex"][0, 0], rv.entities["spacex_xai"].equity_usd, rtol=0.01)
@@ -35,12 +29,18 @@ def test_series_values_match_ecosim_value(saved: SavedRun) -> None:
     assert np.isfinite(equity["spacex"][jan]).all() and np.isnan(np.delete(equity["spacex"][:, 0], jan)).all()
 
 
-def test_first_month_raises_count_the_ledger(saved: SavedRun) -> None:
-    """Money raised in the first month, by company, is the ledger's raise rows to that company's agents."""
-    raised = first_month_raises(saved.ledger, saved.final_companies, saved.dates[0])
-    L = saved.ledger
-    rows = L[(L["kind"] == "raise") & (L["date"] == saved.dates[0]) & L["to"].isin([a for a, c in saved.final_companies.items() if c == "spacex"])]
-    assert_allclose(raised["spacex"], rows["usd"].sum())
+@pytest.mark.parametrize("agents_of", [("tesla",), ("spacex", "xai")])
+def test_cash_at_start_plus_the_first_month_is_the_first_cash(saved: SavedRun, agents_of: tuple[str, ...]) -> None:
+    """The cash stored as the run's start, plus the first month's ledger (money to and from the companies' agents; goods they sold less goods they bought), is their cash metrics at its end."""
+    metrics = [f"{c}_cash_usd" for c in agents_of]
+    agents = [a for a, info in saved.summary.agents.items() if info.company in agents_of]
+    L = saved.ledger[saved.ledger["date"] == saved.dates[0]]
+    money = L["commodity"] == "money"
+    payee = L["to"].where(money, L["from"]).isin(agents)  # who the dollars go to: a money edge's buyer, a good's seller
+    payer = L["from"].where(money, L["to"]).isin(agents)
+    net = L.loc[payee, "usd"].sum() - L.loc[payer, "usd"].sum()
+    start = sum(float(saved.results.cash_start[m][0]) for m in metrics)
+    assert_allclose(start + net, saved.timeseries[metrics].iloc[0].sum(), rtol=1e-12)
 
 
 def test_segments_add_up_to_the_company(saved: SavedRun) -> None:

@@ -76,7 +76,7 @@ def test_foresight_value_is_ecosim_values_equity_of_the_runs_own_cash_flows(fini
     assert v.years == tuple(range(2026, 2041))
     sc = base_scenario("baseline")
     fresh = EcosimModel(sc)
-    cash0 = sum(np.asarray(METRICS[m].fn(fresh), dtype=float) for m in COMPANIES["spacex"].cash)
+    cash0 = {m: np.asarray(METRICS[m].fn(fresh), dtype=float) for m in COMPANIES["spacex"].cash}  # before the first month
     mesa.Agent._ids.pop(fresh, None)
     series = {m: finished.values[:, METRIC_NAMES.index(m)] for m in COMPANIES["spacex"].needed}
     dates = finished.dates()

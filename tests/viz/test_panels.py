@@ -14,7 +14,7 @@ from ecosim.viz.canvas import DPI
 from ecosim.viz.levers import Settings
 from ecosim.viz.live import METRIC_NAMES, LiveModel
 from ecosim.viz.page import rows
-from ecosim.viz.panels import PANELS, ChartPanel, NetworkPanel, orbital_share, trailing_year
+from ecosim.viz.panels import PANELS, ChartPanel, NetworkPanel, orbital_share
 from ecosim.viz.scorecard import scorecard_panel
 
 
@@ -69,15 +69,6 @@ def test_orbital_share_counts_google_suncatcher_once(model: LiveModel) -> None:
     orbital = v["odc_compute_eflops"] + v["google_orbital_compute_eflops"] + v["starcloud_compute_eflops"]
     total = orbital + v["terrestrial_compute_eflops"] + v["openai_compute_eflops"] + v["google_compute_eflops"] - v["google_orbital_compute_eflops"]
     assert_allclose(orbital_share(model, model.frame), orbital / total, rtol=1e-12)
-
-
-def test_trailing_year_is_a_rolling_twelve_month_sum() -> None:
-    """Month n: sum of months n-11..n; before 12 months, the mean so far times 12."""
-    m = np.arange(1.0, 25.0)
-    t = trailing_year(m)
-    assert_allclose(t[11], m[:12].sum())
-    assert_allclose(t[23], m[12:].sum())
-    assert_allclose(t[3], m[:4].mean() * 12)
 
 
 def test_page_rows_pair_half_width_panels_and_give_the_network_a_row() -> None:

@@ -45,7 +45,7 @@ def test_at_the_end_the_panel_shows_ecosim_runs_scorecard(live: LiveModel, basel
     while live.running:
         live.step()
     shown = {r["claim"]: (r["status"], r["when"]) for r in scorecard_rows(live)}
-    written = {r["claim"]: (r["status"], r["when"] or "") for r in baseline_run.summary["scorecard"]}
+    written = {r.claim: (r.status, r.when or "") for r in baseline_run.summary.scorecard}
     assert shown == written
 
 

@@ -1,0 +1,149 @@
+"""What a simulation gives back: :class:`Results` (members, months, series, the scenario, the
+network, cash at the start, the cost of capital) and :class:`CostOfCapital`.
+
+:func:`ecosim.simulate.simulate` fills a :class:`Results` from a finished model; a run
+directory read back (:func:`ecosim.results.rundir.read_run`) gives the same object. Everything
+above this layer (finance, analysis, report, experiments) reads results, never the model, so
+saved runs can be re-valued and re-analysed without re-simulating.
+
+This module imports nothing above :mod:`ecosim.scenario`: the units of the series come in as
+data (from the simulation, or from a run's ``summary.json``), not from the metric
+definitions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+from ecosim.economics.wacc import wacc_from_capital_market
+from ecosim.scenario.loader import LoadedScenario
+
+
+@dataclass(frozen=True)
+class CostOfCapital:
+    """The rates a run's companies are valued at, one value per member [fraction/yr; the tax
+    rate in fraction]: the WACC (CAPM with Hamada's levered beta), the perpetual growth of the
+    terminal value and the operating tax rate."""
+
+    wacc: np.ndarray
+    terminal_growth: np.ndarray
+    tax_rate: np.ndarray
+
+    @classmethod
+    def of(cls, capital_market: Any, members: int = 1) -> CostOfCapital:
+        """The rates of a ``[capital_market]`` section as code reads it (fractions:
+        :func:`ecosim.scenario.params.params_of`, or a model's parameter tree with one value
+        per member), broadcast to ``members``.
+
+        >>> from types import SimpleNamespace as NS
+        >>> cm = NS(tax_rate_frac=0.21, debt_to_capital_frac=0.3, beta_unlevered=1.05, risk_free_frac=0.045,
+        ...         market_risk_premium_frac=0.055, cost_of_debt_frac=0.05, terminal_growth_frac=0.03)
+        >>> c = CostOfCapital.of(cm, 2)
+        >>> [round(float(x), 5) for x in c.wacc], c.terminal_growth.tolist(), c.tax_rate.tolist()
+        ([0.09746, 0.09746], [0.03, 0.03], [0.21, 0.21])
+        """
+        return cls.from_rates(wacc_from_capital_market(capital_market), capital_market.terminal_growth_frac, capital_market.tax_rate_frac, members)
+
+    @classmethod
+    def from_rates(cls, wacc: Any, terminal_growth: Any, tax_rate: Any, members: int = 1) -> CostOfCapital:
+        """Rates given as fractions (scalars or one per member), broadcast to ``members``."""
+
+        def col(x: Any) -> np.ndarray:
+            return np.broadcast_to(np.asarray(x, dtype=float), (members,)).copy()
+
+        return cls(col(wacc), col(terminal_growth), col(tax_rate))
+
+    def take(self, idx: Any) -> CostOfCapital:
+        """The rates of the members ``idx`` (an index array or a slice)."""
+        return CostOfCapital(self.wacc[idx], self.terminal_growth[idx], self.tax_rate[idx])
+
+    def valid(self) -> np.ndarray:
+        """Members whose WACC is above their terminal growth (a DCF value exists) [bool]."""
+        return np.asarray(self.wacc > self.terminal_growth)
+
+    def as_tuple(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(WACC, terminal growth, tax rate), each (members,)."""
+        return self.wacc, self.terminal_growth, self.tax_rate
+
+
+@dataclass(frozen=True)
+class AgentInfo:
+    """One agent of a run: its kind, its label and its company at the end of the run (after
+    any merger)."""
+
+    kind: str
+    label: str
+    company: str
+
+
+@dataclass
+class Results:
+    """One simulation: ``members`` ensemble members over ``months``.
+
+    Attributes
+    ----------
+    scenario : the resolved scenario the run used.
+    seed : seed of the random generator.
+    members : ensemble size K.
+    months : ``YYYY-MM`` of each simulated month (the run may stop before the scenario's end).
+    series : metric name -> values, shape (months, members), in the units of ``units``.
+    units : metric name -> unit (``USD/month``, ``EFLOP/s``...).
+    network : the exchange network (nodes with kind and company, typed edges, which are cut).
+    cash_start : cash metric (``spacex_cash_usd``, one per company) -> that company's cash
+        before the first month, per member [USD].
+    cost_of_capital : the rates the run's capital market used, per member.
+    agents : agent name -> :class:`AgentInfo`.
+    companies : company id -> display name, for every company of the run.
+    end_month : ``YYYY-MM`` the scenario ends (``months`` stops earlier for a partial run).
+    ledger : every transfer (``ecosim run``'s ``ledger.parquet``), when recorded.
+    edge_flows : edge id (``seller->buyer:commodity``) -> per month, (months, members): the
+        quantity a goods edge carried [commodity unit], what a signal edge's reader could read
+        (before damping or a cut) [signal unit]; when flows were recorded.
+    runtime_s : wall time of building and running the model [s].
+    """
+
+    scenario: LoadedScenario
+    seed: int
+    members: int
+    months: list[str]
+    series: dict[str, np.ndarray]
+    units: dict[str, str]
+    network: nx.MultiDiGraph
+    cash_start: dict[str, np.ndarray]
+    cost_of_capital: CostOfCapital
+    agents: dict[str, AgentInfo] = field(default_factory=dict)
+    companies: dict[str, str] = field(default_factory=dict)
+    end_month: str = ""
+    ledger: pd.DataFrame | None = None
+    edge_flows: dict[str, np.ndarray] = field(default_factory=dict)
+    runtime_s: float = 0.0
+
+    @property
+    def name(self) -> str:
+        """The scenario's name."""
+        return self.scenario.name
+
+    @property
+    def final_companies(self) -> dict[str, str]:
+        """Agent -> company at the end of the run (after any merger)."""
+        return {n: a.company for n, a in self.agents.items()}
+
+    def timeseries(self, member: int | None = 0) -> pd.DataFrame:
+        """Monthly metrics as ``timeseries.parquet`` holds them: a ``date`` column then one
+        column per metric, one row per month (``member`` given) or per (month, member)."""
+        if member is not None:
+            return pd.DataFrame({"date": self.months, **{n: c[:, member] for n, c in self.series.items()}})
+        K = self.members
+        return pd.DataFrame(
+            {
+                "date": np.repeat(self.months, K),
+                "member": np.tile(np.arange(K), len(self.months)),
+                **{n: c.reshape(-1) for n, c in self.series.items()},
+            }
+        )
+

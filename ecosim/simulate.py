@@ -1,0 +1,196 @@
+"""``simulate``: build a world, run it and hand back its :class:`~ecosim.results.Results`.
+
+The one place that builds, runs and releases an :class:`~ecosim.model.EcosimModel` for batch
+use: ``ecosim run``, experiment chunks, the flywheel and operational-requirement probes, the
+browser view's perfect-foresight run and ``ecosim odc-cost`` all call it. (The browser view's
+live model, stepped month by month by the page, is the one model built elsewhere.)
+
+What it adds to the model's own run:
+
+* **edge scales** — per-member throughput factors on edges of the network
+  (:meth:`ecosim.exchange.Exchange.set_edge_scale`), for the whole run (shape (K,)) or as a
+  schedule (shape (months, K): row *t* applies from month *t* of the scenario on), so a cut
+  or a push from a given month is data, not a callback;
+* **an early stop** — ``until``, a month ``YYYY-MM`` (simulated inclusive) or a number of
+  months;
+* **the results** — the metrics as (months, members) arrays with their units, cash at the
+  start, the cost of capital the capital market used, the network, the agents, and when asked
+  the ledger and the flows on each goods edge;
+* **release** — Mesa keeps every model alive through ``mesa.Agent._ids``
+  (``MESA-NOTES.md``): the model is dropped from it when the run ends, so a process can
+  simulate again and again.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import mesa
+import numpy as np
+
+from ecosim.errors import UsageError
+from ecosim.exchange import Exchange
+from ecosim.exchange.topology import parse_edge_id
+from ecosim.metrics import METRICS
+from ecosim.model import EcosimModel
+from ecosim.results.results import AgentInfo, CostOfCapital, Results
+from ecosim.scenario.loader import LoadedScenario, load_scenario
+from ecosim.timeline import format_month, parse_month
+
+Progress = Callable[[int, int], None]
+
+#: metrics holding a company's cash: their values before the first month are ``Results.cash_start``
+CASH_SUFFIX = "_cash_usd"
+
+
+def simulate(
+    scenario: LoadedScenario | str,
+    seed: int | None = None,
+    members: int = 1,
+    member_values: Mapping[str, np.ndarray] | None = None,
+    edge_scales: Mapping[str, Any] | None = None,
+    until: str | int | None = None,
+    *,
+    record_ledger: bool = False,
+    record_flows: bool = False,
+    common_random_numbers: bool = False,
+    progress: Progress | None = None,
+    observe: Callable[[Exchange], None] | None = None,
+) -> Results:
+    """Simulate ``members`` ensemble members of a scenario and return their results.
+
+    Parameters
+    ----------
+    scenario : a loaded scenario, or a path / bundled name.
+    seed : seed of the random generator (default: the scenario's ``scenario.seed``).
+    members : ensemble size K.
+    member_values : ``{"field.path": (K,) values}``: per-member values of numeric fields.
+    edge_scales : ``{"seller->buyer:commodity": factors}`` in [0, 1] (1 normal, 0 cut): shape
+        (K,) (or a scalar) for the whole run, or (months of the scenario, K), row *t* from
+        month *t* on.
+    until : stop after this month (``YYYY-MM``) or this many months (default: the
+        scenario's end).
+    record_ledger : keep every transfer (``Results.ledger``, one row per transfer and member).
+    record_flows : keep the quantity on every goods edge per month (``Results.edge_flows``).
+    common_random_numbers : members share their random draws (:mod:`ecosim.model`).
+    progress : ``progress(months done, months to run)`` after every month.
+    observe : called with the exchange after every month, to accumulate what the results do
+        not keep (e.g. what each agent spent, internal purchases included); it reads, never
+        changes.
+
+    Raises
+    ------
+    ScenarioError
+        The scenario does not build (e.g. an ``[exchange] disable`` naming no edge).
+    UsageError
+        ``until`` outside the scenario's months.
+    ValueError
+        An edge scale naming no edge, of the wrong shape, or outside [0, 1].
+    """
+    loaded = scenario if isinstance(scenario, LoadedScenario) else load_scenario(scenario)
+    t0 = time.perf_counter()
+    model = EcosimModel(
+        loaded,
+        seed=seed,
+        members=members,
+        member_values=dict(member_values) if member_values is not None else None,
+        record_ledger=record_ledger or record_flows,
+        common_random_numbers=common_random_numbers,
+    )
+    try:
+        steps = months_to_run(until, model.start_month, model.n_steps)
+        schedule = _schedule(edge_scales or {}, model)
+        cash_start = {name: np.array(m.fn(model), dtype=float) for name, m in METRICS.items() if name.endswith(CASH_SUFFIX)}
+        while model.steps < steps:
+            for edge, factors in schedule.items():
+                _apply(model, edge, factors, model.steps)
+            model.step()
+            if observe is not None:
+                observe(model.exchange)
+            if progress is not None:
+                progress(model.steps, steps)
+        runtime = time.perf_counter() - t0
+        ex = model.exchange
+        return Results(
+            scenario=loaded,
+            seed=model.seed_value,
+            members=model.members,
+            months=model.dates(),
+            series={name: model.series(name) for name in METRICS},
+            units={name: m.unit for name, m in METRICS.items()},
+            network=model.network,
+            cash_start=cash_start,
+            cost_of_capital=CostOfCapital.of(model.params.capital_market, model.members),
+            agents={n: AgentInfo(a.kind, a.label, ex.companies[n]) for n, a in model.by_name.items()},
+            companies={c: model.roster.company_names().get(c, c) for c in sorted(set(model.companies.values()))},
+            end_month=format_month(model.end_month),
+            ledger=model.ledger() if record_ledger else None,
+            edge_flows=_flows(model) if record_flows else {},
+            runtime_s=runtime,
+        )
+    finally:
+        mesa.Agent._ids.pop(model, None)
+
+
+def _flows(model: EcosimModel) -> dict[str, np.ndarray]:
+    """Every goods edge's monthly quantity, and what every signal edge's reader could read
+    each month (before damping or a cut), (months, members)."""
+    ex = model.exchange
+    out = {f"{s}->{b}:{c}": ex.edge_series(s, b, c) for s, b, c in ex.goods_edges}
+    for s, b, c, d in model.network.edges(keys=True, data=True):
+        if d["signal"]:
+            out[d["id"]] = ex.signal_series(s, b, c)
+    return out
+
+
+def months_to_run(until: str | int | None, start_month: int, n_steps: int) -> int:
+    """Months to simulate for ``until`` (a month ``YYYY-MM``, inclusive, or a count).
+
+    >>> from ecosim.timeline import parse_month
+    >>> start = parse_month("2026-01")
+    >>> months_to_run(None, start, 180), months_to_run("2030-12", start, 180), months_to_run(12, start, 180)
+    (180, 60, 12)
+    """
+    if until is None:
+        return n_steps
+    end = format_month(start_month + n_steps - 1)
+    if isinstance(until, str):
+        try:
+            steps = parse_month(until) - start_month + 1
+        except ValueError:
+            raise UsageError(f"until must be a month YYYY-MM or a number of months (got {until!r})") from None
+        if not 0 <= steps <= n_steps:
+            raise UsageError(f"until must be a month from {format_month(start_month - 1)} to {end} (got {until!r})")
+        return steps
+    if not 0 <= int(until) <= n_steps:
+        raise UsageError(f"until must be between 0 and {n_steps} months (got {until})")
+    return int(until)
+
+
+def _schedule(edge_scales: Mapping[str, Any], model: EcosimModel) -> dict[str, np.ndarray]:
+    """Each edge's factors as (months, K) or (K,), checked against the network."""
+    K, T = model.members, model.n_steps
+    out: dict[str, np.ndarray] = {}
+    for edge, factors in edge_scales.items():
+        seller, buyer, commodity = parse_edge_id(edge)
+        if not model.network.has_edge(seller, buyer, key=commodity):
+            raise ValueError(f"edge scale: {edge!r} must name an edge of the network (see `ecosim edges`)")
+        f = np.asarray(factors, dtype=float)
+        if f.ndim == 2 and f.shape != (T, K):
+            raise ValueError(f"edge scale of {edge}: a schedule must have shape (months, members) = ({T}, {K}) (got {f.shape})")
+        if f.ndim > 2:
+            raise ValueError(f"edge scale of {edge}: must have shape (members,) or (months, members) (got {f.shape})")
+        out[edge] = f if f.ndim == 2 else np.broadcast_to(f, (K,))
+    return out
+
+
+def _apply(model: EcosimModel, edge: str, factors: np.ndarray, t: int) -> None:
+    """Set an edge's factors for month ``t`` when they change (from all 1 before the run)."""
+    now = factors[t] if factors.ndim == 2 else factors
+    before = (factors[t - 1] if factors.ndim == 2 else factors) if t > 0 else None
+    if before is None and np.all(now == 1.0):
+        return
+    if before is None or not np.array_equal(now, before):
+        model.exchange.set_edge_scale(edge, now)
