@@ -109,10 +109,10 @@ def main() -> None:
         print(f"ecosim:      {run.design.n_runs:,} runs stored in {t_ecosim:.1f} s ({run.design.n_runs / t_ecosim:,.0f} runs/s; {run.ok:,} ok, {run.failed:,} failed; store {dir_size_mb(out):.1f} MB)")
         print(f"             CPU {c_ecosim:.1f} s ({1000 * c_ecosim / run.design.n_runs:.2f} ms per run, all processes)")
 
-        from ecosim.analysis.experiment import analyze_experiment
+        from ecosim.report.experiment_report import write_experiment_analysis
 
         t0 = time.perf_counter()
-        analyze_experiment(ExperimentStore(out))
+        write_experiment_analysis(ExperimentStore(out))
         print(f"             analysis (summary, PRIM, figures): {time.perf_counter() - t0:.1f} s")
 
         n = min(args.mesa_sample, args.draws)

@@ -914,7 +914,7 @@ def _experiment_progress(total: int, done: int, label: str = "runs") -> tuple[An
 
 def cmd_experiment_run(args: argparse.Namespace) -> int:
     from ecosim.experiments import load_experiment, run_experiment
-    from ecosim.experiments.store import ExperimentStore
+    from ecosim.results.store import ExperimentStore
 
     spec = load_experiment(args.experiment)
     out = Path(args.out) if args.out else Path("runs") / spec.name
@@ -947,7 +947,7 @@ def cmd_experiment_run(args: argparse.Namespace) -> int:
         if "progress" in holder:
             holder["progress"].__exit__(None, None, None)
         store = ExperimentStore(out)
-        n = sum(c["runs"] for c in store.manifest()["chunks"] if c["id"] in store.done_chunks()) if store.exists() else 0
+        n = sum(c.runs for c in store.manifest().chunks if c.id in store.done_chunks()) if store.exists() else 0
         err_console.print(f"interrupted: {n:,} of {holder.get('total', 0):,} runs are stored in {out}; run the same command again to finish the rest")
         return 130
     finally:
@@ -968,10 +968,10 @@ def cmd_experiment_run(args: argparse.Namespace) -> int:
 
 
 def _print_analysis(store: Any) -> None:
-    from ecosim.analysis.experiment import analyze_experiment
+    from ecosim.report.experiment_report import write_experiment_analysis
 
-    res = analyze_experiment(store)
-    man = store.manifest()
+    res, files = write_experiment_analysis(store)
+    man = res.manifest
     table = Table(title=f"Outcomes over {int(res.summary['runs'].max()) if len(res.summary) else 0:,} successful runs", title_justify="left")
     for c, j in (("outcome", "left"), ("direction", "left"), ("p5", "right"), ("median", "right"), ("p95", "right"), ("mean", "right"), ("unit", "left")):
         table.add_column(c, justify=j)  # type: ignore[arg-type]
@@ -994,15 +994,15 @@ def _print_analysis(store: Any) -> None:
         if len(d.trajectory):
             from ecosim.analysis.discovery import describe_box
 
-            units = {i["column"]: i["unit"] for i in man["inputs"]}
+            units = {i.column: i.unit for i in man.inputs}
             lines = describe_box(d, units)
             console.print(f"  PRIM box (coverage {d.coverage:.2f}, density {d.density:.2f}):" + ("" if lines else " no restriction, the whole input space"))
             for line in lines:
                 console.print(f"    {escape(line)}", highlight=False)
     for note in res.notes:
         console.print(f"[yellow]note:[/yellow] {escape(note)}")
-    n_tab = len([p for p in res.files if p.suffix == ".parquet"])
-    n_fig = len([p for p in res.files if p.suffix == ".png"])
+    n_tab = len([p for p in files if p.suffix == ".parquet"])
+    n_fig = len([p for p in files if p.suffix == ".png"])
     console.print(f"analysis: {n_tab} tables in {store.root / 'analysis'}, {n_fig} figures in {store.root / 'figures'}")
     console.print(f'query: ecosim results query {store.root} "SELECT * FROM results LIMIT 5"', highlight=False)
 
@@ -1014,7 +1014,7 @@ def _fmt_outcome(value: float, unit: str) -> str:
 
 
 def cmd_experiment_analyze(args: argparse.Namespace) -> int:
-    from ecosim.experiments.store import ExperimentStore
+    from ecosim.results.store import ExperimentStore
 
     store = ExperimentStore(args.dir)
     store.manifest()
@@ -1067,7 +1067,7 @@ def cmd_experiment_list(args: argparse.Namespace) -> int:
 
 
 def cmd_results_query(args: argparse.Namespace) -> int:
-    from ecosim.experiments.store import ExperimentStore
+    from ecosim.results.store import ExperimentStore
 
     df = ExperimentStore(args.dir).query(args.sql)
     if args.csv:

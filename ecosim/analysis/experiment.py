@@ -1,8 +1,10 @@
-"""Analyse a stored experiment: outcome summaries, sensitivity, scenario discovery, figures.
+"""Analyse a stored experiment: outcome summaries, sensitivity, scenario discovery.
 
-Reads only the experiment directory (manifest and Parquet tables), so a finished experiment
-can be re-analysed at any time (``ecosim experiment analyze DIR``). Writes, in ``analysis/``
-(Parquet, plus CSV copies for spreadsheets), and ``figures/``:
+Reads only the experiment store (:class:`~ecosim.results.store.ExperimentStore`: its typed
+manifest and Parquet tables), so a finished experiment can be re-analysed at any time
+(``ecosim experiment analyze DIR``). :func:`analyze_experiment` returns the tables; it writes
+and draws nothing (:func:`ecosim.report.experiment_report.write_experiment_analysis` writes
+them to ``analysis/``, Parquet plus CSV copies for spreadsheets, and draws ``figures/``):
 
 =========================================  =====================================================
 ``summary``                                 every scalar outcome over all successful runs: runs,
@@ -21,8 +23,8 @@ can be re-analysed at any time (``ecosim experiment analyze DIR``). Writes, in `
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -37,29 +39,34 @@ from ecosim.analysis.sensitivity import (
     sobol_indices,
 )
 from ecosim.errors import RunDirError
-from ecosim.experiments.store import ExperimentStore, write_parquet, write_text
+from ecosim.results.store import ExperimentStore, Manifest, ManifestOutcome
 
 PERCENTILES = (5, 25, 50, 75, 95)
 
 
 @dataclass
 class ExperimentAnalysis:
-    """What :func:`analyze_experiment` found and wrote."""
+    """What :func:`analyze_experiment` found: every table by name (the order they are written
+    in), the PRIM results, notes, and what the figures need (manifest, results, units)."""
 
+    manifest: Manifest
+    results: pd.DataFrame
+    units: dict[str, str]
     summary: pd.DataFrame
     sobol: pd.DataFrame | None = None
     morris: pd.DataFrame | None = None
     discovery: list[PrimResult] = field(default_factory=list)
     discovery_table: pd.DataFrame | None = None
     notes: list[str] = field(default_factory=list)
-    files: list[Path] = field(default_factory=list)
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
 
 
-def summarise(results: pd.DataFrame, outcomes: list[dict[str, Any]], by: str | None = None) -> pd.DataFrame:
+def summarise(results: pd.DataFrame, outcomes: Sequence[ManifestOutcome], by: str | None = None) -> pd.DataFrame:
     """Distribution of each scalar outcome over successful runs (optionally per ``by`` group).
 
+    >>> from ecosim.results.store import ManifestOutcome
     >>> df = pd.DataFrame({"status": ["ok"] * 5, "v": [1.0, 2.0, 3.0, 4.0, 5.0]})
-    >>> s = summarise(df, [{"name": "v", "unit": "x", "direction": "info", "stat": "last"}])
+    >>> s = summarise(df, [ManifestOutcome("v", "m", "last", None, None, None, None, "info", "x", "")])
     >>> s[["runs", "mean", "p50", "max"]].values.tolist()
     [[5.0, 3.0, 3.0, 5.0]]
     """
@@ -68,12 +75,12 @@ def summarise(results: pd.DataFrame, outcomes: list[dict[str, Any]], by: str | N
     rows = []
     for key, g in groups:
         for o in outcomes:
-            if o["stat"] == "series":
+            if o.stat == "series":
                 continue
-            v = g[o["name"]].to_numpy(dtype=float)
+            v = g[o.name].to_numpy(dtype=float)
             f = v[np.isfinite(v)]
             row: dict[str, Any] = {} if by is None else {by: key}
-            row.update(outcome=o["name"], unit=o["unit"], direction=o["direction"], runs=float(len(v)), finite=float(len(f)))
+            row.update(outcome=o.name, unit=o.unit, direction=o.direction, runs=float(len(v)), finite=float(len(f)))
             if len(f):
                 pct = np.percentile(f, PERCENTILES)
                 row.update(mean=float(f.mean()), sd=float(f.std(ddof=1)) if len(f) > 1 else 0.0, min=float(f.min()), **{f"p{p}": float(q) for p, q in zip(PERCENTILES, pct, strict=True)}, max=float(f.max()))
@@ -83,96 +90,80 @@ def summarise(results: pd.DataFrame, outcomes: list[dict[str, Any]], by: str | N
     return pd.DataFrame(rows)
 
 
-def _write(store: ExperimentStore, name: str, df: pd.DataFrame, files: list[Path]) -> None:
-    d = store.analysis_dir()
-    write_parquet(df, d / f"{name}.parquet")
-    write_text(df.to_csv(index=False), d / f"{name}.csv")
-    files += [d / f"{name}.parquet", d / f"{name}.csv"]
-
-
-def analyze_experiment(store: ExperimentStore, *, figures: bool = True) -> ExperimentAnalysis:
-    """Compute and write every analysis the experiment's design allows (see module docstring)."""
-    from ecosim.report import experiment_figures as figs
-
+def analyze_experiment(store: ExperimentStore) -> ExperimentAnalysis:
+    """Compute every analysis the experiment's design allows (see the module docstring)."""
     man = store.manifest()
     results = store.table("results")
     if results.empty:
         raise RunDirError(f"{store.origin}: holds no finished runs yet (run `ecosim experiment run` to completion, or again to resume)")
-    outcomes = man["outcomes"]
-    scalars = [o for o in outcomes if o["stat"] != "series"]
-    units = {i["column"]: i["unit"] for i in man["inputs"]} | {o["name"]: o["unit"] for o in outcomes}
-    files: list[Path] = []
+    outcomes = man.outcomes
+    scalars = man.scalar_outcomes
+    units = man.units()
+    tables: dict[str, pd.DataFrame] = {}
     notes: list[str] = []
     n_failed = int((results["status"] != "ok").sum())
     if n_failed:
         notes.append(f"{n_failed:,} of {len(results):,} runs failed (see: ecosim results query DIR \"SELECT run_id, error FROM runs WHERE status = 'failed'\")")
-    if not man.get("complete", False):
-        notes.append(f"the experiment is incomplete ({len(results):,} of {man['counts']['runs']:,} runs stored): analysis of what is stored")
+    if not man.complete:
+        notes.append(f"the experiment is incomplete ({len(results):,} of {man.counts.runs:,} runs stored): analysis of what is stored")
 
-    summary = summarise(results, outcomes)
-    _write(store, "summary", summary, files)
-    if man["counts"]["lever_settings"] > 1:
-        levers = [i["column"] for i in man["inputs"] if i["kind"] == "lever"]
+    summary = tables["summary"] = summarise(results, outcomes)
+    if man.counts.lever_settings > 1:
+        levers = [i.column for i in man.inputs if i.kind == "lever"]
         settings = results[["lever_setting", *levers]].drop_duplicates("lever_setting")
         by_lever = summarise(results, outcomes, by="lever_setting").merge(settings, on="lever_setting", how="left")
-        _write(store, "summary_by_lever", by_lever[["lever_setting", *levers, *[c for c in by_lever if c not in levers and c != "lever_setting"]]], files)
+        tables["summary_by_lever"] = by_lever[["lever_setting", *levers, *[c for c in by_lever if c not in levers and c != "lever_setting"]]]
 
-    unc = [i["column"] for i in man["inputs"] if i["kind"] == "uncertainty"]
-    n_draws = int(man["counts"]["draws"])
+    unc = [i.column for i in man.inputs if i.kind == "uncertainty"]
+    n_draws = man.counts.draws
     sobol = morris = None
-    if man["sampler"] in ("sobol", "morris") and scalars:
+    if man.sampler in ("sobol", "morris") and scalars:
         rows: list[dict[str, Any]] = []
         s2_rows: list[dict[str, Any]] = []
-        x_unit = pd.read_parquet(store.root / "draws.parquet")[unc].to_numpy() if man["sampler"] == "morris" else None
+        x_unit = store.table("draws")[unc].to_numpy() if man.sampler == "morris" else None
         for s, g in results.groupby("lever_setting"):
             for o in scalars:
-                y, missing = mean_by_draw(g, o["name"], n_draws)
-                base: dict[str, Any] = {"lever_setting": int(str(s)), "outcome": o["name"], "runs": int(len(g))}
+                y, missing = mean_by_draw(g, o.name, n_draws)
+                base: dict[str, Any] = {"lever_setting": int(str(s)), "outcome": o.name, "runs": int(len(g))}
                 if missing:
                     note = f"{missing} draws have no successful run: indices not computed"
-                    notes.append(f"{man['sampler']} {o['name']} (lever setting {s}): {note}")
+                    notes.append(f"{man.sampler} {o.name} (lever setting {s}): {note}")
                     rows += [{**base, "input": c, "note": note} for c in unc]
                     continue
-                if man["sampler"] == "sobol":
-                    first, s2 = sobol_indices(y, unc, second_order=bool(man["second_order"]), seed=int(man["seed"]))
+                if man.sampler == "sobol":
+                    first, s2 = sobol_indices(y, unc, second_order=man.second_order, seed=man.seed)
                     rows += [{**base, **{str(k): v for k, v in r.items()}, "note": ""} for r in first.to_dict("records")]
                     if s2 is not None:
                         s2_rows += [{**base, **{str(k): v for k, v in r.items()}} for r in s2.to_dict("records")]
                 else:
-                    mres = morris_indices(np.asarray(x_unit), y, unc, levels=int(man["levels"]), seed=int(man["seed"]))
+                    mres = morris_indices(np.asarray(x_unit), y, unc, levels=man.levels, seed=man.seed)
                     rows += [{**base, **{str(k): v for k, v in r.items()}, "note": ""} for r in mres.to_dict("records")]
-        if man["sampler"] == "sobol":
-            sobol = pd.DataFrame(rows).reindex(columns=SOBOL_COLUMNS)
-            _write(store, "sobol", sobol, files)
+        if man.sampler == "sobol":
+            sobol = tables["sobol"] = pd.DataFrame(rows).reindex(columns=SOBOL_COLUMNS)
             if s2_rows:
-                _write(store, "sobol_s2", pd.DataFrame(s2_rows), files)
+                tables["sobol_s2"] = pd.DataFrame(s2_rows)
         else:
-            morris = pd.DataFrame(rows).reindex(columns=MORRIS_COLUMNS)
-            _write(store, "morris", morris, files)
+            morris = tables["morris"] = pd.DataFrame(rows).reindex(columns=MORRIS_COLUMNS)
 
     found: list[PrimResult] = []
     disc_rows: list[dict[str, Any]] = []
     ok = results[results["status"] == "ok"].reset_index(drop=True)
-    x = ok[[i["column"] for i in man["inputs"] if ok[i["column"]].nunique() > 1]]
-    for d in man.get("discovery", []):
-        y = condition(ok[d["outcome"]], d["op"], d["value"])
-        res = prim_box(x, y, name=d["name"], label=d["label"], density_threshold=d["density_threshold"], peel_alpha=d["peel_alpha"], mass_min=d["mass_min"], significance=d.get("significance", 0.05))
+    x = ok[[i.column for i in man.inputs if ok[i.column].nunique() > 1]]
+    for d in man.discovery:
+        y = condition(ok[d.outcome], d.op, d.value)
+        res = prim_box(x, y, name=d.name, label=d.label, density_threshold=d.density_threshold, peel_alpha=d.peel_alpha, mass_min=d.mass_min, significance=d.significance)
         found.append(res)
         if res.note:
-            notes.append(f"discovery {d['name']}: {res.note}")
+            notes.append(f"discovery {d.name}: {res.note}")
         disc_rows.append({
-            "name": d["name"], "label": d["label"], "outcome": d["outcome"], "op": d["op"], "value": d["value"],
+            "name": d.name, "label": d.label, "outcome": d.outcome, "op": d.op, "value": d.value,
             "runs": res.runs, "of_interest": res.of_interest, "share": res.of_interest / res.runs if res.runs else np.nan,
             "coverage": res.coverage, "density": res.density, "box": "; ".join(describe_box(res, units)), "note": res.note,
         })
         if len(res.trajectory):
-            _write(store, f"prim_{d['name']}_trajectory", res.trajectory, files)
-        _write(store, f"prim_{d['name']}_box", res.limits, files)
+            tables[f"prim_{d.name}_trajectory"] = res.trajectory
+        tables[f"prim_{d.name}_box"] = res.limits
     disc = pd.DataFrame(disc_rows) if disc_rows else None
     if disc is not None:
-        _write(store, "discovery", disc, files)
-
-    if figures:
-        files += figs.experiment_figures(store, man, results, sobol, morris, found, units)
-    return ExperimentAnalysis(summary, sobol, morris, found, disc, notes, files)
-
+        tables["discovery"] = disc
+    return ExperimentAnalysis(man, results, units, summary, sobol, morris, found, disc, notes, tables)

@@ -279,7 +279,7 @@ def posterior_draws(theta: np.ndarray, weight: np.ndarray, n: int, seed: int) ->
 
 
 def _write_posterior(store: PosteriorStore, man: dict[str, Any], pop: Population, names: tuple[str, ...], theta: np.ndarray) -> None:
-    from ecosim.experiments.store import write_parquet
+    from ecosim.results.store import write_parquet
 
     keep = pop.weight > 0
     write_parquet(pd.DataFrame({"draw": np.flatnonzero(keep), **{n: theta[keep, i] for i, n in enumerate(names)}, "weight": pop.weight[keep], "distance": pop.distance[keep]}), store.root / "posterior.parquet")
@@ -298,7 +298,7 @@ def with_observation_error(rows: Sequence[HistoryRow], values: np.ndarray, model
 
 
 def _write_predictive(store: PosteriorStore, man: dict[str, Any], names: tuple[str, ...], draws: np.ndarray, rows: tuple[HistoryRow, ...], values: np.ndarray, fit: list[Check], fit_data: list[Check]) -> None:
-    from ecosim.experiments.store import write_parquet
+    from ecosim.results.store import write_parquet
 
     write_parquet(pd.DataFrame({"draw": np.arange(len(draws)), **{n: draws[:, i] for i, n in enumerate(names)}, **{f"row:{r.key}": values[:, j] for j, r in enumerate(rows)}}), store.root / "predictive.parquet")
     write_parquet(fit_frame(fit, fit_data), store.root / "fit.parquet")

@@ -39,7 +39,7 @@ import pandas as pd
 
 from ecosim.calibration.smc import Population
 from ecosim.errors import ExperimentError, RunDirError
-from ecosim.experiments.store import versions, write_parquet, write_text
+from ecosim.results.store import versions, write_parquet, write_text
 
 FORMAT = "ecosim-posterior/2"
 

@@ -12,7 +12,7 @@ See ``docs/experiments.md`` for the file format, the store layout and running on
 from ecosim.experiments.experiment import ExperimentRun, run_experiment
 from ecosim.experiments.samplers import Design, build_design
 from ecosim.experiments.spec import ExperimentSpec, bundled_experiments, load_experiment
-from ecosim.experiments.store import ExperimentStore
+from ecosim.results.store import ExperimentStore
 
 __all__ = [
     "Design",

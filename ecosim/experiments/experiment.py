@@ -22,7 +22,7 @@ from ecosim.experiments.chunk import ChunkResult, ChunkTask
 from ecosim.experiments.runners import make_runner
 from ecosim.experiments.samplers import Design, build_design
 from ecosim.experiments.spec import ExperimentSpec, override_options
-from ecosim.experiments.store import FORMAT, ExperimentStore, _now, versions
+from ecosim.results.store import FORMAT, ExperimentStore, _now, versions
 from ecosim.scenario.loader import LoadedScenario
 from ecosim.scenario.params import field_info
 
@@ -181,7 +181,7 @@ def run_experiment(
         _close(runner)
         raise
     try:
-        manifest = _refresh(store.manifest(), spec, store) if resumed else store.manifest()
+        manifest = _refresh(store.manifest_json(), spec, store) if resumed else store.manifest_json()
         done = store.done_chunks()
         todo = [c for c in design.chunks if c.id not in done]
         done_runs = sum(c.runs for c in design.chunks if c.id in done)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import Any
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -14,7 +13,6 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from ecosim.analysis.discovery import PrimResult
-from ecosim.experiments.store import ExperimentStore
 from ecosim.report.style import (
     date_axis,
     finish,
@@ -23,6 +21,7 @@ from ecosim.report.style import (
     scenario_colour,
     to_dates,
 )
+from ecosim.results.store import ExperimentStore, Manifest, ManifestDiscovery, ManifestOutcome
 
 MAX_PANELS = 9
 
@@ -53,17 +52,17 @@ def _label(name: str, unit: str) -> str:
     return f"{name} [{unit}]" if unit else name
 
 
-def outcome_distributions(results: pd.DataFrame, man: dict[str, Any], path: Path) -> Path | None:
+def outcome_distributions(results: pd.DataFrame, man: Manifest, path: Path) -> Path | None:
     """Histograms of the scalar outcomes, discovery thresholds marked."""
-    scalars = [o for o in man["outcomes"] if o["stat"] != "series"][:MAX_PANELS]
+    scalars = man.scalar_outcomes[:MAX_PANELS]
     if not scalars:
         return None
     ok = results[results["status"] == "ok"]
     fig, axes = _panels(len(scalars), 4.2, 3.2)
     for ax, o in zip(axes, scalars, strict=True):
-        v = ok[o["name"]].to_numpy(dtype=float)
+        v = ok[o.name].to_numpy(dtype=float)
         v = v[np.isfinite(v)]
-        div, unit = _scale(o["unit"], v)
+        div, unit = _scale(o.unit, v)
         if len(v):
             nbins = min(50, max(5, int(np.sqrt(len(v)))))
             skewed = v.min() > 0 and v.max() > 100 * np.median(v)  # heavy tail: log bins
@@ -72,73 +71,73 @@ def outcome_distributions(results: pd.DataFrame, man: dict[str, Any], path: Path
             if skewed:
                 ax.set_xscale("log")
             ax.axvline(np.median(v) / div, color="black", lw=1, ls="--", label="median")
-        for d in man.get("discovery", []):
-            if d["outcome"] == o["name"]:
-                share = float(np.mean(_meets(ok[o["name"]], d))) if len(ok) else float("nan")
-                ax.axvline(d["value"] / div, color="#d62728", lw=1.5, label=f"{d['op']} {d['value'] / div:.4g} ({100 * share:.1f}% of runs)")
+        for d in man.discovery:
+            if d.outcome == o.name:
+                share = float(np.mean(_meets(ok[o.name], d))) if len(ok) else float("nan")
+                ax.axvline(d.value / div, color="#d62728", lw=1.5, label=f"{d.op} {d.value / div:.4g} ({100 * share:.1f}% of runs)")
         if not len(v):
             ax.text(0.5, 0.5, "no finite value", ha="center", va="center", transform=ax.transAxes)
-        ax.set_xlabel(_label(o["name"], unit) + (" (log)" if ax.get_xscale() == "log" else ""), fontsize=8)
+        ax.set_xlabel(_label(o.name, unit) + (" (log)" if ax.get_xscale() == "log" else ""), fontsize=8)
         ax.set_ylabel("runs")
         if ax.get_legend_handles_labels()[0]:
             ax.legend(fontsize=7, frameon=False)
-    fig.suptitle(f"{man['experiment']}: outcomes over {len(ok):,} runs")
+    fig.suptitle(f"{man.experiment}: outcomes over {len(ok):,} runs")
     finish(fig, str(path))
     return path
 
 
-def _meets(values: pd.Series, d: dict[str, Any]) -> np.ndarray:
+def _meets(values: pd.Series, d: ManifestDiscovery) -> np.ndarray:
     from ecosim.analysis.discovery import condition
 
-    return condition(values, d["op"], d["value"])
+    return condition(values, d.op, d.value)
 
 
-def grid_maps(results: pd.DataFrame, man: dict[str, Any], path: Path) -> Path | None:
+def grid_maps(results: pd.DataFrame, man: Manifest, path: Path) -> Path | None:
     """For a grid over exactly two inputs: the mean of each scalar outcome over the grid."""
-    varied = [i for i in man["inputs"] if results[i["column"]].nunique() > 1]
-    if len(varied) != 2 or not all(i["numeric"] for i in varied):
+    varied = [i for i in man.inputs if results[i.column].nunique() > 1]
+    if len(varied) != 2 or not all(i.numeric for i in varied):
         return None
-    a, b = varied[0]["column"], varied[1]["column"]
-    scalars = [o for o in man["outcomes"] if o["stat"] != "series"][:MAX_PANELS]
+    a, b = varied[0].column, varied[1].column
+    scalars = man.scalar_outcomes[:MAX_PANELS]
     ok = results[results["status"] == "ok"]
     fig, axes = _panels(len(scalars), 4.6, 3.8)
     for ax, o in zip(axes, scalars, strict=True):
-        piv = ok.pivot_table(index=b, columns=a, values=o["name"], aggfunc="mean", dropna=False)
-        div, unit = _scale(o["unit"], piv.to_numpy())
+        piv = ok.pivot_table(index=b, columns=a, values=o.name, aggfunc="mean", dropna=False)
+        div, unit = _scale(o.unit, piv.to_numpy())
         grid = piv.to_numpy(dtype=float) / div
         im = ax.imshow(np.ma.masked_invalid(grid), origin="lower", aspect="auto", cmap="viridis")
         for (r, c), val in np.ndenumerate(grid):
             ok_val = bool(np.isfinite(val))
-            ax.text(c, r, f"{val:.3g}" if ok_val else "never" if o["stat"] == "first_year" else "—", ha="center", va="center", fontsize=6, color="white" if ok_val else "black")
+            ax.text(c, r, f"{val:.3g}" if ok_val else "never" if o.stat == "first_year" else "—", ha="center", va="center", fontsize=6, color="white" if ok_val else "black")
         ax.set_xticks(range(len(piv.columns)), [f"{v:.3g}" for v in piv.columns], fontsize=7, rotation=45)
         ax.set_yticks(range(len(piv.index)), [f"{v:.3g}" for v in piv.index], fontsize=7)
-        ax.set_xlabel(_label(a, varied[0]["unit"]), fontsize=8)
-        ax.set_ylabel(_label(b, varied[1]["unit"]), fontsize=8)
-        ax.set_title(_label(o["name"], unit), fontsize=8)
+        ax.set_xlabel(_label(a, varied[0].unit), fontsize=8)
+        ax.set_ylabel(_label(b, varied[1].unit), fontsize=8)
+        ax.set_title(_label(o.name, unit), fontsize=8)
         ax.grid(False)
         fig.colorbar(im, ax=ax)
-    fig.suptitle(f"{man['experiment']}: mean outcome over the grid")
+    fig.suptitle(f"{man.experiment}: mean outcome over the grid")
     finish(fig, str(path))
     return path
 
 
-def series_fan(ts: pd.DataFrame, runs: pd.DataFrame, outcome: dict[str, Any], man: dict[str, Any], path: Path) -> Path:
+def series_fan(ts: pd.DataFrame, runs: pd.DataFrame, outcome: ManifestOutcome, man: Manifest, path: Path) -> Path:
     """Median and 5-95 / 25-75 % bands of a monthly outcome (per lever setting if few)."""
-    df = ts[["run_id", "date", outcome["name"]]].merge(runs[["run_id", "lever_setting"]], on="run_id")
+    df = ts[["run_id", "date", outcome.name]].merge(runs[["run_id", "lever_setting"]], on="run_id")
     settings = sorted(df["lever_setting"].unique())
     groups = [(s, df[df["lever_setting"] == s]) for s in settings] if 1 < len(settings) <= 4 else [(None, df)]
     fig, ax = new_figure()
-    div, unit = _scale(outcome["unit"], df[outcome["name"]].to_numpy(dtype=float))
+    div, unit = _scale(outcome.unit, df[outcome.name].to_numpy(dtype=float))
     for k, (s, g) in enumerate(groups):
-        q = g.groupby("date")[outcome["name"]].quantile([0.05, 0.25, 0.5, 0.75, 0.95]).unstack() / div
+        q = g.groupby("date")[outcome.name].quantile([0.05, 0.25, 0.5, 0.75, 0.95]).unstack() / div
         d = to_dates(q.index)
         c = scenario_colour(k)
         label = "all runs" if s is None else f"lever setting {s}"
         ax.fill_between(d, q[0.05], q[0.95], color=c, alpha=0.15, lw=0)
         ax.fill_between(d, q[0.25], q[0.75], color=c, alpha=0.3, lw=0)
         ax.plot(d, q[0.5], color=c, lw=1.8, label=f"{label}: median, 25-75 %, 5-95 %")
-    ax.set_ylabel(_label(outcome["name"], unit))
-    ax.set_title(f"{man['experiment']}: {outcome['name']}")
+    ax.set_ylabel(_label(outcome.name, unit))
+    ax.set_title(f"{man.experiment}: {outcome.name}")
     date_axis(ax)
     legend_outside(ax)
     finish(fig, str(path))
@@ -218,7 +217,7 @@ def prim_figure(res: PrimResult, units: dict[str, str], path: Path) -> Path | No
 
 def experiment_figures(
     store: ExperimentStore,
-    man: dict[str, Any],
+    man: Manifest,
     results: pd.DataFrame,
     sobol: pd.DataFrame | None,
     morris: pd.DataFrame | None,
@@ -228,21 +227,19 @@ def experiment_figures(
     """Every figure the experiment's design allows; returns the files written."""
     d = store.figures_dir()
     out: list[Path | None] = [outcome_distributions(results, man, d / "outcomes.png")]
-    if man["sampler"] == "grid":
+    if man.sampler == "grid":
         out.append(grid_maps(results, man, d / "grid.png"))
-    series = [o for o in man["outcomes"] if o["stat"] == "series"]
+    series = [o for o in man.outcomes if o.stat == "series"]
     if series:
         ts = store.table("timeseries")
         if not ts.empty:
             for o in series:
-                out.append(series_fan(ts, results, o, man, d / f"series_{o['name']}.png"))
-    for o in man["outcomes"]:
-        if o["stat"] == "series":
-            continue
+                out.append(series_fan(ts, results, o, man, d / f"series_{o.name}.png"))
+    for o in man.scalar_outcomes:
         if sobol is not None:
-            out.append(sobol_bars(sobol, o["name"], d / f"sobol_{o['name']}.png"))
+            out.append(sobol_bars(sobol, o.name, d / f"sobol_{o.name}.png"))
         if morris is not None:
-            out.append(morris_scatter(morris, o["name"], o["unit"], d / f"morris_{o['name']}.png"))
+            out.append(morris_scatter(morris, o.name, o.unit, d / f"morris_{o.name}.png"))
     for res in found:
         out.append(prim_figure(res, units, d / f"prim_{res.name}.png"))
     plt.close("all")

@@ -20,14 +20,13 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from ecosim.errors import RunDirError
-from ecosim.experiments.store import ExperimentStore
 from ecosim.finance.series_value import company_equity
 from ecosim.finance.valuation import Assumptions, assumptions_for
 from ecosim.metrics import METRICS
 from ecosim.report.sources import Source, load_toml
+from ecosim.results.store import ExperimentStore, Manifest
 from ecosim.scenario.loader import load_scenario
 from ecosim.timeline import format_month, parse_month
 
@@ -40,12 +39,12 @@ class OpenedExperiment:
     """A checked experiment store, before its tables are read."""
 
     store: ExperimentStore
-    manifest: dict[str, Any]
+    manifest: Manifest
     origin: str
 
     @property
     def name(self) -> str:
-        return str(self.manifest["experiment"])
+        return self.manifest.experiment
 
     def source(self, label: str) -> Source:
         """The experiment as a :class:`~ecosim.report.sources.Source`: one member per
@@ -84,7 +83,7 @@ def read_experiment(exp: OpenedExperiment, label: str) -> Source:
         raise RunDirError(f"{exp.origin}: no successful run in the experiment ({len(runs)} failed)")
     data = load_toml(store.root / "scenario.toml")
     outcomes = store.table("outcomes").set_index("run_id").reindex(ok_ids)
-    series_outcomes = {o["name"]: o["metric"] for o in man["outcomes"] if o["stat"] == "series" and not o.get("relative_to") and o["metric"] in METRICS}
+    series_outcomes = {o.name: o.metric for o in man.outcomes if o.stat == "series" and not o.relative_to and o.metric in METRICS}
     series: dict[str, np.ndarray] = {}
     dates = _months(data)
     if series_outcomes:
@@ -95,27 +94,27 @@ def read_experiment(exp: OpenedExperiment, label: str) -> Source:
             wide = ts.pivot(index="date", columns="run_id", values=name).reindex(index=dates, columns=ok_ids)
             series[metric] = wide.to_numpy(dtype=float)
     scalars: dict[tuple[str, str, str], np.ndarray] = {}
-    for o in man["outcomes"]:
-        how = STAT_TO_HOW.get(str(o["stat"]))
-        if how and o.get("year") is not None and not o.get("relative_to") and o["name"] in outcomes.columns:
-            scalars[(str(o["metric"]), how, str(o["year"]))] = outcomes[o["name"]].to_numpy(dtype=float)
+    for o in man.outcomes:
+        how = STAT_TO_HOW.get(o.stat)
+        if how and o.year is not None and not o.relative_to and o.name in outcomes.columns:
+            scalars[(o.metric, how, str(o.year))] = outcomes[o.name].to_numpy(dtype=float)
     assumptions = _assumptions(exp, ok_ids)
-    total = man.get("counts", {}).get("runs", len(runs))
+    total = man.counts.runs
     failed = int((runs["status"] != "ok").sum())
-    detail = f"{len(ok_ids):,} runs" + (f" of {total:,}" if len(runs) < total else "") + (f" ({failed} failed)" if failed else "") + f": {man.get('sampler', '')} sampler"
+    detail = f"{len(ok_ids):,} runs" + (f" of {total:,}" if len(runs) < total else "") + (f" ({failed} failed)" if failed else "") + f": {man.sampler} sampler"
     return Source(
         label=label,
         kind="experiment",
         origin=exp.origin,
         path=store.root,
-        scenario=str(man.get("scenario", data["scenario"]["name"])),
-        description=str(man.get("description", "")),
+        scenario=man.scenario,
+        description=man.description,
         dates=dates,
         series=series,
         scenario_data=data,
         assumptions=assumptions,
         equity=company_equity(series, dates, assumptions) if series else {},
-        varied=[(str(i["path"]), f"{i['distribution'] or 'settings ' + str(i['settings'])} ({i['kind']})") for i in man["inputs"]],
+        varied=[(i.path, f"{i.distribution or 'settings ' + str(list(i.settings or ()))} ({i.kind})") for i in man.inputs],
         detail=detail,
         scalars=scalars,
         stored_verdicts=outcomes.reset_index(drop=True),
@@ -126,10 +125,10 @@ def _assumptions(exp: OpenedExperiment, ok_ids: np.ndarray) -> list[Assumptions 
     """Each run's valuation assumptions: the base scenario's ``[capital_market]`` with the
     run's values of the capital-market fields the experiment varies."""
     base = load_scenario(exp.store.root / "scenario.toml").model.capital_market
-    varied = [(str(i["column"]), str(i["path"]).split(".", 1)[1]) for i in exp.manifest["inputs"] if str(i["path"]).startswith("capital_market.") and i.get("numeric")]
+    varied = [(i.column, i.path.split(".", 1)[1]) for i in exp.manifest.inputs if i.path.startswith("capital_market.") and i.numeric]
     if not varied:
         return [assumptions_for(base)] * len(ok_ids)
-    design = pd.read_parquet(exp.store.root / "design.parquet").set_index("run_id").reindex(ok_ids)
+    design = exp.store.table("design").set_index("run_id").reindex(ok_ids)
     out: list[Assumptions | None] = []
     for _, row in design.iterrows():
         cm = base.model_copy(update={field: float(row[col]) for col, field in varied})

@@ -8,8 +8,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ecosim.analysis.experiment import analyze_experiment, summarise
+from ecosim.analysis.experiment import summarise
 from ecosim.experiments import ExperimentStore, load_experiment, run_experiment
+from ecosim.report.experiment_report import write_experiment_analysis
+from ecosim.results.store import ManifestOutcome
 
 SMALL = """
 [experiment]
@@ -50,7 +52,7 @@ def test_sensitivity_tables_and_figures(tmp_path: Path, sampler: str, size: int,
     exp.write_text(SMALL.format(sampler=sampler, size=size), encoding="utf-8")
     run_experiment(load_experiment(exp), tmp_path / "s", workers=1)
     store = ExperimentStore(tmp_path / "s")
-    res = analyze_experiment(store)
+    res, _ = write_experiment_analysis(store)
     df = pd.read_parquet(tmp_path / "s" / "analysis" / f"{table}.parquet")
     assert (tmp_path / "s" / "analysis" / f"{table}.csv").is_file()
     assert (tmp_path / "s" / "figures" / f"{table}_xai_revenue_2027_usd.png").is_file()
@@ -69,6 +71,6 @@ def test_summary_percentiles_by_lever() -> None:
         "lever_setting": [0, 0, 1, 1, 1],
         "v": [1.0, 3.0, 10.0, 20.0, 999.0],
     })
-    out = summarise(df, [{"name": "v", "unit": "x", "direction": "info", "stat": "last"}], by="lever_setting")
+    out = summarise(df, [ManifestOutcome("v", "m", "last", None, None, None, None, "info", "x", "")], by="lever_setting")
     assert out["mean"].tolist() == [2.0, 15.0] and out["runs"].tolist() == [2.0, 2.0]
     assert out["p50"].tolist() == [2.0, 15.0] and out["max"].tolist() == [3.0, 20.0]

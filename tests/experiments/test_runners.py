@@ -51,6 +51,9 @@ def test_store_layout(reference: tuple[Path, Path]) -> None:
     assert set(man["versions"]) >= {"ecosim", "mesa", "numpy", "python"}
     assert len(data_files(root)) == 2 + 3 * 3
     store = ExperimentStore(root)
+    typed = store.manifest()  # read back as a typed Manifest
+    assert typed.counts.runs == 12 and typed.complete and typed.runs_ok == 12 and [c.status for c in typed.chunks] == ["done"] * 3
+    assert [i.column for i in typed.inputs] == [i["column"] for i in man["inputs"]] and typed.outcomes[1].stat == "fundamental_value"
     res = store.table("results")
     assert res["run_id"].tolist() == list(range(12)) and (res["status"] == "ok").all()
     assert {"xai_compute_budget_frac", "starship_cost_per_flight_usd_floor", "spacex_value_2026_usd", "seed", "member"} <= set(res.columns)

@@ -15,7 +15,7 @@ from numpy.testing import assert_allclose
 from ecosim.analysis.scorecard import STATUS_COLUMN, WHEN_COLUMN, evaluate_claim, load_claims
 from ecosim.cli import main
 from ecosim.compare import compare
-from ecosim.experiments.store import ExperimentStore
+from ecosim.results.store import ExperimentStore
 
 SMALL = """
 [experiment]

@@ -23,19 +23,23 @@ at a time (an advisory lock on ``.lock``, released by the OS even after kill -9)
 
 Every table is plain Parquet, readable with pandas or DuckDB; :meth:`ExperimentStore.query`
 runs SQL over views named ``design``, ``runs``, ``outcomes``, ``timeseries``, ``results``
-(runs joined with outcomes) and one per analysis table.
+(runs joined with outcomes) and one per analysis table. The manifest is read back as a typed
+:class:`Manifest` (:meth:`ExperimentStore.manifest`); only the experiment runner, which writes
+it, handles its JSON (:meth:`ExperimentStore.manifest_json`).
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import fcntl
 import json
 import os
 import platform
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -92,6 +96,164 @@ def write_text(text: str, path: Path) -> None:
     atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
 
 
+@dataclass(frozen=True)
+class ManifestInput:
+    """One varied input of an experiment: its column in the tables, field path, kind
+    (``uncertainty`` or ``lever``), unit, and how it varies."""
+
+    column: str
+    path: str
+    kind: str
+    unit: str
+    numeric: bool
+    distribution: str | None
+    support: tuple[float, float] | None
+    settings: tuple[Any, ...] | None
+    source: str
+
+
+@dataclass(frozen=True)
+class ManifestOutcome:
+    """One outcome of an experiment (see ``docs/experiments.md``): metric, statistic, year,
+    direction, unit."""
+
+    name: str
+    metric: str
+    stat: str
+    year: int | None
+    threshold: float | None
+    relative_to: str | None
+    after_tax: bool | None
+    direction: str
+    unit: str
+    description: str
+
+
+@dataclass(frozen=True)
+class ManifestDiscovery:
+    """A scenario-discovery condition (PRIM) on an outcome."""
+
+    name: str
+    label: str
+    outcome: str
+    op: str
+    value: float
+    density_threshold: float
+    peel_alpha: float
+    mass_min: float
+    significance: float = 0.05
+
+
+@dataclass(frozen=True)
+class ManifestChunk:
+    """One chunk of runs and its state (``pending`` or ``done``)."""
+
+    id: int
+    first_run: int
+    runs: int
+    seed: int
+    group: int
+    status: str
+    ok: int | None
+    failed: int | None
+    runtime_s: float | None
+    worker: str | None
+    models: int | None
+
+
+@dataclass(frozen=True)
+class ManifestCounts:
+    runs: int
+    chunks: int
+    lever_settings: int
+    draws: int
+    seeds: int
+    text: str
+
+
+@dataclass(frozen=True)
+class ManifestRunner:
+    kind: str
+    description: str
+    started: str
+
+
+def _typed(cls: Any, data: Mapping[str, Any]) -> Any:
+    """A manifest dataclass from its JSON object (unknown keys ignored; tuples for lists)."""
+    kwargs = {}
+    for f in fields(cls):
+        if f.name in data:
+            v = data[f.name]
+            kwargs[f.name] = tuple(v) if isinstance(v, list) else v
+    return cls(**kwargs)
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """``manifest.json`` of an experiment directory, read back (fields as the runner writes
+    them; ``complete``, ``runs_ok`` and ``runs_failed`` once a run has finished)."""
+
+    format: str
+    experiment: str
+    description: str
+    experiment_file: str
+    spec_hash: str
+    scenario: str
+    scenario_fingerprint: str
+    constants: dict[str, Any]
+    sampler: str
+    size: int
+    seed: int
+    replications: int
+    chunk_size: int
+    levels: int
+    second_order: bool
+    counts: ManifestCounts
+    inputs: tuple[ManifestInput, ...]
+    outcomes: tuple[ManifestOutcome, ...]
+    discovery: tuple[ManifestDiscovery, ...]
+    chunks: tuple[ManifestChunk, ...]
+    versions: dict[str, str]
+    created: str = ""
+    updated: str = ""
+    runner: ManifestRunner | None = None
+    runs_ok: int | None = None
+    runs_failed: int | None = None
+    complete: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any], origin: str) -> Manifest:
+        """Parse ``manifest.json``; a key missing is a one-line RunDirError."""
+        simple = {f.name for f in fields(cls)} - {"counts", "inputs", "outcomes", "discovery", "chunks", "runner", "extra"}
+        needed = [f.name for f in fields(cls) if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING]
+        lacking = [k for k in needed if k not in data]
+        if lacking:
+            raise RunDirError(f"{origin}: manifest.json lacks {', '.join(lacking)} (write the experiment again with `ecosim experiment run`)")
+        try:
+            return cls(
+                **{k: data[k] for k in simple if k in data},
+                counts=_typed(ManifestCounts, data["counts"]),
+                inputs=tuple(_typed(ManifestInput, i) for i in data["inputs"]),
+                outcomes=tuple(_typed(ManifestOutcome, o) for o in data["outcomes"]),
+                discovery=tuple(_typed(ManifestDiscovery, d) for d in data["discovery"]),
+                chunks=tuple(_typed(ManifestChunk, c) for c in data["chunks"]),
+                runner=_typed(ManifestRunner, data["runner"]) if data.get("runner") else None,
+                extra={k: v for k, v in data.items() if k not in {f.name for f in fields(cls)}},
+            )
+        except (TypeError, KeyError) as exc:
+            raise RunDirError(f"{origin}: manifest.json is not an ecosim experiment manifest ({exc})") from None
+
+    @property
+    def scalar_outcomes(self) -> list[ManifestOutcome]:
+        """The outcomes with one value per run (every stat but ``series``)."""
+        return [o for o in self.outcomes if o.stat != "series"]
+
+    def units(self) -> dict[str, str]:
+        """Unit of every input column and outcome."""
+        return {i.column: i.unit for i in self.inputs} | {o.name: o.unit for o in self.outcomes}
+
+
 class ExperimentStore:
     """An experiment directory (see the module docstring).
 
@@ -113,16 +275,22 @@ class ExperimentStore:
     def exists(self) -> bool:
         return self.manifest_path.is_file()
 
-    def manifest(self) -> dict[str, Any]:
+    def manifest_json(self) -> dict[str, Any]:
+        """The manifest as JSON (for the runner that rewrites it; readers use :meth:`manifest`)."""
         if not self.exists():
             raise RunDirError(f"{self.origin}: not an experiment directory (no manifest.json; run `ecosim experiment run` first)")
         try:
             data = json.loads(self.manifest_path.read_text(encoding="utf-8"))
         except json.JSONDecodeError as exc:
             raise RunDirError(f"{self.origin}: manifest.json is not valid JSON ({exc})") from None
-        if data.get("format") != FORMAT:
-            raise RunDirError(f"{self.origin}: manifest.json format must be {FORMAT!r} (got {data.get('format')!r})")
+        if not isinstance(data, dict) or data.get("format") != FORMAT:
+            got = data.get("format") if isinstance(data, dict) else data
+            raise RunDirError(f"{self.origin}: manifest.json format must be {FORMAT!r} (got {got!r})")
         return dict(data)
+
+    def manifest(self) -> Manifest:
+        """The manifest, read back as a :class:`Manifest`."""
+        return Manifest.from_json(self.manifest_json(), self.origin)
 
     def lock(self) -> None:
         """Take the directory's write lock (one writer at a time)."""
@@ -156,7 +324,7 @@ class ExperimentStore:
         try:
             self._clean_temporaries()
             if self.exists():
-                old = self.manifest()
+                old = self.manifest_json()
                 if old.get("spec_hash") != manifest["spec_hash"]:
                     raise ExperimentError(
                         f"--out {self.origin}: holds experiment {old.get('experiment')!r} with a different spec "
@@ -224,10 +392,10 @@ class ExperimentStore:
         return [p for _, p in sorted(out)]
 
     def table(self, name: str) -> pd.DataFrame:
-        """A whole table: ``design``, ``runs``, ``outcomes``, ``timeseries`` or ``results``
-        (runs with their outcomes), sorted by run id."""
-        if name == "design":
-            return pd.read_parquet(self.root / "design.parquet")
+        """A whole table: ``design``, ``draws`` (a sampler's unit draws), ``runs``,
+        ``outcomes``, ``timeseries`` or ``results`` (runs with their outcomes), sorted by run id."""
+        if name in ("design", "draws"):
+            return pd.read_parquet(self.root / f"{name}.parquet")
         if name == "results":
             runs, out = self.table("runs"), self.table("outcomes")
             return runs.merge(out, on="run_id", how="left")
@@ -245,6 +413,14 @@ class ExperimentStore:
         d.mkdir(parents=True, exist_ok=True)
         return d
 
+    def write_analysis(self, name: str, df: pd.DataFrame) -> list[Path]:
+        """Write an analysis table as ``analysis/NAME.parquet`` and a CSV copy, atomically;
+        returns both paths."""
+        d = self.analysis_dir()
+        write_parquet(df, d / f"{name}.parquet")
+        write_text(df.to_csv(index=False), d / f"{name}.csv")
+        return [d / f"{name}.parquet", d / f"{name}.csv"]
+
     def figures_dir(self) -> Path:
         d = self.root / "figures"
         d.mkdir(parents=True, exist_ok=True)
@@ -255,7 +431,7 @@ class ExperimentStore:
         """A DuckDB connection with a view per table (see the module docstring)."""
         import duckdb
 
-        self.manifest()
+        self.manifest_json()
         con = duckdb.connect(":memory:")
         try:
             def view(name: str, files: list[Path]) -> None:
