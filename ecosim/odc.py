@@ -13,7 +13,6 @@ data-center agents use.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -126,38 +125,4 @@ def odc_cost(loaded: LoadedScenario, year: int | None = None, sweep: str | None 
     return result
 
 
-def sweep_figure(result: OdcCostResult, path: Path, scenario_name: str) -> Path:
-    """Cost per W of delivered IT power against launch price, both sides, as a PNG."""
-    from ecosim.report.style import finish, legend_outside, new_figure
-
-    assert result.sweep is not None
-    x = np.asarray(result.sweep["launch_cost_usd_per_kg"])
-    fig, ax = new_figure()
-    ax.plot(x, result.sweep["orbital_usd_per_w"], color="#d62728", lw=2, label="orbital")
-    ax.plot(x, result.sweep["terrestrial_usd_per_w"], color="#1f77b4", lw=2, label="terrestrial")
-    be = result.comparison.as_dict()["breakeven_launch_usd_per_kg"]
-    if np.isfinite(be) and be > 0:
-        ax.axvline(be, color="grey", ls="--", label=f"break-even {be:,.0f} USD/kg")
-    ax.axvline(result.comparison.as_dict()["launch_cost_usd_per_kg"], color="black", ls=":", label="scenario's launch price")
-    ax.set_xscale("log")
-    ax.set_xlabel("launch price to LEO [USD/kg] (log)")
-    ax.set_ylabel("lifetime cost per W of delivered IT power [USD/W]")
-    ax.set_title(f"Orbital vs terrestrial compute — {scenario_name}, {result.year}")
-    legend_outside(ax)
-    finish(fig, str(path))
-    return path
-
-
-ITEM_LABELS = {
-    "hardware": "satellite hardware",
-    "launch": "launch",
-    "oversizing": "oversizing for degradation",
-    "chip_replacement": "failed-chip replacement",
-    "operations": "operations",
-    "nre": "development (NRE)",
-    "ai_hardware": "AI hardware",
-    "facility": "facility capex (life share)",
-    "energy": "energy",
-    "interconnection": "interconnection wait (WACC)",
-}
-__all__ = ["ITEM_LABELS", "ORBITAL_ITEMS", "TERRESTRIAL_ITEMS", "OdcCostResult", "odc_cost", "parse_sweep", "sweep_figure"]
+__all__ = ["ORBITAL_ITEMS", "TERRESTRIAL_ITEMS", "OdcCostResult", "odc_cost", "parse_sweep"]

@@ -249,6 +249,7 @@ class OperationalRequirements:
     base_value_usd: float
     answers: list[LeverAnswer]
     curves: dict[str, pd.DataFrame]  # field -> grid of (value, spacex equity, outcomes)
+    units: dict[str, str] = field(default_factory=dict)  # metric -> unit (of the outcomes)
 
     def as_dict(self) -> dict[str, Any]:
         return {"scenario": self.scenario, "base_value_usd": self.base_value_usd, "answers": [a.as_dict() for a in self.answers],
@@ -301,7 +302,8 @@ def operational_requirements(
         targets = [(f"{m.entity} {m.date}", m.value_usd) for m in all_marks() if m.entity == "SpaceX+xAI" and m.narrative]
     total = len(levers) * 2
     done = 0
-    base_value = float(equity_at_start(simulate(loaded, seed, common_random_numbers=True))["spacex"][0])
+    base = simulate(loaded, seed, common_random_numbers=True)
+    base_value = float(equity_at_start(base)["spacex"][0])
     answers: list[LeverAnswer] = []
     curves: dict[str, pd.DataFrame] = {}
     for lv in levers:
@@ -348,7 +350,7 @@ def operational_requirements(
             mono = bool(np.all(np.diff(curve["spacex_value_usd"]) >= 0) or np.all(np.diff(curve["spacex_value_usd"]) <= 0))
             note = "" if mono else "the value is not monotone in this field: the crossing nearest the scenario's value is shown"
             answers.append(LeverAnswer(path, lv["label"], lv["unit"], name, usd, float(req), current, outs, note))
-    return OperationalRequirements(loaded.name, base_value, answers, curves)
+    return OperationalRequirements(loaded.name, base_value, answers, curves, base.units)
 
 
 def _nearest(crossings: list[int], xs: np.ndarray, current: float | None, log: bool) -> int:

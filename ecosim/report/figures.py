@@ -190,3 +190,24 @@ def write_run_figures(ts: pd.DataFrame, ledger: pd.DataFrame, graph: nx.MultiDiG
     network_figure(graph, run_flows(ledger), folder / "network.png")
     out.append(folder / "network.png")
     return out
+
+
+def odc_sweep_figure(result: Any, path: Path, scenario_name: str) -> Path:
+    """Cost per W of delivered IT power against launch price, both sides, as a PNG
+    (``result``: an :class:`ecosim.odc.OdcCostResult` with its sweep)."""
+    assert result.sweep is not None
+    x = np.asarray(result.sweep["launch_cost_usd_per_kg"])
+    fig, ax = new_figure()
+    ax.plot(x, result.sweep["orbital_usd_per_w"], color="#d62728", lw=2, label="orbital")
+    ax.plot(x, result.sweep["terrestrial_usd_per_w"], color="#1f77b4", lw=2, label="terrestrial")
+    be = result.comparison.as_dict()["breakeven_launch_usd_per_kg"]
+    if np.isfinite(be) and be > 0:
+        ax.axvline(be, color="grey", ls="--", label=f"break-even {be:,.0f} USD/kg")
+    ax.axvline(result.comparison.as_dict()["launch_cost_usd_per_kg"], color="black", ls=":", label="scenario's launch price")
+    ax.set_xscale("log")
+    ax.set_xlabel("launch price to LEO [USD/kg] (log)")
+    ax.set_ylabel("lifetime cost per W of delivered IT power [USD/W]")
+    ax.set_title(f"Orbital vs terrestrial compute — {scenario_name}, {result.year}")
+    legend_outside(ax)
+    finish(fig, str(path))
+    return path
