@@ -171,7 +171,7 @@ def cmd_odc_cost(args: argparse.Namespace) -> int:
     if args.sweep:
         parse_sweep(args.sweep)  # bad option -> exit 2 before any work
     loaded = load_scenario(args.scenario, args.set or [])
-    result = odc_cost(loaded, year=args.year, sweep=args.sweep)
+    result = odc_cost(loaded, year=args.year, sweep=args.sweep, infrastructure_only=args.infrastructure_only)
     png = None
     if result.sweep is not None:
         png = Path(args.out) if args.out else Path(f"odc-cost-{loaded.name}-{result.year}.png")
@@ -487,11 +487,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("odc-cost", help="orbital vs terrestrial cost per W, itemised")
     p.add_argument("scenario")
-    p.add_argument("--year", type=int, help="year of the launch price from the run (default: first year)")
+    p.add_argument("--year", type=int, help="itemise SpaceX's builder's comparison in December of this year (default: the first year)")
     p.add_argument("--json", action="store_true", help="JSON instead of a table")
     p.add_argument("--set", action="append", metavar="PATH=VALUE")
-    p.add_argument("--sweep", metavar="launch_cost_usd_per_kg=START:STOP:STEP", help="draw cost against launch price as a PNG")
+    p.add_argument("--sweep", metavar="launch_cost_usd_per_kg=START:STOP:STEP", help="draw cost per W against the launch cost as a PNG")
     p.add_argument("--out", help="PNG path for --sweep (default odc-cost-NAME-YEAR.png)")
+    p.add_argument("--infrastructure-only", action="store_true", help="leave the AI accelerators out of both sides (power, cooling, launch, facility alone)")
     p.set_defaults(func=cmd_odc_cost)
 
     p = sub.add_parser("value", help="valuation table and gap to narrative marks (re-values a saved run without re-simulating)")

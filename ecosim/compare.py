@@ -1,5 +1,5 @@
-"""``ecosim compare A B [C ...]``: resolve the arguments, simulate what must be simulated, and
-write the comparison report.
+"""``ecosim compare A [B ...]``: resolve the arguments, simulate what must be simulated, and
+write the comparison report (of one source alone: a single-run report, ``ecosim report``).
 
 Each argument is a run directory (read back, never re-simulated), an experiment directory
 (its stored runs), or a scenario file / bundled name (run here with ``seed`` and ``sets``, its
@@ -100,14 +100,14 @@ def compare(
     Raises
     ------
     UsageError
-        Fewer than two arguments, or an ``--out`` that is a file or a foreign directory.
+        No argument, or an ``--out`` that is a file or a foreign directory.
     RunDirError, ScenarioError
         A bad argument (checked before anything runs).
     """
     from ecosim.analysis.scorecard import load_claims
 
-    if len(args) < 2:
-        raise UsageError(f"compare: needs at least two run directories, experiment directories or scenario files (got {len(args)})")
+    if len(args) < 1:
+        raise UsageError("compare: needs a run directory, an experiment directory or a scenario file (one gives a single-run report)")
     out_dir = Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir():
         raise UsageError(f"--out {out_dir}: must be a directory (got an existing file)")

@@ -1,13 +1,17 @@
 """``ecosim odc-cost``: orbital versus terrestrial cost per W for a scenario, itemised.
 
-Inputs are the scenario's ``[orbital_dc]``, ``[terrestrial_dc]`` and ``[ai_hardware]``
-sections and its WACC (``[capital_market]``). When ``orbital_dc.launch_cost_usd_per_kg`` is
-unset, the launch price is the year's average of SpaceX's internal cost per kg on its
-learning curve in a run of the scenario (``--year``, default the scenario's first year).
-The accelerator price is ``[ai_hardware]``'s trend at mid-year (0 compares the power and
-cooling infrastructure alone); the interconnection wait is ``terrestrial_dc``'s stated delay.
-The arithmetic is :func:`ecosim.economics.odc_cost.compare_costs`, the same the orbital
-data-center agents use.
+A year's figure is SpaceX's orbital data-center builder's own comparison in **December** of
+that year (``--year``, default the scenario's first year), the month every command reads a
+ratio, a cost or a price at (:mod:`ecosim.analysis.quantities`): the scenario is run to that
+December and the comparison is itemised with exactly the inputs the builder read on the
+network that month (last month's published values: SpaceX's internal launch cost per kg, or
+``orbital_dc.launch_cost_usd_per_kg`` when the scenario fixes it; the accelerator price per W;
+the WACC; the terrestrial alternative's site). Its ratio is therefore the run's
+``odc_cost_ratio`` of that December, the figure ``ecosim run`` and ``ecosim compare`` print.
+The arithmetic is :func:`ecosim.economics.odc_cost.compare_costs`, the same the agents use.
+
+*Cost* is what SpaceX spends per kg to orbit; *price* is what an outside customer pays: the
+builder, inside SpaceX, pays the cost.
 """
 
 from __future__ import annotations
@@ -17,16 +21,16 @@ from typing import Any
 
 import numpy as np
 
+from ecosim.analysis.quantities import QUANTITIES, year_value
 from ecosim.economics.odc_cost import (
     ORBITAL_ITEMS,
     TERRESTRIAL_ITEMS,
     CostComparison,
+    Site,
     compare_costs,
-    site_of,
 )
 from ecosim.errors import UsageError
-from ecosim.physics.compute import accelerator_usd_per_w
-from ecosim.results.results import CostOfCapital
+from ecosim.results.results import Results
 from ecosim.scenario.loader import LoadedScenario
 from ecosim.scenario.params import params_of
 from ecosim.simulate import simulate
@@ -35,11 +39,20 @@ from ecosim.timeline import parse_month, year_of
 
 @dataclass
 class OdcCostResult:
+    """The itemised December comparison of a year, the inputs it used and the year's figures.
+
+    ``launch_cost_usd_per_kg`` (in :meth:`as_dict`) is what the builder paid per kg that month
+    (last month's published cost); ``year_figures`` holds the year's quantities as every
+    command prints them (December values: the cost ratio, SpaceX's launch cost and price).
+    """
+
     comparison: CostComparison
     year: int
     launch_source: str
     wacc: float
     ai_hardware_usd_per_w: float
+    month: str = ""
+    year_figures: dict[str, float] | None = None
     sweep: dict[str, list[float]] | None = None
 
     def as_dict(self) -> dict[str, Any]:
@@ -47,11 +60,13 @@ class OdcCostResult:
         out.update(
             {
                 "year": self.year,
+                "month": self.month,
                 "launch_cost_source": self.launch_source,
                 "wacc": self.wacc,
                 "ai_hardware_usd_per_w": self.ai_hardware_usd_per_w,
                 "orbital_items_usd_per_w": {k: v / (out["capacity_gw"] * 1e9) for k, v in out["orbital_items_usd"].items()},
                 "terrestrial_items_usd_per_w": {k: v / (out["capacity_gw"] * 1e9) for k, v in out["terrestrial_items_usd"].items()},
+                "year_figures": dict(self.year_figures or {}),
             }
         )
         if self.sweep is not None:
@@ -81,14 +96,6 @@ def parse_sweep(text: str) -> tuple[str, np.ndarray]:
     return "launch_cost_usd_per_kg", values
 
 
-def run_launch_price(loaded: LoadedScenario, year: int) -> float:
-    """Average SpaceX cost per kg in ``year`` in a run of the scenario up to that year's end [USD/kg]."""
-    _check_year(loaded, year)
-    results = simulate(loaded, until=f"{year}-12")
-    costs = results.series["launch_cost_usd_per_kg"][:, 0]
-    return float(np.mean([c for c, d in zip(costs, results.months, strict=True) if d.startswith(str(year))]))
-
-
 def _check_year(loaded: LoadedScenario, year: int) -> None:
     meta = loaded.model.scenario
     first, last = year_of(parse_month(meta.start_month)), year_of(parse_month(meta.end_month))
@@ -96,27 +103,43 @@ def _check_year(loaded: LoadedScenario, year: int) -> None:
         raise UsageError(f"--year {year}: must be within the scenario's years {first}-{last} (got {year})")
 
 
-def odc_cost(loaded: LoadedScenario, year: int | None = None, sweep: str | None = None) -> OdcCostResult:
-    """The itemised comparison for a scenario (and, with ``sweep``, its curves)."""
+#: the signals SpaceX's orbital builder prices its comparison with, from its readers' side
+BUILDER = "orbital_dc"
+
+
+def _read(results: Results, sender: str, signal: str, row: int) -> float:
+    return float(results.edge_flows[f"{sender}->{BUILDER}:{signal}"][row, 0])
+
+
+def odc_cost(loaded: LoadedScenario, year: int | None = None, sweep: str | None = None, infrastructure_only: bool = False) -> OdcCostResult:
+    """The itemised December comparison of ``year`` for a scenario (and, with ``sweep``, its
+    curves against the launch cost); ``infrastructure_only`` leaves the AI accelerators out of
+    both sides (power, cooling, launch and facility alone, as most public calculators compare),
+    the world itself unchanged."""
     sc = loaded.model
     y = year if year is not None else year_of(parse_month(sc.scenario.start_month))
-    if sc.orbital_dc.launch_cost_usd_per_kg is not None:
-        if year is not None:
-            _check_year(loaded, year)
-        price = float(sc.orbital_dc.launch_cost_usd_per_kg)
+    _check_year(loaded, y)
+    month = f"{y}-12"
+    results = simulate(loaded, until=month, record_flows=True)
+    row = results.months.index(month)
+    odc = results.scenario.model.orbital_dc
+
+    P = params_of(sc)
+    site = Site(*(_read(results, "terrestrial_dc", k, row) for k in ("site_capex_usd_per_w", "site_facility_life_yr", "site_pue", "site_capacity_factor", "site_energy_usd_per_mwh", "site_delay_yr")))
+    if odc.launch_cost_usd_per_kg is not None:
+        launch = float(odc.launch_cost_usd_per_kg)
         source = "orbital_dc.launch_cost_usd_per_kg"
     else:
-        price = run_launch_price(loaded, y)
-        source = f"SpaceX learning curve in the run, {y} average"
-    P = params_of(sc)
-    wacc = float(CostOfCapital.of(P.capital_market).wacc[0])
-    hw = P.ai_hardware
-    ai = float(accelerator_usd_per_w(hw.usd_per_w, hw.usd_per_w_change_frac_per_yr, hw.reference_month, y * 12 + 6))
-    cmp = compare_costs(P.orbital_dc, site_of(P.terrestrial_dc), ai_hardware_usd_per_w=ai, launch_usd_per_kg=price, wacc=wacc, array_cost_frac=P.orbital_dc.array_cost_frac)
-    result = OdcCostResult(cmp, y, source, wacc, ai)
+        launch = _read(results, "spacex_launch", "launch_price_usd_per_kg", row)
+        source = f"SpaceX's internal launch cost per kg as published in {results.months[row - 1] if row else 'the month before'} (its learning curve in the run)"
+    wacc = _read(results, "capital_market", "wacc", row)
+    ai = 0.0 if infrastructure_only else _read(results, "tsmc", "accelerator_usd_per_w", row)
+    cmp = compare_costs(P.orbital_dc, site, ai_hardware_usd_per_w=ai, launch_usd_per_kg=launch, wacc=wacc, array_cost_frac=P.orbital_dc.array_cost_frac)
+    figures = {k: float(year_value(results.series, results.months, QUANTITIES[k], y)[0]) for k in ("odc_cost_ratio", "launch_cost", "launch_price")}
+    result = OdcCostResult(cmp, y, source, wacc, ai, month, figures if not infrastructure_only else {**figures, "odc_cost_ratio_infrastructure_only": float(cmp.ratio)})
     if sweep is not None:
         _, values = parse_sweep(sweep)
-        curve = compare_costs(P.orbital_dc, site_of(P.terrestrial_dc), ai_hardware_usd_per_w=ai, launch_usd_per_kg=values, wacc=wacc, array_cost_frac=P.orbital_dc.array_cost_frac)
+        curve = compare_costs(P.orbital_dc, site, ai_hardware_usd_per_w=ai, launch_usd_per_kg=values, wacc=wacc, array_cost_frac=P.orbital_dc.array_cost_frac)
         result.sweep = {
             "launch_cost_usd_per_kg": values.tolist(),
             "orbital_usd_per_w": np.broadcast_to(curve.orbital_usd_per_w, values.shape).tolist(),

@@ -22,6 +22,7 @@ from ecosim import __version__
 from ecosim.analysis.calibration import Check, calibration_table
 from ecosim.analysis.scorecard import run_scorecard, score_results
 from ecosim.exchange.topology import COMMODITY_UNITS
+from ecosim.finance.series_value import results_equity
 from ecosim.results import rundir
 from ecosim.results.results import Results
 from ecosim.results.rundir import CalibrationRow, CommodityTotal, RunSummary, ScorecardRow
@@ -82,7 +83,12 @@ def build_summary(results: Results, checks: list[Check]) -> RunSummary:
         str(c): CommodityTotal(float(g["quantity"].sum()), COMMODITY_UNITS[str(c)], float(g["usd"].sum()))
         for c, g in ledger.groupby("commodity")
     }
+    from ecosim.report.headline import run_headline, valuation_summary
+
     last = {k: float(v[-1, 0]) for k, v in results.series.items()}
+    equity = results_equity(results)
+    card = run_scorecard(score_results(results, equity=equity))
+    spacex = equity.get("spacex")
     return RunSummary(
         ecosim_version=__version__,
         scenario=meta.name,
@@ -108,8 +114,10 @@ def build_summary(results: Results, checks: list[Check]) -> RunSummary:
             CalibrationRow(c.metric, c.period, c.unit, c.published, c.model, 100.0 * c.error_frac, c.passes(), c.asserted, c.uncertainty_frac, c.status, c.source)
             for c in checks
         ),
-        scorecard=tuple(ScorecardRow(**r) for r in run_scorecard(score_results(results))),
+        scorecard=tuple(ScorecardRow(**r) for r in card),
         runtime_s=results.runtime_s,
+        headline=tuple(run_headline(results.series, results.months, spacex, [str(r["status"]) for r in card], meta.name)),
+        valuation=valuation_summary(spacex, results.months),
     )
 
 

@@ -40,6 +40,13 @@ from ecosim.analysis.scorecard import (
     evaluate_claim,
     run_scorecard,
 )
+from ecosim.report.compare_charts import (
+    bridge_chart,
+    loops_chart,
+    scorecard_chart,
+    series_chart,
+    valuation_chart,
+)
 from ecosim.report.compare_figures import (
     SERIES_FIGURES,
     bridge_figure,
@@ -50,6 +57,7 @@ from ecosim.report.compare_figures import (
 )
 from ecosim.report.differ import what_differs
 from ecosim.report.document import Document
+from ecosim.report.headline import run_headline, valuation_year, value_sentence
 from ecosim.report.numbers import human, signed
 from ecosim.report.outcomes import OUTCOMES, display_table, outcomes_table
 from ecosim.report.sources import Source
@@ -89,6 +97,7 @@ class Comparison:
     bridge_notes: list[str] = field(default_factory=list)
     loops: pd.DataFrame = field(default_factory=pd.DataFrame)
     open_below: float = 0.0
+    headline: list[str] = field(default_factory=list)
 
     def relocate(self, old: Path, new: Path) -> None:
         """Point every path written under ``old`` to the same place under ``new``."""
@@ -182,6 +191,7 @@ def write_comparison(
     bridge_frame(bridges).to_csv(folder / "bridge.csv", index=False)
     loop_frame.to_csv(folder / "loops.csv", index=False)
     comparison = Comparison(folder, sources, outcomes, evals, differences, figures, div, valuation, bridges, bridge_notes, loop_frame, open_below)
+    comparison.headline = headline(comparison)
     (folder / "compare.json").write_text(json.dumps(_as_json(comparison, scorecard, folder), indent=1, default=_json_default, allow_nan=False) + "\n", encoding="utf-8")
     doc = build_document(comparison, folder)
     (folder / "report.md").write_text(doc.markdown(), encoding="utf-8")
@@ -221,6 +231,7 @@ def _rates(s: Source) -> tuple[float, float, float]:
 def _as_json(c: Comparison, scorecard: pd.DataFrame, folder: Path) -> dict[str, Any]:
     return _clean({
         "ecosim_version": __version__,
+        "headline": c.headline,
         "reference": c.sources[0].label,
         "sources": [
             {"label": s.label, "kind": s.kind, "origin": s.origin, "path": _rel(s.path, folder), "scenario": s.scenario, "start": s.dates[0], "end": s.dates[-1],
@@ -334,13 +345,38 @@ def _bridge_display(c: Comparison) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def headline(c: Comparison) -> list[str]:
+    """The findings that matter, per source, in words (:mod:`ecosim.report.headline`): value
+    against each mark, the scorecard, binding constraints; then where each source departs from
+    the reference."""
+    lines = []
+    for s in c.sources:
+        evals = c.scorecard[s.label]
+        if s.members == 1:
+            lines += run_headline(s.series, s.dates, s.equity.get("spacex"), [str(e.status[0]) for e in evals], s.label)
+        else:
+            year = valuation_year(s.dates)
+            v = s.equity.get("spacex")
+            med = float("nan")
+            if v is not None and year is not None:
+                row = np.asarray(v[s.dates.index(f"{year}-01")], dtype=float)
+                med = float(np.median(row[np.isfinite(row)])) if np.isfinite(row).any() else float("nan")
+            lines += [f"**{s.label}** ({s.members:,} runs) — " + value_sentence(med, year, s.members), f"Narrative scorecard: {_ensemble_tally(evals)}."]
+    return lines
+
+
 def build_document(c: Comparison, folder: Path) -> Document:
     """The report (``report.md`` / ``report.html``) of a comparison written to ``folder``."""
     labels = [s.label for s in c.sources]
     ref = labels[0]
-    doc = Document(f"ecosim compare: {' vs '.join(labels)}")
-    doc.paragraph(f"ecosim {__version__}. Reference (first argument): **{ref}**; every difference is to it. Tables as CSV next to "
-                  "this report: `outcomes.csv`, `scorecard.csv`, `valuation.csv`, `bridge.csv`, `loops.csv`, `differences.csv`.")
+    colours = scenario_colours(labels, [s.scenario for s in c.sources])
+    single = len(labels) == 1
+    doc = Document(f"ecosim report: {ref}" if single else f"ecosim compare: {' vs '.join(labels)}")
+    doc.headline(c.headline or headline(c))
+    doc.paragraph(f"ecosim {__version__}. " + ("" if single else f"Reference (first argument): **{ref}**; every difference is to it. ")
+                  + "Tables as CSV next to this report: `outcomes.csv`, `scorecard.csv`, `valuation.csv`, `bridge.csv`, `loops.csv`, "
+                  "`differences.csv`. In `report.html` every chart is interactive: hover for values, drag to zoom (double-click "
+                  "resets), click a legend entry to hide or show it, and download its data as CSV below it.")
     doc.heading("At a glance")
     doc.bullets(_glance(c))
 
@@ -374,19 +410,22 @@ def build_document(c: Comparison, folder: Path) -> Document:
             row[s.label] = scorecard_cell(c.scorecard[s.label][i])
         rows.append(row)
     doc.table(pd.DataFrame(rows))
-    doc.figure("figures/scorecard.png", "When each claim first comes true, by source (black bar: the claim's deadline).")
+    doc.figure("figures/scorecard.png", "When each claim first comes true, by source (black bar: the claim's deadline; ×: never in the run).",
+               chart=scorecard_chart(c.scorecard, c.sources, colours))
 
     doc.heading("Time series")
     doc.paragraph("Flows as rates per year (trailing 12 months). Experiments: median with 50% and 80% bands over their runs. "
                   "Black diamonds: market marks of SpaceX (+xAI) from `ecosim/data/valuation_marks.csv`.")
     for name, (title, _panels) in SERIES_FIGURES.items():
-        doc.figure(f"figures/{name}.png", f"{title}: {', '.join(labels)}.")
+        doc.figure(f"figures/{name}.png", f"{title}: {', '.join(labels)}.", chart=series_chart(name, c.sources, colours))
 
     doc.heading("Valuation and the gap to the marks")
     doc.paragraph("Equity value at each source's valuation date (the start of its first full year), as `ecosim value` computes it, "
                   "against the market marks of SpaceX + xAI (`ecosim/data/valuation_marks.csv`): the mark less the value, and that "
                   "gap as a share of the mark (the part of the mark the run does not support).")
     doc.table(_valuation_display(c))
+    if len(c.valuation):
+        doc.chart(valuation_chart(c.valuation, colours))
 
     doc.heading("Valuation bridge")
     if c.bridges:
@@ -397,7 +436,7 @@ def build_document(c: Comparison, folder: Path) -> Document:
                       "and purchases from sister segments at internal transfer prices (so a segment that sells mostly inside the company, "
                       "like orbital compute to xAI, shows large offsetting moves).")
         doc.table(_bridge_display(c))
-        doc.figure("figures/bridge.png", f"Valuation bridges from {ref}.")
+        doc.figure("figures/bridge.png", f"Valuation bridges from {ref} (dark grey adds value, light grey takes it away).", chart=bridge_chart(c.bridges, colours))
     for note in c.bridge_notes:
         doc.paragraph(f"No bridge for {note}.")
 
@@ -415,7 +454,7 @@ def build_document(c: Comparison, folder: Path) -> Document:
                       f"everywhere are left out ({c.loops['path'].nunique() - len(paths)} of {c.loops['path'].nunique()}).")
         doc.table(loops_display(c.loops, labels, paths, years, c.open_below), align_right=labels)
         if any(p.name == "loops.png" for p in c.figures):
-            doc.figure("figures/loops.png", "Loop gains by the year of the push, by source.")
+            doc.figure("figures/loops.png", "Loop gains by the year of the push, by source.", chart=loops_chart(c.loops, paths[:9], c.sources, colours))
 
     doc.heading("What differs")
     if len(c.differences):

@@ -7,6 +7,7 @@ so a scenario has one colour in every figure of a report.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +24,8 @@ from ecosim.finance.series_value import company_of
 from ecosim.report.numbers import human
 from ecosim.report.sources import Source
 from ecosim.report.style import (
+    GAIN_COLOUR,
+    LOSS_COLOUR,
     date_axis,
     figure_legend,
     finish,
@@ -87,13 +90,15 @@ SERIES_FIGURES: dict[str, tuple[str, tuple[Panel, ...]]] = {
     "series_finance": ("SpaceX + xAI finances", (
         Panel("SpaceX+xAI revenue", "spacex_revenue_usd", "revenue", "USD/yr", "year"),
         Panel("SpaceX+xAI free cash flow (before raises)", "spacex_fcf_usd", "free cash flow", "USD/yr", "year", reference=(0.0, "")),
-        Panel("Equity value (solid) vs narrative mark (dashed)", "spacex_fcf_usd", "value", "USD", "dcf",
+        Panel("Equity value from cash flows (solid) vs the narrative's price (dashed, not a forecast)", "spacex_fcf_usd", "value", "USD", "dcf",
               dashed="spacex_mark_usd", dashed_label="narrative mark"),
     )),
 }
 
 
-def _panel_values(source: Source, metric: str, how: str) -> np.ndarray | None:
+def panel_values(source: Source, metric: str, how: str) -> np.ndarray | None:
+    """A panel's values of one source, (months, members): the metric, its rate per year, or the
+    company's equity value at the start of each year (None when the source lacks the metric)."""
     if metric not in source.series:
         return None
     x = source.series[metric]
@@ -118,7 +123,7 @@ def series_figure(name: str, sources: Sequence[Source], colours: dict[str, str],
     for ax, p in zip(axes, spec, strict=True):
         for j, s in enumerate(sources):
             lw = line_width(j)
-            v = _panel_values(s, p.metric, p.how)
+            v = panel_values(s, p.metric, p.how)
             if v is None:
                 continue
             if p.how == "dcf":
@@ -240,7 +245,8 @@ def scorecard_cell(e: ClaimEval) -> str:
 def bridge_figure(bridges: Sequence[PairBridge], colours: dict[str, str], path: Path) -> Path:
     """Waterfalls of each company's equity value from the first run to each other run: the
     first run's value, each segment's, the assumptions' and the cash's share of the change
-    (green up, red down), the other run's value; one panel per (company, pair)."""
+    (neutral greys: dark adds value, light takes it away, so they never read as scenario
+    colours), the other run's value; one panel per (company, pair)."""
     fig, axes = panels(len(bridges), ncols=min(2, len(bridges)), width=6.6, height=0.42 * (len(bridges[0].bridge.steps) + 2) + 1.2,
                        title="Valuation bridges: equity value at the valuation date, first run → each other run")
     for ax, pb in zip(axes, bridges, strict=True):
@@ -250,7 +256,7 @@ def bridge_figure(bridges: Sequence[PairBridge], colours: dict[str, str], path: 
         ax.barh(y[0], b.value_a, color=colours[pb.a])
         left = b.value_a
         for i, (_, v) in enumerate(b.steps, start=1):
-            ax.barh(y[i], v, left=left, color="#2ca02c" if v >= 0 else "#d62728", alpha=0.8)
+            ax.barh(y[i], v, left=left, color=GAIN_COLOUR if v >= 0 else LOSS_COLOUR)
             ax.annotate(human(v, "USD") if abs(v) >= 1e6 else "~0", (max(left, left + v), y[i]), xytext=(4, 0), textcoords="offset points", va="center", fontsize=7)
             left += v
         ax.barh(y[-1], b.value_b, color=colours[pb.b])
@@ -281,7 +287,7 @@ def loops_figure(frame: pd.DataFrame, paths: Sequence[str], sources: Sequence[So
             handles.setdefault(s.label, line)
         ax.axhline(0, color="black", lw=0.6)
         name = str(sub["loop"].iloc[0]) if len(sub) else p
-        ax.set_title(_mpl_text(name if len(name) <= 48 else name[:47] + "…"), fontsize=9)
+        ax.set_title(_mpl_text(textwrap.fill(name, 44)), fontsize=9)
         ax.set_ylabel("gain [%]")
         ax.set_xlabel("year of the push")
     figure_legend(fig, list(handles.values()), list(handles), title="scenario")  # type: ignore[arg-type]

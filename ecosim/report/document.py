@@ -1,10 +1,13 @@
 """A report written once as Markdown and rendered to a self-contained HTML page.
 
 :class:`Document` collects headings, paragraphs, tables (DataFrames) and figures (PNG files
-next to the report). :meth:`Document.markdown` is ``report.md`` (figures linked by relative
-path); :meth:`Document.html` renders the same Markdown (markdown-it-py, CommonMark with
-tables) and embeds every figure as a base64 ``data:`` URI, so ``report.html`` opens from disk
-or a mail attachment without a server or the ``figures/`` folder.
+next to the report, each optionally with an interactive twin). :meth:`Document.markdown` is
+``report.md`` (figures linked by relative path); :meth:`Document.html` renders the same
+Markdown (markdown-it-py, CommonMark with tables) and shows each figure that has an
+interactive :class:`~ecosim.report.interactive.Chart` as that chart (hover, zoom, legend
+toggles, its data as a CSV download), the others as PNGs embedded as base64 ``data:`` URIs.
+plotly.js is embedded once, so ``report.html`` opens from disk or a mail attachment without a
+server, a network or the ``figures/`` folder.
 """
 
 from __future__ import annotations
@@ -18,6 +21,8 @@ from pathlib import Path
 
 import pandas as pd
 from markdown_it import MarkdownIt
+
+from ecosim.report.interactive import Chart, plotly_js
 
 CSS = """
 body { font-family: -apple-system, 'Segoe UI', Helvetica, Arial, sans-serif; margin: 2em auto; max-width: 1200px;
@@ -36,7 +41,13 @@ code { background: #f4f4f4; padding: 0 3px; font-size: 90%; }
 .wide { overflow-x: auto; }
 .v-true { color: #1a7f37; font-weight: 600; } .v-late { color: #b35900; font-weight: 600; }
 .v-false { color: #c62828; font-weight: 600; } .v-open { color: #555; }
+.headline { font-size: 1.08em; background: #f6f8fa; border-left: 4px solid #0072B2; padding: .6em 1em; margin: 1em 0 1.4em; }
+.headline p { margin: .35em 0; }
+.chart { margin: .6em 0 1.2em; border: 1px solid #e3e3e3; padding: 4px; }
+.chart-tools { margin: 2px 6px; font-size: 12px; }
 """
+#: a block holding an HTML-only chart (never written to report.md)
+CHART_BLOCK = "\x00chart:"
 #: verdict words of the scorecard, coloured in HTML
 VERDICT_CLASSES = {"✓ true": "v-true", "⚠ late": "v-late", "✗ false": "v-false", "○ open": "v-open"}
 
@@ -71,6 +82,8 @@ class Document:
     title: str
     blocks: list[str] = field(default_factory=list)
     figures: list[str] = field(default_factory=list)
+    charts: dict[str, Chart] = field(default_factory=dict)
+    headline_lines: list[str] = field(default_factory=list)
 
     def heading(self, text: str, level: int = 2) -> None:
         self.blocks.append("#" * level + " " + text)
@@ -84,17 +97,40 @@ class Document:
     def table(self, df: pd.DataFrame, align_right: Sequence[str] = ()) -> None:
         self.blocks.append(md_table(df, align_right) if len(df) else "*(none)*")
 
-    def figure(self, relpath: str, caption: str) -> None:
-        """A figure (PNG path relative to the report) with its caption below."""
+    def headline(self, lines: Sequence[str]) -> None:
+        """The findings that matter, in words: the first thing after the title (both formats)."""
+        self.headline_lines = list(lines)
+
+    def figure(self, relpath: str, caption: str, chart: Chart | None = None) -> None:
+        """A figure (PNG path relative to the report) with its caption below; ``chart``: its
+        interactive twin, shown instead of the PNG in the HTML report."""
         self.figures.append(relpath)
+        if chart is not None:
+            self.charts[relpath] = chart
         self.blocks.append(f"![{md_escape(caption)}]({relpath})\n\n*{caption}*")
 
+    def chart(self, chart: Chart) -> None:
+        """An interactive chart with no PNG twin: in the HTML report only."""
+        self.charts[CHART_BLOCK + chart.id] = chart
+        self.blocks.append(CHART_BLOCK + chart.id)
+
     def markdown(self) -> str:
-        return f"# {self.title}\n\n" + "\n\n".join(self.blocks) + "\n"
+        head = "\n\n".join(self.headline_lines)
+        blocks = [b for b in self.blocks if not b.startswith(CHART_BLOCK)]
+        return f"# {self.title}\n\n" + (head + "\n\n" if head else "") + "\n\n".join(blocks) + "\n"
 
     def html(self, folder: Path) -> str:
         """The report as one HTML page with every figure embedded (read from ``folder``)."""
-        body = MarkdownIt("commonmark", {"html": False}).enable("table").render(self.markdown())
+        md = MarkdownIt("commonmark", {"html": False}).enable("table")
+        body = "".join(self.charts[b].html() if b.startswith(CHART_BLOCK) else md.render(b + "\n") for b in self.blocks)
+        head = "".join(md.render(line) for line in self.headline_lines)
+        top = f"<h1>{html.escape(self.title)}</h1>\n" + (f'<div class="headline">{head}</div>\n' if head else "")
+
+        def interactive(match: re.Match[str]) -> str:
+            chart = self.charts.get(html.unescape(match.group(1)))
+            return chart.html() if chart is not None else match.group(0)
+
+        body = re.sub(r'<p><img src="([^"]+\.png)"[^>]*></p>', interactive, body)
 
         def embed(match: re.Match[str]) -> str:
             src = html.unescape(match.group(1))
@@ -105,7 +141,8 @@ class Document:
         body = body.replace("<table>", '<div class="wide"><table>').replace("</table>", "</table></div>")
         for word, cls in VERDICT_CLASSES.items():
             body = body.replace(word, f'<span class="{cls}">{word}</span>')
+        script = f'<script type="text/javascript">{plotly_js()}</script>\n' if self.charts else ""
         return (
             "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-            f"<title>{html.escape(self.title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n{body}</body>\n</html>\n"
+            f"<title>{html.escape(self.title)}</title>\n<style>{CSS}</style>\n{script}</head>\n<body>\n{top}{body}</body>\n</html>\n"
         )

@@ -57,14 +57,21 @@ def _stacked(ax: Any, dates: pd.DatetimeIndex, series: list[tuple[str, pd.Series
 
 
 def compute_by_source(ts: pd.DataFrame, path: Path) -> None:
+    """AI compute by source as lines on a log axis (never stacked: a stack on a log axis hides the
+    small series, here SpaceX's orbital compute, under the large one)."""
     d = to_dates(ts["date"])
     fig, ax = new_figure()
-    _stacked(ax, d, [("xAI terrestrial", ts["terrestrial_compute_eflops"], "#8c564b"), ("SpaceX orbital", ts["odc_compute_eflops"], "#d62728")], 0.8)
-    ax.plot(d, ts["openai_compute_eflops"], color="#2ca02c", lw=1.8, label="OpenAI (terrestrial)")
-    ax.plot(d, ts["google_compute_eflops"], color="#1f77b4", lw=1.8, label="Google (ground + Suncatcher)")
-    ax.plot(d, ts["starcloud_compute_eflops"] + ts["google_orbital_compute_eflops"], color="#ff7f0e", lw=1.2, ls="--", label="other orbital (Google, Starcloud)")
-    unit_axis(ax, "compute", "EFLOP/s", symlog=1.0)
-    ax.set_title("AI compute by source")
+    ax.plot(d, ts["terrestrial_compute_eflops"], color="#E69F00", lw=2.2, label="xAI terrestrial")
+    ax.plot(d, ts["odc_compute_eflops"], color="#D55E00", lw=2.6, label="SpaceX orbital (xAI)")
+    ax.plot(d, ts["openai_compute_eflops"], color="#009E73", lw=1.6, label="OpenAI (terrestrial)")
+    ax.plot(d, ts["google_compute_eflops"], color="#0072B2", lw=1.6, label="Google (ground + Suncatcher)")
+    ax.plot(d, ts["starcloud_compute_eflops"] + ts["google_orbital_compute_eflops"], color="#CC79A7", lw=1.2, ls="--", label="other orbital (Google, Starcloud)")
+    unit_axis(ax, "compute", "EFLOP/s", log=True)
+    positive = ts[["terrestrial_compute_eflops", "odc_compute_eflops", "openai_compute_eflops", "google_compute_eflops"]].to_numpy()
+    positive = positive[positive > 0]
+    if positive.size:
+        ax.set_ylim(max(float(positive.min()) / 2, 1e-3), float(positive.max()) * 2)
+    ax.set_title("AI compute by source (log scale; a source at zero is not drawn)")
     date_axis(ax)
     legend_outside(ax)
     finish(fig, str(path))
@@ -193,21 +200,21 @@ def write_run_figures(ts: pd.DataFrame, ledger: pd.DataFrame, graph: nx.MultiDiG
 
 
 def odc_sweep_figure(result: Any, path: Path, scenario_name: str) -> Path:
-    """Cost per W of delivered IT power against launch price, both sides, as a PNG
+    """Cost per W of delivered IT power against the launch cost, both sides, as a PNG
     (``result``: an :class:`ecosim.odc.OdcCostResult` with its sweep)."""
     assert result.sweep is not None
     x = np.asarray(result.sweep["launch_cost_usd_per_kg"])
     fig, ax = new_figure()
-    ax.plot(x, result.sweep["orbital_usd_per_w"], color="#d62728", lw=2, label="orbital")
-    ax.plot(x, result.sweep["terrestrial_usd_per_w"], color="#1f77b4", lw=2, label="terrestrial")
+    ax.plot(x, result.sweep["orbital_usd_per_w"], color="#D55E00", lw=2, label="orbital")
+    ax.plot(x, result.sweep["terrestrial_usd_per_w"], color="#0072B2", lw=2, label="terrestrial")
     be = result.comparison.as_dict()["breakeven_launch_usd_per_kg"]
     if np.isfinite(be) and be > 0:
         ax.axvline(be, color="grey", ls="--", label=f"break-even {be:,.0f} USD/kg")
-    ax.axvline(result.comparison.as_dict()["launch_cost_usd_per_kg"], color="black", ls=":", label="scenario's launch price")
+    ax.axvline(result.comparison.as_dict()["launch_cost_usd_per_kg"], color="black", ls=":", label=f"launch cost paid in {result.month}")
     ax.set_xscale("log")
-    ax.set_xlabel("launch price to LEO [USD/kg] (log)")
+    ax.set_xlabel("launch cost to LEO [USD/kg] (log)")
     ax.set_ylabel("lifetime cost per W of delivered IT power [USD/W]")
-    ax.set_title(f"Orbital vs terrestrial compute — {scenario_name}, {result.year}")
+    ax.set_title(f"Orbital vs terrestrial compute — {scenario_name}, {result.month}")
     legend_outside(ax)
     finish(fig, str(path))
     return path

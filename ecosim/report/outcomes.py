@@ -26,10 +26,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ecosim.analysis.quantities import QUANTITIES, Quantity, end_value, equity_key, year_value
 from ecosim.finance.series_value import company_of
 from ecosim.report.numbers import human, signed
 from ecosim.report.sources import Source
-from ecosim.timeline import full_years, trailing_twelve_months
+from ecosim.timeline import full_years
 
 TABLE_YEARS = (2028, 2030, 2035, 2040)
 
@@ -45,26 +46,25 @@ class Outcome:
     metric: str
 
 
+def _from(key: str) -> Outcome:
+    """The outcome row of a quantity of :mod:`ecosim.analysis.quantities` (same name, unit and reading)."""
+    q = QUANTITIES[key]
+    how = {"total": "sum", "end": "last", "start": "first"}[q.reading]
+    if q.metric.startswith("equity:"):
+        return Outcome(q.label, q.unit, "value", f"{q.metric.split(':')[1]}_fcf_usd")
+    return Outcome(q.label, q.unit, how, q.metric)
+
+
 OUTCOMES: tuple[Outcome, ...] = (
-    Outcome("SpaceX launches", "launches/yr", "sum", "spacex_launches"),
-    Outcome("Starship launches", "launches/yr", "sum", "starship_launches"),
-    Outcome("Launch cost to LEO", "USD/kg", "last", "launch_cost_usd_per_kg"),
-    Outcome("Starlink satellites", "satellites", "last", "starlink_satellites"),
-    Outcome("Starlink subscribers", "subscribers", "last", "starlink_subscribers"),
-    Outcome("Orbital DC power", "GW", "last", "odc_power_gw"),
-    Outcome("Orbital compute (SpaceX)", "EFLOP/s", "last", "odc_compute_eflops"),
-    Outcome("Terrestrial compute (xAI)", "EFLOP/s", "last", "terrestrial_compute_eflops"),
-    Outcome("Orbital / terrestrial cost", "ratio", "last", "odc_cost_ratio"),
-    Outcome("Data collected by xAI", "PB/yr", "sum", "data_collected_pb"),
-    Outcome("xAI capability", "index", "last", "xai_capability_index"),
-    Outcome("SpaceX+xAI revenue", "USD/yr", "sum", "spacex_revenue_usd"),
-    Outcome("SpaceX+xAI free cash flow", "USD/yr", "sum", "spacex_fcf_usd"),
-    Outcome("SpaceX+xAI equity value", "USD", "value", "spacex_fcf_usd"),
-    Outcome("SpaceX+xAI narrative mark", "USD", "first", "spacex_mark_usd"),
+    *(_from(k) for k in (
+        "spacex_launches", "starship_launches", "launch_cost", "starlink_satellites", "starlink_subscribers", "odc_power",
+        "odc_compute", "xai_terrestrial_compute", "odc_cost_ratio", "data_to_xai", "xai_capability", "spacex_revenue",
+        "spacex_fcf", "spacex_equity", "spacex_mark",
+    )),
     Outcome("Valuation gap (mark - value)", "USD", "gap", "spacex_mark_usd,spacex_fcf_usd"),
     Outcome("Value as share of mark", "%", "share", "spacex_mark_usd,spacex_fcf_usd"),
-    Outcome("Tesla revenue", "USD/yr", "sum", "tesla_revenue_usd"),
-    Outcome("Tesla equity value", "USD", "value", "tesla_fcf_usd"),
+    _from("tesla_revenue"),
+    _from("tesla_equity"),
 )
 
 
@@ -75,13 +75,6 @@ def table_columns(sources: Sequence[Source]) -> list[str]:
     if any(not (s.dates[-1].endswith("-12") and s.dates[-1][:4] in cols) for s in sources):
         cols.append("end")
     return cols
-
-
-def _month_index(dates: list[str], month: str) -> int | None:
-    try:
-        return dates.index(month)
-    except ValueError:
-        return None
 
 
 def read_outcome(source: Source, outcome: Outcome, column: str) -> np.ndarray:
@@ -96,34 +89,32 @@ def read_outcome(source: Source, outcome: Outcome, column: str) -> np.ndarray:
     if any(m not in source.series for m in metrics):
         return nan
     d = source.dates
-    if outcome.how in ("value", "first", "gap", "share"):
+    if outcome.how in ("sum", "last", "first", "value"):
+        reading = {"sum": "total", "last": "end", "first": "start", "value": "start"}[outcome.how]
+        if outcome.how == "value":
+            company = company_of(metrics[-1])
+            if company not in source.equity:
+                return nan
+            series = {equity_key(company): source.equity[company]}
+            q = Quantity(outcome.label, outcome.label, outcome.unit, equity_key(company), reading)
+        else:
+            series = source.series
+            q = Quantity(outcome.label, outcome.label, outcome.unit, metrics[0], reading)
+        v = end_value(series, d, q) if column == "end" else year_value(series, d, q, int(column))
+        return np.broadcast_to(v, (k,)).astype(float)
+    if outcome.how in ("gap", "share"):
         full = full_years(d)
         year: int | None = (full[-1] if full else None) if column == "end" else int(column)
-        if year is None or year not in full:
-            return nan
-        i = d.index(f"{year}-01")
-        if outcome.how == "first":
-            return source.series[metrics[0]][i].astype(float)
         company = company_of(metrics[-1])
-        if company not in source.equity:
+        if year is None or year not in full or company not in source.equity:
             return nan
-        value = source.equity[company][i]
-        if outcome.how == "value":
-            return value
-        mark = source.series[metrics[0]][i].astype(float)
+        start = Quantity("value", "value", "USD", equity_key(company), "start")
+        value = year_value({equity_key(company): source.equity[company]}, d, start, year)
+        mark = year_value(source.series, d, Quantity("mark", "mark", "USD", metrics[0], "start"), year)
         if outcome.how == "gap":
             return mark - value
         with np.errstate(divide="ignore", invalid="ignore"):
             return np.where(mark > 0, 100.0 * value / mark, np.nan)
-    x = source.series[metrics[0]]
-    if outcome.how == "last":
-        last = len(d) - 1 if column == "end" else _month_index(d, f"{column}-12")
-        return nan if last is None else x[last].astype(float)
-    if outcome.how == "sum":
-        if column == "end":
-            return trailing_twelve_months(x)[-1] if len(d) >= 12 else nan
-        rows = [i for i, m in enumerate(d) if m.startswith(column + "-")]
-        return x[rows].sum(axis=0) if len(rows) == 12 else nan
     raise ValueError(f"how must be sum, last, first, value, gap or share (got {outcome.how!r})")
 
 

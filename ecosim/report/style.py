@@ -1,8 +1,9 @@
 """One plot style for every ecosim figure: units on axes, dates on x, legend outside the data,
 one colour per scenario kept across figures, one colour per commodity.
 
-* :func:`scenario_colours` gives each scenario of a figure set its colour: a bundled scenario
-  always has its own (baseline blue, musk_narrative red, skeptic green, ...), others take the
+* :func:`scenario_colours` gives each scenario of a figure set its colour from a colour-blind
+  safe palette (Okabe-Ito): a bundled scenario always has its own (baseline blue,
+  musk_narrative vermillion, skeptic bluish green, ...), others take the
   remaining palette colours in order, so a scenario keeps its colour in every figure of a
   report and across reports.
 * :func:`new_figure` / :func:`panels` start a figure in the house style; :func:`unit_axis` labels
@@ -31,17 +32,22 @@ from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter  # noqa: 
 
 from ecosim.report.numbers import human  # noqa: E402
 
-SCENARIO_COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22", "#7f7f7f"]
+#: Okabe & Ito's colour-blind safe palette (Okabe M., Ito K., "Color Universal Design", 2008),
+#: then neutral greys: no red/green pair, distinct under deuteranopia and protanopia.
+SCENARIO_COLOURS = ["#0072B2", "#D55E00", "#009E73", "#E69F00", "#CC79A7", "#56B4E9", "#000000", "#7f7f7f", "#b0b0b0", "#F0E442"]
 #: the bundled scenarios' own colours (a scenario looks the same in every figure and report)
 BUNDLED_SCENARIO_COLOURS = {
-    "baseline": "#1f77b4",
-    "musk_narrative": "#d62728",
-    "skeptic": "#2ca02c",
-    "china_pv": "#ff7f0e",
-    "kuiper_race": "#9467bd",
-    "regulatory_drag": "#8c564b",
+    "baseline": "#0072B2",
+    "musk_narrative": "#D55E00",
+    "skeptic": "#009E73",
+    "china_pv": "#E69F00",
+    "kuiper_race": "#CC79A7",
+    "regulatory_drag": "#56B4E9",
     "history": "#7f7f7f",
 }
+#: a gain and a loss in a bridge or waterfall: neutral greys, never a scenario's colour
+GAIN_COLOUR = "#4d4d4d"
+LOSS_COLOUR = "#bdbdbd"
 COMMODITY_COLOURS = {
     "launch_mass": "#d62728",
     "pv_modules": "#ff7f0e",
@@ -82,7 +88,7 @@ def scenario_colours(names: Sequence[str], scenarios: Sequence[str] | None = Non
     those no bundled scenario owns first.
 
     >>> scenario_colours(["skeptic", "mine", "baseline", "baseline #2"], ["skeptic", "mine", "baseline", "baseline"])
-    {'skeptic': '#2ca02c', 'mine': '#e377c2', 'baseline': '#1f77b4', 'baseline #2': '#17becf'}
+    {'skeptic': '#009E73', 'mine': '#000000', 'baseline': '#0072B2', 'baseline #2': '#b0b0b0'}
     """
     scenarios = list(scenarios) if scenarios is not None else list(names)
     out: dict[str, str] = {}

@@ -5,7 +5,8 @@ A run directory holds::
 
     DIR/timeseries.parquet   one row per month: date (YYYY-MM), then unit-suffixed metrics
     DIR/ledger.parquet       every transfer: step, date, member, from, to, commodity, quantity, unit, usd, kind, internal
-    DIR/summary.json         :class:`RunSummary`: scenario, seed, start, end, agents by kind, final values,
+    DIR/summary.json         :class:`RunSummary`: scenario, the headline (value against each mark,
+                             scorecard counts, binding constraints) and the valuation, seed, start, end, agents by kind, final values,
                              units, cash at the start, totals by commodity, calibration, the narrative scorecard
     DIR/scenario.toml        the resolved scenario (extends and --set applied)
     DIR/network.json         the exchange network (nodes, typed edges, which are cut)
@@ -123,10 +124,16 @@ class RunSummary:
     calibration: tuple[CalibrationRow, ...] = ()
     scorecard: tuple[ScorecardRow, ...] = ()
     runtime_s: float = 0.0
+    headline: tuple[str, ...] = ()
+    valuation: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
-        """The JSON object ``summary.json`` holds."""
-        out = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+        """The JSON object ``summary.json`` holds: the headline and the valuation against the
+        marks right after the scenario's name, then the rest in field order."""
+        first = ("ecosim_version", "scenario", "description", "headline", "valuation")
+        names = [*first, *(f.name for f in dataclasses.fields(self) if f.name not in first)]
+        out = {n: getattr(self, n) for n in names}
+        out["headline"] = list(self.headline)
         out["overrides"] = list(self.overrides)
         out["disabled_edges"] = list(self.disabled_edges)
         out["agents"] = {n: dataclasses.asdict(a) for n, a in self.agents.items()}
@@ -138,7 +145,7 @@ class RunSummary:
     @classmethod
     def from_json(cls, data: Any, origin: Path | str) -> RunSummary:
         """Parse ``summary.json``; a missing key or a foreign value is a one-line RunDirError."""
-        names = [f.name for f in dataclasses.fields(cls) if f.default is dataclasses.MISSING]
+        names = [f.name for f in dataclasses.fields(cls) if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING]
         lacking = [k for k in names if not isinstance(data, dict) or k not in data]
         if lacking:
             raise RunDirError(f"{origin}: not an ecosim run summary of this version (missing keys {', '.join(lacking)}); write it again with `ecosim run`")
@@ -152,6 +159,8 @@ class RunSummary:
                 calibration=tuple(CalibrationRow(**c) for c in data.get("calibration", ())),
                 scorecard=tuple(ScorecardRow(**r) for r in data.get("scorecard", ())),
                 runtime_s=float(data.get("runtime_s", 0.0)),
+                headline=tuple(str(h) for h in data.get("headline", ())),
+                valuation=dict(data.get("valuation", {})),
             )
         except (TypeError, AttributeError) as exc:
             raise RunDirError(f"{origin}: not an ecosim run summary ({exc})") from None

@@ -93,19 +93,21 @@ def test_odc_cost_json_and_sweep(tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert png.is_file() and len(d["sweep"]["launch_cost_usd_per_kg"]) == 60
 
 
-def test_odc_cost_takes_the_launch_price_from_the_run(capsys: pytest.CaptureFixture[str]) -> None:
-    """Without a set launch price the year's price comes from SpaceX's learning curve in the run."""
+def test_odc_cost_takes_the_launch_cost_from_the_run(capsys: pytest.CaptureFixture[str]) -> None:
+    """Without a set launch cost, December's comparison uses SpaceX's internal cost the builder read
+    (November's, on its learning curve) and its ratio is the run's December odc_cost_ratio."""
     code, out, _ = _run(["odc-cost", "baseline", "--year", "2027", "--json"], capsys)
     assert code == 0
     d = json.loads(out)
-    assert d["year"] == 2027 and "learning curve" in d["launch_cost_source"]
+    assert d["year"] == 2027 and d["month"] == "2027-12" and "learning curve" in d["launch_cost_source"]
     assert 50 < d["launch_cost_usd_per_kg"] < 500
+    assert d["ratio"] == pytest.approx(d["year_figures"]["odc_cost_ratio"], rel=1e-12)
 
 
 def test_odc_cost_table_is_readable(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = _run(["odc-cost", "skeptic", "--set", "orbital_dc.launch_cost_usd_per_kg=500"], capsys)
     assert code == 0
-    for text in ("satellite hardware", "interconnection wait (WACC)", "orbital / terrestrial =", "break-even launch price"):
+    for text in ("satellite hardware", "interconnection wait (WACC)", "orbital / terrestrial cost ratio, 2026-12 =", "break-even launch cost", "price to outside customers"):
         assert text in out
 
 

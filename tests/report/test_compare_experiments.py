@@ -3,6 +3,7 @@ probabilities from each run's stored verdicts, and one-line errors for unfinishe
 
 from __future__ import annotations
 
+import base64
 import re
 import shutil
 from pathlib import Path
@@ -126,10 +127,13 @@ def test_stored_verdicts_match_scoring_the_stored_series(mixed) -> None:  # type
 
 
 def test_html_embeds_every_figure_with_fans(mixed) -> None:  # type: ignore[no-untyped-def]
-    """The mixed report embeds all its figures; the experiment is drawn as a fan (median and bands)."""
+    """The mixed report has every figure as an interactive chart; the experiment is drawn as a fan
+    (median and the 10-90 % band, in the chart's CSV too)."""
     html = (mixed.out_dir / "report.html").read_text(encoding="utf-8")
-    pngs = sorted((mixed.out_dir / "figures").glob("*.png"))
-    assert html.count('src="data:image/png;base64,') == len(pngs)
+    pngs = {p.stem for p in (mixed.out_dir / "figures").glob("*.png")}
+    assert pngs <= set(re.findall(r'<div class="chart" data-chart="([^"]+)">', html))
+    heads = {name: base64.b64decode(data).decode().splitlines()[0] for name, data in re.findall(r'download="(series_\w+)\.csv" href="data:text/csv;base64,([^"]+)"', html)}
+    assert "panel,source,date,value,unit,p10,p90" in heads.values(), heads
     assert "experiments: median, 50% and 80% bands" in html or "median with 50% and 80% bands" in html
     assert "small_mc" in (mixed.out_dir / "report.md").read_text(encoding="utf-8")
     assert any("varied: uniform" in str(v) for v in mixed.differences["small_mc"])

@@ -21,19 +21,11 @@ from pathlib import Path
 
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+from tests.chromium import CHROMIUM, CHROMIUM_ARGS, keep_local, needs_chromium
+
 LOCAL = ("http://127.0.0.1:", "ws://127.0.0.1:", "data:", "blob:")
 
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason=f"{CHROMIUM} not found: install Debian's chromium package to run the browser test")
+pytestmark = needs_chromium
 
 
 def _free_port() -> int:
@@ -83,7 +75,6 @@ def test_the_page_steps_redraws_takes_a_lever_and_resets_offline(server: str, tm
     no console error, no request leaves the machine."""
     sync_api = pytest.importorskip("playwright.sync_api")
     errors: list[str] = []
-    blocked: list[str] = []
     failed: list[str] = []
     assets: list[str] = []  # front-end files Solara serves from the installed solara-assets
     served: list[str] = []
@@ -98,15 +89,7 @@ def test_the_page_steps_redraws_takes_a_lever_and_resets_offline(server: str, tm
             page.on("requestfinished", lambda r: served.append(r.url))
             page.on("response", lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
 
-            def route(r: object) -> None:
-                request = r.request  # type: ignore[attr-defined]
-                if request.url.startswith(LOCAL):
-                    r.continue_()  # type: ignore[attr-defined]
-                else:
-                    blocked.append(request.url)
-                    r.abort()  # type: ignore[attr-defined]
-
-            page.route("**/*", route)
+            blocked = keep_local(page, LOCAL)
             page.goto(server)
             page.get_by_text("Step: 0").wait_for(timeout=60_000)
             now = page.locator(".ecosim-now h2")

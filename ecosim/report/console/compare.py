@@ -15,6 +15,8 @@ from ecosim.report.compare import Comparison, end_summary
 def print_compare(out: Console, result: Comparison, out_dir: Path) -> None:
     """A written comparison (:func:`ecosim.report.compare.write_comparison`)."""
     out.print(f"[bold]ecosim compare[/bold] — {' vs '.join(escape(s.label) for s in result.sources)} (reference: {escape(result.sources[0].label)})")
+    for line in result.headline:
+        out.print(escape(line.replace("**", "").replace("`", "")), highlight=False)
     shown = end_summary(result)
     table = Table(title=f"Key outcomes ({shown.attrs['column']}); the full table by year is in the report", title_justify="left")
     table.add_column("outcome")

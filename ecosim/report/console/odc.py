@@ -1,5 +1,6 @@
 """``ecosim odc-cost`` on the console: orbital against terrestrial lifetime cost per W,
-itemised, the ratio and the break-even launch price."""
+itemised, the ratio and the break-even launch cost, and the year's figures as every command
+reads them."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from ecosim.economics.odc_cost import ORBITAL_ITEMS, TERRESTRIAL_ITEMS
@@ -31,9 +33,10 @@ def print_odc_cost(out: Console, scenario_name: str, year: int, d: dict[str, Any
     """The comparison (``OdcCostResult.as_dict()``) and the sweep figure written, if any."""
     gw = d["capacity_gw"]
     out.print(
-        f"[bold]ecosim odc-cost[/bold] — {scenario_name}, {year}: {gw:g} GW of delivered IT power for {d['lifetime_yr']:g} years\n"
-        f"launch price {d['launch_cost_usd_per_kg']:,.0f} USD/kg ({d['launch_cost_source']}); satellite {d['specific_power_w_per_kg']:.1f} W/kg; "
-        f"AI hardware {d['ai_hardware_usd_per_w']:g} USD/W; WACC {100 * d['wacc']:.2f}%"
+        f"[bold]ecosim odc-cost[/bold] — {scenario_name}, {d['month']}: SpaceX's orbital builder's comparison that month, {gw:g} GW of delivered IT power for {d['lifetime_yr']:g} years\n"
+        f"launch cost paid {d['launch_cost_usd_per_kg']:,.0f} USD/kg ({escape(d['launch_cost_source'])}); satellite {d['specific_power_w_per_kg']:.1f} W/kg; "
+        f"AI hardware {d['ai_hardware_usd_per_w']:.3g} USD/W; WACC {100 * d['wacc']:.2f}%",
+        highlight=False,
     )
     table = Table(title="Lifetime cost, itemised", title_justify="left")
     for c, j in (("orbital", "left"), ("USD/W", "right"), ("total", "right"), ("terrestrial", "left"), ("USD/W ", "right"), ("total ", "right")):
@@ -55,10 +58,16 @@ def print_odc_cost(out: Console, scenario_name: str, year: int, d: dict[str, Any
     out.print(table)
     be = d["breakeven_launch_usd_per_kg"]
     verdict = "cheaper in orbit" if d["ratio"] < 1 else "cheaper on the ground"
-    out.print(f"orbital / terrestrial = [bold]{d['ratio']:.2f}[/bold] ({verdict})")
+    out.print(f"orbital / terrestrial cost ratio, {d['month']} = [bold]{d['ratio']:.2f}[/bold] ({verdict})")
+    fig = d["year_figures"]
+    out.print(
+        f"{year} as every command reads it (December): cost ratio {fig['odc_cost_ratio']:.2f}; SpaceX launch cost to LEO "
+        f"{fig['launch_cost']:,.0f} USD/kg (its price to outside customers {fig['launch_price']:,.0f} USD/kg)",
+        highlight=False,
+    )
     if be > 0:
-        out.print(f"break-even launch price: [bold]{be:,.0f} USD/kg[/bold]")
+        out.print(f"break-even launch cost: [bold]{be:,.0f} USD/kg[/bold]")
     else:
-        out.print(f"break-even launch price: [bold]{be:,.0f} USD/kg[/bold] — negative: even a free launch leaves orbit dearer")
+        out.print(f"break-even launch cost: [bold]{be:,.0f} USD/kg[/bold] — negative: even a free launch leaves orbit dearer")
     if png is not None:
         out.print(f"Wrote {png}")

@@ -3,7 +3,7 @@ scorecard and the files written."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -31,49 +31,22 @@ class FinishedRun(Protocol):
     @property
     def runtime_s(self) -> float: ...
 
-#: (label, column, how to read a year, unit)
-SUMMARY_ROWS: tuple[tuple[str, str, str, str], ...] = (
-    ("SpaceX launches [/yr]", "spacex_launches", "sum", ""),
-    ("  of which Starship [/yr]", "starship_launches", "sum", ""),
-    ("Launch cost to LEO [USD/kg]", "launch_cost_usd_per_kg", "last", ""),
-    ("Starlink satellites", "starlink_satellites", "last", ""),
-    ("Starlink subscribers", "starlink_subscribers", "last", ""),
-    ("Kuiper satellites", "kuiper_satellites", "last", ""),
-    ("Tesla deliveries [/yr]", "tesla_deliveries", "sum", ""),
-    ("Tesla fleet [vehicles]", "tesla_fleet_vehicles", "last", ""),
-    ("FSD miles, cumulative", "fsd_miles_cumulative", "last", ""),
-    ("Cybercabs", "cybercab_fleet", "last", ""),
-    ("Optimus robots", "optimus_robots", "last", ""),
-    ("Data to xAI [PB/yr]", "data_collected_pb", "sum", ""),
-    ("Orbital DC power [GW]", "odc_power_gw", "last", ""),
-    ("Orbital / terrestrial cost", "odc_cost_ratio", "last", ""),
-    ("Orbital compute [EFLOP/s]", "odc_compute_eflops", "last", ""),
-    ("xAI terrestrial compute [EFLOP/s]", "terrestrial_compute_eflops", "last", ""),
-    ("xAI capability [index]", "xai_capability_index", "last", ""),
-    ("PV module price [USD/W]", "pv_module_price_usd_per_w", "last", ""),
-    ("SpaceX revenue [/yr]", "spacex_revenue_usd", "sum", "USD"),
-    ("SpaceX free cash flow [/yr]", "spacex_fcf_usd", "sum", "USD"),
-    ("SpaceX(+xAI) narrative mark", "spacex_mark_usd", "last", "USD"),
-)
+def summary_table(series: Mapping[str, Any], dates: list[str], title: str) -> Table:
+    """``ecosim run``'s key outcomes: the quantities of :data:`ecosim.analysis.quantities.RUN_TABLE`
+    read as every command reads them (flows: calendar-year totals; stocks, prices and ratios:
+    December; the mark: January)."""
+    from ecosim.analysis.quantities import QUANTITIES, RUN_TABLE, table_years, yearly_table
 
-
-def summary_table(ts: pd.DataFrame, title: str) -> Table:
-    """Key outcomes of a run by year (flows summed over the year, stocks at its end)."""
-    df = ts.copy()
-    df["year"] = df["date"].str[:4].astype(int)
-    years_all = sorted(df["year"].unique())
-    if len(years_all) <= 7:
-        years = years_all
-    else:
-        years = sorted({years_all[0], *[y for y in (2028, 2030, 2035) if y in years_all], years_all[-1]})
+    years = table_years(dates)
+    df = yearly_table(series, dates, RUN_TABLE, years)
     table = Table(title=title, title_justify="left", show_lines=False)
-    table.add_column("metric")
+    table.add_column("quantity")
     for y in years:
         table.add_column(str(y), justify="right")
-    g = df.groupby("year")
-    for label, col, how, unit in SUMMARY_ROWS:
-        vals = g[col].sum() if how == "sum" else g[col].last()
-        table.add_row(escape(label), *[human(float(vals[y]), unit) for y in years])
+    for row in df.to_dict("records"):
+        q = QUANTITIES[str(row["key"])]
+        unit = {"USD": "", "USD/yr": " [/yr]", "-": "", "": ""}.get(q.unit, f" [{q.unit}]")
+        table.add_row(escape(f"{q.label}{unit}"), *[human(float(row[str(y)]), q.unit) for y in years])
     return table
 
 
@@ -103,7 +76,11 @@ def print_run(out: Console, result: FinishedRun, out_dir: Path, figures: bool) -
         f"{s.start} → {s.end} ({s.months} months), seed {s.seed}, simulated in {result.runtime_s:.2f} s"
         + (f"; started from the end of '{s.initial_state_from}'" if s.initial_state_from else "")
     )
-    out.print(summary_table(result.timeseries, "Key outcomes (flows per year, stocks at year end)"))
+    for line in s.headline:
+        out.print(escape(line.replace("**", "").replace("`", "")), highlight=False)
+    ts = result.timeseries
+    series = {c: ts[c].to_numpy() for c in ts.columns if c != "date"}
+    out.print(summary_table(series, list(ts["date"]), "Key outcomes (flows: calendar-year totals; stocks, prices and ratios: December; the mark: January)"))
     shown = [c for c in result.calibration if c.status != "outside the run"]
     if any(c.represented and c.status != "input" for c in shown):
         out.print(history_rich(shown, "Calibration against public history (ecosim/data/history.csv): every row"))
