@@ -45,6 +45,48 @@ def _spacex_fcf(m: Any) -> np.ndarray:
     return _company_flow(m, "spacex", "in") - _company_flow(m, "spacex", "out")
 
 
+def _companies_flow(m: Any, companies: tuple[str, ...], which: str) -> np.ndarray:
+    return sum((_company_flow(m, c, which) for c in companies), np.zeros(m.members))
+
+
+#: the S-1 consolidates SpaceX with xAI (and X) for every period: the model's two companies
+S1_GROUP = ("spacex", "xai")
+
+
+def _s1_capitalised_launches(m: Any) -> np.ndarray:
+    """Cost of the flights that carried SpaceX's own satellites [USD/month]: the model books it
+    as the launcher's operating cost, the S-1 capitalises it with the satellites."""
+    return _a(m, "spacex_launch").own_flight_cost_usd.copy()
+
+
+def _s1_adjusted_ebitda(m: Any) -> np.ndarray:
+    """Revenue less operating costs of SpaceX and xAI together, own launches capitalised [USD/month]."""
+    opex = _companies_flow(m, S1_GROUP, "out") - sum((_company_capex(m, c) for c in S1_GROUP), np.zeros(m.members))
+    return _companies_flow(m, S1_GROUP, "in") - opex + _s1_capitalised_launches(m)
+
+
+def _s1_capex(m: Any) -> np.ndarray:
+    return sum((_company_capex(m, c) for c in S1_GROUP), np.zeros(m.members)) + _s1_capitalised_launches(m)
+
+
+def _internal_sales(m: Any, name: str) -> np.ndarray:
+    """What an agent sold this month to agents of its own company, at transfer prices [USD/month]."""
+    out = np.zeros(m.members)
+    for mk in m.exchange.markets.values():
+        i = mk.s_index.get(name)
+        if i is not None:
+            out = out + (mk.usd[:, i, :] * mk.internal[i, :][None, :]).sum(axis=1)
+    return out
+
+
+def _agent_ebitda(m: Any, name: str) -> np.ndarray:
+    """An agent's revenue (from outside, and from sister agents at transfer prices) less the
+    operating costs it pays [USD/month]: its segment's EBITDA."""
+    ex = m.exchange
+    i = ex.index[name]
+    return ex.month_in[:, i] + _internal_sales(m, name) - (ex.month_out[:, i] - ex.month_capex[:, i])
+
+
 def _odc_solar_gw(m: Any) -> np.ndarray:
     odc = _a(m, "orbital_dc")
     return odc.built_mw * odc.pv_gw_per_mw() * 12.0
@@ -72,9 +114,21 @@ METRICS: dict[str, Metric] = {
     "launch_cost_usd_per_kg": Metric("USD/kg", "SpaceX's internal cost per kg to LEO on its cheapest operational vehicle", lambda m: _a(m, "spacex_launch").cost_per_kg.copy()),
     "launch_price_usd_per_kg": Metric("USD/kg", "SpaceX's price per kg to outside customers", lambda m: _a(m, "spacex_launch").price_per_kg.copy()),
     "new_glenn_launches": Metric("launches/month", "New Glenn launches", lambda m: _a(m, "new_glenn").launches.copy()),
+    "legacy_launches": Metric("launches/month", "Atlas V, Vulcan and Ariane 6 launches", lambda m: _a(m, "legacy_launch").launches.copy()),
+    "spacex_customer_launches": Metric("launches/month", "SpaceX launches carrying outside customers' payloads (dedicated launches; rideshare mass in flight-equivalents)", lambda m: _a(m, "spacex_launch").customer_launches.copy()),
+    "launch_price_usd_per_launch": Metric("USD", "SpaceX's price of a dedicated launch to outside customers", lambda m: _a(m, "spacex_launch").s.price_usd_per_launch.copy()),
+    "falcon_upper_stages_per_month": Metric("count/month", "Falcon upper stages the line can make a month", lambda m: _a(m, "spacex_launch").falcon.upper_stage_rate.copy()),
+    "starship_stacks": Metric("stacks", "Starship stacks (ship and booster) in the fleet", lambda m: _a(m, "spacex_launch").s.ship_stacks.copy()),
+    "starship_stacks_needed": Metric("stacks", "stacks the month's operational flights keep busy: flights x turnaround days / days in the month", lambda m: _a(m, "spacex_launch").stacks_busy()),
+    "spacex_launch_ebitda_usd": Metric("USD/month", "SpaceX launch segment EBITDA: outside sales, own sales at cost, less operating costs (R&D, flights, missions)", lambda m: _agent_ebitda(m, "spacex_launch")),
     "starlink_satellites": Metric("satellites", "working Starlink satellites in orbit", lambda m: _a(m, "starlink").active),
     "starlink_subscribers": Metric("subscribers", "Starlink subscribers", lambda m: _a(m, "starlink").s.subs.copy()),
-    "starlink_capacity_tbps": Metric("Tbps", "usable Starlink capacity", lambda m: _a(m, "starlink").capacity_tbps.copy()),
+    "starlink_capacity_tbps": Metric("Tbps", "usable Starlink capacity (over paying users in the busy hour)", lambda m: _a(m, "starlink").capacity_tbps.copy()),
+    "starlink_capacity_subscribers": Metric("subscribers", "subscribers Starlink's usable capacity can serve at this month's busy-hour traffic", lambda m: _a(m, "starlink").capacity_subscribers()),
+    "starlink_busy_hour_mbps": Metric("Mbps", "busy-hour capacity one Starlink subscriber needs", lambda m: _a(m, "starlink").s.mbps_per_sub.copy()),
+    "starlink_government_revenue_usd": Metric("USD/month", "Starlink government revenue (Starshield and government services)", lambda m: _a(m, "starlink").revenue_lines_usd.get("government", np.zeros(m.members)).copy()),
+    "starlink_direct_to_cell_revenue_usd": Metric("USD/month", "Starlink direct-to-cell wholesale revenue", lambda m: _a(m, "starlink").revenue_lines_usd.get("direct_to_cell", np.zeros(m.members)).copy()),
+    "starlink_ebitda_usd": Metric("USD/month", "Starlink segment EBITDA: revenue (outside and backhaul to sister data centers) less operating costs", lambda m: _agent_ebitda(m, "starlink")),
     "kuiper_satellites": Metric("satellites", "working Kuiper satellites in orbit", lambda m: _a(m, "kuiper").active),
     "kuiper_subscribers": Metric("subscribers", "Kuiper subscribers", lambda m: _a(m, "kuiper").s.subs.copy()),
     "kuiper_authorized": Metric("satellites", "Kuiper's FCC authorization", lambda m: _a(m, "kuiper").authorized()),
@@ -115,6 +169,7 @@ METRICS: dict[str, Metric] = {
     "xai_revenue_usd": Metric("USD/month", "xAI revenue", lambda m: _a(m, "xai").s.revenue_usd.copy()),
     "chips_unpowered_h100e": Metric("H100e", "accelerators bought but waiting for power at terrestrial sites", _chips_unpowered),
     "grid_us_delay_yr": Metric("yr", "expected wait of a new US large-load connection", lambda m: _a(m, "grid_us").delay_yr),
+    "grid_us_queue_gw": Metric("GW", "everything waiting in the US interconnection queue: the modelled data centers' requests and the background", lambda m: _a(m, "grid_us").queue_gw),
     "pv_module_price_usd_per_w": Metric("USD/W", "Chinese PV module price (FOB) this month, weighted by the suppliers' capacity", _pv_price),
     "accelerator_price_usd_per_h100e": Metric("USD", "price of an H100-equivalent", lambda m: _a(m, "tsmc").price_usd_per_h100e()),
     "starlink_revenue_usd": Metric("USD/month", "Starlink external revenue (subscriptions, government, enterprise)", lambda m: m.exchange.month_in[:, m.exchange.index["starlink"]].copy()),
@@ -122,6 +177,9 @@ METRICS: dict[str, Metric] = {
     "spacex_fcf_usd": Metric("USD/month", "SpaceX free cash flow: external receipts minus payments, before raises", _spacex_fcf),
     "spacex_capex_usd": Metric("USD/month", "SpaceX capital spending paid to other companies (with xAI after the merger); part of the payments in spacex_fcf_usd", lambda m: _company_capex(m, "spacex")),
     "spacex_cash_usd": Metric("USD", "SpaceX cash", lambda m: m.exchange.company_cash("spacex")),
+    "spacex_xai_revenue_usd": Metric("USD/month", "SpaceX and xAI together (as the S-1 consolidates them): external revenue", lambda m: _companies_flow(m, S1_GROUP, "in")),
+    "spacex_xai_adjusted_ebitda_usd": Metric("USD/month", "SpaceX and xAI together: revenue less operating costs, the cost of launching their own satellites capitalised (as the S-1 books it)", _s1_adjusted_ebitda),
+    "spacex_xai_capex_usd": Metric("USD/month", "SpaceX and xAI together: capital spending, own launches capitalised (as the S-1 books it)", _s1_capex),
     "tesla_revenue_usd": Metric("USD/month", "Tesla external revenue", lambda m: _company_flow(m, "tesla", "in")),
     "tesla_fcf_usd": Metric("USD/month", "Tesla free cash flow before raises", lambda m: _company_flow(m, "tesla", "in") - _company_flow(m, "tesla", "out")),
     "tesla_capex_usd": Metric("USD/month", "Tesla capital spending paid to other companies; part of the payments in tesla_fcf_usd", lambda m: _company_capex(m, "tesla")),

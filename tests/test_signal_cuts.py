@@ -26,14 +26,17 @@ def _fingerprint(model: EcosimModel) -> list[np.ndarray]:
     return rows
 
 
-#: the bundled scenarios, and one where orbit is cheap for every builder and Google's lab plans
-#: its own spending (so that the couplings those decisions read are live)
+#: the bundled scenarios, and one where orbit is cheap for every builder (Google buys launches
+#: at $100/kg elsewhere), Google's lab plans its own spending and Kuiper outgrows its launch
+#: contracts while New Glenn gets cheap (so that the couplings those decisions read are live)
 CASES = {
     "baseline": [],
     "musk_narrative": [],
     "cheap orbit": [
         "orbital_dc.satellite_hardware_usd_per_w=2", "google_planet.satellite_hardware_usd_per_w=2",
         "starcloud.satellite_hardware_usd_per_w=2", "google_dc.capex_budget_usd_per_yr=0", "google_dc.capex_budget_usd_per_yr_max=0",
+        "google_planet.launch_cost_usd_per_kg=100", "kuiper.target_satellites=7774", "kuiper.authorized_satellites=7774",
+        "kuiper.production_per_month_max=400", "new_glenn.cost_progress_ratio=0.7",
     ],
 }
 

@@ -3,7 +3,12 @@
 Output [H100-equivalents/month] grows each year to a ceiling. TeraFab first ramps up: it
 advances one month of its ``ramp_months`` per calendar month, plus one more month per
 ``robot_hours_per_ramp_month`` hours of Optimus labour it receives (robots build and run
-the fab). The price of an H100-equivalent is the accelerator price per W x the IT power of one
+the fab), paying ``build_capex_usd`` over the ramp. Every H100e a month of capacity added
+after that costs ``expansion_capex_usd_per_h100e_month`` (new fabs, tools, packaging), paid by
+its company within the capital it can spend (its cash when the month opened over
+``cash_deploy_months``), and is added only while the fab sells at least
+``expansion_utilisation_min_frac`` of its output (built to need): a fab that cannot pay or
+cannot sell does not grow. The price of an H100-equivalent is the accelerator price per W x the IT power of one
 H100-equivalent; both follow the ``[ai_hardware]`` trends (:mod:`ecosim.physics.compute`).
 TSMC publishes its price per W (the ``accelerator_usd_per_w`` signal buyers price with); a fab
 that ramps with robots buys Optimus hours itself and says so (``takes_robot_labour``).
@@ -32,6 +37,7 @@ class ChipFab(EcosimAgent):
         self.s.capacity = np.full(K, p.capacity_h100e_per_month_initial, dtype=float)
         self.s.ramp = np.full(K, 1.0 if started else 0.0)
         self.output = np.zeros(K)
+        self.expansion_usd = np.zeros(K)
         self.publish("accelerator_usd_per_w", self.usd_per_w())
         self.publish("takes_robot_labour", self._takes_labour())
 
@@ -69,5 +75,12 @@ class ChipFab(EcosimAgent):
         step = (1.0 + boost) / p.ramp_months
         self.pay_costs(np.where(ramping, np.minimum(step, 1.0 - s.ramp) * p.build_capex_usd, 0.0), "capex")
         s.ramp = np.where(ramping, np.minimum(s.ramp + step, 1.0), s.ramp)
-        grown = (s.ramp >= 1.0) & (started > 0)
-        s.capacity = np.where(grown, self.grow(s.capacity, p.capacity_growth_frac_per_yr, p.capacity_h100e_per_month_max), s.capacity)
+        selling = sold >= np.asarray(p.expansion_utilisation_min_frac) * self.output
+        grown = (s.ramp >= 1.0) & (started > 0) & selling
+        wanted = np.where(grown, self.grow(s.capacity, p.capacity_growth_frac_per_yr, p.capacity_h100e_per_month_max) - s.capacity, 0.0)
+        unit = np.asarray(p.expansion_capex_usd_per_h100e_month, dtype=float)
+        capital = np.maximum(ex.company_cash_open(self.company), 0.0) / p.cash_deploy_months
+        added = np.minimum(wanted, np.divide(capital, unit, out=np.full(self.K, np.inf), where=unit > 0))
+        s.capacity = s.capacity + added
+        self.expansion_usd = added * unit
+        self.pay_costs(self.expansion_usd, "capex")

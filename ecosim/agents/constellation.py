@@ -1,33 +1,104 @@
-"""Broadband constellations: satellites by generation and launch month, subscribers, revenue.
+"""Broadband constellations: satellites by generation and launch month, subscribers, money.
 
-Satellites live in a ring buffer indexed by launch month (``A`` = 240 months) and by
+**Satellites** live in a ring buffer indexed by launch month (``A`` = 240 months) and by
 generation; a cohort deorbits when its age reaches the design life, and a share fails or is
-deorbited early each year (``attrition_frac_per_yr``). The operator builds
-toward a target constellation (capped by regulation and, for Kuiper, its FCC authorization)
-at a production rate that grows each year, and launches what it has built (satellites that
-need Starship wait for Starship capacity).
+deorbited early each year (``attrition_frac_per_yr``). The operator builds toward a target
+constellation (capped by regulation and, for Kuiper, its FCC authorization) at a factory rate
+that grows each year, within the capital it can spend (its company's cash when the month
+opened, over ``cash_deploy_months``), and launches what it has built: satellites ride only on
+flights that fly (what reached orbit, :meth:`~ecosim.exchange.clearing.Exchange.delivered_from`,
+is what is added). Generations that need Starship wait for the share of Starship's payload the
+launcher allots them (``starship_capacity_t``); the operator publishes what it would fly
+(``starship_need_t``), which the launcher builds its fleet to. Light satellites fly in whole
+Falcon loads (the launcher's ``launch_payload_t``). Subclasses decide where launches are bought
+(:meth:`Constellation.launch_orders`: Starlink on its own launcher, Kuiper on its contracts).
 
-Subscribers follow a Bass diffusion over a satellite-broadband market shared with the rival
-constellation (new adopters split by appeal; the rival's adopters and appeal arrive as its
-``broadband_adopters`` and ``broadband_appeal`` signals), and are capped by capacity: usable
-capacity [Tbps] over the busy-hour need of one subscriber [Mbps], less what the operator's own
-orbital data centers need (their ``bandwidth_need_tbps``). Revenue is subscribers x ARPU (sold
-as bandwidth to the market, which takes at most what subscribers use) plus government and
-enterprise revenue. Generations that need Starship wait for the launcher's published
-``starship_capacity_t``.
+**Capacity.** Usable capacity [Tbps] is each generation's capacity times the share over paying
+users in the busy hour (its shell: inclination, altitude, land below), summed over the
+satellites in orbit, less what the operator's own orbital data centers need (their
+``bandwidth_need_tbps``). One subscriber needs ``busy_hour_mbps`` in the busy hour, growing at
+``traffic_growth_pct_per_yr`` (more video, more devices), so the network can serve usable
+capacity / Mbps per subscriber: without new capacity (a Starship delay) that number falls year
+by year. Capacity is spread over the cells the constellation covers, demand is not: people
+live in towns and valleys, so dense cells fill while sparse ones have room to spare. With the
+demand of the cells lognormal with spread ``cell_demand_spread_index`` (sigma of its log), the
+share of adopters served at capacity / demand = r is
+
+    served(r) = Phi((ln r - s^2/2) / s) + r (1 - Phi((ln r + s^2/2) / s))
+
+(the expected ``min(demand, capacity)`` of a cell over its expected demand,
+:func:`served_share`): near r for scarce capacity, tending to 1 only as capacity far exceeds
+demand, so every satellite added serves more subscribers somewhere.
+
+**Demand.** Adopters follow a Bass diffusion [1] over a satellite-broadband market shared with
+the rival constellation (new adopters split by appeal; the rival's adopters and appeal arrive as
+its ``broadband_adopters`` and ``broadband_appeal`` signals); the addressable market grows toward
+its ceiling and widens as ARPU falls (``price_elasticity``). Subscribers are the adopters the
+capacity can serve.
+
+**Money.** Revenue lines: service (subscribers x ARPU, sold as bandwidth to the market, which
+takes at most what subscribers use), user terminals (kit price x new and replacement kits),
+government (Starshield and government services) and direct-to-cell wholesale, each its own
+logistic line. Costs: kits (kit cost x kits), satellite operations, the ground segment per Tbps
+of busy-hour traffic carried, customer support per subscriber, SG&A as a share of revenue
+(operating costs); satellites and the ground segment per Tbps of traffic added (capex), launches
+bought as capex. So the segment margin is a
+result, not a constant.
 
 [1] Bass, F. M. (1969). A new product growth model for consumer durables. Management Science 15(5).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from scipy.special import ndtr
 
 from ecosim.agents.base import EcosimAgent, per_item
 
 RING_MONTHS = 240
+
+
+def served_share(capacity_ratio: Any, spread: Any) -> np.ndarray:
+    """Share of demand a network serves when its capacity is spread evenly over cells whose
+    demand is lognormal with log-spread ``spread`` (sigma), at total capacity / demand
+    ``capacity_ratio`` [-]: ``E[min(X, c)] / E[X]`` for a lognormal X (closed form).
+
+    >>> served_share(np.array([0.0, 1.0, 1e9]), 1.0).round(3).tolist()
+    [0.0, 0.617, 1.0]
+    >>> served_share(np.array([0.5, 2.0]), 1e-6).round(3).tolist()   # no spread: min(1, r)
+    [0.5, 1.0]
+    """
+    r = np.maximum(np.asarray(capacity_ratio, dtype=float), 1e-300)
+    sd = np.maximum(np.asarray(spread, dtype=float), 1e-9)
+    finite = np.isfinite(r)
+    log_r = np.log(np.where(finite, r, 1.0))
+    tail = np.where(finite, np.where(finite, r, 0.0) * (1.0 - ndtr((log_r + sd * sd / 2.0) / sd)), 0.0)
+    return np.asarray(np.where(finite, ndtr((log_r - sd * sd / 2.0) / sd), 1.0) + tail)
+
+
+def monthly(frac_per_yr: Any) -> np.ndarray:
+    """The monthly factor of a yearly change [fraction/yr]: ``(1 + g)^(1/12)``.
+
+    >>> round(float(monthly(0.2) ** 12), 12)
+    1.2
+    """
+    return (1.0 + np.asarray(frac_per_yr, dtype=float)) ** (1.0 / 12.0)
+
+
+@dataclass
+class LaunchOrder:
+    """Satellites (K, generations) put on one launcher this month, and the mass bought [t]
+    (whole flights for a dedicated launch: ``launches`` x the launcher's payload)."""
+
+    seller: str
+    mass_t: np.ndarray
+    sats: np.ndarray
+    launches: np.ndarray | None = None
+    contract: int = -1  #: index of the launch contract it draws on (-1: bought on the spot)
+    bought_frac: np.ndarray | None = None  #: share of the order that cleared (set when it settles)
 
 
 class Constellation(EcosimAgent):
@@ -40,7 +111,6 @@ class Constellation(EcosimAgent):
         self.market_p = self.shared.satellite_market
         self.reg = self.shared.regulation
         self.rival = self.partner("broadband_adopters")
-        self.launcher = self.partner("starship_capacity_t")
         self.own_odc = self.partner("bandwidth_need_tbps")
         G = len(p.generations)
         K = self.K
@@ -56,16 +126,31 @@ class Constellation(EcosimAgent):
         self.s.demand_subs = np.full(K, p.subscribers_initial, dtype=float)
         self.s.subs = np.full(K, p.subscribers_initial, dtype=float)
         self.s.arpu_usd = np.full(K, p.arpu_usd_per_month_initial, dtype=float)
-        self.s.other_revenue_usd_per_yr = np.full(K, p.other_revenue_usd_per_yr_initial, dtype=float)
+        self.s.mbps_per_sub = np.full(K, p.busy_hour_mbps_per_subscriber_initial, dtype=float)
+        self.s.terminal_price_usd = np.full(K, p.terminal_price_usd_initial, dtype=float)
+        self.s.terminal_cost_usd = np.full(K, p.terminal_cost_usd_initial, dtype=float)
+        self.s.government_usd_per_yr = np.full(K, p.government_revenue_usd_per_yr_initial, dtype=float)
+        self.s.d2c_usd_per_yr = np.full(K, p.direct_to_cell_revenue_usd_per_yr_initial, dtype=float)
+        self.s.ground_tbps_built = np.zeros(K)  # most busy-hour traffic ever carried (ground built for it)
         self.s.added_this_year = np.zeros(K)
         self.s.authorization_cut = np.full(K, np.inf)  # set when a regulator cuts the licence
         self.s.potential = np.full(K, self.market_p.potential_subscribers_initial, dtype=float)
         self.built = np.zeros(K)
-        self.launch_demand_t = np.zeros(K)
+        self._built_usd = np.zeros(K)
+        self._price_per_tbps = np.zeros(K)
+        self.orders: list[LaunchOrder] = []
         self.capacity_tbps = np.zeros(K)
         self.subscriber_tbps = np.zeros(K)
         self.deorbited = np.zeros(K)
+        self.kits = np.zeros(K)
+        self.arrived = np.zeros(K)
+        self.arrived_from: dict[str, np.ndarray] = {}  # satellites that reached orbit this month, by launcher
+        self.launched = np.zeros(K)
+        self.revenue_lines_usd: dict[str, np.ndarray] = {}
+        self.opex_lines_usd: dict[str, np.ndarray] = {}
         self._publish_market()
+        if self.partner("starship_need_t", sends=True) is not None:
+            self.publish("starship_need_t", self.zeros())
 
     def authorized(self) -> np.ndarray:
         """Satellites the operator is licensed for (Starlink: its target decides)."""
@@ -81,14 +166,38 @@ class Constellation(EcosimAgent):
     def active_by_generation(self) -> np.ndarray:
         return self.s.active_gen
 
-    def starship_available(self) -> np.ndarray:
-        """Starship payload the launcher offers this month [t] (0 without Starship)."""
-        return self.read(self.launcher, "starship_capacity_t") if self.launcher else self.zeros()
+    def usable_tbps(self) -> np.ndarray:
+        """Capacity over paying users in the busy hour [Tbps], every satellite in orbit."""
+        gbps = per_item(self.p.generations, "capacity_gbps", self.K) * per_item(self.p.generations, "usable_capacity_frac", self.K)
+        return (self.active_by_generation() * gbps).sum(axis=1) / 1000.0
+
+    def carried_tbps(self) -> np.ndarray:
+        """Busy-hour traffic the network carries [Tbps]: subscribers' and the data centers' backhaul."""
+        return self.subscriber_tbps + np.minimum(self.reserved_tbps(), self.capacity_tbps)
+
+    def capacity_subscribers(self) -> np.ndarray:
+        """Subscribers the usable capacity can serve at this month's busy-hour traffic [subscribers]."""
+        return np.maximum(self.capacity_tbps - self.reserved_tbps(), 0.0) * 1e6 / self.s.mbps_per_sub
 
     def _publish_market(self) -> None:
         """Adopters and appeal, for the rival's share of new adopters next month."""
         self.publish("broadband_adopters", self.s.demand_subs)
         self.publish("broadband_appeal", self.p.appeal_ratio * self.after(self.p.service_start_month))
+
+    def capital_usd(self) -> np.ndarray:
+        """What the operator may spend on satellites and ground this month [USD]."""
+        return np.maximum(self.ex.company_cash_open(self.company), 0.0) / self.p.cash_deploy_months
+
+    # ---------------------------------------------------------------- launches
+
+    def launch_orders(self, mass_kg: np.ndarray) -> list[LaunchOrder]:
+        """Where this month's launches are bought: subclasses decide (``mass_kg`` per generation)."""
+        return []
+
+    def ship_need_t(self, mass_kg: np.ndarray) -> np.ndarray:
+        """Starship payload the operator would fly this month: its heavy satellites ready [t]."""
+        needs = np.array([g.needs_starship for g in self.p.generations])
+        return (self.s.inventory * mass_kg)[:, needs].sum(axis=1) / 1000.0
 
     # ---------------------------------------------------------------- phases
 
@@ -110,32 +219,32 @@ class Constellation(EcosimAgent):
         if self.t % 12 == 0:
             s.added_this_year = np.zeros(K)
 
-        # production of the newest generation that can fly
+        # production of the newest generation that can fly, within the capital it may spend
         gen = self._generation_to_build()
-        active = self.active
         target = np.minimum.reduce([np.broadcast_to(np.asarray(p.target_satellites, float), (K,)), self.authorized(), np.broadcast_to(np.asarray(self.reg.max_satellites_per_operator, float), (K,))])
-        stock = active + s.inventory.sum(axis=1)
+        stock = self.active + s.inventory.sum(axis=1)
         room = np.maximum(self.reg.deployment_approval_per_yr - s.added_this_year - s.inventory.sum(axis=1), 0.0)
         producing = (gen >= 0).astype(float)
-        build = np.minimum.reduce([s.production_rate, np.maximum(target - stock, 0.0), room]) * producing
+        unit_cost = per_item(p.generations, "unit_cost_usd", K)[rows, np.maximum(gen, 0)]
+        affordable = np.divide(self.capital_usd(), unit_cost, out=np.full(K, np.inf), where=unit_cost > 0)
+        build = np.minimum.reduce([s.production_rate, np.maximum(target - stock, 0.0), room, affordable]) * producing
         s.inventory[rows, np.maximum(gen, 0)] += build
         self.built = build
+        self._built_usd = build * unit_cost
 
-        # launch demand, satellites that need Starship capped by its capacity
-        mass_t = s.inventory * per_item(p.generations, "mass_kg", K) / 1000.0
-        needs = np.array([g.needs_starship for g in p.generations])
-        heavy = mass_t[:, needs].sum(axis=1)
-        light = mass_t[:, ~needs].sum(axis=1)
-        self.launch_demand_t = light + np.minimum(heavy, self.starship_available())
-        self._heavy_share = np.divide(np.minimum(heavy, self.starship_available()), heavy, out=np.zeros(K), where=heavy > 0)
-        ex.demand(self.name, "launch_mass", self.launch_demand_t, tier=self.launch_tier, kind="capex")
+        # launch orders, addressed to the launchers chosen
+        mass_kg = per_item(p.generations, "mass_kg", K)
+        if self.partner("starship_need_t", sends=True) is not None:
+            self.publish("starship_need_t", self.ship_need_t(mass_kg))
+        self.orders = self.launch_orders(mass_kg)
+        for o in self.orders:
+            ex.demand(self.name, "launch_mass", o.mass_t, tier=self.launch_tier, kind="capex", seller=o.seller)
 
-        # subscribers: Bass diffusion on a shared market, capped by capacity
-        gbps = per_item(p.generations, "capacity_gbps", K)
-        self.capacity_tbps = (self.active_by_generation() * gbps).sum(axis=1) / 1000.0 * p.usable_capacity_frac
+        # subscribers: Bass diffusion on a shared market, capped by usable capacity
+        self.capacity_tbps = self.usable_tbps()
         self._update_subscribers()
-        price_per_tbps = s.arpu_usd * 1e6 / p.mbps_per_subscriber
-        self.subscriber_tbps = s.subs * p.mbps_per_subscriber / 1e6
+        price_per_tbps = self._price_per_tbps = s.arpu_usd * 1e6 / s.mbps_per_sub
+        self.subscriber_tbps = s.subs * s.mbps_per_sub / 1e6
         reserved = np.minimum(self.reserved_tbps(), self.capacity_tbps)
         caps = {0: reserved, 1: self.subscriber_tbps}  # own data centers first, subscribers what they use
         self.ex.offer(self.name, "bandwidth", self.subscriber_tbps + reserved, price_per_tbps, self.p.bandwidth_price_usd_per_tbps_month, tier_caps=caps)
@@ -150,10 +259,15 @@ class Constellation(EcosimAgent):
         """Capacity kept for the operator's own orbital data centers [Tbps] (their published need)."""
         return self.read(self.own_odc, "bandwidth_need_tbps") if self.own_odc else self.zeros()
 
+    def heavy_share_t(self) -> np.ndarray:
+        """Starship payload the launcher allots this operator this month [t] (0 without one)."""
+        launcher = self.partner("starship_capacity_t")
+        return self.read(launcher, "starship_capacity_t") if launcher else self.zeros()
+
     def _generation_to_build(self) -> np.ndarray:
         """Index of the newest buildable generation per member (-1: none yet)."""
         gen = np.full(self.K, -1)
-        ship = self.starship_available() > 0
+        ship = self.heavy_share_t() > 0
         for i, g in enumerate(self.p.generations):
             ok = self.t >= np.asarray(g.available_month)
             if g.needs_starship:
@@ -173,35 +287,61 @@ class Constellation(EcosimAgent):
         share = np.divide(appeal, appeal_all, out=np.zeros(self.K), where=appeal_all > 0)
         adopt = (p.bass_innovation_per_yr + p.bass_imitation_per_yr * n_all / market) * np.maximum(market - n_all, 0.0) / 12.0
         s.demand_subs = s.demand_subs + adopt * share
-        cap_subs = np.maximum(self.capacity_tbps - self.reserved_tbps(), 0.0) * 1e6 / p.mbps_per_subscriber
-        s.subs = np.minimum(s.demand_subs, cap_subs) * live
+        before = s.subs
+        ratio = np.divide(self.capacity_subscribers(), s.demand_subs, out=np.full(self.K, np.inf), where=s.demand_subs > 0)
+        s.subs = s.demand_subs * served_share(ratio, mp.cell_demand_spread_index) * live
+        churn = 1.0 - (1.0 - np.asarray(p.churn_frac_per_yr)) ** (1.0 / 12.0)
+        self.kits = np.maximum(s.subs - before, 0.0) + before * churn
 
     def settle(self) -> None:
-        p, s = self.p, self.s
+        p, s, ex = self.p, self.s, self.ex
         K = self.K
-        bought = self.ex.received(self.name, "launch_mass")
-        delivered = self.ex.delivered(self.name, "launch_mass")
-        frac_bought = np.divide(bought, self.launch_demand_t, out=np.zeros(K), where=self.launch_demand_t > 0)
-        frac_ok = np.divide(delivered, self.launch_demand_t, out=np.zeros(K), where=self.launch_demand_t > 0)
-        needs = np.array([g.needs_starship for g in p.generations])
-        take = np.where(needs[None, :], self._heavy_share[:, None], 1.0) * frac_bought[:, None]
-        ok = np.where(needs[None, :], self._heavy_share[:, None], 1.0) * frac_ok[:, None]
-        launched = s.inventory * take
-        arrived = s.inventory * ok
-        s.inventory = s.inventory - launched
+        launched = np.zeros_like(s.inventory)
+        arrived = np.zeros_like(s.inventory)
+        self.arrived_from = {}
+        for o in self.orders:
+            bought = ex.flow(o.seller, self.name, "launch_mass")
+            delivered = ex.delivered_from(o.seller, self.name, "launch_mass")
+            o.bought_frac = np.divide(bought, o.mass_t, out=np.zeros(K), where=o.mass_t > 0)
+            launched += o.sats * o.bought_frac[:, None]
+            came = o.sats * np.divide(delivered, o.mass_t, out=np.zeros(K), where=o.mass_t > 0)[:, None]
+            self.arrived_from[o.seller] = came.sum(axis=1)
+            arrived += came
+        s.inventory = np.maximum(s.inventory - launched, 0.0)
         s.sats[:, :, self.t % RING_MONTHS] += arrived
         s.active_gen = s.active_gen + arrived
         s.added_this_year = s.added_this_year + arrived.sum(axis=1)
+        self.launched, self.arrived = launched.sum(axis=1), arrived.sum(axis=1)
 
-        unit_cost = per_item(p.generations, "unit_cost_usd", K)
-        gen = self._generation_to_build()
-        self.pay_costs(self.built * unit_cost[np.arange(K), np.maximum(gen, 0)], "capex")
-        self.pay_costs(self.active * p.opex_usd_per_satellite_yr / 12.0 + s.subs * p.opex_usd_per_subscriber_month, "opex")
         live = self.after(p.service_start_month)
-        self.ex.pay("market", self.name, s.other_revenue_usd_per_yr / 12.0 * live, "revenue")
+        d2c_live = self.after(p.direct_to_cell_start_month)
+        # revenue lines beside the service sold as bandwidth
+        self.revenue_lines_usd = {
+            "service": ex.flow(self.name, "market", "bandwidth") * self._price_per_tbps,
+            "terminals": self.kits * s.terminal_price_usd * live,
+            "government": s.government_usd_per_yr / 12.0 * live,
+            "direct_to_cell": s.d2c_usd_per_yr / 12.0 * d2c_live,
+        }
+        for line in ("terminals", "government", "direct_to_cell"):
+            self.ex.pay("market", self.name, self.revenue_lines_usd[line], "revenue")
+        revenue = sum(self.revenue_lines_usd.values(), self.zeros())
+        self.opex_lines_usd = {
+            "terminals": self.kits * s.terminal_cost_usd * live,
+            "satellites": self.active * p.opex_usd_per_satellite_yr / 12.0,
+            "ground": self.carried_tbps() * p.ground_opex_usd_per_tbps_yr / 12.0,
+            "support": s.subs * p.support_usd_per_subscriber_month,
+            "sga": revenue * p.sga_frac_of_revenue,
+        }
+        self.pay_costs(sum(self.opex_lines_usd.values(), self.zeros()), "opex")
+        new_ground = np.maximum(self.carried_tbps() - s.ground_tbps_built, 0.0)
+        s.ground_tbps_built = np.maximum(s.ground_tbps_built, self.carried_tbps())
+        self.pay_costs(self._built_usd + new_ground * p.ground_capex_usd_per_tbps, "capex")
 
+        gen = self._generation_to_build()
         s.production_rate = np.where(gen >= 0, self.grow(s.production_rate, p.production_growth_frac_per_yr, p.production_per_month_max), s.production_rate)
-        s.other_revenue_usd_per_yr = np.where(
-            live > 0, self.grow_logistic(s.other_revenue_usd_per_yr, p.other_revenue_growth_frac_per_yr, p.other_revenue_usd_per_yr_max), s.other_revenue_usd_per_yr
-        )
-        s.arpu_usd = s.arpu_usd * (1.0 + np.asarray(p.arpu_change_frac_per_yr)) ** (1.0 / 12.0)
+        s.government_usd_per_yr = np.where(live > 0, self.grow_logistic(s.government_usd_per_yr, p.government_revenue_growth_frac_per_yr, p.government_revenue_usd_per_yr_max), s.government_usd_per_yr)
+        s.d2c_usd_per_yr = np.where(d2c_live > 0, self.grow_logistic(s.d2c_usd_per_yr, p.direct_to_cell_growth_frac_per_yr, p.direct_to_cell_revenue_usd_per_yr_max), s.d2c_usd_per_yr)
+        s.arpu_usd = s.arpu_usd * monthly(p.arpu_change_frac_per_yr)
+        s.mbps_per_sub = s.mbps_per_sub * monthly(p.traffic_growth_frac_per_yr)
+        s.terminal_price_usd = s.terminal_price_usd * monthly(p.terminal_price_change_frac_per_yr)
+        s.terminal_cost_usd = s.terminal_cost_usd * monthly(p.terminal_cost_change_frac_per_yr)

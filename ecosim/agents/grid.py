@@ -1,16 +1,26 @@
-"""Electric grids (US, China): generation, large-load interconnection queues, price.
+"""Electric grids (US, China): generation, interconnection queues with all their load, price.
 
-Data centers ask to connect IT power [MW] (their ``connection_request_mw`` signal); requests
-wait in the grid's queue. Each month the grid connects up to ``large_load_gw_per_yr / 12`` of
-queued load, shared pro rata among the waiting requests, and a connection then takes
-``base_delay_yr`` of studies and construction before power flows; the grid tells each data
+**The queue.** Every request to connect waits in one interconnection queue [GW]: the modelled
+data centers' requests (their ``connection_request_mw`` signal) and a background of everyone
+else's (other data centers, industry, and the generation and storage projects whose studies
+share the queue [1]), which arrives at ``background_requests_gw_per_yr`` (growing) on top of a
+``background_queue_gw_initial`` already waiting. Each month the grid works through
+``queue_throughput_gw_per_yr / 12`` of the queue (studies completed, projects connected or
+withdrawn), every entry in proportion to its size, and a data center's processed request is
+connected ``base_delay_yr`` later (facilities and construction); the grid tells each data
 center what was connected (``connection_added_mw``). A new request's expected wait is
-``base_delay + backlog / connection rate`` [yr], published as ``interconnection_delay_yr`` (the
-figure the builders price into their terrestrial option). The price of power rises with the
-share of generation the modelled loads take. The data centers it serves are the readers of its
-signals on the network.
 
-[1] LBNL, Queued Up 2024: 2,600 GW in US interconnection queues, ~5 years median to operation.
+    delay = base_delay + queue / throughput     [yr]
+
+published as ``interconnection_delay_yr`` (the figure the builders price into their
+terrestrial option). So the wait is an outcome: it grows when requests (modelled or not) come
+faster than the grid can process them, and shrinks when the grid catches up.
+
+**Price.** The price of power rises with the share of generation the modelled loads take. The
+data centers it serves are the readers of its signals on the network.
+
+[1] LBNL, Queued Up (2020-2024 editions): 734 GW in US interconnection queues at the end of 2019,
+    2,600 GW at the end of 2023, ~5 years median from request to operation.
 [2] Energy Institute Statistical Review 2025: US 4,635 TWh and China 10,087 TWh in 2024.
 """
 
@@ -33,7 +43,9 @@ class Grid(EcosimAgent):
         super().__init__(world, actor, p, shared)
         K = self.K
         self.s.generation_twh_per_yr = np.full(K, p.generation_twh_per_yr_initial, dtype=float)
-        self.s.connect_gw_per_yr = np.full(K, p.large_load_gw_per_yr_initial, dtype=float)
+        self.s.throughput_gw_per_yr = np.full(K, p.queue_throughput_gw_per_yr_initial, dtype=float)
+        self.s.background_gw = np.full(K, p.background_queue_gw_initial, dtype=float)
+        self.s.background_requests_gw_per_yr = np.full(K, p.background_requests_gw_per_yr_initial, dtype=float)
         self.s.price_usd_per_mwh = np.full(K, p.price_usd_per_mwh_initial, dtype=float)
         self.consumers = self.ex.readers(self.name, "connection_added_mw")
         for c in self.consumers:
@@ -45,14 +57,19 @@ class Grid(EcosimAgent):
 
     @property
     def backlog_mw(self) -> np.ndarray:
+        """The modelled data centers' requests waiting in the queue [MW]."""
         return sum((getattr(self.s, f"backlog_{c}") for c in self.consumers), self.zeros())
 
     @property
-    def delay_yr(self) -> np.ndarray:
-        """Expected wait of a request made now [yr]: studies/construction plus the queue."""
-        rate = np.maximum(self.s.connect_gw_per_yr * 1000.0, 1e-9)
-        return self.p.base_delay_yr + self.backlog_mw / rate
+    def queue_gw(self) -> np.ndarray:
+        """Everything waiting in the queue [GW]: the background and the modelled requests."""
+        return self.s.background_gw + self.backlog_mw / 1000.0
 
+    @property
+    def delay_yr(self) -> np.ndarray:
+        """Expected wait of a request made now [yr]: facilities and construction plus the queue."""
+        rate = np.maximum(self.s.throughput_gw_per_yr, 1e-9)
+        return self.p.base_delay_yr + self.queue_gw / rate
 
     def offer(self) -> None:
         # power is limited by connections (each consumer demands at most what it has connected)
@@ -62,16 +79,19 @@ class Grid(EcosimAgent):
     def settle(self) -> None:
         p, s = self.p, self.s
         t = self.t
-        rate = s.connect_gw_per_yr * 1000.0 / 12.0
-        delay_m = np.clip(np.rint(np.asarray(p.base_delay_yr) * 12.0), 0, PIPE_MONTHS - 1).astype(int)
-        rows = np.arange(self.K)
         for c in self.consumers:
             backlog = getattr(s, f"backlog_{c}") + np.maximum(self.read(c, "connection_request_mw"), 0.0)
             setattr(s, f"backlog_{c}", backlog)
-        total = self.backlog_mw
+        s.background_gw = s.background_gw + s.background_requests_gw_per_yr / 12.0
+        total_gw = self.queue_gw
+        processed_gw = np.minimum(total_gw, s.throughput_gw_per_yr / 12.0)
+        share = np.divide(processed_gw, total_gw, out=np.zeros(self.K), where=total_gw > 0)  # of every entry
+        s.background_gw = s.background_gw * (1.0 - share)
+        delay_m = np.clip(np.rint(np.asarray(p.base_delay_yr) * 12.0), 0, PIPE_MONTHS - 1).astype(int)
+        rows = np.arange(self.K)
         for c in self.consumers:
             backlog = getattr(s, f"backlog_{c}")
-            grant = np.minimum(backlog, np.divide(backlog * rate, total, out=np.zeros(self.K), where=total > 0))
+            grant = backlog * share
             setattr(s, f"backlog_{c}", backlog - grant)
             pipe = getattr(s, f"pipe_{c}")
             pipe[rows, np.broadcast_to((t + delay_m) % PIPE_MONTHS, (self.K,))] += grant
@@ -79,9 +99,10 @@ class Grid(EcosimAgent):
             pipe[:, t % PIPE_MONTHS] = 0.0
             self.ex.publish_to(self.name, c, "connection_added_mw", arrive)
         self.sold_mw = self.ex.sold(self.name, "power")
-        share = self.sold_mw * HOURS_PER_MONTH * 12.0 / (s.generation_twh_per_yr * 1e6)
-        s.price_usd_per_mwh = p.price_usd_per_mwh_initial * (1.0 + p.price_scarcity_elasticity * share)
+        load_share = self.sold_mw * HOURS_PER_MONTH * 12.0 / (s.generation_twh_per_yr * 1e6)
+        s.price_usd_per_mwh = p.price_usd_per_mwh_initial * (1.0 + p.price_scarcity_elasticity * load_share)
         self.pay_costs(self.ex.earned(self.name, "power") * p.cost_frac_of_price, "opex")
         s.generation_twh_per_yr = self.grow(s.generation_twh_per_yr, p.generation_growth_frac_per_yr)
-        s.connect_gw_per_yr = self.grow(s.connect_gw_per_yr, p.large_load_growth_frac_per_yr, p.large_load_gw_per_yr_max)
+        s.throughput_gw_per_yr = self.grow(s.throughput_gw_per_yr, p.queue_throughput_growth_frac_per_yr, p.queue_throughput_gw_per_yr_max)
+        s.background_requests_gw_per_yr = self.grow(s.background_requests_gw_per_yr, p.background_requests_growth_frac_per_yr)
         self.publish("interconnection_delay_yr", self.delay_yr)

@@ -1,19 +1,36 @@
-"""Launch vehicles: a family's boosters, turnaround, pads, learning curve and failures.
+"""Launch vehicles: a family's boosters, upper stages, pads, cadence, learning curve and failures.
 
 :class:`VehicleLine` is one vehicle family (Falcon 9, New Glenn, Vulcan/Ariane 6). Its
-monthly flight capacity is the smaller of
+monthly flight capacity is the smallest of
 
-* boosters x days per month / turnaround (reusable) or boosters in stock (expendable), and
+* boosters x days per month / turnaround (reusable) or vehicles in stock (expendable),
 * pads x days per month / pad turnaround,
+* the upper stages it can make a month (each flight expends one; Falcon 9 was second-stage
+  limited in 2025), and
+* its manifest's cadence (flights a year from a given month: sourced production plans),
 
 where both turnarounds fall with cumulative flights (a learning curve, floored). The cost
 of a flight follows Wright's law in cumulative flights [1]. Flights fail with a probability;
 a failed flight loses its payload and its booster.
 
-:class:`LaunchProvider` is an agent that sells one line's capacity as launch mass [t]. It flies
-in the model's ``fulfil`` phase, after clearing, and reports the share of this month's
-deliveries lost in failed flights to the exchange (buyers read what arrived). Boosters are
-built from ``build_lead_months`` before the first flight.
+**Whole flights.** Every tonne sold flies: a line flies ``ceil(mass sold / payload)`` flights
+(a part load flies as a part-full flight), which its offer (whole flights x payload) always
+allows. Buyers of dedicated launches buy whole flights; satellites ride only on flights that
+fly, so no mass or satellite moves without the flight that carries it.
+
+**Built to need.** Boosters and upper-stage production follow a forecast of the flights
+buyers ask for (an exponential average of this month's order book, weight
+``demand_smoothing_frac``): boosters are bought until forecast flights use
+``target_utilisation_frac`` of them, up to ``booster_build_per_month``; upper-stage production
+grows toward forecast / target at most ``upper_stage_growth_pct_per_yr`` (it is never scrapped:
+an idle line costs nothing). Idle boosters are not replaced.
+
+:class:`LaunchProvider` is an agent that sells one line's flights to outside buyers. Its price
+of a dedicated flight follows its cost (the ratio of ``price_per_flight_usd`` to the first
+flight cost is kept), and it publishes it (per launch and per kg), its free slots and the
+payload of a flight, which buyers choose by. It flies in the model's ``fulfil`` phase, after
+clearing, and reports the share of this month's deliveries lost in failed flights to the
+exchange (buyers read what arrived).
 
 [1] Wright (1936), see :mod:`ecosim.physics.launch`.
 """
@@ -26,6 +43,32 @@ import numpy as np
 
 from ecosim.agents.base import DAYS_PER_MONTH, EcosimAgent, State, wright
 
+#: tolerance when counting whole flights for a mass (a load within this of a whole flight is one)
+FLIGHT_TOL = 1e-9
+
+
+def whole_flights(mass_t: np.ndarray, payload_t: Any) -> np.ndarray:
+    """Flights that carry ``mass_t`` [t] at ``payload_t`` [t/flight]: every part load flies.
+
+    >>> whole_flights(np.array([0.0, 21.0, 21.5, 40.0]), 21.0).tolist()
+    [0.0, 1.0, 2.0, 2.0]
+    """
+    return np.ceil(np.maximum(np.asarray(mass_t, dtype=float) / np.asarray(payload_t, dtype=float) - FLIGHT_TOL, 0.0))
+
+
+def cadence_per_month(cadence: list[Any], month: int, K: int) -> np.ndarray:
+    """Most flights a month the latest cadence entry at or before ``month`` allows [flights/month]
+    (infinite without one).
+
+    >>> from types import SimpleNamespace as NS
+    >>> cadence_per_month([NS(month=10, flights_per_yr=12.0), NS(month=20, flights_per_yr=24.0)], 21, 1).tolist()
+    [2.0]
+    """
+    out = np.full(K, np.inf)
+    for c in cadence:
+        out = np.where(month >= np.asarray(c.month), np.asarray(c.flights_per_yr, dtype=float) / 12.0, out)
+    return out
+
 
 class VehicleLine:
     """Stocks and flight arithmetic of one vehicle family (all arrays over members)."""
@@ -37,7 +80,9 @@ class VehicleLine:
         setattr(state, f"{prefix}_pads", np.full(K, p.pads_initial, dtype=float))
         setattr(state, f"{prefix}_cum_flights", np.full(K, p.cumulative_flights_initial, dtype=float))
         setattr(state, f"{prefix}_carry", np.zeros(K))
-        setattr(state, f"{prefix}_partial", np.zeros(K))
+        setattr(state, f"{prefix}_demand_flights", np.zeros(K))
+        stages = np.inf if p.upper_stages_per_month_initial is None else p.upper_stages_per_month_initial
+        setattr(state, f"{prefix}_stage_rate", np.full(K, stages, dtype=float))
         self.capacity = np.zeros(K)
         self.flights = np.zeros(K)
         self.failures = np.zeros(K)
@@ -52,6 +97,20 @@ class VehicleLine:
     def cumulative_flights(self) -> np.ndarray:
         return self._get("cum_flights")
 
+    @property
+    def boosters(self) -> np.ndarray:
+        return self._get("boosters")
+
+    @property
+    def upper_stage_rate(self) -> np.ndarray:
+        """Upper stages the line can make a month [count/month] (infinite: no limit)."""
+        return self._get("stage_rate")
+
+    @property
+    def demand_flights(self) -> np.ndarray:
+        """Forecast of the flights buyers ask for [flights/month]."""
+        return self._get("demand_flights")
+
     def cost_per_flight_usd(self) -> np.ndarray:
         p = self.p
         return wright(p.cost_per_flight_usd_initial, self._get("cum_flights"), p.cumulative_flights_initial, p.cost_progress_ratio, p.cost_per_flight_usd_floor)
@@ -64,25 +123,26 @@ class VehicleLine:
         p = self.p
         return wright(p.pad_turnaround_days_initial, self._get("cum_flights"), p.cumulative_flights_initial, p.turnaround_progress_ratio, p.pad_turnaround_days_floor)
 
+    @property
+    def reusable(self) -> bool:
+        return bool(np.all(np.asarray(self.p.booster_life_flights) > 1.0))
+
     def plan(self, active: np.ndarray) -> np.ndarray:
         """Whole flights this line can fly this month [flights] (sets ``self.capacity``)."""
         p = self.p
         boosters = self._get("boosters")
-        reusable = np.asarray(p.booster_life_flights) > 1.0
-        by_boosters = np.where(reusable, boosters * DAYS_PER_MONTH / self.turnaround_days(), np.floor(boosters))
+        by_boosters = boosters * DAYS_PER_MONTH / self.turnaround_days() if self.reusable else np.floor(boosters)
         by_pads = self._get("pads") * DAYS_PER_MONTH / self.pad_turnaround_days()
-        cap = np.minimum(by_boosters, by_pads) * active
+        by_cadence = cadence_per_month(p.cadence, self.agent.t, self.agent.K)
+        cap = np.minimum.reduce([by_boosters, by_pads, self._get("stage_rate"), by_cadence]) * active
         whole = np.floor(cap + self._get("carry"))
         self._set("carry", np.clip(cap + self._get("carry") - whole, 0.0, 1.0) * active)
         self.capacity = whole
         return whole
 
     def flights_for(self, mass_t: np.ndarray, payload_t: Any) -> np.ndarray:
-        """Whole flights for this month's mass [t]: partial loads wait to share a later rocket."""
-        loads = mass_t / np.asarray(payload_t, dtype=float) + self._get("partial")
-        flights = np.minimum(np.floor(loads + 1e-9), self.capacity)
-        self._set("partial", np.clip(loads - flights, 0.0, 1.0))
-        return flights
+        """Flights that carry this month's mass [t]: whole flights, part loads included."""
+        return np.minimum(whole_flights(mass_t, payload_t), self.capacity)
 
     def fly(self, flights: np.ndarray, failure_prob: Any) -> np.ndarray:
         """Fly ``flights`` (whole numbers); returns failures drawn from the model's generator."""
@@ -90,25 +150,45 @@ class VehicleLine:
         fails = self.agent.world.binomial(n, np.broadcast_to(np.asarray(failure_prob, dtype=float), n.shape)).astype(float)
         p = self.p
         boosters = self._get("boosters")
-        retired = np.where(np.asarray(p.booster_life_flights) > 1.0, n / np.asarray(p.booster_life_flights), n)
-        lost = np.where(np.asarray(p.booster_life_flights) > 1.0, fails, 0.0)
+        retired = n / np.asarray(p.booster_life_flights) if self.reusable else n
+        lost = fails if self.reusable else 0.0
         self._set("boosters", np.maximum(boosters - retired - lost, 0.0))
         self._set("cum_flights", self._get("cum_flights") + n)
         self.flights = n.astype(float)
         self.failures = fails
         return fails
 
-    def build(self, started: np.ndarray) -> np.ndarray:
-        """Add this month's new boosters and pads; returns boosters built."""
+    def plan_fleet(self, wanted_flights: np.ndarray, started: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Update the demand forecast with this month's ``wanted_flights`` [flights/month] and
+        return (boosters to build, upper-stage production to add) that serve it at the target
+        utilisation, before any limit of capital; pads follow their schedule."""
         p = self.p
-        built = np.full(self.agent.K, p.booster_build_per_month) * started
-        self._set("boosters", self._get("boosters") + built)
+        w = np.asarray(p.demand_smoothing_frac, dtype=float)
+        demand = (1.0 - w) * self._get("demand_flights") + w * np.maximum(wanted_flights, 0.0)
+        self._set("demand_flights", demand)
+        target = demand / np.asarray(p.target_utilisation_frac, dtype=float)
+        if self.reusable:
+            needed = target * self.turnaround_days() / DAYS_PER_MONTH
+        else:
+            needed = target  # expendable: a month of flights in stock
+        build = np.clip(needed - self._get("boosters"), 0.0, np.asarray(p.booster_build_per_month, dtype=float)) * started
+        rate = self._get("stage_rate")
+        grow = np.zeros(self.agent.K)
+        if p.upper_stages_per_month_initial is not None:
+            ceiling = np.inf if p.upper_stages_per_month_max is None else p.upper_stages_per_month_max
+            step = rate * ((1.0 + np.asarray(p.upper_stage_growth_frac_per_yr)) ** (1.0 / 12.0) - 1.0)
+            grow = np.clip(np.minimum(target, ceiling) - rate, 0.0, step) * started
         self._set("pads", np.minimum(self._get("pads") + np.asarray(p.pads_added_per_yr) / 12.0 * started, p.pads_max))
-        return built
+        return build, grow
+
+    def add(self, boosters: np.ndarray, stage_rate: np.ndarray) -> None:
+        """Put new boosters in stock and new upper-stage production in service."""
+        self._set("boosters", self._get("boosters") + boosters)
+        self._set("stage_rate", self._get("stage_rate") + stage_rate)
 
 
 class LaunchProvider(EcosimAgent):
-    """An outside launch provider selling one vehicle line's capacity as launch mass [t]."""
+    """An outside launch provider selling one vehicle line's flights as launch mass [t]."""
 
     kind = "launch_provider"
     label = "Launch provider"
@@ -116,23 +196,40 @@ class LaunchProvider(EcosimAgent):
     def __init__(self, world: Any, actor: Any, p: Any, shared: Any = None) -> None:
         super().__init__(world, actor, p, shared)
         self.line = VehicleLine(self, p, self.s, "line")
+        self.customer_launches = self.zeros()
+        self._publish(self.zeros())
+
+    def price_per_flight_usd(self) -> np.ndarray:
+        """Price of a dedicated flight [USD]: the starting price, moved in step with the cost."""
+        p = self.p
+        return p.price_per_flight_usd * self.line.cost_per_flight_usd() / p.cost_per_flight_usd_initial
+
+    def _publish(self, slots: np.ndarray) -> None:
+        p = self.p
+        price = self.price_per_flight_usd()
+        self.publish("launch_price_usd_per_launch", price)
+        self.publish("launch_price_usd_per_kg", price / (p.payload_t * 1000.0))
+        self.publish("launch_slots_per_month", slots)
+        self.publish("launch_payload_t", self.full(p.payload_t))
 
     def offer(self) -> None:
         p = self.p
-        active = self.after(p.first_flight_month)
-        flights = self.line.plan(active)
-        price_per_t = p.price_per_flight_usd / p.payload_t
-        self.ex.offer(self.name, "launch_mass", flights * p.payload_t, price_per_t)
+        flights = self.line.plan(self.after(p.first_flight_month))
+        self.ex.offer(self.name, "launch_mass", flights * p.payload_t, self.price_per_flight_usd() / p.payload_t)
+        self._publish(flights)
 
     def fulfil(self) -> None:
-        p = self.p
-        mass = self.ex.sold(self.name, "launch_mass")
+        p, ex = self.p, self.ex
+        mass = ex.sold(self.name, "launch_mass")
         flights = self.line.flights_for(mass, p.payload_t)
         fails = self.line.fly(flights, p.failure_prob)
-        self.ex.lose(self.name, "launch_mass", np.divide(fails, flights, out=np.zeros(self.K), where=flights > 0))
-        built = self.line.build(self.after(p.first_flight_month - p.build_lead_months))
-        self.pay_costs(flights * self.line.cost_per_flight_usd(), "opex")
-        self.pay_costs(built * p.booster_cost_usd, "capex")
+        ex.lose(self.name, "launch_mass", np.divide(fails, flights, out=np.zeros(self.K), where=flights > 0))
+        self.customer_launches = mass / p.payload_t
+        wanted = ex.asked_of(self.name, "launch_mass") / p.payload_t
+        build, stages = self.line.plan_fleet(wanted, self.after(p.first_flight_month - p.build_lead_months))
+        self.line.add(build, stages)
+        self.pay_costs(flights * self.line.cost_per_flight_usd() + self.customer_launches * p.customer_mission_cost_usd, "opex")
+        self.pay_costs(build * p.booster_cost_usd, "capex")
 
     @property
     def launches(self) -> np.ndarray:

@@ -17,9 +17,13 @@ of capital (``wacc``), and the terrestrial site it would otherwise build (the ``
 signals of its alternative, the wait for power included). Orbit is built when it is the cheaper
 way to the compute the owner wants (the owner lab's ``orbital_target_mw``), and satellites that
 deorbit are replaced while it stays cheaper (plus ``prototype_mw_per_yr`` demonstrators),
-limited by what it can make, launch (Starship's published capacity, for a builder that needs
-it), power, buy and pay for. It buys accelerators and PV modules ``chip_stock_months`` ahead,
-and launches what its stock allows. The tightest limit is recorded as :attr:`binding` (see
+limited by what it can make, launch (the share of Starship's payload its launcher allots it,
+for a builder that needs Starship; it publishes the payload it would fly, ``starship_need_t``),
+power, buy and pay for (its budget, or its company's cash when the month opened). It buys
+accelerators and PV modules ``chip_stock_months`` ahead, and launches what its stock allows, on
+its launcher (the demand is addressed to it). The programme's development (NRE) is paid evenly
+over the ``development_months`` before the first build month. The tightest limit is recorded
+as :attr:`binding` (see
 :data:`ecosim.agents.base.BINDING`). It publishes its cost ratio and up-front cost per W to its
 owner, and the backhaul its fleet needs to the constellation that carries it.
 """
@@ -46,7 +50,7 @@ RING_MONTHS = 240
 class OrbitalDataCenter(EcosimAgent):
     kind = "orbital_dc"
     label = "Orbital data centers"
-    launch_tier = 0
+    launch_tier = 1
 
     def __init__(self, world: Any, actor: Any, p: Any, shared: Any = None) -> None:
         super().__init__(world, actor, p, shared)
@@ -78,6 +82,8 @@ class OrbitalDataCenter(EcosimAgent):
         self._replace_h100e = np.zeros(K)
         self.deorbited_mw = np.zeros(K)
         self._publish(self.full(np.inf), self.full(np.inf))
+        if self.starship is not None:
+            self.publish("starship_need_t", self.zeros())
 
     # ---------------------------------------------------------------- readings
 
@@ -187,6 +193,8 @@ class OrbitalDataCenter(EcosimAgent):
             "capital": self.capital_usd() / np.maximum(unit_usd, 1e-9),
         }
         if self.starship is not None:
+            unlaunched = np.minimum.reduce(list(limits.values()))
+            self.publish("starship_need_t", np.maximum(unlaunched, 0.0) * kg_per_mw / 1000.0)
             limits["launch"] = self.read(self.starship, "starship_capacity_t") * 1000.0 / kg_per_mw
         ready = np.minimum.reduce(list(limits.values()))
         self.ready_mw = np.maximum(ready, 0.0)
@@ -198,7 +206,7 @@ class OrbitalDataCenter(EcosimAgent):
         failed = s.eflops_total * (1.0 - s.working)
         self._replace_h100e = np.minimum(failed / np.maximum(self._eflops_per_h100e(), 1e-30), np.maximum(s.chips_h100e - self.ready_mw * cpm, 0.0))
         self._launch_t = self.ready_mw * kg_per_mw / 1000.0 + self._replace_h100e * np.asarray(p.chip_mass_kg_per_w) * self.w_per_h100e() / 1000.0
-        ex.demand(self.name, "launch_mass", self._launch_t, tier=self.launch_tier, kind="capex")
+        ex.demand(self.name, "launch_mass", self._launch_t, tier=self.launch_tier, kind="capex", seller=self.launcher)
 
         # buy chips and PV ahead (demand beyond what stock already covers)
         next_want = np.minimum(want, limits["manufacturing"]) * p.chip_stock_months
@@ -263,7 +271,11 @@ class OrbitalDataCenter(EcosimAgent):
         s.working = s.working + (1.0 - s.working) * restore
         s.chips_h100e = np.maximum(s.chips_h100e - self._replace_h100e * frac_bought, 0.0)
 
-        # the satellites' own hardware (beyond the PV cells bought on the exchange) and the US tariff
+        # development before the first build month, then the satellites' own hardware (beyond the
+        # PV cells bought on the exchange) and the US tariff
+        dev = np.asarray(p.development_months, dtype=float)
+        developing = self.after(np.asarray(p.first_build_month) - dev) * (1.0 - self.after(p.first_build_month))
+        self.pay_costs(np.asarray(p.nre_usd, dtype=float) / dev * developing, "opex")
         hardware = launched_mw * 1e6 * p.satellite_hardware_usd_per_w
         self.pay_costs(np.maximum(hardware - pv_spend, 0.0), "capex")
         self.pay_costs(pv_spend * self.shared.pv.us_tariff_frac, "capex")

@@ -2,17 +2,38 @@
 
 Sells bandwidth to subscribers (the market) and backhaul to SpaceX's orbital data centers,
 Earth-observation data to xAI (generations that carry imagers), and launches on SpaceX's
-own rockets first (tier 0). Dynamics: :mod:`ecosim.agents.constellation`; its partners
-(Starship's capacity, the data centers' bandwidth need, Kuiper as rival) are wired by the
+own rockets at their cost, around the outside customers' missions (tier 1 after their tier 0). Light satellites fly in whole Falcon loads (the
+launcher's ``launch_payload_t``); heavy ones (V3) up to the share of Starship's payload the
+launcher allots (``starship_capacity_t``). Dynamics: :mod:`ecosim.agents.constellation`; its
+partners (its launcher, the data centers' bandwidth need, Kuiper as rival) are wired by the
 network.
 """
 
 from __future__ import annotations
 
-from ecosim.agents.constellation import Constellation
+import numpy as np
+
+from ecosim.agents.constellation import Constellation, LaunchOrder
 
 
 class Starlink(Constellation):
     kind = "starlink"
     label = "Starlink"
-    launch_tier = 0
+    launch_tier = 1
+
+    def launch_orders(self, mass_kg: np.ndarray) -> list[LaunchOrder]:
+        """One order on its own launcher: light satellites in whole Falcon loads, heavy ones up
+        to the Starship payload allotted."""
+        launcher = self.partner("starship_capacity_t")
+        if launcher is None:
+            return []
+        inv = self.s.inventory
+        needs = np.array([g.needs_starship for g in self.p.generations])
+        light_t = (inv * mass_kg)[:, ~needs].sum(axis=1) / 1000.0
+        heavy_t = (inv * mass_kg)[:, needs].sum(axis=1) / 1000.0
+        load_t = self.read(launcher, "launch_payload_t")
+        whole_t = np.floor(np.divide(light_t, load_t, out=np.zeros(self.K), where=load_t > 0) + 1e-9) * load_t
+        light_frac = np.divide(whole_t, light_t, out=np.zeros(self.K), where=light_t > 0)
+        heavy_frac = np.minimum(np.divide(self.heavy_share_t(), heavy_t, out=np.zeros(self.K), where=heavy_t > 0), 1.0)
+        sats = inv * np.where(needs[None, :], heavy_frac[:, None], np.minimum(light_frac, 1.0)[:, None])
+        return [LaunchOrder(launcher, (sats * mass_kg).sum(axis=1) / 1000.0, sats)]

@@ -1,22 +1,43 @@
-"""SpaceX's launch fleet: Falcon 9 and Starship.
+"""SpaceX's launch business: Falcon 9 and Starship, their fleets, and the price of a launch.
 
-Falcon 9 is a :class:`~ecosim.agents.launcher.VehicleLine` (boosters, turnaround, pads,
-learning curve). Starship flies first a test campaign, one flight every
-``test_interval`` months (shrinking by ``test_interval_progress_ratio`` per flight, with a
-``mishap_delay_months`` stand-down after a failure; every test stack is expended), and from
-``operational_month`` (once ``min_flights_for_operations`` have flown) carries payload:
-its cadence is then limited by stacks x days / turnaround and by pads x days / pad
+**Falcon 9** is a :class:`~ecosim.agents.launcher.VehicleLine` (boosters, upper stages, pads,
+learning curve), its boosters and upper-stage production built to the flights buyers ask for.
+
+**Starship** flies first a test campaign, one flight every ``test_interval`` months
+(shrinking by ``test_interval_progress_ratio`` per flight, with a ``mishap_delay_months``
+stand-down after a failure; every test stack is expended and replaced, ``test_stacks_ready_count``
+kept in stock), and from ``operational_month`` (once ``min_flights_for_operations`` have flown)
+carries payload: its cadence is limited by stacks x days / turnaround and by pads x days / pad
 turnaround, both falling with cumulative flights. Payload steps up by version (V2 35 t, V3
-100 t, V4 150 t), each gated by a date and by cumulative flights. Cost per flight follows
-Wright's law in cumulative flights down to a floor.
+100 t, V4 150 t), each gated by a date and by cumulative flights; cost per flight follows
+Wright's law down to a floor. Stacks and pads are built to need: SpaceX's own buyers that need
+Starship publish the payload they would fly (``starship_need_t``); stacks and pads are bought
+until the forecast of those flights (an exponential average) uses ``target_utilisation_frac`` of
+them, within the factory's build rate and the capital the company can spend (its cash when the
+month opened over ``cash_deploy_months``). Idle stacks are not bought; retired and lost ones are
+replaced only if needed. The factory (and launch sites) is built to the programme's plan before
+operations and afterwards only when the stacks needed outrun it, at
+``factory_capex_usd_per_stack_month`` per stack a month of capacity. Development (R&D) is
+expensed until the last version flies.
 
-SpaceX's own payloads (its buyers in the same company: Starlink, orbital data centers) clear
-first (tier 0) and fly on the cheapest vehicle; satellites too large for Falcon wait for
-Starship's capacity, which it publishes (``starship_capacity_t``). It publishes its launch
-price too (``launch_price_usd_per_kg``: the list price per kg to outsiders, its cost to its own
-company's buyers). Outside customers pay list prices. It flies in the ``fulfil`` phase and
-reports payloads lost in failures to the exchange. Starship stacks are built from
-``build_lead_months`` before the first flight.
+**Prices.** SpaceX's own buyers (Starlink, its orbital data centers) pay its cost: the cheapest
+vehicle's cost per kg (the internal transfer price, ``launch_price_usd_per_kg`` as its own
+company reads it). Outside buyers pay the price of a dedicated launch, which SpaceX sets as a
+firm with market power (limit pricing against a competitive fringe):
+
+    target = min(price_to_competitor_ratio x cheapest competitor's list price,
+                 MC x e / (e - 1) if e > 1)          [USD/launch]
+
+where MC is the marginal cost of an outside mission (a Falcon flight and the mission's own
+cost) and ``e`` the outside demand's price elasticity (the Lerner rule; an inelastic demand
+leaves only the competitors' price to bound it), never below MC. The price moves toward the
+target by at most ``price_change_max_pct_per_month`` a month (no cliffs). Outside buyers pay it
+per kg of a Falcon flight (``launch_price_usd_per_kg``).
+
+It publishes its prices, its free Falcon slots for outside buyers, the payload of a dedicated
+launch and, to each own buyer that needs Starship, its share of next month's Starship payload
+(``starship_capacity_t``: shares in proportion to their published needs). It flies in the
+``fulfil`` phase and reports payloads lost in failures to the exchange.
 """
 
 from __future__ import annotations
@@ -26,7 +47,23 @@ from typing import Any
 import numpy as np
 
 from ecosim.agents.base import DAYS_PER_MONTH, EcosimAgent, wright
-from ecosim.agents.launcher import VehicleLine
+from ecosim.agents.launcher import VehicleLine, whole_flights
+
+
+def limit_price_usd(competitor_usd: np.ndarray, ratio: Any, marginal_cost_usd: np.ndarray, elasticity: Any) -> np.ndarray:
+    """Price of a dominant firm facing a fringe [USD]: the lower of ``ratio`` x the cheapest
+    competitor's price and the Lerner price MC e/(e-1) (none when demand is inelastic, e <= 1),
+    never below marginal cost.
+
+    >>> limit_price_usd(np.array([110e6]), 0.86, np.array([30e6]), 0.7).tolist()      # fringe binds
+    [94600000.0]
+    >>> limit_price_usd(np.array([110e6]), 0.86, np.array([30e6]), 1.5).tolist()      # Lerner: 3 x MC
+    [90000000.0]
+    """
+    e = np.asarray(elasticity, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        lerner = np.where(e > 1.0, marginal_cost_usd * e / np.maximum(e - 1.0, 1e-12), np.inf)
+    return np.maximum(np.minimum(np.asarray(ratio, dtype=float) * competitor_usd, lerner), marginal_cost_usd)
 
 
 class SpaceXLaunch(EcosimAgent):
@@ -45,20 +82,25 @@ class SpaceXLaunch(EcosimAgent):
         self.s.ship_test_interval = np.full(K, sp.test_interval_months_initial, dtype=float)
         self.s.ship_months_since_test = np.full(K, 1e3)
         self.s.ship_carry = np.zeros(K)
-        self.s.ship_partial = np.zeros(K)
+        self.s.ship_demand_flights = np.zeros(K)
+        self.s.price_usd_per_launch = np.full(K, p.falcon.price_per_flight_usd, dtype=float)
+        self.s.own_falcon_flights = np.zeros(K)
+        self.competitors = self.ex.senders(self.name, "launch_price_usd_per_launch")
+        self.heavy_buyers = self.ex.senders(self.name, "starship_need_t")
         self.ship_capacity = np.zeros(K)
         self.starship_mass_capacity_t = np.zeros(K)
         self.ship_ops_flights = np.zeros(K)
         self.ship_test_flights = np.zeros(K)
         self.ship_failures = np.zeros(K)
+        self.stacks_built = np.zeros(K)
+        self.customer_launches = np.zeros(K)
+        self.falcon_mass_t = np.zeros(K)  # mass each vehicle carried this month [t]
+        self.ship_mass_t = np.zeros(K)
+        self.own_flight_cost_usd = np.zeros(K)
         self.cost_per_kg = np.zeros(K)
         self.price_per_kg = np.zeros(K)
         self._refresh_costs()
-        self._publish()
-
-    def _publish(self) -> None:
-        self.publish("launch_price_usd_per_kg", self.price_per_kg, internal=self.cost_per_kg)
-        self.publish("starship_capacity_t", self.starship_mass_capacity_t)
+        self._publish(self.zeros(), {b: self.zeros() for b in self.heavy_buyers})
 
     # ------------------------------------------------------------ Starship quantities
 
@@ -79,27 +121,61 @@ class SpaceXLaunch(EcosimAgent):
         sp = self.p.starship
         return ((self.t >= np.asarray(sp.operational_month)) & (self.s.ship_cum_flights >= np.asarray(sp.min_flights_for_operations))).astype(float)
 
+    def _turnarounds(self) -> tuple[np.ndarray, np.ndarray]:
+        sp, s = self.p.starship, self.s
+        cum0 = np.maximum(sp.cumulative_flights_initial, 1.0)
+        turnaround = wright(sp.turnaround_days_initial, s.ship_cum_flights, cum0, sp.turnaround_progress_ratio, sp.turnaround_days_floor)
+        pad_turn = wright(sp.pad_turnaround_days_initial, s.ship_cum_flights, cum0, sp.turnaround_progress_ratio, sp.pad_turnaround_days_floor)
+        return turnaround, pad_turn
+
+    # ------------------------------------------------------------ prices
+
+    def marginal_cost_usd_per_launch(self) -> np.ndarray:
+        """Cost of one more outside dedicated launch [USD]: a Falcon flight and the mission."""
+        return self.falcon.cost_per_flight_usd() + self.p.falcon.customer_mission_cost_usd
+
+    def competitor_price_usd(self) -> np.ndarray:
+        """The cheapest competitor's list price of a dedicated launch [USD] (last month's)."""
+        if not self.competitors:
+            return self.full(np.inf)
+        return np.minimum.reduce([self.read(c, "launch_price_usd_per_launch") for c in self.competitors])
+
+    def _set_price(self) -> None:
+        p = self.p
+        target = limit_price_usd(self.competitor_price_usd(), p.price_to_competitor_ratio, self.marginal_cost_usd_per_launch(), self.shared.market.launch_price_elasticity)
+        step = np.asarray(p.price_change_max_frac_per_month, dtype=float)
+        price = self.s.price_usd_per_launch
+        self.s.price_usd_per_launch = np.where(np.isfinite(target), np.clip(target, price * (1.0 - step), price * (1.0 + step)), price)
+
     def _refresh_costs(self) -> None:
         fal = self.p.falcon
         falcon_cost_kg = self.falcon.cost_per_flight_usd() / (fal.payload_t * 1000.0)
-        falcon_price_kg = fal.price_per_flight_usd / (fal.payload_t * 1000.0)
         ship_cost_kg = self.ship_cost_per_flight_usd() / (self.ship_payload_t() * 1000.0)
         ops = self.ship_operational() > 0
         self.cost_per_kg = np.where(ops, np.minimum(falcon_cost_kg, ship_cost_kg), falcon_cost_kg)
-        ship_price_kg = ship_cost_kg * (1.0 + self.p.starship.price_markup_frac)
-        self.price_per_kg = np.where(ops, np.minimum(falcon_price_kg, ship_price_kg), falcon_price_kg)
+        self.price_per_kg = self.s.price_usd_per_launch / (fal.payload_t * 1000.0)
+
+    def _publish(self, slots: np.ndarray, ship_shares_t: dict[str, np.ndarray]) -> None:
+        self.publish("launch_price_usd_per_kg", self.price_per_kg, internal=self.cost_per_kg)
+        self.publish("launch_price_usd_per_launch", self.s.price_usd_per_launch)
+        self.publish("launch_slots_per_month", slots)
+        self.publish("launch_payload_t", self.full(self.p.falcon.payload_t))
+        for buyer, share in ship_shares_t.items():
+            self.ex.publish_to(self.name, buyer, "starship_capacity_t", share)
+
+    def ship_needs_t(self) -> dict[str, np.ndarray]:
+        """Starship payload each own buyer would fly [t/month] (their last published need)."""
+        return {b: np.maximum(self.read(b, "starship_need_t"), 0.0) for b in self.heavy_buyers}
 
     # ------------------------------------------------------------ phases
 
     def offer(self) -> None:
         p, s = self.p, self.s
+        self._set_price()
         self._refresh_costs()
         falcon_flights = self.falcon.plan(self.after(p.falcon.first_flight_month))
-        sp = p.starship
         ops = self.ship_operational()
-        cum0 = np.maximum(sp.cumulative_flights_initial, 1.0)
-        turnaround = wright(sp.turnaround_days_initial, s.ship_cum_flights, cum0, sp.turnaround_progress_ratio, sp.turnaround_days_floor)
-        pad_turn = wright(sp.pad_turnaround_days_initial, s.ship_cum_flights, cum0, sp.turnaround_progress_ratio, sp.pad_turnaround_days_floor)
+        turnaround, pad_turn = self._turnarounds()
         cap = np.minimum(s.ship_stacks * DAYS_PER_MONTH / turnaround, s.ship_pads * DAYS_PER_MONTH / pad_turn) * ops
         whole = np.floor(cap + s.ship_carry)
         s.ship_carry = np.clip(cap + s.ship_carry - whole, 0.0, 1.0) * ops
@@ -107,7 +183,12 @@ class SpaceXLaunch(EcosimAgent):
         self.starship_mass_capacity_t = whole * self.ship_payload_t()
         mass = falcon_flights * p.falcon.payload_t + self.starship_mass_capacity_t
         self.ex.offer(self.name, "launch_mass", mass, self.price_per_kg * 1000.0, self.cost_per_kg * 1000.0)
-        self._publish()
+        # next month: each own heavy buyer's share of Starship, in proportion to its need
+        needs = self.ship_needs_t()
+        total = sum(needs.values(), self.zeros())
+        n = max(len(needs), 1)
+        shares = {b: np.where(total > 0, self.starship_mass_capacity_t * np.divide(v, total, out=np.zeros(self.K), where=total > 0), self.starship_mass_capacity_t / n) for b, v in needs.items()}
+        self._publish(np.maximum(falcon_flights - s.own_falcon_flights, 0.0), shares)
 
     def fulfil(self) -> None:
         p, s, ex = self.p, self.s, self.ex
@@ -115,22 +196,27 @@ class SpaceXLaunch(EcosimAgent):
         sold = ex.sold(self.name, "launch_mass")
         own_buyers = [b for b in ex.markets["launch_mass"].buyers if ex.company_of(b) == self.company]
         own = ex.sold_to(self.name, "launch_mass", own_buyers)
+        outside = sold - own
         ship_cap_t = self.starship_mass_capacity_t
         falcon_cap_t = self.falcon.capacity * fal.payload_t
-        ship_t = np.minimum(ship_cap_t, own)
-        falcon_t = sold - ship_t
-        overflow = np.maximum(falcon_t - falcon_cap_t, 0.0)
-        moved = np.minimum(overflow, ship_cap_t - ship_t)
-        ship_t, falcon_t = ship_t + moved, falcon_t - moved
+        # own payloads on Starship first (the cheapest, and the only vehicle for heavy satellites),
+        # outside customers on Falcon (their payloads are built for it), overflow where room is left
+        ship_own = np.minimum(ship_cap_t, own)
+        falcon_own = own - ship_own
+        falcon_out = np.minimum(outside, np.maximum(falcon_cap_t - falcon_own, 0.0))
+        ship_out = outside - falcon_out
+        ship_t = ship_own + ship_out
+        falcon_t = falcon_own + falcon_out
+        self.falcon_mass_t, self.ship_mass_t = falcon_t, ship_t
 
         falcon_flights = self.falcon.flights_for(falcon_t, fal.payload_t)
         falcon_fails = self.falcon.fly(falcon_flights, fal.failure_prob)
         payload = self.ship_payload_t()
-        loads = ship_t / payload + s.ship_partial
-        ops_flights = np.minimum(np.floor(loads + 1e-9), self.ship_capacity)
-        s.ship_partial = np.clip(loads - ops_flights, 0.0, 1.0)
+        ops_flights = np.minimum(whole_flights(ship_t, payload), self.ship_capacity)
         n_ops = ops_flights.astype(np.int64)
         ops_fails = self.world.binomial(n_ops, np.broadcast_to(np.asarray(sp.failure_prob_operational, float), n_ops.shape)).astype(float)
+        s.own_falcon_flights = whole_flights(falcon_own, fal.payload_t)
+        self.customer_launches = falcon_out / fal.payload_t + ship_out / payload
 
         # test campaign (before operations): one expended stack per test flight
         not_ops = 1.0 - self.ship_operational()
@@ -149,17 +235,56 @@ class SpaceXLaunch(EcosimAgent):
         lost_t = np.divide(falcon_fails, np.maximum(falcon_flights, 1)) * falcon_t + np.divide(ops_fails, np.maximum(ops_flights, 1)) * ship_t
         ex.lose(self.name, "launch_mass", np.divide(lost_t, sold, out=np.zeros(self.K), where=sold > 0))
 
-        # production: Starship stacks (rate grows), Falcon boosters, pads
-        building = self.after(sp.first_flight_month - sp.build_lead_months)
-        stacks_built = s.ship_build_rate * building
-        s.ship_stacks = s.ship_stacks + stacks_built
-        s.ship_build_rate = np.where(building > 0, self.grow(s.ship_build_rate, sp.build_growth_frac_per_yr, sp.build_per_month_max), s.ship_build_rate)
-        s.ship_pads = np.minimum(s.ship_pads + np.asarray(sp.pads_added_per_yr) / 12.0 * self.after(sp.first_flight_month), sp.pads_max)
-        boosters_built = self.falcon.build(self.after(fal.first_flight_month - fal.build_lead_months))
+        # money for this month's flights: outside missions carry their own cost too
+        falcon_cost, ship_cost = self.falcon.cost_per_flight_usd(), self.ship_cost_per_flight_usd()
+        flight_cost = falcon_flights * falcon_cost + (ops_flights + test) * ship_cost
+        own_share_f = np.divide(falcon_own, falcon_t, out=np.zeros(self.K), where=falcon_t > 0)
+        own_share_s = np.divide(ship_own, ship_t, out=np.zeros(self.K), where=ship_t > 0)
+        self.own_flight_cost_usd = falcon_flights * falcon_cost * own_share_f + ops_flights * ship_cost * own_share_s
+        self.pay_costs(flight_cost + (falcon_out / fal.payload_t) * fal.customer_mission_cost_usd, "opex")
+        developing = np.asarray(self.t < max(int(v.available_month) for v in sp.versions), dtype=float) * self.after(sp.first_flight_month - sp.build_lead_months)
+        self.pay_costs(sp.development_usd_per_yr / 12.0 * developing, "opex")
+        self._build(falcon_t, ship_t)
 
-        ship_cost = self.ship_cost_per_flight_usd()
-        self.pay_costs(falcon_flights * self.falcon.cost_per_flight_usd() + (ops_flights + test) * ship_cost, "opex")
-        self.pay_costs(stacks_built * sp.vehicle_cost_usd + boosters_built * fal.booster_cost_usd, "capex")
+    def _build(self, falcon_t: np.ndarray, ship_t: np.ndarray) -> None:
+        """Fleets to need, within build rates and the capital the company can spend."""
+        p, s, ex = self.p, self.s, self.ex
+        sp, fal = p.starship, p.falcon
+        # Falcon: the flights asked of it (order book, less what Starship carried)
+        asked = ex.asked_of(self.name, "launch_mass")
+        falcon_wanted = np.maximum(asked - ship_t, 0.0) / fal.payload_t
+        boosters, stages = self.falcon.plan_fleet(falcon_wanted, self.after(fal.first_flight_month - fal.build_lead_months))
+        # Starship: the own buyers' needs and outside mass it carried, in flights
+        payload = self.ship_payload_t()
+        needs = sum(self.ship_needs_t().values(), self.zeros())
+        wanted = (needs + np.maximum(ship_t - np.minimum(needs, ship_t), 0.0)) / payload * self.ship_operational()
+        w = np.asarray(sp.demand_smoothing_frac, dtype=float)
+        s.ship_demand_flights = (1.0 - w) * s.ship_demand_flights + w * wanted
+        target = s.ship_demand_flights / np.asarray(sp.target_utilisation_frac, dtype=float)
+        turnaround, pad_turn = self._turnarounds()
+        building = self.after(sp.first_flight_month - sp.build_lead_months)
+        ops = self.ship_operational()
+        stacks_needed = np.where(ops > 0, target * turnaround / DAYS_PER_MONTH, 0.0) + sp.test_stacks_ready_count * (1.0 - ops)
+        stacks = np.clip(stacks_needed - s.ship_stacks, 0.0, s.ship_build_rate) * building
+        pads_needed = target * pad_turn / DAYS_PER_MONTH
+        room = np.maximum(np.asarray(sp.pads_max) - s.ship_pads, 0.0)
+        pads = np.clip(pads_needed - s.ship_pads, 0.0, np.minimum(np.asarray(sp.pads_added_per_yr) / 12.0, room)) * self.after(sp.first_flight_month)
+        # the factory: built ahead of operations to the programme's plan, then only when the
+        # stacks needed outrun what it can build
+        grown = self.grow(s.ship_build_rate, sp.build_growth_frac_per_yr, sp.build_per_month_max)
+        short = np.maximum(stacks_needed - s.ship_stacks - s.ship_build_rate, 0.0)
+        factory = np.where(ops > 0, np.minimum(grown - s.ship_build_rate, short), grown - s.ship_build_rate) * building
+        # capital: everything built this month within the company's cash over the deploy months
+        cost = stacks * sp.vehicle_cost_usd + pads * sp.pad_cost_usd + boosters * fal.booster_cost_usd + factory * sp.factory_capex_usd_per_stack_month
+        capital = np.maximum(ex.company_cash_open(self.company), 0.0) / p.cash_deploy_months
+        scale = np.minimum(1.0, np.divide(capital, cost, out=np.ones(self.K), where=cost > 0))
+        stacks, pads, boosters, factory = stacks * scale, pads * scale, boosters * scale, factory * scale
+        self.falcon.add(boosters, stages)
+        s.ship_stacks = s.ship_stacks + stacks
+        s.ship_pads = s.ship_pads + pads
+        s.ship_build_rate = s.ship_build_rate + factory
+        self.stacks_built = stacks
+        self.pay_costs(cost * scale, "capex")
 
     # ------------------------------------------------------------ what the metrics read
 
@@ -170,3 +295,8 @@ class SpaceXLaunch(EcosimAgent):
     @property
     def starship_launches(self) -> np.ndarray:
         return self.ship_ops_flights + self.ship_test_flights
+
+    def stacks_busy(self) -> np.ndarray:
+        """Stacks this month's operational flights keep busy [stacks]: flights x turnaround / days."""
+        turnaround, _ = self._turnarounds()
+        return self.ship_ops_flights * turnaround / DAYS_PER_MONTH

@@ -25,7 +25,9 @@ Two data files drive it:
     Aggregates: ``sum`` (a monthly flow summed over the period), ``end`` (a stock at the end
     of the period), ``annualized`` (12 x the flow in the period's last month), ``mean``
     (average over the period), ``cumulative`` (the flow summed from the run's start to the
-    end of the period, plus ``offset``), ``input`` (the scenario field).
+    end of the period, plus ``offset``), ``input`` (the scenario field), ``ratio`` (model
+    ``a/b``: the flow ``a`` summed over the period over the flow ``b`` summed over it, e.g. a
+    margin).
     ``asserted`` lists the periods a test holds within ±25 % (``all`` for every period).
 
 Every history row appears in :func:`history_table`, whatever its role, with the model's
@@ -50,7 +52,7 @@ from ecosim.errors import ScenarioError
 from ecosim.timeline import parse_month
 
 ROLES = ("fit", "check", "input", "none")
-AGGREGATES = ("sum", "end", "annualized", "mean", "cumulative", "input")
+AGGREGATES = ("sum", "end", "annualized", "mean", "cumulative", "input", "ratio")
 STATUS_OUTSIDE = "outside the run"
 STATUS_NONE = "not represented"
 
@@ -116,6 +118,7 @@ class RowMap:
     role: str
     asserted: frozenset[str]
     note: str
+    denominator: tuple[str, ...] = ()  #: model metrics summed below the line (aggregate ``ratio``)
 
     def asserts(self, period: str) -> bool:
         return "all" in self.asserted or period in self.asserted
@@ -177,14 +180,19 @@ def row_maps() -> dict[str, RowMap]:
             model = row["model"].strip()
             param = ""
             terms: tuple[str, ...] = ()
+            below: tuple[str, ...] = ()
             if role != "none":
                 if row["aggregate"] not in AGGREGATES:
                     raise ScenarioError(f"{origin}: aggregate must be one of {', '.join(AGGREGATES)} (got {row['aggregate']!r})")
+                if (row["aggregate"] == "ratio") != ("/" in model):
+                    raise ScenarioError(f"{origin}: aggregate 'ratio' goes with model 'a/b' and only with it (got {row['aggregate']!r}, {model!r})")
                 if model.startswith("param:"):
                     param = model.removeprefix("param:")
                 else:
-                    terms = tuple(t.strip() for t in model.split("+"))
-                    for t in terms:
+                    above, _, under = model.partition("/")
+                    terms = tuple(t.strip() for t in above.split("+"))
+                    below = tuple(t.strip() for t in under.split("+")) if under else ()
+                    for t in terms + below:
                         if t not in METRICS:
                             raise ScenarioError(f"{origin}: model must name metrics of ecosim.metrics joined by '+' (got {t!r})")
                 if (row["aggregate"] == "input") != bool(param):
@@ -192,7 +200,7 @@ def row_maps() -> dict[str, RowMap]:
             out[row["metric"]] = RowMap(
                 row["metric"], terms, param, row["aggregate"] or "",
                 _number(origin, "scale", row["scale"] or "1"), _number(origin, "offset", row["offset"] or "0"),
-                role, frozenset(row["asserted"].split()), row["note"],
+                role, frozenset(row["asserted"].split()), row["note"], below,
             )
     missing = sorted({r.metric for r in history_rows()} - set(out))
     if missing:
@@ -246,7 +254,11 @@ def row_values(
         if first < 0 or last >= n_months:
             continue
         flow = sum((np.asarray(series[t], dtype=float) for t in m.terms), np.zeros((n_months, K)))
-        if m.aggregate in ("sum", "cumulative"):
+        if m.aggregate == "ratio":
+            under = sum((np.asarray(series[t], dtype=float) for t in m.denominator), np.zeros((n_months, K)))[first : last + 1].sum(axis=0)
+            above = flow[first : last + 1].sum(axis=0)
+            v = np.divide(above, under, out=np.full(K, np.nan), where=under != 0)
+        elif m.aggregate in ("sum", "cumulative"):
             v = flow[first : last + 1].sum(axis=0)
         elif m.aggregate == "end":
             v = flow[last]
@@ -261,7 +273,7 @@ def row_values(
 def needed_metrics(rows: Sequence[HistoryRow], maps: Mapping[str, RowMap] | None = None) -> set[str]:
     """Model metrics that :func:`row_values` reads for ``rows``."""
     maps = row_maps() if maps is None else maps
-    return {t for r in rows for t in maps[r.metric].terms}
+    return {t for r in rows for t in maps[r.metric].terms + maps[r.metric].denominator}
 
 
 # ------------------------------------------------------------------ the table

@@ -4,11 +4,14 @@ Each month sellers post offers (quantity, price) and buyers post demands (quanti
 priority tier, and whether the purchase is capex or opex). Every commodity then clears on
 its enabled edges, for all ensemble members at once:
 
-1. tiers clear in ascending order (0 first): a buyer in tier 0 (e.g. SpaceX's own Starlink
-   on its own rockets) is served before tier 1 (outside customers);
-2. within a tier a buyer spreads its demand over the sellers it is linked to in proportion
-   to their remaining offers, and a seller asked for more than it has scales every request
-   down by the same ratio; a second pass gives unmet demand what other sellers still have.
+1. tiers clear in ascending order (0 first): a buyer in tier 0 (e.g. a launch customer's
+   booked mission) is served before tier 1 (e.g. SpaceX's own Starlink, flown around them);
+2. within a tier, demands a buyer addressed to one seller (it chose that seller: a contract,
+   the cheapest price, a free slot) are served first; a seller asked for more than it has
+   scales every such request down by the same ratio;
+3. then a buyer spreads its other demand over the sellers it is linked to in proportion to
+   their remaining offers, and a seller asked for more than it has scales every request down
+   by the same ratio; a second pass gives unmet demand what other sellers still have.
 
 So no seller gives more than it offered and no buyer gets more than it asked (conservation
 is exact, tested in ``tests/exchange``). Buyers pay the seller's price (its internal price
@@ -86,10 +89,27 @@ class _Market:
         self.price = np.zeros((K, S))
         self.price_internal = np.zeros((K, S))
         self.demand = np.zeros((K, B))
+        self.directed = np.zeros((K, S, B))  # demand a buyer addressed to one seller
         self.x = np.zeros((K, S, B))
         self.usd = np.zeros((K, S, B))
         self.lost = np.zeros((K, S))
         self.tier_cap: dict[int, np.ndarray] = {}
+
+    @property
+    def asked(self) -> np.ndarray:
+        """Everything each buyer asked for this month, addressed or not (K, B)."""
+        return self.demand + self.directed.sum(axis=1)
+
+    @staticmethod
+    def _ration(ask: np.ndarray, remaining: np.ndarray, cap: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+        """Serve requests ``ask`` (K, S, B): a seller asked for more than it has left (within the
+        tier's cap) scales every request down by the same ratio. Returns (given, remaining, cap)."""
+        avail = remaining if cap is None else np.minimum(remaining, cap)
+        asked = ask.sum(axis=2)
+        ratio = np.minimum(np.divide(avail, asked, out=np.ones_like(asked), where=asked > avail), 1.0)
+        give = ask * ratio[:, :, None]
+        given = give.sum(axis=2)
+        return give, np.maximum(remaining - given, 0.0), None if cap is None else np.maximum(cap - given, 0.0)
 
     def clear(self) -> None:
         remaining = self.offer.copy()
@@ -99,21 +119,18 @@ class _Market:
             in_tier = (self.tier == tier)[None, :]
             want = np.where(in_tier, self.demand, 0.0)
             cap = self.tier_cap.get(int(tier))
+            addressed = np.where(in_tier[:, None, :], self.directed, 0.0) * E
+            if addressed.any():
+                give, remaining, cap = self._ration(addressed, remaining, cap)
+                x += give
+            x_addressed = x.sum(axis=1)
             for _ in range(2):
                 avail = remaining if cap is None else np.minimum(remaining, cap)
-                need = np.maximum(want - x.sum(axis=1) * in_tier, 0.0)
+                need = np.maximum(want - (x.sum(axis=1) - x_addressed) * in_tier, 0.0)
                 w = avail[:, :, None] * E
                 wsum = w.sum(axis=1, keepdims=True)
-                ask = np.divide(need[:, None, :] * w, wsum, out=np.zeros_like(w), where=wsum > 0)
-                asked = ask.sum(axis=2)
-                ratio = np.divide(avail, asked, out=np.ones_like(asked), where=asked > avail)
-                ratio = np.minimum(ratio, 1.0)
-                give = ask * ratio[:, :, None]
+                give, remaining, cap = self._ration(np.divide(need[:, None, :] * w, wsum, out=np.zeros_like(w), where=wsum > 0), remaining, cap)
                 x += give
-                given = give.sum(axis=2)
-                remaining = np.maximum(remaining - given, 0.0)
-                if cap is not None:
-                    cap = np.maximum(cap - given, 0.0)
         if self.scale is not None:
             x = x * self.scale
         self.x = x
@@ -269,13 +286,29 @@ class Exchange:
         m.price[:, i] = price
         m.price_internal[:, i] = price if price_internal is None else price_internal
 
-    def demand(self, buyer: str, commodity: str, quantity: np.ndarray, tier: int = 1, kind: str = "opex") -> None:
-        """Post what ``buyer`` wants this month; ``tier`` 0 clears before 1; ``kind`` capex/opex."""
+    def demand(
+        self, buyer: str, commodity: str, quantity: np.ndarray, tier: int = 1, kind: str = "opex", seller: str | None = None
+    ) -> None:
+        """Post what ``buyer`` wants this month; ``tier`` 0 clears before 1; ``kind`` capex/opex.
+
+        With ``seller``, the demand is addressed to that seller only (the buyer chose it: a
+        contract, a price, a free slot); it clears before the buyer's other demand of its tier
+        and never spills to other sellers. One buyer may address several sellers.
+        """
         m = self.markets[commodity]
         j = m.b_index[buyer]
-        m.demand[:, j] = np.maximum(quantity, 0.0)
+        q = np.maximum(quantity, 0.0)
+        if seller is None:
+            m.demand[:, j] = q
+        else:
+            m.directed[:, m.s_index[seller], j] = q
         m.tier[j] = tier
         m.kind[j] = kind
+
+    def asked_of(self, seller: str, commodity: str) -> np.ndarray:
+        """What buyers addressed to ``seller`` this month [commodity unit] (its order book)."""
+        m = self.markets[commodity]
+        return m.directed[:, m.s_index[seller], :].sum(axis=1)
 
     def clear(self) -> None:
         """Clear every commodity; move cash; write the month's ledger rows."""
@@ -372,6 +405,11 @@ class Exchange:
     def sells(self, name: str, commodity: str) -> bool:
         """True when ``name`` has an edge to sell ``commodity`` on this network."""
         return commodity in self.markets and name in self.markets[commodity].s_index
+
+    def delivered_from(self, seller: str, buyer: str, commodity: str) -> np.ndarray:
+        """What reached ``buyer`` from ``seller`` this month [commodity unit] (after losses)."""
+        m = self.markets[commodity]
+        return m.delivered_x[:, m.s_index[seller], m.b_index[buyer]]
 
     def delivered(self, buyer: str, commodity: str) -> np.ndarray:
         """What reached ``buyer`` this month [commodity unit]: what it bought, less what its

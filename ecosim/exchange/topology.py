@@ -54,7 +54,11 @@ SIGNALS: dict[str, Signal] = {
     "ai_share_frac": Signal("frac", "share of the AI revenue pool a lab's capability deserves (before customers switch)"),
     "ai_market_room_frac": Signal("frac", "growth left in the AI market: 1 - pool / ceiling"),
     "launch_price_usd_per_kg": Signal("USD/kg", "launch price to LEO a buyer pays (its cost to buyers in the launcher's own company)"),
-    "starship_capacity_t": Signal("t/month", "Starship payload capacity this month (0 before operations)"),
+    "launch_price_usd_per_launch": Signal("USD", "a launcher's price of a dedicated launch to an outside customer"),
+    "launch_slots_per_month": Signal("launches/month", "dedicated launches a launcher can sell to outside buyers this month"),
+    "launch_payload_t": Signal("t", "payload to LEO of one dedicated launch (the mass a buyer of a whole flight pays for)"),
+    "starship_capacity_t": Signal("t/month", "Starship payload a buyer of SpaceX's own may fly this month (its share; 0 before operations)"),
+    "starship_need_t": Signal("t/month", "Starship payload a buyer of SpaceX's own would fly this month (heavy satellites ready)"),
     "accelerator_usd_per_w": Signal("USD/W", "accelerator price per W of IT power"),
     "wacc": Signal("frac/yr", "cost of capital (CAPM, Hamada)"),
     "interconnection_delay_yr": Signal("yr", "expected wait of a new large-load grid connection requested now"),
@@ -91,8 +95,7 @@ RULES: tuple[tuple[str, str, str], ...] = (
     # ------------------------------------------------------------------ goods
     # launch mass [t]
     *(("spacex_launch", b, "launch_mass") for b in ("starlink", "@orbital", "kuiper", "market")),
-    ("new_glenn", "kuiper", "launch_mass"),
-    ("legacy_launch", "kuiper", "launch_mass"),
+    *((s, b, "launch_mass") for s in ("new_glenn", "legacy_launch") for b in ("kuiper", "market")),
     # PV modules [GW]
     *(("@pv_supplier", b, "pv_modules") for b in ("@orbital", "market")),
     # accelerators [H100e]
@@ -123,9 +126,14 @@ RULES: tuple[tuple[str, str, str], ...] = (
     ("@lab", "market", "capability"),
     ("tesla_fleet", "cybercab", "fsd_performance"),
     *(("market", "@lab", s) for s in ("ai_pool_usd_per_month", "ai_share_frac", "ai_market_room_frac")),
-    # launch: price and Starship capacity
+    # launch: prices, slots and payloads of dedicated launches to the outside buyers; competitors'
+    # prices to SpaceX; Starship's capacity shared among SpaceX's own buyers by their needs
     ("spacex_launch", "@orbital", "launch_price_usd_per_kg"),
+    *(("@launcher", b, s) for b in ("market", "kuiper") for s in ("launch_price_usd_per_launch", "launch_slots_per_month", "launch_payload_t")),
+    *((c, "spacex_launch", "launch_price_usd_per_launch") for c in ("new_glenn", "legacy_launch")),
+    ("spacex_launch", "starlink", "launch_payload_t"),
     *(("spacex_launch", b, "starship_capacity_t") for b in ("orbital_dc", "starlink")),
+    *((b, "spacex_launch", "starship_need_t") for b in ("orbital_dc", "starlink")),
     # chips and capital
     *(("tsmc", b, "accelerator_usd_per_w") for b in ("@lab", "@orbital")),
     ("capital_market", "@orbital", "wacc"),

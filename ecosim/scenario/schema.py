@@ -79,12 +79,19 @@ class ScenarioMeta(Section):
 # --------------------------------------------------------------------------- launch
 
 
+class Cadence(Section):
+    """A launcher's flight rate from a month on (its production and range plan)."""
+
+    month: Month = F(unit="YYYY-MM", doc="first month of this rate")
+    flights_per_yr: float = F(unit="flights/yr", ge=0, doc="most flights a year the vehicle can fly from then on")
+
+
 class VehicleLine(Section):
     """A reusable (or expendable) launch vehicle family: Falcon 9, New Glenn, Vulcan/Ariane."""
 
     first_flight_month: Month = F(unit="YYYY-MM", doc="first orbital flight; no flights before")
     boosters_initial: float = F(unit="count", ge=0, doc="flight-ready boosters at start")
-    booster_build_per_month: float = F(unit="count/month", ge=0, doc="new boosters per month")
+    booster_build_per_month: float = F(unit="count/month", ge=0, doc="most new boosters a month (they are built to need)")
     booster_life_flights: float = F(unit="flights", ge=1, doc="flights before a booster retires (1 = expendable)")
     turnaround_days_initial: float = F(unit="days", gt=0, doc="booster turnaround between flights at start")
     turnaround_days_floor: float = F(unit="days", gt=0, doc="best turnaround reachable")
@@ -103,10 +110,19 @@ class VehicleLine(Section):
         unit="ratio", gt=0, le=1, doc="cost multiplier per doubling of cumulative flights (Wright's law)"
     )
     cost_per_flight_usd_floor: float = F(unit="USD", gt=0, doc="lowest cost per flight reachable")
-    price_per_flight_usd: float = F(unit="USD", gt=0, doc="price of a dedicated flight to outside customers")
+    price_per_flight_usd: float = F(unit="USD", gt=0, doc="price of a dedicated flight to outside customers at start (an outside provider's price then follows its cost; SpaceX's follows its pricing rule)")
+    customer_mission_cost_usd: float = F(unit="USD", ge=0, doc="cost of an outside customer's mission beyond the flight: payload integration, crew and cargo capsules, mission assurance")
     booster_cost_usd: float = F(unit="USD", ge=0, doc="capital cost of one new booster")
     failure_prob: float = F(unit="frac", ge=0, le=1, doc="probability that a flight loses its payload")
     build_lead_months: float = F(unit="months", ge=0, doc="boosters are built from this long before the first flight")
+    target_utilisation_frac: float = F(unit="frac", gt=0, le=1, doc="boosters and upper-stage production are built so that forecast demand uses this share of them")
+    demand_smoothing_frac: float = F(unit="frac", gt=0, le=1, doc="weight of this month's demand in the forecast the fleet is built to")
+    upper_stages_per_month_initial: float | None = F(
+        unit="count/month", gt=0, default=None, doc="upper stages the line can make a month at start (each flight expends one); unset = no limit"
+    )
+    upper_stage_growth_pct_per_yr: float = F(unit="%/yr", ge=0, default=0.0, doc="fastest growth of upper-stage production when demand asks for more")
+    upper_stages_per_month_max: float | None = F(unit="count/month", gt=0, default=None, doc="most upper stages a month the line can ever make")
+    cadence: list[Cadence] = F(unit="-", default=[], doc="most flights a year from given months (a manifest's sourced cadence); empty = no limit but the fleet's")
 
 
 class StarshipVersion(Section):
@@ -121,9 +137,9 @@ class StarshipLine(Section):
 
     first_flight_month: Month = F(unit="YYYY-MM", doc="first integrated test flight")
     vehicles_initial: float = F(unit="count", ge=0, doc="ship+booster stacks at start")
-    build_per_month_initial: float = F(unit="count/month", ge=0, doc="stacks built per month at start")
-    build_growth_pct_per_yr: float = F(unit="%/yr", ge=0, doc="growth of the build rate", lever=(0, 200))
-    build_per_month_max: float = F(unit="count/month", ge=0, doc="most stacks built per month")
+    build_per_month_initial: float = F(unit="count/month", ge=0, doc="stacks the factory can build per month at start (stacks are built to need, up to this rate)")
+    build_growth_pct_per_yr: float = F(unit="%/yr", ge=0, doc="growth of the factory's build rate before operations; afterwards its fastest growth when stacks needed outrun it", lever=(0, 200))
+    build_per_month_max: float = F(unit="count/month", ge=0, doc="most stacks the factory can build per month")
     vehicle_life_flights: float = F(unit="flights", ge=1, doc="flights before a stack retires")
     vehicle_cost_usd: float = F(unit="USD", ge=0, doc="capital cost of a stack")
     test_interval_months_initial: float = F(unit="months", gt=0, doc="months between test flights at first")
@@ -146,10 +162,15 @@ class StarshipLine(Section):
         unit="ratio", gt=0, le=1, doc="cost multiplier per doubling of cumulative flights", lever=(0.6, 1.0)
     )
     cost_per_flight_usd_floor: float = F(unit="USD", gt=0, doc="lowest cost per flight reachable", lever=(1e6, 1e8))
-    price_markup_frac: float = F(unit="frac", ge=0, doc="price to outside customers above cost")
     failure_prob_test: float = F(unit="frac", ge=0, le=1, doc="failure probability of a test flight")
     failure_prob_operational: float = F(unit="frac", ge=0, le=1, doc="failure probability of an operational flight")
     build_lead_months: float = F(unit="months", ge=0, doc="stacks are built from this long before the first flight")
+    test_stacks_ready_count: float = F(unit="count", ge=0, doc="stacks kept ready for the test campaign (each test flight expends one)")
+    target_utilisation_frac: float = F(unit="frac", gt=0, le=1, doc="stacks and pads are built so that forecast flights use this share of them")
+    demand_smoothing_frac: float = F(unit="frac", gt=0, le=1, doc="weight of this month's demand in the forecast the fleet is built to")
+    pad_cost_usd: float = F(unit="USD", ge=0, doc="capital cost of a Starship launch pad")
+    factory_capex_usd_per_stack_month: float = F(unit="USD", ge=0, doc="capital cost of the factory and sites per stack a month of build rate added")
+    development_usd_per_yr: float = F(unit="USD/yr", ge=0, doc="research and development expensed each year until the last version flies")
     versions: list[StarshipVersion] = F(unit="-", doc="payload by version")
 
     @model_validator(mode="after")
@@ -160,8 +181,13 @@ class StarshipLine(Section):
 
 
 class Launch(Section):
+    """SpaceX's launch business: its two vehicle lines and how it prices outside launches."""
+
     falcon: VehicleLine
     starship: StarshipLine
+    price_to_competitor_ratio: float = F(unit="ratio", gt=0, le=2, doc="SpaceX's price of a dedicated launch over the cheapest competitor's list price (limit pricing)", lever=(0.5, 1.2))
+    price_change_max_pct_per_month: float = F(unit="%/month", gt=0, le=100, doc="fastest monthly move of SpaceX's outside price toward its target")
+    cash_deploy_months: float = F(unit="months", gt=0, doc="launch capex (stacks, boosters, pads) is limited to the company's cash spread over this many months")
 
 
 # --------------------------------------------------------------------------- constellations
@@ -171,10 +197,19 @@ class SatelliteGeneration(Section):
     name: str = F(unit="-", doc="generation label")
     mass_kg: float = F(unit="kg", gt=0, doc="launch mass of one satellite")
     capacity_gbps: float = F(unit="Gbps", ge=0, doc="downlink capacity of one satellite")
+    usable_capacity_frac: float = F(unit="frac", gt=0, le=1, doc="share of its capacity over paying users in the busy hour (its shell: inclination, altitude, land under it)")
     unit_cost_usd: float = F(unit="USD", ge=0, doc="build cost of one satellite")
     available_month: Month = F(unit="YYYY-MM", doc="first month it is built")
     needs_starship: bool = F(unit="-", doc="too heavy or wide for Falcon 9: waits for operational Starship")
     eo_data_tb_per_month: float = F(unit="TB/month", ge=0, doc="Earth-observation data per satellite")
+
+
+class LaunchContract(Section):
+    """Launches a constellation has booked on one launcher (they fly on it, when it flies)."""
+
+    launcher: str = F(unit="-", doc="the launcher booked (an actor of the roster that sells launches)")
+    booked_flights: float = F(unit="flights", ge=0, doc="launches booked")
+    satellites_per_launch: float = F(unit="satellites", gt=0, doc="satellites one launch of this vehicle carries")
 
 
 class Constellation(Section):
@@ -184,26 +219,41 @@ class Constellation(Section):
     attrition_pct_per_yr: float = F(unit="%/yr", ge=0, lt=100, doc="satellites failed or deorbited before the end of their design life")
     generations: list[SatelliteGeneration] = F(unit="-", doc="satellite generations")
     satellites_initial: float = F(unit="count", ge=0, doc="working satellites at start (first generation)")
-    production_per_month_initial: float = F(unit="count/month", ge=0, doc="satellites built per month at start")
-    production_growth_pct_per_yr: float = F(unit="%/yr", ge=0, doc="growth of production")
+    production_per_month_initial: float = F(unit="count/month", ge=0, doc="satellites the factory can build per month at start")
+    production_growth_pct_per_yr: float = F(unit="%/yr", ge=0, doc="growth of the factory's rate")
     production_per_month_max: float = F(unit="count/month", ge=0, doc="most satellites built per month", lever=(0, 2000))
     target_satellites: float = F(unit="count", ge=0, doc="constellation size the operator deploys toward", lever=(1e3, 1e6))
-    usable_capacity_frac: float = F(unit="frac", gt=0, le=1, doc="share of capacity over paying users")
-    mbps_per_subscriber: float = F(unit="Mbps", gt=0, doc="busy-hour capacity one subscriber needs")
+    busy_hour_mbps_per_subscriber_initial: float = F(unit="Mbps", gt=0, doc="busy-hour capacity one subscriber needs at start (after oversubscription)")
+    traffic_growth_pct_per_yr: float = F(unit="%/yr", ge=0, le=100, doc="growth of each subscriber's busy-hour traffic", lever=(0, 50))
     subscribers_initial: float = F(unit="subscribers", ge=0, doc="subscribers at start")
     service_start_month: Month = F(unit="YYYY-MM", doc="first month of commercial service")
     bass_innovation_per_yr: float = F(unit="1/yr", ge=0, doc="Bass innovation coefficient p")
     bass_imitation_per_yr: float = F(unit="1/yr", ge=0, doc="Bass imitation coefficient q")
     appeal_ratio: float = F(unit="ratio", gt=0, doc="attractiveness relative to Starlink (Starlink = 1)")
-    arpu_usd_per_month_initial: float = F(unit="USD/month", gt=0, doc="revenue per subscriber at start")
+    arpu_usd_per_month_initial: float = F(unit="USD/month", gt=0, doc="service revenue per subscriber at start (consumer, business, maritime and aviation plans)")
     arpu_change_pct_per_yr: float = F(unit="%/yr", ge=-50, le=50, doc="yearly change of ARPU")
-    opex_usd_per_satellite_yr: float = F(unit="USD/yr", ge=0, doc="operating cost per satellite")
-    opex_usd_per_subscriber_month: float = F(unit="USD/month", ge=0, doc="cost to serve one subscriber")
-    other_revenue_usd_per_yr_initial: float = F(unit="USD/yr", ge=0, doc="government and enterprise revenue at start")
-    other_revenue_growth_pct_per_yr: float = F(unit="%/yr", ge=-50, doc="growth of that revenue while far below its ceiling")
-    other_revenue_usd_per_yr_max: float = F(unit="USD/yr", gt=0, doc="ceiling of that revenue (logistic growth)")
+    terminal_price_usd_initial: float = F(unit="USD", ge=0, doc="price of a user terminal kit at start")
+    terminal_price_change_pct_per_yr: float = F(unit="%/yr", ge=-50, le=50, doc="yearly change of the kit price")
+    terminal_cost_usd_initial: float = F(unit="USD", ge=0, doc="cost of making a user terminal kit at start")
+    terminal_cost_change_pct_per_yr: float = F(unit="%/yr", ge=-50, le=50, doc="yearly change of the kit cost")
+    churn_pct_per_yr: float = F(unit="%/yr", ge=0, lt=100, doc="subscribers who leave each year (replaced by new kits)")
+    opex_usd_per_satellite_yr: float = F(unit="USD/yr", ge=0, doc="operating cost per satellite: operations, insurance")
+    ground_opex_usd_per_tbps_yr: float = F(unit="USD/yr", ge=0, doc="gateways, backhaul and points of presence per Tbps of busy-hour traffic carried")
+    ground_capex_usd_per_tbps: float = F(unit="USD", ge=0, doc="gateways and network built per Tbps of busy-hour traffic added")
+    support_usd_per_subscriber_month: float = F(unit="USD/month", ge=0, doc="customer support and billing per subscriber")
+    sga_pct_of_revenue: float = F(unit="%", ge=0, le=100, doc="sales, general and administrative cost, % of revenue")
+    government_revenue_usd_per_yr_initial: float = F(unit="USD/yr", ge=0, doc="government revenue at start (Starshield and government services)")
+    government_revenue_growth_pct_per_yr: float = F(unit="%/yr", ge=-50, doc="growth of that revenue while far below its ceiling")
+    government_revenue_usd_per_yr_max: float = F(unit="USD/yr", gt=0, doc="ceiling of that revenue (logistic growth)")
+    direct_to_cell_start_month: Month = F(unit="YYYY-MM", doc="first month of direct-to-cell service")
+    direct_to_cell_revenue_usd_per_yr_initial: float = F(unit="USD/yr", ge=0, doc="direct-to-cell wholesale revenue when service starts")
+    direct_to_cell_growth_pct_per_yr: float = F(unit="%/yr", ge=-50, doc="growth of that revenue while far below its ceiling")
+    direct_to_cell_revenue_usd_per_yr_max: float = F(unit="USD/yr", gt=0, doc="ceiling of that revenue (logistic growth)")
     bandwidth_price_usd_per_tbps_month: float = F(unit="USD/(Tbps month)", ge=0, doc="price of backhaul sold to orbital data centers")
     initial_fleet_spread_months: int = F(unit="months", ge=1, le=120, doc="the satellites at start were launched evenly over this many months (they deorbit as evenly)")
+    cash_deploy_months: float = F(unit="months", gt=0, doc="satellite and ground capex is limited to the company's cash spread over this many months")
+    launch_contracts: list[LaunchContract] = F(unit="-", default=[], doc="launches booked on named launchers (the rest is bought where slots and prices are best)")
+    launch_choice_price_exponent: float = F(unit="-", ge=0, doc="how sharply spot launches go to the cheaper launcher per satellite (share in proportion to price^-exponent)")
 
 
 class SatelliteMarket(Section):
@@ -213,6 +263,7 @@ class SatelliteMarket(Section):
     potential_growth_pct_per_yr: float = F(unit="%/yr", ge=-20, le=100, doc="growth of the addressable market")
     potential_max: float = F(unit="subscribers", gt=0, doc="ceiling of the addressable market")
     price_elasticity: float = F(unit="-", ge=0, doc="elasticity of the addressable market to ARPU")
+    cell_demand_spread_index: float = F(unit="-", gt=0, le=5, doc="spread (sigma of the log) of demand across the cells a constellation covers: how unevenly people live under it", lever=(0.2, 2.5))
 
 
 class FccMilestone(Section):
@@ -361,6 +412,7 @@ class OrbitalDC(Section):
     chip_failure_pct_per_yr: float = F(unit="%/yr", ge=0, lt=100, doc="accelerators lost to radiation and wear per year")
     ops_pct_of_hardware_per_yr: float = F(unit="%/yr", ge=0, doc="operations cost per year as % of hardware")
     nre_usd: float = F(unit="USD", ge=0, doc="fixed development cost of the program")
+    development_months: float = F(unit="months", ge=1, doc="the development cost is paid evenly over this many months before the first build month")
     radiator_temp_k: float = F(unit="K", gt=0, doc="radiator surface temperature")
     emissivity: float = F(unit="frac", gt=0, le=1, doc="infrared emissivity of the radiator")
     radiator_sides: Literal[1, 2] = F(unit="count", doc="radiating faces of a radiator panel")
@@ -425,6 +477,9 @@ class ChipFab(Section):
     ramp_months: float = F(unit="months", gt=0, doc="months to reach the growth path after start")
     robot_hours_per_ramp_month: float = F(unit="h", ge=0, doc="Optimus hours that save one month of ramp (0 = none)")
     build_capex_usd: float = F(unit="USD", ge=0, doc="capital cost of building the fab, spread over the ramp")
+    expansion_capex_usd_per_h100e_month: float = F(unit="USD", ge=0, doc="capital cost of each H100e a month of capacity added after the ramp (0 = paid from the price)")
+    cash_deploy_months: float = F(unit="months", gt=0, doc="expansion is limited to the company's cash spread over this many months")
+    expansion_utilisation_min_frac: float = F(unit="frac", ge=0, le=1, doc="capacity is added only while the fab sells at least this share of its output")
     cost_frac_of_price: float = F(unit="frac", ge=0, le=1, doc="manufacturing cost as a share of the selling price")
 
 
@@ -511,10 +566,13 @@ class PV(Section):
 class Grid(Section):
     generation_twh_per_yr_initial: float = F(unit="TWh/yr", gt=0, doc="generation at start")
     generation_growth_pct_per_yr: float = F(unit="%/yr", ge=-10, le=30, doc="growth of generation")
-    large_load_gw_per_yr_initial: float = F(unit="GW/yr", ge=0, doc="large loads the grid can connect per year at start", lever=(0, 100))
-    large_load_growth_pct_per_yr: float = F(unit="%/yr", ge=-50, doc="growth of that connection rate")
-    large_load_gw_per_yr_max: float = F(unit="GW/yr", ge=0, doc="most large load the grid can connect per year")
-    base_delay_yr: float = F(unit="yr", ge=0, doc="interconnection wait with an empty queue")
+    queue_throughput_gw_per_yr_initial: float = F(unit="GW/yr", gt=0, doc="interconnection requests the grid processes a year at start (studied and connected or withdrawn)", lever=(10, 3000))
+    queue_throughput_growth_pct_per_yr: float = F(unit="%/yr", ge=-50, doc="growth of that throughput")
+    queue_throughput_gw_per_yr_max: float = F(unit="GW/yr", gt=0, doc="most requests the grid can process a year")
+    background_queue_gw_initial: float = F(unit="GW", ge=0, doc="requests of others (loads, generation and storage) in the queue at start")
+    background_requests_gw_per_yr_initial: float = F(unit="GW/yr", ge=0, doc="new requests of others a year at start")
+    background_requests_growth_pct_per_yr: float = F(unit="%/yr", ge=-50, le=100, doc="growth of those requests", lever=(-10, 30))
+    base_delay_yr: float = F(unit="yr", ge=0, doc="facilities and construction after a request leaves the queue (the wait with an empty queue)")
     price_usd_per_mwh_initial: float = F(unit="USD/MWh", ge=0, doc="industrial electricity price at start")
     price_scarcity_elasticity: float = F(unit="-", ge=0, doc="price response to the share of generation the modelled loads take")
     cost_frac_of_price: float = F(unit="frac", ge=0, le=1, doc="generation cost as a share of the power price")
@@ -556,7 +614,9 @@ class Market(Section):
     external_launches_per_yr_initial: float = F(unit="launches/yr", ge=0, doc="dedicated launches bought by outside customers at start")
     external_launches_growth_pct_per_yr: float = F(unit="%/yr", ge=-50, doc="growth of that demand while far below its ceiling")
     external_launches_per_yr_max: float = F(unit="launches/yr", gt=0, doc="ceiling of that demand (logistic growth)")
-    launch_payload_t: float = F(unit="t", gt=0, doc="mass of an outside customer's dedicated launch")
+    launch_price_elasticity: float = F(unit="-", ge=0, le=5, doc="elasticity of outside launch demand to the lowest price of a dedicated launch", lever=(0, 2))
+    launch_reference_price_usd: float = F(unit="USD", gt=0, doc="price of a dedicated launch at which the latent demand above is measured")
+    assured_access_frac: float = F(unit="frac", ge=0, le=1, doc="share of outside launches (government missions) split evenly over the launchers with free slots, whatever their price")
 
 
 class Exchange(Section):

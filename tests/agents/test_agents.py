@@ -13,15 +13,16 @@ from ecosim.scenario import load_scenario
 from ecosim.timeline import parse_month
 
 
-def test_falcon_capacity_is_the_tighter_of_boosters_and_pads() -> None:
-    """capacity = min(boosters x days/turnaround, pads x days/pad turnaround) at the start (history)."""
+def test_falcon_capacity_is_the_tighter_of_boosters_pads_and_upper_stages() -> None:
+    """capacity = min(boosters x days/turnaround, pads x days/pad turnaround, upper stages a month)
+    at the start (history)."""
     model = EcosimModel(load_scenario("history"))
     fleet = model.agent("spacex_launch")
     p = model.params.launch.falcon
     model.step()
     by_boosters = p.boosters_initial * DAYS_PER_MONTH / p.turnaround_days_initial
     by_pads = p.pads_initial * DAYS_PER_MONTH / p.pad_turnaround_days_initial
-    assert_allclose(fleet.falcon.capacity, math.floor(min(by_boosters, by_pads)))
+    assert_allclose(fleet.falcon.capacity, math.floor(min(by_boosters, by_pads, p.upper_stages_per_month_initial)))
 
 
 def test_satellites_deorbit_at_end_of_life() -> None:
@@ -47,12 +48,14 @@ def test_kuiper_milestone_reduce_rule_cuts_the_licence() -> None:
 
 
 def test_grid_delay_is_base_plus_queue() -> None:
-    """delay = base_delay + backlog / connection rate."""
+    """delay = base_delay + (background + modelled requests) / throughput: 24 GW more queued
+    adds 24 GW / throughput to the wait."""
     model = EcosimModel(load_scenario("baseline"), record_ledger=False)
     grid = model.agent("grid_us")
+    before = grid.delay_yr.copy()
     grid.s.backlog_openai_dc = grid.s.backlog_openai_dc + 24000.0  # 24 GW queued
-    rate_mw_per_yr = grid.s.connect_gw_per_yr * 1000.0
-    assert_allclose(grid.delay_yr, model.params.grid_us.base_delay_yr + grid.backlog_mw / rate_mw_per_yr)
+    assert_allclose(grid.delay_yr, model.params.grid_us.base_delay_yr + grid.queue_gw / grid.s.throughput_gw_per_yr)
+    assert_allclose(grid.delay_yr - before, 24.0 / grid.s.throughput_gw_per_yr)
 
 
 def test_weibull_scrappage_follows_the_survival_curve() -> None:

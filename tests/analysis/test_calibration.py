@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from numpy.testing import assert_allclose
 
 from ecosim.analysis.calibration import (
     STATUS_NONE,
@@ -90,3 +91,16 @@ def test_row_outside_the_run_is_nan() -> None:
     series = {"falcon_launches": np.ones((18, 2))}
     row = HistoryRow("x", "u", "2021", 1.0, "", "", 0.1)
     assert np.isnan(row_values([row], series, parse_month("2020-01"), maps=_map("sum"))).all()
+
+
+def test_a_ratio_row_divides_two_flows_summed_over_its_period() -> None:
+    """A margin row: EBITDA 30 + 50 over revenue 100 + 300 in the year is 0.2 (not 0.233, the
+    mean of the monthly ratios 0.3 and 0.167)."""
+    months = [2030 * 12 + i for i in range(12)]
+    ebitda = np.zeros((12, 1))
+    revenue = np.zeros((12, 1))
+    ebitda[0], ebitda[1], revenue[0], revenue[1] = 30.0, 50.0, 100.0, 300.0
+    rows = [HistoryRow("x", "frac", "2030", 0.2, "", "", 0.1)]
+    maps = {"x": RowMap("x", ("starlink_ebitda_usd",), "", "ratio", 1.0, 0.0, "fit", frozenset(), "", ("starlink_revenue_usd",))}
+    got = row_values(rows, {"starlink_ebitda_usd": ebitda, "starlink_revenue_usd": revenue}, months[0], maps=maps)
+    assert_allclose(got, [[0.2]])

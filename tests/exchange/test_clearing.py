@@ -101,3 +101,34 @@ def test_unknown_disable_entry_is_refused() -> None:
         build_network(agents, ["starlink->nobody:data"])
     with pytest.raises(ValueError, match=r"exchange\.disable\[0\] must look like 'seller->buyer:commodity' \(got 'starlink'\)"):
         build_network(agents, ["starlink"])
+
+
+def test_addressed_demand_stays_with_its_seller_and_clears_first() -> None:
+    """x asks seller a for 8 t by name (a has 10) and 10 t of anyone; y asks 10 t of anyone.
+    a gives x its 8 t first, then the remaining 2 t of a and the 30 t of b are shared pro rata
+    to the remaining offers: x and y each ask 10 t of the 32 t left, 10 x 2/32 from a."""
+    ex = _exchange([("a", "x"), ("b", "x"), ("a", "y"), ("b", "y")])
+    ex.offer("a", "launch_mass", np.array([10.0]), 1.0)
+    ex.offer("b", "launch_mass", np.array([30.0]), 1.0)
+    ex.demand("x", "launch_mass", np.array([8.0]), seller="a")
+    ex.demand("x", "launch_mass", np.array([10.0]))
+    ex.demand("y", "launch_mass", np.array([10.0]))
+    ex.clear()
+    assert_allclose(ex.flow("a", "x", "launch_mass"), 8.0 + 10.0 * 2.0 / 32.0)
+    assert_allclose(ex.received("x", "launch_mass"), 18.0)
+    assert_allclose(ex.received("y", "launch_mass"), 10.0)
+    assert_allclose(ex.asked_of("a", "launch_mass"), 8.0)
+
+
+def test_addressed_demand_is_rationed_and_never_spills() -> None:
+    """Two buyers address 6 t and 2 t to a seller with 4 t: each gets half; the other seller,
+    with plenty, gives nothing to demand that was not addressed to it."""
+    ex = _exchange([("a", "x"), ("b", "x"), ("a", "y")])
+    ex.offer("a", "launch_mass", np.array([4.0]), 1.0)
+    ex.offer("b", "launch_mass", np.array([50.0]), 1.0)
+    ex.demand("x", "launch_mass", np.array([6.0]), seller="a")
+    ex.demand("y", "launch_mass", np.array([2.0]), seller="a")
+    ex.clear()
+    assert_allclose(ex.flow("a", "x", "launch_mass"), 3.0)
+    assert_allclose(ex.flow("a", "y", "launch_mass"), 1.0)
+    assert_allclose(ex.sold("b", "launch_mass"), 0.0)

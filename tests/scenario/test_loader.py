@@ -123,12 +123,12 @@ def test_schema_fields_carry_units_in_their_names() -> None:
         "_m2", "_h100e", "_flop", "_tokens", "_hour", "_mile", "_miles", "_flights", "_satellites", "_subscribers",
         "_robots", "_vehicles", "_eflops", "_initial", "_max", "_floor", "_per_w", "_per_kg", "_prob", "_per_vehicle",
         "_per_robot", "_per_subscriber", "_per_operator", "_of_price", "_of_revenue", "_half", "_mature", "_operations", "_shape",
-        "_prob_test", "_prob_operational", "_kw",
+        "_prob_test", "_prob_operational", "_kw", "_per_launch",
     )
     exempt = {"seed", "name", "description", "kind", "company", "initial_state_from", "energy_source", "milestone_rule", "disable",
               "needs_starship", "orbital_first", "radiator_sides", "emissivity", "pue", "loss_floor", "param_coeff", "data_coeff",
               "param_exponent", "data_exponent", "price_elasticity", "fsd_capability_elasticity", "fsd_learning_exponent",
-              "capability_elasticity", "share_exponent", "oversupply_price_elasticity", "price_scarcity_elasticity",
+              "capability_elasticity", "share_exponent", "oversupply_price_elasticity", "price_scarcity_elasticity", "launch_price_elasticity", "launch_choice_price_exponent",
               "beta_unlevered", "year", "vehicles", "satellites", "usd", "month", "cash_initial_usd", "suppliers",
               "versions", "generations", "sectors", "factories", "fleet_cohorts_initial", "milestones", "raises", "capability_steepness",
               "approval_steepness", "sunlight_fraction", "capacity_factor", "tokens_per_param_optimal"}
