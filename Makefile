@@ -3,13 +3,17 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint bench clean
+.PHONY: run test test-fast lint bench clean
 
 run: $(VENV)/.installed
 	$(BIN)/ecosim run scenarios/baseline.toml --out runs/baseline
 
 test: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest
+
+# everything but the slow, cluster and browser tiers (the developer's loop; CI runs `make test`)
+test-fast: $(VENV)/.installed-dev
+	$(BIN)/python -m pytest -m "not slow and not cluster and not browser"
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check ecosim viz tests benchmarks scripts

@@ -39,3 +39,11 @@ def write_toml(tmp_path: Path, name: str, text: str) -> Path:
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """In CI (CI=true) a browser test without Chromium fails instead of being skipped."""
+    from tests.chromium import MISSING
+
+    if MISSING is not None and MISSING[0] == "fail" and item.get_closest_marker("browser") is not None:
+        pytest.fail(MISSING[1], pytrace=False)

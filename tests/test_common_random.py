@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 
 from ecosim.model import EcosimModel
@@ -12,6 +13,7 @@ SHORT = ["scenario.end_month=2028-12"]
 CUT = "spacex_launch->orbital_dc:launch_mass"
 
 
+@pytest.mark.slow
 def test_identical_members_draw_identically() -> None:
     """With common random numbers, three members with the same parameters give the same world."""
     m = EcosimModel(load_scenario("musk_narrative", SHORT), members=3, common_random_numbers=True, record_ledger=False).run()
@@ -29,6 +31,7 @@ def test_independent_members_by_default() -> None:
     assert len(set(fails.tolist())) > 1 or len(set(f9.tolist())) > 1
 
 
+@pytest.mark.slow
 def test_member_cut_equals_scenario_cut() -> None:
     """A cut for member 1 only gives member 1 exactly the run of a scenario with that edge disabled."""
     both = EcosimModel(load_scenario("musk_narrative", SHORT), members=2, common_random_numbers=True, record_ledger=False)

@@ -30,6 +30,7 @@ def test_timeseries_has_the_contract_columns(baseline_run: RunResult) -> None:
 
 
 @pytest.mark.parametrize("name", ["history", "baseline"])
+@pytest.mark.slow
 def test_every_seller_gives_at_most_what_it_offered(name: str) -> None:
     """Every month, commodity and seller: sold <= offered, and every buyer got <= what it asked;
     a tier's takings from a seller stay within that seller's cap for the tier."""
@@ -77,6 +78,7 @@ def test_each_company_cash_moves_by_its_ledger_flow() -> None:
             assert_allclose(change, flow, rtol=1e-9, atol=1e-3, err_msg=f"{company} in step {step}")
 
 
+@pytest.mark.slow
 def test_same_seed_same_results_other_seed_differs() -> None:
     """Determinism: same scenario and seed -> bit-identical series; another seed draws other failures."""
     sc = load_scenario("history")
@@ -87,6 +89,7 @@ def test_same_seed_same_results_other_seed_differs() -> None:
     assert not a.equals(c)
 
 
+@pytest.mark.slow
 def test_members_may_differ_in_parameters() -> None:
     """One model, three members: the member with the cheaper learning curve has cheaper launches."""
     sc = load_scenario("baseline", ["scenario.end_month=2030-12"])
@@ -137,6 +140,7 @@ def test_baseline_starts_where_history_ends(history_run: RunResult) -> None:
     assert b["fsd_miles_cumulative"] > h["fsd_miles_cumulative"]
 
 
+@pytest.mark.slow
 def test_cutting_links_changes_the_world() -> None:
     """Cutting the launch link zeroes SpaceX's orbital compute; cutting Tesla's data lowers xAI's capability."""
     base = EcosimModel(load_scenario("musk_narrative", ["scenario.end_month=2030-12"])).run()
@@ -147,6 +151,7 @@ def test_cutting_links_changes_the_world() -> None:
     assert no_data.series("xai_capability_index")[-1, 0] < base.series("xai_capability_index")[-1, 0]
 
 
+@pytest.mark.slow
 def test_each_member_can_continue_its_own_history() -> None:
     """Histories run under two parameter values hand over member by member: a baseline started
     from both continues each (with common random numbers, member k equals a one-member run

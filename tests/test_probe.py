@@ -12,6 +12,7 @@ SHORT = ["scenario.end_month=2031-12"]
 FIELD = "xai.compute_budget_frac"
 
 
+@pytest.mark.slow
 def test_required_field_value_reproduces_the_target() -> None:
     """Target = SpaceX's value at a reinvestment share of 0.42; the search finds 0.42 back (to grid interpolation)."""
     loaded = load_scenario("baseline", SHORT)

@@ -4,6 +4,7 @@ its reader does."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from ecosim.model import EcosimModel
 from ecosim.scenario import load_scenario
@@ -78,6 +79,7 @@ def _moved(scenario: str, overrides: list[str]) -> tuple[set[str], set[str]]:
     return set(edges), {e for i, e in enumerate(edges, start=1) if moved[i]}
 
 
+@pytest.mark.slow
 def test_cutting_or_damping_each_signal_edge_changes_its_reader() -> None:
     """In ensembles with common random numbers (member 0 the case, member i cutting signal edge i,
     or damping it to half when it is constant over the run, since freezing it changes nothing),
@@ -94,6 +96,7 @@ def test_cutting_or_damping_each_signal_edge_changes_its_reader() -> None:
     assert dead == [], "\n".join(dead)
 
 
+@pytest.mark.slow
 def test_cutting_the_launch_price_seen_by_orbital_builders_moves_orbital_compute() -> None:
     """The seeds' lever: frozen at its 2026 level, the launch price SpaceX's orbital builder sees
     stays high, so orbit looks dearer and less orbital compute is built by 2040."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pytest
 from numpy.testing import assert_allclose
 
 from ecosim.agents.base import DAYS_PER_MONTH
@@ -36,6 +37,7 @@ def test_satellites_deorbit_at_end_of_life() -> None:
     assert sats.sum() > 0
 
 
+@pytest.mark.slow
 def test_kuiper_milestone_reduce_rule_cuts_the_licence() -> None:
     """Under "reduce", a missed July-2026 milestone (1,616) cuts the authorization to what is in orbit."""
     strict = EcosimModel(load_scenario("baseline", ["kuiper.milestone_rule=reduce", "scenario.end_month=2027-12"]), record_ledger=False).run()

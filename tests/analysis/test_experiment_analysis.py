@@ -46,6 +46,7 @@ direction = "maximize"
 
 
 @pytest.mark.parametrize(("sampler", "size", "table", "key"), [("sobol", 8, "sobol", "ST"), ("morris", 4, "morris", "mu_star")])
+@pytest.mark.slow
 def test_sensitivity_tables_and_figures(tmp_path: Path, sampler: str, size: int, table: str, key: str) -> None:
     """A sobol (morris) experiment writes its index table, CSV copy and one figure per outcome; the AI market dominates xAI's revenue."""
     exp = tmp_path / "exp.toml"

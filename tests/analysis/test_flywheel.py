@@ -23,6 +23,8 @@ from ecosim.analysis.flywheel import (
 )
 from ecosim.cli import main
 
+pytestmark = pytest.mark.slow  # whole module: every test needs a long run or worker processes
+
 
 def _toy() -> tuple[nx.MultiDiGraph, dict[str, str]]:
     """a (company A) sends data to b (company B), b sends capability back; a sells to market; c is A's, fed by a."""

@@ -6,6 +6,7 @@ import re
 
 import numpy as np
 import pandas as pd
+import pytest
 from numpy.testing import assert_allclose
 
 from ecosim.analysis.discovery import condition, describe_box, prim_box
@@ -48,6 +49,7 @@ def test_mean_by_draw_averages_replications_and_flags_missing() -> None:
     assert missing == 1
 
 
+@pytest.mark.slow
 def test_prim_recovers_a_box() -> None:
     """Runs of interest where a > 0.6 and b < 0.3: PRIM finds that box (coverage and density near 1), c left free."""
     rng = np.random.default_rng(0)

@@ -18,6 +18,8 @@ from ecosim.calibration.spec import load_calibration
 from ecosim.cli import main
 from ecosim.errors import ExperimentError
 
+pytestmark = pytest.mark.slow  # whole module: every test needs a long run or worker processes
+
 BIN = Path(sys.executable).parent
 
 TINY = """\

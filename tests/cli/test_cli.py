@@ -18,6 +18,7 @@ def _run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str,
     return code, out, err
 
 
+@pytest.mark.slow
 def test_run_writes_the_contract(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """`ecosim run` writes timeseries, ledger, summary, resolved scenario and figures, and prints the calibration."""
     out_dir = tmp_path / "hist"

@@ -22,6 +22,7 @@ def _flat(text: str) -> str:
     return " ".join(text.split())
 
 
+@pytest.mark.slow
 def test_value_prints_values_gaps_and_requirements(baseline_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """The table names every entity, every mark with its gap, and what each mark requires."""
     code, out, _ = _run(["value", str(baseline_dir), "--cash-flows", "--entity", "tesla"], capsys)
@@ -31,6 +32,7 @@ def test_value_prints_values_gaps_and_requirements(baseline_dir: Path, capsys: p
         assert text in _flat(out), text
 
 
+@pytest.mark.slow
 def test_value_json_and_revaluation_without_the_model(baseline_dir: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     """--wacc re-values the saved run (the model is never built); a higher WACC gives lower values."""
 
@@ -49,6 +51,7 @@ def test_value_json_and_revaluation_without_the_model(baseline_dir: Path, capsys
     assert base["entities"]["tesla"]["cash_flows"][0]["year"] == 2026
 
 
+@pytest.mark.slow
 def test_value_weights_several_runs(baseline_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Two run directories with --weights print a probability-weighted table."""
     code, out, _ = _run(["value", str(baseline_dir), str(baseline_dir), "--weights", "0.3,0.7"], capsys)
@@ -106,6 +109,7 @@ class _nullcontext:
         return False
 
 
+@pytest.mark.slow
 def test_value_operational_reruns_the_world(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """--operational re-runs the run's scenario over each lever and reports, per SpaceX+xAI mark, a value or why none."""
     run_dir = tmp_path / "short"

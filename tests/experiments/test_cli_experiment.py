@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from ecosim.cli import main
 
@@ -22,6 +23,7 @@ def test_list_and_show(capsys) -> None:  # type: ignore[no-untyped-def]
     assert "launch.starship.cost_per_flight_usd_floor" in out and "seed 002" in out
 
 
+@pytest.mark.slow
 def test_run_prints_count_summary_and_analysis(write_experiment, capsys) -> None:  # type: ignore[no-untyped-def]
     """`experiment run` prints the count first and a one-line summary, then analyses; a re-run finds everything stored."""
     exp = write_experiment(write_experiment().read_text() + '\n[[discovery]]\nname = "positive_fcf"\nlabel = "SpaceX FCF >= 0 in 2026"\noutcome = "spacex_fcf_2026_usd"\nop = ">="\nvalue = 0.0\n')

@@ -61,6 +61,7 @@ def test_store_layout(reference: tuple[Path, Path]) -> None:
     assert len(ts) == 12 * 12 and ts["date"].iloc[:2].tolist() == ["2026-01", "2026-02"]
 
 
+@pytest.mark.slow
 def test_two_workers_identical_store(reference: tuple[Path, Path], tmp_path: Path) -> None:
     """Two worker processes write byte-identical tables to one in-process worker."""
     exp, ref = reference
@@ -75,6 +76,7 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+@pytest.mark.cluster
 def test_dask_cluster_identical_store(reference: tuple[Path, Path], tmp_path: Path) -> None:
     """A real dask scheduler and two dask workers on 127.0.0.1 write the same tables."""
     exp, ref = reference
@@ -126,6 +128,7 @@ def _session_processes(sid: int) -> list[str]:
     return out
 
 
+@pytest.mark.slow
 def test_kill_9_then_resume_gives_the_same_store(write_experiment, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """kill -9 in the middle of a 2-worker experiment: its workers exit; run again: only the missing chunks run, the store equals an uninterrupted one."""
     exp = write_experiment(replace={"chunk_size = 4": "chunk_size = 1", '"2026-12"': '"2027-12"'})
@@ -186,6 +189,7 @@ def test_outcome_failure_is_recorded_with_inputs(write_experiment, tmp_path: Pat
     assert (res.loc[~high, "status"] == "ok").all() and res.loc[~high, "spacex_value_2026_usd"].notna().all()
 
 
+@pytest.mark.slow
 def test_run_that_raises_inside_a_chunk_is_isolated(write_experiment, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """A member that makes the vectorised model raise is failed with its inputs and error; its chunk's other runs succeed."""
     from ecosim.agents.starship import SpaceXLaunch

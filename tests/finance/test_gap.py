@@ -12,6 +12,7 @@ from ecosim.finance.gap import check_weights, marks, value_run, weighted_values
 from ecosim.results.rundir import SavedRun, read_run
 
 
+@pytest.mark.slow
 def test_every_mark_of_a_known_entity_is_set_against_a_value(baseline_saved: SavedRun) -> None:
     """The nine marks of valuation_marks.csv each get their entity's value and a gap = mark - value."""
     rv = value_run(baseline_saved)
@@ -25,6 +26,7 @@ def test_every_mark_of_a_known_entity_is_set_against_a_value(baseline_saved: Sav
     assert {g.entity_id for g in merged} == {"spacex_xai"} and any(not g.mark.narrative for g in merged)
 
 
+@pytest.mark.slow
 def test_revaluing_under_another_wacc_does_not_resimulate(baseline_dir, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
     """With the model made unusable, a saved run is still re-valued; a higher WACC lowers Tesla's value."""
 
@@ -39,6 +41,7 @@ def test_revaluing_under_another_wacc_does_not_resimulate(baseline_dir, monkeypa
     assert higher.entities["tesla"].equity_usd < base.entities["tesla"].equity_usd
 
 
+@pytest.mark.slow
 def test_terminal_methods_and_weights(baseline_saved: SavedRun) -> None:
     """Each entity carries its value under all three terminal methods; weights combine runs linearly."""
     rv = value_run(baseline_saved, terminal="gordon")
@@ -55,6 +58,7 @@ def test_terminal_methods_and_weights(baseline_saved: SavedRun) -> None:
         check_weights([0.2, 0.4, 0.4], 2)
 
 
+@pytest.mark.slow
 def test_comparables_use_the_peer_table_and_the_other_labs_mark(baseline_saved: SavedRun) -> None:
     """Peers give group medians; xAI's AI segment is priced at OpenAI's mark over OpenAI's simulated revenue."""
     g = group_multiples(list(peer_table()))

@@ -19,6 +19,7 @@ def saved(tmp_path_factory: pytest.TempPathFactory, baseline_run: RunResult) -> 
     return read_run(write_run(baseline_run, tmp_path_factory.mktemp("runs") / "baseline", figures=False))
 
 
+@pytest.mark.slow
 def test_series_values_match_ecosim_value(saved: SavedRun) -> None:
     """At the valuation date, Tesla's equity value from its metrics equals ecosim value's; SpaceX as booked (xAI from February 2026) is within 1% of the pro-forma SpaceX + xAI."""
     equity = results_equity(saved.results)

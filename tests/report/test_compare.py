@@ -17,6 +17,8 @@ from ecosim.compare import compare
 from ecosim.report.outcomes import OUTCOMES
 from ecosim.run import RunResult, write_run
 
+pytestmark = pytest.mark.slow  # whole module: every test needs a long run or worker processes
+
 
 @pytest.fixture(scope="module")
 def three(tmp_path_factory: pytest.TempPathFactory) -> Path:

@@ -18,6 +18,8 @@ from ecosim.cli import main
 from ecosim.compare import compare
 from ecosim.results.store import ExperimentStore
 
+pytestmark = pytest.mark.slow  # whole module: every test needs a long run or worker processes
+
 SMALL = """
 [experiment]
 name = "small_mc"

@@ -1,7 +1,8 @@
 """End to end: `ecosim viz` served on a free loopback port, driven in a real headless Chromium.
 
 Debian's ``chromium`` (``/usr/bin/chromium``) driven by Playwright for Python; Playwright's own
-browser download is never used. Without that binary the test is skipped with the reason.
+browser download is never used. Without that binary the test is skipped with the reason, except
+in CI (``CI=true``, which ``.ci/run`` sets), where it fails: CI must run it.
 Every request the page makes must stay on the loopback server (no CDN): anything else is
 blocked and fails the test.
 """

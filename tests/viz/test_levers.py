@@ -114,6 +114,7 @@ def test_links_are_the_goods_and_signal_edges_of_the_network() -> None:
     assert all(lk.signal == (lk.commodity in SIGNAL_UNITS) for lk in links)
 
 
+@pytest.mark.slow
 def test_each_main_lever_moves_the_world() -> None:
     """No dead slider up front: each main lever at one end of its range changes some metric by 2028."""
     s = Settings.of("baseline")

@@ -30,6 +30,7 @@ def finished() -> LiveModel:
     return model
 
 
+@pytest.mark.slow
 def test_the_live_model_is_the_same_world_as_a_run(finished: LiveModel) -> None:
     """Stepping in the page gives bit-identical metrics to EcosimModel with the same scenario and seed."""
     ref = EcosimModel(base_scenario("baseline"), record_ledger=False).run()
@@ -38,6 +39,7 @@ def test_the_live_model_is_the_same_world_as_a_run(finished: LiveModel) -> None:
         assert_array_equal(finished.values[:, METRIC_NAMES.index(name)], ref.series(name)[:, 0])
 
 
+@pytest.mark.slow
 def test_frames_publish_the_month_and_its_flows(finished: LiveModel) -> None:
     """A frame names the month just simulated and holds that month's cleared flows; history stops at it."""
     frame = finished.frame
@@ -51,6 +53,7 @@ def test_frames_publish_the_month_and_its_flows(finished: LiveModel) -> None:
     assert finished.x_range == (2026.0, 2041.0)
 
 
+@pytest.mark.slow
 def test_the_run_stops_at_its_last_month() -> None:
     """After the last month the model is not running and a further step changes nothing."""
     model = LiveModel(Settings.of("history"))
@@ -63,6 +66,7 @@ def test_the_run_stops_at_its_last_month() -> None:
     assert model.frame.date == "2025-12"
 
 
+@pytest.mark.slow
 def test_foresight_value_is_ecosim_values_equity_of_the_runs_own_cash_flows(finished: LiveModel) -> None:
     """The perfect-foresight DCF of year Y is the equity value `ecosim value` gives for this run
     at the start of Y (after tax, fade, normalised terminal value, cash), at the scenario's WACC."""
@@ -85,6 +89,7 @@ def test_foresight_value_is_ecosim_values_equity_of_the_runs_own_cash_flows(fini
         assert_allclose(v.value_usd[year - 2026], equity[dates.index(f"{year}-01"), 0], rtol=1e-12)
 
 
+@pytest.mark.slow
 def test_foresight_values_are_revealed_year_by_year(finished: LiveModel) -> None:
     """The page shows the DCF of year Y only once the view has reached January of Y."""
     v = finished.valuation
@@ -107,6 +112,7 @@ def test_run_rate_value_capitalises_trailing_free_cash_flow() -> None:
     assert np.isnan(run_rate_value(np.array([]), 0.10, 0.0))
 
 
+@pytest.mark.slow
 def test_dcf_is_undefined_when_growth_reaches_the_wacc() -> None:
     """With terminal growth at or above the WACC the page says so instead of drawing a number."""
     loaded = base_scenario("history").with_overrides(["capital_market.terminal_growth_pct=10.0", "capital_market.risk_free_pct=0.0", "capital_market.beta_unlevered=0.5"])
@@ -114,6 +120,7 @@ def test_dcf_is_undefined_when_growth_reaches_the_wacc() -> None:
     assert v.value_usd == () and v.note.startswith("DCF undefined: terminal growth 10.00% is not below the WACC")
 
 
+@pytest.mark.slow
 def test_seed_text_and_reset_settings() -> None:
     """A typed seed is used; a blank one means the scenario's; a bad one falls back with a note."""
     assert parse_seed("") == (None, "")

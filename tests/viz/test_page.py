@@ -13,6 +13,8 @@ import solara
 from ecosim.scenario import bundled_scenarios
 from ecosim.viz.server import app_path
 
+pytestmark = pytest.mark.slow  # whole module: every test needs a long run or worker processes
+
 
 def _load_app() -> Any:
     spec = importlib.util.spec_from_file_location("ecosim_viz_app", app_path())

@@ -26,6 +26,7 @@ def model() -> LiveModel:
     return m
 
 
+@pytest.mark.slow
 def test_every_chart_panel_draws_the_current_month(model: LiveModel) -> None:
     """Each chart gives a PNG of its size; a new month gives a new picture, the same month the same bytes."""
     for panel in PANELS:
@@ -42,6 +43,7 @@ def test_every_chart_panel_draws_the_current_month(model: LiveModel) -> None:
     assert all(before[k] != after[k] for k in before)
 
 
+@pytest.mark.slow
 def test_network_edges_are_as_wide_as_this_months_flows(model: LiveModel) -> None:
     """The largest flow of a commodity is drawn 5 wide, no flow 0.4; the cut link is dashed and faint-free."""
     panel = next(p for p in PANELS if isinstance(p, NetworkPanel))
@@ -62,6 +64,7 @@ def test_network_edges_are_as_wide_as_this_months_flows(model: LiveModel) -> Non
     assert_allclose(max(widths[k] for k, e in enumerate(st["edges"]) if e[2] == "data"), 5.0)
 
 
+@pytest.mark.slow
 def test_orbital_share_counts_google_suncatcher_once(model: LiveModel) -> None:
     """Orbital share = (SpaceX + Suncatcher + Starcloud) / all compute, Google's total including Suncatcher."""
     row = model.values[model.frame.steps - 1]
@@ -80,6 +83,7 @@ def test_page_rows_pair_half_width_panels_and_give_the_network_a_row() -> None:
 
 
 @pytest.mark.parametrize("name", sorted(bundled_scenarios()))
+@pytest.mark.slow
 def test_every_bundled_scenario_plays_in_the_page(name: str) -> None:
     """Each scenario the chooser offers builds its live world, steps and draws every panel."""
     m = LiveModel(Settings.of(name))

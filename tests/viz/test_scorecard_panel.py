@@ -40,6 +40,7 @@ def test_verdicts_appear_when_their_month_is_reached(live: LiveModel) -> None:
     assert rows[by_id["chips_unpowered_2026"]]["status"] == "missed"  # its deadline passed (it comes true late, in 2028)
 
 
+@pytest.mark.slow
 def test_at_the_end_the_panel_shows_ecosim_runs_scorecard(live: LiveModel, baseline_run: RunResult) -> None:
     """At the last month every verdict and month equals the scorecard `ecosim run` writes for the same scenario and seed."""
     while live.running:
