@@ -1,6 +1,7 @@
 """World benchmark (printed figures, not a test): the targets of the world issue.
 
-* the baseline 2026-2040 run, one member: under 1.5 s of simulation time;
+* the baseline 2026-2040 run, one member (:func:`ecosim.simulate.simulate`: build, run, results,
+  release): under 1.5 s of simulation time;
 * K = 1,000 members advanced together: under 10 s (under 10 ms per member);
 * musk_narrative at full scale (10^6 satellites, 10^7 vehicles): within 3x the baseline's time;
 * peak memory under 2 GB.
@@ -15,8 +16,9 @@ import time
 
 import numpy as np
 
-from ecosim.model import EcosimModel, warmup_state
+from ecosim.model import warmup_state
 from ecosim.scenario import load_scenario
+from ecosim.simulate import simulate
 
 
 def timed(fn):  # type: ignore[no-untyped-def]
@@ -33,9 +35,8 @@ def main() -> None:
     baseline = load_scenario("baseline")
     times = []
     for _ in range(3):
-        model, build = timed(lambda: EcosimModel(baseline))
-        _, run = timed(model.run)
-        times.append(build + run)
+        _, t = timed(lambda: simulate(baseline))
+        times.append(t)
     t1 = min(times)
     print(f"baseline 2026-2040, K=1: {t1:.2f} s (best of 3; target < 1.5 s)")
 
@@ -46,16 +47,13 @@ def main() -> None:
         "orbital_dc.satellite_hardware_usd_per_w": rng.uniform(3.0, 40.0, K),
         "tesla.share_decay_pct_per_yr": rng.uniform(15.0, 35.0, K),
     }
-    model, build = timed(lambda: EcosimModel(baseline, members=K, member_values=values, record_ledger=False))
-    _, run = timed(model.run)
-    print(f"baseline, K={K} members with 3 varied parameters: {build + run:.2f} s, {1000 * (build + run) / K:.2f} ms per member (target < 10 s)")
+    _, tk = timed(lambda: simulate(baseline, members=K, member_values=values))
+    print(f"baseline, K={K} members with 3 varied parameters: {tk:.2f} s, {1000 * tk / K:.2f} ms per member (target < 10 s)")
 
     full = load_scenario("musk_narrative", ["starlink.target_satellites=1e6", "starlink.production_per_month_max=20000", "starlink.production_growth_pct_per_yr=80", "starlink.lifetime_yr=8"])
-    model, build = timed(lambda: EcosimModel(full))
-    _, run = timed(model.run)
-    sats = model.series("starlink_satellites").max()
-    cars = model.series("tesla_fleet_vehicles").max() + model.series("cybercab_fleet").max()
-    tn = build + run
+    res, tn = timed(lambda: simulate(full))
+    sats = res.series["starlink_satellites"].max()
+    cars = res.series["tesla_fleet_vehicles"].max() + res.series["cybercab_fleet"].max()
     print(f"musk_narrative at full scale ({sats:,.0f} satellites, {cars:,.0f} vehicles): {tn:.2f} s = {tn / t1:.2f}x baseline (target <= 3x)")
 
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
