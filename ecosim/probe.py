@@ -29,7 +29,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ecosim.agents.base import BINDING
 from ecosim.analysis.flywheel import (
     HUBS,
     Loop,
@@ -40,6 +39,7 @@ from ecosim.analysis.flywheel import (
     mode_by_year,
     reduce_network,
 )
+from ecosim.economics.binding import BINDING
 from ecosim.errors import UsageError
 from ecosim.exchange.topology import SIGNAL_UNITS, parse_edge_id
 from ecosim.finance.series_value import equity_at_start

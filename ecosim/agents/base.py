@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 import mesa
 import numpy as np
 
+from ecosim.economics.binding import BINDING
 from ecosim.physics.compute import watts_per_h100e
 from ecosim.physics.launch import wright_cost
 
@@ -217,9 +218,6 @@ def per_item(items: Any, field: str, K: int) -> np.ndarray:
     [[1.0, 2.0], [1.0, 3.0]]
     """
     return np.stack([np.broadcast_to(np.asarray(getattr(g, field), dtype=float), (K,)) for g in items], axis=1)
-
-
-BINDING = ("none", "demand", "launch", "pv", "chips", "power", "capital", "manufacturing", "regulation", "economics")
 
 
 def binding_code(limits: dict[str, np.ndarray]) -> np.ndarray:

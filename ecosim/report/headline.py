@@ -82,7 +82,7 @@ def scorecard_sentence(statuses: Sequence[str]) -> str:
 
 def binding_sentence(series: Mapping[str, np.ndarray]) -> str:
     """What limits SpaceX's orbital build and xAI's ground compute in most months (member 0)."""
-    from ecosim.agents.base import BINDING  # the codes the agents record (a data table)
+    from ecosim.economics.binding import BINDING  # the codes the agents record (a data table)
 
     parts = []
     for metric, what in (("odc_binding", "SpaceX's orbital data-center build"), ("tdc_binding", "xAI's terrestrial compute")):
