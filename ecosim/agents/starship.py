@@ -15,14 +15,16 @@ Starship publish the payload they would fly (``starship_need_t``); stacks and pa
 until the forecast of those flights (an exponential average) uses ``target_utilisation_frac`` of
 them, within the factory's build rate and the capital the company can spend (its cash when the
 month opened over ``cash_deploy_months``). Idle stacks are not bought; retired and lost ones are
-replaced only if needed. The factory (and launch sites) is built to the programme's plan before
+replaced only if needed. Its overhead is a share of its outside revenue (``overhead_pct_of_revenue``).
+The factory (and launch sites) is built to the programme's plan before
 operations and afterwards only when the stacks needed outrun it, at
 ``factory_capex_usd_per_stack_month`` per stack a month of capacity. Development (R&D) is
 expensed until the last version flies.
 
-**Prices.** SpaceX's own buyers (Starlink, its orbital data centers) pay its cost: the cheapest
-vehicle's cost per kg (the internal transfer price, ``launch_price_usd_per_kg`` as its own
-company reads it). Outside buyers pay the price of a dedicated launch, which SpaceX sets as a
+**Prices.** SpaceX's own buyers (Starlink, its orbital data centers) pay its cost: the recent
+cost per tonne of the flights that carried their payloads, with any cost not yet charged
+recovered over a year (:meth:`SpaceXLaunch.transfer_usd_per_kg`; ``launch_price_usd_per_kg`` as
+its own company reads it), so that launches sold inside the company earn no margin and lose none. Outside buyers pay the price of a dedicated launch, which SpaceX sets as a
 firm with market power (limit pricing against a competitive fringe):
 
     target = min(price_to_competitor_ratio x cheapest competitor's list price,
@@ -85,6 +87,9 @@ class SpaceXLaunch(EcosimAgent):
         self.s.ship_demand_flights = np.zeros(K)
         self.s.price_usd_per_launch = np.full(K, p.falcon.price_per_flight_usd, dtype=float)
         self.s.own_falcon_flights = np.zeros(K)
+        self.s.own_cost_avg_usd = np.zeros(K)  # cost of the flights carrying own payloads, averaged [USD/month]
+        self.s.own_mass_avg_t = np.zeros(K)  # own payloads flown, averaged [t/month]
+        self.s.transfer_unrecovered_usd = np.zeros(K)  # own flights' cost not yet charged to the own buyers
         self.competitors = self.ex.senders(self.name, "launch_price_usd_per_launch")
         self.heavy_buyers = self.ex.senders(self.name, "starship_need_t")
         self.ship_capacity = np.zeros(K)
@@ -155,8 +160,16 @@ class SpaceXLaunch(EcosimAgent):
         self.cost_per_kg = np.where(ops, np.minimum(falcon_cost_kg, ship_cost_kg), falcon_cost_kg)
         self.price_per_kg = self.s.price_usd_per_launch / (fal.payload_t * 1000.0)
 
+    def transfer_usd_per_kg(self) -> np.ndarray:
+        """What SpaceX's own buyers pay a kg [USD/kg]: the recent cost of the flights that carried
+        their payloads (averaged, weight ``demand_smoothing_frac``), plus a twelfth of any cost
+        not yet recovered; before any own payload, the cheapest vehicle's cost per kg."""
+        s = self.s
+        per_t = np.divide(s.own_cost_avg_usd + s.transfer_unrecovered_usd / 12.0, s.own_mass_avg_t, out=self.cost_per_kg * 1000.0, where=s.own_mass_avg_t > 0)
+        return np.maximum(per_t, 0.0) / 1000.0
+
     def _publish(self, slots: np.ndarray, ship_shares_t: dict[str, np.ndarray]) -> None:
-        self.publish("launch_price_usd_per_kg", self.price_per_kg, internal=self.cost_per_kg)
+        self.publish("launch_price_usd_per_kg", self.price_per_kg, internal=self.transfer_usd_per_kg())
         self.publish("launch_price_usd_per_launch", self.s.price_usd_per_launch)
         self.publish("launch_slots_per_month", slots)
         self.publish("launch_payload_t", self.full(self.p.falcon.payload_t))
@@ -182,7 +195,7 @@ class SpaceXLaunch(EcosimAgent):
         self.ship_capacity = whole
         self.starship_mass_capacity_t = whole * self.ship_payload_t()
         mass = falcon_flights * p.falcon.payload_t + self.starship_mass_capacity_t
-        self.ex.offer(self.name, "launch_mass", mass, self.price_per_kg * 1000.0, self.cost_per_kg * 1000.0)
+        self.ex.offer(self.name, "launch_mass", mass, self.price_per_kg * 1000.0, self.transfer_usd_per_kg() * 1000.0)
         # next month: each own heavy buyer's share of Starship, in proportion to its need
         needs = self.ship_needs_t()
         total = sum(needs.values(), self.zeros())
@@ -241,9 +254,15 @@ class SpaceXLaunch(EcosimAgent):
         own_share_f = np.divide(falcon_own, falcon_t, out=np.zeros(self.K), where=falcon_t > 0)
         own_share_s = np.divide(ship_own, ship_t, out=np.zeros(self.K), where=ship_t > 0)
         self.own_flight_cost_usd = falcon_flights * falcon_cost * own_share_f + ops_flights * ship_cost * own_share_s
+        charged = sum((ex.paid(self.name, b, "launch_mass") for b in own_buyers), self.zeros())
+        s.transfer_unrecovered_usd = s.transfer_unrecovered_usd + self.own_flight_cost_usd - charged
+        w = np.asarray(sp.demand_smoothing_frac, dtype=float)
+        s.own_cost_avg_usd = (1.0 - w) * s.own_cost_avg_usd + w * self.own_flight_cost_usd
+        s.own_mass_avg_t = (1.0 - w) * s.own_mass_avg_t + w * own
         self.pay_costs(flight_cost + (falcon_out / fal.payload_t) * fal.customer_mission_cost_usd, "opex")
         developing = np.asarray(self.t < max(int(v.available_month) for v in sp.versions), dtype=float) * self.after(sp.first_flight_month - sp.build_lead_months)
-        self.pay_costs(sp.development_usd_per_yr / 12.0 * developing, "opex")
+        outside_revenue = ex.earned(self.name, "launch_mass") - sum((ex.paid(self.name, b, "launch_mass") for b in own_buyers), self.zeros())
+        self.pay_costs(sp.development_usd_per_yr / 12.0 * developing + p.overhead_frac_of_revenue * outside_revenue, "opex")
         self._build(falcon_t, ship_t)
 
     def _build(self, falcon_t: np.ndarray, ship_t: np.ndarray) -> None:

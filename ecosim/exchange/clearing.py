@@ -385,6 +385,11 @@ class Exchange:
         m = self.markets[commodity]
         return m.usd[:, m.s_index[seller], :].sum(axis=1)
 
+    def paid(self, seller: str, buyer: str, commodity: str) -> np.ndarray:
+        """What ``buyer`` paid ``seller`` for ``commodity`` this month [USD]."""
+        m = self.markets[commodity]
+        return m.usd[:, m.s_index[seller], m.b_index[buyer]]
+
     def flow(self, seller: str, buyer: str, commodity: str) -> np.ndarray:
         m = self.markets[commodity]
         return m.x[:, m.s_index[seller], m.b_index[buyer]]

@@ -188,6 +188,7 @@ class Launch(Section):
     price_to_competitor_ratio: float = F(unit="ratio", gt=0, le=2, doc="SpaceX's price of a dedicated launch over the cheapest competitor's list price (limit pricing)", lever=(0.5, 1.2))
     price_change_max_pct_per_month: float = F(unit="%/month", gt=0, le=100, doc="fastest monthly move of SpaceX's outside price toward its target")
     cash_deploy_months: float = F(unit="months", gt=0, doc="launch capex (stacks, boosters, pads) is limited to the company's cash spread over this many months")
+    overhead_pct_of_revenue: float = F(unit="%", ge=0, le=100, doc="the launch business's overhead (SG&A, crew and cargo programme operations, mission assurance), % of its outside revenue")
 
 
 # --------------------------------------------------------------------------- constellations

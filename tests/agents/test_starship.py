@@ -35,7 +35,8 @@ def starship(**kw: Any) -> Any:
 def params(falcon: Any = None, ship: Any = None, **kw: Any) -> Any:
     base = dict(falcon=falcon or line(payload_t=20.0, price_per_flight_usd=95e6, cost_per_flight_usd_initial=20e6, cost_progress_ratio=1.0,
                                       customer_mission_cost_usd=10e6, boosters_initial=4.0),
-                starship=ship or starship(), price_to_competitor_ratio=0.8, price_change_max_frac_per_month=0.02, cash_deploy_months=1.0)
+                starship=ship or starship(), price_to_competitor_ratio=0.8, price_change_max_frac_per_month=0.02, cash_deploy_months=1.0,
+                overhead_frac_of_revenue=0.0)
     base.update(kw)
     return ns(**base)
 

@@ -1,0 +1,58 @@
+"""SpaceX's economics across the bundled scenarios: launch EBITDA, Starlink's capacity, fleets
+built to need."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from ecosim.model import EcosimModel
+from ecosim.scenario import load_scenario
+
+SCENARIOS = ("baseline", "musk_narrative", "skeptic")
+
+
+@pytest.fixture(scope="module")
+def runs() -> dict[str, pd.DataFrame]:
+    out = {}
+    for name in SCENARIOS:
+        model = EcosimModel(load_scenario(name), record_ledger=False)
+        out[name] = model.run().timeseries()
+    return out
+
+
+def _by_year(ts: pd.DataFrame, metric: str, how: str = "sum") -> pd.Series:
+    return ts.groupby(ts["date"].str[:4])[metric].agg(how)
+
+
+def test_launch_ebitda_stays_positive_every_year_of_baseline(runs: dict[str, pd.DataFrame]) -> None:
+    """Outside launches sold with market power pay for Starship's development and the launch
+    overhead: the launch segment's EBITDA is above zero in every year of baseline."""
+    ebitda = _by_year(runs["baseline"], "spacex_launch_ebitda_usd")
+    assert (ebitda > 0).all(), ebitda[ebitda <= 0].to_dict()
+
+
+def test_starlink_subscribers_differ_by_scenario(runs: dict[str, pd.DataFrame]) -> None:
+    """Capacity binds where people live: the narrative's larger constellation serves more
+    subscribers than baseline in 2040, and the skeptic's Starship delay fewer in 2027."""
+    subs = {n: _by_year(ts, "starlink_subscribers", "last") for n, ts in runs.items()}
+    assert subs["musk_narrative"]["2040"] > 1.05 * subs["baseline"]["2040"]
+    assert subs["skeptic"]["2027"] < 0.95 * subs["baseline"]["2027"]
+
+
+def test_the_starship_fleet_is_within_twice_what_its_flights_need(runs: dict[str, pd.DataFrame]) -> None:
+    """In 2040 the stacks in the fleet are at most twice the stacks its flights keep busy (over
+    the year), and not fewer than them."""
+    for name, ts in runs.items():
+        year = ts[ts["date"].str.startswith("2040")]
+        fleet = year["starship_stacks"].mean()
+        needed = year["starship_stacks_needed"].mean()
+        assert needed > 0 and needed * 0.999 <= fleet <= 2.0 * needed, (name, fleet, needed)
+
+
+def test_the_outside_price_moves_without_cliffs(runs: dict[str, pd.DataFrame]) -> None:
+    """No month moves SpaceX's outside price by more than its 2 % limit."""
+    for name, ts in runs.items():
+        price = ts["launch_price_usd_per_launch"].to_numpy()
+        assert np.all(np.abs(np.diff(price) / price[:-1]) <= 0.02 + 1e-12), name
