@@ -129,11 +129,10 @@ class EcosimModel(mesa.Model):
 
         self._check_companies()
         self.restored = False
-        source = meta.initial_state_from
         if initial_state is not None:
             self._restore(initial_state)
-        elif source:
-            self._restore_from(source)
+        else:
+            self._restore_from()
         if not self.restored:
             heads = self.roster.heads()
             for company, usd in self.scenario.capital_market.cash_initial_usd.items():
@@ -179,18 +178,10 @@ class EcosimModel(mesa.Model):
 
     # ------------------------------------------------------------------ hand-over
 
-    def _restore_from(self, source: str) -> None:
-        try:
-            ref = load_scenario(source)
-        except ScenarioError as exc:
-            raise ScenarioError(f"{self.loaded.path}: scenario.initial_state_from names {source!r}: {exc}") from None
-        end = parse_month(ref.model.scenario.end_month)
-        if end != self.start_month - 1:
-            raise ScenarioError(
-                f"{self.loaded.path}: scenario.initial_state_from must name a scenario that ends the month before "
-                f"start_month {format_month(self.start_month)} (got {source!r}, which ends {format_month(end)})"
-            )
-        self._restore(warmup_state(ref))
+    def _restore_from(self) -> None:
+        ref = continued_scenario(self.loaded)
+        if ref is not None:
+            self._restore(warmup_state(ref))
 
     def _restore(self, state: dict[str, Any]) -> None:
         rows = int(np.asarray(state["cash"]).shape[0])
@@ -283,6 +274,32 @@ class EcosimModel(mesa.Model):
 
     def ledger(self, members: list[int] | None = None) -> pd.DataFrame:
         return self.exchange.ledger_frame(self.start_month, self.steps, members)
+
+
+def continued_scenario(loaded: LoadedScenario) -> LoadedScenario | None:
+    """The scenario ``loaded`` continues from (its ``initial_state_from``), checked to end the
+    month before ``loaded`` starts; None when it continues nothing.
+
+    Raises
+    ------
+    ScenarioError
+        The named scenario does not load or does not end the month before.
+    """
+    source = loaded.model.scenario.initial_state_from
+    if not source:
+        return None
+    try:
+        ref = load_scenario(source)
+    except ScenarioError as exc:
+        raise ScenarioError(f"{loaded.path}: scenario.initial_state_from names {source!r}: {exc}") from None
+    end = parse_month(ref.model.scenario.end_month)
+    start = parse_month(loaded.model.scenario.start_month)
+    if end != start - 1:
+        raise ScenarioError(
+            f"{loaded.path}: scenario.initial_state_from must name a scenario that ends the month before "
+            f"start_month {format_month(start)} (got {source!r}, which ends {format_month(end)})"
+        )
+    return ref
 
 
 @lru_cache(maxsize=8)

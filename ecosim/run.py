@@ -6,6 +6,12 @@ scores the narrative scorecard and returns everything in memory. ``write_run`` w
 directory atomically (:func:`ecosim.results.rundir.write_run`, with the figures), so an
 interrupted or failed run leaves nothing half-written. The directory's files are listed in
 :mod:`ecosim.results.rundir`.
+
+``run_posterior`` runs the same scenario under a calibration's posterior: ``draws`` members,
+each an equally weighted draw (resampled with the run's seed), each continuing from the
+history run under its own draw (:func:`ecosim.simulate.simulate` with ``posterior``);
+``write_run`` then adds them to the directory (``posterior/``,
+:func:`ecosim.results.posterior.write_members`).
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import networkx as nx
+import numpy as np
 import pandas as pd
 
 from ecosim import __version__
@@ -23,12 +30,17 @@ from ecosim.analysis.calibration import Check, calibration_table
 from ecosim.analysis.scorecard import run_scorecard, score_results
 from ecosim.exchange.topology import COMMODITY_UNITS
 from ecosim.finance.series_value import results_equity
+from ecosim.model import continued_scenario
 from ecosim.results import rundir
+from ecosim.results.posterior import MEMBERS_DIR, Posterior, write_members
 from ecosim.results.results import Results
 from ecosim.results.rundir import CalibrationRow, CommodityTotal, RunSummary, ScorecardRow
 from ecosim.scenario.loader import LoadedScenario
-from ecosim.simulate import simulate
+from ecosim.simulate import held_fields, simulate
 from ecosim.timeline import format_month, parse_month
+
+#: posterior draws of a posterior-backed run unless told otherwise
+DEFAULT_DRAWS = 500
 
 
 @dataclass
@@ -61,6 +73,46 @@ class RunResult:
     @property
     def runtime_s(self) -> float:
         return self.results.runtime_s
+
+
+@dataclass
+class PosteriorRun:
+    """A scenario run under a posterior: ``results`` has one member per draw; ``draws`` holds
+    each member's values of the inferred fields; ``held``: inferred fields the scenario sets
+    itself (kept at its value in its own months, see :func:`ecosim.simulate.posterior_start`)."""
+
+    posterior: Posterior
+    results: Results
+    draws: dict[str, np.ndarray]
+    seed: int
+    held: list[str]
+    stale: bool  #: the history changed since the calibration (the posterior should be inferred again)
+
+    @property
+    def members(self) -> int:
+        return self.results.members
+
+    def info(self) -> dict[str, object]:
+        """What ``posterior/members.json`` records about the posterior."""
+        return {"posterior": str(self.posterior.path), "fingerprint": self.posterior.fingerprint, "seed": self.seed,
+                "draws": self.members, "held": list(self.held), "stale": self.stale}
+
+
+def run_posterior(
+    scenario: LoadedScenario,
+    posterior: Posterior,
+    draws: int = DEFAULT_DRAWS,
+    seed: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> PosteriorRun:
+    """Run ``draws`` members of a scenario, each under its own draw of the posterior (resampled
+    with ``seed``, default the scenario's), each continuing from its own history."""
+    run_seed = int(scenario.model.scenario.seed if seed is None else seed)
+    values = posterior.draws(draws, run_seed)
+    history = continued_scenario(scenario) or scenario
+    held = held_fields(scenario, list(values))
+    results = simulate(scenario, run_seed, members=draws, posterior=values, progress=progress)
+    return PosteriorRun(posterior, results, values, run_seed, held, not posterior.calibrated_on(history))
 
 
 def run_scenario(
@@ -121,13 +173,16 @@ def build_summary(results: Results, checks: list[Check]) -> RunSummary:
     )
 
 
-def write_run(result: RunResult, out_dir: Path, figures: bool = True) -> Path:
+def write_run(result: RunResult, out_dir: Path, figures: bool = True, posterior: PosteriorRun | None = None) -> Path:
     """Write a run's results to ``out_dir`` atomically (figures included unless ``figures`` is
-    False); returns ``out_dir``."""
+    False; a posterior-backed run's members in ``posterior/``); returns ``out_dir``."""
 
-    def draw(tmp: Path) -> None:
-        from ecosim.report.figures import write_run_figures
+    def extra(tmp: Path) -> None:
+        if figures:
+            from ecosim.report.figures import write_run_figures
 
-        write_run_figures(result.timeseries, result.ledger, result.graph, tmp / "figures")
+            write_run_figures(result.timeseries, result.ledger, result.graph, tmp / "figures")
+        if posterior is not None:
+            write_members(posterior.results, posterior.draws, posterior.info(), tmp / MEMBERS_DIR)
 
-    return rundir.write_run(result.results, result.summary, Path(out_dir), draw if figures else None)
+    return rundir.write_run(result.results, result.summary, Path(out_dir), extra)

@@ -16,6 +16,12 @@ What it adds to the model's own run:
 * **the results** — the metrics as (months, members) arrays with their units, cash at the
   start, the cost of capital the capital market used, the network, the agents, and when asked
   the ledger and the flows on each goods edge;
+* **a posterior** — ``posterior`` gives each member its own draw of the calibrated history
+  parameters (:meth:`ecosim.results.posterior.Posterior.draws`): the history the scenario
+  continues from (``initial_state_from``) runs first with those draws, one member per draw,
+  and each member continues from its own history's end state with the same draws
+  (:func:`posterior_start`); a scenario without ``initial_state_from`` takes the draws
+  directly;
 * **release** — Mesa keeps every model alive through ``mesa.Agent._ids``
   (``MESA-NOTES.md``): the model is dropped from it when the run ends, so a process can
   simulate again and again.
@@ -24,7 +30,7 @@ What it adds to the model's own run:
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import mesa
@@ -34,15 +40,17 @@ from ecosim.errors import UsageError
 from ecosim.exchange import Exchange
 from ecosim.exchange.topology import parse_edge_id
 from ecosim.metrics import METRICS
-from ecosim.model import EcosimModel
+from ecosim.model import EcosimModel, continued_scenario, warmup_state
 from ecosim.results.results import AgentInfo, CostOfCapital, Results
-from ecosim.scenario.loader import LoadedScenario, load_scenario
+from ecosim.scenario.loader import LoadedScenario, _split_path, load_scenario
 from ecosim.timeline import format_month, parse_month
 
 Progress = Callable[[int, int], None]
 
 #: metrics holding a company's cash: their values before the first month are ``Results.cash_start``
 CASH_SUFFIX = "_cash_usd"
+#: tag of the seed of the history a posterior-backed run continues from (derived from the run's seed)
+HISTORY_SEED_TAG = 2025
 
 
 def simulate(
@@ -58,6 +66,7 @@ def simulate(
     common_random_numbers: bool = False,
     progress: Progress | None = None,
     observe: Callable[[Exchange], None] | None = None,
+    posterior: Mapping[str, np.ndarray] | None = None,
 ) -> Results:
     """Simulate ``members`` ensemble members of a scenario and return their results.
 
@@ -79,6 +88,9 @@ def simulate(
     observe : called with the exchange after every month, to accumulate what the results do
         not keep (e.g. what each agent spent, internal purchases included); it reads, never
         changes.
+    posterior : ``{"field.path": (K,) values}``: each member's draw of the calibrated history
+        parameters (see :func:`posterior_start`); ``member_values`` win over it for the
+        scenario's own months.
 
     Raises
     ------
@@ -91,13 +103,20 @@ def simulate(
     """
     loaded = scenario if isinstance(scenario, LoadedScenario) else load_scenario(scenario)
     t0 = time.perf_counter()
+    values = dict(member_values) if member_values is not None else None
+    initial_state = None
+    if posterior is not None:
+        run_seed = int(loaded.model.scenario.seed if seed is None else seed)
+        drawn, initial_state = posterior_start(loaded, posterior, members, run_seed, common_random_numbers)
+        values = {**drawn, **(values or {})}
     model = EcosimModel(
         loaded,
         seed=seed,
         members=members,
-        member_values=dict(member_values) if member_values is not None else None,
+        member_values=values,
         record_ledger=record_ledger or record_flows,
         common_random_numbers=common_random_numbers,
+        initial_state=initial_state,
     )
     try:
         steps = months_to_run(until, model.start_month, model.n_steps)
@@ -132,6 +151,71 @@ def simulate(
         )
     finally:
         mesa.Agent._ids.pop(model, None)
+
+
+def field_value(scenario: LoadedScenario, path: str) -> Any:
+    """The value a scenario gives a field (``"tesla.fsd_engaged_pct"``, ``"pv.suppliers[0].x"``)."""
+    node: Any = scenario.model
+    for part in _split_path(path):
+        node = node[part] if isinstance(part, int) else getattr(node, part)
+    return node
+
+
+def history_seed(seed: int) -> int:
+    """Seed of the history a posterior-backed run of seed ``seed`` continues from.
+
+    >>> history_seed(42) == history_seed(42) != history_seed(43)
+    True
+    """
+    return int(np.random.SeedSequence([int(seed), HISTORY_SEED_TAG]).generate_state(1, dtype=np.uint32)[0])
+
+
+def held_fields(scenario: LoadedScenario, paths: Sequence[str]) -> list[str]:
+    """The fields of ``paths`` a scenario sets to another value than the scenario it continues
+    from (``initial_state_from``) does: its own levers, kept at its value in its months when the
+    history runs under a posterior (none for a scenario that continues nothing)."""
+    ref = continued_scenario(scenario)
+    if ref is None:
+        return []
+    return [p for p in paths if field_value(scenario, p) != field_value(ref, p)]
+
+
+def posterior_start(
+    scenario: LoadedScenario,
+    posterior: Mapping[str, np.ndarray],
+    members: int,
+    seed: int,
+    common_random_numbers: bool = False,
+) -> tuple[dict[str, np.ndarray], dict[str, Any] | None]:
+    """Where a posterior-backed run starts: its member values and its initial state.
+
+    ``posterior`` holds each member's draw of the history's calibrated fields, (K,) each.
+    When the scenario continues another (``initial_state_from``, e.g. ``baseline`` from
+    ``history``), that history runs first with the draws as its member values (K members, seed
+    :func:`history_seed` of the run's) and every member continues from its own history's end
+    state (:func:`ecosim.model.warmup_state`); the scenario's months take the draws too, except
+    the fields it sets itself (:func:`held_fields`, e.g. a ``--set``), which keep the scenario's
+    value. A scenario that continues nothing (``history`` itself) takes every draw.
+
+    Returns
+    -------
+    (member values for the scenario's months, initial state or None)
+
+    Raises
+    ------
+    ValueError
+        A draw that does not hold one value per member.
+    """
+    values = {p: np.asarray(v, dtype=float) for p, v in posterior.items()}
+    for path, v in values.items():
+        if v.shape != (members,):
+            raise ValueError(f"posterior: {path} must have one value per member, shape ({members},) (got {v.shape})")
+    ref = continued_scenario(scenario)
+    if ref is None:
+        return values, None
+    state = warmup_state(ref, member_values=values, members=members, seed=history_seed(seed), common_random_numbers=common_random_numbers)
+    held = held_fields(scenario, list(values))
+    return {p: v for p, v in values.items() if p not in held}, state
 
 
 def _flows(model: EcosimModel) -> dict[str, np.ndarray]:

@@ -56,6 +56,7 @@ import numpy as np
 from scipy import stats
 
 from ecosim.experiments.distributions import Dist
+from ecosim.results.posterior import weighted_index
 
 #: purposes of the random streams of a generation (part of each stream's seed)
 _INIT, _RESAMPLE, _PROPOSE, _ACCEPT = 0, 1, 2, 3
@@ -189,10 +190,7 @@ def next_epsilon(distance: np.ndarray, weight: np.ndarray, alpha: float) -> floa
 def systematic_resample(weight: np.ndarray, rng: np.random.Generator, n: int | None = None) -> np.ndarray:
     """Indices drawn by systematic resampling (Kitagawa 1996): ``n`` (default N) draws proportional to ``weight``."""
     n = len(weight) if n is None else int(n)
-    positions = (rng.random() + np.arange(n)) / n
-    cdf = np.cumsum(weight / weight.sum())
-    cdf[-1] = 1.0
-    return np.searchsorted(cdf, positions, side="right").clip(0, len(weight) - 1)
+    return weighted_index(weight, (rng.random() + np.arange(n)) / n)
 
 
 @dataclass(frozen=True)

@@ -39,9 +39,8 @@ import pandas as pd
 
 from ecosim.calibration.smc import Population
 from ecosim.errors import ExperimentError, RunDirError
+from ecosim.results.posterior import FORMAT, read_manifest
 from ecosim.results.store import versions, write_parquet, write_text
-
-FORMAT = "ecosim-posterior/2"
 
 
 def _now() -> str:
@@ -65,15 +64,7 @@ class PosteriorStore:
         return self.manifest_path.is_file()
 
     def manifest(self) -> dict[str, Any]:
-        if not self.exists():
-            raise RunDirError(f"{self.root}: not a posterior directory (no manifest.json; run `ecosim calibrate --out {self.root}` first)")
-        try:
-            data = json.loads(self.manifest_path.read_text(encoding="utf-8"))
-        except json.JSONDecodeError as exc:
-            raise RunDirError(f"{self.root}: manifest.json is not valid JSON ({exc})") from None
-        if data.get("format") != FORMAT:
-            raise RunDirError(f"{self.root}: manifest.json format must be {FORMAT!r} (got {data.get('format')!r})")
-        return dict(data)
+        return read_manifest(self.root)
 
     def write_manifest(self, data: dict[str, Any]) -> None:
         data["updated"] = _now()

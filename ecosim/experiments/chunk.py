@@ -70,6 +70,7 @@ class ChunkTask:
     scenario: LoadedScenario  # the base scenario with this chunk's lever overrides applied
     member_values: dict[str, np.ndarray]  # field path -> (K,) value of each run
     outcomes: tuple[OutcomeSpec, ...]
+    posterior: dict[str, np.ndarray] | None = None  # calibrated history field -> (K,) each run's posterior draw
 
 
 @dataclass
@@ -112,7 +113,8 @@ def child_seed(seed: int, branch: int) -> int:
 
 def _simulate(task: ChunkTask, idx: np.ndarray, seed: int, progress: Progress | None = None) -> _Part:
     mv = {p: np.asarray(v, dtype=float)[idx] for p, v in task.member_values.items()}
-    return _Part(idx, seed, None, simulate(task.scenario, seed, members=len(idx), member_values=mv, progress=progress))
+    post = {p: np.asarray(v, dtype=float)[idx] for p, v in task.posterior.items()} if task.posterior is not None else None
+    return _Part(idx, seed, None, simulate(task.scenario, seed, members=len(idx), member_values=mv, progress=progress, posterior=post))
 
 
 def _try(task: ChunkTask, idx: np.ndarray, seed: int, progress: Progress | None = None) -> _Part:

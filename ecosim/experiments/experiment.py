@@ -21,7 +21,7 @@ from ecosim.errors import UsageError
 from ecosim.experiments.chunk import ChunkResult, ChunkTask
 from ecosim.experiments.runners import make_runner
 from ecosim.experiments.samplers import Design, build_design
-from ecosim.experiments.spec import ExperimentSpec, override_options
+from ecosim.experiments.spec import POSTERIOR_INPUT, ExperimentSpec, override_options
 from ecosim.results.store import FORMAT, ExperimentStore, _now, versions
 from ecosim.scenario.loader import LoadedScenario
 from ecosim.scenario.params import field_info
@@ -55,6 +55,8 @@ class ExperimentRun:
 
 
 def _unit(path: str) -> str:
+    if path == POSTERIOR_INPUT:
+        return ""
     extra = getattr(field_info(path), "json_schema_extra", None) or {}
     return str(extra.get("unit", "")) if isinstance(extra, dict) else ""
 
@@ -103,6 +105,10 @@ def manifest_for(spec: ExperimentSpec, design: Design) -> dict[str, Any]:
             for o in spec.outcomes
         ],
         "discovery": [d.model_dump() for d in spec.discovery],
+        "posterior": None if spec.posterior is None else {
+            "path": str(spec.posterior.path), "fingerprint": spec.posterior.fingerprint, "particles": spec.posterior.particles,
+            "fields": list(spec.posterior.names),
+        },
         "chunks": [
             {"id": c.id, "first_run": c.first_run, "runs": c.runs, "seed": c.seed, "group": c.group,
              "status": "pending", "ok": None, "failed": None, "runtime_s": None, "worker": None, "models": None}
@@ -248,7 +254,7 @@ def _close(runner: Any) -> None:
 
 def _tasks(spec: ExperimentSpec, design: Design, chunks: list[Any]) -> Iterator[ChunkTask]:
     scenarios: dict[int, LoadedScenario] = {}
-    numeric = [i for i in spec.inputs if i.numeric]
+    numeric = spec.member_inputs()
     frame = design.frame
     for c in chunks:
         if c.group not in scenarios:
@@ -262,6 +268,7 @@ def _tasks(spec: ExperimentSpec, design: Design, chunks: list[Any]) -> Iterator[
             scenario=scenarios[c.group],
             member_values={i.path: rows[i.column].to_numpy(dtype=float) for i in numeric},
             outcomes=spec.outcomes,
+            posterior=spec.posterior.at(rows[POSTERIOR_INPUT].to_numpy(dtype=float)) if spec.posterior is not None else None,
         )
 
 

@@ -44,12 +44,22 @@ measured, with a direction)::
     value = 1.25e12
 
 Field paths may also be written as nested tables (``[uncertainties.launch.starship.x]``).
+
+An experiment may also draw the calibrated history parameters from a posterior
+(``ecosim experiment run ... --posterior DIR``, :meth:`ExperimentSpec.with_posterior`): the
+posterior is one more uncertainty, column ``posterior``, uniform on [0, 1) and mapped to a
+posterior draw by the inverse CDF of the weights
+(:meth:`ecosim.results.posterior.Posterior.at`), so every sampler works with it and Sobol'
+indices give the share of variance the calibrated history explains. Each run's history then
+runs under its draw and the run continues from its own history
+(:func:`ecosim.simulate.simulate`'s ``posterior``).
 Every failure is an :class:`~ecosim.errors.ExperimentError` with one line naming the file,
 the field path, what was expected and what was found.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import hashlib
 import json
@@ -66,6 +76,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from ecosim.errors import ExperimentError, ScenarioError
 from ecosim.experiments.distributions import Dist
 from ecosim.metrics import METRICS
+from ecosim.results.posterior import Posterior
 from ecosim.scenario.loader import (
     LoadedScenario,
     _closest_path,
@@ -82,8 +93,10 @@ from ecosim.timeline import parse_month
 SAMPLERS = ("grid", "monte_carlo", "lhs", "sobol", "morris")
 STATS = ("last", "sum", "mean", "min", "max", "first_year", "fundamental_value", "series")
 #: column names the store uses itself (inputs and outcomes may not take them)
-RESERVED = {"run_id", "chunk", "seed", "members", "member", "status", "error", "date", "lever_setting", "draw", "replicate"}
+RESERVED = {"run_id", "chunk", "seed", "members", "member", "status", "error", "date", "lever_setting", "draw", "replicate", "posterior"}
 _NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+#: path and column of the input that draws from a posterior (see the module docstring)
+POSTERIOR_INPUT = "posterior"
 
 
 class _Section(BaseModel):
@@ -266,6 +279,7 @@ class ExperimentSpec:
     base: LoadedScenario
     inputs: tuple[InputSpec, ...]
     outcomes: tuple[OutcomeSpec, ...]
+    posterior: Posterior | None = None
 
     @property
     def meta(self) -> ExperimentMeta:
@@ -297,11 +311,34 @@ class ExperimentSpec:
             "inputs": [[i.path, i.column, i.kind, i.dist.__repr__() if i.dist else None, repr(i.settings)] for i in self.inputs],
             "outcomes": [[o.name, o.metric, o.stat, o.year, o.threshold, o.relative_to, o.after_tax] for o in self.outcomes],
         }
+        if self.posterior is not None:
+            blob["posterior"] = self.posterior.fingerprint
         return hashlib.sha256(json.dumps(blob, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
     def start_end(self) -> tuple[int, int]:
         sc = self.base.model.scenario
         return parse_month(sc.start_month), parse_month(sc.end_month)
+
+    def with_posterior(self, posterior: Posterior) -> ExperimentSpec:
+        """The experiment with the calibrated history drawn from ``posterior``: one more
+        uncertainty, ``posterior``, uniform on [0, 1) (see the module docstring).
+
+        Raises
+        ------
+        ExperimentError
+            The experiment already has a posterior, or a grid sampler (a posterior has no grid).
+        """
+        if self.posterior is not None:
+            raise _err(self.path, "--posterior", f"is already set ({self.posterior.path})")
+        if self.meta.sampler == "grid":
+            raise _err(self.path, "experiment.sampler", "must draw points (monte_carlo, lhs, sobol or morris) to draw from a posterior (got 'grid')")
+        source = f"posterior {posterior.describe()}: the history's calibrated fields {', '.join(posterior.names)}"
+        inp = InputSpec(POSTERIOR_INPUT, POSTERIOR_INPUT, "uncertainty", True, Dist(kind="uniform", low=0.0, high=1.0), (), source)
+        return dataclasses.replace(self, inputs=(*self.inputs, inp), posterior=posterior)
+
+    def member_inputs(self) -> tuple[InputSpec, ...]:
+        """The numeric inputs that are scenario fields (varied on the member axis as such)."""
+        return tuple(i for i in self.inputs if i.numeric and i.path != POSTERIOR_INPUT)
 
 
 # ------------------------------------------------------------------ loading
@@ -350,8 +387,9 @@ def _is_section(path: str) -> bool:
     return isinstance(ann, type) and issubclass(ann, BaseModel)
 
 
-def load_experiment(ref: str | Path) -> ExperimentSpec:
-    """Read, validate and resolve an experiment file (path or bundled name).
+def load_experiment(ref: str | Path, posterior: Posterior | None = None) -> ExperimentSpec:
+    """Read, validate and resolve an experiment file (path or bundled name); with
+    ``posterior``, the calibrated history drawn from it (:meth:`ExperimentSpec.with_posterior`).
 
     Raises
     ------
@@ -377,7 +415,8 @@ def load_experiment(ref: str | Path) -> ExperimentSpec:
         parsed = ExperimentFile.model_validate(data)
     except ValidationError as exc:
         raise ExperimentError(format_validation_error(exc, lambda p: str(path))) from None
-    return _resolve(path, data, parsed)
+    spec = _resolve(path, data, parsed, posterior is not None)
+    return spec.with_posterior(posterior) if posterior is not None else spec
 
 
 def _err(path: Path, field: str, message: str) -> ExperimentError:
@@ -471,7 +510,7 @@ def _column_names(paths: list[str], explicit: dict[str, str | None]) -> dict[str
     return out
 
 
-def _resolve(path: Path, data: dict[str, Any], parsed: ExperimentFile) -> ExperimentSpec:
+def _resolve(path: Path, data: dict[str, Any], parsed: ExperimentFile, posterior: bool = False) -> ExperimentSpec:
     meta = parsed.experiment
     # base scenario and constants
     try:
@@ -544,7 +583,7 @@ def _resolve(path: Path, data: dict[str, Any], parsed: ExperimentFile) -> Experi
                 raise _scenario_origin(exc, path, "levers", opts) from None
 
     # sampler
-    n_unc = len(parsed.uncertainties)
+    n_unc = len(parsed.uncertainties) + int(posterior)
     where = "experiment.size"
     if meta.sampler != "grid" and n_unc == 0:
         raise _err(path, "uncertainties", f"must list at least one uncertainty for the {meta.sampler} sampler (got none)")

@@ -1,0 +1,171 @@
+"""What a posterior-backed ensemble says: medians and 5–95 % intervals of outcomes and values,
+and each claim's probability.
+
+The ensemble is a :class:`~ecosim.results.Results` whose members are equally weighted draws of
+a calibration's posterior (:func:`ecosim.simulate.simulate` with ``posterior``; draws resampled
+by :meth:`ecosim.results.posterior.Posterior.draws`), so a share of members is a posterior
+probability and a quantile over members a posterior quantile:
+
+* :func:`yearly_intervals` — a metric per year (a flow's calendar-year total, a stock's value in
+  December) as its 5th, 50th and 95th percentiles over the members, next to the point run;
+* :func:`equity_intervals` — SpaceX's (with xAI from the merger month) and Tesla's equity value
+  at the start of the valuation year, valued member by member as ``ecosim value`` values a run
+  (:mod:`ecosim.finance.series_value`), with the probability that it reaches each market mark;
+* :func:`claim_probabilities` — each claim of the narrative scorecard: the share of draws in
+  which it comes true on time (and by the run's end), its median year.
+
+Reads results only; returns tables, never draws.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ecosim.analysis.scorecard import Claim, ensemble_scorecard, score_results
+from ecosim.economics.dcf import yearly_sums
+from ecosim.errors import UsageError
+from ecosim.finance.gap import entity_specs, marks
+from ecosim.finance.series_value import company_equity
+from ecosim.finance.valuation import Assumptions, assumptions_for, member_assumptions
+from ecosim.results.results import Results
+from ecosim.timeline import full_years
+
+#: the posterior quantiles every table gives [fraction]
+QUANTILES = (0.05, 0.5, 0.95)
+#: company of :data:`ecosim.finance.series_value.COMPANIES` -> the ``valuation.toml`` entity whose
+#: marks it is set against (SpaceX as the run books it holds xAI from the merger month)
+COMPANY_ENTITY = {"spacex": "spacex_xai", "tesla": "tesla"}
+
+
+def quantiles(values: np.ndarray, axis: int = -1) -> np.ndarray:
+    """The 5th, 50th and 95th percentiles over finite values (NaN where none), stacked on a
+    new first axis.
+
+    >>> quantiles(np.arange(101.0)).tolist()
+    [5.0, 50.0, 95.0]
+    """
+    v = np.asarray(values, dtype=float)
+    if not np.isfinite(v).any():
+        return np.full((len(QUANTILES), *np.delete(v.shape, axis % v.ndim)), np.nan)
+    with np.errstate(all="ignore"):
+        return np.asarray(np.nanquantile(v, QUANTILES, axis=axis))
+
+
+def yearly(series: np.ndarray, dates: Sequence[str], how: str) -> tuple[list[int], np.ndarray]:
+    """A monthly metric per calendar year: ``sum`` (a flow's total) or ``last`` (a stock in
+    the year's last month), (years, members).
+
+    >>> d = [f"2026-{m:02d}" for m in range(1, 13)] + ["2027-01"]
+    >>> yearly(np.arange(13.0)[:, None], d, "last")[1][:, 0].tolist(), yearly(np.ones((13, 1)), d, "sum")[1][:, 0].tolist()
+    ([11.0, 12.0], [12.0, 1.0])
+    """
+    arr = np.asarray(series, dtype=float)
+    arr = arr[:, None] if arr.ndim == 1 else arr
+    if how == "sum":
+        return yearly_sums(arr, list(dates))
+    if how != "last":
+        raise ValueError(f"how must be 'sum' or 'last' (got {how!r})")
+    year_of = np.array([int(d[:4]) for d in dates])
+    years = sorted(set(year_of.tolist()))
+    return years, np.stack([arr[np.flatnonzero(year_of == y)[-1]] for y in years])
+
+
+def yearly_intervals(results: Results, rows: Sequence[tuple[str, str]], point: Results | None = None) -> pd.DataFrame:
+    """Each ``(metric, how)`` per year: p5, median, p95 over the members, and the point run's
+    value (``point``, member 0) when given. Columns: metric, how, year, p5, median, p95, point."""
+    out = []
+    for metric, how in rows:
+        years, v = yearly(results.series[metric], results.months, how)
+        q = quantiles(v, axis=1)
+        pv = dict(zip(*yearly(point.series[metric][:, :1], point.months, how), strict=True)) if point is not None and metric in point.series else {}
+        for i, y in enumerate(years):
+            p = pv.get(y)
+            out.append({"metric": metric, "how": how, "year": y, "p5": q[0, i], "median": q[1, i], "p95": q[2, i],
+                        "point": float(p[0]) if p is not None else np.nan})
+    return pd.DataFrame(out, columns=["metric", "how", "year", "p5", "median", "p95", "point"])
+
+
+def _assumptions(results: Results, overrides: Mapping[str, Any]) -> list[Assumptions | None]:
+    """Each member's valuation assumptions: its own rates (``ecosim value``'s defaults), with
+    ``overrides`` (``wacc``, ``terminal``...) replacing them for every member."""
+    cm = results.scenario.model.capital_market
+    given = {k: v for k, v in overrides.items() if v is not None}
+    if not given:
+        return member_assumptions(cm, results.cost_of_capital)
+    try:
+        return [assumptions_for(cm, results.cost_of_capital.take(slice(k, k + 1)), **given) for k in range(results.members)]
+    except ValueError as exc:
+        raise UsageError(f"valuation: {exc}") from None
+
+
+def member_equity(results: Results, valuation_year: int | None = None, **overrides: Any) -> tuple[int, dict[str, np.ndarray]]:
+    """Each company's equity value per member at the start of ``valuation_year`` (default: the
+    run's first full year) [USD]: (year, company -> (members,)).
+
+    Raises
+    ------
+    UsageError
+        ``valuation_year`` is not a full year of the run, or an override is not usable.
+    """
+    years = full_years(results.months)
+    if not years:
+        raise UsageError(f"valuation: the run has no full calendar year ({results.months[0]} to {results.months[-1]})")
+    year = years[0] if valuation_year is None else int(valuation_year)
+    if year not in years:
+        raise UsageError(f"--valuation-year must be a full year of the run ({years[0]}-{years[-1]}) (got {year})")
+    equity = company_equity(results.series, results.months, _assumptions(results, overrides), results.cash_start)
+    row = results.months.index(f"{year}-01")
+    return year, {c: np.asarray(v[row], dtype=float) for c, v in equity.items()}
+
+
+def equity_intervals(results: Results, point: Results | None = None, valuation_year: int | None = None, **overrides: Any) -> pd.DataFrame:
+    """SpaceX's (+xAI) and Tesla's equity value at the start of the valuation year over the
+    members: p5, median, p95, mean [USD], the share of members with a value, and the point
+    run's value. Columns: company, entity, label, valuation_year, p5, median, p95, mean,
+    valued, point."""
+    year, eq = member_equity(results, valuation_year, **overrides)
+    point_eq = member_equity(point, year, **overrides)[1] if point is not None else {}
+    labels = {s.id: s.label for s in entity_specs()}
+    rows = []
+    for company, v in eq.items():
+        q = quantiles(v)
+        finite = v[np.isfinite(v)]
+        entity = COMPANY_ENTITY.get(company, company)
+        rows.append({"company": company, "entity": entity, "label": labels.get(entity, company), "valuation_year": year,
+                     "p5": q[0], "median": q[1], "p95": q[2], "mean": float(finite.mean()) if len(finite) else np.nan,
+                     "valued": len(finite) / len(v), "point": float(point_eq[company][0]) if company in point_eq else np.nan})
+    return pd.DataFrame(rows)
+
+
+def mark_probabilities(results: Results, valuation_year: int | None = None, **overrides: Any) -> pd.DataFrame:
+    """Every market mark of ``valuation_marks.csv`` set against a company valued from the run:
+    the share of members whose equity value reaches the mark, and the median gap (mark less
+    value) as a share of the mark. Columns: entity, date, kind, value_usd, company,
+    valuation_year, p_reaches, median_gap_share."""
+    year, eq = member_equity(results, valuation_year, **overrides)
+    by_entity = {e: c for c, e in COMPANY_ENTITY.items()}
+    rows = []
+    for spec in entity_specs():
+        company = by_entity.get(spec.id)
+        if company is None or company not in eq:
+            continue
+        v = eq[company]
+        finite = v[np.isfinite(v)]
+        for m in marks():
+            if m.entity not in spec.mark_entities:
+                continue
+            rows.append({"entity": m.entity, "date": m.date, "kind": m.kind, "value_usd": m.value_usd, "company": company, "valuation_year": year,
+                         "p_reaches": float(np.mean(finite >= m.value_usd)) if len(finite) else np.nan,
+                         "median_gap_share": float(np.median((m.value_usd - finite) / m.value_usd)) if len(finite) else np.nan})
+    return pd.DataFrame(rows, columns=["entity", "date", "kind", "value_usd", "company", "valuation_year", "p_reaches", "median_gap_share"])
+
+
+def claim_probabilities(results: Results, claims: Sequence[Claim] | None = None) -> list[dict[str, Any]]:
+    """Each claim over the members (:func:`ecosim.analysis.scorecard.ensemble_scorecard`):
+    ``p_on_time`` is the share of draws in which it comes true by its deadline, ``p_by_end``
+    by the run's end, ``median_year`` the median year it comes true among those draws."""
+    return ensemble_scorecard(score_results(results, claims))
