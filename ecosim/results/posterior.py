@@ -139,7 +139,7 @@ class Posterior:
             raise RunDirError(f"{file}: every parameter and weight must be a number ({exc})") from None
         bad = ~np.isfinite(weight) | (weight < 0)
         if bad.any() or not weight.sum() > 0:
-            got = weight[bad][0] if bad.any() else weight.sum()
+            got = float(weight[bad][0] if bad.any() else weight.sum())
             raise RunDirError(f"{file}: weight must be finite and >= 0 with a positive sum (got {got!r})")
         for j, name in enumerate(names):
             try:

@@ -1,0 +1,72 @@
+"""A claim's probability under a posterior is the share of draws in which it holds; values and marks over draws."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from ecosim.analysis.posterior import (
+    claim_probabilities,
+    mark_probabilities,
+    member_equity,
+    quantiles,
+    yearly,
+)
+from ecosim.analysis.scorecard import Claim
+from ecosim.errors import UsageError
+from ecosim.results.posterior import Posterior
+from ecosim.run import run_posterior
+from ecosim.scenario import load_scenario
+from tests.posterior_store import FIELDS, write_pair, write_store
+
+SUBS, _ = FIELDS
+
+
+def _claim(threshold: float) -> Claim:
+    return Claim.model_validate({
+        "id": "subs", "claim": "Starlink reaches the threshold in 2021", "quote": "q", "seed": "000_test.txt", "line": 1,
+        "speaker": "test", "said": "2020-01", "stance": "narrative",
+        "test": {"metric": "starlink_subscribers", "op": ">=", "threshold": threshold, "deadline": "2021-06"},
+    })
+
+
+@pytest.fixture(scope="module")
+def ensemble(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """Weights 0.75 (half the history's market) and 0.25 (one and a half times): 4 draws are 3 low and 1 high."""
+    d = tmp_path_factory.mktemp("post")
+    _, forward = write_pair(d)
+    return run_posterior(load_scenario(forward), Posterior.load(write_store(d / "p", (0.75, 0.25))), draws=4, seed=3)
+
+
+def test_probability_is_the_share_of_draws_where_the_claim_holds(ensemble) -> None:  # type: ignore[no-untyped-def]
+    """A threshold between the low and the high draws' subscribers by June 2021 holds in 1 of 4 draws: p = 0.25; below both, 1; above both, 0."""
+    subs = ensemble.results.series["starlink_subscribers"][:6]  # 2021-01 .. 2021-06
+    best = subs.max(axis=0)
+    high = ensemble.draws[SUBS] == 37.5e6
+    assert high.sum() == 1 and best[high].min() > best[~high].max()
+    between = (best[high].min() + best[~high].max()) / 2
+    for threshold, p in ((between, 0.25), (best.min() / 2, 1.0), (best.max() * 2, 0.0)):
+        row = claim_probabilities(ensemble.results, [_claim(threshold)])[0]
+        assert row["p_on_time"] == p == float(np.mean(best >= threshold))
+        assert row["members"] == 4
+
+
+def test_quantiles_and_yearly_read_members() -> None:
+    """quantiles and yearly read members as the tables do: 5/50/95 % over draws, a flow summed over its year, a stock in December."""
+    q = quantiles(np.array([[0.0, 10.0, 20.0]]), axis=1)
+    assert q[:, 0].tolist() == [1.0, 10.0, 19.0]
+    dates = [f"2026-{m:02d}" for m in range(1, 13)]
+    years, v = yearly(np.tile(np.arange(12.0)[:, None], (1, 2)), dates, "sum")
+    assert years == [2026] and v.tolist() == [[66.0, 66.0]]
+
+
+def test_marks_and_valuation_year(ensemble) -> None:  # type: ignore[no-untyped-def]
+    """Each SpaceX+xAI mark gets the share of draws whose equity reaches it; a valuation year outside the run is refused."""
+    year, eq = member_equity(ensemble.results)
+    assert year == 2021 and eq["spacex"].shape == (4,)
+    marks = mark_probabilities(ensemble.results)
+    assert set(marks["entity"]) == {"SpaceX+xAI"}
+    for _, m in marks.iterrows():
+        assert m["p_reaches"] == float(np.mean(eq["spacex"] >= m["value_usd"]))
+    with pytest.raises(UsageError, match=r"--valuation-year must be a full year of the run \(2021-2021\) \(got 2030\)"):
+        member_equity(ensemble.results, 2030)
