@@ -41,13 +41,45 @@ def cmd_run(args: argparse.Namespace) -> int:
     from ecosim.scenario import load_scenario
 
     loaded = load_scenario(args.scenario, args.set or [])
+    posterior = _posterior_option(args)
     out = Path(args.out) if args.out else Path("runs") / loaded.name
     progress, update = month_progress(err_console, f"running {loaded.name}")
     with progress:
         result = run_scenario(loaded, seed=args.seed, progress=update)
-    write_run(result, out, figures=not args.no_figures)
+    backed = None
+    if posterior is not None:
+        from ecosim.run import DEFAULT_DRAWS, run_posterior
+
+        draws = args.draws or DEFAULT_DRAWS
+        progress, update = month_progress(err_console, f"running {loaded.name} under {draws:,} posterior draws")
+        with progress:
+            backed = run_posterior(loaded, posterior, draws, args.seed, progress=update)
+    write_run(result, out, figures=not args.no_figures, posterior=backed)
     print_run(console, result, out, figures=not args.no_figures)
+    if backed is not None:
+        from ecosim.analysis.posterior import summarise
+        from ecosim.analysis.quantities import RUN_TABLE, table_years
+        from ecosim.report.console.posterior import print_posterior
+
+        years = table_years(backed.results.months)
+        summary = summarise(backed.results, result.results, RUN_TABLE, years)
+        print_posterior(console, backed, summary, RUN_TABLE, years, {r.id: r.status for r in result.summary.scorecard})
+        console.print(f"and [bold]{out}/posterior/[/bold]: the {backed.members:,} members (draws.parquet, timeseries.parquet, members.json)")
     return 0
+
+
+def _posterior_option(args: argparse.Namespace) -> Any:
+    """``--posterior DIR`` read and checked before anything runs (None without it); ``--draws``
+    without it is refused."""
+    if getattr(args, "draws", None) is not None and args.draws < 1:
+        raise UsageError(f"--draws must be >= 1 (got {args.draws})")
+    if args.posterior is None:
+        if getattr(args, "draws", None) is not None:
+            raise UsageError("--draws needs --posterior DIR (the posterior to draw from)")
+        return None
+    from ecosim.results.posterior import Posterior
+
+    return Posterior.load(args.posterior)
 
 
 def cmd_calibrate(args: argparse.Namespace) -> int:
@@ -247,8 +279,10 @@ def cmd_value(args: argparse.Namespace) -> int:
     ids = [s.id for s in entity_specs()]
     if args.entity is not None and args.entity not in ids:
         raise UsageError(f"--entity must be one of {', '.join(ids)} (got {args.entity!r})")
+    posterior = _posterior_option(args)
     runs = [read_run(d) for d in args.run_dir]
     values = [value_run(r, **overrides) for r in runs]
+    backed = _posterior_values(runs, posterior, args.draws, overrides)
     operational = None
     if args.operational:
         from ecosim.probe import operational_requirements
@@ -263,6 +297,8 @@ def cmd_value(args: argparse.Namespace) -> int:
             out["weighted"] = weighted_values(values, weights).to_dict("records")
         if operational is not None:
             out["operational_requirements"] = operational.as_dict()
+        if backed:
+            out["posterior"] = [{"run": str(r.path), "members": where, **summary.as_dict()} for r, (summary, where, _) in zip(runs, backed, strict=True) if summary is not None]
         print(strict_json(out))
         return 0
     for v in values:
@@ -275,7 +311,32 @@ def cmd_value(args: argparse.Namespace) -> int:
         view.weighted_table(console, values, weights)
     if operational is not None:
         view.operational_table(console, operational)
+    for r, (summary, where, n) in zip(runs, backed, strict=True):
+        if summary is not None:
+            from ecosim.report.console.posterior import claims_table, value_table
+
+            console.print(value_table(summary.equity, summary.marks, where))
+            point = {row.id: row.status for row in r.summary.scorecard}
+            console.print(claims_table(summary.claims, point, f"Narrative scorecard of {r.name} under the posterior ({n:,} draws): the share of draws in which each claim comes true"))
     return 0
+
+
+def _posterior_values(runs: list[Any], posterior: Any, draws: int | None, overrides: dict[str, Any]) -> list[tuple[Any, str, int]]:
+    """For each run: its posterior members' values and claims (from the run directory, or
+    simulated under ``posterior``), where the members come from, and how many there are."""
+    from ecosim.analysis.posterior import summarise
+    from ecosim.run import posterior_members
+
+    out: list[tuple[Any, str, int]] = []
+    for r in runs:
+        found = posterior_members(r, posterior, draws)
+        if found is None:
+            out.append((None, "", 0))
+            continue
+        members, where = found
+        rates = {k: v for k, v in overrides.items() if k != "valuation_year"}
+        out.append((summarise(members, r.results, valuation_year=overrides.get("valuation_year"), **rates), where, members.members))
+    return out
 
 
 def cmd_audit_report(args: argparse.Namespace) -> int:
@@ -317,7 +378,10 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
     out = Path(args.out) if args.out else Path("comparisons") / "_vs_".join(Path(a.rstrip("/")).stem for a in args.sources)
     with err_console.status("comparing") as status:
-        result = compare(args.sources, out, seed=args.seed, sets=args.set or [], claims_path=args.claims, loops=not args.no_loops, progress=lambda msg: status.update(msg))
+        posterior = _posterior_option(args)
+        draws = {} if args.draws is None else {"draws": args.draws}
+        result = compare(args.sources, out, seed=args.seed, sets=args.set or [], claims_path=args.claims, loops=not args.no_loops,
+                         progress=lambda msg: status.update(msg), posterior=posterior, **draws)
     print_compare(console, result, out)
     return 0
 
@@ -330,7 +394,7 @@ def cmd_experiment_run(args: argparse.Namespace) -> int:
     from ecosim.report.console.experiment import ExperimentProgress
     from ecosim.results.store import ExperimentStore
 
-    spec = load_experiment(args.experiment)
+    spec = load_experiment(args.experiment, posterior=_posterior_option(args))
     out = Path(args.out) if args.out else Path("runs") / spec.name
     if args.workers is not None and args.workers < 1:
         raise UsageError(f"--workers must be >= 1 (got {args.workers})")
@@ -411,6 +475,7 @@ def _add_experiment_parsers(sub: Any) -> None:
     r.add_argument("--workers", type=int, help="local worker processes (default: CPU count; 1 = this process)")
     r.add_argument("--scheduler", metavar="ADDRESS", help="run on a Dask cluster, e.g. tcp://127.0.0.1:8786")
     r.add_argument("--no-analysis", action="store_true", help="store the runs only (analyse later with `experiment analyze`)")
+    r.add_argument("--posterior", metavar="DIR", help="draw the calibrated history from this posterior (one more uncertainty, 'posterior')")
     r.set_defaults(func=cmd_experiment_run)
     a = esub.add_parser("analyze", help="summaries, sensitivity (Sobol, Morris), scenario discovery (PRIM), figures")
     a.add_argument("dir", help="experiment directory")
@@ -463,6 +528,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, help="random seed (default: the scenario's)")
     p.add_argument("--set", action="append", metavar="PATH=VALUE", help="override a field (TOML value; a bare word is a string)")
     p.add_argument("--no-figures", action="store_true", help="skip the PNG figures")
+    p.add_argument("--posterior", metavar="DIR", help="also run N members under this posterior (`ecosim calibrate --out DIR`): medians and 5-95 %% intervals, each claim's probability")
+    p.add_argument("--draws", type=int, metavar="N", help="posterior draws (default 200)")
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("calibrate", help="fit the uncertain parameters to history (a posterior, ABC-SMC); --report, --screen, --backtest")
@@ -510,6 +577,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--cash-flows", action="store_true", help="print each entity's yearly cash flows and discounting")
     p.add_argument("--accounts", action="store_true", help="print SpaceX's and Tesla's accounts by segment and year")
     p.add_argument("--operational", action="store_true", help="also re-run the world to find the launch price, Starlink market and ODC cost each mark requires (slow)")
+    p.add_argument("--posterior", metavar="DIR", help="also value N draws of this posterior (the run's stored members, or its scenario simulated under it): medians, 5-95 %% intervals, each mark's probability")
+    p.add_argument("--draws", type=int, metavar="N", help="posterior draws (default 200)")
     p.set_defaults(func=cmd_value)
 
     p = sub.add_parser("audit-report", help="recompute the seed valuation report (seed 002) from its own inputs, list mismatches")
@@ -542,6 +611,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, help="seed for the scenarios run here (default: each scenario's)")
     p.add_argument("--set", action="append", metavar="PATH=VALUE", help="override a field of the scenarios run here")
     p.add_argument("--claims", metavar="FILE", help="claims file for the scorecard (default: the bundled ecosim/data/claims.toml)")
+    p.add_argument("--posterior", metavar="DIR", help="run scenario arguments under this posterior too (N members each: fan charts, each claim's probability)")
+    p.add_argument("--draws", type=int, metavar="N", help="posterior draws (default 200)")
     p.add_argument("--no-loops", action="store_true", help="skip measuring loop gains (they re-simulate each scenario with pushes, a few seconds each)")
     p.set_defaults(func=cmd_compare)
 

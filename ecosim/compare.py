@@ -1,9 +1,10 @@
 """``ecosim compare A [B ...]``: resolve the arguments, simulate what must be simulated, and
 write the comparison report (of one source alone: a single-run report, ``ecosim report``).
 
-Each argument is a run directory (read back, never re-simulated), an experiment directory
-(its stored runs), or a scenario file / bundled name (run here with ``seed`` and ``sets``, its
-run directory written under ``DIR/runs/NAME``). Loop gains need pushes on a running world, so
+Each argument is a run directory (read back, never re-simulated; a run made under a posterior
+brings its members), an experiment directory (its stored runs), or a scenario file / bundled
+name (run here with ``seed`` and ``sets``, its run directory written under ``DIR/runs/NAME``;
+with a ``posterior``, also ``draws`` members under it, drawn as fan charts). Loop gains need pushes on a running world, so
 :func:`compare` measures them with :func:`ecosim.probe.run_flywheel` on each source's scenario
 (a run's own scenario and seed; an experiment's base scenario). Everything else is read from
 results by :mod:`ecosim.report.compare`, which writes the report.
@@ -22,13 +23,23 @@ from ecosim.atomic import atomic_directory
 from ecosim.errors import UsageError
 from ecosim.report.compare import Comparison, write_comparison
 from ecosim.report.sources import Source, classify, from_saved_run, unique_labels
+from ecosim.results.posterior import Posterior
 from ecosim.results.rundir import read_run
+from ecosim.run import DEFAULT_DRAWS
 from ecosim.scenario.loader import LoadedScenario, load_scenario
 
 Progress = Callable[[str], None] | None
 
 
-def resolve_sources(args: Sequence[str], runs_dir: Path, seed: int | None = None, sets: Sequence[str] = (), progress: Progress = None) -> list[Source]:
+def resolve_sources(
+    args: Sequence[str],
+    runs_dir: Path,
+    seed: int | None = None,
+    sets: Sequence[str] = (),
+    progress: Progress = None,
+    posterior: Posterior | None = None,
+    draws: int = DEFAULT_DRAWS,
+) -> list[Source]:
     """A :class:`~ecosim.report.sources.Source` per argument, in order (see the module docstring).
 
     Raises
@@ -57,11 +68,12 @@ def resolve_sources(args: Sequence[str], runs_dir: Path, seed: int | None = None
         elif kind == "run":
             out.append(from_saved_run(labels[i], args[i], runs[i]))
         else:
-            from ecosim.run import run_scenario, write_run
+            from ecosim.run import run_posterior, run_scenario, write_run
 
             if progress:
-                progress(f"running {labels[i]}")
-            target = write_run(run_scenario(loaded[i], seed=seed), runs_dir / labels[i].replace(" #", "-"), figures=False)
+                progress(f"running {labels[i]}" + (f" and {draws:,} posterior draws" if posterior is not None else ""))
+            backed = run_posterior(loaded[i], posterior, draws, seed) if posterior is not None else None
+            target = write_run(run_scenario(loaded[i], seed=seed), runs_dir / labels[i].replace(" #", "-"), figures=False, posterior=backed)
             out.append(from_saved_run(labels[i], args[i], read_run(target)))
     return out
 
@@ -94,8 +106,11 @@ def compare(
     claims_path: str | None = None,
     loops: bool = True,
     progress: Progress = None,
+    posterior: Posterior | None = None,
+    draws: int = DEFAULT_DRAWS,
 ) -> Comparison:
-    """Compare the sources named by ``args`` and write the report to ``out_dir``.
+    """Compare the sources named by ``args`` and write the report to ``out_dir`` (scenario
+    arguments run under ``posterior`` too when given: ``draws`` members each).
 
     Raises
     ------
@@ -117,7 +132,7 @@ def compare(
     for a in args:
         classify(a)
     with atomic_directory(out_dir) as tmp:
-        sources = resolve_sources(args, tmp / "runs", seed=seed, sets=sets, progress=progress)
+        sources = resolve_sources(args, tmp / "runs", seed=seed, sets=sets, progress=progress, posterior=posterior, draws=draws)
         gains = measure_loops(sources, progress) if loops else {}
         result = write_comparison(sources, tmp, claims, gains, progress)
     result.relocate(tmp, out_dir)

@@ -32,15 +32,15 @@ from ecosim.exchange.topology import COMMODITY_UNITS
 from ecosim.finance.series_value import results_equity
 from ecosim.model import continued_scenario
 from ecosim.results import rundir
-from ecosim.results.posterior import MEMBERS_DIR, Posterior, write_members
+from ecosim.results.posterior import MEMBERS_DIR, Posterior, read_members, write_members
 from ecosim.results.results import Results
-from ecosim.results.rundir import CalibrationRow, CommodityTotal, RunSummary, ScorecardRow
+from ecosim.results.rundir import CalibrationRow, CommodityTotal, RunSummary, SavedRun, ScorecardRow
 from ecosim.scenario.loader import LoadedScenario
 from ecosim.simulate import held_fields, simulate
 from ecosim.timeline import format_month, parse_month
 
 #: posterior draws of a posterior-backed run unless told otherwise
-DEFAULT_DRAWS = 500
+DEFAULT_DRAWS = 200
 
 
 @dataclass
@@ -113,6 +113,21 @@ def run_posterior(
     held = held_fields(scenario, list(values))
     results = simulate(scenario, run_seed, members=draws, posterior=values, progress=progress)
     return PosteriorRun(posterior, results, values, run_seed, held, not posterior.calibrated_on(history))
+
+
+def posterior_members(run: SavedRun, posterior: Posterior | None, draws: int | None = None) -> tuple[Results, str] | None:
+    """The posterior members behind a saved run, and where they come from: the members its
+    directory holds (``ecosim run --posterior``) when they are of ``posterior`` (or none is
+    given) and of ``draws`` (or none is given); else, with a posterior, its scenario run here
+    under it with the run's seed. None: no posterior given and none stored."""
+    stored = read_members(run.path, run.results)
+    if stored is not None and (posterior is None or (stored.fingerprint == posterior.fingerprint and draws in (None, stored.results.members))):
+        return stored.results, f"the {stored.results.members:,} posterior draws stored in {run.path / MEMBERS_DIR} (of {stored.posterior_path})"
+    if posterior is None:
+        return None
+    n = DEFAULT_DRAWS if draws is None else draws
+    backed = run_posterior(run.scenario, posterior, n, run.summary.seed)
+    return backed.results, f"{n:,} posterior draws of {posterior.path}, simulated now with the run's scenario and seed {run.summary.seed}"
 
 
 def run_scenario(

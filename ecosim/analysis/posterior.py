@@ -6,8 +6,10 @@ a calibration's posterior (:func:`ecosim.simulate.simulate` with ``posterior``; 
 by :meth:`ecosim.results.posterior.Posterior.draws`), so a share of members is a posterior
 probability and a quantile over members a posterior quantile:
 
-* :func:`yearly_intervals` — a metric per year (a flow's calendar-year total, a stock's value in
-  December) as its 5th, 50th and 95th percentiles over the members, next to the point run;
+* :func:`yearly_intervals` — a quantity per year, read as every command reads it
+  (:mod:`ecosim.analysis.quantities`: a flow's calendar-year total, a stock in December, a mark
+  or value in January) as its 5th, 50th and 95th percentiles over the members, next to the
+  point run;
 * :func:`equity_intervals` — SpaceX's (with xAI from the merger month) and Tesla's equity value
   at the start of the valuation year, valued member by member as ``ecosim value`` values a run
   (:mod:`ecosim.finance.series_value`), with the probability that it reaches each market mark;
@@ -20,16 +22,17 @@ Reads results only; returns tables, never draws.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from ecosim.analysis.quantities import QUANTITIES, with_equity, year_value
 from ecosim.analysis.scorecard import Claim, ensemble_scorecard, score_results
-from ecosim.economics.dcf import yearly_sums
 from ecosim.errors import UsageError
 from ecosim.finance.gap import entity_specs, marks
-from ecosim.finance.series_value import company_equity
+from ecosim.finance.series_value import company_equity, results_equity
 from ecosim.finance.valuation import Assumptions, assumptions_for, member_assumptions
 from ecosim.results.results import Results
 from ecosim.timeline import full_years
@@ -39,6 +42,7 @@ QUANTILES = (0.05, 0.5, 0.95)
 #: company of :data:`ecosim.finance.series_value.COMPANIES` -> the ``valuation.toml`` entity whose
 #: marks it is set against (SpaceX as the run books it holds xAI from the merger month)
 COMPANY_ENTITY = {"spacex": "spacex_xai", "tesla": "tesla"}
+COMPANY_LABELS = {"spacex": "SpaceX+xAI", "tesla": "Tesla"}
 
 
 def quantiles(values: np.ndarray, axis: int = -1) -> np.ndarray:
@@ -55,38 +59,21 @@ def quantiles(values: np.ndarray, axis: int = -1) -> np.ndarray:
         return np.asarray(np.nanquantile(v, QUANTILES, axis=axis))
 
 
-def yearly(series: np.ndarray, dates: Sequence[str], how: str) -> tuple[list[int], np.ndarray]:
-    """A monthly metric per calendar year: ``sum`` (a flow's total) or ``last`` (a stock in
-    the year's last month), (years, members).
-
-    >>> d = [f"2026-{m:02d}" for m in range(1, 13)] + ["2027-01"]
-    >>> yearly(np.arange(13.0)[:, None], d, "last")[1][:, 0].tolist(), yearly(np.ones((13, 1)), d, "sum")[1][:, 0].tolist()
-    ([11.0, 12.0], [12.0, 1.0])
-    """
-    arr = np.asarray(series, dtype=float)
-    arr = arr[:, None] if arr.ndim == 1 else arr
-    if how == "sum":
-        return yearly_sums(arr, list(dates))
-    if how != "last":
-        raise ValueError(f"how must be 'sum' or 'last' (got {how!r})")
-    year_of = np.array([int(d[:4]) for d in dates])
-    years = sorted(set(year_of.tolist()))
-    return years, np.stack([arr[np.flatnonzero(year_of == y)[-1]] for y in years])
-
-
-def yearly_intervals(results: Results, rows: Sequence[tuple[str, str]], point: Results | None = None) -> pd.DataFrame:
-    """Each ``(metric, how)`` per year: p5, median, p95 over the members, and the point run's
-    value (``point``, member 0) when given. Columns: metric, how, year, p5, median, p95, point."""
+def yearly_intervals(results: Results, keys: Sequence[str], years: Sequence[int], point: Results | None = None) -> pd.DataFrame:
+    """Each quantity of :data:`ecosim.analysis.quantities.QUANTITIES` (``keys``) in each year,
+    read as every command reads it (:func:`ecosim.analysis.quantities.year_value`): p5,
+    median, p95 over the members, and the point run's figure (``point``, member 0) when given.
+    Columns: key, year, p5, median, p95, point."""
+    series = with_equity(results.series, results_equity(results))
+    point_series = with_equity(point.series, results_equity(point)) if point is not None else {}
     out = []
-    for metric, how in rows:
-        years, v = yearly(results.series[metric], results.months, how)
-        q = quantiles(v, axis=1)
-        pv = dict(zip(*yearly(point.series[metric][:, :1], point.months, how), strict=True)) if point is not None and metric in point.series else {}
-        for i, y in enumerate(years):
-            p = pv.get(y)
-            out.append({"metric": metric, "how": how, "year": y, "p5": q[0, i], "median": q[1, i], "p95": q[2, i],
-                        "point": float(p[0]) if p is not None else np.nan})
-    return pd.DataFrame(out, columns=["metric", "how", "year", "p5", "median", "p95", "point"])
+    for key in keys:
+        q = QUANTITIES[key]
+        for y in years:
+            lo, mid, hi = quantiles(year_value(series, results.months, q, y))
+            p = float(year_value(point_series, point.months, q, y)[0]) if point is not None else np.nan
+            out.append({"key": key, "year": int(y), "p5": float(lo), "median": float(mid), "p95": float(hi), "point": p})
+    return pd.DataFrame(out, columns=["key", "year", "p5", "median", "p95", "point"])
 
 
 def _assumptions(results: Results, overrides: Mapping[str, Any]) -> list[Assumptions | None]:
@@ -129,13 +116,12 @@ def equity_intervals(results: Results, point: Results | None = None, valuation_y
     valued, point."""
     year, eq = member_equity(results, valuation_year, **overrides)
     point_eq = member_equity(point, year, **overrides)[1] if point is not None else {}
-    labels = {s.id: s.label for s in entity_specs()}
     rows = []
     for company, v in eq.items():
         q = quantiles(v)
         finite = v[np.isfinite(v)]
         entity = COMPANY_ENTITY.get(company, company)
-        rows.append({"company": company, "entity": entity, "label": labels.get(entity, company), "valuation_year": year,
+        rows.append({"company": company, "entity": entity, "label": COMPANY_LABELS.get(company, company), "valuation_year": year,
                      "p5": q[0], "median": q[1], "p95": q[2], "mean": float(finite.mean()) if len(finite) else np.nan,
                      "valued": len(finite) / len(v), "point": float(point_eq[company][0]) if company in point_eq else np.nan})
     return pd.DataFrame(rows)
@@ -169,3 +155,38 @@ def claim_probabilities(results: Results, claims: Sequence[Claim] | None = None)
     ``p_on_time`` is the share of draws in which it comes true by its deadline, ``p_by_end``
     by the run's end, ``median_year`` the median year it comes true among those draws."""
     return ensemble_scorecard(score_results(results, claims))
+
+
+@dataclass(frozen=True)
+class PosteriorSummary:
+    """Everything :func:`summarise` gives: yearly intervals of outcomes, equity intervals, each
+    mark's and each claim's probability."""
+
+    intervals: pd.DataFrame
+    equity: pd.DataFrame
+    marks: pd.DataFrame
+    claims: list[dict[str, Any]]
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready records."""
+        return {"intervals": self.intervals.to_dict("records"), "equity": self.equity.to_dict("records"),
+                "marks": self.marks.to_dict("records"), "claims": self.claims}
+
+
+def summarise(
+    results: Results,
+    point: Results | None = None,
+    keys: Sequence[str] = (),
+    years: Sequence[int] = (),
+    claims: Sequence[Claim] | None = None,
+    valuation_year: int | None = None,
+    **overrides: Any,
+) -> PosteriorSummary:
+    """The tables of a posterior-backed ensemble: :func:`yearly_intervals` of the quantities ``keys`` in ``years``,
+    :func:`equity_intervals`, :func:`mark_probabilities` and :func:`claim_probabilities`."""
+    return PosteriorSummary(
+        yearly_intervals(results, keys, years, point),
+        equity_intervals(results, point, valuation_year, **overrides),
+        mark_probabilities(results, valuation_year, **overrides),
+        claim_probabilities(results, claims),
+    )

@@ -383,7 +383,7 @@ def build_document(c: Comparison, folder: Path) -> Document:
     doc.heading("Sources")
     doc.table(pd.DataFrame([
         {"label": s.label, "kind": s.kind, "scenario": s.scenario, "description": s.description, "period": s.period,
-         "runs / seed": f"{s.members} runs" if s.members > 1 else s.detail,
+         "runs / seed": f"{s.members} runs" if s.kind == "experiment" else s.detail,
          "WACC, terminal growth, tax": "{:.2f}%, {:.1f}%, {:.0f}%".format(*(100 * x for x in _rates(s))), "directory": _rel(s.path, folder)}
         for s in c.sources
     ]))

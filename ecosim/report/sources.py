@@ -1,7 +1,8 @@
 """What ``ecosim compare`` compares, read from results only: saved runs and experiment stores.
 
-A :class:`Source` holds the monthly series of one run (one member) or of an experiment's runs
-(one member per run), the resolved scenario, ``ecosim value``'s valuation assumptions per
+A :class:`Source` holds the monthly series of one run (one member), of a posterior-backed run
+(one member per posterior draw, ``ecosim run --posterior``) or of an experiment's runs (one
+member per run), the resolved scenario, ``ecosim value``'s valuation assumptions per
 member and the equity values they give (:mod:`ecosim.finance.series_value`), and for a run
 the :class:`~ecosim.results.rundir.SavedRun` (ledger, summary, cash at the start) behind the
 valuation bridge.
@@ -22,6 +23,7 @@ import pandas as pd
 from ecosim.errors import RunDirError
 from ecosim.finance.series_value import results_equity
 from ecosim.finance.valuation import Assumptions, member_assumptions
+from ecosim.results.posterior import read_members
 from ecosim.results.rundir import SavedRun
 from ecosim.scenario.loader import bundled_scenarios
 
@@ -39,7 +41,7 @@ class Source:
     """
 
     label: str
-    kind: Literal["run", "experiment"]
+    kind: Literal["run", "posterior", "experiment"]
     origin: str
     path: Path
     scenario: str
@@ -66,13 +68,18 @@ class Source:
 
 
 def from_saved_run(label: str, origin: str, run: SavedRun) -> Source:
-    """A run directory as a source (one member)."""
-    results = run.results
-    a = member_assumptions(run.scenario.model.capital_market, results.cost_of_capital)[0]  # None: no value
+    """A run directory as a source: one member, or one member per posterior draw when the run
+    was run under a posterior (its ``posterior/`` members; no ledger, so no bridge)."""
+    members = read_members(run.path, run.results)
+    results = run.results if members is None else members.results
+    assumptions = member_assumptions(run.scenario.model.capital_market, results.cost_of_capital)  # None: no value
     overrides = run.scenario.overrides or run.summary.overrides
+    detail = f"seed {run.summary.seed}" + (f"; --set {' --set '.join(overrides)}" if overrides else "")
+    if members is not None:
+        detail += f"; {results.members:,} posterior draws of {members.posterior_path}"
     return Source(
         label=label,
-        kind="run",
+        kind="run" if members is None else "posterior",
         origin=origin,
         path=run.path,
         scenario=run.scenario.name,
@@ -80,10 +87,10 @@ def from_saved_run(label: str, origin: str, run: SavedRun) -> Source:
         dates=results.months,
         series=results.series,
         scenario_data=run.scenario.data,
-        assumptions=[a],
+        assumptions=assumptions,
         equity=results_equity(results),
-        saved=run,
-        detail=f"seed {run.summary.seed}" + (f"; --set {' --set '.join(overrides)}" if overrides else ""),
+        saved=run if members is None else None,
+        detail=detail,
     )
 
 

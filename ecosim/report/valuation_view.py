@@ -103,7 +103,7 @@ def _cash(source: Source, company: str, year: int) -> float:
 def bridge_problem(a: Source, b: Source) -> str | None:
     """Why no bridge can be drawn from ``a`` to ``b`` (None when one can)."""
     if a.saved is None or b.saved is None:
-        return "a bridge needs two runs (an experiment has no ledger to split by segment)"
+        return "a bridge needs two single runs (an experiment or a posterior ensemble has no ledger to split by segment)"
     if a.assumptions[0] is None or b.assumptions[0] is None:
         return "a run's terminal growth is not below its WACC (no value)"
     if full_years(a.dates) != full_years(b.dates) or not full_years(a.dates):

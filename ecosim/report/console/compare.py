@@ -33,7 +33,8 @@ def print_compare(out: Console, result: Comparison, out_dir: Path) -> None:
         else:
             tested = [e for e in evals if str(e.status[0]) not in ("not modelled", "not recorded")]
             likely = sum(float((e.status.astype(str) == "true").mean()) >= 0.5 for e in tested)
-            out.print(f"scorecard {escape(s.label)} ({s.members:,} runs): {likely} of {len(tested)} claims come true on time in at least half of the runs")
+            runs = "posterior draws" if s.kind == "posterior" else "runs"
+            out.print(f"scorecard {escape(s.label)} ({s.members:,} {runs}): {likely} of {len(tested)} claims come true on time in at least half of the {runs}")
     for label, d in result.divergence.items():
         if d is None:
             out.print(f"{escape(label)} shares no month with {escape(result.sources[0].label)}")
