@@ -290,6 +290,15 @@ def cmd_value(args: argparse.Namespace) -> int:
         progress, update = month_progress(err_console, "re-running the world for the operational requirements")
         with progress:
             operational = operational_requirements(runs[0].scenario, progress=update)
+    if args.markdown:
+        from ecosim.report.console.posterior import headline_markdown
+
+        if not any(summary is not None for summary, _, _ in backed):
+            raise UsageError("--markdown prints the posterior-backed headline: give --posterior DIR (or a run directory written with --posterior)")
+        for r, (summary, where, n) in zip(runs, backed, strict=True):
+            if summary is not None:
+                print(headline_markdown(summary, r.name, where, n))
+        return 0
     if args.json:
         out: dict[str, Any] = {"runs": [v.as_dict() for v in values]}
         if weights is not None and len(values) > 1:
@@ -577,6 +586,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--cash-flows", action="store_true", help="print each entity's yearly cash flows and discounting")
     p.add_argument("--accounts", action="store_true", help="print SpaceX's and Tesla's accounts by segment and year")
     p.add_argument("--operational", action="store_true", help="also re-run the world to find the launch price, Starlink market and ODC cost each mark requires (slow)")
+    p.add_argument("--markdown", action="store_true", help="with --posterior: print the posterior-backed headline as Markdown (the README's section)")
     p.add_argument("--posterior", metavar="DIR", help="also value N draws of this posterior (the run's stored members, or its scenario simulated under it): medians, 5-95 %% intervals, each mark's probability")
     p.add_argument("--draws", type=int, metavar="N", help="posterior draws (default 200)")
     p.set_defaults(func=cmd_value)

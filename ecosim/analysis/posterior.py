@@ -35,7 +35,7 @@ from ecosim.finance.gap import entity_specs, marks
 from ecosim.finance.series_value import company_equity, results_equity
 from ecosim.finance.valuation import Assumptions, assumptions_for, member_assumptions
 from ecosim.results.results import Results
-from ecosim.timeline import full_years
+from ecosim.timeline import format_month, full_years, parse_month
 
 #: the posterior quantiles every table gives [fraction]
 QUANTILES = (0.05, 0.5, 0.95)
@@ -153,8 +153,21 @@ def mark_probabilities(results: Results, valuation_year: int | None = None, **ov
 def claim_probabilities(results: Results, claims: Sequence[Claim] | None = None) -> list[dict[str, Any]]:
     """Each claim over the members (:func:`ecosim.analysis.scorecard.ensemble_scorecard`):
     ``p_on_time`` is the share of draws in which it comes true by its deadline, ``p_by_end``
-    by the run's end, ``median_year`` the median year it comes true among those draws."""
-    return ensemble_scorecard(score_results(results, claims))
+    by the run's end, ``median_year`` the median year it comes true among those draws, and
+    ``when_p5`` / ``when_median`` / ``when_p95`` the 5th, 50th and 95th percentiles of the
+    month it first comes true among them (``YYYY-MM``; None when it never does, or for a
+    claim checked in every month)."""
+    evals = score_results(results, claims)
+    rows = ensemble_scorecard(evals)
+    for row, e in zip(rows, evals, strict=True):
+        t = e.claim.test
+        st = e.status.astype(str)
+        came = np.isin(st, ("true", "late")) if t is not None and t.check == "first" else np.zeros(len(st), bool)
+        months = np.array([parse_month(str(w)) for w in e.when[came]], dtype=float)
+        q = np.quantile(months, QUANTILES, method="inverted_cdf") if len(months) else [None] * 3
+        row.update({k: None if m is None else format_month(int(m)) for k, m in zip(("when_p5", "when_median", "when_p95"), q, strict=True)})
+        row["check"] = t.check if t is not None else None
+    return rows
 
 
 @dataclass(frozen=True)

@@ -150,7 +150,7 @@ def series_figure(name: str, sources: Sequence[Source], colours: dict[str, str],
         if p.dashed:
             handles.setdefault(f"dashed: {p.dashed_label}", Line2D([], [], color="grey", ls="--"))
     if any(s.members > 1 for s in sources):
-        handles.setdefault("experiments: median, 50% and 80% bands", Line2D([], [], color="grey", lw=6, alpha=0.3))
+        handles.setdefault("experiments, posterior draws: median, 50% and 80% bands", Line2D([], [], color="grey", lw=6, alpha=0.3))
     figure_legend(fig, list(handles.values()), list(handles), title="scenario")  # type: ignore[arg-type]
     path = folder / f"{name}.png"
     finish(fig, str(path))

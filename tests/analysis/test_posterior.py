@@ -49,6 +49,10 @@ def test_probability_is_the_share_of_draws_where_the_claim_holds(ensemble) -> No
         row = claim_probabilities(ensemble.results, [_claim(threshold)])[0]
         assert row["p_on_time"] == p == float(np.mean(best >= threshold))
         assert row["members"] == 4
+        assert (row["when_median"] is None) == (row["p_by_end"] == 0.0)
+    row = claim_probabilities(ensemble.results, [_claim(between)])[0]
+    first = int(np.argmax(subs[:, high][:, 0] >= between))  # the one high draw's first month at the threshold
+    assert row["when_p5"] == row["when_median"] == row["when_p95"] == f"2021-{first + 1:02d}"
 
 
 def test_quantiles_and_yearly_read_members() -> None:

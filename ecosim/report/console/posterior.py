@@ -109,3 +109,40 @@ def claims_table(rows: Sequence[Mapping[str, Any]], point: Mapping[str, str], ti
         t.add_row(escape(str(r["claim"])), str(r["source"]).split("_")[0] + ":" + str(r["source"]).rsplit(":", 1)[-1],
                   "—" if p is None else pct(p, 0), "—" if r["p_by_end"] is None else pct(r["p_by_end"], 0), year, SYMBOLS.get(point.get(str(r["id"]), ""), ""))
     return t
+
+
+def headline_markdown(summary: PosteriorSummary, scenario: str, where: str, members: int) -> str:
+    """The README's posterior-backed headline: SpaceX+xAI's and Tesla's value with its 5–95 %
+    range and each mark's probability, then each testable claim's probability and when it comes
+    true (5–95 % of the month among the draws where it does)."""
+    e = summary.equity
+    year = int(e["valuation_year"].iloc[0])
+    se = 0.5 / np.sqrt(members)
+    lines = [
+        f"`{scenario}` under {where}: {members:,} draws, each history 2020–2025 run under its own draw and each member continuing from it. "
+        f"A probability is the share of draws (Monte Carlo standard error at most {100 * se:.1f} points).",
+        "",
+        f"| equity value at the start of {year} | median | 5–95 % | point run (hand-set history) |",
+        "|---|---:|---:|---:|",
+    ]
+    for _, r in e.iterrows():
+        lines.append(f"| {r['label']} | {human(r['median'], 'USD')} | {human(r['p5'], 'USD')}–{human(r['p95'], 'USD')} | {human(r['point'], 'USD')} |")
+    lines += ["", "| market mark | P(value ≥ mark) | median gap (share of mark) |", "|---|---:|---:|"]
+    for _, m in summary.marks.iterrows():
+        lines.append(f"| {m['entity']} {human(m['value_usd'], 'USD')} ({str(m['kind']).split(' (')[0]}, {m['date']}) | {pct(m['p_reaches'])} | {pct(m['median_gap_share'], 0)} |")
+    lines += ["", "| claim of the seeds | seed:line | P(on time) | P(by the run's end) | comes true (median, 5–95 %) |", "|---|---|---:|---:|---|"]
+    for c in summary.claims:
+        if c["p_on_time"] is None:
+            continue
+        if c["check"] == "always":
+            when = "— (checked in every month)"
+        elif c["when_median"] is None:
+            when = "never"
+        else:
+            when = f"{c['when_median']} ({c['when_p5']}–{c['when_p95']})"
+        src = str(c["source"])
+        lines.append(f"| {str(c['claim']).replace('|', '/')} | {src.split('_')[0]}:{src.rsplit(':', 1)[-1]} | {pct(c['p_on_time'], 0)} | {pct(c['p_by_end'], 0)} | {when} |")
+    skipped = [c for c in summary.claims if c["p_on_time"] is None]
+    if skipped:
+        lines += ["", f"Not modelled ({len(skipped)}): " + "; ".join(f"{c['claim']} ({c['reason']})" for c in skipped) + "."]
+    return "\n".join(lines)
