@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -95,6 +96,13 @@ def test_fit_table_lists_every_history_row(one_worker: Path) -> None:
     assert (fit["status"] == "not represented").sum() > 0
 
 
+def _stored_generations(out: Path) -> int:
+    try:
+        return len(json.loads((out / "manifest.json").read_text())["generations"])
+    except (OSError, ValueError, KeyError):
+        return 0
+
+
 def test_kill_9_then_resume_gives_the_same_posterior(one_worker: Path, tmp_path: Path) -> None:
     """kill -9 in the middle of a calibration, run again: it resumes from the stored generations and chunks, and the posterior equals an uninterrupted one."""
     out = tmp_path / "killed"
@@ -104,7 +112,7 @@ def test_kill_9_then_resume_gives_the_same_posterior(one_worker: Path, tmp_path:
     )
     deadline = time.monotonic() + 180
     while time.monotonic() < deadline and proc.poll() is None:
-        if (out / "generations" / "gen-001.parquet").is_file():
+        if (out / "generations" / "gen-001.parquet").is_file() and _stored_generations(out) >= 2:  # the manifest names it (written after the file)
             os.kill(proc.pid, signal.SIGKILL)
             break
         time.sleep(0.02)
