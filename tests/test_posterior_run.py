@@ -46,7 +46,7 @@ def test_intervals_straddle_the_point_run_and_members_differ(pair: tuple[Path, P
     subs = pr.results.series["starlink_subscribers"][-1]
     low, high = subs[pr.draws[SUBS] == 12.5e6], subs[pr.draws[SUBS] == 37.5e6]
     assert len(low) == len(high) == 4 and high.min() > low.max()
-    table = yearly_intervals(pr.results, [("starlink_subscribers", "last"), ("spacex_launches", "sum")], point).set_index(["metric", "year"])
+    table = yearly_intervals(pr.results, ["starlink_subscribers", "spacex_launches"], [2021], point).set_index(["key", "year"])
     row = table.loc[("starlink_subscribers", 2021)]
     assert row["p5"] < row["point"] < row["p95"]
     assert row["p5"] == pytest.approx(np.quantile(subs, 0.05)) and row["median"] == pytest.approx(np.median(subs))

@@ -10,7 +10,7 @@ from ecosim.analysis.posterior import (
     mark_probabilities,
     member_equity,
     quantiles,
-    yearly,
+    yearly_intervals,
 )
 from ecosim.analysis.scorecard import Claim
 from ecosim.errors import UsageError
@@ -55,13 +55,17 @@ def test_probability_is_the_share_of_draws_where_the_claim_holds(ensemble) -> No
     assert row["when_p5"] == row["when_median"] == row["when_p95"] == f"2021-{first + 1:02d}"
 
 
-def test_quantiles_and_yearly_read_members() -> None:
-    """quantiles and yearly read members as the tables do: 5/50/95 % over draws, a flow summed over its year, a stock in December."""
+def test_quantiles_and_yearly_intervals_read_quantities_as_every_command(ensemble) -> None:  # type: ignore[no-untyped-def]
+    """5/50/95 % over draws; a flow is its calendar-year total, a stock its December value (analysis.quantities), per member."""
     q = quantiles(np.array([[0.0, 10.0, 20.0]]), axis=1)
     assert q[:, 0].tolist() == [1.0, 10.0, 19.0]
-    dates = [f"2026-{m:02d}" for m in range(1, 13)]
-    years, v = yearly(np.tile(np.arange(12.0)[:, None], (1, 2)), dates, "sum")
-    assert years == [2026] and v.tolist() == [[66.0, 66.0]]
+    r = ensemble.results
+    table = yearly_intervals(r, ["spacex_launches", "starlink_subscribers"], [2021]).set_index("key")
+    launches = r.series["spacex_launches"].sum(axis=0)
+    subs_dec = r.series["starlink_subscribers"][r.months.index("2021-12")]
+    assert table.loc["spacex_launches", "median"] == pytest.approx(np.median(launches))
+    assert table.loc["starlink_subscribers", "p95"] == pytest.approx(np.quantile(subs_dec, 0.95))
+    assert np.isnan(table.loc["spacex_launches", "point"])
 
 
 def test_marks_and_valuation_year(ensemble) -> None:  # type: ignore[no-untyped-def]
