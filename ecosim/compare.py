@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from ecosim.atomic import atomic_directory
+from ecosim.atomic import atomic_directory, check_output_dir, safe_slug
 from ecosim.errors import UsageError
 from ecosim.report.compare import Comparison, write_comparison
 from ecosim.report.sources import Source, classify, from_saved_run, unique_labels
@@ -61,6 +61,12 @@ def resolve_sources(
     for i, (kind, _p) in enumerate(kinds):
         names.append(loaded[i].name if kind == "scenario" else runs[i].name if kind == "run" else experiments[i].name)
     labels = unique_labels(names)
+    folders: list[str] = []  # folder names from names in data files: slugs, never paths, never shared
+    for label in labels:
+        slug, k = safe_slug(label, "scenario"), 1
+        while (slug if k == 1 else f"{slug}-{k}") in folders:
+            k += 1
+        folders.append(slug if k == 1 else f"{slug}-{k}")
     out: list[Source] = []
     for i, (kind, _p) in enumerate(kinds):
         if kind == "experiment":
@@ -73,7 +79,7 @@ def resolve_sources(
             if progress:
                 progress(f"running {labels[i]}" + (f" and {draws:,} posterior draws" if posterior is not None else ""))
             backed = run_posterior(loaded[i], posterior, draws, seed) if posterior is not None else None
-            target = write_run(run_scenario(loaded[i], seed=seed), runs_dir / labels[i].replace(" #", "-"), figures=False, posterior=backed)
+            target = write_run(run_scenario(loaded[i], seed=seed), runs_dir / folders[i], figures=False, posterior=backed)
             out.append(from_saved_run(labels[i], args[i], read_run(target)))
     return out
 
@@ -115,7 +121,8 @@ def compare(
     Raises
     ------
     UsageError
-        No argument, or an ``--out`` that is a file or a foreign directory.
+        No argument, or an ``--out`` that is a file, a directory ecosim did not write, or
+        cannot be written (:func:`ecosim.atomic.check_output_dir`).
     RunDirError, ScenarioError
         A bad argument (checked before anything runs).
     """
@@ -123,11 +130,7 @@ def compare(
 
     if len(args) < 1:
         raise UsageError("compare: needs a run directory, an experiment directory or a scenario file (one gives a single-run report)")
-    out_dir = Path(out_dir)
-    if out_dir.exists() and not out_dir.is_dir():
-        raise UsageError(f"--out {out_dir}: must be a directory (got an existing file)")
-    if out_dir.is_dir() and any(out_dir.iterdir()) and not (out_dir / "report.md").is_file():
-        raise UsageError(f"--out {out_dir}: exists and is not a comparison directory (no report.md); choose another --out")
+    out_dir = check_output_dir(out_dir)
     claims = load_claims(claims_path)  # a bad claims file fails before anything runs
     for a in args:
         classify(a)

@@ -28,6 +28,7 @@ import pandas as pd
 from ecosim import __version__
 from ecosim.analysis.calibration import Check, calibration_table
 from ecosim.analysis.scorecard import run_scorecard, score_results
+from ecosim.errors import ScenarioError
 from ecosim.exchange.topology import COMMODITY_UNITS
 from ecosim.finance.series_value import results_equity
 from ecosim.model import continued_scenario
@@ -137,9 +138,30 @@ def run_scenario(
 ) -> RunResult:
     """Run one member of a scenario from start to end and collect its results."""
     results = simulate(scenario, seed, record_ledger=True, progress=progress)
+    check_finite(results)
     ts = results.timeseries()
     checks = calibration_table(ts, scenario.model)
     return RunResult(results, ts, build_summary(results, checks), checks)
+
+
+def check_finite(results: Results) -> None:
+    """Every series of a run must be finite; a NaN or an infinity means the inputs took the world
+    outside what it can compute (nothing is written).
+
+    Raises
+    ------
+    ScenarioError
+        Naming the scenario, the first metric that is not finite, its month and value.
+    """
+    for name, values in results.series.items():
+        bad = ~np.isfinite(values)
+        if bad.any():
+            month, member = np.argwhere(bad)[0]
+            where = results.scenario.path if not results.scenario.overrides else f"{results.scenario.path} with --set {' --set '.join(results.scenario.overrides)}"
+            raise ScenarioError(
+                f"{where}: the run gives {name} = {values[month, member]!r} in {results.months[month]}: these inputs take the world "
+                "outside what it can compute (nothing written)"
+            )
 
 
 def build_summary(results: Results, checks: list[Check]) -> RunSummary:

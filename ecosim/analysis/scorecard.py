@@ -41,6 +41,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 from ecosim.errors import ClaimError
 from ecosim.finance.series_value import company_of, results_equity
 from ecosim.metrics import METRICS
+from ecosim.readers import read_text
 from ecosim.results.results import Results
 from ecosim.scenario.schema import Month
 from ecosim.timeline import trailing_twelve_months
@@ -207,11 +208,9 @@ def load_claims(path: str | Path | None = None) -> tuple[Claim, ...]:
     if path is None:
         return _bundled_claims()
     p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except OSError:
-        raise ClaimError(f"--claims {p}: no such claims file (the bundled one is ecosim/data/claims.toml)") from None
-    return _parse_claims(text, str(p))
+    if not p.is_file():
+        raise ClaimError(f"--claims {p}: no such claims file (the bundled one is ecosim/data/claims.toml)")
+    return _parse_claims(read_text(p, ClaimError), str(p))
 
 
 @lru_cache(maxsize=1)
@@ -225,6 +224,8 @@ def _parse_claims(text: str, origin: str) -> tuple[Claim, ...]:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ClaimError(f"{origin}: not valid TOML ({exc})") from None
+    except RecursionError:
+        raise ClaimError(f"{origin}: nests tables and lists too deeply") from None
     rows = data.get("claim")
     if not isinstance(rows, list) or not rows:
         raise ClaimError(f"{origin}: must hold [[claim]] tables (got keys {sorted(data)})")

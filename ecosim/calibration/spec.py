@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import tomllib
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -44,6 +43,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from ecosim.calibration.smc import Prior, Settings
 from ecosim.errors import ExperimentError, ScenarioError
 from ecosim.experiments.spec import Uncertainty
+from ecosim.readers import read_text, read_toml
 from ecosim.scenario.loader import (
     LoadedScenario,
     format_validation_error,
@@ -142,14 +142,8 @@ def _err(path: Path, field: str, message: str) -> ExperimentError:
 def load_calibration(ref: str | Path | None = None) -> CalibrationSpec:
     """Read and validate a calibration file (default: the bundled one)."""
     path = Path(ref) if ref is not None else bundled_calibration()
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ExperimentError(f"{path}: cannot read the file ({exc.strerror})") from None
-    try:
-        raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ExperimentError(f"{path}: TOML syntax error: {exc}") from None
+    text = read_text(path, ExperimentError)
+    raw = read_toml(path, ExperimentError)
     try:
         parsed = CalibrationFile.model_validate(raw)
     except ValidationError as exc:

@@ -40,7 +40,7 @@ import pandas as pd
 from ecosim.calibration.smc import Population
 from ecosim.errors import ExperimentError, RunDirError
 from ecosim.results.posterior import FORMAT, read_manifest
-from ecosim.results.store import versions, write_parquet, write_text
+from ecosim.results.store import read_parquet_checked, versions, write_parquet, write_text
 
 
 def _now() -> str:
@@ -119,10 +119,16 @@ class PosteriorStore:
         return self.root / "chunks" / f"g{generation:03d}-m{move}" / f"chunk-{chunk:04d}.parquet"
 
     def load_chunk(self, generation: int, move: int, chunk: int) -> np.ndarray | None:
+        """A stored chunk's simulated rows, or None when it is not stored. A damaged chunk file
+        (truncated, not Parquet) is removed and reported as not stored, so it is simulated again."""
         path = self._chunk_path(generation, move, chunk)
         if not path.is_file():
             return None
-        return pd.read_parquet(path).to_numpy(dtype=float)
+        try:
+            return pd.read_parquet(path).to_numpy(dtype=float)
+        except Exception:  # pyarrow raises several types for a damaged file
+            path.unlink(missing_ok=True)
+            return None
 
     def save_chunk(self, generation: int, move: int, chunk: int, values: np.ndarray, columns: list[str]) -> None:
         path = self._chunk_path(generation, move, chunk)
@@ -164,7 +170,7 @@ class PosteriorStore:
         self.drop_chunks(pop.generation)
 
     def load_population(self, generation: int, names: tuple[str, ...], row_keys: list[str], man: dict[str, Any]) -> Population:
-        df = pd.read_parquet(self.root / "generations" / f"gen-{generation:03d}.parquet")
+        df = read_parquet_checked(self.root / "generations" / f"gen-{generation:03d}.parquet")
         g = next(x for x in man["generations"] if x["generation"] == generation)
         return Population(
             generation,
@@ -192,7 +198,7 @@ class PosteriorStore:
         path = self.root / "posterior.parquet"
         if not path.is_file():
             raise RunDirError(f"{self.root}: the calibration has not finished (no posterior.parquet); run `ecosim calibrate --out {self.root}` again to finish it")
-        return pd.read_parquet(path)
+        return read_parquet_checked(path)
 
     def parameters(self) -> list[str]:
         return [p["path"] for p in self.manifest()["parameters"]]
@@ -201,4 +207,4 @@ class PosteriorStore:
         path = self.root / f"{name}.parquet"
         if not path.is_file():
             raise RunDirError(f"{self.root}: no {name}.parquet (the calibration has not finished)")
-        return pd.read_parquet(path)
+        return read_parquet_checked(path)

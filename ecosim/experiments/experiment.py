@@ -10,18 +10,19 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from ecosim.errors import UsageError
+from ecosim.errors import ExperimentError, UsageError
 from ecosim.experiments.chunk import ChunkResult, ChunkTask
 from ecosim.experiments.runners import make_runner
 from ecosim.experiments.samplers import Design, build_design
 from ecosim.experiments.spec import POSTERIOR_INPUT, ExperimentSpec, override_options
+from ecosim.readers import read_text
 from ecosim.results.store import FORMAT, ExperimentStore, _now, versions
 from ecosim.scenario.loader import LoadedScenario
 from ecosim.scenario.params import field_info
@@ -44,6 +45,7 @@ class ExperimentRun:
     failed: int
     elapsed_s: float
     runner: str
+    damaged: dict[int, str] = field(default_factory=dict)  # chunks found damaged on resume and run again: id -> what was wrong
 
     @property
     def complete(self) -> bool:
@@ -156,6 +158,7 @@ def run_experiment(
     scheduler: str | None = None,
     on_start: Callable[[Design, int, str], None] | None = None,
     on_progress: Callable[[float], None] | None = None,
+    on_note: Callable[[str], None] | None = None,
 ) -> ExperimentRun:
     """Run (or finish) an experiment into the store at ``out``.
 
@@ -165,6 +168,10 @@ def run_experiment(
     scheduler : address of a Dask scheduler (``tcp://host:8786``) instead of local workers.
     on_start : ``(design, runs already stored, runner description)`` before the first chunk.
     on_progress : runs done so far (fractional while chunks run), after every report.
+    on_note : a line for the user (a damaged chunk found on resume, to be run again).
+
+    On resume every chunk stored as finished is verified (its files readable, its runs file
+    holding the chunk's runs); a damaged one is removed and run again, never skipped.
     """
     t0 = time.perf_counter()
     if scheduler and workers is not None:
@@ -174,7 +181,7 @@ def run_experiment(
     design = build_design(spec)
     store = ExperimentStore(out, origin=str(out))
     files: dict[str, Any] = {
-        "experiment.toml": spec.path.read_text(encoding="utf-8"),
+        "experiment.toml": read_text(spec.path, ExperimentError),
         "scenario.toml": spec.base.to_toml(),
         "design.parquet": design.frame,
     }
@@ -186,7 +193,14 @@ def run_experiment(
     except BaseException:
         _close(runner)
         raise
+    damaged: dict[int, str] = {}
     try:
+        if resumed:
+            damaged = store.damaged_chunks({c.id: c.runs for c in design.chunks})
+            for chunk, what in damaged.items():
+                store.drop_chunk(chunk)
+                if on_note:
+                    on_note(f"chunk {chunk} is damaged ({what}): running it again")
         manifest = _refresh(store.manifest_json(), spec, store) if resumed else store.manifest_json()
         done = store.done_chunks()
         todo = [c for c in design.chunks if c.id not in done]
@@ -241,7 +255,7 @@ def run_experiment(
         manifest["runs_ok"], manifest["runs_failed"] = ok, failed
         manifest["complete"] = ok + failed == design.n_runs
         store.write_manifest(manifest)
-        return ExperimentRun(spec, design, store, resumed, done_runs, ran, ok, failed, time.perf_counter() - t0, runner_desc)
+        return ExperimentRun(spec, design, store, resumed, done_runs, ran, ok, failed, time.perf_counter() - t0, runner_desc, damaged)
     finally:
         _close(runner)
         store.unlock()

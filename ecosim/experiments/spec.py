@@ -65,7 +65,6 @@ import hashlib
 import json
 import math
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -76,6 +75,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from ecosim.errors import ExperimentError, ScenarioError
 from ecosim.experiments.distributions import Dist
 from ecosim.metrics import METRICS
+from ecosim.readers import read_toml
 from ecosim.results.posterior import Posterior
 from ecosim.scenario.loader import (
     LoadedScenario,
@@ -397,12 +397,7 @@ def load_experiment(ref: str | Path, posterior: Posterior | None = None) -> Expe
         One line naming the file, the field path, the expectation and the value.
     """
     path = resolve_experiment(ref)
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ExperimentError(f"{path}: cannot read the file ({exc.strerror})") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ExperimentError(f"{path}: TOML syntax error: {exc}") from None
+    raw = read_toml(path, ExperimentError)
     data = dict(raw)
     for section, leaf in (
         ("uncertainties", lambda p, v: "distribution" in v or "source" in v),

@@ -36,6 +36,7 @@ import numpy as np
 import pandas as pd
 
 from ecosim.errors import RunDirError, ScenarioError
+from ecosim.readers import read_json
 from ecosim.results.results import CostOfCapital, Results
 from ecosim.scenario.loader import LoadedScenario
 from ecosim.scenario.params import check_member_values
@@ -59,10 +60,7 @@ def read_manifest(root: Path) -> dict[str, Any]:
     path = root / "manifest.json"
     if not path.is_file():
         raise RunDirError(f"{root}: not a posterior directory (no manifest.json; run `ecosim calibrate --out {root}` first)")
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise RunDirError(f"{root}: manifest.json is not valid JSON ({exc})") from None
+    data = read_json(path, RunDirError)
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         got = data.get("format") if isinstance(data, dict) else type(data).__name__
         raise RunDirError(f"{root}: manifest.json format must be {FORMAT!r} (got {got!r})")

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -35,6 +36,7 @@ import pandas as pd
 
 from ecosim.atomic import atomic_directory
 from ecosim.errors import EcosimError, RunDirError
+from ecosim.readers import read_json
 from ecosim.results.results import AgentInfo, CostOfCapital, Results
 from ecosim.scenario.loader import LoadedScenario, load_scenario
 from ecosim.scenario.params import params_of
@@ -129,7 +131,9 @@ class RunSummary:
 
     def to_json(self) -> dict[str, Any]:
         """The JSON object ``summary.json`` holds: the headline and the valuation against the
-        marks right after the scenario's name, then the rest in field order."""
+        marks right after the scenario's name, then the rest in field order (a number that is
+        not finite, such as the model value of a history row the run does not represent, is
+        ``null``)."""
         first = ("ecosim_version", "scenario", "description", "headline", "valuation")
         names = [*first, *(f.name for f in dataclasses.fields(self) if f.name not in first)]
         out = {n: getattr(self, n) for n in names}
@@ -140,7 +144,7 @@ class RunSummary:
         out["totals_by_commodity"] = {c: dataclasses.asdict(t) for c, t in self.totals_by_commodity.items()}
         out["calibration"] = [dataclasses.asdict(c) for c in self.calibration]
         out["scorecard"] = [dataclasses.asdict(r) for r in self.scorecard]
-        return out
+        return strict_json(out)
 
     @classmethod
     def from_json(cls, data: Any, origin: Path | str) -> RunSummary:
@@ -156,7 +160,7 @@ class RunSummary:
                 disabled_edges=tuple(str(e) for e in data["disabled_edges"]),
                 agents={str(n): AgentInfo(**a) for n, a in data["agents"].items()},
                 totals_by_commodity={str(c): CommodityTotal(**t) for c, t in data["totals_by_commodity"].items()},
-                calibration=tuple(CalibrationRow(**c) for c in data.get("calibration", ())),
+                calibration=tuple(CalibrationRow(**_nan_for_null(c, _CALIBRATION_FLOATS)) for c in data.get("calibration", ())),
                 scorecard=tuple(ScorecardRow(**r) for r in data.get("scorecard", ())),
                 runtime_s=float(data.get("runtime_s", 0.0)),
                 headline=tuple(str(h) for h in data.get("headline", ())),
@@ -169,6 +173,32 @@ class RunSummary:
     def final_companies(self) -> dict[str, str]:
         """Agent -> company at the end of the run (after any merger)."""
         return {n: a.company for n, a in self.agents.items()}
+
+
+_CALIBRATION_FLOATS = ("published", "model", "error_pct", "uncertainty_frac")
+
+
+def strict_json(x: Any) -> Any:
+    """``x`` with every float that is not finite replaced by ``None``, so that ``json.dumps``
+    writes strict JSON (no ``NaN`` or ``Infinity`` tokens).
+
+    >>> strict_json({"a": [1.0, float("nan")], "b": float("inf")})
+    {'a': [1.0, None], 'b': None}
+    """
+    if isinstance(x, dict):
+        return {k: strict_json(v) for k, v in x.items()}
+    if isinstance(x, list | tuple):
+        return [strict_json(v) for v in x]
+    if isinstance(x, float) and not math.isfinite(x):
+        return None
+    return x
+
+
+def _nan_for_null(row: Any, keys: tuple[str, ...]) -> Any:
+    """A JSON row with ``null`` numbers read back as NaN (the inverse of :func:`strict_json`)."""
+    if not isinstance(row, dict):
+        return row
+    return {k: (float("nan") if k in keys and v is None else v) for k, v in row.items()}
 
 
 # ------------------------------------------------------------------ the network
@@ -206,17 +236,17 @@ def write_run(results: Results, summary: RunSummary, out_dir: Path, extra: Calla
 
     Raises
     ------
-    RunDirError
-        ``out_dir`` is an existing file.
+    UsageError
+        ``out_dir`` is a file, a directory ecosim did not write, or cannot be written
+        (:func:`ecosim.atomic.check_output_dir`; nothing is written).
     """
     out_dir = Path(out_dir)
-    if out_dir.exists() and not out_dir.is_dir():
-        raise RunDirError(f"--out {out_dir}: must be a directory (got an existing file)")
     ledger = results.ledger if results.ledger is not None else pd.DataFrame(columns=list(LEDGER_COLUMNS))
-    with atomic_directory(out_dir) as tmp:
+    summary_text = json.dumps(summary.to_json(), indent=2, allow_nan=False) + "\n"  # strict JSON: no NaN or Infinity
+    with atomic_directory(out_dir, kind="run") as tmp:
         results.timeseries().to_parquet(tmp / "timeseries.parquet", index=False)
         ledger.to_parquet(tmp / "ledger.parquet", index=False)
-        (tmp / "summary.json").write_text(json.dumps(summary.to_json(), indent=2) + "\n", encoding="utf-8")
+        (tmp / "summary.json").write_text(summary_text, encoding="utf-8")
         (tmp / "scenario.toml").write_text(results.scenario.to_toml(), encoding="utf-8")
         (tmp / "network.json").write_text(json.dumps(network_to_json(results.network), indent=1) + "\n", encoding="utf-8")
         if extra is not None:
@@ -286,10 +316,19 @@ def stored_cost_of_capital(series: Mapping[str, np.ndarray], capital_market: Any
 
 
 def _read_json(path: Path) -> Any:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
-        raise RunDirError(f"{path}: not readable as JSON ({exc})") from None
+    return read_json(path, RunDirError)
+
+
+def _check_finite(df: pd.DataFrame, path: Path, what: str) -> None:
+    """Every value of ``df`` must be a finite number (ecosim writes no NaN, no infinity)."""
+    for col in df.columns:
+        try:
+            values = df[col].to_numpy(dtype=float)
+        except (TypeError, ValueError):
+            raise RunDirError(f"{path}: damaged: {what} {col!r} is not numeric") from None
+        bad = ~np.isfinite(values)
+        if bad.any():
+            raise RunDirError(f"{path}: damaged: {what} {col!r} holds {values[bad][0]!r} in row {int(np.argmax(bad))} (ecosim writes finite numbers only)")
 
 
 def read_run(path: str | Path) -> SavedRun:
@@ -324,6 +363,8 @@ def read_run(path: str | Path) -> SavedRun:
     lacking = [c for c in LEDGER_COLUMNS if c not in ledger.columns]
     if lacking:
         raise RunDirError(f"{p / 'ledger.parquet'}: not an ecosim ledger (missing columns {', '.join(lacking)})")
+    _check_finite(ts.drop(columns=["date"]), p / "timeseries.parquet", "metric")
+    _check_finite(ledger[["quantity", "usd"]], p / "ledger.parquet", "column")
     try:
         network = network_from_json(_read_json(p / "network.json"))
     except (KeyError, TypeError) as exc:

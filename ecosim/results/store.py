@@ -22,8 +22,9 @@ runs file, and no finished run is lost or written twice. Only one process writes
 at a time (an advisory lock on ``.lock``, released by the OS even after kill -9).
 
 Every table is plain Parquet, readable with pandas or DuckDB; :meth:`ExperimentStore.query`
-runs SQL over views named ``design``, ``runs``, ``outcomes``, ``timeseries``, ``results``
-(runs joined with outcomes) and one per analysis table. The manifest is read back as a typed
+runs one read-only SQL query over views named ``design``, ``runs``, ``outcomes``,
+``timeseries``, ``results`` (runs joined with outcomes) and one per analysis table, in a
+sandbox that cannot read or write outside the store (:meth:`ExperimentStore.connect`). The manifest is read back as a typed
 :class:`Manifest` (:meth:`ExperimentStore.manifest`); only the experiment runner, which writes
 it, handles its JSON (:meth:`ExperimentStore.manifest_json`).
 """
@@ -38,6 +39,7 @@ import json
 import os
 import platform
 import re
+import tempfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -45,7 +47,8 @@ from typing import Any
 
 import pandas as pd
 
-from ecosim.errors import ExperimentError, RunDirError
+from ecosim.errors import ExperimentError, RunDirError, UsageError
+from ecosim.readers import read_json
 
 FORMAT = "ecosim-experiment/1"
 TABLES = ("runs", "outcomes", "timeseries")
@@ -279,10 +282,7 @@ class ExperimentStore:
         """The manifest as JSON (for the runner that rewrites it; readers use :meth:`manifest`)."""
         if not self.exists():
             raise RunDirError(f"{self.origin}: not an experiment directory (no manifest.json; run `ecosim experiment run` first)")
-        try:
-            data = json.loads(self.manifest_path.read_text(encoding="utf-8"))
-        except json.JSONDecodeError as exc:
-            raise RunDirError(f"{self.origin}: manifest.json is not valid JSON ({exc})") from None
+        data = read_json(self.manifest_path, RunDirError)
         if not isinstance(data, dict) or data.get("format") != FORMAT:
             got = data.get("format") if isinstance(data, dict) else data
             raise RunDirError(f"{self.origin}: manifest.json format must be {FORMAT!r} (got {got!r})")
@@ -393,9 +393,18 @@ class ExperimentStore:
 
     def table(self, name: str) -> pd.DataFrame:
         """A whole table: ``design``, ``draws`` (a sampler's unit draws), ``runs``,
-        ``outcomes``, ``timeseries`` or ``results`` (runs with their outcomes), sorted by run id."""
+        ``outcomes``, ``timeseries`` or ``results`` (runs with their outcomes), sorted by run id.
+
+        Raises
+        ------
+        RunDirError
+            A file of the table is missing or damaged (the message names it and the cause).
+        """
         if name in ("design", "draws"):
-            return pd.read_parquet(self.root / f"{name}.parquet")
+            path = self.root / f"{name}.parquet"
+            if not path.is_file():
+                raise RunDirError(f"{path}: missing: the store is damaged (it holds no {name} table); run the experiment again into a new --out")
+            return read_parquet_checked(path)
         if name == "results":
             runs, out = self.table("runs"), self.table("outcomes")
             return runs.merge(out, on="run_id", how="left")
@@ -404,9 +413,41 @@ class ExperimentStore:
         files = self.files(name)
         if not files:
             return pd.DataFrame()
-        df = pd.concat([pd.read_parquet(p) for p in files], ignore_index=True)
+        df = pd.concat([read_parquet_checked(p) for p in files], ignore_index=True)
         sort = ["run_id", "date"] if name == "timeseries" else ["run_id"]
+        lacking = [c for c in sort if c not in df.columns]
+        if lacking:
+            raise RunDirError(f"{self.root / name}: damaged: the chunk files lack the column {lacking[0]!r}")
         return df.sort_values(sort, kind="stable").reset_index(drop=True)
+
+    def damaged_chunks(self, expected_runs: Mapping[int, int], tables: tuple[str, ...] = TABLES) -> dict[int, str]:
+        """Chunks stored as finished whose files do not hold what they should: chunk id -> what
+        is wrong. ``expected_runs`` maps each chunk to its number of runs; the runs file must
+        hold that many rows, and each table's file in ``tables`` must be readable Parquet (its
+        footer is read, not its data)."""
+        import pyarrow.parquet as pq
+
+        out: dict[int, str] = {}
+        for chunk in sorted(self.done_chunks()):
+            for table in ("runs", *[t for t in tables if t != "runs"]):
+                path = self.root / table / chunk_file(chunk)
+                if table != "runs" and not path.exists():
+                    continue  # a chunk without outcomes (every run failed) or without series
+                try:
+                    rows = pq.ParquetFile(path).metadata.num_rows
+                except Exception as exc:  # pyarrow raises several types for a damaged file
+                    out[chunk] = f"{path.relative_to(self.root)} is not readable Parquet ({_first_line(exc)})"
+                    break
+                if table == "runs" and rows != expected_runs.get(chunk, rows):
+                    out[chunk] = f"{path.relative_to(self.root)} holds {rows} runs, not {expected_runs[chunk]}"
+                    break
+        return out
+
+    def drop_chunk(self, chunk: int) -> None:
+        """Remove a chunk's files (runs file first: the chunk is then unfinished), to run it again."""
+        for table in ("runs", *[t for t in TABLES if t != "runs"]):
+            with contextlib.suppress(FileNotFoundError):
+                (self.root / table / chunk_file(chunk)).unlink()
 
     def analysis_dir(self) -> Path:
         d = self.root / "analysis"
@@ -426,48 +467,136 @@ class ExperimentStore:
         d.mkdir(parents=True, exist_ok=True)
         return d
 
+    def _view_files(self) -> dict[str, list[Path]]:
+        """The views :meth:`connect` builds and their files (inside the store, never through a
+        link that leaves it). Analysis tables whose file name is not a plain identifier are left out."""
+        root = self.root.resolve()
+        views: dict[str, list[Path]] = {}
+        if (self.root / "design.parquet").is_file():
+            views["design"] = [self.root / "design.parquet"]
+        for t in TABLES:
+            if self.files(t):
+                views[t] = self.files(t)
+        adir = self.root / "analysis"
+        if adir.is_dir():
+            for p in sorted(adir.glob("*.parquet")):
+                if _VIEW_NAME_RE.match(p.stem) and p.stem not in views and p.stem != "results":
+                    views[p.stem] = [p]
+        for files in views.values():
+            for f in files:
+                if not f.resolve().is_relative_to(root):
+                    raise RunDirError(f"{f}: points outside the store ({f.resolve()}); the store is damaged or not to be trusted")
+        return views
+
     @contextlib.contextmanager
     def connect(self) -> Iterator[Any]:
-        """A DuckDB connection with a view per table (see the module docstring)."""
+        """A read-only DuckDB connection to the store, sandboxed: a view per table (see the module
+        docstring), built with quoted identifiers and literals; the database opened read-only;
+        file access limited to the store's directory (``enable_external_access`` off,
+        ``allowed_directories`` the store); extensions neither installed nor loaded; the
+        configuration locked, so no statement can lift any of this."""
         import duckdb
 
         self.manifest_json()
-        con = duckdb.connect(":memory:")
-        try:
-            def view(name: str, files: list[Path]) -> None:
-                if files:
-                    listing = ", ".join("'" + str(p).replace("'", "''") + "'" for p in files)
-                    con.execute(f'CREATE VIEW "{name}" AS SELECT * FROM read_parquet([{listing}], union_by_name = true)')
-
-            view("design", [self.root / "design.parquet"])
-            for t in TABLES:
-                view(t, self.files(t))
-            if self.files("runs"):
-                con.execute("CREATE VIEW results AS SELECT * FROM runs LEFT JOIN outcomes USING (run_id)" if self.files("outcomes") else "CREATE VIEW results AS SELECT * FROM runs")
-            adir = self.root / "analysis"
-            if adir.is_dir():
-                for p in sorted(adir.glob("*.parquet")):
-                    view(p.stem, [p])
-            yield con
-        finally:
-            con.close()
+        root = str(self.root.resolve())
+        views = self._view_files()
+        with tempfile.TemporaryDirectory(prefix="ecosim-query-") as tmp:
+            db = str(Path(tmp) / "views.duckdb")
+            build = duckdb.connect(db, config=_SANDBOX)
+            try:
+                _restrict(build, root)
+                for name, files in views.items():
+                    listing = ", ".join(_sql_literal(str(p.resolve())) for p in files)
+                    build.execute(f"CREATE VIEW {_sql_ident(name)} AS SELECT * FROM read_parquet([{listing}], union_by_name = true)")
+                if "runs" in views:
+                    join = " LEFT JOIN outcomes USING (run_id)" if "outcomes" in views else ""
+                    build.execute(f"CREATE VIEW results AS SELECT * FROM runs{join}")
+            finally:
+                build.close()
+            con = duckdb.connect(db, read_only=True, config=_SANDBOX)
+            try:
+                _restrict(con, root)
+                yield con
+            finally:
+                con.close()
 
     def query(self, sql: str) -> pd.DataFrame:
-        """Run SQL on the store (DuckDB) and return the result as a DataFrame."""
+        """Run one read-only SQL query on the store (DuckDB, sandboxed: :meth:`connect`) and
+        return the result as a DataFrame.
+
+        Raises
+        ------
+        UsageError
+            The SQL is not exactly one read-only query (``COPY``, ``ATTACH``, ``INSTALL``,
+            ``SET``, ``CREATE``, ... are refused before anything runs).
+        RunDirError
+            The query fails (a syntax error, an unknown view, a file outside the store).
+        """
         import duckdb
 
         with self.connect() as con:
             try:
+                statements = con.extract_statements(sql)
+            except duckdb.Error as exc:
+                raise RunDirError(f"{self.origin}: SQL error: {_first_line(exc)} (views: {', '.join(self.views())})") from None
+            if len(statements) != 1:
+                raise UsageError(f"{self.origin}: give exactly one SQL query (got {len(statements)} statements)")
+            kind = str(statements[0].type).rsplit(".", 1)[-1]
+            if statements[0].type != duckdb.StatementType.SELECT:
+                raise UsageError(
+                    f"{self.origin}: only read-only queries are allowed (SELECT, WITH, FROM, SHOW, DESCRIBE, SUMMARIZE); got a {kind} statement"
+                )
+            try:
                 return con.execute(sql).fetchdf()
             except duckdb.Error as exc:
-                first = " ".join(str(exc).split("\n")[0].split())
-                raise RunDirError(f"{self.origin}: SQL error: {first} (views: {', '.join(self.views())})") from None
+                raise RunDirError(f"{self.origin}: SQL error: {_first_line(exc)} (views: {', '.join(self.views())})") from None
 
     def views(self) -> list[str]:
-        out = ["design"] + [t for t in TABLES if self.files(t)]
-        if self.files("runs"):
-            out.append("results")
-        adir = self.root / "analysis"
-        if adir.is_dir():
-            out += [p.stem for p in sorted(adir.glob("*.parquet"))]
-        return out
+        """Names of the views a query can read."""
+        views = list(self._view_files())
+        tables = [v for v in views if v in ("design", *TABLES)]
+        return tables + (["results"] if "runs" in views else []) + views[len(tables):]
+
+
+#: DuckDB settings of every store connection (set at start: they cannot be changed later)
+_SANDBOX: dict[str, str | bool | int | float | list[str]] = {"autoinstall_known_extensions": False, "autoload_known_extensions": False, "allow_community_extensions": False}
+_VIEW_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")
+
+
+def _restrict(con: Any, root: str) -> None:
+    """Limit a connection's file access to ``root`` and lock its configuration."""
+    con.execute(f"SET allowed_directories = [{_sql_literal(root + os.sep)}]")
+    con.execute("SET enable_external_access = false")
+    con.execute("SET lock_configuration = true")
+
+
+def _sql_ident(name: str) -> str:
+    """A quoted SQL identifier.
+
+    >>> _sql_ident('a"b')
+    '"a""b"'
+    """
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _sql_literal(text: str) -> str:
+    """A quoted SQL string literal.
+
+    >>> _sql_literal("it's")
+    "'it''s'"
+    """
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _first_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split("\n")[0].split())[:300]
+
+
+def read_parquet_checked(path: Path) -> pd.DataFrame:
+    """``pd.read_parquet`` with a damaged or missing file as a one-line RunDirError."""
+    try:
+        return pd.read_parquet(path)
+    except FileNotFoundError:
+        raise RunDirError(f"{path}: missing: the store is damaged") from None
+    except Exception as exc:  # pyarrow raises several types for a damaged file
+        raise RunDirError(f"{path}: damaged: not readable Parquet ({_first_line(exc)})") from None

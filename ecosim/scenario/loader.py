@@ -22,6 +22,7 @@ import tomli_w
 from pydantic import BaseModel, ValidationError
 
 from ecosim.errors import ScenarioError, describe
+from ecosim.readers import read_toml
 from ecosim.scenario.schema import Scenario
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -60,14 +61,7 @@ def resolve_path(ref: str | Path, relative_to: Path | None = None) -> Path:
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ScenarioError(f"{path}: cannot read the file ({exc.strerror})") from None
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(f"{path}: TOML syntax error: {exc}") from None
+    return read_toml(path, ScenarioError)
 
 
 def deep_merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
