@@ -56,7 +56,7 @@ from ecosim.report.compare_figures import (
     series_figure,
 )
 from ecosim.report.differ import what_differs
-from ecosim.report.document import Document
+from ecosim.report.document import Document, md_text
 from ecosim.report.headline import run_headline, valuation_year, value_sentence
 from ecosim.report.numbers import human, signed
 from ecosim.report.outcomes import OUTCOMES, display_table, outcomes_table
@@ -270,18 +270,19 @@ def _glance(c: Comparison) -> list[str]:
     items = []
     for s in c.sources:
         ev = c.scorecard[s.label]
-        items.append(f"**{s.label}**: " + (_tally(ev) if s.members == 1 else _ensemble_tally(ev)) + ".")
+        items.append(f"**{md_text(s.label)}**: " + (_tally(ev) if s.members == 1 else _ensemble_tally(ev)) + ".")
     col = str(c.outcomes["column"].iloc[-1])
     for s in c.sources[1:]:
         d = c.divergence[s.label]
+        label, ref_label = md_text(s.label), md_text(ref.label)
         if d is None:
-            items.append(f"**{s.label}** and **{ref.label}** share no month ({s.period} and {ref.period}).")
+            items.append(f"**{label}** and **{ref_label}** share no month ({s.period} and {ref.period}).")
             continue
         if not d:
-            items.append(f"**{s.label}** does not differ from **{ref.label}** in any key metric (by more than {100 * DIVERGENCE_FRAC:g}%).")
+            items.append(f"**{label}** does not differ from **{ref_label}** in any key metric (by more than {100 * DIVERGENCE_FRAC:g}%).")
             continue
         first = ", ".join(f"`{m}` {month}" for month, m in d[:3])
-        items.append(f"**{s.label}** departs from **{ref.label}** first in {first}; largest differences ({col}): {_largest(c.outcomes, s.label, col) or 'none'}.")
+        items.append(f"**{label}** departs from **{ref_label}** first in {first}; largest differences ({col}): {md_text(_largest(c.outcomes, s.label, col) or 'none')}.")
     return items
 
 
@@ -353,7 +354,7 @@ def headline(c: Comparison) -> list[str]:
     for s in c.sources:
         evals = c.scorecard[s.label]
         if s.members == 1:
-            lines += run_headline(s.series, s.dates, s.equity.get("spacex"), [str(e.status[0]) for e in evals], s.label)
+            lines += run_headline(s.series, s.dates, s.equity.get("spacex"), [str(e.status[0]) for e in evals], md_text(s.label))
         else:
             year = valuation_year(s.dates)
             v = s.equity.get("spacex")
@@ -361,7 +362,7 @@ def headline(c: Comparison) -> list[str]:
             if v is not None and year is not None:
                 row = np.asarray(v[s.dates.index(f"{year}-01")], dtype=float)
                 med = float(np.median(row[np.isfinite(row)])) if np.isfinite(row).any() else float("nan")
-            lines += [f"**{s.label}** ({s.members:,} runs) — " + value_sentence(med, year, s.members), f"Narrative scorecard: {_ensemble_tally(evals)}."]
+            lines += [f"**{md_text(s.label)}** ({s.members:,} runs) — " + value_sentence(med, year, s.members), f"Narrative scorecard: {_ensemble_tally(evals)}."]
     return lines
 
 
@@ -373,7 +374,7 @@ def build_document(c: Comparison, folder: Path) -> Document:
     single = len(labels) == 1
     doc = Document(f"ecosim report: {ref}" if single else f"ecosim compare: {' vs '.join(labels)}")
     doc.headline(c.headline or headline(c))
-    doc.paragraph(f"ecosim {__version__}. " + ("" if single else f"Reference (first argument): **{ref}**; every difference is to it. ")
+    doc.paragraph(f"ecosim {__version__}. " + ("" if single else f"Reference (first argument): **{md_text(ref)}**; every difference is to it. ")
                   + "Tables as CSV next to this report: `outcomes.csv`, `scorecard.csv`, `valuation.csv`, `bridge.csv`, `loops.csv`, "
                   "`differences.csv`. In `report.html` every chart is interactive: hover for values, drag to zoom (double-click "
                   "resets), click a legend entry to hide or show it, and download its data as CSV below it.")
@@ -438,7 +439,7 @@ def build_document(c: Comparison, folder: Path) -> Document:
         doc.table(_bridge_display(c))
         doc.figure("figures/bridge.png", f"Valuation bridges from {ref} (dark grey adds value, light grey takes it away).", chart=bridge_chart(c.bridges, colours))
     for note in c.bridge_notes:
-        doc.paragraph(f"No bridge for {note}.")
+        doc.paragraph(f"No bridge for {md_text(note)}.")
 
     doc.heading("Loop gains")
     paths = active_loops(c.loops, c.open_below)

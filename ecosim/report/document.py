@@ -52,13 +52,30 @@ CHART_BLOCK = "\x00chart:"
 VERDICT_CLASSES = {"✓ true": "v-true", "⚠ late": "v-late", "✗ false": "v-false", "○ open": "v-open"}
 
 
+#: what makes Markdown of text: a backslash, code, emphasis, an autolink or HTML, a table pipe,
+#: the "](" or "][" of a link or an image, an underscore at the edge of a word
+_MD_SYNTAX = re.compile(r"[\\`*<|]|\](?=[(\[])|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])")
+
+
+def md_text(text: object) -> str:
+    """Text from data (a scenario's name, a description, a claim) as Markdown that renders as
+    exactly that text: the characters of Markdown's inline syntax that would make links,
+    images, emphasis, code, autolinks or table cells backslash-escaped, newlines as spaces.
+
+    >>> md_text("![x](/etc/a.png) *b* a_b _c_ [p10, p90]")
+    '![x\\\\](/etc/a.png) \\\\*b\\\\* a_b \\\\_c\\\\_ [p10, p90]'
+    """
+    one_line = " ".join(str(text).splitlines())
+    return _MD_SYNTAX.sub(lambda m: "\\" + m.group(0), one_line)
+
+
 def md_escape(text: object) -> str:
-    """A table cell for Markdown: pipes escaped, newlines as spaces.
+    """A table cell for Markdown: its text rendered as text (:func:`md_text`).
 
     >>> md_escape("a|b\\nc")
     'a\\\\|b c'
     """
-    return str(text).replace("|", "\\|").replace("\n", " ")
+    return md_text(text)
 
 
 def md_table(df: pd.DataFrame, align_right: Sequence[str] = ()) -> str:
@@ -102,12 +119,15 @@ class Document:
         self.headline_lines = list(lines)
 
     def figure(self, relpath: str, caption: str, chart: Chart | None = None) -> None:
-        """A figure (PNG path relative to the report) with its caption below; ``chart``: its
-        interactive twin, shown instead of the PNG in the HTML report."""
+        """A figure (PNG path relative to the report, inside its folder) with its caption below
+        (the caption is text: :func:`md_text`); ``chart``: its interactive twin, shown instead of
+        the PNG in the HTML report."""
+        if Path(relpath).is_absolute() or ".." in Path(relpath).parts or not relpath.endswith(".png"):
+            raise ValueError(f"a report's figure must be a PNG inside the report's folder (got {relpath!r})")
         self.figures.append(relpath)
         if chart is not None:
             self.charts[relpath] = chart
-        self.blocks.append(f"![{md_escape(caption)}]({relpath})\n\n*{caption}*")
+        self.blocks.append(f"![{md_text(caption)}]({relpath})\n\n*{md_text(caption)}*")
 
     def chart(self, chart: Chart) -> None:
         """An interactive chart with no PNG twin: in the HTML report only."""
@@ -117,14 +137,17 @@ class Document:
     def markdown(self) -> str:
         head = "\n\n".join(self.headline_lines)
         blocks = [b for b in self.blocks if not b.startswith(CHART_BLOCK)]
-        return f"# {self.title}\n\n" + (head + "\n\n" if head else "") + "\n\n".join(blocks) + "\n"
+        return f"# {md_text(self.title)}\n\n" + (head + "\n\n" if head else "") + "\n\n".join(blocks) + "\n"
 
     def html(self, folder: Path) -> str:
-        """The report as one HTML page with every figure embedded (read from ``folder``)."""
+        """The report as one HTML page with its own figures embedded (read from ``folder``).
+
+        Only the figures added with :meth:`figure` are embedded, and only from inside ``folder``;
+        any other image in the Markdown is shown as its alternative text, and a figure whose file
+        is missing as a note, so no text can make the page carry another file."""
         md = MarkdownIt("commonmark", {"html": False}).enable("table")
         body = "".join(self.charts[b].html() if b.startswith(CHART_BLOCK) else md.render(b + "\n") for b in self.blocks)
         head = "".join(md.render(line) for line in self.headline_lines)
-        top = f"<h1>{html.escape(self.title)}</h1>\n" + (f'<div class="headline">{head}</div>\n' if head else "")
 
         def interactive(match: re.Match[str]) -> str:
             chart = self.charts.get(html.unescape(match.group(1)))
@@ -132,12 +155,21 @@ class Document:
 
         body = re.sub(r'<p><img src="([^"]+\.png)"[^>]*></p>', interactive, body)
 
-        def embed(match: re.Match[str]) -> str:
-            src = html.unescape(match.group(1))
-            data = base64.b64encode((folder / src).read_bytes()).decode("ascii")
-            return f'<img src="data:image/png;base64,{data}"'
+        inside = folder.resolve()
 
-        body = re.sub(r'<img src="([^"]+\.png)"', embed, body)
+        def embed(match: re.Match[str]) -> str:
+            src, alt = html.unescape(match.group(1)), match.group(2)
+            path = (folder / src).resolve()
+            if src not in self.figures or not path.is_relative_to(inside):
+                return alt
+            if not path.is_file():
+                return f"<em>(figure {html.escape(src)} is missing)</em>"
+            data = base64.b64encode(path.read_bytes()).decode("ascii")
+            return f'<img src="data:image/png;base64,{data}" alt="{alt}" />'
+
+        body = re.sub(r'<img src="([^"]*)" alt="([^"]*)"(?: title="[^"]*")? />', embed, body)
+        head = re.sub(r'<img src="([^"]*)" alt="([^"]*)"(?: title="[^"]*")? />', embed, head)
+        top = f"<h1>{html.escape(self.title)}</h1>\n" + (f'<div class="headline">{head}</div>\n' if head else "")
         body = body.replace("<table>", '<div class="wide"><table>').replace("</table>", "</table></div>")
         for word, cls in VERDICT_CLASSES.items():
             body = body.replace(word, f'<span class="{cls}">{word}</span>')
