@@ -52,11 +52,12 @@ from ecosim.scenario.loader import (
     schema_has_path,
 )
 from ecosim.scenario.params import check_member_values, is_numeric
+from ecosim.scenario.schema import MAX_TEXT_CHARS
 from ecosim.timeline import parse_month
 
 
 class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, allow_inf_nan=False, str_max_length=MAX_TEXT_CHARS)
 
 
 class CalibrationMeta(_Section):
@@ -64,16 +65,16 @@ class CalibrationMeta(_Section):
     description: str
     scenario: str = Field(description="bundled scenario name or a path relative to the calibration file")
     fit_until: str | None = Field(None, description="YYYY-MM: rows whose period ends by then are fitted (default: the scenario's end)")
-    seed: int = Field(ge=0)
+    seed: int = Field(ge=0, le=2**63 - 1)
     particles: int = Field(ge=10, le=1_000_000)
     chunk_size: int = Field(500, ge=1, le=100_000)
     alpha: float = Field(0.5, gt=0, lt=1)
     resample_frac: float = Field(0.5, gt=0, le=1)
     moves: int = Field(1, ge=1, le=100)
     min_acceptance: float = Field(0.05, ge=0, lt=1)
-    epsilon_min: float = Field(0.0, ge=0)
+    epsilon_min: float = Field(0.0, ge=0, le=1e6)
     max_generations: int = Field(10, ge=0, le=1000)
-    max_simulations: int = Field(10**9, ge=1)
+    max_simulations: int = Field(10**9, ge=1, le=10**12)
     model_discrepancy_frac: float = Field(0.10, ge=0, le=10)
     predictive_draws: int = Field(500, ge=1, le=1_000_000)
 

@@ -102,6 +102,10 @@ class Dist:
         lo, hi = self.support
         return np.clip(out, lo, hi)
 
+    def grid_size(self, n: int) -> int:
+        """How many values :meth:`grid` gives for ``n`` (without making them)."""
+        return len(self.values) if self.kind == "discrete" else max(1, int(n))
+
     def grid(self, n: int) -> np.ndarray:
         """``n`` representative values for a full-factorial grid.
 

@@ -224,7 +224,7 @@ def design_size(spec: ExperimentSpec) -> tuple[int, int, int]:
     n_set = math.prod(len(lv.settings) for lv in spec.levers)
     size = int(m.size or 0)
     if m.sampler == "grid":
-        n_draws = math.prod(len(u.dist.grid(size or 2)) for u in spec.uncertainties if u.dist is not None)
+        n_draws = math.prod(u.dist.grid_size(size or 2) for u in spec.uncertainties if u.dist is not None)
     elif m.sampler == "sobol":
         n_draws = size * (2 * d + 2 if m.second_order else d + 2)
     elif m.sampler == "morris":

@@ -88,6 +88,7 @@ from ecosim.scenario.loader import (
     schema_has_path,
 )
 from ecosim.scenario.params import bounds_of, check_member_values, is_numeric
+from ecosim.scenario.schema import MAX_NAME_CHARS, MAX_TEXT_CHARS
 from ecosim.timeline import parse_month
 
 SAMPLERS = ("grid", "monte_carlo", "lhs", "sobol", "morris")
@@ -99,20 +100,33 @@ _NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 POSTERIOR_INPUT = "posterior"
 
 
+#: the most runs an experiment may have (assumption: 10^7 runs hold a design table of ~1 GB and
+#: take days on a small cluster; the bundled experiments have at most 10^4)
+MAX_RUNS = 10_000_000
+#: the most settings a lever's low/high/steps may make, and draws of a discrete law (assumption)
+MAX_SETTINGS = 10_000
+#: time per run of a chunk, per simulated month [s] (benchmarks/bench_world.py: 1,000 members
+#: of the baseline's 180 months in 4.8 s)
+SECONDS_PER_RUN_MONTH = 4.8 / 1000 / 180
+#: memory of one run in the design, runs and outcomes tables, per column [bytes] (a float64
+#: in each of three tables, and pandas' copies while it builds them)
+BYTES_PER_RUN_COLUMN = 8 * 3 * 2
+
+
 class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, allow_inf_nan=False, str_max_length=MAX_TEXT_CHARS)
 
 
 class ExperimentMeta(_Section):
-    name: str = Field(description="short name; also the default output directory runs/NAME")
+    name: str = Field(max_length=MAX_NAME_CHARS, description="short name; also the default output directory runs/NAME (as a safe folder name)")
     description: str = Field(description="one line: the question this experiment answers")
     scenario: str = Field(description="base scenario: bundled name or path relative to the experiment file")
     sampler: Literal["grid", "monte_carlo", "lhs", "sobol", "morris"]
     size: int | None = Field(None, ge=1, description="draws / Sobol base N / Morris trajectories / grid points per uncertainty")
-    seed: int = Field(ge=0, description="experiment seed: draws and every chunk's model seed derive from it")
-    replications: int = Field(1, ge=1, description="seeds per design point")
+    seed: int = Field(ge=0, le=2**63 - 1, description="experiment seed: draws and every chunk's model seed derive from it")
+    replications: int = Field(1, ge=1, le=MAX_SETTINGS, description="seeds per design point")
     chunk_size: int = Field(500, ge=1, le=100_000, description="runs advanced together on the member axis")
-    levels: int = Field(4, ge=2, description="Morris grid levels (even)")
+    levels: int = Field(4, ge=2, le=1000, description="Morris grid levels (even)")
     second_order: bool = Field(False, description="Sobol: also estimate second-order indices (adds N*D runs)")
 
 
@@ -125,9 +139,9 @@ class Uncertainty(_Section):
     sd: float | None = Field(None, gt=0)
     median: float | None = Field(None, gt=0)
     sigma: float | None = Field(None, gt=0)
-    values: list[float] | None = None
-    weights: list[float] | None = None
-    name: str | None = None
+    values: list[float] | None = Field(None, max_length=MAX_SETTINGS)
+    weights: list[float] | None = Field(None, max_length=MAX_SETTINGS)
+    name: str | None = Field(None, max_length=MAX_NAME_CHARS)
     source: str = Field(description="where the range comes from, or 'assumption: why'")
 
     @model_validator(mode="after")
@@ -174,11 +188,11 @@ class Uncertainty(_Section):
 
 
 class Lever(_Section):
-    values: list[Any] | None = None
+    values: list[Any] | None = Field(None, max_length=MAX_SETTINGS)
     low: float | None = None
     high: float | None = None
-    steps: int | None = Field(None, ge=2)
-    name: str | None = None
+    steps: int | None = Field(None, ge=2, le=MAX_SETTINGS)
+    name: str | None = Field(None, max_length=MAX_NAME_CHARS)
     source: str = Field(description="why these settings")
 
     @model_validator(mode="after")
@@ -650,5 +664,49 @@ def _resolve(path: Path, data: dict[str, Any], parsed: ExperimentFile, posterior
         if disc.outcome not in names or not names[disc.outcome].scalar:
             scalars = ", ".join(o.name for o in outcomes if o.scalar)
             raise _err(path, f"{where}.outcome", f"must name a scalar outcome ({scalars}) (got {disc.outcome!r})")
-    return ExperimentSpec(path=path, raw=data, file=parsed, base=base, inputs=tuple(inputs), outcomes=tuple(outcomes))
+    spec = ExperimentSpec(path=path, raw=data, file=parsed, base=base, inputs=tuple(inputs), outcomes=tuple(outcomes))
+    check_size(spec)
+    return spec
+
+
+def estimate(spec: ExperimentSpec, runs: int) -> tuple[float, float]:
+    """Rough (CPU time [s], memory of the tables [bytes]) of ``runs`` runs of ``spec``, from the
+    benchmarks' rates (:data:`SECONDS_PER_RUN_MONTH`, :data:`BYTES_PER_RUN_COLUMN`)."""
+    start, end = spec.start_end()
+    columns = 8 + len(spec.inputs) + len(spec.outcomes)
+    return runs * (end - start + 1) * SECONDS_PER_RUN_MONTH, runs * columns * BYTES_PER_RUN_COLUMN
+
+
+def check_size(spec: ExperimentSpec) -> None:
+    """Refuse, before anything is sampled, an experiment of more than :data:`MAX_RUNS` runs,
+    with the estimate of its time and memory.
+
+    Raises
+    ------
+    ExperimentError
+        Naming the file, ``experiment.size``, the count, the estimate and the cap.
+    """
+    from ecosim.experiments.samplers import design_size
+
+    n_set, n_draws, runs = design_size(spec)
+    cpu_s, mem = estimate(spec, runs)
+    ram = _physical_memory()
+    if runs > MAX_RUNS or mem > ram / 2:
+        limit = f"at most {MAX_RUNS:,} runs" if runs > MAX_RUNS else f"at most half of this machine's {ram / 1e9:,.1f} GB of memory"
+        raise _err(
+            spec.path, "experiment.size",
+            f"makes {n_set:,} lever settings x {n_draws:,} draws x {spec.meta.replications:,} seeds = {runs:,} runs "
+            f"(about {mem / 1e9:,.1f} GB of tables and {cpu_s / 86400:,.1f} days of CPU); {limit}: lower size, "
+            "fewer levers or seeds, or split the experiment",
+        )
+
+
+def _physical_memory() -> float:
+    """This machine's memory [bytes] (infinite where the OS does not say)."""
+    import os
+
+    try:
+        return float(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES"))
+    except (ValueError, OSError, AttributeError):
+        return float("inf")
 

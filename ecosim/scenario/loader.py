@@ -12,6 +12,7 @@ import copy
 import difflib
 import hashlib
 import json
+import re
 import tomllib
 from dataclasses import dataclass, field
 from importlib import resources
@@ -22,7 +23,7 @@ import tomli_w
 from pydantic import BaseModel, ValidationError
 
 from ecosim.errors import ScenarioError, describe
-from ecosim.readers import read_toml
+from ecosim.readers import MAX_DEPTH, depth, read_toml
 from ecosim.scenario.schema import Scenario
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -112,36 +113,66 @@ def parse_set(option: str) -> tuple[str, Any]:
     ('terrestrial_dc.energy_source', 'onsite_gas')
     """
     if "=" not in option:
-        raise ScenarioError(f"--set {option}: expected path.to.field=value (got no '=')")
+        raise ScenarioError(f"--set {shown(option)}: expected path.to.field=value (got no '=')")
     path, raw = option.split("=", 1)
     path, raw = path.strip(), raw.strip()
     if not path:
-        raise ScenarioError(f"--set {option}: expected path.to.field=value (got an empty path)")
+        raise ScenarioError(f"--set {shown(option)}: expected path.to.field=value (got an empty path)")
     try:
         value = tomllib.loads(f"v = {raw}")["v"]
     except tomllib.TOMLDecodeError:
         value = raw
+    except RecursionError:
+        value = None
+    if value is None or depth(value) > MAX_DEPTH:
+        raise ScenarioError(f"--set {shown(option)}: the value nests lists and tables too deeply (at most {MAX_DEPTH} levels)")
     return path, value
 
 
+_PIECE_RE = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)?((?:\[\d{1,9}\])*)$")
+
+
 def _split_path(path: str) -> list[str | int]:
+    """A field path as its parts: names, and list indices as ints.
+
+    >>> _split_path("launch.starship.versions[1].payload_t")
+    ['launch', 'starship', 'versions', 1, 'payload_t']
+
+    Raises
+    ------
+    ScenarioError
+        Not a path of names joined by dots with ``[i]`` list indices (``i`` a whole number >= 0).
+    """
     parts: list[str | int] = []
     for piece in path.split("."):
-        while "[" in piece and piece.endswith("]"):
-            name, _, idx = piece.partition("[")
-            if name:
-                parts.append(name)
-            parts.append(int(idx[:-1]))
-            piece = ""
-        if piece:
-            parts.append(piece)
+        m = _PIECE_RE.match(piece)
+        if not m or not (m.group(1) or m.group(2)):
+            raise ScenarioError(
+                f"{shown(path)}: must be a field path: names joined by '.', list items as [0], [1], ... (got {shown(piece)!r})"
+            )
+        if m.group(1):
+            parts.append(m.group(1))
+        parts += [int(i) for i in re.findall(r"\[(\d+)\]", m.group(2))]
     return parts
+
+
+def shown(text: str, limit: int = 80) -> str:
+    """``text`` for an error message: cut to ``limit`` characters.
+
+    >>> shown("x" * 100, 10)
+    'xxxxxxxxx…'
+    """
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def schema_has_path(path: str, model: type[BaseModel] = Scenario) -> bool:
     """True when ``path`` (dots, ``[i]`` for list items) names a field of the schema."""
     current: Any = model
-    for part in _split_path(path):
+    try:
+        parts = _split_path(path)
+    except ScenarioError:
+        return False
+    for part in parts:
         if isinstance(part, int):
             current = _list_item_type(current)
             if current is None:
@@ -176,10 +207,14 @@ def _list_item_type(annotation: Any) -> Any:
 
 def apply_set(data: dict[str, Any], path: str, value: Any) -> None:
     """Put ``value`` at ``path`` in ``data`` (in place); the path must exist in the schema."""
+    try:
+        _split_path(path)
+    except ScenarioError as exc:
+        raise ScenarioError(f"--set {exc}") from None
     if not schema_has_path(path):
         hint = _closest_path(path)
         raise ScenarioError(
-            f"--set {path}: no such field in the scenario schema" + (f" (did you mean {hint}?)" if hint else "")
+            f"--set {shown(path)}: no such field in the scenario schema" + (f" (did you mean {hint}?)" if hint else "")
         )
     parts = _split_path(path)
     node: Any = data
@@ -237,6 +272,8 @@ _EXPECT = {
     "missing": lambda c: "is required",
     "extra_forbidden": lambda c: "is not a known field",
     "finite_number": lambda c: "must be a finite number",
+    "string_too_long": lambda c: f"must have at most {c['max_length']:,} characters",
+    "too_long": lambda c: f"must have at most {c['max_length']:,} items",
 }
 
 
@@ -264,6 +301,8 @@ def format_validation_error(exc: ValidationError, origin_of: Any) -> str:
         got = ""
     elif kind == "missing" or "(got" in expect:
         got = ""
+    elif kind in ("string_too_long", "too_long"):
+        got = f" (got {len(err.get('input', ())):,})"
     else:
         got = f" (got {describe(err.get('input'))})"
     if kind == "value_error" and not expect.startswith(("must", "is ")):
@@ -323,7 +362,7 @@ def _finish(
     def origin_of(field_path: str) -> str:
         for p, option in set_paths.items():
             if field_path == p or field_path.startswith(p + ".") or field_path.startswith(p + "["):
-                return f"--set {option}"
+                return f"--set {shown(option)}"
         for fpath, fdata in reversed(files):
             if _has(fdata, field_path):
                 return str(fpath)

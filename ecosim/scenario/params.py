@@ -21,7 +21,7 @@ from pydantic import BaseModel
 
 from ecosim.errors import ScenarioError
 from ecosim.scenario.loader import _split_path, schema_has_path
-from ecosim.scenario.schema import Scenario, _month
+from ecosim.scenario.schema import Scenario, _month, ceiling
 from ecosim.timeline import parse_month
 
 
@@ -84,13 +84,17 @@ def field_info(path: str) -> Any:
 
 
 def bounds_of(path: str) -> dict[str, float]:
-    """Bounds of a numeric field: any of ``gt``, ``ge``, ``lt``, ``le``."""
+    """Bounds of a numeric field: any of ``gt``, ``ge``, ``lt``, ``le`` (a field without an
+    upper bound of its own has its unit's ceiling, :data:`ecosim.scenario.schema.CEILINGS`)."""
     info = field_info(path)
     out: dict[str, float] = {}
     for meta in getattr(info, "metadata", []):
         for key, cls in (("gt", annotated_types.Gt), ("ge", annotated_types.Ge), ("lt", annotated_types.Lt), ("le", annotated_types.Le)):
             if isinstance(meta, cls):
                 out[key] = float(getattr(meta, key))
+    top = ceiling(info) if info is not None else None
+    if top is not None:
+        out["le"] = top[0]
     return out
 
 

@@ -14,15 +14,30 @@ slider with that range.
 
 from __future__ import annotations
 
+import math
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
-from ecosim.timeline import parse_month
+from ecosim.timeline import format_month, parse_month
+
+#: the first and last months a scenario may name (assumption: the space age to two centuries
+#: ahead; a month outside is a typo, not a scenario)
+FIRST_MONTH, LAST_MONTH = "1950-01", "2200-12"
+#: the longest run [months] (assumption: a century; the baseline's 15 years take ~1 s, so a
+#: century takes seconds with one member and minutes for a chunk of 500)
+MAX_MONTHS = 1200
+#: the longest text of a name [characters] (assumption: names are labels; the bundled are < 30)
+MAX_NAME_CHARS = 100
+#: the longest text of any other string field: descriptions, sources [characters] (assumption:
+#: one paragraph; the bundled descriptions are < 200; a 100 kB text made tables take 84 s)
+MAX_TEXT_CHARS = 2000
 
 
 def _month(value: str) -> str:
-    parse_month(value)  # raises ValueError("must be a month 'YYYY-MM' (got ...)")
+    month = parse_month(value)  # raises ValueError("must be a month 'YYYY-MM' (got ...)")
+    if not parse_month(FIRST_MONTH) <= month <= parse_month(LAST_MONTH):
+        raise ValueError(f"must be a month from {FIRST_MONTH} to {LAST_MONTH} (got {value!r})")
     return value
 
 
@@ -39,29 +54,164 @@ def F(
     le: float | None = None,
     lever: tuple[float, float] | None = None,
     default: Any = ...,
+    max_length: int | None = None,
 ) -> Any:
-    """A field with its unit, a one-line meaning, bounds and (optionally) a slider range."""
+    """A field with its unit, a one-line meaning, bounds and (optionally) a slider range.
+
+    A numeric field without an upper bound of its own is held below the ceiling of its unit
+    (:data:`CEILINGS`, each with its source); ``max_length`` caps a text field below
+    :data:`MAX_TEXT_CHARS`."""
     extra: dict[str, Any] = {"unit": unit}
     if lever is not None:
         extra["lever"] = list(lever)
-    return Field(default, gt=gt, ge=ge, lt=lt, le=le, description=doc, json_schema_extra=extra)
+    return Field(default, gt=gt, ge=ge, lt=lt, le=le, description=doc, json_schema_extra=extra, max_length=max_length)
+
+
+_WORLD_GDP = "about ten times world GDP (World Bank: USD 105 trillion in 2023)"
+_PEOPLE = "more than one per person on Earth (UN World Population Prospects 2024: 8.2 billion)"
+_POWER = "1 PW: over 50 times world primary energy use (Energy Institute Statistical Review 2024: ~19 TW)"
+#: Upper bounds of numeric fields by unit, for the fields without a bound of their own:
+#: unit -> (ceiling, source or reason). Far above any value a scenario means (so no scenario is
+#: judged here), far below what breaks arithmetic (1e308), each with why it is safe.
+CEILINGS: dict[str, tuple[float, str]] = {
+    "-": (1e4, "exponents, elasticities and betas are below 10 in the literature; Chinchilla's fitted A and B are ~400 (Hoffmann et al. 2022)"),
+    "%": (1e3, "ten times the largest rate in the sources (a 300 % tariff lever)"),
+    "%/yr": (1e3, "tenfold a year, above any sustained ramp in the sources (Optimus plan: +400 %/yr)"),
+    "1/yr": (100.0, "a rate of 100/yr moves a state within days, faster than a monthly step resolves"),
+    "1/index": (100.0, "a logistic steepness of 100 per index point is a step; capability indices change by ~0.1/yr"),
+    "Btu/kWh": (1e5, "ten times the heat rate of the least efficient US plants (EIA: ~10,000 Btu/kWh)"),
+    "FLOP": (1e35, "10^9 times the largest reported training runs (Epoch AI 2024: ~5e25 FLOP)"),
+    "FLOP/s": (1e20, "10^5 times an H100's dense BF16 throughput (NVIDIA: 9.9e14 FLOP/s)"),
+    "GW": (1e6, _POWER),
+    "GW/yr": (1e6, _POWER + ", added in one year"),
+    "MW": (1e9, _POWER),
+    "MW/month": (1e9, _POWER + ", added in one month"),
+    "MW/yr": (1e9, _POWER + ", added in one year"),
+    "kW": (1e9, _POWER + " (in one satellite)"),
+    "W": (1e6, "a megawatt per H100-equivalent, 1,400 times an H100 server's share (~700 W)"),
+    "TWh/yr": (1e6, "six times world primary energy use (Energy Institute 2024: ~170,000 TWh/yr)"),
+    "MWh/MW": (1e6, "a thousand times the energy to make a MW of PV modules (IEA PVPS: ~600 MWh/MW)"),
+    "Gbps": (1e7, "10 Pbps per satellite, 10,000 times Starlink V3's planned 1 Tbps (SpaceX)"),
+    "Mbps": (1e6, "1 Tbps per subscriber"),
+    "Tbps/GW": (1e6, "1 Pbps per GW of IT power, above all of today's internet traffic (~1 Pbps)"),
+    "H100e": (1e6, "a million accelerators in one vehicle or robot"),
+    "H100e/month": (1e12, "10^5 times the world's 2025 accelerator output (~1e7 H100e a month)"),
+    "K": (1e4, "above the melting point of every material (tungsten: 3,695 K)"),
+    "PB": (1e9, "about seven times all data stored worldwide (IDC: ~150 ZB in 2024)"),
+    "PB/1e9 miles": (1e6, "1 PB per mile driven"),
+    "TB/h": (1e3, "a petabyte per hour from one robot"),
+    "TB/month": (1e6, "an exabyte a month from one satellite"),
+    "USD": (1e15, _WORLD_GDP),
+    "USD/yr": (1e15, _WORLD_GDP + " a year"),
+    "USD/month": (1e14, _WORLD_GDP + " a year, in one month"),
+    "USD/(EFLOP/s month)": (1e12, "a trillion USD a month for one EFLOP/s, 10^5 times its rent today"),
+    "USD/(Tbps month)": (1e12, "a trillion USD a month for one Tbps"),
+    "USD/(vehicle/yr)": (1e8, "10,000 times the capex of a car plant per vehicle of yearly capacity (~USD 5,000)"),
+    "USD/MMBtu": (1e4, "400 times the highest Henry Hub spot price (EIA: USD 23.86 in February 2021)"),
+    "USD/MWh": (1e5, "ten times the highest wholesale price cap in the US (ERCOT: USD 9,000/MWh in 2021)"),
+    "USD/W": (1e4, "a thousand times the dearest hardware per W in the sources (orbital satellites: < USD 100/W)"),
+    "USD/h": (1e5, "a thousand times the highest hourly wages"),
+    "USD/kg": (1e6, "twenty times the Space Shuttle's cost to orbit (NASA: ~USD 54,500/kg)"),
+    "USD/mile": (1e4, "a thousand times a taxi fare per mile"),
+    "W/kg": (1e5, "a hundred times the best solar arrays' specific power (~1,000 W/kg)"),
+    "count": (1e10, _PEOPLE),
+    "count/month": (1e10, _PEOPLE + ", made in one month"),
+    "count/yr": (1e11, _PEOPLE + ", ten times over in one year"),
+    "days": (36525.0, "a century"),
+    "flights": (1e8, "10^4 times all orbital launches ever flown (~7,000 by 2024)"),
+    "frac": (100.0, "a hundred times the whole (10,000 %)"),
+    "h": (1e12, "a century of work by a million robots"),
+    "index": (1e6, "a million times the capability of the reference model (index 1)"),
+    "kg": (1e9, "a million tonnes in one satellite, 200 times Starship's full-stack mass (~5,000 t)"),
+    "kg/W": (1e3, "a tonne per W, 10^5 times a satellite's mass per W of power"),
+    "kg/m^2": (1e4, "a 1 m thick steel plate per m^2 (7,850 kg/m^2)"),
+    "launches/yr": (1e6, "a hundred times the launches ever flown, each year"),
+    "miles": (1e15, "50 years of the world's road travel (~2e13 vehicle-miles a year, IEA)"),
+    "miles/day": (2400.0, "100 mph for 24 hours"),
+    "miles/yr": (1e15, "50 years of the world's road travel (~2e13 vehicle-miles a year, IEA)"),
+    "months": (1200.0, "a century, the longest run (MAX_MONTHS)"),
+    "nats": (100.0, "a hundred nats per token, ten times the loss of a uniform guess over a 100,000-token vocabulary (11.5)"),
+    "ratio": (1e4, "ten thousand times the reference it is a ratio to"),
+    "robots": (1e11, _PEOPLE + ", ten times over"),
+    "robots/yr": (1e11, _PEOPLE + ", ten times over in one year"),
+    "subscribers": (1e10, _PEOPLE),
+    "t": (1e6, "200 times Starship's full-stack mass (~5,000 t) in one flight"),
+    "tokens": (1e20, "10^6 times the stock of public human text (Villalobos et al. 2024: ~3e14 tokens)"),
+    "tokens/PB": (1e15, "one token per byte of data"),
+    "tokens/param": (1e6, "50,000 times the compute-optimal ratio (Hoffmann et al. 2022: ~20)"),
+    "vehicles": (1e11, _PEOPLE + ", ten times over"),
+    "vehicles/month": (1e10, _PEOPLE + ", made in one month"),
+    "vehicles/yr": (1e10, _PEOPLE + ", made in one year"),
+    "yr": (200.0, "two centuries"),
+    "frac/yr": (100.0, "a hundred times the whole each year"),
+    "h/day": (24.0, "the hours of a day"),
+}
+
+
+def numeric_kind(annotation: Any) -> str | None:
+    """``"number"`` for a float or int field (optional or not), ``"table"`` for a table of
+    numbers (``dict[str, float]``), else None (text, yes/no, months, lists, sections)."""
+    if annotation in (float, int, float | None, int | None):
+        return "number"
+    if getattr(annotation, "__origin__", None) is dict and getattr(annotation, "__args__", (None, None))[1] in (float, int):
+        return "table"
+    return None
+
+
+def ceiling(info: Any) -> tuple[float, str] | None:
+    """(ceiling, source) that holds a numeric field without an upper bound of its own: its unit's
+    :data:`CEILINGS` entry; None for fields with their own upper bound or not numeric."""
+    if numeric_kind(info.annotation) is None:
+        return None
+    if any(hasattr(m, "le") or hasattr(m, "lt") for m in info.metadata):
+        return None
+    unit = (info.json_schema_extra or {}).get("unit") if isinstance(info.json_schema_extra, dict) else None
+    return CEILINGS.get(str(unit))
 
 
 class Section(BaseModel):
-    """Base of every scenario table: unknown keys and wrong types are errors."""
+    """Base of every scenario table: unknown keys, wrong types, NaN and infinities, numbers above
+    their unit's ceiling (:data:`CEILINGS`) and over-long text are errors."""
 
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, allow_inf_nan=False, str_max_length=MAX_TEXT_CHARS)
+
+    @model_validator(mode="after")
+    def _ceilings(self) -> Section:
+        for name, info in type(self).model_fields.items():
+            bound = ceiling(info)
+            if bound is None:
+                continue
+            value = getattr(self, name)
+            values = value.values() if isinstance(value, dict) else [value]
+            for v in values:
+                if isinstance(v, int | float) and not isinstance(v, bool) and (not math.isfinite(v) or v > bound[0]):
+                    unit = (info.json_schema_extra or {}).get("unit")  # type: ignore[union-attr]
+                    raise ValueError(f"{name} must be <= {bound[0]:g} [{unit}], the ceiling of its unit: {bound[1]} (got {v!r})")
+        return self
 
 
 # --------------------------------------------------------------------------- scenario
 
 
+#: time to simulate one month of one member alone [s] (benchmarks/bench_world.py: the baseline's
+#: 180 months in 0.88 s)
+SECONDS_PER_MONTH = 0.88 / 180
+
+
+def estimate_run_s(months: int, members: int = 1) -> float:
+    """Rough time to simulate ``months`` of ``members`` members alone [s] (one member; several
+    members advance together at about a two-hundredth of that each: bench_world.py, 1,000
+    members in 4.8 s)."""
+    per_member = SECONDS_PER_MONTH if members == 1 else SECONDS_PER_MONTH * (4.8 / 0.88) / 1000
+    return months * members * per_member
+
+
 class ScenarioMeta(Section):
-    name: str = F(unit="-", doc="short name of the scenario")
+    name: str = F(unit="-", doc="short name of the scenario", max_length=MAX_NAME_CHARS)
     description: str = F(unit="-", doc="one line: what this scenario assumes")
     start_month: Month = F(unit="YYYY-MM", doc="first simulated month")
     end_month: Month = F(unit="YYYY-MM", doc="last simulated month (inclusive)")
-    seed: int = F(unit="-", ge=0, doc="seed of the model's random generator")
+    seed: int = F(unit="-", ge=0, le=2**63 - 1, doc="seed of the model's random generator (at most 2^63 - 1, a signed 64-bit integer as Parquet stores it)")
     initial_state_from: str = F(
         unit="-",
         doc="bundled scenario whose end state this one starts from ('' = the *_initial values)",
@@ -69,9 +219,15 @@ class ScenarioMeta(Section):
 
     @model_validator(mode="after")
     def _order(self) -> ScenarioMeta:
-        if parse_month(self.end_month) < parse_month(self.start_month):
+        start, end = parse_month(self.start_month), parse_month(self.end_month)
+        if end < start:
             raise ValueError(
                 f"end_month must not be before start_month {self.start_month!r} (got {self.end_month!r})"
+            )
+        if end - start + 1 > MAX_MONTHS:
+            raise ValueError(
+                f"end_month must be at most {MAX_MONTHS:,} months after start_month (by {format_month(start + MAX_MONTHS - 1)}): "
+                f"{end - start + 1:,} months would take about {estimate_run_s(end - start + 1):,.0f} s per member (got {self.end_month!r})"
             )
         return self
 
