@@ -16,6 +16,7 @@ builder, inside SpaceX, pays the cost.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,7 +33,7 @@ from ecosim.economics.odc_cost import (
 from ecosim.errors import UsageError
 from ecosim.results.results import Results
 from ecosim.scenario.loader import LoadedScenario
-from ecosim.scenario.params import params_of
+from ecosim.scenario.params import bounds_of, params_of
 from ecosim.simulate import simulate
 from ecosim.timeline import parse_month, year_of
 
@@ -74,6 +75,10 @@ class OdcCostResult:
         return out
 
 
+#: the most points of a --sweep (assumption: a figure 1,000 pixels wide shows no more than this)
+MAX_SWEEP_POINTS = 10_000
+
+
 def parse_sweep(text: str) -> tuple[str, np.ndarray]:
     """``launch_cost_usd_per_kg=START:STOP:STEP`` -> values START, START+STEP, ... <= STOP.
 
@@ -88,11 +93,17 @@ def parse_sweep(text: str) -> tuple[str, np.ndarray]:
         start, stop, step = (float(x) for x in rng.split(":"))
     except ValueError:
         raise UsageError(f"--sweep {text}: expected three numbers START:STOP:STEP (got {rng!r})") from None
+    if not all(np.isfinite((start, stop, step))):
+        raise UsageError(f"--sweep {text}: START, STOP and STEP must be finite numbers (got {start:g}:{stop:g}:{step:g})")
     if not (start > 0 and stop > start and step > 0):
         raise UsageError(f"--sweep {text}: must have 0 < START < STOP and STEP > 0 (got {start:g}:{stop:g}:{step:g})")
+    top = bounds_of("orbital_dc.launch_cost_usd_per_kg")["le"]
+    if stop > top:
+        raise UsageError(f"--sweep {text}: STOP must be <= {top:g} USD/kg, the bound of orbital_dc.launch_cost_usd_per_kg (got {stop:g})")
+    points = math.floor((stop - start) / step + 1e-9) + 1  # counted before anything is allocated
+    if points > MAX_SWEEP_POINTS:
+        raise UsageError(f"--sweep {text}: must give at most {MAX_SWEEP_POINTS:,} points (got {points:,}); use a larger STEP")
     values = np.arange(start, stop + step * 1e-9, step)
-    if len(values) > 100_000:
-        raise UsageError(f"--sweep {text}: must give at most 100000 points (got {len(values)})")
     return "launch_cost_usd_per_kg", values
 
 

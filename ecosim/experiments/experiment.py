@@ -19,7 +19,7 @@ import pandas as pd
 
 from ecosim.errors import ExperimentError, UsageError
 from ecosim.experiments.chunk import ChunkResult, ChunkTask
-from ecosim.experiments.runners import make_runner
+from ecosim.experiments.runners import check_scheduler_address, make_runner
 from ecosim.experiments.samplers import Design, build_design
 from ecosim.experiments.spec import POSTERIOR_INPUT, ExperimentSpec, override_options
 from ecosim.readers import read_text
@@ -177,6 +177,10 @@ def run_experiment(
     if scheduler and workers is not None:
         raise UsageError("--workers and --scheduler exclude each other (a cluster's size is its workers')")
     n = workers if workers is not None else (os.cpu_count() or 1)
+    if scheduler:
+        warning = check_scheduler_address(scheduler).warning  # a malformed address fails here, at once
+        if warning and on_note:
+            on_note(f"warning: {warning}")
     runner = make_runner(None if scheduler else n, scheduler)  # bad options, an unreachable cluster: before writing
     design = build_design(spec)
     store = ExperimentStore(out, origin=str(out))

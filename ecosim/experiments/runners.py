@@ -21,15 +21,18 @@ exit by themselves within a second if the runner process dies (kill -9).
 from __future__ import annotations
 
 import concurrent.futures as cf
+import ipaddress
 import multiprocessing as mp
 import os
 import queue as queue_mod
+import re
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
-from ecosim.errors import UsageError
+from ecosim.errors import ExperimentError, UsageError
 from ecosim.experiments.chunk import ChunkResult, ChunkTask, run_chunk
 
 OnResult = Callable[[ChunkResult], None]
@@ -161,19 +164,96 @@ def _worker_ecosim_version() -> str:
     return ecosim.__version__
 
 
+_ADDRESS_RE = re.compile(r"^(?:(?P<scheme>[a-z]+)://)?(?P<host>\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9][A-Za-z0-9.-]*):(?P<port>\d{1,5})$")
+
+
+@dataclass(frozen=True)
+class SchedulerAddress:
+    """A Dask scheduler address checked before connecting: ``tcp://HOST:PORT`` or ``tls://HOST:PORT``."""
+
+    scheme: str
+    host: str
+    port: int
+
+    @property
+    def loopback(self) -> bool:
+        """True when the scheduler is on this machine's loopback (127.0.0.0/8, ::1, localhost)."""
+        host = self.host.strip("[]")
+        if host == "localhost":
+            return True
+        try:
+            return ipaddress.ip_address(host).is_loopback
+        except ValueError:
+            return False
+
+    @property
+    def warning(self) -> str | None:
+        """Why this address is unsafe, or None: Dask's ``tcp://`` protocol neither authenticates
+        nor encrypts, and a scheduler runs whatever it is sent on the workers."""
+        if self.scheme == "tcp" and not self.loopback:
+            return (
+                f"tcp://{self.host}:{self.port} is neither authenticated nor encrypted: anyone who reaches that port can run code "
+                "on the workers; use tls:// with certificates or an SSH tunnel to 127.0.0.1 (docs/experiments.md, Running on a Dask cluster)"
+            )
+        return None
+
+
+def check_scheduler_address(address: str) -> SchedulerAddress:
+    """Parse ``--scheduler ADDRESS`` before anything connects.
+
+    >>> check_scheduler_address("tcp://127.0.0.1:8786").loopback
+    True
+
+    Raises
+    ------
+    UsageError
+        Not ``[tcp|tls]://HOST:PORT`` with a port from 1 to 65535.
+    """
+    m = _ADDRESS_RE.match(address.strip())
+    expected = "tcp://HOST:PORT or tls://HOST:PORT, e.g. tcp://127.0.0.1:8786"
+    if not m:
+        raise UsageError(f"--scheduler {address!r}: must be {expected}")
+    scheme = m.group("scheme") or "tcp"
+    if scheme not in ("tcp", "tls"):
+        raise UsageError(f"--scheduler {address}: the protocol must be tcp or tls (got {scheme!r}); {expected}")
+    port = int(m.group("port"))
+    if not 1 <= port <= 65535:
+        raise UsageError(f"--scheduler {address}: the port must be from 1 to 65535 (got {port})")
+    host = m.group("host")
+    if host.startswith("["):
+        try:
+            ipaddress.IPv6Address(host.strip("[]"))
+        except ValueError:
+            raise UsageError(f"--scheduler {address}: {host} is not an IPv6 address; {expected}") from None
+    return SchedulerAddress(scheme, host, port)
+
+
 class DaskRunner:
-    """Run chunks as tasks on a Dask distributed cluster at ``address``."""
+    """Run chunks as tasks on a Dask distributed cluster at ``address`` (checked first:
+    :func:`check_scheduler_address`)."""
 
     def __init__(self, address: str, *, connect_timeout_s: float = 15.0, key_prefix: str = "ecosim") -> None:
+        self.checked = check_scheduler_address(address)
+        address = f"{self.checked.scheme}://{self.checked.host}:{self.checked.port}"
         try:
             from distributed import Client
+            from distributed.security import Security
         except ImportError:
             raise UsageError(f"--scheduler {address}: needs dask[distributed] (pip install 'ecosim[dask]')") from None
         import ecosim
 
+        if self.checked.scheme == "tls":
+            sec = Security()  # from Dask's configuration (environment variables or distributed.yaml)
+            lacking = [name for name, value in (("CA_FILE", sec.tls_ca_file), ("CLIENT__CERT", sec.tls_client_cert)) if not value]
+            if lacking:
+                raise UsageError(
+                    f"--scheduler {address}: a tls:// cluster needs this client's certificate: set "
+                    + ", ".join(f"DASK_DISTRIBUTED__COMM__TLS__{n}" for n in lacking)
+                    + " (docs/experiments.md, Running on a Dask cluster)"
+                )
         try:
             self.client = Client(address, timeout=f"{connect_timeout_s}s", set_as_default=False)
-        except (OSError, TimeoutError) as exc:
+        except (OSError, TimeoutError, TypeError, ValueError) as exc:
             raise UsageError(f"--scheduler {address}: cannot connect to a Dask scheduler ({' '.join(str(exc).split())[:160]})") from None
         try:
             self.client.wait_for_workers(1, timeout=connect_timeout_s)
@@ -203,8 +283,8 @@ class DaskRunner:
                 try:
                     result = fut.result()
                 except Exception as exc:  # a worker died twice on it, or the cluster went away
-                    raise RuntimeError(
-                        f"a chunk failed on the Dask cluster ({type(exc).__name__}: {exc}); the finished chunks are "
+                    raise ExperimentError(
+                        f"--scheduler {self.address}: a chunk failed on the Dask cluster ({type(exc).__name__}: {' '.join(str(exc).split())[:200]}); the finished chunks are "
                         "stored: run the same command again to finish the rest"
                     ) from exc
                 on_result(result)
