@@ -244,7 +244,7 @@ class DaskRunner:
 
         if self.checked.scheme == "tls":
             sec = Security()  # from Dask's configuration (environment variables or distributed.yaml)
-            lacking = [name for name, value in (("CA_FILE", sec.tls_ca_file), ("CLIENT__CERT", sec.tls_client_cert)) if not value]
+            lacking = [name for name, attr in (("CA_FILE", "tls_ca_file"), ("CLIENT__CERT", "tls_client_cert")) if not getattr(sec, attr, None)]
             if lacking:
                 raise UsageError(
                     f"--scheduler {address}: a tls:// cluster needs this client's certificate: set "
