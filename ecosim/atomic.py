@@ -45,18 +45,16 @@ _TEMP_RE = re.compile(r"^\..+\.(?:tmp|old)-(?P<host>[A-Za-z0-9_]+)-(?P<pid>\d+)-
 
 def safe_slug(text: str, fallback: str = "output") -> str:
     """A directory name made from free text (e.g. a scenario's name read from a file): lower-case
-    letters, digits, ``.``, ``_`` and ``-``, at most 64 characters, never empty, never starting
-    with a dot, so it cannot name a parent, an absolute path or a hidden file.
+    letters, digits, ``_`` and ``-``, at most 64 characters, never empty, so it cannot name a
+    parent, an absolute path or a hidden file.
 
     >>> safe_slug("Musk narrative (bull)"), safe_slug("/etc"), safe_slug(".."), safe_slug("")
     ('musk-narrative-bull', 'etc', 'output', 'output')
-    >>> safe_slug("../../home/x")
-    'home-x'
+    >>> safe_slug("../../home/x"), safe_slug("v1.2 (draft)")
+    ('home-x', 'v1-2-draft')
     """
-    slug = re.sub(r"[^a-z0-9._-]+", "-", text.lower())
-    slug = re.sub(r"-{2,}", "-", slug).strip("-.")
-    slug = re.sub(r"\.{2,}", ".", slug)[:_SLUG_MAX].strip("-.")
-    return slug or fallback
+    slug = re.sub(r"[^a-z0-9_]+", "-", text.lower()).strip("-")
+    return slug[:_SLUG_MAX].strip("-") or fallback
 
 
 def _host() -> str:
@@ -101,15 +99,45 @@ def check_output_dir(out_dir: Path | str, option: str = "--out") -> Path:
             f"{option} {out}: exists and was not written by ecosim (no {MARKER} file in it, and not empty); "
             "ecosim replaces only its own output: choose another directory, or move this one away yourself"
         )
-    anc = out.parent
+    return check_writable(out, option, swap=True)
+
+
+def check_writable(path: Path | str, option: str = "--out", swap: bool = False) -> Path:
+    """Check that ``path`` (a file or directory to be written, existing or not) can be made:
+    no part of it is a file, and its nearest existing folder is writable (with ``swap``, the
+    folder above ``path`` even when ``path`` exists: a directory swapped in is renamed there).
+
+    Raises
+    ------
+    UsageError
+        ``PATH: FILE is a file, so nothing can be made under it``, or ``cannot write in DIR``.
+    """
+    out = Path(path)
+    anc = out if out.is_dir() and not swap else out.parent
     while not anc.exists() and anc != anc.parent:
         anc = anc.parent
     if anc.exists() and not anc.is_dir():
-        raise UsageError(f"{option} {out}: {anc} is a file, so no directory can be made under it")
-    probe = anc if not out.is_dir() else out.parent
-    if not os.access(probe, os.W_OK | os.X_OK):
-        raise UsageError(f"{option} {out}: cannot write in {probe} (read-only, or no permission)")
+        raise UsageError(f"{option} {out}: {anc} is a file, so nothing can be made under it")
+    if not os.access(anc, os.W_OK | os.X_OK):
+        raise UsageError(f"{option} {out}: cannot write in {anc} (read-only, or no permission)")
     return out
+
+
+def check_output_file(path: Path | str, suffix: str, option: str = "--out") -> Path:
+    """Check an output file's path before any work: it ends in ``suffix`` (e.g. ``.png``), is not
+    a directory, and can be written (:func:`check_writable`).
+
+    Raises
+    ------
+    UsageError
+        Naming the option, the path and what is wrong.
+    """
+    out = Path(path)
+    if out.suffix.lower() != suffix:
+        raise UsageError(f"{option} {out}: must be a {suffix} file (got {out.suffix or 'no extension'!r})")
+    if out.is_dir():
+        raise UsageError(f"{option} {out}: must be a {suffix} file (got an existing directory)")
+    return check_writable(out, option)
 
 
 def _pid_alive(pid: int) -> bool:

@@ -8,6 +8,8 @@ expectation and value), 1 internal error.
 from __future__ import annotations
 
 import argparse
+import math
+import os
 import sys
 import traceback
 from collections.abc import Callable, Sequence
@@ -17,6 +19,7 @@ from typing import Any
 from rich.console import Console
 from rich.markup import escape
 
+from ecosim.atomic import check_output_dir, check_output_file, check_writable, safe_slug
 from ecosim.errors import EcosimError, UsageError
 from ecosim.report.console.common import month_progress, strict_json
 
@@ -28,8 +31,43 @@ class _Parser(argparse.ArgumentParser):
     """argparse that reports usage errors as one line and exit status 2."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        err_console.print(f"[red]error:[/red] {self.prog}: {message}", highlight=False)
+        _print_error(f"{self.prog}: {message}")
         raise SystemExit(2)
+
+
+def _print_error(text: str) -> None:
+    """``error: TEXT`` on stderr as one line; the text is shown as it is (never read as markup)."""
+    err_console.print(f"[red]error:[/red] {escape(' '.join(text.split()))}", highlight=False, soft_wrap=True)
+
+
+def _int_option(lo: int, hi: int, what: str) -> Callable[[str], int]:
+    """An argparse type: a whole number from ``lo`` to ``hi`` (else a one-line usage error)."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"must be {what}, a whole number (got {text!r})") from None
+        if not lo <= value <= hi:
+            raise argparse.ArgumentTypeError(f"must be {what} from {lo:,} to {hi:,} (got {value:,})")
+        return value
+
+    return parse
+
+
+def _finite_float(text: str) -> float:
+    """An argparse type: a finite number (no nan, no inf)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number (got {text!r})") from None
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"must be a finite number (got {text!r})")
+    return value
+
+
+_SEED = _int_option(0, 2**63 - 1, "a seed")
+_COUNT = _int_option(1, 1_000_000, "a count")
 
 
 # ------------------------------------------------------------------ run, calibrate
@@ -42,7 +80,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     loaded = load_scenario(args.scenario, args.set or [])
     posterior = _posterior_option(args)
-    out = Path(args.out) if args.out else Path("runs") / loaded.name
+    out = check_output_dir(Path(args.out) if args.out is not None else Path("runs") / safe_slug(loaded.name, "run"))  # before simulating
     progress, update = month_progress(err_console, f"running {loaded.name}")
     with progress:
         result = run_scenario(loaded, seed=args.seed, progress=update)
@@ -64,7 +102,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         years = table_years(backed.results.months)
         summary = summarise(backed.results, result.results, RUN_TABLE, years)
         print_posterior(console, backed, summary, RUN_TABLE, years, {r.id: r.status for r in result.summary.scorecard})
-        console.print(f"and [bold]{out}/posterior/[/bold]: the {backed.members:,} members (draws.parquet, timeseries.parquet, members.json)")
+        console.print(f"and [bold]{escape(str(out))}/posterior/[/bold]: the {backed.members:,} members (draws.parquet, timeseries.parquet, members.json)")
     return 0
 
 
@@ -84,12 +122,13 @@ def _posterior_option(args: argparse.Namespace) -> Any:
 
 def cmd_calibrate(args: argparse.Namespace) -> int:
     from ecosim.calibration.spec import load_calibration
+    from ecosim.experiments.runners import check_workers
     from ecosim.report.console import calibrate as view
 
-    if args.workers is not None and args.workers < 1:
-        raise UsageError(f"--workers must be >= 1 (got {args.workers})")
+    check_workers(args.workers)
     spec = load_calibration(args.file)
-    out = Path(args.out) if args.out else Path("runs") / f"calibration-{spec.meta.name}"
+    out = Path(args.out) if args.out else Path("runs") / f"calibration-{safe_slug(spec.meta.name, 'calibration')}"
+    check_writable(out)
     if args.screen:
         return _calibrate_screen(spec, args.trajectories)
     if args.report:
@@ -202,11 +241,15 @@ def cmd_odc_cost(args: argparse.Namespace) -> int:
 
     if args.sweep:
         parse_sweep(args.sweep)  # bad option -> exit 2 before any work
+    elif args.out:
+        raise UsageError(f"--out {args.out}: is the PNG of --sweep; give --sweep too")
     loaded = load_scenario(args.scenario, args.set or [])
+    if args.out:
+        check_output_file(args.out, ".png")
     result = odc_cost(loaded, year=args.year, sweep=args.sweep, infrastructure_only=args.infrastructure_only)
     png = None
     if result.sweep is not None:
-        png = Path(args.out) if args.out else Path(f"odc-cost-{loaded.name}-{result.year}.png")
+        png = check_output_file(Path(args.out) if args.out else Path(f"odc-cost-{safe_slug(loaded.name, 'scenario')}-{result.year}.png"), ".png")
         png.parent.mkdir(parents=True, exist_ok=True)
         odc_sweep_figure(result, png, loaded.name)
     d = result.as_dict()
@@ -249,8 +292,8 @@ def _value_overrides(args: argparse.Namespace) -> dict[str, Any]:
         if not 0.0 <= o["tax_rate"] < 1.0:
             raise UsageError(f"--tax-rate is a percentage from 0 to below 100 (got {args.tax_rate!r})")
     if args.exit_multiple is not None:
-        if not args.exit_multiple > 0:
-            raise UsageError(f"--exit-multiple must be > 0 (got {args.exit_multiple:g})")
+        if not 0 < args.exit_multiple <= 1e4:
+            raise UsageError(f"--exit-multiple must be > 0 and at most 10,000 (got {args.exit_multiple:g})")
         o["exit_multiple"] = args.exit_multiple
     if args.fade_years is not None:
         if not 0 <= args.fade_years <= 50:
@@ -385,7 +428,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     from ecosim.compare import compare
     from ecosim.report.console.compare import print_compare
 
-    out = Path(args.out) if args.out else Path("comparisons") / "_vs_".join(Path(a.rstrip("/")).stem for a in args.sources)
+    out = Path(args.out) if args.out else Path("comparisons") / safe_slug("_vs_".join(Path(a.rstrip("/")).stem for a in args.sources), "comparison")
     with err_console.status("comparing") as status:
         posterior = _posterior_option(args)
         draws = {} if args.draws is None else {"draws": args.draws}
@@ -400,17 +443,19 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
 def cmd_experiment_run(args: argparse.Namespace) -> int:
     from ecosim.experiments import load_experiment, run_experiment
+    from ecosim.experiments.runners import check_workers
     from ecosim.report.console.experiment import ExperimentProgress
     from ecosim.results.store import ExperimentStore
 
+    check_workers(args.workers)
     spec = load_experiment(args.experiment, posterior=_posterior_option(args))
-    out = Path(args.out) if args.out else Path("runs") / spec.name
-    if args.workers is not None and args.workers < 1:
-        raise UsageError(f"--workers must be >= 1 (got {args.workers})")
+    out = Path(args.out) if args.out is not None else Path("runs") / safe_slug(spec.name, "experiment")
+    check_writable(out)
     shown = ExperimentProgress(console, err_console, spec, out)
     shown.header()
     try:
-        run = run_experiment(spec, out, workers=args.workers, scheduler=args.scheduler, on_start=shown.on_start, on_progress=shown.on_progress)
+        run = run_experiment(spec, out, workers=args.workers, scheduler=args.scheduler, on_start=shown.on_start, on_progress=shown.on_progress,
+                             on_note=lambda line: err_console.print(escape(line), highlight=False, soft_wrap=True))
     except KeyboardInterrupt:
         shown.close()
         store = ExperimentStore(out)
@@ -503,7 +548,7 @@ def _add_experiment_parsers(sub: Any) -> None:
     fmt = q.add_mutually_exclusive_group()
     fmt.add_argument("--csv", action="store_true", help="CSV on stdout (every row)")
     fmt.add_argument("--json", action="store_true", help="JSON records on stdout (every row)")
-    q.add_argument("--max-rows", type=int, default=50, help="rows shown in the table (default 50)")
+    q.add_argument("--max-rows", type=_COUNT, default=50, help="rows shown in the table (default 50)")
     q.set_defaults(func=cmd_results_query)
 
 
@@ -534,7 +579,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("run", help="run a scenario and write its results directory")
     p.add_argument("scenario", help="scenario file or bundled name")
     p.add_argument("--out", help="results directory (default runs/NAME)")
-    p.add_argument("--seed", type=int, help="random seed (default: the scenario's)")
+    p.add_argument("--seed", type=_SEED, help="random seed (default: the scenario's)")
     p.add_argument("--set", action="append", metavar="PATH=VALUE", help="override a field (TOML value; a bare word is a string)")
     p.add_argument("--no-figures", action="store_true", help="skip the PNG figures")
     p.add_argument("--posterior", metavar="DIR", help="also run N members under this posterior (`ecosim calibrate --out DIR`): medians and 5-95 %% intervals, each claim's probability")
@@ -547,7 +592,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", type=int, help="worker processes (default 1; the posterior is the same for any number)")
     p.add_argument("--report", action="store_true", help="print the calibration table: the posterior's fit if --out holds one, else the scenario's own run")
     p.add_argument("--screen", action="store_true", help="rank the scenario's assumptions by how much they move the history (Morris)")
-    p.add_argument("--trajectories", type=int, default=20, help="Morris trajectories of --screen (default 20)")
+    p.add_argument("--trajectories", type=_int_option(2, 10_000, "a number of trajectories"), default=20, help="Morris trajectories of --screen (default 20)")
     p.add_argument("--backtest", action="store_true", help="rolling-origin backtests: fit up to 2022 and 2023, forecast the next two years")
     p.add_argument("--markdown", action="store_true", help="with --report or --backtest: print Markdown tables (the README's sections)")
     p.set_defaults(func=cmd_calibrate)
@@ -563,7 +608,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("odc-cost", help="orbital vs terrestrial cost per W, itemised")
     p.add_argument("scenario")
-    p.add_argument("--year", type=int, help="itemise SpaceX's builder's comparison in December of this year (default: the first year)")
+    p.add_argument("--year", type=_int_option(1950, 2200, "a year"), help="itemise SpaceX's builder's comparison in December of this year (default: the first year)")
     p.add_argument("--json", action="store_true", help="JSON instead of a table")
     p.add_argument("--set", action="append", metavar="PATH=VALUE")
     p.add_argument("--sweep", metavar="launch_cost_usd_per_kg=START:STOP:STEP", help="draw cost per W against the launch cost as a PNG")
@@ -578,9 +623,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--terminal-growth", metavar="PCT", help="perpetual growth [%%] instead of capital_market.terminal_growth_pct")
     p.add_argument("--tax-rate", metavar="PCT", help="tax rate [%%] instead of capital_market.tax_rate_pct")
     p.add_argument("--terminal", choices=("normalised", "gordon", "exit"), help="terminal value method (default: ecosim/data/valuation.toml)")
-    p.add_argument("--exit-multiple", type=float, metavar="X", help="EV/revenue at the end of the run for --terminal exit")
-    p.add_argument("--fade-years", type=int, metavar="N", help="years of growth fade before the normalised terminal value")
-    p.add_argument("--valuation-year", type=int, metavar="YEAR", help="value at the start of this year (default: the run's first full year)")
+    p.add_argument("--exit-multiple", type=_finite_float, metavar="X", help="EV/revenue at the end of the run for --terminal exit")
+    p.add_argument("--fade-years", type=_int_option(0, 50, "a number of years"), metavar="N", help="years of growth fade before the normalised terminal value")
+    p.add_argument("--valuation-year", type=_int_option(1950, 2200, "a year"), metavar="YEAR", help="value at the start of this year (default: the run's first full year)")
     p.add_argument("--weights", metavar="W1,W2,...", help="scenario probabilities, one per RUN_DIR, summing to 1")
     p.add_argument("--entity", metavar="ID", help="only this entity's cash flows/accounts (spacex_xai, spacex, xai, tesla, openai)")
     p.add_argument("--cash-flows", action="store_true", help="print each entity's yearly cash flows and discounting")
@@ -594,31 +639,31 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("audit-report", help="recompute the seed valuation report (seed 002) from its own inputs, list mismatches")
     p.add_argument("--json", action="store_true", help="JSON: every check, and every stated figure with its line")
     p.add_argument("--mismatches-only", action="store_true", help="leave out the figures that hold")
-    p.add_argument("--top", type=int, default=10, metavar="N", help="how many of the largest disagreements to list first (default 10)")
+    p.add_argument("--top", type=_COUNT, default=10, metavar="N", help="how many of the largest disagreements to list first (default 10)")
     p.set_defaults(func=cmd_audit_report)
 
     p = sub.add_parser("flywheel", help="loops of the exchange network, their gains by year, link ablations, binding constraints")
     p.add_argument("scenario", help="scenario file or bundled name")
     p.add_argument("--json", action="store_true", help="JSON instead of tables")
     p.add_argument("--set", action="append", metavar="PATH=VALUE", help="override a field (TOML value)")
-    p.add_argument("--seed", type=int, help="random seed (default: the scenario's)")
+    p.add_argument("--seed", type=_SEED, help="random seed (default: the scenario's)")
     p.add_argument("--push", metavar="PCT", help="share of the probe edge's flow a push withholds [%%] (default ecosim/data/flywheel.toml)")
-    p.add_argument("--horizon", type=int, metavar="MONTHS", help="months after a push its return is read (default ecosim/data/flywheel.toml)")
+    p.add_argument("--horizon", type=_int_option(1, 1200, "a number of months"), metavar="MONTHS", help="months after a push its return is read (default ecosim/data/flywheel.toml)")
     p.add_argument("--no-ablation", action="store_true", help="skip cutting each link")
-    p.add_argument("--top", type=int, metavar="N", help="only the N links whose cut moves the SpaceX and Tesla values most")
+    p.add_argument("--top", type=_COUNT, metavar="N", help="only the N links whose cut moves the SpaceX and Tesla values most")
     p.set_defaults(func=cmd_flywheel)
     _add_experiment_parsers(sub)
 
     p = sub.add_parser("viz", help="watch the ecosystem month by month in the browser (Mesa SolaraViz)")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
-    p.add_argument("--port", type=int, default=8765, help="port (default 8765)")
+    p.add_argument("--port", type=_int_option(1, 65535, "a port"), default=8765, help="port (default 8765)")
     p.add_argument("--scenario", default="baseline", help="bundled scenario name or scenario file the page opens on (default baseline)")
     p.set_defaults(func=cmd_viz)
 
     p = sub.add_parser("compare", help="compare runs, experiments or scenarios side by side: table, figures, scorecard, report")
     p.add_argument("sources", nargs="+", metavar="SOURCE", help="run directory, experiment directory, or scenario file / bundled name (run first)")
     p.add_argument("--out", help="report directory (default comparisons/A_vs_B...)")
-    p.add_argument("--seed", type=int, help="seed for the scenarios run here (default: each scenario's)")
+    p.add_argument("--seed", type=_SEED, help="seed for the scenarios run here (default: each scenario's)")
     p.add_argument("--set", action="append", metavar="PATH=VALUE", help="override a field of the scenarios run here")
     p.add_argument("--claims", metavar="FILE", help="claims file for the scorecard (default: the bundled ecosim/data/claims.toml)")
     p.add_argument("--posterior", metavar="DIR", help="run scenario arguments under this posterior too (N members each: fan charts, each claim's probability)")
@@ -636,12 +681,28 @@ _EXTENSIONS: list[tuple[str, Callable[[Any], None]]] = []
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command; exit status 0 success, 2 bad input or a fault met on the way (one line:
+    a bad file or option, a damaged directory, an unwritable or full disk, too little memory),
+    1 an internal error (with the traceback), 130 interrupted."""
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
         return int(args.func(args))
     except EcosimError as exc:
-        err_console.print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
+        _print_error(str(exc))
+        return 2
+    except BrokenPipeError:  # the reader of our output stopped reading (`| head`): not an error
+        _silence_stdout()
+        return 0
+    except OSError as exc:  # a fault of the machine met on the way: one line naming the path and the cause
+        where = exc.filename if exc.filename is not None else "ecosim"
+        _print_error(f"{where}: {exc.strerror or type(exc).__name__}")
+        return 2
+    except MemoryError:
+        _print_error("ecosim: out of memory: make the run smaller (members, months, experiment size)")
+        return 2
+    except RecursionError:
+        _print_error("ecosim: the input nests too deeply to be read")
         return 2
     except KeyboardInterrupt:
         err_console.print("interrupted")
@@ -650,6 +711,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         err_console.print("[red]internal error[/red] (please report):", highlight=False)
         traceback.print_exc()
         return 1
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so that flushing it at exit cannot raise BrokenPipeError again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # stdout is not a real file (e.g. captured in tests)
+        pass
 
 
 if __name__ == "__main__":

@@ -297,11 +297,23 @@ class DaskRunner:
         self.client.close()
 
 
+#: the most local worker processes (assumption: far more than any machine's cores; each takes
+#: a few hundred MB)
+MAX_WORKERS = 1024
+
+
+def check_workers(workers: int | None) -> None:
+    """``--workers`` must be from 1 to :data:`MAX_WORKERS` (None: the default)."""
+    if workers is not None and workers < 1:
+        raise UsageError(f"--workers must be >= 1 (got {workers})")
+    if workers is not None and workers > MAX_WORKERS:
+        raise UsageError(f"--workers must be <= {MAX_WORKERS:,} (got {workers:,})")
+
+
 def make_runner(workers: int | None, scheduler: str | None) -> Any:
     """The runner for ``--workers`` / ``--scheduler`` (a Dask runner connects here)."""
     if scheduler:
         return DaskRunner(scheduler)
     n = 1 if workers is None else int(workers)
-    if n < 1:
-        raise UsageError(f"--workers must be >= 1 (got {n})")
+    check_workers(n)
     return InProcessRunner() if n == 1 else ProcessRunner(n)

@@ -19,6 +19,7 @@ dated earlier or later is compared without adjustment and its date is shown.
 from __future__ import annotations
 
 import csv
+import math
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -327,6 +328,8 @@ def check_weights(weights: list[float], n_runs: int) -> None:
     """
     if len(weights) != n_runs:
         raise UsageError(f"--weights must give one weight per run directory ({n_runs}) (got {len(weights)})")
+    if not all(math.isfinite(w) for w in weights):
+        raise UsageError(f"--weights must be finite numbers (got {', '.join(f'{w:g}' for w in weights)})")
     if any(w < 0 for w in weights):
         raise UsageError(f"--weights must be >= 0 (got {min(weights):g})")
     if abs(sum(weights) - 1.0) > 1e-6:
