@@ -127,7 +127,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
 
     check_workers(args.workers)
     spec = load_calibration(args.file)
-    out = Path(args.out) if args.out else Path("runs") / f"calibration-{safe_slug(spec.meta.name, 'calibration')}"
+    out = Path(args.out) if args.out is not None else Path("runs") / f"calibration-{safe_slug(spec.meta.name, 'calibration')}"
     check_writable(out)
     if args.screen:
         return _calibrate_screen(spec, args.trajectories)
@@ -241,15 +241,15 @@ def cmd_odc_cost(args: argparse.Namespace) -> int:
 
     if args.sweep:
         parse_sweep(args.sweep)  # bad option -> exit 2 before any work
-    elif args.out:
+    elif args.out is not None:
         raise UsageError(f"--out {args.out}: is the PNG of --sweep; give --sweep too")
     loaded = load_scenario(args.scenario, args.set or [])
-    if args.out:
+    if args.out is not None:
         check_output_file(args.out, ".png")
     result = odc_cost(loaded, year=args.year, sweep=args.sweep, infrastructure_only=args.infrastructure_only)
     png = None
     if result.sweep is not None:
-        png = check_output_file(Path(args.out) if args.out else Path(f"odc-cost-{safe_slug(loaded.name, 'scenario')}-{result.year}.png"), ".png")
+        png = check_output_file(Path(args.out) if args.out is not None else Path(f"odc-cost-{safe_slug(loaded.name, 'scenario')}-{result.year}.png"), ".png")
         png.parent.mkdir(parents=True, exist_ok=True)
         odc_sweep_figure(result, png, loaded.name)
     d = result.as_dict()
@@ -428,7 +428,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     from ecosim.compare import compare
     from ecosim.report.console.compare import print_compare
 
-    out = Path(args.out) if args.out else Path("comparisons") / safe_slug("_vs_".join(Path(a.rstrip("/")).stem for a in args.sources), "comparison")
+    out = Path(args.out) if args.out is not None else Path("comparisons") / safe_slug("_vs_".join(Path(a.rstrip("/")).stem for a in args.sources), "comparison")
     with err_console.status("comparing") as status:
         posterior = _posterior_option(args)
         draws = {} if args.draws is None else {"draws": args.draws}

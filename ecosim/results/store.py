@@ -320,6 +320,7 @@ class ExperimentStore:
         and ``manifest``; an existing one must hold the same spec hash. True when resuming."""
         if self.root.exists() and not self.root.is_dir():
             raise ExperimentError(f"--out {self.origin}: must be a directory (got an existing file)")
+        self._refuse_foreign()  # before the lock file is made: nothing is written into someone else's folder
         self.lock()
         try:
             self._clean_temporaries()
@@ -336,11 +337,7 @@ class ExperimentStore:
                         f"{manifest['versions']['ecosim']}); results would mix model versions: use another --out"
                     )
                 return True
-            foreign = [p.name for p in self.root.iterdir() if p.name not in _INIT_FILES and not p.name.startswith(".")]
-            if foreign:
-                raise ExperimentError(
-                    f"--out {self.origin}: exists and is not an experiment directory (holds {', '.join(sorted(foreign)[:3])}); choose another --out"
-                )
+            self._refuse_foreign()
             for name, content in files.items():
                 if isinstance(content, pd.DataFrame):
                     write_parquet(content, self.root / name)
@@ -351,6 +348,16 @@ class ExperimentStore:
         except BaseException:
             self.unlock()
             raise
+
+    def _refuse_foreign(self) -> None:
+        """A directory without a manifest must hold nothing but what a new store starts with."""
+        if not self.root.is_dir() or self.exists():
+            return
+        foreign = [p.name for p in self.root.iterdir() if p.name not in _INIT_FILES and not p.name.startswith(".")]
+        if foreign:
+            raise ExperimentError(
+                f"--out {self.origin}: exists and is not an experiment directory (holds {', '.join(sorted(foreign)[:3])}); choose another --out"
+            )
 
     def _clean_temporaries(self) -> None:
         for sub in (self.root, *(self.root / t for t in TABLES), self.root / "analysis"):
