@@ -336,18 +336,26 @@ class ExperimentStore:
                         f"--out {self.origin}: was written by ecosim {old['versions'].get('ecosim')} (this is "
                         f"{manifest['versions']['ecosim']}); results would mix model versions: use another --out"
                     )
+                self._write_files(files, only_missing=True)  # the same spec writes the same files: restore lost ones
                 return True
             self._refuse_foreign()
-            for name, content in files.items():
-                if isinstance(content, pd.DataFrame):
-                    write_parquet(content, self.root / name)
-                else:
-                    write_text(str(content), self.root / name)
+            self._write_files(files)
             self.write_manifest(manifest)
             return False
         except BaseException:
             self.unlock()
             raise
+
+    def _write_files(self, files: dict[str, Any], only_missing: bool = False) -> None:
+        """Write a new store's files (name -> text or DataFrame); ``only_missing``: those not there."""
+        for name, content in files.items():
+            path = self.root / name
+            if only_missing and path.is_file():
+                continue
+            if isinstance(content, pd.DataFrame):
+                write_parquet(content, path)
+            else:
+                write_text(str(content), path)
 
     def _refuse_foreign(self) -> None:
         """A directory without a manifest must hold nothing but what a new store starts with."""
@@ -514,7 +522,10 @@ class ExperimentStore:
                 _restrict(build, root)
                 for name, files in views.items():
                     listing = ", ".join(_sql_literal(str(p.resolve())) for p in files)
-                    build.execute(f"CREATE VIEW {_sql_ident(name)} AS SELECT * FROM read_parquet([{listing}], union_by_name = true)")
+                    try:
+                        build.execute(f"CREATE VIEW {_sql_ident(name)} AS SELECT * FROM read_parquet([{listing}], union_by_name = true)")
+                    except duckdb.Error as exc:
+                        raise RunDirError(f"{self.origin}: the {name} table is damaged ({_first_line(exc)})") from None
                 if "runs" in views:
                     join = " LEFT JOIN outcomes USING (run_id)" if "outcomes" in views else ""
                     build.execute(f"CREATE VIEW results AS SELECT * FROM runs{join}")
