@@ -159,7 +159,7 @@ def check_finite(results: Results) -> None:
             month, member = np.argwhere(bad)[0]
             where = results.scenario.path if not results.scenario.overrides else f"{results.scenario.path} with --set {' --set '.join(results.scenario.overrides)}"
             raise ScenarioError(
-                f"{where}: the run gives {name} = {values[month, member]!r} in {results.months[month]}: these inputs take the world "
+                f"{where}: the run gives {name} = {float(values[month, member])!r} in {results.months[month]}: these inputs take the world "
                 "outside what it can compute (nothing written)"
             )
 

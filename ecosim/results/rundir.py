@@ -328,7 +328,7 @@ def _check_finite(df: pd.DataFrame, path: Path, what: str) -> None:
             raise RunDirError(f"{path}: damaged: {what} {col!r} is not numeric") from None
         bad = ~np.isfinite(values)
         if bad.any():
-            raise RunDirError(f"{path}: damaged: {what} {col!r} holds {values[bad][0]!r} in row {int(np.argmax(bad))} (ecosim writes finite numbers only)")
+            raise RunDirError(f"{path}: damaged: {what} {col!r} holds {float(values[bad][0])!r} in row {int(np.argmax(bad))} (ecosim writes finite numbers only)")
 
 
 def read_run(path: str | Path) -> SavedRun:

@@ -114,7 +114,7 @@ def check_member_values(path: str, values: np.ndarray, origin: str) -> None:
         raise ScenarioError(f"{origin}: {path} must be a numeric field to vary between members")
     v = np.asarray(values, dtype=float)
     if not np.all(np.isfinite(v)):
-        raise ScenarioError(f"{origin}: {path} must be finite (got {v[~np.isfinite(v)][0]!r})")
+        raise ScenarioError(f"{origin}: {path} must be finite (got {float(v[~np.isfinite(v)][0])!r})")
     for key, bound in bounds_of(path).items():
         bad = {"gt": v <= bound, "ge": v < bound, "lt": v >= bound, "le": v > bound}[key]
         if bad.any():

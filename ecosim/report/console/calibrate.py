@@ -45,8 +45,8 @@ class CalibrationProgress:
     def on_start(self, man: dict[str, Any], pool: Any) -> None:
         done = man["generations"][-1]["simulations"] if man["generations"] else 0
         if done:
-            self.out.print(f"resuming {self.root}: {len(man['generations'])} generations ({done:,} simulations) already stored")
-        self.out.print(f"running on {pool.description}")
+            self.out.print(f"resuming {escape(str(self.root))}: {len(man['generations'])} generations ({done:,} simulations) already stored")
+        self.out.print(f"running on {escape(pool.description)}")
         self.progress, self.update = count_progress(self.err, self.total, done, "histories")
         self.progress.__enter__()
 
@@ -64,10 +64,10 @@ class CalibrationProgress:
             self.progress = None
 
     def interrupted(self) -> None:
-        self.err.print(f"interrupted: the finished generations and chunks are stored in {self.root}; run the same command again to resume")
+        self.err.print(f"interrupted: the finished generations and chunks are stored in {escape(str(self.root))}; run the same command again to resume")
 
     def finished(self, run: Any) -> None:
-        self.out.print(f"{self.meta.name}: {run.ran_simulations:,} histories simulated in {hms(run.elapsed_s)} ({run.ran_simulations / max(run.elapsed_s, 1e-9):,.0f}/s); posterior → {self.root}")
+        self.out.print(f"{escape(self.meta.name)}: {run.ran_simulations:,} histories simulated in {hms(run.elapsed_s)} ({run.ran_simulations / max(run.elapsed_s, 1e-9):,.0f}/s); posterior → {escape(str(self.root))}")
 
 
 def print_header(out: Console, spec: Any) -> None:
@@ -100,14 +100,14 @@ def print_posterior(out: Console, store: Any, checks: Sequence[Any]) -> None:
 
 def print_one_run(out: Console, scenario_name: str, root: Path, checks: Sequence[Any]) -> None:
     """Every history row against one run of the scenario (no posterior yet)."""
-    out.print(f"no posterior in {root}: the {escape(scenario_name)} scenario's own run (its hand-set parameters)")
+    out.print(f"no posterior in {escape(str(root))}: the {escape(scenario_name)} scenario's own run (its hand-set parameters)")
     out.print(history_rich(checks, "Every history row (ecosim/data/history.csv) against one run"))
     print_notes(out, checks)
     out.print(summary_line(checks))
 
 
 def print_screen_header(out: Console, path: Path, candidates: int, trajectories: int) -> None:
-    out.print(f"Morris screen of {candidates} assumptions of {path} (±30 %), {trajectories} trajectories = {(candidates + 1) * trajectories:,} members of one model")
+    out.print(f"Morris screen of {candidates} assumptions of {escape(str(path))} (±30 %), {trajectories} trajectories = {(candidates + 1) * trajectories:,} members of one model")
 
 
 def print_screen(out: Console, df: pd.DataFrame, calibrated: Sequence[str]) -> None:

@@ -39,9 +39,9 @@ class ExperimentProgress:
     def on_start(self, design: Any, done_runs: int, runner: str) -> None:
         self.out.print(f"{design.count_text} in {len(design.chunks):,} chunks of ≤{self.spec.meta.chunk_size:,}")
         if done_runs:
-            self.out.print(f"resuming {self.root}: {done_runs:,} of {design.n_runs:,} runs already stored")
+            self.out.print(f"resuming {escape(str(self.root))}: {done_runs:,} of {design.n_runs:,} runs already stored")
         if done_runs < design.n_runs:
-            self.out.print(f"running on {runner}")
+            self.out.print(f"running on {escape(runner)}")
             self.progress, self.update = count_progress(self.err, design.n_runs, done_runs)
             self.progress.__enter__()
         self.total = design.n_runs
@@ -56,17 +56,17 @@ class ExperimentProgress:
             self.progress = None
 
     def interrupted(self, stored: int) -> None:
-        self.err.print(f"interrupted: {stored:,} of {self.total:,} runs are stored in {self.root}; run the same command again to finish the rest")
+        self.err.print(f"interrupted: {stored:,} of {self.total:,} runs are stored in {escape(str(self.root))}; run the same command again to finish the rest")
 
     def finished(self, run: Any) -> None:
         total = run.design.n_runs
         if run.ran_runs:
             self.out.print(
-                f"{self.spec.name}: {run.ran_runs:,} runs in {hms(run.elapsed_s)} ({run.rate_runs_per_s:,.1f} runs/s on {run.runner}); "
-                f"store: {run.ok:,} ok, {run.failed:,} failed of {total:,} → {self.root}"
+                f"{escape(self.spec.name)}: {run.ran_runs:,} runs in {hms(run.elapsed_s)} ({run.rate_runs_per_s:,.1f} runs/s on {escape(run.runner)}); "
+                f"store: {run.ok:,} ok, {run.failed:,} failed of {total:,} → {escape(str(self.root))}"
             )
         else:
-            self.out.print(f"{self.spec.name}: all {total:,} runs were already stored ({run.ok:,} ok, {run.failed:,} failed) → {self.root}")
+            self.out.print(f"{escape(self.spec.name)}: all {total:,} runs were already stored ({run.ok:,} ok, {run.failed:,} failed) → {escape(str(self.root))}")
 
 
 def print_analysis(out: Console, res: ExperimentAnalysis, files: Sequence[Path], root: Path) -> None:
@@ -101,8 +101,8 @@ def print_analysis(out: Console, res: ExperimentAnalysis, files: Sequence[Path],
         out.print(f"[yellow]note:[/yellow] {escape(note)}")
     n_tab = len([p for p in files if p.suffix == ".parquet"])
     n_fig = len([p for p in files if p.suffix == ".png"])
-    out.print(f"analysis: {n_tab} tables in {root / 'analysis'}, {n_fig} figures in {root / 'figures'}")
-    out.print(f'query: ecosim results query {root} "SELECT * FROM results LIMIT 5"', highlight=False)
+    out.print(f"analysis: {n_tab} tables in {escape(str(root / 'analysis'))}, {n_fig} figures in {escape(str(root / 'figures'))}")
+    out.print(f'query: ecosim results query {escape(str(root))} "SELECT * FROM results LIMIT 5"', highlight=False)
 
 
 def fmt_outcome(value: float, unit: str) -> str:

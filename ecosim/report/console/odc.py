@@ -33,7 +33,7 @@ def print_odc_cost(out: Console, scenario_name: str, year: int, d: dict[str, Any
     """The comparison (``OdcCostResult.as_dict()``) and the sweep figure written, if any."""
     gw = d["capacity_gw"]
     out.print(
-        f"[bold]ecosim odc-cost[/bold] — {scenario_name}, {d['month']}: SpaceX's orbital builder's comparison that month, {gw:g} GW of delivered IT power for {d['lifetime_yr']:g} years\n"
+        f"[bold]ecosim odc-cost[/bold] — {escape(scenario_name)}, {d['month']}: SpaceX's orbital builder's comparison that month, {gw:g} GW of delivered IT power for {d['lifetime_yr']:g} years\n"
         f"launch cost paid {d['launch_cost_usd_per_kg']:,.0f} USD/kg ({escape(d['launch_cost_source'])}); satellite {d['specific_power_w_per_kg']:.1f} W/kg; "
         f"AI hardware {d['ai_hardware_usd_per_w']:.3g} USD/W; WACC {100 * d['wacc']:.2f}%",
         highlight=False,
@@ -70,4 +70,4 @@ def print_odc_cost(out: Console, scenario_name: str, year: int, d: dict[str, Any
     else:
         out.print(f"break-even launch cost: [bold]{be:,.0f} USD/kg[/bold] — negative: even a free launch leaves orbit dearer")
     if png is not None:
-        out.print(f"Wrote {png}")
+        out.print(f"Wrote {escape(str(png))}", highlight=False)

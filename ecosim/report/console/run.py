@@ -72,9 +72,9 @@ def print_run(out: Console, result: FinishedRun, out_dir: Path, figures: bool) -
     """A finished run (:class:`ecosim.run.RunResult`) and the directory it was written to."""
     s = result.summary
     out.print(
-        f"[bold]ecosim run[/bold] — {s.scenario}: {s.description}\n"
+        f"[bold]ecosim run[/bold] — {escape(s.scenario)}: {escape(s.description)}\n"
         f"{s.start} → {s.end} ({s.months} months), seed {s.seed}, simulated in {result.runtime_s:.2f} s"
-        + (f"; started from the end of '{s.initial_state_from}'" if s.initial_state_from else "")
+        + (f"; started from the end of '{escape(s.initial_state_from)}'" if s.initial_state_from else "")
     )
     for line in s.headline:
         out.print(escape(line.replace("**", "").replace("`", "")), highlight=False)
@@ -93,4 +93,4 @@ def print_run(out: Console, result: FinishedRun, out_dir: Path, figures: bool) -
     files = ["timeseries.parquet", f"ledger.parquet ({len(result.ledger):,} transfers)", "summary.json", "scenario.toml", "network.json"]
     if figures:
         files.append("figures/ (5 PNG)")
-    out.print(f"Wrote [bold]{out_dir}[/bold]: " + ", ".join(files))
+    out.print(f"Wrote [bold]{escape(str(out_dir))}[/bold]: " + ", ".join(files))
