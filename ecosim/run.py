@@ -145,22 +145,32 @@ def run_scenario(
 
 
 def check_finite(results: Results) -> None:
-    """Every series of a run must be finite; a NaN or an infinity means the inputs took the world
-    outside what it can compute (nothing is written).
+    """Every series and every ledger amount of a run must be finite; a NaN or an infinity means
+    the inputs took the world outside what it can compute (nothing is written).
 
     Raises
     ------
     ScenarioError
         Naming the scenario, the first metric that is not finite, its month and value.
     """
+    where = results.scenario.path if not results.scenario.overrides else f"{results.scenario.path} with --set {' --set '.join(results.scenario.overrides)}"
     for name, values in results.series.items():
         bad = ~np.isfinite(values)
         if bad.any():
             month, member = np.argwhere(bad)[0]
-            where = results.scenario.path if not results.scenario.overrides else f"{results.scenario.path} with --set {' --set '.join(results.scenario.overrides)}"
             raise ScenarioError(
                 f"{where}: the run gives {name} = {float(values[month, member])!r} in {results.months[month]}: these inputs take the world "
                 "outside what it can compute (nothing written)"
+            )
+    ledger = results.ledger
+    if ledger is not None and len(ledger):
+        amounts = ledger[["quantity", "usd"]].to_numpy(dtype=float)
+        bad_rows = ~np.isfinite(amounts).all(axis=1)
+        if bad_rows.any():
+            row = ledger[bad_rows].iloc[0]
+            raise ScenarioError(
+                f"{where}: the run books a transfer {row['from']} -> {row['to']} of {row['commodity']} that is not a finite amount in {row['date']}: "
+                "these inputs take the world outside what it can compute (nothing written)"
             )
 
 

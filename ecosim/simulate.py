@@ -36,7 +36,7 @@ from typing import Any
 import mesa
 import numpy as np
 
-from ecosim.errors import UsageError
+from ecosim.errors import ScenarioError, UsageError
 from ecosim.exchange import Exchange
 from ecosim.exchange.topology import parse_edge_id
 from ecosim.metrics import METRICS
@@ -100,6 +100,9 @@ def simulate(
         ``until`` outside the scenario's months.
     ValueError
         An edge scale naming no edge, of the wrong shape, or outside [0, 1].
+    ScenarioError
+        Also when the inputs take the world outside what it can compute (a NaN reaching a
+        random draw, a division by zero): :func:`outside_domain`.
     """
     loaded = scenario if isinstance(scenario, LoadedScenario) else load_scenario(scenario)
     t0 = time.perf_counter()
@@ -125,7 +128,12 @@ def simulate(
         while model.steps < steps:
             for edge, factors in schedule.items():
                 _apply(model, edge, factors, model.steps)
-            model.step()
+            try:
+                model.step()
+            except (FloatingPointError, ZeroDivisionError, OverflowError, ValueError) as exc:
+                if isinstance(exc, ValueError) and not _from_numpy(exc):
+                    raise
+                raise outside_domain(loaded, format_month(model.start_month + model.steps), exc) from None
             if observe is not None:
                 observe(model.exchange)
             if progress is not None:
@@ -216,6 +224,25 @@ def posterior_start(
     state = warmup_state(ref, member_values=values, members=members, seed=history_seed(seed), common_random_numbers=common_random_numbers)
     held = held_fields(scenario, list(values))
     return {p: v for p, v in values.items() if p not in held}, state
+
+
+def outside_domain(loaded: LoadedScenario, month: str, cause: object) -> ScenarioError:
+    """The one-line error of a run whose inputs took the world outside what it can compute (a
+    NaN or an infinity reached a random draw, a division by zero): names the scenario, its
+    overrides, the month and the cause."""
+    where = str(loaded.path) + (f" with --set {' --set '.join(loaded.overrides)}" if loaded.overrides else "")
+    text = " ".join(str(cause).split())[:200] or type(cause).__name__
+    return ScenarioError(f"{where}: these inputs take the world outside what it can compute in {month} ({text}); nothing written")
+
+
+def _from_numpy(exc: BaseException) -> bool:
+    """True when a ValueError was raised inside NumPy (a random draw given NaN or a negative count)."""
+    tb = exc.__traceback__
+    last = None
+    while tb is not None:
+        last = tb.tb_frame.f_code.co_filename
+        tb = tb.tb_next
+    return last is not None and "numpy" in last
 
 
 def _flows(model: EcosimModel) -> dict[str, np.ndarray]:

@@ -618,7 +618,7 @@ class TerrestrialDC(Section):
 
 class AIHardware(Section):
     reference_month: Month = F(unit="YYYY-MM", doc="month the two figures below describe")
-    usd_per_w: float = F(unit="USD/W", ge=0, doc="accelerators per W of IT power in the reference month (same on ground and in orbit)", lever=(0, 60))
+    usd_per_w: float = F(unit="USD/W", gt=0, doc="accelerators per W of IT power in the reference month (same on ground and in orbit; > 0: compute prices follow it relative to this month)", lever=(0.5, 60))
     usd_per_w_change_pct_per_yr: float = F(unit="%/yr", ge=-50, le=50, doc="yearly change of that price")
     w_per_h100e: float = F(unit="W", gt=0, doc="IT power per H100-equivalent in the reference month, host included")
     efficiency_gain_pct_per_yr: float = F(unit="%/yr", ge=0, le=100, doc="yearly gain in compute per W")
