@@ -648,7 +648,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--set", action="append", metavar="PATH=VALUE", help="override a field (TOML value)")
     p.add_argument("--seed", type=_SEED, help="random seed (default: the scenario's)")
     p.add_argument("--push", metavar="PCT", help="share of the probe edge's flow a push withholds [%%] (default ecosim/data/flywheel.toml)")
-    p.add_argument("--horizon", type=_int_option(1, 1200, "a number of months"), metavar="MONTHS", help="months after a push its return is read (default ecosim/data/flywheel.toml)")
+    p.add_argument("--horizon", type=int, metavar="MONTHS", help="months after a push its return is read (default ecosim/data/flywheel.toml)")
     p.add_argument("--no-ablation", action="store_true", help="skip cutting each link")
     p.add_argument("--top", type=_COUNT, metavar="N", help="only the N links whose cut moves the SpaceX and Tesla values most")
     p.set_defaults(func=cmd_flywheel)
@@ -656,7 +656,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("viz", help="watch the ecosystem month by month in the browser (Mesa SolaraViz)")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
-    p.add_argument("--port", type=_int_option(1, 65535, "a port"), default=8765, help="port (default 8765)")
+    p.add_argument("--port", type=int, default=8765, help="port (default 8765)")
     p.add_argument("--scenario", default="baseline", help="bundled scenario name or scenario file the page opens on (default baseline)")
     p.set_defaults(func=cmd_viz)
 
