@@ -192,6 +192,7 @@ def test_kill_9_during_run_leaves_nothing_for_ever(tmp_path: Path) -> None:
     assert sorted(p.name for p in (tmp_path / "runs").iterdir()) == ["x"]
 
 
+@pytest.mark.slow
 def test_compare_names_from_files_stay_inside_out(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """`ecosim compare` runs scenarios named '/abs' and '..' into OUT/runs/ only; nothing outside OUT changes."""
     a = site / "a.toml"

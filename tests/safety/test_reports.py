@@ -74,6 +74,7 @@ def test_missing_figure_does_not_crash(tmp_path: Path) -> None:
     assert "(figure figures/gone.png is missing)" in page
 
 
+@pytest.mark.slow
 def test_compare_report_embeds_only_its_own_figures(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """`ecosim compare` of scenarios whose names and descriptions hold image Markdown: report.html carries only its figures."""
     secret = tmp_path / "secret.png"
