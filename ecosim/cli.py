@@ -67,6 +67,9 @@ def _finite_float(text: str) -> float:
 
 
 _SEED = _int_option(0, 2**63 - 1, "a seed")
+#: the most posterior draws of one command (assumption: 10,000 members of a 15-year run hold
+#: about 2 GB of monthly series, ~150 metrics of 8 bytes)
+MAX_DRAWS = 10_000
 _COUNT = _int_option(1, 1_000_000, "a count")
 
 
@@ -111,6 +114,9 @@ def _posterior_option(args: argparse.Namespace) -> Any:
     without it is refused."""
     if getattr(args, "draws", None) is not None and args.draws < 1:
         raise UsageError(f"--draws must be >= 1 (got {args.draws})")
+    if getattr(args, "draws", None) is not None and args.draws > MAX_DRAWS:
+        raise UsageError(f"--draws must be <= {MAX_DRAWS:,}: every draw is a member of one model, and {args.draws:,} would hold about "
+                         f"{args.draws * 180 * 150 * 8 / 1e9:,.0f} GB of series over 15 years (got {args.draws:,})")
     if args.posterior is None:
         if getattr(args, "draws", None) is not None:
             raise UsageError("--draws needs --posterior DIR (the posterior to draw from)")

@@ -21,6 +21,7 @@ from ecosim.scenario.schema import (
     Scenario,
     _month,
     ceiling,
+    has_lower_bound,
 )
 
 SUFFIXES = """\
@@ -46,6 +47,8 @@ def bounds_text(info: Any) -> str:
             parts.append(f"≤ {m.max_length:,} chars")
     top = ceiling(info)
     if top is not None:
+        if not has_lower_bound(info):
+            parts.append(f"≥ {-top[0]:g} ᶜ")
         parts.append(f"≤ {top[0]:g} ᶜ")
     if info.annotation is str and not any("chars" in p for p in parts):
         parts.append(f"≤ {MAX_TEXT_CHARS:,} chars")

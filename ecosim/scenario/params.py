@@ -21,7 +21,7 @@ from pydantic import BaseModel
 
 from ecosim.errors import ScenarioError
 from ecosim.scenario.loader import _split_path, schema_has_path
-from ecosim.scenario.schema import Scenario, _month, ceiling
+from ecosim.scenario.schema import Scenario, _month, ceiling, has_lower_bound
 from ecosim.timeline import parse_month
 
 
@@ -95,6 +95,8 @@ def bounds_of(path: str) -> dict[str, float]:
     top = ceiling(info) if info is not None else None
     if top is not None:
         out["le"] = top[0]
+        if not has_lower_bound(info):
+            out["ge"] = -top[0]
     return out
 
 

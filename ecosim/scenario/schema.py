@@ -117,7 +117,7 @@ CEILINGS: dict[str, tuple[float, str]] = {
     "count": (1e10, _PEOPLE),
     "count/month": (1e10, _PEOPLE + ", made in one month"),
     "count/yr": (1e11, _PEOPLE + ", ten times over in one year"),
-    "days": (36525.0, "a century"),
+    "days": (36525.0, "a century (the longest run is 1,200 months)"),
     "flights": (1e8, "10^4 times all orbital launches ever flown (~7,000 by 2024)"),
     "frac": (100.0, "a hundred times the whole (10,000 %)"),
     "h": (1e12, "a century of work by a million robots"),
@@ -126,6 +126,8 @@ CEILINGS: dict[str, tuple[float, str]] = {
     "kg/W": (1e3, "a tonne per W, 10^5 times a satellite's mass per W of power"),
     "kg/m^2": (1e4, "a 1 m thick steel plate per m^2 (7,850 kg/m^2)"),
     "launches/yr": (1e6, "a hundred times the launches ever flown, each year"),
+    "flights/yr": (1e6, "a hundred times the launches ever flown, each year"),
+    "satellites": (1e7, "ten times the million-satellite constellation of SpaceX's FCC filing"),
     "miles": (1e15, "50 years of the world's road travel (~2e13 vehicle-miles a year, IEA)"),
     "miles/day": (2400.0, "100 mph for 24 hours"),
     "miles/yr": (1e15, "50 years of the world's road travel (~2e13 vehicle-miles a year, IEA)"),
@@ -158,9 +160,15 @@ def numeric_kind(annotation: Any) -> str | None:
     return None
 
 
+def has_lower_bound(info: Any) -> bool:
+    """True when a field has a lower bound of its own (``gt`` or ``ge``)."""
+    return any(hasattr(m, "ge") or hasattr(m, "gt") for m in info.metadata)
+
+
 def ceiling(info: Any) -> tuple[float, str] | None:
     """(ceiling, source) that holds a numeric field without an upper bound of its own: its unit's
-    :data:`CEILINGS` entry; None for fields with their own upper bound or not numeric."""
+    :data:`CEILINGS` entry (and minus it, for a field without a lower bound either); None for
+    fields with their own upper bound or not numeric."""
     if numeric_kind(info.annotation) is None:
         return None
     if any(hasattr(m, "le") or hasattr(m, "lt") for m in info.metadata):
@@ -183,10 +191,15 @@ class Section(BaseModel):
                 continue
             value = getattr(self, name)
             values = value.values() if isinstance(value, dict) else [value]
+            floor = None if has_lower_bound(info) else -bound[0]
             for v in values:
-                if isinstance(v, int | float) and not isinstance(v, bool) and (not math.isfinite(v) or v > bound[0]):
-                    unit = (info.json_schema_extra or {}).get("unit")  # type: ignore[union-attr]
+                if not isinstance(v, int | float) or isinstance(v, bool):
+                    continue
+                unit = (info.json_schema_extra or {}).get("unit")  # type: ignore[union-attr]
+                if not math.isfinite(v) or v > bound[0]:
                     raise ValueError(f"{name} must be <= {bound[0]:g} [{unit}], the ceiling of its unit: {bound[1]} (got {v!r})")
+                if floor is not None and v < floor:
+                    raise ValueError(f"{name} must be >= {floor:g} [{unit}], minus the ceiling of its unit: {bound[1]} (got {v!r})")
         return self
 
 

@@ -388,3 +388,46 @@ def test_text_from_data_prints_as_it_is(tmp_path: Path, capsys: pytest.CaptureFi
     result = cli(["run", "s.toml", "--out", "[/out]", "--no-figures", "--set", f"scenario.name={json.dumps(text)}", "--set", f"scenario.description={json.dumps(text)}"], tmp_path, capsys)
     assert result.code == 0, result.err
     assert f"ecosim run — {text}: {text}" in result.out and "Wrote [/out]" in result.out
+
+
+def _posterior(root: Path, values: list[float] | None = None, weights: list[float] | None = None, status: str = "complete") -> Path:
+    """A minimal posterior store (one inferred field) as `ecosim calibrate` leaves it."""
+    from ecosim.results.posterior import FORMAT
+
+    root.mkdir()
+    (root / "manifest.json").write_text(json.dumps({"format": FORMAT, "parameters": [{"path": "tesla.fsd_engaged_frac"}], "status": status,
+                                                     "fingerprint": "x", "scenario": "history"}), encoding="utf-8")
+    values = values or [0.5, 0.6, 0.7]
+    pd.DataFrame({"tesla.fsd_engaged_frac": values, "weight": weights or [1.0] * len(values)}).to_parquet(root / "posterior.parquet")
+    return root
+
+
+POSTERIOR_DAMAGE = {
+    "no such directory": (lambda d: None, r"--posterior post: no such directory"),
+    "a file": (lambda d: d.write_text("x"), r"--posterior post: must be a posterior directory .* \(got a file\)"),
+    "a foreign folder": (lambda d: (d.mkdir(), (d / "notes.txt").write_text("mine")), r"post: not a posterior directory \(no manifest\.json"),
+    "binary manifest": (lambda d: (_posterior(d), (d / "manifest.json").write_bytes(b"\xff\xfe\x00")), r"manifest\.json: not UTF-8 text"),
+    "nested manifest": (lambda d: (_posterior(d), (d / "manifest.json").write_text("[" * 50_000 + "]" * 50_000)), r"manifest\.json: (not an ecosim file|nests tables and lists)"),
+    "unfinished": (lambda d: _posterior(d, status="running"), r"the calibration has not finished"),
+    "truncated draws": (lambda d: (_posterior(d), (d / "posterior.parquet").write_bytes(b"PAR1\x00\x00")), r"posterior\.parquet: not a readable Parquet file"),
+    "nan weights": (lambda d: _posterior(d, weights=[float("nan")] * 3), r"weight must be finite and >= 0 with a positive sum"),
+    "draw out of bounds": (lambda d: _posterior(d, values=[0.5, 7.0, float("inf")]), r"tesla\.fsd_engaged_frac must be (finite|<= 1)"),
+}
+
+
+@pytest.mark.parametrize(("damage", "pattern"), list(POSTERIOR_DAMAGE.values()), ids=list(POSTERIOR_DAMAGE))
+def test_damaged_posterior_store_is_named(tmp_path: Path, capsys: pytest.CaptureFixture[str], damage, pattern: str) -> None:  # type: ignore[no-untyped-def]
+    """`ecosim run --posterior DIR` with a missing, foreign or damaged posterior store: exit 2, one line, before simulating."""
+    (tmp_path / "s.toml").write_text(SHORT, encoding="utf-8")
+    damage(tmp_path / "post")
+    before = tree(tmp_path)
+    refused(cli(["run", "s.toml", "--posterior", "post", "--draws", "2"], tmp_path, capsys), before, tmp_path, pattern)
+
+
+def test_posterior_draws_are_capped(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """--draws past the cap is refused with its memory estimate, before anything runs."""
+    (tmp_path / "s.toml").write_text(SHORT, encoding="utf-8")
+    _posterior(tmp_path / "post")
+    before = tree(tmp_path)
+    refused(cli(["run", "s.toml", "--posterior", "post", "--draws", "10000000"], tmp_path, capsys), before, tmp_path,
+            r"--draws must be <= 10,000: every draw is a member of one model, and 10,000,000 would hold about [\d,]+ GB")
