@@ -82,7 +82,7 @@ def read_json(path: Path, error: type[EcosimError]) -> Any:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise error(f"{path}: not valid JSON ({exc})") from None
+        raise error(f"{path} is not valid JSON ({exc})") from None
     except RecursionError:
         raise error(f"{path}: not an ecosim file (nested too deeply)") from None
     _check_depth(path, data, error)

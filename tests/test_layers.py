@@ -81,7 +81,7 @@ def _violations(importers: tuple[str, ...], forbidden: tuple[str, ...] = (), all
     return sorted(set(bad))
 
 
-BELOW_RESULTS = ("ecosim.results", "ecosim.scenario", "ecosim.errors", "ecosim.timeline", "ecosim.economics", "ecosim.physics", "ecosim.atomic")
+BELOW_RESULTS = ("ecosim.results", "ecosim.scenario", "ecosim.errors", "ecosim.timeline", "ecosim.economics", "ecosim.physics", "ecosim.atomic", "ecosim.readers")
 AGENTS_MAY = ("ecosim.agents", "ecosim.economics", "ecosim.physics", "ecosim.exchange", "ecosim.scenario", "ecosim.errors", "ecosim.timeline")
 PURE_MAY = ("ecosim.economics", "ecosim.physics", "ecosim.scenario", "ecosim.errors", "ecosim.timeline")
 

@@ -269,7 +269,7 @@ def test_damaged_posterior_chunk_is_simulated_again(tmp_path: Path) -> None:
 #: damage done to a copy of a run folder: id -> (damage, pattern)
 RUN_DAMAGE = {
     "binary summary": (lambda d: (d / "summary.json").write_bytes(b"\x89PNG\r\n\x1a\n\xff\x00"), r"summary\.json: not UTF-8 text"),
-    "truncated summary": (lambda d: (d / "summary.json").write_text('{"scenario": '), r"summary\.json: not valid JSON"),
+    "truncated summary": (lambda d: (d / "summary.json").write_text('{"scenario": '), r"summary\.json is not valid JSON"),
     "nested summary": (lambda d: (d / "summary.json").write_text("[" * 100_000 + "]" * 100_000), r"summary\.json: (not an ecosim file \(nested too deeply\)|nests tables and lists)"),
     "summary is a list": (lambda d: (d / "summary.json").write_text("[]"), r"summary\.json: not an ecosim run summary"),
     "truncated timeseries": (lambda d: (d / "timeseries.parquet").write_bytes((d / "timeseries.parquet").read_bytes()[:200]), r"timeseries\.parquet: not a readable Parquet file"),

@@ -176,7 +176,7 @@ def test_missing_design_is_named_and_restored_on_resume(site: Path, capsys: pyte
     ("damage", "pattern"),
     [
         (lambda m: m.write_bytes(b"\xff\xfe\x00binary"), r"manifest\.json: not UTF-8 text"),
-        (lambda m: m.write_text("{not json"), r"manifest\.json: not valid JSON"),
+        (lambda m: m.write_text("{not json"), r"manifest\.json is not valid JSON"),
         (lambda m: m.write_text("[" * 5000 + "]" * 5000), r"manifest\.json: not an ecosim file \(nested too deeply\)|nests tables and lists"),
         (lambda m: m.write_text('{"format": "ecosim-experiment/1"}'), r"manifest\.json lacks"),
         (lambda m: m.unlink(), r"not an experiment directory \(no manifest\.json"),
