@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from html import escape
 
 import solara
@@ -30,7 +31,7 @@ from ecosim.viz.levers import (
     main_levers,
     scenario_levers,
 )
-from ecosim.viz.live import LiveModel
+from ecosim.viz.live import AS_LOADED, LiveModel
 
 LABEL_STYLE = "font-size: 0.82rem; line-height: 1.2; margin-top: 6px"
 NOTE_STYLE = "font-size: 0.8rem"
@@ -132,7 +133,11 @@ def SettingsCard(settings: solara.Reactive[Settings], model: solara.Reactive[Liv
     links = solara.use_memo(lambda: cuttable_links(model.value.network), [model.value])
 
     with solara.Card("Scenario and levers", classes=["ecosim-settings"]):
-        solara.Select("Scenario", values=names, value=chosen.scenario, on_value=lambda name: propose(Settings.of(name)))
+        solara.Select("Scenario", values=names, value=chosen.scenario, on_value=lambda name: propose(replace(Settings.of(name), reference=chosen.reference)))
+        ghosts = {"none": "", "this scenario as loaded (before levers and cuts)": AS_LOADED, **{f"scenario {n}": n for n in names}}
+        shown = next((k for k, v in ghosts.items() if v == chosen.reference), "none")
+        solara.Select("Reference run (ghost lines on every chart)", values=list(ghosts), value=shown,
+                      on_value=lambda k: propose(replace(chosen, reference=ghosts[k])), classes=["ecosim-reference"])
         note(escape(chosen.base().model.scenario.description))
         # notices live in one fixed slot, so the sliders below keep their places (and the focus)
         with solara.Column(gap="4px", classes=["ecosim-notices"]):

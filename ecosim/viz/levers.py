@@ -321,6 +321,7 @@ class Settings:
     scenario: str
     levers: tuple[tuple[str, float], ...] = ()
     disabled: frozenset[str] = field(default_factory=frozenset)
+    reference: str = ""  # the ghost run: '' none, '@scenario' the scenario as loaded, or a bundled name
 
     @classmethod
     def of(cls, name: str) -> Settings:

@@ -39,6 +39,7 @@ from ecosim.analysis.scorecard import run_scorecard, score_results
 from ecosim.finance.series_value import results_equity
 from ecosim.metrics import METRICS
 from ecosim.model import EcosimModel
+from ecosim.results.results import Results
 from ecosim.scenario.loader import LoadedScenario
 from ecosim.simulate import simulate
 from ecosim.timeline import format_month, full_years, trailing_twelve_months
@@ -164,6 +165,45 @@ def foresight_valuation(loaded: LoadedScenario, seed: int) -> Valuation:
     return value
 
 
+@dataclass(frozen=True)
+class Reference:
+    """A reference run drawn as a ghost on every chart: its label and its results."""
+
+    label: str
+    results: Results
+
+
+#: the reference that is the page's scenario as loaded, before any lever moved or link was cut
+AS_LOADED = "@scenario"
+
+
+def reference_run(settings: Settings, seed: int) -> Reference | None:
+    """The ghost run ``settings.reference`` names: none (''), the scenario as loaded
+    (:data:`AS_LOADED`), or a bundled scenario by name; memoised with the foresight runs."""
+    ref = settings.reference
+    if not ref:
+        return None
+    if ref == AS_LOADED:
+        loaded, label = settings.base(), f"{settings.scenario} as loaded"
+    else:
+        from ecosim.viz.levers import base_scenario
+
+        loaded, label = base_scenario(ref), ref
+    key = (loaded.fingerprint(), int(seed), "reference")
+    with _FORESIGHT_LOCK:
+        cached = _REFERENCES.get(key)
+    if cached is None:
+        cached = simulate(loaded, seed=seed)
+        with _FORESIGHT_LOCK:
+            _REFERENCES[key] = cached
+            while len(_REFERENCES) > 8:
+                _REFERENCES.popitem(last=False)
+    return Reference(label, cached)
+
+
+_REFERENCES: OrderedDict[tuple[str, int, str], Results] = OrderedDict()
+
+
 def parse_seed(text: str | int | None) -> tuple[int | None, str]:
     """The seed typed in the page: (seed or None for the scenario's, a note if it was unusable).
 
@@ -200,6 +240,7 @@ class LiveModel(EcosimModel):
         super().__init__(loaded, seed=seed_value, record_ledger=False)
         self.settings = chosen
         self.valuation = foresight_valuation(loaded, self.seed_value)
+        self.reference = reference_run(chosen, self.seed_value)
         self.values = np.full((self.n_steps, len(METRIC_NAMES)), np.nan)
         self.frame = Frame(0, "")
         self.figures: dict[str, Any] = {}  # the panels' figures (ecosim.viz.panels)

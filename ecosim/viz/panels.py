@@ -39,10 +39,11 @@ from matplotlib.lines import Line2D
 
 from ecosim.report.figures import network_positions
 from ecosim.report.style import COMMODITY_COLOURS
-from ecosim.timeline import trailing_twelve_months
+from ecosim.timeline import format_month, trailing_twelve_months
 from ecosim.viz.canvas import LiveFigure, grow_limit, log_limits
+from ecosim.viz.charts import LINE_PANELS, LinePanel, PlotlyChart, month_dates
 from ecosim.viz.levers import format_value
-from ecosim.viz.live import Frame, LiveModel, run_rate_value
+from ecosim.viz.live import _COLUMN, Frame, LiveModel, run_rate_value
 from ecosim.viz.scorecard import scorecard_panel
 
 #: Size of a chart panel [inch] (at canvas.DPI = 80 dots per inch: 512 x 330 pixels).
@@ -484,13 +485,47 @@ def now_panel(model: LiveModel) -> Any:
     return solara.HTML(tag="div", unsafe_innerHTML="".join(parts), classes=["ecosim-panel", "ecosim-now"], style="padding: 8px; font-size: 0.95rem")
 
 
+
+
+# ------------------------------------------------------------------ interactive line panels
+
+
+@solara.component
+def ChartCard(spec: LinePanel, figure: dict[str, Any], csv: Callable[[], str]) -> None:
+    """A titled panel: its one-line explanation, the interactive chart and a CSV download."""
+    with solara.Column(gap="2px", classes=["ecosim-panel", "ecosim-chart", f"ecosim-{spec.name}"], style={"padding": "6px", "border": "1px solid #e3e3e3"}):
+        solara.HTML(tag="div", unsafe_innerHTML=f"<b>{escape(spec.title)}</b><div style='font-size: 0.8rem; color: #555'>{escape(spec.explain)}</div>")
+        PlotlyChart(figure=figure)
+        with solara.Div(classes=[f"csv-{spec.name}"]):
+            solara.FileDownload(csv, filename=f"ecosim-{spec.name}.csv", label="Download the data (CSV)")
+
+
+def line_panel(spec: LinePanel) -> Callable[[LiveModel], Any]:
+    """A page panel (``model -> element``) drawing ``spec`` for the model's current frame, with
+    the reference run's ghost when one is chosen."""
+    metrics = sorted({m for s in spec.series for m in s.metrics})
+
+    def panel(model: LiveModel) -> Any:
+        n = model.frame.steps
+        values = spec.values({m: model.values[:n, _COLUMN[m]] for m in metrics}, n)
+        dates = month_dates(model.start_month, n)
+        ghost = None
+        ref = model.reference
+        if ref is not None:
+            gseries = {m: ref.results.series[m][:, 0] for m in metrics}
+            ghost = (ref.label, ref.results.months, spec.values(gseries, len(ref.results.months)))
+        fig = spec.figure(dates, values, (format_month(model.start_month), format_month(model.end_month)), ghost)
+        return ChartCard(spec, fig, lambda: spec.table(dates, values).to_csv(index=False))
+
+    panel.__name__ = f"{spec.name}_panel"
+    panel.full_width = spec.full_width  # type: ignore[attr-defined]
+    return panel
+
+
 #: The panels in page order; every one is ``model -> solara element``.
 PANELS: list[Callable[[LiveModel], Any]] = [
     now_panel,
-    LaunchesPanel(),
-    ComputePanel(),
-    DataPanel(),
-    ConstellationsPanel(),
+    *[line_panel(spec) for spec in LINE_PANELS],
     ValuePanel(),
     scorecard_panel,
     NetworkPanel(),
