@@ -30,7 +30,6 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 import mesa
 import numpy as np
 
-from ecosim.economics.binding import BINDING
 from ecosim.physics.compute import watts_per_h100e
 from ecosim.physics.launch import wright_cost
 
@@ -89,7 +88,7 @@ class EcosimAgent(mesa.Agent):
         self.shared = shared if shared is not None else SimpleNamespace()
         self.K = world.members
         self.s = State()
-        self.binding = np.zeros(self.K, dtype=np.int8)  # index into BINDING (issue: binding constraint)
+        self.binding = np.zeros(self.K, dtype=np.int8)  # index into ecosim.economics.binding.BINDING
 
     # ---------------------------------------------------------------- helpers
 
@@ -218,15 +217,6 @@ def per_item(items: Any, field: str, K: int) -> np.ndarray:
     [[1.0, 2.0], [1.0, 3.0]]
     """
     return np.stack([np.broadcast_to(np.asarray(getattr(g, field), dtype=float), (K,)) for g in items], axis=1)
-
-
-def binding_code(limits: dict[str, np.ndarray]) -> np.ndarray:
-    """Index in :data:`BINDING` of the tightest limit per member (the smallest value)."""
-    names = list(limits)
-    stack = np.stack([np.asarray(limits[n], dtype=float) for n in names], axis=0)
-    which = np.argmin(stack, axis=0)
-    codes = np.array([BINDING.index(n) for n in names], dtype=np.int8)
-    return codes[which]
 
 
 def wright(initial: Any, cumulative: Any, initial_cumulative: Any, progress_ratio: Any, floor: Any = 0.0) -> np.ndarray:

@@ -24,7 +24,7 @@ accelerators and PV modules ``chip_stock_months`` ahead, and launches what its s
 its launcher (the demand is addressed to it). The programme's development (NRE) is paid evenly
 over the ``development_months`` before the first build month. The tightest limit is recorded
 as :attr:`binding` (see
-:data:`ecosim.agents.base.BINDING`). It publishes its cost ratio and up-front cost per W to its
+:data:`ecosim.economics.binding.BINDING`). It publishes its cost ratio and up-front cost per W to its
 owner, and the backhaul its fleet needs to the constellation that carries it.
 """
 
@@ -34,7 +34,8 @@ from typing import Any
 
 import numpy as np
 
-from ecosim.agents.base import BINDING, EcosimAgent, binding_code
+from ecosim.agents.base import EcosimAgent
+from ecosim.economics.binding import BINDING, binding_code
 from ecosim.economics.odc_cost import Site, compare_costs, mass_per_w_kg
 from ecosim.physics.compute import accelerator_usd_per_w
 from ecosim.physics.radiation import monthly_failure_frac

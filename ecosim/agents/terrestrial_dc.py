@@ -22,7 +22,8 @@ from typing import Any
 
 import numpy as np
 
-from ecosim.agents.base import HOURS_PER_MONTH, EcosimAgent, binding_code
+from ecosim.agents.base import HOURS_PER_MONTH, EcosimAgent
+from ecosim.economics.binding import binding_code
 from ecosim.economics.odc_cost import energy_price_usd_per_mwh
 from ecosim.physics.compute import watts_per_h100e
 

@@ -1,8 +1,26 @@
-"""What limits a build decision: the codes the agents record in ``odc_binding`` and
-``tdc_binding`` (index into :data:`BINDING`), so readers of results can name them without the
-agents."""
+"""Binding constraints: which limit stops a build in a month, as a small integer code.
+
+The agents record the code of their tightest limit every month (metrics ``odc_binding``,
+``tdc_binding``); the flywheel probe and the reports turn the codes back into words. The table
+lives here, below the agents, so that code reading results never imports the world.
+"""
 
 from __future__ import annotations
 
-#: the limits a builder can hit, by code (a metric holds the index)
-BINDING = ("none", "demand", "launch", "pv", "chips", "power", "capital", "manufacturing", "regulation", "economics")
+import numpy as np
+
+#: the limits a build can meet, by code (the index in this tuple)
+BINDING: tuple[str, ...] = ("none", "demand", "launch", "pv", "chips", "power", "capital", "manufacturing", "regulation", "economics")
+
+
+def binding_code(limits: dict[str, np.ndarray]) -> np.ndarray:
+    """Index in :data:`BINDING` of the tightest limit per member (the smallest value).
+
+    >>> binding_code({"power": np.array([3.0, 1.0]), "chips": np.array([2.0, 5.0])}).tolist()
+    [4, 5]
+    """
+    names = list(limits)
+    stack = np.stack([np.asarray(limits[n], dtype=float) for n in names], axis=0)
+    which = np.argmin(stack, axis=0)
+    codes = np.array([BINDING.index(n) for n in names], dtype=np.int8)
+    return codes[which]
