@@ -20,6 +20,7 @@ from __future__ import annotations
 import base64
 import html
 import json
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -100,6 +101,34 @@ def axis_style(log: bool = False, unit: str = "") -> dict[str, Any]:
     if log:
         out.update({"type": "log", "tickvals": LOG_TICKS, "ticktext": [human(v, unit) for v in LOG_TICKS]})
     return out
+
+
+def log_ticks(values: Any, unit: str = "", most: int = 8) -> dict[str, Any]:
+    """Labelled ticks of a log axis over the positive ``values``: 1, 2 and 5 of each decade
+    when they span three decades or fewer, else one per decade (every k-th decade beyond
+    ``most``), each written in full. Empty when there is no positive value.
+
+    >>> log_ticks([150.0, 2700.0], "USD/kg")["ticktext"]
+    ['100', '200', '500', '1,000', '2,000', '5,000', '10,000']
+    >>> log_ticks([0.004, 3000.0])["tickvals"]
+    [0.001, 0.01, 0.1, 1.0, 10.0, 100.0, 1000.0, 10000.0]
+    >>> log_ticks([1e-3, 1e12])["tickvals"][:3]
+    [0.001, 0.1, 10.0]
+    """
+    v = np.asarray(values, dtype=float)
+    v = v[np.isfinite(v) & (v > 0)]
+    if not v.size:
+        return {}
+    lo, hi = math.floor(math.log10(float(v.min()))), math.ceil(math.log10(float(v.max())))
+    hi = max(hi, lo + 1)
+    span = hi - lo
+    if span <= 3:
+        vals = [m * 10.0**k for k in range(lo, hi + 1) for m in (1, 2, 5) if m * 10.0**k <= 10.0**hi]
+    else:
+        step = max(1, math.ceil(span / most))
+        vals = [10.0**k for k in range(lo, hi + 1, step)]
+    vals = [float(f"{x:.12g}") for x in vals]
+    return {"tickvals": vals, "ticktext": [human(x, unit) for x in vals]}
 
 
 def is_money(unit: str) -> bool:

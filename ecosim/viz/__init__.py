@@ -5,10 +5,16 @@ module                 holds
 =====================  =====================================================================
 ``levers``             sliders and link toggles derived from the scenario schema; ``Settings``
 ``live``               ``LiveModel`` (the model the page steps), frames, the value definitions
-``canvas``             fast redrawing of matplotlib panels (blitting)
-``panels``             the live panels, ``PANELS``
-``controls``           the sidebar: scenario chooser, levers, links
-``page``               ``EcosimPage``: SolaraViz plus the panels and the sidebar
+``charts``             the interactive (Plotly) time charts and the value chart
+``network``            the exchange-network chart
+``scorecard``          the narrative scorecard so far
+``panels``             the panels of the page, ``PANELS``
+``glossary``           tooltips of terms and units (from ``ecosim.nomenclature``)
+``export``             command line, scenario TOML, watched months, the link, loaded files
+``widgets``            small Vue widgets: copy a line, load a file
+``controls``           the sidebar (scenario, file, reference run, seed, levers, links) and
+                       the take-away card
+``page``               ``EcosimPage``: SolaraViz plus the intro, time slider, panels, sidebar
 ``server``             ``ecosim viz``: checks, offline settings, the Solara server
 =====================  =====================================================================
 

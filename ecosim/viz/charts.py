@@ -1,23 +1,31 @@
-"""Interactive chart panels of the browser view (Plotly, the library of the HTML reports).
+"""Interactive charts of the browser view (Plotly, the library of the HTML reports).
 
-Each panel is a titled card: a one-line explanation, a Plotly chart (hover readouts, zoom, a
-legend whose entries toggle their lines) and a button that downloads the chart's numbers as
-CSV. The chart is :func:`PlotlyChart`, a small Vue component that loads ``plotly.min.js`` from
-the installed ``plotly`` package through the page's own server (``/static/assets``, never a
-CDN) and redraws with ``Plotly.react`` when the server sends the month's figure; the layout's
+Each chart panel is a titled card (:func:`ecosim.viz.panels.ChartCard`): a one-line
+explanation with glossary tooltips, a Plotly chart (hover readouts, zoom, a legend whose
+entries toggle their lines) and a button that downloads the chart's numbers as CSV. The chart
+is drawn by :func:`PlotlyChart`, a small Vue component that loads ``plotly.min.js`` from the
+installed ``plotly`` package through the page's own server (``/static/assets``, never a CDN)
+and redraws with ``Plotly.react`` when the server sends the month's figure; the layout's
 ``uirevision`` keeps a reader's zoom and legend toggles from month to month.
 
-A panel is data (:class:`LinePanel`: series of metrics, each read as the month's value or as a
-rate per year) and draws, for the months watched so far, a line per series; with a reference
-run (:attr:`LiveModel.reference`) the same series of that run as a faint dotted **ghost** over
-its whole span. Values are the model's metrics, read as every command reads them
-(:mod:`ecosim.analysis.quantities`: flows as rates per year over the trailing 12 months).
+A chart is an object with ``name``, ``title``, ``explain``, ``full_width`` and two methods of
+``(model, frame)``: ``figure`` (a Plotly figure as plain JSON) and ``table`` (the numbers
+drawn). ``frame`` is the month shown (the latest, or one the time slider went back to).
+
+* :class:`LinePanel` — series of metrics against time, read as every command reads them
+  (:mod:`ecosim.analysis.quantities`: flows as rates per year over the trailing 12 months).
+* :class:`ValueChart` — the narrative mark against two values of SpaceX's cash flows.
+* :mod:`ecosim.viz.network` — the exchange network.
+
+With a reference run (:attr:`LiveModel.reference`) every time chart draws the same series of
+that run as a faint dotted **ghost** over its whole span, so the two runs part visibly.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -26,9 +34,12 @@ import pandas as pd
 import solara
 import solara.server.settings
 
-from ecosim.report.interactive import LOG_TICKS, axis_style, hover_texts, value_ticks
-from ecosim.report.numbers import human
+from ecosim.report.interactive import FONT, axis_style, hover_texts, log_ticks, value_ticks
 from ecosim.timeline import format_month, trailing_twelve_months
+from ecosim.viz.live import _COLUMN, Frame, LiveModel, run_rate_values
+
+#: height of a chart [px]
+HEIGHT = 330
 
 
 def _serve_plotly_js() -> None:
@@ -44,8 +55,68 @@ _serve_plotly_js()
 
 
 @solara.component_vue("plotly_chart.vue")
-def PlotlyChart(figure: dict[str, Any], height: int = 330) -> None:  # type: ignore[empty-body]
-    """A Plotly figure ({data, layout}) drawn in the browser."""
+def PlotlyChart(figure: str, ghost: str = "[]", height: int = HEIGHT) -> None:
+    """A Plotly figure drawn in the browser: ``figure`` is the JSON text of ``{data, layout}``
+    (:func:`figure_json`), ``ghost`` the JSON list of traces drawn after its data (the
+    reference run's, sent once: they do not change from month to month)."""
+
+
+def figure_json(figure: dict[str, Any] | list[dict[str, Any]]) -> str:
+    """A figure as compact JSON text (strict: NaN must already be None).
+
+    >>> figure_json({"data": [{"y": [1.0, None]}], "layout": {}})
+    '{"data":[{"y":[1.0,null]}],"layout":{}}'
+    """
+    return json.dumps(figure, separators=(",", ":"), allow_nan=False)
+
+
+def month_dates(start_month: int, n: int) -> list[str]:
+    """``YYYY-MM`` of ``n`` months from ``start_month`` (an absolute month number).
+
+    >>> month_dates(2026 * 12, 3)
+    ['2026-01', '2026-02', '2026-03']
+    """
+    return [format_month(start_month + i) for i in range(n)]
+
+
+def clean(v: Any) -> list[float | None]:
+    """Values as JSON numbers to 6 significant digits (what a chart can show; the CSV keeps
+    every digit), NaN and infinities as gaps.
+
+    >>> clean([1.0, float("nan"), 2, 1234.56789])
+    [1.0, None, 2.0, 1234.57]
+    """
+    return [float(f"{x:.6g}") if np.isfinite(x) else None for x in np.asarray(v, dtype=float)]
+
+
+def base_layout(name: str, height: int = HEIGHT, right: bool = False) -> dict[str, Any]:
+    """The page's chart layout: titles on the card (not in the chart), legend above the plot,
+    one hover box per date, the reader's zoom and toggles kept (``uirevision``)."""
+    return {
+        "template": "none", "height": height, "margin": {"l": 64, "r": 64 if right else 16, "t": 8, "b": 36},
+        "font": {"family": FONT, "size": 12}, "hovermode": "x unified", "uirevision": name, "showlegend": True,
+        "legend": {"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0, "font": {"size": 11}},
+        "xaxis": {**axis_style(), "type": "date"},
+    }
+
+
+def _cursor(date: str) -> dict[str, Any]:
+    """A vertical line at the month shown."""
+    return {"type": "line", "xref": "x", "yref": "paper", "x0": f"{date}-15", "x1": f"{date}-15", "y0": 0, "y1": 1,
+            "line": {"color": "#888", "width": 1, "dash": "dash"}}
+
+
+def _line(name: str, x: Sequence[str], y: np.ndarray, unit: str, colour: str, width: float, dash: str, axis: int = 1,
+          ghost: str = "") -> dict[str, Any]:
+    """A line trace; a ghost (``ghost`` = the reference run's label) is faint, dotted and
+    shares the legend entry of its line."""
+    trace: dict[str, Any] = {"type": "scatter", "mode": "lines", "name": f"{name} — {ghost}" if ghost else name, "x": list(x), "y": clean(y),
+             "legendgroup": name, "yaxis": "y2" if axis == 2 else "y", "customdata": hover_texts(y, unit),
+             "line": {"color": colour, "width": 1.4 if ghost else width, "dash": "dot" if ghost else dash},
+             "hovertemplate": (f"{ghost} (reference): " if ghost else "") + f"{name}: %{{customdata}}<extra></extra>"}
+    if ghost:
+        trace.update({"showlegend": False, "opacity": 0.5})
+    return trace
 
 
 @dataclass(frozen=True)
@@ -80,7 +151,6 @@ class LinePanel:
     unit2: str = ""
     log2: bool = False
     full_width: bool = False
-    glossary: tuple[str, ...] = field(default_factory=tuple)
 
     def values(self, series: dict[str, np.ndarray], n: int) -> list[np.ndarray]:
         """Each line's values over the first ``n`` months of ``series`` (metric -> (months,))."""
@@ -92,72 +162,168 @@ class LinePanel:
             out.append(v * s.scale)
         return out
 
-    def layout(self) -> dict[str, Any]:
-        """The chart's Plotly layout (titles on the card, not in the chart)."""
-        layout: dict[str, Any] = {
-            "template": "none", "height": 330, "margin": {"l": 64, "r": 64 if self.unit2 else 16, "t": 8, "b": 36},
-            "font": {"family": "-apple-system, 'Segoe UI', Helvetica, Arial, sans-serif", "size": 12},
-            "hovermode": "x unified", "uirevision": self.name, "showlegend": True,
-            "legend": {"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0, "font": {"size": 11}},
-            "xaxis": {**axis_style(), "type": "date"},
-            "yaxis": {**axis_style(self.log, self.unit), "title": {"text": self.unit, "font": {"size": 11}}},
-        }
-        if self.unit2:
-            layout["yaxis2"] = {**axis_style(self.log2, self.unit2), "overlaying": "y", "side": "right", "showgrid": False,
-                                "title": {"text": self.unit2, "font": {"size": 11}}}
-        return layout
+    def _watched(self, model: LiveModel, n: int) -> list[np.ndarray]:
+        metrics = {m for s in self.series for m in s.metrics}
+        return self.values({m: model.values[:n, _COLUMN[m]] for m in metrics}, n)
 
-    def figure(self, dates: Sequence[str], values: list[np.ndarray], x_range: tuple[str, str],
-               ghost: tuple[str, Sequence[str], list[np.ndarray]] | None = None, cursor: str | None = None) -> dict[str, Any]:
-        """The month's figure: a line per series (and its ghost), axes over the whole run."""
-        data: list[dict[str, Any]] = []
-        x = list(dates)
+    def _ghost(self, model: LiveModel) -> tuple[str, list[str], list[np.ndarray]] | None:
+        ref = model.reference
+        if ref is None:
+            return None
+        key = f"ghost-{self.name}"
+        if key not in model.cache:  # the reference never changes during a model's life
+            metrics = {m for s in self.series for m in s.metrics}
+            n = len(ref.results.months)
+            model.cache[key] = (ref.label, list(ref.results.months), self.values({m: ref.results.series[m][:, 0] for m in metrics}, n))
+        cached: tuple[str, list[str], list[np.ndarray]] = model.cache[key]
+        return cached
+
+    def ghost_traces(self, model: LiveModel) -> list[dict[str, Any]]:
+        """The reference run's lines (none without a reference run)."""
+        ghost = self._ghost(model)
+        if ghost is None:
+            return []
+        label, gdates, gvalues = ghost
+        return [_line(s.label, gdates, v, self.unit2 if s.axis == 2 else self.unit, s.colour, s.width, s.dash, s.axis, ghost=label)
+                for s, v in zip(self.series, gvalues, strict=True)]
+
+    def figure(self, model: LiveModel, frame: Frame, ghost_lines: bool = True) -> dict[str, Any]:
+        """The figure of the months up to ``frame``, and the reference's ghost over its whole run
+        (``ghost_lines`` False: its traces left out, the axes still spanning them; the page sends
+        them once, as they never change)."""
+        n = frame.steps
+        dates = month_dates(model.start_month, n)
+        values = self._watched(model, n)
+        ghost = self._ghost(model)
+        data = []
         for s, v in zip(self.series, values, strict=True):
-            unit = self.unit2 if s.axis == 2 else self.unit
-            data.append({"type": "scatter", "mode": "lines", "name": s.label, "x": x, "y": _clean(v), "legendgroup": s.label,
-                         "line": {"color": s.colour, "width": s.width, "dash": s.dash}, "yaxis": "y2" if s.axis == 2 else "y",
-                         "customdata": hover_texts(v, unit), "hovertemplate": f"{s.label}: %{{customdata}}<extra></extra>"})
-        if ghost is not None:
-            gname, gdates, gvalues = ghost
-            for s, v in zip(self.series, gvalues, strict=True):
-                unit = self.unit2 if s.axis == 2 else self.unit
-                data.append({"type": "scatter", "mode": "lines", "name": f"{s.label} — {gname}", "x": list(gdates), "y": _clean(v),
-                             "legendgroup": s.label, "showlegend": False, "opacity": 0.45, "yaxis": "y2" if s.axis == 2 else "y",
-                             "line": {"color": s.colour, "width": 1.4, "dash": "dot"}, "customdata": hover_texts(v, unit),
-                             "hovertemplate": f"ghost ({gname}) {s.label}: %{{customdata}}<extra></extra>"})
-        layout = self.layout()
-        layout["xaxis"]["range"] = [f"{x_range[0]}-01", f"{x_range[1]}-28"]
-        if not self.log:
-            left = [v for s, v in zip(self.series, values, strict=True) if s.axis == 1] + ([v for s, v in zip(self.series, ghost[2], strict=True) if s.axis == 1] if ghost else [])
-            layout["yaxis"].update(value_ticks(np.concatenate(left) if left else np.zeros(0), self.unit))
-        if self.unit2 and not self.log2:
-            right = [v for s, v in zip(self.series, values, strict=True) if s.axis == 2]
-            layout["yaxis2"].update(value_ticks(np.concatenate(right) if right else np.zeros(0), self.unit2))
-        if cursor:
-            layout["shapes"] = [{"type": "line", "xref": "x", "yref": "paper", "x0": f"{cursor}-15", "x1": f"{cursor}-15", "y0": 0, "y1": 1,
-                                 "line": {"color": "#888", "width": 1, "dash": "dash"}}]
+            data.append(_line(s.label, dates, v, self.unit2 if s.axis == 2 else self.unit, s.colour, s.width, s.dash, s.axis))
+        if ghost_lines:
+            data += self.ghost_traces(model)
+        layout = base_layout(self.name, right=bool(self.unit2))
+        layout["xaxis"]["range"] = [f"{format_month(model.start_month)}-01", f"{format_month(model.end_month)}-28"]
+        for axis, unit, log in ((1, self.unit, self.log), (2, self.unit2, self.log2)):
+            if not unit:
+                continue
+            drawn = [v for s, v in zip(self.series, values, strict=True) if s.axis == axis]
+            if ghost is not None:
+                drawn += [v for s, v in zip(self.series, ghost[2], strict=True) if s.axis == axis]
+            everything = np.concatenate(drawn) if drawn else np.zeros(0)
+            style = {**axis_style(log, unit), **(log_ticks if log else value_ticks)(everything, unit), "title": {"text": unit, "font": {"size": 11}}}
+            if axis == 2:
+                style.update({"overlaying": "y", "side": "right", "showgrid": False})
+            layout["yaxis" if axis == 1 else "yaxis2"] = style
+        if frame.steps < model.frame.steps and frame.date:
+            layout["shapes"] = [_cursor(frame.date)]
         return {"data": data, "layout": layout}
 
-    def table(self, dates: Sequence[str], values: list[np.ndarray]) -> pd.DataFrame:
-        """The chart's numbers, one row per month, a column per line (with its unit)."""
-        cols = {"date": list(dates)}
-        for s, v in zip(self.series, values, strict=True):
+    def table(self, model: LiveModel, frame: Frame) -> pd.DataFrame:
+        """The chart's numbers, one row per month watched, a column per line (with its unit);
+        the reference run's lines follow, named after it."""
+        n = frame.steps
+        cols: dict[str, Any] = {"date": month_dates(model.start_month, n)}
+        for s, v in zip(self.series, self._watched(model, n), strict=True):
             cols[f"{s.label} [{self.unit2 if s.axis == 2 else self.unit}]"] = v
-        return pd.DataFrame(cols)
+        df = pd.DataFrame(cols)
+        ghost = self._ghost(model)
+        if ghost is not None:
+            label, gdates, gvalues = ghost
+            gcols = {"date": gdates, **{f"{s.label} [{self.unit2 if s.axis == 2 else self.unit}] — {label}": v for s, v in zip(self.series, gvalues, strict=True)}}
+            df = df.merge(pd.DataFrame(gcols), on="date", how="outer")
+        return df
 
 
-def _clean(v: np.ndarray) -> list[float | None]:
-    """Values as JSON numbers (NaN and infinities as gaps); log axes drop zeros themselves."""
-    return [float(x) if np.isfinite(x) else None for x in np.asarray(v, dtype=float)]
+MARK = "#7f7f7f"
+VALUE = "#009E73"
 
 
-def month_dates(start_month: int, n: int) -> list[str]:
-    """``YYYY-MM`` of ``n`` months from ``start_month`` (an absolute month number)."""
-    return [format_month(start_month + i) for i in range(n)]
+@dataclass(frozen=True)
+class ValueChart:
+    """SpaceX (+xAI): the narrative mark against the perfect-foresight DCF and the run-rate
+    value of the run's own cash flows [USD]."""
 
+    name: str = "value"
+    title: str = "What SpaceX (+xAI) is worth: the narrative mark against its cash flows"
+    explain: str = ("The narrative mark is the story's price, not a forecast of value: compare it with the DCF of this run's after-tax FCF "
+                    "(perfect foresight, shown as each year is reached) and the run-rate value of the cash flows so far.")
+    full_width: bool = False
+    unit: str = "USD"
 
-__all__ = ["LOG_TICKS", "LinePanel", "PlotlyChart", "Series", "human", "month_dates"]
-Panel = Callable[..., Any]
+    LABELS = ("narrative mark (the story's price)", "DCF of this run's after-tax FCF (perfect foresight)", "run-rate value (trailing 12 months' FCF as a perpetuity)")
+
+    @staticmethod
+    def _lines(months: Sequence[str], mark: np.ndarray, fcf: np.ndarray, valuation: Any, upto: int) -> list[tuple[list[str], np.ndarray]]:
+        """(x, y) of the mark, the DCF revealed up to month ``upto`` (held flat to it) and the run-rate value."""
+        months = list(months)[:upto]
+        rate = run_rate_values(fcf[:upto], valuation.wacc, valuation.terminal_growth, valuation.tax_rate)
+        dx: list[str] = []
+        dy: list[float] = []
+        for y, v in zip(valuation.years, valuation.value_usd, strict=False):
+            if f"{y}-01" in months:
+                dx.append(f"{y}-01")
+                dy.append(v)
+        if dx and months and dx[-1] != months[-1]:
+            dx.append(months[-1])
+            dy.append(dy[-1])
+        return [(months, mark[:upto]), (dx, np.asarray(dy, dtype=float)), (months, rate)]
+
+    def _ghost(self, model: LiveModel) -> tuple[str, list[tuple[list[str], np.ndarray]]] | None:
+        ref = model.reference
+        if ref is None:
+            return None
+        key = "ghost-value"
+        if key not in model.cache:
+            r = ref.results
+            n = len(r.months)
+            model.cache[key] = (ref.label, self._lines(r.months, r.series["spacex_mark_usd"][:, 0], r.series["spacex_fcf_usd"][:, 0], ref.valuation, n))
+        cached: tuple[str, list[tuple[list[str], np.ndarray]]] = model.cache[key]
+        return cached
+
+    def _watched(self, model: LiveModel, n: int) -> list[tuple[list[str], np.ndarray]]:
+        months = month_dates(model.start_month, n)
+        return self._lines(months, model.values[:n, _COLUMN["spacex_mark_usd"]], model.values[:n, _COLUMN["spacex_fcf_usd"]], model.valuation, n)
+
+    STYLES = ((MARK, 2.0, "dash"), (VALUE, 2.4, "solid"), (VALUE, 1.4, "dashdot"))
+
+    def ghost_traces(self, model: LiveModel) -> list[dict[str, Any]]:
+        """The reference run's mark, DCF and run-rate value (none without a reference run)."""
+        ghost = self._ghost(model)
+        if ghost is None:
+            return []
+        label, glines = ghost
+        traces = [_line(name, x, y, "USD", c, w, d, ghost=label) for name, (x, y), (c, w, d) in zip(self.LABELS, glines, self.STYLES, strict=True)]
+        traces[1]["line"]["shape"] = "hv"
+        return traces
+
+    def figure(self, model: LiveModel, frame: Frame, ghost_lines: bool = True) -> dict[str, Any]:
+        lines = self._watched(model, frame.steps)
+        data = [_line(label, x, y, "USD", c, w, d) for label, (x, y), (c, w, d) in zip(self.LABELS, lines, self.STYLES, strict=True)]
+        data[1].update({"mode": "lines+markers", "line": {**data[1]["line"], "shape": "hv"}, "marker": {"size": 6}})
+        drawn = [y for _, y in lines]
+        ghost = self._ghost(model)
+        if ghost is not None:
+            drawn += [y for _, y in ghost[1]]
+        if ghost_lines:
+            data += self.ghost_traces(model)
+        layout = base_layout(self.name)
+        layout["xaxis"]["range"] = [f"{format_month(model.start_month)}-01", f"{format_month(model.end_month)}-28"]
+        v = model.valuation
+        note = f"after {100 * v.tax_rate:.0f}% tax; WACC {100 * v.wacc:.2f}%, terminal growth {100 * v.terminal_growth:.1f}%" + (f"; {v.note}" if v.note else "")
+        layout["yaxis"] = {**axis_style(False, "USD"), **value_ticks(np.concatenate(drawn) if drawn else np.zeros(0), "USD"), "title": {"text": "USD", "font": {"size": 11}},
+                           "zeroline": True, "zerolinecolor": "#444"}
+        layout["annotations"] = [{"text": note, "xref": "paper", "yref": "paper", "x": 1, "y": 0, "xanchor": "right", "yanchor": "bottom",
+                                  "showarrow": False, "font": {"size": 10, "color": "#555"}}]
+        if frame.steps < model.frame.steps and frame.date:
+            layout["shapes"] = [_cursor(frame.date)]
+        return {"data": data, "layout": layout}
+
+    def table(self, model: LiveModel, frame: Frame) -> pd.DataFrame:
+        """Month by month: the mark, the DCF at the start of each year reached (January rows) and the run-rate value [USD]."""
+        (months, mark), (dx, dy), (_, rate) = self._watched(model, frame.steps)
+        dcf = dict(zip(dx, dy, strict=True))
+        return pd.DataFrame({"date": months, f"{self.LABELS[0]} [USD]": mark,
+                             f"{self.LABELS[1]} [USD]": [dcf.get(m, np.nan) if m.endswith("-01") else np.nan for m in months],
+                             f"{self.LABELS[2]} [USD]": rate})
 
 
 ORBITAL = "#D55E00"
@@ -167,7 +333,7 @@ TERRESTRIAL = "#E69F00"
 LINE_PANELS: tuple[LinePanel, ...] = (
     LinePanel(
         "launches", "Launches and the cost to orbit",
-        "Launches per year (trailing 12 months) by vehicle, and what a kg to low Earth orbit costs SpaceX and what outside customers pay (right axis, log).",
+        "Launches per year (trailing 12 months) by vehicle, and the cost to LEO for SpaceX against the price to LEO outside customers pay (right axis, log axis, USD/kg).",
         "launches/yr",
         (
             Series("Falcon 9/Heavy", ("falcon_launches",), "#0072B2", rate=True),
@@ -176,11 +342,11 @@ LINE_PANELS: tuple[LinePanel, ...] = (
             Series("SpaceX cost [USD/kg]", ("launch_cost_usd_per_kg",), "#000000", width=1.6, axis=2),
             Series("SpaceX price [USD/kg]", ("launch_price_usd_per_kg",), "#000000", dash="dash", width=1.2, axis=2),
         ),
-        unit2="USD/kg", log2=True, glossary=("launch_cost_usd_per_kg", "launch_price_usd_per_kg"),
+        unit2="USD/kg", log2=True,
     ),
     LinePanel(
         "compute", "AI compute by source",
-        "Compute in orbit (SpaceX's orbital data centers; Google's Suncatcher and Starcloud) against the labs' terrestrial data centers, in EFLOP/s on a log axis (a source at zero is not drawn).",
+        "Compute in orbit (SpaceX's ODC; Google's Suncatcher and Starcloud) against the labs' terrestrial data centers, in EFLOP/s on a log axis (a source at zero is not drawn).",
         "EFLOP/s",
         (
             Series("SpaceX orbital (xAI)", ("odc_compute_eflops",), ORBITAL, width=2.6),
@@ -189,11 +355,11 @@ LINE_PANELS: tuple[LinePanel, ...] = (
             Series("OpenAI terrestrial", ("openai_compute_eflops",), "#009E73", width=1.4),
             Series("Google (ground and orbit)", ("google_compute_eflops",), "#0072B2", width=1.4),
         ),
-        log=True, glossary=("odc_compute_eflops", "terrestrial_compute_eflops"),
+        log=True,
     ),
     LinePanel(
         "data", "Real-world data reaching xAI",
-        "What the cars, Cybercabs, Optimus robots and Starlink's Earth observation send xAI each month, in petabytes (log axis).",
+        "What the cars, Cybercab robotaxis, Optimus robots and Starlink's Earth observation send xAI each month, in PB/month (log axis).",
         "PB/month",
         (
             Series("Tesla cars", ("data_from_vehicles_pb",), "#0072B2"),
@@ -202,11 +368,11 @@ LINE_PANELS: tuple[LinePanel, ...] = (
             Series("Starlink Earth observation", ("data_from_satellites_pb",), ORBITAL),
             Series("total", ("data_from_vehicles_pb", "data_from_cybercab_pb", "data_from_optimus_pb", "data_from_satellites_pb"), "#000000", dash="dot", width=1.2),
         ),
-        log=True, glossary=("data_collected_pb",),
+        log=True,
     ),
     LinePanel(
         "constellations", "Starlink against Kuiper",
-        "Working satellites in orbit (left, log) and subscribers in millions (right, dashed).",
+        "Working satellites in orbit (left, log axis) and broadband subscribers in millions (right, dashed).",
         "satellites",
         (
             Series("Starlink satellites", ("starlink_satellites",), "#0072B2"),
@@ -214,6 +380,6 @@ LINE_PANELS: tuple[LinePanel, ...] = (
             Series("Starlink subscribers [M]", ("starlink_subscribers",), "#0072B2", dash="dash", width=1.4, axis=2, scale=1e-6),
             Series("Kuiper subscribers [M]", ("kuiper_subscribers",), "#E69F00", dash="dash", width=1.4, axis=2, scale=1e-6),
         ),
-        log=True, unit2="subscribers [millions]", glossary=("starlink_satellites", "starlink_subscribers"),
+        log=True, unit2="subscribers [millions]",
     ),
 )

@@ -18,6 +18,7 @@ import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import networkx as nx
@@ -330,6 +331,18 @@ class Settings:
 
     def base(self) -> LoadedScenario:
         return base_scenario(self.scenario)
+
+    @property
+    def bundled(self) -> bool:
+        """True when the scenario is a bundled one (named), False for a scenario file (a path)."""
+        from ecosim.scenario import bundled_scenarios
+
+        return self.scenario in bundled_scenarios()
+
+    @property
+    def scenario_label(self) -> str:
+        """The bundled name, or the scenario file's name."""
+        return self.scenario if self.bundled else Path(self.scenario).name
 
     def lever_value(self, path: str) -> float | None:
         return dict(self.levers).get(path)

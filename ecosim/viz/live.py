@@ -43,7 +43,7 @@ from ecosim.results.results import Results
 from ecosim.scenario.loader import LoadedScenario
 from ecosim.simulate import simulate
 from ecosim.timeline import format_month, full_years, trailing_twelve_months
-from ecosim.viz.levers import Settings
+from ecosim.viz.levers import Settings, base_scenario
 
 METRIC_NAMES: tuple[str, ...] = tuple(METRICS)
 _COLUMN = {name: i for i, name in enumerate(METRIC_NAMES)}
@@ -51,6 +51,10 @@ _COLUMN = {name: i for i, name in enumerate(METRIC_NAMES)}
 
 class _HasSettings(Protocol):
     value: Settings
+
+
+class _HasText(Protocol):
+    value: str
 
 
 @dataclass(frozen=True)
@@ -104,11 +108,26 @@ class Valuation:
         return xs, ys
 
 
-def run_rate_value(fcf_monthly_usd: np.ndarray, wacc: float, growth: float, tax_rate: float = 0.0) -> float:
-    """Trailing-12-month free cash flow capitalised as a growing perpetuity [USD].
+def run_rate_values(fcf_monthly_usd: np.ndarray, wacc: float, growth: float, tax_rate: float = 0.0) -> np.ndarray:
+    """The run-rate value after each month [USD]: the trailing-12-month free cash flow (the
+    months so far annualised before the twelfth) capitalised as a growing perpetuity,
+    ``FCF_ttm (1 - t) (1 + g) / (WACC - g)``, the tax ``t`` only on a positive FCF. NaN when
+    ``g >= WACC``.
 
-    ``FCF_ttm (1 - t) (1 + g) / (WACC - g)``, the tax ``t`` only on a positive FCF; with fewer
-    than 12 months, their mean times 12. NaN when there is no month yet or ``g >= WACC``.
+    >>> run_rate_values(np.array([1.0, 1.0, -3.0]), 0.10, 0.0).round(6).tolist()   # 12, 12, -4 per yr at 10 %
+    [120.0, 120.0, -40.0]
+    """
+    f = np.asarray(fcf_monthly_usd, dtype=float)
+    if growth >= wacc:
+        return np.full(f.shape, np.nan)
+    ttm = trailing_twelve_months(f, partial="annualise")
+    after_tax = ttm - tax_rate * np.maximum(ttm, 0.0)
+    return after_tax * (1.0 + growth) / (wacc - growth)
+
+
+def run_rate_value(fcf_monthly_usd: np.ndarray, wacc: float, growth: float, tax_rate: float = 0.0) -> float:
+    """The run-rate value after the last month of ``fcf_monthly_usd`` [USD] (see
+    :func:`run_rate_values`); NaN when there is no month yet or ``g >= WACC``.
 
     >>> round(run_rate_value(np.full(24, 1.0), 0.10, 0.0), 6)   # 12/yr at 10 %
     120.0
@@ -118,11 +137,9 @@ def run_rate_value(fcf_monthly_usd: np.ndarray, wacc: float, growth: float, tax_
     -120.0
     """
     f = np.asarray(fcf_monthly_usd, dtype=float)
-    if f.size == 0 or growth >= wacc:
+    if f.size == 0:
         return float("nan")
-    ttm = float(trailing_twelve_months(f[-12:], partial="annualise")[-1])
-    after_tax = ttm - tax_rate * max(ttm, 0.0)
-    return after_tax * (1.0 + growth) / (wacc - growth)
+    return float(run_rate_values(f[-12:] if f.size >= 12 else f, wacc, growth, tax_rate)[-1])
 
 
 def release(model: mesa.Model) -> None:
@@ -131,7 +148,7 @@ def release(model: mesa.Model) -> None:
     mesa.Agent._ids.pop(model, None)
 
 
-def _foresight(loaded: LoadedScenario, seed: int) -> Valuation:
+def _foresight(loaded: LoadedScenario, seed: int) -> tuple[Results, Valuation]:
     results = simulate(loaded, seed=seed)
     cost = results.cost_of_capital
     wacc, growth, tax = float(cost.wacc[0]), float(cost.terminal_growth[0]), float(cost.tax_rate[0])
@@ -140,18 +157,20 @@ def _foresight(loaded: LoadedScenario, seed: int) -> Valuation:
     full = full_years(results.months)
     if growth >= wacc:
         note = f"DCF undefined: terminal growth {100 * growth:.2f}% is not below the WACC {100 * wacc:.2f}%"
-        return Valuation(tuple(full), (), wacc, growth, tax, note, card)
+        return results, Valuation(tuple(full), (), wacc, growth, tax, note, card)
     values = tuple(float(equity["spacex"][results.months.index(f"{y}-01"), 0]) for y in full)
-    return Valuation(tuple(full), values, wacc, growth, tax, scorecard=card)
+    return results, Valuation(tuple(full), values, wacc, growth, tax, scorecard=card)
 
 
-_FORESIGHT: OrderedDict[tuple[str, int], Valuation] = OrderedDict()
+_FORESIGHT: OrderedDict[tuple[str, int], tuple[Results, Valuation]] = OrderedDict()
 _FORESIGHT_LOCK = threading.Lock()
-_FORESIGHT_SIZE = 32
+#: whole runs kept (one member, ~180 months: well under 1 MB each)
+_FORESIGHT_SIZE = 16
 
 
-def foresight_valuation(loaded: LoadedScenario, seed: int) -> Valuation:
-    """Perfect-foresight DCF of the run of ``loaded`` with ``seed`` (memoised per settings)."""
+def whole_run(loaded: LoadedScenario, seed: int) -> tuple[Results, Valuation]:
+    """The whole run of ``loaded`` with ``seed`` and its perfect-foresight valuation
+    (memoised per settings: every reset and every reference run reuses it)."""
     key = (loaded.fingerprint(), int(seed))
     with _FORESIGHT_LOCK:
         if key in _FORESIGHT:
@@ -165,12 +184,18 @@ def foresight_valuation(loaded: LoadedScenario, seed: int) -> Valuation:
     return value
 
 
+def foresight_valuation(loaded: LoadedScenario, seed: int) -> Valuation:
+    """Perfect-foresight DCF of the run of ``loaded`` with ``seed`` (memoised per settings)."""
+    return whole_run(loaded, seed)[1]
+
+
 @dataclass(frozen=True)
 class Reference:
-    """A reference run drawn as a ghost on every chart: its label and its results."""
+    """A reference run drawn as a ghost on every chart: its label, results and valuation."""
 
     label: str
     results: Results
+    valuation: Valuation
 
 
 #: the reference that is the page's scenario as loaded, before any lever moved or link was cut
@@ -179,29 +204,16 @@ AS_LOADED = "@scenario"
 
 def reference_run(settings: Settings, seed: int) -> Reference | None:
     """The ghost run ``settings.reference`` names: none (''), the scenario as loaded
-    (:data:`AS_LOADED`), or a bundled scenario by name; memoised with the foresight runs."""
+    (:data:`AS_LOADED`), or a bundled scenario by name."""
     ref = settings.reference
     if not ref:
         return None
     if ref == AS_LOADED:
-        loaded, label = settings.base(), f"{settings.scenario} as loaded"
+        loaded, label = settings.base(), f"{settings.scenario_label} as loaded"
     else:
-        from ecosim.viz.levers import base_scenario
-
         loaded, label = base_scenario(ref), ref
-    key = (loaded.fingerprint(), int(seed), "reference")
-    with _FORESIGHT_LOCK:
-        cached = _REFERENCES.get(key)
-    if cached is None:
-        cached = simulate(loaded, seed=seed)
-        with _FORESIGHT_LOCK:
-            _REFERENCES[key] = cached
-            while len(_REFERENCES) > 8:
-                _REFERENCES.popitem(last=False)
-    return Reference(label, cached)
-
-
-_REFERENCES: OrderedDict[tuple[str, int, str], Results] = OrderedDict()
+    results, valuation = whole_run(loaded, seed)
+    return Reference(label, results, valuation)
 
 
 def parse_seed(text: str | int | None) -> tuple[int | None, str]:
@@ -228,22 +240,24 @@ class LiveModel(EcosimModel):
     ----------
     settings : the sidebar's :class:`~ecosim.viz.levers.Settings`, or anything holding them
         in ``.value`` (a ``solara.Reactive``: Mesa's Reset reads the settings of that moment).
-    seed : the seed typed in the page ('' = the scenario's).
+    seed : the seed typed in the page ('' = the scenario's), or anything holding it in ``.value``.
     """
 
     steps: int  # Mesa's step counter (declared for type checkers)
 
-    def __init__(self, settings: Settings | _HasSettings, seed: str | int | None = "") -> None:
+    def __init__(self, settings: Settings | _HasSettings, seed: str | int | None | _HasText = "") -> None:
         chosen = settings if isinstance(settings, Settings) else settings.value
         loaded = chosen.load()
-        seed_value, self.seed_note = parse_seed(seed)
+        seed_value, self.seed_note = parse_seed(seed if seed is None or isinstance(seed, str | int) else seed.value)
         super().__init__(loaded, seed=seed_value, record_ledger=False)
         self.settings = chosen
         self.valuation = foresight_valuation(loaded, self.seed_value)
         self.reference = reference_run(chosen, self.seed_value)
         self.values = np.full((self.n_steps, len(METRIC_NAMES)), np.nan)
         self.frame = Frame(0, "")
-        self.figures: dict[str, Any] = {}  # the panels' figures (ecosim.viz.panels)
+        self.frames: list[Frame] = [self.frame]  # frames[n]: after n months (the time slider)
+        self.cache: dict[str, Any] = {}  # what the charts compute once per model (ghosts, the network layout)
+        self.shown: int | None = None  # the month the page shows (None: the latest); downloads read it
         self.lock = threading.Lock()
 
     def step(self) -> None:
@@ -259,8 +273,29 @@ class LiveModel(EcosimModel):
             self.values[row] = [float(np.asarray(mv[name][-1]).reshape(-1)[0]) for name in METRIC_NAMES]
             flows = {c: (m.sellers, m.buyers, m.x[0].copy()) for c, m in self.exchange.markets.items()}
             self.frame = Frame(self.steps, format_month(self.month), flows)
+            self.frames.append(self.frame)
             if self.steps >= self.n_steps:
                 self.running = False
+
+    def frame_at(self, months: int | None) -> Frame:
+        """The frame after ``months`` months (None or more than simulated: the latest)."""
+        frames = self.frames
+        if months is None or months >= len(frames) - 1:
+            return frames[-1]
+        return frames[max(int(months), 0)]
+
+    def kept(self, key: str, make: Any) -> Any:
+        """``make`` kept under ``key`` for the life of this model (the first one given wins).
+
+        The page's download buttons get the same function at every month: their file is made
+        when clicked, from the month shown then; a new function at every month would make
+        Solara's download button start over at every month."""
+        return self.cache.setdefault(key, make)
+
+    @property
+    def shown_frame(self) -> Frame:
+        """The frame of the month the page shows."""
+        return self.frame_at(self.shown)
 
     def history(self, frame: Frame, *names: str) -> tuple[np.ndarray, list[np.ndarray]]:
         """(decimal years of the middle of each month, one array per metric) up to ``frame``."""

@@ -20,7 +20,8 @@ import solara
 from ecosim.analysis.scorecard import SYMBOLS, Claim, load_claims
 from ecosim.report.numbers import with_unit
 from ecosim.timeline import format_month
-from ecosim.viz.live import LiveModel
+from ecosim.viz.glossary import gloss
+from ecosim.viz.live import Frame, LiveModel
 
 #: verdict colours in the panel
 COLOURS = {"true": "#1a7f37", "late": "#b35900", "false": "#c62828", "missed": "#c62828", "open": "#555555"}
@@ -55,9 +56,9 @@ def verdict_so_far(row: dict[str, Any], claim: Claim, now: str, run_end: str) ->
     return "open", ""
 
 
-def scorecard_rows(model: LiveModel) -> list[dict[str, str]]:
-    """The panel's rows for the model's current month."""
-    frame = model.frame
+def scorecard_rows(model: LiveModel, frame: Frame | None = None) -> list[dict[str, str]]:
+    """The panel's rows for the month of ``frame`` (default: the model's latest)."""
+    frame = frame or model.frame
     now = frame.date or format_month(model.start_month - 1)
     run_end = format_month(model.end_month)
     claims = {c.id: c for c in load_claims()}
@@ -72,13 +73,13 @@ def scorecard_rows(model: LiveModel) -> list[dict[str, str]]:
     return out
 
 
-def scorecard_panel(model: LiveModel) -> Any:
+def scorecard_panel(model: LiveModel, frame: Frame | None = None) -> Any:
     """The scorecard so far (a full-width HTML table)."""
-    rows = scorecard_rows(model)
+    rows = scorecard_rows(model, frame)
     tested = [r for r in rows if r["status"] not in ("not modelled", "not recorded", "before run")]
     counts = {s: sum(r["status"] == s for r in tested) for s in ("true", "late", "false", "missed", "open")}
     head = (
-        "<div style='margin-bottom: 4px'><b>Narrative scorecard so far</b> — the claims of the seed documents "
+        "<div style='margin-bottom: 4px'><b>Narrative " + gloss("scorecard") + " so far</b> — the claims of the seed documents "
         "(<code>ecosim/data/claims.toml</code>, seed:line): "
         f"{counts['true']} come true on time, {counts['late']} late, {counts['missed']} missed their deadline, {counts['false']} failed, {counts['open']} still open.</div>"
     )

@@ -54,7 +54,7 @@ def test_the_panel_is_on_the_page_full_width(live: LiveModel) -> None:
     """The panel is one of the page's panels, takes a whole row and renders an HTML table."""
     assert scorecard_panel in PANELS and scorecard_panel.full_width  # type: ignore[attr-defined]
     element = scorecard_panel(live)
-    assert "Narrative scorecard so far" in element.kwargs["unsafe_innerHTML"]
+    assert "scorecard</abbr> so far" in element.kwargs["unsafe_innerHTML"]
 
 
 def test_an_every_year_claim_fails_from_its_first_failure() -> None:
