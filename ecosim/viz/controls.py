@@ -44,6 +44,7 @@ from ecosim.viz.levers import (
     format_value,
     grouped,
     main_levers,
+    round_sig,
     scenario_levers,
 )
 from ecosim.viz.live import AS_LOADED, METRIC_NAMES, LiveModel, parse_seed
@@ -119,7 +120,7 @@ def LeverSlider(lever: Lever, settings: Settings, propose: Callable[[Settings], 
             with solara.Div(style={"width": "88px"}, classes=["ecosim-lever-value"]):
                 solara.InputFloat(
                     "",
-                    value=shown,
+                    value=None if shown is None else round_sig(shown),
                     on_value=lambda v: propose(settings.with_lever(lever, v)) if v is not None and math.isfinite(v) else None,
                     disabled=value is None,
                     dense=True,

@@ -112,6 +112,18 @@ def Intro() -> None:
     note(f"<div style='max-width: 1100px'>{gloss(INTRO)}</div>", "font-size: 0.88rem; padding: 8px 8px 0 8px; color: #333", classes=["ecosim-intro"])
 
 
+def session_model(settings: solara.Reactive[Any], seed: solara.Reactive[str]) -> type[LiveModel]:
+    """The model class of one browser session: a :class:`LiveModel` that reads the session's
+    sidebar when built without arguments, as Mesa's Reset may build it (right after a remount,
+    before Mesa's "Model Parameters" are filled in, it passes none)."""
+
+    class PageModel(LiveModel):
+        def __init__(self, settings: Any = settings, seed: Any = seed) -> None:
+            super().__init__(settings, seed)
+
+    return PageModel
+
+
 def _step_to(model: LiveModel, month: int | None) -> LiveModel:
     for _ in range(min(month or 0, model.n_steps)):
         model.step()
@@ -125,7 +137,8 @@ def EcosimPage(scenario: str | None = None, panels: Sequence[Panel] = tuple(PANE
     state = solara.use_memo(lambda: from_query(router.search, scenario or default_scenario()), [])
     settings = solara.use_reactive(state.settings)
     seed = solara.use_reactive("" if state.seed is None else str(state.seed))
-    initial: LiveModel = solara.use_memo(lambda: _step_to(LiveModel(state.settings, seed.value), state.month), [])
+    model_class = solara.use_memo(lambda: session_model(settings, seed), [])
+    initial: LiveModel = solara.use_memo(lambda: _step_to(model_class(state.settings, seed.value), state.month), [])
     model: solara.Reactive[LiveModel] = solara.use_reactive(initial)
     view: solara.Reactive[int | None] = solara.use_reactive(None)
 
@@ -142,7 +155,7 @@ def EcosimPage(scenario: str | None = None, panels: Sequence[Panel] = tuple(PANE
     solara.use_effect(on_model, [model.value])
 
     def apply() -> None:
-        model.set(LiveModel(settings.value, seed.value))
+        model.set(model_class(settings, seed))
 
     solara.Title(TITLE)
     solara.Style(CSS)
