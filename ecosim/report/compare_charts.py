@@ -82,7 +82,7 @@ def series_chart(name: str, sources: Sequence[Source], colours: dict[str, str]) 
                                      customdata=hover_texts(m["value_usd"], "USD"), hovertemplate="market mark: %{customdata}<extra></extra>"), **sub)
         log = p.log or p.symlog is not None  # lines on a log axis (zeros drop out), never stacked
         ticks = {} if not drawn else (log_ticks if log else value_ticks)(np.concatenate(drawn), p.unit)
-        fig.update_yaxes(**axis_style(log, p.unit), **ticks, **sub)
+        fig.update_yaxes(**{**axis_style(log, p.unit), **ticks}, **sub)
     return Chart(name, fig, pd.concat(rows, ignore_index=True) if rows else pd.DataFrame())
 
 
