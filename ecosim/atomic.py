@@ -79,6 +79,16 @@ def _is_replaceable(path: Path) -> bool:
         return False
 
 
+def _replaceable_now(path: Path) -> bool:
+    """:func:`_is_replaceable`, read under the parent's lock when it can be taken: a writer
+    swapping its output in renames the old directory away and the new one into place, and a
+    marker and contents read between the two renames would disagree."""
+    with contextlib.ExitStack() as stack:
+        with contextlib.suppress(OSError):
+            stack.enter_context(_locked(path.parent))
+        return _is_replaceable(path)
+
+
 def check_output_dir(out_dir: Path | str, option: str = "--out") -> Path:
     """Check, before any work, that ``out_dir`` can be written and replaced; returns it as a Path.
 
@@ -94,7 +104,7 @@ def check_output_dir(out_dir: Path | str, option: str = "--out") -> Path:
         raise UsageError(f"{option} {out_dir}: must name a directory to create or replace, not {str(out_dir)!r} (give e.g. runs/NAME)")
     if out.exists() and not out.is_dir():
         raise UsageError(f"{option} {out}: must be a directory (got an existing file)")
-    if out.is_dir() and not _is_replaceable(out):
+    if out.is_dir() and not _replaceable_now(out):
         raise UsageError(
             f"{option} {out}: exists and was not written by ecosim (no {MARKER} file in it, and not empty); "
             "ecosim replaces only its own output: choose another directory, or move this one away yourself"
