@@ -103,6 +103,9 @@ class EcosimModel(mesa.Model):
         self.loaded = loaded
         self.scenario = loaded.model
         self.common_random_numbers = bool(common_random_numbers)
+        #: replay (ecosim.experiments.replay): member 0 draws as a one-member run would, the
+        #: others at the same quantile of their own distribution
+        self.follow_member0 = False
         self.members = int(members)
         if self.members < 1:
             raise ScenarioError(f"members must be >= 1 (got {members})")
@@ -220,6 +223,8 @@ class EcosimModel(mesa.Model):
         Independent across members by default; with common random numbers every member uses
         the same uniform, so equal ``(n, p)`` give equal draws and close ones close draws.
         """
+        if self.follow_member0:
+            return follow_first(self.rng, n, p)
         if not self.common_random_numbers:
             return self.rng.binomial(n, p)
         from scipy.stats import binom
@@ -274,6 +279,29 @@ class EcosimModel(mesa.Model):
 
     def ledger(self, members: list[int] | None = None) -> pd.DataFrame:
         return self.exchange.ledger_frame(self.start_month, self.steps, members)
+
+
+def follow_first(rng: np.random.Generator, n: np.ndarray, p: np.ndarray) -> np.ndarray:
+    """Binomial draws whose member 0 is what a one-member model draws from ``rng`` (the same
+    call on the first row), every other member at the middle of the same quantile band of its
+    own ``(n, p)``: equal ``(n, p)`` give member 0's draw, close ones close draws.
+
+    >>> a = follow_first(np.random.default_rng(1), np.array([[10], [10], [0]]), np.array([[0.5], [0.5], [0.5]]))
+    >>> b = np.random.default_rng(1).binomial(np.array([[10]]), np.array([[0.5]]))
+    >>> a[0].tolist() == a[1].tolist() == b[0].tolist(), a[2].tolist()
+    (True, [0.0])
+    """
+    from scipy.stats import binom
+
+    n = np.asarray(n)
+    p = np.broadcast_to(np.asarray(p, dtype=float), n.shape)
+    first = rng.binomial(n[:1], p[:1])
+    lo = binom.cdf(first - 1, n[:1], p[:1])
+    hi = binom.cdf(first, n[:1], p[:1])
+    u = np.broadcast_to(0.5 * (lo + hi), n.shape)
+    out = np.maximum(binom.ppf(u, n, p), 0.0)
+    out[:1] = first
+    return out
 
 
 def continued_scenario(loaded: LoadedScenario) -> LoadedScenario | None:

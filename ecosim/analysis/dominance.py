@@ -208,16 +208,37 @@ class RunLoops:
     outcomes: dict[str, OutcomeDominance]
 
 
-def run_loops(trace: CausalTrace, outcomes: Mapping[str, Sequence[str]], max_length: int = 6) -> RunLoops:
+def link_strength(score: np.ndarray) -> float:
+    """How much a link explains over a run: the mean over months of ``min(|link score|, 1)``
+    (0 in months it is inactive; a score above 1 in magnitude, a month its target barely
+    moved, counts as 1).
+
+    >>> link_strength(np.array([np.nan, 0.0, -0.5, 3.0]))
+    0.5
+    """
+    s = np.asarray(score, dtype=float)
+    s = s[np.isfinite(s)]
+    return float(np.mean(np.minimum(np.abs(s), 1.0))) if s.size else 0.0
+
+
+def run_loops(trace: CausalTrace, outcomes: Mapping[str, Sequence[str]], max_length: int = 6, min_link: float = 0.0) -> RunLoops:
     """Loops up to ``max_length`` variables of a trace's causal graph, their scores, and the
-    dominance of each outcome (outcome -> the variables that stand for it)."""
+    dominance of each outcome (outcome -> the variables that stand for it).
+
+    ``min_link``: links whose :func:`link_strength` is below it are left out of the loops (a
+    loop through one carries at most that share of its other links' product, on average); the
+    graph of a whole run has hundreds of thousands of loops otherwise.
+    """
     graph = trace.graph()
+    scores = link_scores(graph, trace.values, trace.partial)
+    if min_link > 0:
+        graph = CausalGraph(tuple(lk for lk in graph.links if link_strength(scores[lk.pair]) >= min_link), variables=graph.variables, stocks=graph.stocks)
     loops = graph.loops(max_length=max_length)
-    scores = loop_scores(loops, link_scores(graph, trace.values, trace.partial))
+    loop_score = loop_scores(loops, scores)
     names = {lp.id: name_loop(lp, trace.variables) for lp in loops}
     present = {k: [v for v in vs if v in trace.variables] for k, vs in outcomes.items()}
-    dom = {k: outcome_dominance(k, vs, loops, scores, trace.dates) for k, vs in present.items() if vs}
-    return RunLoops(trace, graph, loops, names, scores, dom)
+    dom = {k: outcome_dominance(k, vs, loops, loop_score, trace.dates) for k, vs in present.items() if vs}
+    return RunLoops(trace, graph, loops, names, loop_score, dom)
 
 
-__all__ = ["KINDS", "CausalTrace", "OutcomeDominance", "RunLoops", "Variable", "agent_of", "loops_through", "name_loop", "outcome_dominance", "run_loops", "yearly"]
+__all__ = ["KINDS", "CausalTrace", "OutcomeDominance", "RunLoops", "Variable", "agent_of", "link_strength", "loops_through", "name_loop", "outcome_dominance", "run_loops", "yearly"]

@@ -199,6 +199,10 @@ class Exchange:
         self.last_out = np.zeros((members, N))
         self.step_index = -1
         self.company_log: list[tuple[int, str, str]] = []
+        # replay hooks (ecosim.experiments.replay): per member, a value that replaces what a
+        # reader reads of a signal edge, or what a goods edge carries, this month
+        self.held_signals: dict[tuple[str, str, str], tuple[np.ndarray, np.ndarray]] = {}
+        self.pinned_goods: dict[tuple[str, str, str], tuple[np.ndarray, np.ndarray]] = {}
         self._refresh_internal()
 
     # ------------------------------------------------------------------ companies
@@ -315,6 +319,7 @@ class Exchange:
         t = self.step_index
         for c, m in self.markets.items():
             m.clear()
+            self._pin(c, m)
             s_idx = [self.index[n] for n in m.sellers]
             b_idx = [self.index[n] for n in m.buyers]
             earned = m.usd.sum(axis=2)
@@ -331,6 +336,46 @@ class Exchange:
                 sl = self._goods_slices[c]
                 self.goods_qty[t, sl, :] = m.x[:, m.pair_s, m.pair_b].T
                 self.goods_usd[t, sl, :] = m.usd[:, m.pair_s, m.pair_b].T
+
+    def _pin(self, commodity: str, m: _Market) -> None:
+        """Replace what pinned edges of ``commodity`` carry in the members pinned (the money
+        follows at the edge's unit price this month, or at the seller's offer price)."""
+        for (seller, buyer, c), (mask, qty) in self.pinned_goods.items():
+            if c != commodity:
+                continue
+            i, j = m.s_index[seller], m.b_index[buyer]
+            old = m.x[:, i, j]
+            price = m.price_internal[:, i] if m.internal[i, j] else m.price[:, i]
+            unit = np.divide(m.usd[:, i, j], old, out=np.asarray(price, dtype=float).copy(), where=old > 0)
+            m.x[:, i, j] = np.where(mask, qty, old)
+            m.usd[:, i, j] = np.where(mask, qty * unit, m.usd[:, i, j])
+
+    def hold_signal(self, edge: tuple[str, str, str], mask: np.ndarray, value: np.ndarray) -> None:
+        """Replay hook: members where ``mask`` is true read ``value`` [signal unit] on the signal
+        edge ``(sender, reader, signal)`` this month instead of what was published."""
+        if edge not in self.signal_enabled:
+            raise KeyError(f"no signal edge {edge_id(*edge)} in the network topology")
+        self.held_signals[edge] = (np.asarray(mask, dtype=bool), self._member_array(value))
+
+    def pin_goods(self, edge: tuple[str, str, str], mask: np.ndarray, quantity: np.ndarray) -> None:
+        """Replay hook: members where ``mask`` is true get ``quantity`` [commodity unit] on the
+        goods edge ``(seller, buyer, commodity)`` when it clears this month."""
+        if edge not in self.goods_edges:
+            raise KeyError(f"no goods edge {edge_id(*edge)} in the network topology")
+        self.pinned_goods[edge] = (np.asarray(mask, dtype=bool), self._member_array(quantity))
+
+    def release(self) -> None:
+        """Drop every held signal and pinned goods edge."""
+        self.held_signals.clear()
+        self.pinned_goods.clear()
+
+    def clone_member(self, src: int = 0) -> None:
+        """Replay hook: every member's accounts and signal buffers become member ``src``'s."""
+        for a in (self.cash, self.cash_open, self.month_in, self.month_out, self.month_capex, self.last_in, self.last_out):
+            a[:] = a[src]
+        for buf in (self._sig_now, self._sig_last):
+            for v in buf.values():
+                v[:] = v[src]
 
     def pay(self, src: str, dst: str, usd: np.ndarray | float, kind: str) -> np.ndarray:
         """Move money ``src -> dst`` [USD] on a money edge; returns what was paid.
@@ -497,6 +542,12 @@ class Exchange:
         """What ``reader`` sees of ``sender``'s ``signal`` this month [signal unit, per member]:
         the value published last month; on a cut edge the value before the first month; on a
         damped edge (scale f) f times the value. Raises KeyError naming a missing edge."""
+        value = self._read(sender, reader, signal)
+        held = self.held_signals.get((sender, reader, signal)) if self.held_signals else None
+        return value if held is None else np.where(held[0], held[1], value)
+
+    def _read(self, sender: str, reader: str, signal: str) -> np.ndarray:
+        """What ``reader`` sees before any replay hold."""
         key = (sender, reader, signal)
         on = self.signal_enabled.get(key)
         if on is None:
