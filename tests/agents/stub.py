@@ -59,3 +59,9 @@ class StubWorld(mesa.Model):
 def ns(**kw: Any) -> NS:
     """A parameter section."""
     return NS(**kw)
+
+
+def paid_usd(world: StubWorld, payer: str, kind: str) -> float:
+    """What ``payer`` paid out this month as ``kind`` (``opex``, ``capex``, ...) [USD], member 0."""
+    ex = world.exchange
+    return float(sum(ex.money_usd[i][ex.step_index, 0] for (src, _, k), i in ex.money_keys.items() if src == payer and k == kind))
