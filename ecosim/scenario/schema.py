@@ -592,7 +592,6 @@ class OrbitalDC(Section):
     chip_mass_kg_per_w: float = F(unit="kg/W", ge=0, doc="compute boards and their thermal path per W")
     shielding_kg_per_w: float = F(unit="kg/W", ge=0, doc="radiation shielding per W")
     structure_mass_frac: float = F(unit="frac", ge=0, lt=1, doc="bus and structure share of satellite mass")
-    pv_price_multiplier_ratio: float = F(unit="ratio", gt=0, doc="space-qualified array price over a terrestrial module")
     bandwidth_tbps_per_gw: float = F(unit="Tbps/GW", ge=0, doc="downlink needed per GW of IT power")
     satellite_it_kw: float = F(unit="kW", gt=0, doc="IT power of one compute satellite (for counting satellites)")
     first_build_month: Month = F(unit="YYYY-MM", doc="earliest month this builder can deploy")
