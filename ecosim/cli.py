@@ -23,6 +23,9 @@ from ecosim.atomic import check_output_dir, check_output_file, check_writable, s
 from ecosim.errors import EcosimError, UsageError
 from ecosim.report.console.common import month_progress, strict_json
 
+#: the names of ecosim.economics.odc_cost.CONVENTIONS (spelled here so that the parser imports no NumPy)
+ODC_CONVENTIONS = ("calculator", "ecosim", "levelised")
+
 console = Console(width=None if sys.stdout.isatty() else 132)
 err_console = Console(stderr=True, width=None if sys.stderr.isatty() else 200)
 
@@ -245,6 +248,18 @@ def cmd_odc_cost(args: argparse.Namespace) -> int:
     from ecosim.report.figures import odc_sweep_figure
     from ecosim.scenario import load_scenario
 
+    if args.cross_check:
+        from ecosim.economics.odc_cross_check import cross_check
+        from ecosim.report.console.odc import print_cross_check
+
+        rows = cross_check()
+        if args.json:
+            print(json.dumps([r.as_dict() for r in rows], indent=2))
+        else:
+            print_cross_check(console, rows)
+        return 0
+    if args.scenario is None:
+        raise UsageError("odc-cost: give a SCENARIO (or --cross-check)")
     if args.sweep:
         parse_sweep(args.sweep)  # bad option -> exit 2 before any work
     elif args.out is not None:
@@ -252,7 +267,7 @@ def cmd_odc_cost(args: argparse.Namespace) -> int:
     loaded = load_scenario(args.scenario, args.set or [])
     if args.out is not None:
         check_output_file(args.out, ".png")
-    result = odc_cost(loaded, year=args.year, sweep=args.sweep, infrastructure_only=args.infrastructure_only)
+    result = odc_cost(loaded, year=args.year, sweep=args.sweep, infrastructure_only=args.infrastructure_only, convention=args.convention)
     png = None
     if result.sweep is not None:
         png = check_output_file(Path(args.out) if args.out is not None else Path(f"odc-cost-{safe_slug(loaded.name, 'scenario')}-{result.year}.png"), ".png")
@@ -613,13 +628,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_edges)
 
     p = sub.add_parser("odc-cost", help="orbital vs terrestrial cost per W, itemised")
-    p.add_argument("scenario")
+    p.add_argument("scenario", nargs="?")
     p.add_argument("--year", type=_int_option(1950, 2200, "a year"), help="itemise SpaceX's builder's comparison in December of this year (default: the first year)")
     p.add_argument("--json", action="store_true", help="JSON instead of a table")
     p.add_argument("--set", action="append", metavar="PATH=VALUE")
     p.add_argument("--sweep", metavar="launch_cost_usd_per_kg=START:STOP:STEP", help="draw cost per W against the launch cost as a PNG")
     p.add_argument("--out", help="PNG path for --sweep (default odc-cost-NAME-YEAR.png)")
     p.add_argument("--infrastructure-only", action="store_true", help="leave the AI accelerators out of both sides (power, cooling, launch, facility alone)")
+    p.add_argument("--convention", choices=ODC_CONVENTIONS, default="ecosim", help="what cost per W counts and how (default ecosim, the agents' own; docs/odc-conventions.md)")
+    p.add_argument("--cross-check", action="store_true", help="reproduce published orbital-compute cost models under their own conventions (no SCENARIO)")
     p.set_defaults(func=cmd_odc_cost)
 
     p = sub.add_parser("value", help="valuation table and gap to narrative marks (re-values a saved run without re-simulating)")

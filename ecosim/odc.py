@@ -24,6 +24,7 @@ import numpy as np
 
 from ecosim.analysis.quantities import QUANTITIES, year_value
 from ecosim.economics.odc_cost import (
+    CONVENTIONS,
     ORBITAL_ITEMS,
     TERRESTRIAL_ITEMS,
     CostComparison,
@@ -122,11 +123,16 @@ def _read(results: Results, sender: str, signal: str, row: int) -> float:
     return float(results.edge_flows[f"{sender}->{BUILDER}:{signal}"][row, 0])
 
 
-def odc_cost(loaded: LoadedScenario, year: int | None = None, sweep: str | None = None, infrastructure_only: bool = False) -> OdcCostResult:
+def odc_cost(loaded: LoadedScenario, year: int | None = None, sweep: str | None = None, infrastructure_only: bool = False, convention: str = "ecosim") -> OdcCostResult:
     """The itemised December comparison of ``year`` for a scenario (and, with ``sweep``, its
     curves against the launch cost); ``infrastructure_only`` leaves the AI accelerators out of
-    both sides (power, cooling, launch and facility alone, as most public calculators compare),
-    the world itself unchanged."""
+    both sides (power, cooling, launch and facility alone, as most public calculators compare);
+    ``convention`` names what cost per W counts (:data:`~ecosim.economics.odc_cost.CONVENTIONS`:
+    the inputs are the builder's that month whatever the convention; the world, which decides
+    under ``ecosim``, is unchanged)."""
+    if convention not in CONVENTIONS:
+        raise UsageError(f"--convention {convention}: must be one of {', '.join(sorted(CONVENTIONS))} (got {convention!r})")
+    conv = CONVENTIONS[convention]
     sc = loaded.model
     y = year if year is not None else year_of(parse_month(sc.scenario.start_month))
     _check_year(loaded, y)
@@ -145,12 +151,15 @@ def odc_cost(loaded: LoadedScenario, year: int | None = None, sweep: str | None 
         source = f"SpaceX's internal launch cost per kg as published in {results.months[row - 1] if row else 'the month before'} (its learning curve in the run)"
     wacc = _read(results, "capital_market", "wacc", row)
     ai = 0.0 if infrastructure_only else _read(results, "tsmc", "accelerator_usd_per_w", row)
-    cmp = compare_costs(P.orbital_dc, site, ai_hardware_usd_per_w=ai, launch_usd_per_kg=launch, wacc=wacc, array_cost_frac=P.orbital_dc.array_cost_frac)
+    cmp = compare_costs(P.orbital_dc, site, ai_hardware_usd_per_w=ai, launch_usd_per_kg=launch, wacc=wacc, array_cost_frac=P.orbital_dc.array_cost_frac, convention=conv)
     figures = {k: float(year_value(results.series, results.months, QUANTITIES[k], y)[0]) for k in ("odc_cost_ratio", "launch_cost", "launch_price")}
-    result = OdcCostResult(cmp, y, source, wacc, ai, month, figures if not infrastructure_only else {**figures, "odc_cost_ratio_infrastructure_only": float(cmp.ratio)})
+    if infrastructure_only or convention != "ecosim":
+        key = "odc_cost_ratio" + ("_infrastructure_only" if infrastructure_only else "") + (f"_{convention}" if convention != "ecosim" else "")
+        figures[key] = float(cmp.ratio)
+    result = OdcCostResult(cmp, y, source, wacc, ai, month, figures)
     if sweep is not None:
         _, values = parse_sweep(sweep)
-        curve = compare_costs(P.orbital_dc, site, ai_hardware_usd_per_w=ai, launch_usd_per_kg=values, wacc=wacc, array_cost_frac=P.orbital_dc.array_cost_frac)
+        curve = compare_costs(P.orbital_dc, site, ai_hardware_usd_per_w=ai, launch_usd_per_kg=values, wacc=wacc, array_cost_frac=P.orbital_dc.array_cost_frac, convention=conv)
         result.sweep = {
             "launch_cost_usd_per_kg": values.tolist(),
             "orbital_usd_per_w": np.broadcast_to(curve.orbital_usd_per_w, values.shape).tolist(),

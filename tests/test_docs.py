@@ -19,3 +19,16 @@ def test_readme_quick_start_is_the_two_commands() -> None:
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     quick = text.split("## Quick start", 1)[1].split("##", 1)[0]
     assert "make run" in quick and "make test" in quick
+
+
+def test_the_odc_cross_check_tables_are_current() -> None:
+    """README.md's and docs/odc-conventions.md's cross-check tables are what `ecosim odc-cost
+    --cross-check` prints now (scripts/readme_odc_conventions.py regenerates them)."""
+    from ecosim.economics.odc_cross_check import cross_check
+    from ecosim.report.console.odc import cross_check_markdown
+
+    want = cross_check_markdown(cross_check()).rstrip()
+    for path in (ROOT / "README.md", ROOT / "docs" / "odc-conventions.md"):
+        text = path.read_text(encoding="utf-8")
+        block = text.split("<!-- BEGIN odc-cross-check -->\n", 1)[1].split("<!-- END odc-cross-check -->", 1)[0]
+        assert block.rstrip() == want, path.name

@@ -26,6 +26,22 @@ Terrestrial items [USD]
     interconnection   (facility + AI hardware) x ((1 + WACC)^delay - 1): capital waiting for power
     ai_hardware       ai_hardware.usd_per_w x nameplate W
 
+Conventions
+-----------
+What is in and out of "cost per W" is a named :class:`Convention` (``CONVENTIONS``), shown in
+every output of ``ecosim odc-cost``. ``ecosim`` (the agents' own, the default) is the itemisation
+above: undiscounted sums, the facility charged its life share ``min(1, life / facility_life)``,
+AI hardware on both sides (each at its own utilisation) bought before power arrives, so both
+wait for it at the WACC. ``levelised`` recovers every up-front capital item at the WACC over its
+asset's life (capital recovery factor ``r / (1 - (1 + r)^-n)`` per year, times the life compared),
+runs the ground at the orbit's sunlight fraction (both sides on the same utilisation basis) and
+lets only the facility wait for power (accelerators bought when it comes). ``calculator`` is
+the convention of the public calculators (McCalip's; Starcloud's white paper counts alike;
+:mod:`ecosim.economics.odc_cross_check` reproduces them): undiscounted, the facility in full, no AI hardware, no wait; the ground's
+nameplate is the capacity compared (it delivers capacity x capacity factor); orbit sized for the
+mean retention of arrays and accelerators over the life (failed chips not replaced), whole
+satellites, operations charged once.
+
 References
 ----------
 [1] ``ecosim/data/parameters.csv`` (sources of every default), ``ecosim.physics``.
@@ -43,6 +59,82 @@ from numpy.typing import ArrayLike
 from ecosim.physics.launch import satellite_mass_kg_per_w
 from ecosim.physics.radiation import replacements_per_w
 from ecosim.physics.solar import HOURS_PER_YR, oversize_for_degradation
+
+
+@dataclass(frozen=True)
+class Convention:
+    """What a cost per W counts and how (see the module's *Conventions*).
+
+    capital : 'undiscounted' (sums) or 'levelised' (up-front capital recovered at the WACC over
+        each asset's life).
+    facility : 'life_share' (capex x min(1, life / facility life)) or 'full' (all of it).
+    terrestrial_basis : 'delivered' (the ground delivers the capacity compared on average, its
+        nameplate capacity / capacity factor) or 'nameplate' (its nameplate is the capacity
+        compared; it delivers capacity x capacity factor).
+    same_utilisation : the ground runs at the orbit's sunlight fraction.
+    degradation : 'end_of_life' (arrays sized for end-of-life power, failed chips replaced) or
+        'mean_retention' (the whole satellite sized for the mean retention of arrays and chips
+        over the life, failed chips not replaced).
+    operations_once : operations charged for one year instead of every year of the life.
+    ai_hardware : accelerators counted on both sides.
+    interconnection : 'all' (facility and accelerators wait for power at the WACC), 'facility'
+        (only the facility waits) or 'none'.
+    whole_satellites : orbit's nameplate rounded up to whole satellites (``satellite_it_kw``).
+    """
+
+    name: str
+    summary: str
+    capital: str = "undiscounted"
+    facility: str = "life_share"
+    terrestrial_basis: str = "delivered"
+    same_utilisation: bool = False
+    degradation: str = "end_of_life"
+    operations_once: bool = False
+    ai_hardware: bool = True
+    interconnection: str = "all"
+    whole_satellites: bool = False
+
+
+#: the agents' own convention (the default of every comparison in the world)
+ECOSIM = Convention("ecosim", "undiscounted lifetime sums; facility life share; AI hardware on both sides, each at its own utilisation, waiting for power at the WACC")
+_CALCULATOR = dict(facility="full", terrestrial_basis="nameplate", degradation="mean_retention", operations_once=True, ai_hardware=False, interconnection="none", whole_satellites=True)
+CONVENTIONS: dict[str, Convention] = {
+    c.name: c
+    for c in (
+        ECOSIM,
+        Convention("levelised", "capital recovered at the WACC over each asset's life; both sides at the orbit's utilisation; only the facility waits for power", capital="levelised", same_utilisation=True, interconnection="facility"),
+        Convention("calculator", "the public calculators' (McCalip's; Starcloud's white paper counts alike): undiscounted, facility in full, no AI hardware or wait, the ground priced per nameplate W, orbit sized for the mean retention of cells and chips, operations once", **_CALCULATOR),  # type: ignore[arg-type]
+    )
+}
+
+
+def capital_recovery_factor(rate: ArrayLike, life_yr: ArrayLike) -> np.ndarray:
+    """Share of a capital cost paid each year to recover it with return ``rate`` over
+    ``life_yr`` [1/yr]: ``r / (1 - (1 + r)^-n)``, ``1 / n`` at ``r = 0``.
+
+    >>> round(float(capital_recovery_factor(0.09, 15)), 5), float(capital_recovery_factor(0.0, 4))
+    (0.12406, 0.25)
+    """
+    r = np.asarray(rate, dtype=float)
+    n = np.asarray(life_yr, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        crf = r / (1.0 - (1.0 + r) ** -n)
+    return np.where(np.abs(r) < 1e-12, 1.0 / n, crf)
+
+
+def mean_retention(frac_per_yr: ArrayLike, lifetime_yr: ArrayLike) -> np.ndarray:
+    """Mean over the years of a life of the share still working, losing ``frac_per_yr`` a year
+    [fraction]: ``(1 - q^N) / (N (1 - q))`` with ``q = 1 - frac_per_yr`` (year 0 whole).
+
+    >>> round(float(mean_retention(1 - 0.975 * 0.91, 5)), 6)
+    0.798524
+    """
+    q = 1.0 - np.asarray(frac_per_yr, dtype=float)
+    n = np.asarray(lifetime_yr, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mean = (1.0 - q**n) / (n * (1.0 - q))
+    return np.where(np.abs(1.0 - q) < 1e-12, 1.0, mean)
+
 
 ORBITAL_ITEMS = ("hardware", "launch", "oversizing", "chip_replacement", "operations", "nre", "ai_hardware")
 TERRESTRIAL_ITEMS = ("facility", "energy", "interconnection", "ai_hardware")
@@ -113,6 +205,7 @@ class CostComparison:
     orbital: dict[str, np.ndarray] = field(default_factory=dict)
     terrestrial: dict[str, np.ndarray] = field(default_factory=dict)
     launch_sensitivity_usd_per_usd_per_kg: np.ndarray = field(default_factory=lambda: np.zeros(()))
+    convention: Convention = ECOSIM
 
     @property
     def orbital_total_usd(self) -> np.ndarray:
@@ -179,6 +272,8 @@ class CostComparison:
             "terrestrial_usd_per_mwh": f(self.terrestrial_usd_per_mwh),
             "ratio": f(self.ratio),
             "breakeven_launch_usd_per_kg": f(self.breakeven_launch_usd_per_kg),
+            "convention": self.convention.name,
+            "convention_summary": self.convention.summary,
         }
         return out
 
@@ -191,6 +286,7 @@ def compare_costs(
     launch_usd_per_kg: ArrayLike,
     wacc: ArrayLike,
     array_cost_frac: ArrayLike = 0.3,
+    convention: Convention = ECOSIM,
 ) -> CostComparison:
     """Itemised lifetime cost of ``odc.capacity_gw`` of average IT power, in orbit and on the ground.
 
@@ -204,6 +300,7 @@ def compare_costs(
     launch_usd_per_kg : [USD/kg] launch price paid by the builder.
     wacc : [fraction/yr] cost of capital for the interconnection wait.
     array_cost_frac : [fraction] share of satellite hardware cost in the solar arrays.
+    convention : what is counted and how (:class:`Convention`; the agents' own by default).
 
     A small case by hand (1 GW, 5 yr, 500 USD/kg, 25 W/kg, no oversizing, failures or NRE):
 
@@ -222,45 +319,69 @@ def compare_costs(
     >>> round(float(c.breakeven_launch_usd_per_kg), 1)   # (8.208 - 11) / (1e9 W x 0.04 kg/W)
     -69.8
     """
+    conv = convention
     cap_w = np.asarray(odc.capacity_gw, dtype=float) * 1e9
     life = np.asarray(odc.lifetime_yr, dtype=float)
     price = np.asarray(launch_usd_per_kg, dtype=float)
-    ai = np.asarray(ai_hardware_usd_per_w, dtype=float)
+    ai = np.asarray(ai_hardware_usd_per_w, dtype=float) * (1.0 if conv.ai_hardware else 0.0)
+    r = np.asarray(wacc, dtype=float)
+    levelised = conv.capital == "levelised"
+    upfront = capital_recovery_factor(r, life) * life if levelised else 1.0  # [USD per USD up front]
 
     # ----- orbital
-    nameplate = cap_w / np.asarray(odc.sunlight_fraction, dtype=float)
+    sun = np.asarray(odc.sunlight_fraction, dtype=float)
     mass = mass_per_w_kg(odc)
     structure = 1.0 - np.asarray(odc.structure_mass_frac, dtype=float)
-    ovs = oversize_for_degradation(odc.degradation_frac_per_yr, life)
+    if conv.degradation == "mean_retention":
+        kept = (1.0 - np.asarray(odc.degradation_frac_per_yr, float)) * (1.0 - np.asarray(odc.chip_failure_frac_per_yr, float))
+        nameplate = cap_w / (sun * mean_retention(1.0 - kept, life))
+        ovs = np.ones_like(nameplate)
+        repl = np.zeros_like(nameplate)
+    else:
+        nameplate = cap_w / sun
+        ovs = oversize_for_degradation(odc.degradation_frac_per_yr, life)
+        repl = replacements_per_w(odc.chip_failure_frac_per_yr, life)
+    if conv.whole_satellites:
+        sat_w = np.asarray(odc.satellite_it_kw, dtype=float) * 1e3
+        nameplate = np.ceil(nameplate / sat_w - 1e-9) * sat_w
     extra_array_kg_per_w = (ovs - 1.0) / np.asarray(odc.array_specific_power_w_per_kg, float) / structure
     hw = np.asarray(odc.satellite_hardware_usd_per_w, dtype=float) * nameplate
-    repl = replacements_per_w(odc.chip_failure_frac_per_yr, life)
     chip_kg_per_w = np.asarray(odc.chip_mass_kg_per_w, dtype=float) / structure
+    ops_years = 1.0 if conv.operations_once else life
     orbital = {
-        "hardware": hw,
-        "launch": nameplate * (mass - extra_array_kg_per_w) * price,
-        "oversizing": (ovs - 1.0) * np.asarray(array_cost_frac, float) * hw + nameplate * extra_array_kg_per_w * price,
+        "hardware": hw * upfront,
+        "launch": nameplate * (mass - extra_array_kg_per_w) * price * upfront,
+        "oversizing": ((ovs - 1.0) * np.asarray(array_cost_frac, float) * hw + nameplate * extra_array_kg_per_w * price) * upfront,
         "chip_replacement": nameplate * repl * (ai + chip_kg_per_w * price),
-        "operations": np.asarray(odc.ops_frac_of_hardware_per_yr, dtype=float) * life * hw,
-        "nre": np.asarray(odc.nre_usd, dtype=float) * np.ones_like(cap_w),
-        "ai_hardware": ai * nameplate,
+        "operations": np.asarray(odc.ops_frac_of_hardware_per_yr, dtype=float) * ops_years * hw,
+        "nre": np.asarray(odc.nre_usd, dtype=float) * np.ones_like(cap_w) * upfront,
+        "ai_hardware": ai * nameplate * upfront,
     }
-    slope = nameplate * (mass + repl * chip_kg_per_w)
+    slope = nameplate * (mass * upfront + repl * chip_kg_per_w)
 
     # ----- terrestrial
-    t_nameplate = cap_w / np.asarray(site.capacity_factor, dtype=float)
-    facility = (
-        np.asarray(site.capex_usd_per_w, dtype=float)
-        * t_nameplate
-        * np.minimum(1.0, life / np.asarray(site.facility_life_yr, dtype=float))
-    )
+    cf = sun if conv.same_utilisation else np.asarray(site.capacity_factor, dtype=float)
+    if conv.terrestrial_basis == "nameplate":
+        t_nameplate, delivered_w = cap_w, cap_w * cf
+    else:
+        t_nameplate, delivered_w = cap_w / cf, cap_w
+    f_life = np.asarray(site.facility_life_yr, dtype=float)
+    capex_full = np.asarray(site.capex_usd_per_w, dtype=float) * t_nameplate
+    if levelised:
+        share = capital_recovery_factor(r, f_life) * life
+    elif conv.facility == "full":
+        share = np.ones_like(f_life)
+    else:
+        share = np.minimum(1.0, life / f_life)
+    facility = capex_full * share
     delay = np.asarray(site.interconnection_delay_yr, float)
-    t_ai = ai * t_nameplate
-    energy_mwh = cap_w * np.asarray(site.pue, dtype=float) * HOURS_PER_YR * life / 1e6
+    t_ai = ai * t_nameplate * upfront
+    waiting = {"all": facility + t_ai, "facility": facility, "none": np.zeros_like(facility)}[conv.interconnection]
+    energy_mwh = delivered_w * np.asarray(site.pue, dtype=float) * HOURS_PER_YR * life / 1e6
     terrestrial = {
         "facility": facility,
         "energy": energy_mwh * np.asarray(site.energy_usd_per_mwh, dtype=float),
-        "interconnection": (facility + t_ai) * ((1.0 + np.asarray(wacc, float)) ** delay - 1.0),
+        "interconnection": waiting * ((1.0 + r) ** delay - 1.0),
         "ai_hardware": t_ai,
     }
     return CostComparison(
@@ -271,4 +392,5 @@ def compare_costs(
         orbital=orbital,
         terrestrial=terrestrial,
         launch_sensitivity_usd_per_usd_per_kg=slope,
+        convention=conv,
     )

@@ -116,3 +116,19 @@ def test_edges_lists_the_network(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = _run(["edges", "baseline", "--json"], capsys)
     edges = {e["edge"] for e in json.loads(out)}
     assert code == 0 and {"spacex_launch->orbital_dc:launch_mass", "tesla_fleet->xai:data", "xai->tesla_fleet:capability"} <= edges
+
+
+def test_odc_cost_cross_check_and_conventions(capsys: pytest.CaptureFixture[str]) -> None:
+    """--cross-check needs no scenario and prints each published model against its reproduction
+    (JSON too); the parser's convention names are the cost model's; a missing scenario is one line."""
+    from ecosim.cli import ODC_CONVENTIONS
+    from ecosim.economics.odc_cost import CONVENTIONS
+
+    assert tuple(sorted(CONVENTIONS)) == ODC_CONVENTIONS
+    code, out, _ = _run(["odc-cost", "--cross-check"], capsys)
+    assert code == 0 and "mccalip baseline" in out and "starcloud 40 MW" in out and "levelised" in out
+    code, out, _ = _run(["odc-cost", "--cross-check", "--json"], capsys)
+    rows = json.loads(out)
+    assert code == 0 and all(abs(r["orbital_error_frac"]) < 0.05 for r in rows)
+    code, _, err = _run(["odc-cost"], capsys)
+    assert code == 2 and err.strip() == "error: odc-cost: give a SCENARIO (or --cross-check)"

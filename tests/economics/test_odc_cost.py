@@ -143,3 +143,68 @@ def test_orbital_total_is_linear_in_launch_price(price: float) -> None:
     a = compare_costs(_odc(), site_of(_tdc()), ai_hardware_usd_per_w=10.0, launch_usd_per_kg=0.0, wacc=0.08).orbital_total_usd
     c = compare_costs(_odc(), site_of(_tdc()), ai_hardware_usd_per_w=10.0, launch_usd_per_kg=price, wacc=0.08)
     assert_allclose(c.orbital_total_usd, a + c.launch_sensitivity_usd_per_usd_per_kg * price, rtol=1e-12)
+
+
+def test_the_levelised_convention_by_hand() -> None:
+    """Levelised: up-front capital recovered at the WACC over its asset's life (CRF(9 %, 5 yr) x 5
+    = 1.285462 on orbit's hardware and launch, CRF(9 %, 15 yr) x 5 = 0.620294 on the facility),
+    recurring costs as they are."""
+    from ecosim.economics.odc_cost import CONVENTIONS, capital_recovery_factor
+
+    odc = NS(capacity_gw=1.0, lifetime_yr=5.0, satellite_hardware_usd_per_w=10.0, specific_power_w_per_kg=25.0, sunlight_fraction=1.0,
+             degradation_frac_per_yr=0.0, chip_failure_frac_per_yr=0.0, ops_frac_of_hardware_per_yr=0.02, nre_usd=0.0,
+             array_specific_power_w_per_kg=150.0, chip_mass_kg_per_w=0.004, structure_mass_frac=0.25)
+    tdc = _tdc(capex_usd_per_w=12.0, pue=1.2, electricity_usd_per_mwh=80.0, capacity_factor=1.0, interconnection_delay_yr=0.0)
+    assert_allclose(capital_recovery_factor(0.09, 5.0) * 5.0, 1.285462, rtol=1e-6)
+    c = compare_costs(odc, site_of(tdc), ai_hardware_usd_per_w=0.0, launch_usd_per_kg=500.0, wacc=0.09, convention=CONVENTIONS["levelised"])
+    assert_allclose(c.orbital["hardware"], 10e9 * 1.285462, rtol=1e-6)
+    assert_allclose(c.orbital["launch"], 20e9 * 1.285462, rtol=1e-6)
+    assert_allclose(c.orbital["operations"], 1e9, rtol=1e-12)
+    assert_allclose(c.terrestrial["facility"], 12e9 * 0.620294, rtol=1e-5)
+    assert_allclose(c.terrestrial["energy"], 1e9 * 1.2 * HOURS * 5 / 1e6 * 80.0, rtol=1e-12)
+    assert c.convention.name == "levelised" and c.as_dict()["convention"] == "levelised"
+
+
+def test_the_levelised_convention_waits_only_for_the_facility_and_evens_utilisation() -> None:
+    """Levelised: accelerators are bought when power comes (only the facility waits at the WACC)
+    and the ground runs at the orbit's sunlight fraction (0.8 here, not its own 0.9)."""
+    from ecosim.economics.odc_cost import CONVENTIONS
+
+    c = compare_costs(_odc(), site_of(_tdc()), ai_hardware_usd_per_w=30.0, launch_usd_per_kg=300.0, wacc=0.1, convention=CONVENTIONS["levelised"])
+    assert_allclose(c.terrestrial["interconnection"], c.terrestrial["facility"] * (1.1**2 - 1.0), rtol=1e-12)
+    from ecosim.economics.odc_cost import capital_recovery_factor
+
+    assert_allclose(c.terrestrial["ai_hardware"], 30.0 * 2e9 / 0.8 * capital_recovery_factor(0.1, 5.0) * 5.0, rtol=1e-12)
+
+
+def test_the_default_convention_is_the_agents_own() -> None:
+    """Passing the ecosim convention changes nothing, to the last bit."""
+    from ecosim.economics.odc_cost import CONVENTIONS
+
+    a = compare_costs(_odc(), site_of(_tdc()), ai_hardware_usd_per_w=30.0, launch_usd_per_kg=300.0, wacc=0.1)
+    b = compare_costs(_odc(), site_of(_tdc()), ai_hardware_usd_per_w=30.0, launch_usd_per_kg=300.0, wacc=0.1, convention=CONVENTIONS["ecosim"])
+    assert a.orbital == b.orbital and a.terrestrial == b.terrestrial
+
+
+def test_published_models_are_reproduced_within_5_percent_under_their_conventions() -> None:
+    """McCalip's calculator (three of its published set points) and Starcloud's white paper, each
+    total within 5 % (McCalip to the dollar but for ecosim's 8,766-hour year; 63.905e9 and
+    15.431e9 USD at its baseline)."""
+    from ecosim.economics.odc_cross_check import cross_check
+
+    rows = cross_check()
+    assert len(rows) >= 4 and {r.source.split(",")[0].split(" ")[0] for r in rows} >= {"McCalip", "Starcloud"}
+    for r in rows:
+        assert abs(r.orbital_error_frac) < 0.05 and abs(r.terrestrial_error_frac) < 0.05, r.name
+    base = rows[0]
+    assert_allclose(base.orbital_usd, 63_905_053_410.68, rtol=1e-9)
+    assert_allclose(base.terrestrial_usd, 15_431_062_160.0 + 1_191_062_160.0 * (HOURS / 8760.0 - 1.0), rtol=1e-9)
+
+
+def test_mean_retention_by_hand() -> None:
+    """Cells losing 2.5 %/yr and chips 9 %/yr keep 79.85 % on average over 5 years (McCalip's
+    calculator: 0.7985241054271882)."""
+    from ecosim.economics.odc_cost import mean_retention
+
+    assert_allclose(mean_retention(1 - 0.975 * 0.91, 5), 0.7985241054271882, rtol=1e-12)
+    assert float(mean_retention(0.0, 7)) == 1.0

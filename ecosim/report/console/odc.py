@@ -11,7 +11,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from ecosim.economics.odc_cost import ORBITAL_ITEMS, TERRESTRIAL_ITEMS
+from ecosim.economics.odc_cost import CONVENTIONS, ORBITAL_ITEMS, TERRESTRIAL_ITEMS
+from ecosim.economics.odc_cross_check import CrossCheck
 from ecosim.report.numbers import human
 
 #: how each cost item is named in the table
@@ -23,7 +24,7 @@ ITEM_LABELS = {
     "operations": "operations",
     "nre": "development (NRE)",
     "ai_hardware": "AI hardware",
-    "facility": "facility capex (life share)",
+    "facility": "facility capex",
     "energy": "energy",
     "interconnection": "interconnection wait (WACC)",
 }
@@ -35,7 +36,8 @@ def print_odc_cost(out: Console, scenario_name: str, year: int, d: dict[str, Any
     out.print(
         f"[bold]ecosim odc-cost[/bold] — {escape(scenario_name)}, {d['month']}: SpaceX's orbital builder's comparison that month, {gw:g} GW of delivered IT power for {d['lifetime_yr']:g} years\n"
         f"launch cost paid {d['launch_cost_usd_per_kg']:,.0f} USD/kg ({escape(d['launch_cost_source'])}); satellite {d['specific_power_w_per_kg']:.1f} W/kg; "
-        f"AI hardware {d['ai_hardware_usd_per_w']:.3g} USD/W; WACC {100 * d['wacc']:.2f}%",
+        f"AI hardware {d['ai_hardware_usd_per_w']:.3g} USD/W; WACC {100 * d['wacc']:.2f}%\n"
+        f"convention: {escape(d['convention'])} ({escape(d['convention_summary'])})",
         highlight=False,
     )
     table = Table(title="Lifetime cost, itemised", title_justify="left")
@@ -71,3 +73,60 @@ def print_odc_cost(out: Console, scenario_name: str, year: int, d: dict[str, Any
         out.print(f"break-even launch cost: [bold]{be:,.0f} USD/kg[/bold] — negative: even a free launch leaves orbit dearer")
     if png is not None:
         out.print(f"Wrote {escape(str(png))}", highlight=False)
+
+
+def _breakeven(usd_per_kg: float) -> str:
+    return f"{usd_per_kg:,.0f}" if usd_per_kg > 0 else f"none ({usd_per_kg:,.0f})"
+
+
+def print_cross_check(out: Console, rows: list[CrossCheck]) -> None:
+    """Published orbital-compute cost models reproduced under their own convention, and the
+    ratio and break-even launch price of the same inputs under every named convention."""
+    out.print("[bold]ecosim odc-cost --cross-check[/bold] — published models reproduced under their own conventions (docs/odc-conventions.md)", highlight=False)
+    table = Table(title="Reproduction", title_justify="left")
+    for c in ("case", "convention", "orbital published", "ecosim", "diff", "terrestrial published", "ecosim ", "diff "):
+        table.add_column(c, justify="left" if c in ("case", "convention") else "right")
+    for r in rows:
+        table.add_row(
+            escape(r.name), r.convention,
+            human(r.published_orbital_usd, "USD"), human(r.orbital_usd, "USD"), f"{100 * r.orbital_error_frac:+.2f}%",
+            human(r.published_terrestrial_usd, "USD"), human(r.terrestrial_usd, "USD"), f"{100 * r.terrestrial_error_frac:+.2f}%",
+        )
+    out.print(table)
+    names = sorted(CONVENTIONS)
+    conv = Table(title="The same inputs under each convention: orbital / terrestrial ratio (break-even launch price, USD/kg)", title_justify="left")
+    conv.add_column("case")
+    for n in names:
+        conv.add_column(n, justify="right")
+    for r in rows:
+        conv.add_row(escape(r.name), *(f"{r.by_convention[n]['ratio']:.3f} ({_breakeven(r.by_convention[n]['breakeven_launch_usd_per_kg'])})" for n in names))
+    out.print(conv)
+    for n in names:
+        out.print(f"{n}: {escape(CONVENTIONS[n].summary)}", highlight=False)
+    for r in rows:
+        out.print(f"{escape(r.name)} — {escape(r.source)}: {escape(r.note)}", highlight=False)
+
+
+def cross_check_markdown(rows: list[CrossCheck]) -> str:
+    """The cross-check as Markdown (README and docs/odc-conventions.md): the reproduction, then
+    the ratio and break-even launch price of the same inputs under every named convention."""
+    names = sorted(CONVENTIONS)
+    lines = [
+        "Printed by `ecosim odc-cost --cross-check` (totals in USD; a break-even is the launch price at which orbit costs what the ground does, \"none\" when even a free launch leaves orbit dearer):",
+        "",
+        "| case | convention | orbital, published | ecosim | diff | terrestrial, published | ecosim | diff |",
+        "|---|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in rows:
+        lines.append(
+            f"| {r.name} | {r.convention} | {r.published_orbital_usd:,.0f} | {r.orbital_usd:,.0f} | {100 * r.orbital_error_frac:+.2f}% "
+            f"| {r.published_terrestrial_usd:,.0f} | {r.terrestrial_usd:,.0f} | {100 * r.terrestrial_error_frac:+.2f}% |"
+        )
+    lines += ["", "The same inputs under each convention, orbital / terrestrial ratio (break-even launch price, USD/kg):", ""]
+    lines += ["| case | " + " | ".join(names) + " |", "|---|" + "---:|" * len(names)]
+    for r in rows:
+        cells = [f"{r.by_convention[n]['ratio']:.3f} ({_breakeven(r.by_convention[n]['breakeven_launch_usd_per_kg'])})" for n in names]
+        lines.append(f"| {r.name} | " + " | ".join(cells) + " |")
+    lines += ["", "What remains different, case by case:", ""]
+    lines += [f"* **{r.name}** ({r.source}): {r.note}." for r in rows]
+    return "\n".join(lines)
