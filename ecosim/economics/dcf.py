@@ -1,9 +1,11 @@
 """Discounted cash flow on yearly free cash flows, vectorised over ensemble members.
 
 Shared by ``ecosim value`` (one run) and experiment outcomes (many members at once).
-Conventions: cash flows are yearly, at year end, discounted to the start of the valuation
-year; the terminal value is on the last year's flow (Gordon growth) or on a metric times an
-exit multiple.
+Conventions: cash flows are yearly, discounted to the start of the valuation year, either at
+year end (``timing="end"``, t = 1..n) or spread through the year (``timing="mid"``, t = 0.5..n-0.5:
+the mid-year convention for flows that arrive monthly [2]); the terminal value is on the last
+year's flow (Gordon growth) or on a metric times an exit multiple. Rates and flows must be on
+one price basis: :func:`real_rate` turns a nominal rate into a real one (Fisher).
 
 References
 ----------
@@ -32,14 +34,32 @@ def yearly_sums(monthly: ArrayLike, dates: list[str]) -> tuple[list[int], np.nda
     return years, np.stack([arr[year_of == y].sum(axis=0) for y in years])
 
 
-def discount_factors(n_years: int, wacc: ArrayLike) -> np.ndarray:
-    """(1 + wacc)^-t for t = 1..n, shape (n, members) [-].
+TIMINGS = ("mid", "end")
+
+
+def real_rate(nominal: ArrayLike, inflation: ArrayLike) -> np.ndarray:
+    """Real rate of a nominal one, ``(1 + r) / (1 + i) - 1`` (Fisher) [fraction/yr].
+
+    Hand check: 10 % nominal at 2 % inflation is 1.10 / 1.02 - 1 = 7.843 % real.
+
+    >>> round(float(real_rate(0.10, 0.02)), 5)
+    0.07843
+    """
+    return (1.0 + np.asarray(nominal, dtype=float)) / (1.0 + np.asarray(inflation, dtype=float)) - 1.0
+
+
+def discount_factors(n_years: int, wacc: ArrayLike, timing: str = "end") -> np.ndarray:
+    """(1 + wacc)^-t for t = 1..n (``timing="end"``) or t = 0.5..n-0.5 (``"mid"``), shape (n, members) [-].
 
     >>> np.round(discount_factors(2, 0.10)[:, 0], 4).tolist()
     [0.9091, 0.8264]
+    >>> np.round(discount_factors(2, 0.10, "mid")[:, 0], 4).tolist()
+    [0.9535, 0.8668]
     """
+    if timing not in TIMINGS:
+        raise ValueError(f"timing must be one of {', '.join(TIMINGS)} (got {timing!r})")
     w = np.atleast_1d(np.asarray(wacc, dtype=float))
-    t = np.arange(1, n_years + 1, dtype=float)[:, None]
+    t = np.arange(1, n_years + 1, dtype=float)[:, None] - (0.5 if timing == "mid" else 0.0)
     return (1.0 + w[None, :]) ** -t
 
 

@@ -111,7 +111,7 @@ def value_bridge(
     years at 10 % is worth 1,000; doubling its flows doubles the value, so the segment's share
     is +1,000 and the assumptions' nothing:
 
-    >>> a = Assumptions(wacc=0.10, terminal_growth=0.0, tax_rate=0.0, terminal="gordon")
+    >>> a = Assumptions(wacc=0.10, terminal_growth=0.0, tax_rate=0.0, terminal="gordon", discounting="end")
     >>> one = CashFlows([2030, 2031], np.full((2, 1), 100.0), np.full((2, 1), 100.0), np.zeros((2, 1)))
     >>> two = CashFlows([2030, 2031], np.full((2, 1), 200.0), np.full((2, 1), 200.0), np.zeros((2, 1)))
     >>> b = value_bridge("x", {"s": one}, {"s": two}, a, a, 0.0, 0.0, 2030)

@@ -51,6 +51,7 @@ from ecosim.finance.valuation import (
     CashFlows,
     Valuation,
     assumptions_for,
+    sensitivity,
     valuation_data,
     value_cash_flows,
 )
@@ -117,6 +118,7 @@ class EntityValue:
     cash_note: str
     comparables: pd.DataFrame  # sum of the parts at peer multiples, valuation-year revenue
     by_method: dict[str, float] = field(default_factory=dict)  # equity value by terminal method
+    sensitivity: list[tuple[str, float]] = field(default_factory=list)  # (change, equity value) [USD]
 
     @property
     def equity_usd(self) -> float:
@@ -191,6 +193,7 @@ class RunValue:
                     **e.valuation.as_dict(),
                     "cash_note": e.cash_note,
                     "equity_value_by_terminal_method_usd": e.by_method,
+                    "sensitivity_usd": [{"change": k, "equity_value_usd": v} for k, v in e.sensitivity],
                     "accounts_by_year": _records(e.yearly().reset_index()),
                     "comparables": _records(e.comparables),
                 }
@@ -268,7 +271,9 @@ def value_entity(run: SavedRun, spec: EntitySpec, a: Assumptions, book: AgentBoo
     for method in TERMINAL_METHODS:
         alt = valuation if method == a.terminal else value_cash_flows(flows, a.replace(valuation_year=vy, terminal=method), cash)
         by_method[method] = float(alt.equity_value[0])
-    return EntityValue(spec, acc, valuation, note, comps, by_method)
+    coc = run.results.cost_of_capital
+    sens = sensitivity(flows, a.replace(valuation_year=vy), cash, (float(coc.wacc[0]), float(coc.terminal_growth[0])))
+    return EntityValue(spec, acc, valuation, note, comps, by_method, sens)
 
 
 def value_run(run: SavedRun, **overrides: Any) -> RunValue:

@@ -76,7 +76,7 @@ def implied_wacc(flows: CashFlows, a: Assumptions, cash: float, target: float) -
     of 1000 needs r = 10 %.
 
     >>> cf = CashFlows([2030], np.full((1, 1), 100.0), np.full((1, 1), 100.0), np.zeros((1, 1)))
-    >>> a = Assumptions(wacc=0.08, terminal_growth=0.0, tax_rate=0.0, terminal="gordon")
+    >>> a = Assumptions(wacc=0.08, terminal_growth=0.0, tax_rate=0.0, discounting="end", terminal="gordon")
     >>> round(implied_wacc(cf, a, 0.0, 1000.0).required, 6)
     0.1
     """
@@ -93,7 +93,7 @@ def implied_terminal_growth(flows: CashFlows, a: Assumptions, cash: float, targe
     gives (1 + g)/(0.1 - g) = 21, g = 5 %.
 
     >>> cf = CashFlows([2030], np.full((1, 1), 100.0), np.full((1, 1), 100.0), np.zeros((1, 1)))
-    >>> a = Assumptions(wacc=0.10, terminal_growth=0.0, tax_rate=0.0, terminal="gordon")
+    >>> a = Assumptions(wacc=0.10, terminal_growth=0.0, tax_rate=0.0, discounting="end", terminal="gordon")
     >>> round(implied_terminal_growth(cf, a, 0.0, 2000.0).required, 6)
     0.05
     """
@@ -115,7 +115,7 @@ def implied_fcf_scale(valuation: Valuation, target: float) -> Requirement:
     factor is ``(mark - cash) / EV``.
 
     >>> cf = CashFlows([2030], np.full((1, 1), 100.0), np.full((1, 1), 100.0), np.zeros((1, 1)))
-    >>> v = value_cash_flows(cf, Assumptions(wacc=0.10, terminal_growth=0.0, tax_rate=0.0, terminal="gordon"))
+    >>> v = value_cash_flows(cf, Assumptions(wacc=0.10, terminal_growth=0.0, tax_rate=0.0, discounting="end", terminal="gordon"))
     >>> round(implied_fcf_scale(v, 3000.0).required, 9)
     3.0
     """
@@ -131,17 +131,20 @@ def implied_exit_multiple(valuation: Valuation, target: float) -> Requirement:
     """EV/revenue at the end of the run that makes the value equal the mark [ratio].
 
     >>> cf = CashFlows([2030], np.full((1, 1), 100.0), np.full((1, 1), 10.0), np.zeros((1, 1)))
-    >>> v = value_cash_flows(cf, Assumptions(wacc=0.10, terminal_growth=0.0, tax_rate=0.0, terminal="exit"))
+    >>> v = value_cash_flows(cf, Assumptions(wacc=0.10, terminal_growth=0.0, tax_rate=0.0, discounting="end", terminal="exit"))
     >>> round(implied_exit_multiple(v, 10.0 / 1.1 + 5 * 100 / 1.1).required, 9)
     5.0
     """
     rev = float(valuation.flows.revenue[-1, 0])
-    d = float(valuation.discount[-1, 0])
+    d = (1.0 + float(np.ravel(valuation.assumptions.wacc)[0])) ** -float(len(valuation.years))  # an exit is a price at the last year's end
     need = target - float(valuation.cash[0]) - float(valuation.pv_explicit[0])
     run = valuation.assumptions.exit_multiple
+    label = "EV/revenue at the end of the run needed"
     if rev <= 0:
-        return Requirement("exit_multiple", "EV/revenue at the end of the run needed", "x", None, run, "the run's last-year revenue is not positive")
-    return Requirement("exit_multiple", "EV/revenue at the end of the run needed", "x", need / (rev * d), run)
+        return Requirement("exit_multiple", label, "x", None, run, "the run's last-year revenue is not positive")
+    if need < 0:
+        return Requirement("exit_multiple", label, "x", None, run, "the run's own years and cash are worth more than the mark: no exit value of zero or more gives it")
+    return Requirement("exit_multiple", label, "x", need / (rev * d), run)
 
 
 def implied_fcf_margin(valuation: Valuation, target: float) -> Requirement:
@@ -149,7 +152,7 @@ def implied_fcf_margin(valuation: Valuation, target: float) -> Requirement:
     that gives the mark [fraction]; compared with the run's average margin over the years.
 
     >>> cf = CashFlows([2030], np.full((1, 1), 100.0), np.full((1, 1), 10.0), np.zeros((1, 1)))
-    >>> v = value_cash_flows(cf, Assumptions(wacc=0.10, terminal_growth=0.0, tax_rate=0.0, terminal="gordon"))
+    >>> v = value_cash_flows(cf, Assumptions(wacc=0.10, terminal_growth=0.0, tax_rate=0.0, discounting="end", terminal="gordon"))
     >>> round(implied_fcf_margin(v, 500.0).required, 9)   # 500 = m x 100 / 0.1
     0.5
     """
@@ -161,20 +164,24 @@ def implied_fcf_margin(valuation: Valuation, target: float) -> Requirement:
     pv_rev = float((rev * d).sum() + rev[-1] * (1 + a.terminal_growth) / (a.wacc - a.terminal_growth) * d[-1])
     total_rev = float(rev.sum())
     run = float(valuation.fcf[:, 0].sum() / total_rev) if total_rev > 0 else None
+    label = "constant after-tax FCF margin on the run's revenue needed"
     if pv_rev <= 0:
-        return Requirement("fcf_margin", "constant after-tax FCF margin on the run's revenue needed", "fraction", None, run, "the run has no revenue")
-    return Requirement("fcf_margin", "constant after-tax FCF margin on the run's revenue needed", "fraction", (target - float(valuation.cash[0])) / pv_rev, run)
+        return Requirement("fcf_margin", label, "fraction", None, run, "the run has no revenue")
+    m = (target - float(valuation.cash[0])) / pv_rev
+    if m > 1.0:
+        return Requirement("fcf_margin", label, "fraction", None, run, f"it would take a margin of {100 * m:.0f}% of revenue: free cash flow cannot exceed revenue")
+    return Requirement("fcf_margin", label, "fraction", m, run)
 
 
 def implied_revenue_cagr(valuation: Valuation, target: float) -> Requirement:
     """Yearly revenue growth from the valuation year's revenue, over the run's years, that
     reaches the mark at the run's steady-state FCF margin (then Gordon at g) [fraction/yr].
 
-    The margin is the normalised terminal one, ``NOPAT_n (1 - g/RONIC) / revenue_n`` (after
+    The margin is the normalised terminal one, ``NOPAT_n (1 - (1 - t) g/RONIC) / revenue_n`` (after
     tax, net of the reinvestment growth needs); the run's own CAGR is shown beside it.
 
     >>> cf = CashFlows([2030, 2031], np.array([[100.0], [110.0]]), np.array([[50.0], [55.0]]), np.zeros((2, 1)))
-    >>> v = value_cash_flows(cf, Assumptions(wacc=0.10, terminal_growth=0.0, tax_rate=0.0, fade_years=0))
+    >>> v = value_cash_flows(cf, Assumptions(wacc=0.10, terminal_growth=0.0, tax_rate=0.0, discounting="end", fade_years=0))
     >>> r = implied_revenue_cagr(v, float(v.enterprise_value[0]))   # the run's own growth, 10 %
     >>> round(r.required, 6), round(r.run, 6)
     (0.1, 0.1)
@@ -184,14 +191,14 @@ def implied_revenue_cagr(valuation: Valuation, target: float) -> Requirement:
     idx = [f.years.index(y) for y in valuation.years]
     rev = f.revenue[idx, 0]
     n = len(idx)
-    ss = float(valuation.nopat_terminal[0]) * (1 - a.terminal_growth / a.ronic_value) if a.terminal == "normalised" else float(valuation.fcf[-1, 0])
+    ss = float(valuation.nopat_terminal[0]) * (1 - (1 - a.tax_rate) * a.terminal_growth / a.ronic_value) if a.terminal == "normalised" else float(valuation.fcf[-1, 0])
     margin = ss / float(rev[-1]) if rev[-1] > 0 else float("nan")
     run = float((rev[-1] / rev[0]) ** (1.0 / (n - 1)) - 1.0) if n > 1 and rev[0] > 0 and rev[-1] > 0 else None
     label = "revenue growth per year needed at the run's steady-state FCF margin"
     if not margin > 0 or rev[0] <= 0:
         return Requirement("revenue_cagr", label, "fraction/yr", None, run, f"the run's steady-state FCF margin is not positive ({100 * margin:.1f}%): no revenue growth reaches the mark")
     w, g = a.wacc, a.terminal_growth
-    d = (1.0 + w) ** -np.arange(1, n + 1, dtype=float)
+    d = valuation.discount[:, 0]
     need = target - float(valuation.cash[0])
 
     def value(c: float) -> float:

@@ -21,15 +21,26 @@ offset at most ``nol_limit_frac`` (80 %) of a later year's taxable income. Tax i
 negative. In the terminal value, steady-state NOPAT is taxed at the full rate on EBIT
 (EBITDA less straight-line economic depreciation of capex over ``asset_life_yr``).
 
-Stages of :func:`value_cash_flows` (yearly, flows at year end, value at the start of the
-valuation year)
----------------------------------------------------------------------------------------
+Price basis, capital structure and timing (``valuation.toml [basis]``)
+-------------------------------------------------------------------
+The world has no inflation: its flows are real (constant dollars). The scenario's rates are
+nominal market figures, so :func:`valuation_rates` turns them real (Fisher, at the stated
+expected inflation). The world has no debt, so the rate is the unlevered cost of capital
+``rf + beta_u x MRP`` (no tax shield the world never books; nothing to deduct in the equity
+bridge). Flows arrive monthly: discounted at mid-year by default (``discounting``).
+
+Stages of :func:`value_cash_flows` (yearly, value at the start of the valuation year)
+---------------------------------------------------------------------------------
 1. explicit: every full year of the run from ``valuation_year`` on, after tax;
 2. fade (``normalised`` only): ``fade_years`` beyond the run, NOPAT growing at a rate that
-   moves linearly from the run's last 3-year revenue CAGR to ``g``; reinvestment ``g / RONIC``
-   of NOPAT [Koller et al.];
-3. terminal: ``NOPAT (1 + g) (1 - g / RONIC) / (WACC - g)`` (normalised), or
+   moves linearly from the run's last 3-year revenue CAGR to ``g``; net capex ``g / RONIC``
+   of NOPAT [Koller et al.], expensed like the explicit stage's (it costs ``(1 - t)`` of itself
+   after tax);
+3. terminal: ``NOPAT (1 + g) (1 - (1 - t) g / RONIC) / (WACC - g)`` (normalised), or
    ``FCF_n (1 + g) / (WACC - g)`` (gordon), or ``multiple x revenue_n`` (exit).
+
+With mid-year discounting the fade and the perpetuity flows are mid-year too (the terminal value
+is discounted like the last flow); an exit value is a price at the last year's end.
 
 Equity value = enterprise value + cash at the valuation date (the world has no debt).
 
@@ -54,12 +65,14 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
-from ecosim.economics.dcf import dcf_value, discount_factors, yearly_sums
+from ecosim.economics.dcf import TIMINGS, dcf_value, discount_factors, real_rate, yearly_sums
 from ecosim.results.results import CostOfCapital
 from ecosim.scenario.params import params_of
 from ecosim.timeline import full_years
 
 TERMINAL_METHODS = ("normalised", "gordon", "exit")
+PRICE_BASES = ("real", "nominal")
+CAPITAL_STRUCTURES = ("unlevered", "levered")
 
 
 @lru_cache(maxsize=1)
@@ -67,6 +80,55 @@ def valuation_data() -> dict[str, Any]:
     """``ecosim/data/valuation.toml`` (tax, terminal, entities, operational requirements)."""
     text = (resources.files("ecosim") / "data" / "valuation.toml").read_text(encoding="utf-8")
     return tomllib.loads(text)
+
+
+def unlevered_rate(wacc: ArrayLike, cm: Any) -> np.ndarray:
+    """Unlevered cost of capital ``rf + beta_u x MRP`` of a WACC built by CAPM with Hamada's
+    levered beta [fraction/yr] (``cm``: a ``[capital_market]`` section in fractions).
+
+    Per member, the WACC is inverted for ``beta_u x MRP`` at the section's other inputs:
+    ``WACC = (1 - D/V) rf + beta_u MRP (1 - t D/V) + D/V r_d (1 - t)``, since
+    ``(1 - D/V) beta_L = beta_u (1 - t D/V)`` (Hamada).
+
+    Hand check, rf 4.5 %, beta_u 1.05, MRP 5.5 %, D/V 30 %, r_d 5 %, t 21 %: the WACC is
+    9.746 % and the unlevered rate 4.5 + 1.05 x 5.5 = 10.275 %.
+
+    >>> from types import SimpleNamespace as NS
+    >>> cm = NS(tax_rate_frac=0.21, debt_to_capital_frac=0.3, beta_unlevered=1.05, risk_free_frac=0.045,
+    ...         market_risk_premium_frac=0.055, cost_of_debt_frac=0.05)
+    >>> round(float(unlevered_rate(0.0974615, cm)), 5)
+    0.10275
+    """
+    dv, t = float(cm.debt_to_capital_frac), float(cm.tax_rate_frac)
+    rf, rd = float(cm.risk_free_frac), float(cm.cost_of_debt_frac)
+    premium = (np.asarray(wacc, dtype=float) - (1.0 - dv) * rf - dv * rd * (1.0 - t)) / (1.0 - t * dv)
+    return rf + premium
+
+
+def valuation_rates(wacc: ArrayLike, terminal_growth: ArrayLike, cm: Any, basis: dict[str, Any] | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """The discount rate and terminal growth a valuation uses [fraction/yr], from a run's WACC
+    and terminal growth (nominal, levered, as its capital market used them) and
+    ``valuation.toml [basis]``: unlevered if the world has no debt, real if its flows are.
+
+    Hand check (the scenario's rates, 2.3 % inflation): 1.10275 / 1.023 - 1 = 7.796 % and
+    1.035 / 1.023 - 1 = 1.173 %.
+
+    >>> from types import SimpleNamespace as NS
+    >>> cm = NS(tax_rate_frac=0.21, debt_to_capital_frac=0.3, beta_unlevered=1.05, risk_free_frac=0.045,
+    ...         market_risk_premium_frac=0.055, cost_of_debt_frac=0.05)
+    >>> b = {"price_basis": "real", "inflation_pct": 2.3, "rates_basis": "nominal", "capital_structure": "unlevered"}
+    >>> [round(float(x), 5) for x in valuation_rates(0.0974615, 0.035, cm, b)]
+    [0.07796, 0.01173]
+    """
+    b = valuation_data()["basis"] if basis is None else basis
+    if b["price_basis"] not in PRICE_BASES or b["capital_structure"] not in CAPITAL_STRUCTURES:
+        raise ValueError(f"valuation.toml [basis] must have price_basis in {PRICE_BASES} and capital_structure in {CAPITAL_STRUCTURES} (got {b['price_basis']!r}, {b['capital_structure']!r})")
+    rate = unlevered_rate(wacc, cm) if b["capital_structure"] == "unlevered" else np.asarray(wacc, dtype=float)
+    g = np.asarray(terminal_growth, dtype=float)
+    if b["price_basis"] == "real" and b["rates_basis"] == "nominal":
+        i = float(b["inflation_pct"]) / 100.0
+        rate, g = real_rate(rate, i), real_rate(g, i)
+    return np.asarray(rate, dtype=float), np.asarray(g, dtype=float)
 
 
 def operating_tax(pre_tax: ArrayLike, tax_rate: ArrayLike, nol_limit_frac: ArrayLike = 0.8) -> tuple[np.ndarray, np.ndarray]:
@@ -183,11 +245,15 @@ class Assumptions:
     fade_years: int = 5
     ronic: float | None = None
     valuation_year: int | None = None
+    discounting: str = "mid"
+    basis: str = "real, unlevered"
     sources: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.terminal not in TERMINAL_METHODS:
             raise ValueError(f"terminal must be one of {', '.join(TERMINAL_METHODS)} (got {self.terminal!r})")
+        if self.discounting not in TIMINGS:
+            raise ValueError(f"discounting must be one of {', '.join(TIMINGS)} (got {self.discounting!r})")
         if self.exit_metric not in ("revenue", "ebitda"):
             raise ValueError(f"exit_metric must be 'revenue' or 'ebitda' (got {self.exit_metric!r})")
         if self.terminal != "exit" and not np.all(np.asarray(self.wacc) > np.asarray(self.terminal_growth)):
@@ -215,7 +281,11 @@ def _defaults(capital_market: Any) -> dict[str, Any]:
     data = valuation_data()
     term = data["terminal"]
     ronic = term["ronic"]
+    b = data["basis"]
+    basis = f"{b['price_basis']} ({b['inflation_pct']:g} % inflation)" if b["price_basis"] == "real" and b["rates_basis"] == "nominal" else b["price_basis"]
     return {
+        "discounting": str(b["discounting"]),
+        "basis": f"{basis}, {b['capital_structure']}",
         "nol_limit_frac": float(data["tax"]["nol_limit_frac"]),
         "terminal": str(term["method"]),
         "exit_multiple": float(capital_market.mark_revenue_multiple_mature),
@@ -224,8 +294,9 @@ def _defaults(capital_market: Any) -> dict[str, Any]:
         "fade_years": int(term["fade_years"]),
         "ronic": None if ronic == "wacc" else float(ronic),
         "sources": {
-            "wacc": "scenario [capital_market]: CAPM with Hamada's levered beta",
-            "terminal_growth": "scenario capital_market.terminal_growth_pct",
+            "wacc": "scenario [capital_market] on valuation.toml [basis]: rf + beta_u x MRP (no debt in the world), Fisher-real",
+            "terminal_growth": "scenario capital_market.terminal_growth_pct on valuation.toml [basis] (Fisher-real)",
+            "discounting": "ecosim/data/valuation.toml [basis]",
             "tax_rate": "scenario capital_market.tax_rate_pct",
             "nol_limit_frac": "ecosim/data/valuation.toml [tax]",
             "exit_multiple": "scenario capital_market.mark_revenue_multiple_mature",
@@ -240,13 +311,16 @@ def assumptions_for(capital_market: Any, cost_of_capital: CostOfCapital | None =
     """Assumptions from a scenario's ``[capital_market]`` section and ``valuation.toml``.
 
     ``cost_of_capital``: the rates to value at (member 0; default the section's own,
-    :meth:`ecosim.results.CostOfCapital.of`): a run's are what its capital market used.
-    ``overrides`` replace any field (e.g. ``wacc=0.10``); ``None`` values are ignored.
+    :meth:`ecosim.results.CostOfCapital.of`): a run's are what its capital market used, put on
+    the valuation's basis by :func:`valuation_rates`. ``overrides`` replace any field (e.g.
+    ``wacc=0.10``, a rate on the valuation's basis); ``None`` values are ignored.
     """
-    rates = cost_of_capital if cost_of_capital is not None else CostOfCapital.of(params_of(capital_market))
+    p = params_of(capital_market)
+    rates = cost_of_capital if cost_of_capital is not None else CostOfCapital.of(p)
+    rate, growth = valuation_rates(rates.wacc[:1], rates.terminal_growth[:1], p)
     base: dict[str, Any] = {
-        "wacc": float(rates.wacc[0]),
-        "terminal_growth": float(rates.terminal_growth[0]),
+        "wacc": float(rate[0]),
+        "terminal_growth": float(growth[0]),
         "tax_rate": float(rates.tax_rate[0]),
         **_defaults(capital_market),
     }
@@ -263,9 +337,10 @@ def member_assumptions(capital_market: Any, cost_of_capital: CostOfCapital) -> l
     not above its terminal growth (it has no DCF value)."""
     defaults = _defaults(capital_market)
     c = cost_of_capital
+    rate, growth = valuation_rates(c.wacc, c.terminal_growth, params_of(capital_market))
     return [
-        Assumptions(wacc=float(c.wacc[k]), terminal_growth=float(c.terminal_growth[k]), tax_rate=float(c.tax_rate[k]), **defaults)
-        if c.wacc[k] > c.terminal_growth[k] else None
+        Assumptions(wacc=float(rate[k]), terminal_growth=float(growth[k]), tax_rate=float(c.tax_rate[k]), **defaults)
+        if rate[k] > growth[k] else None
         for k in range(len(c.wacc))
     ]
 
@@ -352,7 +427,7 @@ class Valuation:
             fade = self.fade.rename(columns={"fcf_usd": "fcf_usd"}).assign(stage="fade")
             rows = pd.concat([rows, fade[["year", "stage", "fcf_usd", "discount", "pv_usd"]]], ignore_index=True)
         last_year = int(rows["year"].iloc[-1])
-        term = pd.DataFrame({"year": [last_year], "stage": [f"terminal ({self.assumptions.terminal}) at end of {last_year}"], "fcf_usd": [self.terminal_value[member]], "discount": [rows["discount"].iloc[-1]], "pv_usd": [self.pv_terminal[member]]})
+        term = pd.DataFrame({"year": [last_year], "stage": [f"terminal ({self.assumptions.terminal}) at end of {last_year}"], "fcf_usd": [self.terminal_value[member]], "discount": [self.pv_terminal[member] / self.terminal_value[member] if self.terminal_value[member] else rows["discount"].iloc[-1]], "pv_usd": [self.pv_terminal[member]]})
         return pd.concat([rows, term], ignore_index=True)
 
     def as_dict(self, member: int = 0) -> dict[str, Any]:
@@ -382,16 +457,19 @@ def _col(x: ArrayLike, K: int) -> np.ndarray:
 def value_cash_flows(flows: CashFlows, a: Assumptions, cash: ArrayLike = 0.0) -> Valuation:
     """Multi-stage DCF of an entity's yearly flows (see the module docstring) [USD].
 
-    Hand check (gordon, no tax): 100 of EBITDA a year for 2 years at 10 %, g = 0:
+    Hand check (gordon, no tax, year-end): 100 of EBITDA a year for 2 years at 10 %, g = 0:
     100/1.1 + 100/1.21 + (100/0.1)/1.21 = 1000; the normalised value with no capex and no
-    fade is the same (NOPAT = 100, no reinvestment at g = 0).
+    fade is the same (NOPAT = 100, no reinvestment at g = 0); at mid-year every flow comes half
+    a year sooner: 1000 x 1.1^0.5 = 1048.81.
 
     >>> cf = CashFlows([2030, 2031], np.full((2, 1), 200.0), np.full((2, 1), 100.0), np.zeros((2, 1)))
-    >>> a = Assumptions(wacc=0.10, terminal_growth=0.0, tax_rate=0.0, terminal="gordon")
+    >>> a = Assumptions(wacc=0.10, terminal_growth=0.0, tax_rate=0.0, terminal="gordon", discounting="end")
     >>> round(float(value_cash_flows(cf, a).enterprise_value[0]), 6)
     1000.0
     >>> round(float(value_cash_flows(cf, a.replace(terminal="normalised", fade_years=0)).enterprise_value[0]), 6)
     1000.0
+    >>> round(float(value_cash_flows(cf, a.replace(discounting="mid")).enterprise_value[0]), 2)
+    1048.81
     """
     years = list(flows.years)
     K = flows.ebitda.shape[1]
@@ -405,7 +483,8 @@ def value_cash_flows(flows: CashFlows, a: Assumptions, cash: ArrayLike = 0.0) ->
     fcf_k = pre_k - tax_k
     n = len(keep)
     w, g = a.wacc, a.terminal_growth
-    disc = discount_factors(n, np.full(K, w))
+    disc = discount_factors(n, np.full(K, w), a.discounting)
+    shift = 0.5 if a.discounting == "mid" else 0.0
     pv_explicit = (fcf_k * disc).sum(axis=0)
     last = len(years) - 1
     rev = flows.revenue
@@ -423,7 +502,7 @@ def value_cash_flows(flows: CashFlows, a: Assumptions, cash: ArrayLike = 0.0) ->
     elif a.terminal == "exit":
         metric = rev[last] if a.exit_metric == "revenue" else flows.ebitda[last]
         tv = a.exit_multiple * metric
-        d_tv = disc[-1]
+        d_tv = (1.0 + np.full(K, w)) ** -float(n)
     else:
         dep = straight_line_depreciation(flows.capex, a.asset_life_yr)[last]
         nopat_n = (flows.ebitda[last] - dep) * (1.0 - a.tax_rate)
@@ -435,14 +514,14 @@ def value_cash_flows(flows: CashFlows, a: Assumptions, cash: ArrayLike = 0.0) ->
             gk = g0 + (g - g0) * k / F
             nopat = nopat * (1.0 + gk)
             reinvest = nopat * gk / ronic
-            fcf = nopat - reinvest
-            d = (1.0 + w) ** -(n + k)
+            fcf = nopat - (1.0 - a.tax_rate) * reinvest
+            d = (1.0 + w) ** -(n + k - shift)
             pv_fade = pv_fade + fcf * d
             rows.append({"year": years[last] + k, "growth": float(gk[0]), "nopat_usd": float(nopat[0]), "reinvestment_usd": float(reinvest[0]), "fcf_usd": float(fcf[0]), "discount": float(np.ravel(d)[0]), "pv_usd": float(fcf[0] * np.ravel(d)[0])})
         if rows:
             fade = pd.DataFrame(rows)
-        tv = nopat * (1.0 + g) * (1.0 - g / ronic) / (w - g)
-        d_tv = np.full(K, (1.0 + w) ** -(n + F))
+        tv = nopat * (1.0 + g) * (1.0 - (1.0 - a.tax_rate) * g / ronic) / (w - g)
+        d_tv = np.full(K, (1.0 + w) ** -(n + F - shift))
     return Valuation(
         assumptions=a.replace(valuation_year=vy),
         flows=flows,
@@ -460,3 +539,33 @@ def value_cash_flows(flows: CashFlows, a: Assumptions, cash: ArrayLike = 0.0) ->
         nopat_terminal=nopat_n,
         growth_start=g0 * np.ones(K),
     )
+
+
+def sensitivity(flows: CashFlows, a: Assumptions, cash: ArrayLike = 0.0, scenario_rates: tuple[float, float] | None = None) -> list[tuple[str, float]]:
+    """The headline equity value (member 0) and what it becomes when one choice changes:
+    terminal method, discounting convention, the rate and the growth one point either way,
+    RONIC twice the rate, and (``scenario_rates``: the scenario's nominal levered WACC and
+    nominal growth) the scenario's rates taken as they are with year-end discounting [USD].
+
+    >>> cf = CashFlows([2030, 2031], np.full((2, 1), 200.0), np.full((2, 1), 100.0), np.zeros((2, 1)))
+    >>> rows = dict(sensitivity(cf, Assumptions(wacc=0.10, terminal_growth=0.0, tax_rate=0.0, terminal="gordon", discounting="end")))
+    >>> round(rows["headline"], 2), round(rows["discounted at mid-year"], 2)
+    (1000.0, 1048.81)
+    """
+
+    def value(**changes: Any) -> float:
+        return float(value_cash_flows(flows, a.replace(**changes), cash).equity_value[0])
+
+    w, g = float(np.ravel(a.wacc)[0]), float(np.ravel(a.terminal_growth)[0])
+    other = "end" if a.discounting == "mid" else "mid"
+    rows = [("headline", value())]
+    rows += [(f"terminal value: {m}", value(terminal=m)) for m in TERMINAL_METHODS if m != a.terminal]
+    rows.append((f"discounted at {'year end' if other == 'end' else 'mid-year'}", value(discounting=other)))
+    rows += [(f"rate {100 * (w + d):.2f} % ({'+' if d > 0 else '−'}1 pt)", value(wacc=w + d)) for d in (-0.01, 0.01)]
+    rows += [(f"terminal growth {100 * (g + d):.2f} % ({'+' if d > 0 else '−'}1 pt)", value(terminal_growth=g + d)) for d in (-0.01, 0.01) if g + d < w]
+    if a.terminal == "normalised":
+        rows.append((f"RONIC {100 * 2 * a.ronic_value:.2f} % (2 × the rate)", value(ronic=2 * a.ronic_value)))
+    if scenario_rates is not None and scenario_rates[0] > scenario_rates[1]:
+        sw, sg = scenario_rates
+        rows.append((f"the scenario's rates as they are (nominal levered WACC {100 * sw:.2f} %, g {100 * sg:.2f} %), year end", value(wacc=sw, terminal_growth=sg, discounting="end")))
+    return rows

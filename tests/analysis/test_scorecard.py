@@ -128,7 +128,7 @@ def test_transforms_sum12_change12_versus_between() -> None:
 
 def test_equity_value_claims_value_as_ecosim_value_does() -> None:
     """An equity_value test checks, in January of each full year, the company's equity value as ecosim value computes it (multi-stage DCF after tax, plus cash)."""
-    a = Assumptions(wacc=0.10, terminal_growth=0.0, tax_rate=0.0, terminal="gordon")
+    a = Assumptions(wacc=0.10, terminal_growth=0.0, tax_rate=0.0, terminal="gordon", discounting="end")
     series = {"spacex_revenue_usd": np.full((36, 1), 2e9), "spacex_fcf_usd": np.full((36, 1), 1e9), "spacex_capex_usd": np.zeros((36, 1)),
               "spacex_cash_usd": np.full((36, 1), 5e9), "xai_cash_usd": np.zeros((36, 1))}
     equity = company_equity(series, DATES, a)
@@ -245,11 +245,11 @@ def test_a_run_in_progress_keeps_undated_claims_open() -> None:
 
 
 def test_a_run_without_a_value_leaves_valuation_claims_unrecorded(tmp_path: Path) -> None:
-    """A scenario whose terminal growth reaches its WACC still runs and is scored; its valuation claims are 'not recorded'."""
+    """A scenario whose terminal growth reaches its discount rate (unlevered 4.5 + 0.5 x 5.5 = 7.25 % against 10 %) still runs and is scored; its valuation claims are 'not recorded'."""
     from ecosim.run import run_scenario
     from ecosim.scenario import load_scenario
 
-    result = run_scenario(load_scenario("baseline", ["scenario.end_month=2026-12", "capital_market.terminal_growth_pct=10"]))
+    result = run_scenario(load_scenario("baseline", ["scenario.end_month=2026-12", "capital_market.terminal_growth_pct=10", "capital_market.beta_unlevered=0.5"]))
     rows = {r.id: r for r in result.summary.scorecard}
     assert rows["valuation_1_25t"].status == "not recorded"
     assert rows["cybercab_april_2026"].status == "true"

@@ -27,7 +27,7 @@ def test_value_prints_values_gaps_and_requirements(baseline_dir: Path, capsys: p
     """The table names every entity, every mark with its gap, and what each mark requires."""
     code, out, _ = _run(["value", str(baseline_dir), "--cash-flows", "--entity", "tesla"], capsys)
     assert code == 0
-    for text in ("WACC 9.75%", "SpaceX + xAI", "Tesla", "OpenAI", "merger", "gap / mark",
+    for text in ("discount rate 7.80%", "sensitivity", "SpaceX + xAI", "Tesla", "OpenAI", "merger", "gap / mark",
                  "What each mark requires", "cash flows behind the value", "terminal"):
         assert text in _flat(out), text
 

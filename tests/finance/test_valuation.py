@@ -45,12 +45,13 @@ def test_depreciation_is_straight_line_with_backfilled_history() -> None:
 
 def test_normalised_terminal_by_hand() -> None:
     """EBITDA 100, tax 20 %, WACC 10 %, g 2 %, RONIC = WACC, one fade year (a one-year run has no growth history: it fades from g)."""
-    a = Assumptions(wacc=0.10, terminal_growth=0.02, tax_rate=0.20, terminal="normalised", fade_years=1, asset_life_yr=1)
+    a = Assumptions(wacc=0.10, terminal_growth=0.02, tax_rate=0.20, terminal="normalised", fade_years=1, asset_life_yr=1, discounting="end")
     v = value_cash_flows(_flows([100.0]), a)
     explicit = 80.0 / 1.1
     nopat = 80.0 * 1.02
-    fade = nopat * (1 - 0.02 / 0.10) / 1.1**2
-    tv = nopat * 1.02 * (1 - 0.02 / 0.10) / (0.10 - 0.02)
+    # net capex g/RONIC of NOPAT = 20 % of it, expensed like the run's capex: it costs (1 - 20 %) after tax
+    fade = nopat * (1 - 0.8 * 0.02 / 0.10) / 1.1**2
+    tv = nopat * 1.02 * (1 - 0.8 * 0.02 / 0.10) / (0.10 - 0.02)
     assert_allclose(v.pv_explicit, explicit, rtol=1e-12)
     assert_allclose(v.pv_fade, fade, rtol=1e-12)
     assert_allclose(v.terminal_value, tv, rtol=1e-12)
@@ -63,7 +64,7 @@ def test_normalised_terminal_by_hand() -> None:
 
 def test_normalised_terminal_subtracts_economic_depreciation() -> None:
     """EBITDA 100 with capex 30 a year over 3-year lives: NOPAT = (100 - 30) x (1 - t); FCF explicit = 70 less tax."""
-    a = Assumptions(wacc=0.10, terminal_growth=0.0, tax_rate=0.25, terminal="normalised", fade_years=0, asset_life_yr=3)
+    a = Assumptions(wacc=0.10, terminal_growth=0.0, tax_rate=0.25, terminal="normalised", fade_years=0, asset_life_yr=3, discounting="end")
     v = value_cash_flows(_flows([100.0, 100.0], [30.0, 30.0]), a)
     assert_allclose(v.nopat_terminal, 70 * 0.75)
     assert_allclose(v.fcf[:, 0], [70 * 0.75, 70 * 0.75])
@@ -72,7 +73,7 @@ def test_normalised_terminal_subtracts_economic_depreciation() -> None:
 
 def test_exit_multiple_and_cash() -> None:
     """Exit at 5x last revenue 200 after one year at 10 %, plus 7 of cash: 100/1.1 + 1000/1.1 + 7."""
-    a = Assumptions(wacc=0.10, terminal_growth=0.0, tax_rate=0.0, terminal="exit", exit_multiple=5.0)
+    a = Assumptions(wacc=0.10, terminal_growth=0.0, tax_rate=0.0, terminal="exit", exit_multiple=5.0, discounting="end")
     v = value_cash_flows(_flows([100.0]), a, cash=7.0)
     assert_allclose(v.equity_value, 1100 / 1.1 + 7.0, rtol=1e-12)
     assert_allclose(v.terminal_share, (1000 / 1.1) / (1100 / 1.1), rtol=1e-12)
@@ -111,10 +112,12 @@ def test_fundamental_value_keeps_its_signature_and_taxes_on_request() -> None:
 
 
 def test_assumptions_come_from_the_scenario_and_the_data_file() -> None:
-    """The baseline's capital market gives WACC 9.746 %, g 3.5 %, tax 21 %, exit 6x; the rest is valuation.toml's."""
+    """The baseline's capital market (WACC 9.746 % with 30 % debt, g 3.5 %, nominal) gives the
+    real unlevered rate 1.10275 / 1.023 - 1 = 7.7957 % and g 1.035 / 1.023 - 1 = 1.1730 %; tax
+    21 %, exit 6x, mid-year; the rest is valuation.toml's."""
     a = assumptions_for(load_scenario("baseline").model.capital_market)
-    assert a.wacc == pytest.approx(0.097462, abs=1e-6)
-    assert (a.terminal_growth, a.tax_rate, a.exit_multiple) == (pytest.approx(0.035), pytest.approx(0.21), 6.0)
+    assert a.wacc == pytest.approx(1.10275 / 1.023 - 1, abs=1e-9)
+    assert (a.terminal_growth, a.tax_rate, a.exit_multiple, a.discounting) == (pytest.approx(1.035 / 1.023 - 1), pytest.approx(0.21), 6.0, "mid")
     data = valuation_data()
     assert a.nol_limit_frac == data["tax"]["nol_limit_frac"] and a.fade_years == data["terminal"]["fade_years"]
     b = assumptions_for(load_scenario("baseline").model.capital_market, wacc=0.12, terminal=None)

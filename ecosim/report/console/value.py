@@ -13,6 +13,7 @@ from rich.table import Table
 from ecosim.economics.wacc import wacc_build_up
 from ecosim.finance.accounts import AgentBook, by_year, segment_accounts
 from ecosim.finance.gap import RunValue, weighted_values
+from ecosim.finance.valuation import valuation_data
 from ecosim.report.console.common import pct
 from ecosim.report.numbers import human
 from ecosim.scenario.params import params_of
@@ -39,20 +40,23 @@ def value_tables(out: Console, rv: RunValue) -> None:
     b = wacc_build_up(params_of(cm))
     first = next(iter(rv.entities.values())).valuation
     out.print(f"[bold]ecosim value[/bold] — {escape(rv.run.name)} ({escape(str(rv.run.path))}), values at the start of {first.years[0]}; cash flows {first.years[0]}–{first.years[-1]} from the run's ledger")
+    basis = valuation_data()["basis"]
+    timing = "mid-year (flows arrive monthly)" if a.discounting == "mid" else "year end"
     if "wacc" in a.sources and a.sources["wacc"] == "command-line override":
-        out.print(f"WACC {pct(a.wacc, 2)} (--wacc; the scenario's is {pct(b['wacc'], 2)})")
+        out.print(f"discount rate {pct(a.wacc, 2)} (--wacc, on the valuation's basis: {a.basis}); discounted at {timing}")
     else:
+        unlev = b["risk_free"] + b["beta_unlevered"] * b["market_risk_premium"]
         out.print(
-            f"WACC {pct(a.wacc, 2)} = equity {pct(1 - b['debt_to_capital'], 0)} × (rf {pct(b['risk_free'])} + βL {b['beta_levered']:.3f} × MRP {pct(b['market_risk_premium'])}"
-            f" = {pct(b['cost_of_equity'], 2)}) + debt {pct(b['debt_to_capital'], 0)} × {pct(b['cost_of_debt'])} × (1 − tax {pct(b['tax_rate'], 0)}); "
-            f"βL = βU {b['beta_unlevered']:.2f} × (1 + (1 − t) D/E) (Hamada)"
+            f"discount rate {pct(a.wacc, 2)} ({a.basis}; discounted at {timing}) = (1 + rf {pct(b['risk_free'])} + βU {b['beta_unlevered']:.2f} × MRP {pct(b['market_risk_premium'])} = {pct(unlev, 2)})"
+            f" / (1 + inflation {basis['inflation_pct']:g}%) − 1. The world's flows are constant dollars and it has no debt, so the rate is real and unlevered;"
+            f" the scenario's nominal WACC with {pct(b['debt_to_capital'], 0)} debt and its tax shield is {pct(b['wacc'], 2)} (ecosim/data/valuation.toml \\[basis])"
         )
     term = {
-        "normalised": f"normalised (value driver: NOPAT × (1 − g/RONIC) / (WACC − g), RONIC {pct(a.ronic_value, 2)}, {a.fade_years} fade years, capex depreciated over {a.asset_life_yr:g} yr)",
+        "normalised": f"normalised (value driver: NOPAT × (1 − (1 − t) g/RONIC) / (rate − g), net capex expensed as in the run's years, RONIC {pct(a.ronic_value, 2)}, {a.fade_years} fade years, capex depreciated over {a.asset_life_yr:g} yr)",
         "gordon": "Gordon growth on the last year's FCF",
         "exit": f"exit at {a.exit_multiple:g}× last-year {a.exit_metric}",
     }[a.terminal]
-    out.print(f"terminal growth {pct(a.terminal_growth)}; tax {pct(a.tax_rate, 0)} on pre-tax FCF (full expensing), losses carried forward (offset ≤ {pct(a.nol_limit_frac, 0)} of a year's profit); terminal value: {term}")
+    out.print(f"terminal growth {pct(a.terminal_growth, 2)} (the scenario's {pct(float(params_of(cm).terminal_growth_frac), 2)} nominal, on the same basis); tax {pct(a.tax_rate, 0)} on pre-tax FCF (full expensing), losses carried forward (offset ≤ {pct(a.nol_limit_frac, 0)} of a year's profit); terminal value: {term}")
 
     t = Table(title="Fundamental value by entity (equity = enterprise value + cash; the world has no debt)", title_justify="left")
     for c, j in (("entity", "left"), ("enterprise value", "right"), ("cash", "right"), ("equity value", "right"), ("after the run", "right"), ("normalised", "right"), ("Gordon", "right"), ("exit", "right"), ("comparables (low–high)", "right")):
@@ -64,6 +68,15 @@ def value_tables(out: Console, rv: RunValue) -> None:
         t.add_row(escape(e.spec.label), human(float(v.enterprise_value[0]), "USD"), human(float(v.cash[0]), "USD"), f"[bold]{human(e.equity_usd, 'USD')}[/bold]", pct(float(v.terminal_share[0]), 0),
                   *[human(e.by_method[m], "USD") for m in ("normalised", "gordon", "exit")], comps)
     out.print(t)
+    head = rv.entities.get("spacex_xai")
+    if head is not None and head.sensitivity:
+        base = head.sensitivity[0][1]
+        t = Table(title=f"{escape(head.spec.label)}: the headline and its sensitivity (one change at a time)", title_justify="left")
+        for c, j in (("valued with", "left"), ("equity value", "right"), ("change", "right")):
+            t.add_column(c, justify=j)  # type: ignore[arg-type]
+        for label, x in head.sensitivity:
+            t.add_row(escape(label), human(x, "USD"), "" if label == "headline" else f"{100 * (x / base - 1):+.0f}%")
+        out.print(t)
     out.print("'after the run': share of the enterprise value from years after the run (fade and terminal). Comparables: peers' revenue multiples (ecosim/data/peers.csv; AI labs: the other lab's mark over its simulated revenue) on each segment's revenue in the valuation year.")
 
     t = Table(title="Narrative marks against the run's value (ecosim/data/valuation_marks.csv)", title_justify="left")
