@@ -53,6 +53,27 @@ from ecosim.timeline import format_month
 
 KINDS = ("capex", "opex", "revenue", "raise")
 
+#: NumPy adds fewer terms than this in order (``((0 + a0) + a1) + ...``); more it adds pairwise
+_IN_ORDER = 8
+
+
+def _sum(a: np.ndarray, axis: int) -> np.ndarray:
+    """``a.sum(axis=axis)``, bit for bit, faster on many members.
+
+    NumPy reduces a short axis (fewer than eight terms, as every market's sellers or buyers
+    axis here) in order but slowly, one reduction per row; over many rows a chain of
+    whole-array additions in the same order is several times faster and gives the same
+    numbers. A long axis, or a small array, is left to NumPy.
+    """
+    n = a.shape[axis]
+    if n >= _IN_ORDER or n < 2 or a.size < 64 * n:
+        return a.sum(axis=axis)
+    parts = np.moveaxis(a, axis, 0)
+    out = parts[0] + parts[1]
+    for part in parts[2:]:
+        out += part
+    return out
+
 
 class _Market:
     """Offers, demands and the cleared allocation of one commodity."""
@@ -98,39 +119,69 @@ class _Market:
     @property
     def asked(self) -> np.ndarray:
         """Everything each buyer asked for this month, addressed or not (K, B)."""
-        return self.demand + self.directed.sum(axis=1)
+        return self.demand + _sum(self.directed, 1)
 
     @staticmethod
     def _ration(ask: np.ndarray, remaining: np.ndarray, cap: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
         """Serve requests ``ask`` (K, S, B): a seller asked for more than it has left (within the
         tier's cap) scales every request down by the same ratio. Returns (given, remaining, cap)."""
         avail = remaining if cap is None else np.minimum(remaining, cap)
-        asked = ask.sum(axis=2)
+        asked = _sum(ask, 2)
         ratio = np.minimum(np.divide(avail, asked, out=np.ones_like(asked), where=asked > avail), 1.0)
         give = ask * ratio[:, :, None]
-        given = give.sum(axis=2)
+        given = _sum(give, 2)
         return give, np.maximum(remaining - given, 0.0), None if cap is None else np.maximum(cap - given, 0.0)
 
     def clear(self) -> None:
+        """Clear the month's offers and demands (see the module docstring) into ``x`` and ``usd``.
+
+        Each tier clears on its own buyers' columns only, and a step that cannot give anything
+        (nothing asked, nothing left) is skipped: both leave every number as the whole-axis
+        computation gives it (sums over fewer than eight terms run in order, and adding zero
+        changes nothing)."""
         remaining = self.offer.copy()
         x = np.zeros_like(self.x)
         E = self.enabled[None, :, :] if self.scale is None else self.enabled[None, :, :] * (self.scale > 0.0)
-        for tier in np.unique(self.tier):
-            in_tier = (self.tier == tier)[None, :]
-            want = np.where(in_tier, self.demand, 0.0)
+        B = len(self.buyers)
+        tiers = self.tier.tolist()
+        for tier in sorted(set(tiers)):
+            if tiers.count(tier) == B:
+                cols: slice | np.ndarray = slice(None)
+                mask = None
+            elif B < _IN_ORDER:  # a long buyers' axis is summed pairwise: kept whole, in the same order
+                cols = np.flatnonzero(self.tier == tier)
+                mask = None
+            else:
+                cols = slice(None)
+                mask = (self.tier == tier)[None, :]
+            want = self.demand[:, cols] if mask is None else np.where(mask, self.demand, 0.0)
+            directed = self.directed[:, :, cols] if mask is None else np.where(mask[:, None, :], self.directed, 0.0)
+            has_want = bool(want.any())
+            if not has_want and not directed.any():
+                continue  # nothing asked in this tier: nothing given
             cap = self.tier_cap.get(int(tier))
-            addressed = np.where(in_tier[:, None, :], self.directed, 0.0) * E
+            Et = E[:, :, cols]
+            xt = x[:, :, cols] if mask is None else x
+            addressed = directed * Et
             if addressed.any():
                 give, remaining, cap = self._ration(addressed, remaining, cap)
-                x += give
-            x_addressed = x.sum(axis=1)
-            for _ in range(2):
-                avail = remaining if cap is None else np.minimum(remaining, cap)
-                need = np.maximum(want - (x.sum(axis=1) - x_addressed) * in_tier, 0.0)
-                w = avail[:, :, None] * E
-                wsum = w.sum(axis=1, keepdims=True)
-                give, remaining, cap = self._ration(np.divide(need[:, None, :] * w, wsum, out=np.zeros_like(w), where=wsum > 0), remaining, cap)
-                x += give
+                xt = xt + give
+            if has_want:
+                x_addressed = _sum(xt, 1)
+                for _ in range(2):
+                    avail = remaining if cap is None else np.minimum(remaining, cap)
+                    got = _sum(xt, 1) - x_addressed
+                    need = np.maximum(want - (got if mask is None else got * mask), 0.0)
+                    if not need.any() or not avail.any():
+                        break  # nothing more to ask for, or to give
+                    w = avail[:, :, None] * Et
+                    wsum = _sum(w, 1)[:, None, :]
+                    give, remaining, cap = self._ration(np.divide(need[:, None, :] * w, wsum, out=np.zeros_like(w), where=wsum > 0), remaining, cap)
+                    xt = xt + give
+            if mask is None:
+                x[:, :, cols] = xt
+            else:
+                x = xt
         if self.scale is not None:
             x = x * self.scale
         self.x = x
@@ -169,6 +220,10 @@ class Exchange:
                 self.markets[c] = _Market(c, edges, members)
                 self.goods_edges += [(s, b, c) for s, b, _ in edges]
         self._goods_slices: dict[str, slice] = {}
+        #: each market's sellers' and buyers' columns in the cash and flow arrays
+        self._market_index = {
+            c: (np.array([self.index[n] for n in m.sellers]), np.array([self.index[n] for n in m.buyers])) for c, m in self.markets.items()
+        }
         start = 0
         for c, m in self.markets.items():
             self._goods_slices[c] = slice(start, start + len(m.pairs))
@@ -229,13 +284,13 @@ class Exchange:
     def company_cash(self, company: str) -> np.ndarray:
         """Cash of a company now [USD], summed over its agents' accounts."""
         idx = [self.index[n] for n in self.company_agents(company)]
-        return self.cash[:, idx].sum(axis=1)
+        return _sum(self.cash[:, idx], 1)
 
     def company_cash_open(self, company: str) -> np.ndarray:
         """Cash of a company when the month opened [USD]: what its decisions this month see,
         whatever the order actors act in (raises of this month count from next month)."""
         idx = [self.index[n] for n in self.company_agents(company)]
-        return self.cash_open[:, idx].sum(axis=1)
+        return _sum(self.cash_open[:, idx], 1)
 
     def company_at(self, name: str, step_index: int) -> str:
         """Company of an agent in a given month (0-based step): its last change at or before
@@ -312,7 +367,7 @@ class Exchange:
     def asked_of(self, seller: str, commodity: str) -> np.ndarray:
         """What buyers addressed to ``seller`` this month [commodity unit] (its order book)."""
         m = self.markets[commodity]
-        return m.directed[:, m.s_index[seller], :].sum(axis=1)
+        return _sum(m.directed[:, m.s_index[seller], :], 1)
 
     def clear(self) -> None:
         """Clear every commodity; move cash; write the month's ledger rows."""
@@ -320,22 +375,22 @@ class Exchange:
         for c, m in self.markets.items():
             m.clear()
             self._pin(c, m)
-            s_idx = [self.index[n] for n in m.sellers]
-            b_idx = [self.index[n] for n in m.buyers]
-            earned = m.usd.sum(axis=2)
-            spent = m.usd.sum(axis=1)
-            self.cash[:, s_idx] += earned
-            self.cash[:, b_idx] -= spent
-            external = m.usd * ~m.internal[None, :, :]
-            self.month_in[:, s_idx] += external.sum(axis=2)
-            self.month_out[:, b_idx] += external.sum(axis=1)
-            capex = np.array([k == "capex" for k in m.kind])
-            if capex.any():
-                self.month_capex[:, b_idx] += external.sum(axis=1) * capex[None, :]
+            s_idx, b_idx = self._market_index[c]
+            usd = m.usd
+            if usd.any():
+                self.cash[:, s_idx] += _sum(usd, 2)
+                self.cash[:, b_idx] -= _sum(usd, 1)
+                external = usd * ~m.internal[None, :, :] if m.internal.any() else usd
+                paid_out = _sum(external, 1)
+                self.month_in[:, s_idx] += _sum(external, 2)
+                self.month_out[:, b_idx] += paid_out
+                if "capex" in m.kind:
+                    capex = np.array([k == "capex" for k in m.kind])
+                    self.month_capex[:, b_idx] += paid_out * capex[None, :]
             if self.record and self.goods_qty is not None and self.goods_usd is not None:
                 sl = self._goods_slices[c]
                 self.goods_qty[t, sl, :] = m.x[:, m.pair_s, m.pair_b].T
-                self.goods_usd[t, sl, :] = m.usd[:, m.pair_s, m.pair_b].T
+                self.goods_usd[t, sl, :] = usd[:, m.pair_s, m.pair_b].T
 
     def _pin(self, commodity: str, m: _Market) -> None:
         """Replace what pinned edges of ``commodity`` carry in the members pinned (the money
@@ -416,19 +471,19 @@ class Exchange:
 
     def received(self, buyer: str, commodity: str) -> np.ndarray:
         m = self.markets[commodity]
-        return m.x[:, :, m.b_index[buyer]].sum(axis=1)
+        return _sum(m.x[:, :, m.b_index[buyer]], 1)
 
     def sold(self, seller: str, commodity: str) -> np.ndarray:
         m = self.markets[commodity]
-        return m.x[:, m.s_index[seller], :].sum(axis=1)
+        return _sum(m.x[:, m.s_index[seller], :], 1)
 
     def spent(self, buyer: str, commodity: str) -> np.ndarray:
         m = self.markets[commodity]
-        return m.usd[:, :, m.b_index[buyer]].sum(axis=1)
+        return _sum(m.usd[:, :, m.b_index[buyer]], 1)
 
     def earned(self, seller: str, commodity: str) -> np.ndarray:
         m = self.markets[commodity]
-        return m.usd[:, m.s_index[seller], :].sum(axis=1)
+        return _sum(m.usd[:, m.s_index[seller], :], 1)
 
     def paid(self, seller: str, buyer: str, commodity: str) -> np.ndarray:
         """What ``buyer`` paid ``seller`` for ``commodity`` this month [USD]."""
@@ -442,7 +497,7 @@ class Exchange:
     def sold_to(self, seller: str, commodity: str, buyers: Iterable[str]) -> np.ndarray:
         m = self.markets[commodity]
         idx = [m.b_index[b] for b in buyers if b in m.b_index]
-        return m.x[:, m.s_index[seller], idx].sum(axis=1)
+        return _sum(m.x[:, m.s_index[seller], idx], 1)
 
     def offered(self, seller: str, commodity: str) -> np.ndarray:
         m = self.markets[commodity]
@@ -459,13 +514,14 @@ class Exchange:
     def delivered_from(self, seller: str, buyer: str, commodity: str) -> np.ndarray:
         """What reached ``buyer`` from ``seller`` this month [commodity unit] (after losses)."""
         m = self.markets[commodity]
-        return m.delivered_x[:, m.s_index[seller], m.b_index[buyer]]
+        i = m.s_index[seller]
+        return m.x[:, i, m.b_index[buyer]] * (1.0 - m.lost[:, i])
 
     def delivered(self, buyer: str, commodity: str) -> np.ndarray:
         """What reached ``buyer`` this month [commodity unit]: what it bought, less what its
         sellers lost on the way (:meth:`lose`; read it after the ``fulfil`` phase)."""
         m = self.markets[commodity]
-        return m.delivered_x[:, :, m.b_index[buyer]].sum(axis=1)
+        return _sum(m.x[:, :, m.b_index[buyer]] * (1.0 - m.lost), 1)
 
     def lose(self, seller: str, commodity: str, frac: np.ndarray) -> None:
         """``seller`` lost a share of everything it sold this month on the way [fraction per
