@@ -1,10 +1,9 @@
-"""Benchmark: link ablations with per-member edge cuts in one model vs one model per cut.
+"""Benchmark: ``ecosim flywheel``'s two halves on this machine, printed.
 
-`ecosim flywheel` cuts every link between modelled agents (about 55 in the baseline) and pushes
-every loop in every year (about 250 members). With per-member edge throughput
-(:meth:`ecosim.exchange.clearing.Exchange.set_edge_scale`) all of them run as members of one
-model. This script times that against the alternative of one model per cut (a scenario with
-``exchange.disable``), measured on a sample of cuts and extrapolated, and prints the ratio.
+* loop scores of a whole run: the replay (one model of 2 + V members, V the variables of the
+  causal graph) and Loops that Matter on its trace (target: <= 10 s for the baseline);
+* link ablations: every goods and signal edge between modelled agents cut over 5 seeds
+  (one model per seed, one member per cut; target: <= 60 s for the baseline).
 
 Run: ``.venv/bin/python benchmarks/bench_flywheel.py [SCENARIO]``
 """
@@ -14,44 +13,30 @@ from __future__ import annotations
 import sys
 import time
 
-import numpy as np
-
-from ecosim.model import EcosimModel
-from ecosim.probe import ablation_edges, run_flywheel
+from ecosim.analysis.dominance import run_loops
+from ecosim.analysis.flywheel import OUTCOMES
+from ecosim.experiments.ablation import run_ablation
+from ecosim.experiments.flywheel import EXPERIMENT, MAX_LENGTH, MIN_LINK, ablation_links
+from ecosim.experiments.replay import replay
 from ecosim.scenario import load_scenario
 
 
-def main(name: str = "baseline", sample: int = 4) -> None:
+def main(name: str = "baseline") -> None:
     loaded = load_scenario(name)
-    EcosimModel(loaded, record_ledger=False).run()  # warm the hand-over cache and imports
-    edges = ablation_edges(EcosimModel(loaded, record_ledger=False).network)
-    n = len(edges)
-
     t0 = time.perf_counter()
-    model = EcosimModel(loaded, members=n + 1, common_random_numbers=True, record_ledger=False)
-    for i, e in enumerate(edges):
-        f = np.ones(n + 1)
-        f[i + 1] = 0.0
-        model.exchange.set_edge_scale(e, f)
-    model.run()
-    one_model = time.perf_counter() - t0
-
-    t0 = time.perf_counter()
-    for e in edges[:sample]:
-        EcosimModel(load_scenario(name, [f'exchange.disable=["{e}"]']), record_ledger=False).run()
-    per_cut = (time.perf_counter() - t0) / sample
-    separate = per_cut * n
-
-    t0 = time.perf_counter()
-    r = run_flywheel(loaded)
-    whole = time.perf_counter() - t0
-
-    print(f"scenario {name}: {n} links to cut")
-    print(f"  one model, {n + 1} members (per-member cuts):   {one_model:6.2f} s")
-    print(f"  one model per cut ({sample} timed, x{n}):        {separate:6.2f} s  ({per_cut:.2f} s each)")
-    print(f"  speed-up:                                   {separate / one_model:6.1f}x")
-    print(f"  ecosim flywheel end to end ({r.members} members, {len(r.loops)} loops): {whole:6.2f} s")
+    r = replay(loaded)
+    t1 = time.perf_counter()
+    loops = run_loops(r.trace, {k: v for k, (_, v) in OUTCOMES.items()}, max_length=MAX_LENGTH, min_link=MIN_LINK)
+    t2 = time.perf_counter()
+    print(f"{name}: replay {r.members} members, {len(r.trace.dates)} months: {t1 - t0:6.2f} s")
+    print(f"  loops that matter ({len(r.trace.variables)} variables, {len(r.trace.partial)} links, {len(loops.loops)} loops): {t2 - t1:6.2f} s")
+    print(f"  loop scores of the whole run: {t2 - t0:6.2f} s (target <= 10 s)")
+    links = ablation_links(loaded)
+    t3 = time.perf_counter()
+    a = run_ablation(loaded, links, seeds=5, draws=1, experiment=EXPERIMENT)
+    t4 = time.perf_counter()
+    print(f"  ablation of {len(links)} links over {a.samples} samples: {t4 - t3:6.2f} s (target <= 60 s)")
 
 
 if __name__ == "__main__":
-    main(*(sys.argv[1:2] or ["baseline"]))
+    main(*sys.argv[1:2])

@@ -429,19 +429,18 @@ def cmd_audit_report(args: argparse.Namespace) -> int:
 
 
 def cmd_flywheel(args: argparse.Namespace) -> int:
-    from ecosim.probe import run_flywheel
+    from ecosim.experiments.flywheel import run_flywheel
     from ecosim.report.console.flywheel import print_flywheel
     from ecosim.scenario import load_scenario
 
-    push = None if args.push is None else _percent_option(args.push, "--push")
     loaded = load_scenario(args.scenario, args.set or [])
     progress, update = month_progress(err_console, f"flywheel {loaded.name}")
     with progress:
-        r = run_flywheel(loaded, push_frac=push, horizon_months=args.horizon, ablate=not args.no_ablation, seed=args.seed, progress=update)
+        r = run_flywheel(loaded, seed=args.seed, seeds=0 if args.no_ablation else args.seeds, draws=args.draws, progress=update)
     if args.json:
         print(strict_json(r.as_dict()))
         return 0
-    print_flywheel(console, r, loaded.name, args.top)
+    print_flywheel(console, r, args.top)
     return 0
 
 
@@ -453,7 +452,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     with err_console.status("comparing") as status:
         posterior = _posterior_option(args)
         draws = {} if args.draws is None else {"draws": args.draws}
-        result = compare(args.sources, out, seed=args.seed, sets=args.set or [], claims_path=args.claims, loops=not args.no_loops,
+        result = compare(args.sources, out, seed=args.seed, sets=args.set or [], claims_path=args.claims,
                          progress=lambda msg: status.update(msg), posterior=posterior, **draws)
     print_compare(console, result, out)
     return 0
@@ -665,15 +664,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--top", type=_COUNT, default=10, metavar="N", help="how many of the largest disagreements to list first (default 10)")
     p.set_defaults(func=cmd_audit_report)
 
-    p = sub.add_parser("flywheel", help="loops of the exchange network, their gains by year, link ablations, binding constraints")
+    p = sub.add_parser("flywheel", help="which loops drive capability, launches, orbital compute and value each year (Loops that Matter on the run), reinvestment loops, link ablations over seeds")
     p.add_argument("scenario", help="scenario file or bundled name")
     p.add_argument("--json", action="store_true", help="JSON instead of tables")
     p.add_argument("--set", action="append", metavar="PATH=VALUE", help="override a field (TOML value)")
     p.add_argument("--seed", type=_SEED, help="random seed (default: the scenario's)")
-    p.add_argument("--push", metavar="PCT", help="share of the probe edge's flow a push withholds [%%] (default ecosim/data/flywheel.toml)")
-    p.add_argument("--horizon", type=int, metavar="MONTHS", help="months after a push its return is read (default ecosim/data/flywheel.toml)")
+    p.add_argument("--seeds", type=_COUNT, default=5, metavar="N", help="seeds of the link ablations (default 5)")
+    p.add_argument("--draws", type=_COUNT, default=1, metavar="N", help="draws of the uncertain parameters per seed (default 1)")
     p.add_argument("--no-ablation", action="store_true", help="skip cutting each link")
-    p.add_argument("--top", type=_COUNT, metavar="N", help="only the N links whose cut moves the SpaceX and Tesla values most")
+    p.add_argument("--top", type=_COUNT, metavar="N", help="only the N ablation rows that move an outcome most")
     p.set_defaults(func=cmd_flywheel)
     _add_experiment_parsers(sub)
 
@@ -691,7 +690,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--claims", metavar="FILE", help="claims file for the scorecard (default: the bundled ecosim/data/claims.toml)")
     p.add_argument("--posterior", metavar="DIR", help="run scenario arguments under this posterior too (N members each: fan charts, each claim's probability)")
     p.add_argument("--draws", type=int, metavar="N", help="posterior draws (default 200)")
-    p.add_argument("--no-loops", action="store_true", help="skip measuring loop gains (they re-simulate each scenario with pushes, a few seconds each)")
     p.set_defaults(func=cmd_compare)
 
     for _name, register in _EXTENSIONS:

@@ -4,10 +4,10 @@ write the comparison report (of one source alone: a single-run report, ``ecosim 
 Each argument is a run directory (read back, never re-simulated; a run made under a posterior
 brings its members), an experiment directory (its stored runs), or a scenario file / bundled
 name (run here with ``seed`` and ``sets``, its run directory written under ``DIR/runs/NAME``;
-with a ``posterior``, also ``draws`` members under it, drawn as fan charts). Loop gains need pushes on a running world, so
-:func:`compare` measures them with :func:`ecosim.probe.run_flywheel` on each source's scenario
-(a run's own scenario and seed; an experiment's base scenario). Everything else is read from
-results by :mod:`ecosim.report.compare`, which writes the report.
+with a ``posterior``, also ``draws`` members under it, drawn as fan charts). Everything is read
+from results by :mod:`ecosim.report.compare`, which writes the report. Which loops drive each
+source is ``ecosim flywheel``'s (a replay of the run, Loops that Matter); the edge-pulse loop
+gains once measured here are retired.
 
 The output directory is written atomically: into a temporary sibling, renamed into place when
 complete, so a failure leaves nothing half-written. Every argument is checked and every
@@ -90,27 +90,12 @@ def _scenario_of(source: Source) -> tuple[LoadedScenario, int | None]:
     return load_scenario(source.path / "scenario.toml"), None
 
 
-def measure_loops(sources: Sequence[Source], progress: Progress = None) -> dict[str, object]:
-    """Loop gains by year of each source's scenario (:func:`ecosim.probe.run_flywheel`, no
-    ablation): source label -> ``FlywheelResult``."""
-    from ecosim.probe import run_flywheel
-
-    out: dict[str, object] = {}
-    for s in sources:
-        if progress:
-            progress(f"measuring loop gains of {s.label}")
-        scenario, seed = _scenario_of(s)
-        out[s.label] = run_flywheel(scenario, ablate=False, seed=seed)
-    return out
-
-
 def compare(
     args: Sequence[str],
     out_dir: Path,
     seed: int | None = None,
     sets: Sequence[str] = (),
     claims_path: str | None = None,
-    loops: bool = True,
     progress: Progress = None,
     posterior: Posterior | None = None,
     draws: int = DEFAULT_DRAWS,
@@ -136,7 +121,6 @@ def compare(
         classify(a)
     with atomic_directory(out_dir) as tmp:
         sources = resolve_sources(args, tmp / "runs", seed=seed, sets=sets, progress=progress, posterior=posterior, draws=draws)
-        gains = measure_loops(sources, progress) if loops else {}
-        result = write_comparison(sources, tmp, claims, gains, progress)
+        result = write_comparison(sources, tmp, claims, {}, progress)
     result.relocate(tmp, out_dir)
     return result

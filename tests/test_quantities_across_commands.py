@@ -38,7 +38,7 @@ def commands(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
         return buf.getvalue()
 
     out["run"] = run(["run", "baseline", "--out", str(tmp / "run"), "--no-figures"])
-    run(["compare", str(tmp / "run"), "--out", str(tmp / "cmp"), "--no-loops"])
+    run(["compare", str(tmp / "run"), "--out", str(tmp / "cmp")])
     out["odc"] = json.loads(run(["odc-cost", "baseline", "--year", str(YEAR), "--json"]))
     out["ts"] = pd.read_parquet(tmp / "run" / "timeseries.parquet")
     out["outcomes"] = pd.read_csv(tmp / "cmp" / "outcomes.csv", dtype={"column": str})

@@ -1,318 +1,233 @@
-"""The flywheel's closed loops: find them in the exchange network, measure their gains, cut links.
+"""The flywheel, measured: which loops drive each outcome over a run (Loops that Matter), the
+reinvestment loops that close through the companies' cash, and link ablations with intervals.
 
-Reducing the network
---------------------
-The exchange network (:mod:`ecosim.exchange`) is a multigraph of agents with one edge per
-commodity a seller may sell a buyer, a ``capability`` signal from xAI to Tesla's fleet,
-Cybercabs and robots, and ``money`` edges. Taken as it is, every agent pays its costs to
-``market`` and ``market`` pays revenue to most agents, so nearly everything lies on a cycle
-through the outside economy. The loops of the narrative are not those: they run through the
-*companies' cash*. So the reduced graph
+Loop dominance is read from the run's own trajectory (:mod:`ecosim.analysis.dominance` on a
+replay trace): nothing is pushed, each loop's score is the product of its link scores, and the
+relative scores of the loops through an outcome's variables sum to 100 % in magnitude each
+month. The outcomes are read through the variables that carry them:
 
-* keeps the goods and signal edges between modelled agents (enabled ones: a cut edge closes
-  no loop), labelled by commodity;
-* drops ``market`` and ``capital_market`` (the outside economy and investors: inputs, not
-  parts of a loop);
-* adds one **cash pool** node per company (``cash:spacex``): an edge ``agent -> cash`` when the
-  agent earns money from outside its company (revenue from customers, or sales to another
-  company), and ``cash -> agent`` for every agent of the company (the company's cash pays for
-  all of them; whether an agent's decisions actually depend on it is what a loop's gain shows).
+* xAI's capability through its training compute and data (capability is computed from them each
+  month, so the loops that move it pass through them);
+* SpaceX's launches through the launch mass it carries to each customer;
+* SpaceX's orbital compute through the orbital data centres' power and compute;
+* SpaceX+xAI's value through SpaceX's cash (the value discounts the cash it generates).
 
-A company is taken as it stands at the end of the run (xAI inside SpaceX after the merger).
+A **reinvestment loop** is a loop through a company's cash and through one of the capacity
+decisions the narrative says the cash funds (launch vehicles, satellites, data centres): it
+exists only where an agent's decision was measured to depend on the cash, so such loops are
+found, not assumed. **Loop families** sum the relative scores of the loops of one kind (every
+data loop, every compute loop) per outcome and year.
 
-Loops
------
-Every simple cycle with at least one goods or signal edge is a feedback path; there are
-dozens, most of them combinations of shorter ones. A **loop** is, for each edge, the shortest
-cycle through it; the distinct ones are listed, named by what they carry (data loop,
-compute loop, Starlink loop ...), each with a **probe edge**: the one of its edges that the
-fewest cycles go through (so a push on it comes back mostly through this loop).
-
-Gain
-----
-A loop's gain is measured by pushing its probe edge and watching the same edge later
-(:func:`loop_gain`): from month ``m`` one member of the ensemble carries a share ``1 - d``
-of what would have cleared on the edge (a small partial cut, so every agent stays within
-what it ordered); the response of the edge's own flow ``H`` months later, relative to the
-push, is ``r = ln(y_push / y_base) / ln(1 - d)`` (``r = 1`` when nothing comes back). The
-gain is ``r - 1``: above 0 the loop reinforces (the push returns amplified), below 0 it
-balances, 0 it is open (the link does not come back). Pushes started in each year show how
-each loop's gain, and so the **dominant loop**, shifts over the years.
-
-Ablation
---------
-Each link between modelled agents is cut in turn for one member (a scale of 0 for the whole
-run) and the outcomes are compared with the uncut member: xAI's capability, SpaceX's orbital
-compute, and the fundamental values of SpaceX and Tesla.
-
-This module is pure: it takes graphs and arrays. Running the members is
-:mod:`ecosim.probe`'s job.
+This module is pure: it takes a :class:`~ecosim.analysis.dominance.RunLoops` and the ablation
+table. Running the replay and the ablations is :mod:`ecosim.experiments.flywheel`'s job.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-import networkx as nx
 import numpy as np
 import pandas as pd
 
-HUBS = ("market", "capital_market")
-CASH = "cash:"
+from ecosim.analysis.dominance import RunLoops
+
+#: outcome -> (label, the variables of the causal graph that carry it)
+OUTCOMES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "capability": ("xAI capability (through its training compute and data)", ("xai.train_flop", "xai.data_pb")),
+    "launches": ("SpaceX launches (launch mass carried)", tuple(f"spacex_launch->{b}:launch_mass" for b in ("starlink", "orbital_dc", "google_planet", "starcloud", "kuiper", "market"))),
+    "orbital_compute": ("SpaceX orbital compute", ("orbital_dc.eflops_total", "orbital_dc.mw_total")),
+    "spacex_value": ("SpaceX+xAI value (through SpaceX's cash)", ("cash:spacex",)),
+}
+#: the agents whose capacity decisions the narrative says the loop funds
+CAPACITY = ("spacex_launch", "starlink", "orbital_dc", "terrestrial_dc", "terafab", "tesla_fleet", "cybercab", "optimus")
+#: loop families listed per outcome, in order: (label, words in the loop's name)
+FAMILIES = (("data loops", "data loop"), ("compute loops", "compute loop"), ("cash loops", "cash loop"))
 
 
-def cash_node(company: str) -> str:
-    """Name of a company's cash pool in the reduced graph.
+def family_share(relative: Mapping[str, np.ndarray], names: Mapping[str, str], prefix: str, months: int) -> np.ndarray:
+    """Signed sum of the relative scores of the loops whose name contains ``prefix``, per
+    month of ``months`` (nan where no loop of the outcome is active).
 
-    >>> cash_node("spacex")
-    'cash:spacex'
+    >>> r = {"L1": np.array([0.5, np.nan]), "L2": np.array([-0.3, np.nan]), "L3": np.array([0.2, np.nan])}
+    >>> family_share(r, {"L1": "data loop (a)", "L2": "data loop (b)", "L3": "x"}, "data loop", 2).tolist()
+    [0.2, nan]
     """
-    return f"{CASH}{company}"
+    ids = [i for i in relative if prefix in names[i]]
+    if not relative:
+        return np.full(months, np.nan)
+    active = ~np.all(np.isnan(np.stack(list(relative.values()))), axis=0)
+    total = np.sum([np.nan_to_num(relative[i]) for i in ids], axis=0) if ids else np.zeros_like(active, dtype=float)
+    return np.where(active, total, np.nan)
 
 
-def earners(graph: nx.MultiDiGraph, companies: dict[str, str]) -> set[str]:
-    """Agents that earn money from outside their company: paid by ``market``, or selling goods
-    to ``market`` or to an agent of another company (on an enabled edge)."""
-    out = set()
-    for s, b, k, d in graph.edges(keys=True, data=True):
-        if not d.get("enabled", True) or d.get("signal", False):
-            continue
-        if k == "money":
-            if s == "market" and b not in HUBS:
-                out.add(b)
-        elif s not in HUBS and (b == "market" or (b not in HUBS and companies.get(s) != companies.get(b))):
-            out.add(s)
+def by_year(series: np.ndarray, dates: list[str]) -> dict[int, float]:
+    """Mean of a monthly series per calendar year over the months it is defined (nan if none).
+
+    >>> by_year(np.array([np.nan, 1.0, 3.0]), ["2030-11", "2030-12", "2031-01"])
+    {2030: 1.0, 2031: 3.0}
+    """
+    years = np.array([int(d[:4]) for d in dates])
+    out = {}
+    for y in sorted(set(years.tolist())):
+        v = series[years == y]
+        out[y] = float(np.nanmean(v)) if np.isfinite(v).any() else float("nan")
     return out
 
 
-def reduce_network(graph: nx.MultiDiGraph, companies: dict[str, str]) -> nx.MultiDiGraph:
-    """The reduced graph of the module docstring: agents, cash pools, commodity-labelled edges.
+def is_reinvestment(path: tuple[str, ...]) -> bool:
+    """A loop through a company's cash and a capacity decision (module docstring).
 
-    Edge attributes: ``kind`` ("goods", "signal", "revenue" or "funds") and, for goods and
-    signal edges, ``id`` (``seller->buyer:commodity``, the name ``exchange.disable`` uses).
+    >>> is_reinvestment(("cash:spacex", "spacex_launch.ship_stacks", "spacex_launch->starlink:launch_mass", "starlink.subs"))
+    True
+    >>> is_reinvestment(("cash:spacex", "xai->terrestrial_dc:terrestrial_target_mw"))
+    False
     """
-    R = nx.MultiDiGraph()
-    for n, d in graph.nodes(data=True):
-        if n not in HUBS:
-            R.add_node(n, kind=d.get("kind", ""), company=companies.get(n, d.get("company", n)))
-    for s, b, k, d in graph.edges(keys=True, data=True):
-        if k == "money" or s in HUBS or b in HUBS or not d.get("enabled", True):
-            continue
-        R.add_edge(s, b, key=k, kind="signal" if d.get("signal", False) else "goods", id=d.get("id", f"{s}->{b}:{k}"))
-    paid = earners(graph, companies)
-    for n in list(R.nodes):
-        company = companies.get(n, n)
-        pool = cash_node(company)
-        R.add_node(pool, kind="cash", company=company)
-        R.add_edge(pool, n, key="funds", kind="funds")
-        if n in paid:
-            R.add_edge(n, pool, key="revenue", kind="revenue")
-    return R
+    return any(v.startswith("cash:") for v in path) and any(v.split(".", 1)[0] in CAPACITY for v in path if "->" not in v and not v.startswith("cash:"))
 
 
-@dataclass(frozen=True)
-class Hop:
-    """One step of a loop: ``source -> target`` carrying ``commodities``."""
+@dataclass
+class OutcomeView:
+    """One outcome's loops over the run."""
 
-    source: str
-    target: str
-    commodities: tuple[str, ...]
-    edge_ids: tuple[str, ...]
+    key: str
+    label: str
+    variables: tuple[str, ...]
+    loops: int  # loops through its variables
+    years: pd.DataFrame  # index year: dominant (loop id), name, polarity (+1/-1/0), share
+    families: pd.DataFrame  # index year; one column per family: signed share of the outcome's change
+    top: list[dict[str, Any]]  # strongest loops: id, name, path, mean |relative score|
 
-    @property
-    def is_exchange(self) -> bool:
-        return bool(self.edge_ids)
 
+@dataclass
+class Flywheel:
+    """Everything ``ecosim flywheel`` reports of one run."""
 
-@dataclass(frozen=True)
-class Loop:
-    """A closed loop of the reduced graph."""
+    scenario: str
+    seed: int
+    dates: list[str]
+    variables: int
+    links: int
+    loops: int
+    max_length: int
+    min_link: float
+    outcomes: dict[str, OutcomeView]
+    reinvestment: list[dict[str, Any]]  # loops through cash and a capacity decision, strongest first
+    ablation: pd.DataFrame  # ecosim.analysis.ablation.ablation_summary
+    strandings: list[dict[str, Any]] = field(default_factory=list)
+    samples: int = 0
+    sampled: list[str] = field(default_factory=list)
+    held: list[str] = field(default_factory=list)
+    replay_s: float = 0.0
+    control_error: float = 0.0
 
-    id: str
-    name: str
-    nodes: tuple[str, ...]
-    hops: tuple[Hop, ...]
-    probe: str  # edge id pushed to measure the gain
-    cycles_through_probe: int
-    owners: tuple[str, ...] = field(default=())  # edges whose shortest loop this is
-
-    @property
-    def path(self) -> str:
-        """``a -[data]-> b -[capability]-> a`` with cash pools shown as ``SpaceX cash``."""
-        def node(n: str) -> str:
-            return f"{n[len(CASH):]} cash" if n.startswith(CASH) else n
-
-        parts = [node(self.nodes[0])]
-        for h in self.hops:
-            parts.append(f"-[{'/'.join(h.commodities)}]-> {node(h.target)}")
-        return " ".join(parts)
-
-    @property
-    def companies(self) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(n[len(CASH):] for n in self.nodes if n.startswith(CASH)))
+    def verdict(self) -> list[str]:
+        """A few sentences in words, each from the numbers above."""
+        return verdict(self)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "name": self.name, "path": self.path, "nodes": list(self.nodes), "probe_edge": self.probe,
-                "cycles_through_probe": self.cycles_through_probe, "closes_edges": list(self.owners),
-                "hops": [{"from": h.source, "to": h.target, "commodities": list(h.commodities), "edges": list(h.edge_ids)} for h in self.hops]}
+        def clean(x: Any) -> Any:
+            if isinstance(x, float | np.floating):
+                return None if not np.isfinite(x) else float(x)
+            if isinstance(x, np.integer):
+                return int(x)
+            return x
+
+        def frame(df: pd.DataFrame) -> list[dict[str, Any]]:
+            return [{str(k): clean(v) for k, v in r.items()} for r in df.reset_index().to_dict("records")]
+
+        return {
+            "scenario": self.scenario, "seed": self.seed, "variables": self.variables, "links": self.links, "loops": self.loops,
+            "max_length": self.max_length, "min_link": self.min_link, "replay_s": self.replay_s, "control_error": self.control_error,
+            "outcomes": {k: {"label": o.label, "variables": list(o.variables), "loops": o.loops, "by_year": frame(o.years),
+                             "families_by_year": frame(o.families), "top": [{k2: clean(v) for k2, v in t.items()} for t in o.top]}
+                         for k, o in self.outcomes.items()},
+            "reinvestment": [{k: clean(v) for k, v in r.items()} for r in self.reinvestment],
+            "ablation": {"samples": self.samples, "sampled": self.sampled, "held": self.held, "table": frame(self.ablation) if not self.ablation.empty else [],
+                         "stranded": self.strandings},
+            "verdict": self.verdict(),
+        }
 
 
-def _hops(R: nx.MultiDiGraph, cycle: list[str]) -> tuple[Hop, ...]:
-    hops = []
-    for i, a in enumerate(cycle):
-        b = cycle[(i + 1) % len(cycle)]
-        data = R.get_edge_data(a, b) or {}
-        ids = tuple(d["id"] for d in data.values() if d["kind"] in ("goods", "signal"))
-        hops.append(Hop(a, b, tuple(data.keys()), ids))
-    return tuple(hops)
-
-
-def name_loop(nodes: Iterable[str], commodities: Iterable[str]) -> str:
-    """A readable name from what a loop carries and through whom.
-
-    >>> name_loop(["tesla_fleet", "xai"], ["data", "capability"])
-    'data loop (tesla_fleet -> xai -> tesla_fleet)'
-    >>> name_loop(["spacex_launch", "orbital_dc", "xai", "cash:spacex"], ["launch_mass", "compute", "revenue", "funds"])
-    'compute loop (launches -> orbital compute -> capability/revenue -> launches)'
-    """
-    nodes, com = list(nodes), set(commodities)
-    agents = [n for n in nodes if not n.startswith(CASH)]
-    if "launch_mass" in com and "compute" in com and "orbital_dc" in agents:
-        return "compute loop (launches -> orbital compute -> capability/revenue -> launches)"
-    if "data" in com and "capability" in com:
-        source = next((a for a in agents if a != "xai"), agents[0])
-        return f"data loop ({source} -> xai -> {source})" if len(agents) == 2 else f"data loop ({' -> '.join(agents)})"
-    if "launch_mass" in com and "starlink" in agents and "revenue" in com:
-        return "Starlink loop (launches -> satellites -> subscribers/revenue -> launches)"
-    if "bandwidth" in com:
-        return f"backhaul loop ({' -> '.join(agents)})"
-    if "data" in com and "starlink" in agents:
-        return f"Earth-observation data loop ({' -> '.join(agents)})"
-    if "compute" in com and "revenue" in com:
-        builder = next((a for a in agents if a.endswith("_dc") or a in ("google_planet", "starcloud", "orbital_dc")), "")
-        lab = next((a for a in agents if a in ("xai", "openai", "google")), "")
-        return f"compute reinvestment loop ({builder} -> {lab} revenue -> {builder})"
-    if "labour" in com and "accelerators" in com:
-        return f"robots-build-chips loop ({' -> '.join(agents)})"
-    if "labour" in com:
-        return f"robot labour loop ({' -> '.join(agents)})"
-    if "accelerators" in com:
-        return f"chip loop ({' -> '.join(agents)})"
-    return "loop (" + " -> ".join(agents) + ")"
-
-
-def find_loops(R: nx.MultiDiGraph, max_length: int = 8) -> tuple[list[Loop], int]:
-    """The distinct shortest loops through every goods/signal edge, and the number of all
-    simple cycles (with an exchange edge, up to ``max_length`` nodes) they come from."""
-    D = nx.DiGraph()
-    D.add_nodes_from(R.nodes)
-    D.add_edges_from((a, b) for a, b in R.edges())
-    order = {n: i for i, n in enumerate(R.nodes)}
-    found = []
-    for c in nx.simple_cycles(D, length_bound=max_length):
-        if any(h.is_exchange for h in _hops(R, c)):
-            # start every cycle at its first agent in the graph's node order, then sort, so the
-            # result does not depend on the order networkx finds cycles in
-            k = min(range(len(c)), key=lambda i: (c[i].startswith(CASH), order[c[i]]))
-            found.append(c[k:] + c[:k])
-    found.sort(key=lambda c: (len(c), [order[n] for n in c]))
-    cycles = [(c, _hops(R, c)) for c in found]
-    through: dict[str, list[int]] = {}
-    for i, (_, hops) in enumerate(cycles):
-        for h in hops:
-            for e in h.edge_ids:
-                through.setdefault(e, []).append(i)
-    chosen: dict[int, list[str]] = {}
-    for e in (d["id"] for _, _, d in R.edges(data=True) if d["kind"] in ("goods", "signal")):
-        if e in through:
-            best = min(through[e], key=lambda i: (len(cycles[i][0]), i))
-            chosen.setdefault(best, []).append(e)
-    drafts = []
-    for i, owners in chosen.items():
-        nodes, _ = cycles[i]
-        probe = min(owners, key=lambda e: (len(through[e]), owners.index(e)))
-        start = nodes.index(probe.split("->")[0])
-        nodes = nodes[start:] + nodes[:start]  # read the loop from the probe edge on
-        hops = _hops(R, nodes)
-        name = name_loop(nodes, [c for h in hops for c in h.commodities])
-        drafts.append((FAMILIES.index(name.split(" (")[0]) if name.split(" (")[0] in FAMILIES else len(FAMILIES), len(nodes), i, name, nodes, hops, probe, owners))
-    drafts.sort(key=lambda d: d[:3])
-    loops = [Loop(f"L{n + 1}", name, tuple(nodes), hops, probe, len(through[probe]), tuple(owners)) for n, (_, _, _, name, nodes, hops, probe, owners) in enumerate(drafts)]
-    return loops, len(cycles)
-
-
-#: loop families in the order they are listed (the narrative's loops first)
-FAMILIES = ("data loop", "compute loop", "Starlink loop", "compute reinvestment loop", "backhaul loop", "Earth-observation data loop",
-            "robots-build-chips loop", "robot labour loop", "chip loop")
-
-
-def loop_gain(base: np.ndarray, pushed: np.ndarray, push_frac: float) -> np.ndarray:
-    """Gain of a loop from the flow on its probe edge without and with the push [-].
-
-    ``base`` and ``pushed``: the edge's flow in the months from the push on (the first is the
-    push month). Returns ``ln(pushed / base) / ln(1 - push_frac) - 1`` per month (nan where the
-    edge carries nothing): 0 in the push month, then what came back round the loop.
-
-    >>> loop_gain(np.array([100.0, 100.0, 100.0]), np.array([99.0, 98.01, 99.0]), 0.01).round(6).tolist()
-    [0.0, 1.0, 0.0]
-    """
-    b = np.asarray(base, dtype=float)
-    p = np.asarray(pushed, dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        r = np.log(p / b) / np.log(1.0 - push_frac)
-    return np.where((b > 0) & (p > 0), r - 1.0, np.nan)
-
-
-def dominance(gains: pd.DataFrame, open_below: float = 0.0) -> pd.DataFrame:
-    """Per year (index), the reinforcing loop with the largest gain and the balancing loop with
-    the most negative one; loops with ``|gain| <= open_below`` count as open ('' if none).
-
-    >>> d = dominance(pd.DataFrame({"a": [0.1, 0.5], "b": [0.3, -0.2]}, index=[2030, 2031]), open_below=0.01)
-    >>> d["reinforcing"].tolist(), d["balancing"].tolist()
-    (['b', 'a'], ['', 'b'])
-    """
-    rows = {}
-    for year, row in gains.iterrows():
-        r = row.dropna()
-        up, down = r[r > open_below], r[r < -open_below]
-        rows[year] = {"reinforcing": str(up.idxmax()) if not up.empty else "", "balancing": str(down.idxmin()) if not down.empty else ""}
-    return pd.DataFrame.from_dict(rows, orient="index")
-
-
-def mode_by_year(dates: list[str], codes: np.ndarray, names: tuple[str, ...]) -> pd.Series:
-    """The most frequent code in each calendar year, by name (ties: the later months win).
-
-    >>> mode_by_year(["2030-01", "2030-02", "2031-01"], np.array([1, 1, 2]), ("none", "demand", "launch")).tolist()
-    ['demand', 'launch']
-    """
-    df = pd.DataFrame({"year": [int(d[:4]) for d in dates], "code": np.asarray(codes).astype(int)})
+def outcome_views(run: RunLoops, labels: Mapping[str, str], top: int = 5) -> dict[str, OutcomeView]:
+    """Per outcome of ``run``: dominance by year with the loops' names, family shares, strongest loops."""
     out = {}
-    for year, g in df.groupby("year"):
-        counts = g["code"].iloc[::-1].value_counts(sort=True)
-        out[int(str(year))] = names[int(counts.index[0])]
-    return pd.Series(out, name="binding")
+    by_id = {lp.id: lp for lp in run.loops}
+    for key, od in run.outcomes.items():
+        years = od.by_year[["dominant", "polarity", "share"]].copy()
+        years.insert(1, "name", [run.names.get(i, "") for i in years["dominant"]])
+        fam = pd.DataFrame({label: by_year(family_share(od.relative, run.names, prefix, len(run.trace.dates)), run.trace.dates) for label, prefix in FAMILIES})
+        fam.index.name = "year"
+        strongest = []
+        for lp in od.loops[:top]:
+            r = od.relative[lp.id]
+            strongest.append({"id": lp.id, "name": run.names[lp.id], "path": by_id[lp.id].path,
+                              "mean_abs_share": float(np.nanmean(np.abs(r))) if np.isfinite(r).any() else 0.0,
+                              "polarity": int(np.sign(np.nansum(r))) if np.isfinite(r).any() else 0})
+        out[key] = OutcomeView(key, labels.get(key, key), od.variables, len(od.loops), years, fam, strongest)
+    return out
 
 
-def ablation_table(base: dict[str, float], cut: dict[str, dict[str, float]], inter_company: dict[str, bool]) -> pd.DataFrame:
-    """One row per cut edge: each outcome with the cut, and its change from the uncut run.
+def reinvestment_loops(run: RunLoops, top: int = 8) -> list[dict[str, Any]]:
+    """Reinvestment loops (module docstring), strongest first: each with its path, mean relative
+    score among the loops through its cash variable, and the share of months it is active."""
+    found: list[dict[str, Any]] = []
+    for lp in run.loops:
+        if not is_reinvestment(lp.variables):
+            continue
+        cash = next(v for v in lp.variables if v.startswith("cash:"))
+        through = [q.id for q in run.loops if cash in q]
+        total = np.nansum(np.abs(np.stack([run.scores[i] for i in through])), axis=0)
+        s = run.scores[lp.id]
+        rel = np.divide(np.nan_to_num(s), total, out=np.full_like(total, np.nan), where=total > 0)
+        found.append({"id": lp.id, "name": run.names[lp.id], "path": lp.path, "cash": cash,
+                      "mean_abs_share": float(np.nanmean(np.abs(rel))) if np.isfinite(rel).any() else 0.0,
+                      "active_months": float(np.mean(np.nan_to_num(s) != 0)), "polarity": int(np.sign(np.nansum(s)))})
+    found.sort(key=lambda r: (-r["mean_abs_share"], r["id"]))
+    return found[:top]
 
-    ``base``: outcome -> value without cuts; ``cut``: edge -> outcome -> value with it cut.
-    Columns: edge, inter_company, then per outcome ``<outcome>`` and ``<outcome>_change`` (the
-    relative change, nan when the base is 0) and ``<outcome>_delta`` (the absolute change).
 
-    >>> t = ablation_table({"x": 10.0}, {"a->b:data": {"x": 5.0}}, {"a->b:data": True})
-    >>> t[["edge", "x", "x_change", "x_delta"]].values.tolist()
-    [['a->b:data', 5.0, -0.5, -5.0]]
-    """
-    rows = []
-    for edge, vals in cut.items():
-        row: dict[str, Any] = {"edge": edge, "inter_company": inter_company.get(edge, False)}
-        for k, b in base.items():
-            v = vals[k]
-            row[k] = v
-            row[f"{k}_delta"] = v - b
-            row[f"{k}_change"] = (v - b) / abs(b) if b != 0 else np.nan
-        rows.append(row)
-    return pd.DataFrame(rows)
+def _spans(years: pd.DataFrame) -> list[tuple[int, int, str, int]]:
+    """Runs of consecutive years with the same dominant loop name: (first, last, name, polarity)."""
+    spans: list[tuple[int, int, str, int]] = []
+    for y, r in years.iterrows():
+        name, pol = str(r["name"]), int(r["polarity"])
+        if not name:
+            continue
+        if spans and spans[-1][2] == name and spans[-1][1] == int(str(y)) - 1:
+            spans[-1] = (spans[-1][0], int(str(y)), name, pol)
+        else:
+            spans.append((int(str(y)), int(str(y)), name, pol))
+    return spans
+
+
+def verdict(f: Flywheel) -> list[str]:
+    """Sentences from the numbers: each outcome's dominant loops over the years, the data and
+    compute loops' shares, the strongest reinvestment loop and the ablation that matters most."""
+    lines = []
+    for o in f.outcomes.values():
+        spans = _spans(o.years)
+        if not spans:
+            lines.append(f"{o.label}: no loop through it is active in any year.")
+            continue
+        parts = [f"{n} ({'reinforcing' if p > 0 else 'balancing'}) {a}" + (f"-{b}" if b != a else "") for a, b, n, p in spans[:4]]
+        more = f" and {len(spans) - 4} more changes" if len(spans) > 4 else ""
+        fam = {c: float(np.nanmean(np.abs(o.families[c]))) if np.isfinite(o.families[c]).any() else 0.0 for c in o.families}
+        lines.append(f"{o.label}: dominated by " + ", then ".join(parts) + more + "; "
+                     + ", ".join(f"{c} explain {100 * v:.0f} %" for c, v in fam.items()) + " of its change on average over the years.")
+    if f.reinvestment:
+        r = f.reinvestment[0]
+        lines.append(f"Strongest reinvestment loop: {r['path']} ({100 * r['mean_abs_share']:.0f} % of the loops through {r['cash']}, active {100 * r['active_months']:.0f} % of months).")
+    else:
+        lines.append("No loop through a company's cash passes a capacity decision: no reinvestment loop closes.")
+    if not f.ablation.empty:
+        t = f.ablation[f.ablation["outcome"] == "spacex_value"].copy()
+        t = t.reindex(t["change_median"].abs().sort_values(ascending=False).index).head(1)
+        for _, row in t.iterrows():
+            lines.append(f"The cut that moves SpaceX+xAI value most: {row['link']}, {100 * row['change_median']:+.1f} % "
+                         f"(5-95 %: {100 * row['change_p05']:+.1f} to {100 * row['change_p95']:+.1f} % over {int(row['samples'])} samples).")
+    return lines
+
+
+__all__ = ["CAPACITY", "FAMILIES", "OUTCOMES", "Flywheel", "OutcomeView", "by_year", "family_share", "is_reinvestment", "outcome_views", "reinvestment_loops", "verdict"]

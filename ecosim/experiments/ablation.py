@@ -5,8 +5,8 @@ per draw of the uncertain parameters, one uncut member and one member per link c
 whole run (:meth:`~ecosim.exchange.clearing.Exchange.set_edge_scale`). A (seed, draw) pair is
 a *sample*; cut and uncut members of a sample differ only by the cut.
 
-The uncertain parameters are those of an experiment file (``ecosim/data/flywheel.toml``
-``uncertainties``, by default the baseline Monte Carlo's, each with its source), drawn by Latin
+The uncertain parameters are those of an experiment file (``ecosim flywheel`` takes the
+baseline Monte Carlo's ``uncertainties``, each with its source), drawn by Latin
 hypercube per seed. A parameter the scenario sets to a value of its own (``musk_narrative``'s
 turnaround floor, say) is held at that value: sampling it from the baseline's range would
 replace the scenario's claim; :attr:`AblationRun.held` lists them.

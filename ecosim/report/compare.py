@@ -441,10 +441,12 @@ def build_document(c: Comparison, folder: Path) -> Document:
     for note in c.bridge_notes:
         doc.paragraph(f"No bridge for {md_text(note)}.")
 
-    doc.heading("Loop gains")
+    doc.heading("Loops")
     paths = active_loops(c.loops, c.open_below)
     if c.loops.empty:
-        doc.paragraph("Not measured (`--no-loops`).")
+        doc.paragraph("Which loops drive each source: `ecosim flywheel SCENARIO` (loop dominance by year from a replay of the run, "
+                      "Loops that Matter, and link ablations over seeds; docs/flywheel.md). The edge-pulse loop gains this section once "
+                      "showed measured each edge's own closed-loop response, not a loop's, and are retired.")
     elif not paths:
         doc.paragraph("Every loop is open in every source: a push on it does not come back.")
     else:

@@ -39,12 +39,12 @@ def test_acceptance_writes_table_figures_reports_and_scorecard(three: Path) -> N
     for name in ("report.md", "report.html", "outcomes.csv", "scorecard.csv", "valuation.csv", "bridge.csv", "loops.csv", "differences.csv", "compare.json"):
         assert (three / name).is_file(), name
     figures = sorted(p.name for p in (three / "figures").glob("*.png"))
-    assert figures == ["bridge.png", "loops.png", "scorecard.png", "series_ai.png", "series_compute.png", "series_finance.png", "series_launch.png", "series_starlink.png"]
+    assert figures == ["bridge.png", "scorecard.png", "series_ai.png", "series_compute.png", "series_finance.png", "series_launch.png", "series_starlink.png"]
     for name in ("baseline", "musk_narrative", "skeptic"):
         assert (three / "runs" / name / "timeseries.parquet").is_file()
     md = (three / "report.md").read_text(encoding="utf-8")
     for heading in ("## At a glance", "## Sources", "## Key outcomes by year", "## Narrative scorecard", "## Time series",
-                    "## Valuation and the gap to the marks", "## Valuation bridge", "## Loop gains", "## What differs"):
+                    "## Valuation and the gap to the marks", "## Valuation bridge", "## Loops", "## What differs"):
         assert heading in md
     for fig in figures:
         assert f"(figures/{fig})" in md
@@ -96,7 +96,7 @@ def test_what_differs_lists_changed_fields(three: Path) -> None:
 
 def test_a_run_compared_with_itself_shows_no_difference(tmp_path: Path, baseline_dir: Path) -> None:
     """A run against itself: every difference is zero, no field differs, nothing diverges, and both scorecards agree."""
-    result = compare([str(baseline_dir), str(baseline_dir)], tmp_path / "same", loops=False)
+    result = compare([str(baseline_dir), str(baseline_dir)], tmp_path / "same")
     assert [s.label for s in result.sources] == ["baseline", "baseline #2"]
     diffs = result.outcomes["diff_to_first"].to_numpy(dtype=float)
     assert np.all((diffs == 0) | np.isnan(diffs)) and np.isfinite(diffs).sum() > 50
@@ -158,7 +158,7 @@ def test_run_whose_scenario_no_longer_loads_is_one_line(tmp_path: Path, capsys: 
     shutil.copytree(baseline_dir, old)
     text = (old / "scenario.toml").read_text(encoding="utf-8")
     (old / "scenario.toml").write_text(re.sub(r"(?m)^attrition_pct_per_yr = .*\n", "", text), encoding="utf-8")
-    code = main(["compare", str(baseline_dir), str(old), "--out", str(tmp_path / "r"), "--no-loops"])
+    code = main(["compare", str(baseline_dir), str(old), "--out", str(tmp_path / "r")])
     _, err = capsys.readouterr()
     assert code == 2 and re.search(r"old/scenario\.toml: the run's scenario no longer loads: .*attrition_pct_per_yr is required", err)
     assert len(err.strip().splitlines()) == 1 and not (tmp_path / "r").exists()

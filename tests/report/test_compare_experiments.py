@@ -146,22 +146,13 @@ def test_unfinished_experiment_is_one_line(tmp_path: Path, capsys: pytest.Captur
     empty = tmp_path / "empty"
     shutil.copytree(experiment, empty)
     shutil.rmtree(empty / "runs")
-    code = main(["compare", str(run_dir), str(empty), "--out", str(tmp_path / "r"), "--no-loops"])
+    code = main(["compare", str(run_dir), str(empty), "--out", str(tmp_path / "r")])
     _, err = capsys.readouterr()
     assert code == 2 and re.search(r"empty: the experiment has no finished chunk yet", err) and len(err.strip().splitlines()) == 1
     foreign = tmp_path / "foreign"
     foreign.mkdir()
     (foreign / "manifest.json").write_text('{"format": "something-else"}')
-    code = main(["compare", str(run_dir), str(foreign), "--out", str(tmp_path / "r"), "--no-loops"])
+    code = main(["compare", str(run_dir), str(foreign), "--out", str(tmp_path / "r")])
     _, err = capsys.readouterr()
     assert code == 2 and "manifest.json format must be 'ecosim-experiment/1'" in err
     assert not (tmp_path / "r").exists()
-
-
-def test_loop_gains_of_the_experiment_base_scenario(mixed) -> None:  # type: ignore[no-untyped-def]
-    """Loop gains are measured for the run and for the experiment's base scenario (the same world here: equal gains)."""
-    loops = mixed.loops
-    assert set(loops["source"]) == {"baseline", "small_mc"}
-    a = loops[loops["source"] == "baseline"].set_index(["path", "year"])["gain"]
-    b = loops[loops["source"] == "small_mc"].set_index(["path", "year"])["gain"]
-    assert_allclose(a.sort_index().to_numpy(), b.sort_index().to_numpy(), equal_nan=True)

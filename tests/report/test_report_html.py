@@ -17,9 +17,9 @@ from tests.chromium import CHROMIUM, CHROMIUM_ARGS, keep_local, needs_chromium
 
 @pytest.fixture(scope="module")
 def single_report(baseline_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """`ecosim compare RUN_DIR --no-loops`: the single-run report."""
+    """`ecosim compare RUN_DIR`: the single-run report."""
     out = tmp_path_factory.mktemp("report") / "baseline"
-    assert main(["compare", str(baseline_dir), "--out", str(out), "--no-loops"]) == 0
+    assert main(["compare", str(baseline_dir), "--out", str(out)]) == 0
     return out / "report.html"
 
 

@@ -200,7 +200,7 @@ def test_compare_names_from_files_stay_inside_out(site: Path, capsys: pytest.Cap
     b = site / "b.toml"
     b.write_text(SHORT.replace('name = "short"', 'name = ".."'), encoding="utf-8")
     before = tree(site.parent)
-    result = cli(["compare", a, b, "--out", "cmp", "--no-loops"], site, capsys)
+    result = cli(["compare", a, b, "--out", "cmp"], site, capsys)
     assert result.code == 0, result.err
     changed = {p for p, h in tree(site.parent).items() if before.get(p) != h}
     assert changed and all(p.startswith(f"work{os.sep}cmp") for p in changed), changed
@@ -214,7 +214,7 @@ def test_compare_out_foreign_directory_is_refused(site: Path, capsys: pytest.Cap
     a = site / "a.toml"
     a.write_text(SHORT, encoding="utf-8")
     before = tree(site.parent)
-    refused(cli(["compare", a, a, "--out", site / "victim", "--no-loops"], site, capsys), before, site.parent, r"exists and was not written by ecosim")
+    refused(cli(["compare", a, a, "--out", site / "victim"], site, capsys), before, site.parent, r"exists and was not written by ecosim")
 
 
 def test_experiment_and_calibration_out_foreign_directory_is_refused(site: Path, capsys: pytest.CaptureFixture[str]) -> None:

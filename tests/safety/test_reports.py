@@ -84,7 +84,7 @@ def test_compare_report_embeds_only_its_own_figures(tmp_path: Path, capsys: pyte
     a = SHORT.replace('name = "short"', f'name = "![a]({secret})"').replace("three months of history, for tests", "![b](../secret.png) <script>x</script>")
     (work / "a.toml").write_text(a, encoding="utf-8")
     (work / "b.toml").write_text(SHORT.replace('name = "short"', 'name = "![c](/no/such.png)"'), encoding="utf-8")
-    result = cli(["compare", "a.toml", "b.toml", "--out", "cmp", "--no-loops"], work, capsys)
+    result = cli(["compare", "a.toml", "b.toml", "--out", "cmp"], work, capsys)
     assert result.code == 0, result.err
     page = (work / "cmp" / "report.html").read_text(encoding="utf-8")
     assert base64.b64encode(PNG + b"secret").decode() not in page

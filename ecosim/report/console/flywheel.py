@@ -1,91 +1,65 @@
-"""``ecosim flywheel`` on the console: the loops, their gains by year, dominant loops and
-binding constraints, and the link ablations."""
+"""``ecosim flywheel`` on the console: loop dominance per outcome by year (Loops that Matter),
+the loop families' shares, the reinvestment loops, the link ablations with intervals, a verdict."""
 
 from __future__ import annotations
-
-from typing import Any
 
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from ecosim.report.numbers import human
+from ecosim.analysis.flywheel import Flywheel
 
 
-def gain(g: float, open_below: float) -> str:
-    """A loop gain as a signed percentage; ~0 within the open-loop threshold.
+def share(x: float) -> str:
+    """A relative loop score as a signed percentage ('—' when no loop is active).
 
-    >>> gain(0.0123, 0.001), gain(0.0004, 0.001), gain(float("nan"), 0.001)
-    ('+1.23%', '~0', '—')
+    >>> share(0.4567), share(-0.01), share(float("nan"))
+    ('+46%', '-1%', '—')
     """
-    if g != g:
-        return "—"
-    if abs(g) <= open_below:
-        return "~0"
-    return f"{100 * g:+.2f}%"
+    return "—" if x != x else f"{100 * x:+.0f}%"
 
 
-def print_flywheel(out: Console, r: Any, scenario_name: str, top: int | None = None) -> None:
-    """A :class:`ecosim.probe.FlywheelResult` (``top``: only the links whose cut moves the
-    SpaceX and Tesla values most)."""
-    out.print(f"[bold]ecosim flywheel[/bold] — {escape(scenario_name)} ({r.dates[0]} → {r.dates[-1]})")
-    out.print(
-        "Reduced network: agents linked by what they trade (goods) and by xAI's capability signal; the outside economy and investors "
-        "(market, capital_market) left out; one cash pool per company (agent → cash when it earns from outside its company, cash → "
-        "every agent it pays for). " + escape(r.notes[0])
-    )
-    t = Table(title="Loops (read from the probe edge, the one fewest other cycles share)", title_justify="left")
-    for c in ("id", "loop", "path"):
-        t.add_column(c)
-    for lp in r.loops:
-        t.add_row(lp.id, escape(lp.name), escape(lp.path))
-    out.print(t)
-    years = list(r.gains.index)
-    shown = years if len(years) <= 8 else sorted({years[0], *years[1:-1:2], years[-1]})
-    t = Table(title=f"Gains: the probe edge carries {100 * (1 - r.push_frac):g} % of its flow from January of the year; its flow {r.horizon_months} months later "
-              "(+ reinforcing, − balancing: −100 % = fully made up, ~0 open)", title_justify="left")
-    t.add_column("id")
-    t.add_column("probe edge")
-    for y in shown:
-        t.add_column(str(y), justify="right")
-    t.add_column("long run", justify="right")
-    for lp in r.loops:
-        t.add_row(lp.id, escape(lp.probe), *[gain(float(r.gains.loc[y, lp.id]), r.open_below) for y in shown], gain(r.long_run_gain[lp.id], r.open_below))
-    out.print(t)
-    out.print("long run: a push from the first year, read at the end of the run. " + escape(r.notes[1]))
-
-    names = {lp.id: lp.name for lp in r.loops}
-    t = Table(title="Dominant loops and binding constraints by year", title_justify="left")
-    for c in ("year", "strongest reinforcing loop", "strongest balancing loop", "orbital DC build limited by", "xAI ground compute limited by", "orbital DC power, peak [GW]"):
-        t.add_column(c, justify="right" if c.startswith(("year", "orbital DC power")) else "left")
-    for y in r.binding.index:
-        row = r.dominant.loc[y] if y in r.dominant.index else None
-
-        def cell(kind: str, row: Any = row, y: int = y) -> str:
-            if row is None or not row[kind]:
-                return "—" if row is None else "none"
-            return escape(f"{row[kind]} {names[row[kind]].split(' (')[0]} {gain(float(r.gains.loc[y, row[kind]]), r.open_below)}")
-
-        b = r.binding.loc[y]
-        t.add_row(str(y), cell("reinforcing"), cell("balancing"), str(b["orbital_dc"]), str(b["ground_compute"]), f"{b['odc_power_gw_peak']:,.3g}")
-    out.print(t)
-
-    if not r.ablation.empty:
-        a = r.ablation.copy()
-        t = Table(title="Ablation: each link cut for the whole run (one member each), against the uncut run", title_justify="left")
-        for c, j in (("edge", "left"), ("between companies", "left"), ("xAI capability", "right"), ("orbital compute, peak", "right"), ("SpaceX value", "right"), ("Tesla value", "right")):
-            t.add_column(c, justify=j)  # type: ignore[arg-type]
-        b = r.base_outcomes
-        t.add_row("[bold]uncut[/bold]", "", f"{b['xai_capability']:.3f}", f"{b['odc_compute_peak']:,.1f} EFLOP/s", human(b["spacex_value"], "USD"), human(b["tesla_value"], "USD"))
-
-        def pct(x: float) -> str:
-            return "—" if x != x else ("0" if abs(x) < 5e-5 else f"{100 * x:+.2f}%")
-
-        if top is not None:
-            a = a.reindex(a["spacex_value_delta"].abs().add(a["tesla_value_delta"].abs()).sort_values(ascending=False).index).head(top)
-        for row in a.to_dict("records"):
-            t.add_row(escape(row["edge"]), "yes" if row["inter_company"] else "no", pct(row["xai_capability_change"]), pct(row["odc_compute_peak_change"]),
-                      human(row["spacex_value_delta"], "USD") if abs(row["spacex_value_delta"]) >= 1e6 else "0", human(row["tesla_value_delta"], "USD") if abs(row["tesla_value_delta"]) >= 1e6 else "0")
+def print_flywheel(out: Console, f: Flywheel, top: int | None = None) -> None:
+    """A :class:`ecosim.analysis.flywheel.Flywheel` (``top``: only the N ablation rows that move
+    an outcome most)."""
+    out.print(f"[bold]ecosim flywheel[/bold] — {escape(f.scenario)} seed {f.seed} ({f.dates[0]} → {f.dates[-1]})")
+    out.print(f"Loops that Matter on the run's own trajectory: {f.variables} variables, {f.links} measured links, "
+              f"{f.loops} loops of up to {f.max_length} variables through links of mean strength ≥ {100 * f.min_link:.0f} % "
+              f"(replay {f.replay_s:.1f} s). Share: the loop's relative score in the outcome's change, + reinforcing, - balancing.")
+    for o in f.outcomes.values():
+        t = Table(title=f"{o.label}: {o.loops} loops", title_justify="left")
+        for c in ("year", "dominant loop", "polarity", "share", *o.families.columns):
+            t.add_column(c, justify="left" if c == "dominant loop" else "right")
+        fam = o.families.to_dict("index")
+        for y, row in o.years.to_dict("index").items():
+            pol = {1: "reinforcing", -1: "balancing"}.get(int(row["polarity"]), "none")
+            t.add_row(str(y), escape(f"{row['dominant']} {row['name']}".strip()), pol, share(float(row["share"])), *(share(float(fam[y][c])) for c in o.families.columns))
         out.print(t)
-        out.print("Values: the same DCF as `ecosim value` on each member's SpaceX (+xAI from the merger) and Tesla cash flows; value columns are changes from the uncut run.")
-    out.print(escape(r.notes[2]))
+        for lp in o.top:
+            out.print(f"  {lp['id']} {escape(lp['name'])} ({100 * lp['mean_abs_share']:.0f} % on average): {escape(lp['path'])}")
+    t = Table(title="Reinvestment loops: through a company's cash and a capacity decision (measured, not assumed)", title_justify="left")
+    for c in ("loop", "share of the cash's loops", "active months", "path"):
+        t.add_column(c)
+    for loop in f.reinvestment:
+        t.add_row(escape(f"{loop['id']} {loop['name']}"), f"{100 * loop['mean_abs_share']:.0f}%", f"{100 * loop['active_months']:.0f}%", escape(loop["path"]))
+    out.print(t)
+    if not f.ablation.empty:
+        tab = f.ablation.copy()
+        tab["size"] = tab["change_median"].abs()
+        tab = tab.sort_values(["size", "link"], ascending=[False, True])
+        if top is not None:
+            tab = tab.head(top)
+        t = Table(title=f"Link ablations: each link cut for the whole run, {f.samples} samples (seeds × draws of {len(f.sampled)} uncertain parameters), "
+                        "median change and 5–95 % interval", title_justify="left")
+        for c in ("link", "outcome", "median", "5 %", "95 %", "same sign"):
+            t.add_column(c, justify="left" if c in ("link", "outcome") else "right")
+        for _, r in tab.iterrows():
+            if r["size"] == 0 or r["size"] != r["size"]:
+                continue
+            t.add_row(escape(r["link"]), r["outcome"], share(r["change_median"]), share(r["change_p05"]), share(r["change_p95"]), f"{100 * r['agree']:.0f}%")
+        out.print(t)
+        for s in f.strandings:
+            out.print(f"  stranded: cutting {escape(s['link'])} leaves {escape(s['agent'])} spending {100 * s['spending_kept']:.0f} % with {100 * s['output_kept']:.0f} % of its output")
+    out.print("[bold]Verdict[/bold]")
+    for line in f.verdict():
+        out.print("  " + escape(line))

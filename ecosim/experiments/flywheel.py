@@ -1,0 +1,82 @@
+"""``ecosim flywheel``: replay the run, score its loops, cut every link over seeds and draws.
+
+1. :func:`ecosim.experiments.replay.replay` measures the run's causal trace (one model);
+2. :func:`ecosim.analysis.dominance.run_loops` finds the loops (links of mean strength at least
+   ``min_link``, up to ``max_length`` variables) and each outcome's dominance by month and year;
+3. :func:`ecosim.experiments.ablation.run_ablation` cuts every goods and signal edge between
+   modelled agents over ``seeds`` seeds and ``draws`` draws of the uncertain parameters.
+
+The analysis of all three is :mod:`ecosim.analysis.flywheel`'s.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import asdict
+
+import pandas as pd
+
+from ecosim.analysis.dominance import run_loops
+from ecosim.analysis.flywheel import OUTCOMES, Flywheel, outcome_views, reinvestment_loops
+from ecosim.experiments.ablation import run_ablation
+from ecosim.experiments.replay import replay
+from ecosim.scenario.loader import LoadedScenario
+from ecosim.simulate import simulate
+
+Progress = Callable[[int, int], None] | None
+
+HUBS = ("market", "capital_market")
+#: the uncertain parameters an ablation samples (each with its source in the experiment file)
+EXPERIMENT = "monte_carlo_baseline"
+#: loops up to this many variables
+MAX_LENGTH = 8
+#: links explaining less than this share of their target's change on average are left out of loops
+MIN_LINK = 0.05
+
+
+def ablation_links(loaded: LoadedScenario) -> list[str]:
+    """Every enabled goods or signal edge between two modelled agents, in network order."""
+    graph = simulate(loaded, until=0).network
+    return [d["id"] for s, b, k, d in graph.edges(keys=True, data=True) if k != "money" and s not in HUBS and b not in HUBS and d["enabled"]]
+
+
+def run_flywheel(
+    loaded: LoadedScenario,
+    *,
+    seed: int | None = None,
+    seeds: int = 5,
+    draws: int = 1,
+    ablate: bool = True,
+    max_length: int = MAX_LENGTH,
+    min_link: float = MIN_LINK,
+    progress: Progress = None,
+) -> Flywheel:
+    """Loop dominance of the run, its reinvestment loops and (``ablate``) every link cut over
+    ``seeds`` x ``draws`` samples (module docstring)."""
+    r = replay(loaded, seed, progress=progress)
+    loops = run_loops(r.trace, {k: v for k, (_, v) in OUTCOMES.items()}, max_length=max_length, min_link=min_link)
+    views = outcome_views(loops, {k: label for k, (label, _) in OUTCOMES.items()})
+    f = Flywheel(
+        scenario=loaded.name,
+        seed=int(loaded.model.scenario.seed if seed is None else seed),
+        dates=r.trace.dates,
+        variables=len(r.trace.variables),
+        links=len(r.trace.partial),
+        loops=len(loops.loops),
+        max_length=max_length,
+        min_link=min_link,
+        outcomes=views,
+        reinvestment=reinvestment_loops(loops),
+        ablation=pd.DataFrame(),
+        replay_s=r.runtime_s,
+        control_error=r.control_error,
+    )
+    if ablate and seeds > 0:
+        a = run_ablation(loaded, ablation_links(loaded), seeds=seeds, draws=draws, experiment=EXPERIMENT, seed=seed)
+        f.ablation = a.summary()
+        f.strandings = [asdict(s) for s in a.strandings]
+        f.samples, f.sampled, f.held = a.samples, a.sampled, a.held
+    return f
+
+
+__all__ = ["ablation_links", "run_flywheel"]
