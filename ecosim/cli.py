@@ -27,7 +27,10 @@ from ecosim.report.console.common import month_progress, strict_json
 ODC_CONVENTIONS = ("calculator", "ecosim", "levelised")
 
 console = Console(width=None if sys.stdout.isatty() else 132)
+#: progress bars, spinners and notes on stderr (silenced by ``--quiet``)
 err_console = Console(stderr=True, width=None if sys.stderr.isatty() else 200)
+#: errors and warnings on stderr (never silenced)
+_alert_console = Console(stderr=True, width=None if sys.stderr.isatty() else 200)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -40,7 +43,7 @@ class _Parser(argparse.ArgumentParser):
 
 def _print_error(text: str) -> None:
     """``error: TEXT`` on stderr as one line; the text is shown as it is (never read as markup)."""
-    err_console.print(f"[red]error:[/red] {escape(' '.join(text.split()))}", highlight=False, soft_wrap=True)
+    _alert_console.print(f"[red]error:[/red] {escape(' '.join(text.split()))}", highlight=False, soft_wrap=True)
 
 
 def _int_option(lo: int, hi: int, what: str) -> Callable[[str], int]:
@@ -99,14 +102,22 @@ def cmd_run(args: argparse.Namespace) -> int:
         with progress:
             backed = run_posterior(loaded, posterior, draws, args.seed, progress=update)
     write_run(result, out, figures=not args.no_figures, posterior=backed)
-    print_run(console, result, out, figures=not args.no_figures)
+    summary = None
     if backed is not None:
         from ecosim.analysis.posterior import summarise
         from ecosim.analysis.quantities import RUN_TABLE, table_years
-        from ecosim.report.console.posterior import print_posterior
 
         years = table_years(backed.results.months)
         summary = summarise(backed.results, result.results, RUN_TABLE, years)
+    if args.json:
+        from ecosim.report.console.run import run_json
+
+        print(strict_json(run_json(result, out, None if summary is None else summary.as_dict())))
+        return 0
+    print_run(console, result, out, figures=not args.no_figures, brief=args.quiet)
+    if backed is not None and summary is not None and not args.quiet:
+        from ecosim.report.console.posterior import print_posterior
+
         print_posterior(console, backed, summary, RUN_TABLE, years, {r.id: r.status for r in result.summary.scorecard})
         console.print(f"and [bold]{escape(str(out))}/posterior/[/bold]: the {backed.members:,} members (draws.parquet, timeseries.parquet, members.json)")
     return 0
@@ -227,7 +238,11 @@ def cmd_scenarios(args: argparse.Namespace) -> int:
     from ecosim.scenario import bundled_scenarios, load_scenario
 
     metas = [(name, load_scenario(name).model.scenario) for name in bundled_scenarios()]
-    print_scenarios(console, [(name, m.start_month, m.end_month, m.description) for name, m in metas])
+    rows = [(name, m.start_month, m.end_month, m.description) for name, m in metas]
+    if args.json:
+        print(strict_json([{"name": n, "start": a, "end": b, "description": d} for n, a, b, d in rows]))
+        return 0
+    print_scenarios(console, rows)
     return 0
 
 
@@ -446,15 +461,20 @@ def cmd_flywheel(args: argparse.Namespace) -> int:
 
 def cmd_compare(args: argparse.Namespace) -> int:
     from ecosim.compare import compare
-    from ecosim.report.console.compare import print_compare
+    from ecosim.report.console.compare import CompareProgress, print_compare
 
     out = Path(args.out) if args.out is not None else Path("comparisons") / safe_slug("_vs_".join(Path(a.rstrip("/")).stem for a in args.sources), "comparison")
-    with err_console.status("comparing") as status:
-        posterior = _posterior_option(args)
-        draws = {} if args.draws is None else {"draws": args.draws}
+    posterior = _posterior_option(args)
+    draws = {} if args.draws is None else {"draws": args.draws}
+    with CompareProgress(err_console) as tracker:
         result = compare(args.sources, out, seed=args.seed, sets=args.set or [], claims_path=args.claims,
-                         progress=lambda msg: status.update(msg), posterior=posterior, **draws)
-    print_compare(console, result, out)
+                         progress=tracker, posterior=posterior, **draws)
+    if args.json:
+        from ecosim.report.console.compare import compare_json
+
+        print(strict_json(compare_json(result, out)))
+        return 0
+    print_compare(console, result, out, brief=args.quiet)
     return 0
 
 
@@ -471,7 +491,7 @@ def cmd_experiment_run(args: argparse.Namespace) -> int:
     spec = load_experiment(args.experiment, posterior=_posterior_option(args))
     out = Path(args.out) if args.out is not None else Path("runs") / safe_slug(spec.name, "experiment")
     check_writable(out)
-    shown = ExperimentProgress(console, err_console, spec, out)
+    shown = ExperimentProgress(Console(quiet=True) if args.json or args.quiet else console, err_console, spec, out)
     shown.header()
     try:
         run = run_experiment(spec, out, workers=args.workers, scheduler=args.scheduler, on_start=shown.on_start, on_progress=shown.on_progress,
@@ -484,16 +504,28 @@ def cmd_experiment_run(args: argparse.Namespace) -> int:
     finally:
         shown.close()
     shown.finished(run)
+    if args.quiet and not args.json:
+        ExperimentProgress(console, err_console, spec, out).finished(run)
     if not args.no_analysis and run.complete:
-        _print_analysis(run.store)
+        if args.quiet and not args.json:
+            from ecosim.report.experiment_report import write_experiment_analysis
+
+            write_experiment_analysis(run.store)
+        else:
+            _print_analysis(run.store, args.json)
+    elif args.json:
+        print(strict_json({"dir": str(out), "complete": run.complete, "analysis": None}))
     return 0
 
 
-def _print_analysis(store: Any) -> None:
-    from ecosim.report.console.experiment import print_analysis
+def _print_analysis(store: Any, as_json: bool = False) -> None:
+    from ecosim.report.console.experiment import analysis_json, print_analysis
     from ecosim.report.experiment_report import write_experiment_analysis
 
     res, files = write_experiment_analysis(store)
+    if as_json:
+        print(strict_json(analysis_json(res, files, store.root)))
+        return
     print_analysis(console, res, files, store.root)
 
 
@@ -502,7 +534,7 @@ def cmd_experiment_analyze(args: argparse.Namespace) -> int:
 
     store = ExperimentStore(args.dir)
     store.manifest()
-    _print_analysis(store)
+    _print_analysis(store, args.json)
     return 0
 
 
@@ -512,7 +544,13 @@ def cmd_experiment_show(args: argparse.Namespace) -> int:
     from ecosim.report.console.experiment import print_show
 
     spec = load_experiment(args.experiment)
-    print_show(console, spec, build_design(spec))
+    design = build_design(spec)
+    if args.json:
+        from ecosim.report.console.experiment import show_json
+
+        print(strict_json(show_json(spec, design)))
+        return 0
+    print_show(console, spec, design)
     return 0
 
 
@@ -522,7 +560,11 @@ def cmd_experiment_list(args: argparse.Namespace) -> int:
     from ecosim.report.console.experiment import print_list
 
     specs = [load_experiment(name) for name in bundled_experiments()]
-    print_list(console, [(name, s.meta.sampler, design_size(s)[2], s.meta.description) for name, s in zip(bundled_experiments(), specs, strict=True)])
+    rows = [(name, s.meta.sampler, design_size(s)[2], s.meta.description) for name, s in zip(bundled_experiments(), specs, strict=True)]
+    if args.json:
+        print(strict_json([{"name": n, "sampler": sm, "runs": r, "description": d} for n, sm, r, d in rows]))
+        return 0
+    print_list(console, rows)
     return 0
 
 
@@ -536,13 +578,14 @@ def cmd_results_query(args: argparse.Namespace) -> int:
     elif args.json:
         print(df.to_json(orient="records", indent=1))
     else:
-        print_query(console, df, args.max_rows)
+        print_query(console, df, args.max_rows, notes=err_console)
     return 0
 
 
 def _add_experiment_parsers(sub: Any) -> None:
     p = sub.add_parser("experiment", help="batch experiments: run, analyze, show, list")
-    esub = p.add_subparsers(dest="experiment_command", required=True, parser_class=_Parser)
+    p.set_defaults(func=_help_of(p))
+    esub = p.add_subparsers(dest="experiment_command", parser_class=_Parser)
     r = esub.add_parser("run", help="run an experiment into a results store (resumes an interrupted one)")
     r.add_argument("experiment", help="experiment file or bundled name")
     r.add_argument("--out", help="experiment directory (default runs/NAME)")
@@ -550,25 +593,30 @@ def _add_experiment_parsers(sub: Any) -> None:
     r.add_argument("--scheduler", metavar="ADDRESS", help="run on a Dask cluster, e.g. tcp://127.0.0.1:8786")
     r.add_argument("--no-analysis", action="store_true", help="store the runs only (analyse later with `experiment analyze`)")
     r.add_argument("--posterior", metavar="DIR", help="draw the calibrated history from this posterior (one more uncertainty, 'posterior')")
+    r.add_argument("--json", action="store_true", help="JSON on stdout instead of tables: the analysis (progress stays on stderr)")
     r.set_defaults(func=cmd_experiment_run)
     a = esub.add_parser("analyze", help="summaries, sensitivity (Sobol, Morris), scenario discovery (PRIM), figures")
     a.add_argument("dir", help="experiment directory")
+    a.add_argument("--json", action="store_true", help="JSON instead of tables: every analysis table as records")
     a.set_defaults(func=cmd_experiment_analyze)
     s = esub.add_parser("show", help="validate an experiment file and show its inputs, outcomes and run count")
     s.add_argument("experiment")
+    s.add_argument("--json", action="store_true", help="JSON instead of tables")
     s.set_defaults(func=cmd_experiment_show)
     ls = esub.add_parser("list", help="list bundled experiments")
+    ls.add_argument("--json", action="store_true", help="JSON instead of a table")
     ls.set_defaults(func=cmd_experiment_list)
 
     p = sub.add_parser("results", help="query an experiment's results store")
-    rsub = p.add_subparsers(dest="results_command", required=True, parser_class=_Parser)
+    p.set_defaults(func=_help_of(p))
+    rsub = p.add_subparsers(dest="results_command", parser_class=_Parser)
     q = rsub.add_parser("query", help='run SQL (DuckDB) on the store: views design, runs, outcomes, timeseries, results, analysis tables')
     q.add_argument("dir", help="experiment directory")
     q.add_argument("sql", help='e.g. "SELECT status, count(*) FROM runs GROUP BY status"; "SHOW TABLES" lists the views')
     fmt = q.add_mutually_exclusive_group()
-    fmt.add_argument("--csv", action="store_true", help="CSV on stdout (every row)")
-    fmt.add_argument("--json", action="store_true", help="JSON records on stdout (every row)")
-    q.add_argument("--max-rows", type=_COUNT, default=50, help="rows shown in the table (default 50)")
+    fmt.add_argument("--csv", action="store_true", help="CSV on stdout (every row and column)")
+    fmt.add_argument("--json", action="store_true", help="JSON records on stdout (every row and column)")
+    q.add_argument("--max-rows", type=_COUNT, default=50, help="rows shown in the table (default 50); the table shows the columns that fit the terminal and says which it left out")
     q.set_defaults(func=cmd_results_query)
 
 
@@ -583,7 +631,7 @@ def cmd_viz(args: argparse.Namespace) -> int:
     shown = f"[{args.host}]" if ":" in args.host else args.host
     console.print(f"[bold]ecosim viz[/bold] — scenario {escape(scenario)}: open [bold]http://{shown}:{args.port}/[/bold] (Ctrl-C stops)", highlight=False)
     if not is_loopback(args.host):
-        err_console.print(f"warning: listening on {args.host}: anyone who can reach this machine can open the page", highlight=False)
+        _alert_console.print(f"warning: listening on {args.host}: anyone who can reach this machine can open the page", highlight=False)
     serve(args.host, args.port, scenario)
     console.print("ecosim viz: stopped")
     return 0
@@ -592,9 +640,49 @@ def cmd_viz(args: argparse.Namespace) -> int:
 # ------------------------------------------------------------------ parser
 
 
+def _version() -> str:
+    """``ecosim --version``: ecosim's version and those of Mesa and Python (for bug reports)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    from ecosim import __version__
+
+    try:
+        mesa = version("mesa")
+    except PackageNotFoundError:  # pragma: no cover - mesa is a dependency
+        mesa = "not installed"
+    return f"ecosim {__version__} (Mesa {mesa}, Python {sys.version.split()[0]})"
+
+
+def _help_of(parser: argparse.ArgumentParser) -> Callable[[argparse.Namespace], int]:
+    """A command that prints ``parser``'s help on stdout and succeeds (bare ``ecosim``,
+    ``ecosim experiment``, ...)."""
+
+    def show(args: argparse.Namespace) -> int:
+        parser.print_help(sys.stdout)
+        return 0
+
+    return show
+
+
+_QUIET_HELP = "no progress bars or notes on stderr; commands that write a directory print only the headline and where they wrote (errors still show)"
+
+
+def _add_quiet(parser: argparse.ArgumentParser, top: bool = True) -> None:
+    """``-q/--quiet`` on ``parser`` and every subcommand under it, so it may come before or after
+    the command's name (a subcommand's flag only sets it, never resets it)."""
+    parser.add_argument("-q", "--quiet", action="store_true", default=False if top else argparse.SUPPRESS, help=_QUIET_HELP)
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for child in dict.fromkeys(action.choices.values()):
+                _add_quiet(child, top=False)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="ecosim", description="Agent-based simulation of the Musk-ecosystem flywheel (Mesa).")
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    parser = _Parser(prog="ecosim", description="Agent-based simulation of the Musk-ecosystem flywheel (Mesa). "
+                     "`ecosim COMMAND --help` lists a command's options (--json: JSON on stdout instead of tables).")
+    parser.add_argument("--version", action="version", version=_version(), help="print ecosim's version (and Mesa's and Python's) and exit")
+    parser.set_defaults(func=_help_of(parser))
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     p = sub.add_parser("run", help="run a scenario and write its results directory")
     p.add_argument("scenario", help="scenario file or bundled name")
@@ -604,6 +692,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-figures", action="store_true", help="skip the PNG figures")
     p.add_argument("--posterior", metavar="DIR", help="also run N members under this posterior (`ecosim calibrate --out DIR`): medians and 5-95 %% intervals, each claim's probability")
     p.add_argument("--draws", type=int, metavar="N", help="posterior draws (default 200)")
+    p.add_argument("--json", action="store_true", help="JSON on stdout instead of tables: where the run was written, summary.json, every year's key outcomes")
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("calibrate", help="fit the uncertain parameters to history (a posterior, ABC-SMC); --report, --screen, --backtest")
@@ -618,6 +707,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_calibrate)
 
     p = sub.add_parser("scenarios", help="list bundled scenarios with one-line descriptions")
+    p.add_argument("--json", action="store_true", help="JSON instead of a table")
     p.set_defaults(func=cmd_scenarios)
 
     p = sub.add_parser("edges", help="list the exchange network's edges (what --set exchange.disable can cut)")
@@ -690,10 +780,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--claims", metavar="FILE", help="claims file for the scorecard (default: the bundled ecosim/data/claims.toml)")
     p.add_argument("--posterior", metavar="DIR", help="run scenario arguments under this posterior too (N members each: fan charts, each claim's probability)")
     p.add_argument("--draws", type=int, metavar="N", help="posterior draws (default 200)")
+    p.add_argument("--json", action="store_true", help="JSON on stdout instead of tables: compare.json's content and every outcome by year")
     p.set_defaults(func=cmd_compare)
 
     for _name, register in _EXTENSIONS:
         register(sub)
+    _add_quiet(parser)
     return parser
 
 
@@ -707,6 +799,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     1 an internal error (with the traceback), 130 interrupted."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    err_console.quiet = bool(args.quiet)
     try:
         return int(args.func(args))
     except EcosimError as exc:
@@ -726,12 +819,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         _print_error("ecosim: the input nests too deeply to be read")
         return 2
     except KeyboardInterrupt:
-        err_console.print("interrupted")
+        _alert_console.print("interrupted")
         return 130
     except Exception:  # an internal error: say so, with the traceback for the bug report
-        err_console.print("[red]internal error[/red] (please report):", highlight=False)
+        _alert_console.print("[red]internal error[/red] (please report):", highlight=False)
         traceback.print_exc()
         return 1
+    finally:
+        err_console.quiet = False
 
 
 def _silence_stdout() -> None:

@@ -16,19 +16,20 @@ scenario loaded before anything runs.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 from ecosim.atomic import atomic_directory, check_output_dir, safe_slug
 from ecosim.errors import UsageError
 from ecosim.report.compare import Comparison, write_comparison
+from ecosim.report.progress import Tracker, months_between, plan_steps
 from ecosim.report.sources import Source, classify, from_saved_run, unique_labels
 from ecosim.results.posterior import Posterior
 from ecosim.results.rundir import read_run
 from ecosim.run import DEFAULT_DRAWS
 from ecosim.scenario.loader import LoadedScenario, load_scenario
 
-Progress = Callable[[str], None] | None
+Progress = Tracker | None
 
 
 def resolve_sources(
@@ -40,7 +41,9 @@ def resolve_sources(
     posterior: Posterior | None = None,
     draws: int = DEFAULT_DRAWS,
 ) -> list[Source]:
-    """A :class:`~ecosim.report.sources.Source` per argument, in order (see the module docstring).
+    """A :class:`~ecosim.report.sources.Source` per argument, in order (see the module docstring);
+    ``progress`` is given the plan of the whole comparison once
+    every argument is read, then each step as it runs.
 
     Raises
     ------
@@ -67,6 +70,13 @@ def resolve_sources(
         while (slug if k == 1 else f"{slug}-{k}") in folders:
             k += 1
         folders.append(slug if k == 1 else f"{slug}-{k}")
+    if progress:
+        months = []
+        for i, (kind, p) in enumerate(kinds):
+            meta = (loaded[i] if kind == "scenario" else load_scenario(p / "scenario.toml") if kind == "experiment" else runs[i].scenario).model.scenario
+            months.append((labels[i], kind, months_between(meta.start_month, meta.end_month)))
+        progress.plan(plan_steps(months, posterior is not None, draws))
+    tick = progress.months if progress else None
     out: list[Source] = []
     for i, (kind, _p) in enumerate(kinds):
         if kind == "experiment":
@@ -76,10 +86,14 @@ def resolve_sources(
         else:
             from ecosim.run import run_posterior, run_scenario, write_run
 
+            backed = None
+            if posterior is not None:
+                if progress:
+                    progress.step(f"running {labels[i]} under {draws:,} posterior draws")
+                backed = run_posterior(loaded[i], posterior, draws, seed, progress=tick)
             if progress:
-                progress(f"running {labels[i]}" + (f" and {draws:,} posterior draws" if posterior is not None else ""))
-            backed = run_posterior(loaded[i], posterior, draws, seed) if posterior is not None else None
-            target = write_run(run_scenario(loaded[i], seed=seed), runs_dir / folders[i], figures=False, posterior=backed)
+                progress.step(f"running {labels[i]}")
+            target = write_run(run_scenario(loaded[i], seed=seed, progress=tick), runs_dir / folders[i], figures=False, posterior=backed)
             out.append(from_saved_run(labels[i], args[i], read_run(target)))
     return out
 
@@ -121,6 +135,6 @@ def compare(
         classify(a)
     with atomic_directory(out_dir) as tmp:
         sources = resolve_sources(args, tmp / "runs", seed=seed, sets=sets, progress=progress, posterior=posterior, draws=draws)
-        result = write_comparison(sources, tmp, claims, {}, progress)
+        result = write_comparison(sources, tmp, claims, {}, progress.step if progress else None)
     result.relocate(tmp, out_dir)
     return result

@@ -60,6 +60,7 @@ from ecosim.report.document import Document, md_text
 from ecosim.report.headline import run_headline, valuation_year, value_sentence
 from ecosim.report.numbers import human, signed
 from ecosim.report.outcomes import OUTCOMES, display_table, outcomes_table
+from ecosim.report.progress import REPORT_STEPS
 from ecosim.report.sources import Source
 from ecosim.report.style import scenario_colours
 from ecosim.report.valuation_view import (
@@ -163,7 +164,7 @@ def write_comparison(
     exist); ``loops``: source label -> ``FlywheelResult`` (none: no loop section)."""
     colours = scenario_colours([s.label for s in sources], [s.scenario for s in sources])
     if progress:
-        progress("scoring claims, tabulating outcomes, bridging values")
+        progress(REPORT_STEPS[0])
     outcomes = outcomes_table(sources)
     evals = score_sources(sources, claims)
     scorecard = scorecard_frame(sources, evals)
@@ -176,7 +177,7 @@ def write_comparison(
     fig_dir = folder / "figures"
     fig_dir.mkdir(exist_ok=True)
     if progress:
-        progress("drawing figures")
+        progress(REPORT_STEPS[1])
     figures = [series_figure(name, sources, colours, fig_dir) for name in SERIES_FIGURES]
     figures.append(scorecard_figure(evals, sources, colours, fig_dir / "scorecard.png"))
     if bridges:

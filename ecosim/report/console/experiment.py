@@ -105,6 +105,13 @@ def print_analysis(out: Console, res: ExperimentAnalysis, files: Sequence[Path],
     out.print(f'query: ecosim results query {escape(str(root))} "SELECT * FROM results LIMIT 5"', highlight=False)
 
 
+def analysis_json(res: ExperimentAnalysis, files: Sequence[Path], root: Path) -> dict[str, Any]:
+    """``ecosim experiment analyze --json`` (and ``run --json``): every analysis table as
+    records (outcome summaries, sensitivity indices, PRIM boxes, ...), the notes and the files."""
+    return {"dir": str(root), "tables": {name: df.to_dict("records") for name, df in res.tables.items()},
+            "notes": list(res.notes), "files": [str(f) for f in files]}
+
+
 def fmt_outcome(value: float, unit: str) -> str:
     """An outcome's value: a year with one decimal, an amount in its unit."""
     if unit == "year":
@@ -137,6 +144,19 @@ def print_show(out: Console, spec: Any, design: Any) -> None:
         out.print(f"discovery {d.name}: {escape(d.label)} ({d.outcome} {d.op} {d.value:g})")
 
 
+def show_json(spec: Any, design: Any) -> dict[str, Any]:
+    """``ecosim experiment show --json``: what :func:`print_show` prints, as JSON-ready data."""
+    return {
+        "name": spec.name, "file": str(spec.path), "description": spec.meta.description, "sampler": spec.meta.sampler, "seed": spec.meta.seed,
+        "runs": design.n_runs, "count": design.count_text, "chunks": len(design.chunks), "chunk_size": spec.meta.chunk_size,
+        "inputs": [{"column": i.column, "field": i.path, "kind": i.kind, "varies_as": i.dist.describe() if i.dist else None,
+                    "settings": None if i.dist else list(i.settings), "source": i.source} for i in spec.inputs],
+        "outcomes": [{"outcome": o.name, "metric": o.metric, "stat": o.stat, "threshold": o.threshold, "relative_to": o.relative_to or None,
+                      "year": o.year, "direction": o.direction, "unit": o.unit} for o in spec.outcomes],
+        "discovery": [{"name": d.name, "label": d.label, "outcome": d.outcome, "op": d.op, "value": d.value} for d in spec.discovery],
+    }
+
+
 def print_list(out: Console, rows: Sequence[tuple[str, str, int, str]]) -> None:
     """Bundled experiments: (name, sampler, runs, description)."""
     table = Table(title="Bundled experiments (ecosim experiment run NAME or experiments/NAME.toml)", title_justify="left")
@@ -147,13 +167,63 @@ def print_list(out: Console, rows: Sequence[tuple[str, str, int, str]]) -> None:
     out.print(table)
 
 
-def print_query(out: Console, df: pd.DataFrame, max_rows: int) -> None:
-    """An SQL result as a table of at most ``max_rows`` rows."""
-    table = Table(title_justify="left")
+def _cell(v: Any) -> str:
+    """One value of an SQL result as the table shows it (6 significant digits, NULL as blank)."""
+    if v is None or (isinstance(v, float) and v != v) or v is pd.NA or v is pd.NaT:
+        return ""
+    return v if isinstance(v, str) else (f"{v:.6g}" if isinstance(v, float) else str(v))
+
+
+#: the widest a column of ``results query`` is drawn [characters]; longer values end in "…"
+QUERY_COLUMN_MAX = 24
+
+
+def fit_columns(df: pd.DataFrame, width: int) -> tuple[list[str], list[str], list[str]]:
+    """The columns of an SQL result a table of ``width`` characters can show whole: (shown,
+    left out for want of room, empty: NULL in every row). Columns keep their order; each takes
+    its widest value or name (at most :data:`QUERY_COLUMN_MAX`) plus 3 for the borders; the
+    first column with values is always shown.
+
+    >>> df = pd.DataFrame({"a": [1, 2], "b": [None, None], "c": ["x" * 30, "y"]})
+    >>> fit_columns(df, 30)
+    (['a', 'c'], [], ['b'])
+    >>> fit_columns(df, 20)
+    (['a'], ['c'], ['b'])
+    """
+    empty = [str(c) for c in df.columns if len(df) and df[c].isna().all()]
+    shown: list[str] = []
+    left: list[str] = []
+    used = 1
     for c in df.columns:
-        table.add_column(escape(str(c)), justify="right" if pd.api.types.is_numeric_dtype(df[c]) else "left")
-    for row in df.head(max_rows).itertuples(index=False):
-        table.add_row(*[escape(v if isinstance(v, str) else (f"{v:.6g}" if isinstance(v, float) else str(v))) for v in row])
+        if str(c) in empty:
+            continue
+        cells = [len(_cell(v)) for v in df[c].head(50)]
+        need = min(QUERY_COLUMN_MAX, max([len(str(c)), *cells])) + 3
+        if not left and (not shown or used + need <= width):
+            shown.append(str(c))
+            used += need
+        else:
+            left.append(str(c))
+    return shown, left, empty
+
+
+def print_query(out: Console, df: pd.DataFrame, max_rows: int, notes: Console | None = None) -> None:
+    """An SQL result as a table of at most ``max_rows`` rows and the columns that fit the
+    console's width; what was left out (rows, columns, empty columns) and how to see it goes to
+    ``notes`` (stderr, so that a pipe reads the table alone; default ``out``)."""
+    notes = notes if notes is not None else out
+    shown, left, empty = fit_columns(df.head(max_rows), out.width)
+    table = Table(title_justify="left")
+    for c in shown:
+        numeric = pd.api.types.is_numeric_dtype(df[c])
+        table.add_column(escape(c), justify="right" if numeric else "left", no_wrap=True, overflow="ellipsis", max_width=QUERY_COLUMN_MAX)
+    for row in df[shown].head(max_rows).itertuples(index=False):
+        table.add_row(*[escape(_cell(v)) for v in row])
     out.print(table)
     more = f"; showing {max_rows:,} (--max-rows N, or --csv for all)" if len(df) > max_rows else ""
-    out.print(f"{len(df):,} rows{more}")
+    notes.print(f"{len(df):,} rows{more}", highlight=False)
+    if empty:
+        notes.print(f"{len(empty):,} columns are empty (NULL in every row shown), left out: {', '.join(empty)}", highlight=False, soft_wrap=True)
+    if left:
+        notes.print(f"showing {len(shown):,} of {len(shown) + len(left):,} columns with values (the terminal is {out.width} characters wide); "
+                    f"--csv or --json for every column, or SELECT the ones you want; not shown: {', '.join(left)}", highlight=False, soft_wrap=True)

@@ -68,16 +68,39 @@ def print_notes(out: Console, checks: Sequence[Any]) -> None:
         out.print(f"  {escape(line)}", highlight=False)
 
 
-def print_run(out: Console, result: FinishedRun, out_dir: Path, figures: bool) -> None:
-    """A finished run (:class:`ecosim.run.RunResult`) and the directory it was written to."""
+def run_json(result: FinishedRun, out_dir: Path, posterior: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """``ecosim run --json``: where the run was written, ``summary.json``'s object (headline and
+    valuation first) and the key outcomes of every year, one record per quantity as the table
+    reads them (``key``, ``label``, ``unit``, then a column per year); ``posterior``: the
+    posterior-backed tables (:meth:`ecosim.analysis.posterior.PosteriorSummary.as_dict`)."""
+    from ecosim.analysis.quantities import RUN_TABLE, yearly_table
+
+    ts = result.timeseries
+    series = {c: ts[c].to_numpy() for c in ts.columns if c != "date"}
+    dates = list(ts["date"])
+    years = sorted({int(d[:4]) for d in dates})
+    d: dict[str, Any] = {"out": str(out_dir), **result.summary.to_json()}
+    d["key_outcomes"] = yearly_table(series, dates, RUN_TABLE, years).to_dict("records")
+    if posterior is not None:
+        d["posterior"] = dict(posterior)
+    return d
+
+
+def print_run(out: Console, result: FinishedRun, out_dir: Path, figures: bool, brief: bool = False) -> None:
+    """A finished run (:class:`ecosim.run.RunResult`) and the directory it was written to;
+    ``brief`` (``--quiet``): the headline and the directory only."""
     s = result.summary
-    out.print(
-        f"[bold]ecosim run[/bold] — {escape(s.scenario)}: {escape(s.description)}\n"
-        f"{s.start} → {s.end} ({s.months} months), seed {s.seed}, simulated in {result.runtime_s:.2f} s"
-        + (f"; started from the end of '{escape(s.initial_state_from)}'" if s.initial_state_from else "")
-    )
+    if not brief:
+        out.print(
+            f"[bold]ecosim run[/bold] — {escape(s.scenario)}: {escape(s.description)}\n"
+            f"{s.start} → {s.end} ({s.months} months), seed {s.seed}, simulated in {result.runtime_s:.2f} s"
+            + (f"; started from the end of '{escape(s.initial_state_from)}'" if s.initial_state_from else "")
+        )
     for line in s.headline:
         out.print(escape(line.replace("**", "").replace("`", "")), highlight=False)
+    if brief:
+        out.print(f"Wrote [bold]{escape(str(out_dir))}[/bold]")
+        return
     ts = result.timeseries
     series = {c: ts[c].to_numpy() for c in ts.columns if c != "date"}
     out.print(summary_table(series, list(ts["date"]), "Key outcomes (flows: calendar-year totals; stocks, prices and ratios: December; the mark: January)"))
