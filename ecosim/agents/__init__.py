@@ -20,6 +20,7 @@ from ecosim.agents.starcloud import Starcloud
 from ecosim.agents.starlink import Starlink
 from ecosim.agents.starship import SpaceXLaunch
 from ecosim.agents.terrestrial_dc import TerrestrialDataCenter
+from ecosim.agents.tesla_energy import TeslaEnergy
 from ecosim.agents.tesla_fleet import TeslaFleet
 from ecosim.agents.xai import XAI, Lab
 
@@ -30,7 +31,7 @@ CLASSES: dict[str, type[EcosimAgent]] = {
         CapitalMarket, Grid, PVSupplier, ChipFab, SpaceXLaunch, LaunchProvider, NewGlenn, LegacyLaunch,
         Lab, XAI, OpenAI, Google, TerrestrialDataCenter, OpenAIDataCenters, GoogleDataCenters,
         OrbitalDataCenter, SpaceXOrbitalDC, GooglePlanet, Starcloud, Starlink, Kuiper,
-        TeslaFleet, Cybercab, Optimus, Market,
+        TeslaFleet, TeslaEnergy, Cybercab, Optimus, Market,
     )
 }
 
@@ -60,5 +61,6 @@ __all__ = [
     "Starcloud",
     "Starlink",
     "TerrestrialDataCenter",
+    "TeslaEnergy",
     "TeslaFleet",
 ]

@@ -219,6 +219,21 @@ def per_item(items: Any, field: str, K: int) -> np.ndarray:
     return np.stack([np.broadcast_to(np.asarray(getattr(g, field), dtype=float), (K,)) for g in items], axis=1)
 
 
+def ramped_capacity(factories: Any, field: str, month: int, K: int) -> np.ndarray:
+    """Installed capacity in ``month`` [the unit of ``field``], per member: each factory's
+    ``field`` times its ramp share, rising linearly from ``start_month`` over ``ramp_months``.
+
+    >>> from types import SimpleNamespace as NS
+    >>> ramped_capacity([NS(start_month=10, ramp_months=4, cap=8.0)], "cap", 12, 1).tolist()
+    [4.0]
+    """
+    total = np.zeros(K)
+    for f in factories:
+        ramp = np.clip((month - np.asarray(f.start_month)) / np.asarray(f.ramp_months), 0.0, 1.0)
+        total = total + ramp * np.asarray(getattr(f, field), dtype=float)
+    return total
+
+
 def wright(initial: Any, cumulative: Any, initial_cumulative: Any, progress_ratio: Any, floor: Any = 0.0) -> np.ndarray:
     """Shorthand for :func:`ecosim.physics.launch.wright_cost`."""
     return wright_cost(initial, cumulative, initial_cumulative, progress_ratio, floor)

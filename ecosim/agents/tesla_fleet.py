@@ -13,6 +13,13 @@
   ``max - (max - initial) / performance``; FSD miles = users x miles x engaged share;
   uploaded data [PB] goes to xAI. Optimus robots work in its plants (labour it buys), saving
   part of the labour cost of each vehicle.
+* Money [USD/month], as Tesla's 10-K segments it: automotive revenue = deliveries x (ASP +
+  regulatory credits per vehicle) + FSD subscriptions; services and other = vehicles on the road
+  x revenue per vehicle-year (service, Supercharging, insurance, used cars) at its own gross
+  margin. R&D and SG&A are a share of that revenue (Tesla's head office books them); the part
+  paid in stock is not paid in cash.
+  Capex = growth (new capacity x capex per vehicle-year) + sustaining (installed capacity x
+  sustaining capex per vehicle-year: tooling, upkeep, Superchargers, Tesla's AI clusters).
 
 References: Tesla production and deliveries reports (history.csv); S&P Global Mobility
 (average US light-vehicle age 12.6 yr, 2024) for scrappage; IEA Global EV Outlook for BEV
@@ -26,7 +33,7 @@ from typing import Any
 
 import numpy as np
 
-from ecosim.agents.base import UNLIMITED, EcosimAgent, per_member, wright
+from ecosim.agents.base import UNLIMITED, EcosimAgent, per_member, ramped_capacity, wright
 from ecosim.timeline import year_frac
 
 FIRST_COHORT = 2008
@@ -56,16 +63,14 @@ class TeslaFleet(EcosimAgent):
         self.fsd_miles = np.zeros(K)
         self.data_pb = np.zeros(K)
         self.fsd_perf = np.ones(K)
+        self.automotive_revenue_usd = np.zeros(K)
+        self.services_revenue_usd = np.zeros(K)
+        self.operating_expenses_usd = np.zeros(K)
         self.publish("fsd_performance", self.own_fsd_perf())
 
     def capacity_per_yr(self, month: int | None = None) -> np.ndarray:
         """Installed capacity [vehicles/yr] in a month: each factory's ramp share."""
-        t = self.t if month is None else month
-        total = np.zeros(self.K)
-        for f in self.p.factories:
-            ramp = np.clip((t - np.asarray(f.start_month)) / np.asarray(f.ramp_months), 0.0, 1.0)
-            total = total + ramp * f.capacity_per_yr
-        return total
+        return ramped_capacity(self.p.factories, "capacity_per_yr", self.t if month is None else month, self.K)
 
     @property
     def fleet(self) -> np.ndarray:
@@ -123,10 +128,17 @@ class TeslaFleet(EcosimAgent):
         s.cum_production = s.cum_production + self.deliveries
         labour_h = ex.received(self.name, "labour")
         saving = np.minimum(labour_h * p.robot_hours_saving_usd_per_hour, self.deliveries * unit_cost * p.labour_share_of_unit_cost_frac)
-        ex.pay("market", self.name, self.deliveries * s.asp_usd + self.fsd_users * p.fsd_price_usd_per_month, "revenue")
-        self.pay_costs(np.maximum(self.deliveries * unit_cost - saving, 0.0), "opex")
+        self.automotive_revenue_usd = self.deliveries * (s.asp_usd + p.regulatory_credits_usd_per_vehicle) + self.fsd_users * p.fsd_price_usd_per_month
+        self.services_revenue_usd = self.fleet * p.services_revenue_usd_per_vehicle_yr / 12.0
+        revenue = self.automotive_revenue_usd + self.services_revenue_usd
+        self.operating_expenses_usd = revenue * p.operating_expenses_frac_of_revenue
+        ex.pay("market", self.name, revenue, "revenue")
+        cost_of_goods = np.maximum(self.deliveries * unit_cost - saving, 0.0) + self.services_revenue_usd * (1.0 - p.services_gross_margin_frac)
+        cash_opex = self.operating_expenses_usd * (1.0 - p.operating_expenses_stock_frac)
+        self.pay_costs(cost_of_goods + cash_opex, "opex")
         capacity = self.capacity_per_yr()
-        self.pay_costs(np.maximum(capacity - s.capacity_prev, 0.0) * p.factory_capex_usd_per_vehicle_yr, "capex")
+        growth = np.maximum(capacity - s.capacity_prev, 0.0) * p.factory_capex_usd_per_vehicle_yr
+        self.pay_costs(growth + capacity * p.sustaining_capex_usd_per_vehicle_yr / 12.0, "capex")
         s.capacity_prev = capacity
 
         # price toward full factories, within margins over unit cost

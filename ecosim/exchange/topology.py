@@ -117,7 +117,7 @@ RULES: tuple[tuple[str, str, str], ...] = (
     # labour [h]
     *(("optimus", b, "labour") for b in ("terafab", "tesla_fleet", "market")),
     # money [USD]: revenue from customers, raises, and costs paid out
-    *(("market", b, "money") for b in ("starlink", "kuiper", "@tesla", "@lab", "spacex_launch", "new_glenn")),
+    *(("market", b, "money") for b in ("starlink", "kuiper", "@tesla", "tesla_energy", "@lab", "spacex_launch", "new_glenn")),
     ("capital_market", "@funded_head", "money"),
     ("*", "market", "money"),
     # ------------------------------------------------------------------ signals

@@ -107,6 +107,11 @@ CEILINGS: dict[str, tuple[float, str]] = {
     "USD/(EFLOP/s month)": (1e12, "a trillion USD a month for one EFLOP/s, 10^5 times its rent today"),
     "USD/(Tbps month)": (1e12, "a trillion USD a month for one Tbps"),
     "USD/(vehicle/yr)": (1e8, "10,000 times the capex of a car plant per vehicle of yearly capacity (~USD 5,000)"),
+    "USD/(vehicle yr)": (1e7, "10,000 times what Tesla earns a year from services per vehicle on the road (~USD 1,600)"),
+    "USD/(GWh/yr)": (1e12, "10,000 times the capex of a battery-pack plant per GWh of yearly capacity (~USD 50M)"),
+    "USD/kWh": (1e5, "a thousand times the price of a grid battery system (BNEF 2024: ~USD 165/kWh turnkey)"),
+    "GWh": (1e7, "ten times the world's battery output of a decade (BNEF: ~1,500 GWh in 2024)"),
+    "GWh/yr": (1e7, "ten times the world's battery output of a decade, each year (BNEF: ~1,500 GWh in 2024)"),
     "USD/MMBtu": (1e4, "400 times the highest Henry Hub spot price (EIA: USD 23.86 in February 2021)"),
     "USD/MWh": (1e5, "ten times the highest wholesale price cap in the US (ERCOT: USD 9,000/MWh in 2021)"),
     "USD/W": (1e4, "a thousand times the dearest hardware per W in the sources (orbital satellites: < USD 100/W)"),
@@ -510,6 +515,32 @@ class Tesla(Section):
     factory_capex_usd_per_vehicle_yr: float = F(unit="USD/(vehicle/yr)", ge=0, doc="capital per unit of annual capacity")
     robot_hours_saving_usd_per_hour: float = F(unit="USD/h", ge=0, doc="labour cost saved per Optimus hour in factories")
     labour_share_of_unit_cost_frac: float = F(unit="frac", ge=0, le=1, doc="direct labour share of a vehicle's cost (the most robots can save)")
+    regulatory_credits_usd_per_vehicle: float = F(unit="USD", ge=0, doc="regulatory-credit sales per vehicle delivered (booked in automotive revenue)")
+    services_revenue_usd_per_vehicle_yr: float = F(unit="USD/(vehicle yr)", ge=0, doc="services and other revenue per vehicle on the road (service, Supercharging, insurance, used cars)")
+    services_gross_margin_frac: float = F(unit="frac", ge=-1, lt=1, doc="gross margin of services and other")
+    operating_expenses_frac_of_revenue: float = F(unit="frac", ge=0, le=1, doc="R&D and SG&A as a share of Tesla's revenue")
+    operating_expenses_stock_frac: float = F(unit="frac", ge=0, le=1, doc="share of R&D and SG&A paid in stock, not cash")
+    sustaining_capex_usd_per_vehicle_yr: float = F(unit="USD/(vehicle/yr)", ge=0, doc="capital spent each year per vehicle of installed capacity (tooling, upkeep, Superchargers, AI training clusters)")
+
+
+class StorageFactory(Section):
+    name: str = F(unit="-", doc="factory")
+    start_month: Month = F(unit="YYYY-MM", doc="start of production")
+    capacity_gwh_per_yr: float = F(unit="GWh/yr", ge=0, doc="installed capacity when ramped")
+    ramp_months: float = F(unit="months", gt=0, doc="months from start to full rate")
+
+
+class TeslaEnergy(Section):
+    """Tesla Energy: stationary storage (Megapack, Powerwall) and solar generation."""
+
+    factories: list[StorageFactory] = F(unit="-", doc="storage factories (Megafactories, Powerwall lines)")
+    utilisation_frac: float = F(unit="frac", ge=0, le=1, doc="share of installed capacity deployed in a year")
+    cumulative_gwh_initial: float = F(unit="GWh", gt=0, doc="storage deployed before start")
+    price_usd_per_kwh_initial: float = F(unit="USD/kWh", gt=0, doc="realised storage revenue per kWh deployed at start")
+    price_progress_ratio: float = F(unit="ratio", gt=0, le=1, doc="price multiplier per doubling of cumulative deployments (cost passed through at a steady margin)")
+    gross_margin_frac: float = F(unit="frac", ge=-1, lt=1, doc="gross margin of the energy segment")
+    generation_revenue_usd_per_yr: float = F(unit="USD/yr", ge=0, doc="solar generation revenue (not growing)")
+    factory_capex_usd_per_gwh_yr: float = F(unit="USD/(GWh/yr)", ge=0, doc="capital per GWh of yearly capacity")
 
 
 class Cybercab(Section):
@@ -807,6 +838,7 @@ class Scenario(Section):
     satellite_market: SatelliteMarket
     regulation: Regulation
     tesla: Tesla
+    tesla_energy: TeslaEnergy
     cybercab: Cybercab
     optimus: Optimus
     orbital_dc: OrbitalDC

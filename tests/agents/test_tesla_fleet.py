@@ -1,0 +1,51 @@
+"""Tesla's vehicle business alone: its money as the 10-K segments it (automotive, services and
+other, R&D and SG&A with their stock part, growth and sustaining capex)."""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.testing import assert_allclose
+
+from ecosim.agents.tesla_fleet import TeslaFleet
+from ecosim.scenario.loader import load_scenario
+from ecosim.scenario.params import params_of
+from tests.agents.stub import StubWorld
+
+EDGES = [("xai", "tesla_fleet", "capability"), ("tesla_fleet", "cybercab", "fsd_performance"), ("tesla_fleet", "xai", "data"),
+         ("tsmc", "tesla_fleet", "accelerators"), ("optimus", "tesla_fleet", "labour"), ("market", "tesla_fleet", "money"), ("tesla_fleet", "market", "money")]
+
+
+def test_money_by_segment() -> None:
+    """With 100,000 deliveries a month at ASP 40,000, 10,000 FSD users, 5M vehicles on the road and
+    a capacity of 2.4M/yr that grew by 12,000/yr this month (history.toml's [tesla] otherwise):
+    automotive = 1e5 x (40,000 + 1,300) + 1e4 x 99; services = 5e6 x 1,600 / 12; R&D and SG&A =
+    12 % of both, 81 % of it in cash; no Optimus hours, so no labour saving; capex = 12,000 x 5,000 + 2.4e6 x 3,500 / 12."""
+    p = params_of(load_scenario("history").model.tesla)
+    p.factories = []
+    world = StubWorld(EDGES, month="2030-01")
+    fleet = TeslaFleet(world, world.actor("tesla_fleet"), p)
+    world.start()
+    fleet.deliveries = np.array([1e5])
+    fleet.fsd_users = np.array([1e4])
+    fleet.s.asp_usd[:] = 40000.0
+    fleet.s.cohorts[:] = 0.0
+    fleet.s.cohorts[:, 2029 - 2008] = 5e6 - 1e5  # a young cohort: a month of scrappage takes almost none
+    fleet._fsd_data = np.zeros(1)
+    fleet.capacity_per_yr = lambda month=None: np.array([2.4e6])  # type: ignore[method-assign]
+    fleet.s.capacity_prev[:] = 2.4e6 - 12000.0
+    unit_cost = fleet.unit_cost_usd()
+    fleet.settle()
+    on_road = fleet.fleet  # after this month's scrappage and deliveries
+    assert_allclose(on_road, 5e6, rtol=1e-4)
+    auto = 1e5 * (40000.0 + 1300.0) + 1e4 * 99.0
+    services = on_road * 1600.0 / 12.0
+    assert_allclose(fleet.automotive_revenue_usd, auto)
+    assert_allclose(fleet.services_revenue_usd, services, rtol=1e-9)
+    assert_allclose(fleet.operating_expenses_usd, 0.12 * (auto + services), rtol=1e-9)
+    ex = world.exchange
+    i = ex.index["tesla_fleet"]
+    assert_allclose(ex.month_in[:, i], auto + services, rtol=1e-9)
+    capex = 12000.0 * 5000.0 + 2.4e6 * 3500.0 / 12.0
+    assert_allclose(ex.month_capex[:, i], capex)
+    cogs = 1e5 * unit_cost + services * (1.0 - 0.09)
+    assert_allclose(ex.month_out[:, i], cogs + 0.12 * (auto + services) * 0.81 + capex, rtol=1e-9)
