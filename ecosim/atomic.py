@@ -79,14 +79,19 @@ def _is_replaceable(path: Path) -> bool:
         return False
 
 
-def _replaceable_now(path: Path) -> bool:
-    """:func:`_is_replaceable`, read under the parent's lock when it can be taken: a writer
-    swapping its output in renames the old directory away and the new one into place, and a
+def _state_now(path: Path) -> str:
+    """What ``path`` is, read under the parent's lock when it can be taken: ``absent``,
+    ``file``, ``replaceable`` (ecosim's output or empty) or ``foreign``. A writer swapping its
+    output in renames the old directory away and the new one into place; existence, type,
     marker and contents read between the two renames would disagree."""
     with contextlib.ExitStack() as stack:
         with contextlib.suppress(OSError):
             stack.enter_context(_locked(path.parent))
-        return _is_replaceable(path)
+        if not path.exists():
+            return "absent"
+        if not path.is_dir():
+            return "file"
+        return "replaceable" if _is_replaceable(path) else "foreign"
 
 
 def check_output_dir(out_dir: Path | str, option: str = "--out") -> Path:
@@ -102,9 +107,10 @@ def check_output_dir(out_dir: Path | str, option: str = "--out") -> Path:
     out = Path(out_dir)
     if out.name in ("", ".", ".."):
         raise UsageError(f"{option} {out_dir}: must name a directory to create or replace, not {str(out_dir)!r} (give e.g. runs/NAME)")
-    if out.exists() and not out.is_dir():
+    state = _state_now(out)
+    if state == "file":
         raise UsageError(f"{option} {out}: must be a directory (got an existing file)")
-    if out.is_dir() and not _replaceable_now(out):
+    if state == "foreign":
         raise UsageError(
             f"{option} {out}: exists and was not written by ecosim (no {MARKER} file in it, and not empty); "
             "ecosim replaces only its own output: choose another directory, or move this one away yourself"
