@@ -185,7 +185,7 @@ def fit_columns(df: pd.DataFrame, width: int) -> tuple[list[str], list[str], lis
     first column with values is always shown.
 
     >>> df = pd.DataFrame({"a": [1, 2], "b": [None, None], "c": ["x" * 30, "y"]})
-    >>> fit_columns(df, 30)
+    >>> fit_columns(df, 32)
     (['a', 'c'], [], ['b'])
     >>> fit_columns(df, 20)
     (['a'], ['c'], ['b'])
