@@ -26,15 +26,13 @@ def _a(m: Any, name: str) -> Any:
 
 def _company_flow(m: Any, company: str, which: str) -> np.ndarray:
     ex = m.exchange
-    idx = [ex.index[n] for n in ex.company_agents(company)]
     arr = ex.month_in if which == "in" else ex.month_out
-    return arr[:, idx].sum(axis=1)
+    return arr[:, ex.company_columns(company)].sum(axis=1)
 
 
 def _company_capex(m: Any, company: str) -> np.ndarray:
     ex = m.exchange
-    idx = [ex.index[n] for n in ex.company_agents(company)]
-    return ex.month_capex[:, idx].sum(axis=1)
+    return ex.month_capex[:, ex.company_columns(company)].sum(axis=1)
 
 
 def _spacex_revenue(m: Any) -> np.ndarray:

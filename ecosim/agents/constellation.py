@@ -213,7 +213,7 @@ class Constellation(EcosimAgent):
         s.sats[rows, :, np.broadcast_to(slot, (K,))] = 0.0
         attrition = 1.0 - (1.0 - np.asarray(p.attrition_frac_per_yr)) ** (1.0 / 12.0)
         early = s.active_gen * np.reshape(attrition, (-1, 1))
-        s.sats = s.sats * (1.0 - np.reshape(attrition, (-1, 1, 1)))
+        s.sats *= 1.0 - np.reshape(attrition, (-1, 1, 1))  # in place: the ring is large (K, generations, 240)
         s.active_gen = s.active_gen - early
         self.deorbited = self.deorbited + early.sum(axis=1)
         if self.t % 12 == 0:

@@ -97,6 +97,7 @@ class _Market:
         self.tier = np.zeros(B, dtype=int)
         self.kind = ["opex"] * B
         self.K = K
+        self._plans: dict[tuple[int, ...], list[tuple[int, slice | np.ndarray, np.ndarray | None]]] = {}
         self.reset()
 
     @property
@@ -132,6 +133,26 @@ class _Market:
         given = _sum(give, 2)
         return give, np.maximum(remaining - given, 0.0), None if cap is None else np.maximum(cap - given, 0.0)
 
+    def _tier_plan(self) -> list[tuple[int, slice | np.ndarray, np.ndarray | None]]:
+        """Each tier in clearing order with the buyers' columns it clears on (or, on a long
+        buyers' axis, summed pairwise by NumPy and so kept whole, a mask of them); kept for
+        as long as the buyers' tiers stay the same."""
+        tiers = self.tier.tolist()
+        key = tuple(tiers)
+        plan = self._plans.get(key)
+        if plan is None:
+            B = len(self.buyers)
+            plan = []
+            for tier in sorted(set(tiers)):
+                if tiers.count(tier) == B:
+                    plan.append((tier, slice(None), None))
+                elif B < _IN_ORDER:
+                    plan.append((tier, np.flatnonzero(self.tier == tier), None))
+                else:
+                    plan.append((tier, slice(None), (self.tier == tier)[None, :]))
+            self._plans[key] = plan
+        return plan
+
     def clear(self) -> None:
         """Clear the month's offers and demands (see the module docstring) into ``x`` and ``usd``.
 
@@ -142,18 +163,7 @@ class _Market:
         remaining = self.offer.copy()
         x = np.zeros_like(self.x)
         E = self.enabled[None, :, :] if self.scale is None else self.enabled[None, :, :] * (self.scale > 0.0)
-        B = len(self.buyers)
-        tiers = self.tier.tolist()
-        for tier in sorted(set(tiers)):
-            if tiers.count(tier) == B:
-                cols: slice | np.ndarray = slice(None)
-                mask = None
-            elif B < _IN_ORDER:  # a long buyers' axis is summed pairwise: kept whole, in the same order
-                cols = np.flatnonzero(self.tier == tier)
-                mask = None
-            else:
-                cols = slice(None)
-                mask = (self.tier == tier)[None, :]
+        for tier, cols, mask in self._tier_plan():
             want = self.demand[:, cols] if mask is None else np.where(mask, self.demand, 0.0)
             directed = self.directed[:, :, cols] if mask is None else np.where(mask[:, None, :], self.directed, 0.0)
             has_want = bool(want.any())
@@ -185,8 +195,12 @@ class _Market:
         if self.scale is not None:
             x = x * self.scale
         self.x = x
-        unit_price = np.where(self.internal[None, :, :], self.price_internal[:, :, None], self.price[:, :, None])
-        self.usd = x * unit_price
+        if not self.internal.any():
+            self.usd = x * self.price[:, :, None]
+        elif self.internal.all():
+            self.usd = x * self.price_internal[:, :, None]
+        else:
+            self.usd = x * np.where(self.internal[None, :, :], self.price_internal[:, :, None], self.price[:, :, None])
 
 
 class Exchange:
@@ -258,6 +272,11 @@ class Exchange:
         # reader reads of a signal edge, or what a goods edge carries, this month
         self.held_signals: dict[tuple[str, str, str], tuple[np.ndarray, np.ndarray]] = {}
         self.pinned_goods: dict[tuple[str, str, str], tuple[np.ndarray, np.ndarray]] = {}
+        #: a company's agents and columns (:meth:`_company`), until a merger
+        self._members_of: dict[str, tuple[list[str], np.ndarray]] = {}
+        #: the buffer key a live signal edge reads this month (:meth:`_read`), until a month
+        #: opens or a merger
+        self._resolved: dict[tuple[str, str, str], tuple[str, ...]] = {}
         self._refresh_internal()
 
     # ------------------------------------------------------------------ companies
@@ -266,6 +285,8 @@ class Exchange:
         """Move an agent to another company (a merger) from this month on; internal prices follow."""
         self.company_log.append((self.step_index, name, company))
         self.companies[name] = company
+        self._members_of = {}
+        self._resolved = {}
         self._refresh_internal()
 
     def _refresh_internal(self) -> None:
@@ -279,18 +300,29 @@ class Exchange:
         return self.companies[name]
 
     def company_agents(self, company: str) -> list[str]:
-        return [n for n, c in self.companies.items() if c == company]
+        """The agents of a company now, in network order (mergers included)."""
+        return list(self._company(company)[0])
+
+    def company_columns(self, company: str) -> np.ndarray:
+        """The columns of a company's agents in the cash and flow arrays (network order)."""
+        return self._company(company)[1]
+
+    def _company(self, company: str) -> tuple[list[str], np.ndarray]:
+        """A company's agents and their columns, kept until a merger moves an agent."""
+        got = self._members_of.get(company)
+        if got is None:
+            names = [n for n, c in self.companies.items() if c == company]
+            got = self._members_of[company] = (names, np.array([self.index[n] for n in names], dtype=np.intp))
+        return got
 
     def company_cash(self, company: str) -> np.ndarray:
         """Cash of a company now [USD], summed over its agents' accounts."""
-        idx = [self.index[n] for n in self.company_agents(company)]
-        return _sum(self.cash[:, idx], 1)
+        return _sum(self.cash[:, self.company_columns(company)], 1)
 
     def company_cash_open(self, company: str) -> np.ndarray:
         """Cash of a company when the month opened [USD]: what its decisions this month see,
         whatever the order actors act in (raises of this month count from next month)."""
-        idx = [self.index[n] for n in self.company_agents(company)]
-        return _sum(self.cash_open[:, idx], 1)
+        return _sum(self.cash_open[:, self.company_columns(company)], 1)
 
     def company_at(self, name: str, step_index: int) -> str:
         """Company of an agent in a given month (0-based step): its last change at or before
@@ -308,7 +340,10 @@ class Exchange:
         self.step_index = step_index
         for m in self.markets.values():
             m.reset()
-        self._sig_last = {k: v.copy() for k, v in self._sig_now.items()}
+        # published arrays are never changed in place (publish stores a fresh one, read hands
+        # out copies), so last month's buffer may hold the same arrays
+        self._sig_last = dict(self._sig_now)
+        self._resolved = {}
         self.cash_open = self.cash.copy()
         if self.record:
             for k, v in self._sig_last.items():
@@ -583,22 +618,31 @@ class Exchange:
         the first month, and the value a cut signal edge freezes at."""
         self._sig_last = {k: v.copy() for k, v in self._sig_now.items()}
         self._sig_start = {k: v.copy() for k, v in self._sig_now.items()}
+        self._resolved = {}
 
     def _lookup(self, buf: dict[tuple[str, ...], np.ndarray], sender: str, reader: str, signal: str) -> np.ndarray | None:
-        own = buf.get((sender, signal, reader))
-        if own is not None:
+        key = self._lookup_key(buf, sender, reader, signal)
+        return None if key is None else buf[key]
+
+    def _lookup_key(self, buf: dict[tuple[str, ...], np.ndarray], sender: str, reader: str, signal: str) -> tuple[str, ...] | None:
+        """The key of ``buf`` that ``reader`` sees of ``sender``'s ``signal``: its own value,
+        else (same company) the internal one, else the public one; None if nothing."""
+        own = (sender, signal, reader)
+        if own in buf:
             return own
         if self.companies.get(sender) == self.companies.get(reader):
-            internal = buf.get((sender, signal, "@internal"))
-            if internal is not None:
+            internal = (sender, signal, "@internal")
+            if internal in buf:
                 return internal
-        return buf.get((sender, signal))
+        public = (sender, signal)
+        return public if public in buf else None
 
     def read(self, sender: str, reader: str, signal: str) -> np.ndarray:
         """What ``reader`` sees of ``sender``'s ``signal`` this month [signal unit, per member]:
         the value published last month; on a cut edge the value before the first month; on a
         damped edge (scale f) f times the value. Raises KeyError naming a missing edge."""
-        value = self._read(sender, reader, signal)
+        resolved = self._resolved.get((sender, reader, signal))
+        value = self._sig_last[resolved].copy() if resolved is not None else self._read(sender, reader, signal)
         held = self.held_signals.get((sender, reader, signal)) if self.held_signals else None
         return value if held is None else np.where(held[0], held[1], value)
 
@@ -608,10 +652,12 @@ class Exchange:
         on = self.signal_enabled.get(key)
         if on is None:
             raise KeyError(f"no signal edge {edge_id(sender, reader, signal)} in the network topology")
-        last = self._lookup(self._sig_last, sender, reader, signal)
-        if last is None:
+        found = self._lookup_key(self._sig_last, sender, reader, signal)
+        if found is None:
             raise KeyError(f"{sender} has published no {signal!r} yet (edge {edge_id(sender, reader, signal)})")
+        last = self._sig_last[found]
         if on and key not in self.signal_scale:
+            self._resolved[key] = found  # the same key until a month opens, a merger or a scale
             return last.copy()
         factor = self.signal_factor(sender, reader, signal)
         if np.all(factor == 1.0):
@@ -685,6 +731,7 @@ class Exchange:
             self.money_scale[(seller, buyer)] = f
         elif (seller, buyer, commodity) in self.signal_enabled:
             self.signal_scale[(seller, buyer, commodity)] = f
+            self._resolved.pop((seller, buyer, commodity), None)
         else:
             m = self.markets[commodity]
             if m.scale is None:

@@ -1,0 +1,30 @@
+"""The speed targets the benchmarks print their figures against (issue 12's acceptance), and
+the PASS/MISS mark printed beside each figure.
+
+Issue 12: baseline 2026-2040 with one member <= 1.1 s; 1,000 members advanced together <= 5 s;
+the 10,000-draw Monte Carlo, stored, <= 35 s on 2 workers. Figures depend on the machine's
+load: the benchmarks print the load average beside them.
+"""
+
+from __future__ import annotations
+
+import os
+
+K1_S = 1.1  # baseline 2026-2040, K = 1 (simulate: build, run, results, release) [s]
+K1000_S = 5.0  # baseline 2026-2040, K = 1,000 members with 3 varied parameters [s]
+MC_10K_S = 35.0  # monte_carlo_baseline, 10,000 draws stored, 2 workers [s]
+
+
+def mark(value: float, limit: float) -> str:
+    """``PASS`` when ``value`` is at most ``limit``, else ``MISS``.
+
+    >>> mark(1.0, 1.1), mark(1.2, 1.1)
+    ('PASS', 'MISS')
+    """
+    return "PASS" if value <= limit else "MISS"
+
+
+def load() -> str:
+    """The load average now (1, 5, 15 min) and the CPUs it shares."""
+    one, five, fifteen = os.getloadavg()
+    return f"load average {one:.2f}, {five:.2f}, {fifteen:.2f} on {os.cpu_count()} CPUs"
