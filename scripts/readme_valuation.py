@@ -7,7 +7,7 @@ Run after any change to the world or to the valuation::
 It runs ``ecosim run baseline --out runs/readme/baseline --no-figures`` and ``ecosim value
 runs/readme/baseline --json``, and replaces the text between ``<!-- BEGIN valuation-headline -->``
 and ``<!-- END valuation-headline -->`` in README.md with the discount rate and its basis,
-SpaceX+xAI's equity value, the sensitivity table and every SpaceX+xAI mark against it.
+SpaceX+xAI's equity value, the sensitivity table and every mark against its entity's value, like for like.
 """
 
 from __future__ import annotations
@@ -56,11 +56,20 @@ def section(v: dict[str, Any]) -> str:
     for r in head["sensitivity_usd"]:
         change = "" if r["change"] == "headline" else f"{100 * (r['equity_value_usd'] / base - 1):+.0f} %"
         lines.append(f"| {r['change']} | {usd(r['equity_value_usd'])} | {change} |")
-    lines += ["", "| mark | date | mark value | value compared | value / mark |", "|---|---|---:|---:|---:|"]
+    lines += [
+        "",
+        "Every mark like for like (`ecosim value`'s marks table): the value compared is the mark's own entity at the mark's date and on its basis — "
+        "the entity's equity at the start of the valuation year carried to the mark's month at the discount rate (discounted back for a mark older than the run), "
+        "plus what the run raises in between, plus a post-money round's raise once (`ecosim/data/valuation_marks.csv`: basis, raise and their source; "
+        "SpaceX alone counts what it sells to xAI at market prices):",
+        "",
+        "| entity | mark | date | basis | mark value | value compared | value / mark |",
+        "|---|---|---|---|---:|---:|---:|",
+    ]
     for g in v["gaps"]:
-        if g["entity"] == "spacex_xai":
-            m = g["mark"]
-            lines.append(f"| {m['kind']} | {m['date']} | {usd(m['value_usd'])} | {usd(g['value_usd'])} | {100 * g['value_usd'] / m['value_usd']:.0f} % |")
+        m = g["mark"]
+        basis = m["basis"] + (f" ({usd(m['raise_usd'])} raised)" if m["basis"] == "post-money" else "")
+        lines.append(f"| {m['entity']} | {m['kind']} | {m['date']} | {basis} | {usd(m['value_usd'])} | {usd(g['value_usd'])} | {100 * g['value_usd'] / m['value_usd']:.0f} % |")
     return "\n".join(lines)
 
 

@@ -35,13 +35,15 @@ from ecosim.timeline import parse_month
 
 @lru_cache(maxsize=1)
 def narrative_marks() -> tuple[tuple[int, str, float, str], ...]:
-    """(month, company, usd, kind) of every narrative mark (no analyst DCF), in file order."""
+    """(month, company, usd, kind) of every narrative mark (no analyst DCF) that the world uses
+    (column ``world``: rows marked ``no`` are kept for like-for-like valuation only, e.g. OpenAI's
+    2024-2025 rounds, which the capital market's history was fitted without), in file order."""
     path = resources.files("ecosim") / "data" / "valuation_marks.csv"
     entity_company = roster().mark_companies()
     rows = []
     with path.open(encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
-            if "DCF" in row["kind"]:
+            if "DCF" in row["kind"] or (row.get("world") or "yes") == "no":
                 continue
             company = entity_company.get(row["entity"])
             if company:

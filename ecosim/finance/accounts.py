@@ -261,3 +261,57 @@ def entity_revenue_by_segment(ledger: pd.DataFrame, entity: Entity, book: AgentB
     mask = goods | paid
     df = pd.DataFrame({"date": L["date"].to_numpy()[mask], "segment": [book.segment.get(a, a) for a in earner[mask]], "revenue_usd": L["usd"].to_numpy()[mask]})
     return pd.DataFrame(df.groupby(["date", "segment"], as_index=False)["revenue_usd"].sum())
+
+
+def at_market_prices(ledger: pd.DataFrame, sellers: Iterable[str], buyers: Iterable[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The ledger with every goods sale from ``sellers`` to ``buyers`` re-priced at the market
+    price of its commodity: the quantity-weighted price of the same commodity's sales between
+    companies (rows not ``internal``) in the same month and member, else in the same year, else
+    left at the booked price (column ``basis`` of the second frame says which).
+
+    Used to value SpaceX alone (``valuation.toml`` ``transfer_prices = "market"``): what it sells
+    to xAI at an internal transfer price is counted at what the market pays. Returns the
+    re-priced ledger and a yearly table (year, commodity, booked_usd, market_usd, basis).
+
+    Hand check: a sells 2 units of compute to b at 1 each (internal) while c sells 4 to the
+    market for 12 (3 each): the sale is re-priced at 2 x 3 = 6.
+
+    >>> L = pd.DataFrame({"date": ["2030-01"] * 2, "member": 0, "from": ["a", "c"], "to": ["b", "market"],
+    ...     "commodity": ["compute"] * 2, "quantity": [2.0, 4.0], "unit": ["EFLOP/s"] * 2, "usd": [2.0, 12.0],
+    ...     "kind": ["opex", "revenue"], "internal": [True, False]})
+    >>> out, notes = at_market_prices(L, ["a"], ["b"])
+    >>> out["usd"].tolist(), notes[["booked_usd", "market_usd", "basis"]].values.tolist()
+    ([6.0, 12.0], [[2.0, 6.0, 'same month']])
+    """
+    sellers, buyers = set(sellers), set(buyers)
+    out = ledger.copy()
+    sold = (out["from"].isin(sellers) & out["to"].isin(buyers) & (out["commodity"] != "money")).to_numpy()
+    cols = ["year", "commodity", "booked_usd", "market_usd", "basis"]
+    if not sold.any():
+        return out, pd.DataFrame(columns=cols)
+    member = out["member"] if "member" in out.columns else pd.Series(0, index=out.index)
+    year = out["date"].str[:4]
+    market = ((~out["internal"].astype(bool)) & (out["commodity"] != "money") & (out["quantity"] > 0) & ~pd.Series(sold, index=out.index)).to_numpy()
+    ext = pd.DataFrame({"date": out["date"], "year": year, "member": member, "commodity": out["commodity"], "q": out["quantity"], "usd": out["usd"]})[market]
+    by_month = ext.groupby(["date", "member", "commodity"])[["q", "usd"]].sum()
+    by_year_ = ext.groupby(["year", "member", "commodity"])[["q", "usd"]].sum()
+    month_p = (by_month["usd"] / by_month["q"]).to_dict()
+    year_p = (by_year_["usd"] / by_year_["q"]).to_dict()
+    rows = []
+    new_usd = out["usd"].to_numpy(dtype=float).copy()
+    for i in np.flatnonzero(sold):
+        r = out.iloc[i]
+        m = int(member.iloc[i])
+        booked = float(r["usd"])
+        if (r["date"], m, r["commodity"]) in month_p:
+            price, basis = month_p[(r["date"], m, r["commodity"])], "same month"
+        elif (year.iloc[i], m, r["commodity"]) in year_p:
+            price, basis = year_p[(year.iloc[i], m, r["commodity"])], "same year"
+        else:
+            price, basis = booked / r["quantity"] if r["quantity"] else 0.0, "booked (no market sale that year)"
+        market_usd = float(price * r["quantity"])
+        new_usd[i] = market_usd
+        rows.append({"year": int(year.iloc[i]), "commodity": r["commodity"], "booked_usd": booked, "market_usd": market_usd, "basis": basis})
+    out["usd"] = new_usd
+    notes = pd.DataFrame(rows, columns=cols).groupby(["year", "commodity"], as_index=False).agg(booked_usd=("booked_usd", "sum"), market_usd=("market_usd", "sum"), basis=("basis", lambda b: ", ".join(sorted(set(b)))))
+    return out, notes

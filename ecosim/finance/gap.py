@@ -12,8 +12,15 @@ and what peers' multiples give (:mod:`ecosim.finance.comparables`).
 Everything is read from the run directory: re-valuing under another WACC, growth or terminal
 method does not re-simulate. Several runs (scenarios) can be weighted by probability.
 
-Values are at the start of the valuation year (default: the run's first full year); a mark
-dated earlier or later is compared without adjustment and its date is shown.
+Marks are compared like for like (:func:`like_for_like`): the value set against a mark is the
+same entity (SpaceX alone, SpaceX + xAI, xAI, OpenAI, Tesla: the mark's ``entity``) at the mark's
+date, on the mark's basis (pre- or post-money), with the round's raise counted once. The DCF values
+an entity at the start of the valuation year (default: the run's first full year), before any
+raise booked after that date; that value is carried to the mark's month at the discount rate
+(discounted back for a mark dated before the run), the raises the run books between the two dates
+are added, and for a post-money mark the round's own raise is added once (the mark's
+``raise_usd``). SpaceX alone counts what it sells to xAI at market prices
+(:func:`ecosim.finance.accounts.at_market_prices`), not at the internal transfer price.
 """
 
 from __future__ import annotations
@@ -32,6 +39,7 @@ from ecosim.errors import UsageError
 from ecosim.finance.accounts import (
     AgentBook,
     Entity,
+    at_market_prices,
     by_year,
     entity_accounts,
     entity_revenue_by_segment,
@@ -57,21 +65,44 @@ from ecosim.finance.valuation import (
 )
 from ecosim.results.rundir import SavedRun
 
+BASES = ("pre-money", "post-money", "traded", "estimate")
+
 
 @dataclass(frozen=True)
 class Mark:
     """A valuation mark from ``valuation_marks.csv`` [USD]; ``narrative`` is False for an
-    analyst's DCF estimate (shown for reference, not a narrative price)."""
+    analyst's DCF estimate (shown for reference, not a narrative price).
+
+    ``entity`` is the scope the mark prices (SpaceX alone, SpaceX+xAI, xAI, OpenAI, Tesla,
+    Anthropic); ``basis``: ``post-money`` (the round's ``raise_usd`` is inside the value),
+    ``pre-money``, ``traded`` (existing shares or an all-stock merger: no new money) or
+    ``estimate`` (an analyst's fair value); ``basis_source`` says where the basis and raise come from.
+    """
 
     entity: str
     date: str
     value_usd: float
     kind: str
     source: str
+    basis: str = "traded"
+    raise_usd: float = 0.0
+    basis_source: str = ""
 
     @property
     def narrative(self) -> bool:
         return "DCF" not in self.kind
+
+    @property
+    def pre_money_usd(self) -> float:
+        """The mark without the round's new money [USD]."""
+        return self.value_usd - (self.raise_usd if self.basis == "post-money" else 0.0)
+
+
+def _mark(r: dict[str, str]) -> Mark:
+    basis = (r.get("basis") or "traded").strip()
+    if basis not in BASES:
+        raise ValueError(f"valuation_marks.csv: basis must be one of {', '.join(BASES)} (got {basis!r} for {r['entity']} {r['date']})")
+    return Mark(r["entity"], r["date"], float(r["value_usd"]), r["kind"], r["source"], basis, float(r.get("raise_usd") or 0.0), r.get("basis_source") or "")
 
 
 @lru_cache(maxsize=1)
@@ -79,7 +110,89 @@ def marks() -> tuple[Mark, ...]:
     """Every row of ``ecosim/data/valuation_marks.csv``."""
     path = resources.files("ecosim") / "data" / "valuation_marks.csv"
     with path.open(encoding="utf-8") as fh:
-        return tuple(Mark(r["entity"], r["date"], float(r["value_usd"]), r["kind"], r["source"]) for r in csv.DictReader(fh))
+        return tuple(_mark(r) for r in csv.DictReader(fh))
+
+
+def _month_index(month: str) -> int:
+    return int(month[:4]) * 12 + int(month[5:7]) - 1
+
+
+@dataclass(frozen=True)
+class LikeForLike:
+    """The run's value of a mark's entity at the mark's date and on the mark's basis [USD].
+
+    ``value_at_start_usd``: equity at the start of the valuation year (cash then + DCF);
+    ``months``: from there to the mark's month (negative: the mark is older); ``raised_before_usd``:
+    raises the run books from the valuation date up to (not including) the mark's month;
+    ``raised_in_month_usd``: what it books in the mark's month (the round itself, if it models it);
+    ``value_usd``: the value compared with the mark; ``target_at_start_usd``: the mark carried back
+    to the valuation date on the DCF's basis (pre-money, before later raises), for the reverse DCF.
+    """
+
+    value_at_start_usd: float
+    rate: float
+    months: int
+    raised_before_usd: float
+    raised_in_month_usd: float
+    mark_raise_usd: float
+    value_usd: float
+    target_at_start_usd: float
+    note: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {k: getattr(self, k) for k in ("value_at_start_usd", "rate", "months", "raised_before_usd", "raised_in_month_usd", "mark_raise_usd", "value_usd", "target_at_start_usd", "note")}
+
+
+def like_for_like(mark: Mark, value_at_start_usd: float, rate: float, start_month: str, raised_usd_by_month: dict[str, float]) -> LikeForLike:
+    """The value to set against ``mark``: the same entity at the mark's date, the raise once.
+
+    ``value_at_start_usd`` is the entity's equity at ``start_month`` (the valuation date), before
+    raises booked from then on; ``raised_usd_by_month`` the entity's raises as the run books them.
+    Pre-money value at the mark's month = value at start x (1 + rate)^(months/12) + raises
+    booked in between; a post-money mark adds the round's raise once (whether or not the run
+    books it in that month, it is not in the pre-money value); a mark dated before the run is
+    compared with the value discounted back (no raise of that period is in the run).
+
+    Hand check: OpenAI worth 700 at 2026-01 at 8 %, a post-money mark of 840 in 2026-02 with a
+    raise of 110 that the run books in 2026-02: pre-money 700 x 1.08^(1/12) = 704.5, compared
+    with the mark 704.5 + 110 = 814.5 (97 % of 840); the reverse DCF's target at 2026-01 is
+    (840 - 110) / 1.08^(1/12) = 725.3.
+
+    >>> m = Mark("OpenAI", "2026-02", 840.0, "round", "", "post-money", 110.0)
+    >>> x = like_for_like(m, 700.0, 0.08, "2026-01", {"2026-02": 110.0})
+    >>> round(x.value_usd, 1), round(x.target_at_start_usd, 1), x.raised_in_month_usd
+    (814.5, 725.3, 110.0)
+    >>> y = like_for_like(Mark("OpenAI", "2025-12", 840.0, "round", "", "post-money", 110.0), 700.0, 0.08, "2026-01", {})
+    >>> round(y.value_usd, 1), round(y.target_at_start_usd, 1)
+    (695.5, 845.4)
+    """
+    months = _month_index(mark.date) - _month_index(start_month)
+    growth = (1.0 + rate) ** (months / 12.0)
+    raise_usd = mark.raise_usd if mark.basis == "post-money" else 0.0
+    plural = "s" if abs(months) != 1 else ""
+    if months >= 0:
+        before = float(sum(v for m, v in raised_usd_by_month.items() if start_month <= m < mark.date))
+        at = float(raised_usd_by_month.get(mark.date, 0.0))
+        note = f"value at {start_month} carried {months} month{plural} at {100 * rate:.2f} %"
+        if before:
+            note += f", plus {_usd(before)} raised in between"
+        if raise_usd:
+            booked = f"the run books {_usd(at)} that month" if at else "the run does not book it"
+            note += f"; post-money: the round's {_usd(raise_usd)} added once ({booked})"
+    else:
+        # the round happened before the run: its money is already in the cash at the start
+        before, at = -raise_usd, 0.0
+        note = f"dated before the run: value at {start_month} discounted back {-months} month{plural} at {100 * rate:.2f} % (the run has no flows before {start_month})"
+        if raise_usd:
+            note += f"; post-money: the round's {_usd(raise_usd)} is already in the cash at {start_month} (assumption: the starting cash holds every earlier raise), so it is not added again"
+    pre = value_at_start_usd * growth + before
+    target = (mark.pre_money_usd - before) / growth
+    return LikeForLike(value_at_start_usd, rate, months, before, at, raise_usd, pre + raise_usd, target, note)
+
+
+def _usd(x: float) -> str:
+    """$20.0B (billions, one decimal: the notes' unit)."""
+    return f"${x / 1e9:,.1f}B"
 
 
 @dataclass(frozen=True)
@@ -93,6 +206,8 @@ class EntitySpec:
     mark_entities: tuple[str, ...]
     cash_metrics: tuple[str, ...]
     peer_group: str = ""
+    market_prices_for: tuple[str, ...] = ()  # buyers whose purchases from this entity count at market prices
+    cash_until_merger: bool = False  # the cash metrics hold this part alone only before the merger month
 
     def entity(self, book: AgentBook) -> Entity:
         if self.company is not None:
@@ -103,7 +218,10 @@ class EntitySpec:
 def entity_specs() -> list[EntitySpec]:
     """The ``[[entity]]`` tables of ``valuation.toml``."""
     return [
-        EntitySpec(e["id"], e["label"], e.get("company"), tuple(e.get("agents", ())), tuple(e.get("marks", ())), tuple(e.get("cash_metrics", ())), e.get("peer_group", ""))
+        EntitySpec(
+            e["id"], e["label"], e.get("company"), tuple(e.get("agents", ())), tuple(e.get("marks", ())), tuple(e.get("cash_metrics", ())), e.get("peer_group", ""),
+            tuple(e.get("market_prices_for", ())), bool(e.get("cash_until_merger", False)),
+        )
         for e in valuation_data()["entity"]
     ]
 
@@ -119,6 +237,7 @@ class EntityValue:
     comparables: pd.DataFrame  # sum of the parts at peer multiples, valuation-year revenue
     by_method: dict[str, float] = field(default_factory=dict)  # equity value by terminal method
     sensitivity: list[tuple[str, float]] = field(default_factory=list)  # (change, equity value) [USD]
+    transfer_prices: pd.DataFrame = field(default_factory=pd.DataFrame)  # sales to market_prices_for: booked vs market [USD/yr]
 
     @property
     def equity_usd(self) -> float:
@@ -137,6 +256,7 @@ class GapRow:
     value_usd: float
     revenue_in_mark_year_usd: float | None
     requirements: list[Requirement] = field(default_factory=list)
+    like: LikeForLike | None = None
 
     @property
     def gap_usd(self) -> float:
@@ -161,9 +281,11 @@ class GapRow:
             return None if x is None or x != x else float(x)
 
         return {
-            "mark": {"entity": self.mark.entity, "date": self.mark.date, "value_usd": self.mark.value_usd, "kind": self.mark.kind, "source": self.mark.source, "narrative": self.mark.narrative},
+            "mark": {"entity": self.mark.entity, "date": self.mark.date, "value_usd": self.mark.value_usd, "kind": self.mark.kind, "source": self.mark.source, "narrative": self.mark.narrative,
+                     "basis": self.mark.basis, "raise_usd": self.mark.raise_usd, "basis_source": self.mark.basis_source},
             "entity": self.entity_id,
             "value_usd": self.value_usd,
+            "like_for_like": None if self.like is None else self.like.as_dict(),
             "gap_usd": self.gap_usd,
             "gap_share_of_mark": self.gap_share_of_mark,
             "premium_over_value": clean(self.premium_over_value),
@@ -196,6 +318,7 @@ class RunValue:
                     "sensitivity_usd": [{"change": k, "equity_value_usd": v} for k, v in e.sensitivity],
                     "accounts_by_year": _records(e.yearly().reset_index()),
                     "comparables": _records(e.comparables),
+                    "transfer_prices": _records(e.transfer_prices),
                 }
                 for k, e in self.entities.items()
             },
@@ -220,6 +343,8 @@ def _cash_at_start(run: SavedRun, spec: EntitySpec, year: int) -> tuple[float, s
     start of the run: the companies' cash before the first month)."""
     if not spec.cash_metrics:
         return 0.0, "cash not separable in the run: value excludes it"
+    if spec.cash_until_merger and f"{year}-01" > run.summary.merger_month:
+        return 0.0, f"after the merger ({run.summary.merger_month}) this part's cash is not separable: value excludes it"
     ts = run.timeseries.set_index("date")
     missing = [m for m in spec.cash_metrics if m not in ts.columns]
     if missing:
@@ -252,7 +377,10 @@ def value_entity(run: SavedRun, spec: EntitySpec, a: Assumptions, book: AgentBoo
     """Book and value one entity of a saved run."""
     book = book or AgentBook.from_summary(run.summary)
     entity = spec.entity(book)
-    acc = entity_accounts(run.ledger, entity, run.dates)
+    ledger, transfers = run.ledger, pd.DataFrame()
+    if spec.market_prices_for:
+        ledger, transfers = at_market_prices(run.ledger, spec.agents, spec.market_prices_for)
+    acc = entity_accounts(ledger, entity, run.dates)
     flows = CashFlows.from_monthly(run.dates, acc["revenue_usd"].to_numpy(), acc["ebitda_usd"].to_numpy(), acc["capex_usd"].to_numpy())
     vy = a.valuation_year if a.valuation_year is not None else flows.years[0]
     if vy not in flows.years:
@@ -273,7 +401,7 @@ def value_entity(run: SavedRun, spec: EntitySpec, a: Assumptions, book: AgentBoo
         by_method[method] = float(alt.equity_value[0])
     coc = run.results.cost_of_capital
     sens = sensitivity(flows, a.replace(valuation_year=vy), cash, (float(coc.wacc[0]), float(coc.terminal_growth[0])))
-    return EntityValue(spec, acc, valuation, note, comps, by_method, sens)
+    return EntityValue(spec, acc, valuation, note, comps, by_method, sens, transfers)
 
 
 def value_run(run: SavedRun, **overrides: Any) -> RunValue:
@@ -297,7 +425,10 @@ def value_run(run: SavedRun, **overrides: Any) -> RunValue:
         year = int(mark.date[:4])
         yearly = ev.yearly()
         rev = _num(yearly.loc[year, "revenue_usd"]) if year in yearly.index and _num(yearly.loc[year, "months"]) == 12 else None
-        gaps.append(GapRow(mark, spec.id, ev.equity_usd, rev, reverse_dcf(ev.valuation, mark.value_usd)))
+        start = f"{ev.valuation.assumptions.valuation_year}-01"
+        raised = {str(d): float(x) for d, x in ev.accounts["raised_usd"].items() if x}
+        like = like_for_like(mark, ev.equity_usd, a.wacc, start, raised)
+        gaps.append(GapRow(mark, spec.id, like.value_usd, rev, reverse_dcf(ev.valuation, like.target_at_start_usd), like))
     return RunValue(run, a, entities, gaps)
 
 

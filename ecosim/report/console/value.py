@@ -79,15 +79,19 @@ def value_tables(out: Console, rv: RunValue) -> None:
         out.print(t)
     out.print("'after the run': share of the enterprise value from years after the run (fade and terminal). Comparables: peers' revenue multiples (ecosim/data/peers.csv; AI labs: the other lab's mark over its simulated revenue) on each segment's revenue in the valuation year.")
 
-    t = Table(title="Narrative marks against the run's value (ecosim/data/valuation_marks.csv)", title_justify="left")
-    for c, j in (("mark", "left"), ("date", "left"), ("mark value", "right"), ("entity value", "right"), ("gap", "right"), ("gap / mark", "right"), ("mark / value", "right"), ("mark / run revenue", "right")):
+    t = Table(title="Narrative marks against the run's value, like for like: the mark's entity at its date, on its basis (ecosim/data/valuation_marks.csv)", title_justify="left")
+    for c, j in (("mark", "left"), ("date", "left"), ("basis", "left"), ("mark value", "right"), ("value compared", "right"), ("gap", "right"), ("gap / mark", "right"), ("mark / value", "right"), ("mark / run revenue", "right")):
         t.add_column(c, justify=j)  # type: ignore[arg-type]
     for g in rv.gaps:
         ratio = g.mark.value_usd / g.value_usd if g.value_usd > 0 else float("nan")
-        t.add_row(escape(f"{g.mark.entity}: {g.mark.kind}"), g.mark.date, human(g.mark.value_usd, "USD"), human(g.value_usd, "USD"), human(g.gap_usd, "USD"), pct(g.gap_share_of_mark, 0),
+        basis = g.mark.basis + (f" ({human(g.mark.raise_usd, 'USD')} raise)" if g.mark.basis == "post-money" else "")
+        t.add_row(escape(f"{g.mark.entity}: {g.mark.kind}"), g.mark.date, escape(basis), human(g.mark.value_usd, "USD"), human(g.value_usd, "USD"), human(g.gap_usd, "USD"), pct(g.gap_share_of_mark, 0),
                   "—" if ratio != ratio else f"{ratio:,.1f}×", "—" if g.implied_ev_revenue != g.implied_ev_revenue else f"{g.implied_ev_revenue:,.0f}×")
     out.print(t)
-    out.print("gap / mark: the share of the mark the run's cash flows do not support. mark / run revenue: the EV/revenue the mark implies on the simulated revenue of its year. A value below zero means the run's cash flows destroy value at this cost of capital.")
+    for g in rv.gaps:
+        if g.like is not None:
+            out.print(escape(f"{g.mark.entity} {g.mark.date}: {g.like.note}."))
+    out.print("value compared: the entity's equity at the start of the valuation year carried to the mark's month at the discount rate, plus raises the run books in between; a post-money mark's round added once. gap / mark: the share of the mark the run's cash flows do not support. mark / run revenue: the EV/revenue the mark implies on the simulated revenue of its year. A value below zero means the run's cash flows destroy value at this cost of capital.")
 
     t = Table(title="What each mark requires, financially (reverse DCF on the run's flows, no re-simulation): required (run)", title_justify="left")
     labels = [r.label for r in rv.gaps[0].requirements] if rv.gaps else []
@@ -97,6 +101,8 @@ def value_tables(out: Console, rv: RunValue) -> None:
     for g in rv.gaps:
         if g.mark.narrative:
             t.add_row(escape(f"{g.mark.entity} {g.mark.date} {human(g.mark.value_usd, 'USD')}"), *[requirement_cell(r) for r in g.requirements])
+    if rv.gaps:
+        out.print("The reverse DCF solves for each mark carried back to the valuation date on the DCF's basis (pre-money, before later raises).")
     if rv.gaps:
         out.print(t)
         out.print("; ".join(escape(f"{lab}") for lab in labels) + ". 'unreachable': no value of that quantity alone closes the gap (use --json for the reason).")
