@@ -6,8 +6,7 @@ brings its members), an experiment directory (its stored runs), or a scenario fi
 name (run here with ``seed`` and ``sets``, its run directory written under ``DIR/runs/NAME``;
 with a ``posterior``, also ``draws`` members under it, drawn as fan charts). Everything is read
 from results by :mod:`ecosim.report.compare`, which writes the report. Which loops drive each
-source is ``ecosim flywheel``'s (a replay of the run, Loops that Matter); the edge-pulse loop
-gains once measured here are retired.
+source is ``ecosim flywheel``'s (a replay of the run, Loops that Matter).
 
 The output directory is written atomically: into a temporary sibling, renamed into place when
 complete, so a failure leaves nothing half-written. Every argument is checked and every
@@ -135,6 +134,6 @@ def compare(
         classify(a)
     with atomic_directory(out_dir) as tmp:
         sources = resolve_sources(args, tmp / "runs", seed=seed, sets=sets, progress=progress, posterior=posterior, draws=draws)
-        result = write_comparison(sources, tmp, claims, {}, progress.step if progress else None)
+        result = write_comparison(sources, tmp, claims, progress.step if progress else None)
     result.relocate(tmp, out_dir)
     return result

@@ -189,13 +189,19 @@ def reinvestment_loops(run: RunLoops, top: int = 8) -> list[dict[str, Any]]:
 
 
 def _spans(years: pd.DataFrame) -> list[tuple[int, int, str, int]]:
-    """Runs of consecutive years with the same dominant loop name: (first, last, name, polarity)."""
+    """Runs of consecutive years with the same dominant loop and polarity: (first, last,
+    "id name", polarity). Loops are told apart by id (several loops can share a name).
+
+    >>> y = pd.DataFrame({"dominant": ["L1", "L2", "L2", ""], "name": ["a", "a", "a", ""], "polarity": [1, -1, -1, 0]}, index=[2030, 2031, 2032, 2033])
+    >>> _spans(y)
+    [(2030, 2030, 'L1 a', 1), (2031, 2032, 'L2 a', -1)]
+    """
     spans: list[tuple[int, int, str, int]] = []
     for y, r in years.iterrows():
-        name, pol = str(r["name"]), int(r["polarity"])
-        if not name:
+        name, pol = f"{r['dominant']} {r['name']}".strip(), int(r["polarity"])
+        if not str(r["dominant"]):
             continue
-        if spans and spans[-1][2] == name and spans[-1][1] == int(str(y)) - 1:
+        if spans and spans[-1][2] == name and spans[-1][3] == pol and spans[-1][1] == int(str(y)) - 1:
             spans[-1] = (spans[-1][0], int(str(y)), name, pol)
         else:
             spans.append((int(str(y)), int(str(y)), name, pol))

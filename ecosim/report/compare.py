@@ -1,5 +1,5 @@
 """The comparison report of ``ecosim compare``: scenarios side by side, where they diverge and
-why. Reads results only (sources, and loop gains measured by :mod:`ecosim.compare`).
+why. Reads results only (the sources). Which loops drive each source is ``ecosim flywheel``'s.
 
 :func:`write_comparison` writes into a folder::
 
@@ -11,11 +11,10 @@ why. Reads results only (sources, and loop gains measured by :mod:`ecosim.compar
     valuation.csv      equity value of SpaceX (+xAI) and Tesla at the valuation date per source,
                        against each market mark of valuation_marks.csv
     bridge.csv         the valuation bridge from the first run to each other run, by segment
-    loops.csv          loop gains by year per source
     differences.csv    scenario fields that differ between the sources ("what differs")
     compare.json       sources, divergence, scorecard and figures, for programs
     figures/*.png      overlaid series (fan charts for experiments), the scorecard timeline, the
-                       bridges, the loop gains
+                       bridges
 
 The first source is the reference: differences are to it.
 """
@@ -23,7 +22,7 @@ The first source is the reference: differences are to it.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -42,7 +41,6 @@ from ecosim.analysis.scorecard import (
 )
 from ecosim.report.compare_charts import (
     bridge_chart,
-    loops_chart,
     scorecard_chart,
     series_chart,
     valuation_chart,
@@ -50,7 +48,6 @@ from ecosim.report.compare_charts import (
 from ecosim.report.compare_figures import (
     SERIES_FIGURES,
     bridge_figure,
-    loops_figure,
     scorecard_cell,
     scorecard_figure,
     series_figure,
@@ -65,10 +62,7 @@ from ecosim.report.sources import Source
 from ecosim.report.style import scenario_colours
 from ecosim.report.valuation_view import (
     PairBridge,
-    active_loops,
     bridge_frame,
-    loops_display,
-    loops_frame,
     source_bridges,
     valuation_table,
 )
@@ -96,8 +90,6 @@ class Comparison:
     valuation: pd.DataFrame = field(default_factory=pd.DataFrame)
     bridges: list[PairBridge] = field(default_factory=list)
     bridge_notes: list[str] = field(default_factory=list)
-    loops: pd.DataFrame = field(default_factory=pd.DataFrame)
-    open_below: float = 0.0
     headline: list[str] = field(default_factory=list)
 
     def relocate(self, old: Path, new: Path) -> None:
@@ -157,11 +149,10 @@ def write_comparison(
     sources: list[Source],
     folder: Path,
     claims: Sequence[Claim],
-    loops: Mapping[str, Any] | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> Comparison:
     """Write every table, figure and both reports of a comparison into ``folder`` (which must
-    exist); ``loops``: source label -> ``FlywheelResult`` (none: no loop section)."""
+    exist)."""
     colours = scenario_colours([s.label for s in sources], [s.scenario for s in sources])
     if progress:
         progress(REPORT_STEPS[0])
@@ -172,8 +163,6 @@ def write_comparison(
     div = {s.label: divergence(sources[0], s) for s in sources[1:]}
     valuation = valuation_table(sources)
     bridges, bridge_notes = source_bridges(sources)
-    loop_frame = loops_frame(loops or {})
-    open_below = max((float(r.open_below) for r in (loops or {}).values()), default=0.0)
     fig_dir = folder / "figures"
     fig_dir.mkdir(exist_ok=True)
     if progress:
@@ -182,16 +171,12 @@ def write_comparison(
     figures.append(scorecard_figure(evals, sources, colours, fig_dir / "scorecard.png"))
     if bridges:
         figures.append(bridge_figure(bridges, colours, fig_dir / "bridge.png"))
-    paths = active_loops(loop_frame, open_below)[:9]
-    if paths:
-        figures.append(loops_figure(loop_frame, paths, sources, colours, fig_dir / "loops.png"))
     outcomes.to_csv(folder / "outcomes.csv", index=False)
     scorecard.to_csv(folder / "scorecard.csv", index=False)
     differences.to_csv(folder / "differences.csv", index=False)
     valuation.to_csv(folder / "valuation.csv", index=False)
     bridge_frame(bridges).to_csv(folder / "bridge.csv", index=False)
-    loop_frame.to_csv(folder / "loops.csv", index=False)
-    comparison = Comparison(folder, sources, outcomes, evals, differences, figures, div, valuation, bridges, bridge_notes, loop_frame, open_below)
+    comparison = Comparison(folder, sources, outcomes, evals, differences, figures, div, valuation, bridges, bridge_notes)
     comparison.headline = headline(comparison)
     (folder / "compare.json").write_text(json.dumps(_as_json(comparison, scorecard, folder), indent=1, default=_json_default, allow_nan=False) + "\n", encoding="utf-8")
     doc = build_document(comparison, folder)
@@ -376,7 +361,7 @@ def build_document(c: Comparison, folder: Path) -> Document:
     doc = Document(f"ecosim report: {ref}" if single else f"ecosim compare: {' vs '.join(labels)}")
     doc.headline(c.headline or headline(c))
     doc.paragraph(f"ecosim {__version__}. " + ("" if single else f"Reference (first argument): **{md_text(ref)}**; every difference is to it. ")
-                  + "Tables as CSV next to this report: `outcomes.csv`, `scorecard.csv`, `valuation.csv`, `bridge.csv`, `loops.csv`, "
+                  + "Tables as CSV next to this report: `outcomes.csv`, `scorecard.csv`, `valuation.csv`, `bridge.csv`, "
                   "`differences.csv`. In `report.html` every chart is interactive: hover for values, drag to zoom (double-click "
                   "resets), click a legend entry to hide or show it, and download its data as CSV below it.")
     doc.heading("At a glance")
@@ -443,22 +428,8 @@ def build_document(c: Comparison, folder: Path) -> Document:
         doc.paragraph(f"No bridge for {md_text(note)}.")
 
     doc.heading("Loops")
-    paths = active_loops(c.loops, c.open_below)
-    if c.loops.empty:
-        doc.paragraph("Which loops drive each source: `ecosim flywheel SCENARIO` (loop dominance by year from a replay of the run, "
-                      "Loops that Matter, and link ablations over seeds; docs/flywheel.md). The edge-pulse loop gains this section once "
-                      "showed measured each edge's own closed-loop response, not a loop's, and are retired.")
-    elif not paths:
-        doc.paragraph("Every loop is open in every source: a push on it does not come back.")
-    else:
-        years = [y for y in ("2027", "2030", "2035", "long run") if y in set(c.loops["year"])]
-        doc.paragraph("The flywheel's closed loops (`ecosim flywheel`): a loop's probe edge carries 2% less from January of the "
-                      "year; its flow 12 months later tells the gain (+ reinforcing: the push comes back amplified, − balancing: "
-                      "it is made up, 0 open). Measured on each source's scenario (an experiment: its base scenario). Loops open "
-                      f"everywhere are left out ({c.loops['path'].nunique() - len(paths)} of {c.loops['path'].nunique()}).")
-        doc.table(loops_display(c.loops, labels, paths, years, c.open_below), align_right=labels)
-        if any(p.name == "loops.png" for p in c.figures):
-            doc.figure("figures/loops.png", "Loop gains by the year of the push, by source.", chart=loops_chart(c.loops, paths[:9], c.sources, colours))
+    doc.paragraph("Which loops drive each source: `ecosim flywheel SCENARIO` (loop dominance by year from a replay of the run, "
+                  "Loops that Matter, and link ablations over seeds and draws; docs/flywheel.md).")
 
     doc.heading("What differs")
     if len(c.differences):

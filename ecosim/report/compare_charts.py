@@ -175,31 +175,6 @@ def bridge_chart(bridges: Sequence[PairBridge], colours: dict[str, str]) -> Char
     return Chart("bridge", fig, pd.DataFrame(data))
 
 
-def loops_chart(frame: pd.DataFrame, paths: Sequence[str], sources: Sequence[Source], colours: dict[str, str]) -> Chart:
-    """Gain by push year of each active loop, a line per source; the legend names each loop in full."""
-    fig = go.Figure()
-    dashes = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
-    rows = []
-    for k, p in enumerate(paths):
-        sub = frame[(frame["path"] == p) & (frame["year"] != "long run")]
-        name = str(sub["loop"].iloc[0]) if len(sub) else p
-        for j, s in enumerate(sources):
-            g = sub[sub["source"] == s.label]
-            if g.empty:
-                continue
-            fig.add_trace(go.Scatter(x=g["year"].astype(int), y=100.0 * g["gain"], mode="lines+markers", name=f"{name} — {s.label}",
-                                     line={"color": colours[s.label], "width": line_width(j), "dash": dashes[k % len(dashes)]},
-                                     hovertemplate=f"{name} ({s.label}): %{{y:+.2f}}%<extra></extra>"))
-            rows.append(g.assign(gain_pct=100.0 * g["gain"])[["loop", "path", "source", "year", "gain_pct"]])
-    layout = base_layout("Loop gains: return of a push on the loop's probe edge 12 months later (+ reinforcing, − balancing)", height=460)
-    layout["hovermode"] = "closest"
-    fig.update_layout(**layout)
-    fig.add_hline(y=0, line={"color": "black", "width": 1})
-    fig.update_xaxes(**axis_style(), title="year of the push")
-    fig.update_yaxes(**axis_style(), title="gain [%]")
-    return Chart("loops", fig, pd.concat(rows, ignore_index=True) if rows else pd.DataFrame())
-
-
 def valuation_chart(valuation: pd.DataFrame, colours: dict[str, str]) -> Chart:
     """SpaceX+xAI's equity value of each source against each mark (bars), hover for the gap."""
     t = valuation[valuation["company"] == "SpaceX+xAI"]

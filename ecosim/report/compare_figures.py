@@ -7,7 +7,6 @@ so a scenario has one colour in every figure of a report.
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -268,28 +267,5 @@ def bridge_figure(bridges: Sequence[PairBridge], colours: dict[str, str], path: 
         ax.xaxis.set_major_locator(MaxNLocator(nbins=4))
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: "0" if v == 0 else human(v, "USD")))
         ax.grid(axis="y", visible=False)
-    finish(fig, str(path))
-    return path
-
-
-def loops_figure(frame: pd.DataFrame, paths: Sequence[str], sources: Sequence[Source], colours: dict[str, str], path: Path) -> Path:
-    """Gain by push year of each active loop (one panel per loop, a line per source)."""
-    n = len(paths)
-    fig, axes = panels(n, ncols=min(3, n), width=4.6, height=3.0, title="Loop gains: return of a push on the loop's probe edge 12 months later (+ reinforcing, − balancing)")
-    handles: dict[str, object] = {}
-    for ax, p in zip(axes, paths, strict=True):
-        sub = frame[(frame["path"] == p) & (frame["year"] != "long run")]
-        for j, s in enumerate(sources):
-            g = sub[sub["source"] == s.label]
-            if g.empty:
-                continue
-            (line,) = ax.plot(g["year"].astype(int), 100.0 * g["gain"], color=colours[s.label], lw=line_width(j), marker="o", ms=3)
-            handles.setdefault(s.label, line)
-        ax.axhline(0, color="black", lw=0.6)
-        name = str(sub["loop"].iloc[0]) if len(sub) else p
-        ax.set_title(_mpl_text(textwrap.fill(name, 44)), fontsize=9)
-        ax.set_ylabel("gain [%]")
-        ax.set_xlabel("year of the push")
-    figure_legend(fig, list(handles.values()), list(handles), title="scenario")  # type: ignore[arg-type]
     finish(fig, str(path))
     return path

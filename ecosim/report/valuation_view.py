@@ -1,5 +1,5 @@
 """The valuation side of a comparison: equity values against the market marks, the valuation
-bridges between runs, and the loop gains of each source, as tables.
+bridges between runs, as tables.
 
 * :func:`valuation_table`: SpaceX (+xAI) and Tesla equity value at each source's valuation date
   (its first full year, as ``ecosim value`` values a run) and, for SpaceX, the gap to each mark
@@ -7,9 +7,6 @@ bridges between runs, and the loop gains of each source, as tables.
 * :func:`source_bridges`: for every run after the first, the bridge of each company's equity
   value from the first run (:func:`ecosim.finance.bridge.value_bridge`: Shapley shares of its
   segments, the valuation assumptions and the cash).
-* :func:`loops_frame`: loop gains by year of each source (``FlywheelResult`` of
-  :func:`ecosim.probe.run_flywheel`, measured by :mod:`ecosim.compare`), loops matched across
-  sources by their path.
 """
 
 from __future__ import annotations
@@ -146,41 +143,4 @@ def bridge_frame(bridges: Sequence[PairBridge]) -> pd.DataFrame:
             extra = drivers.loc[name].to_dict() if name in drivers.index else {}
             rows.append({**base, "step": name, "change_usd": v, **{k: extra.get(k, np.nan) for k in ("sales_change_usd", "operating_cost_change_usd", "capex_change_usd")}})
         rows.append({**base, "step": f"equity value, {pb.b}", "change_usd": b.value_b})
-    return pd.DataFrame(rows)
-
-
-def loops_frame(loops: Mapping[str, Any]) -> pd.DataFrame:
-    """Tidy loop gains: source, loop (name), path, probe edge, year ('long run' for the end of
-    the run), gain [fraction]; open loops (|gain| below the flywheel's threshold) included."""
-    rows = []
-    for label, r in loops.items():
-        for lp in r.loops:
-            for year, g in r.gains[lp.id].items():
-                rows.append({"source": label, "loop": lp.name, "path": lp.path, "probe": lp.probe, "year": str(year), "gain": float(g)})
-            rows.append({"source": label, "loop": lp.name, "path": lp.path, "probe": lp.probe, "year": "long run", "gain": float(r.long_run_gain[lp.id])})
-    return pd.DataFrame(rows, columns=["source", "loop", "path", "probe", "year", "gain"])
-
-
-def active_loops(frame: pd.DataFrame, open_below: float) -> list[str]:
-    """Paths of loops whose gain is beyond ``open_below`` in some source and year, strongest first."""
-    if frame.empty:
-        return []
-    strength = frame.assign(a=frame["gain"].abs()).groupby("path")["a"].max()
-    return [str(p) for p, v in strength.sort_values(ascending=False).items() if v > open_below]
-
-
-def loops_display(frame: pd.DataFrame, labels: Sequence[str], paths: Sequence[str], years: Sequence[str], open_below: float = 0.0) -> pd.DataFrame:
-    """Loop gains as shown: one row per (loop, year), a column per source (gain in %; ``~0``
-    for an open loop, ``—`` where the probe edge carries nothing)."""
-    rows = []
-    for path in paths:
-        sub = frame[frame["path"] == path]
-        name = str(sub["loop"].iloc[0])
-        for i, y in enumerate(years):
-            row = {"loop": f"{name}: {path}" if i == 0 else "", "year": y}
-            for label in labels:
-                g = sub[(sub["source"] == label) & (sub["year"] == y)]["gain"]
-                gain = float(g.iloc[0]) if len(g) else float("nan")
-                row[label] = "—" if gain != gain else "~0" if abs(gain) <= open_below else f"{100 * gain:+.1f}%"
-            rows.append(row)
     return pd.DataFrame(rows)

@@ -36,7 +36,7 @@ def baseline_dir(tmp_path_factory: pytest.TempPathFactory, baseline_run: RunResu
 
 def test_acceptance_writes_table_figures_reports_and_scorecard(three: Path) -> None:
     """Comparing the three bundled scenarios writes the outcomes table, the figures, report.md, report.html, the scorecard and each scenario's run."""
-    for name in ("report.md", "report.html", "outcomes.csv", "scorecard.csv", "valuation.csv", "bridge.csv", "loops.csv", "differences.csv", "compare.json"):
+    for name in ("report.md", "report.html", "outcomes.csv", "scorecard.csv", "valuation.csv", "bridge.csv", "differences.csv", "compare.json"):
         assert (three / name).is_file(), name
     figures = sorted(p.name for p in (three / "figures").glob("*.png"))
     assert figures == ["bridge.png", "scorecard.png", "series_ai.png", "series_compute.png", "series_finance.png", "series_launch.png", "series_starlink.png"]
