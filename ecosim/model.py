@@ -50,7 +50,7 @@ from ecosim.metrics import METRICS
 from ecosim.scenario.loader import LoadedScenario, _split_path, load_scenario
 from ecosim.scenario.params import build_params
 from ecosim.scenario.roster import Roster, roster
-from ecosim.timeline import format_month, parse_month
+from ecosim.timeline import dated_frame, format_month, parse_month
 
 
 def section_of(params: Any, path: str) -> Any:
@@ -85,6 +85,9 @@ class MetricsCollector(mesa.DataCollector):
             return
         for var, reporter in self.model_reporters.items():
             value = reporter(model)
+            if type(value) is float:  # a one-member model's metric (immutable: kept as it is)
+                self.model_vars[var].append(value)
+                continue
             self.model_vars[var].append(value.copy() if type(value) is np.ndarray and value.dtype != object else deepcopy(value))
 
 
@@ -163,7 +166,15 @@ class EcosimModel(mesa.Model):
             agent.start(self.restored)
         self.exchange.begin()
 
-        self.datacollector = MetricsCollector(model_reporters={name: m.fn for name, m in METRICS.items()})
+        self.datacollector = MetricsCollector(model_reporters={name: self._reporter(m.fn) for name, m in METRICS.items()})
+
+    def _reporter(self, fn: Callable[[Any], np.ndarray]) -> Callable[[Any], Any]:
+        """A metric as the DataCollector records it: a float for a one-member model (so
+        ``datacollector.get_model_vars_dataframe()`` has scalar cells), the (members,) array
+        otherwise."""
+        if self.members > 1:
+            return fn
+        return lambda m: float(np.asarray(fn(m)).reshape(-1)[0])
 
     def _check_roster(self) -> None:
         """The scenario's list sections must hold one item per roster actor, with its name."""
@@ -277,13 +288,31 @@ class EcosimModel(mesa.Model):
         K = self.members
         if rows and all(type(r) is np.ndarray and r.shape == (K,) and r.dtype == np.float64 for r in rows):
             return np.stack(rows)  # every month one float per member: stacked as they are
+        if K == 1 and rows and all(type(r) is float for r in rows):
+            return np.array(rows, dtype=float)[:, None]  # a one-member model records floats
         return np.vstack([np.broadcast_to(np.asarray(r, dtype=float), (self.members,)) for r in rows]) if rows else np.zeros((0, self.members))
 
+    @property
+    def date(self) -> str:
+        """The month last simulated (before the first step, the first month), ``YYYY-MM``;
+        :attr:`month` is the same month as an absolute month number (``year * 12 + month - 1``,
+        :mod:`ecosim.timeline`)."""
+        return format_month(self.month)
+
     def dates(self) -> list[str]:
+        """``YYYY-MM`` of every month simulated so far."""
         return [format_month(self.start_month + i) for i in range(self.steps)]
 
+    def to_frame(self, member: int | None = 0) -> pd.DataFrame:
+        """The months simulated so far for pandas: a dated index (the first day of each month,
+        named ``date``) and one float column per metric (:mod:`ecosim.metrics`), for ``member``;
+        ``member=None``: one row per (date, member). See :meth:`ecosim.results.Results.to_frame`."""
+        return dated_frame(self.dates(), {name: self.series(name) for name in METRICS}, self.members, member)
+
     def timeseries(self, member: int | None = 0) -> pd.DataFrame:
-        """Monthly metrics: one row per month (``member`` given) or per (month, member)."""
+        """Monthly metrics as ``timeseries.parquet`` holds them: a ``date`` column (``YYYY-MM``)
+        then one column per metric, one row per month (``member`` given) or per (month,
+        member). For a dated index, :meth:`to_frame`."""
         dates = self.dates()
         cols = {name: self.series(name) for name in METRICS}
         if member is not None:

@@ -20,6 +20,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 import numpy as np
@@ -28,15 +29,16 @@ import pandas as pd
 from ecosim import __version__
 from ecosim.analysis.calibration import Check, calibration_table
 from ecosim.analysis.scorecard import run_scorecard, score_results
-from ecosim.errors import ScenarioError
+from ecosim.errors import ScenarioError, UsageError
 from ecosim.exchange.topology import COMMODITY_UNITS
+from ecosim.finance.gap import RunValue, value_run
 from ecosim.finance.series_value import results_equity
 from ecosim.model import continued_scenario
 from ecosim.results import rundir
 from ecosim.results.posterior import MEMBERS_DIR, Posterior, read_members, write_members
 from ecosim.results.results import Results
 from ecosim.results.rundir import CalibrationRow, CommodityTotal, RunSummary, SavedRun, ScorecardRow
-from ecosim.scenario.loader import LoadedScenario
+from ecosim.scenario.loader import LoadedScenario, load_scenario
 from ecosim.simulate import held_fields, simulate
 from ecosim.timeline import format_month, parse_month
 
@@ -74,6 +76,11 @@ class RunResult:
     @property
     def runtime_s(self) -> float:
         return self.results.runtime_s
+
+    def saved(self) -> SavedRun:
+        """The run as :func:`~ecosim.results.read_run` would read it back from its directory
+        (nothing is written; its ``path`` is the scenario file's)."""
+        return SavedRun(Path(str(self.scenario.path)), self.timeseries, self.ledger, self.summary, self.scenario, self.graph)
 
 
 @dataclass
@@ -132,16 +139,63 @@ def posterior_members(run: SavedRun, posterior: Posterior | None, draws: int | N
 
 
 def run_scenario(
-    scenario: LoadedScenario,
+    scenario: LoadedScenario | str,
     seed: int | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> RunResult:
-    """Run one member of a scenario from start to end and collect its results."""
-    results = simulate(scenario, seed, record_ledger=True, progress=progress)
+    """Run one member of a scenario (loaded, or a path / bundled name) from start to end and
+    collect its results as ``ecosim run`` does (without writing them: :func:`write_run`)."""
+    if not isinstance(scenario, LoadedScenario):
+        scenario = load_scenario(scenario)
+    return collect(simulate(scenario, seed, record_ledger=True, progress=progress))
+
+
+def collect(results: Results) -> RunResult:
+    """What ``ecosim run`` collects from a one-member :class:`Results` with its ledger: the
+    timeseries table, the calibration checks against history and ``summary.json``."""
     check_finite(results)
     ts = results.timeseries()
-    checks = calibration_table(ts, scenario.model)
+    checks = calibration_table(ts, results.scenario.model)
     return RunResult(results, ts, build_summary(results, checks), checks)
+
+
+def value(run: Results | RunResult | SavedRun | str | Path, member: int = 0, **overrides: Any) -> RunValue:
+    """Value a run in one call, as ``ecosim value`` does: every entity of
+    ``ecosim/data/valuation.toml`` (SpaceX + xAI, SpaceX, xAI, Tesla, OpenAI) by DCF at the
+    run's cost of capital, and every narrative and market mark set against its entity.
+
+    Parameters
+    ----------
+    run : :class:`~ecosim.results.Results` (simulated with ``record_ledger=True``: valuation
+        books the ledger), a :class:`RunResult` (:func:`run_scenario`), a
+        :class:`~ecosim.results.SavedRun`, or a run directory written by ``ecosim run``.
+    member : the member of a many-member :class:`~ecosim.results.Results` to value.
+    overrides : any :class:`~ecosim.finance.valuation.Assumptions` field instead of the
+        scenario's (``wacc=0.10``, ``terminal_growth=0.03``, ``terminal="exit"``,
+        ``valuation_year=2027``...), as ``ecosim value``'s options.
+
+    Returns
+    -------
+    :class:`~ecosim.finance.gap.RunValue`: ``entities`` (id -> value, accounts, cash flows),
+    ``gaps`` (one per mark); ``entities_frame()`` and ``gaps_frame()`` as DataFrames.
+
+    Raises
+    ------
+    UsageError
+        ``Results`` without a ledger, or an override out of range.
+    """
+    if isinstance(run, (str, Path)):
+        saved = rundir.read_run(run)
+    elif isinstance(run, SavedRun):
+        saved = run
+    elif isinstance(run, RunResult):
+        saved = run.saved()
+    else:
+        one = run.member(member) if run.members > 1 else run
+        if one.ledger is None:
+            raise UsageError("value() books the run's ledger: simulate with record_ledger=True (or use run_scenario)")
+        saved = collect(one).saved()
+    return value_run(saved, **overrides)
 
 
 def check_finite(results: Results) -> None:

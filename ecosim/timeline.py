@@ -8,9 +8,10 @@ One model step is one month.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
+import pandas as pd
 from numpy.typing import ArrayLike
 
 _MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
@@ -84,3 +85,32 @@ def trailing_twelve_months(monthly: ArrayLike, partial: str = "nan") -> np.ndarr
         out[11] = c[11]
         out[12:] = c[12:] - c[:-12]
     return out
+
+
+def month_starts(months: Sequence[str]) -> pd.DatetimeIndex:
+    """``YYYY-MM`` months as the first day of each month (a ``DatetimeIndex`` named ``date``).
+
+    >>> [str(d.date()) for d in month_starts(["2026-01", "2026-02"])]
+    ['2026-01-01', '2026-02-01']
+    """
+    return pd.DatetimeIndex(pd.to_datetime(list(months), format="%Y-%m"), name="date")
+
+
+def dated_frame(months: Sequence[str], series: Mapping[str, np.ndarray], members: int, member: int | None = 0) -> pd.DataFrame:
+    """Metrics of shape (months, members) as a DataFrame with a dated index: one row per month
+    for ``member``, or per (date, member) when ``member`` is None (see :meth:`Results.to_frame`).
+
+    >>> dated_frame(["2026-01", "2026-02"], {"x": np.array([[1.0, 2.0], [3.0, 4.0]])}, 2, member=1)  # doctest: +NORMALIZE_WHITESPACE
+                  x
+    date
+    2026-01-01  2.0
+    2026-02-01  4.0
+    """
+    dates = month_starts(months)
+    if member is not None:
+        if not -members <= member < members:
+            raise IndexError(f"member must be in 0..{members - 1} (got {member})")
+        return pd.DataFrame({n: np.asarray(c, dtype=float)[:, member] for n, c in series.items()}, index=dates)
+    index = pd.MultiIndex.from_arrays([dates.repeat(members), np.tile(np.arange(members), len(dates))], names=["date", "member"])
+    return pd.DataFrame({n: np.asarray(c, dtype=float).reshape(-1) for n, c in series.items()}, index=index)
+

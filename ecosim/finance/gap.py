@@ -325,6 +325,47 @@ class RunValue:
             "gaps": [g.as_dict() for g in self.gaps],
         }
 
+    def entities_frame(self) -> pd.DataFrame:
+        """One row per entity (index its id): ``label``, ``enterprise_value_usd``, ``cash_usd``
+        and ``equity_value_usd`` [USD], the ``wacc`` and ``terminal_growth`` it was valued at
+        [fraction/yr], and how its cash was counted (``cash_note``)."""
+        rows = {
+            k: {
+                "label": e.spec.label,
+                "enterprise_value_usd": float(e.valuation.enterprise_value[0]),
+                "cash_usd": float(np.asarray(e.valuation.cash).reshape(-1)[0]),
+                "equity_value_usd": e.equity_usd,
+                "wacc": float(np.asarray(e.valuation.assumptions.wacc).reshape(-1)[0]),
+                "terminal_growth": float(np.asarray(e.valuation.assumptions.terminal_growth).reshape(-1)[0]),
+                "cash_note": e.cash_note,
+            }
+            for k, e in self.entities.items()
+        }
+        return pd.DataFrame.from_dict(rows, orient="index").rename_axis("entity")
+
+    def gaps_frame(self) -> pd.DataFrame:
+        """One row per mark: the mark (``mark_entity``, ``mark_date``, ``mark_usd``, ``kind``,
+        ``narrative``), the run's value of its entity (``entity``, ``value_usd``), the gap
+        (``gap_usd``, ``gap_share_of_mark``: the part of the mark the run does not support) and
+        the mark over the value minus one (``premium_over_value``)."""
+        return pd.DataFrame(
+            [
+                {
+                    "mark_entity": g.mark.entity,
+                    "mark_date": g.mark.date,
+                    "mark_usd": g.mark.value_usd,
+                    "kind": g.mark.kind,
+                    "narrative": g.mark.narrative,
+                    "entity": g.entity_id,
+                    "value_usd": g.value_usd,
+                    "gap_usd": g.gap_usd,
+                    "gap_share_of_mark": g.gap_share_of_mark,
+                    "premium_over_value": g.premium_over_value,
+                }
+                for g in self.gaps
+            ]
+        )
+
 
 def _num(x: Any) -> float:
     """A pandas cell as a float (pandas' stubs type cells too broadly for ``float()``)."""

@@ -13,7 +13,7 @@ definitions.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import networkx as nx
@@ -22,6 +22,7 @@ import pandas as pd
 
 from ecosim.economics.wacc import wacc_from_capital_market
 from ecosim.scenario.loader import LoadedScenario
+from ecosim.timeline import dated_frame
 
 
 @dataclass(frozen=True)
@@ -132,6 +133,44 @@ class Results:
     def final_companies(self) -> dict[str, str]:
         """Agent -> company at the end of the run (after any merger)."""
         return {n: a.company for n, a in self.agents.items()}
+
+    def to_frame(self, member: int | None = 0) -> pd.DataFrame:
+        """Monthly metrics for pandas: a dated index and one float column per metric.
+
+        ``member`` given (default 0, the only one of a one-member run): one row per month, the
+        index the first day of each month (a ``DatetimeIndex`` named ``date``).
+        ``member=None``: one row per (month, member), a ``(date, member)``
+        ``MultiIndex``. Units are in :attr:`units`; stocks are month-end values, flows the
+        month's totals (:mod:`ecosim.metrics`).
+        """
+        return dated_frame(self.months, self.series, self.members, member)
+
+    def member(self, k: int) -> Results:
+        """Member ``k`` alone, as a one-member :class:`Results` (its series, cash at the start,
+        cost of capital, ledger rows and edge flows; the ledger's ``member`` column reads 0).
+
+        Raises
+        ------
+        IndexError
+            ``k`` is not a member of this run.
+        """
+        if not -self.members <= k < self.members:
+            raise IndexError(f"member must be in 0..{self.members - 1} (got {k})")
+        k %= self.members
+        keep = [k]
+        ledger = None
+        if self.ledger is not None:
+            rows = self.ledger[self.ledger["member"] == k] if "member" in self.ledger.columns else self.ledger
+            ledger = rows.assign(member=0).reset_index(drop=True) if "member" in rows.columns else rows.reset_index(drop=True)
+        return replace(
+            self,
+            members=1,
+            series={n: v[:, keep] for n, v in self.series.items()},
+            cash_start={n: v[keep] for n, v in self.cash_start.items()},
+            cost_of_capital=self.cost_of_capital.take(keep),
+            ledger=ledger,
+            edge_flows={n: v[:, keep] for n, v in self.edge_flows.items()},
+        )
 
     def timeseries(self, member: int | None = 0) -> pd.DataFrame:
         """Monthly metrics as ``timeseries.parquet`` holds them: a ``date`` column then one
