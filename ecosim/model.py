@@ -79,8 +79,7 @@ class MetricsCollector(mesa.DataCollector):
     every reporter; agent reporters, or reporters of another kind, always do."""
 
     def collect(self, model: Any) -> None:
-        plain = all(isinstance(r, types.FunctionType) for r in self.model_reporters.values())
-        if not self._validated or not plain or self.agent_reporters or self.agenttype_reporters:
+        if not self._validated or not self._plain() or self.agent_reporters or self.agenttype_reporters:
             super().collect(model)
             return
         for var, reporter in self.model_reporters.items():
@@ -89,6 +88,14 @@ class MetricsCollector(mesa.DataCollector):
                 self.model_vars[var].append(value)
                 continue
             self.model_vars[var].append(value.copy() if type(value) is np.ndarray and value.dtype != object else deepcopy(value))
+
+    def _plain(self) -> bool:
+        """True when every model reporter is a function of the model (checked once per set)."""
+        n = len(self.model_reporters)
+        if getattr(self, "_plain_for", None) != n:
+            self._plain_for = n
+            self._plain_all = all(isinstance(r, types.FunctionType) for r in self.model_reporters.values())
+        return self._plain_all
 
 
 class EcosimModel(mesa.Model):

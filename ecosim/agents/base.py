@@ -114,6 +114,8 @@ class EcosimAgent(mesa.Agent):
         return np.zeros(self.K)
 
     def full(self, value: Any) -> np.ndarray:
+        if isinstance(value, float | int):  # a number (np.float64 included): the same array, sooner
+            return np.full(self.K, float(value))
         return np.broadcast_to(np.asarray(value, dtype=float), (self.K,)).copy()
 
     def read(self, sender: str, signal: str) -> np.ndarray:
@@ -146,6 +148,8 @@ class EcosimAgent(mesa.Agent):
 
     def after(self, month: Any) -> np.ndarray:
         """1.0 from ``month`` (absolute) on, else 0.0 — per member."""
+        if np.ndim(month) == 0:  # one month for every member
+            return np.full(self.K, 1.0 if self.t >= month else 0.0)
         return (self.t >= np.asarray(month)).astype(float) * np.ones(self.K)
 
     def pay_costs(self, usd: np.ndarray, kind: str) -> None:

@@ -274,8 +274,8 @@ class Exchange:
         self.pinned_goods: dict[tuple[str, str, str], tuple[np.ndarray, np.ndarray]] = {}
         #: a company's agents and columns (:meth:`_company`), until a merger
         self._members_of: dict[str, tuple[list[str], np.ndarray]] = {}
-        #: the buffer key a live signal edge reads this month (:meth:`_read`), until a month
-        #: opens or a merger
+        #: the buffer key a live signal edge reads (:meth:`_read`), until a value is published
+        #: under a new key (keys are never removed), a merger or a scale on the edge
         self._resolved: dict[tuple[str, str, str], tuple[str, ...]] = {}
         self._refresh_internal()
 
@@ -342,8 +342,9 @@ class Exchange:
             m.reset()
         # published arrays are never changed in place (publish stores a fresh one, read hands
         # out copies), so last month's buffer may hold the same arrays
+        if len(self._sig_now) != len(self._sig_last):
+            self._resolved = {}  # a value published for the first time may change what a reader sees
         self._sig_last = dict(self._sig_now)
-        self._resolved = {}
         self.cash_open = self.cash.copy()
         if self.record:
             for k, v in self._sig_last.items():
@@ -589,7 +590,7 @@ class Exchange:
         outsiders see a price)."""
         self._sig_now[(sender, signal)] = self._member_array(value)
         if internal is not None:
-            self._sig_now[(sender, signal, "@internal")] = np.broadcast_to(np.asarray(internal, dtype=float), (self.K,)).copy()
+            self._sig_now[(sender, signal, "@internal")] = self._member_array(internal)
 
     def publish_to(self, sender: str, reader: str, signal: str, value: np.ndarray | float) -> None:
         """Publish ``signal`` for one reader only (a per-reader value: a share, a connection)."""
@@ -611,6 +612,8 @@ class Exchange:
         """A fresh float array of one value per member."""
         if isinstance(value, np.ndarray) and value.shape == (self.K,) and value.dtype == np.float64:
             return value.copy()
+        if isinstance(value, float | int):  # a number (np.float64 included)
+            return np.full(self.K, float(value))
         return np.broadcast_to(np.asarray(value, dtype=float), (self.K,)).copy()
 
     def begin(self) -> None:
@@ -657,7 +660,7 @@ class Exchange:
             raise KeyError(f"{sender} has published no {signal!r} yet (edge {edge_id(sender, reader, signal)})")
         last = self._sig_last[found]
         if on and key not in self.signal_scale:
-            self._resolved[key] = found  # the same key until a month opens, a merger or a scale
+            self._resolved[key] = found  # the same key until a new one is published, a merger or a scale
             return last.copy()
         factor = self.signal_factor(sender, reader, signal)
         if np.all(factor == 1.0):
