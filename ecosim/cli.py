@@ -724,7 +724,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--sweep", metavar="launch_cost_usd_per_kg=START:STOP:STEP", help="draw cost per W against the launch cost as a PNG")
     p.add_argument("--out", help="PNG path for --sweep (default odc-cost-NAME-YEAR.png)")
     p.add_argument("--infrastructure-only", action="store_true", help="leave the AI accelerators out of both sides (power, cooling, launch, facility alone)")
-    p.add_argument("--convention", choices=ODC_CONVENTIONS, default="ecosim", help="what cost per W counts and how (default ecosim, the agents' own; docs/odc-conventions.md)")
+    p.add_argument("--convention", choices=ODC_CONVENTIONS, default=None, help="what cost per W counts and how (default the builder's own, [orbital_dc] cost_convention: levelised in every bundled scenario; docs/odc-conventions.md)")
     p.add_argument("--cross-check", action="store_true", help="reproduce published orbital-compute cost models under their own conventions (no SCENARIO)")
     p.set_defaults(func=cmd_odc_cost)
 

@@ -123,17 +123,20 @@ def _read(results: Results, sender: str, signal: str, row: int) -> float:
     return float(results.edge_flows[f"{sender}->{BUILDER}:{signal}"][row, 0])
 
 
-def odc_cost(loaded: LoadedScenario, year: int | None = None, sweep: str | None = None, infrastructure_only: bool = False, convention: str = "ecosim") -> OdcCostResult:
+def odc_cost(loaded: LoadedScenario, year: int | None = None, sweep: str | None = None, infrastructure_only: bool = False, convention: str | None = None) -> OdcCostResult:
     """The itemised December comparison of ``year`` for a scenario (and, with ``sweep``, its
     curves against the launch cost); ``infrastructure_only`` leaves the AI accelerators out of
     both sides (power, cooling, launch and facility alone, as most public calculators compare);
-    ``convention`` names what cost per W counts (:data:`~ecosim.economics.odc_cost.CONVENTIONS`:
-    the inputs are the builder's that month whatever the convention; the world, which decides
-    under ``ecosim``, is unchanged)."""
+    ``convention`` names what cost per W counts (:data:`~ecosim.economics.odc_cost.CONVENTIONS`;
+    default the builder's own, ``[orbital_dc] cost_convention``, levelised unless the scenario
+    says otherwise): the inputs are the builder's that month whatever the convention; the world,
+    which decides under the builder's own, is unchanged)."""
+    sc = loaded.model
+    world = str(sc.orbital_dc.cost_convention)
+    convention = world if convention is None else convention
     if convention not in CONVENTIONS:
         raise UsageError(f"--convention {convention}: must be one of {', '.join(sorted(CONVENTIONS))} (got {convention!r})")
     conv = CONVENTIONS[convention]
-    sc = loaded.model
     y = year if year is not None else year_of(parse_month(sc.scenario.start_month))
     _check_year(loaded, y)
     month = f"{y}-12"
@@ -153,8 +156,8 @@ def odc_cost(loaded: LoadedScenario, year: int | None = None, sweep: str | None 
     ai = 0.0 if infrastructure_only else _read(results, "tsmc", "accelerator_usd_per_w", row)
     cmp = compare_costs(P.orbital_dc, site, ai_hardware_usd_per_w=ai, launch_usd_per_kg=launch, wacc=wacc, array_cost_frac=P.orbital_dc.array_cost_frac, convention=conv)
     figures = {k: float(year_value(results.series, results.months, QUANTITIES[k], y)[0]) for k in ("odc_cost_ratio", "launch_cost", "launch_price")}
-    if infrastructure_only or convention != "ecosim":
-        key = "odc_cost_ratio" + ("_infrastructure_only" if infrastructure_only else "") + (f"_{convention}" if convention != "ecosim" else "")
+    if infrastructure_only or convention != world:
+        key = "odc_cost_ratio" + ("_infrastructure_only" if infrastructure_only else "") + (f"_{convention}" if convention != world else "")
         figures[key] = float(cmp.ratio)
     result = OdcCostResult(cmp, y, source, wacc, ai, month, figures)
     if sweep is not None:

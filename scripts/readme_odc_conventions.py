@@ -6,8 +6,8 @@ Run after any change to the cost model or the world::
 
 Section ``odc-cross-check``: ``ecosim odc-cost --cross-check`` (published models reproduced under
 their own conventions; ``tests/test_docs.py`` checks it is current). Section
-``odc-conventions-baseline``: ``ecosim odc-cost baseline --year 2030 --json --convention C`` for
-every convention (the same December inputs, counted each way).
+``odc-conventions-baseline``: ``ecosim odc-cost S --year 2030 --json --convention C`` for
+baseline and musk_narrative under every convention (the same December inputs, counted each way).
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from readme_calibration import replace_section  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 ECOSIM = [sys.executable, "-m", "ecosim.cli"]
 YEAR = 2030
+SCENARIOS = ("baseline", "musk_narrative")
 FILES = (ROOT / "README.md", ROOT / "docs" / "odc-conventions.md")
 
 
@@ -32,18 +33,21 @@ def _run(args: list[str]) -> str:
 
 
 def baseline_by_convention() -> str:
-    from ecosim.economics.odc_cost import CONVENTIONS
+    from ecosim.economics.odc_cost import CONVENTIONS, DEFAULT_CONVENTION
 
     lines = [
-        f"Printed by `ecosim odc-cost baseline --year {YEAR} --json --convention C` (SpaceX's builder's December inputs, counted each way; the world decides under `ecosim`):",
+        f"Printed by `ecosim odc-cost S --year {YEAR} --json --convention C` (SpaceX's builder's December inputs, counted each way; "
+        f"the world decides under `{DEFAULT_CONVENTION}`, the builders' `cost_convention` and `ecosim odc-cost`'s default):",
         "",
-        "| convention | orbital USD/W | terrestrial USD/W | ratio | break-even launch cost |",
-        "|---|---:|---:|---:|---:|",
+        "| scenario | convention | orbital USD/W | terrestrial USD/W | ratio | break-even launch cost |",
+        "|---|---|---:|---:|---:|---:|",
     ]
-    for name in sorted(CONVENTIONS):
-        d = json.loads(_run(["odc-cost", "baseline", "--year", str(YEAR), "--json", "--convention", name]))
-        be = d["breakeven_launch_usd_per_kg"]
-        lines.append(f"| {name} | {d['orbital_usd_per_w']:.2f} | {d['terrestrial_usd_per_w']:.2f} | {d['ratio']:.2f} | " + (f"{be:,.0f} USD/kg" if be > 0 else f"none ({be:,.0f})") + " |")
+    for scenario in SCENARIOS:
+        for name in sorted(CONVENTIONS):
+            d = json.loads(_run(["odc-cost", scenario, "--year", str(YEAR), "--json", "--convention", name]))
+            be = d["breakeven_launch_usd_per_kg"]
+            shown = f"**{name}** (default)" if name == DEFAULT_CONVENTION else name
+            lines.append(f"| {scenario} | {shown} | {d['orbital_usd_per_w']:.2f} | {d['terrestrial_usd_per_w']:.2f} | {d['ratio']:.2f} | " + (f"{be:,.0f} USD/kg" if be > 0 else f"none ({be:,.0f})") + " |")
     return "\n".join(lines)
 
 

@@ -10,7 +10,8 @@ builder has chips — failures and replacements are spread evenly over the fleet
 fraction), so fleet totals are kept as running sums; cohorts deorbit at the end of their life.
 
 Each month the builder prices the alternative it has with :func:`compare_costs` (the same
-arithmetic ``ecosim odc-cost`` prints), from what the network tells it: the launch price it
+arithmetic ``ecosim odc-cost`` prints, counted under its section's ``cost_convention``, levelised
+by default), from what the network tells it: the launch price it
 pays (the launcher's ``launch_price_usd_per_kg``: SpaceX's own builder sees its cost on the
 learning curve, others its price), the accelerator price (``accelerator_usd_per_w``), the cost
 of capital (``wacc``), and the terrestrial site it would otherwise build (the ``site_*``
@@ -36,7 +37,7 @@ import numpy as np
 
 from ecosim.agents.base import EcosimAgent
 from ecosim.economics.binding import BINDING, binding_code
-from ecosim.economics.odc_cost import Site, compare_costs, mass_per_w_kg
+from ecosim.economics.odc_cost import CONVENTIONS, Site, compare_costs, mass_per_w_kg
 from ecosim.physics.compute import accelerator_usd_per_w
 from ecosim.physics.radiation import monthly_failure_frac
 from ecosim.physics.solar import (
@@ -131,6 +132,7 @@ class OrbitalDataCenter(EcosimAgent):
             launch_usd_per_kg=self.launch_usd_per_kg,
             wacc=self.read("capital_market", "wacc"),
             array_cost_frac=self.p.array_cost_frac,
+            convention=CONVENTIONS[self.p.cost_convention],
         )
         self.ratio = cmp.ratio * np.ones(self.K)
         self.orbital_usd_per_w = cmp.orbital_usd_per_w * np.ones(self.K)

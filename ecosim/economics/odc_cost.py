@@ -29,8 +29,9 @@ Terrestrial items [USD]
 Conventions
 -----------
 What is in and out of "cost per W" is a named :class:`Convention` (``CONVENTIONS``), shown in
-every output of ``ecosim odc-cost``. ``ecosim`` (the agents' own, the default) is the itemisation
-above: undiscounted sums, the facility charged its life share ``min(1, life / facility_life)``,
+every output of ``ecosim odc-cost``. ``levelised`` is the default (:data:`DEFAULT_CONVENTION`: the
+one the builders decide with unless their section's ``cost_convention`` names another, and the one
+``ecosim odc-cost`` prints). ``ecosim`` (the agents' own until issue 13) is the itemisation above: undiscounted sums, the facility charged its life share ``min(1, life / facility_life)``,
 AI hardware on both sides (each at its own utilisation) bought before power arrives, so both
 wait for it at the WACC. ``levelised`` recovers every up-front capital item at the WACC over its
 asset's life (capital recovery factor ``r / (1 - (1 + r)^-n)`` per year, times the life compared),
@@ -95,17 +96,22 @@ class Convention:
     whole_satellites: bool = False
 
 
-#: the agents' own convention (the default of every comparison in the world)
+#: undiscounted sums, the itemisation of the module's docstring (the agents' own until issue 13)
 ECOSIM = Convention("ecosim", "undiscounted lifetime sums; facility life share; AI hardware on both sides, each at its own utilisation, waiting for power at the WACC")
+#: capital recovered at the WACC over each asset's life, both sides at the same utilisation
+LEVELISED = Convention("levelised", "capital recovered at the WACC over each asset's life; both sides at the orbit's utilisation; only the facility waits for power", capital="levelised", same_utilisation=True, interconnection="facility")
 _CALCULATOR = dict(facility="full", terrestrial_basis="nameplate", degradation="mean_retention", operations_once=True, ai_hardware=False, interconnection="none", whole_satellites=True)
 CONVENTIONS: dict[str, Convention] = {
     c.name: c
     for c in (
         ECOSIM,
-        Convention("levelised", "capital recovered at the WACC over each asset's life; both sides at the orbit's utilisation; only the facility waits for power", capital="levelised", same_utilisation=True, interconnection="facility"),
+        LEVELISED,
         Convention("calculator", "the public calculators' (McCalip's; Starcloud's white paper counts alike): undiscounted, facility in full, no AI hardware or wait, the ground priced per nameplate W, orbit sized for the mean retention of cells and chips, operations once", **_CALCULATOR),  # type: ignore[arg-type]
     )
 }
+#: the convention the world decides with (``[orbital_dc] cost_convention``'s default) and
+#: ``ecosim odc-cost`` prints unless ``--convention`` names another (issue 13: a levelised default)
+DEFAULT_CONVENTION = LEVELISED.name
 
 
 def capital_recovery_factor(rate: ArrayLike, life_yr: ArrayLike) -> np.ndarray:
@@ -205,7 +211,7 @@ class CostComparison:
     orbital: dict[str, np.ndarray] = field(default_factory=dict)
     terrestrial: dict[str, np.ndarray] = field(default_factory=dict)
     launch_sensitivity_usd_per_usd_per_kg: np.ndarray = field(default_factory=lambda: np.zeros(()))
-    convention: Convention = ECOSIM
+    convention: Convention = LEVELISED
 
     @property
     def orbital_total_usd(self) -> np.ndarray:
@@ -286,7 +292,7 @@ def compare_costs(
     launch_usd_per_kg: ArrayLike,
     wacc: ArrayLike,
     array_cost_frac: ArrayLike = 0.3,
-    convention: Convention = ECOSIM,
+    convention: Convention = LEVELISED,
 ) -> CostComparison:
     """Itemised lifetime cost of ``odc.capacity_gw`` of average IT power, in orbit and on the ground.
 
@@ -300,9 +306,10 @@ def compare_costs(
     launch_usd_per_kg : [USD/kg] launch price paid by the builder.
     wacc : [fraction/yr] cost of capital for the interconnection wait.
     array_cost_frac : [fraction] share of satellite hardware cost in the solar arrays.
-    convention : what is counted and how (:class:`Convention`; the agents' own by default).
+    convention : what is counted and how (:class:`Convention`; levelised by default).
 
-    A small case by hand (1 GW, 5 yr, 500 USD/kg, 25 W/kg, no oversizing, failures or NRE):
+    A small case by hand under ``ecosim``'s undiscounted sums (1 GW, 5 yr, 500 USD/kg, 25 W/kg, no
+    oversizing, failures or NRE):
 
     >>> from types import SimpleNamespace as NS
     >>> odc = NS(capacity_gw=1.0, lifetime_yr=5.0, satellite_hardware_usd_per_w=10.0,
@@ -311,7 +318,7 @@ def compare_costs(
     ...          array_specific_power_w_per_kg=150.0, chip_mass_kg_per_w=0.004, structure_mass_frac=0.25)
     >>> tdc = NS(capex_usd_per_w=12.0, facility_life_yr=15.0, pue=1.2, energy_source="grid",
     ...          electricity_usd_per_mwh=80.0, capacity_factor=1.0, interconnection_delay_yr=0.0)
-    >>> c = compare_costs(odc, site_of(tdc), ai_hardware_usd_per_w=0.0, launch_usd_per_kg=500.0, wacc=0.09)
+    >>> c = compare_costs(odc, site_of(tdc), ai_hardware_usd_per_w=0.0, launch_usd_per_kg=500.0, wacc=0.09, convention=ECOSIM)
     >>> {k: round(float(v) / 1e9, 3) for k, v in c.orbital.items() if v}   # billions USD
     {'hardware': 10.0, 'launch': 20.0, 'operations': 1.0}
     >>> {k: round(float(v) / 1e9, 3) for k, v in c.terrestrial.items() if v}

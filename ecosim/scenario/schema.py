@@ -635,6 +635,10 @@ class OrbitalDC(Section):
     array_cost_frac: float = F(unit="frac", ge=0, le=1, doc="share of satellite hardware cost in the solar arrays")
     cash_deploy_months: float = F(unit="months", gt=0, doc="without a budget, the company's cash is spent on satellites over this many months")
     chip_stock_months: float = F(unit="months", ge=0, doc="accelerators and PV modules bought ahead, in months of planned builds")
+    cost_convention: Literal["levelised", "ecosim", "calculator"] = F(
+        unit="-", default="levelised",
+        doc="what the builder's orbit-versus-ground cost per W counts and how (docs/odc-conventions.md); levelised: capital recovered at the WACC over each asset's life, both sides at the same utilisation",
+    )
 
 
 class TerrestrialDC(Section):

@@ -24,7 +24,7 @@ def odc(**kw: Any) -> Any:
                 radiator_areal_density_kg_per_m2=7.0, array_specific_power_w_per_kg=150.0, chip_mass_kg_per_w=0.004, shielding_kg_per_w=0.002,
                 structure_mass_frac=0.25, bandwidth_tbps_per_gw=10.0, satellite_it_kw=75.0, first_build_month=0,
                 build_mw_per_month_max=1000.0, capex_budget_usd_per_yr=0.0, capex_budget_growth_frac_per_yr=0.0, capex_budget_usd_per_yr_max=0.0,
-                compute_price_usd_per_eflops_month=1.5e6, prototype_mw_per_yr=0.0, array_cost_frac=0.3, cash_deploy_months=1.0, chip_stock_months=2.0)
+                compute_price_usd_per_eflops_month=1.5e6, prototype_mw_per_yr=0.0, array_cost_frac=0.3, cash_deploy_months=1.0, chip_stock_months=2.0, cost_convention="levelised")
     base.update(kw)
     return ns(**base)
 

@@ -3,7 +3,9 @@ month of budget buys at hardware plus launch cost, while orbit beats a terrestri
 budget grows toward its ceiling, and it sells its compute to outside customers at a price that
 falls with the accelerator price.
 
-Round numbers: a $120M a year budget ($10M a month), $2/W of satellite hardware, $200/kg launch."""
+Round numbers: a $120M a year budget ($10M a month), $2/W of satellite hardware, $200/kg launch,
+counted under the undiscounted ``ecosim`` convention (where orbit beats the stub's site at $200/kg;
+under the levelised default it does only below ~$50/kg)."""
 
 from __future__ import annotations
 
@@ -21,7 +23,7 @@ from tests.agents.test_orbital_dc import SHARED, odc
 def _starcloud(launch_usd_per_kg: float = 200.0, **kw: Any) -> tuple[StubWorld, Starcloud]:
     world = odc_world("starcloud", None, "terrestrial_dc", {}, launch_usd_per_kg, cash_usd=0.0)
     p = odc(**{"first_build_month": world.month, "capex_budget_usd_per_yr": 120e6, "capex_budget_growth_frac_per_yr": 0.5,
-               "capex_budget_usd_per_yr_max": 150e6, "prototype_mw_per_yr": 0.0, **kw})
+               "capex_budget_usd_per_yr_max": 150e6, "prototype_mw_per_yr": 0.0, "cost_convention": "ecosim", **kw})
     sc = Starcloud(world, world.actor("starcloud"), p, SHARED)
     world.start()
     sc.s.chips_h100e = np.array([1e9])

@@ -9,6 +9,7 @@ import pytest
 from numpy.testing import assert_allclose
 
 from ecosim.economics.odc_cost import (
+    ECOSIM,
     compare_costs,
     energy_price_usd_per_mwh,
     mass_per_w_kg,
@@ -39,7 +40,7 @@ def _tdc(**kw: object) -> NS:
 
 def test_each_orbital_item_by_hand() -> None:
     """2 GW delivered in 0.8 sunlight = 2.5 GW nameplate; items as computed below."""
-    c = compare_costs(_odc(), site_of(_tdc()), ai_hardware_usd_per_w=10.0, launch_usd_per_kg=300.0, wacc=0.08)
+    c = compare_costs(_odc(), site_of(_tdc()), ai_hardware_usd_per_w=10.0, launch_usd_per_kg=300.0, wacc=0.08, convention=ECOSIM)
     W = 2.5e9  # nameplate [W]
     ovs = 1 / 0.98**5
     extra_kg = (ovs - 1) / 100.0 / 0.8  # extra array per W, grossed up for structure
@@ -61,7 +62,7 @@ def test_each_orbital_item_by_hand() -> None:
 
 def test_each_terrestrial_item_by_hand() -> None:
     """2 GW delivered at 0.9 capacity factor = 2.222 GW nameplate; facility charged 5/15 of its life."""
-    c = compare_costs(_odc(), site_of(_tdc()), ai_hardware_usd_per_w=10.0, launch_usd_per_kg=300.0, wacc=0.08)
+    c = compare_costs(_odc(), site_of(_tdc()), ai_hardware_usd_per_w=10.0, launch_usd_per_kg=300.0, wacc=0.08, convention=ECOSIM)
     Wt = 2e9 / 0.9
     facility = 12.0 * Wt * 5 / 15
     ai = 10.0 * Wt
@@ -177,13 +178,16 @@ def test_the_levelised_convention_waits_only_for_the_facility_and_evens_utilisat
     assert_allclose(c.terrestrial["ai_hardware"], 30.0 * 2e9 / 0.8 * capital_recovery_factor(0.1, 5.0) * 5.0, rtol=1e-12)
 
 
-def test_the_default_convention_is_the_agents_own() -> None:
-    """Passing the ecosim convention changes nothing, to the last bit."""
-    from ecosim.economics.odc_cost import CONVENTIONS
+def test_the_default_convention_is_levelised_and_the_builders_own() -> None:
+    """Passing no convention is the levelised one, to the last bit; every bundled builder decides
+    with it (``cost_convention``) unless its scenario names another."""
+    from ecosim.economics.odc_cost import CONVENTIONS, DEFAULT_CONVENTION
 
     a = compare_costs(_odc(), site_of(_tdc()), ai_hardware_usd_per_w=30.0, launch_usd_per_kg=300.0, wacc=0.1)
-    b = compare_costs(_odc(), site_of(_tdc()), ai_hardware_usd_per_w=30.0, launch_usd_per_kg=300.0, wacc=0.1, convention=CONVENTIONS["ecosim"])
-    assert a.orbital == b.orbital and a.terrestrial == b.terrestrial
+    b = compare_costs(_odc(), site_of(_tdc()), ai_hardware_usd_per_w=30.0, launch_usd_per_kg=300.0, wacc=0.1, convention=CONVENTIONS["levelised"])
+    assert DEFAULT_CONVENTION == "levelised" and a.orbital == b.orbital and a.terrestrial == b.terrestrial
+    sc = load_scenario("baseline").model
+    assert {sc.orbital_dc.cost_convention, sc.google_planet.cost_convention, sc.starcloud.cost_convention} == {"levelised"}
 
 
 def test_published_models_are_reproduced_within_5_percent_under_their_conventions() -> None:

@@ -125,7 +125,7 @@ def test_schema_fields_carry_units_in_their_names() -> None:
         "_per_robot", "_per_subscriber", "_per_operator", "_of_price", "_of_revenue", "_half", "_mature", "_operations", "_shape",
         "_prob_test", "_prob_operational", "_kw", "_per_launch",
     )
-    exempt = {"seed", "name", "description", "kind", "company", "initial_state_from", "energy_source", "milestone_rule", "disable",
+    exempt = {"seed", "name", "description", "kind", "company", "initial_state_from", "energy_source", "cost_convention", "milestone_rule", "disable",
               "needs_starship", "orbital_first", "radiator_sides", "emissivity", "pue", "loss_floor", "param_coeff", "data_coeff",
               "param_exponent", "data_exponent", "price_elasticity", "fsd_capability_elasticity", "fsd_learning_exponent",
               "capability_elasticity", "share_exponent", "oversupply_price_elasticity", "price_scarcity_elasticity", "launch_price_elasticity", "launch_choice_price_exponent",
