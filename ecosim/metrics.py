@@ -67,6 +67,39 @@ def _s1_capex(m: Any) -> np.ndarray:
     return sum((_company_capex(m, c) for c in S1_GROUP), np.zeros(m.members)) + _s1_capitalised_launches(m)
 
 
+def _spacex_alone_names(m: Any) -> tuple[str, ...]:
+    """SpaceX alone: the agents the roster gives to SpaceX before any merger (launch, Starlink,
+    orbital compute), present in this model."""
+    return tuple(a.name for a in m.roster.actors if a.company == "spacex" and a.name in m.exchange.index)
+
+
+def _spacex_alone_flow(m: Any, which: str) -> np.ndarray:
+    """SpaceX alone's external receipts (``in``), payments (``out``) or capex (``capex``) this
+    month [USD/month]: its agents' flows with other companies, plus (after the merger, when they
+    are internal) its sales to and purchases from xAI's agents at the price booked."""
+    ex = m.exchange
+    names = _spacex_alone_names(m)
+    cols = np.array([ex.index[n] for n in names], dtype=np.intp)
+    arr = {"in": ex.month_in, "out": ex.month_out, "capex": ex.month_capex}[which]
+    out = arr[:, cols].sum(axis=1)
+    inside = set(names)
+    for mk in ex.markets.values():
+        if not mk.internal.any():
+            continue
+        for n in names:
+            if which == "in" and n in mk.s_index:
+                i = mk.s_index[n]
+                others = np.array([b not in inside for b in mk.buyers]) & mk.internal[i, :]
+                out = out + (mk.usd[:, i, :] * others[None, :]).sum(axis=1)
+            elif which != "in" and n in mk.b_index:
+                j = mk.b_index[n]
+                if which == "capex" and mk.kind[j] != "capex":
+                    continue
+                others = np.array([s not in inside for s in mk.sellers]) & mk.internal[:, j]
+                out = out + (mk.usd[:, :, j] * others[None, :]).sum(axis=1)
+    return out
+
+
 def _internal_sales(m: Any, name: str) -> np.ndarray:
     """What an agent sold this month to agents of its own company, at transfer prices [USD/month]."""
     out = np.zeros(m.members)
@@ -175,6 +208,9 @@ METRICS: dict[str, Metric] = {
     "spacex_fcf_usd": Metric("USD/month", "SpaceX free cash flow: external receipts minus payments, before raises", _spacex_fcf),
     "spacex_capex_usd": Metric("USD/month", "SpaceX capital spending paid to other companies (with xAI after the merger); part of the payments in spacex_fcf_usd", lambda m: _company_capex(m, "spacex")),
     "spacex_cash_usd": Metric("USD", "SpaceX cash", lambda m: m.exchange.company_cash("spacex")),
+    "spacex_alone_revenue_usd": Metric("USD/month", "SpaceX alone (launch, Starlink, orbital compute; never xAI): revenue from other companies, its sales to xAI included after the merger at the price booked", lambda m: _spacex_alone_flow(m, "in")),
+    "spacex_alone_fcf_usd": Metric("USD/month", "SpaceX alone: receipts minus payments, before raises (trade with xAI included after the merger)", lambda m: _spacex_alone_flow(m, "in") - _spacex_alone_flow(m, "out")),
+    "spacex_alone_capex_usd": Metric("USD/month", "SpaceX alone: capital spending; part of the payments in spacex_alone_fcf_usd", lambda m: _spacex_alone_flow(m, "capex")),
     "spacex_xai_revenue_usd": Metric("USD/month", "SpaceX and xAI together (as the S-1 consolidates them): external revenue", lambda m: _companies_flow(m, S1_GROUP, "in")),
     "spacex_xai_adjusted_ebitda_usd": Metric("USD/month", "SpaceX and xAI together: revenue less operating costs, the cost of launching their own satellites capitalised (as the S-1 books it)", _s1_adjusted_ebitda),
     "spacex_xai_capex_usd": Metric("USD/month", "SpaceX and xAI together: capital spending, own launches capitalised (as the S-1 books it)", _s1_capex),

@@ -41,8 +41,8 @@ from ecosim.timeline import format_month, full_years, parse_month
 QUANTILES = (0.05, 0.5, 0.95)
 #: company of :data:`ecosim.finance.series_value.COMPANIES` -> the ``valuation.toml`` entity whose
 #: marks it is set against (SpaceX as the run books it holds xAI from the merger month)
-COMPANY_ENTITY = {"spacex": "spacex_xai", "tesla": "tesla"}
-COMPANY_LABELS = {"spacex": "SpaceX+xAI", "tesla": "Tesla"}
+COMPANY_ENTITY = {"spacex": "spacex_xai", "tesla": "tesla", "spacex_alone": "spacex"}
+COMPANY_LABELS = {"spacex": "SpaceX+xAI", "tesla": "Tesla", "spacex_alone": "SpaceX alone"}
 
 
 def quantiles(values: np.ndarray, axis: int = -1) -> np.ndarray:

@@ -10,13 +10,22 @@ into probabilities and median years for an ensemble.
 Verdicts of one run (member):
 
 ``true``          the test holds in some month up to the deadline (``when``: the first such month)
-``late``          it first holds after the deadline, before the run ends
+``late``          it first holds after the deadline, before the run ends (operational
+                  milestones only: a claim of kind ``at_date`` is true or false in its
+                  deadline month, never late)
 ``false``         it never holds up to the run's end, and the deadline is within the run
 ``open``          not yet: the run ends before the deadline
 ``before run``    the deadline is before the first month the test can be checked in this run
 ``not modelled``  the claim has no test (the world lacks what it speaks of; the reason is given)
 ``not recorded``  a metric the test needs is not in these results (e.g. an experiment's
                   stored series)
+
+A claim names its entity (``spacex`` is SpaceX alone, scored on the ``spacex_alone_*`` metrics;
+``spacex_xai`` SpaceX with xAI; ...) and its kind: a ``milestone`` (an operational event, which
+can come true late) or ``at_date`` (a valuation, a forecast of a year, a state "already" or
+"not yet": judged in the last checkable month up to its deadline, e.g. an equity value at the
+start of the year). A test never holds when both its sides are zero (0 >= 0 is not a claim come
+true).
 
 An ``always`` test (e.g. "positive free cash flow every year from 2026") is ``true`` when it
 holds in every checkable month from its start to its deadline (or the run's end), ``false`` with
@@ -48,6 +57,10 @@ from ecosim.timeline import trailing_twelve_months
 
 OPS = ("<", "<=", ">", ">=", "between")
 TRANSFORMS = ("value", "sum12", "change12", "equity_value")
+#: what a claim is about (see ``ecosim/data/claims.toml``)
+ENTITIES = ("spacex", "spacex_xai", "xai", "tesla", "openai", "anthropic", "amazon", "world")
+#: metrics of SpaceX as the run books it (with xAI from the merger): not SpaceX alone
+SPACEX_WITH_XAI_METRICS = ("spacex_revenue_usd", "spacex_fcf_usd", "spacex_capex_usd")
 STATUSES = ("true", "late", "false", "open", "before run", "not modelled", "not recorded")
 #: how each verdict is shown in tables and reports
 SYMBOLS = {"true": "✓ true", "late": "⚠ late", "false": "✗ false", "open": "○ open", "before run": "· before run", "not modelled": "— not modelled", "not recorded": "— not recorded"}
@@ -137,6 +150,8 @@ class Claim(BaseModel):
     speaker: str
     said: Month
     stance: Literal["narrative", "analyst", "skeptic"]
+    entity: Literal["spacex", "spacex_xai", "xai", "tesla", "openai", "anthropic", "amazon", "world"]
+    kind: Literal["milestone", "at_date"] = "milestone"
     note: str = ""
     test: ClaimTest | None = None
     not_modelled: str | None = None
@@ -145,6 +160,12 @@ class Claim(BaseModel):
     def _test_or_reason(self) -> Claim:
         if (self.test is None) == (self.not_modelled is None):
             raise ValueError("give exactly one of [claim.test] and not_modelled")
+        if self.test is not None and self.kind == "at_date" and (self.test.deadline is None or self.test.check != "first"):
+            raise ValueError("a claim of kind 'at_date' needs a test with a deadline (its date) and check = 'first'")
+        if self.test is not None and self.entity == "spacex":
+            wrong = [m for m in self.test.metrics if m in SPACEX_WITH_XAI_METRICS]
+            if wrong:
+                raise ValueError(f"entity 'spacex' is SpaceX alone: use the spacex_alone_* metrics, not {', '.join(wrong)} (they include xAI from the merger)")
         return self
 
     @property
@@ -306,7 +327,10 @@ def _holds(op: str, lhs: np.ndarray, rhs: np.ndarray | float | tuple[float, floa
             out = (lhs >= lo) & (lhs <= hi)
         else:
             out = {"<": np.less, "<=": np.less_equal, ">": np.greater, ">=": np.greater_equal}[op](lhs, rhs)
-    return np.asarray(out & np.isfinite(lhs) & np.isfinite(rhs if not isinstance(rhs, tuple) else 0.0))
+    finite = np.isfinite(lhs) & np.isfinite(rhs if not isinstance(rhs, tuple) else 0.0)
+    # 0 >= 0 (nothing on either side) is not a claim come true
+    vacuous = (lhs == 0) & (np.asarray(rhs) == 0) if not isinstance(rhs, tuple) else np.zeros_like(out, dtype=bool)
+    return np.asarray(out & finite & ~vacuous)
 
 
 def evaluate_claim(
@@ -373,6 +397,16 @@ def evaluate_claim(
         return ClaimEval(claim, status, when, value, holds_end)
     if deadline < dates_arr[idx[0]]:
         status[:] = "before run"
+        return ClaimEval(claim, status, when, value, holds_end)
+    if claim.kind == "at_date":
+        # judged at its date: the last checkable month up to the deadline, never later
+        if deadline > end:
+            status[:] = "open"
+            return ClaimEval(claim, status, when, value, holds_end)
+        k = idx[dates_arr[idx] <= deadline][-1]
+        status[:] = np.where(ok[k], "true", "false")
+        when[:] = dates_arr[k]
+        value[:] = lhs[k]
         return ClaimEval(claim, status, when, value, holds_end)
     hit = ok[idx]
     came = hit.any(axis=0)

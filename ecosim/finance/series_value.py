@@ -41,6 +41,9 @@ class CompanyMetrics:
 COMPANIES: dict[str, CompanyMetrics] = {
     "spacex": CompanyMetrics("spacex_revenue_usd", "spacex_fcf_usd", "spacex_capex_usd", ("spacex_cash_usd", "xai_cash_usd")),
     "tesla": CompanyMetrics("tesla_revenue_usd", "tesla_fcf_usd", "tesla_capex_usd", ("tesla_cash_usd",)),
+    # SpaceX alone (never xAI): its cash is spacex_cash_usd before the merger; from the merger
+    # month that metric holds xAI's cash too, so values after it overstate SpaceX alone's cash
+    "spacex_alone": CompanyMetrics("spacex_alone_revenue_usd", "spacex_alone_fcf_usd", "spacex_alone_capex_usd", ("spacex_cash_usd",)),
 }
 
 

@@ -25,7 +25,7 @@ SUBS, _ = FIELDS
 def _claim(threshold: float) -> Claim:
     return Claim.model_validate({
         "id": "subs", "claim": "Starlink reaches the threshold in 2021", "quote": "q", "seed": "000_test.txt", "line": 1,
-        "speaker": "test", "said": "2020-01", "stance": "narrative",
+        "speaker": "test", "said": "2020-01", "stance": "narrative", "entity": "spacex",
         "test": {"metric": "starlink_subscribers", "op": ">=", "threshold": threshold, "deadline": "2021-06"},
     })
 
@@ -72,12 +72,13 @@ def test_quantiles_and_yearly_intervals_read_quantities_as_every_command(ensembl
 
 
 def test_marks_and_valuation_year(ensemble) -> None:  # type: ignore[no-untyped-def]
-    """Each SpaceX+xAI mark gets the share of draws whose equity reaches it; a valuation year outside the run is refused."""
+    """Each SpaceX+xAI mark (and each SpaceX-alone mark, against SpaceX alone) gets the share of draws whose equity reaches it; a valuation year outside the run is refused."""
     year, eq = member_equity(ensemble.results)
     assert year == 2021 and eq["spacex"].shape == (4,)
     marks = mark_probabilities(ensemble.results)
-    assert set(marks["entity"]) == {"SpaceX+xAI"}
+    assert set(marks["entity"]) == {"SpaceX+xAI", "SpaceX"}
     for _, m in marks.iterrows():
-        assert m["p_reaches"] == float(np.mean(eq["spacex"] >= m["value_usd"]))
+        company = "spacex" if m["entity"] == "SpaceX+xAI" else "spacex_alone"
+        assert m["p_reaches"] == float(np.mean(eq[company] >= m["value_usd"]))
     with pytest.raises(UsageError, match=r"--valuation-year must be a full year of the run \(2021-2021\) \(got 2030\)"):
         member_equity(ensemble.results, 2030)

@@ -31,7 +31,7 @@ DATES = [f"{2026 + i // 12}-{i % 12 + 1:02d}" for i in range(36)]  # 2026-01 .. 
 
 
 def claim(test: dict | None = None, **kw: object) -> Claim:
-    base = {"id": "c", "claim": "x", "quote": "q", "seed": "000_b8cdceee8bd549a0.txt", "line": 1, "speaker": "s", "said": "2026-02", "stance": "narrative"}
+    base = {"id": "c", "claim": "x", "quote": "q", "seed": "000_b8cdceee8bd549a0.txt", "line": 1, "speaker": "s", "said": "2026-02", "stance": "narrative", "entity": "world"}
     if test is None:
         base["not_modelled"] = "absent"
     else:
@@ -65,11 +65,11 @@ def test_bundled_claims_cite_a_seed_and_line() -> None:
     ("text", "message"),
     [
         ("[[claim]]\nid='a'\n", r"bad\.toml: claim\[0\]\.claim: Field required"),
-        ('[[claim]]\nid="a"\nclaim="c"\nquote="q"\nseed="s"\nline=3\nspeaker="p"\nsaid="2026-02"\nstance="narrative"\n[claim.test]\nmetric="nope"\nop="<"\nthreshold=1\n',
+        ('[[claim]]\nid="a"\nclaim="c"\nquote="q"\nseed="s"\nline=3\nspeaker="p"\nsaid="2026-02"\nstance="narrative"\nentity="world"\n[claim.test]\nmetric="nope"\nop="<"\nthreshold=1\n',
          r"claim\[0\]\.test\.metric\.0: must be a metric of ecosim\.metrics\.METRICS \(got 'nope'\)"),
-        ('[[claim]]\nid="a"\nclaim="c"\nquote="q"\nseed="s"\nline=3\nspeaker="p"\nsaid="2026-02"\nstance="narrative"\n[claim.test]\nmetric="odc_power_gw"\nop="between"\nthreshold=1\n',
+        ('[[claim]]\nid="a"\nclaim="c"\nquote="q"\nseed="s"\nline=3\nspeaker="p"\nsaid="2026-02"\nstance="narrative"\nentity="world"\n[claim.test]\nmetric="odc_power_gw"\nop="between"\nthreshold=1\n',
          r"claim\[0\]\.test: op 'between' needs threshold = \[low, high\] with low <= high \(got 1\.0\)"),
-        ('[[claim]]\nid="a"\nclaim="c"\nquote="q"\nseed="s"\nline=3\nspeaker="p"\nsaid="2026-02"\nstance="narrative"\n',
+        ('[[claim]]\nid="a"\nclaim="c"\nquote="q"\nseed="s"\nline=3\nspeaker="p"\nsaid="2026-02"\nstance="narrative"\nentity="world"\n',
          r"claim\[0\]: give exactly one of \[claim\.test\] and not_modelled"),
         ("claim = 3\n", r"bad\.toml: must hold \[\[claim\]\] tables"),
     ],
@@ -195,7 +195,12 @@ def test_verdict_dates_match_the_run_time_series(baseline_run: RunResult) -> Non
             holds = {"<": lhs < other, "<=": lhs <= other, ">": lhs > other, ">=": lhs >= other}[t.op]
         months = ts["date"][holds.fillna(False).astype(bool)].tolist()
         r = rows[c.id]
-        if r.status in ("true", "late"):
+        if c.kind == "at_date":
+            # judged at its date: the last checkable month up to the deadline, true there or false
+            last = ts["date"][lhs.notna() & (ts["date"] <= t.deadline)].iloc[-1]
+            assert r.when == last and r.status == ("true" if last in months else "false"), c.id
+            checked += 1
+        elif r.status in ("true", "late"):
             assert r.when == months[0], c.id
             assert_allclose(r.value, lhs[ts["date"] == r.when].iloc[0], rtol=1e-12)
             assert (r.status == "true") == (r.when <= (t.deadline or ts["date"].iloc[-1])), c.id
@@ -214,7 +219,7 @@ def test_run_summary_holds_the_scorecard(baseline_run: RunResult, baseline_saved
     again = run_scorecard(score_results(baseline_saved.results))
     assert again == [dataclasses.asdict(r) for r in rows]
     skeptic = {r.id: r for r in rows}["space_dc_not_yet"]
-    assert skeptic.status == "true" and skeptic.when == "2026-01"  # baseline: orbit dearer than ground at the start
+    assert skeptic.status == "true" and skeptic.when == "2026-02"  # baseline: orbit dearer than ground at the claim's date
 
 
 def test_ecosim_run_prints_and_saves_the_scorecard(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -53,11 +53,11 @@ def summary_table(series: Mapping[str, Any], dates: list[str], title: str) -> Ta
 def scorecard_table(rows: Sequence[ScorecardRow], title: str) -> Table:
     """The narrative scorecard of one run: claim, where it is said, verdict, when, value."""
     table = Table(title=title, title_justify="left")
-    for c, j in (("claim", "left"), ("seed:line", "left"), ("verdict", "left"), ("when", "left"), ("value (then, or closest)", "right"), ("at end", "left")):
+    for c, j in (("claim", "left"), ("seed:line", "left"), ("verdict", "left"), ("when", "left"), ("value (then, or closest)", "right"), ("test at end", "left")):
         table.add_column(c, justify=j)  # type: ignore[arg-type]
     for r in rows:
         value = "" if r.value is None else with_unit(r.value, r.unit)
-        at_end = {True: "holds", False: "no", None: ""}[r.holds_at_end]
+        at_end = {True: "holds", False: "fails", None: ""}[r.holds_at_end]
         table.add_row(escape(r.claim), r.short_source, SYMBOLS[r.status], r.when or "", value, at_end)
     return table
 
@@ -113,6 +113,8 @@ def print_run(out: Console, result: FinishedRun, out_dir: Path, figures: bool, b
         if len(shown) < len(result.calibration):
             out.print(f"{len(result.calibration) - len(shown)} rows fall outside this run's months.")
     out.print(scorecard_table(s.scorecard, "Narrative scorecard (claims of the seeds, ecosim/data/claims.toml): does each come true, and when?"))
+    out.print("test at end: whether the claim's test holds in the run's last month (a fact about that month, not the verdict). "
+              "A claim about a date (a valuation, a year's forecast, a state) is judged in that month only; only operational milestones can come true late.")
     files = ["timeseries.parquet", f"ledger.parquet ({len(result.ledger):,} transfers)", "summary.json", "scenario.toml", "network.json"]
     if figures:
         files.append("figures/ (5 PNG)")
