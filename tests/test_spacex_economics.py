@@ -56,3 +56,24 @@ def test_the_outside_price_moves_without_cliffs(runs: dict[str, pd.DataFrame]) -
     for name, ts in runs.items():
         price = ts["launch_price_usd_per_launch"].to_numpy()
         assert np.all(np.abs(np.diff(price) / price[:-1]) <= 0.02 + 1e-12), name
+
+
+def test_falcon_flies_no_more_upper_stages_than_are_made(runs: dict[str, pd.DataFrame]) -> None:
+    """Each month's Falcon flights are at most the upper stages made that month (each flight
+    expends one), and the skeptic's Starship delay puts Falcon at that ceiling: 14 a month
+    (upper_stages_per_month_max, ~170 a year, SpaceX's stated plateau) = 168 flights in 2026."""
+    for name, ts in runs.items():
+        assert (ts["falcon_launches"] <= ts["falcon_upper_stages_per_month"] + 1e-9).all(), name
+    skeptic = runs["skeptic"]
+    assert _by_year(skeptic, "falcon_launches")["2026"] == pytest.approx(_by_year(skeptic, "falcon_upper_stages_per_month")["2026"]) == pytest.approx(168.0)
+
+
+@pytest.mark.slow
+def test_spacex_alone_is_worth_more_in_the_narrative_than_in_the_skeptic() -> None:
+    """SpaceX without xAI (launch, Starlink, orbital compute) valued on each run's own cash flows:
+    the narrative's faster, cheaper Starship and larger constellation are worth more than the
+    skeptic's slipped, costly one (455.0 against 284.4 billion USD when written)."""
+    from ecosim.api import simulate, value
+
+    equity = {name: value(simulate(name, record_ledger=True)).entities_frame().loc["spacex", "equity_value_usd"] for name in ("musk_narrative", "skeptic")}
+    assert equity["musk_narrative"] > 1.2 * equity["skeptic"], equity
