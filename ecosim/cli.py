@@ -428,13 +428,24 @@ def _posterior_values(runs: list[Any], posterior: Any, draws: int | None, overri
 
 
 def cmd_audit_report(args: argparse.Namespace) -> int:
-    from ecosim.finance.audit import audit, figures, summary
+    from ecosim.finance.audit import (
+        audit,
+        cross_checks,
+        figures,
+        grouped_summary,
+        root_causes,
+        summary,
+    )
     from ecosim.report.console.audit import META, print_audit
 
     checks = audit()
     counts = summary(checks)
     if args.json:
-        print(strict_json({**META, "summary": counts, "checks": [c.as_dict() for c in checks], "figures": {k: vars(f) for k, f in figures().items()}}))
+        errors, rounding, methods = root_causes(checks)
+        print(strict_json({**META, "summary": counts, "by_root_cause": grouped_summary(checks), "root_causes": [g.as_dict() for g in errors],
+                           "rounding": [c.id for c in rounding], "method_notes": [g.as_dict() for g in methods],
+                           "stated_twice": [c.id for c in cross_checks(checks)],
+                           "checks": [c.as_dict() for c in checks], "figures": {k: vars(f) for k, f in figures().items()}}))
         return 0
     print_audit(console, checks, counts, args.top, args.mismatches_only)
     return 0
@@ -751,7 +762,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("audit-report", help="recompute the seed valuation report (seed 002) from its own inputs, list mismatches")
     p.add_argument("--json", action="store_true", help="JSON: every check, and every stated figure with its line")
     p.add_argument("--mismatches-only", action="store_true", help="leave out the figures that hold")
-    p.add_argument("--top", type=_COUNT, default=10, metavar="N", help="how many of the largest disagreements to list first (default 10)")
+    p.add_argument("--top", type=_COUNT, default=30, metavar="N", help="how many root causes to list first, largest first (default 30: all of them; every figure is in the tables that follow)")
     p.set_defaults(func=cmd_audit_report)
 
     p = sub.add_parser("flywheel", help="which loops drive capability, launches, orbital compute and value each year (Loops that Matter on the run), reinvestment loops, link ablations over seeds")

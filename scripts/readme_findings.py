@@ -55,11 +55,13 @@ def point_runs(out_root: str) -> str:
         summary = json.loads((ROOT / out_root / s / "summary.json").read_text())
         lines += [f"* {line}" for line in summary["headline"]]
     audit = json.loads(_run(["audit-report", "--json"]))
-    n = audit["summary"]
+    n, g = audit["summary"], audit["by_root_cause"]
     lines.append(
         f"* **The seed report's own arithmetic.** Of {n['holds'] + n['mismatch']} figures recomputed from seed 002's stated "
-        f"inputs, {n['mismatch']} disagree by more than rounding ({n['note']} more are notes); `ecosim audit-report --mismatches-only` "
-        "lists them, largest first.")
+        f"inputs, {n['mismatch']} disagree; they come from {g['root_causes']} root causes ({g['figures_under_root_causes']} figures beneath them; "
+        f"the share count alone explains {len(audit['root_causes'][0]['figures'])} tenfold figures), {g['rounding']} are rounding and "
+        f"{g['method_notes']} are method notes, not errors ({g['rounding_tolerance']}); of {g['stated_twice_checked']} figures the report states "
+        f"in two places, {g['stated_twice_disagree']} disagree. `ecosim audit-report --mismatches-only` lists the root causes, largest first.")
     return "\n".join(lines)
 
 

@@ -378,3 +378,144 @@ def headline(checks: list[Check], n: int | None = None) -> list[str]:
             size = f"{100 * (c.relative or 0.0):+.0f}% from the stated"
         out.append(f"line {', '.join(map(str, c.lines))}: {c.label}: stated {fmt(c.stated, c.unit)}, its inputs give {fmt(c.recomputed, c.unit)} ({size})")
     return out
+
+
+# --------------------------------------------------------------------------- root causes
+
+#: a stated figure of at most this many significant figures within ROUNDING_FRAC of its
+#: recomputation is the report rounding, not an error (e.g. 150 for 153); tighter than that
+#: (half a unit of the stated precision, or 0.5 %) a figure holds
+ROUNDING_SIG_FIGS = 2
+ROUNDING_FRAC = 0.025
+
+
+@dataclass(frozen=True)
+class Cause:
+    """One root cause of the report's mismatches: ``kind`` ``error`` (an error of arithmetic or
+    of inputs; ``cross_check``: two places of the report state the same figure differently) or
+    ``method`` (a remark on method, not an error: an illustrative example, a deliberately
+    chosen case, a total that includes an unvalued row); ``checks``: the ids of the dependent
+    figures, the first one the root."""
+
+    id: str
+    kind: str
+    title: str
+    checks: tuple[str, ...]
+    cross_check: bool = False
+
+
+CAUSES: tuple[Cause, ...] = (
+    Cause("share_count", "error", "per-share figures divide 亿 dollars by 亿 shares and multiply by ten: 200亿 shares are 20 B shares, so a share is worth $10.58, not $105.75; every price and the market values built on it are tenfold",
+          ("base_price", "target_price", "offer_market_value", "low_price_value")),
+    Cause("hamada_beta", "error", "the levered beta: Hamada with the report's own 30/70 debt/equity gives 1.41, not 1.15; the cost of equity and the WACC built on it follow",
+          ("beta_levered", "cost_of_equity_recomputed_beta", "wacc_end_to_end")),
+    Cause("wacc_formula", "error", "the WACC formula with the report's own cost of equity gives 8.76 %, not 9.2 %", ("wacc",)),
+    Cause("two_fcf_paths", "error", "two FCF forecasts: chapter 5's stage end points (45, 210, 620) are not the DCF table's FCF (25.3, 241.2, 440)",
+          ("fcf_2035_ch5", "stage1_fcf_start", "stage2_fcf_start", "stage2_fcf_end", "stage1_cagr_table"), cross_check=True),
+    Cause("stage_years", "error", "the 2031-2035 growth is taken over five years for a four-year span", ("stage2_cagr",)),
+    Cause("terminal_formula", "error", "the terminal value: its own formula on the 2035 FCF gives 7,989, not 12,850", ("terminal_value",)),
+    Cause("dcf_present_values", "error", "the DCF's present values do not follow from its FCF table at 9.2 % (nor the stated terminal value from its present value); the value and its sensitivities follow",
+          ("ev_base_recomputed", "pv1_base", "pv2_base", "pvtv_base", "sens_wacc", "sens_growth")),
+    Cause("scenario_range", "error", "the scenario range (1,600-2,500) is not the scenarios' own values (1,500-2,855)", ("range_low", "range_high")),
+    Cause("ps_benchmark", "error", "the P/S benchmark 8.5x is not the mean of its adjusted peers (7.67x)", ("ps_spacex_benchmark",)),
+    Cause("ps_blend", "error", "the blended P/S does not follow from any revenue split the report states", ("ps_blend",)),
+    Cause("revenue_year", "error", "2027E revenue (328.5, chapter 5) is applied as 2026 revenue; the DCF table's 2026 revenue is 185",
+          ("ps_revenue_2026", "ps_equity_on_2026_revenue"), cross_check=True),
+    Cause("ipo_day_value", "error", "the IPO-day value is not the price/sales it states times the revenue it applies it to", ("ipo_day_value",)),
+    Cause("eco_midpoint", "error", "the ecosystem value's midpoint with the DCF is not the midpoint of the two", ("eco_midpoint",)),
+    Cause("spectrum_units", "error", "spectrum: $0.85 x 30亿 people is 25.5亿, not 255亿 (tenfold); the premium table's own method gives 15.3亿", ("spectrum_value", "prem_spectrum_low")),
+    Cause("gov_discounting", "error", "the government-backlog premium is the undiscounted margin; the stated discounting was not applied", ("prem_gov",)),
+    Cause("premium_sum", "error", "the high premium total is not the sum of its parts", ("prem_total_high",)),
+    Cause("summary_range", "error", "the summary's range (185-230) is not chapter 6's (180-240)", ("abstract_low", "abstract_high"), cross_check=True),
+    Cause("lead_paragraph", "error", "the lead paragraph's value (820 + 345 + 210) is not chapter 6's DCF value", ("lead_base",), cross_check=True),
+    Cause("chapter5_dcf", "error", "chapter 5 values the same base case at 1,650 with a lower WACC; a higher WACC cannot give chapter 6's higher value", ("ch5_dcf_base",), cross_check=True),
+    Cause("method_weights", "error", "the weighting uses 50/30/20, the method section sets 60/25/15", ("weighted_avg_method_weights",), cross_check=True),
+    Cause("price_range", "error", "the IPO price range ($85-105) is not the stated ±15 % around the base price", ("price_low", "price_high")),
+    Cause("amazon_example", "method", "an illustrative example (Amazon's segment weights), not part of SpaceX's value", ("aws_contribution", "retail_contribution")),
+    Cause("other_revenue", "method", "the 2030 revenue total includes 37 of 'other' revenue that no row values", ("eco_rev_total",)),
+    Cause("chosen_case", "method", "the weighting takes the base case (2,100), deliberately, rather than the probability-weighted DCF (2,131)", ("val_dcf",), cross_check=True),
+)
+
+
+def is_rounding(c: Check) -> bool:
+    """A mismatch that is the report rounding: the stated figure has at most
+    :data:`ROUNDING_SIG_FIGS` significant figures and is within :data:`ROUNDING_FRAC` of the
+    recomputed one.
+
+    >>> is_rounding(Check("s", "x", "x", "1e8 USD", 150.0, 153.0, "", ()))
+    True
+    >>> is_rounding(Check("s", "x", "x", "1e8 USD", 2350.0, 2304.0, "", ()))
+    False
+    """
+    if c.status != "mismatch" or c.stated is None or c.stated == 0 or c.relative is None:
+        return False
+    digits = f"{abs(c.stated):.6e}".split("e")[0].replace(".", "").rstrip("0")
+    return len(digits) <= ROUNDING_SIG_FIGS and abs(c.relative) <= ROUNDING_FRAC
+
+
+@dataclass(frozen=True)
+class Group:
+    """A root cause with the checks that depend on it (the root first)."""
+
+    cause: Cause
+    checks: tuple[Check, ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"id": self.cause.id, "kind": self.cause.kind, "title": self.cause.title, "cross_check": self.cause.cross_check,
+                "figures": [c.id for c in self.checks]}
+
+
+def root_causes(checks: list[Check]) -> tuple[list[Group], list[Check], list[Group]]:
+    """The mismatches grouped by root cause: (errors, one group per root cause, largest first;
+    rounding, the mismatches within the rounding tolerance; method notes, groups of kind
+    ``method`` plus every note). A mismatch no cause names is its own root cause."""
+    by_id = {c.id: c for c in checks}
+    named = {i for cause in CAUSES for i in cause.checks}
+    method_named = {i for cause in CAUSES if cause.kind == "method" for i in cause.checks}
+    errors: list[Group] = []
+    methods: list[Group] = []
+    for cause in CAUSES:
+        if cause.kind == "method":
+            got = tuple(by_id[i] for i in cause.checks if i in by_id and by_id[i].status != "holds")
+        else:
+            got = tuple(by_id[i] for i in cause.checks if i in by_id and by_id[i].status == "mismatch" and not is_rounding(by_id[i]))
+        if got:
+            (methods if cause.kind == "method" else errors).append(Group(cause, got))
+    rounding = [c for c in checks if is_rounding(c) and c.id not in method_named]
+    for c in checks:
+        if c.status == "mismatch" and c.id not in named and not is_rounding(c) and c.id not in method_named:
+            errors.append(Group(Cause(c.id, "error", c.label, (c.id,)), (c,)))
+        elif c.status == "note":
+            methods.append(Group(Cause(c.id, "method", c.label, (c.id,)), (c,)))
+
+    def size(g: Group) -> float:
+        r = [abs(math.log(abs(c.stated / c.recomputed))) for c in g.checks if c.stated and c.recomputed and c.stated / c.recomputed > 0]
+        return -max(r, default=0.0)
+
+    return sorted(errors, key=size), rounding, methods
+
+
+ROUNDING_NOTE = (f"holds: within half a unit of the stated precision or 0.5 %; rounding (not an error): a stated figure of at most {ROUNDING_SIG_FIGS} "
+                 f"significant figures within {100 * ROUNDING_FRAC:g} % of the recomputed one (e.g. 150 for 153)")
+
+
+def grouped_summary(checks: list[Check]) -> dict[str, Any]:
+    """Counts by root cause: error root causes (and of them cross-checks), dependent figures,
+    rounding, method notes, figures stated twice and how many of those agree."""
+    errors, rounding, methods = root_causes(checks)
+    cross = cross_checks(checks)
+    return {
+        "root_causes": len(errors),
+        "figures_under_root_causes": sum(len(g.checks) for g in errors),
+        "rounding": len(rounding),
+        "method_notes": len(methods),
+        "stated_twice_checked": len(cross),
+        "stated_twice_disagree": sum(c.id in {x.id for g in errors for x in g.checks} for c in cross),
+        "rounding_tolerance": ROUNDING_NOTE,
+    }
+
+
+def cross_checks(checks: list[Check]) -> list[Check]:
+    """Checks of a figure the report states in two places against each other."""
+    ids = {i for cause in CAUSES if cause.cross_check for i in cause.checks}
+    return [c for c in checks if c.id in ids]

@@ -63,12 +63,13 @@ def test_audit_report_is_readable_offline(capsys: pytest.CaptureFixture[str]) ->
     """The audit prints in English from the bundled data, mismatches first; --json lists every check."""
     code, out, _ = _run(["audit-report"], capsys)
     assert code == 0
-    for text in ("values SpaceX at $211.5B", "Largest disagreements", "base share price", "levered beta", "Cost of capital", "Share price", "mismatch", "holds"):
+    for text in ("values SpaceX at $211.5B", "root causes explain", "Rounding", "Method notes", "base share price", "levered beta", "Cost of capital", "Share price", "mismatch", "holds"):
         assert text in _flat(out), text
     code, out, _ = _run(["audit-report", "--json"], capsys)
     data = json.loads(out)
     assert data["summary"]["mismatch"] + data["summary"]["holds"] + data["summary"]["note"] == len(data["checks"])
     assert any(c["id"] == "wacc" and c["status"] == "mismatch" and c["lines"] == [355] for c in data["checks"])
+    assert data["root_causes"][0]["id"] == "share_count" and "2.5 %" in data["by_root_cause"]["rounding_tolerance"]
 
 
 @pytest.mark.parametrize(

@@ -79,3 +79,29 @@ def test_headline_ranks_the_tenfold_errors_first() -> None:
 def test_money_is_shown_in_dollars() -> None:
     """亿美元 figures print as billions of dollars."""
     assert fmt(12850.0, "1e8 USD") == "$1,285.0B" and fmt(25.3, "1e8 USD") == "$2.53B"
+
+
+def test_mismatches_grouped_by_root_cause_share_count_is_one() -> None:
+    """The share count (亿 USD / 亿 shares, tenfold) is ONE root cause with the prices and market
+    values that follow from it beneath, not four tenfold errors; every mismatch is in exactly one
+    place: under one root cause, in rounding, or in the method notes."""
+    from ecosim.finance.audit import cross_checks, grouped_summary, is_rounding, root_causes
+
+    checks = audit()
+    errors, rounding, methods = root_causes(checks)
+    share = [g for g in errors if any(c.id == "base_price" for c in g.checks)]
+    assert len(share) == 1 and share[0].cause.id == "share_count"
+    assert [c.id for c in share[0].checks] == ["base_price", "target_price", "offer_market_value", "low_price_value"]
+    assert errors[0].cause.id == "share_count"  # the largest: tenfold
+    placed = [c.id for g in errors + methods for c in g.checks] + [c.id for c in rounding]
+    mismatches = [c.id for c in checks if c.status == "mismatch"]
+    assert sorted(set(mismatches)) == sorted(x for x in set(placed) if _check(x).status == "mismatch")
+    assert len(placed) == len(set(placed))
+    # rounding: 150 stated for 153 recomputed (2 significant figures, 2 %) is not an error; 2,350 for 2,304 is
+    assert [c.id for c in rounding] == ["spectrum_starlink", "core_low", "core_high"] and all(is_rounding(c) for c in rounding)
+    assert not is_rounding(_check("weighted_avg_method_weights"))
+    # method notes apart: the Amazon example and the deliberately chosen base case
+    assert {"amazon_example", "chosen_case"} <= {g.cause.id for g in methods}
+    g = grouped_summary(checks)
+    assert g["root_causes"] == len(errors) < g["figures_under_root_causes"] < len(mismatches)
+    assert g["stated_twice_checked"] == len(cross_checks(checks)) >= 10
