@@ -489,6 +489,15 @@ def cmd_compare(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    """``ecosim report SOURCE``: the single-run report, ``ecosim compare`` of one source."""
+    if args.out is None:
+        args.out = str(Path("reports") / safe_slug(Path(args.source.rstrip("/")).stem, "report"))
+    args.sources = [args.source]
+    args.posterior = args.draws = None
+    return cmd_compare(args)
+
+
 # ------------------------------------------------------------------ experiments, results
 
 
@@ -793,6 +802,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--draws", type=int, metavar="N", help="posterior draws (default 200)")
     p.add_argument("--json", action="store_true", help="JSON on stdout instead of tables: compare.json's content and every outcome by year")
     p.set_defaults(func=cmd_compare)
+
+    p = sub.add_parser("report", help="the report of one run: headline, outcomes by year, valuation, scorecard, figures (report.md, a self-contained report.html)")
+    p.add_argument("source", metavar="SOURCE", help="run directory (read back, never re-simulated), or scenario file / bundled name (run first)")
+    p.add_argument("--out", help="report directory (default reports/NAME)")
+    p.add_argument("--seed", type=_SEED, help="seed when SOURCE is a scenario (default: the scenario's)")
+    p.add_argument("--set", action="append", metavar="PATH=VALUE", help="override a field when SOURCE is a scenario")
+    p.add_argument("--claims", metavar="FILE", help="claims file for the scorecard (default: the bundled ecosim/data/claims.toml)")
+    p.add_argument("--json", action="store_true", help="JSON on stdout instead of tables: compare.json's content and every outcome by year")
+    p.set_defaults(func=cmd_report)
 
     for _name, register in _EXTENSIONS:
         register(sub)

@@ -111,7 +111,10 @@ def print_compare(out: Console, result: Comparison, out_dir: Path, brief: bool =
     """A written comparison (:func:`ecosim.report.compare.write_comparison`); ``brief``
     (``--quiet``): the headline and the directory only."""
     if not brief:
-        out.print(f"[bold]ecosim compare[/bold] — {' vs '.join(escape(s.label) for s in result.sources)} (reference: {escape(result.sources[0].label)})")
+        if len(result.sources) == 1:
+            out.print(f"[bold]ecosim report[/bold] — {escape(result.sources[0].label)}")
+        else:
+            out.print(f"[bold]ecosim compare[/bold] — {' vs '.join(escape(s.label) for s in result.sources)} (reference: {escape(result.sources[0].label)})")
     for line in result.headline:
         out.print(escape(line.replace("**", "").replace("`", "")), highlight=False)
     if brief:
