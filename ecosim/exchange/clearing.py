@@ -75,6 +75,34 @@ def _sum(a: np.ndarray, axis: int) -> np.ndarray:
     return out
 
 
+def _sum_last(a: np.ndarray, axis: int) -> np.ndarray:
+    """Of an array with the members on its *last* axis, the sum over ``axis``, bit for bit as
+    :func:`_sum` gives it on the same array with the members first.
+
+    Fewer than eight terms NumPy adds in order whatever the layout (so whole-array additions,
+    contiguous along the members, give the same numbers); eight or more it adds pairwise along
+    a contiguous last axis, so the array is laid out members first again and summed as
+    :func:`_sum` sums it (only on a long axis: the accelerators' ten buyers).
+    """
+    n = a.shape[axis]
+    if n >= _IN_ORDER:
+        first = np.ascontiguousarray(np.moveaxis(a, -1, 0))
+        return np.moveaxis(first.sum(axis=axis + 1), 0, -1)
+    if n < 2 or a.size < 64 * n:
+        return a.sum(axis=axis)
+    parts = np.moveaxis(a, axis, 0)
+    out = parts[0] + parts[1]
+    for part in parts[2:]:
+        out += part
+    return out
+
+
+def _members_last(a: np.ndarray) -> np.ndarray:
+    """A member-first array (K, ...) laid out members last (..., K), contiguous (with one
+    member, the same memory)."""
+    return np.ascontiguousarray(a.transpose(*range(1, a.ndim), 0))
+
+
 class _Market:
     """Offers, demands and the cleared allocation of one commodity."""
 
@@ -124,13 +152,14 @@ class _Market:
 
     @staticmethod
     def _ration(ask: np.ndarray, remaining: np.ndarray, cap: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
-        """Serve requests ``ask`` (K, S, B): a seller asked for more than it has left (within the
-        tier's cap) scales every request down by the same ratio. Returns (given, remaining, cap)."""
+        """Serve requests ``ask`` (S, B, K): a seller asked for more than it has left (within the
+        tier's cap) scales every request down by the same ratio. Returns (given, remaining, cap),
+        members last."""
         avail = remaining if cap is None else np.minimum(remaining, cap)
-        asked = _sum(ask, 2)
+        asked = _sum_last(ask, 1)
         ratio = np.minimum(np.divide(avail, asked, out=np.ones_like(asked), where=asked > avail), 1.0)
-        give = ask * ratio[:, :, None]
-        given = _sum(give, 2)
+        give = ask * ratio[:, None, :]
+        given = _sum_last(give, 1)
         return give, np.maximum(remaining - given, 0.0), None if cap is None else np.maximum(cap - given, 0.0)
 
     def _tier_plan(self) -> list[tuple[int, slice | np.ndarray, np.ndarray | None]]:
@@ -149,7 +178,7 @@ class _Market:
                 elif B < _IN_ORDER:
                     plan.append((tier, np.flatnonzero(self.tier == tier), None))
                 else:
-                    plan.append((tier, slice(None), (self.tier == tier)[None, :]))
+                    plan.append((tier, slice(None), (self.tier == tier)[:, None]))
             self._plans[key] = plan
         return plan
 
@@ -160,38 +189,47 @@ class _Market:
         (nothing asked, nothing left) is skipped: both leave every number as the whole-axis
         computation gives it (sums over fewer than eight terms run in order, and adding zero
         changes nothing)."""
-        remaining = self.offer.copy()
-        x = np.zeros_like(self.x)
-        E = self.enabled[None, :, :] if self.scale is None else self.enabled[None, :, :] * (self.scale > 0.0)
+        # cleared members last, (S, B, K): every operation runs along the members, contiguous
+        # (members first, the short sellers' and buyers' axes made NumPy loop over a few numbers
+        # at a time); each number is computed by the same operations as before
+        S, B, K = len(self.sellers), len(self.buyers), self.K
+        remaining = _members_last(self.offer).copy()
+        demand = _members_last(self.demand)
+        directed_all = _members_last(self.directed)
+        x = np.zeros((S, B, K))
+        E = self.enabled[:, :, None] if self.scale is None else self.enabled[:, :, None] * (_members_last(self.scale) > 0.0)
         for tier, cols, mask in self._tier_plan():
-            want = self.demand[:, cols] if mask is None else np.where(mask, self.demand, 0.0)
-            directed = self.directed[:, :, cols] if mask is None else np.where(mask[:, None, :], self.directed, 0.0)
+            want = demand[cols] if mask is None else np.where(mask, demand, 0.0)
+            directed = directed_all[:, cols] if mask is None else np.where(mask[None, :, :], directed_all, 0.0)
             has_want = bool(want.any())
             if not has_want and not directed.any():
                 continue  # nothing asked in this tier: nothing given
             cap = self.tier_cap.get(int(tier))
-            Et = E[:, :, cols]
-            xt = x[:, :, cols] if mask is None else x
+            if cap is not None:
+                cap = _members_last(cap).copy()
+            Et = E[:, cols]
+            xt = x[:, cols] if mask is None else x
             addressed = directed * Et
             if addressed.any():
                 give, remaining, cap = self._ration(addressed, remaining, cap)
                 xt = xt + give
             if has_want:
-                x_addressed = _sum(xt, 1)
+                x_addressed = _sum_last(xt, 0)
                 for _ in range(2):
                     avail = remaining if cap is None else np.minimum(remaining, cap)
-                    got = _sum(xt, 1) - x_addressed
+                    got = _sum_last(xt, 0) - x_addressed
                     need = np.maximum(want - (got if mask is None else got * mask), 0.0)
                     if not need.any() or not avail.any():
                         break  # nothing more to ask for, or to give
-                    w = avail[:, :, None] * Et
-                    wsum = _sum(w, 1)[:, None, :]
-                    give, remaining, cap = self._ration(np.divide(need[:, None, :] * w, wsum, out=np.zeros_like(w), where=wsum > 0), remaining, cap)
+                    w = avail[:, None, :] * Et
+                    wsum = _sum_last(w, 0)[None, :, :]
+                    give, remaining, cap = self._ration(np.divide(need[None, :, :] * w, wsum, out=np.zeros_like(w), where=wsum > 0), remaining, cap)
                     xt = xt + give
             if mask is None:
-                x[:, :, cols] = xt
+                x[:, cols] = xt
             else:
                 x = xt
+        x = np.ascontiguousarray(x.transpose(2, 0, 1))  # members first again
         if self.scale is not None:
             x = x * self.scale
         self.x = x

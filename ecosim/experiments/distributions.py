@@ -24,9 +24,12 @@ discrete       values [, weights]                          one of ``values`` (we
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy import stats
+
+if TYPE_CHECKING:
+    from scipy import stats
 
 #: probabilities this close to 0 or 1 are clipped so that unbounded laws stay finite [-]
 U_EPS = 1e-12
@@ -50,6 +53,10 @@ class Dist:
     # ------------------------------------------------------------ the law
 
     def _frozen(self) -> stats.rv_continuous:
+        # imported here, not with the module: a worker process that only runs chunks never
+        # needs it (0.4 s of its start-up)
+        from scipy import stats
+
         if self.kind == "uniform":
             return stats.uniform(loc=self.low, scale=float(self.high) - float(self.low))  # type: ignore[arg-type]
         if self.kind == "triangular":
