@@ -79,7 +79,7 @@ def odc_table() -> str:
     head = " | ".join(f"{x:,}" for x in LAUNCH_USD_PER_KG)
     lines = [
         f"Printed by `ecosim odc-cost baseline --year {ODC_YEAR} --json --set orbital_dc.satellite_hardware_usd_per_w=H "
-        "--set orbital_dc.launch_cost_usd_per_kg=L` (ratio < 1: orbit is cheaper; the break-even is the launch cost "
+        "--set orbital_dc.launch_cost_usd_per_kg=L`, counted under the default `levelised` convention (ratio < 1: orbit is cheaper; the break-even is the launch cost "
         "at which the ratio is 1, \"none\" when it would be below zero):",
         "",
         f"| satellite hardware [USD/W] | launch {head} USD/kg | break-even launch cost |",
