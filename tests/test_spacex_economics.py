@@ -77,3 +77,31 @@ def test_spacex_alone_is_worth_more_in_the_narrative_than_in_the_skeptic() -> No
 
     equity = {name: value(simulate(name, record_ledger=True)).entities_frame().loc["spacex", "equity_value_usd"] for name in ("musk_narrative", "skeptic")}
     assert equity["musk_narrative"] > 1.2 * equity["skeptic"], equity
+
+
+#: flights a year from a year on (scenarios/history.toml: public launch logs for 2025, then the
+#: stated ramps, halved for 2026; none of these scenarios changes them)
+CADENCE = {"new_glenn_launches": {2026: 6, 2027: 12, 2029: 24}, "legacy_launches": {2026: 18, 2027: 28}}
+
+
+def test_new_glenn_vulcan_and_ariane_fly_their_manifests_within_their_cadence(runs: dict[str, pd.DataFrame]) -> None:
+    """Blue Origin's and ULA's and Arianespace's vehicles fly every year of every scenario and
+    never above their cadence; while Kuiper's booked Vulcan and Ariane launches last, the legacy
+    launchers fly at it (27-28 of 28 in 2029)."""
+    for name, ts in runs.items():
+        for metric, steps in CADENCE.items():
+            flights = _by_year(ts, metric)
+            for year, n in flights.items():
+                cap = max(v for y, v in steps.items() if y <= int(year))
+                assert 1 <= n <= cap + 1e-9, (name, metric, year, n, cap)
+        assert _by_year(ts, "legacy_launches")["2029"] >= 27, name
+
+
+def test_the_us_grid_wait_moves_with_the_requests_it_queues(runs: dict[str, pd.DataFrame]) -> None:
+    """The US interconnection wait is an outcome of what queues: 4.2 years in 2026 (LBNL's ~5
+    years request to operation), ~8.3 in 2040 as the background's requests grow 3 %/yr faster
+    than the grid processes them; with no growth it stays near 4.4."""
+    wait = _by_year(runs["baseline"], "grid_us_delay_yr", "last")
+    assert 3.5 < wait["2026"] < 5.0 and wait["2040"] > wait["2030"] + 2.0 > wait["2026"] + 2.0
+    flat = EcosimModel(load_scenario("baseline", ["grid_us.background_requests_growth_pct_per_yr=0"]), record_ledger=False).run().timeseries()
+    assert _by_year(flat, "grid_us_delay_yr", "last")["2040"] < wait["2040"] - 3.0
