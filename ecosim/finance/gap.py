@@ -46,10 +46,9 @@ from ecosim.finance.accounts import (
     segment_table,
 )
 from ecosim.finance.comparables import (
-    Peer,
     group_multiples,
     mark_implied_multiple,
-    peer_table,
+    peers_for,
     sum_of_parts,
 )
 from ecosim.finance.reverse import Requirement, reverse_dcf
@@ -180,11 +179,15 @@ def like_for_like(mark: Mark, value_at_start_usd: float, rate: float, start_mont
             booked = f"the run books {_usd(at)} that month" if at else "the run does not book it"
             note += f"; post-money: the round's {_usd(raise_usd)} added once ({booked})"
     else:
-        # the round happened before the run: its money is already in the cash at the start
-        before, at = -raise_usd, 0.0
-        note = f"dated before the run: value at {start_month} discounted back {-months} month{plural} at {100 * rate:.2f} % (the run has no flows before {start_month})"
+        # the round happened before the valuation date: its money is already in the cash then,
+        # and so is every raise booked after the mark's month, which the mark cannot include
+        later = float(sum(v for m, v in raised_usd_by_month.items() if mark.date < m < start_month))
+        before, at = -raise_usd - later * growth, float(raised_usd_by_month.get(mark.date, 0.0))
+        note = f"dated before the valuation date: value at {start_month} discounted back {-months} month{plural} at {100 * rate:.2f} %"
+        if later:
+            note += f", less the {_usd(later)} the run raises after the mark"
         if raise_usd:
-            note += f"; post-money: the round's {_usd(raise_usd)} is already in the cash at {start_month} (assumption: the starting cash holds every earlier raise), so it is not added again"
+            note += f"; post-money: the round's {_usd(raise_usd)} is already in the cash at {start_month} (assumption, before the run: the starting cash holds every earlier raise), so it is not added again"
     pre = value_at_start_usd * growth + before
     target = (mark.pre_money_usd - before) / growth
     return LikeForLike(value_at_start_usd, rate, months, before, at, raise_usd, pre + raise_usd, target, note)
@@ -397,23 +400,6 @@ def _cash_at_start(run: SavedRun, spec: EntitySpec, year: int) -> tuple[float, s
     return float(sum(float(start[m][0]) for m in spec.cash_metrics)), f"cash before the run's first month {run.dates[0]} ({' + '.join(spec.cash_metrics)})"
 
 
-def narrative_peers(run: SavedRun, book: AgentBook, exclude: str = "") -> list[Peer]:
-    """Narrative marks as peers: each mark of an entity with a ``peer_group`` over that
-    entity's revenue in the run in the mark's year (EV/revenue as the narrative prices it)."""
-    peers = []
-    for spec in entity_specs():
-        if not spec.peer_group or spec.id == exclude:
-            continue
-        acc = by_year(entity_accounts(run.ledger, spec.entity(book), run.dates))
-        for mark in marks():
-            year = int(mark.date[:4])
-            if mark.entity in spec.mark_entities and mark.narrative and year in acc.index and _num(acc.loc[year, "months"]) == 12:
-                m = mark_implied_multiple(mark.value_usd, _num(acc.loc[year, "revenue_usd"]))
-                if m == m:
-                    peers.append(Peer(f"{mark.entity} mark {mark.date}", spec.peer_group, m, "EV/revenue", f"{year} (run)", f"valuation_marks.csv ({mark.kind}) over {run.name}'s simulated revenue"))
-    return peers
-
-
 def value_entity(run: SavedRun, spec: EntitySpec, a: Assumptions, book: AgentBook | None = None) -> EntityValue:
     """Book and value one entity of a saved run."""
     book = book or AgentBook.from_summary(run.summary)
@@ -435,7 +421,14 @@ def value_entity(run: SavedRun, spec: EntitySpec, a: Assumptions, book: AgentBoo
     groups = {s.segment: s.peer_group for s in table.values()}
     seg["label"] = seg["segment"].map(lambda s: labels.get(s, s))
     seg["group"] = seg["segment"].map(lambda s: groups.get(s, ""))
-    comps = sum_of_parts(seg, group_multiples([*peer_table(), *narrative_peers(run, book, exclude=spec.id)]))
+    comps = sum_of_parts(seg, group_multiples(list(peers_for(spec.id))))
+    # peers' multiples price the valuation year's revenue at the start of that year; a later
+    # valuation year is discounted back to the start of the run's first full year (the date the
+    # headline and the marks are stated at)
+    first = flows.years[0]
+    comps["discounted_to"] = f"{first}-01"
+    for col in ("low", "median", "high"):
+        comps[f"value_{col}_at_first_year_usd"] = comps[f"value_{col}_usd"] * (1.0 + a.wacc) ** -(vy - first)
     by_method = {}
     for method in TERMINAL_METHODS:
         alt = valuation if method == a.terminal else value_cash_flows(flows, a.replace(valuation_year=vy, terminal=method), cash)

@@ -60,15 +60,21 @@ def test_terminal_methods_and_weights(baseline_saved: SavedRun) -> None:
 
 
 @pytest.mark.slow
-def test_comparables_use_the_peer_table_and_the_other_labs_mark(baseline_saved: SavedRun) -> None:
-    """Peers give group medians; xAI's AI segment is priced at OpenAI's mark over OpenAI's simulated revenue."""
+def test_comparables_use_dated_peers_never_the_entitys_own_mark(baseline_saved: SavedRun) -> None:
+    """Peers give group medians (launch: Rocket Lab 46x and Firefly 104x); OpenAI's AI segment is
+    priced at Anthropic's multiple alone (its own round is left out), xAI's at OpenAI's and
+    Anthropic's; a later valuation year's comparables are discounted back to the run's first year."""
     g = group_multiples(list(peer_table()))
-    assert g.loc["launch", "median"] == pytest.approx((3.8 + 4.0) / 2)
+    assert g.loc["launch", "median"] == pytest.approx((46 + 104) / 2)
     rv = value_run(baseline_saved)
-    comps = rv.entities["xai"].comparables
-    ai = comps[comps["segment"] == "ai"].iloc[0]
-    openai_rev_2026 = rv.entities["openai"].yearly().loc[2026, "revenue_usd"]
-    assert_allclose(ai["multiple_median"], 840e9 / openai_rev_2026, rtol=1e-9)
+    ai_openai = rv.entities["openai"].comparables.query("segment == 'ai'").iloc[0]
+    assert ai_openai["multiple_median"] == 37 and ai_openai["multiple_low"] == ai_openai["multiple_high"] == 37
+    ai_xai = rv.entities["xai"].comparables.query("segment == 'ai'").iloc[0]
+    assert ai_xai["multiple_median"] == pytest.approx((37 + 38) / 2)
+    later = value_run(baseline_saved, valuation_year=2031)
+    tot = later.entities["spacex_xai"].comparables.iloc[-1]
+    assert tot["discounted_to"] == "2026-01"
+    assert_allclose(tot["value_median_at_first_year_usd"], tot["value_median_usd"] / (1 + later.assumptions.wacc) ** 5, rtol=1e-12)
 
 
 def test_bad_run_directories_are_one_line_errors(tmp_path) -> None:  # type: ignore[no-untyped-def]

@@ -64,7 +64,7 @@ def value_tables(out: Console, rv: RunValue) -> None:
     for e in rv.entities.values():
         v = e.valuation
         comp = e.comparables.iloc[-1]
-        comps = "—" if comp["value_median_usd"] != comp["value_median_usd"] else f"{human(comp['value_median_usd'], 'USD')} ({human(comp['value_low_usd'], 'USD')}–{human(comp['value_high_usd'], 'USD')})"
+        comps = "—" if comp["value_median_usd"] != comp["value_median_usd"] else f"{human(comp['value_median_at_first_year_usd'], 'USD')} ({human(comp['value_low_at_first_year_usd'], 'USD')}–{human(comp['value_high_at_first_year_usd'], 'USD')})"
         t.add_row(escape(e.spec.label), human(float(v.enterprise_value[0]), "USD"), human(float(v.cash[0]), "USD"), f"[bold]{human(e.equity_usd, 'USD')}[/bold]", pct(float(v.terminal_share[0]), 0),
                   *[human(e.by_method[m], "USD") for m in ("normalised", "gordon", "exit")], comps)
     out.print(t)
@@ -77,7 +77,14 @@ def value_tables(out: Console, rv: RunValue) -> None:
         for label, x in head.sensitivity:
             t.add_row(escape(label), human(x, "USD"), "" if label == "headline" else f"{100 * (x / base - 1):+.0f}%")
         out.print(t)
-    out.print("'after the run': share of the enterprise value from years after the run (fade and terminal). Comparables: peers' revenue multiples (ecosim/data/peers.csv; AI labs: the other lab's mark over its simulated revenue) on each segment's revenue in the valuation year.")
+    first_date = str(next(iter(rv.entities.values())).comparables["discounted_to"].iloc[0]) if rv.entities else ""
+    vy = rv.assumptions.valuation_year
+    later = f", discounted back from the start of {vy} to {first_date} at the discount rate" if vy is not None and f"{vy}-01" != first_date else ""
+    out.print("'after the run': share of the enterprise value from years after the run (fade and terminal). Comparables: dated market multiples of peers "
+              f"(ecosim/data/peers.csv: market value over reported revenue, with date and source; an entity's own round is never its peer) on each segment's revenue in the valuation year{later}.")
+    unpriced = sorted({f"{e.spec.label}: {r['label']}" for e in rv.entities.values() for r in e.comparables.to_dict("records") if r["segment"] != "total" and not r["priced"]})
+    if unpriced:
+        out.print("Unpriced segments (no peer group with peers; left out of the comparables total): " + escape("; ".join(unpriced)) + ".")
 
     t = Table(title="Narrative marks against the run's value, like for like: the mark's entity at its date, on its basis (ecosim/data/valuation_marks.csv)", title_justify="left")
     for c, j in (("mark", "left"), ("date", "left"), ("basis", "left"), ("mark value", "right"), ("value compared", "right"), ("gap", "right"), ("gap / mark", "right"), ("mark / value", "right"), ("mark / run revenue", "right")):
