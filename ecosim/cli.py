@@ -378,8 +378,19 @@ def cmd_value(args: argparse.Namespace) -> int:
             if summary is not None:
                 print(headline_markdown(summary, r.name, where, n))
         return 0
+    explained = None
+    if args.explain is not None:
+        from ecosim.finance.explain import explain
+
+        explained = [explain(v) for v in values]
+        if args.explain:
+            from ecosim.report.gap_figure import gap_figure
+
+            gap_figure(explained[0], Path(args.explain), f"{values[0].run.name}: each mark against the run's value, by segment")
     if args.json:
         out: dict[str, Any] = {"runs": [v.as_dict() for v in values]}
+        if explained is not None:
+            out["explained"] = [[e.as_dict() for e in ex] for ex in explained]
         if weights is not None and len(values) > 1:
             out["weights"] = weights
             out["weighted"] = weighted_values(values, weights).to_dict("records")
@@ -395,6 +406,10 @@ def cmd_value(args: argparse.Namespace) -> int:
             view.cash_flow_tables(console, v, args.entity)
         if args.accounts:
             view.accounts_tables(console, v, args.entity)
+    for ex in explained or []:
+        console.print("[bold]The gap, explained[/bold] (the value compared split by Shapley value into segments, cash and raises; the valuation choices that move it most):")
+        for e in ex:
+            console.print(f"  • {escape(e.words())}", highlight=False)
     if weights is not None and len(values) > 1:
         view.weighted_table(console, values, weights)
     if operational is not None:
@@ -762,6 +777,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--entity", metavar="ID", help="only this entity's cash flows/accounts (spacex_xai, spacex, xai, tesla, openai)")
     p.add_argument("--cash-flows", action="store_true", help="print each entity's yearly cash flows and discounting")
     p.add_argument("--accounts", action="store_true", help="print SpaceX's and Tesla's accounts by segment and year")
+    p.add_argument("--explain", metavar="PNG", nargs="?", const="", default=None,
+                   help="explain each mark's gap: the value compared split into segments, cash and raises (Shapley), and the valuation choices that move it most; with a path, also draw it as a PNG")
     p.add_argument("--operational", action="store_true", help="also re-run the world to find the launch price, Starlink market and ODC cost each mark requires (slow)")
     p.add_argument("--markdown", action="store_true", help="with --posterior: print the posterior-backed headline as Markdown (the README's section)")
     p.add_argument("--posterior", metavar="DIR", help="also value N draws of this posterior (the run's stored members, or its scenario simulated under it): medians, 5-95 %% intervals, each mark's probability")
