@@ -9,7 +9,7 @@
 * :func:`run_scenario` — what ``ecosim run`` computes (results, calibration checks,
   ``summary.json`` with the headline), without writing; :func:`write_run` writes it.
 * :func:`value` — value a run in one call, as ``ecosim value`` does (entities, marks).
-* :func:`equity_at_start` — SpaceX (+xAI) and Tesla equity per member, for experiments.
+* :func:`equity_at_start` — each company's equity per member (SpaceX (+xAI), Tesla...), for experiments.
 * :func:`read_run` — a run directory read back (``.results`` is a :class:`Results`).
 * :class:`EcosimModel` — the Mesa model, to step month by month (:attr:`EcosimModel.date`,
   :meth:`EcosimModel.to_frame`).

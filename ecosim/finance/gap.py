@@ -348,7 +348,8 @@ class RunValue:
 
     def gaps_frame(self) -> pd.DataFrame:
         """One row per mark: the mark (``mark_entity``, ``mark_date``, ``mark_usd``, ``kind``,
-        ``narrative``), the run's value of its entity (``entity``, ``value_usd``), the gap
+        ``basis``, ``narrative``), the run's value of its entity like for like (``entity``,
+        ``value_usd``, at the mark's month as ``ecosim value`` sets it), the gap
         (``gap_usd``, ``gap_share_of_mark``: the part of the mark the run does not support) and
         the mark over the value minus one (``premium_over_value``)."""
         return pd.DataFrame(
@@ -358,6 +359,7 @@ class RunValue:
                     "mark_date": g.mark.date,
                     "mark_usd": g.mark.value_usd,
                     "kind": g.mark.kind,
+                    "basis": g.mark.basis,
                     "narrative": g.mark.narrative,
                     "entity": g.entity_id,
                     "value_usd": g.value_usd,
