@@ -172,6 +172,8 @@ METRICS: dict[str, Metric] = {
     "cybercab_fleet": Metric("vehicles", "Cybercabs in service", lambda m: _a(m, "cybercab").s.fleet.copy()),
     "cybercab_paid_miles": Metric("miles/month", "paid robotaxi miles", lambda m: _a(m, "cybercab").paid_miles.copy()),
     "optimus_robots": Metric("robots", "Optimus robots working", lambda m: _a(m, "optimus").robots),
+    "optimus_robots_tesla_plants": Metric("robots", "Optimus robots working in Tesla's plants (car plants and TeraFab)", lambda m: _a(m, "optimus").plant_robot_count),
+    "optimus_robots_sold": Metric("robots", "Optimus robots sold to outside sectors, still working", lambda m: _a(m, "optimus").sold_robot_count),
     "optimus_labour_hours": Metric("h/month", "Optimus working hours", lambda m: _a(m, "optimus").hours.copy()),
     "data_collected_pb": Metric("PB/month", "real-world data reaching xAI (cars, cabs, robots, satellites)", lambda m: _a(m, "xai").data_in_pb.copy()),
     "data_from_vehicles_pb": Metric("PB/month", "data from Tesla's cars", lambda m: m.exchange.flow("tesla_fleet", "xai", "data").copy()),

@@ -1,14 +1,28 @@
-"""Tesla's Optimus humanoid robots, by generation and sector (factory, home, care).
+"""Tesla's Optimus humanoid robots, by generation: robots Tesla keeps in its own plants, and
+robots it sells to outside sectors (factories, homes, care).
 
-Each sector would absorb ``potential_robots`` at full capability; the share it takes rises
-with AI capability on a logistic curve centred at ``capability_index_half`` (simple factory
-work first, homes, then care). Production capacity grows each year from the first
-generation's date; output goes to open sector demand pro rata, built as the newest
-generation. Factory robots work in Tesla's plants (their hours go to Tesla's car factories
-and, while it says it takes them, to the TeraFab chip fab: ``takes_robot_labour``); home and
-care robots are sold. It offers every working hour and caps what each tier of buyers may take
-(the fab first, then the car plants, then the rest of the economy); the buyers post their own
-demand. Every working hour makes interaction data for xAI.
+A robot is deployed only where its labour is worth more than its cost:
+
+* **Tesla's plants.** Tesla's car plants say what direct labour robots could take over
+  (``replaceable_labour_usd``, USD/month); at the factory sector's wage
+  (``value_usd_per_hour``, BLS) that is the hours Tesla keeps robots for, plus the TeraFab
+  chip fab's share while the fab takes robot hours (``takes_robot_labour``), scaled by the
+  factory sector's adoption at this capability. Tesla keeps robots of the generation it
+  builds only while a robot's hours over its life, at that wage, are worth more than its
+  unit cost. The robots' hours go to the plants (tier 1) and the fab (tier 0) at the wage
+  (an internal price: the plants book the wages they no longer pay as a saving, Optimus the
+  same sum as intra-company revenue); their cost is capex.
+* **Outside sectors.** Each sector would absorb ``potential_robots`` at full capability; the
+  share it takes rises with AI capability on a logistic curve centred at
+  ``capability_index_half`` (simple factory work first, homes, then care). A buyer takes a
+  robot only while its hours over its life at the sector's ``value_usd_per_hour`` are worth
+  the price, and Tesla sells only while the price covers the unit cost (never at a loss).
+  Sold robots are revenue at ``price_usd`` and their unit cost is cost of goods; their hours
+  belong to their buyers (delivered to the economy, tier 2, at no charge).
+
+Production capacity grows each year from the first generation's date; Tesla's own plants are
+served first, then open sector demand pro rata, all built as the newest generation. Every
+working hour makes interaction data for xAI.
 
 Parameters: ``[optimus]``; robots' capability is xAI's (the capability signal).
 """
@@ -29,17 +43,31 @@ class Optimus(EcosimAgent):
     def __init__(self, world: Any, actor: Any, p: Any, shared: Any = None) -> None:
         super().__init__(world, actor, p, shared)
         K, G, S = self.K, len(p.generations), len(p.sectors)
-        self.s.robots = np.zeros((K, G, S))
-        self.s.robots[:, 0, 0] = p.robots_initial
+        self.s.robots = np.zeros((K, G, S))  # sold to outside sectors
+        self.s.plant_robots = np.zeros((K, G))  # kept in Tesla's plants
+        self.s.plant_robots[:, 0] = p.robots_initial
         self.s.capacity_per_yr = np.full(K, p.capacity_per_yr_initial, dtype=float)
         self.sector_names = [sec.name for sec in p.sectors]
         self.produced = np.zeros(K)
         self.hours = np.zeros(K)
+        self.plant_hours = np.zeros(K)
         self._by_sector = np.zeros((K, S))
+        self._to_plants = np.zeros(K)
         self._gen = np.zeros(K, dtype=int)
 
     @property
     def robots(self) -> np.ndarray:
+        """Robots working [robots]: Tesla's own and those sold."""
+        return self.s.robots.sum(axis=(1, 2)) + self.s.plant_robots.sum(axis=1)
+
+    @property
+    def plant_robot_count(self) -> np.ndarray:
+        """Robots working in Tesla's plants [robots]."""
+        return self.s.plant_robots.sum(axis=1)
+
+    @property
+    def sold_robot_count(self) -> np.ndarray:
+        """Robots sold to outside sectors, still working [robots]."""
         return self.s.robots.sum(axis=(1, 2))
 
     def _generation(self) -> np.ndarray:
@@ -48,46 +76,79 @@ class Optimus(EcosimAgent):
             gen = np.where(self.t >= np.asarray(g.available_month), i, gen)
         return gen
 
+    def _sector(self, field: str) -> np.ndarray:
+        """A field of every sector, per member (K, S)."""
+        return per_item(self.p.sectors, field, self.K)
+
+    def plant_wage_usd_per_hour(self) -> np.ndarray:
+        """The wage a robot hour in a factory replaces [USD/h]: the factory sector's value."""
+        if "factory" not in self.sector_names:
+            return self.zeros()
+        return self._sector("value_usd_per_hour")[:, self.sector_names.index("factory")]
+
     def offer(self) -> None:
         p, s, ex = self.p, self.s, self.ex
         K = self.K
+        rows = np.arange(K)
         cap = np.maximum(self.read("xai", "capability"), 0.0)
         gen = self._generation()
         self._gen = gen
-        installed = s.robots.sum(axis=1)  # (K, S)
-        target = np.stack(
-            [sec.potential_robots / (1.0 + np.exp(-p.capability_steepness * (cap - sec.capability_index_half))) for sec in p.sectors], axis=1
-        )
-        open_demand = np.maximum(target - installed, 0.0)
-        total = open_demand.sum(axis=1)
-        build = np.minimum(s.capacity_per_yr / 12.0, total) * (gen >= 0)
-        self._by_sector = np.divide(open_demand * build[:, None], total[:, None], out=np.zeros_like(open_demand), where=total[:, None] > 0)
-        self.produced = build
-        ex.demand(self.name, "accelerators", build * p.chips_h100e_per_robot, tier=1, kind="capex")
+        g = np.maximum(gen, 0)
+        built = gen >= 0
+        hours_per_day = per_item(p.generations, "hours_per_day", K) * per_item(p.generations, "productivity_ratio", K)  # (K, G)
+        robot_hours_month = hours_per_day[rows, g] * DAYS_PER_MONTH  # a new robot's hours [h/month]
+        life_hours = robot_hours_month * 12.0 * np.asarray(p.lifetime_yr, float)
+        unit_cost = per_item(p.generations, "unit_cost_usd", K)[rows, g]
 
-        hours_per_day = per_item(p.generations, "hours_per_day", K) * per_item(p.generations, "productivity_ratio", K)
-        hours = (s.robots * hours_per_day[:, :, None]).sum(axis=1) * DAYS_PER_MONTH  # (K, S)
-        self.hours = hours.sum(axis=1)
-        factory = hours[:, self.sector_names.index("factory")] if "factory" in self.sector_names else np.zeros(K)
-        fab_on = self.read("terafab", "takes_robot_labour") if self.ex.reads("terafab", self.name, "takes_robot_labour") else self.zeros()
-        to_fab = factory * p.terafab_hours_share_frac * fab_on
-        # robots work where they stand: the hours are delivered, priced at 0 (factory robots
-        # are Tesla's own; home and care robots were paid for when sold); the fab (tier 0) and
-        # the car plants (tier 1) take the factory hours, the economy (tier 2) the rest
-        ex.offer(self.name, "labour", self.hours, 0.0, tier_caps={0: to_fab, 1: factory - to_fab})
+        adoption = np.stack([1.0 / (1.0 + np.exp(-p.capability_steepness * (cap - sec.capability_index_half))) for sec in p.sectors], axis=1)
+        fab_on = self.read("terafab", "takes_robot_labour") if ex.reads("terafab", self.name, "takes_robot_labour") else self.zeros()
+        fab_share = p.terafab_hours_share_frac * fab_on
+
+        # Tesla's plants: hours of replaceable labour at the wage, while a robot earns its cost
+        wage = self.plant_wage_usd_per_hour()
+        replaceable = self.read("tesla_fleet", "replaceable_labour_usd") if ex.reads("tesla_fleet", self.name, "replaceable_labour_usd") else self.zeros()
+        plant_hours_wanted = np.divide(replaceable, wage, out=np.zeros(K), where=wage > 0) / np.maximum(1.0 - fab_share, 1e-9)
+        factory_adoption = adoption[:, self.sector_names.index("factory")] if "factory" in self.sector_names else self.zeros()
+        keeps = wage * life_hours > unit_cost
+        plant_target = np.divide(plant_hours_wanted, robot_hours_month, out=np.zeros(K), where=robot_hours_month > 0) * factory_adoption * keeps
+        plant_open = np.maximum(plant_target - s.plant_robots.sum(axis=1), 0.0)
+
+        # outside sectors: the buyer's labour over a life worth the price, the price over the cost
+        worth = (self._sector("value_usd_per_hour") * life_hours[:, None] >= p.price_usd) & (p.price_usd >= unit_cost)[:, None]
+        target = self._sector("potential_robots") * adoption * worth
+        open_demand = np.maximum(target - s.robots.sum(axis=1), 0.0)
+        total = open_demand.sum(axis=1)
+
+        capacity = s.capacity_per_yr / 12.0 * built
+        self._to_plants = np.minimum(capacity, plant_open)
+        to_sectors = np.minimum(capacity - self._to_plants, total)
+        self._by_sector = np.divide(open_demand * to_sectors[:, None], total[:, None], out=np.zeros_like(open_demand), where=total[:, None] > 0)
+        self.produced = self._to_plants + to_sectors
+        ex.demand(self.name, "accelerators", self.produced * p.chips_h100e_per_robot, tier=1, kind="capex")
+
+        self.plant_hours = (s.plant_robots * hours_per_day).sum(axis=1) * DAYS_PER_MONTH
+        sold_hours = (s.robots * hours_per_day[:, :, None]).sum(axis=(1, 2)) * DAYS_PER_MONTH
+        self.hours = self.plant_hours + sold_hours
+        to_fab = self.plant_hours * fab_share
+        # Tesla's plants (the fab tier 0, the car plants tier 1) pay the wage inside the company;
+        # sold robots work for their owners (the economy, tier 2, free of charge)
+        ex.offer(self.name, "labour", self.hours, 0.0, price_internal=wage, tier_caps={0: to_fab, 1: self.plant_hours - to_fab})
         ex.offer(self.name, "data", self.hours * p.data_tb_per_robot_hour / 1000.0, 0.0)
 
     def settle(self) -> None:
         p, s, ex = self.p, self.s, self.ex
         K = self.K
-        s.robots = s.robots * (1.0 - 1.0 / (12.0 * per_member(p.lifetime_yr, 3)))
+        keep = 1.0 - 1.0 / (12.0 * per_member(p.lifetime_yr, 3))
+        s.robots = s.robots * keep
+        s.plant_robots = s.plant_robots * (1.0 - 1.0 / (12.0 * per_member(p.lifetime_yr, 2)))
         rows = np.arange(K)
-        s.robots[rows, np.maximum(self._gen, 0), :] += self._by_sector
-        unit_cost = per_item(p.generations, "unit_cost_usd", K)[rows, np.maximum(self._gen, 0)]
-        sold = self._by_sector[:, [i for i, n in enumerate(self.sector_names) if n != "factory"]].sum(axis=1)
-        kept = self.produced - sold
+        g = np.maximum(self._gen, 0)
+        s.robots[rows, g, :] += self._by_sector
+        s.plant_robots[rows, g] += self._to_plants
+        unit_cost = per_item(p.generations, "unit_cost_usd", K)[rows, g]
+        sold = self._by_sector.sum(axis=1)
         ex.pay("market", self.name, sold * p.price_usd, "revenue")
         self.pay_costs(sold * unit_cost, "opex")
-        self.pay_costs(kept * unit_cost, "capex")
+        self.pay_costs(self._to_plants * unit_cost, "capex")
         first = self.p.generations[0].available_month
         s.capacity_per_yr = np.where(self.t >= np.asarray(first), self.grow(s.capacity_per_yr, p.capacity_growth_frac_per_yr, p.capacity_per_yr_max), s.capacity_per_yr)

@@ -11,8 +11,10 @@
   max(1, xAI capability)^elasticity (the capability signal from xAI), published to the Cybercab
   fleet (``fsd_performance``: one FSD stack). The take rate moves toward
   ``max - (max - initial) / performance``; FSD miles = users x miles x engaged share;
-  uploaded data [PB] goes to xAI. Optimus robots work in its plants (labour it buys), saving
-  part of the labour cost of each vehicle.
+  uploaded data [PB] goes to xAI. Optimus robots work in its plants: Tesla says what direct
+  labour they could take over (``replaceable_labour_usd`` = deliveries x unit cost x labour
+  share), buys their hours at the wage they replace (inside the company) and books the wages
+  it no longer pays as a saving on cost of goods, never more than that labour.
 * Money [USD/month], as Tesla's 10-K segments it: automotive revenue = deliveries x (ASP +
   regulatory credits per vehicle) + FSD subscriptions; services and other = vehicles on the road
   x revenue per vehicle-year (service, Supercharging, insurance, used cars) at its own gross
@@ -67,6 +69,8 @@ class TeslaFleet(EcosimAgent):
         self.services_revenue_usd = np.zeros(K)
         self.operating_expenses_usd = np.zeros(K)
         self.publish("fsd_performance", self.own_fsd_perf())
+        # the first month's replaceable labour: full factories at this month's unit cost
+        self.publish("replaceable_labour_usd", self.s.capacity_prev / 12.0 * self.unit_cost_usd() * p.labour_share_of_unit_cost_frac)
 
     def capacity_per_yr(self, month: int | None = None) -> np.ndarray:
         """Installed capacity [vehicles/yr] in a month: each factory's ramp share."""
@@ -126,8 +130,10 @@ class TeslaFleet(EcosimAgent):
 
         unit_cost = self.unit_cost_usd()
         s.cum_production = s.cum_production + self.deliveries
-        labour_h = ex.received(self.name, "labour")
-        saving = np.minimum(labour_h * p.robot_hours_saving_usd_per_hour, self.deliveries * unit_cost * p.labour_share_of_unit_cost_frac)
+        replaceable = self.deliveries * unit_cost * p.labour_share_of_unit_cost_frac
+        # robot hours are bought at the wage they replace: the wages no longer paid are the saving
+        saving = np.minimum(ex.spent(self.name, "labour"), replaceable)
+        self.publish("replaceable_labour_usd", replaceable)
         self.automotive_revenue_usd = self.deliveries * (s.asp_usd + p.regulatory_credits_usd_per_vehicle) + self.fsd_users * p.fsd_price_usd_per_month
         self.services_revenue_usd = self.fleet * p.services_revenue_usd_per_vehicle_yr / 12.0
         revenue = self.automotive_revenue_usd + self.services_revenue_usd

@@ -81,6 +81,7 @@ SIGNALS: dict[str, Signal] = {
     "broadband_adopters": Signal("subscribers", "a constellation's adopters in the shared satellite-broadband market"),
     "broadband_appeal": Signal("ratio", "a constellation's appeal to new adopters while in service (0 before)"),
     "takes_robot_labour": Signal("flag", "1 while a chip fab takes Optimus robot hours, else 0"),
+    "replaceable_labour_usd": Signal("USD/month", "direct labour cost in a buyer's plants that robots could take over this month"),
 }
 SIGNAL_UNITS: dict[str, str] = {k: s.unit for k, s in SIGNALS.items()}
 
@@ -153,6 +154,7 @@ RULES: tuple[tuple[str, str, str], ...] = (
     ("market", "@pv_supplier", "pv_cumulative_gw"),
     *((a, b, s) for a, b in (("starlink", "kuiper"), ("kuiper", "starlink")) for s in ("broadband_adopters", "broadband_appeal")),
     ("terafab", "optimus", "takes_robot_labour"),
+    ("tesla_fleet", "optimus", "replaceable_labour_usd"),
 )
 
 

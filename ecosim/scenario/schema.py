@@ -513,7 +513,6 @@ class Tesla(Section):
     data_pb_per_billion_miles: float = F(unit="PB/1e9 miles", ge=0, doc="training data uploaded per other mile")
     chips_h100e_per_vehicle: float = F(unit="H100e", ge=0, doc="inference compute in one vehicle")
     factory_capex_usd_per_vehicle_yr: float = F(unit="USD/(vehicle/yr)", ge=0, doc="capital per unit of annual capacity")
-    robot_hours_saving_usd_per_hour: float = F(unit="USD/h", ge=0, doc="labour cost saved per Optimus hour in factories")
     labour_share_of_unit_cost_frac: float = F(unit="frac", ge=0, le=1, doc="direct labour share of a vehicle's cost (the most robots can save)")
     regulatory_credits_usd_per_vehicle: float = F(unit="USD", ge=0, doc="regulatory-credit sales per vehicle delivered (booked in automotive revenue)")
     services_revenue_usd_per_vehicle_yr: float = F(unit="USD/(vehicle yr)", ge=0, doc="services and other revenue per vehicle on the road (service, Supercharging, insurance, used cars)")
@@ -573,7 +572,7 @@ class OptimusSector(Section):
     name: Literal["factory", "home", "care"] = F(unit="-", doc="where robots work")
     potential_robots: float = F(unit="robots", ge=0, doc="robots the sector would absorb at full capability")
     capability_index_half: float = F(unit="index", gt=0, doc="AI capability at which half the potential adopts")
-    value_usd_per_hour: float = F(unit="USD/h", ge=0, doc="value of one robot hour to the buyer")
+    value_usd_per_hour: float = F(unit="USD/h", ge=0, doc="value of one robot hour to the buyer (for factories: the wage it replaces, also what Tesla's plants pay for it)")
 
 
 class Optimus(Section):

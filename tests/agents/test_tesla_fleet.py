@@ -49,3 +49,35 @@ def test_money_by_segment() -> None:
     assert_allclose(ex.month_capex[:, i], capex)
     cogs = 1e5 * unit_cost + services * (1.0 - 0.09)
     assert_allclose(ex.month_out[:, i], cogs + 0.12 * (auto + services) * 0.81 + capex, rtol=1e-9)
+
+
+def test_robot_hours_save_the_wages_they_replace() -> None:
+    """Optimus gives 1M hours at $35 (inside Tesla): the plants pay $35M for them and pay $35M less
+    for cost of goods; they publish the labour robots could take over, 1e5 deliveries x unit cost x
+    10 %. At 1e9 hours the saving stops at that labour."""
+    from ecosim.agents.base import UNLIMITED
+    from tests.agents.stub import paid_usd
+
+    p = params_of(load_scenario("history").model.tesla)
+    p.factories = []
+    for hours in (1e6, 1e9):
+        world = StubWorld([*EDGES, ("tesla_fleet", "optimus", "replaceable_labour_usd")], month="2030-01",
+                          companies={"optimus": "tesla", "tesla_fleet": "tesla"})
+        fleet = TeslaFleet(world, world.actor("tesla_fleet"), p)
+        world.start()
+        fleet.deliveries = np.array([1e5])
+        fleet.fsd_users = np.zeros(1)
+        fleet.s.cohorts[:] = 0.0
+        fleet._fsd_data = np.zeros(1)
+        ex = world.exchange
+        ex.offer("optimus", "labour", np.array([hours]), 0.0, price_internal=35.0)
+        ex.demand("tesla_fleet", "labour", np.array([UNLIMITED]), tier=1)
+        ex.clear()
+        unit_cost = fleet.unit_cost_usd()
+        fleet.settle()
+        replaceable = 1e5 * unit_cost * 0.10
+        assert_allclose(ex.paid("optimus", "tesla_fleet", "labour"), hours * 35.0)
+        assert_allclose(ex.published("tesla_fleet", "optimus", "replaceable_labour_usd"), replaceable)
+        services = fleet.services_revenue_usd  # the month's 1e5 new vehicles x 1,600 / 12
+        opex = 1e5 * unit_cost - min(hours * 35.0, float(replaceable[0])) + services * 0.91 + 0.12 * (fleet.automotive_revenue_usd + services) * 0.81
+        assert_allclose(paid_usd(world, "tesla_fleet", "opex"), opex, rtol=1e-9)
