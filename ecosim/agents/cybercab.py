@@ -33,6 +33,7 @@ class Cybercab(EcosimAgent):
         self.produced = np.zeros(K)
         self.paid_miles = np.zeros(K)
         self.approval = np.zeros(K)
+        self.revenue_usd = np.zeros(K)
 
     def offer(self) -> None:
         p, s, ex = self.p, self.s, self.ex
@@ -49,7 +50,8 @@ class Cybercab(EcosimAgent):
 
     def settle(self) -> None:
         p, s, ex = self.p, self.s, self.ex
-        ex.pay("market", self.name, self.paid_miles * p.fare_usd_per_mile, "revenue")
+        self.revenue_usd = self.paid_miles * p.fare_usd_per_mile
+        ex.pay("market", self.name, self.revenue_usd, "revenue")
         self.pay_costs(self.paid_miles * p.cost_usd_per_mile, "opex")
         self.pay_costs(self.produced * p.unit_cost_usd, "capex")
         s.fleet = s.fleet * (1.0 - 1.0 / (12.0 * p.lifetime_yr)) + self.produced

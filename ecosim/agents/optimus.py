@@ -54,6 +54,7 @@ class Optimus(EcosimAgent):
         self._by_sector = np.zeros((K, S))
         self._to_plants = np.zeros(K)
         self._gen = np.zeros(K, dtype=int)
+        self.revenue_usd = np.zeros(K)
 
     @property
     def robots(self) -> np.ndarray:
@@ -147,7 +148,8 @@ class Optimus(EcosimAgent):
         s.plant_robots[rows, g] += self._to_plants
         unit_cost = per_item(p.generations, "unit_cost_usd", K)[rows, g]
         sold = self._by_sector.sum(axis=1)
-        ex.pay("market", self.name, sold * p.price_usd, "revenue")
+        self.revenue_usd = sold * p.price_usd
+        ex.pay("market", self.name, self.revenue_usd, "revenue")
         self.pay_costs(sold * unit_cost, "opex")
         self.pay_costs(self._to_plants * unit_cost, "capex")
         first = self.p.generations[0].available_month

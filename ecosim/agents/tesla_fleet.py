@@ -66,6 +66,7 @@ class TeslaFleet(EcosimAgent):
         self.data_pb = np.zeros(K)
         self.fsd_perf = np.ones(K)
         self.automotive_revenue_usd = np.zeros(K)
+        self.fsd_revenue_usd = np.zeros(K)
         self.services_revenue_usd = np.zeros(K)
         self.operating_expenses_usd = np.zeros(K)
         self.publish("fsd_performance", self.own_fsd_perf())
@@ -134,7 +135,8 @@ class TeslaFleet(EcosimAgent):
         # robot hours are bought at the wage they replace: the wages no longer paid are the saving
         saving = np.minimum(ex.spent(self.name, "labour"), replaceable)
         self.publish("replaceable_labour_usd", replaceable)
-        self.automotive_revenue_usd = self.deliveries * (s.asp_usd + p.regulatory_credits_usd_per_vehicle) + self.fsd_users * p.fsd_price_usd_per_month
+        self.fsd_revenue_usd = self.fsd_users * p.fsd_price_usd_per_month
+        self.automotive_revenue_usd = self.deliveries * (s.asp_usd + p.regulatory_credits_usd_per_vehicle) + self.fsd_revenue_usd
         self.services_revenue_usd = self.fleet * p.services_revenue_usd_per_vehicle_yr / 12.0
         revenue = self.automotive_revenue_usd + self.services_revenue_usd
         self.operating_expenses_usd = revenue * p.operating_expenses_frac_of_revenue

@@ -48,7 +48,7 @@ def test_value_json_and_revaluation_without_the_model(baseline_dir: Path, capsys
     assert high["assumptions"]["wacc"] == pytest.approx(0.12)
     assert high["entities"]["spacex_xai"]["equity_value_usd"] < base["entities"]["spacex_xai"]["equity_value_usd"]  # Tesla's is negative: a higher rate raises it
     assert all(g["like_for_like"]["value_usd"] == g["value_usd"] for g in base["gaps"])
-    assert {g["mark"]["entity"] for g in base["gaps"]} == {"SpaceX", "SpaceX+xAI", "xAI", "OpenAI"}
+    assert {g["mark"]["entity"] for g in base["gaps"]} == {"SpaceX", "SpaceX+xAI", "xAI", "OpenAI", "Tesla"}
     assert base["entities"]["tesla"]["cash_flows"][0]["year"] == 2026
 
 

@@ -43,7 +43,8 @@ def test_company_accounts_equal_the_fcf_metrics(baseline_saved: SavedRun, compan
 
 
 def test_segments_add_up_to_the_company(baseline_saved: SavedRun) -> None:
-    """Segment FCF (intra lines included) sums to the company's FCF each month; intra lines cancel."""
+    """Segment FCF (intra lines included) sums to the company's FCF each month; intra lines cancel;
+    Tesla's segments' external revenue, operating cost and capex add up to the company's."""
     book = AgentBook.from_summary(baseline_saved.summary)
     seg = segment_accounts(baseline_saved.ledger, book)
     for company in ("spacex", "tesla"):
@@ -51,8 +52,12 @@ def test_segments_add_up_to_the_company(baseline_saved: SavedRun) -> None:
         acc = entity_accounts(baseline_saved.ledger, book.company_entity(company), baseline_saved.dates)
         assert_allclose(part["fcf_usd"].reindex(acc.index, fill_value=0.0), acc["fcf_usd"], rtol=1e-9, atol=1.0)
         assert_allclose(part["intra_revenue_usd"], part["intra_opex_usd"] + part["intra_capex_usd"], rtol=1e-9, atol=1.0)
+    tesla = seg[seg["company"] == "tesla"].groupby("date")[["revenue_usd", "opex_usd", "capex_usd"]].sum()
+    acc = entity_accounts(baseline_saved.ledger, book.company_entity("tesla"), baseline_saved.dates)
+    for col in ("revenue_usd", "opex_usd", "capex_usd"):
+        assert_allclose(tesla[col].reindex(acc.index, fill_value=0.0), acc[col], rtol=1e-9, atol=1.0)
     assert {"launch", "starlink", "orbital_compute", "ai"} <= set(seg.loc[seg["company"] == "spacex", "segment"])
-    assert {"automotive", "robotaxi", "optimus", "chips"} <= set(seg.loc[seg["company"] == "tesla", "segment"])
+    assert {"automotive", "energy", "robotaxi", "optimus", "chips"} <= set(seg.loc[seg["company"] == "tesla", "segment"])
 
 
 def test_merger_moves_xai_into_spacex(baseline_saved: SavedRun) -> None:

@@ -14,9 +14,11 @@ from ecosim.results.rundir import SavedRun, read_run
 
 @pytest.mark.slow
 def test_every_mark_of_a_known_entity_is_set_against_a_value(baseline_saved: SavedRun) -> None:
-    """Every mark of valuation_marks.csv gets its entity's value like for like and a gap = mark - value."""
+    """Every mark of valuation_marks.csv (Tesla's market capitalisation among them) gets its entity's
+    value like for like and a gap = mark - value."""
     rv = value_run(baseline_saved)
-    assert len(rv.gaps) == len(marks()) >= 12
+    assert len(rv.gaps) == len(marks()) >= 14
+    assert {g.mark.date for g in rv.gaps if g.entity_id == "tesla"} == {"2023-12", "2024-12"}
     for g in rv.gaps:
         assert g.like is not None and g.value_usd == g.like.value_usd
         assert g.like.value_at_start_usd == rv.entities[g.entity_id].equity_usd
