@@ -68,7 +68,13 @@ def _sum(a: np.ndarray, axis: int) -> np.ndarray:
     n = a.shape[axis]
     if n >= _IN_ORDER or n < 2 or a.size < 64 * n:
         return a.sum(axis=axis)
-    parts = np.moveaxis(a, axis, 0)
+    return _add_in_order(a, axis)
+
+
+def _add_in_order(a: np.ndarray, axis: int) -> np.ndarray:
+    """``((a[0] + a[1]) + a[2]) + ...`` along ``axis``, whole-array additions (at least 2 terms)."""
+    lead: tuple[slice, ...] = (slice(None),) * axis
+    parts = [a[(*lead, j)] for j in range(a.shape[axis])]  # type: ignore[arg-type]
     out = parts[0] + parts[1]
     for part in parts[2:]:
         out += part
@@ -90,11 +96,7 @@ def _sum_last(a: np.ndarray, axis: int) -> np.ndarray:
         return np.moveaxis(first.sum(axis=axis + 1), 0, -1)
     if n < 2 or a.size < 64 * n:
         return a.sum(axis=axis)
-    parts = np.moveaxis(a, axis, 0)
-    out = parts[0] + parts[1]
-    for part in parts[2:]:
-        out += part
-    return out
+    return _add_in_order(a, axis)
 
 
 def _members_last(a: np.ndarray) -> np.ndarray:
