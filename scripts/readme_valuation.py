@@ -5,9 +5,16 @@ Run after any change to the world or to the valuation::
     .venv/bin/python scripts/readme_valuation.py
 
 It runs ``ecosim run baseline --out runs/readme/baseline --no-figures`` and ``ecosim value
-runs/readme/baseline --json``, and replaces the text between ``<!-- BEGIN valuation-headline -->``
-and ``<!-- END valuation-headline -->`` in README.md with the discount rate and its basis,
-SpaceX+xAI's equity value, the sensitivity table and every mark against its entity's value, like for like.
+runs/readme/baseline --json --explain docs/gap-explained.png``, and replaces the text between
+``<!-- BEGIN name -->`` and ``<!-- END name -->`` in README.md:
+
+* ``valuation-headline``: the discount rate and its basis, SpaceX+xAI's equity value, the
+  sensitivity table and every mark against its entity's value, like for like;
+* ``valuation-gap``: each mark's gap explained in words (segments, cash and raises; the
+  valuation choices that move it most) and the figure docs/gap-explained.png;
+* ``valuation-scorecard``: the run's scorecard (``summary.json``) for the claims judged at their
+  date and seed 002's SpaceX-alone claims;
+* ``valuation-audit``: ``ecosim audit-report --json``'s root causes, rounding and method notes.
 """
 
 from __future__ import annotations
@@ -73,12 +80,64 @@ def section(v: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+FIGURE = "docs/gap-explained.png"
+
+
+def gap_section(explained: list[dict[str, Any]]) -> str:
+    """The README block of ``ecosim value --explain``'s words, one bullet per mark, and the figure."""
+    lines = [f"Printed by `ecosim value {RUN} --json --explain {FIGURE}` (each mark's value compared split by Shapley value into the entity's segments, "
+             "its cash and the raises to the mark's date; the valuation choices of the sensitivity table ranked by how far they move it):", ""]
+    lines += [f"* {e['words']}" for e in explained]
+    lines += ["", f"![each mark against the run's value, by segment]({FIGURE})"]
+    return "\n".join(lines)
+
+
+def scorecard_section(summary: dict[str, Any]) -> str:
+    """The README block of the run's scorecard: counts, then every claim judged at its date and
+    every claim about SpaceX alone, with its verdict, the month judged and the value then."""
+    rows = summary["scorecard"]
+    from ecosim.analysis.scorecard import load_claims
+
+    kind = {c.id: c.kind for c in load_claims()}
+    entity = {c.id: c.entity for c in load_claims()}
+    counts = {k: sum(r["status"] == k for r in rows) for k in ("true", "late", "false", "open", "not modelled")}
+    lines = [f"Printed by `ecosim run baseline --out {RUN} --no-figures` (`summary.json`'s scorecard): "
+             f"{counts['true']} claims true, {counts['late']} late (operational milestones only), {counts['false']} false, {counts['open']} open, "
+             f"{counts['not modelled']} not modelled. Claims about a date are judged in that month; seed 002's SpaceX claims on SpaceX alone:", "",
+             "| claim | seed:line | entity | judged | verdict | value then |", "|---|---|---|---|---|---:|"]
+    for r in rows:
+        if kind[r["id"]] == "at_date" or (entity[r["id"]] == "spacex" and r["short_source"].startswith("002")):
+            value = "" if r["value"] is None else (usd(r["value"]) if r["unit"].startswith("USD") else f"{r['value']:,.3g} {r['unit']}")
+            lines.append(f"| {r['claim']} | {r['short_source']} | {entity[r['id']]} | {r['when'] or '—'} | {r['status']} | {value} |")
+    return "\n".join(lines)
+
+
+def audit_section(a: dict[str, Any]) -> str:
+    """The README block of ``ecosim audit-report --json``: counts and one line per root cause."""
+    g = a["by_root_cause"]
+    n = a["summary"]
+    lines = [f"Printed by `ecosim audit-report --json`: of {n['holds'] + n['mismatch']} figures of seed 002 recomputed from its own inputs, "
+             f"{n['mismatch']} disagree. They come from **{g['root_causes']} root causes** ({g['figures_under_root_causes']} figures), "
+             f"{g['rounding']} are rounding and {g['method_notes']} are method notes ({g['rounding_tolerance']}); "
+             f"{g['stated_twice_checked']} figures stated in two places are cross-checked, {g['stated_twice_disagree']} disagree. The root causes, largest first:", ""]
+    for c in a["root_causes"]:
+        lines.append(f"* {c['title']} ({len(c['figures'])} figure{'s' if len(c['figures']) > 1 else ''})")
+    return "\n".join(lines)
+
+
 def main() -> None:
     _run(["run", "baseline", "--out", RUN, "--no-figures"])
-    v = json.loads(_run(["value", RUN, "--json"]))["runs"][0]
+    data = json.loads(_run(["value", RUN, "--json", "--explain", FIGURE]))
+    v = data["runs"][0]
+    summary = json.loads((ROOT / RUN / "summary.json").read_text(encoding="utf-8"))
+    audit = json.loads(_run(["audit-report", "--json"]))
     readme = ROOT / "README.md"
-    readme.write_text(replace_section(readme.read_text(encoding="utf-8"), "valuation-headline", section(v)), encoding="utf-8")
-    print("README.md: valuation-headline regenerated", file=sys.stderr)
+    text = readme.read_text(encoding="utf-8")
+    for name, block in (("valuation-headline", section(v)), ("valuation-gap", gap_section(data["explained"][0])),
+                        ("valuation-scorecard", scorecard_section(summary)), ("valuation-audit", audit_section(audit))):
+        text = replace_section(text, name, block)
+    readme.write_text(text, encoding="utf-8")
+    print("README.md: valuation-headline, valuation-gap, valuation-scorecard, valuation-audit regenerated", file=sys.stderr)
 
 
 if __name__ == "__main__":
