@@ -29,7 +29,10 @@ def _fingerprint(model: EcosimModel) -> list[np.ndarray]:
 
 #: the bundled scenarios, and one where orbit is cheap for every builder (Google buys launches
 #: at $100/kg elsewhere), Google's lab plans its own spending and Kuiper outgrows its launch
-#: contracts while New Glenn gets cheap (so that the couplings those decisions read are live)
+#: contracts while New Glenn gets cheap (so that the couplings those decisions read are live); its
+#: builders count under the ``ecosim`` convention, where the ground's own capacity factor counts
+#: (under the levelised default both sides run at the orbit's sunlight fraction, so the
+#: ``site_capacity_factor`` edges carry a figure no decision reads)
 CASES = {
     "baseline": [],
     "musk_narrative": [],
@@ -38,6 +41,7 @@ CASES = {
         "starcloud.satellite_hardware_usd_per_w=2", "google_dc.capex_budget_usd_per_yr=0", "google_dc.capex_budget_usd_per_yr_max=0",
         "google_planet.launch_cost_usd_per_kg=100", "kuiper.target_satellites=7774", "kuiper.authorized_satellites=7774",
         "kuiper.production_per_month_max=400", "new_glenn.cost_progress_ratio=0.7",
+        "orbital_dc.cost_convention=ecosim", "google_planet.cost_convention=ecosim", "starcloud.cost_convention=ecosim",
     ],
 }
 
