@@ -107,7 +107,7 @@ def scorecard_section(summary: dict[str, Any]) -> str:
              "| claim | seed:line | entity | judged | verdict | value then |", "|---|---|---|---|---|---:|"]
     for r in rows:
         if kind[r["id"]] == "at_date" or (entity[r["id"]] == "spacex" and r["short_source"].startswith("002")):
-            value = "" if r["value"] is None else (usd(r["value"]) if r["unit"].startswith("USD") else f"{r['value']:,.3g} {r['unit']}")
+            value = "" if r["value"] is None else (usd(r["value"]) if r["unit"] in ("USD", "USD/yr") else f"{r['value']:,.3g} {r['unit']}")
             lines.append(f"| {r['claim']} | {r['short_source']} | {entity[r['id']]} | {r['when'] or '—'} | {r['status']} | {value} |")
     return "\n".join(lines)
 
