@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from ecosim.nomenclature import render
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -32,3 +34,24 @@ def test_the_odc_cross_check_tables_are_current() -> None:
         text = path.read_text(encoding="utf-8")
         block = text.split("<!-- BEGIN odc-cross-check -->\n", 1)[1].split("<!-- END odc-cross-check -->", 1)[0]
         assert block.rstrip() == want, path.name
+
+
+@pytest.mark.slow
+def test_the_flywheel_section_is_current() -> None:
+    """README.md's flywheel section is what scripts/readme_flywheel.py renders from `ecosim
+    flywheel S --json` now (re-run the script when the world moves)."""
+    import importlib.util
+    import json
+
+    from ecosim.experiments.flywheel import run_flywheel
+    from ecosim.report.console.common import strict_json
+    from ecosim.scenario import load_scenario
+
+    spec = importlib.util.spec_from_file_location("readme_flywheel", ROOT / "scripts" / "readme_flywheel.py")
+    assert spec is not None and spec.loader is not None
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    results = {s: json.loads(strict_json(run_flywheel(load_scenario(s)).as_dict())) for s in script.SCENARIOS}
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = text.split("<!-- BEGIN flywheel -->\n", 1)[1].split("<!-- END flywheel -->", 1)[0]
+    assert block == script.render(results)

@@ -1,7 +1,8 @@
 """Tesla's Cybercab robotaxi fleet (volume production from 2026-04 at Giga Texas).
 
-Production starts at ``start_month`` and grows, but Tesla only builds cabs that the served
-market needs: demand [miles/yr] = addressable ride-hail and taxi miles x the share of the
+Production starts at ``start_month`` and grows, within the capital Tesla can spend (its cash
+when the month opened over ``cash_deploy_months``, at the unit cost), and Tesla only builds
+cabs that the served market needs: demand [miles/yr] = addressable ride-hail and taxi miles x the share of the
 market approved for driverless service, which rises with FSD performance on a logistic
 curve (regulators approve as capability improves). Paid miles = min(fleet x miles per day,
 demand). Fares, operating cost per mile, data per mile to xAI.
@@ -43,7 +44,8 @@ class Cybercab(EcosimAgent):
         per_cab = p.miles_per_day * DAYS_PER_MONTH
         unmet_cabs = np.maximum(demand / per_cab - s.fleet, 0.0)
         started = self.after(p.start_month)
-        self.produced = np.minimum(s.production_rate, unmet_cabs) * started
+        affordable = np.maximum(ex.company_cash_open(self.company), 0.0) / p.cash_deploy_months / p.unit_cost_usd
+        self.produced = np.minimum.reduce([s.production_rate, unmet_cabs, affordable]) * started
         self.paid_miles = np.minimum(s.fleet * per_cab, demand)
         ex.demand(self.name, "accelerators", self.produced * p.chips_h100e_per_vehicle, tier=1, kind="capex")
         ex.offer(self.name, "data", self.paid_miles / 1e9 * p.data_pb_per_billion_miles, 0.0)

@@ -558,6 +558,7 @@ class Cybercab(Section):
     addressable_growth_pct_per_yr: float = F(unit="%/yr", ge=-20, le=100, doc="growth of that market")
     data_pb_per_billion_miles: float = F(unit="PB/1e9 miles", ge=0, doc="training data per mile")
     chips_h100e_per_vehicle: float = F(unit="H100e", ge=0, doc="inference compute in one Cybercab")
+    cash_deploy_months: float = F(unit="months", gt=0, le=120, doc="cabs built in a month cost at most the company's cash spread over this many months")
 
 
 class OptimusGeneration(Section):
