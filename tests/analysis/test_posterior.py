@@ -76,9 +76,9 @@ def test_marks_and_valuation_year(ensemble) -> None:  # type: ignore[no-untyped-
     year, eq = member_equity(ensemble.results)
     assert year == 2021 and eq["spacex"].shape == (4,)
     marks = mark_probabilities(ensemble.results)
-    assert set(marks["entity"]) == {"SpaceX+xAI", "SpaceX"}
+    assert set(marks["entity"]) == {"SpaceX+xAI", "SpaceX", "Tesla"}
     for _, m in marks.iterrows():
-        company = "spacex" if m["entity"] == "SpaceX+xAI" else "spacex_alone"
+        company = {"SpaceX+xAI": "spacex", "SpaceX": "spacex_alone", "Tesla": "tesla"}[m["entity"]]
         assert m["p_reaches"] == float(np.mean(eq[company] >= m["value_usd"]))
     with pytest.raises(UsageError, match=r"--valuation-year must be a full year of the run \(2021-2021\) \(got 2030\)"):
         member_equity(ensemble.results, 2030)
