@@ -3,7 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test test-fast lint bench clean
+.PHONY: run test test-fast lint bench findings clean
 
 run: $(VENV)/.installed
 	$(BIN)/ecosim run scenarios/baseline.toml --out runs/baseline
@@ -21,6 +21,16 @@ lint: $(VENV)/.installed-dev
 
 bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/bench_world.py
+
+# every figure of the README and docs, printed again by the commands (run after a change to the world)
+findings: $(VENV)/.installed-dev
+	$(BIN)/python -m ecosim.nomenclature > docs/nomenclature.md
+	$(BIN)/python scripts/readme_findings.py
+	$(BIN)/python scripts/readme_odc_conventions.py
+	$(BIN)/python scripts/readme_valuation.py
+	$(BIN)/python scripts/readme_flywheel.py
+	$(BIN)/python scripts/readme_calibration.py
+	$(BIN)/python scripts/run_notebooks.py
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
