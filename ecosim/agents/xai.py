@@ -136,8 +136,7 @@ class Lab(EcosimAgent):
         month's grown at the pool's last-year rate) plus cash (deployed over
         ``cash_deploy_months``), scaled by the demand its compute cannot serve yet:
         ``1 - capacity revenue / (capacity_plan_ratio x expected demand)`` within 0-1, where the
-        expected demand is the pool a year ahead times the share its capability deserves, and by
-        the growth left in the AI market (``ai_market_room_frac``)."""
+        expected demand is the pool a year ahead times the share its capability deserves."""
         p, s = self.p, self.s
         growth = self.pool_growth_ratio()
         cash = np.maximum(self.ex.company_cash_open(self.company), 0.0)
@@ -148,8 +147,7 @@ class Lab(EcosimAgent):
         capacity_usd = planned * (1.0 - p.training_frac) * self.inference_usd_per_eflops_month()
         demand = self.read("market", "ai_pool_usd_per_month") * growth * self.read("market", "ai_share_frac")
         plan = p.capacity_plan_ratio * demand
-        room = self.read("market", "ai_market_room_frac")  # kept: without it labs reinvest everything once the pool saturates (issue 14)
-        own = room * funding * np.clip(1.0 - np.divide(capacity_usd, plan, out=np.ones(self.K), where=plan > 0), 0.0, 1.0)
+        own = funding * np.clip(1.0 - np.divide(capacity_usd, plan, out=np.ones(self.K), where=plan > 0), 0.0, 1.0)
         if self.terrestrial_builder is None:
             return own
         parent = self.read(self.terrestrial_builder, "capex_budget_usd_per_month")

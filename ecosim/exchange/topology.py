@@ -52,7 +52,6 @@ SIGNALS: dict[str, Signal] = {
     "fsd_performance": Signal("index", "FSD performance index (Tesla's driving data x the capability it receives)"),
     "ai_pool_usd_per_month": Signal("USD/month", "frontier-AI revenue pool this month, larger when the best model is better"),
     "ai_share_frac": Signal("frac", "share of the AI revenue pool a lab's capability deserves (before customers switch)"),
-    "ai_market_room_frac": Signal("frac", "growth left in the AI market: 1 - pool / ceiling"),
     "launch_price_usd_per_kg": Signal("USD/kg", "launch price to LEO a buyer pays (its cost to buyers in the launcher's own company)"),
     "launch_price_usd_per_launch": Signal("USD", "a launcher's price of a dedicated launch to an outside customer"),
     "launch_slots_per_month": Signal("launches/month", "dedicated launches a launcher can sell to outside buyers this month"),
@@ -131,7 +130,7 @@ RULES: tuple[tuple[str, str, str], ...] = (
     *(("xai", b, "capability") for b in ("tesla_fleet", "optimus")),
     ("@lab", "market", "capability"),
     ("tesla_fleet", "cybercab", "fsd_performance"),
-    *(("market", "@lab", s) for s in ("ai_pool_usd_per_month", "ai_share_frac", "ai_market_room_frac")),
+    *(("market", "@lab", s) for s in ("ai_pool_usd_per_month", "ai_share_frac")),
     # launch: prices, slots and payloads of dedicated launches to the outside buyers; competitors'
     # prices to SpaceX; Starship's capacity shared among SpaceX's own buyers by their needs
     ("spacex_launch", "@orbital", "launch_price_usd_per_kg"),

@@ -25,7 +25,6 @@ def _world(orbital_ratio: float = np.inf) -> StubWorld:
     an AI market half grown."""
     extra = [("google_planet", "google", "orbital_cost_ratio"), ("google_planet", "google", "orbital_capex_usd_per_w"),
              ("google", "google_planet", "orbital_target_mw"), ("market", "google", "ai_pool_usd_per_month"), ("market", "google", "ai_share_frac"),
-             ("market", "google", "ai_market_room_frac"),
              ("tsmc", "google", "accelerator_usd_per_w")]
     world = dc_world("google_dc", "google", COMPANIES, extra)
     ex = world.exchange
@@ -33,7 +32,6 @@ def _world(orbital_ratio: float = np.inf) -> StubWorld:
     ex.publish("google_planet", "orbital_capex_usd_per_w", 30.0)
     ex.publish("market", "ai_pool_usd_per_month", 1e9)
     ex.publish("market", "ai_share_frac", 0.1)
-    ex.publish("market", "ai_market_room_frac", 0.5)
     ex.publish("tsmc", "accelerator_usd_per_w", 25.0)
     ex.cash[:, ex.index["google"]] = 1.2e9
     return world
@@ -71,16 +69,15 @@ def test_without_a_budget_it_spends_from_revenue_and_cash() -> None:
     """No budget: $10M a month of revenue plus $1.2B of cash over 12 months is $110M of funding
     (no year of pool readings yet: growth 1). The demand it expects is the $1B pool x its 10 %
     share = $100M a month; planning for 2x that, its 40 EFLOP/s (60 % for inference at $1M per
-    EFLOP/s a month, the hardware at its reference month) earn $24M of the $200M planned; with half
-    the AI market's growth left it spends 0.5 x 110M x (1 - 24/200) = $48.4M, all on its data
-    centers while orbit is closed (at $35/W)."""
+    EFLOP/s a month, the hardware at its reference month) earn $24M of the $200M planned, so it
+    spends 110M x (1 - 24/200) = $96.8M, all on its data centers while orbit is closed (at $35/W)."""
     world = _world()
     world.exchange.publish("google_dc", "compute_capacity_eflops", 40.0)
     lab, _ = _google(world, 0.0)
     lab.compute_eflops = np.array([40.0])
     assert_allclose(world.exchange.read("google_dc", "google", "capex_budget_usd_per_month"), 0.0)
     lab.offer()
-    assert_allclose(_target(world, "google_dc", "terrestrial_target_mw"), 48.4e6 / 35e6)
+    assert_allclose(_target(world, "google_dc", "terrestrial_target_mw"), 96.8e6 / 35e6)
     assert_allclose(_target(world, "google_planet", "orbital_target_mw"), 0.0)
 
 

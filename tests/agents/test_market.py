@@ -35,7 +35,7 @@ P = ns(external_launches_per_yr_initial=30.0, external_launches_growth_frac_per_
 
 def _market(capabilities: dict[str, float], **ai: Any) -> tuple[StubWorld, Market]:
     edges = [(lab, "market", "capability") for lab in capabilities] + [("market", lab, s) for lab in capabilities
-                                                                       for s in ("ai_share_frac", "ai_pool_usd_per_month", "ai_market_room_frac")]
+                                                                       for s in ("ai_share_frac", "ai_pool_usd_per_month")]
     edges += [(s, "market", c) for s, c in BUYS] + [("gcl", "orbital_dc", "pv_modules"), ("market", "gcl", "pv_cumulative_gw")]
     world = StubWorld(edges)
     for lab, cap in capabilities.items():
@@ -58,7 +58,6 @@ def test_the_pool_follows_the_best_model_and_shares_follow_capability_squared() 
     assert_allclose(_seen(world, "ai_pool_usd_per_month", "a"), 1e9 * 2**0.5)
     assert_allclose(_seen(world, "ai_share_frac", "a"), 4.0 / 7.56)
     assert_allclose(_seen(world, "ai_share_frac", "b"), 1.0 / 7.56)
-    assert_allclose(_seen(world, "ai_market_room_frac", "b"), 0.75)  # 1 - 12/48 of its growth left
 
 
 def test_others_can_lead_and_the_pool_grows_logistically() -> None:

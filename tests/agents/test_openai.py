@@ -21,13 +21,11 @@ def _world() -> StubWorld:
     """OpenAI's site planning on a 2-year wait for power; a $12B pool a month of which it
     deserves half: far more demand than its compute serves; $1.2B of cash."""
     extra = [("openai_dc", "openai", "site_delay_yr"), ("market", "openai", "ai_pool_usd_per_month"), ("market", "openai", "ai_share_frac"),
-             ("market", "openai", "ai_market_room_frac"),
              ("tsmc", "openai", "accelerator_usd_per_w")]
     world = dc_world("openai_dc", "openai", COMPANIES, extra)
     ex = world.exchange
     ex.publish("market", "ai_pool_usd_per_month", 12e9)
     ex.publish("market", "ai_share_frac", 0.5)
-    ex.publish("market", "ai_market_room_frac", 1.0)
     ex.publish("tsmc", "accelerator_usd_per_w", 25.0)
     ex.cash[:, ex.index["openai"]] = 1.2e9
     return world
