@@ -63,11 +63,6 @@ def _s1_adjusted_ebitda(m: Any) -> np.ndarray:
     return _companies_flow(m, S1_GROUP, "in") - opex + _s1_capitalised_launches(m)
 
 
-def _ai_segment_adjusted_ebitda(m: Any) -> np.ndarray:
-    """Revenue less operating costs of the xAI company (xAI with X, its data centers) [USD/month]."""
-    return _company_flow(m, "xai", "in") - (_company_flow(m, "xai", "out") - _company_capex(m, "xai"))
-
-
 def _s1_capex(m: Any) -> np.ndarray:
     return sum((_company_capex(m, c) for c in S1_GROUP), np.zeros(m.members)) + _s1_capitalised_launches(m)
 
@@ -199,16 +194,12 @@ METRICS: dict[str, Metric] = {
     "terrestrial_compute_eflops": Metric("EFLOP/s", "compute of xAI's terrestrial data centers", lambda m: _a(m, "terrestrial_dc").compute_capacity_eflops() * _a(m, "terrestrial_dc").power_factor),
     "terrestrial_it_mw": Metric("MW", "IT power of xAI's terrestrial data centers", lambda m: _a(m, "terrestrial_dc").used_mw),
     "openai_compute_eflops": Metric("EFLOP/s", "OpenAI's compute", lambda m: _a(m, "openai").compute_eflops.copy()),
-    "openai_compute_gw": Metric("GW", "IT power of OpenAI's compute in service: its own data centers' accelerators and the capacity it leases", lambda m: _a(m, "openai_dc").capacity_mw / 1e3),
-    "openai_leased_gw": Metric("GW", "IT power OpenAI leases from clouds and neoclouds, in service", lambda m: _a(m, "openai_dc").leased_mw / 1e3),
-    "openai_revenue_usd": Metric("USD/month", "OpenAI revenue", lambda m: _a(m, "openai").s.revenue_usd.copy()),
     "google_compute_eflops": Metric("EFLOP/s", "Google's compute (ground and orbit)", lambda m: _a(m, "google").compute_eflops.copy()),
     "xai_compute_eflops": Metric("EFLOP/s", "xAI's compute (ground and orbit)", lambda m: _a(m, "xai").compute_eflops.copy()),
     "xai_capability_index": Metric("index", "xAI capability (Chinchilla law; 1 = reference run)", lambda m: _a(m, "xai").s.capability.copy()),
     "openai_capability_index": Metric("index", "OpenAI capability", lambda m: _a(m, "openai").s.capability.copy()),
     "google_capability_index": Metric("index", "Google capability", lambda m: _a(m, "google").s.capability.copy()),
-    "xai_revenue_usd": Metric("USD/month", "xAI's revenue from its models (X's not included)", lambda m: _a(m, "xai").s.revenue_usd.copy()),
-    "x_revenue_usd": Metric("USD/month", "X's advertising, subscription and data-licensing revenue (xAI's since X was combined with it)", lambda m: _a(m, "xai").x_revenue_usd.copy()),
+    "xai_revenue_usd": Metric("USD/month", "xAI revenue", lambda m: _a(m, "xai").s.revenue_usd.copy()),
     "chips_unpowered_h100e": Metric("H100e", "accelerators bought but waiting for power at terrestrial sites", _chips_unpowered),
     "grid_us_delay_yr": Metric("yr", "expected wait of a new US large-load connection", lambda m: _a(m, "grid_us").delay_yr),
     "grid_us_queue_gw": Metric("GW", "everything waiting in the US interconnection queue: the modelled data centers' requests and the background", lambda m: _a(m, "grid_us").queue_gw),
@@ -224,7 +215,6 @@ METRICS: dict[str, Metric] = {
     "spacex_alone_capex_usd": Metric("USD/month", "SpaceX alone: capital spending; part of the payments in spacex_alone_fcf_usd", lambda m: _spacex_alone_flow(m, "capex")),
     "spacex_xai_revenue_usd": Metric("USD/month", "SpaceX and xAI together (as the S-1 consolidates them): external revenue", lambda m: _companies_flow(m, S1_GROUP, "in")),
     "spacex_xai_adjusted_ebitda_usd": Metric("USD/month", "SpaceX and xAI together: revenue less operating costs, the cost of launching their own satellites capitalised (as the S-1 books it)", _s1_adjusted_ebitda),
-    "ai_segment_adjusted_ebitda_usd": Metric("USD/month", "the xAI company (xAI with X, its data centers): revenue less operating costs (the S-1's AI segment before the merger)", _ai_segment_adjusted_ebitda),
     "spacex_xai_capex_usd": Metric("USD/month", "SpaceX and xAI together: capital spending, own launches capitalised (as the S-1 books it)", _s1_capex),
     "tesla_automotive_revenue_usd": Metric("USD/month", "Tesla automotive revenue: vehicles, regulatory credits and FSD", lambda m: _a(m, "tesla_fleet").automotive_revenue_usd.copy()),
     "tesla_fsd_revenue_usd": Metric("USD/month", "Tesla FSD subscriptions (inside automotive revenue, as Tesla's 10-K books them)", lambda m: _a(m, "tesla_fleet").fsd_revenue_usd.copy()),

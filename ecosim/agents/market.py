@@ -20,7 +20,8 @@ It also runs two markets' shared state and publishes it:
 * the frontier-AI revenue pool: it grows logistically toward its ceiling and is larger when the
   best model (the labs' ``capability`` signals, and those not modelled at
   ``others_capability_ratio`` of the best) is better; each lab's deserved share is its
-  capability^``share_exponent`` over everyone's (``ai_pool_usd_per_month``, ``ai_share_frac``);
+  capability^``share_exponent`` over everyone's (``ai_pool_usd_per_month``, ``ai_share_frac``,
+  ``ai_market_room_frac``);
 * the world's cumulative PV output, which drives the module learning curve
   (``pv_cumulative_gw``).
 """
@@ -55,7 +56,9 @@ class Market(EcosimAgent):
         self.publish("pv_cumulative_gw", self.s.pv_cum_gw)
 
     def _publish_ai(self, pool_usd_per_month: np.ndarray, deserved: list[np.ndarray]) -> None:
+        am = self.shared.ai_market
         self.publish("ai_pool_usd_per_month", pool_usd_per_month)
+        self.publish("ai_market_room_frac", np.clip(1.0 - self.s.ai_pool_usd_per_yr / am.revenue_usd_per_yr_max, 0.0, 1.0))
         for lab, share in zip(self.lab_names, deserved, strict=True):
             self.ex.publish_to(self.name, lab, "ai_share_frac", share)
 

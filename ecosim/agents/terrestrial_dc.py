@@ -11,13 +11,6 @@ power (the site's own lead time for turbines, the grid's published wait for a gr
 when the queue is longer than planned, they pile up unpowered (:attr:`chips_unpowered_h100e`).
 Power is bought from the grid (or fuel from the market), at the site's PUE.
 
-**Leases.** Capacity can also be rented from clouds and neoclouds (Microsoft, Oracle, CoreWeave
-for OpenAI in 2023-2025): the lab asks for new leased IT power (``lease_target_mw``); it comes
-into service ``lease_lead_months`` later, outside the grid queue (the lessor brings its own power
-and chips), at the price per W a year of the month it was signed (``lease_usd_per_w_yr``, following
-the accelerator price), paid monthly to the rest of the economy, and leaves with its chips at
-the end of its term (``lease_term_yr``). Leased compute is offered to the lab with the owned.
-
 It publishes what a builder of the alternative needs to price this site (the ``site_*``
 signals: capex per W, energy price, PUE, capacity factor, facility life and the wait for power),
 and to its lab its compute and any capital budget its parent sets.
@@ -32,7 +25,7 @@ import numpy as np
 from ecosim.agents.base import HOURS_PER_MONTH, EcosimAgent
 from ecosim.economics.binding import binding_code
 from ecosim.economics.odc_cost import energy_price_usd_per_mwh
-from ecosim.physics.compute import accelerator_usd_per_w, watts_per_h100e
+from ecosim.physics.compute import watts_per_h100e
 
 RING_MONTHS = 240
 
@@ -64,25 +57,8 @@ class TerrestrialDataCenter(EcosimAgent):
         self.s.grid_mw = np.full(K, p.it_mw_initial if p.energy_source == "grid" else 0.0, dtype=float)
         self.s.order_plan = np.zeros((K, RING_MONTHS))  # MW whose chips are due, by month
         self.s.budget_usd_per_yr = np.full(K, p.capex_budget_usd_per_yr, dtype=float)
-        # leases: IT MW, EFLOP/s and monthly payment by the month they came into service, and
-        # the MW and price signed but not yet in service, by the month they arrive
-        self.s.lease_mw = np.zeros((K, RING_MONTHS))
-        self.s.lease_eflops = np.zeros((K, RING_MONTHS))
-        self.s.lease_usd = np.zeros((K, RING_MONTHS))
-        self.s.lease_pipe_mw = np.zeros((K, RING_MONTHS))
-        self.s.lease_pipe_usd = np.zeros((K, RING_MONTHS))
-        term = self.lease_term_months()
-        price0 = self.lease_usd_per_w_month(start)
-        for age in range(int(term.max())):  # leases at start signed evenly over the term before
-            slot = (start - 1 - age) % RING_MONTHS
-            mw = np.where(age < term, p.lease_mw_initial / term, 0.0)
-            self.s.lease_mw[:, slot] = mw
-            self.s.lease_eflops[:, slot] = mw * 1e6 / w0 * hw.flops_per_h100e / 1e18
-            self.s.lease_usd[:, slot] = mw * 1e6 * price0
-        self.lease_paid_usd = np.zeros(K)
         self.grid = self.partner("connection_added_mw")
         self.owner_lab = self.partner("terrestrial_target_mw")
-        self.leasing_lab = self.partner("lease_target_mw")
         self.power_factor = np.ones(K)
         self.built_mw = np.zeros(K)
         self.target_mw = np.zeros(K)
@@ -105,65 +81,7 @@ class TerrestrialDataCenter(EcosimAgent):
         return self.s.chips_h100e
 
     def compute_capacity_eflops(self) -> np.ndarray:
-        """Owned and leased compute installed [EFLOP/s]."""
-        return self.s.eflops_total + self.s.lease_eflops.sum(axis=1)
-
-    @property
-    def leased_mw(self) -> np.ndarray:
-        """Leased IT power in service [MW]."""
-        return self.s.lease_mw.sum(axis=1)
-
-    @property
-    def capacity_mw(self) -> np.ndarray:
-        """IT power of the compute in service, owned accelerators and leases [MW]."""
-        return self.used_mw + self.leased_mw
-
-    def lease_term_months(self) -> np.ndarray:
-        """Length of a lease in whole months, per member [months]."""
-        return np.clip(np.rint(self.full(self.p.lease_term_yr) * 12.0), 1, RING_MONTHS - 1).astype(int)
-
-    def lease_usd_per_w_month(self, month: int) -> np.ndarray:
-        """Price of leased capacity signed in ``month`` [USD per W of IT power a month]: the
-        scenario's price in the accelerators' reference month, moved as the accelerator price."""
-        hw = self.shared.ai_hardware
-        idx = accelerator_usd_per_w(1.0, hw.usd_per_w_change_frac_per_yr, hw.reference_month, month)
-        return self.full(self.p.lease_usd_per_w_yr / 12.0 * idx)
-
-    def lease_pipeline_eflops(self) -> np.ndarray:
-        """Compute of the leases signed and not yet in service, at this month's efficiency [EFLOP/s]."""
-        hw = self.shared.ai_hardware
-        return self.s.lease_pipe_mw.sum(axis=1) * 1e6 / self.w_per_h100e() * hw.flops_per_h100e / 1e18
-
-    def lease_commitments_usd_per_month(self) -> np.ndarray:
-        """Monthly payments of the leases in service and signed [USD/month]."""
-        return self.s.lease_usd.sum(axis=1) + self.s.lease_pipe_usd.sum(axis=1)
-
-    def _lease(self) -> None:
-        """Leases end at their term, the signed ones come into service, new ones are signed."""
-        s, p = self.s, self.p
-        rows = np.arange(self.K)
-        end = (self.t - self.lease_term_months()) % RING_MONTHS
-        for a in (s.lease_mw, s.lease_eflops, s.lease_usd):
-            a[rows, end] = 0.0
-        now = self.t % RING_MONTHS
-        hw = self.shared.ai_hardware
-        s.lease_mw[:, now] = s.lease_pipe_mw[:, now]
-        s.lease_eflops[:, now] = s.lease_pipe_mw[:, now] * 1e6 / self.w_per_h100e() * hw.flops_per_h100e / 1e18
-        s.lease_usd[:, now] = s.lease_pipe_usd[:, now]
-        s.lease_pipe_mw[:, now] = 0.0
-        s.lease_pipe_usd[:, now] = 0.0
-        if self.leasing_lab is None:
-            return
-        new = np.maximum(self.read(self.leasing_lab, "lease_target_mw"), 0.0)
-        lead = int(np.clip(p.lease_lead_months, 0, RING_MONTHS - 1))
-        slot = (self.t + lead) % RING_MONTHS
-        if lead == 0:  # in service at once
-            s.lease_mw[:, now] += new
-            s.lease_eflops[:, now] += new * 1e6 / self.w_per_h100e() * hw.flops_per_h100e / 1e18
-            s.lease_usd[:, now] += new * 1e6 * self.lease_usd_per_w_month(self.t)
-        else:
-            s.lease_pipe_mw[:, slot] += new
-            s.lease_pipe_usd[:, slot] += new * 1e6 * self.lease_usd_per_w_month(self.t)
+        return self.s.eflops_total
 
     def wanted_mw(self) -> np.ndarray:
         if self.owner_lab is None:
@@ -191,9 +109,7 @@ class TerrestrialDataCenter(EcosimAgent):
         if delay_yr is not None:
             self.publish("site_delay_yr", delay_yr)
         self.publish("capex_budget_usd_per_month", np.where(self.s.budget_usd_per_yr > 0, self.s.budget_usd_per_yr / 12.0, 0.0))
-        self.publish("compute_capacity_eflops", self.compute_capacity_eflops() + self.lease_pipeline_eflops())
-        self.publish("lease_usd_per_w_month", self.lease_usd_per_w_month(self.t))
-        self.publish("lease_commitments_usd_per_month", self.lease_commitments_usd_per_month())
+        self.publish("compute_capacity_eflops", self.compute_capacity_eflops())
 
     def offer(self) -> None:
         p, s, ex = self.p, self.s, self.ex
@@ -207,7 +123,6 @@ class TerrestrialDataCenter(EcosimAgent):
         s.chip_mw[rows, slot] = 0.0
         s.chip_eflops[rows, slot] = 0.0
 
-        self._lease()
         if self.grid is not None:  # connections the grid made last month
             s.grid_mw = s.grid_mw + self.read(self.grid, "connection_added_mw")
         want = self.wanted_mw()
@@ -233,7 +148,7 @@ class TerrestrialDataCenter(EcosimAgent):
 
         grid_it = np.maximum(self.used_mw - s.onsite_mw, 0.0)
         ex.demand(self.name, "power", np.minimum(grid_it, s.grid_mw) * p.pue, tier=1, kind="opex")
-        ex.offer(self.name, "compute", s.eflops_total * self.power_factor + s.lease_eflops.sum(axis=1), 0.0)
+        ex.offer(self.name, "compute", self.compute_capacity_eflops() * self.power_factor, 0.0)
 
     def settle(self) -> None:
         p, s, ex = self.p, self.s, self.ex
@@ -263,7 +178,5 @@ class TerrestrialDataCenter(EcosimAgent):
         if p.energy_source == "onsite_gas":
             self.pay_costs(onsite_it * p.pue * HOURS_PER_MONTH * energy_price_usd_per_mwh(p), "opex")
         self.pay_costs(s.facility_mw * 1e6 * p.capex_usd_per_w * p.opex_frac_of_capex_per_yr / 12.0, "opex")
-        self.lease_paid_usd = s.lease_usd.sum(axis=1)
-        self.pay_costs(self.lease_paid_usd, "opex")
         s.budget_usd_per_yr = self.grow(s.budget_usd_per_yr, p.capex_budget_growth_frac_per_yr, p.capex_budget_usd_per_yr_max)
         self._publish(self.site_delay_yr())

@@ -10,19 +10,14 @@
 * Revenue: the market publishes the frontier-AI revenue pool and the share each lab's
   capability deserves (``ai_pool_usd_per_month``, ``ai_share_frac``); the lab's share moves
   toward it at ``share_adjust_per_yr`` (customers switch slowly). Revenue is capped by the
-  inference compute left after training, at a price per EFLOP/s that falls with the cost of
-  compute (:meth:`Lab.inference_usd_per_eflops_month`).
-* Compute plan: each month the lab's funding for compute is a share of its revenue plus its
-  cash (spread over ``cash_deploy_months``), spent while its compute could not yet serve the
-  demand it expects a year ahead (:meth:`Lab.budget_usd`: the pool grown at last year's rate
-  times its deserved share, ``capacity_plan_ratio`` times over), unless its parent sets its data
-  centers a budget (``capex_budget_usd_per_month``). The share of that funding for leases follows
-  a logistic switch in its own site's wait for power around ``lease_if_wait_over_yr`` (width
-  ``lease_switch_softness_yr``): it rents cloud capacity (``lease_target_mw``) for what that share
-  pays each month beyond the leases already signed, and spends the rest on its own builds: split between its terrestrial data centers and, when orbit is cheaper (the
-  ``orbital_cost_ratio`` its orbital builder publishes), orbital data centers, on a logistic
-  switch of width ``orbital_switch_softness_ratio``; the targets go to the builders as signals.
-  Its builders are whoever the network wires to it.
+  inference compute left after training.
+* Compute plan: each month the lab spends on new IT power a share of its revenue plus its cash
+  (spread over ``cash_deploy_months``), scaled by the growth left in the AI market (the
+  market's ``ai_market_room_frac``), unless its parent sets its data centers a budget
+  (``capex_budget_usd_per_month``). The spend is split between its terrestrial data centers
+  and, when orbit is cheaper (the ``orbital_cost_ratio`` its orbital builder publishes), orbital
+  data centers, on a logistic switch of width ``orbital_switch_softness_ratio``; the targets go
+  to the builders as signals. Its builders are whoever the network wires to it.
 """
 
 from __future__ import annotations
@@ -32,7 +27,6 @@ from typing import Any
 import numpy as np
 
 from ecosim.agents.base import SECONDS_PER_MONTH, UNLIMITED, EcosimAgent
-from ecosim.physics.compute import accelerator_usd_per_w, watts_per_h100e
 from ecosim.physics.scaling import capability_index
 
 
@@ -46,7 +40,6 @@ class Lab(EcosimAgent):
         self.law = self.shared.scaling
         self.terrestrial_builder = self.partner("site_capex_usd_per_w")
         self.orbital_builder = self.partner("orbital_cost_ratio")
-        self.lease_site = self.partner("lease_usd_per_w_month")
         self.s.train_flop = np.zeros(K)
         self.s.data_pb = np.full(K, p.data_pb_initial, dtype=float)
         self.s.web_tokens = np.full(K, p.web_tokens_initial, dtype=float)
@@ -58,11 +51,6 @@ class Lab(EcosimAgent):
         self.compute_eflops = np.zeros(K)
         self.data_in_pb = np.zeros(K)
         self.orbital_share = np.zeros(K)
-        self.lease_target_mw = np.zeros(K)
-        self.rd_staff_usd = np.zeros(K)
-        self.sga_usd = np.zeros(K)
-        self.x_revenue_usd = np.zeros(K)
-        self.s.pool_seen = np.zeros((K, 12))  # the pool read in each of the last 12 months, by month % 12
 
     # ---------------------------------------------------------------- capability
 
@@ -100,54 +88,19 @@ class Lab(EcosimAgent):
     def _publish_targets(self) -> None:
         if self.terrestrial_builder:
             self.ex.publish_to(self.name, self.terrestrial_builder, "terrestrial_target_mw", self.terrestrial_target_mw)
-        if self.lease_site:
-            self.ex.publish_to(self.name, self.lease_site, "lease_target_mw", self.lease_target_mw)
         if self.orbital_builder:
             self.ex.publish_to(self.name, self.orbital_builder, "orbital_target_mw", self.orbital_target_mw)
 
     # ---------------------------------------------------------------- phases
 
-    def compute_cost_index(self) -> np.ndarray:
-        """Cost of one EFLOP/s of compute this month relative to the accelerators' reference
-        month [-]: accelerator price per W x W per H100e (the shared ``[ai_hardware]`` trends)."""
-        hw = self.shared.ai_hardware
-        now = accelerator_usd_per_w(1.0, hw.usd_per_w_change_frac_per_yr, hw.reference_month, self.t)
-        w = watts_per_h100e(1.0, hw.efficiency_gain_frac_per_yr, hw.reference_month, self.t)
-        return self.full(now * w)
-
-    def inference_usd_per_eflops_month(self) -> np.ndarray:
-        """Revenue one EFLOP/s of inference can serve this month [USD/(EFLOP/s month)]: the
-        scenario's price in the accelerators' reference month, falling as the cost of compute
-        falls (:meth:`compute_cost_index`)."""
-        return self.p.ai_revenue_per_eflops_month * self.compute_cost_index()
-
-    def pool_growth_ratio(self) -> np.ndarray:
-        """Growth of the AI pool over the last twelve months as the lab saw it [-] (1 before a
-        year of readings); records this month's reading. Call once a month."""
-        s = self.s
-        pool = self.read("market", "ai_pool_usd_per_month")
-        ago = s.pool_seen[:, self.t % 12].copy()
-        s.pool_seen[:, self.t % 12] = pool
-        return np.divide(pool, ago, out=np.ones(self.K), where=ago > 0)
-
     def budget_usd(self) -> np.ndarray:
-        """What the lab spends on compute this month [USD/month]: its parent's budget for its
-        data centers if one is set, else a share of the revenue it expects a year ahead (this
-        month's grown at the pool's last-year rate) plus cash (deployed over
-        ``cash_deploy_months``), scaled by the demand its compute cannot serve yet:
-        ``1 - capacity revenue / (capacity_plan_ratio x expected demand)`` within 0-1, where the
-        expected demand is the pool a year ahead times the share its capability deserves."""
+        """What the lab spends on new IT power this month [USD]: its parent's budget for its
+        data centers if one is set, else a share of revenue plus cash (deployed over
+        ``cash_deploy_months``) while the AI market still grows."""
         p, s = self.p, self.s
-        growth = self.pool_growth_ratio()
         cash = np.maximum(self.ex.company_cash_open(self.company), 0.0)
-        funding = p.compute_budget_frac * (s.revenue_usd * growth + cash / p.cash_deploy_months)
-        planned = self.compute_eflops
-        if self.terrestrial_builder is not None:  # leases signed count as capacity on their way
-            planned = np.maximum(planned, self.read(self.terrestrial_builder, "compute_capacity_eflops"))
-        capacity_usd = planned * (1.0 - p.training_frac) * self.inference_usd_per_eflops_month()
-        demand = self.read("market", "ai_pool_usd_per_month") * growth * self.read("market", "ai_share_frac")
-        plan = p.capacity_plan_ratio * demand
-        own = funding * np.clip(1.0 - np.divide(capacity_usd, plan, out=np.ones(self.K), where=plan > 0), 0.0, 1.0)
+        room = self.read("market", "ai_market_room_frac")
+        own = p.compute_budget_frac * room * (s.revenue_usd + cash / p.cash_deploy_months)
         if self.terrestrial_builder is None:
             return own
         parent = self.read(self.terrestrial_builder, "capex_budget_usd_per_month")
@@ -158,19 +111,6 @@ class Lab(EcosimAgent):
         budget = self.budget_usd()
         accel = self.read("tsmc", "accelerator_usd_per_w")
         t_cost = (self.read(self.terrestrial_builder, "site_capex_usd_per_w") if self.terrestrial_builder else np.inf) + accel
-        # leases where the own site waits too long for power (a logistic switch in the wait;
-        # never under a parent's budget)
-        leases = self.zeros()
-        self.lease_target_mw = self.zeros()
-        if self.lease_site is not None:
-            parent = self.read(self.lease_site, "capex_budget_usd_per_month")
-            wait = self.read(self.lease_site, "site_delay_yr")
-            z = np.clip((wait - p.lease_if_wait_over_yr) / p.lease_switch_softness_yr, -50, 50)
-            leases = np.where(parent > 0, 0.0, 1.0 / (1.0 + np.exp(-z)))
-            free = np.maximum(budget * leases - self.read(self.lease_site, "lease_commitments_usd_per_month"), 0.0)
-            price = self.read(self.lease_site, "lease_usd_per_w_month")
-            self.lease_target_mw = np.divide(free, price * 1e6, out=np.zeros(self.K), where=price > 0)
-        budget = budget * (1.0 - leases)
         share = self.zeros()
         o_cost = np.full(self.K, np.inf)
         if self.orbital_builder is not None and p.orbital_first:
@@ -204,31 +144,13 @@ class Lab(EcosimAgent):
         deserved = self.read("market", "ai_share_frac")
         s.market_share = s.market_share + (deserved - s.market_share) * np.minimum(am.share_adjust_per_yr / 12.0, 1.0)
         inference = self.compute_eflops * (1.0 - p.training_frac)
-        revenue = np.minimum(pool * s.market_share, inference * self.inference_usd_per_eflops_month())
+        revenue = np.minimum(pool * s.market_share, inference * p.ai_revenue_per_eflops_month)
         ex.pay("market", self.name, revenue, "revenue")
-        # costs beside compute (its data centers pay for compute): research staff, who scale
-        # with the compute they use, and selling, general and administration with revenue
-        self.rd_staff_usd = self.compute_eflops * p.rd_staff_usd_per_eflops_month * self.compute_cost_index()
-        self.sga_usd = revenue * p.sga_frac_of_revenue
-        self.pay_costs(self.rd_staff_usd + self.sga_usd, "opex")
+        self.pay_costs(revenue * p.opex_frac_of_revenue, "opex")
         s.revenue_usd = revenue
         self.publish("capability", s.capability)
-        self.other_business()
-
-    def other_business(self) -> None:
-        """A lab's businesses beside its models (none but xAI's X)."""
 
 
 class XAI(Lab):
-    """xAI with X: X's advertising and subscriptions (``x_*`` fields) are xAI's revenue from
-    ``x_start_month``, its costs the rest of its adjusted EBITDA margin."""
-
     kind = "xai"
     label = "xAI"
-
-    def other_business(self) -> None:
-        p = self.p
-        months = self.t - int(p.x_start_month)
-        self.x_revenue_usd = self.after(p.x_start_month) * p.x_revenue_usd_per_yr_initial / 12.0 * (1.0 + p.x_revenue_change_frac_per_yr) ** (max(months, 0) / 12.0)
-        self.ex.pay("market", self.name, self.x_revenue_usd, "revenue")
-        self.pay_costs(self.x_revenue_usd * (1.0 - p.x_ebitda_margin_frac), "opex")

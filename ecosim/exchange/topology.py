@@ -52,6 +52,7 @@ SIGNALS: dict[str, Signal] = {
     "fsd_performance": Signal("index", "FSD performance index (Tesla's driving data x the capability it receives)"),
     "ai_pool_usd_per_month": Signal("USD/month", "frontier-AI revenue pool this month, larger when the best model is better"),
     "ai_share_frac": Signal("frac", "share of the AI revenue pool a lab's capability deserves (before customers switch)"),
+    "ai_market_room_frac": Signal("frac", "growth left in the AI market: 1 - pool / ceiling"),
     "launch_price_usd_per_kg": Signal("USD/kg", "launch price to LEO a buyer pays (its cost to buyers in the launcher's own company)"),
     "launch_price_usd_per_launch": Signal("USD", "a launcher's price of a dedicated launch to an outside customer"),
     "launch_slots_per_month": Signal("launches/month", "dedicated launches a launcher can sell to outside buyers this month"),
@@ -70,11 +71,8 @@ SIGNALS: dict[str, Signal] = {
     "site_facility_life_yr": Signal("yr", "life of a terrestrial facility (building and plant)"),
     "site_delay_yr": Signal("yr", "wait before a new terrestrial site has power (grid queue or turbine lead time)"),
     "capex_budget_usd_per_month": Signal("USD/month", "capital budget a parent sets for its data centers (0: the lab's cash decides)"),
-    "compute_capacity_eflops": Signal("EFLOP/s", "compute of a lab's terrestrial data centers: owned and leased in service, and leases signed"),
+    "compute_capacity_eflops": Signal("EFLOP/s", "compute installed at a lab's terrestrial data centers"),
     "terrestrial_target_mw": Signal("MW/month", "new terrestrial IT power a lab wants this month"),
-    "lease_target_mw": Signal("MW/month", "new leased IT power (cloud, neocloud) a lab signs for this month"),
-    "lease_usd_per_w_month": Signal("USD/(W month)", "price of capacity leased this month per W of IT power"),
-    "lease_commitments_usd_per_month": Signal("USD/month", "monthly payments of a lab's leases in service and signed"),
     "orbital_target_mw": Signal("MW/month", "new orbital IT power a lab wants this month"),
     "orbital_cost_ratio": Signal("ratio", "orbital over terrestrial lifetime cost per delivered W (inf before the first build month)"),
     "orbital_capex_usd_per_w": Signal("USD/W", "up-front cost of orbital compute per nameplate W: hardware, launch, arrays, chips (inf before the first build month)"),
@@ -90,8 +88,6 @@ SIGNAL_UNITS: dict[str, str] = {k: s.unit for k, s in SIGNALS.items()}
 #: The labs' and orbital builders' partners (named once; every rule below uses them).
 LAB_TERRESTRIAL = (("xai", "terrestrial_dc"), ("openai", "openai_dc"), ("google", "google_dc"))
 LAB_ORBITAL = (("xai", "orbital_dc"), ("google", "google_planet"))
-#: the labs that may rent cloud capacity through their sites (Google is its own cloud)
-LAB_LEASING = (("xai", "terrestrial_dc"), ("openai", "openai_dc"))
 #: The terrestrial site each orbital builder prices its alternative against.
 ORBITAL_ALTERNATIVE = (("terrestrial_dc", "orbital_dc"), ("terrestrial_dc", "starcloud"), ("google_dc", "google_planet"))
 SITE_SIGNALS = ("site_capex_usd_per_w", "site_energy_usd_per_mwh", "site_pue", "site_capacity_factor", "site_facility_life_yr", "site_delay_yr")
@@ -130,7 +126,7 @@ RULES: tuple[tuple[str, str, str], ...] = (
     *(("xai", b, "capability") for b in ("tesla_fleet", "optimus")),
     ("@lab", "market", "capability"),
     ("tesla_fleet", "cybercab", "fsd_performance"),
-    *(("market", "@lab", s) for s in ("ai_pool_usd_per_month", "ai_share_frac")),
+    *(("market", "@lab", s) for s in ("ai_pool_usd_per_month", "ai_share_frac", "ai_market_room_frac")),
     # launch: prices, slots and payloads of dedicated launches to the outside buyers; competitors'
     # prices to SpaceX; Starship's capacity shared among SpaceX's own buyers by their needs
     ("spacex_launch", "@orbital", "launch_price_usd_per_kg"),
@@ -149,8 +145,6 @@ RULES: tuple[tuple[str, str, str], ...] = (
     # labs and their builders: targets one way, costs and capacity the other
     *((lab, dc, "terrestrial_target_mw") for lab, dc in LAB_TERRESTRIAL),
     *((dc, lab, s) for lab, dc in LAB_TERRESTRIAL for s in ("site_capex_usd_per_w", "capex_budget_usd_per_month", "compute_capacity_eflops")),
-    *((lab, dc, "lease_target_mw") for lab, dc in LAB_LEASING),
-    *((dc, lab, s) for lab, dc in LAB_LEASING for s in ("site_delay_yr", "lease_usd_per_w_month", "lease_commitments_usd_per_month")),
     *((lab, odc, "orbital_target_mw") for lab, odc in LAB_ORBITAL),
     *((odc, lab, s) for lab, odc in LAB_ORBITAL for s in ("orbital_cost_ratio", "orbital_capex_usd_per_w")),
     # orbital builders price the terrestrial site they would otherwise build

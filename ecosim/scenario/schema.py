@@ -661,10 +661,6 @@ class TerrestrialDC(Section):
     capex_budget_growth_pct_per_yr: float = F(unit="%/yr", ge=-50, doc="growth of that ceiling")
     capex_budget_usd_per_yr_max: float = F(unit="USD/yr", ge=0, doc="most that ceiling grows to")
     initial_fleet_spread_months: int = F(unit="months", ge=1, le=120, doc="the IT power at start was installed evenly over this many months (its chips retire as evenly)")
-    lease_usd_per_w_yr: float = F(unit="USD/(W yr)", ge=0, le=100, doc="price of capacity leased from a cloud or neocloud per W of IT power a year in the accelerators' reference month (chips, facility, power and the lessor's margin); it follows the accelerator price")
-    lease_lead_months: int = F(unit="months", ge=0, le=60, doc="from signing a lease to its capacity in service")
-    lease_term_yr: float = F(unit="yr", gt=0, le=15, doc="length of a lease (its chips leave with it)")
-    lease_mw_initial: float = F(unit="MW", ge=0, le=1e6, doc="leased IT power in service at start (signed evenly over the term before)")
 
 
 class AIHardware(Section):
@@ -727,23 +723,10 @@ class Lab(Section):
     revenue_initial_usd_per_yr: float = F(unit="USD/yr", ge=0, doc="revenue at start")
     market_share_initial_frac: float = F(unit="frac", ge=0, le=1, doc="share of the AI revenue pool at start")
     compute_budget_frac: float = F(unit="frac", ge=0, le=2, doc="share of revenue plus raised cash spent on compute capex")
-    sga_frac_of_revenue: float = F(unit="frac", ge=0, le=2, doc="selling, general and administrative cost as a share of revenue")
-    rd_staff_usd_per_eflops_month: float = F(unit="USD/(EFLOP/s month)", ge=0, le=1e9, doc="research staff's cash cost per EFLOP/s of the lab's compute in the accelerators' reference month, falling as compute gets cheaper (researchers scale with the compute they use)")
+    opex_frac_of_revenue: float = F(unit="frac", ge=0, le=2, doc="operating cost (staff, serving) as share of revenue")
     orbital_first: bool = F(unit="-", doc="the lab may buy orbital compute when it is cheaper")
     cash_deploy_months: float = F(unit="months", gt=0, doc="spare cash is spent on compute over this many months")
     orbital_switch_softness_ratio: float = F(unit="ratio", gt=0, doc="width of the switch to orbit in the orbital/terrestrial cost ratio (logistic)")
-    lease_if_wait_over_yr: float = F(unit="yr", ge=0, le=100, doc="the lab leases cloud capacity instead of building when its own site waits longer than this for power (the middle of the switch)")
-    lease_switch_softness_yr: float = F(unit="yr", gt=0, le=10, doc="width of the logistic switch from building to leasing in the site's wait for power")
-    capacity_plan_ratio: float = F(unit="ratio", gt=0, le=20, doc="compute the lab plans for: its capacity's revenue at this multiple of the demand it expects a year ahead (the pool grown at last year's rate x its deserved share)")
-
-
-class XAILab(Lab):
-    """xAI with X (the S-1's AI segment): X's advertising and subscriptions are xAI's."""
-
-    x_start_month: Month = F(unit="YYYY-MM", doc="X's accounts are combined with xAI's from this month")
-    x_revenue_usd_per_yr_initial: float = F(unit="USD/yr", ge=0, le=1e11, doc="X's advertising, subscription and data-licensing revenue in its first month")
-    x_revenue_change_pct_per_yr: float = F(unit="%/yr", ge=-50, le=100, doc="yearly change of X's revenue")
-    x_ebitda_margin_frac: float = F(unit="frac", ge=-1, le=1, doc="X's adjusted EBITDA margin (its operating costs are the rest)")
 
 
 class AIMarket(Section):
@@ -871,7 +854,7 @@ class Scenario(Section):
     ai_hardware: AIHardware
     chips: Chips
     scaling: ScalingLaw
-    xai: XAILab
+    xai: Lab
     openai: Lab
     google: Lab
     ai_market: AIMarket

@@ -1,7 +1,7 @@
 """Google alone: its data centers carry Alphabet's AI capex budget (growing toward a ceiling) and
 publish it a month at a time; the lab spends that budget whatever its revenue, split between its
 data centers and Suncatcher on the orbital cost ratio; without a budget it spends from revenue and
-cash while its compute cannot yet serve the demand it expects."""
+cash while the AI market still grows."""
 
 from __future__ import annotations
 
@@ -16,22 +16,19 @@ from tests.agents.test_terrestrial_dc import SHARED, dc_world, site
 
 COMPANIES = {"google": "alphabet", "google_dc": "alphabet", "google_planet": "alphabet"}
 LAB = ns(data_pb_initial=0.0, web_tokens_initial=1e12, revenue_initial_usd_per_yr=0.12e9, market_share_initial_frac=0.3, compute_budget_frac=1.0,
-         cash_deploy_months=12.0, orbital_first=True, orbital_switch_softness_ratio=0.05, training_frac=0.4, ai_revenue_per_eflops_month=1e6,
-         capacity_plan_ratio=2.0, lease_if_wait_over_yr=100.0, lease_switch_softness_yr=0.25, sga_frac_of_revenue=0.3, rd_staff_usd_per_eflops_month=1e6)
+         cash_deploy_months=12.0, orbital_first=True, orbital_switch_softness_ratio=0.05, training_frac=0.4)
 
 
 def _world(orbital_ratio: float = np.inf) -> StubWorld:
     """Google's data centers ($10/W a site), Suncatcher at $30/W up front, accelerators at $25/W,
     an AI market half grown."""
     extra = [("google_planet", "google", "orbital_cost_ratio"), ("google_planet", "google", "orbital_capex_usd_per_w"),
-             ("google", "google_planet", "orbital_target_mw"), ("market", "google", "ai_pool_usd_per_month"), ("market", "google", "ai_share_frac"),
-             ("tsmc", "google", "accelerator_usd_per_w")]
+             ("google", "google_planet", "orbital_target_mw"), ("market", "google", "ai_market_room_frac"), ("tsmc", "google", "accelerator_usd_per_w")]
     world = dc_world("google_dc", "google", COMPANIES, extra)
     ex = world.exchange
     ex.publish("google_planet", "orbital_cost_ratio", orbital_ratio)
     ex.publish("google_planet", "orbital_capex_usd_per_w", 30.0)
-    ex.publish("market", "ai_pool_usd_per_month", 1e9)
-    ex.publish("market", "ai_share_frac", 0.1)
+    ex.publish("market", "ai_market_room_frac", 0.5)
     ex.publish("tsmc", "accelerator_usd_per_w", 25.0)
     ex.cash[:, ex.index["google"]] = 1.2e9
     return world
@@ -40,7 +37,7 @@ def _world(orbital_ratio: float = np.inf) -> StubWorld:
 def _google(world: StubWorld, budget_usd_per_yr: float, **kw: Any) -> tuple[Google, GoogleDataCenters]:
     dcs = GoogleDataCenters(world, world.actor("google_dc"), site(capex_budget_usd_per_yr=budget_usd_per_yr, capex_budget_growth_frac_per_yr=0.35,
                                                                    capex_budget_usd_per_yr_max=150e9, **kw), SHARED)
-    lab = Google(world, world.actor("google"), LAB, ns(scaling=ns(), ai_market=ns(), ai_hardware=SHARED.ai_hardware))
+    lab = Google(world, world.actor("google"), LAB, ns(scaling=ns(), ai_market=ns()))
     world.start()
     return lab, dcs
 
@@ -66,18 +63,15 @@ def test_alphabets_budget_is_spent_whatever_the_revenue() -> None:
 
 
 def test_without_a_budget_it_spends_from_revenue_and_cash() -> None:
-    """No budget: $10M a month of revenue plus $1.2B of cash over 12 months is $110M of funding
-    (no year of pool readings yet: growth 1). The demand it expects is the $1B pool x its 10 %
-    share = $100M a month; planning for 2x that, its 40 EFLOP/s (60 % for inference at $1M per
-    EFLOP/s a month, the hardware at its reference month) earn $24M of the $200M planned, so it
-    spends 110M x (1 - 24/200) = $96.8M, all on its data centers while orbit is closed (at $35/W)."""
+    """No budget: $10M a month of revenue plus $1.2B of cash over 12 months, times the half of the
+    AI market still to grow: 0.5 x (10M + 100M) = $55M, all on its data centers while orbit is
+    closed (1.57 MW at $35/W)."""
     world = _world()
-    world.exchange.publish("google_dc", "compute_capacity_eflops", 40.0)
     lab, _ = _google(world, 0.0)
-    lab.compute_eflops = np.array([40.0])
     assert_allclose(world.exchange.read("google_dc", "google", "capex_budget_usd_per_month"), 0.0)
     lab.offer()
-    assert_allclose(_target(world, "google_dc", "terrestrial_target_mw"), 96.8e6 / 35e6)
+    assert_allclose(lab.budget_usd(), 55e6)
+    assert_allclose(_target(world, "google_dc", "terrestrial_target_mw"), 55e6 / 35e6)
     assert_allclose(_target(world, "google_planet", "orbital_target_mw"), 0.0)
 
 

@@ -1,7 +1,7 @@
 """The rest of the economy alone, beside its launch market (tests/agents/test_market_launches.py):
 the frontier-AI revenue pool (logistic growth, larger with a better best model) and each lab's
-deserved share (capability^exponent over everyone's, those not modelled included), outside
-customers' demand for PV modules and accelerators, and the world's
+deserved share (capability^exponent over everyone's, those not modelled included), the room the
+AI market has left, outside customers' demand for PV modules and accelerators, and the world's
 cumulative PV output behind the module learning curve."""
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ P = ns(external_launches_per_yr_initial=30.0, external_launches_growth_frac_per_
 
 def _market(capabilities: dict[str, float], **ai: Any) -> tuple[StubWorld, Market]:
     edges = [(lab, "market", "capability") for lab in capabilities] + [("market", lab, s) for lab in capabilities
-                                                                       for s in ("ai_share_frac", "ai_pool_usd_per_month")]
+                                                                       for s in ("ai_share_frac", "ai_pool_usd_per_month", "ai_market_room_frac")]
     edges += [(s, "market", c) for s, c in BUYS] + [("gcl", "orbital_dc", "pv_modules"), ("market", "gcl", "pv_cumulative_gw")]
     world = StubWorld(edges)
     for lab, cap in capabilities.items():
@@ -52,24 +52,27 @@ def _seen(world: StubWorld, signal: str, lab: str) -> float:
 def test_the_pool_follows_the_best_model_and_shares_follow_capability_squared() -> None:
     """Labs at capability 2 and 1, the others at 0.8 x 2 = 1.6: the pool this month is $12B / 12
     x 2^0.5 = $1.414B, and the shares are 4 / (4 + 1 + 2.56) = 52.9 % and 1 / 7.56 = 13.2 % (the
-    rest goes to labs not modelled)."""
+    rest goes to labs not modelled). The market has 1 - 12/48 = 75 % of its room left."""
     world, mk = _market({"a": 2.0, "b": 1.0})
     mk.offer()
     assert_allclose(_seen(world, "ai_pool_usd_per_month", "a"), 1e9 * 2**0.5)
     assert_allclose(_seen(world, "ai_share_frac", "a"), 4.0 / 7.56)
     assert_allclose(_seen(world, "ai_share_frac", "b"), 1.0 / 7.56)
+    assert_allclose(_seen(world, "ai_market_room_frac", "b"), 0.75)
 
 
 def test_others_can_lead_and_the_pool_grows_logistically() -> None:
     """With others at 1.25 x the one lab's capability 1, the best model is theirs: the pool is
     scaled by 1.25^0.5 and the lab deserves 1 / (1 + 1.5625) = 39 %. At 100 %/yr growth a month
-    adds 12 x (2^(1/12) - 1) x (1 - 12/48) = $0.535B a year to the pool."""
+    adds 12 x (2^(1/12) - 1) x (1 - 12/48) = $0.535B a year to the pool, and the room left shrinks
+    to match."""
     world, mk = _market({"a": 1.0}, others_capability_ratio=1.25, growth_frac_per_yr=1.0)
     mk.offer()
     pool_yr = 12e9 * (1.0 + STEP_100 * 0.75)
     assert_allclose(mk.s.ai_pool_usd_per_yr, pool_yr)
     assert_allclose(_seen(world, "ai_pool_usd_per_month", "a"), pool_yr / 12.0 * 1.25**0.5)
     assert_allclose(_seen(world, "ai_share_frac", "a"), 1.0 / (1.0 + 1.25**2))
+    assert_allclose(_seen(world, "ai_market_room_frac", "a"), 1.0 - pool_yr / 48e9)
 
 
 def test_outside_buyers_of_modules_and_accelerators() -> None:

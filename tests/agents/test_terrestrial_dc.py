@@ -21,7 +21,7 @@ HW = ns(reference_month=0, usd_per_w=25.0, usd_per_w_change_frac_per_yr=0.0, w_p
         flops_per_h100e=1e15, chip_life_yr=5.0)
 SHARED = ns(ai_hardware=HW)
 SITE_SIGNALS = ("site_capex_usd_per_w", "site_energy_usd_per_mwh", "site_pue", "site_capacity_factor", "site_facility_life_yr", "site_delay_yr",
-                "capex_budget_usd_per_month", "compute_capacity_eflops", "lease_usd_per_w_month", "lease_commitments_usd_per_month")
+                "capex_budget_usd_per_month", "compute_capacity_eflops")
 
 
 def site(**kw: Any) -> Any:
@@ -30,8 +30,7 @@ def site(**kw: Any) -> Any:
     base = dict(capex_usd_per_w=10.0, facility_life_yr=15.0, pue=1.2, energy_source="grid", electricity_usd_per_mwh=80.0,
                 gas_price_usd_per_mmbtu=5.0, heat_rate_btu_per_kwh=6000.0, capacity_factor=0.9, interconnection_delay_yr=1.0, it_mw_initial=0.0,
                 onsite_gas_mw_per_month_max=0.0, chip_order_lead_months=6.0, opex_frac_of_capex_per_yr=0.02, capex_budget_usd_per_yr=0.0,
-                capex_budget_growth_frac_per_yr=0.0, capex_budget_usd_per_yr_max=0.0, initial_fleet_spread_months=12,
-                lease_usd_per_w_yr=12.0, lease_lead_months=3, lease_term_yr=2.0, lease_mw_initial=0.0)
+                capex_budget_growth_frac_per_yr=0.0, capex_budget_usd_per_yr_max=0.0, initial_fleet_spread_months=12)
     base.update(kw)
     return ns(**base)
 
@@ -40,14 +39,13 @@ def dc_world(dc: str = "tdc", lab: str = "lab", companies: dict[str, str] | None
     """A site ``dc`` between a grid, its lab, TSMC and the market; the grid has published a
     2-year wait and no connection yet, the lab a target of 0."""
     edges = [("grid_us", dc, s) for s in ("connection_added_mw", "interconnection_delay_yr", "power")] + [(dc, "grid_us", "connection_request_mw")]
-    edges += [(lab, dc, "terrestrial_target_mw"), (lab, dc, "lease_target_mw"), (dc, lab, "compute"), ("tsmc", dc, "accelerators"), (dc, "market", "money")]
+    edges += [(lab, dc, "terrestrial_target_mw"), (dc, lab, "compute"), ("tsmc", dc, "accelerators"), (dc, "market", "money")]
     edges += [(dc, lab, s) for s in SITE_SIGNALS] + list(extra or [])
     world = StubWorld(edges, companies=companies)
     ex = world.exchange
     ex.publish("grid_us", "interconnection_delay_yr", 2.0)
     ex.publish("grid_us", "connection_added_mw", 0.0)
     ex.publish(lab, "terrestrial_target_mw", 0.0)
-    ex.publish(lab, "lease_target_mw", 0.0)
     return world
 
 
@@ -169,36 +167,3 @@ def test_it_publishes_the_site_a_builder_of_the_alternative_prices() -> None:
     world.exchange.clear()
     dc.settle()
     assert_allclose(paid_usd(world, "tdc", "opex"), 10.0 * 1.2 * HOURS_PER_MONTH * 30.0 + 10e6 * 10.0 * 0.02 / 12)
-
-
-def test_leases_come_after_their_lead_time_outside_the_grid_queue_and_end_at_their_term() -> None:
-    """The lab signs for 50 MW of leases at $12 per W a year ($1/W a month): nothing joins the
-    grid's queue, the commitment ($50M a month) is published at once, the 50 MW (50 EFLOP/s at
-    1,000 W an H100e) come into service 3 months later, are offered to the lab whatever the grid
-    delivers and paid $50M a month, and leave with their chips after a 1-year term."""
-    world = dc_world()
-    world.exchange.publish("lab", "lease_target_mw", 50.0)
-    dc = _site(world, site(lease_term_yr=1.0))
-    dc.offer()
-    assert_allclose(world.exchange._sig_now[("tdc", "connection_request_mw")], 0.0)
-    world.exchange.clear()
-    dc.settle()
-    assert_allclose(world.exchange._sig_now[("tdc", "lease_commitments_usd_per_month")], 50e6)
-    assert_allclose(world.exchange._sig_now[("tdc", "lease_usd_per_w_month")], 1.0)
-    assert_allclose(world.exchange._sig_now[("tdc", "compute_capacity_eflops")], 50.0)  # signed leases count as capacity on the way
-    world.exchange.publish("lab", "lease_target_mw", 0.0)
-    for month in range(1, 4):
-        world.next_month()
-        dc.offer()
-        world.exchange.clear()
-        dc.settle()
-        assert_allclose(dc.leased_mw, 50.0 if month == 3 else 0.0)
-    assert_allclose(dc.compute_capacity_eflops(), 50.0)
-    assert_allclose(dc.lease_paid_usd, 50e6)
-    for _ in range(12):
-        world.next_month()
-        dc.offer()
-        world.exchange.clear()
-        dc.settle()
-    assert_allclose(dc.leased_mw, 0.0)
-    assert_allclose(dc.lease_paid_usd, 0.0)
