@@ -87,8 +87,8 @@ def test_experiment_show_json(capsys: pytest.CaptureFixture[str]) -> None:
     """`experiment show --json`: the run count (N=1,024 x (8+2) Sobol' draws), every input with its source, every outcome."""
     code, out, _ = _run(["experiment", "show", "sobol_valuation", "--json"], capsys)
     d = json.loads(out)
-    assert code == 0 and d["runs"] == 1024 * 10 and d["sampler"] == "sobol"
-    assert len(d["inputs"]) == 8 and all(i["source"] for i in d["inputs"])
+    assert code == 0 and d["runs"] == 1024 * 13 and d["sampler"] == "sobol"
+    assert len(d["inputs"]) == 11 and all(i["source"] for i in d["inputs"])
     assert d["outcomes"] and {"outcome", "metric", "direction", "unit"} <= set(d["outcomes"][0])
 
 

@@ -1,0 +1,65 @@
+"""Regenerate the README's data-edge section: what cutting each of xAI's sensor-data links does to
+its capability and to SpaceX+xAI's value, as a fan over the sampled data assumptions.
+
+    .venv/bin/python scripts/readme_data_edges.py [--draws 40] [--seeds 1]
+
+Each link is cut for the whole baseline run in every sample of ``seeds x draws`` (Latin-hypercube
+draws of ``experiments/monte_carlo_baseline.toml``'s uncertainties, the data equivalences among
+them: tokens per PB of sensor data, GB per robot-hour, MB per FSD mile), beside the same sample
+uncut (:func:`ecosim.experiments.ablation.run_ablation`, common random numbers). Printed: the
+median and the 5-95 % range of the relative change over the samples.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from readme_calibration import replace_section  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+LINKS = ["tesla_fleet->xai:data", "optimus->xai:data", "cybercab->xai:data", "starlink->xai:data"]
+OUTCOMES = (("xai_capability", "xAI capability, 2040"), ("spacex_value", "SpaceX+xAI value, start of 2026"))
+
+
+def _fan(base: np.ndarray, cut: np.ndarray) -> str:
+    rel = np.divide(cut - base, np.abs(base), out=np.full(base.shape, np.nan), where=base != 0)
+    q5, q50, q95 = np.nanpercentile(rel, [5, 50, 95]) * 100.0
+    return f"{q50:+.1f} % ({q5:+.1f} to {q95:+.1f} %)"
+
+
+def section(draws: int, seeds: int) -> str:
+    from ecosim.experiments.ablation import run_ablation
+    from ecosim.scenario import load_scenario
+
+    run = run_ablation(load_scenario("baseline"), LINKS, seeds=seeds, draws=draws, experiment="monte_carlo_baseline")
+    data = [p for p in run.sampled if p in ("scaling.tokens_per_pb", "optimus.data_tb_per_robot_hour", "tesla.data_pb_per_billion_fsd_miles")]
+    lines = [
+        f"Printed by `python scripts/readme_data_edges.py --draws {draws} --seeds {seeds}`: each of xAI's data links cut for the whole "
+        f"`baseline` run in {run.samples} samples of the Monte Carlo's {len(run.sampled)} uncertainties (the data equivalences among them: "
+        f"{', '.join(f'`{p}`' for p in data)}), each beside the same sample uncut; median change and 5–95 % range over the samples.",
+        "",
+        "| link cut | " + " | ".join(label for _, label in OUTCOMES) + " |",
+        "|---|" + "---:|" * len(OUTCOMES),
+    ]
+    for link in LINKS:
+        cells = [_fan(run.base[key], run.cut[link][key]) for key, _ in OUTCOMES]
+        lines.append(f"| `{link}` | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--draws", type=int, default=40)
+    ap.add_argument("--seeds", type=int, default=1)
+    args = ap.parse_args()
+    path = ROOT / "README.md"
+    path.write_text(replace_section(path.read_text(encoding="utf-8"), "data-edges", section(args.draws, args.seeds)), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
