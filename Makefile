@@ -29,6 +29,7 @@ findings: $(VENV)/.installed-dev
 	$(BIN)/python scripts/readme_odc_conventions.py
 	$(BIN)/python scripts/readme_valuation.py
 	$(BIN)/python scripts/readme_flywheel.py
+	$(BIN)/python scripts/readme_data_edges.py
 	$(BIN)/python scripts/readme_calibration.py
 	$(BIN)/python scripts/run_notebooks.py
 
