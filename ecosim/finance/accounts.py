@@ -132,8 +132,9 @@ class Entity:
 
     def inside(self, agents: pd.Series, dates: pd.Series) -> np.ndarray:
         """Per row: is ``agents[i]`` a member in month ``dates[i]``?"""
-        lo = agents.map(lambda a: self.spans.get(a, (OPEN_END, OPEN_END))[0])
-        hi = agents.map(lambda a: self.spans.get(a, (OPEN_END, OPEN_END))[1])
+        spans = {a: self.spans.get(a, (OPEN_END, OPEN_END)) for a in agents.unique()}  # a lookup table: one call per agent, not per row
+        lo = agents.map({a: span[0] for a, span in spans.items()})
+        hi = agents.map({a: span[1] for a, span in spans.items()})
         return ((dates >= lo) & (dates < hi)).to_numpy()
 
 

@@ -371,6 +371,10 @@ class CashFlows:
         return CashFlows(self.years, self.revenue * f, self.ebitda * f, self.capex * f)
 
 
+#: the columns of :attr:`Valuation.fade`
+FADE_COLUMNS = ["year", "growth", "nopat_usd", "reinvestment_usd", "fcf_usd", "discount", "pv_usd"]
+
+
 @dataclass(frozen=True)
 class Valuation:
     """A multi-stage DCF, per member (arrays of shape (members,) unless noted) [USD]."""
@@ -383,13 +387,22 @@ class Valuation:
     tax: np.ndarray
     fcf: np.ndarray
     discount: np.ndarray  # (explicit years, members)
-    fade: pd.DataFrame  # year, growth, nopat_usd, reinvestment_usd, fcf_usd, discount, pv_usd (member 0)
+    fade_rows: tuple[dict[str, float], ...]  # the fade years of member 0 (see :attr:`fade`)
     pv_explicit: np.ndarray
     pv_fade: np.ndarray
     terminal_value: np.ndarray  # at the end of the last explicit (or fade) year
     pv_terminal: np.ndarray
     nopat_terminal: np.ndarray  # steady-state NOPAT in the last run year (normalised), else nan
     growth_start: np.ndarray  # revenue CAGR of the last 3 run years (fade start)
+
+    @property
+    def fade(self) -> pd.DataFrame:
+        """The fade years of member 0 (normalised terminal): year, growth, nopat_usd,
+        reinvestment_usd, fcf_usd, discount, pv_usd [USD]; no rows for another terminal.
+        Built when asked (root finders value thousands of times and never read it)."""
+        if not self.fade_rows:
+            return pd.DataFrame(columns=FADE_COLUMNS)
+        return pd.DataFrame(list(self.fade_rows))
 
     @property
     def enterprise_value(self) -> np.ndarray:
@@ -495,7 +508,7 @@ def value_cash_flows(flows: CashFlows, a: Assumptions, cash: ArrayLike = 0.0) ->
     g0 = np.asarray(g0, dtype=float)
     nopat_n = np.full(K, np.nan)
     pv_fade = np.zeros(K)
-    fade = pd.DataFrame(columns=["year", "growth", "nopat_usd", "reinvestment_usd", "fcf_usd", "discount", "pv_usd"])
+    rows: list[dict[str, float]] = []
     if a.terminal == "gordon":
         tv = fcf_k[-1] * (1.0 + g) / (w - g)
         d_tv = disc[-1]
@@ -509,7 +522,6 @@ def value_cash_flows(flows: CashFlows, a: Assumptions, cash: ArrayLike = 0.0) ->
         ronic = a.ronic_value
         nopat = nopat_n.copy()
         F = int(a.fade_years)
-        rows = []
         for k in range(1, F + 1):
             gk = g0 + (g - g0) * k / F
             nopat = nopat * (1.0 + gk)
@@ -518,8 +530,6 @@ def value_cash_flows(flows: CashFlows, a: Assumptions, cash: ArrayLike = 0.0) ->
             d = (1.0 + w) ** -(n + k - shift)
             pv_fade = pv_fade + fcf * d
             rows.append({"year": years[last] + k, "growth": float(gk[0]), "nopat_usd": float(nopat[0]), "reinvestment_usd": float(reinvest[0]), "fcf_usd": float(fcf[0]), "discount": float(np.ravel(d)[0]), "pv_usd": float(fcf[0] * np.ravel(d)[0])})
-        if rows:
-            fade = pd.DataFrame(rows)
         tv = nopat * (1.0 + g) * (1.0 - (1.0 - a.tax_rate) * g / ronic) / (w - g)
         d_tv = np.full(K, (1.0 + w) ** -(n + F - shift))
     return Valuation(
@@ -531,7 +541,7 @@ def value_cash_flows(flows: CashFlows, a: Assumptions, cash: ArrayLike = 0.0) ->
         tax=tax_k,
         fcf=fcf_k,
         discount=disc,
-        fade=fade,
+        fade_rows=tuple(rows),
         pv_explicit=pv_explicit,
         pv_fade=pv_fade,
         terminal_value=np.asarray(tv, dtype=float) * np.ones(K),
