@@ -21,8 +21,11 @@ A robot is deployed only where its labour is worth more than its cost:
   belong to their buyers (delivered to the economy, tier 2, at no charge).
 
 Production capacity grows each year from the first generation's date; Tesla's own plants are
-served first, then open sector demand pro rata, all built as the newest generation. Every
-working hour makes interaction data for xAI.
+served first, then open sector demand pro rata, all built as the newest generation. The robots
+built in a month cost at most Tesla's cash when the month opened over ``cash_deploy_months`` (at
+the unit cost, as the Cybercab's), and a line whose builds the cash cut that month does not grow
+(a company that cannot pay for its line's output does not expand it). Every working hour makes
+interaction data for xAI.
 
 Parameters: ``[optimus]``; robots' capability is xAI's (the capability signal).
 """
@@ -54,6 +57,7 @@ class Optimus(EcosimAgent):
         self._by_sector = np.zeros((K, S))
         self._to_plants = np.zeros(K)
         self._gen = np.zeros(K, dtype=int)
+        self._cash_short = np.zeros(K, dtype=bool)  # the month's builds were cut by the cash
         self.revenue_usd = np.zeros(K)
 
     @property
@@ -121,8 +125,12 @@ class Optimus(EcosimAgent):
         total = open_demand.sum(axis=1)
 
         capacity = s.capacity_per_yr / 12.0 * built
-        self._to_plants = np.minimum(capacity, plant_open)
-        to_sectors = np.minimum(capacity - self._to_plants, total)
+        capital = np.maximum(ex.company_cash_open(self.company), 0.0) / p.cash_deploy_months
+        affordable = capital / unit_cost
+        self._cash_short = np.minimum(capacity, plant_open + total) > affordable
+        line = np.minimum(capacity, affordable)
+        self._to_plants = np.minimum(line, plant_open)
+        to_sectors = np.minimum(line - self._to_plants, total)
         self._by_sector = np.divide(open_demand * to_sectors[:, None], total[:, None], out=np.zeros_like(open_demand), where=total[:, None] > 0)
         self.produced = self._to_plants + to_sectors
         ex.demand(self.name, "accelerators", self.produced * p.chips_h100e_per_robot, tier=1, kind="capex")
@@ -153,4 +161,5 @@ class Optimus(EcosimAgent):
         self.pay_costs(sold * unit_cost, "opex")
         self.pay_costs(self._to_plants * unit_cost, "capex")
         first = self.p.generations[0].available_month
-        s.capacity_per_yr = np.where(self.t >= np.asarray(first), self.grow(s.capacity_per_yr, p.capacity_growth_frac_per_yr, p.capacity_per_yr_max), s.capacity_per_yr)
+        growing = (self.t >= np.asarray(first)) & ~self._cash_short
+        s.capacity_per_yr = np.where(growing, self.grow(s.capacity_per_yr, p.capacity_growth_frac_per_yr, p.capacity_per_yr_max), s.capacity_per_yr)

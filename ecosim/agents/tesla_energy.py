@@ -1,7 +1,9 @@
 """Tesla Energy: stationary storage (Megapack, Powerwall) and solar generation.
 
 * Capacity [GWh/yr]: each storage factory ramps linearly to its capacity over ``ramp_months``
-  (Lathrop, Shanghai Megafactory, the Powerwall lines); deployments = capacity x utilisation
+  (Lathrop, Shanghai Megafactory, the Powerwall lines), as far as Tesla's cash pays for it (a
+  month's new capacity costs at most the company's cash when the month opened over ``[tesla]``'s
+  ``cash_deploy_months``; what it cannot pay is built later); deployments = capacity x utilisation
   (Tesla has sold what its Megafactories make since 2022: order backlog into 2026).
 * Price [USD/kWh] falls on Wright's curve in cumulative deployments (Tesla passes falling cell
   and pack costs through at a steady margin): revenue = deployments x price + solar generation.
@@ -35,8 +37,20 @@ class TeslaEnergy(EcosimAgent):
         self.operating_expenses_usd = np.zeros(K)
 
     def capacity_gwh_per_yr(self, month: int | None = None) -> np.ndarray:
-        """Installed storage capacity in a month [GWh/yr]."""
+        """Planned storage capacity in a month [GWh/yr]."""
         return ramped_capacity(self.p.factories, "capacity_gwh_per_yr", self.t if month is None else month, self.K)
+
+    def installed_gwh_per_yr(self) -> np.ndarray:
+        """This month's installed storage capacity [GWh/yr]: the plan, as far as the cash pays
+        (its growth over last month at ``factory_capex_usd_per_gwh_yr``, within the company's
+        cash when the month opened over ``cash_deploy_months``)."""
+        p, s = self.p, self.s
+        planned = self.capacity_gwh_per_yr()
+        wanted = np.maximum(planned - s.capacity_prev_gwh_per_yr, 0.0)
+        capital = np.maximum(self.ex.company_cash_open(self.company), 0.0) / self.shared.tesla.cash_deploy_months
+        unit = np.asarray(p.factory_capex_usd_per_gwh_yr, dtype=float)
+        affordable = np.divide(capital, unit, out=np.full(self.K, np.inf), where=unit > 0)
+        return np.where(wanted <= affordable, planned, s.capacity_prev_gwh_per_yr + affordable)
 
     def price_usd_per_kwh(self) -> np.ndarray:
         """Realised storage revenue per kWh deployed [USD/kWh]: Wright's curve in deployments."""
@@ -45,7 +59,7 @@ class TeslaEnergy(EcosimAgent):
 
     def settle(self) -> None:
         p, s = self.p, self.s
-        capacity = self.capacity_gwh_per_yr()
+        capacity = self.installed_gwh_per_yr()
         self.deployed_gwh = capacity * p.utilisation_frac / 12.0
         self.revenue_usd = self.deployed_gwh * 1e6 * self.price_usd_per_kwh() + p.generation_revenue_usd_per_yr / 12.0
         self.operating_expenses_usd = self.revenue_usd * self.shared.tesla.operating_expenses_frac_of_revenue

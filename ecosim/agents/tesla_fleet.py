@@ -1,6 +1,9 @@
 """Tesla's vehicle business: factories, demand, price, the fleet by cohort, FSD and its data.
 
-* Capacity: each factory ramps linearly to its capacity over ``ramp_months``.
+* Capacity: each factory ramps linearly to its capacity over ``ramp_months`` (the named plan), as
+  far as Tesla's cash pays for it: a month's new capacity costs at most the company's cash when
+  the month opened over ``cash_deploy_months`` (at ``factory_capex_usd_per_vehicle_yr``); capacity
+  the cash could not pay for is built in later months (the plan is not dropped, it is late).
 * Demand [vehicles/yr] = world BEV sales (logistic growth) x Tesla's share (eroded by
   competitors each year toward a floor) x (ASP / ASP at start)^-elasticity x (1 + uplift x (FSD perf - 1)).
 * Deliveries = min(capacity, demand). Tesla moves its price toward full factories: it cuts
@@ -59,7 +62,8 @@ class TeslaFleet(EcosimAgent):
         self.s.fsd_take = np.full(K, p.fsd_take_rate_initial_frac, dtype=float)
         self.s.fsd_miles_cum = np.full(K, p.fsd_miles_cumulative_initial, dtype=float)
         self.s.fsd_data_pb = np.full(K, p.fsd_data_pb_initial, dtype=float)
-        self.s.capacity_prev = np.full(K, self.capacity_per_yr(world.start_month - 1), dtype=float)
+        self.s.capacity_prev = np.full(K, self.capacity_per_yr(world.start_month - 1), dtype=float)  # installed last month
+        self.capacity = self.s.capacity_prev.copy()
         self.deliveries = np.zeros(K)
         self.demand_per_yr = np.zeros(K)
         self.fsd_miles = np.zeros(K)
@@ -74,8 +78,24 @@ class TeslaFleet(EcosimAgent):
         self.publish("replaceable_labour_usd", self.s.capacity_prev / 12.0 * self.unit_cost_usd() * p.labour_share_of_unit_cost_frac)
 
     def capacity_per_yr(self, month: int | None = None) -> np.ndarray:
-        """Installed capacity [vehicles/yr] in a month: each factory's ramp share."""
+        """Planned capacity [vehicles/yr] in a month: each factory's ramp share."""
         return ramped_capacity(self.p.factories, "capacity_per_yr", self.t if month is None else month, self.K)
+
+    def installed_capacity_per_yr(self) -> np.ndarray:
+        """This month's installed capacity [vehicles/yr]: the plan, as far as the cash pays.
+
+        The growth the plan asks for over last month's capacity costs
+        ``factory_capex_usd_per_vehicle_yr`` per vehicle/yr; Tesla spends at most its cash when the
+        month opened over ``cash_deploy_months`` (its access to capital tops that cash up). Where
+        the cash pays for all of it the capacity is the plan's exactly.
+        """
+        p, s = self.p, self.s
+        planned = self.capacity_per_yr()
+        wanted = np.maximum(planned - s.capacity_prev, 0.0)
+        capital = np.maximum(self.ex.company_cash_open(self.company), 0.0) / p.cash_deploy_months
+        unit = np.asarray(p.factory_capex_usd_per_vehicle_yr, dtype=float)
+        affordable = np.divide(capital, unit, out=np.full(self.K, np.inf), where=unit > 0)
+        return np.where(wanted <= affordable, planned, s.capacity_prev + affordable)
 
     @property
     def fleet(self) -> np.ndarray:
@@ -99,7 +119,7 @@ class TeslaFleet(EcosimAgent):
         self.publish("fsd_performance", self.fsd_perf)
         price_factor = (s.asp_usd / p.asp_usd_initial) ** (-p.price_elasticity)
         self.demand_per_yr = s.bev_market * s.share * price_factor * (1.0 + p.fsd_demand_uplift_frac * (self.fsd_perf - 1.0))
-        capacity = self.capacity_per_yr()
+        self.capacity = capacity = self.installed_capacity_per_yr()
         self.deliveries = np.minimum(capacity, self.demand_per_yr) / 12.0
         ex.demand(self.name, "accelerators", self.deliveries * p.chips_h100e_per_vehicle, tier=1, kind="opex")
         if ex.buys(self.name, "labour"):  # robot hours in its plants (Optimus caps what it gives)
@@ -144,7 +164,7 @@ class TeslaFleet(EcosimAgent):
         cost_of_goods = np.maximum(self.deliveries * unit_cost - saving, 0.0) + self.services_revenue_usd * (1.0 - p.services_gross_margin_frac)
         cash_opex = self.operating_expenses_usd * (1.0 - p.operating_expenses_stock_frac)
         self.pay_costs(cost_of_goods + cash_opex, "opex")
-        capacity = self.capacity_per_yr()
+        capacity = self.capacity
         growth = np.maximum(capacity - s.capacity_prev, 0.0) * p.factory_capex_usd_per_vehicle_yr
         self.pay_costs(growth + capacity * p.sustaining_capex_usd_per_vehicle_yr / 12.0, "capex")
         s.capacity_prev = capacity

@@ -520,6 +520,7 @@ class Tesla(Section):
     operating_expenses_frac_of_revenue: float = F(unit="frac", ge=0, le=1, doc="R&D and SG&A as a share of Tesla's revenue")
     operating_expenses_stock_frac: float = F(unit="frac", ge=0, le=1, doc="share of R&D and SG&A paid in stock, not cash")
     sustaining_capex_usd_per_vehicle_yr: float = F(unit="USD/(vehicle/yr)", ge=0, doc="capital spent each year per vehicle of installed capacity (tooling, upkeep, Superchargers, AI training clusters)")
+    cash_deploy_months: float = F(unit="months", gt=0, le=120, doc="a month's new car and storage factory capacity costs at most the company's cash spread over this many months")
 
 
 class StorageFactory(Section):
@@ -589,6 +590,7 @@ class Optimus(Section):
     data_tb_per_robot_hour: float = F(unit="TB/h", ge=0, doc="interaction data per working hour")
     chips_h100e_per_robot: float = F(unit="H100e", ge=0, doc="inference compute in one robot")
     terafab_hours_share_frac: float = F(unit="frac", ge=0, le=1, doc="share of factory robot hours sent to TeraFab")
+    cash_deploy_months: float = F(unit="months", gt=0, le=120, doc="robots built in a month cost at most the company's cash spread over this many months (a line whose builds it cuts does not grow)")
 
 
 # --------------------------------------------------------------------------- compute

@@ -23,11 +23,12 @@ GEN4_HOURS = 20.0 * DAYS_PER_MONTH
 
 
 def _optimus(replaceable_usd: float, *, potentials: tuple[float, float, float] = (0.0, 0.0, 0.0), wage: float = 35.0,
-             values: tuple[float, float] | None = None) -> tuple[StubWorld, Optimus]:
-    """History's [optimus] in 2030-01 (Gen 4: $20,000, sold at $25,000, 8-yr life), capacity
-    1M robots a month, xAI's capability 100 (every sector adopts fully)."""
+             values: tuple[float, float] | None = None, cash_usd: float = 1e15, capacity_per_yr: float = 12e6) -> tuple[StubWorld, Optimus]:
+    """History's [optimus] in 2030-01 (Gen 4: $20,000, sold at $25,000, 8-yr life, cash over 4
+    months), capacity 1M robots a month, xAI's capability 100 (every sector adopts fully), Tesla's
+    cash ``cash_usd`` when the month opens (held by Optimus's account)."""
     p: Any = params_of(load_scenario("history").model.optimus)
-    p.capacity_per_yr_initial = 12e6
+    p.capacity_per_yr_initial = capacity_per_yr
     for sec, pot in zip(p.sectors, potentials, strict=True):
         sec.potential_robots = pot
     p.sectors[0].value_usd_per_hour = wage
@@ -36,6 +37,7 @@ def _optimus(replaceable_usd: float, *, potentials: tuple[float, float, float] =
     world = StubWorld(EDGES, month="2030-01", companies={"optimus": "tesla", "tesla_fleet": "tesla"})
     world.exchange.publish("xai", "capability", 100.0)
     world.exchange.publish("tesla_fleet", "replaceable_labour_usd", replaceable_usd)
+    world.exchange.cash[:, world.exchange.index["optimus"]] = cash_usd
     robot = Optimus(world, world.actor("optimus"), p)
     world.start()
     return world, robot
@@ -103,3 +105,26 @@ def test_no_robot_is_sold_below_its_unit_cost() -> None:
     world.month = world.start_month = world.month - 36
     _month(world, robot)
     assert_allclose(robot.sold_robot_count, 0.0)
+
+
+def test_robots_built_are_limited_by_teslas_cash() -> None:
+    """Homes want 1,000 robots and the line makes 1,200 a month (14,400/yr): with $40M of cash over
+    4 months ($10M) Tesla builds 10M / 20,000 = 500 robots and the line does not grow; with $1B it
+    builds all 1,000 and the line grows as before, by 150 %/yr: 14,400 x 2.5^(1/12)."""
+    short_world, short = _optimus(0.0, potentials=(0.0, 1000.0, 0.0), cash_usd=40e6, capacity_per_yr=14_400.0)
+    _month(short_world, short)
+    assert_allclose(short.produced, 500.0)
+    assert_allclose(paid_usd(short_world, "optimus", "opex"), 500.0 * 20000.0)
+    assert_allclose(short.s.capacity_per_yr, 14_400.0)
+    rich_world, rich = _optimus(0.0, potentials=(0.0, 1000.0, 0.0), cash_usd=1e9, capacity_per_yr=14_400.0)
+    _month(rich_world, rich)
+    assert_allclose(rich.produced, 1000.0)
+    assert_allclose(rich.s.capacity_per_yr, 14_400.0 * 2.5 ** (1.0 / 12.0))
+
+
+def test_no_cash_no_robots() -> None:
+    """Tesla's plants want 1,642.7 robots (test above) but the company has no cash: none is built."""
+    world, robot = _optimus(35e6, cash_usd=0.0)
+    _month(world, robot)
+    assert_allclose(robot.produced, 0.0)
+    assert_allclose(paid_usd(world, "optimus", "capex"), 0.0)

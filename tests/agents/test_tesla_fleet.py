@@ -31,7 +31,7 @@ def test_money_by_segment() -> None:
     fleet.s.cohorts[:] = 0.0
     fleet.s.cohorts[:, 2029 - 2008] = 5e6 - 1e5  # a young cohort: a month of scrappage takes almost none
     fleet._fsd_data = np.zeros(1)
-    fleet.capacity_per_yr = lambda month=None: np.array([2.4e6])  # type: ignore[method-assign]
+    fleet.capacity = np.array([2.4e6])  # installed this month (offer's, within the cash)
     fleet.s.capacity_prev[:] = 2.4e6 - 12000.0
     unit_cost = fleet.unit_cost_usd()
     fleet.settle()
@@ -81,3 +81,41 @@ def test_robot_hours_save_the_wages_they_replace() -> None:
         services = fleet.services_revenue_usd  # the month's 1e5 new vehicles x 1,600 / 12
         opex = 1e5 * unit_cost - min(hours * 35.0, float(replaceable[0])) + services * 0.91 + 0.12 * (fleet.automotive_revenue_usd + services) * 0.81
         assert_allclose(paid_usd(world, "tesla_fleet", "opex"), opex, rtol=1e-9)
+
+
+
+def _new_factory(cash_usd: float) -> tuple[StubWorld, TeslaFleet]:
+    """2030-07, one factory planned from 2030-01 at 1.2M/yr over 12 months (600,000/yr planned,
+    500,000/yr installed last month), ``cash_usd`` of Tesla's cash when the month opens
+    (history.toml's $5,000 per vehicle/yr, over 4 months)."""
+    from ecosim.timeline import parse_month
+    from tests.agents.stub import ns
+
+    p = params_of(load_scenario("history").model.tesla)
+    p.factories = [ns(name="New", start_month=parse_month("2030-01"), capacity_per_yr=1.2e6, ramp_months=12.0)]
+    world = StubWorld(EDGES, month="2030-07", companies={"tesla_fleet": "tesla"})
+    world.exchange.cash[:, world.exchange.index["tesla_fleet"]] = cash_usd
+    world.exchange.publish("xai", "capability", 1.0)
+    fleet = TeslaFleet(world, world.actor("tesla_fleet"), p)
+    world.start()
+    fleet.s.capacity_prev[:] = 500e3
+    return world, fleet
+
+
+def test_factories_grow_within_teslas_cash() -> None:
+    """The plan adds 100,000 vehicles/yr this month at $5,000 each ($500M): $2B of cash over 4 months
+    pays for all of it (600,000/yr, the plan's); $1B pays for 50,000 (550,000/yr); no cash, no
+    growth (500,000/yr)."""
+    for cash, installed in ((2e9, 600e3), (1e9, 550e3), (0.0, 500e3)):
+        assert_allclose(_new_factory(cash)[1].installed_capacity_per_yr(), installed)
+
+
+def test_growth_capex_is_what_was_installed() -> None:
+    """With $1B of cash the month installs 50,000 vehicles/yr: its growth capex is 50,000 x $5,000
+    = $250M (next to the sustaining capex of 550,000 x 3,500 / 12)."""
+    world, fleet = _new_factory(1e9)
+    fleet.offer()
+    world.exchange.clear()
+    fleet.settle()
+    assert_allclose(world.exchange.month_capex[:, world.exchange.index["tesla_fleet"]], 50e3 * 5000.0 + 550e3 * 3500.0 / 12.0)
+    assert_allclose(fleet.s.capacity_prev, 550e3)
