@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +31,7 @@ from ecosim.analysis.calibration import Check, calibration_table
 from ecosim.analysis.scorecard import run_scorecard, score_results
 from ecosim.errors import ScenarioError, UsageError
 from ecosim.exchange.topology import COMMODITY_UNITS
-from ecosim.finance.gap import RunValue, value_run
+from ecosim.finance.gap import Booked, GapRow, RunValue, mark_gaps, value_run
 from ecosim.finance.series_value import results_equity
 from ecosim.model import continued_scenario
 from ecosim.results import rundir
@@ -156,7 +156,39 @@ def collect(results: Results) -> RunResult:
     check_finite(results)
     ts = results.timeseries()
     checks = calibration_table(ts, results.scenario.model)
-    return RunResult(results, ts, build_summary(results, checks), checks)
+    result = RunResult(results, ts, build_summary(results, checks), checks)
+    if results.ledger is not None:
+        result.summary = with_headline(result.saved(), results.series)
+    return result
+
+
+def with_headline(run: SavedRun, series: dict[str, np.ndarray]) -> RunSummary:
+    """The run's summary with its headline and ``valuation``: every entity booked from the ledger
+    and every mark like for like as ``ecosim value`` sets it (:func:`ecosim.finance.gap.mark_gaps`),
+    the scorecard's counts and what binds."""
+    from ecosim.report.headline import (
+        HEADLINE_ENTITY,
+        from_gaps,
+        run_headline,
+        valuation_summary,
+        valuation_year,
+    )
+
+    s = run.summary
+    booked: dict[str, Booked] = {}
+    gaps: list[GapRow] = []
+    if valuation_year(run.dates) is not None:
+        try:
+            booked, gaps = mark_gaps(run)
+        except UsageError:  # terminal growth not below the WACC: no value
+            pass
+    head = booked.get(HEADLINE_ENTITY)
+    value = float(head.valuation.equity_value[0]) if head is not None else float("nan")
+    comparisons = from_gaps(gaps)
+    entities = {k: (b.spec.label, float(b.valuation.equity_value[0])) for k, b in booked.items()}
+    statuses = [r.status for r in s.scorecard]
+    return replace(s, headline=tuple(run_headline(series, run.dates, value, comparisons, statuses, s.scenario)),
+                   valuation=valuation_summary(value, valuation_year(run.dates), comparisons, entities))
 
 
 def value(run: Results | RunResult | SavedRun | str | Path, member: int = 0, **overrides: Any) -> RunValue:
@@ -236,12 +268,9 @@ def build_summary(results: Results, checks: list[Check]) -> RunSummary:
         str(c): CommodityTotal(float(g["quantity"].sum()), COMMODITY_UNITS[str(c)], float(g["usd"].sum()))
         for c, g in ledger.groupby("commodity")
     }
-    from ecosim.report.headline import run_headline, valuation_summary
-
     last = {k: float(v[-1, 0]) for k, v in results.series.items()}
     equity = results_equity(results)
     card = run_scorecard(score_results(results, equity=equity))
-    spacex = equity.get("spacex")
     return RunSummary(
         ecosim_version=__version__,
         scenario=meta.name,
@@ -269,8 +298,6 @@ def build_summary(results: Results, checks: list[Check]) -> RunSummary:
         ),
         scorecard=tuple(ScorecardRow(**r) for r in card),
         runtime_s=results.runtime_s,
-        headline=tuple(run_headline(results.series, results.months, spacex, [str(r["status"]) for r in card], meta.name)),
-        valuation=valuation_summary(spacex, results.months),
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -43,6 +44,7 @@ def commands(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     out["ts"] = pd.read_parquet(tmp / "run" / "timeseries.parquet")
     out["outcomes"] = pd.read_csv(tmp / "cmp" / "outcomes.csv", dtype={"column": str})
     out["summary"] = json.loads((tmp / "run" / "summary.json").read_text(encoding="utf-8"))
+    out["tmp"] = tmp
     return out
 
 
@@ -121,11 +123,85 @@ def test_summary_json_opens_with_the_valuation(commands: dict[str, object]) -> N
     assert list(summary)[:5] == ["ecosim_version", "scenario", "description", "headline", "valuation"]
     v = summary["valuation"]
     assert v["valuation_year"] == 2026
-    first = [m for m in v["marks"] if m["mark_date"] == "2026-02"][0]
+    first = [m for m in v["marks"] if m["entity"] == "SpaceX+xAI" and m["mark_date"] == "2026-02"][0]
     assert first["mark_usd"] == 1.25e12
-    assert first["value_share_of_mark"] == pytest.approx(v["equity_value_usd"] / 1.25e12)
+    assert first["value_share_of_mark"] == pytest.approx(first["value_usd"] / 1.25e12, rel=1e-12)
+    assert first["value_usd"] > v["equity_value_usd"]  # carried a month at a positive rate, plus xAI's Series E booked in 2026-01
     outcomes = commands["outcomes"]
     assert isinstance(outcomes, pd.DataFrame)
     value_2028 = _compare(outcomes, QUANTITIES["spacex_equity"].label, str(YEAR))
     assert np.isfinite(value_2028) and value_2028 > 0
     assert human(v["equity_value_usd"], "USD") in summary["headline"][0]
+
+
+# --------------------------------------------------------------------- the value against each mark
+
+
+def _share_text(share: float) -> str:
+    return f"{100 * share:.0f}%"
+
+
+def test_every_mark_is_one_number_in_every_command(commands: dict[str, object], baseline_run: object, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    """Each mark against its entity like for like (issue 16 item 2, issue 19 items 5-6): the value
+    compared and its share of the mark are the same number in `ecosim run --json`, summary.json,
+    `ecosim value --json`, the compare report (two runs) and the single-run report (the module's
+    `compare RUN_DIR`, which is what `ecosim report RUN_DIR` runs), and each headline sentence
+    prints that share for every SpaceX+xAI mark. (`run --json` reuses the session's baseline run,
+    the same seed and scenario as the module's: it is not simulated again.)"""
+    import ecosim.run
+
+    tmp = commands["tmp"]
+    assert isinstance(tmp, Path)
+    monkeypatch.setattr(ecosim.run, "run_scenario", lambda *a, **k: baseline_run)
+    assert main(["run", "baseline", "--json", "--no-figures", "--out", str(tmp_path / "run")]) == 0
+    run_json = json.loads(capsys.readouterr().out)
+    summary = json.loads((tmp_path / "run" / "summary.json").read_text(encoding="utf-8"))
+    assert main(["value", str(tmp / "run"), "--json"]) == 0
+    value = json.loads(capsys.readouterr().out)["runs"][0]
+    assert main(["compare", str(tmp / "run"), str(tmp_path / "run"), "--out", str(tmp_path / "cmp")]) == 0
+    capsys.readouterr()
+    reports = {"cmp": tmp_path / "cmp", "rep": tmp / "cmp"}
+
+    # ecosim value's rows are the definition; run --json and summary.json hold every one of them
+    gaps = {(g["mark"]["entity"], g["mark"]["date"], g["mark"]["kind"]): g for g in value["gaps"]}
+    assert run_json["valuation"] == summary["valuation"]
+    held = {(m["entity"], m["mark_date"], m["kind"]): m for m in summary["valuation"]["marks"]}
+    assert held.keys() == gaps.keys() and len(held) >= 10
+    for key, m in held.items():
+        assert m["value_usd"] == pytest.approx(gaps[key]["value_usd"], rel=1e-12), key
+        assert m["value_share_of_mark"] == pytest.approx(gaps[key]["value_usd"] / gaps[key]["mark"]["value_usd"], rel=1e-12), key
+    assert summary["valuation"]["equity_value_usd"] == pytest.approx(value["entities"]["spacex_xai"]["equity_value_usd"], rel=1e-12)
+    for k, e in summary["valuation"]["entities"].items():
+        assert e["equity_value_usd"] == pytest.approx(value["entities"][k]["equity_value_usd"], rel=1e-12), k
+
+    # the merger mark: the value at 2026-01 carried one month at the discount rate plus xAI's Series E booked in January (by hand)
+    merger = gaps[("SpaceX+xAI", "2026-02", next(k for e, d, k in gaps if e == "SpaceX+xAI" and d == "2026-02"))]
+    rate = value["assumptions"]["wacc"]
+    by_hand = value["entities"]["spacex_xai"]["equity_value_usd"] * (1 + rate) ** (1 / 12) + 20e9
+    assert merger["value_usd"] == pytest.approx(by_hand, rel=1e-9)
+
+    # the reports: valuation.csv's value at each SpaceX+xAI mark, and every headline sentence
+    spacex = {k: g for k, g in gaps.items() if k[0] == "SpaceX+xAI"}
+    sentences = {"run --json": run_json["headline"][0], "summary.json": summary["headline"][0]}
+    for name, folder in reports.items():
+        table = pd.read_csv(folder / "valuation.csv")
+        rows = table[table["company"] == "SpaceX+xAI"]
+        assert len(rows) == (2 if name == "cmp" else 1)
+        for (entity, date, kind), g in spacex.items():
+            col = f"value at {entity} {date} {kind} [USD]"
+            assert rows[col].to_numpy() == pytest.approx(g["value_usd"], rel=1e-12), (name, col)
+        md = (folder / "report.md").read_text(encoding="utf-8")
+        glance = md.split("## At a glance", 1)[1].split("\n## ", 1)[0]
+        assert glance.count(f"{human(merger['value_usd'], 'USD')} in 2026-02, {_share_text(merger['value_usd'] / 1.25e12)} of the $1.25T merger mark (like for like)") == len(rows)
+        heads = [p for p in md.split("\n\n") if "SpaceX+xAI's equity value" in p]
+        assert len(heads) == len(rows)
+        sentences.update({f"{name} report.md #{i}": h for i, h in enumerate(heads)})
+        sentences.update({f"{name} compare.json #{i}": h for i, h in enumerate(x for x in json.loads((folder / "compare.json").read_text())["headline"] if "equity value" in x)})
+    assert len(sentences) == 2 + 2 * (2 + 1)
+    for where, text in sentences.items():
+        assert human(value["entities"]["spacex_xai"]["equity_value_usd"], "USD") + " at the start of 2026" in text, where
+        for (_, date, kind), g in spacex.items():
+            share = g["value_usd"] / g["mark"]["value_usd"]
+            printed = f"{_share_text(share)} of the {human(g['mark']['value_usd'], 'USD')} {kind.split(' (')[0]} mark ({date}; {human(g['value_usd'], 'USD')} then)"
+            assert printed in text, (where, printed)

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import csv
 import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -63,6 +64,7 @@ from ecosim.finance.valuation import (
     value_cash_flows,
 )
 from ecosim.results.rundir import SavedRun
+from ecosim.timeline import format_month, parse_month
 
 BASES = ("pre-money", "post-money", "traded", "estimate")
 
@@ -191,6 +193,29 @@ def like_for_like(mark: Mark, value_at_start_usd: float, rate: float, start_mont
     pre = value_at_start_usd * growth + before
     target = (mark.pre_money_usd - before) / growth
     return LikeForLike(value_at_start_usd, rate, months, before, at, raise_usd, pre + raise_usd, target, note)
+
+
+def scheduled_raises(capital_market: Any, companies: Sequence[str] | None = None) -> dict[str, float]:
+    """The raises of ``companies`` (default: SpaceX and xAI, the companies of the merger) scheduled
+    in a scenario's ``[capital_market]`` (the section, or its table as read from TOML) [USD by
+    month]: what an ensemble without ledgers counts between the valuation date and a mark (a
+    follow-on raise the capital market adds is in a ledger only; the bundled scenarios book none
+    for SpaceX, xAI or Tesla).
+
+    >>> scheduled_raises({"merger_company": "xai", "merger_into_company": "spacex", "raises": [
+    ...     {"month": "2026-01", "company": "xai", "usd": 20e9}, {"month": "2026-02", "company": "openai", "usd": 110e9}]})
+    {'2026-01': 20000000000.0}
+    """
+    def get(o: Any, k: str) -> Any:
+        return o.get(k) if isinstance(o, Mapping) else getattr(o, k, None)
+
+    wanted = set(companies) if companies is not None else {get(capital_market, "merger_into_company"), get(capital_market, "merger_company")}
+    out: dict[str, float] = {}
+    for r in get(capital_market, "raises") or ():
+        if get(r, "company") in wanted:
+            month = format_month(parse_month(str(get(r, "month"))))
+            out[month] = out.get(month, 0.0) + float(get(r, "usd"))
+    return out
 
 
 def _usd(x: float) -> str:
@@ -402,8 +427,22 @@ def _cash_at_start(run: SavedRun, spec: EntitySpec, year: int) -> tuple[float, s
     return float(sum(float(start[m][0]) for m in spec.cash_metrics)), f"cash before the run's first month {run.dates[0]} ({' + '.join(spec.cash_metrics)})"
 
 
-def value_entity(run: SavedRun, spec: EntitySpec, a: Assumptions, book: AgentBook | None = None) -> EntityValue:
-    """Book and value one entity of a saved run."""
+@dataclass(frozen=True)
+class Booked:
+    """An entity of a run booked and valued at its valuation date: monthly accounts, the DCF,
+    the note on its cash and (``market_prices_for``) its sales booked vs at market prices."""
+
+    spec: EntitySpec
+    accounts: pd.DataFrame
+    flows: CashFlows
+    valuation: Valuation
+    cash_note: str
+    transfers: pd.DataFrame
+
+
+def book_entity(run: SavedRun, spec: EntitySpec, a: Assumptions, book: AgentBook | None = None) -> Booked:
+    """Book one entity of a saved run from its ledger and value it by DCF at the start of the
+    valuation year (``a.valuation_year``, default the run's first full year), cash included."""
     book = book or AgentBook.from_summary(run.summary)
     entity = spec.entity(book)
     ledger, transfers = run.ledger, pd.DataFrame()
@@ -415,7 +454,18 @@ def value_entity(run: SavedRun, spec: EntitySpec, a: Assumptions, book: AgentBoo
     if vy not in flows.years:
         raise UsageError(f"--valuation-year must be a full year of the run {run.path} ({flows.years[0]}-{flows.years[-1]}) (got {vy})")
     cash, note = _cash_at_start(run, spec, vy)
-    valuation = value_cash_flows(flows, a.replace(valuation_year=vy), cash)
+    return Booked(spec, acc, flows, value_cash_flows(flows, a.replace(valuation_year=vy), cash), note, transfers)
+
+
+def value_entity(run: SavedRun, spec: EntitySpec, a: Assumptions, book: AgentBook | None = None) -> EntityValue:
+    """Book and value one entity of a saved run, with its comparables, its value by terminal
+    method and its sensitivity table."""
+    book = book or AgentBook.from_summary(run.summary)
+    b = book_entity(run, spec, a, book)
+    acc, flows, valuation = b.accounts, b.flows, b.valuation
+    vy = int(valuation.assumptions.valuation_year)  # type: ignore[arg-type]
+    cash = float(np.asarray(valuation.cash).reshape(-1)[0])
+    entity = spec.entity(book)
     seg_all = entity_revenue_by_segment(run.ledger, entity, book)
     seg = pd.DataFrame(seg_all[seg_all["date"].str.startswith(str(vy))].groupby("segment", as_index=False)["revenue_usd"].sum())
     table = segment_table()
@@ -437,7 +487,7 @@ def value_entity(run: SavedRun, spec: EntitySpec, a: Assumptions, book: AgentBoo
         by_method[method] = float(alt.equity_value[0])
     coc = run.results.cost_of_capital
     sens = sensitivity(flows, a.replace(valuation_year=vy), cash, (float(coc.wacc[0]), float(coc.terminal_growth[0])))
-    return EntityValue(spec, acc, valuation, note, comps, by_method, sens, transfers)
+    return EntityValue(spec, acc, valuation, b.cash_note, comps, by_method, sens, b.transfers)
 
 
 def value_run(run: SavedRun, **overrides: Any) -> RunValue:
@@ -454,18 +504,52 @@ def value_run(run: SavedRun, **overrides: Any) -> RunValue:
     entities = {spec.id: value_entity(run, spec, a, book) for spec in entity_specs()}
     gaps = []
     for mark in marks():
-        spec = next((s for s in entity_specs() if mark.entity in s.mark_entities), None)
-        if spec is None:
-            continue
-        ev = entities[spec.id]
-        year = int(mark.date[:4])
-        yearly = ev.yearly()
-        rev = _num(yearly.loc[year, "revenue_usd"]) if year in yearly.index and _num(yearly.loc[year, "months"]) == 12 else None
-        start = f"{ev.valuation.assumptions.valuation_year}-01"
-        raised = {str(d): float(x) for d, x in ev.accounts["raised_usd"].items() if x}
-        like = like_for_like(mark, ev.equity_usd, a.wacc, start, raised)
-        gaps.append(GapRow(mark, spec.id, like.value_usd, rev, reverse_dcf(ev.valuation, like.target_at_start_usd), like))
+        spec = spec_of_mark(mark)
+        if spec is not None:
+            ev = entities[spec.id]
+            gaps.append(gap_row(mark, spec.id, ev.accounts, ev.valuation, a.wacc, requirements=True))
     return RunValue(run, a, entities, gaps)
+
+
+def spec_of_mark(mark: Mark) -> EntitySpec | None:
+    """The entity of ``valuation.toml`` a mark prices (None: no entity of the world)."""
+    return next((s for s in entity_specs() if mark.entity in s.mark_entities), None)
+
+
+def gap_row(mark: Mark, entity_id: str, accounts: pd.DataFrame, valuation: Valuation, rate: float, requirements: bool = False) -> GapRow:
+    """One mark against its entity, like for like (:func:`like_for_like`): the entity's equity
+    at the valuation date carried to the mark's month at ``rate`` with the raises its
+    ``accounts`` book in between (and a post-money round's raise once); with ``requirements``,
+    what the reverse DCF says the mark requires."""
+    year = int(mark.date[:4])
+    yearly = by_year(accounts)
+    rev = _num(yearly.loc[year, "revenue_usd"]) if year in yearly.index and _num(yearly.loc[year, "months"]) == 12 else None
+    start = f"{valuation.assumptions.valuation_year}-01"
+    raised = {str(d): float(x) for d, x in accounts["raised_usd"].items() if x}
+    like = like_for_like(mark, float(valuation.equity_value[0]), rate, start, raised)
+    return GapRow(mark, entity_id, like.value_usd, rev, reverse_dcf(valuation, like.target_at_start_usd) if requirements else [], like)
+
+
+def mark_gaps(run: SavedRun, entity_ids: tuple[str, ...] | None = None, **overrides: Any) -> tuple[dict[str, Booked], list[GapRow]]:
+    """The marks of ``entity_ids`` (default every entity) against their entity like for like:
+    the same values :func:`value_run` sets against them (``ecosim value``), without the
+    comparables, the sensitivity table and the reverse DCF (what the headlines of ``ecosim
+    run``, ``summary.json`` and the reports state). Returns the entities booked and the rows,
+    in the order of ``valuation_marks.csv``."""
+    try:
+        a = assumptions_for(run.scenario.model.capital_market, run.results.cost_of_capital, **overrides)
+    except ValueError as exc:
+        raise UsageError(f"{run.path}: {exc}") from None
+    book = AgentBook.from_summary(run.summary)
+    specs = [s for s in entity_specs() if entity_ids is None or s.id in entity_ids]
+    booked = {s.id: book_entity(run, s, a, book) for s in specs}
+    rows = []
+    for mark in marks():
+        spec = spec_of_mark(mark)
+        if spec is not None and spec.id in booked:
+            b = booked[spec.id]
+            rows.append(gap_row(mark, spec.id, b.accounts, b.valuation, a.wacc))
+    return booked, rows
 
 
 def weighted_values(values: list[RunValue], weights: list[float]) -> pd.DataFrame:

@@ -54,7 +54,7 @@ from ecosim.report.compare_figures import (
 )
 from ecosim.report.differ import what_differs
 from ecosim.report.document import Document, md_text
-from ecosim.report.headline import run_headline, valuation_year, value_sentence
+from ecosim.report.headline import run_headline, value_sentence
 from ecosim.report.numbers import human, signed
 from ecosim.report.outcomes import OUTCOMES, display_table, outcomes_table
 from ecosim.report.progress import REPORT_STEPS
@@ -62,8 +62,10 @@ from ecosim.report.sources import Source
 from ecosim.report.style import scenario_colours
 from ecosim.report.valuation_view import (
     PairBridge,
+    SourceMarks,
     bridge_frame,
     source_bridges,
+    source_marks,
     valuation_table,
 )
 
@@ -91,6 +93,7 @@ class Comparison:
     bridges: list[PairBridge] = field(default_factory=list)
     bridge_notes: list[str] = field(default_factory=list)
     headline: list[str] = field(default_factory=list)
+    marks: dict[str, SourceMarks] = field(default_factory=dict)  # each source's value against the SpaceX+xAI marks, like for like
 
     def relocate(self, old: Path, new: Path) -> None:
         """Point every path written under ``old`` to the same place under ``new``."""
@@ -161,7 +164,8 @@ def write_comparison(
     scorecard = scorecard_frame(sources, evals)
     differences = what_differs(sources)
     div = {s.label: divergence(sources[0], s) for s in sources[1:]}
-    valuation = valuation_table(sources)
+    by_source = {s.label: source_marks(s) for s in sources}
+    valuation = valuation_table(sources, by_source)
     bridges, bridge_notes = source_bridges(sources)
     fig_dir = folder / "figures"
     fig_dir.mkdir(exist_ok=True)
@@ -176,7 +180,7 @@ def write_comparison(
     differences.to_csv(folder / "differences.csv", index=False)
     valuation.to_csv(folder / "valuation.csv", index=False)
     bridge_frame(bridges).to_csv(folder / "bridge.csv", index=False)
-    comparison = Comparison(folder, sources, outcomes, evals, differences, figures, div, valuation, bridges, bridge_notes)
+    comparison = Comparison(folder, sources, outcomes, evals, differences, figures, div, valuation, bridges, bridge_notes, marks=by_source)
     comparison.headline = headline(comparison)
     (folder / "compare.json").write_text(json.dumps(_as_json(comparison, scorecard, folder), indent=1, default=_json_default, allow_nan=False) + "\n", encoding="utf-8")
     doc = build_document(comparison, folder)
@@ -256,7 +260,7 @@ def _glance(c: Comparison) -> list[str]:
     items = []
     for s in c.sources:
         ev = c.scorecard[s.label]
-        items.append(f"**{md_text(s.label)}**: " + (_tally(ev) if s.members == 1 else _ensemble_tally(ev)) + ".")
+        items.append(f"**{md_text(s.label)}**: " + _glance_value(c.marks.get(s.label)) + (_tally(ev) if s.members == 1 else _ensemble_tally(ev)) + ".")
     col = str(c.outcomes["column"].iloc[-1])
     for s in c.sources[1:]:
         d = c.divergence[s.label]
@@ -270,6 +274,16 @@ def _glance(c: Comparison) -> list[str]:
         first = ", ".join(f"`{m}` {month}" for month, m in d[:3])
         items.append(f"**{label}** departs from **{ref_label}** first in {first}; largest differences ({col}): {md_text(_largest(c.outcomes, s.label, col) or 'none')}.")
     return items
+
+
+def _glance_value(sm: SourceMarks | None) -> str:
+    """"SpaceX+xAI $1.30T in 2026-02, 104% of the $1.25T merger mark (like for like); " (the
+    headline's first mark), or nothing without a value."""
+    if sm is None or not sm.comparisons or sm.value_usd != sm.value_usd:
+        return ""
+    m = sm.comparisons[0]
+    what = "median " if sm.members > 1 else ""
+    return f"SpaceX+xAI {what}{human(m.value_usd, 'USD')} in {m.mark_date}, {100 * m.share:.0f}% of the {human(m.mark_usd, 'USD')} {m.kind.split(' (')[0]} mark (like for like); "
 
 
 def _largest(outcomes: pd.DataFrame, label: str, column: str, n: int = 3) -> str:
@@ -295,8 +309,9 @@ def _largest(outcomes: pd.DataFrame, label: str, column: str, n: int = 3) -> str
 
 
 def _valuation_display(c: Comparison) -> pd.DataFrame:
-    """The valuation table as shown: per source and company, the equity value and the gap to
-    each SpaceX mark (mark less value, and as a share of the mark)."""
+    """The valuation table as shown: per source and company, the equity value at the valuation
+    date and, for SpaceX+xAI, each mark like for like: the value at the mark's month, its share
+    of the mark and the gap (mark less value)."""
     rows = []
     gap_cols = [k.removeprefix("gap to ").removesuffix(" [USD]") for k in c.valuation.columns if k.startswith("gap to ") and k.endswith("[USD]")]
     for _, r in c.valuation.iterrows():
@@ -305,8 +320,8 @@ def _valuation_display(c: Comparison) -> pd.DataFrame:
             value += f" [{human(float(r['p10_usd']), 'USD')}, {human(float(r['p90_usd']), 'USD')}]"
         row = {"source": str(r["source"]), "company": str(r["company"]), "valued at start of": "" if pd.isna(r["valuation_year"]) else str(int(r["valuation_year"])), "equity value": value}
         for g in gap_cols:
-            usd, share = float(r[f"gap to {g} [USD]"]), float(r[f"gap to {g} [share of mark]"])
-            row[f"gap to {g}"] = "" if usd != usd else f"{human(usd, 'USD')} ({100 * share:.0f}% of the mark)"
+            then, mark, gap = float(r[f"value at {g} [USD]"]), float(c.valuation[f"mark {g} [USD]"].dropna().iloc[0]), float(r[f"gap to {g} [USD]"])
+            row[f"{g}: {human(mark, 'USD')}"] = "" if then != then else f"{human(then, 'USD')} then, {100 * then / mark:.0f}% of the mark (gap {human(gap, 'USD')})"
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -334,21 +349,17 @@ def _bridge_display(c: Comparison) -> pd.DataFrame:
 
 def headline(c: Comparison) -> list[str]:
     """The findings that matter, per source, in words (:mod:`ecosim.report.headline`): value
-    against each mark, the scorecard, binding constraints; then where each source departs from
-    the reference."""
+    against each mark like for like (:func:`ecosim.report.valuation_view.source_marks`, the
+    values ``ecosim value`` sets against them), the scorecard, binding constraints."""
     lines = []
     for s in c.sources:
         evals = c.scorecard[s.label]
+        sm = c.marks.get(s.label) or source_marks(s)
         if s.members == 1:
-            lines += run_headline(s.series, s.dates, s.equity.get("spacex"), [str(e.status[0]) for e in evals], md_text(s.label))
+            lines += run_headline(s.series, s.dates, sm.value_usd, sm.comparisons, [str(e.status[0]) for e in evals], md_text(s.label))
         else:
-            year = valuation_year(s.dates)
-            v = s.equity.get("spacex")
-            med = float("nan")
-            if v is not None and year is not None:
-                row = np.asarray(v[s.dates.index(f"{year}-01")], dtype=float)
-                med = float(np.median(row[np.isfinite(row)])) if np.isfinite(row).any() else float("nan")
-            lines += [f"**{md_text(s.label)}** ({s.members:,} runs) — " + value_sentence(med, year, s.members), f"Narrative scorecard: {_ensemble_tally(evals)}."]
+            lines += [f"**{md_text(s.label)}** ({s.members:,} runs) — " + value_sentence(sm.value_usd, sm.year, sm.comparisons, s.members),
+                      f"Narrative scorecard: {_ensemble_tally(evals)}."]
     return lines
 
 
@@ -408,8 +419,10 @@ def build_document(c: Comparison, folder: Path) -> Document:
 
     doc.heading("Valuation and the gap to the marks")
     doc.paragraph("Equity value at each source's valuation date (the start of its first full year), as `ecosim value` computes it, "
-                  "against the market marks of SpaceX + xAI (`ecosim/data/valuation_marks.csv`): the mark less the value, and that "
-                  "gap as a share of the mark (the part of the mark the run does not support).")
+                  "and each market mark of SpaceX + xAI (`ecosim/data/valuation_marks.csv`) like for like, as `ecosim value`'s marks "
+                  "table sets it: the value carried to the mark's month at the discount rate, plus the raises booked in between, plus "
+                  "a post-money round's raise once; that value as a share of the mark, and the gap (mark less value). An experiment "
+                  "or posterior ensemble: the median over its members, each carried at its own rate with the scenario's scheduled raises.")
     doc.table(_valuation_display(c))
     if len(c.valuation):
         doc.chart(valuation_chart(c.valuation, colours))

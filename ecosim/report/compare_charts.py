@@ -176,20 +176,24 @@ def bridge_chart(bridges: Sequence[PairBridge], colours: dict[str, str]) -> Char
 
 
 def valuation_chart(valuation: pd.DataFrame, colours: dict[str, str]) -> Chart:
-    """SpaceX+xAI's equity value of each source against each mark (bars), hover for the gap."""
+    """SpaceX+xAI's value of each source at each mark's month, like for like (bars, one group per
+    mark), beside the mark (black diamond); hover for the share of the mark."""
     t = valuation[valuation["company"] == "SpaceX+xAI"]
     fig = go.Figure()
-    gap_cols = [c for c in t.columns if c.startswith("gap to ") and c.endswith("[USD]")]
+    keys = [c.removeprefix("value at ").removesuffix(" [USD]") for c in t.columns if c.startswith("value at ") and c.endswith("[USD]")]
+    data = []
     for _, r in t.iterrows():
-        fig.add_trace(go.Bar(x=[str(r["source"])], y=[r["equity_value_usd"]], name=str(r["source"]), marker={"color": colours.get(str(r["source"]), "#444")},
-                             customdata=human_text([r["equity_value_usd"]], "USD"),
-                             hovertemplate=f"{r['source']}: equity value %{{customdata}} at the start of {r['valuation_year']}<extra></extra>"))
-    for c in gap_cols:
-        mark = c.removeprefix("gap to ").removesuffix(" [USD]")
-        usd = float((t[c] + t["equity_value_usd"]).iloc[0]) if len(t) else float("nan")
-        fig.add_hline(y=usd, line={"color": "black", "width": 1, "dash": "dot"}, annotation_text=f"{mark}: {human_text([usd], 'USD')[0]}", annotation_position="top left")
-    layout = base_layout("SpaceX+xAI equity value at the valuation date against the market marks", height=360)
-    fig.update_layout(**layout, showlegend=False)
-    tops = [*t["equity_value_usd"], *[float((t[c] + t["equity_value_usd"]).iloc[0]) for c in gap_cols if len(t)]]
+        ys = [float(r[f"value at {k} [USD]"]) for k in keys]
+        shares = [f"{100 * y / float(r[f'mark {k} [USD]']):.0f}%" for y, k in zip(ys, keys, strict=True)]
+        fig.add_trace(go.Bar(x=keys, y=ys, name=str(r["source"]), marker={"color": colours.get(str(r["source"]), "#444")},
+                             customdata=list(zip(human_text(ys, "USD"), shares, strict=True)),
+                             hovertemplate=f"{r['source']}: %{{customdata[0]}} at the mark's month, %{{customdata[1]}} of the mark<extra></extra>"))
+        data += [{"source": r["source"], "mark": k, "value_like_for_like_usd": y, "mark_usd": float(r[f"mark {k} [USD]"])} for y, k in zip(ys, keys, strict=True)]
+    marks_usd = [float(t[f"mark {k} [USD]"].iloc[0]) for k in keys] if len(t) else []
+    fig.add_trace(go.Scatter(x=keys, y=marks_usd, mode="markers", name="mark", marker={"symbol": "diamond", "color": "black", "size": 10},
+                             customdata=human_text(marks_usd, "USD"), hovertemplate="%{x}: mark %{customdata}<extra></extra>"))
+    layout = base_layout("SpaceX+xAI equity value at each mark's month, like for like, against the mark", height=380)
+    fig.update_layout(**layout, barmode="group")
+    tops = [*marks_usd, *[d["value_like_for_like_usd"] for d in data]]
     fig.update_yaxes(**axis_style(), **value_ticks(tops, "USD"), title="equity value [USD]")
-    return Chart("valuation", fig, t[["source", "valuation_year", "equity_value_usd", *gap_cols]].reset_index(drop=True))
+    return Chart("valuation", fig, pd.DataFrame(data, columns=["source", "mark", "value_like_for_like_usd", "mark_usd"]))

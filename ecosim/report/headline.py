@@ -3,10 +3,15 @@
 
 Three findings, each from the function that owns the quantity:
 
-* **value against each mark** — SpaceX's (with xAI from the merger) equity value at the start
-  of the run's first full year (:func:`ecosim.finance.series_value.equity_values_by_year`, the
-  DCF of ``ecosim value``) against every SpaceX+xAI mark of ``ecosim/data/valuation_marks.csv``
-  (:func:`ecosim.finance.gap.marks`), as a share of each mark;
+* **value against each mark** — SpaceX+xAI's equity value at the start of the run's first full
+  year and, for each SpaceX+xAI mark of ``ecosim/data/valuation_marks.csv``, the value like for
+  like (the same entity at the mark's month, on its basis, each raise counted once:
+  :func:`ecosim.finance.gap.mark_gaps`, the rows ``ecosim value`` prints), as a share of the mark.
+  A run with its ledger is booked as ``ecosim value`` books it; an ensemble without ledgers (a
+  posterior-backed run, an experiment) values each member from its series
+  (:mod:`ecosim.finance.series_value`) and carries it to the mark with the same
+  :func:`ecosim.finance.gap.like_for_like` and the scenario's scheduled raises (the median over
+  members is stated);
 * **the scorecard** — how many of the seeds' testable claims come true on time, late, never,
   or are still open (:mod:`ecosim.analysis.scorecard`);
 * **binding constraints** — what limits SpaceX's orbital data-center build and xAI's ground
@@ -22,34 +27,56 @@ from typing import Any
 
 import numpy as np
 
-from ecosim.finance.gap import marks
+from ecosim.finance.gap import GapRow, like_for_like, marks
 from ecosim.report.numbers import human
 from ecosim.timeline import full_years
 
-#: marks set against SpaceX as the run books it (with xAI from the merger month)
+#: the entity of the headline: SpaceX with xAI (``valuation.toml``'s ``spacex_xai``), whose marks it states
 MARK_ENTITY = "SpaceX+xAI"
+HEADLINE_ENTITY = "spacex_xai"
 
 
 @dataclass(frozen=True)
 class MarkComparison:
-    """The run's value against one mark: ``share`` = value / mark [fraction]."""
+    """The run's value against one mark, like for like: ``value_usd`` is the mark's entity at the
+    mark's month on its basis (``ecosim value``'s "value compared"); ``share`` = value / mark
+    [fraction]; ``note`` says how the value at the valuation date was carried to the mark."""
 
+    entity: str
     mark_date: str
     kind: str
+    basis: str
     mark_usd: float
     value_usd: float
+    note: str = ""
 
     @property
     def share(self) -> float:
         return self.value_usd / self.mark_usd if self.mark_usd else float("nan")
 
     def as_dict(self) -> dict[str, Any]:
-        return {"mark_date": self.mark_date, "kind": self.kind, "mark_usd": self.mark_usd, "value_usd": self.value_usd, "value_share_of_mark": self.share}
+        return {"entity": self.entity, "mark_date": self.mark_date, "kind": self.kind, "basis": self.basis, "mark_usd": self.mark_usd,
+                "value_usd": self.value_usd, "value_share_of_mark": self.share, "like_for_like": self.note}
 
 
-def against_marks(value_usd: float) -> list[MarkComparison]:
-    """The value [USD] against each SpaceX+xAI mark of ``valuation_marks.csv``, in file order."""
-    return [MarkComparison(m.date, m.kind, m.value_usd, value_usd) for m in marks() if m.entity == MARK_ENTITY]
+def from_gaps(gaps: Sequence[GapRow]) -> list[MarkComparison]:
+    """Each mark row of :func:`ecosim.finance.gap.mark_gaps` (or ``value_run``) as a comparison."""
+    return [MarkComparison(g.mark.entity, g.mark.date, g.mark.kind, g.mark.basis, g.mark.value_usd, g.value_usd, g.like.note if g.like else "") for g in gaps]
+
+
+def member_comparisons(values_usd: np.ndarray, rates: np.ndarray, start_month: str, raised_usd_by_month: Mapping[str, float]) -> list[MarkComparison]:
+    """Each SpaceX+xAI mark against an ensemble: every member's value at ``start_month`` carried to
+    the mark like for like (:func:`ecosim.finance.gap.like_for_like` at its own rate, with
+    ``raised_usd_by_month``), the median over the members with a value."""
+    out = []
+    for m in marks():
+        if m.entity != MARK_ENTITY:
+            continue
+        like = [like_for_like(m, float(v), float(r), start_month, dict(raised_usd_by_month)) for v, r in zip(values_usd, rates, strict=True) if np.isfinite(v)]
+        value = float(np.median([x.value_usd for x in like])) if like else float("nan")
+        note = f"median over {len(like):,} members, each carried at its own rate (member 0: {like[0].note})" if like else ""
+        out.append(MarkComparison(m.entity, m.date, m.kind, m.basis, m.value_usd, value, note))
+    return out
 
 
 def valuation_year(dates: Sequence[str]) -> int | None:
@@ -58,15 +85,16 @@ def valuation_year(dates: Sequence[str]) -> int | None:
     return years[0] if years else None
 
 
-def value_sentence(value_usd: float, year: int | None, members: int = 1) -> str:
-    """"SpaceX+xAI is worth $0.42T at the start of 2026 ... 34 % of the $1.25T merger mark ..."."""
+def value_sentence(value_usd: float, year: int | None, comparisons: Sequence[MarkComparison], members: int = 1) -> str:
+    """"SpaceX+xAI's equity value ... is $1.27T at the start of 2026 ...; like for like ...: 104 % of the $1.25T merger mark (2026-02) ..."."""
     if year is None or value_usd != value_usd:
         return "SpaceX+xAI has no DCF value in this run (no full year, or terminal growth not below the WACC)."
-    parts = [f"{100 * c.share:.0f}% of the {human(c.mark_usd, 'USD')} {c.kind.split(' (')[0]} mark ({c.mark_date})" for c in against_marks(value_usd)]
+    parts = [f"{100 * c.share:.0f}% of the {human(c.mark_usd, 'USD')} {c.kind.split(' (')[0]} mark ({c.mark_date}; {human(c.value_usd, 'USD')} then)"
+             for c in comparisons if c.entity == MARK_ENTITY]
     what = "median equity value" if members > 1 else "equity value"
     return (
         f"SpaceX+xAI's {what} on this run's cash flows is {human(value_usd, 'USD')} at the start of {year} "
-        f"(`ecosim value`'s DCF): " + "; ".join(parts) + "."
+        f"(`ecosim value`'s DCF); like for like (carried to each mark's month, each raise counted once): " + "; ".join(parts) + "."
     )
 
 
@@ -99,32 +127,26 @@ def binding_sentence(series: Mapping[str, np.ndarray]) -> str:
     return "Binding constraints: " + "; ".join(parts) + "."
 
 
-def run_headline(series: Mapping[str, np.ndarray], dates: Sequence[str], equity_spacex: np.ndarray | None, statuses: Sequence[str], name: str) -> list[str]:
+def run_headline(series: Mapping[str, np.ndarray], dates: Sequence[str], value_usd: float, comparisons: Sequence[MarkComparison], statuses: Sequence[str], name: str) -> list[str]:
     """The headline of one run: value against each mark, the scorecard, binding constraints."""
-    year = valuation_year(dates)
-    value = float("nan")
-    if equity_spacex is not None and year is not None:
-        v = np.asarray(equity_spacex, dtype=float).reshape(len(dates), -1)[dates.index(f"{year}-01")]
-        finite = v[np.isfinite(v)]
-        value = float(np.median(finite)) if len(finite) else float("nan")
-    lines = [f"**{name}** — " + value_sentence(value, year), scorecard_sentence(statuses)]
+    lines = [f"**{name}** — " + value_sentence(value_usd, valuation_year(dates), comparisons), scorecard_sentence(statuses)]
     binding = binding_sentence(series)
     if binding:
         lines.append(binding)
     return lines
 
 
-def valuation_summary(equity_spacex: np.ndarray | None, dates: Sequence[str]) -> dict[str, Any]:
-    """``summary.json``'s ``valuation``: the equity value at the valuation date and each mark."""
-    year = valuation_year(dates)
-    if equity_spacex is None or year is None:
-        return {"entity": MARK_ENTITY, "valuation_year": year, "equity_value_usd": None, "marks": []}
-    value = float(np.asarray(equity_spacex, dtype=float).reshape(len(dates), -1)[dates.index(f"{year}-01"), 0])
-    ok = value == value
+def valuation_summary(value_usd: float, year: int | None, comparisons: Sequence[MarkComparison], entities: Mapping[str, tuple[str, float]] | None = None) -> dict[str, Any]:
+    """``summary.json``'s ``valuation``: SpaceX+xAI's equity value at the valuation date, every
+    entity's (``entities``: id -> (label, equity value)) and every mark like for like."""
+    ok = year is not None and value_usd == value_usd
     return {
         "entity": MARK_ENTITY,
         "valuation_year": year,
-        "equity_value_usd": value if ok else None,
-        "method": "ecosim value's DCF (after tax, fade, normalised terminal value, plus cash) at the scenario's cost of capital",
-        "marks": [c.as_dict() for c in against_marks(value)] if ok else [],
+        "equity_value_usd": value_usd if ok else None,
+        "method": "ecosim value's DCF (after tax, fade, normalised terminal value, plus cash) at the scenario's cost of capital, on the valuation's basis",
+        "marks_like_for_like": "each mark against its entity at the mark's month on the mark's basis: the value at the valuation date carried at the discount "
+                               "rate, plus the raises booked in between, plus a post-money round's raise once (ecosim value's marks table)",
+        "entities": {k: {"label": label, "equity_value_usd": v if v == v else None} for k, (label, v) in (entities or {}).items()},
+        "marks": [c.as_dict() for c in comparisons] if ok else [],
     }

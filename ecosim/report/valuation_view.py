@@ -18,15 +18,20 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ecosim.errors import UsageError
 from ecosim.finance.bridge import Bridge, Segment, company_segments, value_bridge
-from ecosim.finance.gap import marks
+from ecosim.finance.gap import mark_gaps, scheduled_raises
 from ecosim.finance.series_value import cash_at_start
+from ecosim.report.headline import (
+    HEADLINE_ENTITY,
+    MarkComparison,
+    from_gaps,
+    member_comparisons,
+)
 from ecosim.report.sources import Source
 from ecosim.timeline import full_years
 
 COMPANY_LABELS = {"spacex": "SpaceX+xAI", "tesla": "Tesla"}
-#: market marks set against SpaceX as the run books it (with xAI from the merger month)
-SPACEX_MARK_ENTITIES = ("SpaceX+xAI",)
 
 
 def valuation_year(source: Source) -> int | None:
@@ -42,14 +47,51 @@ def equity_at(source: Source, company: str, year: int) -> np.ndarray:
     return np.asarray(source.equity[company][source.dates.index(f"{year}-01")], dtype=float)
 
 
-def valuation_table(sources: Sequence[Source]) -> pd.DataFrame:
+@dataclass(frozen=True)
+class SourceMarks:
+    """SpaceX+xAI's equity value at a source's valuation date (``value_usd``; the median over an
+    ensemble's members) and each SpaceX+xAI mark like for like (:mod:`ecosim.report.headline`)."""
+
+    year: int | None
+    value_usd: float
+    comparisons: list[MarkComparison]
+    members: int
+
+
+def source_marks(source: Source) -> SourceMarks:
+    """The headline's value and marks of one source: a run with its ledger as ``ecosim value``
+    books it (:func:`ecosim.finance.gap.mark_gaps`); an ensemble member by member from its
+    series, each carried to the mark by :func:`ecosim.finance.gap.like_for_like` at its own rate
+    with the scenario's scheduled raises."""
+    year = valuation_year(source)
+    if year is None:
+        return SourceMarks(None, float("nan"), [], source.members)
+    if source.saved is not None:
+        try:
+            booked, gaps = mark_gaps(source.saved, (HEADLINE_ENTITY,))
+        except UsageError:
+            return SourceMarks(year, float("nan"), [], 1)
+        return SourceMarks(year, float(booked[HEADLINE_ENTITY].valuation.equity_value[0]), from_gaps(gaps), 1)
+    v = equity_at(source, "spacex", year)
+    rates = np.array([a.wacc if a is not None else np.nan for a in source.assumptions])
+    finite = np.isfinite(v)
+    med = float(np.median(v[finite])) if finite.any() else float("nan")
+    raised = scheduled_raises(source.scenario_data.get("capital_market", {}))
+    return SourceMarks(year, med, member_comparisons(v[finite], rates[finite], f"{year}-01", raised), int(finite.sum()))
+
+
+def valuation_table(sources: Sequence[Source], by_source: Mapping[str, SourceMarks] | None = None) -> pd.DataFrame:
     """One row per (source, company): valuation year, median equity value (10th and 90th
-    percentiles for experiments) and, for SpaceX, one column per market mark: the mark less
-    the value [USD] and that gap as a share of the mark."""
+    percentiles for experiments) and, for SpaceX+xAI, one column per mark: the mark less the
+    value like for like (at the mark's month, :func:`source_marks`) [USD] and that gap as a
+    share of the mark. The equity value is the company as the run books it, from its series (SpaceX
+    with xAI from the merger month, as the outcomes table and the bridge value it); the value at
+    each mark is ``ecosim value``'s, booked from the run's ledger (SpaceX + xAI pro forma), so the
+    two differ by xAI's flows before the merger month."""
     rows = []
-    spacex_marks = [m for m in marks() if m.entity in SPACEX_MARK_ENTITIES]
     for s in sources:
-        year = valuation_year(s)
+        sm = by_source[s.label] if by_source is not None and s.label in by_source else source_marks(s)
+        year = sm.year
         for company, label in COMPANY_LABELS.items():
             v = equity_at(s, company, year) if year is not None else np.full(s.members, np.nan)
             finite = v[np.isfinite(v)]
@@ -57,10 +99,12 @@ def valuation_table(sources: Sequence[Source]) -> pd.DataFrame:
             row: dict[str, Any] = {"source": s.label, "company": label, "valuation_year": year, "equity_value_usd": med,
                                    "p10_usd": float(np.quantile(finite, 0.1)) if len(finite) else np.nan,
                                    "p90_usd": float(np.quantile(finite, 0.9)) if len(finite) else np.nan, "members": len(finite)}
-            for m in spacex_marks if company == "spacex" else []:
-                key = f"{m.entity} {m.date} {m.kind}"
-                row[f"gap to {key} [USD]"] = m.value_usd - med
-                row[f"gap to {key} [share of mark]"] = (m.value_usd - med) / m.value_usd
+            for c in sm.comparisons if company == "spacex" else []:
+                key = f"{c.entity} {c.mark_date} {c.kind}"
+                row[f"mark {key} [USD]"] = c.mark_usd
+                row[f"value at {key} [USD]"] = c.value_usd
+                row[f"gap to {key} [USD]"] = c.mark_usd - c.value_usd
+                row[f"gap to {key} [share of mark]"] = (c.mark_usd - c.value_usd) / c.mark_usd
             rows.append(row)
     return pd.DataFrame(rows)
 

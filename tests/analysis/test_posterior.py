@@ -14,6 +14,8 @@ from ecosim.analysis.posterior import (
 )
 from ecosim.analysis.scorecard import Claim
 from ecosim.errors import UsageError
+from ecosim.finance.gap import marks as all_marks
+from ecosim.finance.valuation import member_assumptions
 from ecosim.results.posterior import Posterior
 from ecosim.run import run_posterior
 from ecosim.scenario import load_scenario
@@ -72,13 +74,25 @@ def test_quantiles_and_yearly_intervals_read_quantities_as_every_command(ensembl
 
 
 def test_marks_and_valuation_year(ensemble) -> None:  # type: ignore[no-untyped-def]
-    """Each SpaceX+xAI mark (and each SpaceX-alone mark, against SpaceX alone) gets the share of draws whose equity reaches it; a valuation year outside the run is refused."""
+    """Each SpaceX+xAI mark (and each SpaceX-alone mark, against SpaceX alone) gets the share of draws whose equity, like for like at the mark's month, reaches it; a valuation year outside the run is refused."""
     year, eq = member_equity(ensemble.results)
     assert year == 2021 and eq["spacex"].shape == (4,)
     marks = mark_probabilities(ensemble.results)
     assert set(marks["entity"]) == {"SpaceX+xAI", "SpaceX", "Tesla"}
+    cm = ensemble.results.scenario.model.capital_market
+    rates = np.array([a.wacc for a in member_assumptions(cm, ensemble.results.cost_of_capital)])
+    by_mark = {(m.entity, m.date, m.kind): m for m in all_marks()}
     for _, m in marks.iterrows():
         company = {"SpaceX+xAI": "spacex", "SpaceX": "spacex_alone", "Tesla": "tesla"}[m["entity"]]
-        assert m["p_reaches"] == float(np.mean(eq[company] >= m["value_usd"]))
+        mark = by_mark[m["entity"], m["date"], m["kind"]]
+        # like for like by hand: every mark is dated after 2021-01, so each draw's value is carried forward
+        # at its rate, plus the raises scheduled in between and a post-money round's raise once
+        months = (int(mark.date[:4]) - 2021) * 12 + int(mark.date[5:]) - 1
+        companies = {"spacex": {"spacex", "xai"}, "spacex_alone": {"spacex"}, "tesla": {"tesla"}}[company]
+        between = sum(r.usd for r in cm.raises if r.company in companies and "2021-01" <= r.month < mark.date)
+        like = eq[company] * (1 + rates) ** (months / 12) + between + (mark.raise_usd if mark.basis == "post-money" else 0.0)
+        assert months > 0 and m["median_value_usd"] == pytest.approx(float(np.median(like)), rel=1e-12)
+        assert m["p_reaches"] == float(np.mean(like >= m["value_usd"]))
+        assert m["median_gap_share"] == pytest.approx(float(np.median((m["value_usd"] - like) / m["value_usd"])), rel=1e-12)
     with pytest.raises(UsageError, match=r"--valuation-year must be a full year of the run \(2021-2021\) \(got 2030\)"):
         member_equity(ensemble.results, 2030)

@@ -24,13 +24,13 @@ def single_report(baseline_dir: Path, tmp_path_factory: pytest.TempPathFactory) 
 
 
 def test_single_run_report_opens_with_the_headline(single_report: Path) -> None:
-    """The first thing after the title is the headline: the value against each mark (60 % of the $1.25T merger mark)."""
+    """The first thing after the title is the headline: the value against each mark, like for like (104 % of the $1.25T merger mark)."""
     text = single_report.read_text(encoding="utf-8")
     after_title = text.split("</h1>", 1)[1].lstrip()
     assert after_title.startswith('<div class="headline">')
     first = re.sub(r"<[^>]+>", "", after_title.split("</p>", 1)[0])
     assert re.search(r"baseline — SpaceX\+xAI's equity value on this run's cash flows is \$[\d.]+[BT] at the start of 2026", first)
-    assert "of the $1.25T merger mark (2026-02)" in first and "of the $1.75T IPO pricing talk mark" in first
+    assert "of the $1.25T merger mark (2026-02; " in first and "of the $1.75T IPO pricing talk mark" in first and "like for like" in first
 
 
 def test_every_chart_embeds_its_data_as_csv(single_report: Path) -> None:

@@ -84,7 +84,7 @@ def value_table(equity: pd.DataFrame, marks: pd.DataFrame, where: str) -> Table:
     """Equity value over the draws (median, 5–95 %, the point run) and each mark's probability."""
     year = int(equity["valuation_year"].iloc[0])
     t = Table(title=f"Equity value at the start of {year} under the posterior ({where}); each member valued as `ecosim value` values a run, from its metrics", title_justify="left")
-    for c, j in (("company", "left"), ("median", "right"), ("5–95 %", "right"), ("mean", "right"), ("point run", "right"), ("mark", "left"), ("P(value ≥ mark)", "right"), ("median gap (share of mark)", "right")):
+    for c, j in (("company", "left"), ("median", "right"), ("5–95 %", "right"), ("mean", "right"), ("point run", "right"), ("mark", "left"), ("P(value ≥ mark), like for like", "right"), ("median gap (share of mark)", "right")):
         t.add_column(c, justify=j)  # type: ignore[arg-type]
     for _, e in equity.iterrows():
         ms = marks[marks["company"] == e["company"]]
@@ -127,9 +127,12 @@ def headline_markdown(summary: PosteriorSummary, scenario: str, where: str, memb
     ]
     for _, r in e.iterrows():
         lines.append(f"| {r['label']} | {human(r['median'], 'USD')} | {human(r['p5'], 'USD')}–{human(r['p95'], 'USD')} | {human(r['point'], 'USD')} |")
-    lines += ["", "| market mark | P(value ≥ mark) | median gap (share of mark) |", "|---|---:|---:|"]
+    lines += ["", "Each mark like for like, as `ecosim value` sets it: every draw's value carried to the mark's month at its rate, plus the "
+              "scheduled raises in between and a post-money round's raise once.", "",
+              "| market mark | median value then | P(value ≥ mark) | median gap (share of mark) |", "|---|---:|---:|---:|"]
     for _, m in summary.marks.iterrows():
-        lines.append(f"| {m['entity']} {human(m['value_usd'], 'USD')} ({str(m['kind']).split(' (')[0]}, {m['date']}) | {pct(m['p_reaches'])} | {pct(m['median_gap_share'], 0)} |")
+        lines.append(f"| {m['entity']} {human(m['value_usd'], 'USD')} ({str(m['kind']).split(' (')[0]}, {m['date']}) | {human(m['median_value_usd'], 'USD')} "
+                     f"| {pct(m['p_reaches'])} | {pct(m['median_gap_share'], 0)} |")
     lines += ["", "| claim of the seeds | seed:line | P(on time) | P(by the run's end) | comes true (median, 5–95 %) |", "|---|---|---:|---:|---|"]
     for c in summary.claims:
         if c["p_on_time"] is None:
