@@ -4,7 +4,7 @@ A year's figure is SpaceX's orbital data-center builder's own comparison in **De
 that year (``--year``, default the scenario's first year), the month every command reads a
 ratio, a cost or a price at (:mod:`ecosim.analysis.quantities`): the scenario is run to that
 December and the comparison is itemised with exactly the inputs the builder read on the
-network that month (last month's published values: SpaceX's internal launch cost per kg, or
+network that month (last month's published values: SpaceX's transfer price per kg to its own builder (at cost), or
 ``orbital_dc.launch_cost_usd_per_kg`` when the scenario fixes it; the accelerator price per W;
 the WACC; the terrestrial alternative's site). Its ratio is therefore the run's
 ``odc_cost_ratio`` of that December, the figure ``ecosim run`` and ``ecosim compare`` print.
@@ -151,7 +151,9 @@ def odc_cost(loaded: LoadedScenario, year: int | None = None, sweep: str | None 
         source = "orbital_dc.launch_cost_usd_per_kg"
     else:
         launch = _read(results, "spacex_launch", "launch_price_usd_per_kg", row)
-        source = f"SpaceX's internal launch cost per kg as published in {results.months[row - 1] if row else 'the month before'} (its learning curve in the run)"
+        source = (f"SpaceX's transfer price to its own orbital data centers as published in {results.months[row - 1] if row else 'the month before'}: "
+                  "the recent cost per kg of the flights that carried its own payloads, plus cost not yet recovered (its learning curve in the run; "
+                  "not the cheapest vehicle's cost per kg, the run's launch cost)")
     wacc = _read(results, "capital_market", "wacc", row)
     ai = 0.0 if infrastructure_only else _read(results, "tsmc", "accelerator_usd_per_w", row)
     cmp = compare_costs(P.orbital_dc, site, ai_hardware_usd_per_w=ai, launch_usd_per_kg=launch, wacc=wacc, array_cost_frac=P.orbital_dc.array_cost_frac, convention=conv)

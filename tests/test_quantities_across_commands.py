@@ -100,6 +100,8 @@ def test_odc_cost_agrees_with_run_and_compare(commands: dict[str, object]) -> No
     assert odc["year_figures"]["launch_cost"] == pytest.approx(cost, rel=1e-12)
     assert _run_cell(str(commands["run"]), QUANTITIES["launch_price"].label, YEAR) == human(odc["year_figures"]["launch_price"], "USD/kg")
     assert odc["year_figures"]["launch_price"] > odc["year_figures"]["launch_cost"]  # a price, not the cost
+    # what the orbital builder pays per kg (its transfer price, at cost) is named as such, never "launch cost"
+    assert "transfer price" in odc["launch_cost_source"] and "not the cheapest vehicle's cost per kg" in odc["launch_cost_source"]
 
 
 def test_scorecard_values_are_the_series_at_their_month(commands: dict[str, object]) -> None:

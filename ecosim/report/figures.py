@@ -210,7 +210,7 @@ def odc_sweep_figure(result: Any, path: Path, scenario_name: str) -> Path:
     be = result.comparison.as_dict()["breakeven_launch_usd_per_kg"]
     if np.isfinite(be) and be > 0:
         ax.axvline(be, color="grey", ls="--", label=f"break-even {be:,.0f} USD/kg")
-    ax.axvline(result.comparison.as_dict()["launch_cost_usd_per_kg"], color="black", ls=":", label=f"launch cost paid in {result.month}")
+    ax.axvline(result.comparison.as_dict()["launch_cost_usd_per_kg"], color="black", ls=":", label=f"launch paid by the builder in {result.month}")
     ax.set_xscale("log")
     ax.set_xlabel("launch cost to LEO [USD/kg] (log)")
     ax.set_ylabel("lifetime cost per W of delivered IT power [USD/W]")

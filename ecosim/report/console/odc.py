@@ -35,7 +35,7 @@ def print_odc_cost(out: Console, scenario_name: str, year: int, d: dict[str, Any
     gw = d["capacity_gw"]
     out.print(
         f"[bold]ecosim odc-cost[/bold] — {escape(scenario_name)}, {d['month']}: SpaceX's orbital builder's comparison that month, {gw:g} GW of delivered IT power for {d['lifetime_yr']:g} years\n"
-        f"launch cost paid {d['launch_cost_usd_per_kg']:,.0f} USD/kg ({escape(d['launch_cost_source'])}); satellite {d['specific_power_w_per_kg']:.1f} W/kg; "
+        f"launch paid by the builder {d['launch_cost_usd_per_kg']:,.0f} USD/kg ({escape(d['launch_cost_source'])}); satellite {d['specific_power_w_per_kg']:.1f} W/kg; "
         f"AI hardware {d['ai_hardware_usd_per_w']:.3g} USD/W; WACC {100 * d['wacc']:.2f}%\n"
         f"convention: {escape(d['convention'])} ({escape(d['convention_summary'])})",
         highlight=False,
@@ -64,7 +64,7 @@ def print_odc_cost(out: Console, scenario_name: str, year: int, d: dict[str, Any
     fig = d["year_figures"]
     out.print(
         f"{year} as every command reads it (December): cost ratio {fig['odc_cost_ratio']:.2f}; SpaceX launch cost to LEO "
-        f"{fig['launch_cost']:,.0f} USD/kg (its price to outside customers {fig['launch_price']:,.0f} USD/kg)",
+        f"{fig['launch_cost']:,.0f} USD/kg (its cheapest vehicle's cost per kg; its price to outside customers {fig['launch_price']:,.0f} USD/kg)",
         highlight=False,
     )
     if be > 0:
