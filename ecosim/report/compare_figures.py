@@ -180,6 +180,7 @@ def scorecard_figure(evals: dict[str, list[ClaimEval]], sources: Sequence[Source
     k = len(sources)
     lo = min(s.dates[0] for s in sources)
     hi = max(s.dates[-1] for s in sources)
+    never_x = _date_num(f"{int(hi[:4]) + 1}-06")  # "never in the run": right of the run's end, as the interactive chart
     for r, i in enumerate(rows):
         y = n - 1 - r
         claim = first[i].claim
@@ -197,7 +198,9 @@ def scorecard_figure(evals: dict[str, list[ClaimEval]], sources: Sequence[Source
                     x = _date_num(fails[len(fails) // 2])
                     ax.scatter([x], [y + dy], s=40, marker="x", color=colours[s.label], alpha=max(0.25, float(np.mean(failed))), zorder=4)
                 continue
-            if s.members == 1:
+            if not came.any() and not (s.members == 1 and status[0] == "open"):
+                ax.scatter([never_x], [y + dy], s=40, marker="x", color=colours[s.label], alpha=0.8, linewidths=1.0, zorder=4)
+            elif s.members == 1:
                 if came[0]:
                     face = colours[s.label] if status[0] == "true" else "white"
                     ax.scatter([_date_num(str(e.when[0]))], [y + dy], s=40, color=face, edgecolors=colours[s.label], linewidths=1.5, zorder=4)
@@ -213,11 +216,13 @@ def scorecard_figure(evals: dict[str, list[ClaimEval]], sources: Sequence[Source
     ax.set_yticklabels(labels[::-1], fontsize=8)
     ax.set_ylim(-0.7, n - 0.3)
     deadlines = [_date_num(d) for i in rows if (t := first[i].claim.test) is not None and (d := t.deadline) is not None]
-    ax.set_xlim(_date_num(lo) - 60, max([_date_num(hi), *deadlines]) + 60)
+    ax.set_xlim(_date_num(lo) - 60, max([never_x, *deadlines]) + 120)
+    ax.axvline(_date_num(hi) + 15, color="0.6", lw=0.8, ls="--")
     ax.xaxis_date()
     date_axis(ax)
+    ax.text(never_x, n - 0.45, "never", ha="center", va="bottom", fontsize=8, color="0.3")
     ax.set_xlabel("month the claim first comes true [date]")
-    ax.set_title("Narrative scorecard: when each claim first comes true\n(filled: by its deadline, hollow: late, x: an every-year claim first fails, none: never in the run)")
+    ax.set_title("Narrative scorecard: when each claim first comes true\n(filled: by its deadline, hollow: late, x: an every-year claim first fails, or, right of the dashed end of the run, never)")
     handles = [Line2D([], [], color=colours[s.label], marker="o", ls="", ms=6) for s in sources]
     names = [s.label + (f" (median year, {s.members} runs; p = on time)" if s.members > 1 else "") for s in sources]
     handles.append(Line2D([], [], color="black", marker="|", ls="", ms=10, mew=2.2))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
+from typing import Any
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -114,11 +115,26 @@ def grid_maps(results: pd.DataFrame, man: Manifest, path: Path) -> Path | None:
         ax.set_xlabel(_label(a, varied[0].unit), fontsize=8)
         ax.set_ylabel(_label(b, varied[1].unit), fontsize=8)
         ax.set_title(_label(o.name, unit), fontsize=8)
+        _break_even(ax, o.name, grid)
         ax.grid(False)
         fig.colorbar(im, ax=ax)
     fig.suptitle(f"{man.experiment}: mean outcome over the grid")
     finish(fig, str(path))
     return path
+
+
+def _break_even(ax: Any, name: str, grid: np.ndarray) -> None:
+    """On a map of a cost ratio (orbital over terrestrial), the break-even contour where the ratio
+    crosses 1 (orbit cheaper on its low side), when the grid spans it."""
+    finite = grid[np.isfinite(grid)]
+    if "cost_ratio" not in name or not len(finite):
+        return
+    if not finite.min() < 1.0 < finite.max() or min(grid.shape) < 2:
+        side = "above" if finite.min() >= 1.0 else "below" if finite.max() <= 1.0 else "around"
+        ax.set_title(ax.get_title() + f"\n{side} 1 everywhere: no break-even line on this grid", fontsize=8)
+        return
+    cs = ax.contour(np.ma.masked_invalid(grid), levels=[1.0], colors="#D55E00", linewidths=2.0)  # cell centres at integer (column, row), as imshow draws them
+    ax.clabel(cs, fmt={1.0: "break-even"}, fontsize=7)
 
 
 def series_fan(ts: pd.DataFrame, runs: pd.DataFrame, outcome: ManifestOutcome, man: Manifest, path: Path) -> Path:

@@ -10,8 +10,33 @@ import numpy as np
 from ecosim.finance.explain import GapExplained
 from ecosim.report.style import finish, new_figure
 
-#: colours of the parts, in the order they are first met
-PALETTE = ("#1f77b4", "#2ca02c", "#9467bd", "#d62728", "#8c564b", "#7f7f7f", "#bcbd22", "#17becf", "#ff7f0e")
+#: colours of the segments, in the order they are first met, each used once: Paul Tol's "muted"
+#: scheme (colour-blind safe) then Okabe and Ito's; past them a hatch tells a repeated colour apart
+PALETTE = ("#332288", "#88CCEE", "#44AA99", "#117733", "#999933", "#DDCC77", "#CC6677", "#882255", "#AA4499",
+           "#E69F00", "#56B4E9", "#0072B2", "#D55E00")
+#: the parts that are not segments, in neutral greys
+NEUTRAL = {"cash at the valuation date": "#555555"}
+RAISES_COLOUR = "#BBBBBB"
+
+
+def part_styles(names: list[str]) -> dict[str, tuple[str, str]]:
+    """(colour, hatch) of each part: cash and raises grey, every segment its own colour.
+
+    >>> st = part_styles(["Starlink", "cash at the valuation date", "raises to the mark's date", "xAI"])
+    >>> st["Starlink"], st["xAI"], st["cash at the valuation date"][0], st["raises to the mark's date"][0]
+    (('#332288', ''), ('#88CCEE', ''), '#555555', '#BBBBBB')
+    """
+    out: dict[str, tuple[str, str]] = {}
+    k = 0
+    for n in names:
+        if n in NEUTRAL:
+            out[n] = (NEUTRAL[n], "")
+        elif n.startswith("raises"):
+            out[n] = (RAISES_COLOUR, "")
+        else:
+            out[n] = (PALETTE[k % len(PALETTE)], "" if k < len(PALETTE) else "//")
+            k += 1
+    return out
 
 
 def gap_figure(items: list[GapExplained], path: Path, title: str) -> Path:
@@ -19,7 +44,7 @@ def gap_figure(items: list[GapExplained], path: Path, title: str) -> Path:
     mark's value compared [USD T], a black diamond at the mark; written to ``path`` (PNG)."""
     fig, ax = new_figure(width=10.0, height=0.55 * len(items) + 1.8)
     names = list(dict.fromkeys(k for e in items for k in e.parts))
-    colour = {n: PALETTE[i % len(PALETTE)] for i, n in enumerate(names)}
+    style = part_styles(names)
     y = np.arange(len(items))[::-1]
     shown: set[str] = set()
     for yi, e in zip(y, items, strict=True):
@@ -27,7 +52,8 @@ def gap_figure(items: list[GapExplained], path: Path, title: str) -> Path:
         for name, usd in e.parts.items():
             v = usd / 1e12
             start = right if v >= 0 else left + v
-            ax.barh(yi, abs(v), left=start, color=colour[name], label=None if name in shown else name, height=0.6)
+            ax.barh(yi, abs(v), left=start, color=style[name][0], hatch=style[name][1], edgecolor="white", linewidth=0.4,
+                    label=None if name in shown else name, height=0.6)
             shown.add(name)
             if v >= 0:
                 right += v
