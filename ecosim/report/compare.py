@@ -358,7 +358,7 @@ def headline(c: Comparison) -> list[str]:
         if s.members == 1:
             lines += run_headline(s.series, s.dates, sm.value_usd, sm.comparisons, [str(e.status[0]) for e in evals], md_text(s.label))
         else:
-            lines += [f"**{md_text(s.label)}** ({s.members:,} runs) — " + value_sentence(sm.value_usd, sm.year, sm.comparisons, s.members),
+            lines += [f"**{md_text(s.label)}** ({s.members:,} runs) — " + value_sentence(sm.value_usd, sm.year, sm.comparisons, s.members, sm.why),
                       f"Narrative scorecard: {_ensemble_tally(evals)}."]
     return lines
 

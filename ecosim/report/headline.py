@@ -85,10 +85,14 @@ def valuation_year(dates: Sequence[str]) -> int | None:
     return years[0] if years else None
 
 
-def value_sentence(value_usd: float, year: int | None, comparisons: Sequence[MarkComparison], members: int = 1) -> str:
+#: why a source has no value, when nothing more precise is known
+NO_VALUE = "no full year, or terminal growth not below the WACC"
+
+
+def value_sentence(value_usd: float, year: int | None, comparisons: Sequence[MarkComparison], members: int = 1, why: str = NO_VALUE) -> str:
     """"SpaceX+xAI's equity value ... is $1.27T at the start of 2026 ...; like for like ...: 104 % of the $1.25T merger mark (2026-02) ..."."""
     if year is None or value_usd != value_usd:
-        return "SpaceX+xAI has no DCF value in this run (no full year, or terminal growth not below the WACC)."
+        return f"SpaceX+xAI has no DCF value in this {'source' if members > 1 else 'run'} ({why})."
     parts = [f"{100 * c.share:.0f}% of the {human(c.mark_usd, 'USD')} {c.kind.split(' (')[0]} mark ({c.mark_date}; {human(c.value_usd, 'USD')} then)"
              for c in comparisons if c.entity == MARK_ENTITY]
     what = "median equity value" if members > 1 else "equity value"

@@ -21,9 +21,10 @@ import pandas as pd
 from ecosim.errors import UsageError
 from ecosim.finance.bridge import Bridge, Segment, company_segments, value_bridge
 from ecosim.finance.gap import mark_gaps, scheduled_raises
-from ecosim.finance.series_value import cash_at_start
+from ecosim.finance.series_value import COMPANIES, cash_at_start
 from ecosim.report.headline import (
     HEADLINE_ENTITY,
+    NO_VALUE,
     MarkComparison,
     from_gaps,
     member_comparisons,
@@ -56,6 +57,7 @@ class SourceMarks:
     value_usd: float
     comparisons: list[MarkComparison]
     members: int
+    why: str = NO_VALUE  #: why there is no value (when ``value_usd`` is NaN)
 
 
 def source_marks(source: Source) -> SourceMarks:
@@ -72,6 +74,10 @@ def source_marks(source: Source) -> SourceMarks:
         except UsageError:
             return SourceMarks(year, float("nan"), [], 1)
         return SourceMarks(year, float(booked[HEADLINE_ENTITY].valuation.equity_value[0]), from_gaps(gaps), 1)
+    if "spacex" not in source.equity:
+        return SourceMarks(year, float("nan"), [], source.members,
+                           "the source does not hold the series its valuation needs: SpaceX's revenue, free cash flow, capex and cash "
+                           f"({', '.join(COMPANIES['spacex'].needed)}); an experiment stores only its outcomes' series")
     v = equity_at(source, "spacex", year)
     rates = np.array([a.wacc if a is not None else np.nan for a in source.assumptions])
     finite = np.isfinite(v)

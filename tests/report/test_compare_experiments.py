@@ -102,6 +102,18 @@ def test_mixing_a_run_and_an_experiment(mixed, run_dir: Path, experiment: Path) 
     assert re.search(r"\| 2028 \| [\d,.]+ \| [\d,.]+ \[[\d,.]+, [\d,.]+\] \|", md)
     value = tidy.loc[("SpaceX+xAI equity value", "2028", "small_mc")]
     assert np.isfinite(value["median"]) and value["members"] == 6  # valued from the stored account series, each run at its own growth
+    # the headline's marks, like for like over the members: each run's value at the valuation date carried to the
+    # merger mark's month (2026-02) at its own rate, plus the scheduled raises of SpaceX and xAI in between (by hand)
+    sm = mixed.marks["small_mc"]
+    start = exp.dates.index(f"{sm.year}-01")
+    v = exp.equity["spacex"][start]
+    rates = np.array([a.wacc for a in exp.assumptions])
+    cm = exp.scenario_data["capital_market"]
+    months = (2026 - sm.year) * 12 + 1
+    raised = sum(r["usd"] for r in cm.get("raises", []) if r["company"] in ("spacex", "xai") and f"{sm.year}-01" <= r["month"] < "2026-02")
+    merger = next(c for c in sm.comparisons if c.mark_date == "2026-02")
+    assert months >= 0 and merger.value_usd == pytest.approx(float(np.median(v * (1 + rates) ** (months / 12) + raised)), rel=1e-12)
+    assert f"{100 * merger.share:.0f}% of the $1.25T merger mark (2026-02; " in next(line for line in mixed.headline if "small_mc" in line)
 
 
 def test_experiment_scorecard_is_probability_and_median_year(mixed, experiment: Path) -> None:  # type: ignore[no-untyped-def]
