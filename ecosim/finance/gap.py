@@ -199,8 +199,8 @@ def scheduled_raises(capital_market: Any, companies: Sequence[str] | None = None
     """The raises of ``companies`` (default: SpaceX and xAI, the companies of the merger) scheduled
     in a scenario's ``[capital_market]`` (the section, or its table as read from TOML) [USD by
     month]: what an ensemble without ledgers counts between the valuation date and a mark (a
-    follow-on raise the capital market adds is in a ledger only; the bundled scenarios book none
-    for SpaceX, xAI or Tesla).
+    follow-on raise the capital market adds is in a ledger only: the baseline books none for
+    SpaceX or xAI; Tesla's come after its marks, which are older than the run).
 
     >>> scheduled_raises({"merger_company": "xai", "merger_into_company": "spacex", "raises": [
     ...     {"month": "2026-01", "company": "xai", "usd": 20e9}, {"month": "2026-02", "company": "openai", "usd": 110e9}]})
