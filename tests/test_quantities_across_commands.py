@@ -193,7 +193,17 @@ def test_every_mark_is_one_number_in_every_command(commands: dict[str, object], 
         for (entity, date, kind), g in spacex.items():
             col = f"value at {entity} {date} {kind} [USD]"
             assert rows[col].to_numpy() == pytest.approx(g["value_usd"], rel=1e-12), (name, col)
+        marks_json = json.loads((folder / "compare.json").read_text(encoding="utf-8"))["marks"]
+        assert len(marks_json) == len(rows)
+        for label, listed in marks_json.items():  # every mark of every entity, as value --json sets it
+            assert {(m["entity"], m["mark_date"], m["kind"]) for m in listed} == gaps.keys(), (name, label)
+            for m in listed:
+                assert m["value_usd"] == pytest.approx(gaps[m["entity"], m["mark_date"], m["kind"]]["value_usd"], rel=1e-12), (name, label, m["kind"])
         md = (folder / "report.md").read_text(encoding="utf-8")
+        every = md.split("Every mark, like for like", 1)[1].split("\n## ", 1)[0]
+        for (entity, date, kind), g in gaps.items():
+            share = g["value_usd"] / g["mark"]["value_usd"]
+            assert f"| {entity} | {kind} | {date} | {g['mark']['basis']} | {human(g['mark']['value_usd'], 'USD')} | {human(g['value_usd'], 'USD')} ({_share_text(share)})" in every, (name, kind)
         glance = md.split("## At a glance", 1)[1].split("\n## ", 1)[0]
         assert glance.count(f"{human(merger['value_usd'], 'USD')} in 2026-02, {_share_text(merger['value_usd'] / 1.25e12)} of the $1.25T merger mark (like for like)") == len(rows)
         heads = [p for p in md.split("\n\n") if "SpaceX+xAI's equity value" in p]

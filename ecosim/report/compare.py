@@ -64,6 +64,7 @@ from ecosim.report.valuation_view import (
     PairBridge,
     SourceMarks,
     bridge_frame,
+    every_mark_table,
     source_bridges,
     source_marks,
     valuation_table,
@@ -230,6 +231,7 @@ def _as_json(c: Comparison, scorecard: pd.DataFrame, folder: Path) -> dict[str, 
         ],
         "divergence": {k: None if v is None else [{"month": m, "metric": x} for m, x in v] for k, v in c.divergence.items()},
         "valuation": json.loads(c.valuation.to_json(orient="records")),
+        "marks": {label: [m.as_dict() for m in (sm.every_mark or sm.comparisons)] for label, sm in c.marks.items()},
         "bridges": [{"from": pb.a, "to": pb.b, "company": pb.bridge.company, "year": pb.bridge.year, "value_from_usd": pb.bridge.value_a,
                      "value_to_usd": pb.bridge.value_b, "steps": [{"step": k, "change_usd": v} for k, v in pb.bridge.steps]} for pb in c.bridges],
         "bridge_notes": c.bridge_notes,
@@ -426,6 +428,12 @@ def build_document(c: Comparison, folder: Path) -> Document:
     doc.table(_valuation_display(c))
     if len(c.valuation):
         doc.chart(valuation_chart(c.valuation, colours))
+    every = every_mark_table(c.sources, c.marks)
+    if len(every):
+        doc.paragraph("Every mark, like for like (`ecosim value`'s marks table): each mark's entity (SpaceX alone with its sales to "
+                      "xAI at market prices, SpaceX + xAI, xAI, OpenAI, Tesla) booked from the run's ledger, at the mark's month and "
+                      "on its basis; each cell the value compared and its share of the mark.")
+        doc.table(every, align_right=["mark value", *[s.label for s in c.sources if s.label in every.columns]])
 
     doc.heading("Valuation bridge")
     if c.bridges:

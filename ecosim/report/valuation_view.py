@@ -12,7 +12,7 @@ bridges between runs, as tables.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -24,11 +24,13 @@ from ecosim.finance.gap import mark_gaps, scheduled_raises
 from ecosim.finance.series_value import COMPANIES, cash_at_start
 from ecosim.report.headline import (
     HEADLINE_ENTITY,
+    MARK_ENTITY,
     NO_VALUE,
     MarkComparison,
     from_gaps,
     member_comparisons,
 )
+from ecosim.report.numbers import human
 from ecosim.report.sources import Source
 from ecosim.timeline import full_years
 
@@ -58,6 +60,7 @@ class SourceMarks:
     comparisons: list[MarkComparison]
     members: int
     why: str = NO_VALUE  #: why there is no value (when ``value_usd`` is NaN)
+    every_mark: list[MarkComparison] = field(default_factory=list)  #: a run's every mark of every entity, as ``ecosim value`` sets them
 
 
 def source_marks(source: Source) -> SourceMarks:
@@ -70,10 +73,11 @@ def source_marks(source: Source) -> SourceMarks:
         return SourceMarks(None, float("nan"), [], source.members)
     if source.saved is not None:
         try:
-            booked, gaps = mark_gaps(source.saved, (HEADLINE_ENTITY,))
+            booked, gaps = mark_gaps(source.saved)
         except UsageError:
             return SourceMarks(year, float("nan"), [], 1)
-        return SourceMarks(year, float(booked[HEADLINE_ENTITY].valuation.equity_value[0]), from_gaps(gaps), 1)
+        every = from_gaps(gaps)
+        return SourceMarks(year, float(booked[HEADLINE_ENTITY].valuation.equity_value[0]), [c for c in every if c.entity == MARK_ENTITY], 1, every_mark=every)
     if "spacex" not in source.equity:
         return SourceMarks(year, float("nan"), [], source.members,
                            "the source does not hold the series its valuation needs: SpaceX's revenue, free cash flow, capex and cash "
@@ -193,4 +197,21 @@ def bridge_frame(bridges: Sequence[PairBridge]) -> pd.DataFrame:
             extra = drivers.loc[name].to_dict() if name in drivers.index else {}
             rows.append({**base, "step": name, "change_usd": v, **{k: extra.get(k, np.nan) for k in ("sales_change_usd", "operating_cost_change_usd", "capex_change_usd")}})
         rows.append({**base, "step": f"equity value, {pb.b}", "change_usd": b.value_b})
+    return pd.DataFrame(rows)
+
+
+def every_mark_table(sources: Sequence[Source], by_source: Mapping[str, SourceMarks]) -> pd.DataFrame:
+    """Every mark of ``valuation_marks.csv`` against each run like for like (``ecosim value``'s
+    marks table): one row per mark, a column per run with its value at the mark's month and its
+    share of the mark (runs only: an ensemble has no ledger to book SpaceX alone, xAI or OpenAI)."""
+    runs = [s for s in sources if by_source.get(s.label) is not None and by_source[s.label].every_mark]
+    if not runs:
+        return pd.DataFrame()
+    rows = []
+    for k, c in enumerate(by_source[runs[0].label].every_mark):
+        row = {"entity": c.entity, "mark": c.kind, "date": c.mark_date, "basis": c.basis, "mark value": human(c.mark_usd, "USD")}
+        for s in runs:
+            x = by_source[s.label].every_mark[k]
+            row[s.label] = f"{human(x.value_usd, 'USD')} ({100 * x.share:.0f}%)"
+        rows.append(row)
     return pd.DataFrame(rows)
