@@ -6,6 +6,7 @@ value per ensemble member.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -78,26 +79,46 @@ def _spacex_alone_flow(m: Any, which: str) -> np.ndarray:
     month [USD/month]: its agents' flows with other companies, plus (after the merger, when they
     are internal) its sales to and purchases from xAI's agents at the price booked."""
     ex = m.exchange
-    names = _spacex_alone_names(m)
-    cols = np.array([ex.index[n] for n in names], dtype=np.intp)
+    cols, trades = _spacex_alone_plan(m, which)
     arr = {"in": ex.month_in, "out": ex.month_out, "capex": ex.month_capex}[which]
     out = arr[:, cols].sum(axis=1)
-    inside = set(names)
-    for mk in ex.markets.values():
-        if not mk.internal.any():
-            continue
-        for n in names:
-            if which == "in" and n in mk.s_index:
-                i = mk.s_index[n]
-                others = np.array([b not in inside for b in mk.buyers]) & mk.internal[i, :]
-                out = out + (mk.usd[:, i, :] * others[None, :]).sum(axis=1)
-            elif which != "in" and n in mk.b_index:
-                j = mk.b_index[n]
-                if which == "capex" and mk.kind[j] != "capex":
-                    continue
-                others = np.array([s not in inside for s in mk.sellers]) & mk.internal[:, j]
-                out = out + (mk.usd[:, :, j] * others[None, :]).sum(axis=1)
+    for mk, k, others in trades:
+        if which == "in":
+            out = out + (mk.usd[:, k, :] * others[None, :]).sum(axis=1)
+        elif which != "capex" or mk.kind[k] == "capex":
+            out = out + (mk.usd[:, :, k] * others[None, :]).sum(axis=1)
     return out
+
+
+#: per exchange, :func:`_spacex_alone_plan` by (which, mergers so far)
+_PLANS: weakref.WeakKeyDictionary[Any, dict[tuple[str, int], Any]] = weakref.WeakKeyDictionary()
+
+
+def _spacex_alone_plan(m: Any, which: str) -> tuple[np.ndarray, list[tuple[Any, int, np.ndarray]]]:
+    """What :func:`_spacex_alone_flow` adds up: SpaceX alone's columns in the accounts, and the
+    trades with sister agents outside it (market, SpaceX alone's seller (``in``) or buyer index,
+    mask of the others), in market and agent order; computed once, and again after a merger."""
+    ex = m.exchange
+    plans = _PLANS.setdefault(ex, {})
+    key = (which, len(ex.company_log))
+    plan = plans.get(key)
+    if plan is None:
+        names = _spacex_alone_names(m)
+        cols = np.array([ex.index[n] for n in names], dtype=np.intp)
+        inside = set(names)
+        trades = []
+        for mk in ex.markets.values():
+            if not mk.internal.any():
+                continue
+            for n in names:
+                if which == "in" and n in mk.s_index:
+                    i = mk.s_index[n]
+                    trades.append((mk, i, np.array([b not in inside for b in mk.buyers]) & mk.internal[i, :]))
+                elif which != "in" and n in mk.b_index:
+                    j = mk.b_index[n]
+                    trades.append((mk, j, np.array([s not in inside for s in mk.sellers]) & mk.internal[:, j]))
+        plan = plans[key] = (cols, trades)
+    return plan
 
 
 def _internal_sales(m: Any, name: str) -> np.ndarray:

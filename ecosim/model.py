@@ -181,7 +181,14 @@ class EcosimModel(mesa.Model):
         otherwise."""
         if self.members > 1:
             return fn
-        return lambda m: float(np.asarray(fn(m)).reshape(-1)[0])
+
+        def one_member(m: Any) -> float:
+            value = fn(m)
+            if type(value) is np.ndarray and value.shape == (1,):  # the usual case, sooner
+                return float(value[0])
+            return float(np.asarray(value).reshape(-1)[0])
+
+        return one_member
 
     def _check_roster(self) -> None:
         """The scenario's list sections must hold one item per roster actor, with its name."""

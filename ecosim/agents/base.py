@@ -33,6 +33,11 @@ import numpy as np
 from ecosim.physics.compute import watts_per_h100e
 from ecosim.physics.launch import wright_cost
 
+try:
+    from numpy._core.umath import clip as _clip_ufunc  # type: ignore[attr-defined]
+except ImportError:  # NumPy 1.x
+    from numpy.core.umath import clip as _clip_ufunc  # type: ignore[no-redef]
+
 if TYPE_CHECKING:
     from ecosim.exchange.clearing import Exchange
     from ecosim.scenario.roster import Actor, Roster
@@ -87,14 +92,16 @@ class EcosimAgent(mesa.Agent):
         self.p = p
         self.shared = shared if shared is not None else SimpleNamespace()
         self.K = world.members
+        #: the world's exchange (the same object for the whole run: an attribute, not a property,
+        #: as agents reach it thousands of times a month)
+        self.ex: Exchange = world.exchange
         self.s = State()
         self.binding = np.zeros(self.K, dtype=np.int8)  # index into ecosim.economics.binding.BINDING
+        self._ones = np.ones(self.K)
+        self._zeros = np.zeros(self.K)
+        self._w_per_h100e: tuple[int, np.ndarray] | None = None  # (month, value) of w_per_h100e
 
     # ---------------------------------------------------------------- helpers
-
-    @property
-    def ex(self) -> Exchange:
-        return self.world.exchange
 
     @property
     def company(self) -> str:
@@ -115,7 +122,9 @@ class EcosimAgent(mesa.Agent):
 
     def full(self, value: Any) -> np.ndarray:
         if isinstance(value, float | int):  # a number (np.float64 included): the same array, sooner
-            return np.full(self.K, float(value))
+            out = np.empty(self.K)
+            out.fill(float(value))
+            return out
         return np.broadcast_to(np.asarray(value, dtype=float), (self.K,)).copy()
 
     def read(self, sender: str, signal: str) -> np.ndarray:
@@ -134,8 +143,12 @@ class EcosimAgent(mesa.Agent):
 
     def w_per_h100e(self) -> np.ndarray:
         """IT power of one H100-equivalent this month [W] (the shared ``[ai_hardware]`` trend)."""
-        hw = self.shared.ai_hardware
-        return watts_per_h100e(hw.w_per_h100e, hw.efficiency_gain_frac_per_yr, hw.reference_month, self.t) * np.ones(self.K)
+        t = self.world.month
+        cached = self._w_per_h100e
+        if cached is None or cached[0] != t:  # computed once a month (parameters stay fixed in a run)
+            hw = self.shared.ai_hardware
+            cached = self._w_per_h100e = (t, watts_per_h100e(hw.w_per_h100e, hw.efficiency_gain_frac_per_yr, hw.reference_month, t) * np.ones(self.K))
+        return cached[1].copy()
 
     @staticmethod
     def grow(value: np.ndarray, frac_per_yr: Any, cap: Any = np.inf) -> np.ndarray:
@@ -148,8 +161,8 @@ class EcosimAgent(mesa.Agent):
 
     def after(self, month: Any) -> np.ndarray:
         """1.0 from ``month`` (absolute) on, else 0.0 — per member."""
-        if np.ndim(month) == 0:  # one month for every member
-            return np.full(self.K, 1.0 if self.t >= month else 0.0)
+        if isinstance(month, int | float) or np.ndim(month) == 0:  # one month for every member
+            return (self._ones if self.world.month >= month else self._zeros).copy()
         return (self.t >= np.asarray(month)).astype(float) * np.ones(self.K)
 
     def pay_costs(self, usd: np.ndarray, kind: str) -> None:
@@ -220,7 +233,10 @@ def per_item(items: Any, field: str, K: int) -> np.ndarray:
     >>> per_item([NS(w=1.0), NS(w=np.array([2.0, 3.0]))], "w", 2).tolist()
     [[1.0, 2.0], [1.0, 3.0]]
     """
-    return np.stack([np.broadcast_to(np.asarray(getattr(g, field), dtype=float), (K,)) for g in items], axis=1)
+    out = np.empty((K, len(items)))
+    for j, g in enumerate(items):  # a column at a time: the numbers np.stack of the broadcast columns gives, sooner
+        out[:, j] = getattr(g, field)
+    return out
 
 
 def ramped_capacity(factories: Any, field: str, month: int, K: int) -> np.ndarray:
@@ -233,9 +249,20 @@ def ramped_capacity(factories: Any, field: str, month: int, K: int) -> np.ndarra
     """
     total = np.zeros(K)
     for f in factories:
-        ramp = np.clip((month - np.asarray(f.start_month)) / np.asarray(f.ramp_months), 0.0, 1.0)
+        ramp = clip((month - np.asarray(f.start_month)) / np.asarray(f.ramp_months), 0.0, 1.0)
         total = total + ramp * np.asarray(getattr(f, field), dtype=float)
     return total
+
+
+def clip(value: Any, lo: Any, hi: Any) -> Any:
+    """``np.clip(value, lo, hi)`` of floats, bit for bit: NumPy's clip ufunc, which ``np.clip``
+    calls, without the Python wrappers around it (they cost several times the clipping of the
+    few numbers an agent clips at a time).
+
+    >>> clip(np.array([-1.0, 0.5, 2.0]), 0.0, 1.0).tolist()
+    [0.0, 0.5, 1.0]
+    """
+    return _clip_ufunc(value, lo, hi)
 
 
 def wright(initial: Any, cumulative: Any, initial_cumulative: Any, progress_ratio: Any, floor: Any = 0.0) -> np.ndarray:

@@ -56,7 +56,7 @@ from typing import Any
 import numpy as np
 from scipy.special import ndtr
 
-from ecosim.agents.base import EcosimAgent, per_item
+from ecosim.agents.base import EcosimAgent, clip, per_item
 
 RING_MONTHS = 240
 
@@ -204,7 +204,7 @@ class Constellation(EcosimAgent):
     def offer(self) -> None:
         p, s, ex = self.p, self.s, self.ex
         K = self.K
-        life = np.clip(np.rint(np.asarray(p.lifetime_yr) * 12.0), 1, RING_MONTHS - 1).astype(int)
+        life = clip(np.rint(np.asarray(p.lifetime_yr) * 12.0), 1, RING_MONTHS - 1).astype(int)
         slot = (self.t - life) % RING_MONTHS
         rows = np.arange(K)
         leaving = s.sats[rows, :, np.broadcast_to(slot, (K,))]

@@ -30,7 +30,7 @@ from typing import Any
 
 import numpy as np
 
-from ecosim.agents.base import HOURS_PER_MONTH, EcosimAgent
+from ecosim.agents.base import HOURS_PER_MONTH, EcosimAgent, clip
 
 PIPE_MONTHS = 240
 
@@ -87,7 +87,7 @@ class Grid(EcosimAgent):
         processed_gw = np.minimum(total_gw, s.throughput_gw_per_yr / 12.0)
         share = np.divide(processed_gw, total_gw, out=np.zeros(self.K), where=total_gw > 0)  # of every entry
         s.background_gw = s.background_gw * (1.0 - share)
-        delay_m = np.clip(np.rint(np.asarray(p.base_delay_yr) * 12.0), 0, PIPE_MONTHS - 1).astype(int)
+        delay_m = clip(np.rint(np.asarray(p.base_delay_yr) * 12.0), 0, PIPE_MONTHS - 1).astype(int)
         rows = np.arange(self.K)
         for c in self.consumers:
             backlog = getattr(s, f"backlog_{c}")

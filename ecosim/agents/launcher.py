@@ -41,7 +41,7 @@ from typing import Any
 
 import numpy as np
 
-from ecosim.agents.base import DAYS_PER_MONTH, EcosimAgent, State, wright
+from ecosim.agents.base import DAYS_PER_MONTH, EcosimAgent, State, clip, wright
 
 #: tolerance when counting whole flights for a mass (a load within this of a whole flight is one)
 FLIGHT_TOL = 1e-9
@@ -136,7 +136,7 @@ class VehicleLine:
         by_cadence = cadence_per_month(p.cadence, self.agent.t, self.agent.K)
         cap = np.minimum.reduce([by_boosters, by_pads, self._get("stage_rate"), by_cadence]) * active
         whole = np.floor(cap + self._get("carry"))
-        self._set("carry", np.clip(cap + self._get("carry") - whole, 0.0, 1.0) * active)
+        self._set("carry", clip(cap + self._get("carry") - whole, 0.0, 1.0) * active)
         self.capacity = whole
         return whole
 
@@ -171,13 +171,13 @@ class VehicleLine:
             needed = target * self.turnaround_days() / DAYS_PER_MONTH
         else:
             needed = target  # expendable: a month of flights in stock
-        build = np.clip(needed - self._get("boosters"), 0.0, np.asarray(p.booster_build_per_month, dtype=float)) * started
+        build = clip(needed - self._get("boosters"), 0.0, np.asarray(p.booster_build_per_month, dtype=float)) * started
         rate = self._get("stage_rate")
         grow = np.zeros(self.agent.K)
         if p.upper_stages_per_month_initial is not None:
             ceiling = np.inf if p.upper_stages_per_month_max is None else p.upper_stages_per_month_max
             step = rate * ((1.0 + np.asarray(p.upper_stage_growth_frac_per_yr)) ** (1.0 / 12.0) - 1.0)
-            grow = np.clip(np.minimum(target, ceiling) - rate, 0.0, step) * started
+            grow = clip(np.minimum(target, ceiling) - rate, 0.0, step) * started
         self._set("pads", np.minimum(self._get("pads") + np.asarray(p.pads_added_per_yr) / 12.0 * started, p.pads_max))
         return build, grow
 

@@ -35,7 +35,7 @@ from typing import Any
 
 import numpy as np
 
-from ecosim.agents.base import EcosimAgent
+from ecosim.agents.base import EcosimAgent, clip
 from ecosim.economics.binding import BINDING, binding_code
 from ecosim.economics.odc_cost import CONVENTIONS, Site, compare_costs, mass_per_w_kg
 from ecosim.physics.compute import accelerator_usd_per_w
@@ -165,7 +165,7 @@ class OrbitalDataCenter(EcosimAgent):
         p, s, ex = self.p, self.s, self.ex
         K = self.K
         rows = np.arange(K)
-        life = np.clip(np.rint(np.asarray(p.lifetime_yr) * 12.0), 1, RING_MONTHS - 1).astype(int)
+        life = clip(np.rint(np.asarray(p.lifetime_yr) * 12.0), 1, RING_MONTHS - 1).astype(int)
         slot = np.broadcast_to((self.t - life) % RING_MONTHS, (K,))
         self.deorbited_mw = s.mw[rows, slot].copy()
         s.mw_total = np.maximum(s.mw_total - s.mw[rows, slot], 0.0)

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from ecosim.agents.base import HOURS_PER_MONTH, EcosimAgent, wright
+from ecosim.agents.base import HOURS_PER_MONTH, EcosimAgent, clip, wright
 
 
 class PVSupplier(EcosimAgent):
@@ -38,7 +38,7 @@ class PVSupplier(EcosimAgent):
         pv = self.industry
         cum = self.read("market", "pv_cumulative_gw")
         base = wright(pv.price_usd_per_w_initial, cum, pv.cumulative_gw_initial, pv.price_progress_ratio)
-        spare = np.clip(self.s.utilisation, pv.price_utilisation_floor_frac, 1.0) ** pv.oversupply_price_elasticity
+        spare = clip(self.s.utilisation, pv.price_utilisation_floor_frac, 1.0) ** pv.oversupply_price_elasticity
         return np.maximum(pv.price_usd_per_w_floor, base * spare)
 
     def offer(self) -> None:
@@ -56,5 +56,5 @@ class PVSupplier(EcosimAgent):
         s.utilisation = np.divide(sold, s.capacity_gw_per_yr / 12.0, out=np.zeros(self.K), where=s.capacity_gw_per_yr > 0)
         self.pay_costs(sold * 1e9 * self.price_usd_per_w * pv.cost_frac_of_price, "opex")
         # no new plants below ``expansion_utilisation_min_frac``; full growth that much higher
-        busy = np.clip((s.utilisation - pv.expansion_utilisation_min_frac) / pv.expansion_utilisation_ramp_frac, 0.0, 1.0)
+        busy = clip((s.utilisation - pv.expansion_utilisation_min_frac) / pv.expansion_utilisation_ramp_frac, 0.0, 1.0)
         s.capacity_gw_per_yr = s.capacity_gw_per_yr * (1.0 + busy * ((1.0 + self.p.capacity_growth_frac_per_yr) ** (1.0 / 12.0) - 1.0))

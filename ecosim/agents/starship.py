@@ -48,7 +48,7 @@ from typing import Any
 
 import numpy as np
 
-from ecosim.agents.base import DAYS_PER_MONTH, EcosimAgent, wright
+from ecosim.agents.base import DAYS_PER_MONTH, EcosimAgent, clip, wright
 from ecosim.agents.launcher import VehicleLine, whole_flights
 
 
@@ -150,7 +150,7 @@ class SpaceXLaunch(EcosimAgent):
         target = limit_price_usd(self.competitor_price_usd(), p.price_to_competitor_ratio, self.marginal_cost_usd_per_launch(), self.shared.market.launch_price_elasticity)
         step = np.asarray(p.price_change_max_frac_per_month, dtype=float)
         price = self.s.price_usd_per_launch
-        self.s.price_usd_per_launch = np.where(np.isfinite(target), np.clip(target, price * (1.0 - step), price * (1.0 + step)), price)
+        self.s.price_usd_per_launch = np.where(np.isfinite(target), clip(target, price * (1.0 - step), price * (1.0 + step)), price)
 
     def _refresh_costs(self) -> None:
         fal = self.p.falcon
@@ -191,7 +191,7 @@ class SpaceXLaunch(EcosimAgent):
         turnaround, pad_turn = self._turnarounds()
         cap = np.minimum(s.ship_stacks * DAYS_PER_MONTH / turnaround, s.ship_pads * DAYS_PER_MONTH / pad_turn) * ops
         whole = np.floor(cap + s.ship_carry)
-        s.ship_carry = np.clip(cap + s.ship_carry - whole, 0.0, 1.0) * ops
+        s.ship_carry = clip(cap + s.ship_carry - whole, 0.0, 1.0) * ops
         self.ship_capacity = whole
         self.starship_mass_capacity_t = whole * self.ship_payload_t()
         mass = falcon_flights * p.falcon.payload_t + self.starship_mass_capacity_t
@@ -284,10 +284,10 @@ class SpaceXLaunch(EcosimAgent):
         building = self.after(sp.first_flight_month - sp.build_lead_months)
         ops = self.ship_operational()
         stacks_needed = np.where(ops > 0, target * turnaround / DAYS_PER_MONTH, 0.0) + sp.test_stacks_ready_count * (1.0 - ops)
-        stacks = np.clip(stacks_needed - s.ship_stacks, 0.0, s.ship_build_rate) * building
+        stacks = clip(stacks_needed - s.ship_stacks, 0.0, s.ship_build_rate) * building
         pads_needed = target * pad_turn / DAYS_PER_MONTH
         room = np.maximum(np.asarray(sp.pads_max) - s.ship_pads, 0.0)
-        pads = np.clip(pads_needed - s.ship_pads, 0.0, np.minimum(np.asarray(sp.pads_added_per_yr) / 12.0, room)) * self.after(sp.first_flight_month)
+        pads = clip(pads_needed - s.ship_pads, 0.0, np.minimum(np.asarray(sp.pads_added_per_yr) / 12.0, room)) * self.after(sp.first_flight_month)
         # the factory: built ahead of operations to the programme's plan, then only when the
         # stacks needed outrun what it can build
         grown = self.grow(s.ship_build_rate, sp.build_growth_frac_per_yr, sp.build_per_month_max)

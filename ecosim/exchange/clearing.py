@@ -67,7 +67,7 @@ def _sum(a: np.ndarray, axis: int) -> np.ndarray:
     """
     n = a.shape[axis]
     if n >= _IN_ORDER or n < 2 or a.size < 64 * n:
-        return a.sum(axis=axis)
+        return np.add.reduce(a, axis=axis)  # what a.sum(axis=axis) calls
     return _add_in_order(a, axis)
 
 
@@ -95,8 +95,14 @@ def _sum_last(a: np.ndarray, axis: int) -> np.ndarray:
         first = np.ascontiguousarray(np.moveaxis(a, -1, 0))
         return np.moveaxis(first.sum(axis=axis + 1), 0, -1)
     if n < 2 or a.size < 64 * n:
-        return a.sum(axis=axis)
+        return np.add.reduce(a, axis=axis)
     return _add_in_order(a, axis)
+
+
+def _any(a: np.ndarray) -> bool:
+    """``a.any()``: on a small array counted (a fraction of ``any``'s fixed cost), on a large one
+    reduced (faster there)."""
+    return bool(a.any()) if a.size > 256 else bool(np.count_nonzero(a))
 
 
 def _members_last(a: np.ndarray) -> np.ndarray:
@@ -203,8 +209,8 @@ class _Market:
         for tier, cols, mask in self._tier_plan():
             want = demand[cols] if mask is None else np.where(mask, demand, 0.0)
             directed = directed_all[:, cols] if mask is None else np.where(mask[None, :, :], directed_all, 0.0)
-            has_want = bool(want.any())
-            if not has_want and not directed.any():
+            has_want = _any(want)
+            if not has_want and not _any(directed):
                 continue  # nothing asked in this tier: nothing given
             cap = self.tier_cap.get(int(tier))
             if cap is not None:
@@ -212,7 +218,7 @@ class _Market:
             Et = E[:, cols]
             xt = x[:, cols] if mask is None else x
             addressed = directed * Et
-            if addressed.any():
+            if _any(addressed):
                 give, remaining, cap = self._ration(addressed, remaining, cap)
                 xt = xt + give
             if has_want:
@@ -221,7 +227,7 @@ class _Market:
                     avail = remaining if cap is None else np.minimum(remaining, cap)
                     got = _sum_last(xt, 0) - x_addressed
                     need = np.maximum(want - (got if mask is None else got * mask), 0.0)
-                    if not need.any() or not avail.any():
+                    if not _any(need) or not _any(avail):
                         break  # nothing more to ask for, or to give
                     w = avail[:, None, :] * Et
                     wsum = _sum_last(w, 0)[None, :, :]
@@ -235,7 +241,7 @@ class _Market:
         if self.scale is not None:
             x = x * self.scale
         self.x = x
-        if not self.internal.any():
+        if not _any(self.internal):
             self.usd = x * self.price[:, :, None]
         elif self.internal.all():
             self.usd = x * self.price_internal[:, :, None]
@@ -285,6 +291,8 @@ class Exchange:
         self.money_enabled = {
             (s, b): bool(d["enabled"]) for s, b, k, d in graph.edges(keys=True, data=True) if k == "money"
         }
+        #: each money edge's (enabled, payer's column, payee's column), for :meth:`pay`
+        self._money_edges = {(s, b): (on, self.index[s], self.index[b]) for (s, b), on in self.money_enabled.items()}
         self.signal_enabled = {
             (s, b, k): bool(d["enabled"]) for s, b, k, d in graph.edges(keys=True, data=True) if d.get("signal", False)
         }
@@ -414,12 +422,13 @@ class Exchange:
         """
         m = self.markets[commodity]
         i = m.s_index[seller]
+        put = self._put
         for tier, cap in (tier_caps or {}).items():
             arr = m.tier_cap.setdefault(int(tier), np.full((self.K, len(m.sellers)), np.inf))
-            arr[:, i] = cap
-        m.offer[:, i] = np.maximum(quantity, 0.0)
-        m.price[:, i] = price
-        m.price_internal[:, i] = price if price_internal is None else price_internal
+            put(arr, i, cap)
+        put(m.offer, i, np.maximum(quantity, 0.0))
+        put(m.price, i, price)
+        put(m.price_internal, i, price if price_internal is None else price_internal)
 
     def demand(
         self, buyer: str, commodity: str, quantity: np.ndarray, tier: int = 1, kind: str = "opex", seller: str | None = None
@@ -434,9 +443,9 @@ class Exchange:
         j = m.b_index[buyer]
         q = np.maximum(quantity, 0.0)
         if seller is None:
-            m.demand[:, j] = q
+            self._put(m.demand, j, q)
         else:
-            m.directed[:, m.s_index[seller], j] = q
+            self._put(m.directed, (m.s_index[seller], j), q)
         m.tier[j] = tier
         m.kind[j] = kind
 
@@ -453,10 +462,10 @@ class Exchange:
             self._pin(c, m)
             s_idx, b_idx = self._market_index[c]
             usd = m.usd
-            if usd.any():
+            if _any(usd):
                 self.cash[:, s_idx] += _sum(usd, 2)
                 self.cash[:, b_idx] -= _sum(usd, 1)
-                external = usd * ~m.internal[None, :, :] if m.internal.any() else usd
+                external = usd * ~m.internal[None, :, :] if _any(m.internal) else usd
                 paid_out = _sum(external, 1)
                 self.month_in[:, s_idx] += _sum(external, 2)
                 self.month_out[:, b_idx] += paid_out
@@ -517,24 +526,27 @@ class Exchange:
         """
         if kind not in KINDS:
             raise ValueError(f"kind must be one of {KINDS} (got {kind!r})")
-        if (src, dst) not in self.money_enabled:
+        edge = self._money_edges.get((src, dst))
+        if edge is None:
             raise KeyError(f"no money edge {src}->{dst} in the network topology")
+        on, i, j = edge
         amount = self._member_array(usd)
-        if not self.money_enabled[(src, dst)]:
+        if not on:
             amount[:] = 0.0
-        scale = self.money_scale.get((src, dst))
-        if scale is not None:
-            amount = amount * scale
-        i, j = self.index[src], self.index[dst]
-        self.cash[:, i] -= amount
-        self.cash[:, j] += amount
+        if self.money_scale:
+            scale = self.money_scale.get((src, dst))
+            if scale is not None:
+                amount = amount * scale
+        add = self._add_to_column
+        add(self.cash, i, amount, -1.0)
+        add(self.cash, j, amount)
         if self.companies[src] != self.companies[dst]:
             if kind == "revenue":
-                self.month_in[:, j] += amount
+                add(self.month_in, j, amount)
             elif kind in ("opex", "capex"):
-                self.month_out[:, i] += amount
+                add(self.month_out, i, amount)
                 if kind == "capex":
-                    self.month_capex[:, i] += amount
+                    add(self.month_capex, i, amount)
         if self.record:
             key = (src, dst, kind)
             if key not in self.money_keys:
@@ -542,6 +554,32 @@ class Exchange:
                 self.money_usd.append(np.zeros((self.T, self.K)))
             self.money_usd[self.money_keys[key]][self.step_index] += amount
         return amount
+
+    def _put(self, table: np.ndarray, where: int | tuple[int, int], value: np.ndarray | float) -> None:
+        """``table[:, *where] = value``, every member. With one member the one number is set
+        directly (the same number, without NumPy's cost of a column view)."""
+        at = (where,) if isinstance(where, int) else where
+        if self.K == 1:
+            if type(value) is np.ndarray and value.shape == (1,):
+                value = value[0]
+            if type(value) is float or type(value) is np.float64:
+                table[(0, *at)] = value
+                return
+        table[(slice(None), *at)] = value
+
+    def _add_to_column(self, accounts: np.ndarray, col: int, amount: np.ndarray, sign: float = 1.0) -> None:
+        """``accounts[:, col] += amount`` (``sign`` -1: ``-=``), every member. With one member the
+        same addition on the one number (the same IEEE operation, without NumPy's cost of a
+        column view, several times the addition itself at this size)."""
+        if self.K == 1:
+            if sign > 0.0:
+                accounts[0, col] += amount[0]
+            else:
+                accounts[0, col] -= amount[0]
+        elif sign > 0.0:
+            accounts[:, col] += amount
+        else:
+            accounts[:, col] -= amount
 
     # ------------------------------------------------------------------ reading the result
 
@@ -650,8 +688,8 @@ class Exchange:
 
     def _member_array(self, value: np.ndarray | float) -> np.ndarray:
         """A fresh float array of one value per member."""
-        if isinstance(value, np.ndarray) and value.shape == (self.K,) and value.dtype == np.float64:
-            return value.copy()
+        if isinstance(value, np.ndarray) and value.shape == (self.K,):
+            return value.copy() if value.dtype == np.float64 else value.astype(float)
         if isinstance(value, float | int):  # a number (np.float64 included)
             return np.full(self.K, float(value))
         return np.broadcast_to(np.asarray(value, dtype=float), (self.K,)).copy()
@@ -684,9 +722,10 @@ class Exchange:
         """What ``reader`` sees of ``sender``'s ``signal`` this month [signal unit, per member]:
         the value published last month; on a cut edge the value before the first month; on a
         damped edge (scale f) f times the value. Raises KeyError naming a missing edge."""
-        resolved = self._resolved.get((sender, reader, signal))
+        edge = (sender, reader, signal)
+        resolved = self._resolved.get(edge)
         value = self._sig_last[resolved].copy() if resolved is not None else self._read(sender, reader, signal)
-        held = self.held_signals.get((sender, reader, signal)) if self.held_signals else None
+        held = self.held_signals.get(edge) if self.held_signals else None
         return value if held is None else np.where(held[0], held[1], value)
 
     def _read(self, sender: str, reader: str, signal: str) -> np.ndarray:
