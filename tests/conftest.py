@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -33,6 +36,32 @@ def baseline_dir(baseline_run: RunResult, tmp_path_factory: pytest.TempPathFacto
 def baseline_saved(baseline_dir: Path) -> SavedRun:
     """The baseline run read back from its directory."""
     return read_run(baseline_dir)
+
+
+@dataclass(frozen=True)
+class Report:
+    """A report directory and what its command printed."""
+
+    out: Path
+    printed: str
+
+
+@pytest.fixture(scope="session")
+def baseline_report(baseline_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Report:
+    """`ecosim report RUN_DIR` of the baseline run directory (the single-run report: `ecosim
+    compare` of one source) and what it printed, made once for the tests that read it (they
+    share the pytest-xdist group ``baseline_report``, so one worker makes it)."""
+    from ecosim import cli
+
+    out = tmp_path_factory.mktemp("report") / "baseline"
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf):
+        cli.console.file = buf
+        try:
+            assert cli.main(["report", str(baseline_dir), "--out", str(out)]) == 0
+        finally:
+            cli.console.file = None  # type: ignore[assignment]
+    return Report(out, buf.getvalue())
 
 
 def write_toml(tmp_path: Path, name: str, text: str) -> Path:

@@ -14,13 +14,19 @@ import pytest
 from ecosim.analysis.quantities import QUANTITIES, month_value, year_value
 from ecosim.cli import main
 from ecosim.report.numbers import human
+from tests.conftest import Report
 
 YEAR = 2028
 
 
+pytestmark = pytest.mark.xdist_group("baseline_report")
+
+
 @pytest.fixture(scope="module")
-def commands(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
-    """The baseline through `ecosim run`, `ecosim compare RUN_DIR` and `ecosim odc-cost --year 2028 --json`."""
+def commands(tmp_path_factory: pytest.TempPathFactory, baseline_run: object, baseline_report: Report) -> dict[str, object]:
+    """The baseline through `ecosim run` (printing the session's baseline run: the same scenario and
+    seed, not simulated again), `ecosim compare RUN_DIR` (the session's single-run report of the
+    baseline's run directory, `ecosim report RUN_DIR`) and `ecosim odc-cost --year 2028 --json`."""
     out: dict[str, object] = {}
     tmp = tmp_path_factory.mktemp("quantities")
     import contextlib
@@ -38,13 +44,17 @@ def commands(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
                 cli.console.file = None  # type: ignore[assignment]
         return buf.getvalue()
 
-    out["run"] = run(["run", "baseline", "--out", str(tmp / "run"), "--no-figures"])
-    run(["compare", str(tmp / "run"), "--out", str(tmp / "cmp")])
+    import ecosim.run
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(ecosim.run, "run_scenario", lambda *a, **k: baseline_run)
+        out["run"] = run(["run", "baseline", "--out", str(tmp / "run"), "--no-figures"])
     out["odc"] = json.loads(run(["odc-cost", "baseline", "--year", str(YEAR), "--json"]))
     out["ts"] = pd.read_parquet(tmp / "run" / "timeseries.parquet")
-    out["outcomes"] = pd.read_csv(tmp / "cmp" / "outcomes.csv", dtype={"column": str})
+    out["outcomes"] = pd.read_csv(baseline_report.out / "outcomes.csv", dtype={"column": str})
     out["summary"] = json.loads((tmp / "run" / "summary.json").read_text(encoding="utf-8"))
     out["tmp"] = tmp
+    out["report"] = baseline_report.out
     return out
 
 
@@ -147,8 +157,8 @@ def test_every_mark_is_one_number_in_every_command(commands: dict[str, object], 
                                                    capsys: pytest.CaptureFixture[str]) -> None:
     """Each mark against its entity like for like (issue 16 item 2, issue 19 items 5-6): the value
     compared and its share of the mark are the same number in `ecosim run --json`, summary.json,
-    `ecosim value --json`, the compare report (two runs) and the single-run report (the module's
-    `compare RUN_DIR`, which is what `ecosim report RUN_DIR` runs), and each headline sentence
+    `ecosim value --json`, the compare report (two runs) and the single-run report (the session's
+    `ecosim report RUN_DIR` of the same baseline, which is `compare RUN_DIR`), and each headline sentence
     prints that share for every SpaceX+xAI mark. (`run --json` reuses the session's baseline run,
     the same seed and scenario as the module's: it is not simulated again.)"""
     import ecosim.run
@@ -163,7 +173,7 @@ def test_every_mark_is_one_number_in_every_command(commands: dict[str, object], 
     value = json.loads(capsys.readouterr().out)["runs"][0]
     assert main(["compare", str(tmp / "run"), str(tmp_path / "run"), "--out", str(tmp_path / "cmp")]) == 0
     capsys.readouterr()
-    reports = {"cmp": tmp_path / "cmp", "rep": tmp / "cmp"}
+    reports = {"cmp": tmp_path / "cmp", "rep": commands["report"]}
 
     # ecosim value's rows are the definition; run --json and summary.json hold every one of them
     gaps = {(g["mark"]["entity"], g["mark"]["date"], g["mark"]["kind"]): g for g in value["gaps"]}

@@ -15,6 +15,9 @@ from rich.console import Console
 from ecosim.cli import main
 from ecosim.report.console.run import print_run
 from ecosim.run import RunResult
+from tests.conftest import Report
+
+pytestmark = pytest.mark.xdist_group("baseline_report")
 
 ROOT = Path(__file__).resolve().parents[2]
 VALUE = re.compile(r"SpaceX\+xAI's equity value on this run's cash flows is \$[\d.]+[BT] at the start of 2026")
@@ -53,11 +56,10 @@ def test_summary_json_holds_the_headline_and_the_valuation_first(baseline_dir: P
     assert f"{100 * merger['value_share_of_mark']:.0f}% of the $1.25T merger mark (2026-02; " in d["headline"][0]
 
 
-def test_report_of_one_run(baseline_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_report_of_one_run(baseline_dir: Path, baseline_report: Report) -> None:
     """`ecosim report RUN_DIR`: the console and report.md open with the headline, report.html has it right after the title."""
-    out = tmp_path / "rep"
-    assert main(["report", str(baseline_dir), "--out", str(out)]) == 0
-    printed = [ln for ln in capsys.readouterr().out.splitlines() if ln.strip()]
+    out = baseline_report.out
+    printed = [ln for ln in baseline_report.printed.splitlines() if ln.strip()]
     assert printed[0] == "ecosim report — baseline"
     md = (out / "report.md").read_text(encoding="utf-8")
     title, *paragraphs = [p for p in md.split("\n\n") if p.strip()]

@@ -59,6 +59,7 @@ def test_each_run_gets_the_draw_its_point_maps_to(setup: tuple[Path, Posterior, 
     assert [i["column"] for i in man["inputs"]] == ["posterior"] and man["inputs"][0]["distribution"] is not None
 
 
+@pytest.mark.slow  # worker processes, end to end (as test_runners.py's test_two_workers_identical_store)
 def test_two_workers_write_the_same_store(setup: tuple[Path, Posterior, Path], tmp_path: Path) -> None:
     """Two worker processes give byte-identical tables to one (draws and histories derive from the chunk seeds)."""
     exp, post, root = setup

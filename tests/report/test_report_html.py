@@ -11,16 +11,16 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from ecosim.cli import main
 from tests.chromium import CHROMIUM, CHROMIUM_ARGS, keep_local, needs_chromium
+from tests.conftest import Report
+
+pytestmark = pytest.mark.xdist_group("baseline_report")
 
 
 @pytest.fixture(scope="module")
-def single_report(baseline_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """`ecosim compare RUN_DIR`: the single-run report."""
-    out = tmp_path_factory.mktemp("report") / "baseline"
-    assert main(["compare", str(baseline_dir), "--out", str(out)]) == 0
-    return out / "report.html"
+def single_report(baseline_report: Report) -> Path:
+    """`ecosim report RUN_DIR` (`ecosim compare` of one run directory): the single-run report."""
+    return baseline_report.out / "report.html"
 
 
 def test_single_run_report_opens_with_the_headline(single_report: Path) -> None:
