@@ -5,11 +5,16 @@
 * link ablations: every goods and signal edge between modelled agents cut over 5 seeds
   (one model per seed, one member per cut; target: <= 60 s for the baseline).
 
+Each figure is the wall time and, in brackets, the CPU time of this process (the machine is
+shared: a wall time well above the CPU time means other work took the cores); the load averages
+before and after are printed with them.
+
 Run: ``.venv/bin/python benchmarks/bench_flywheel.py [SCENARIO]``
 """
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 
@@ -21,21 +26,35 @@ from ecosim.experiments.replay import replay
 from ecosim.scenario import load_scenario
 
 
+def _load() -> str:
+    return "load average " + ", ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def _clock() -> tuple[float, float]:
+    return time.perf_counter(), time.process_time()
+
+
+def _took(a: tuple[float, float], b: tuple[float, float]) -> str:
+    return f"{b[0] - a[0]:6.2f} s (CPU {b[1] - a[1]:5.2f} s)"
+
+
 def main(name: str = "baseline") -> None:
+    print(f"before: {_load()}")
     loaded = load_scenario(name)
-    t0 = time.perf_counter()
+    t0 = _clock()
     r = replay(loaded)
-    t1 = time.perf_counter()
+    t1 = _clock()
     loops = run_loops(r.trace, {k: v for k, (_, v) in OUTCOMES.items()}, max_length=MAX_LENGTH, min_link=MIN_LINK)
-    t2 = time.perf_counter()
-    print(f"{name}: replay {r.members} members, {len(r.trace.dates)} months: {t1 - t0:6.2f} s")
-    print(f"  loops that matter ({len(r.trace.variables)} variables, {len(r.trace.partial)} links, {len(loops.loops)} loops): {t2 - t1:6.2f} s")
-    print(f"  loop scores of the whole run: {t2 - t0:6.2f} s (target <= 10 s)")
+    t2 = _clock()
+    print(f"{name}: replay {r.members} members, {len(r.trace.dates)} months: {_took(t0, t1)}")
+    print(f"  loops that matter ({len(r.trace.variables)} variables, {len(r.trace.partial)} links, {len(loops.loops)} loops): {_took(t1, t2)}")
+    print(f"  loop scores of the whole run: {_took(t0, t2)} (target <= 10 s)")
     links = ablation_links(loaded)
-    t3 = time.perf_counter()
+    t3 = _clock()
     a = run_ablation(loaded, links, seeds=5, draws=1, experiment=EXPERIMENT)
-    t4 = time.perf_counter()
-    print(f"  ablation of {len(links)} links over {a.samples} samples: {t4 - t3:6.2f} s (target <= 60 s)")
+    t4 = _clock()
+    print(f"  ablation of {len(links)} links over {a.samples} samples: {_took(t3, t4)} (target <= 60 s)")
+    print(f"after: {_load()}")
 
 
 if __name__ == "__main__":

@@ -361,12 +361,29 @@ def follow_first(rng: np.random.Generator, n: np.ndarray, p: np.ndarray) -> np.n
     n = np.asarray(n)
     p = np.broadcast_to(np.asarray(p, dtype=float), n.shape)
     first = rng.binomial(n[:1], p[:1])
-    lo = binom.cdf(first - 1, n[:1], p[:1])
-    hi = binom.cdf(first, n[:1], p[:1])
-    u = np.broadcast_to(0.5 * (lo + hi), n.shape)
-    out = np.maximum(binom.ppf(u, n, p), 0.0)
+    lo, hi = binom.cdf(np.stack([first - 1, first]), n[:1], p[:1])  # the band of member 0's draw
+    # the quantile is elementwise: members whose (n, p) are the same bits draw the same, so it
+    # is computed once per distinct member (in a replay most members are member 0's copies)
+    pick, back = _distinct_rows(n, p)
+    u = np.broadcast_to(0.5 * (lo + hi), (len(pick),) + n.shape[1:])
+    out = np.maximum(binom.ppf(u, n[pick], p[pick]), 0.0)[back]
     out[:1] = first
     return out
+
+
+def _distinct_rows(*arrays: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Members (first axis) that differ in any bit of the arrays: the index of one member per
+    distinct row, and for each member the position of its row among them.
+
+    >>> pick, back = _distinct_rows(np.array([3, 3, 4, 3]), np.array([0.5, 0.5, 0.5, 0.25]))
+    >>> len(pick), pick[back].tolist()  # three distinct members; each member's representative
+    (3, [0, 0, 2, 3])
+    """
+    K = len(arrays[0])
+    raw = np.concatenate([np.ascontiguousarray(a).reshape(K, -1).view(np.uint8) for a in arrays], axis=1)
+    keys = np.ascontiguousarray(raw).view(np.dtype((np.void, raw.shape[1]))).ravel()
+    _, pick, back = np.unique(keys, return_index=True, return_inverse=True)
+    return pick, back.ravel()
 
 
 def continued_scenario(loaded: LoadedScenario) -> LoadedScenario | None:

@@ -35,7 +35,7 @@ import mesa
 import numpy as np
 
 from ecosim.analysis.dominance import CausalTrace, Variable
-from ecosim.model import EcosimModel
+from ecosim.model import EcosimModel, MetricsCollector
 from ecosim.scenario.loader import LoadedScenario
 from ecosim.timeline import format_month, parse_month
 
@@ -84,21 +84,29 @@ class _Variables:
         self.agents = [a for a, _ in self.states] + list(self.cash) + [e[0] for e in self.signals] + [e[0] for e in self.goods]
 
     def read(self, model: EcosimModel) -> np.ndarray:
-        """Every variable for every member, (K, V)."""
+        """Every variable for every member, (K, V) (a view of a (V, K) array: one row a variable)."""
         ex = model.exchange
-        cols = []
+        out = np.empty((len(self.names), model.members))
+        row = 0
         for a, k in self.states:
-            v = np.asarray(getattr(model.by_name[a].s, k), dtype=float)
-            cols.append(v.reshape(v.shape[0], -1).sum(axis=1))
+            v = getattr(model.by_name[a].s, k)
+            if v.ndim == 1:
+                out[row] = v
+            else:
+                out[row] = np.asarray(v, dtype=float).reshape(v.shape[0], -1).sum(axis=1)
+            row += 1
         for idx in self.cash.values():
-            cols.append(ex.cash[:, idx].sum(axis=1))
+            out[row] = ex.cash[:, idx].sum(axis=1)
+            row += 1
         for s, r, k in self.signals:
             sent = ex.published(s, r, k)
-            cols.append(np.zeros(model.members) if sent is None else np.asarray(sent, dtype=float))
+            out[row] = 0.0 if sent is None else sent
+            row += 1
         for s, b, c in self.goods:
             m = ex.markets[c]
-            cols.append(m.x[:, m.s_index[s], m.b_index[b]])
-        return np.nan_to_num(np.stack(cols, axis=1), nan=0.0, posinf=0.0, neginf=0.0)  # an infinite delay (a closed option) reads 0
+            out[row] = m.x[:, m.s_index[s], m.b_index[b]]
+            row += 1
+        return np.nan_to_num(out, copy=False, nan=0.0, posinf=0.0, neginf=0.0).T  # an infinite delay (a closed option) reads 0
 
     def published(self, model: EcosimModel) -> list[np.ndarray]:
         """What member 0 has published on every signal edge (the value its readers read next month)."""
@@ -131,6 +139,7 @@ def replay(loaded: LoadedScenario, seed: int | None = None, months: int | None =
     K = 2 + V
     model = EcosimModel(loaded, seed=seed, members=K, record_ledger=False)
     model.follow_member0 = True
+    model.datacollector = MetricsCollector(model_reporters={})  # the trace reads the variables, not the metrics
     try:
         return _replay(model, loaded, months, progress, t0)
     finally:
@@ -144,9 +153,10 @@ def _replay(model: EcosimModel, loaded: LoadedScenario, months: int | None, prog
     T = model.n_steps if months is None else max(1, min(int(months), model.n_steps))
     nS, nC, nG = len(var.states), len(var.cash), len(var.signals)
     member = np.arange(K)
+    held = [member == 2 + i for i in range(V)]  # the member that holds variable i
     values = np.full((T, V), np.nan)
     own = np.full((T, V), np.nan)  # each variable's change when it alone is held
-    found: dict[tuple[int, int], dict[int, float]] = {}  # (x, z) -> month -> partial change
+    found: list[tuple[int, np.ndarray, np.ndarray]] = []  # per month: (month, x * V + z, partial change) of the links found
     control = 0.0
     prev_states = cur_states = _states0(model, var.states)
     prev_cash = cur_cash = ex.cash[:1].copy()
@@ -160,10 +170,10 @@ def _replay(model: EcosimModel, loaded: LoadedScenario, months: int | None, prog
             for j, idx in enumerate(var.cash.values()):
                 ex.cash[2 + nS + j, idx] = prev_cash[0, idx]
             for j, e in enumerate(var.signals):
-                ex.hold_signal(e, member == 2 + nS + nC + j, np.broadcast_to(pub_before[j], (K,)))
+                ex.hold_signal(e, held[nS + nC + j], np.broadcast_to(pub_before[j], (K,)))
             if goods_last is not None:
                 for j, e in enumerate(var.goods):
-                    ex.pin_goods(e, member == 2 + nS + nC + nG + j, np.full(K, goods_last[nS + nC + nG + j]))
+                    ex.pin_goods(e, held[nS + nC + nG + j], np.full(K, goods_last[nS + nC + nG + j]))
         model.step()
         ex.release()
         now = var.read(model)
@@ -173,9 +183,10 @@ def _replay(model: EcosimModel, loaded: LoadedScenario, months: int | None, prog
             own[t] = np.diagonal(d)
             scale = np.maximum(np.abs(now[0]), 1e-12)
             control = max(control, float(np.max(np.abs(now[1] - now[0]) / scale)))
-            for x, z in zip(*np.nonzero(np.abs(d) > NOISE * scale[None, :]), strict=True):
-                if x != z:
-                    found.setdefault((int(x), int(z)), {})[t] = float(d[x, z])
+            x, z = np.nonzero(np.abs(d) > NOISE * scale[None, :])
+            off = x != z
+            x, z = x[off], z[off]
+            found.append((t, x * V + z, d[x, z]))
         goods_last = now[0].copy()
         prev_states, cur_states = cur_states, _states0(model, var.states)
         prev_cash, cur_cash = cur_cash, ex.cash[:1].copy()
@@ -192,9 +203,31 @@ def _lagged_delta(a: np.ndarray) -> np.ndarray:
     return out
 
 
-def _trace(var: _Variables, dates: list[str], values: np.ndarray, own: np.ndarray, found: dict[tuple[int, int], dict[int, float]]) -> CausalTrace:
+def _found_links(found: list[tuple[int, np.ndarray, np.ndarray]], V: int, T: int) -> tuple[np.ndarray, np.ndarray]:
+    """The links found, in the order first found (month, then source, then target), and their
+    partial changes per month (links, T), 0 in months not found.
+
+    >>> links, p = _found_links([(1, np.array([5, 2]), np.array([0.5, -1.0])), (2, np.array([2]), np.array([3.0]))], V=3, T=3)
+    >>> links.tolist(), p.tolist()
+    ([5, 2], [[0.0, 0.5, 0.0], [0.0, -1.0, 3.0]])
+    """
+    if not found:
+        return np.zeros(0, dtype=np.intp), np.zeros((0, T))
+    months = np.concatenate([np.full(len(c), t, dtype=np.intp) for t, c, _ in found])
+    codes = np.concatenate([c for _, c, _ in found])
+    deltas = np.concatenate([d for _, _, d in found])
+    links, first, slot = np.unique(codes, return_index=True, return_inverse=True)
+    order = np.argsort(first, kind="stable")
+    rank = np.empty_like(order)
+    rank[order] = np.arange(len(order))
+    partial = np.zeros((len(links), T))
+    partial[rank[slot.ravel()], months] = deltas
+    return links[order], partial
+
+
+def _trace(var: _Variables, dates: list[str], values: np.ndarray, own: np.ndarray, found: list[tuple[int, np.ndarray, np.ndarray]]) -> CausalTrace:
     """The causal trace from member 0's values (T, V), each variable's change when held
-    (T, V) and the other partial changes found ((x, z) -> month -> Δ_x z)."""
+    (T, V) and the other partial changes found (per month: month, link code x * V + z, Δ_x z)."""
     T, V = values.shape
     stock = np.zeros(V, dtype=bool)
     self_partial: dict[int, np.ndarray] = {}
@@ -227,10 +260,9 @@ def _trace(var: _Variables, dates: list[str], values: np.ndarray, own: np.ndarra
 
     for i, p in self_partial.items():
         add(i, i, p)
-    for (x, z), months in found.items():
-        p = np.zeros(T)
-        p[list(months)] = list(months.values())
-        add(x, z, p)
+    links, found_partial = _found_links(found, V, T)
+    for code, p in zip(links.tolist(), found_partial, strict=True):
+        add(code // V, code % V, p)
     return CausalTrace(
         dates,
         {var.names[i]: Variable(var.names[i], var.kinds[i], var.agents[i], bool(stock[i])) for i in keep},
