@@ -108,9 +108,9 @@ class CapitalMarket(EcosimAgent):
         w = self.p.burn_smoothing_frac
         for i, company in enumerate(self.companies):
             owner = self.owner(company)
-            agents = [ex.index[n] for n in ex.company_agents(owner)] if company == owner else []
-            income = ex.last_in[:, agents].sum(axis=1) if agents else self.zeros()
-            outgo = ex.last_out[:, agents].sum(axis=1) if agents else self.zeros()
+            cols = ex.company_columns(owner) if company == owner else ()
+            income = ex.last_in[:, cols].sum(axis=1) if len(cols) else self.zeros()
+            outgo = ex.last_out[:, cols].sum(axis=1) if len(cols) else self.zeros()
             self.s.revenue_ttm_usd[:, i, slot] = income
             self.s.burn_usd[:, i] = (1.0 - w) * self.s.burn_usd[:, i] + w * np.maximum(outgo - income, 0.0)
             ttm = self.s.revenue_ttm_usd[:, i, :].sum(axis=1)

@@ -69,7 +69,8 @@ class OrbitalDataCenter(EcosimAgent):
         self.s.chips_h100e = np.zeros(K)
         self.s.pv_gw = np.zeros(K)
         self.s.budget_usd_per_yr = np.full(K, p.capex_budget_usd_per_yr, dtype=float)
-        self.mass_kg_per_w = mass_per_w_kg(p) * np.ones(K)
+        self._mass_per_w_kg = mass_per_w_kg(p)  # [kg/W] as compare_costs computes it (parameters stay fixed in a run)
+        self.mass_kg_per_w = self._mass_per_w_kg * np.ones(K)
         self.ratio = np.full(K, np.inf)
         self.orbital_usd_per_w = np.full(K, np.inf)
         self.terrestrial_usd_per_w = np.full(K, np.inf)
@@ -133,10 +134,11 @@ class OrbitalDataCenter(EcosimAgent):
             wacc=self.read("capital_market", "wacc"),
             array_cost_frac=self.p.array_cost_frac,
             convention=CONVENTIONS[self.p.cost_convention],
+            mass_kg_per_w=self._mass_per_w_kg,
         )
-        self.ratio = cmp.ratio * np.ones(self.K)
-        self.orbital_usd_per_w = cmp.orbital_usd_per_w * np.ones(self.K)
-        self.terrestrial_usd_per_w = cmp.terrestrial_usd_per_w * np.ones(self.K)
+        self.ratio = cmp.ratio * self._ones
+        self.orbital_usd_per_w = cmp.orbital_usd_per_w * self._ones
+        self.terrestrial_usd_per_w = cmp.terrestrial_usd_per_w * self._ones
         self.comparison = cmp
 
     def _publish(self, ratio: np.ndarray, capex_usd_per_w: np.ndarray) -> None:

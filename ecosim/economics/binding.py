@@ -19,8 +19,14 @@ def binding_code(limits: dict[str, np.ndarray]) -> np.ndarray:
     >>> binding_code({"power": np.array([3.0, 1.0]), "chips": np.array([2.0, 5.0])}).tolist()
     [4, 5]
     """
-    names = list(limits)
+    names = tuple(limits)
     stack = np.stack([np.asarray(limits[n], dtype=float) for n in names], axis=0)
     which = np.argmin(stack, axis=0)
-    codes = np.array([BINDING.index(n) for n in names], dtype=np.int8)
+    codes = _CODES.get(names)
+    if codes is None:
+        codes = _CODES[names] = np.array([BINDING.index(n) for n in names], dtype=np.int8)
     return codes[which]
+
+
+#: the codes of each tuple of limit names :func:`binding_code` has met (a handful: one per builder)
+_CODES: dict[tuple[str, ...], np.ndarray] = {}

@@ -293,6 +293,7 @@ def compare_costs(
     wacc: ArrayLike,
     array_cost_frac: ArrayLike = 0.3,
     convention: Convention = LEVELISED,
+    mass_kg_per_w: ArrayLike | None = None,
 ) -> CostComparison:
     """Itemised lifetime cost of ``odc.capacity_gw`` of average IT power, in orbit and on the ground.
 
@@ -307,6 +308,8 @@ def compare_costs(
     wacc : [fraction/yr] cost of capital for the interconnection wait.
     array_cost_frac : [fraction] share of satellite hardware cost in the solar arrays.
     convention : what is counted and how (:class:`Convention`; levelised by default).
+    mass_kg_per_w : [kg/W] ``mass_per_w_kg(odc)`` when the caller has it already (a builder
+        pricing every month computes it once).
 
     A small case by hand under ``ecosim``'s undiscounted sums (1 GW, 5 yr, 500 USD/kg, 25 W/kg, no
     oversizing, failures or NRE):
@@ -337,7 +340,7 @@ def compare_costs(
 
     # ----- orbital
     sun = np.asarray(odc.sunlight_fraction, dtype=float)
-    mass = mass_per_w_kg(odc)
+    mass = mass_per_w_kg(odc) if mass_kg_per_w is None else np.asarray(mass_kg_per_w, dtype=float)
     structure = 1.0 - np.asarray(odc.structure_mass_frac, dtype=float)
     if conv.degradation == "mean_retention":
         kept = (1.0 - np.asarray(odc.degradation_frac_per_yr, float)) * (1.0 - np.asarray(odc.chip_failure_frac_per_yr, float))
