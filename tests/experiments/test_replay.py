@@ -90,3 +90,18 @@ def test_hooks_hold_a_signal_and_pin_a_goods_edge() -> None:
     assert ex.paid("a", "b", "data").tolist() == [20.0, 10.0]
     ex.release()
     assert ex.read("a", "b", "price").tolist() == [3.0, 3.0]
+
+
+@pytest.mark.slow
+def test_a_binding_cash_limit_is_a_measured_link() -> None:
+    """Tesla's cash limits Optimus's builds (and a cut line does not grow): at the scenario's 4
+    months of cash the limit never binds over 2026-2030 and the replay measures no link from
+    Tesla's cash into Optimus; spreading the cash over 120 months makes it bind from 2030, and the
+    links cash:tesla -> optimus.robots and -> optimus.capacity_per_yr appear (the reinvestment
+    loop is found, not assumed)."""
+    def into_optimus(sets: list[str]) -> set[str]:
+        tr = replay(load_scenario("baseline", sets=sets), months=60).trace
+        return {z for (x, z), p in tr.partial.items() if x == "cash:tesla" and z.startswith("optimus.") and np.nan_to_num(p).any()}
+
+    assert into_optimus([]) == set()
+    assert into_optimus(["optimus.cash_deploy_months=120"]) == {"optimus.robots", "optimus.capacity_per_yr"}
