@@ -157,6 +157,29 @@ def _pv_price(m: Any) -> np.ndarray:
     return sum(a.price_usd_per_w * a.s.capacity_gw_per_yr for a in suppliers) / np.maximum(cap, 1e-12)
 
 
+def _xai_premerger(m: Any, which: str) -> np.ndarray:
+    """What SpaceX + xAI pro forma (the same agents in every month, trade between them
+    eliminated: the entity ``ecosim value`` books from the ledger) adds to SpaceX as booked
+    while xAI is a company of its own [USD/month]: xAI's receipts (``in``), payments (``out``)
+    or capex (``capex``) with other companies, less the trade between the two companies (out of
+    SpaceX's revenue and xAI's payments, or the reverse); 0 from the merger month, when xAI's
+    agents are SpaceX's."""
+    ex = m.exchange
+    cols = ex.company_columns("xai")
+    if not len(cols):
+        return np.zeros(m.members)
+    out = {"in": ex.month_in, "out": ex.month_out, "capex": ex.month_capex}[which][:, cols].sum(axis=1)
+    for mk in ex.markets.values():
+        sellers = np.array([ex.companies[s] for s in mk.sellers])
+        buyers = np.array([ex.companies[b] for b in mk.buyers])
+        cross = ((sellers == "spacex")[:, None] & (buyers == "xai")[None, :]) | ((sellers == "xai")[:, None] & (buyers == "spacex")[None, :])
+        if which == "capex":
+            cross &= np.array([k == "capex" for k in mk.kind])[None, :]
+        if cross.any():
+            out = out - (mk.usd * cross[None, :, :]).sum(axis=(1, 2))
+    return out
+
+
 METRICS: dict[str, Metric] = {
     "spacex_launches": Metric("launches/month", "SpaceX orbital launches (Falcon and Starship, tests included)", lambda m: _a(m, "spacex_launch").falcon_launches + _a(m, "spacex_launch").starship_launches),
     "falcon_launches": Metric("launches/month", "Falcon 9/Heavy launches", lambda m: _a(m, "spacex_launch").falcon_launches.copy()),
@@ -251,6 +274,9 @@ METRICS: dict[str, Metric] = {
     "tesla_cash_usd": Metric("USD", "Tesla cash", lambda m: m.exchange.company_cash("tesla")),
     "openai_cash_usd": Metric("USD", "OpenAI cash", lambda m: m.exchange.company_cash("openai")),
     "xai_cash_usd": Metric("USD", "xAI cash before the merger (0 after: it is SpaceX's)", lambda m: m.exchange.company_cash("xai")),
+    "xai_premerger_revenue_usd": Metric("USD/month", "before the merger, what SpaceX + xAI pro forma adds to SpaceX's revenue: xAI's revenue from other companies less trade between the two (0 from the merger month)", lambda m: _xai_premerger(m, "in")),
+    "xai_premerger_fcf_usd": Metric("USD/month", "xAI's free cash flow before the merger (0 from the merger month, when it is in spacex_fcf_usd): receipts minus payments, before raises", lambda m: _xai_premerger(m, "in") - _xai_premerger(m, "out")),
+    "xai_premerger_capex_usd": Metric("USD/month", "before the merger, what SpaceX + xAI pro forma adds to SpaceX's capex: xAI's capital spending less capital goods traded between the two (0 from the merger month)", lambda m: _xai_premerger(m, "capex")),
     "spacex_mark_usd": Metric("USD", "SpaceX (+xAI) narrative mark", lambda m: _a(m, "capital_market").mark("spacex")),
     "openai_mark_usd": Metric("USD", "OpenAI narrative mark", lambda m: _a(m, "capital_market").mark("openai")),
     "wacc": Metric("frac/yr", "cost of capital (CAPM, Hamada)", lambda m: _a(m, "capital_market").wacc.copy()),

@@ -10,7 +10,7 @@ probability and a quantile over members a posterior quantile:
   (:mod:`ecosim.analysis.quantities`: a flow's calendar-year total, a stock in December, a mark
   or value in January) as its 5th, 50th and 95th percentiles over the members, next to the
   point run;
-* :func:`equity_intervals` — SpaceX's (with xAI from the merger month) and Tesla's equity value
+* :func:`equity_intervals` — SpaceX + xAI's (pro forma, as ``ecosim value`` books it) and Tesla's equity value
   at the start of the valuation year, valued member by member as ``ecosim value`` values a run
   (:mod:`ecosim.finance.series_value`), with the probability that it reaches each market mark;
 * :func:`claim_probabilities` — each claim of the narrative scorecard: the share of draws in
@@ -40,7 +40,7 @@ from ecosim.timeline import format_month, full_years, parse_month
 #: the posterior quantiles every table gives [fraction]
 QUANTILES = (0.05, 0.5, 0.95)
 #: company of :data:`ecosim.finance.series_value.COMPANIES` -> the ``valuation.toml`` entity whose
-#: marks it is set against (SpaceX as the run books it holds xAI from the merger month)
+#: marks it is set against (SpaceX's series value is SpaceX + xAI pro forma)
 COMPANY_ENTITY = {"spacex": "spacex_xai", "tesla": "tesla", "spacex_alone": "spacex"}
 COMPANY_LABELS = {"spacex": "SpaceX+xAI", "tesla": "Tesla", "spacex_alone": "SpaceX alone"}
 

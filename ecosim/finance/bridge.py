@@ -12,7 +12,9 @@ depend on an arbitrary order.
 A segment's flows are its accounts (:func:`ecosim.finance.accounts.segment_accounts`) with
 sales to and purchases from sister segments at internal prices; internal purchases of capital
 goods count as the buyer's operating cost, so the segments add up exactly to the company's
-revenue, EBITDA and capex.
+revenue, EBITDA and capex. A company is taken pro forma, as ``ecosim value`` books SpaceX + xAI:
+with the companies merged into it in every month (xAI's flows before the merger month
+included, as its cash is).
 
 References
 ----------
@@ -146,11 +148,12 @@ class Segment:
 
 
 def company_segments(ledger: pd.DataFrame, summary: RunSummary, dates: Sequence[str], company: str) -> dict[str, Segment]:
-    """Each segment of a company as the run books it (see the module docstring), over the
-    full years of ``dates``, keyed by the segment's label."""
+    """Each segment of a company pro forma (with every company merged into it, in every month;
+    see the module docstring), over the full years of ``dates``, keyed by the segment's label."""
     book = AgentBook.from_summary(summary)
     acc = segment_accounts(ledger, book)
-    acc = acc[acc["company"] == company].copy()
+    merged = {book.initial[a] for a, c in book.final.items() if c == company} | {company}
+    acc = acc[acc["company"].isin(merged)].copy()
     acc["ebitda"] = acc["revenue_usd"] + acc["intra_revenue_usd"] - acc["opex_usd"] - acc["intra_opex_usd"] - acc["intra_capex_usd"]
     acc["sales"] = acc["revenue_usd"] + acc["intra_revenue_usd"]
     acc["costs"] = acc["opex_usd"] + acc["intra_opex_usd"] + acc["intra_capex_usd"]

@@ -4,8 +4,11 @@ operating tax with loss carry-forward, fade, normalised terminal value; cash add
 the company's revenue, free cash flow and capex metrics, so runs and experiment members are
 valued alike without their ledgers.
 
-The company is taken as the run books it: SpaceX with xAI from the merger month
-(``spacex_*`` metrics), Tesla (``tesla_*``). Cash at the start of a year is the cash metrics'
+SpaceX is SpaceX + xAI pro forma, as ``ecosim value`` books it from the ledger (the same
+agents in every month, trade between them eliminated): the ``spacex_*`` metrics (xAI inside from
+the merger month) plus, before it, what xAI adds (``xai_premerger_*``: its flows with other
+companies, trade between the two taken out), with both companies' cash. Tesla is ``tesla_*``;
+SpaceX alone ``spacex_alone_*``. Cash at the start of a year is the cash metrics'
 value at the end of the year before; at the start of the run it is the companies' cash before
 the first month (:attr:`ecosim.results.Results.cash_start`). Results that do not carry it (an
 experiment store keeps only its outcomes' series) fall back to the first month's cash less
@@ -32,14 +35,19 @@ class CompanyMetrics:
     fcf: str
     capex: str
     cash: tuple[str, ...]
+    #: revenue, free cash flow and capex a pro-forma company adds to those metrics (a company
+    #: merged into it, before the merger month)
+    plus: tuple[str, str, str] | tuple[()] = ()
 
     @property
     def needed(self) -> tuple[str, ...]:
-        return (self.revenue, self.fcf, self.capex, *self.cash)
+        return (self.revenue, self.fcf, self.capex, *self.cash, *self.plus)
 
 
 COMPANIES: dict[str, CompanyMetrics] = {
-    "spacex": CompanyMetrics("spacex_revenue_usd", "spacex_fcf_usd", "spacex_capex_usd", ("spacex_cash_usd", "xai_cash_usd")),
+    # SpaceX + xAI pro forma: xAI's flows before the merger month added (as its cash is)
+    "spacex": CompanyMetrics("spacex_revenue_usd", "spacex_fcf_usd", "spacex_capex_usd", ("spacex_cash_usd", "xai_cash_usd"),
+                             ("xai_premerger_revenue_usd", "xai_premerger_fcf_usd", "xai_premerger_capex_usd")),
     "tesla": CompanyMetrics("tesla_revenue_usd", "tesla_fcf_usd", "tesla_capex_usd", ("tesla_cash_usd",)),
     # SpaceX alone (never xAI): its cash is spacex_cash_usd before the merger; from the merger
     # month that metric holds xAI's cash too, so values after it overstate SpaceX alone's cash
@@ -85,6 +93,13 @@ def _col(series: Mapping[str, np.ndarray], m: str) -> np.ndarray:
     return x[:, None] if x.ndim == 1 else x
 
 
+def _flow(series: Mapping[str, np.ndarray], c: CompanyMetrics, which: int) -> np.ndarray:
+    """The company's revenue (0), free cash flow (1) or capex (2) [USD/month], (months, members),
+    with what a pro-forma company adds (``plus``)."""
+    names = ((c.revenue, c.fcf, c.capex)[which], *c.plus[which:which + 1])
+    return sum((_col(series, m) for m in names[1:]), _col(series, names[0]))
+
+
 def cash_at_start(
     series: Mapping[str, np.ndarray],
     dates: Sequence[str],
@@ -97,21 +112,22 @@ def cash_at_start(
     (``cash_start``: cash metric -> (members,), :attr:`ecosim.results.Results.cash_start`), or
     without it the first month's cash less its free cash flow."""
     c = COMPANIES[company]
-    cash = sum((_col(series, m) for m in c.cash), np.zeros_like(_col(series, c.fcf)))
+    fcf = _flow(series, c, 1)
+    cash = sum((_col(series, m) for m in c.cash), np.zeros_like(fcf))
     d = list(dates)
     if f"{year - 1}-12" in d:
         return np.asarray(cash[d.index(f"{year - 1}-12")])
     if cash_start:
         start = sum((np.asarray(cash_start[m], dtype=float) for m in c.cash), np.zeros(cash.shape[1]))
         return np.broadcast_to(start, cash.shape[1:]).copy()
-    return np.asarray(cash[0] - _col(series, c.fcf)[0])
+    return np.asarray(cash[0] - fcf[0])
 
 
 def company_flows(series: Mapping[str, np.ndarray], dates: Sequence[str], company: str) -> CashFlows:
     """The company's yearly revenue, EBITDA (free cash flow + capex) and capex over the full
     years of ``dates`` [USD/yr], per member."""
     c = COMPANIES[company]
-    rev, fcf, capex = _col(series, c.revenue), _col(series, c.fcf), _col(series, c.capex)
+    rev, fcf, capex = (_flow(series, c, k) for k in range(3))
     return CashFlows.from_monthly(list(dates), rev, fcf + capex, capex)
 
 

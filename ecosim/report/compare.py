@@ -462,8 +462,8 @@ def build_document(c: Comparison, folder: Path) -> Document:
     doc.heading("Method")
     doc.bullets([
         "Equity value: `ecosim value`'s multi-stage DCF (`ecosim.finance.valuation.value_cash_flows`: operating tax with loss "
-        "carry-forward, a fade stage and a normalised terminal value, plus cash) of the company as the run books it "
-        "(SpaceX with xAI from the merger month; Tesla) from its revenue, free cash flow, capex and cash metrics, at its "
+        "carry-forward, a fade stage and a normalised terminal value, plus cash) of the company "
+        "(SpaceX + xAI pro forma, xAI's flows before the merger month included, as `ecosim value` books it; Tesla) from its revenue, free cash flow, capex and cash metrics, at its "
         "scenario's `[capital_market]` cost of capital, terminal growth and tax (`ecosim.finance.series_value`).",
         "Narrative mark: the capital market's mark in the run (`spacex_mark_usd`); market marks from `ecosim/data/valuation_marks.csv`.",
         "Where a source departs from the reference: for each key metric, the first month it differs by more than "

@@ -94,10 +94,9 @@ def valuation_table(sources: Sequence[Source], by_source: Mapping[str, SourceMar
     """One row per (source, company): valuation year, median equity value (10th and 90th
     percentiles for experiments) and, for SpaceX+xAI, one column per mark: the mark less the
     value like for like (at the mark's month, :func:`source_marks`) [USD] and that gap as a
-    share of the mark. The equity value is the company as the run books it, from its series (SpaceX
-    with xAI from the merger month, as the outcomes table and the bridge value it); the value at
-    each mark is ``ecosim value``'s, booked from the run's ledger (SpaceX + xAI pro forma), so the
-    two differ by xAI's flows before the merger month."""
+    share of the mark. The equity value is the company from its series (SpaceX + xAI pro forma, as
+    the outcomes table and the bridge value it); the value at each mark is ``ecosim value``'s,
+    booked from the run's ledger, the same pro forma entity (equal to 1e-9 relative)."""
     rows = []
     for s in sources:
         sm = by_source[s.label] if by_source is not None and s.label in by_source else source_marks(s)

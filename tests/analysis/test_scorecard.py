@@ -130,7 +130,8 @@ def test_equity_value_claims_value_as_ecosim_value_does() -> None:
     """An equity_value test checks, in January of each full year, the company's equity value as ecosim value computes it (multi-stage DCF after tax, plus cash)."""
     a = Assumptions(wacc=0.10, terminal_growth=0.0, tax_rate=0.0, terminal="gordon", discounting="end")
     series = {"spacex_revenue_usd": np.full((36, 1), 2e9), "spacex_fcf_usd": np.full((36, 1), 1e9), "spacex_capex_usd": np.zeros((36, 1)),
-              "spacex_cash_usd": np.full((36, 1), 5e9), "xai_cash_usd": np.zeros((36, 1))}
+              "spacex_cash_usd": np.full((36, 1), 5e9), "xai_cash_usd": np.zeros((36, 1)),
+              **{f"xai_premerger_{k}_usd": np.zeros((36, 1)) for k in ("revenue", "fcf", "capex")}}
     equity = company_equity(series, DATES, a)
     # 12e9/yr for 3 years, then the same forever (Gordon, g = 0) at 10%: 12e9 / 0.10 = 1.2e11; plus 5e9 of cash
     # (at the start of 2026: January's cash less January's free cash flow: 5e9 - 1e9)

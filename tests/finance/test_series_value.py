@@ -7,7 +7,7 @@ import pytest
 from numpy.testing import assert_allclose
 
 from ecosim.finance.bridge import CASH, RATES, company_segments, shapley, value_bridge
-from ecosim.finance.gap import value_run
+from ecosim.finance.gap import mark_gaps
 from ecosim.finance.series_value import results_equity
 from ecosim.finance.valuation import Assumptions, CashFlows, assumptions_for
 from ecosim.results.rundir import SavedRun, read_run
@@ -19,13 +19,17 @@ def saved(tmp_path_factory: pytest.TempPathFactory, baseline_run: RunResult) -> 
     return read_run(write_run(baseline_run, tmp_path_factory.mktemp("runs") / "baseline", figures=False))
 
 
-@pytest.mark.slow
 def test_series_values_match_ecosim_value(saved: SavedRun) -> None:
-    """At the valuation date, Tesla's equity value from its metrics equals ecosim value's; SpaceX as booked (xAI from February 2026) is within 1% of the pro-forma SpaceX + xAI."""
+    """At the valuation date, each company's equity value from its metrics is ecosim value's, booked from the ledger, to 1e-9: Tesla; SpaceX
+    alone; SpaceX + xAI pro forma (xAI's flows of January 2026, before the merger month, are in the series through the xai_premerger_* metrics,
+    as its cash is: without them the series gave 1.2688T against the ledger's 1.2680T)."""
     equity = results_equity(saved.results)
-    rv = value_run(saved)
-    assert_allclose(equity["tesla"][0, 0], rv.entities["tesla"].equity_usd, rtol=1e-9)
-    assert_allclose(equity["spacex"][0, 0], rv.entities["spacex_xai"].equity_usd, rtol=0.01)
+    booked, _ = mark_gaps(saved, ("spacex_xai", "spacex", "tesla"))
+    assert_allclose(equity["tesla"][0, 0], booked["tesla"].valuation.equity_value[0], rtol=1e-9)
+    assert_allclose(equity["spacex_alone"][0, 0], booked["spacex"].valuation.equity_value[0], rtol=1e-9)
+    assert_allclose(equity["spacex"][0, 0], booked["spacex_xai"].valuation.equity_value[0], rtol=1e-9)
+    assert saved.summary.merger_month > saved.dates[0] and saved.timeseries["xai_premerger_fcf_usd"].iloc[0] < -1e8  # xAI's month alone counts
+    assert (saved.timeseries["xai_premerger_fcf_usd"].iloc[1:] == 0).all()
     jan = [i for i, d in enumerate(saved.dates) if d.endswith("-01")]
     assert np.isfinite(equity["spacex"][jan]).all() and np.isnan(np.delete(equity["spacex"][:, 0], jan)).all()
 
@@ -53,8 +57,9 @@ def test_segments_add_up_to_the_company(saved: SavedRun) -> None:
     total_rev = sum(s.flows.revenue[:, 0] for s in segs.values())
     total_fcf = sum(s.flows.ebitda[:, 0] - s.flows.capex[:, 0] for s in segs.values())
     years = next(iter(segs.values())).flows.years
-    assert_allclose(total_rev, [ts.loc[year == y, "spacex_revenue_usd"].sum() for y in years], rtol=1e-9)
-    assert_allclose(total_fcf, [ts.loc[year == y, "spacex_fcf_usd"].sum() for y in years], rtol=1e-9, atol=1.0)
+    pro_forma = {k: ts[f"spacex_{k}_usd"] + ts[f"xai_premerger_{k}_usd"] for k in ("revenue", "fcf")}  # xAI's month before the merger included
+    assert_allclose(total_rev, [pro_forma["revenue"][year == y].sum() for y in years], rtol=1e-9)
+    assert_allclose(total_fcf, [pro_forma["fcf"][year == y].sum() for y in years], rtol=1e-9, atol=1.0)
 
 
 def test_shapley_shares_add_up_and_are_symmetric() -> None:
@@ -75,6 +80,11 @@ def test_bridge_between_real_runs_adds_up(saved: SavedRun) -> None:
     assert all(abs(v) < 1e-3 for k, v in shares.items() if k not in (RATES, CASH))
     assert shares[RATES] < 0 and shares[CASH] == 0.0
     assert_allclose(b.value_b - b.value_a, shares[RATES])
+    booked, _ = mark_gaps(saved, ("spacex_xai",))
+    v = booked["spacex_xai"].valuation
+    cash = float(np.asarray(v.cash).reshape(-1)[0])
+    c = value_bridge("spacex", segs, segs, v.assumptions, v.assumptions, cash, cash, 2026)
+    assert_allclose(c.value_a, v.equity_value[0], rtol=1e-9)  # the bridge starts from ecosim value's SpaceX + xAI, xAI's month before the merger included
 
 
 def test_bridge_hand_check_with_tax() -> None:

@@ -52,7 +52,8 @@ stat = "sum"
 year = 2028
 direction = "info"
 """
-SERIES = ("spacex_revenue_usd", "spacex_fcf_usd", "spacex_alone_fcf_usd", "spacex_capex_usd", "spacex_cash_usd", "xai_cash_usd", "starlink_satellites")
+SERIES = ("spacex_revenue_usd", "spacex_fcf_usd", "spacex_alone_fcf_usd", "spacex_capex_usd", "spacex_cash_usd", "xai_cash_usd",
+          "xai_premerger_revenue_usd", "xai_premerger_fcf_usd", "xai_premerger_capex_usd", "starlink_satellites")
 
 
 @pytest.fixture(scope="module")

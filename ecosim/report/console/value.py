@@ -148,7 +148,7 @@ def accounts_tables(out: Console, rv: RunValue, entity: str | None) -> None:
 
 def operational_table(out: Console, op: Any) -> None:
     """What each mark requires of one field at a time (:class:`ecosim.probe.OperationalRequirements`)."""
-    t = Table(title=f"What each mark requires, operationally: the world re-run over one field at a time ({escape(op.scenario)}; SpaceX with xAI from the merger, "
+    t = Table(title=f"What each mark requires, operationally: the world re-run over one field at a time ({escape(op.scenario)}; SpaceX + xAI pro forma, "
               f"valued {human(op.base_value_usd, 'USD')} in the scenario)", title_justify="left")
     for c, j in (("field", "left"), ("mark", "left"), ("required", "right"), ("scenario", "right"), ("there", "left")):
         t.add_column(c, justify=j)  # type: ignore[arg-type]
