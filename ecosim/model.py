@@ -31,6 +31,7 @@ perturbation experiments of :mod:`ecosim.probe` rely on this.
 from __future__ import annotations
 
 import types
+import weakref
 from collections.abc import Callable
 from copy import deepcopy
 from functools import lru_cache
@@ -386,15 +387,32 @@ def _distinct_rows(*arrays: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return pick, back.ravel()
 
 
+#: per loaded scenario (by identity, while it lives), the scenario it continues from
+_CONTINUED: dict[int, tuple[weakref.ref[LoadedScenario], LoadedScenario | None]] = {}
+
+
 def continued_scenario(loaded: LoadedScenario) -> LoadedScenario | None:
     """The scenario ``loaded`` continues from (its ``initial_state_from``), checked to end the
-    month before ``loaded`` starts; None when it continues nothing.
+    month before ``loaded`` starts; None when it continues nothing. Loaded once per loaded
+    scenario (a model of the same scenario object, built again, reuses it).
 
     Raises
     ------
     ScenarioError
         The named scenario does not load or does not end the month before.
     """
+    got = _CONTINUED.get(id(loaded))
+    if got is not None and got[0]() is loaded:
+        return got[1]
+    ref = _continued(loaded)
+    if len(_CONTINUED) > 64:  # forget scenarios no longer alive
+        for key in [k for k, (r, _) in _CONTINUED.items() if r() is None]:
+            del _CONTINUED[key]
+    _CONTINUED[id(loaded)] = (weakref.ref(loaded), ref)
+    return ref
+
+
+def _continued(loaded: LoadedScenario) -> LoadedScenario | None:
     source = loaded.model.scenario.initial_state_from
     if not source:
         return None
