@@ -13,7 +13,7 @@ test: $(VENV)/.installed-dev
 
 # everything but the slow, cluster and browser tiers (the developer's loop; CI runs `make test`)
 test-fast: $(VENV)/.installed-dev
-	$(BIN)/python -m pytest -n 2 --dist loadgroup -m "not slow and not cluster and not browser"
+	$(BIN)/python -m pytest -n 2 --dist loadscope -m "not slow and not cluster and not browser"
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check ecosim viz tests benchmarks scripts

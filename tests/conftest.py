@@ -49,8 +49,8 @@ class Report:
 @pytest.fixture(scope="session")
 def baseline_report(baseline_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Report:
     """`ecosim report RUN_DIR` of the baseline run directory (the single-run report: `ecosim
-    compare` of one source) and what it printed, made once for the tests that read it (they
-    share the pytest-xdist group ``baseline_report``, so one worker makes it)."""
+    compare` of one source) and what it printed, made once per test process for the tests that
+    read it."""
     from ecosim import cli
 
     out = tmp_path_factory.mktemp("report") / "baseline"

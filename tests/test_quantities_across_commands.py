@@ -19,9 +19,6 @@ from tests.conftest import Report
 YEAR = 2028
 
 
-pytestmark = pytest.mark.xdist_group("baseline_report")
-
-
 @pytest.fixture(scope="module")
 def commands(tmp_path_factory: pytest.TempPathFactory, baseline_run: object, baseline_report: Report) -> dict[str, object]:
     """The baseline through `ecosim run` (printing the session's baseline run: the same scenario and

@@ -17,8 +17,6 @@ from ecosim.report.console.run import print_run
 from ecosim.run import RunResult
 from tests.conftest import Report
 
-pytestmark = pytest.mark.xdist_group("baseline_report")
-
 ROOT = Path(__file__).resolve().parents[2]
 VALUE = re.compile(r"SpaceX\+xAI's equity value on this run's cash flows is \$[\d.]+[BT] at the start of 2026")
 COUNTS = re.compile(r"Narrative scorecard: (\d+) of (\d+) testable claims of the seeds come true on time, (\d+) late, (\d+) never, (\d+) still open")

@@ -14,8 +14,6 @@ import pytest
 from tests.chromium import CHROMIUM, CHROMIUM_ARGS, keep_local, needs_chromium
 from tests.conftest import Report
 
-pytestmark = pytest.mark.xdist_group("baseline_report")
-
 
 @pytest.fixture(scope="module")
 def single_report(baseline_report: Report) -> Path:
