@@ -224,3 +224,22 @@ def test_every_mark_is_one_number_in_every_command(commands: dict[str, object], 
             share = g["value_usd"] / g["mark"]["value_usd"]
             printed = f"{_share_text(share)} of the {human(g['mark']['value_usd'], 'USD')} {kind.split(' (')[0]} mark ({date}; {human(g['value_usd'], 'USD')} then)"
             assert printed in text, (where, printed)
+
+    # the scorecard judges each valuation claim on a mark at the mark's month on that same number (issue 16 item 4,
+    # issue 19 item 6): summary.json (ecosim run) and both reports' scorecards hold value --json's value
+    from ecosim.analysis.scorecard import load_claims
+
+    on_mark = {c.id: c for c in load_claims() if c.mark is not None}
+    assert {c.short_source for c in on_mark.values()} == {"000:5", "000:34", "001:4"}
+    cards = {"summary.json": summary["scorecard"], **{f"{name} compare.json": json.loads((folder / "compare.json").read_text())["scorecard"]
+                                                      for name, folder in reports.items()}}
+    for where, card in cards.items():
+        rows = [r for r in card if r["id"] in on_mark]
+        assert len(rows) == len(on_mark) * (2 if where == "cmp compare.json" else 1), where
+        for r in rows:
+            c = on_mark[r["id"]]
+            m = c.mark.resolve()  # type: ignore[union-attr]
+            g = gaps[m.entity, m.date, m.kind]
+            assert r["value"] == pytest.approx(g["value_usd"], rel=1e-9), (where, c.short_source)
+            assert r["when"] == m.date and r["status"] == ("true" if g["value_usd"] >= c.test.threshold else "false"), (where, c.short_source)  # type: ignore[union-attr,operator]
+    assert [r["value"] for r in summary["scorecard"] if r["id"] == "valuation_1_25t"] == [pytest.approx(merger["value_usd"], rel=1e-9)]

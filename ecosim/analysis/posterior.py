@@ -31,17 +31,20 @@ import pandas as pd
 from ecosim.analysis.quantities import QUANTITIES, with_equity, year_value
 from ecosim.analysis.scorecard import Claim, ensemble_scorecard, score_results
 from ecosim.errors import UsageError
-from ecosim.finance.gap import entity_specs, like_for_like, marks, scheduled_raises
-from ecosim.finance.series_value import company_equity, results_equity
+from ecosim.finance.gap import entity_specs
+from ecosim.finance.series_value import (
+    COMPANY_ENTITY,
+    company_equity,
+    company_of_mark,
+    marks_like_for_like,
+    results_equity,
+)
 from ecosim.finance.valuation import Assumptions, assumptions_for, member_assumptions
 from ecosim.results.results import Results
 from ecosim.timeline import format_month, full_years, parse_month
 
 #: the posterior quantiles every table gives [fraction]
 QUANTILES = (0.05, 0.5, 0.95)
-#: company of :data:`ecosim.finance.series_value.COMPANIES` -> the ``valuation.toml`` entity whose
-#: marks it is set against (SpaceX's series value is SpaceX + xAI pro forma)
-COMPANY_ENTITY = {"spacex": "spacex_xai", "tesla": "tesla", "spacex_alone": "spacex"}
 COMPANY_LABELS = {"spacex": "SpaceX+xAI", "tesla": "Tesla", "spacex_alone": "SpaceX alone"}
 
 
@@ -127,39 +130,27 @@ def equity_intervals(results: Results, point: Results | None = None, valuation_y
     return pd.DataFrame(rows)
 
 
-#: company -> the companies whose scheduled raises count between the valuation date and a mark
-#: (None: SpaceX and xAI, the merger's; :func:`ecosim.finance.gap.scheduled_raises`)
-COMPANY_RAISES: dict[str, tuple[str, ...] | None] = {"spacex": None, "tesla": ("tesla",), "spacex_alone": ("spacex",)}
-
-
 def mark_probabilities(results: Results, valuation_year: int | None = None, **overrides: Any) -> pd.DataFrame:
     """Every market mark of ``valuation_marks.csv`` set against a company valued from the run,
-    like for like (as ``ecosim value`` sets a mark against a run): each member's value at the
-    valuation date carried to the mark's month at its own rate, plus the scenario's scheduled
-    raises in between and a post-money round's raise once (:func:`ecosim.finance.gap.like_for_like`).
-    The share of members whose value so carried reaches the mark, and the median gap (mark less
-    value) as a share of the mark. Columns: entity, date, kind, value_usd, company,
-    valuation_year, p_reaches, median_gap_share, median_value_usd (the median value compared)."""
-    year, eq = member_equity(results, valuation_year, **overrides)
-    rates = np.array([np.nan if a is None else float(a.wacc) for a in _assumptions(results, overrides)])
-    by_entity = {e: c for c, e in COMPANY_ENTITY.items()}
-    cm = results.scenario.model.capital_market
+    like for like (as ``ecosim value`` sets a mark against a run, and the scorecard judges a claim
+    on it): each member's value at the valuation date carried to the mark's month at its own rate,
+    plus the scenario's scheduled raises in between and a post-money round's raise once
+    (:func:`ecosim.finance.series_value.marks_like_for_like`). The share of members whose value so
+    carried reaches the mark, and the median gap (mark less value) as a share of the mark. Columns:
+    entity, date, kind, value_usd, company, valuation_year, p_reaches, median_gap_share,
+    median_value_usd (the median value compared)."""
+    year = member_equity(results, valuation_year, **overrides)[0]
+    assumptions = _assumptions(results, overrides)
+    equity = company_equity(results.series, results.months, assumptions, results.cash_start)
+    like = marks_like_for_like(equity, results.months, assumptions, results.scenario.model.capital_market, year)
+    order = {s.id: k for k, s in enumerate(entity_specs())}
     rows = []
-    for spec in entity_specs():
-        company = by_entity.get(spec.id)
-        if company is None or company not in eq:
-            continue
-        v = eq[company]
-        ok = np.isfinite(v) & np.isfinite(rates)
-        raised = scheduled_raises(cm, COMPANY_RAISES.get(company))
-        for m in marks():
-            if m.entity not in spec.mark_entities:
-                continue
-            like = np.array([like_for_like(m, float(x), float(r), f"{year}-01", raised).value_usd for x, r in zip(v[ok], rates[ok], strict=True)])
-            rows.append({"entity": m.entity, "date": m.date, "kind": m.kind, "value_usd": m.value_usd, "company": company, "valuation_year": year,
-                         "p_reaches": float(np.mean(like >= m.value_usd)) if len(like) else np.nan,
-                         "median_gap_share": float(np.median((m.value_usd - like) / m.value_usd)) if len(like) else np.nan,
-                         "median_value_usd": float(np.median(like)) if len(like) else np.nan})
+    for m in sorted(like, key=lambda m: order[COMPANY_ENTITY[company_of_mark(m) or ""]]):
+        v = like[m][np.isfinite(like[m])]
+        rows.append({"entity": m.entity, "date": m.date, "kind": m.kind, "value_usd": m.value_usd, "company": company_of_mark(m), "valuation_year": year,
+                     "p_reaches": float(np.mean(v >= m.value_usd)) if len(v) else np.nan,
+                     "median_gap_share": float(np.median((m.value_usd - v) / m.value_usd)) if len(v) else np.nan,
+                     "median_value_usd": float(np.median(v)) if len(v) else np.nan})
     return pd.DataFrame(rows, columns=["entity", "date", "kind", "value_usd", "company", "valuation_year", "p_reaches", "median_gap_share", "median_value_usd"])
 
 

@@ -48,7 +48,14 @@ import numpy as np
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
 from ecosim.errors import ClaimError
-from ecosim.finance.series_value import company_of, results_equity
+from ecosim.finance.gap import Mark, marks
+from ecosim.finance.series_value import (
+    COMPANY_ENTITY,
+    company_of,
+    company_of_mark,
+    results_equity,
+    results_marks,
+)
 from ecosim.metrics import METRICS
 from ecosim.readers import read_text
 from ecosim.results.results import Results
@@ -136,8 +143,28 @@ class ClaimTest(BaseModel):
         return text + (f" by {self.deadline}" if self.deadline else " (any time in the run)")
 
 
+class ClaimMark(BaseModel):
+    """The row of ``ecosim/data/valuation_marks.csv`` a valuation claim speaks of (its entity,
+    month and value)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    entity: str
+    date: Month
+    value_usd: float
+
+    def resolve(self) -> Mark:
+        """The mark of ``valuation_marks.csv`` (ValueError when there is not exactly one)."""
+        found = [m for m in marks() if (m.entity, m.date, m.value_usd) == (self.entity, self.date, self.value_usd)]
+        if len(found) != 1:
+            raise ValueError(f"mark must name one row of ecosim/data/valuation_marks.csv by entity, date and value_usd (got {self.entity} {self.date} {self.value_usd:g})")
+        return found[0]
+
+
 class Claim(BaseModel):
-    """One claim of a seed document with where it is said and its test."""
+    """One claim of a seed document with where it is said and its test; a valuation claim on
+    a mark of ``valuation_marks.csv`` names it (``mark``) and is judged on the value ``ecosim
+    value`` sets against that mark: the same entity at the mark's month, like for like."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -155,6 +182,7 @@ class Claim(BaseModel):
     note: str = ""
     test: ClaimTest | None = None
     not_modelled: str | None = None
+    mark: ClaimMark | None = None
 
     @model_validator(mode="after")
     def _test_or_reason(self) -> Claim:
@@ -166,6 +194,15 @@ class Claim(BaseModel):
             wrong = [m for m in self.test.metrics if m in SPACEX_WITH_XAI_METRICS]
             if wrong:
                 raise ValueError(f"entity 'spacex' is SpaceX alone: use the spacex_alone_* metrics, not {', '.join(wrong)} (they include xAI from the merger)")
+        if self.mark is not None:
+            m = self.mark.resolve()
+            t = self.test
+            if t is None or t.transform != "equity_value" or self.kind != "at_date" or t.versus is not None or len(t.metric) != 1:
+                raise ValueError("a claim on a mark needs kind 'at_date' and an equity_value test of one company against a threshold")
+            if company_of_mark(m) != company_of(t.metric[0]):
+                raise ValueError(f"the mark prices {m.entity}, which {t.metric[0]}'s company ({COMPANY_ENTITY[company_of(t.metric[0])]}) is not")
+            if t.deadline != m.date:
+                raise ValueError(f"a claim on a mark is judged at the mark's month: deadline must be {m.date} (got {t.deadline})")
         return self
 
     @property
@@ -340,6 +377,7 @@ def evaluate_claim(
     equity: Mapping[str, np.ndarray] | None = None,
     members: int | None = None,
     run_end: str | None = None,
+    marks: Mapping[Mark, np.ndarray] | None = None,
 ) -> ClaimEval:
     """Score one claim on series (months, members) dated ``dates`` (``YYYY-MM``).
 
@@ -348,7 +386,10 @@ def evaluate_claim(
     company missing from it makes such a test ``not recorded``. ``members``: how many there
     are when ``series`` cannot tell (it is empty). ``run_end``: the month the run will end
     when the series stop earlier (a run in progress, e.g. the browser view): a claim without a
-    deadline then has until ``run_end``, and stays open while it has not come true.
+    deadline then has until ``run_end``, and stays open while it has not come true. ``marks``:
+    each mark's value like for like per member
+    (:func:`ecosim.finance.series_value.marks_like_for_like`), on which a claim naming a mark is
+    judged, at the mark's month.
     """
     n_members = members if members is not None else next((np.asarray(v).reshape(len(dates), -1).shape[1] for v in series.values()), 1)
 
@@ -378,6 +419,18 @@ def evaluate_claim(
     when = np.full(n_members, "", dtype=object)
     value = np.full(n_members, np.nan)
     holds_end = ok[idx[-1]] if len(idx) else np.zeros(n_members, bool)
+    if claim.mark is not None:
+        # judged at the mark's month on the value ecosim value sets against the mark, like for like
+        mark = claim.mark.resolve()
+        v = (marks or {}).get(mark)
+        if v is None:
+            in_progress = run_end is not None and run_end > dates[-1]
+            return ClaimEval(claim, np.full(n_members, "open" if in_progress else "not recorded", dtype=object), when, value, holds_end,
+                             f"no value of {mark.entity} at {mark.date} like for like in these results (it needs a full year to value)")
+        v = np.asarray(v, dtype=float).reshape(n_members)
+        status[:] = np.where(_holds(t.op, v, rhs), "true", "false")
+        when[:] = mark.date
+        return ClaimEval(claim, status, when, v.copy(), holds_end)
     if not len(idx):
         return ClaimEval(claim, np.full(n_members, "open" if not t.deadline or t.deadline > dates[-1] else "before run", dtype=object), when, value, holds_end, "no month of this run can be checked")
     end = dates[-1]
@@ -440,21 +493,23 @@ def evaluate(
     equity: Mapping[str, np.ndarray] | None = None,
     claims: Sequence[Claim] | None = None,
     run_end: str | None = None,
+    marks: Mapping[Mark, np.ndarray] | None = None,
 ) -> list[ClaimEval]:
     """Score every claim (default: the bundled ones) on series (months, members); ``run_end``
-    as in :func:`evaluate_claim`."""
-    return [evaluate_claim(c, series, dates, equity, run_end=run_end) for c in (claims if claims is not None else load_claims())]
+    and ``marks`` as in :func:`evaluate_claim`."""
+    return [evaluate_claim(c, series, dates, equity, run_end=run_end, marks=marks) for c in (claims if claims is not None else load_claims())]
 
 
 def score_results(results: Results, claims: Sequence[Claim] | None = None, equity: Mapping[str, np.ndarray] | None = None) -> list[ClaimEval]:
     """Score every member of a simulation (or a run read back); companies are valued as
     ``ecosim value`` values a run (:func:`ecosim.finance.series_value.results_equity`: each
     member at the cost of capital it used, with its cash before the first month) unless
-    ``equity`` is given. With no member valued (terminal growth not below the WACC), the
-    valuation claims are 'not recorded'."""
+    ``equity`` is given, and a claim on a mark is judged on the mark's value like for like
+    (:func:`ecosim.finance.series_value.results_marks`). With no member valued (terminal growth
+    not below the WACC), the valuation claims are 'not recorded'."""
     if equity is None:
         equity = results_equity(results)
-    return evaluate(results.series, results.months, dict(equity), claims)
+    return evaluate(results.series, results.months, dict(equity), claims, marks=results_marks(results, equity))
 
 
 # --------------------------------------------------------------------------- ensembles and stores

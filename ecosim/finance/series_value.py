@@ -22,6 +22,7 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
+from ecosim.finance.gap import Mark, entity_specs, like_for_like, marks, scheduled_raises
 from ecosim.finance.valuation import Assumptions, CashFlows, member_assumptions, value_cash_flows
 from ecosim.results.results import Results
 from ecosim.timeline import full_years
@@ -209,3 +210,66 @@ def equity_at_start(results: Results) -> dict[str, np.ndarray]:
     equity = results_equity(results)
     row = results.months.index(f"{full_years(results.months)[0]}-01")
     return {c: equity[c][row] if c in equity else np.full(results.members, np.nan) for c in COMPANIES}
+
+
+#: company of :data:`COMPANIES` -> the ``valuation.toml`` entity whose marks its value is set
+#: against (SpaceX's series value is SpaceX + xAI pro forma)
+COMPANY_ENTITY = {"spacex": "spacex_xai", "tesla": "tesla", "spacex_alone": "spacex"}
+#: company -> the companies whose scheduled raises count between the valuation date and a mark
+#: (None: SpaceX and xAI, the merger's; :func:`ecosim.finance.gap.scheduled_raises`)
+COMPANY_RAISES: dict[str, tuple[str, ...] | None] = {"spacex": None, "tesla": ("tesla",), "spacex_alone": ("spacex",)}
+
+
+def company_of_mark(mark: Mark) -> str | None:
+    """The company of :data:`COMPANIES` whose value a mark is set against (None: no company of
+    the series values the mark's entity).
+
+    >>> company_of_mark(marks()[0]), company_of_mark(next(m for m in marks() if m.entity == "OpenAI"))
+    ('spacex_alone', None)
+    """
+    entity = next((s.id for s in entity_specs() if mark.entity in s.mark_entities), None)
+    return next((c for c, e in COMPANY_ENTITY.items() if e == entity), None)
+
+
+def marks_like_for_like(
+    equity: Mapping[str, np.ndarray],
+    dates: Sequence[str],
+    assumptions: Sequence[Assumptions | None],
+    capital_market: object,
+    valuation_year: int | None = None,
+) -> dict[Mark, np.ndarray]:
+    """Each mark of ``valuation_marks.csv`` whose entity a company of ``equity`` values, like for
+    like per member [USD] (members,): the company's equity at the start of the valuation year
+    (default the first full year of ``dates``, ``ecosim value``'s) carried to the mark's month at
+    the member's own rate with the raises ``capital_market`` (the scenario's section, or its
+    table) schedules for the company in between, a post-money round's raise once
+    (:func:`ecosim.finance.gap.like_for_like`: the value ``ecosim value`` sets against the mark,
+    which books the raises from the ledger; the bundled scenarios book none but the scheduled
+    ones for SpaceX and xAI). NaN for a member without a value. What the scorecard judges a
+    claim on a mark with, what the posterior's mark probabilities count.
+    """
+    years = full_years(dates)
+    year = valuation_year if valuation_year is not None else (years[0] if years else None)
+    if year is None or f"{year}-01" not in dates:
+        return {}
+    row = list(dates).index(f"{year}-01")
+    rates = np.array([np.nan if a is None else float(a.wacc) for a in assumptions])
+    out: dict[Mark, np.ndarray] = {}
+    for m in marks():
+        company = company_of_mark(m)
+        if company is None or company not in equity:
+            continue
+        v = np.asarray(equity[company][row], dtype=float)
+        raised = scheduled_raises(capital_market, COMPANY_RAISES.get(company))
+        ok = np.isfinite(v) & np.isfinite(rates)
+        out[m] = np.array([like_for_like(m, float(x), float(r), f"{year}-01", raised).value_usd if k else np.nan
+                           for x, r, k in zip(v, rates, ok, strict=True)])
+    return out
+
+
+def results_marks(results: Results, equity: Mapping[str, np.ndarray] | None = None) -> dict[Mark, np.ndarray]:
+    """:func:`marks_like_for_like` of a simulation, each member at the cost of capital its capital
+    market used (``equity``: :func:`results_equity` when not given)."""
+    assumptions = member_assumptions(results.scenario.model.capital_market, results.cost_of_capital)
+    equity = results_equity(results) if equity is None else equity
+    return marks_like_for_like(equity, results.months, assumptions, results.scenario.model.capital_market)

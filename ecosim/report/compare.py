@@ -135,7 +135,7 @@ def score_sources(sources: Sequence[Source], claims: Sequence[Claim]) -> dict[st
     out = {}
     for s in sources:
         stored = {e.claim.id: e for e in evals_from_columns(s.stored_verdicts, claims)} if s.stored_verdicts is not None else {}
-        out[s.label] = [stored.get(c.id) or evaluate_claim(c, s.series, s.dates, s.equity, members=s.members) for c in claims]
+        out[s.label] = [stored.get(c.id) or evaluate_claim(c, s.series, s.dates, s.equity, members=s.members, marks=s.marks) for c in claims]
     return out
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
@@ -21,7 +22,8 @@ import numpy as np
 import pandas as pd
 
 from ecosim.errors import RunDirError
-from ecosim.finance.series_value import results_equity
+from ecosim.finance.gap import Mark
+from ecosim.finance.series_value import marks_like_for_like, results_equity
 from ecosim.finance.valuation import Assumptions, member_assumptions
 from ecosim.results.posterior import read_members
 from ecosim.results.rundir import SavedRun
@@ -56,6 +58,13 @@ class Source:
     detail: str = ""
     scalars: dict[tuple[str, str, str], np.ndarray] = field(default_factory=dict)
     stored_verdicts: pd.DataFrame | None = None
+
+    @cached_property
+    def marks(self) -> dict[Mark, np.ndarray]:
+        """Each mark's value like for like per member [USD] (members,), from ``equity`` with the
+        scenario's scheduled raises (:func:`ecosim.finance.series_value.marks_like_for_like`): what
+        the scorecard judges a claim on a mark with."""
+        return marks_like_for_like(self.equity, self.dates, self.assumptions, self.scenario_data.get("capital_market", {}))
 
     @property
     def members(self) -> int:

@@ -29,10 +29,12 @@ COLOURS = {"true": "#1a7f37", "late": "#b35900", "false": "#c62828", "missed": "
 LABELS = {**SYMBOLS, "missed": "✗ missed its deadline"}
 
 
-def verdict_so_far(row: dict[str, Any], claim: Claim, now: str, run_end: str) -> tuple[str, str]:
+def verdict_so_far(row: dict[str, Any], claim: Claim, now: str, run_end: str, first: str = "") -> tuple[str, str]:
     """(status, month) of a claim as the months up to ``now`` show it, given its verdict over
     the whole run (``row``: a row of :func:`ecosim.analysis.scorecard.run_scorecard`):
-    ``missed`` when its deadline has passed without it (it may still come true late).
+    ``missed`` when its deadline has passed without it (it may still come true late). Before
+    the run's ``first`` month nothing is decided (a valuation claim on a mark dated before the
+    run is judged on the run's value).
 
     >>> from ecosim.analysis.scorecard import load_claims
     >>> c = next(c for c in load_claims() if c.id == "starlink_20m_2030")   # deadline 2030-12
@@ -44,6 +46,8 @@ def verdict_so_far(row: dict[str, Any], claim: Claim, now: str, run_end: str) ->
     t = claim.test
     if t is None or status in ("not modelled", "not recorded", "before run"):
         return status, ""
+    if now < first:
+        return "open", ""
     if t.check == "always":
         if status == "false" and when <= now:
             return "false", when
@@ -65,7 +69,7 @@ def scorecard_rows(model: LiveModel, frame: Frame | None = None) -> list[dict[st
     out = []
     for row in model.valuation.scorecard:
         claim = claims[row["id"]]
-        status, when = verdict_so_far(row, claim, now, run_end)
+        status, when = verdict_so_far(row, claim, now, run_end, format_month(model.start_month))
         value = ""
         if status in ("true", "late", "false") and when and row.get("value") is not None:
             value = with_unit(float(row["value"]), str(row["unit"]))

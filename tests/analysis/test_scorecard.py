@@ -196,7 +196,10 @@ def test_verdict_dates_match_the_run_time_series(baseline_run: RunResult) -> Non
             holds = {"<": lhs < other, "<=": lhs <= other, ">": lhs > other, ">=": lhs >= other}[t.op]
         months = ts["date"][holds.fillna(False).astype(bool)].tolist()
         r = rows[c.id]
-        if c.kind == "at_date":
+        if c.mark is not None:  # judged at the mark's month on its value like for like (test_quantities_across_commands)
+            assert r.when == c.mark.date, c.id
+            checked += 1
+        elif c.kind == "at_date":
             # judged at its date: the last checkable month up to the deadline, true there or false
             last = ts["date"][lhs.notna() & (ts["date"] <= t.deadline)].iloc[-1]
             assert r.when == last and r.status == ("true" if last in months else "false"), c.id
@@ -259,3 +262,36 @@ def test_a_run_without_a_value_leaves_valuation_claims_unrecorded(tmp_path: Path
     rows = {r.id: r for r in result.summary.scorecard}
     assert rows["valuation_1_25t"].status == "not recorded"
     assert rows["cybercab_april_2026"].status == "true"
+
+
+def test_a_claim_on_a_mark_is_judged_at_the_marks_month_on_its_value_like_for_like() -> None:
+    """A valuation claim naming a mark of valuation_marks.csv is true or false at the mark's month on the value set
+    against that mark (here given by hand), not on the start-of-year equity; without that value it is 'not recorded'
+    (or 'open' in a run still going); the claim file refuses a mark it cannot be judged on."""
+    mark = {"entity": "SpaceX+xAI", "date": "2026-02", "value_usd": 1.25e12}
+    test = {"metric": "spacex_fcf_usd", "transform": "equity_value", "op": ">=", "threshold": 1.25e12, "deadline": "2026-02"}
+    c = claim(test, entity="spacex_xai", kind="at_date", mark=mark)
+    m = c.mark.resolve()  # type: ignore[union-attr]
+    assert (m.kind, m.basis) == ("merger (SpaceX 1.0e12 + xAI 0.25e12)", "traded")
+    equity = {"spacex": np.where(np.arange(36)[:, None] % 12 == 0, 1.2e12, np.nan) * np.ones((36, 2))}  # 1.2T at each January: below the mark
+    e = evaluate_claim(c, {}, DATES, equity, members=2, marks={m: np.array([1.26e12, 1.24e12])})
+    assert e.status.tolist() == ["true", "false"] and e.when.tolist() == ["2026-02", "2026-02"]
+    assert e.value.tolist() == [1.26e12, 1.24e12]
+    assert evaluate_claim(c, {}, DATES, equity, members=2).status.tolist() == ["not recorded"] * 2
+    assert evaluate_claim(c, {}, DATES[:6], {"spacex": np.full((6, 1), np.nan)}, members=1, run_end="2028-12").status.tolist() == ["open"]
+    with pytest.raises(ValueError, match="deadline must be 2026-02"):
+        claim({**test, "deadline": "2026-12"}, entity="spacex_xai", kind="at_date", mark=mark)
+    with pytest.raises(ValueError, match="which spacex_alone_fcf_usd's company"):
+        claim({**test, "metric": "spacex_alone_fcf_usd"}, entity="spacex", kind="at_date", mark=mark)
+    with pytest.raises(ValueError, match="one row of ecosim/data/valuation_marks.csv"):
+        claim(test, entity="spacex_xai", kind="at_date", mark={**mark, "value_usd": 1.3e12})
+
+
+def test_bundled_valuation_claims_on_marks() -> None:
+    """The merger valuation (000:5), the 2026 IPO above $1T (000:34, at the IPO pricing talk's month) and the $1.5T IPO
+    target of SpaceX alone (001:4) are judged on their marks; seed 002's fair value has no mark and is judged at the
+    start of 2026."""
+    on = {c.short_source + " " + c.id: c.mark.resolve() for c in load_claims() if c.mark is not None}
+    assert {k: (m.entity, m.date, m.value_usd) for k, m in on.items()} == {
+        "000:5 valuation_1_25t": ("SpaceX+xAI", "2026-02", 1.25e12), "000:34 ipo_over_1t": ("SpaceX+xAI", "2026-06", 1.75e12),
+        "001:4 ipo_1_5t": ("SpaceX", "2025-12", 1.5e12)}

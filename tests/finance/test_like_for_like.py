@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -82,3 +83,26 @@ def test_openai_round_on_the_baseline_counts_its_raise_once(baseline_saved) -> N
     x = next(g for g in rv.gaps if g.mark.entity == "xAI")
     assert x.value_usd == pytest.approx(rv.entities["xai"].equity_usd + 20e9, rel=1e-12)
     assert "xai_cash_usd" in rv.entities["xai"].cash_note
+
+
+def test_marks_like_for_like_from_series_by_hand() -> None:
+    """The value the scorecard and the posterior set against a mark from a company's series value: SpaceX+xAI worth
+    $1,000B (member 0) and $2,000B (member 1, at 10 %) at 2026-01, xAI's $20B raised in 2026-01 and SpaceX's $30B in 2026-06
+    scheduled: the merger mark (2026-02, traded) gets 1,000 x 1.08^(1/12) + 20; the IPO pricing talk (2026-06,
+    pre-money) 2,000 x 1.10^(5/12) + 20 (the IPO's own 30 booked that month is not in a pre-money value); SpaceX
+    alone's IPO target (2025-12, post-money, before the run) its value discounted back a month, the round not added."""
+    from ecosim.finance.series_value import marks_like_for_like
+    from ecosim.finance.valuation import Assumptions
+
+    dates = [f"{2026 + i // 12}-{i % 12 + 1:02d}" for i in range(24)]
+    jan = np.full((24, 2), np.nan)
+    jan[0] = [1000e9, 2000e9]
+    cm = {"merger_company": "xai", "merger_into_company": "spacex",
+          "raises": [{"month": "2026-01", "company": "xai", "usd": 20e9}, {"month": "2026-06", "company": "spacex", "usd": 30e9}]}
+    a = [Assumptions(wacc=0.08, terminal_growth=0.02, tax_rate=0.0), Assumptions(wacc=0.10, terminal_growth=0.02, tax_rate=0.0)]
+    got = marks_like_for_like({"spacex": jan, "spacex_alone": jan / 2}, dates, a, cm)
+    by = {(m.entity, m.date, m.value_usd): v for m, v in got.items()}
+    assert by["SpaceX+xAI", "2026-02", 1.25e12][0] == pytest.approx(1000e9 * 1.08 ** (1 / 12) + 20e9, rel=1e-12)
+    assert by["SpaceX+xAI", "2026-06", 1.75e12][1] == pytest.approx(2000e9 * 1.10 ** (5 / 12) + 20e9, rel=1e-12)
+    assert by["SpaceX", "2025-12", 1.5e12][0] == pytest.approx(500e9 / 1.08 ** (1 / 12), rel=1e-12)
+    assert {m.entity for m in got} == {"SpaceX+xAI", "SpaceX"}  # no company of these series values xAI, OpenAI or Tesla
