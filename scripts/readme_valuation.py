@@ -103,7 +103,8 @@ def scorecard_section(summary: dict[str, Any]) -> str:
     counts = {k: sum(r["status"] == k for r in rows) for k in ("true", "late", "false", "open", "not modelled")}
     lines = [f"Printed by `ecosim run baseline --out {RUN} --no-figures` (`summary.json`'s scorecard): "
              f"{counts['true']} claims true, {counts['late']} late (operational milestones only), {counts['false']} false, {counts['open']} open, "
-             f"{counts['not modelled']} not modelled. Claims about a date are judged in that month; seed 002's SpaceX claims on SpaceX alone:", "",
+             f"{counts['not modelled']} not modelled. Claims about a date are judged in that month, a valuation claim on a mark at the mark's month on the value "
+             "`ecosim value` sets against that mark (like for like); seed 002's SpaceX claims on SpaceX alone:", "",
              "| claim | seed:line | entity | judged | verdict | value then |", "|---|---|---|---|---|---:|"]
     for r in rows:
         if kind[r["id"]] == "at_date" or (entity[r["id"]] == "spacex" and r["short_source"].startswith("002")):
