@@ -8,15 +8,18 @@ import pandas as pd
 import pytest
 
 from ecosim.model import EcosimModel
+from ecosim.run import RunResult
 from ecosim.scenario import load_scenario
 
 SCENARIOS = ("baseline", "musk_narrative", "skeptic")
 
 
 @pytest.fixture(scope="module")
-def runs() -> dict[str, pd.DataFrame]:
-    out = {}
-    for name in SCENARIOS:
+def runs(baseline_run: RunResult) -> dict[str, pd.DataFrame]:
+    """Each scenario's monthly metrics; the baseline's is the session's baseline run (the same
+    scenario and seed: the same table, not simulated again)."""
+    out = {"baseline": baseline_run.timeseries}
+    for name in SCENARIOS[1:]:
         model = EcosimModel(load_scenario(name), record_ledger=False)
         out[name] = model.run().timeseries()
     return out
