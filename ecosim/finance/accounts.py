@@ -132,10 +132,12 @@ class Entity:
 
     def inside(self, agents: pd.Series, dates: pd.Series) -> np.ndarray:
         """Per row: is ``agents[i]`` a member in month ``dates[i]``?"""
-        spans = {a: self.spans.get(a, (OPEN_END, OPEN_END)) for a in agents.unique()}  # a lookup table: one call per agent, not per row
-        lo = agents.map({a: span[0] for a, span in spans.items()})
-        hi = agents.map({a: span[1] for a, span in spans.items()})
-        return ((dates >= lo) & (dates < hi)).to_numpy()
+        codes, names = pd.factorize(agents, use_na_sentinel=False)  # a lookup table: one look-up per agent, not per row
+        spans = [self.spans.get(a, (OPEN_END, OPEN_END)) for a in names]
+        lo = np.array([s[0] for s in spans], dtype=object)[codes]
+        hi = np.array([s[1] for s in spans], dtype=object)[codes]
+        d = dates.to_numpy(dtype=object)
+        return (d >= lo) & (d < hi)
 
 
 def _frame(dates: list[str], columns: Iterable[str]) -> pd.DataFrame:

@@ -57,7 +57,7 @@ from __future__ import annotations
 import dataclasses
 import tomllib
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -370,6 +370,24 @@ class CashFlows:
         f = np.asarray(factor, dtype=float)
         return CashFlows(self.years, self.revenue * f, self.ebitda * f, self.capex * f)
 
+    @cached_property
+    def _taxed(self) -> dict[tuple[float, float], tuple[np.ndarray, np.ndarray]]:
+        return {}
+
+    def pre_tax_and_tax(self, tax_rate: ArrayLike, nol_limit_frac: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
+        """Pre-tax FCF (EBITDA less capex) and :func:`operating_tax` on it, (years, members)
+        [USD/yr]; kept per (rate, limit) when both are numbers (a root finder values the same
+        flows thousands of times at other rates). Read-only: index, never change them."""
+        numbers = isinstance(tax_rate, float | int) and isinstance(nol_limit_frac, float | int)
+        key = (float(tax_rate), float(nol_limit_frac)) if numbers else None  # type: ignore[arg-type]
+        got = self._taxed.get(key) if key is not None else None
+        if got is None:
+            pre = self.ebitda - self.capex
+            got = (pre, operating_tax(pre, tax_rate, nol_limit_frac)[0])
+            if key is not None:
+                self._taxed[key] = got
+        return got
+
 
 #: the columns of :attr:`Valuation.fade`
 FADE_COLUMNS = ["year", "growth", "nopat_usd", "reinvestment_usd", "fcf_usd", "discount", "pv_usd"]
@@ -489,8 +507,7 @@ def value_cash_flows(flows: CashFlows, a: Assumptions, cash: ArrayLike = 0.0) ->
     vy = years[0] if a.valuation_year is None else int(a.valuation_year)
     if vy not in years:
         raise ValueError(f"valuation year must be a full year of the run ({years[0]}-{years[-1]}) (got {vy})")
-    pre = flows.ebitda - flows.capex
-    tax_all, _ = operating_tax(pre, a.tax_rate, a.nol_limit_frac)
+    pre, tax_all = flows.pre_tax_and_tax(a.tax_rate, a.nol_limit_frac)
     keep = [i for i, y in enumerate(years) if y >= vy]
     pre_k, tax_k = pre[keep], tax_all[keep]
     fcf_k = pre_k - tax_k
