@@ -64,6 +64,11 @@ def _s1_adjusted_ebitda(m: Any) -> np.ndarray:
     return _companies_flow(m, S1_GROUP, "in") - opex + _s1_capitalised_launches(m)
 
 
+def _ai_segment_adjusted_ebitda(m: Any) -> np.ndarray:
+    """Revenue less operating costs of the xAI company (xAI with X, its data centers) [USD/month]."""
+    return _company_flow(m, "xai", "in") - (_company_flow(m, "xai", "out") - _company_capex(m, "xai"))
+
+
 def _s1_capex(m: Any) -> np.ndarray:
     return sum((_company_capex(m, c) for c in S1_GROUP), np.zeros(m.members)) + _s1_capitalised_launches(m)
 
@@ -237,13 +242,28 @@ METRICS: dict[str, Metric] = {
     "starcloud_compute_eflops": Metric("EFLOP/s", "compute of Starcloud's satellites", lambda m: _a(m, "starcloud").compute_eflops.copy()),
     "terrestrial_compute_eflops": Metric("EFLOP/s", "compute of xAI's terrestrial data centers", lambda m: _a(m, "terrestrial_dc").compute_capacity_eflops() * _a(m, "terrestrial_dc").power_factor),
     "terrestrial_it_mw": Metric("MW", "IT power of xAI's terrestrial data centers", lambda m: _a(m, "terrestrial_dc").used_mw),
-    "openai_compute_eflops": Metric("EFLOP/s", "OpenAI's compute", lambda m: _a(m, "openai").compute_eflops.copy()),
+    "openai_compute_eflops": Metric("EFLOP/s", "OpenAI's compute (owned and leased)", lambda m: _a(m, "openai").compute_eflops.copy()),
+    "openai_compute_gw": Metric("GW", "IT power of OpenAI's compute in service: its own data centers' accelerators and the capacity it leases", lambda m: (_a(m, "openai_dc").used_mw + _a(m, "cloud").leased_mw_of("openai")) / 1e3),
+    "openai_leased_gw": Metric("GW", "IT power OpenAI leases from clouds and neoclouds, in service", lambda m: _a(m, "cloud").leased_mw_of("openai") / 1e3),
+    "xai_leased_gw": Metric("GW", "IT power xAI leases from clouds and neoclouds, in service", lambda m: _a(m, "cloud").leased_mw_of("xai") / 1e3),
+    "openai_revenue_usd": Metric("USD/month", "OpenAI revenue", lambda m: _a(m, "openai").s.revenue_usd.copy()),
+    "google_revenue_usd": Metric("USD/month", "Google's revenue from frontier models (Gemini)", lambda m: _a(m, "google").s.revenue_usd.copy()),
+    "openai_leased_eflops": Metric("EFLOP/s", "OpenAI's compute leased from clouds and neoclouds", lambda m: _a(m, "openai").s.leased_eflops.copy()),
+    "xai_leased_eflops": Metric("EFLOP/s", "xAI's compute leased from clouds and neoclouds", lambda m: _a(m, "xai").s.leased_eflops.copy()),
+    "openai_inference_eflops": Metric("EFLOP/s", "OpenAI's compute for inference (its compute less its training share; a racing lab's compute beyond its demand trains)", lambda m: _a(m, "openai").inference_capacity_eflops()),
+    "xai_inference_eflops": Metric("EFLOP/s", "xAI's compute for inference (its compute less its training share; a racing lab's compute beyond its demand trains)", lambda m: _a(m, "xai").inference_capacity_eflops()),
+    "google_inference_eflops": Metric("EFLOP/s", "Google's compute for inference (its compute less its training share; a racing lab's compute beyond its demand trains)", lambda m: _a(m, "google").inference_capacity_eflops()),
+    "lease_price_usd_per_w_yr": Metric("USD/(W yr)", "price of AI capacity leased this month from clouds and neoclouds, per W of IT power a year", lambda m: _a(m, "cloud").s.price_usd_per_w_month * 12.0),
+    "lease_capacity_gw": Metric("GW", "AI capacity the clouds and neoclouds can lease to the labs", lambda m: _a(m, "cloud").s.capacity_mw / 1e3),
+    "ai_price_usd_per_eflops_month": Metric("USD/(EFLOP/s month)", "price of one EFLOP/s of inference for a month", lambda m: m.exchange.read("market", "xai", "ai_price_usd_per_eflops_month")),
     "google_compute_eflops": Metric("EFLOP/s", "Google's compute (ground and orbit)", lambda m: _a(m, "google").compute_eflops.copy()),
     "xai_compute_eflops": Metric("EFLOP/s", "xAI's compute (ground and orbit)", lambda m: _a(m, "xai").compute_eflops.copy()),
     "xai_capability_index": Metric("index", "xAI capability (Chinchilla law; 1 = reference run)", lambda m: _a(m, "xai").s.capability.copy()),
     "openai_capability_index": Metric("index", "OpenAI capability", lambda m: _a(m, "openai").s.capability.copy()),
     "google_capability_index": Metric("index", "Google capability", lambda m: _a(m, "google").s.capability.copy()),
-    "xai_revenue_usd": Metric("USD/month", "xAI revenue", lambda m: _a(m, "xai").s.revenue_usd.copy()),
+    "xai_revenue_usd": Metric("USD/month", "xAI's revenue from its models (X's not included)", lambda m: _a(m, "xai").s.revenue_usd.copy()),
+    "x_revenue_usd": Metric("USD/month", "X's advertising, subscription and data-licensing revenue (xAI's since X was combined with it)", lambda m: _a(m, "xai").x_revenue_usd.copy()),
+    "ai_segment_adjusted_ebitda_usd": Metric("USD/month", "the xAI company (xAI with X, its data centers): revenue less operating costs (the S-1's AI segment)", _ai_segment_adjusted_ebitda),
     "chips_unpowered_h100e": Metric("H100e", "accelerators bought but waiting for power at terrestrial sites", _chips_unpowered),
     "grid_us_delay_yr": Metric("yr", "expected wait of a new US large-load connection", lambda m: _a(m, "grid_us").delay_yr),
     "grid_us_queue_gw": Metric("GW", "everything waiting in the US interconnection queue: the modelled data centers' requests and the background", lambda m: _a(m, "grid_us").queue_gw),

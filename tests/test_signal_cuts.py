@@ -111,9 +111,12 @@ def test_cutting_the_launch_price_seen_by_orbital_builders_moves_orbital_compute
 
 
 def test_lab_starts_from_its_builders_compute() -> None:
-    """OpenAI's training budget at start is its data centers' published compute: cut the edge
-    and it starts from none, with a lower capability."""
+    """Google's training budget at start is its data centers' published compute: cut the edge
+    and it starts from none, with a lower capability (OpenAI's is its leases': cut them and it
+    starts from none too)."""
     base = EcosimModel(load_scenario("history"), record_ledger=False)
-    cut = EcosimModel(load_scenario("history", ['exchange.disable=["openai_dc->openai:compute_capacity_eflops"]']), record_ledger=False)
-    assert base.agent("openai").s.train_flop[0] > 0.0 == cut.agent("openai").s.train_flop[0]
-    assert cut.agent("openai").s.capability[0] < base.agent("openai").s.capability[0]
+    cut = EcosimModel(load_scenario("history", ['exchange.disable=["google_dc->google:compute_capacity_eflops"]']), record_ledger=False)
+    assert base.agent("google").s.train_flop[0] > 0.0 == cut.agent("google").s.train_flop[0]
+    assert cut.agent("google").s.capability[0] < base.agent("google").s.capability[0]
+    leases_cut = EcosimModel(load_scenario("history", ['exchange.disable=["cloud->openai:leased_eflops"]']), record_ledger=False)
+    assert base.agent("openai").s.train_flop[0] > 0.0 == leases_cut.agent("openai").s.train_flop[0]

@@ -4,6 +4,7 @@ from ecosim.agents.base import EcosimAgent
 from ecosim.agents.blue_origin import NewGlenn
 from ecosim.agents.capital_market import CapitalMarket
 from ecosim.agents.chip_supply import ChipFab
+from ecosim.agents.cloud import Cloud
 from ecosim.agents.cybercab import Cybercab
 from ecosim.agents.google import Google, GoogleDataCenters
 from ecosim.agents.google_planet import GooglePlanet
@@ -29,7 +30,7 @@ CLASSES: dict[str, type[EcosimAgent]] = {
     cls.__name__: cls
     for cls in (
         CapitalMarket, Grid, PVSupplier, ChipFab, SpaceXLaunch, LaunchProvider, NewGlenn, LegacyLaunch,
-        Lab, XAI, OpenAI, Google, TerrestrialDataCenter, OpenAIDataCenters, GoogleDataCenters,
+        Lab, XAI, OpenAI, Cloud, Google, TerrestrialDataCenter, OpenAIDataCenters, GoogleDataCenters,
         OrbitalDataCenter, SpaceXOrbitalDC, GooglePlanet, Starcloud, Starlink, Kuiper,
         TeslaFleet, TeslaEnergy, Cybercab, Optimus, Market,
     )
@@ -41,6 +42,7 @@ __all__ = [
     "XAI",
     "CapitalMarket",
     "ChipFab",
+    "Cloud",
     "Cybercab",
     "Google",
     "GoogleDataCenters",

@@ -17,11 +17,24 @@ a vehicle is its payload (``launch_payload_t``) of mass, paid at its price per k
 
 It also runs two markets' shared state and publishes it:
 
-* the frontier-AI revenue pool: it grows logistically toward its ceiling and is larger when the
-  best model (the labs' ``capability`` signals, and those not modelled at
-  ``others_capability_ratio`` of the best) is better; each lab's deserved share is its
-  capability^``share_exponent`` over everyone's (``ai_pool_usd_per_month``, ``ai_share_frac``,
-  ``ai_market_room_frac``);
+* the frontier-AI market (:meth:`Market._ai`): the price of inference falls with the cost of
+  compute (``inference_usd_per_eflops_month`` in the hardware's reference month, times the
+  accelerator price per W x W per H100e relative to then), and rises above it when the modelled
+  labs together have less inference compute than their customers want at it
+  (:func:`clear_inference`, at most ``scarcity_price_ratio_max`` times); the revenue the labs could earn grows
+  logistically toward its ceiling at the reference price and capability, is larger when the best
+  model is better (the labs' ``capability`` signals, and those not modelled at
+  ``others_capability_ratio`` of the best; ``capability_elasticity``) and when the price is
+  lower (``(price / reference)^(1 - price_elasticity)``: demand for tokens of constant
+  elasticity); the inference wanted is that revenue over the price (``ai_demand_eflops``). Each
+  lab's deserved share is its capability^``share_exponent`` over everyone's
+  (``ai_share_frac``). Demand a lab cannot serve with its inference compute (its
+  ``inference_capacity_eflops`` and ``ai_market_share_frac`` signals) goes to the labs with
+  compute to spare, in proportion to their shares and those of the labs not modelled
+  (``ai_spill_eflops``); and, to a lab in the training race, the largest other lab's training compute
+  (``frontier_compute_eflops``, from their ``lab_training_eflops``) while another lab's model is
+  better than its own (a logistic switch of width ``race_softness_ratio`` in the capability
+  ratio);
 * the world's cumulative PV output, which drives the module learning curve
   (``pv_cumulative_gw``).
 """
@@ -33,6 +46,7 @@ from typing import Any
 import numpy as np
 
 from ecosim.agents.base import UNLIMITED, EcosimAgent
+from ecosim.physics.compute import compute_cost_index
 
 
 class Market(EcosimAgent):
@@ -52,15 +66,49 @@ class Market(EcosimAgent):
         self.s.pv_cum_gw = self.full(sh.pv.cumulative_gw_initial)
         self.s.ai_pool_usd_per_yr = self.full(sh.ai_market.revenue_usd_per_yr_initial)
         self.s.others_capability = self.zeros()
-        self._publish_ai(self.zeros(), [self.zeros() for _ in self.lab_names])
+        self.scarcity_ratio = self.full(1.0)
+        self._publish_ai(self.zeros(), self.zeros(), [self.zeros() for _ in self.lab_names], [self.zeros() for _ in self.lab_names])
+        for lab in self.ex.readers(self.name, "frontier_compute_eflops"):
+            self.ex.publish_to(self.name, lab, "frontier_compute_eflops", self.zeros())
         self.publish("pv_cumulative_gw", self.s.pv_cum_gw)
 
-    def _publish_ai(self, pool_usd_per_month: np.ndarray, deserved: list[np.ndarray]) -> None:
-        am = self.shared.ai_market
-        self.publish("ai_pool_usd_per_month", pool_usd_per_month)
-        self.publish("ai_market_room_frac", np.clip(1.0 - self.s.ai_pool_usd_per_yr / am.revenue_usd_per_yr_max, 0.0, 1.0))
-        for lab, share in zip(self.lab_names, deserved, strict=True):
+    def _publish_ai(self, price: np.ndarray, demand: np.ndarray, deserved: list[np.ndarray], spill: list[np.ndarray]) -> None:
+        self.publish("ai_price_usd_per_eflops_month", price)
+        self.publish("ai_demand_eflops", demand)
+        for lab, share, extra in zip(self.lab_names, deserved, spill, strict=True):
             self.ex.publish_to(self.name, lab, "ai_share_frac", share)
+            self.ex.publish_to(self.name, lab, "ai_spill_eflops", extra)
+
+    def _ai(self) -> None:
+        """This month's AI market: price, demand, deserved shares and spilled demand."""
+        am, s = self.shared.ai_market, self.s
+        if not self.lab_names:
+            return
+        caps = [np.maximum(self.read(lab, "capability"), 0.0) for lab in self.lab_names]
+        best_lab = np.maximum.reduce(caps) if caps else self.zeros()
+        s.others_capability = am.others_capability_ratio * best_lab
+        best = np.maximum(best_lab, s.others_capability)
+        cost = self.full(compute_cost_index(self.shared.ai_hardware, self.t))
+        total = sum((c**am.share_exponent for c in caps), s.others_capability**am.share_exponent)
+        deserved = [np.divide(c**am.share_exponent, total, out=np.zeros(self.K), where=total > 0) for c in caps]
+        shares = [np.clip(self.read(lab, "ai_market_share_frac"), 0.0, 1.0) for lab in self.lab_names]
+        capacity = [np.maximum(self.read(lab, "inference_capacity_eflops"), 0.0) for lab in self.lab_names]
+        revenue_at_cost = s.ai_pool_usd_per_yr / 12.0 * np.maximum(best, 1e-6) ** am.capability_elasticity * cost ** (1.0 - am.price_elasticity)
+        price, demand = clear_inference(am.inference_usd_per_eflops_month * cost, revenue_at_cost, sum(shares, self.zeros()), sum(capacity, self.zeros()),
+                                        am.price_elasticity, am.scarcity_price_ratio_max)
+        self.scarcity_ratio = price / np.maximum(am.inference_usd_per_eflops_month * cost, 1e-12)
+        spill = spill_eflops(demand, shares, capacity)
+        self._publish_ai(price, demand, deserved, spill)
+        computes = {lab: np.maximum(self.read(lab, "lab_training_eflops"), 0.0) for lab in self.ex.senders(self.name, "lab_training_eflops")}
+        capability = dict(zip(self.lab_names, caps, strict=True))
+        for lab in self.ex.readers(self.name, "frontier_compute_eflops"):
+            others = [c for n, c in computes.items() if n != lab]
+            ahead = [c for n, c in capability.items() if n != lab]
+            frontier = np.maximum.reduce(others) if others else self.zeros()
+            if ahead and lab in capability:  # a lab races only while another lab's model is better than its own
+                behind = np.maximum.reduce(ahead) / np.maximum(capability[lab], 1e-9) - 1.0
+                frontier = frontier / (1.0 + np.exp(-np.clip(behind / am.race_softness_ratio, -50, 50)))
+            self.ex.publish_to(self.name, lab, "frontier_compute_eflops", frontier)
 
     def offer(self) -> None:
         p, sh = self.p, self.shared
@@ -72,15 +120,7 @@ class Market(EcosimAgent):
         s.chips_h100e_per_month = self.grow_logistic(s.chips_h100e_per_month, sh.chips.market_demand_growth_frac_per_yr, sh.chips.market_demand_h100e_per_month_max)
         s.ai_pool_usd_per_yr = self.grow_logistic(s.ai_pool_usd_per_yr, am.growth_frac_per_yr, am.revenue_usd_per_yr_max)
 
-        # the AI pool and the share each lab's capability (last month) deserves
-        caps = [np.maximum(self.read(lab, "capability"), 0.0) for lab in self.lab_names]
-        best_lab = np.maximum.reduce(caps) if caps else self.zeros()
-        s.others_capability = am.others_capability_ratio * best_lab
-        best = np.maximum(best_lab, s.others_capability)
-        pool = s.ai_pool_usd_per_yr / 12.0 * np.maximum(best, 1e-6) ** am.capability_elasticity
-        total = sum((c**am.share_exponent for c in caps), s.others_capability**am.share_exponent)
-        deserved = [np.divide(c**am.share_exponent, total, out=np.zeros(self.K), where=total > 0) for c in caps]
-        self._publish_ai(pool, deserved)
+        self._ai()
 
         self._order_launches()
         ex.demand(self.name, "pv_modules", s.pv_gw_per_yr / 12.0, tier=1, kind="capex")
@@ -157,3 +197,41 @@ def allocate_launches(wanted: np.ndarray, prices_usd: np.ndarray, slots: np.ndar
         rest = rest - take
     out[rows, rank[:, 0]] += np.maximum(rest, 0.0)
     return out
+
+
+def spill_eflops(demand: np.ndarray, shares: list[np.ndarray], capacity: list[np.ndarray]) -> list[np.ndarray]:
+    """Demand each lab takes from labs that cannot serve theirs [EFLOP/s]: what the labs short
+    of compute leave (share x demand - capacity), split over the labs with compute to spare in
+    proportion to their shares and to the share of the labs not modelled (1 - the sum), each
+    at most its spare compute.
+
+    >>> [round(float(x[0]), 3) for x in spill_eflops(np.array([100.0]), [np.array([0.5]), np.array([0.3])], [np.array([20.0]), np.array([60.0])])]
+    [0.0, 18.0]
+    """
+    want = [sh * demand for sh in shares]
+    short = sum((np.maximum(w - c, 0.0) for w, c in zip(want, capacity, strict=True)), np.zeros_like(demand))
+    spare = [np.maximum(c - w, 0.0) for w, c in zip(want, capacity, strict=True)]
+    others = np.maximum(1.0 - sum(shares, np.zeros_like(demand)), 0.0)
+    weight = sum((np.where(sp > 0, sh, 0.0) for sh, sp in zip(shares, spare, strict=True)), others)
+    return [np.where(sp > 0, np.minimum(sp, np.divide(short * sh, weight, out=np.zeros_like(demand), where=weight > 0)), 0.0) for sh, sp in zip(shares, spare, strict=True)]
+
+
+def clear_inference(cost_price: np.ndarray, revenue_at_cost: np.ndarray, labs_share: np.ndarray, labs_capacity: np.ndarray,
+                    elasticity: Any, ratio_max: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Price of inference [USD/(EFLOP/s month)] and the inference the market wants at it
+    [EFLOP/s]. At the cost-based price the market wants ``revenue / price``; when the modelled labs
+    (``labs_share`` of the demand) have less inference compute than their share of that, the price
+    rises until their share of the demand, ``D(p) = D(cost) (p / cost)^-elasticity``, is what they
+    can serve (at most ``ratio_max`` times the cost-based price).
+
+    >>> [round(float(x[0]), 3) for x in clear_inference(np.array([1.0]), np.array([100.0]), np.array([0.5]), np.array([25.0]), 1.0, 10.0)]
+    [2.0, 50.0]
+    >>> [round(float(x[0]), 3) for x in clear_inference(np.array([1.0]), np.array([100.0]), np.array([0.5]), np.array([80.0]), 1.0, 10.0)]
+    [1.0, 100.0]
+    """
+    demand_at_cost = revenue_at_cost / np.maximum(cost_price, 1e-12)
+    wanted = labs_share * demand_at_cost
+    e = np.maximum(np.asarray(elasticity, float), 1e-3)
+    short = np.divide(wanted, labs_capacity, out=np.full_like(wanted, np.inf), where=labs_capacity > 0)
+    ratio = np.clip(np.where(wanted > 0, short, 1.0) ** (1.0 / e), 1.0, np.asarray(ratio_max, float))
+    return cost_price * ratio, demand_at_cost * ratio ** (-e)

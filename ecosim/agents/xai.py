@@ -1,23 +1,49 @@
-"""AI labs (xAI and its rivals): compute and data make capability; capability wins revenue.
+"""AI labs (xAI and its rivals): compute and data make capability; capability and compute win revenue.
 
-* Training compute: an exponential moving sum of the lab's compute over
-  ``training_window_months`` (x training share x MFU) is the budget of its frontier run.
+* Training compute: an exponential moving sum, over ``training_window_months``, of the lab's
+  compute for training (its training share, and the inference compute no customer used) x MFU
+  is the budget of its frontier run.
 * Data: usable web text (growing toward the data wall) plus real-world sensor data (vehicles,
   robots, satellites) at ``tokens_per_pb``.
 * Capability: the Chinchilla scaling law (:func:`ecosim.physics.scaling.capability_index`),
   index 1 = the reference run of ``[scaling]``. Published as the ``capability`` signal (to the
   market, and xAI's to Tesla's cars and robots).
-* Revenue: the market publishes the frontier-AI revenue pool and the share each lab's
-  capability deserves (``ai_pool_usd_per_month``, ``ai_share_frac``); the lab's share moves
-  toward it at ``share_adjust_per_yr`` (customers switch slowly). Revenue is capped by the
-  inference compute left after training.
-* Compute plan: each month the lab spends on new IT power a share of its revenue plus its cash
-  (spread over ``cash_deploy_months``), scaled by the growth left in the AI market (the
-  market's ``ai_market_room_frac``), unless its parent sets its data centers a budget
-  (``capex_budget_usd_per_month``). The spend is split between its terrestrial data centers
-  and, when orbit is cheaper (the ``orbital_cost_ratio`` its orbital builder publishes), orbital
-  data centers, on a logistic switch of width ``orbital_switch_softness_ratio``; the targets go
-  to the builders as signals. Its builders are whoever the network wires to it.
+* Revenue: the market publishes the price of inference (``ai_price_usd_per_eflops_month``,
+  falling with the cost of compute), the inference the whole market wants at that price
+  (``ai_demand_eflops``), the share this lab's capability deserves (``ai_share_frac``) and the
+  demand other labs could not serve that it may take (``ai_spill_eflops``). The lab's share
+  moves toward the deserved one at ``share_adjust_per_yr`` (customers switch slowly); it sells
+  ``min(share x demand + spill, inference compute)`` at the price, so more inference compute
+  earns more wherever demand is there. Its inference compute is all but its training share of
+  the compute it planned for its demand; what a lab in the training race bought beyond that
+  trains (:meth:`Lab.inference_capacity_eflops`).
+* Costs beside compute: research staff, sized for the lab's compute at its cost in the
+  hardware's reference month, growing as that compute to the power ``rd_staff_scale_exponent``
+  (:func:`rd_staff_usd_per_month`; staff are hired toward the lab's compute over
+  ``staff_adjust_months``) and
+  selling, general and administration as a share of revenue; its leases' payments.
+* Compute plan (:meth:`Lab.plan`): the lab plans compute for the demand it expects
+  ``plan_horizon_months`` ahead (its demand grown at the market's growth over the last year)
+  divided by its inference share, times ``capacity_plan_ratio``, or, if more, for
+  ``frontier_compute_ratio`` times the frontier lab's training compute (its compute x its
+  training share), if the network wires it into the race (the training race: a lab that wants
+  to be at the frontier needs the frontier's compute before it has customers), as long as one more EFLOP/s of
+  compute pays back: what an added EFLOP/s earns -- today's price of inference, times its
+  inference share (the training share rides along), times the share of its inference compute
+  customers used last month, net of SG&A, times what its fall with the cost of compute over the chips' life leaves of it
+  (:func:`price_decline_frac`, at the WACC) to the power ``obsolescence_weight_frac`` (0: the lab
+  looks at today's price only) -- against the cost of the channel it would use (lease price; or own capex annualised at the WACC over the chips' and facility's lives),
+  on a logistic switch of width ``payback_softness_ratio`` around 1. The gap to that target is closed by
+  **leases** (``lease_wanted_mw`` to the lessors: a stock, so leases renew while the lab still
+  wants them; new leases only as far as its funding pays them) and **own builds** (its funding
+  less lease payments, times the share of the target still missing), split between leasing and
+  building on a logistic switch in its own site's wait for power and the lease/own cost ratio.
+  Funding is ``compute_budget_frac`` x (revenue expected ahead + cash over
+  ``cash_deploy_months``); revenue funds only the compute its demand needs, the training race
+  beyond it is funded from cash (raises); or its parent's budget for its data centers
+  (``capex_budget_usd_per_month``). Own spend is split between its terrestrial data centers and,
+  when orbit is cheaper (the ``orbital_cost_ratio`` its orbital builder publishes), orbital data
+  centers, on a logistic switch of width ``orbital_switch_softness_ratio``.
 """
 
 from __future__ import annotations
@@ -27,7 +53,57 @@ from typing import Any
 import numpy as np
 
 from ecosim.agents.base import SECONDS_PER_MONTH, UNLIMITED, EcosimAgent
+from ecosim.physics.compute import compute_cost_index
 from ecosim.physics.scaling import capability_index
+
+
+def capital_recovery_frac_per_yr(rate_frac_per_yr: Any, life_yr: Any) -> np.ndarray:
+    """Annual payment that repays 1 USD over ``life_yr`` at ``rate_frac_per_yr`` [1/yr].
+
+    >>> round(float(capital_recovery_frac_per_yr(0.10, 5.0)), 4)
+    0.2638
+    """
+    r = np.maximum(np.asarray(rate_frac_per_yr, float), 1e-9)
+    n = np.asarray(life_yr, float)
+    return r / (1.0 - (1.0 + r) ** -n)
+
+
+def logistic(z: Any) -> np.ndarray:
+    """1 / (1 + e^-z), clipped for safety."""
+    return 1.0 / (1.0 + np.exp(-np.clip(np.asarray(z, float), -50.0, 50.0)))
+
+
+def price_decline_frac(change_per_yr: Any, rate_frac_per_yr: Any, life_yr: Any) -> np.ndarray:
+    """Present value of a price that changes ``change_per_yr`` (ratio a year later) over
+    ``life_yr``, monthly, relative to the same price held constant, both discounted at
+    ``rate_frac_per_yr`` [-]: what obsolescence leaves of today's price over an asset's life.
+
+    >>> round(float(price_decline_frac(0.76, 0.0975, 5.0)), 2)
+    0.58
+    >>> float(price_decline_frac(1.0, 0.1, 5.0))
+    1.0
+    """
+    n = np.maximum(np.rint(np.asarray(life_yr, float) * 12.0), 1.0)
+    r = (1.0 + np.maximum(np.asarray(rate_frac_per_yr, float), 0.0)) ** (1.0 / 12.0)
+    q = np.asarray(change_per_yr, float) ** (1.0 / 12.0) / r
+
+    def annuity(x: np.ndarray) -> np.ndarray:
+        return np.where(np.abs(1.0 - x) < 1e-12, n, (1.0 - x**n) / np.where(np.abs(1.0 - x) < 1e-12, 1.0, 1.0 - x))
+
+    return annuity(q) / annuity(1.0 / r)
+
+
+def rd_staff_usd_per_month(staffed_eflops_ref: Any, usd_per_eflops_month: Any, elasticity: Any, scale_eflops: float = 1000.0) -> np.ndarray:
+    """Research staff's cost [USD/month] for a lab whose staff are sized for ``staffed_eflops_ref``
+    EFLOP/s of compute at the hardware's reference-month cost: ``usd_per_eflops_month`` per EFLOP/s
+    at 1,000 EFLOP/s, growing as that compute to the power ``elasticity`` (staff grow slower than
+    compute: economies of scale).
+
+    >>> round(float(rd_staff_usd_per_month(4000.0, 1e6, 0.5)) / 1e9, 3)  # 4x the scale: 2x the cost
+    2.0
+    """
+    x = np.maximum(np.asarray(staffed_eflops_ref, float), 0.0)
+    return np.asarray(usd_per_eflops_month, float) * scale_eflops * (x / scale_eflops) ** np.asarray(elasticity, float)
 
 
 class Lab(EcosimAgent):
@@ -40,17 +116,40 @@ class Lab(EcosimAgent):
         self.law = self.shared.scaling
         self.terrestrial_builder = self.partner("site_capex_usd_per_w")
         self.orbital_builder = self.partner("orbital_cost_ratio")
+        self.lessor = self.partner("lease_usd_per_w_month")
+        self.racing = self.partner("frontier_compute_eflops") is not None
         self.s.train_flop = np.zeros(K)
         self.s.data_pb = np.full(K, p.data_pb_initial, dtype=float)
         self.s.web_tokens = np.full(K, p.web_tokens_initial, dtype=float)
         self.s.revenue_usd = np.full(K, p.revenue_initial_usd_per_yr / 12.0, dtype=float)
         self.s.capability = np.zeros(K)
         self.s.market_share = np.full(K, p.market_share_initial_frac, dtype=float)
+        self.s.compute_eflops = np.zeros(K)
+        self.s.leased_eflops = np.zeros(K)
+        self.s.staffed_eflops = np.zeros(K)
+        self.s.used_frac = np.ones(K)  # share of its inference compute customers used last month  # the compute its research staff are sized for (hired over staff_adjust_months)
+        self.s.demand_seen = np.zeros((K, 12))  # the market's demand read in each of the last 12 months, by month % 12
         self.orbital_target_mw = np.zeros(K)
         self.terrestrial_target_mw = np.zeros(K)
-        self.compute_eflops = np.zeros(K)
+        self.lease_wanted_mw = np.zeros(K)
+        self.target_eflops = np.zeros(K)
+        self.for_demand_eflops = np.full(K, np.inf)  # compute planned for its demand (the rest of a racing lab's is for training)
+        self.demand_eflops = np.zeros(K)
+        self.sold_eflops = np.zeros(K)
+        self.lease_share = np.zeros(K)
+        self.payback_ratio = np.zeros(K)
+        self.own_budget_usd = np.zeros(K)
         self.data_in_pb = np.zeros(K)
         self.orbital_share = np.zeros(K)
+        self.rd_staff_usd = np.zeros(K)
+        self.sga_usd = np.zeros(K)
+        self.lease_paid_usd = np.zeros(K)
+        self.x_revenue_usd = np.zeros(K)
+
+    @property
+    def compute_eflops(self) -> np.ndarray:
+        """Compute received this month: owned, orbital and leased [EFLOP/s]."""
+        return self.s.compute_eflops
 
     # ---------------------------------------------------------------- capability
 
@@ -71,44 +170,162 @@ class Lab(EcosimAgent):
         )
 
     def _flop_per_month(self, eflops: np.ndarray) -> np.ndarray:
-        return eflops * 1e18 * SECONDS_PER_MONTH * self.p.training_frac * self.law.mfu_frac
+        return eflops * 1e18 * SECONDS_PER_MONTH * self.law.mfu_frac
 
     def start(self, restored: bool) -> None:
-        """The training budget of the fleet the lab starts with (the compute its builder
-        published), and what readers see in the first month. A continued run keeps what the
-        run it continues published."""
+        """The training budget of the fleet the lab starts with (the compute its builder and its
+        lessors published), and what readers see in the first month. A continued run keeps what
+        the run it continues published."""
         if restored:
             return
-        eflops = self.ex.published(self.terrestrial_builder, self.name, "compute_capacity_eflops") if self.terrestrial_builder else None
-        self.s.train_flop = self._flop_per_month(self.zeros() if eflops is None else eflops) * self.law.training_window_months
+        ex = self.ex
+        eflops = self.zeros()
+        if self.terrestrial_builder:
+            own = ex.published(self.terrestrial_builder, self.name, "compute_capacity_eflops")
+            eflops = eflops + (0.0 if own is None else own)
+        if self.lessor:
+            leased = ex.published(self.lessor, self.name, "leased_eflops")
+            eflops = eflops + (0.0 if leased is None else leased)
+        self.s.compute_eflops = eflops
+        self.s.train_flop = self._flop_per_month(eflops * self.training_frac()) * self.law.training_window_months
         self.s.capability = self._capability()
         self.publish("capability", self.s.capability)
+        self._publish_market()
         self._publish_targets()
+
+    def inference_capacity_eflops(self) -> np.ndarray:
+        """Compute the lab keeps for inference [EFLOP/s]: all but its training share, of the
+        compute it planned for its demand (what it bought beyond that for the training race is
+        training compute)."""
+        return np.minimum(self.s.compute_eflops, self.for_demand_eflops) * (1.0 - self.training_frac())
+
+    def _publish_market(self) -> None:
+        self.publish("lab_training_eflops", self.s.compute_eflops * self.training_frac())
+        self.publish("inference_capacity_eflops", self.inference_capacity_eflops())
+        self.publish("ai_market_share_frac", self.s.market_share)
 
     def _publish_targets(self) -> None:
         if self.terrestrial_builder:
             self.ex.publish_to(self.name, self.terrestrial_builder, "terrestrial_target_mw", self.terrestrial_target_mw)
         if self.orbital_builder:
             self.ex.publish_to(self.name, self.orbital_builder, "orbital_target_mw", self.orbital_target_mw)
+        if self.lessor:
+            self.ex.publish_to(self.name, self.lessor, "lease_wanted_mw", self.lease_wanted_mw)
+
+    # ---------------------------------------------------------------- economics
+
+    def training_frac(self) -> np.ndarray:
+        """Share of the lab's compute used for training this month [-]: ``training_frac`` up to
+        the hardware's reference month, then changing ``training_frac_change_pct_per_yr`` a year
+        (inference takes a growing share as usage grows), within ``training_min_frac`` and 0.95."""
+        p = self.p
+        years = max(self.t - self.shared.ai_hardware.reference_month, 0) / 12.0
+        return self.full(np.clip(np.asarray(p.training_frac, float) * (1.0 + np.asarray(p.training_frac_change_frac_per_yr, float)) ** years, p.training_min_frac, 0.95))
+
+    def cost_index(self) -> np.ndarray:
+        return self.full(compute_cost_index(self.shared.ai_hardware, self.t))
+
+    def w_per_eflops(self) -> np.ndarray:
+        """IT power of one EFLOP/s of new compute this month [W]."""
+        return self.w_per_h100e() * 1e18 / self.shared.ai_hardware.flops_per_h100e
+
+    def my_demand_eflops(self) -> np.ndarray:
+        """Inference this lab can sell this month [EFLOP/s]: its share of the market's demand
+        and the demand other labs could not serve that comes to it."""
+        return self.s.market_share * self.read("market", "ai_demand_eflops") + self.read("market", "ai_spill_eflops")
+
+    def demand_growth_factor(self) -> np.ndarray:
+        """The market's demand ``plan_horizon_months`` ahead over today's, at its growth over
+        the last 12 months (1 to 4 a year) [-]."""
+        d_now = self.read("market", "ai_demand_eflops")
+        d_then = self.s.demand_seen[:, self.t % 12]
+        g = np.clip(np.divide(d_now, d_then, out=np.ones(self.K), where=d_then > 0), 1.0, 4.0)
+        return g ** (self.p.plan_horizon_months / 12.0)
+
+    def own_cost_usd_per_w_month(self) -> np.ndarray:
+        """Own compute's capital cost per W of IT power a month [USD/(W month)]: facility and
+        accelerators annualised at the WACC over their lives (power and upkeep left out)."""
+        hw = self.shared.ai_hardware
+        if self.terrestrial_builder is None:
+            return np.full(self.K, np.inf)
+        wacc = self.read("capital_market", "wacc")
+        site = self.read(self.terrestrial_builder, "site_capex_usd_per_w")
+        accel = self.read("tsmc", "accelerator_usd_per_w")
+        per_yr = site * capital_recovery_frac_per_yr(wacc, self.p.facility_life_yr) + accel * capital_recovery_frac_per_yr(wacc, hw.chip_life_yr)
+        return per_yr / 12.0
+
+    def funding_usd(self, growth: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """What the lab can put into compute this month [USD], from the revenue it expects and
+        from its cash (spread over ``cash_deploy_months``), each times ``compute_budget_frac``."""
+        p = self.p
+        cash = np.maximum(self.ex.company_cash_open(self.company), 0.0)
+        return p.compute_budget_frac * self.s.revenue_usd * growth, p.compute_budget_frac * cash / p.cash_deploy_months
+
+    def plan(self) -> np.ndarray:
+        """Set the targets: leases wanted (stock), own builds (flow). Returns the own budget [USD]."""
+        p, s = self.p, self.s
+        growth = self.demand_growth_factor()
+        self.demand_eflops = self.my_demand_eflops()
+        price = self.read("market", "ai_price_usd_per_eflops_month")
+        w_e = self.w_per_eflops()
+        own_w = self.own_cost_usd_per_w_month()
+        if self.lessor is not None:
+            lease_w = self.read(self.lessor, "lease_usd_per_w_month")
+            wait = self.read(self.terrestrial_builder, "site_delay_yr") if self.terrestrial_builder else self.full(np.inf)
+            ratio = np.divide(lease_w, own_w, out=np.zeros(self.K), where=np.isfinite(own_w) & (own_w > 0))
+            z = (np.minimum(wait, 100.0) - p.lease_if_wait_over_yr) / p.lease_switch_softness_yr - (ratio - 1.0) / p.lease_switch_softness_ratio
+            share = np.where(np.isfinite(own_w), logistic(z), 1.0)
+        else:
+            lease_w = np.full(self.K, np.inf)
+            share = self.zeros()
+        self.lease_share = share
+        channel_w = np.where(share > 0, share * np.where(np.isfinite(lease_w), lease_w, 0.0), 0.0) + np.where(share < 1, (1.0 - share) * np.where(np.isfinite(own_w), own_w, 0.0), 0.0)
+        hw = self.shared.ai_hardware
+        later = compute_cost_index(hw, self.t + 12) / compute_cost_index(hw, self.t)
+        earns = price * s.used_frac * (1.0 - self.training_frac()) * (1.0 - p.sga_frac_of_revenue) * price_decline_frac(later, self.read("capital_market", "wacc"), hw.chip_life_yr) ** p.obsolescence_weight_frac
+        self.payback_ratio = np.divide(earns, channel_w * w_e, out=np.full(self.K, 1e3), where=channel_w > 0)
+        gate = logistic((self.payback_ratio - 1.0) / p.payback_softness_ratio)
+        for_demand = self.demand_eflops * growth / np.maximum(1.0 - self.training_frac(), 1e-3) * p.capacity_plan_ratio
+        self.for_demand_eflops = for_demand
+        for_frontier = self.read("market", "frontier_compute_eflops") * p.frontier_compute_ratio if self.racing else self.zeros()
+        self.target_eflops = np.maximum(for_demand, for_frontier) * gate
+        have = s.compute_eflops
+        owned = np.maximum(have - s.leased_eflops, 0.0)
+        from_revenue, from_cash = self.funding_usd(growth)
+        funding = from_revenue + from_cash
+        lease_paid = self.zeros()
+        if self.lessor is not None:
+            committed_mw = self.read(self.lessor, "lease_committed_mw")
+            committed_e = self.read(self.lessor, "lease_committed_eflops")
+            lease_paid = self.read(self.lessor, "lease_payment_usd_per_month")
+            need_e = np.maximum(self.target_eflops - owned, 0.0)
+            lease_e = lease_w * w_e
+            afford_e = np.divide(funding * share, lease_e, out=np.zeros(self.K), where=lease_e > 0)
+            # new leases: the leasing share of what is missing, as far as funding pays them;
+            # leases in hand are kept (renewed) while the lab still needs the compute
+            want_e = np.maximum(np.minimum(need_e * share, afford_e), np.minimum(need_e, committed_e))
+            self.lease_wanted_mw = np.maximum(committed_mw + (want_e - committed_e) * w_e / 1e6, 0.0)
+            pipeline_e = np.maximum(committed_e - s.leased_eflops, 0.0)
+        else:
+            pipeline_e = self.zeros()
+        def missing(target: np.ndarray) -> np.ndarray:
+            return np.clip(np.divide(target - have - pipeline_e, target, out=np.zeros(self.K), where=target > 0), 0.0, 1.0)
+
+        # own builds: revenue funds the compute its demand needs; only cash (raises) funds the race beyond it
+        gap = missing(self.target_eflops)
+        gap_demand = missing(np.minimum(self.target_eflops, self.for_demand_eflops))
+        own = (np.maximum(from_revenue - lease_paid, 0.0) * gap_demand + from_cash * gap) * (1.0 - share)
+        if self.terrestrial_builder is not None:
+            parent = self.read(self.terrestrial_builder, "capex_budget_usd_per_month")
+            own = np.where(parent > 0, parent * gap, own)
+        self.own_budget_usd = own
+        return self.own_budget_usd
 
     # ---------------------------------------------------------------- phases
 
-    def budget_usd(self) -> np.ndarray:
-        """What the lab spends on new IT power this month [USD]: its parent's budget for its
-        data centers if one is set, else a share of revenue plus cash (deployed over
-        ``cash_deploy_months``) while the AI market still grows."""
-        p, s = self.p, self.s
-        cash = np.maximum(self.ex.company_cash_open(self.company), 0.0)
-        room = self.read("market", "ai_market_room_frac")
-        own = p.compute_budget_frac * room * (s.revenue_usd + cash / p.cash_deploy_months)
-        if self.terrestrial_builder is None:
-            return own
-        parent = self.read(self.terrestrial_builder, "capex_budget_usd_per_month")
-        return np.where(parent > 0, parent, own)
-
     def offer(self) -> None:
         p, ex = self.p, self.ex
-        budget = self.budget_usd()
+        budget = self.plan()
         accel = self.read("tsmc", "accelerator_usd_per_w")
         t_cost = (self.read(self.terrestrial_builder, "site_capex_usd_per_w") if self.terrestrial_builder else np.inf) + accel
         share = self.zeros()
@@ -124,33 +341,61 @@ class Lab(EcosimAgent):
         self.terrestrial_target_mw = budget * (1.0 - share) / (t_cost * 1e6)
         self._publish_targets()
         ex.demand(self.name, "compute", np.full(self.K, UNLIMITED), tier=0, kind="opex")
+        if self.lessor is not None:
+            ex.demand(self.name, "leased_compute", self.read(self.lessor, "leased_eflops"), tier=0, kind="opex", seller=self.lessor)
         if ex.buys(self.name, "data"):
             ex.demand(self.name, "data", np.full(self.K, UNLIMITED), tier=0, kind="opex")
 
     def settle(self) -> None:
         p, s, ex = self.p, self.s, self.ex
-        self.compute_eflops = ex.received(self.name, "compute")
+        s.leased_eflops = ex.received(self.name, "leased_compute") if self.lessor else self.zeros()
+        s.compute_eflops = ex.received(self.name, "compute") + s.leased_eflops
         if ex.buys(self.name, "data"):
             self.data_in_pb = ex.received(self.name, "data")
             s.data_pb = s.data_pb + self.data_in_pb
-        W = self.law.training_window_months
-        s.train_flop = s.train_flop + self._flop_per_month(self.compute_eflops) - s.train_flop / W
-        s.web_tokens = self.grow(s.web_tokens, p.web_tokens_growth_frac_per_yr, p.web_tokens_max)
-        s.capability = self._capability()
-
-        # revenue: the pool and the share this lab's capability deserves, as the market published them
+        # revenue: its share of the market's demand (moving toward what its capability deserves)
+        # and what others could not serve, as far as its inference compute serves it, at the price
         am = self.shared.ai_market
-        pool = self.read("market", "ai_pool_usd_per_month")
         deserved = self.read("market", "ai_share_frac")
         s.market_share = s.market_share + (deserved - s.market_share) * np.minimum(am.share_adjust_per_yr / 12.0, 1.0)
-        inference = self.compute_eflops * (1.0 - p.training_frac)
-        revenue = np.minimum(pool * s.market_share, inference * p.ai_revenue_per_eflops_month)
+        capacity = self.inference_capacity_eflops()
+        self.sold_eflops = np.minimum(self.my_demand_eflops(), capacity)
+        s.used_frac = np.clip(np.divide(self.sold_eflops, capacity, out=np.ones(self.K), where=capacity > 0), 0.0, 1.0)
+        # training: its training share, and the inference compute no customer used (labs leave no
+        # accelerator idle)
+        W = self.law.training_window_months
+        s.train_flop = s.train_flop + self._flop_per_month(s.compute_eflops - self.sold_eflops) - s.train_flop / W
+        s.web_tokens = self.grow(s.web_tokens, p.web_tokens_growth_frac_per_yr, p.web_tokens_max)
+        s.capability = self._capability()
+        revenue = self.sold_eflops * self.read("market", "ai_price_usd_per_eflops_month")
         ex.pay("market", self.name, revenue, "revenue")
-        self.pay_costs(revenue * p.opex_frac_of_revenue, "opex")
+        # costs beside owned compute (its data centers pay for that): leases, research staff who
+        # scale with the compute they use, selling, general and administration with revenue
+        self.lease_paid_usd = self.read(self.lessor, "lease_payment_usd_per_month") if self.lessor else self.zeros()
+        s.staffed_eflops = s.staffed_eflops + (s.compute_eflops - s.staffed_eflops) * np.minimum(1.0 / p.staff_adjust_months, 1.0)
+        self.rd_staff_usd = rd_staff_usd_per_month(s.staffed_eflops * self.cost_index(), p.rd_staff_usd_per_eflops_month, p.rd_staff_scale_exponent)
+        self.sga_usd = revenue * p.sga_frac_of_revenue
+        self.pay_costs(self.lease_paid_usd + self.rd_staff_usd + self.sga_usd, "opex")
         s.revenue_usd = revenue
+        s.demand_seen[:, self.t % 12] = self.read("market", "ai_demand_eflops")
         self.publish("capability", s.capability)
+        self._publish_market()
+        self.other_business()
+
+    def other_business(self) -> None:
+        """A lab's businesses beside its models (none but xAI's X)."""
 
 
 class XAI(Lab):
+    """xAI with X: X's advertising and subscriptions (``x_*`` fields) are xAI's revenue from
+    ``x_start_month``, its costs the rest of its adjusted EBITDA margin."""
+
     kind = "xai"
     label = "xAI"
+
+    def other_business(self) -> None:
+        p = self.p
+        months = self.t - int(p.x_start_month)
+        self.x_revenue_usd = self.after(p.x_start_month) * p.x_revenue_usd_per_yr_initial / 12.0 * (1.0 + p.x_revenue_change_frac_per_yr) ** (max(months, 0) / 12.0)
+        self.ex.pay("market", self.name, self.x_revenue_usd, "revenue")
+        self.pay_costs(self.x_revenue_usd * (1.0 - p.x_ebitda_margin_frac), "opex")

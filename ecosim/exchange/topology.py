@@ -30,6 +30,7 @@ COMMODITY_UNITS: dict[str, str] = {
     "accelerators": "H100e",
     "power": "MW",
     "compute": "EFLOP/s",
+    "leased_compute": "EFLOP/s",
     "data": "PB",
     "bandwidth": "Tbps",
     "labour": "h",
@@ -50,9 +51,20 @@ class Signal:
 SIGNALS: dict[str, Signal] = {
     "capability": Signal("index", "AI capability of a lab's frontier model (Chinchilla law; 1 = reference run)"),
     "fsd_performance": Signal("index", "FSD performance index (Tesla's driving data x the capability it receives)"),
-    "ai_pool_usd_per_month": Signal("USD/month", "frontier-AI revenue pool this month, larger when the best model is better"),
-    "ai_share_frac": Signal("frac", "share of the AI revenue pool a lab's capability deserves (before customers switch)"),
-    "ai_market_room_frac": Signal("frac", "growth left in the AI market: 1 - pool / ceiling"),
+    "ai_price_usd_per_eflops_month": Signal("USD/(EFLOP/s month)", "price of one EFLOP/s of inference for a month (falls with the cost of compute)"),
+    "ai_demand_eflops": Signal("EFLOP/s", "inference the whole frontier-AI market wants at this month's price and the best capability"),
+    "ai_share_frac": Signal("frac", "share of the AI market's demand a lab's capability deserves (before customers switch)"),
+    "ai_spill_eflops": Signal("EFLOP/s", "demand other labs cannot serve that comes to a lab with compute to spare"),
+    "ai_market_share_frac": Signal("frac", "a lab's share of the AI market's demand (customers switch slowly)"),
+    "lab_training_eflops": Signal("EFLOP/s", "a lab's compute for training (its compute x its training share)"),
+    "frontier_compute_eflops": Signal("EFLOP/s", "the largest other lab's training compute (the frontier of the training race)"),
+    "inference_capacity_eflops": Signal("EFLOP/s", "a lab's compute for inference (its compute less its training share)"),
+    "lease_wanted_mw": Signal("MW", "leased IT power a lab wants in service or signed (leases renew at term end as far as this covers them)"),
+    "lease_usd_per_w_month": Signal("USD/(W month)", "price of AI capacity leased this month per W of IT power (clouds and neoclouds)"),
+    "leased_eflops": Signal("EFLOP/s", "leased compute a lab has in service next month"),
+    "lease_payment_usd_per_month": Signal("USD/month", "a lab's lease payments next month"),
+    "lease_committed_mw": Signal("MW", "a lab's leased IT power in service and signed"),
+    "lease_committed_eflops": Signal("EFLOP/s", "a lab's leased compute in service and signed"),
     "launch_price_usd_per_kg": Signal("USD/kg", "launch price to LEO a buyer pays (its cost to buyers in the launcher's own company)"),
     "launch_price_usd_per_launch": Signal("USD", "a launcher's price of a dedicated launch to an outside customer"),
     "launch_slots_per_month": Signal("launches/month", "dedicated launches a launcher can sell to outside buyers this month"),
@@ -88,6 +100,8 @@ SIGNAL_UNITS: dict[str, str] = {k: s.unit for k, s in SIGNALS.items()}
 #: The labs' and orbital builders' partners (named once; every rule below uses them).
 LAB_TERRESTRIAL = (("xai", "terrestrial_dc"), ("openai", "openai_dc"), ("google", "google_dc"))
 LAB_ORBITAL = (("xai", "orbital_dc"), ("google", "google_planet"))
+#: The labs that lease compute from clouds and neoclouds (Google is its own cloud).
+LAB_LEASING = ("xai", "openai")
 #: The terrestrial site each orbital builder prices its alternative against.
 ORBITAL_ALTERNATIVE = (("terrestrial_dc", "orbital_dc"), ("terrestrial_dc", "starcloud"), ("google_dc", "google_planet"))
 SITE_SIGNALS = ("site_capex_usd_per_w", "site_energy_usd_per_mwh", "site_pue", "site_capacity_factor", "site_facility_life_yr", "site_delay_yr")
@@ -107,6 +121,7 @@ RULES: tuple[tuple[str, str, str], ...] = (
     ("grid_china", "@pv_supplier", "power"),
     # compute [EFLOP/s]
     *((dc, lab, "compute") for lab, dc in (*LAB_TERRESTRIAL, *LAB_ORBITAL)),
+    *(("cloud", lab, "leased_compute") for lab in LAB_LEASING),
     ("starcloud", "market", "compute"),
     # data [PB]
     ("@tesla", "xai", "data"),
@@ -126,7 +141,15 @@ RULES: tuple[tuple[str, str, str], ...] = (
     *(("xai", b, "capability") for b in ("tesla_fleet", "optimus")),
     ("@lab", "market", "capability"),
     ("tesla_fleet", "cybercab", "fsd_performance"),
-    *(("market", "@lab", s) for s in ("ai_pool_usd_per_month", "ai_share_frac", "ai_market_room_frac")),
+    *(("market", "@lab", s) for s in ("ai_price_usd_per_eflops_month", "ai_demand_eflops", "ai_share_frac", "ai_spill_eflops")),
+    *(("@lab", "market", s) for s in ("ai_market_share_frac", "inference_capacity_eflops")),
+    # the training race: xAI plans for a multiple of the frontier lab's training compute (OpenAI's, the largest 2023-2025)
+    ("openai", "market", "lab_training_eflops"),
+    ("market", "xai", "frontier_compute_eflops"),
+    ("capital_market", "@lab", "wacc"),
+    # leases: the labs' wanted stock to the lessors; price, book and payments back
+    *((lab, "cloud", "lease_wanted_mw") for lab in LAB_LEASING),
+    *(("cloud", lab, s) for lab in LAB_LEASING for s in ("lease_usd_per_w_month", "leased_eflops", "lease_payment_usd_per_month", "lease_committed_mw", "lease_committed_eflops")),
     # launch: prices, slots and payloads of dedicated launches to the outside buyers; competitors'
     # prices to SpaceX; Starship's capacity shared among SpaceX's own buyers by their needs
     ("spacex_launch", "@orbital", "launch_price_usd_per_kg"),
@@ -145,6 +168,7 @@ RULES: tuple[tuple[str, str, str], ...] = (
     # labs and their builders: targets one way, costs and capacity the other
     *((lab, dc, "terrestrial_target_mw") for lab, dc in LAB_TERRESTRIAL),
     *((dc, lab, s) for lab, dc in LAB_TERRESTRIAL for s in ("site_capex_usd_per_w", "capex_budget_usd_per_month", "compute_capacity_eflops")),
+    *((dc, lab, "site_delay_yr") for lab, dc in LAB_TERRESTRIAL if lab in LAB_LEASING),
     *((lab, odc, "orbital_target_mw") for lab, odc in LAB_ORBITAL),
     *((odc, lab, s) for lab, odc in LAB_ORBITAL for s in ("orbital_cost_ratio", "orbital_capex_usd_per_w")),
     # orbital builders price the terrestrial site they would otherwise build

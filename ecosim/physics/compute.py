@@ -8,6 +8,8 @@ Both follow constant yearly trends anchored at a reference month, so every part 
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from numpy.typing import ArrayLike
 
@@ -30,3 +32,17 @@ def watts_per_h100e(w_per_h100e: ArrayLike, gain_frac_per_yr: ArrayLike, referen
     """
     years = (np.asarray(month, float) - np.asarray(reference_month, float)) / 12.0
     return np.asarray(w_per_h100e, float) / (1.0 + np.asarray(gain_frac_per_yr, float)) ** years
+
+
+def compute_cost_index(hw: Any, month: int) -> np.ndarray:
+    """Cost of one EFLOP/s of compute in ``month`` relative to the hardware's reference month
+    [-]: accelerator price per W x W per H100e (the shared ``[ai_hardware]`` trends).
+
+    >>> from types import SimpleNamespace as NS
+    >>> hw = NS(usd_per_w_change_frac_per_yr=-0.05, efficiency_gain_frac_per_yr=0.25, reference_month=100)
+    >>> round(float(compute_cost_index(hw, 112)), 4)
+    0.76
+    """
+    now = accelerator_usd_per_w(1.0, hw.usd_per_w_change_frac_per_yr, hw.reference_month, month)
+    w = watts_per_h100e(1.0, hw.efficiency_gain_frac_per_yr, hw.reference_month, month)
+    return np.asarray(now * w, float)

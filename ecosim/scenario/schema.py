@@ -720,25 +720,69 @@ class Lab(Section):
     web_tokens_growth_pct_per_yr: float = F(unit="%/yr", ge=0, doc="growth of usable web tokens")
     web_tokens_max: float = F(unit="tokens", ge=0, doc="stock of usable human text (the data wall)")
     data_pb_initial: float = F(unit="PB", ge=0, doc="real-world sensor data held at start")
-    training_frac: float = F(unit="frac", ge=0, le=1, doc="share of compute used for training")
-    ai_revenue_per_eflops_month: float = F(unit="USD/(EFLOP/s month)", ge=0, doc="revenue one EFLOP/s of inference can serve")
-    revenue_initial_usd_per_yr: float = F(unit="USD/yr", ge=0, doc="revenue at start")
-    market_share_initial_frac: float = F(unit="frac", ge=0, le=1, doc="share of the AI revenue pool at start")
-    compute_budget_frac: float = F(unit="frac", ge=0, le=2, doc="share of revenue plus raised cash spent on compute capex")
-    opex_frac_of_revenue: float = F(unit="frac", ge=0, le=2, doc="operating cost (staff, serving) as share of revenue")
+    training_frac: float = F(unit="frac", ge=0, le=0.95, doc="share of compute used for training up to the hardware's reference month")
+    training_frac_change_pct_per_yr: float = F(unit="%/yr", ge=-50, le=50, doc="yearly change of that share after the hardware's reference month (inference takes more as usage grows)")
+    training_min_frac: float = F(unit="frac", ge=0, le=0.95, doc="least share of compute used for training")
+    revenue_initial_usd_per_yr: float = F(unit="USD/yr", ge=0, le=1e13, doc="revenue at start")
+    market_share_initial_frac: float = F(unit="frac", ge=0, le=1, doc="share of the AI market's demand at start")
+    compute_budget_frac: float = F(unit="frac", ge=0, le=2, doc="share of the revenue it expects plus its cash (over cash_deploy_months) the lab may put into compute")
+    sga_frac_of_revenue: float = F(unit="frac", ge=0, le=2, doc="selling, general and administrative cost as a share of revenue")
+    rd_staff_usd_per_eflops_month: float = F(unit="USD/(EFLOP/s month)", ge=0, le=1e9, doc="research staff's cash cost per EFLOP/s of compute for a lab with 1,000 EFLOP/s at the hardware's reference-month cost (researchers scale with the compute they use, see rd_staff_scale_exponent)")
+    rd_staff_scale_exponent: float = F(unit="-", ge=0, le=1, doc="research staff's cost grows as the lab's compute (at reference-month cost) to this power (below 1: economies of scale)")
+    staff_adjust_months: float = F(unit="months", gt=0, le=120, doc="research staff are hired toward the lab's compute over this many months (exponential smoothing)")
     orbital_first: bool = F(unit="-", doc="the lab may buy orbital compute when it is cheaper")
-    cash_deploy_months: float = F(unit="months", gt=0, doc="spare cash is spent on compute over this many months")
-    orbital_switch_softness_ratio: float = F(unit="ratio", gt=0, doc="width of the switch to orbit in the orbital/terrestrial cost ratio (logistic)")
+    cash_deploy_months: float = F(unit="months", gt=0, le=240, doc="spare cash is spent on compute over this many months")
+    orbital_switch_softness_ratio: float = F(unit="ratio", gt=0, le=10, doc="width of the switch to orbit in the orbital/terrestrial cost ratio (logistic)")
+    plan_horizon_months: float = F(unit="months", ge=0, le=60, doc="the lab plans compute for the demand it expects this far ahead (the market's growth over the last year)")
+    capacity_plan_ratio: float = F(unit="ratio", gt=0, le=20, doc="compute planned as a multiple of what the expected demand needs (inference over 1 - training_frac)")
+    frontier_compute_ratio: float = F(unit="ratio", ge=0, le=10, doc="the lab plans at least this multiple of the frontier lab's training compute (the training race; labs the network wires to frontier_compute_eflops), whatever its demand")
+    obsolescence_weight_frac: float = F(unit="-", ge=0, le=1, doc="how far the lab's payback test counts the fall of the price of inference over the chips' life (0: today's price, 1: the whole fall)")
+    payback_softness_ratio: float = F(unit="ratio", gt=0, le=10, doc="width of the payback switch: the lab adds compute while the price of inference is above the cost of the channel per EFLOP/s (logistic in price/cost - 1)")
+    lease_if_wait_over_yr: float = F(unit="yr", ge=0, le=100, doc="the lab leases rather than builds when its own site waits longer than this for power (the middle of the switch)")
+    lease_switch_softness_yr: float = F(unit="yr", gt=0, le=10, doc="width of the switch from building to leasing in the site's wait for power (logistic)")
+    lease_switch_softness_ratio: float = F(unit="ratio", gt=0, le=10, doc="width of the switch from leasing to building in the lease/own cost ratio (logistic)")
+    facility_life_yr: float = F(unit="yr", gt=0, le=60, doc="life over which the lab annualises its own facility's capex when it compares building with leasing")
+
+
+class XAILab(Lab):
+    """xAI with X (the S-1's AI segment): X's advertising and subscriptions are xAI's."""
+
+    x_start_month: Month = F(unit="YYYY-MM", doc="X's accounts are combined with xAI's from this month")
+    x_revenue_usd_per_yr_initial: float = F(unit="USD/yr", ge=0, le=1e11, doc="X's advertising, subscription and data-licensing revenue in its first month")
+    x_revenue_change_pct_per_yr: float = F(unit="%/yr", ge=-50, le=100, doc="yearly change of X's revenue")
+    x_ebitda_margin_frac: float = F(unit="frac", ge=-1, le=1, doc="X's adjusted EBITDA margin (its operating costs are the rest)")
+
+
+class Cloud(Section):
+    """Clouds and neoclouds that lease AI capacity to the labs (Microsoft, Oracle, CoreWeave, ...)."""
+
+    capacity_mw_initial: float = F(unit="MW", gt=0, le=1e6, doc="IT power the lessors can lease to the modelled labs at start")
+    leases_mw_initial: dict[str, float] = F(unit="MW", doc="leased IT power in service at start, by lab (signed evenly over the term before)")
+    cost_usd_per_w_yr: float = F(unit="USD/(W yr)", gt=0, le=100, doc="the lessors' cost recovery per W of IT power a year in the hardware's reference month (chips, facility, power); it follows the accelerator price")
+    margin_at_target_frac: float = F(unit="frac", ge=0, le=5, doc="the lessors' margin over cost when capacity wanted is at the target utilisation")
+    target_utilisation_frac: float = F(unit="frac", gt=0, le=1, doc="share of their capacity the lessors aim to have leased (the price's reference point, and what they build toward)")
+    scarcity_elasticity: float = F(unit="-", ge=0, le=10, doc="how steeply the margin rises with capacity wanted over capacity built: margin x (u / target)^elasticity")
+    price_adjust_months: float = F(unit="months", gt=0, le=60, doc="the lease price moves toward its clearing level over this many months")
+    lease_term_yr: float = F(unit="yr", gt=0, le=15, doc="length of a lease; renewed at its end, at the then price, as far as the lab still wants it")
+    lease_lead_months: int = F(unit="months", ge=1, le=60, doc="from signing a lease on free capacity to its compute in service")
+    build_lead_months: int = F(unit="months", ge=1, le=120, doc="from ordering new leasable capacity to its being available")
+    build_adjust_months: float = F(unit="months", gt=0, le=120, doc="the lessors order the gap to their target capacity over this many months")
+    capacity_growth_pct_per_yr_max: float = F(unit="%/yr", ge=0, le=1000, doc="fastest yearly growth of the capacity the lessors order")
+    capacity_mw_max: float = F(unit="MW", gt=0, le=1e7, doc="most AI capacity the lessors can build for the modelled labs (power and sites); their growth slows logistically toward it")
 
 
 class AIMarket(Section):
-    revenue_usd_per_yr_initial: float = F(unit="USD/yr", gt=0, doc="revenue pool of frontier AI labs at start")
-    growth_pct_per_yr: float = F(unit="%/yr", ge=-50, le=300, doc="growth of the pool while far below its ceiling, at constant capability")
-    revenue_usd_per_yr_max: float = F(unit="USD/yr", gt=0, doc="ceiling of the pool (logistic growth)")
-    capability_elasticity: float = F(unit="-", ge=0, doc="elasticity of the pool to the best capability")
-    share_exponent: float = F(unit="-", ge=0, doc="how sharply capability wins share (contest exponent)")
-    share_adjust_per_yr: float = F(unit="1/yr", gt=0, doc="speed at which revenue share follows the capability share (customers switch slowly)")
-    others_capability_ratio: float = F(unit="ratio", ge=0, doc="capability of labs not modelled (Anthropic, Meta, DeepSeek, ...) relative to the best modelled lab")
+    revenue_usd_per_yr_initial: float = F(unit="USD/yr", gt=0, doc="revenue the frontier AI labs could earn at start, at the reference price and capability")
+    growth_pct_per_yr: float = F(unit="%/yr", ge=-50, le=300, doc="growth of that revenue while far below its ceiling, at constant capability and price")
+    revenue_usd_per_yr_max: float = F(unit="USD/yr", gt=0, doc="ceiling of that revenue at the reference price and capability (logistic growth)")
+    capability_elasticity: float = F(unit="-", ge=0, le=5, doc="elasticity of the market's revenue to the best capability")
+    share_exponent: float = F(unit="-", ge=0, le=10, doc="how sharply capability wins share (contest exponent)")
+    share_adjust_per_yr: float = F(unit="1/yr", gt=0, le=12, doc="speed at which a lab's share follows the capability share (customers switch slowly)")
+    others_capability_ratio: float = F(unit="ratio", ge=0, le=2, doc="capability of labs not modelled (Anthropic, Meta, DeepSeek, ...) relative to the best modelled lab")
+    inference_usd_per_eflops_month: float = F(unit="USD/(EFLOP/s month)", gt=0, le=1e9, doc="price of one EFLOP/s of inference for a month in the hardware's reference month; it falls with the cost of compute")
+    price_elasticity: float = F(unit="-", ge=0.1, le=5, doc="elasticity of the inference wanted to its price (above 1: revenue grows as the price falls)")
+    race_softness_ratio: float = F(unit="ratio", gt=0, le=1, doc="width of the switch that ends a lab's training race once its model is as good as the best other lab's (logistic in the capability ratio)")
+    scarcity_price_ratio_max: float = F(unit="ratio", ge=1, le=100, doc="most the price of inference rises above its cost-based level when the labs' compute is short")
 
 
 # --------------------------------------------------------------------------- energy
@@ -856,10 +900,11 @@ class Scenario(Section):
     ai_hardware: AIHardware
     chips: Chips
     scaling: ScalingLaw
-    xai: Lab
+    xai: XAILab
     openai: Lab
     google: Lab
     ai_market: AIMarket
+    cloud: Cloud
     pv: PV
     grid_us: Grid
     grid_china: Grid

@@ -56,7 +56,8 @@ def test_history_table_lists_every_row(history_run) -> None:
     assert [(c.metric, c.period) for c in table] == [(r.metric, r.period) for r in rows]
     status = {(c.metric, c.period): c.status for c in table}
     assert status[("xai_revenue_projection", "2029")] == STATUS_OUTSIDE
-    assert status[("openai_revenue", "2024")] == STATUS_NONE
+    assert status[("ai_segment_operating_income", "2025")] == STATUS_NONE
+    assert status[("openai_revenue", "2024")] == "fit"
     assert status[("spacex_orbital_launches", "2020")] == "fit"
     launches_2022 = next(c for c in table if c.metric == "spacex_orbital_launches" and c.period == "2022")
     assert launches_2022.model == pytest.approx(ts.loc[ts["date"].str.startswith("2022"), "falcon_launches"].sum())

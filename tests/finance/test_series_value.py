@@ -28,7 +28,7 @@ def test_series_values_match_ecosim_value(saved: SavedRun) -> None:
     assert_allclose(equity["tesla"][0, 0], booked["tesla"].valuation.equity_value[0], rtol=1e-9)
     assert_allclose(equity["spacex_alone"][0, 0], booked["spacex"].valuation.equity_value[0], rtol=1e-9)
     assert_allclose(equity["spacex"][0, 0], booked["spacex_xai"].valuation.equity_value[0], rtol=1e-9)
-    assert saved.summary.merger_month > saved.dates[0] and saved.timeseries["xai_premerger_fcf_usd"].iloc[0] < -1e8  # xAI's month alone counts
+    assert saved.summary.merger_month > saved.dates[0] and saved.timeseries["xai_premerger_fcf_usd"].iloc[0] < -1e7  # xAI's month alone counts (about -$0.1B with the labs of issue 14)
     assert (saved.timeseries["xai_premerger_fcf_usd"].iloc[1:] == 0).all()
     jan = [i for i, d in enumerate(saved.dates) if d.endswith("-01")]
     assert np.isfinite(equity["spacex"][jan]).all() and np.isnan(np.delete(equity["spacex"][:, 0], jan)).all()

@@ -230,8 +230,8 @@ def test_bad_experiment_file(tmp_path: Path, capsys: pytest.CaptureFixture[str],
 
 #: calibration files: id -> ((old, new) in the bundled calibration.toml, pattern)
 CALIBRATIONS: dict[str, tuple[tuple[str, str], str]] = {
-    "prior high inf": (("high = 165", "high = inf"), r"high must be a finite number \(got inf\)"),
-    "prior low nan": (("low = 55", "low = nan"), r"low must be a finite number \(got nan\)"),
+    "prior high inf": (("high = 263\n", "high = inf\n"), r"high must be a finite number \(got inf\)"),
+    "prior low nan": (("low = 87.65", "low = nan"), r"low must be a finite number \(got nan\)"),
     "discrepancy nan": (("model_discrepancy_frac = 0.10", "model_discrepancy_frac = nan"), r"calibration\.model_discrepancy_frac must be a finite number"),
     "particles 1e12": (("particles = 2000", "particles = 1000000000000"), r"calibration\.particles must be <= 1000000"),
     "seed -1": (("seed = 2020", "seed = -1"), r"calibration\.seed must be >= 0"),

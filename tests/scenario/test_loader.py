@@ -131,7 +131,7 @@ def test_schema_fields_carry_units_in_their_names() -> None:
               "capability_elasticity", "share_exponent", "oversupply_price_elasticity", "price_scarcity_elasticity", "launch_price_elasticity", "launch_choice_price_exponent",
               "beta_unlevered", "year", "vehicles", "satellites", "usd", "month", "cash_initial_usd", "suppliers",
               "versions", "generations", "sectors", "factories", "fleet_cohorts_initial", "milestones", "raises", "capability_steepness",
-              "approval_steepness", "sunlight_fraction", "capacity_factor", "tokens_per_param_optimal"}
+              "approval_steepness", "sunlight_fraction", "capacity_factor", "tokens_per_param_optimal", "scarcity_elasticity", "rd_staff_scale_exponent"}
     missing = []
     for path in all_schema_paths():
         leaf = path.split(".")[-1]

@@ -1,0 +1,211 @@
+"""Clouds and neoclouds: the market where AI labs lease compute (Microsoft, Oracle, CoreWeave, ...).
+
+The lessors hold a stock of leasable AI capacity [MW of IT power]. Each lab says how much
+leased capacity it wants in service or signed (its ``lease_wanted_mw`` stock; the labs that may
+lease are whoever the network wires to this node). Each month:
+
+* **Price.** Capacity signed this month costs
+  ``cost x (1 + margin x (u / u_target)^elasticity)`` [USD per W of IT power a month], with
+  ``u`` = capacity wanted over capacity built (:func:`lease_price_usd_per_w_month`): it falls
+  toward the lessors' cost recovery (``cost_usd_per_w_yr``: chips, facility and power
+  annualised; it follows the accelerator price) when capacity is slack, is
+  ``cost x (1 + margin)`` at the target utilisation, and rises steeply when labs want more than
+  there is, so the labs' payback test (:class:`ecosim.agents.xai.Lab`) clears the market. The
+  price moves toward that level over ``price_adjust_months`` (list prices and contract
+  negotiations lag the market).
+* **Contracts.** A lease runs ``lease_term_yr`` at the price it was signed at. At its end it is
+  **renewed** at the current price, with the lessor's current chips, as far as the lab still
+  wants the capacity (chips retire at the end of their life and are replaced at renewal); the
+  rest returns to the lessors. New leases come into service ``lease_lead_months`` after signing
+  from capacity that is free; when labs ask for more than is free, each gets the same share of
+  its request.
+* **Capacity.** Lessors order new capacity when the labs' wanted stock, grown over the build
+  lead at its growth over the last year, at the target utilisation, exceeds what is built and
+  under construction (the gap over ``build_adjust_months``); it arrives
+  ``build_lead_months`` later; what is built and ordered grows at most
+  ``capacity_growth_pct_per_yr_max`` a year, slowing logistically toward ``capacity_mw_max``
+  (the power and sites lessors can get).
+
+The month's book is decided a month ahead, so the compute a lab is told it will have next month
+(``leased_eflops``) is what this agent offers it then (a ``leased_compute`` good at no price,
+apart from the compute market: the lab pays the contracts' ``lease_payment_usd_per_month`` as
+operating cost). The lessors' own accounts
+are not modelled.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ecosim.agents.base import EcosimAgent
+from ecosim.physics.compute import accelerator_usd_per_w, watts_per_h100e
+
+RING_MONTHS = 240
+
+
+def lease_price_usd_per_w_month(cost_usd_per_w_month: Any, wanted_mw: Any, capacity_mw: Any, margin_frac: Any,
+                                target_utilisation_frac: Any, elasticity: Any, max_ratio: float = 4.0) -> np.ndarray:
+    """Price of capacity signed this month [USD/(W month)]: cost recovery times
+    ``1 + margin x (u / u_target)^elasticity``, ``u = wanted / capacity`` (at most ``max_ratio``).
+
+    >>> float(lease_price_usd_per_w_month(1.0, 85.0, 100.0, 0.5, 0.85, 2.0))  # at the target utilisation
+    1.5
+    >>> round(float(lease_price_usd_per_w_month(1.0, 170.0, 100.0, 0.5, 0.85, 2.0)), 6)  # twice the target: 4x the margin
+    3.0
+    >>> float(lease_price_usd_per_w_month(1.0, 0.0, 100.0, 0.5, 0.85, 2.0))  # slack: cost recovery
+    1.0
+    """
+    cap = np.maximum(np.asarray(capacity_mw, float), 1e-9)
+    u = np.minimum(np.asarray(wanted_mw, float) / cap, max_ratio)
+    ratio = u / np.asarray(target_utilisation_frac, float)
+    return np.asarray(cost_usd_per_w_month, float) * (1.0 + np.asarray(margin_frac, float) * ratio ** np.asarray(elasticity, float))
+
+
+class Cloud(EcosimAgent):
+    kind = "cloud"
+    label = "Clouds & neoclouds"
+
+    def __init__(self, world: Any, actor: Any, p: Any, shared: Any = None) -> None:
+        super().__init__(world, actor, p, shared)
+        K = self.K
+        self.lessees = self.ex.senders(self.name, "lease_wanted_mw")
+        J = len(self.lessees)
+        start = world.start_month
+        self.s.capacity_mw = self.full(p.capacity_mw_initial)
+        self.s.capacity_pipe_mw = np.zeros((K, RING_MONTHS))  # capacity under construction, by month it arrives
+        self.s.wanted_seen_mw = np.zeros((K, 12))  # capacity the labs wanted in each of the last 12 months, by month % 12
+        # contracts in service by the month they (re)started, and signed ones by the month they arrive
+        self.s.mw = np.zeros((K, J, RING_MONTHS))
+        self.s.eflops = np.zeros((K, J, RING_MONTHS))
+        self.s.usd = np.zeros((K, J, RING_MONTHS))  # monthly payment
+        self.s.pipe_mw = np.zeros((K, J, RING_MONTHS))
+        self.s.pipe_usd = np.zeros((K, J, RING_MONTHS))
+        self.s.price_usd_per_w_month = self.cost_usd_per_w_month(start)
+        term = int(self.term_months())
+        for j, lab in enumerate(self.lessees):  # leases at start: signed evenly over the term before
+            mw0 = float(dict(p.leases_mw_initial).get(lab, 0.0))
+            for age in range(term):
+                slot = (start - age) % RING_MONTHS
+                self.s.mw[:, j, slot] = mw0 / term
+                self.s.eflops[:, j, slot] = mw0 / term * self.eflops_per_mw(start)
+                self.s.usd[:, j, slot] = mw0 / term * 1e6 * self.s.price_usd_per_w_month
+        self.wanted_mw = np.zeros((K, J))
+        self.renewed_mw = np.zeros((K, J))
+        self.expired_mw = np.zeros((K, J))
+        self.granted_mw = np.zeros((K, J))
+        self.utilisation = np.zeros(K)
+        self._publish()
+
+    # ---------------------------------------------------------------- helpers
+
+    def term_months(self) -> int:
+        return int(np.clip(round(float(np.max(self.p.lease_term_yr)) * 12.0), 1, RING_MONTHS - 1))
+
+    def cost_usd_per_w_month(self, month: int) -> np.ndarray:
+        """The lessors' cost recovery per W of IT power a month in ``month``, following the
+        accelerator price (most of it) from the hardware's reference month [USD/(W month)]."""
+        hw = self.shared.ai_hardware
+        idx = accelerator_usd_per_w(1.0, hw.usd_per_w_change_frac_per_yr, hw.reference_month, month)
+        return self.full(self.p.cost_usd_per_w_yr / 12.0 * idx)
+
+    def eflops_per_mw(self, month: int) -> np.ndarray:
+        """Compute of one MW of the lessors' chips installed in ``month`` [EFLOP/s per MW]."""
+        hw = self.shared.ai_hardware
+        return self.full(1e6 / watts_per_h100e(hw.w_per_h100e, hw.efficiency_gain_frac_per_yr, hw.reference_month, month) * hw.flops_per_h100e / 1e18)
+
+    @property
+    def leased_mw(self) -> np.ndarray:
+        """Leased IT power in service, by lab (K, labs) [MW]."""
+        return self.s.mw.sum(axis=2)
+
+    def leased_mw_of(self, lab: str) -> np.ndarray:
+        """Leased IT power in service for one lab [MW] (0 if it does not lease)."""
+        return self.leased_mw[:, self.lessees.index(lab)] if lab in self.lessees else self.zeros()
+
+    @property
+    def committed_mw(self) -> np.ndarray:
+        """In service and signed, by lab (K, labs) [MW]."""
+        return self.leased_mw + self.s.pipe_mw.sum(axis=2)
+
+    def _publish(self) -> None:
+        """Next month's book to each lab; the price of this month's signings to all."""
+        self.publish("lease_usd_per_w_month", self.s.price_usd_per_w_month)
+        nxt = self.eflops_per_mw(self.t + 1)
+        for j, lab in enumerate(self.lessees):
+            pub = self.ex.publish_to
+            pub(self.name, lab, "leased_eflops", self.s.eflops[:, j].sum(axis=1))
+            pub(self.name, lab, "lease_payment_usd_per_month", self.s.usd[:, j].sum(axis=1))
+            pub(self.name, lab, "lease_committed_mw", self.committed_mw[:, j])
+            pub(self.name, lab, "lease_committed_eflops", self.s.eflops[:, j].sum(axis=1) + self.s.pipe_mw[:, j].sum(axis=1) * nxt)
+
+    # ---------------------------------------------------------------- phases
+
+    def offer(self) -> None:
+        """This month's leased compute, to the labs that hold it (they ask for it by name)."""
+        self.ex.offer(self.name, "leased_compute", self.s.eflops.sum(axis=(1, 2)), 0.0)
+
+    def settle(self) -> None:
+        """Decide next month's book: capacity arrives, leases arrive, expire or renew, new ones
+        are signed at this month's price, and lessors order capacity."""
+        p, s = self.p, self.s
+        K, J = self.K, len(self.lessees)
+        m = self.t + 1  # the month decided
+        now = m % RING_MONTHS
+        s.capacity_mw = s.capacity_mw + s.capacity_pipe_mw[:, now]
+        s.capacity_pipe_mw[:, now] = 0.0
+        wanted = np.stack([np.maximum(self.read(lab, "lease_wanted_mw"), 0.0) for lab in self.lessees], axis=1) if J else np.zeros((K, 0))
+        self.wanted_mw = wanted
+        total_wanted = wanted.sum(axis=1)
+        self.utilisation = total_wanted / np.maximum(s.capacity_mw, 1e-9)
+        clearing = lease_price_usd_per_w_month(self.cost_usd_per_w_month(self.t), total_wanted, s.capacity_mw,
+                                               p.margin_at_target_frac, p.target_utilisation_frac, p.scarcity_elasticity)
+        s.price_usd_per_w_month = s.price_usd_per_w_month + (clearing - s.price_usd_per_w_month) * np.minimum(1.0 / p.price_adjust_months, 1.0)
+        price_mw = s.price_usd_per_w_month[:, None] * 1e6
+        eff = self.eflops_per_mw(m)[:, None]
+        # arrivals of signed leases
+        s.mw[:, :, now] = s.pipe_mw[:, :, now]
+        s.eflops[:, :, now] = s.pipe_mw[:, :, now] * eff
+        s.usd[:, :, now] = s.pipe_usd[:, :, now]
+        s.pipe_mw[:, :, now] = 0.0
+        s.pipe_usd[:, :, now] = 0.0
+        # leases at the end of their term: renewed as far as the lab still wants them
+        end = (m - self.term_months()) % RING_MONTHS
+        expiring = s.mw[:, :, end].copy()
+        for a in (s.mw, s.eflops, s.usd):
+            a[:, :, end] = 0.0
+        renew = np.minimum(expiring, np.maximum(wanted - self.committed_mw, 0.0))
+        s.mw[:, :, now] += renew
+        s.eflops[:, :, now] += renew * eff
+        s.usd[:, :, now] += renew * price_mw
+        self.renewed_mw, self.expired_mw = renew, expiring - renew
+        # new leases from free capacity, shared pro rata to the requests
+        request = np.maximum(wanted - self.committed_mw, 0.0)
+        free = np.maximum(s.capacity_mw - self.committed_mw.sum(axis=1), 0.0)
+        asked = request.sum(axis=1)
+        fill = np.divide(free, asked, out=np.ones(K), where=asked > 0)
+        grant = request * np.minimum(fill, 1.0)[:, None]
+        self.granted_mw = grant
+        lead = int(np.clip(round(float(np.max(p.lease_lead_months))), 1, RING_MONTHS - 1))
+        slot = (self.t + lead) % RING_MONTHS
+        if slot == now:
+            s.mw[:, :, now] += grant
+            s.eflops[:, :, now] += grant * eff
+            s.usd[:, :, now] += grant * price_mw
+        else:
+            s.pipe_mw[:, :, slot] += grant
+            s.pipe_usd[:, :, slot] += grant * price_mw
+        # lessors build toward the stock wanted when what they order now arrives (at its growth
+        # over the last year), at their target utilisation
+        build = int(np.clip(round(float(np.max(p.build_lead_months))), 1, RING_MONTHS - 1))
+        then = s.wanted_seen_mw[:, self.t % 12]
+        growth = np.clip(np.divide(total_wanted, then, out=np.ones(K), where=then > 0), 1.0, 1.0 + p.capacity_growth_frac_per_yr_max)
+        s.wanted_seen_mw[:, self.t % 12] = total_wanted
+        planned = s.capacity_mw + s.capacity_pipe_mw.sum(axis=1)
+        gap = total_wanted * growth ** (build / 12.0) / p.target_utilisation_frac - planned
+        room = np.clip(1.0 - planned / p.capacity_mw_max, 0.0, 1.0)
+        most = planned * ((1.0 + p.capacity_growth_frac_per_yr_max) ** (1.0 / 12.0) - 1.0) * room
+        order = np.minimum(np.maximum(gap, 0.0) / p.build_adjust_months, most)
+        s.capacity_pipe_mw[:, (self.t + build) % RING_MONTHS] += order
+        self._publish()

@@ -1,0 +1,80 @@
+"""The AI labs' forward world on baseline (issue 14's gates; scripts/labs_forward_check.py prints
+the tables): revenue never falls more than 25 % in a year unless the lab's compute or capability
+fell as much; revenue per EFLOP/s of inference is within 3x across labs each year; leased
+compute never lapses to nothing while a lab wants compute; xAI's 2029 revenue is printed beside
+its bankers' $14B."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from ecosim.model import EcosimModel
+from ecosim.scenario import load_scenario
+
+LABS = ("xai", "openai", "google")
+
+
+@pytest.fixture(scope="module")
+def years() -> dict[str, dict[str, np.ndarray]]:
+    """Per lab: yearly revenue [USD] and year-end compute, inference compute, leased compute
+    [EFLOP/s] and capability, 2026-2040."""
+    model = EcosimModel(load_scenario("baseline"), record_ledger=False).run()
+    year = np.array([int(d[:4]) for d in model.dates()])
+    out: dict[str, dict[str, np.ndarray]] = {}
+    for lab in LABS:
+        def by_year(name: str, flow: bool) -> np.ndarray:
+            s = model.series(name)[:, 0]
+            return np.array([s[year == y].sum() if flow else s[year == y][-1] for y in np.unique(year)])
+        out[lab] = {
+            "revenue": by_year(f"{lab}_revenue_usd", True),
+            "compute": by_year(f"{lab}_compute_eflops", False),
+            "inference": by_year(f"{lab}_inference_eflops", False),
+            "capability": by_year(f"{lab}_capability_index", False),
+            "leased": by_year(f"{lab}_leased_eflops", False) if lab != "google" else np.zeros(len(np.unique(year))),
+            "year": np.unique(year),
+        }
+    return out
+
+
+@pytest.mark.slow
+def test_no_lab_revenue_collapses_while_its_compute_and_capability_hold(years: dict[str, dict[str, np.ndarray]]) -> None:
+    bad = []
+    for lab, y in years.items():
+        for i in range(1, len(y["year"])):
+            r0, r1 = y["revenue"][i - 1], y["revenue"][i]
+            held = min(y["compute"][i] / y["compute"][i - 1], y["capability"][i] / y["capability"][i - 1]) > 0.75
+            if r0 > 1e9 and r1 < 0.75 * r0 and held:
+                bad.append((lab, int(y["year"][i]), round(r1 / r0, 2)))
+    assert bad == []
+
+
+@pytest.mark.slow
+def test_compute_earns_revenue_for_every_lab(years: dict[str, dict[str, np.ndarray]]) -> None:
+    """Revenue per EFLOP/s of inference of the labs earning over $1B within a factor of 3."""
+    spans = []
+    for i, year in enumerate(years["xai"]["year"]):
+        per = [y["revenue"][i] / y["inference"][i] for y in years.values() if y["revenue"][i] > 1e9 and y["inference"][i] > 0]
+        if len(per) > 1:
+            spans.append((int(year), max(per) / min(per)))
+    assert spans and max(s for _, s in spans) < 3.0, spans
+
+
+@pytest.mark.slow
+def test_leases_renew_while_a_lab_wants_compute(years: dict[str, dict[str, np.ndarray]]) -> None:
+    """OpenAI leases all the way; a lab that held leases never drops to none while it has compute."""
+    assert np.all(years["openai"]["leased"] > 0)
+    for lab in ("xai", "openai"):
+        y = years[lab]
+        lapsed = (y["leased"][1:] <= 0) & (y["leased"][:-1] > 0) & (y["compute"][1:] > 0)
+        assert not lapsed.any(), (lab, y["year"][1:][lapsed])
+
+
+@pytest.mark.slow
+def test_xai_2029_revenue_beside_its_bankers_projection(years: dict[str, dict[str, np.ndarray]]) -> None:
+    """xAI's own 2029 revenue (X's aside) against the $14B its bankers projected (Morgan Stanley,
+    June 2025; ecosim/data/history.csv): printed, and within a factor of 4 either way."""
+    y = years["xai"]
+    r = float(y["revenue"][list(y["year"]).index(2029)])
+    print(f"xAI 2029 revenue {r / 1e9:.1f} B USD against its bankers' 14 B ({r / 14e9:.2f}x)")
+    assert 14e9 / 4 < r < 14e9 * 4
