@@ -58,19 +58,29 @@ def test_every_tonne_and_satellite_rides_a_flight_that_flew(name: str) -> None:
 
 def test_orbital_development_and_terafab_growth_are_paid() -> None:
     """SpaceX's orbital data-center development ($5B over the year before its first build) is paid
-    in 2026; TeraFab's capacity grows only as its expansion capex is paid."""
+    in 2026; TeraFab's capacity grows only as its expansion capex is paid: every month, the
+    capacity added times that month's cost of an H100e a month of capacity (the scenario's figure
+    at the fab's first month, following the price of an H100e since), and in all, the build
+    capex plus those payments."""
     model = EcosimModel(load_scenario("baseline", ["scenario.end_month=2032-12"]))
-    model.run()
+    fab = model.agent("terafab")
+    added, unit, paid = [], [], []
+    while model.steps < model.n_steps:
+        before = float(fab.s.capacity[0])
+        model.step()
+        added.append(float(fab.s.capacity[0]) - before)
+        unit.append(float(fab.expansion_usd_per_h100e_month()[0]))
+        paid.append(float(fab.expansion_usd[0]))
     led = model.ledger()
     odc = led[(led["from"] == "orbital_dc") & (led["commodity"] == "money") & (led["kind"] == "opex") & (led["date"].str[:4] == "2026")]
     nre = model.params.orbital_dc.nre_usd
     assert odc["usd"].sum() >= nre * (1 - 1e-9)
-    fab = model.agent("terafab")
     tera = led[(led["from"] == "terafab") & (led["commodity"] == "money") & (led["kind"] == "capex")]
     p = model.params.chips.terafab
-    grown = float(fab.s.capacity[0]) - p.capacity_h100e_per_month_initial
-    assert grown > 0
-    assert_allclose(tera["usd"].sum(), p.build_capex_usd + grown * p.expansion_capex_usd_per_h100e_month, rtol=1e-6)
+    assert sum(added) > 0
+    assert unit[-1] < 0.5 * p.expansion_capex_usd_per_h100e_month  # H100e are cheaper by 2032
+    assert_allclose(paid, np.array(added) * np.array(unit), rtol=1e-9, atol=1e-3)
+    assert_allclose(tera["usd"].sum(), p.build_capex_usd + sum(paid), rtol=1e-6)
 
 
 def _company_receipts_payments(led: pd.DataFrame, company_at: Callable[[str, int], str], company: str) -> tuple[pd.Series, pd.Series]:

@@ -4,7 +4,9 @@ Output [H100-equivalents/month] grows each year to a ceiling. TeraFab first ramp
 advances one month of its ``ramp_months`` per calendar month, plus one more month per
 ``robot_hours_per_ramp_month`` hours of Optimus labour it receives (robots build and run
 the fab), paying ``build_capex_usd`` over the ramp. Every H100e a month of capacity added
-after that costs ``expansion_capex_usd_per_h100e_month`` (new fabs, tools, packaging), paid by
+after that costs ``expansion_capex_usd_per_h100e_month`` in the fab's first month (new fabs,
+tools, packaging), falling afterwards as the price of an H100-equivalent falls (the same wafers
+yield more H100e as chips improve: the ``[ai_hardware]`` trends), paid by
 its company within the capital it can spend (its cash when the month opened over
 ``cash_deploy_months``), and is added only while the fab sells at least
 ``expansion_utilisation_min_frac`` of its output (built to need): a fab that cannot pay or
@@ -23,7 +25,7 @@ from typing import Any
 import numpy as np
 
 from ecosim.agents.base import UNLIMITED, EcosimAgent
-from ecosim.physics.compute import accelerator_usd_per_w
+from ecosim.physics.compute import accelerator_usd_per_w, watts_per_h100e
 
 
 class ChipFab(EcosimAgent):
@@ -48,6 +50,17 @@ class ChipFab(EcosimAgent):
 
     def price_usd_per_h100e(self) -> np.ndarray:
         return self.usd_per_w() * self.w_per_h100e()
+
+    def expansion_usd_per_h100e_month(self) -> np.ndarray:
+        """Capital cost of one H100e a month of capacity added this month [USD]: the scenario's
+        figure for the fab's first month times the fall since then of the price of an
+        H100-equivalent (price per W x W per H100e; a capex in USD per H100e must follow the
+        unit it is counted in, or a fab built in 2037 would cost per H100e what one built in
+        2028 did, when each of its chips holds many more H100e)."""
+        hw, start = self.shared.ai_hardware, self.p.start_month
+        index = accelerator_usd_per_w(1.0, hw.usd_per_w_change_frac_per_yr, start, self.t) * watts_per_h100e(
+            1.0, hw.efficiency_gain_frac_per_yr, start, self.t)
+        return self.full(np.asarray(self.p.expansion_capex_usd_per_h100e_month, dtype=float) * index)
 
     def _takes_labour(self) -> np.ndarray:
         return self.after(self.p.start_month) if self.ex.buys(self.name, "labour") else self.zeros()
@@ -78,7 +91,7 @@ class ChipFab(EcosimAgent):
         selling = sold >= np.asarray(p.expansion_utilisation_min_frac) * self.output
         grown = (s.ramp >= 1.0) & (started > 0) & selling
         wanted = np.where(grown, self.grow(s.capacity, p.capacity_growth_frac_per_yr, p.capacity_h100e_per_month_max) - s.capacity, 0.0)
-        unit = np.asarray(p.expansion_capex_usd_per_h100e_month, dtype=float)
+        unit = self.expansion_usd_per_h100e_month()
         capital = np.maximum(ex.company_cash_open(self.company), 0.0) / p.cash_deploy_months
         added = np.minimum(wanted, np.divide(capital, unit, out=np.full(self.K, np.inf), where=unit > 0))
         s.capacity = s.capacity + added

@@ -683,7 +683,7 @@ class ChipFab(Section):
     ramp_months: float = F(unit="months", gt=0, doc="months to reach the growth path after start")
     robot_hours_per_ramp_month: float = F(unit="h", ge=0, doc="Optimus hours that save one month of ramp (0 = none)")
     build_capex_usd: float = F(unit="USD", ge=0, doc="capital cost of building the fab, spread over the ramp")
-    expansion_capex_usd_per_h100e_month: float = F(unit="USD", ge=0, doc="capital cost of each H100e a month of capacity added after the ramp (0 = paid from the price)")
+    expansion_capex_usd_per_h100e_month: float = F(unit="USD", ge=0, doc="capital cost of each H100e a month of capacity added after the ramp, in the fab's first month; later it follows the price of an H100e (0 = paid from the price)")
     cash_deploy_months: float = F(unit="months", gt=0, doc="expansion is limited to the company's cash spread over this many months")
     expansion_utilisation_min_frac: float = F(unit="frac", ge=0, le=1, doc="capacity is added only while the fab sells at least this share of its output")
     cost_frac_of_price: float = F(unit="frac", ge=0, le=1, doc="manufacturing cost as a share of the selling price")

@@ -79,3 +79,18 @@ def test_a_fab_that_cannot_sell_does_not_grow() -> None:
     world.start()
     _month(world, f)
     assert_allclose(f.s.capacity, 100_000.0)
+
+
+def test_expansion_capex_follows_the_price_of_an_h100e() -> None:
+    """A fab that started a year ago, with the price per W falling 10 % a year and compute per W
+    rising 25 % a year: an H100e costs 0.9 / 1.25 = 0.72 of its price then, and so does each
+    H100e a month of capacity added: 5,946 x $200k x 0.72 = $856M."""
+    hw = ns(**{**vars(HW), "usd_per_w_change_frac_per_yr": -0.10, "efficiency_gain_frac_per_yr": 0.25})
+    world = _world(1e12)
+    f = ChipFab(world, world.actor("terafab"), fab(start_month=world.start_month - 12), ns(ai_hardware=hw))
+    world.start()
+    assert_allclose(f.expansion_usd_per_h100e_month(), 200e3 * 0.72)
+    _month(world, f)
+    added = 100_000.0 * (2.0 ** (1 / 12) - 1.0)
+    assert_allclose(f.s.capacity, 100_000.0 + added)
+    assert_allclose(f.expansion_usd, added * 200e3 * 0.72)
