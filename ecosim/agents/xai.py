@@ -114,7 +114,6 @@ class Lab(EcosimAgent):
         super().__init__(world, actor, p, shared)
         K = self.K
         self.law = self.shared.scaling
-        self._training_frac: tuple[int, np.ndarray] | None = None  # (month, training_frac() of that month)
         self.terrestrial_builder = self.partner("site_capex_usd_per_w")
         self.orbital_builder = self.partner("orbital_cost_ratio")
         self.lessor = self.partner("lease_usd_per_w_month")
@@ -223,12 +222,9 @@ class Lab(EcosimAgent):
         """Share of the lab's compute used for training this month [-]: ``training_frac`` up to
         the hardware's reference month, then changing ``training_frac_change_pct_per_yr`` a year
         (inference takes a growing share as usage grows), within ``training_min_frac`` and 0.95."""
-        cached = self._training_frac
-        if cached is None or cached[0] != self.t:  # computed once a month (parameters stay fixed in a run); callers do not write to it
-            p = self.p
-            years = max(self.t - self.shared.ai_hardware.reference_month, 0) / 12.0
-            cached = self._training_frac = (self.t, self.full(np.clip(np.asarray(p.training_frac, float) * (1.0 + np.asarray(p.training_frac_change_frac_per_yr, float)) ** years, p.training_min_frac, 0.95)))
-        return cached[1]
+        p = self.p
+        years = max(self.t - self.shared.ai_hardware.reference_month, 0) / 12.0
+        return self.full(np.clip(np.asarray(p.training_frac, float) * (1.0 + np.asarray(p.training_frac_change_frac_per_yr, float)) ** years, p.training_min_frac, 0.95))
 
     def cost_index(self) -> np.ndarray:
         return self.full(compute_cost_index(self.shared.ai_hardware, self.t))
