@@ -200,12 +200,10 @@ class Lab(EcosimAgent):
         tf = self.training_frac() if training_frac is None else training_frac
         return np.minimum(self.s.compute_eflops, self.for_demand_eflops) * (1.0 - tf)
 
-    def _publish_market(self, training_frac: np.ndarray | None = None, inference_eflops: np.ndarray | None = None) -> None:
-        """Training compute, inference capacity and share to the market (``training_frac`` and
-        ``inference_eflops``: this month's, if the caller has them)."""
-        tf = self.training_frac() if training_frac is None else training_frac
+    def _publish_market(self) -> None:
+        tf = self.training_frac()
         self.publish("lab_training_eflops", self.s.compute_eflops * tf)
-        self.publish("inference_capacity_eflops", self.inference_capacity_eflops(tf) if inference_eflops is None else inference_eflops)
+        self.publish("inference_capacity_eflops", self.inference_capacity_eflops(tf))
         self.publish("ai_market_share_frac", self.s.market_share)
 
     def _publish_targets(self) -> None:
@@ -363,8 +361,7 @@ class Lab(EcosimAgent):
         am = self.shared.ai_market
         deserved = self.read("market", "ai_share_frac")
         s.market_share = s.market_share + (deserved - s.market_share) * np.minimum(am.share_adjust_per_yr / 12.0, 1.0)
-        tf = self.training_frac()
-        capacity = self.inference_capacity_eflops(tf)
+        capacity = self.inference_capacity_eflops()
         self.sold_eflops = np.minimum(self.my_demand_eflops(), capacity)
         s.used_frac = np.clip(np.divide(self.sold_eflops, capacity, out=np.ones(self.K), where=capacity > 0), 0.0, 1.0)
         # training: its training share, and the inference compute no customer used (labs leave no
@@ -385,7 +382,7 @@ class Lab(EcosimAgent):
         s.revenue_usd = revenue
         s.demand_seen[:, self.t % 12] = self.read("market", "ai_demand_eflops")
         self.publish("capability", s.capability)
-        self._publish_market(tf, capacity)  # compute and its plan for demand are as above
+        self._publish_market()
         self.other_business()
 
     def other_business(self) -> None:
