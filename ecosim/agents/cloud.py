@@ -84,10 +84,6 @@ class Cloud(EcosimAgent):
         self.s.pipe_usd = np.zeros((K, J, RING_MONTHS))
         self.s.price_usd_per_w_month = self.cost_usd_per_w_month(start)
         term = int(self.term_months())
-        # lease term, lease lead and build lead [months]: functions of its parameters, fixed in a run
-        self._term_months = term
-        self._lease_lead_months = int(np.clip(round(float(np.max(p.lease_lead_months))), 1, RING_MONTHS - 1))
-        self._build_lead_months = int(np.clip(round(float(np.max(p.build_lead_months))), 1, RING_MONTHS - 1))
         for j, lab in enumerate(self.lessees):  # leases at start: signed evenly over the term before
             mw0 = float(dict(p.leases_mw_initial).get(lab, 0.0))
             for age in range(term):
@@ -184,7 +180,7 @@ class Cloud(EcosimAgent):
         s.pipe_mw[:, :, now] = 0.0
         s.pipe_usd[:, :, now] = 0.0
         # leases at the end of their term: renewed as far as the lab still wants them
-        end = (m - self._term_months) % RING_MONTHS
+        end = (m - self.term_months()) % RING_MONTHS
         expiring = s.mw[:, :, end].copy()
         for a in (s.mw, s.eflops, s.usd):
             a[:, :, end] = 0.0
@@ -202,7 +198,7 @@ class Cloud(EcosimAgent):
         fill = np.divide(free, asked, out=np.ones(K), where=asked > 0)
         grant = request * np.minimum(fill, 1.0)[:, None]
         self.granted_mw = grant
-        lead = self._lease_lead_months
+        lead = int(np.clip(round(float(np.max(p.lease_lead_months))), 1, RING_MONTHS - 1))
         slot = (self.t + lead) % RING_MONTHS
         if slot == now:
             s.mw[:, :, now] += grant
@@ -213,7 +209,7 @@ class Cloud(EcosimAgent):
             s.pipe_usd[:, :, slot] += grant * price_mw
         # lessors build toward the stock wanted when what they order now arrives (at its growth
         # over the last year), at their target utilisation
-        build = self._build_lead_months
+        build = int(np.clip(round(float(np.max(p.build_lead_months))), 1, RING_MONTHS - 1))
         then = s.wanted_seen_mw[:, self.t % 12]
         growth = np.clip(np.divide(total_wanted, then, out=np.ones(K), where=then > 0), 1.0, 1.0 + p.capacity_growth_frac_per_yr_max)
         s.wanted_seen_mw[:, self.t % 12] = total_wanted
