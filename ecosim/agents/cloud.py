@@ -184,14 +184,13 @@ class Cloud(EcosimAgent):
         expiring = s.mw[:, :, end].copy()
         for a in (s.mw, s.eflops, s.usd):
             a[:, :, end] = 0.0
-        signed_mw = s.pipe_mw.sum(axis=2)  # the renewals below leave the signed ring as it is
-        renew = np.minimum(expiring, np.maximum(wanted - (s.mw.sum(axis=2) + signed_mw), 0.0))
+        renew = np.minimum(expiring, np.maximum(wanted - self.committed_mw, 0.0))
         s.mw[:, :, now] += renew
         s.eflops[:, :, now] += renew * eff
         s.usd[:, :, now] += renew * price_mw
         self.renewed_mw, self.expired_mw = renew, expiring - renew
         # new leases from free capacity, shared pro rata to the requests
-        committed = s.mw.sum(axis=2) + signed_mw
+        committed = self.committed_mw
         request = np.maximum(wanted - committed, 0.0)
         free = np.maximum(s.capacity_mw - committed.sum(axis=1), 0.0)
         asked = request.sum(axis=1)
