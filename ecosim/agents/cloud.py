@@ -135,18 +135,14 @@ class Cloud(EcosimAgent):
         self.publish("lease_usd_per_w_month", self.s.price_usd_per_w_month)
         if nxt is None:
             nxt = self.eflops_per_mw(self.t + 1)
-        # each ring summed once over its months, for all labs (a lab's row is the same sum as
-        # summing that lab's slice alone, and the contiguous pass is cheaper than one per lab)
-        pipe_mw = self.s.pipe_mw.sum(axis=2)
-        committed = self.s.mw.sum(axis=2) + pipe_mw
-        eflops = self.s.eflops.sum(axis=2)
-        usd = self.s.usd.sum(axis=2)
+        committed = self.committed_mw
         pub = self.ex.publish_to
         for j, lab in enumerate(self.lessees):
-            pub(self.name, lab, "leased_eflops", eflops[:, j])
-            pub(self.name, lab, "lease_payment_usd_per_month", usd[:, j])
+            eflops = self.s.eflops[:, j].sum(axis=1)
+            pub(self.name, lab, "leased_eflops", eflops)
+            pub(self.name, lab, "lease_payment_usd_per_month", self.s.usd[:, j].sum(axis=1))
             pub(self.name, lab, "lease_committed_mw", committed[:, j])
-            pub(self.name, lab, "lease_committed_eflops", eflops[:, j] + pipe_mw[:, j] * nxt)
+            pub(self.name, lab, "lease_committed_eflops", eflops + self.s.pipe_mw[:, j].sum(axis=1) * nxt)
 
     # ---------------------------------------------------------------- phases
 
