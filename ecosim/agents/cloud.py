@@ -129,20 +129,16 @@ class Cloud(EcosimAgent):
         """In service and signed, by lab (K, labs) [MW]."""
         return self.leased_mw + self.s.pipe_mw.sum(axis=2)
 
-    def _publish(self, nxt: np.ndarray | None = None) -> None:
-        """Next month's book to each lab; the price of this month's signings to all. ``nxt``:
-        ``eflops_per_mw(t + 1)`` if the caller has it."""
+    def _publish(self) -> None:
+        """Next month's book to each lab; the price of this month's signings to all."""
         self.publish("lease_usd_per_w_month", self.s.price_usd_per_w_month)
-        if nxt is None:
-            nxt = self.eflops_per_mw(self.t + 1)
-        committed = self.committed_mw
-        pub = self.ex.publish_to
+        nxt = self.eflops_per_mw(self.t + 1)
         for j, lab in enumerate(self.lessees):
-            eflops = self.s.eflops[:, j].sum(axis=1)
-            pub(self.name, lab, "leased_eflops", eflops)
+            pub = self.ex.publish_to
+            pub(self.name, lab, "leased_eflops", self.s.eflops[:, j].sum(axis=1))
             pub(self.name, lab, "lease_payment_usd_per_month", self.s.usd[:, j].sum(axis=1))
-            pub(self.name, lab, "lease_committed_mw", committed[:, j])
-            pub(self.name, lab, "lease_committed_eflops", eflops + self.s.pipe_mw[:, j].sum(axis=1) * nxt)
+            pub(self.name, lab, "lease_committed_mw", self.committed_mw[:, j])
+            pub(self.name, lab, "lease_committed_eflops", self.s.eflops[:, j].sum(axis=1) + self.s.pipe_mw[:, j].sum(axis=1) * nxt)
 
     # ---------------------------------------------------------------- phases
 
@@ -167,8 +163,7 @@ class Cloud(EcosimAgent):
                                                p.margin_at_target_frac, p.target_utilisation_frac, p.scarcity_elasticity)
         s.price_usd_per_w_month = s.price_usd_per_w_month + (clearing - s.price_usd_per_w_month) * np.minimum(1.0 / p.price_adjust_months, 1.0)
         price_mw = s.price_usd_per_w_month[:, None] * 1e6
-        eff_m = self.eflops_per_mw(m)
-        eff = eff_m[:, None]
+        eff = self.eflops_per_mw(m)[:, None]
         # arrivals of signed leases
         s.mw[:, :, now] = s.pipe_mw[:, :, now]
         s.eflops[:, :, now] = s.pipe_mw[:, :, now] * eff
@@ -186,9 +181,8 @@ class Cloud(EcosimAgent):
         s.usd[:, :, now] += renew * price_mw
         self.renewed_mw, self.expired_mw = renew, expiring - renew
         # new leases from free capacity, shared pro rata to the requests
-        committed = self.committed_mw
-        request = np.maximum(wanted - committed, 0.0)
-        free = np.maximum(s.capacity_mw - committed.sum(axis=1), 0.0)
+        request = np.maximum(wanted - self.committed_mw, 0.0)
+        free = np.maximum(s.capacity_mw - self.committed_mw.sum(axis=1), 0.0)
         asked = request.sum(axis=1)
         fill = np.divide(free, asked, out=np.ones(K), where=asked > 0)
         grant = request * np.minimum(fill, 1.0)[:, None]
@@ -214,4 +208,4 @@ class Cloud(EcosimAgent):
         most = planned * ((1.0 + p.capacity_growth_frac_per_yr_max) ** (1.0 / 12.0) - 1.0) * room
         order = np.minimum(np.maximum(gap, 0.0) / p.build_adjust_months, most)
         s.capacity_pipe_mw[:, (self.t + build) % RING_MONTHS] += order
-        self._publish(eff_m)
+        self._publish()

@@ -193,17 +193,15 @@ class Lab(EcosimAgent):
         self._publish_market()
         self._publish_targets()
 
-    def inference_capacity_eflops(self, training_frac: np.ndarray | None = None) -> np.ndarray:
+    def inference_capacity_eflops(self) -> np.ndarray:
         """Compute the lab keeps for inference [EFLOP/s]: all but its training share, of the
         compute it planned for its demand (what it bought beyond that for the training race is
-        training compute). ``training_frac``: this month's :meth:`training_frac` if the caller has it."""
-        tf = self.training_frac() if training_frac is None else training_frac
-        return np.minimum(self.s.compute_eflops, self.for_demand_eflops) * (1.0 - tf)
+        training compute)."""
+        return np.minimum(self.s.compute_eflops, self.for_demand_eflops) * (1.0 - self.training_frac())
 
     def _publish_market(self) -> None:
-        tf = self.training_frac()
-        self.publish("lab_training_eflops", self.s.compute_eflops * tf)
-        self.publish("inference_capacity_eflops", self.inference_capacity_eflops(tf))
+        self.publish("lab_training_eflops", self.s.compute_eflops * self.training_frac())
+        self.publish("inference_capacity_eflops", self.inference_capacity_eflops())
         self.publish("ai_market_share_frac", self.s.market_share)
 
     def _publish_targets(self) -> None:
@@ -284,11 +282,10 @@ class Lab(EcosimAgent):
         channel_w = np.where(share > 0, share * np.where(np.isfinite(lease_w), lease_w, 0.0), 0.0) + np.where(share < 1, (1.0 - share) * np.where(np.isfinite(own_w), own_w, 0.0), 0.0)
         hw = self.shared.ai_hardware
         later = compute_cost_index(hw, self.t + 12) / compute_cost_index(hw, self.t)
-        tf = self.training_frac()
-        earns = price * s.used_frac * (1.0 - tf) * (1.0 - p.sga_frac_of_revenue) * price_decline_frac(later, self.read("capital_market", "wacc"), hw.chip_life_yr) ** p.obsolescence_weight_frac
+        earns = price * s.used_frac * (1.0 - self.training_frac()) * (1.0 - p.sga_frac_of_revenue) * price_decline_frac(later, self.read("capital_market", "wacc"), hw.chip_life_yr) ** p.obsolescence_weight_frac
         self.payback_ratio = np.divide(earns, channel_w * w_e, out=np.full(self.K, 1e3), where=channel_w > 0)
         gate = logistic((self.payback_ratio - 1.0) / p.payback_softness_ratio)
-        for_demand = self.demand_eflops * growth / np.maximum(1.0 - tf, 1e-3) * p.capacity_plan_ratio
+        for_demand = self.demand_eflops * growth / np.maximum(1.0 - self.training_frac(), 1e-3) * p.capacity_plan_ratio
         self.for_demand_eflops = for_demand
         for_frontier = self.read("market", "frontier_compute_eflops") * p.frontier_compute_ratio if self.racing else self.zeros()
         self.target_eflops = np.maximum(for_demand, for_frontier) * gate
