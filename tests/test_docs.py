@@ -37,6 +37,7 @@ def test_the_odc_cross_check_tables_are_current() -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(2400)  # two whole flywheel analyses with ablations: ~13 min on one core of this machine
 def test_the_flywheel_section_is_current() -> None:
     """README.md's flywheel section is what scripts/readme_flywheel.py renders from `ecosim
     flywheel S --json` now (re-run the script when the world moves)."""
