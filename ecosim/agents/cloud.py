@@ -84,6 +84,10 @@ class Cloud(EcosimAgent):
         self.s.pipe_usd = np.zeros((K, J, RING_MONTHS))
         self.s.price_usd_per_w_month = self.cost_usd_per_w_month(start)
         term = int(self.term_months())
+        # lease term, lease lead and build lead [months]: functions of its parameters, fixed in a run
+        self._term_months = term
+        self._lease_lead_months = int(np.clip(round(float(np.max(p.lease_lead_months))), 1, RING_MONTHS - 1))
+        self._build_lead_months = int(np.clip(round(float(np.max(p.build_lead_months))), 1, RING_MONTHS - 1))
         for j, lab in enumerate(self.lessees):  # leases at start: signed evenly over the term before
             mw0 = float(dict(p.leases_mw_initial).get(lab, 0.0))
             for age in range(term):
@@ -129,16 +133,24 @@ class Cloud(EcosimAgent):
         """In service and signed, by lab (K, labs) [MW]."""
         return self.leased_mw + self.s.pipe_mw.sum(axis=2)
 
-    def _publish(self) -> None:
-        """Next month's book to each lab; the price of this month's signings to all."""
+    def _publish(self, nxt: np.ndarray | None = None) -> None:
+        """Next month's book to each lab; the price of this month's signings to all. ``nxt``:
+        ``eflops_per_mw(t + 1)`` if the caller has it."""
         self.publish("lease_usd_per_w_month", self.s.price_usd_per_w_month)
-        nxt = self.eflops_per_mw(self.t + 1)
+        if nxt is None:
+            nxt = self.eflops_per_mw(self.t + 1)
+        # each ring summed once over its months, for all labs (a lab's row is the same sum as
+        # summing that lab's slice alone, and the contiguous pass is cheaper than one per lab)
+        pipe_mw = self.s.pipe_mw.sum(axis=2)
+        committed = self.s.mw.sum(axis=2) + pipe_mw
+        eflops = self.s.eflops.sum(axis=2)
+        usd = self.s.usd.sum(axis=2)
+        pub = self.ex.publish_to
         for j, lab in enumerate(self.lessees):
-            pub = self.ex.publish_to
-            pub(self.name, lab, "leased_eflops", self.s.eflops[:, j].sum(axis=1))
-            pub(self.name, lab, "lease_payment_usd_per_month", self.s.usd[:, j].sum(axis=1))
-            pub(self.name, lab, "lease_committed_mw", self.committed_mw[:, j])
-            pub(self.name, lab, "lease_committed_eflops", self.s.eflops[:, j].sum(axis=1) + self.s.pipe_mw[:, j].sum(axis=1) * nxt)
+            pub(self.name, lab, "leased_eflops", eflops[:, j])
+            pub(self.name, lab, "lease_payment_usd_per_month", usd[:, j])
+            pub(self.name, lab, "lease_committed_mw", committed[:, j])
+            pub(self.name, lab, "lease_committed_eflops", eflops[:, j] + pipe_mw[:, j] * nxt)
 
     # ---------------------------------------------------------------- phases
 
@@ -163,7 +175,8 @@ class Cloud(EcosimAgent):
                                                p.margin_at_target_frac, p.target_utilisation_frac, p.scarcity_elasticity)
         s.price_usd_per_w_month = s.price_usd_per_w_month + (clearing - s.price_usd_per_w_month) * np.minimum(1.0 / p.price_adjust_months, 1.0)
         price_mw = s.price_usd_per_w_month[:, None] * 1e6
-        eff = self.eflops_per_mw(m)[:, None]
+        eff_m = self.eflops_per_mw(m)
+        eff = eff_m[:, None]
         # arrivals of signed leases
         s.mw[:, :, now] = s.pipe_mw[:, :, now]
         s.eflops[:, :, now] = s.pipe_mw[:, :, now] * eff
@@ -171,23 +184,25 @@ class Cloud(EcosimAgent):
         s.pipe_mw[:, :, now] = 0.0
         s.pipe_usd[:, :, now] = 0.0
         # leases at the end of their term: renewed as far as the lab still wants them
-        end = (m - self.term_months()) % RING_MONTHS
+        end = (m - self._term_months) % RING_MONTHS
         expiring = s.mw[:, :, end].copy()
         for a in (s.mw, s.eflops, s.usd):
             a[:, :, end] = 0.0
-        renew = np.minimum(expiring, np.maximum(wanted - self.committed_mw, 0.0))
+        signed_mw = s.pipe_mw.sum(axis=2)  # the renewals below leave the signed ring as it is
+        renew = np.minimum(expiring, np.maximum(wanted - (s.mw.sum(axis=2) + signed_mw), 0.0))
         s.mw[:, :, now] += renew
         s.eflops[:, :, now] += renew * eff
         s.usd[:, :, now] += renew * price_mw
         self.renewed_mw, self.expired_mw = renew, expiring - renew
         # new leases from free capacity, shared pro rata to the requests
-        request = np.maximum(wanted - self.committed_mw, 0.0)
-        free = np.maximum(s.capacity_mw - self.committed_mw.sum(axis=1), 0.0)
+        committed = s.mw.sum(axis=2) + signed_mw
+        request = np.maximum(wanted - committed, 0.0)
+        free = np.maximum(s.capacity_mw - committed.sum(axis=1), 0.0)
         asked = request.sum(axis=1)
         fill = np.divide(free, asked, out=np.ones(K), where=asked > 0)
         grant = request * np.minimum(fill, 1.0)[:, None]
         self.granted_mw = grant
-        lead = int(np.clip(round(float(np.max(p.lease_lead_months))), 1, RING_MONTHS - 1))
+        lead = self._lease_lead_months
         slot = (self.t + lead) % RING_MONTHS
         if slot == now:
             s.mw[:, :, now] += grant
@@ -198,7 +213,7 @@ class Cloud(EcosimAgent):
             s.pipe_usd[:, :, slot] += grant * price_mw
         # lessors build toward the stock wanted when what they order now arrives (at its growth
         # over the last year), at their target utilisation
-        build = int(np.clip(round(float(np.max(p.build_lead_months))), 1, RING_MONTHS - 1))
+        build = self._build_lead_months
         then = s.wanted_seen_mw[:, self.t % 12]
         growth = np.clip(np.divide(total_wanted, then, out=np.ones(K), where=then > 0), 1.0, 1.0 + p.capacity_growth_frac_per_yr_max)
         s.wanted_seen_mw[:, self.t % 12] = total_wanted
@@ -208,4 +223,4 @@ class Cloud(EcosimAgent):
         most = planned * ((1.0 + p.capacity_growth_frac_per_yr_max) ** (1.0 / 12.0) - 1.0) * room
         order = np.minimum(np.maximum(gap, 0.0) / p.build_adjust_months, most)
         s.capacity_pipe_mw[:, (self.t + build) % RING_MONTHS] += order
-        self._publish()
+        self._publish(eff_m)

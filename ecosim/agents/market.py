@@ -89,14 +89,16 @@ class Market(EcosimAgent):
         s.others_capability = am.others_capability_ratio * best_lab
         best = np.maximum(best_lab, s.others_capability)
         cost = self.full(compute_cost_index(self.shared.ai_hardware, self.t))
-        total = sum((c**am.share_exponent for c in caps), s.others_capability**am.share_exponent)
-        deserved = [np.divide(c**am.share_exponent, total, out=np.zeros(self.K), where=total > 0) for c in caps]
+        powered = [c**am.share_exponent for c in caps]
+        total = sum(powered, s.others_capability**am.share_exponent)
+        deserved = [np.divide(pw, total, out=np.zeros(self.K), where=total > 0) for pw in powered]
         shares = [np.clip(self.read(lab, "ai_market_share_frac"), 0.0, 1.0) for lab in self.lab_names]
         capacity = [np.maximum(self.read(lab, "inference_capacity_eflops"), 0.0) for lab in self.lab_names]
         revenue_at_cost = s.ai_pool_usd_per_yr / 12.0 * np.maximum(best, 1e-6) ** am.capability_elasticity * cost ** (1.0 - am.price_elasticity)
-        price, demand = clear_inference(am.inference_usd_per_eflops_month * cost, revenue_at_cost, sum(shares, self.zeros()), sum(capacity, self.zeros()),
+        cost_price = am.inference_usd_per_eflops_month * cost
+        price, demand = clear_inference(cost_price, revenue_at_cost, sum(shares, self.zeros()), sum(capacity, self.zeros()),
                                         am.price_elasticity, am.scarcity_price_ratio_max)
-        self.scarcity_ratio = price / np.maximum(am.inference_usd_per_eflops_month * cost, 1e-12)
+        self.scarcity_ratio = price / np.maximum(cost_price, 1e-12)
         spill = spill_eflops(demand, shares, capacity)
         self._publish_ai(price, demand, deserved, spill)
         computes = {lab: np.maximum(self.read(lab, "lab_training_eflops"), 0.0) for lab in self.ex.senders(self.name, "lab_training_eflops")}

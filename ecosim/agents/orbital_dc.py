@@ -70,6 +70,9 @@ class OrbitalDataCenter(EcosimAgent):
         self.s.pv_gw = np.zeros(K)
         self.s.budget_usd_per_yr = np.full(K, p.capex_budget_usd_per_yr, dtype=float)
         self._mass_per_w_kg = mass_per_w_kg(p)  # [kg/W] as compare_costs computes it (parameters stay fixed in a run)
+        self._life_months = clip(np.rint(np.asarray(p.lifetime_yr) * 12.0), 1, RING_MONTHS - 1).astype(int)  # [months] in orbit
+        #: the binding code of a month it wants nothing: economics, or none while it builds prototypes
+        self._idle_code = np.where(np.asarray(p.prototype_mw_per_yr) == 0, np.int8(BINDING.index("economics")), np.int8(0))
         self.mass_kg_per_w = self._mass_per_w_kg * np.ones(K)
         self.ratio = np.full(K, np.inf)
         self.orbital_usd_per_w = np.full(K, np.inf)
@@ -167,8 +170,7 @@ class OrbitalDataCenter(EcosimAgent):
         p, s, ex = self.p, self.s, self.ex
         K = self.K
         rows = np.arange(K)
-        life = clip(np.rint(np.asarray(p.lifetime_yr) * 12.0), 1, RING_MONTHS - 1).astype(int)
-        slot = np.broadcast_to((self.t - life) % RING_MONTHS, (K,))
+        slot = np.broadcast_to((self.t - self._life_months) % RING_MONTHS, (K,))
         self.deorbited_mw = s.mw[rows, slot].copy()
         s.mw_total = np.maximum(s.mw_total - s.mw[rows, slot], 0.0)
         s.eflops_total = np.maximum(s.eflops_total - s.eflops[rows, slot], 0.0)
@@ -203,8 +205,7 @@ class OrbitalDataCenter(EcosimAgent):
             limits["launch"] = self.read(self.starship, "starship_capacity_t") * 1000.0 / kg_per_mw
         ready = np.minimum.reduce(list(limits.values()))
         self.ready_mw = np.maximum(ready, 0.0)
-        idle = np.where(np.asarray(p.prototype_mw_per_yr) == 0, np.int8(BINDING.index("economics")), np.int8(0))
-        self.binding = np.where(want > 0, binding_code(limits), idle)
+        self.binding = np.where(want > 0, binding_code(limits), self._idle_code)
         self.binding = np.where(active > 0, self.binding, np.int8(0))
 
         # chip replacements ride on the same launches (their mass is small)
@@ -228,7 +229,7 @@ class OrbitalDataCenter(EcosimAgent):
         # what the owner reads next month: the cost ratio and the up-front cost per nameplate W
         items = self.comparison.orbital
         nameplate_w = self.comparison.capacity_gw * 1e9 / np.asarray(p.sunlight_fraction)
-        opened = self.after(p.first_build_month) > 0
+        opened = active > 0
         capex = (items["hardware"] + items["launch"] + items["oversizing"] + items["ai_hardware"]) / nameplate_w
         self._publish(np.where(opened, self.ratio, np.inf), np.where(opened, capex, np.inf))
 

@@ -60,6 +60,9 @@ class TerrestrialDataCenter(EcosimAgent):
         self.grid = self.partner("connection_added_mw")
         self.owner_lab = self.partner("terrestrial_target_mw")
         self.power_factor = np.ones(K)
+        self._rows = np.arange(K)
+        #: months its accelerators serve: a function of the shared hardware, fixed in a run
+        self._chip_life_months = np.clip(np.rint(np.asarray(hw.chip_life_yr) * 12.0), 1, RING_MONTHS - 1).astype(int)
         self.built_mw = np.zeros(K)
         self.target_mw = np.zeros(K)
         # before the first month: the site as the scenario states it
@@ -114,10 +117,8 @@ class TerrestrialDataCenter(EcosimAgent):
     def offer(self) -> None:
         p, s, ex = self.p, self.s, self.ex
         K = self.K
-        rows = np.arange(K)
-        hw = self.shared.ai_hardware
-        life = np.clip(np.rint(np.asarray(hw.chip_life_yr) * 12.0), 1, RING_MONTHS - 1).astype(int)
-        slot = np.broadcast_to((self.t - life) % RING_MONTHS, (K,))
+        rows = self._rows
+        slot = np.broadcast_to((self.t - self._chip_life_months) % RING_MONTHS, (K,))
         s.used_mw_total = np.maximum(s.used_mw_total - s.chip_mw[rows, slot], 0.0)
         s.eflops_total = np.maximum(s.eflops_total - s.chip_eflops[rows, slot], 0.0)
         s.chip_mw[rows, slot] = 0.0

@@ -114,6 +114,7 @@ class Lab(EcosimAgent):
         super().__init__(world, actor, p, shared)
         K = self.K
         self.law = self.shared.scaling
+        self._training_frac: tuple[int, np.ndarray] | None = None  # (month, training_frac() of that month)
         self.terrestrial_builder = self.partner("site_capex_usd_per_w")
         self.orbital_builder = self.partner("orbital_cost_ratio")
         self.lessor = self.partner("lease_usd_per_w_month")
@@ -193,15 +194,19 @@ class Lab(EcosimAgent):
         self._publish_market()
         self._publish_targets()
 
-    def inference_capacity_eflops(self) -> np.ndarray:
+    def inference_capacity_eflops(self, training_frac: np.ndarray | None = None) -> np.ndarray:
         """Compute the lab keeps for inference [EFLOP/s]: all but its training share, of the
         compute it planned for its demand (what it bought beyond that for the training race is
-        training compute)."""
-        return np.minimum(self.s.compute_eflops, self.for_demand_eflops) * (1.0 - self.training_frac())
+        training compute). ``training_frac``: this month's :meth:`training_frac` if the caller has it."""
+        tf = self.training_frac() if training_frac is None else training_frac
+        return np.minimum(self.s.compute_eflops, self.for_demand_eflops) * (1.0 - tf)
 
-    def _publish_market(self) -> None:
-        self.publish("lab_training_eflops", self.s.compute_eflops * self.training_frac())
-        self.publish("inference_capacity_eflops", self.inference_capacity_eflops())
+    def _publish_market(self, training_frac: np.ndarray | None = None, inference_eflops: np.ndarray | None = None) -> None:
+        """Training compute, inference capacity and share to the market (``training_frac`` and
+        ``inference_eflops``: this month's, if the caller has them)."""
+        tf = self.training_frac() if training_frac is None else training_frac
+        self.publish("lab_training_eflops", self.s.compute_eflops * tf)
+        self.publish("inference_capacity_eflops", self.inference_capacity_eflops(tf) if inference_eflops is None else inference_eflops)
         self.publish("ai_market_share_frac", self.s.market_share)
 
     def _publish_targets(self) -> None:
@@ -218,9 +223,12 @@ class Lab(EcosimAgent):
         """Share of the lab's compute used for training this month [-]: ``training_frac`` up to
         the hardware's reference month, then changing ``training_frac_change_pct_per_yr`` a year
         (inference takes a growing share as usage grows), within ``training_min_frac`` and 0.95."""
-        p = self.p
-        years = max(self.t - self.shared.ai_hardware.reference_month, 0) / 12.0
-        return self.full(np.clip(np.asarray(p.training_frac, float) * (1.0 + np.asarray(p.training_frac_change_frac_per_yr, float)) ** years, p.training_min_frac, 0.95))
+        cached = self._training_frac
+        if cached is None or cached[0] != self.t:  # computed once a month (parameters stay fixed in a run); callers do not write to it
+            p = self.p
+            years = max(self.t - self.shared.ai_hardware.reference_month, 0) / 12.0
+            cached = self._training_frac = (self.t, self.full(np.clip(np.asarray(p.training_frac, float) * (1.0 + np.asarray(p.training_frac_change_frac_per_yr, float)) ** years, p.training_min_frac, 0.95)))
+        return cached[1]
 
     def cost_index(self) -> np.ndarray:
         return self.full(compute_cost_index(self.shared.ai_hardware, self.t))
@@ -282,10 +290,11 @@ class Lab(EcosimAgent):
         channel_w = np.where(share > 0, share * np.where(np.isfinite(lease_w), lease_w, 0.0), 0.0) + np.where(share < 1, (1.0 - share) * np.where(np.isfinite(own_w), own_w, 0.0), 0.0)
         hw = self.shared.ai_hardware
         later = compute_cost_index(hw, self.t + 12) / compute_cost_index(hw, self.t)
-        earns = price * s.used_frac * (1.0 - self.training_frac()) * (1.0 - p.sga_frac_of_revenue) * price_decline_frac(later, self.read("capital_market", "wacc"), hw.chip_life_yr) ** p.obsolescence_weight_frac
+        tf = self.training_frac()
+        earns = price * s.used_frac * (1.0 - tf) * (1.0 - p.sga_frac_of_revenue) * price_decline_frac(later, self.read("capital_market", "wacc"), hw.chip_life_yr) ** p.obsolescence_weight_frac
         self.payback_ratio = np.divide(earns, channel_w * w_e, out=np.full(self.K, 1e3), where=channel_w > 0)
         gate = logistic((self.payback_ratio - 1.0) / p.payback_softness_ratio)
-        for_demand = self.demand_eflops * growth / np.maximum(1.0 - self.training_frac(), 1e-3) * p.capacity_plan_ratio
+        for_demand = self.demand_eflops * growth / np.maximum(1.0 - tf, 1e-3) * p.capacity_plan_ratio
         self.for_demand_eflops = for_demand
         for_frontier = self.read("market", "frontier_compute_eflops") * p.frontier_compute_ratio if self.racing else self.zeros()
         self.target_eflops = np.maximum(for_demand, for_frontier) * gate
@@ -358,7 +367,8 @@ class Lab(EcosimAgent):
         am = self.shared.ai_market
         deserved = self.read("market", "ai_share_frac")
         s.market_share = s.market_share + (deserved - s.market_share) * np.minimum(am.share_adjust_per_yr / 12.0, 1.0)
-        capacity = self.inference_capacity_eflops()
+        tf = self.training_frac()
+        capacity = self.inference_capacity_eflops(tf)
         self.sold_eflops = np.minimum(self.my_demand_eflops(), capacity)
         s.used_frac = np.clip(np.divide(self.sold_eflops, capacity, out=np.ones(self.K), where=capacity > 0), 0.0, 1.0)
         # training: its training share, and the inference compute no customer used (labs leave no
@@ -379,7 +389,7 @@ class Lab(EcosimAgent):
         s.revenue_usd = revenue
         s.demand_seen[:, self.t % 12] = self.read("market", "ai_demand_eflops")
         self.publish("capability", s.capability)
-        self._publish_market()
+        self._publish_market(tf, capacity)  # compute and its plan for demand are as above
         self.other_business()
 
     def other_business(self) -> None:
