@@ -15,13 +15,11 @@ from __future__ import annotations
 
 import argparse
 
-import mesa
 import numpy as np
 
-from ecosim.analysis.calibration import history_rows, row_maps, row_values
-from ecosim.model import EcosimModel
+from ecosim.analysis.calibration import history_rows, row_maps
+from ecosim.calibration.history import simulate_rows
 from ecosim.scenario import load_scenario
-from ecosim.timeline import parse_month
 
 RANGES = {
     "ai_market.revenue_usd_per_yr_initial": (0.02e9, 1.0e9),
@@ -51,19 +49,11 @@ METRICS = ("openai_annualized_revenue", "openai_compute_capacity", "xai_quarterl
 
 
 def simulate(values: dict[str, np.ndarray], seed: int = 2020) -> tuple[list, np.ndarray]:
-    """The scored rows and each row's model value for each draw, (rows, draws)."""
-    k = len(next(iter(values.values())))
-    sc = load_scenario("history")
-    model = EcosimModel(sc, members=k, member_values=values, record_ledger=False, seed=seed)
-    try:
-        model.run()
-        maps = row_maps()
-        rows = [r for r in history_rows() if r.metric in METRICS and maps[r.metric].role != "none"]
-        names = {t for r in rows for t in maps[r.metric].terms}
-        series = {n: model.series(n) for n in names}
-        return rows, row_values(rows, series, parse_month(model.dates()[0]), maps=maps)
-    finally:
-        mesa.Agent._ids.pop(model, None)
+    """The scored rows and each row's model value for each draw, (rows, draws): one ensemble of
+    the history, as the calibration simulates it (:func:`ecosim.calibration.history.simulate_rows`)."""
+    maps = row_maps()
+    rows = [r for r in history_rows() if r.metric in METRICS and maps[r.metric].role != "none"]
+    return rows, simulate_rows(load_scenario("history"), rows, values, seed)
 
 
 def score(rows: list, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -165,6 +165,19 @@ class EcosimAgent(mesa.Agent):
             return (self._ones if self.world.month >= month else self._zeros).copy()
         return (self.t >= np.asarray(month)).astype(float) * np.ones(self.K)
 
+    def capital_usd(self, deploy_months: Any = None) -> np.ndarray:
+        """What the agent may spend on capacity this month [USD]: its company's cash when the
+        month opened (none when negative), spread over ``deploy_months`` (default its section's
+        ``cash_deploy_months``). Every build limited by cash reads it here."""
+        months = self.p.cash_deploy_months if deploy_months is None else deploy_months
+        return np.maximum(self.ex.company_cash_open(self.company), 0.0) / months
+
+    def affordable_units(self, unit_usd: Any, deploy_months: Any = None) -> np.ndarray:
+        """Units the agent's capital (:meth:`capital_usd`) pays for this month at ``unit_usd``
+        each; unlimited where a unit costs nothing."""
+        unit = np.asarray(unit_usd, dtype=float)
+        return np.divide(self.capital_usd(deploy_months), unit, out=np.full(self.K, np.inf), where=unit > 0)
+
     def pay_costs(self, usd: np.ndarray, kind: str) -> None:
         """Pay the rest of the economy (``market``) for costs not traded on the network."""
         self.ex.pay(self.name, "market", usd, kind)

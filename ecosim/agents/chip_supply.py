@@ -92,8 +92,7 @@ class ChipFab(EcosimAgent):
         grown = (s.ramp >= 1.0) & (started > 0) & selling
         wanted = np.where(grown, self.grow(s.capacity, p.capacity_growth_frac_per_yr, p.capacity_h100e_per_month_max) - s.capacity, 0.0)
         unit = self.expansion_usd_per_h100e_month()
-        capital = np.maximum(ex.company_cash_open(self.company), 0.0) / p.cash_deploy_months
-        added = np.minimum(wanted, np.divide(capital, unit, out=np.full(self.K, np.inf), where=unit > 0))
+        added = np.minimum(wanted, self.affordable_units(unit))
         s.capacity = s.capacity + added
         self.expansion_usd = added * unit
         self.pay_costs(self.expansion_usd, "capex")

@@ -63,6 +63,16 @@ def lease_price_usd_per_w_month(cost_usd_per_w_month: Any, wanted_mw: Any, capac
     return np.asarray(cost_usd_per_w_month, float) * (1.0 + np.asarray(margin_frac, float) * ratio ** np.asarray(elasticity, float))
 
 
+def ring_months(value: Any, months_per_unit: float = 1.0) -> int:
+    """A duration as whole months that fit the contract ring (1 to ``RING_MONTHS - 1``): the
+    largest over the members, as every member shares one ring layout.
+
+    >>> ring_months(5.0, 12.0), ring_months([6, 7]), ring_months(0.01)
+    (60, 7, 1)
+    """
+    return int(np.clip(round(float(np.max(value)) * months_per_unit), 1, RING_MONTHS - 1))
+
+
 class Cloud(EcosimAgent):
     kind = "cloud"
     label = "Clouds & neoclouds"
@@ -83,11 +93,10 @@ class Cloud(EcosimAgent):
         self.s.pipe_mw = np.zeros((K, J, RING_MONTHS))
         self.s.pipe_usd = np.zeros((K, J, RING_MONTHS))
         self.s.price_usd_per_w_month = self.cost_usd_per_w_month(start)
-        term = int(self.term_months())
         # lease term, lease lead and build lead [months]: functions of its parameters, fixed in a run
-        self._term_months = term
-        self._lease_lead_months = int(np.clip(round(float(np.max(p.lease_lead_months))), 1, RING_MONTHS - 1))
-        self._build_lead_months = int(np.clip(round(float(np.max(p.build_lead_months))), 1, RING_MONTHS - 1))
+        self._term_months = term = ring_months(p.lease_term_yr, 12.0)
+        self._lease_lead_months = ring_months(p.lease_lead_months)
+        self._build_lead_months = ring_months(p.build_lead_months)
         for j, lab in enumerate(self.lessees):  # leases at start: signed evenly over the term before
             mw0 = float(dict(p.leases_mw_initial).get(lab, 0.0))
             for age in range(term):
@@ -103,9 +112,6 @@ class Cloud(EcosimAgent):
         self._publish()
 
     # ---------------------------------------------------------------- helpers
-
-    def term_months(self) -> int:
-        return int(np.clip(round(float(np.max(self.p.lease_term_yr)) * 12.0), 1, RING_MONTHS - 1))
 
     def cost_usd_per_w_month(self, month: int) -> np.ndarray:
         """The lessors' cost recovery per W of IT power a month in ``month``, following the

@@ -184,10 +184,6 @@ class Constellation(EcosimAgent):
         self.publish("broadband_adopters", self.s.demand_subs)
         self.publish("broadband_appeal", self.p.appeal_ratio * self.after(self.p.service_start_month))
 
-    def capital_usd(self) -> np.ndarray:
-        """What the operator may spend on satellites and ground this month [USD]."""
-        return np.maximum(self.ex.company_cash_open(self.company), 0.0) / self.p.cash_deploy_months
-
     # ---------------------------------------------------------------- launches
 
     def launch_orders(self, mass_kg: np.ndarray) -> list[LaunchOrder]:
@@ -226,7 +222,7 @@ class Constellation(EcosimAgent):
         room = np.maximum(self.reg.deployment_approval_per_yr - s.added_this_year - s.inventory.sum(axis=1), 0.0)
         producing = (gen >= 0).astype(float)
         unit_cost = per_item(p.generations, "unit_cost_usd", K)[rows, np.maximum(gen, 0)]
-        affordable = np.divide(self.capital_usd(), unit_cost, out=np.full(K, np.inf), where=unit_cost > 0)
+        affordable = self.affordable_units(unit_cost)
         build = np.minimum.reduce([s.production_rate, np.maximum(target - stock, 0.0), room, affordable]) * producing
         s.inventory[rows, np.maximum(gen, 0)] += build
         self.built = build

@@ -44,7 +44,7 @@ class Cybercab(EcosimAgent):
         per_cab = p.miles_per_day * DAYS_PER_MONTH
         unmet_cabs = np.maximum(demand / per_cab - s.fleet, 0.0)
         started = self.after(p.start_month)
-        affordable = np.maximum(ex.company_cash_open(self.company), 0.0) / p.cash_deploy_months / p.unit_cost_usd
+        affordable = self.capital_usd() / p.unit_cost_usd
         self.produced = np.minimum.reduce([s.production_rate, unmet_cabs, affordable]) * started
         self.paid_miles = np.minimum(s.fleet * per_cab, demand)
         ex.demand(self.name, "accelerators", self.produced * p.chips_h100e_per_vehicle, tier=1, kind="capex")

@@ -58,6 +58,9 @@ class Market(EcosimAgent):
         sh = self.shared
         self.lab_names = self.ex.senders(self.name, "capability")
         self.launchers = self.ex.senders(self.name, "launch_price_usd_per_launch")
+        # the labs in the training race, and the labs whose training compute sets the frontier
+        self.racers = self.ex.readers(self.name, "frontier_compute_eflops")
+        self.trainers = self.ex.senders(self.name, "lab_training_eflops")
         self.s.launches_per_yr = self.full(p.external_launches_per_yr_initial)
         self.s.launch_carry = np.zeros((self.K, len(self.launchers)))  # part launches waiting to make a whole one
         self.launches_ordered = np.zeros((self.K, len(self.launchers)))
@@ -68,7 +71,7 @@ class Market(EcosimAgent):
         self.s.others_capability = self.zeros()
         self.scarcity_ratio = self.full(1.0)
         self._publish_ai(self.zeros(), self.zeros(), [self.zeros() for _ in self.lab_names], [self.zeros() for _ in self.lab_names])
-        for lab in self.ex.readers(self.name, "frontier_compute_eflops"):
+        for lab in self.racers:
             self.ex.publish_to(self.name, lab, "frontier_compute_eflops", self.zeros())
         self.publish("pv_cumulative_gw", self.s.pv_cum_gw)
 
@@ -85,7 +88,7 @@ class Market(EcosimAgent):
         if not self.lab_names:
             return
         caps = [np.maximum(self.read(lab, "capability"), 0.0) for lab in self.lab_names]
-        best_lab = np.maximum.reduce(caps) if caps else self.zeros()
+        best_lab = np.maximum.reduce(caps)
         s.others_capability = am.others_capability_ratio * best_lab
         best = np.maximum(best_lab, s.others_capability)
         cost = self.full(compute_cost_index(self.shared.ai_hardware, self.t))
@@ -101,9 +104,9 @@ class Market(EcosimAgent):
         self.scarcity_ratio = price / np.maximum(cost_price, 1e-12)
         spill = spill_eflops(demand, shares, capacity)
         self._publish_ai(price, demand, deserved, spill)
-        computes = {lab: np.maximum(self.read(lab, "lab_training_eflops"), 0.0) for lab in self.ex.senders(self.name, "lab_training_eflops")}
+        computes = {lab: np.maximum(self.read(lab, "lab_training_eflops"), 0.0) for lab in self.trainers}
         capability = dict(zip(self.lab_names, caps, strict=True))
-        for lab in self.ex.readers(self.name, "frontier_compute_eflops"):
+        for lab in self.racers:
             others = [c for n, c in computes.items() if n != lab]
             ahead = [c for n, c in capability.items() if n != lab]
             frontier = np.maximum.reduce(others) if others else self.zeros()

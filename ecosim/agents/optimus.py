@@ -125,8 +125,7 @@ class Optimus(EcosimAgent):
         total = open_demand.sum(axis=1)
 
         capacity = s.capacity_per_yr / 12.0 * built
-        capital = np.maximum(ex.company_cash_open(self.company), 0.0) / p.cash_deploy_months
-        affordable = capital / unit_cost
+        affordable = self.capital_usd() / unit_cost
         self._cash_short = np.minimum(capacity, plant_open + total) > affordable
         line = np.minimum(capacity, affordable)
         self._to_plants = np.minimum(line, plant_open)

@@ -156,13 +156,12 @@ class OrbitalDataCenter(EcosimAgent):
             return self.zeros()
         return self.read(self.owner_lab, "orbital_target_mw")
 
-    def capital_usd(self) -> np.ndarray:
+    def capital_usd(self, deploy_months: Any = None) -> np.ndarray:
         """What this builder may spend this month [USD]: its budget, else its company's cash
         when the month opened, deployed over ``cash_deploy_months``."""
         if np.any(np.asarray(self.p.capex_budget_usd_per_yr) > 0):
             return self.s.budget_usd_per_yr / 12.0
-        cash = self.ex.company_cash_open(self.company)
-        return np.maximum(cash, 0.0) / self.p.cash_deploy_months
+        return super().capital_usd(deploy_months)
 
     # ---------------------------------------------------------------- phases
 

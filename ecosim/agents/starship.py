@@ -295,7 +295,7 @@ class SpaceXLaunch(EcosimAgent):
         factory = np.where(ops > 0, np.minimum(grown - s.ship_build_rate, short), grown - s.ship_build_rate) * building
         # capital: everything built this month within the company's cash over the deploy months
         cost = stacks * sp.vehicle_cost_usd + pads * sp.pad_cost_usd + boosters * fal.booster_cost_usd + factory * sp.factory_capex_usd_per_stack_month
-        capital = np.maximum(ex.company_cash_open(self.company), 0.0) / p.cash_deploy_months
+        capital = self.capital_usd()
         scale = np.minimum(1.0, np.divide(capital, cost, out=np.ones(self.K), where=cost > 0))
         stacks, pads, boosters, factory = stacks * scale, pads * scale, boosters * scale, factory * scale
         self.falcon.add(boosters, stages)

@@ -47,9 +47,7 @@ class TeslaEnergy(EcosimAgent):
         p, s = self.p, self.s
         planned = self.capacity_gwh_per_yr()
         wanted = np.maximum(planned - s.capacity_prev_gwh_per_yr, 0.0)
-        capital = np.maximum(self.ex.company_cash_open(self.company), 0.0) / self.shared.tesla.cash_deploy_months
-        unit = np.asarray(p.factory_capex_usd_per_gwh_yr, dtype=float)
-        affordable = np.divide(capital, unit, out=np.full(self.K, np.inf), where=unit > 0)
+        affordable = self.affordable_units(p.factory_capex_usd_per_gwh_yr, self.shared.tesla.cash_deploy_months)
         return np.where(wanted <= affordable, planned, s.capacity_prev_gwh_per_yr + affordable)
 
     def price_usd_per_kwh(self) -> np.ndarray:

@@ -92,9 +92,7 @@ class TeslaFleet(EcosimAgent):
         p, s = self.p, self.s
         planned = self.capacity_per_yr()
         wanted = np.maximum(planned - s.capacity_prev, 0.0)
-        capital = np.maximum(self.ex.company_cash_open(self.company), 0.0) / p.cash_deploy_months
-        unit = np.asarray(p.factory_capex_usd_per_vehicle_yr, dtype=float)
-        affordable = np.divide(capital, unit, out=np.full(self.K, np.inf), where=unit > 0)
+        affordable = self.affordable_units(p.factory_capex_usd_per_vehicle_yr)
         return np.where(wanted <= affordable, planned, s.capacity_prev + affordable)
 
     @property

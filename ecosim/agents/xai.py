@@ -53,19 +53,9 @@ from typing import Any
 import numpy as np
 
 from ecosim.agents.base import SECONDS_PER_MONTH, UNLIMITED, EcosimAgent
+from ecosim.economics.odc_cost import capital_recovery_factor
 from ecosim.physics.compute import compute_cost_index
 from ecosim.physics.scaling import capability_index
-
-
-def capital_recovery_frac_per_yr(rate_frac_per_yr: Any, life_yr: Any) -> np.ndarray:
-    """Annual payment that repays 1 USD over ``life_yr`` at ``rate_frac_per_yr`` [1/yr].
-
-    >>> round(float(capital_recovery_frac_per_yr(0.10, 5.0)), 4)
-    0.2638
-    """
-    r = np.maximum(np.asarray(rate_frac_per_yr, float), 1e-9)
-    n = np.asarray(life_yr, float)
-    return r / (1.0 - (1.0 + r) ** -n)
 
 
 def logistic(z: Any) -> np.ndarray:
@@ -127,8 +117,8 @@ class Lab(EcosimAgent):
         self.s.market_share = np.full(K, p.market_share_initial_frac, dtype=float)
         self.s.compute_eflops = np.zeros(K)
         self.s.leased_eflops = np.zeros(K)
-        self.s.staffed_eflops = np.zeros(K)
-        self.s.used_frac = np.ones(K)  # share of its inference compute customers used last month  # the compute its research staff are sized for (hired over staff_adjust_months)
+        self.s.staffed_eflops = np.zeros(K)  # the compute its research staff are sized for (hired over staff_adjust_months)
+        self.s.used_frac = np.ones(K)  # share of its inference compute customers used last month
         self.s.demand_seen = np.zeros((K, 12))  # the market's demand read in each of the last 12 months, by month % 12
         self.orbital_target_mw = np.zeros(K)
         self.terrestrial_target_mw = np.zeros(K)
@@ -259,7 +249,7 @@ class Lab(EcosimAgent):
         wacc = self.read("capital_market", "wacc")
         site = self.read(self.terrestrial_builder, "site_capex_usd_per_w")
         accel = self.read("tsmc", "accelerator_usd_per_w")
-        per_yr = site * capital_recovery_frac_per_yr(wacc, self.p.facility_life_yr) + accel * capital_recovery_frac_per_yr(wacc, hw.chip_life_yr)
+        per_yr = site * capital_recovery_factor(wacc, self.p.facility_life_yr) + accel * capital_recovery_factor(wacc, hw.chip_life_yr)
         return per_yr / 12.0
 
     def funding_usd(self, growth: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -342,8 +332,7 @@ class Lab(EcosimAgent):
         if self.orbital_builder is not None and p.orbital_first:
             ratio = self.read(self.orbital_builder, "orbital_cost_ratio")
             open_ = np.isfinite(ratio)
-            z = np.clip((np.where(open_, ratio, 1.0) - 1.0) / p.orbital_switch_softness_ratio, -50, 50)
-            share = np.where(open_, 1.0 / (1.0 + np.exp(z)), 0.0)
+            share = np.where(open_, logistic(-(np.where(open_, ratio, 1.0) - 1.0) / p.orbital_switch_softness_ratio), 0.0)
             o_cost = self.read(self.orbital_builder, "orbital_capex_usd_per_w")
         self.orbital_share = share
         self.orbital_target_mw = np.where(np.isfinite(o_cost), budget * share / (np.maximum(o_cost, 1e-9) * 1e6), 0.0)

@@ -12,7 +12,8 @@ import numpy as np
 from numpy.testing import assert_allclose
 
 from ecosim.agents.openai import OpenAI
-from ecosim.agents.xai import XAI, capital_recovery_frac_per_yr
+from ecosim.agents.xai import XAI
+from ecosim.economics.odc_cost import capital_recovery_factor
 from tests.agents.stub import StubWorld, paid_usd
 from tests.agents.stub import ns as NS
 from tests.agents.test_terrestrial_dc import HW
@@ -30,7 +31,7 @@ SITE = {"site_capex_usd_per_w": 10.0, "site_delay_yr": 5.0, "capex_budget_usd_pe
 LAW = NS(loss_floor=1.69, param_coeff=406.4, data_coeff=410.7, param_exponent=0.34, data_exponent=0.28, tokens_per_param_optimal=20.0,
          reference_compute_flop=2.1e25, reference_tokens=13e12, tokens_per_pb=1e10, training_window_months=4.0, mfu_frac=0.35)
 # own compute: $10/W of facility over 15 years and $25/W of chips over 5 at a 10 % WACC, a month
-OWN_USD_PER_W_MONTH = float(10.0 * capital_recovery_frac_per_yr(0.1, 15.0) + 25.0 * capital_recovery_frac_per_yr(0.1, 5.0)) / 12.0
+OWN_USD_PER_W_MONTH = float(10.0 * capital_recovery_factor(0.1, 15.0) + 25.0 * capital_recovery_factor(0.1, 5.0)) / 12.0
 
 
 def _world(lab: str = "openai", **signals: float) -> StubWorld:
