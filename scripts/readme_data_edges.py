@@ -5,7 +5,8 @@ its capability and to SpaceX+xAI's value, as a fan over the sampled data assumpt
 
 Each link is cut for the whole baseline run in every sample of ``seeds x draws`` (Latin-hypercube
 draws of ``experiments/monte_carlo_baseline.toml``'s uncertainties, the data equivalences among
-them: tokens per PB of sensor data, GB per robot-hour, MB per FSD mile), beside the same sample
+them: tokens per PB of sensor data, GB per robot-hour, MB per FSD, other and Cybercab mile, the
+web-data wall and its growth), beside the same sample
 uncut (:func:`ecosim.experiments.ablation.run_ablation`, common random numbers). Printed: the
 median and the 5-95 % range of the relative change over the samples.
 """
@@ -23,6 +24,11 @@ from readme_calibration import replace_section  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 LINKS = ["tesla_fleet->xai:data", "optimus->xai:data", "cybercab->xai:data", "starlink->xai:data"]
+#: the data equivalences the Monte Carlo samples (named in the section's note)
+DATA_ASSUMPTIONS = (
+    "scaling.tokens_per_pb", "optimus.data_tb_per_robot_hour", "tesla.data_pb_per_billion_fsd_miles", "tesla.data_pb_per_billion_miles",
+    "cybercab.data_pb_per_billion_miles", "scaling.web_tokens_max_ratio", "scaling.web_tokens_growth_ratio",
+)
 OUTCOMES = (("xai_capability", "xAI capability, 2040"), ("spacex_value", "SpaceX+xAI value, start of 2026"))
 
 
@@ -37,7 +43,7 @@ def section(draws: int, seeds: int) -> str:
     from ecosim.scenario import load_scenario
 
     run = run_ablation(load_scenario("baseline"), LINKS, seeds=seeds, draws=draws, experiment="monte_carlo_baseline")
-    data = [p for p in run.sampled if p in ("scaling.tokens_per_pb", "optimus.data_tb_per_robot_hour", "tesla.data_pb_per_billion_fsd_miles")]
+    data = [p for p in run.sampled if p in DATA_ASSUMPTIONS]
     lines = [
         f"Printed by `python scripts/readme_data_edges.py --draws {draws} --seeds {seeds}`: each of xAI's data links cut for the whole "
         f"`baseline` run in {run.samples} samples of the Monte Carlo's {len(run.sampled)} uncertainties (the data equivalences among them: "

@@ -3,8 +3,9 @@
 * Training compute: an exponential moving sum, over ``training_window_months``, of the lab's
   compute for training (its training share, and the inference compute no customer used) x MFU
   is the budget of its frontier run.
-* Data: usable web text (growing toward the data wall) plus real-world sensor data (vehicles,
-  robots, satellites) at ``tokens_per_pb``.
+* Data: usable web text (growing toward the data wall; the scaling law's ``web_tokens_*_ratio``
+  scale every lab's growth and wall alike) plus real-world sensor data (vehicles, robots,
+  satellites) at ``tokens_per_pb``.
 * Capability: the Chinchilla scaling law (:func:`ecosim.physics.scaling.capability_index`),
   index 1 = the reference run of ``[scaling]``. Published as the ``capability`` signal (to the
   market, and xAI's to Tesla's cars and robots).
@@ -364,7 +365,8 @@ class Lab(EcosimAgent):
         # accelerator idle)
         W = self.law.training_window_months
         s.train_flop = s.train_flop + self._flop_per_month(s.compute_eflops - self.sold_eflops) - s.train_flop / W
-        s.web_tokens = self.grow(s.web_tokens, p.web_tokens_growth_frac_per_yr, p.web_tokens_max)
+        law = self.law  # one internet: the scaling law's ratios scale every lab's web growth and wall alike
+        s.web_tokens = self.grow(s.web_tokens, p.web_tokens_growth_frac_per_yr * law.web_tokens_growth_ratio, p.web_tokens_max * law.web_tokens_max_ratio)
         s.capability = self._capability()
         revenue = self.sold_eflops * self.read("market", "ai_price_usd_per_eflops_month")
         ex.pay("market", self.name, revenue, "revenue")

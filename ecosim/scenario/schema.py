@@ -709,6 +709,8 @@ class ScalingLaw(Section):
     reference_compute_flop: float = F(unit="FLOP", gt=0, doc="training compute of the run that defines index 1")
     reference_tokens: float = F(unit="tokens", gt=0, doc="data of the run that defines index 1")
     tokens_per_pb: float = F(unit="tokens/PB", ge=0, doc="training tokens per PB of real-world sensor data")
+    web_tokens_max_ratio: float = F(unit="ratio", gt=0, le=100, doc="the stock of usable public text (the data wall) relative to every lab's web_tokens_max (one internet for all labs: 1 = the scenario's own figure)")
+    web_tokens_growth_ratio: float = F(unit="ratio", ge=0, le=100, doc="growth of usable web text relative to every lab's web_tokens_growth_pct_per_yr (1 = the scenario's own figure)")
     training_window_months: float = F(unit="months", gt=0, doc="months of cluster time in one frontier run")
     mfu_frac: float = F(unit="frac", gt=0, le=1, doc="model FLOPs utilization of training clusters")
 

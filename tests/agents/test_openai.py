@@ -29,7 +29,8 @@ CLOUD = {"lease_usd_per_w_month": 1.0, "leased_eflops": 200.0, "lease_payment_us
 SITE = {"site_capex_usd_per_w": 10.0, "site_delay_yr": 5.0, "capex_budget_usd_per_month": 0.0, "compute_capacity_eflops": 0.0}
 # the Chinchilla law of scenarios/history.toml
 LAW = NS(loss_floor=1.69, param_coeff=406.4, data_coeff=410.7, param_exponent=0.34, data_exponent=0.28, tokens_per_param_optimal=20.0,
-         reference_compute_flop=2.1e25, reference_tokens=13e12, tokens_per_pb=1e10, training_window_months=4.0, mfu_frac=0.35)
+         reference_compute_flop=2.1e25, reference_tokens=13e12, tokens_per_pb=1e10, training_window_months=4.0, mfu_frac=0.35,
+         web_tokens_max_ratio=1.0, web_tokens_growth_ratio=1.0)
 # own compute: $10/W of facility over 15 years and $25/W of chips over 5 at a 10 % WACC, a month
 OWN_USD_PER_W_MONTH = float(10.0 * capital_recovery_factor(0.1, 15.0) + 25.0 * capital_recovery_factor(0.1, 5.0)) / 12.0
 
