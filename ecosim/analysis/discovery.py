@@ -25,6 +25,7 @@ References
 
 from __future__ import annotations
 
+import inspect
 import logging
 import operator
 import warnings
@@ -70,10 +71,31 @@ def condition(values: pd.Series | np.ndarray, op: str, value: float) -> np.ndarr
         return np.asarray(OPS[op](v, value) & np.isfinite(v), dtype=bool)
 
 
+def _outer_frames(frame: Any, context: int = 1) -> list[inspect.FrameInfo]:
+    """``inspect.getouterframes`` without the source lines and files it looks up (which walk
+    every loaded module for every frame): each frame, its file, line and function name."""
+    out = []
+    while frame is not None:
+        code = frame.f_code
+        out.append(inspect.FrameInfo(frame, code.co_filename, frame.f_lineno, code.co_name, None, None))
+        frame = frame.f_back
+    return out
+
+
 def _import_prim() -> Any:
+    """EMA Workbench's PRIM module, imported once. Its method logger asks, for each class it
+    decorates at import, the name of the calling function through ``inspect.getouterframes``,
+    which looks up the source of every outer frame (seconds in a process with many modules
+    loaded, a test session's); during the import that call is given the frames without
+    their source (the function name is all it reads)."""
+    getouterframes = inspect.getouterframes
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # "ipyparallel not installed": not needed here
-        from ema_workbench.analysis import prim
+        inspect.getouterframes = _outer_frames
+        try:
+            from ema_workbench.analysis import prim
+        finally:
+            inspect.getouterframes = getouterframes
     logging.getLogger("EMA").setLevel(logging.WARNING)
     return prim
 
