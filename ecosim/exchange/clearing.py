@@ -105,6 +105,11 @@ def _any(a: np.ndarray) -> bool:
     return bool(a.any()) if a.size > 256 else bool(np.count_nonzero(a))
 
 
+def _all(a: np.ndarray) -> bool:
+    """``a.all()`` of a boolean array, the way :func:`_any` counts."""
+    return bool(a.all()) if a.size > 256 else np.count_nonzero(a) == a.size
+
+
 def _members_last(a: np.ndarray) -> np.ndarray:
     """A member-first array (K, ...) laid out members last (..., K), contiguous (with one
     member, the same memory)."""
@@ -165,9 +170,14 @@ class _Market:
         members last."""
         avail = remaining if cap is None else np.minimum(remaining, cap)
         asked = _sum_last(ask, 1)
-        ratio = np.minimum(np.divide(avail, asked, out=np.ones_like(asked), where=asked > avail), 1.0)
-        give = ask * ratio[:, None, :]
-        given = _sum_last(give, 1)
+        over = asked > avail
+        if _any(over):
+            # avail / asked where asked > avail is below 1 (IEEE division is monotone), so no
+            # clip at 1 is needed; elsewhere the ratio is 1
+            give = ask * np.divide(avail, asked, out=np.ones_like(asked), where=over)[:, None, :]
+            given = _sum_last(give, 1)
+        else:  # no seller over-asked: every request served whole (ask x 1.0 is ask, bit for bit)
+            give, given = ask, asked
         return give, np.maximum(remaining - given, 0.0), None if cap is None else np.maximum(cap - given, 0.0)
 
     def _tier_plan(self) -> list[tuple[int, slice | np.ndarray, np.ndarray | None]]:
@@ -231,7 +241,13 @@ class _Market:
                         break  # nothing more to ask for, or to give
                     w = avail[:, None, :] * Et
                     wsum = _sum_last(w, 0)[None, :, :]
-                    give, remaining, cap = self._ration(np.divide(need[None, :, :] * w, wsum, out=np.zeros_like(w), where=wsum > 0), remaining, cap)
+                    spread = need[None, :, :] * w
+                    positive = wsum > 0
+                    if _all(positive):
+                        spread /= wsum  # the same quotients as the masked division, sooner
+                    else:
+                        spread = np.divide(spread, wsum, out=np.zeros_like(w), where=positive)
+                    give, remaining, cap = self._ration(spread, remaining, cap)
                     xt = xt + give
             if mask is None:
                 x[:, cols] = xt
