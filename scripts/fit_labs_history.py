@@ -36,6 +36,7 @@ RANGES = {
     "xai.staff_adjust_months": (3.0, 36.0),
     "xai.cash_deploy_months": (2.0, 12.0),
     "xai.frontier_compute_ratio": (0.5, 5.0),
+    "xai.race_gain_frac": (0.25, 5.0),
     "cloud.capacity_growth_pct_per_yr_max": (100.0, 500.0),
     "ai_market.capability_elasticity": (0.3, 0.8),
 }

@@ -34,7 +34,8 @@ It also runs two markets' shared state and publishes it:
   (``ai_spill_eflops``); and, to a lab in the training race, the largest other lab's training compute
   (``frontier_compute_eflops``, from their ``lab_training_eflops``) while another lab's model is
   better than its own (a logistic switch of width ``race_softness_ratio`` in the capability
-  ratio);
+  ratio), and the share its capability would deserve if it were as good as the best other lab's
+  (``ai_share_at_frontier_frac``, :func:`share_at_frontier_frac`: what catching up would win it);
 * the world's cumulative PV output, which drives the module learning curve
   (``pv_cumulative_gw``).
 """
@@ -61,6 +62,7 @@ class Market(EcosimAgent):
         # the labs in the training race, and the labs whose training compute sets the frontier
         self.racers = self.ex.readers(self.name, "frontier_compute_eflops")
         self.trainers = self.ex.senders(self.name, "lab_training_eflops")
+        self.race_share_readers = set(self.ex.readers(self.name, "ai_share_at_frontier_frac"))
         self.s.launches_per_yr = self.full(p.external_launches_per_yr_initial)
         self.s.launch_carry = np.zeros((self.K, len(self.launchers)))  # part launches waiting to make a whole one
         self.launches_ordered = np.zeros((self.K, len(self.launchers)))
@@ -73,6 +75,8 @@ class Market(EcosimAgent):
         self._publish_ai(self.zeros(), self.zeros(), [self.zeros() for _ in self.lab_names], [self.zeros() for _ in self.lab_names])
         for lab in self.racers:
             self.ex.publish_to(self.name, lab, "frontier_compute_eflops", self.zeros())
+        for lab in self.race_share_readers:
+            self.ex.publish_to(self.name, lab, "ai_share_at_frontier_frac", self.zeros())
         self.publish("pv_cumulative_gw", self.s.pv_cum_gw)
 
     def _publish_ai(self, price: np.ndarray, demand: np.ndarray, deserved: list[np.ndarray], spill: list[np.ndarray]) -> None:
@@ -110,10 +114,15 @@ class Market(EcosimAgent):
             others = [c for n, c in computes.items() if n != lab]
             ahead = [c for n, c in capability.items() if n != lab]
             frontier = np.maximum.reduce(others) if others else self.zeros()
+            at_frontier = self.zeros()
             if ahead and lab in capability:  # a lab races only while another lab's model is better than its own
-                behind = np.maximum.reduce(ahead) / np.maximum(capability[lab], 1e-9) - 1.0
+                best_other = np.maximum.reduce(ahead)
+                behind = best_other / np.maximum(capability[lab], 1e-9) - 1.0
                 frontier = frontier / (1.0 + np.exp(-np.clip(behind / am.race_softness_ratio, -50, 50)))
+                at_frontier = share_at_frontier_frac(capability[lab], best_other, total, am.share_exponent)
             self.ex.publish_to(self.name, lab, "frontier_compute_eflops", frontier)
+            if lab in self.race_share_readers:
+                self.ex.publish_to(self.name, lab, "ai_share_at_frontier_frac", at_frontier)
 
     def offer(self) -> None:
         p, sh = self.p, self.shared
@@ -162,6 +171,20 @@ class Market(EcosimAgent):
         others = ex.cleared("pv_modules") - ex.received(self.name, "pv_modules")
         self.s.pv_cum_gw = self.s.pv_cum_gw + self.s.pv_gw_per_yr / 12.0 + others
         self.publish("pv_cumulative_gw", self.s.pv_cum_gw)
+
+
+def share_at_frontier_frac(capability: np.ndarray, best_other: np.ndarray, total_powered: np.ndarray, exponent: Any) -> np.ndarray:
+    """Share of the AI market a lab's capability would deserve if it were as good as the best
+    other lab's [-]: its term of the contest (capability^exponent over everyone's) with its
+    capability replaced by ``best_other``; ``total_powered`` is everyone's sum today.
+
+    >>> round(float(share_at_frontier_frac(np.array([1.0]), np.array([2.0]), np.array([1.0 + 4.0 + 1.0]), 2.0)[0]), 3)  # 4 / (4 + 4 + 1)
+    0.444
+    """
+    e = np.asarray(exponent, float)
+    mine = np.maximum(best_other, 0.0) ** e
+    total = np.maximum(total_powered - np.maximum(capability, 0.0) ** e, 0.0) + mine
+    return np.divide(mine, total, out=np.zeros_like(mine), where=total > 0)
 
 
 def launch_demand_per_month(latent_per_yr: np.ndarray, prices_usd: np.ndarray, slots: np.ndarray, reference_usd: Any, elasticity: Any) -> np.ndarray:

@@ -28,7 +28,10 @@
   divided by its inference share, times ``capacity_plan_ratio``, or, if more, for
   ``frontier_compute_ratio`` times the frontier lab's training compute (its compute x its
   training share), if the network wires it into the race (the training race: a lab that wants
-  to be at the frontier needs the frontier's compute before it has customers), as long as one more EFLOP/s of
+  to be at the frontier needs the frontier's compute before it has customers) -- beyond its demand only as far
+  as catching up pays for it, if the network tells it what the frontier would win it
+  (``ai_share_at_frontier_frac``: :func:`race_gain_usd_per_month` over the channel's cost per EFLOP/s,
+  :func:`race_affordable_eflops`) -- as long as one more EFLOP/s of
   compute pays back: what an added EFLOP/s earns -- today's price of inference, times its
   inference share (the training share rides along), times the share of its inference compute
   customers used last month, net of SG&A, times what its fall with the cost of compute over the chips' life leaves of it
@@ -97,6 +100,44 @@ def rd_staff_usd_per_month(staffed_eflops_ref: Any, usd_per_eflops_month: Any, e
     return np.asarray(usd_per_eflops_month, float) * scale_eflops * (x / scale_eflops) ** np.asarray(elasticity, float)
 
 
+def x_revenue_usd_per_month(months: int, trough_months: int, initial_usd_per_yr: Any, change_frac_per_yr: Any, change_after_frac_per_yr: Any) -> np.ndarray:
+    """X's revenue [USD/month] ``months`` after its combination with xAI: ``initial_usd_per_yr``
+    changing ``change_frac_per_yr`` a year for its first ``trough_months``, then
+    ``change_after_frac_per_yr`` a year.
+
+    >>> round(float(x_revenue_usd_per_month(24, 12, 1.2e9, -0.2, 0.05)) / 1e6, 1)  # 100 M x 0.8 x 1.05
+    84.0
+    """
+    before, after = min(max(months, 0), max(trough_months, 0)), max(months - max(trough_months, 0), 0)
+    return np.asarray(initial_usd_per_yr / 12.0 * (1.0 + np.asarray(change_frac_per_yr, float)) ** (before / 12.0) * (1.0 + np.asarray(change_after_frac_per_yr, float)) ** (after / 12.0), float)
+
+
+def race_gain_usd_per_month(share_at_frontier_frac: Any, share_frac: Any, market_usd_per_month: Any, net_frac: Any, gain_frac: Any) -> np.ndarray:
+    """What a lab behind the frontier would gain a month by catching up [USD/month]: the share its
+    capability would deserve at the best other lab's level less its share now, of the market's
+    inference revenue, times ``net_frac`` (net of SG&A and of the price's fall over the chips' life)
+    and ``gain_frac`` (how much of that the lab and its investors count on).
+
+    >>> round(float(race_gain_usd_per_month(0.4, 0.1, 10e9, 0.5, 1.0)) / 1e9, 3)  # 0.3 x 10 x 0.5
+    1.5
+    >>> float(race_gain_usd_per_month(0.1, 0.3, 10e9, 0.5, 1.0))  # ahead already: no gain
+    0.0
+    """
+    return np.asarray(np.maximum(np.asarray(share_at_frontier_frac, float) - share_frac, 0.0) * market_usd_per_month * net_frac * gain_frac, float)
+
+
+def race_affordable_eflops(gain_usd_per_month: Any, cost_usd_per_eflops_month: Any) -> np.ndarray:
+    """Compute beyond its demand a racing lab buys [EFLOP/s]: as much as the gain from catching up
+    pays for at the channel's cost (lease, or own capital annualised at the WACC over the chips'
+    and facility's lives): the race's payback within the chips' life. No cost: no limit.
+
+    >>> float(race_affordable_eflops(1.5e9, 3e6))
+    500.0
+    """
+    c = np.asarray(cost_usd_per_eflops_month, float)
+    return np.divide(np.asarray(gain_usd_per_month, float), c, out=np.full(np.shape(c), np.inf), where=c > 0)
+
+
 class Lab(EcosimAgent):
     kind = "ai_lab"
     label = "AI lab"
@@ -110,6 +151,7 @@ class Lab(EcosimAgent):
         self.orbital_builder = self.partner("orbital_cost_ratio")
         self.lessor = self.partner("lease_usd_per_w_month")
         self.racing = self.partner("frontier_compute_eflops") is not None
+        self.race_pays = self.partner("ai_share_at_frontier_frac") is not None  # the race is bought as far as catching up pays for it
         self.s.train_flop = np.zeros(K)
         self.s.data_pb = np.full(K, p.data_pb_initial, dtype=float)
         self.s.web_tokens = np.full(K, p.web_tokens_initial, dtype=float)
@@ -282,12 +324,16 @@ class Lab(EcosimAgent):
         hw = self.shared.ai_hardware
         later = compute_cost_index(hw, self.t + 12) / compute_cost_index(hw, self.t)
         tf = self.training_frac()
-        earns = price * s.used_frac * (1.0 - tf) * (1.0 - p.sga_frac_of_revenue) * price_decline_frac(later, self.read("capital_market", "wacc"), hw.chip_life_yr) ** p.obsolescence_weight_frac
+        net = (1.0 - p.sga_frac_of_revenue) * price_decline_frac(later, self.read("capital_market", "wacc"), hw.chip_life_yr) ** p.obsolescence_weight_frac
+        earns = price * s.used_frac * (1.0 - tf) * net
         self.payback_ratio = np.divide(earns, channel_w * w_e, out=np.full(self.K, 1e3), where=channel_w > 0)
         gate = logistic((self.payback_ratio - 1.0) / p.payback_softness_ratio)
         for_demand = self.demand_eflops * growth / np.maximum(1.0 - tf, 1e-3) * p.capacity_plan_ratio
         self.for_demand_eflops = for_demand
         for_frontier = self.read("market", "frontier_compute_eflops") * p.frontier_compute_ratio if self.racing else self.zeros()
+        if self.race_pays:
+            gain = race_gain_usd_per_month(self.read("market", "ai_share_at_frontier_frac"), s.market_share, price * self.read("market", "ai_demand_eflops"), net, p.race_gain_frac)
+            for_frontier = np.minimum(for_frontier, for_demand + race_affordable_eflops(gain, channel_w * w_e))
         self.target_eflops = np.maximum(for_demand, for_frontier) * gate
         have = s.compute_eflops
         owned = np.maximum(have - s.leased_eflops, 0.0)
@@ -396,7 +442,8 @@ class XAI(Lab):
 
     def other_business(self) -> None:
         p = self.p
-        months = self.t - int(p.x_start_month)
-        self.x_revenue_usd = self.after(p.x_start_month) * p.x_revenue_usd_per_yr_initial / 12.0 * (1.0 + p.x_revenue_change_frac_per_yr) ** (max(months, 0) / 12.0)
+        self.x_revenue_usd = self.after(p.x_start_month) * x_revenue_usd_per_month(
+            self.t - int(p.x_start_month), int(p.x_revenue_trough_month) - int(p.x_start_month),
+            p.x_revenue_usd_per_yr_initial, p.x_revenue_change_frac_per_yr, p.x_revenue_change_after_frac_per_yr)
         self.ex.pay("market", self.name, self.x_revenue_usd, "revenue")
         self.pay_costs(self.x_revenue_usd * (1.0 - p.x_ebitda_margin_frac), "opex")

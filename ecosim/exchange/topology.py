@@ -58,6 +58,7 @@ SIGNALS: dict[str, Signal] = {
     "ai_market_share_frac": Signal("frac", "a lab's share of the AI market's demand (customers switch slowly)"),
     "lab_training_eflops": Signal("EFLOP/s", "a lab's compute for training (its compute x its training share)"),
     "frontier_compute_eflops": Signal("EFLOP/s", "the largest other lab's training compute (the frontier of the training race)"),
+    "ai_share_at_frontier_frac": Signal("frac", "share of the AI market a racing lab's capability would deserve if it were as good as the best other lab's (what catching up would win it)"),
     "inference_capacity_eflops": Signal("EFLOP/s", "a lab's compute for inference (its compute less its training share)"),
     "lease_wanted_mw": Signal("MW", "leased IT power a lab wants in service or signed (leases renew at term end as far as this covers them)"),
     "lease_usd_per_w_month": Signal("USD/(W month)", "price of AI capacity leased this month per W of IT power (clouds and neoclouds)"),
@@ -146,6 +147,7 @@ RULES: tuple[tuple[str, str, str], ...] = (
     # the training race: xAI plans for a multiple of the frontier lab's training compute (OpenAI's, the largest 2023-2025)
     ("openai", "market", "lab_training_eflops"),
     ("market", "xai", "frontier_compute_eflops"),
+    ("market", "xai", "ai_share_at_frontier_frac"),  # what the race would win: its compute beyond demand is bought as far as that pays for it
     ("capital_market", "@lab", "wacc"),
     # leases: the labs' wanted stock to the lessors; price, book and payments back
     *((lab, "cloud", "lease_wanted_mw") for lab in LAB_LEASING),

@@ -737,7 +737,8 @@ class Lab(Section):
     orbital_switch_softness_ratio: float = F(unit="ratio", gt=0, le=10, doc="width of the switch to orbit in the orbital/terrestrial cost ratio (logistic)")
     plan_horizon_months: float = F(unit="months", ge=0, le=60, doc="the lab plans compute for the demand it expects this far ahead (the market's growth over the last year)")
     capacity_plan_ratio: float = F(unit="ratio", gt=0, le=20, doc="compute planned as a multiple of what the expected demand needs (inference over 1 - training_frac)")
-    frontier_compute_ratio: float = F(unit="ratio", ge=0, le=10, doc="the lab plans at least this multiple of the frontier lab's training compute (the training race; labs the network wires to frontier_compute_eflops), whatever its demand")
+    frontier_compute_ratio: float = F(unit="ratio", ge=0, le=10, doc="the lab plans at least this multiple of the frontier lab's training compute (the training race; labs the network wires to frontier_compute_eflops), beyond its demand as far as catching up pays for it (race_gain_frac)")
+    race_gain_frac: float = F(unit="frac", ge=0, le=5, default=1.0, doc="share of what catching up with the frontier would win it (the share its capability would deserve there less its share now, of the market's inference revenue, net) a racing lab counts on to pay for compute beyond its demand (labs the network wires to ai_share_at_frontier_frac)")
     obsolescence_weight_frac: float = F(unit="-", ge=0, le=1, doc="how far the lab's payback test counts the fall of the price of inference over the chips' life (0: today's price, 1: the whole fall)")
     payback_softness_ratio: float = F(unit="ratio", gt=0, le=10, doc="width of the payback switch: the lab adds compute while the price of inference is above the cost of the channel per EFLOP/s (logistic in price/cost - 1)")
     lease_if_wait_over_yr: float = F(unit="yr", ge=0, le=100, doc="the lab leases rather than builds when its own site waits longer than this for power (the middle of the switch)")
@@ -751,7 +752,9 @@ class XAILab(Lab):
 
     x_start_month: Month = F(unit="YYYY-MM", doc="X's accounts are combined with xAI's from this month")
     x_revenue_usd_per_yr_initial: float = F(unit="USD/yr", ge=0, le=1e11, doc="X's advertising, subscription and data-licensing revenue in its first month")
-    x_revenue_change_pct_per_yr: float = F(unit="%/yr", ge=-50, le=100, doc="yearly change of X's revenue")
+    x_revenue_change_pct_per_yr: float = F(unit="%/yr", ge=-50, le=100, doc="yearly change of X's revenue up to x_revenue_trough_month")
+    x_revenue_trough_month: Month = F(unit="YYYY-MM", doc="X's revenue changes at x_revenue_change_pct_per_yr up to this month, at x_revenue_change_after_pct_per_yr after it")
+    x_revenue_change_after_pct_per_yr: float = F(unit="%/yr", ge=-50, le=100, doc="yearly change of X's revenue after x_revenue_trough_month")
     x_ebitda_margin_frac: float = F(unit="frac", ge=-1, le=1, doc="X's adjusted EBITDA margin (its operating costs are the rest)")
 
 

@@ -42,10 +42,10 @@ AI_IN = ("capability", "ai_market_share_frac", "inference_capacity_eflops")
 
 
 def _market(capabilities: dict[str, float], shares: dict[str, float] | None = None, capacity: dict[str, float] | None = None,
-            **ai: Any) -> tuple[StubWorld, Market]:
+            extra_edges: list[tuple[str, str, str]] | None = None, **ai: Any) -> tuple[StubWorld, Market]:
     """Labs of these capabilities; their shares of the demand and inference compute as given
-    (default: a tenth each and far more compute than anyone wants)."""
-    edges = [(lab, "market", s) for lab in capabilities for s in AI_IN] + [("market", lab, s) for lab in capabilities for s in AI_OUT]
+    (default: a tenth each and far more compute than anyone wants); ``extra_edges``: the race's."""
+    edges = [(lab, "market", s) for lab in capabilities for s in AI_IN] + [("market", lab, s) for lab in capabilities for s in AI_OUT] + (extra_edges or [])
     edges += [(s, "market", c) for s, c in BUYS] + [("gcl", "orbital_dc", "pv_modules"), ("market", "gcl", "pv_cumulative_gw")]
     world = StubWorld(edges)
     for lab, cap in capabilities.items():
@@ -137,3 +137,18 @@ def test_cumulative_pv_counts_world_installs_and_what_modelled_buyers_bought() -
     mk.settle()
     assert_allclose(mk.s.pv_cum_gw, 1025.0)
     assert_allclose(ex._sig_now[("market", "pv_cumulative_gw")], 1025.0)
+
+
+def test_a_lab_behind_sees_the_frontier_and_what_catching_up_would_win_it() -> None:
+    """Lab a (capability 2) trains on 500 EFLOP/s; lab b (capability 1) races. b sees a's training
+    compute times the race switch 1 / (1 + e^-((2 / 1 - 1) / 0.1)) (all but 4.5e-5 of it), and the
+    share it would deserve at a's capability: 2^2 / (4 + 4 + 1.6^2) = 37.9 % (against 1 / 7.56 =
+    13.2 % today). a, ahead, is not in the race and sees neither."""
+    edges = [("a", "market", "lab_training_eflops"), ("market", "b", "frontier_compute_eflops"), ("market", "b", "ai_share_at_frontier_frac")]
+    world, mk = _market({"a": 2.0, "b": 1.0}, race_softness_ratio=0.1, extra_edges=edges)
+    world.exchange.publish("a", "lab_training_eflops", 500.0)
+    world.start()
+    mk.offer()
+    assert_allclose(_seen(world, "frontier_compute_eflops", "b"), 500.0 / (1.0 + np.exp(-10.0)))
+    assert_allclose(_seen(world, "ai_share_at_frontier_frac", "b"), 4.0 / 10.56)
+    assert not world.exchange.reads("market", "a", "ai_share_at_frontier_frac")

@@ -35,11 +35,11 @@ LAW = NS(loss_floor=1.69, param_coeff=406.4, data_coeff=410.7, param_exponent=0.
 OWN_USD_PER_W_MONTH = float(10.0 * capital_recovery_factor(0.1, 15.0) + 25.0 * capital_recovery_factor(0.1, 5.0)) / 12.0
 
 
-def _world(lab: str = "openai", **signals: float) -> StubWorld:
+def _world(lab: str = "openai", extra_edges: tuple[tuple[str, str, str], ...] = (), **signals: float) -> StubWorld:
     """The lab between the market, the capital market, TSMC, its site and the lessors (1 W per
-    1e-6 EFLOP/s: a MW is an EFLOP/s), $1.2B of cash."""
+    1e-6 EFLOP/s: a MW is an EFLOP/s), $1.2B of cash; ``extra_edges``: more signal edges."""
     values = {**MARKET, **CLOUD, **SITE, **signals}
-    edges = [("market", lab, s) for s in MARKET] + [("cloud", lab, s) for s in CLOUD] + [("site", lab, s) for s in SITE]
+    edges = [("market", lab, s) for s in MARKET] + [("cloud", lab, s) for s in CLOUD] + [("site", lab, s) for s in SITE] + list(extra_edges)
     edges += [("capital_market", lab, "wacc"), ("tsmc", lab, "accelerator_usd_per_w"), (lab, "cloud", "lease_wanted_mw"), (lab, "site", "terrestrial_target_mw"),
               ("cloud", lab, "leased_compute"), ("site", lab, "compute"), ("market", lab, "money"), (lab, "market", "money")]
     world = StubWorld(edges, companies={lab: lab, "site": lab})
@@ -158,9 +158,24 @@ def test_xai_books_x() -> None:
     """A year after X joined at $3.6B a year, falling 20 %/yr: $0.24B this month, 56 % of it costs."""
     world = _world("xai")
     month = world.month - 12
-    lab = _lab(world, XAI, "xai", x_start_month=month, x_revenue_usd_per_yr_initial=3.6e9, x_revenue_change_frac_per_yr=-0.2, x_ebitda_margin_frac=0.44)
+    lab = _lab(world, XAI, "xai", x_start_month=month, x_revenue_usd_per_yr_initial=3.6e9, x_revenue_change_frac_per_yr=-0.2, x_ebitda_margin_frac=0.44,
+               x_revenue_trough_month=world.month, x_revenue_change_after_frac_per_yr=0.05)
     lab.offer()
     world.exchange.offer("cloud", "leased_compute", np.array([200.0]), 0.0)
     world.exchange.clear()
     lab.settle()
     assert_allclose(lab.x_revenue_usd, 0.24e9)
+
+
+def test_x_revenue_turns_at_its_trough() -> None:
+    """X at $3.6B a year falls 20 %/yr for 12 months, then grows 5 %/yr: 24 months after joining it
+    earns 3.6e9 / 12 x 0.8 x 1.05 = $252M a month; before joining, nothing."""
+    world = _world("xai")
+    lab = _lab(world, XAI, "xai", x_start_month=world.month - 24, x_revenue_usd_per_yr_initial=3.6e9, x_revenue_change_frac_per_yr=-0.2, x_ebitda_margin_frac=0.44,
+               x_revenue_trough_month=world.month - 12, x_revenue_change_after_frac_per_yr=0.05)
+    lab.other_business()
+    assert_allclose(lab.x_revenue_usd, 252e6)
+    late = _lab(world, XAI, "xai", x_start_month=world.month + 1, x_revenue_usd_per_yr_initial=3.6e9, x_revenue_change_frac_per_yr=-0.2, x_ebitda_margin_frac=0.44,
+                x_revenue_trough_month=world.month + 13, x_revenue_change_after_frac_per_yr=0.05)
+    late.other_business()
+    assert_allclose(late.x_revenue_usd, 0.0)
