@@ -179,30 +179,40 @@ def _run_calibration(spec: Any, out: Path, workers: int) -> Any:
     return run
 
 
-def _print_posterior(store: Any) -> None:
+#: posterior draws of the run that continues the history, for the forward checks of the calibration table
+FORWARD_DRAWS = 200
+
+
+def _print_posterior(store: Any, checks: Any = None) -> None:
     from ecosim.calibration.runner import fit_checks
     from ecosim.report.console.calibrate import print_posterior
 
-    print_posterior(console, store, fit_checks(store))
+    print_posterior(console, store, fit_checks(store) if checks is None else checks)
 
 
 def _calibrate_report(spec: Any, out: Path, markdown: bool) -> int:
     from ecosim.calibration.runner import fit_checks
     from ecosim.calibration.store import PosteriorStore
     from ecosim.report.console import calibrate as view
+    from ecosim.run import forward_checks
 
     store = PosteriorStore(out)
-    if markdown:
-        view.print_markdown(store, fit_checks(store))
-        return 0
-    if store.exists() and (out / "fit.parquet").is_file():
-        _print_posterior(store)
+    if markdown or (store.exists() and (out / "fit.parquet").is_file()):
+        from ecosim.results.posterior import Posterior
+
+        draws = min(int(store.manifest()["settings"]["predictive_draws"]), FORWARD_DRAWS)
+        checks = forward_checks(spec.scenario.name, fit_checks(store), Posterior.load(out), draws)
+        if markdown:
+            view.print_markdown(store, checks)
+        else:
+            _print_posterior(store, checks)
         return 0
     from ecosim.analysis.calibration import calibration_table
     from ecosim.run import run_scenario
 
     result = run_scenario(spec.scenario)
-    view.print_one_run(console, spec.scenario.name, out, calibration_table(result.timeseries, spec.scenario.model))
+    checks = forward_checks(spec.scenario.name, calibration_table(result.timeseries, spec.scenario.model))
+    view.print_one_run(console, spec.scenario.name, out, checks)
     return 0
 
 

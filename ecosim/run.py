@@ -27,7 +27,16 @@ import numpy as np
 import pandas as pd
 
 from ecosim import __version__
-from ecosim.analysis.calibration import Check, calibration_table
+from ecosim.analysis.calibration import (
+    STATUS_OUTSIDE,
+    Check,
+    calibration_table,
+    checks_of,
+    history_rows,
+    period_months,
+    row_values,
+    with_forward,
+)
 from ecosim.analysis.scorecard import run_scorecard, score_results
 from ecosim.errors import ScenarioError, UsageError
 from ecosim.exchange.topology import COMMODITY_UNITS
@@ -38,7 +47,7 @@ from ecosim.results import rundir
 from ecosim.results.posterior import MEMBERS_DIR, Posterior, read_members, write_members
 from ecosim.results.results import Results
 from ecosim.results.rundir import CalibrationRow, CommodityTotal, RunSummary, SavedRun, ScorecardRow
-from ecosim.scenario.loader import LoadedScenario, load_scenario
+from ecosim.scenario.loader import LoadedScenario, bundled_scenarios, load_scenario
 from ecosim.simulate import held_fields, simulate
 from ecosim.timeline import format_month, parse_month
 
@@ -136,6 +145,34 @@ def posterior_members(run: SavedRun, posterior: Posterior | None, draws: int | N
     n = DEFAULT_DRAWS if draws is None else draws
     backed = run_posterior(run.scenario, posterior, n, run.summary.seed)
     return backed.results, f"{n:,} posterior draws of {posterior.path}, simulated now with the run's scenario and seed {run.summary.seed}"
+
+
+def continuation_of(name: str) -> str | None:
+    """The bundled scenario that continues ``name`` from the state it reaches
+    (``initial_state_from``): ``baseline`` if it does, else the first by name; None if none."""
+    names = [n for n in bundled_scenarios() if n != name and load_scenario(n).model.scenario.initial_state_from == name]
+    return "baseline" if "baseline" in names else (names[0] if names else None)
+
+
+def forward_checks(scenario_name: str, checks: list[Check], posterior: Posterior | None = None, draws: int = DEFAULT_DRAWS,
+                   seed: int | None = None) -> list[Check]:
+    """``checks`` (a history run's) with the rows after its months checked against the run that
+    continues it (:func:`continuation_of`): one run, or ``draws`` members each under its own draw
+    of ``posterior``, up to the last such row (never asserted: forward years are the model's own)."""
+    outside = {(c.metric, c.period) for c in checks if c.status == STATUS_OUTSIDE}
+    cont = continuation_of(scenario_name) if outside else None
+    if cont is None:
+        return list(checks)
+    sc = load_scenario(cont)
+    rows = [r for r in history_rows() if (r.metric, r.period) in outside]
+    last = min(max(period_months(r.period)[1] for r in rows), parse_month(sc.model.scenario.end_month))
+    if posterior is None:
+        results = simulate(sc, seed, until=format_month(last))
+    else:
+        run_seed = int(sc.model.scenario.seed if seed is None else seed)
+        results = simulate(sc, run_seed, members=draws, posterior=posterior.draws(draws, run_seed), until=format_month(last))
+    values = row_values(rows, results.series, parse_month(results.months[0]), sc.model)
+    return with_forward(checks, checks_of(rows, values), cont)
 
 
 def run_scenario(

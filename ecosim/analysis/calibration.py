@@ -38,6 +38,7 @@ its error and its stated uncertainty; a row outside the run's months says so.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -54,6 +55,8 @@ from ecosim.timeline import parse_month
 ROLES = ("fit", "check", "input", "none")
 AGGREGATES = ("sum", "end", "annualized", "mean", "cumulative", "input", "ratio")
 STATUS_OUTSIDE = "outside the run"
+#: a row after the history's months, checked against the run that continues the history (never asserted)
+STATUS_FORWARD = "forward check"
 STATUS_NONE = "not represented"
 
 _YEAR = re.compile(r"^(\d{4})$")
@@ -299,7 +302,7 @@ class Check:
 
     @property
     def represented(self) -> bool:
-        return self.status in ("fit", "check", "input")
+        return self.status in ("fit", "check", "input", STATUS_FORWARD)
 
     @property
     def error_frac(self) -> float:
@@ -348,6 +351,26 @@ def checks_of(rows: Sequence[HistoryRow], values: np.ndarray, with_inputs: bool 
             row.metric, row.period, row.unit, row.value, float(med), row.source, m.asserts(row.period),
             row.uncertainty_frac, status, m.note, float(p5), float(p95), len(finite),
         ))
+    return out
+
+
+def with_forward(checks: Sequence[Check], forward: Sequence[Check], run_label: str) -> list[Check]:
+    """``checks`` (of a history run) with each row outside that run that ``forward`` (the checks
+    of the run that continues it, ``run_label``) gives a value: a forward check, never asserted,
+    its note naming the run.
+
+    >>> h = [Check("x", "2029", "USD/yr", 14e9, float("nan"), "bank", status=STATUS_OUTSIDE, note="a projection")]
+    >>> f = [Check("x", "2029", "USD/yr", 14e9, 20e9, "bank", status="check", note="a projection")]
+    >>> c = with_forward(h, f, "baseline")[0]
+    >>> c.status, round(c.error_frac, 2), c.asserted, c.note
+    ('forward check', 0.43, False, 'a projection; checked against the baseline run, which continues the history')
+    """
+    by_key = {(c.metric, c.period): c for c in forward if c.represented and np.isfinite(c.model)}
+    out = []
+    for c in checks:
+        f = by_key.get((c.metric, c.period)) if c.status == STATUS_OUTSIDE else None
+        note = "; ".join(x for x in (c.note, f"checked against the {run_label} run, which continues the history") if x)
+        out.append(c if f is None else dataclasses.replace(f, status=STATUS_FORWARD, asserted=False, note=note))
     return out
 
 

@@ -18,7 +18,8 @@ from ecosim.analysis.calibration import Check
 from ecosim.report.numbers import human
 
 #: short labels of the statuses of a history row
-STATUS_LABEL = {"fit": "fit", "check": "check", "input": "input", "not represented": "not represented", "outside the run": "outside the run"}
+STATUS_LABEL = {"fit": "fit", "check": "check", "input": "input", "not represented": "not represented", "outside the run": "outside the run",
+                "forward check": "forward check"}
 
 
 def _money(unit: str) -> str:
@@ -69,7 +70,7 @@ def notes(checks: Sequence[Check]) -> list[str]:
     """One line per metric that is not fitted: why (check, input, not represented)."""
     seen: dict[str, str] = {}
     for c in checks:
-        if c.status in ("check", "input", "not represented") and c.metric not in seen:
+        if c.status in ("check", "input", "not represented", "forward check") and c.metric not in seen:
             seen[c.metric] = f"{c.metric} ({c.status}): {c.note}"
     return list(seen.values())
 
