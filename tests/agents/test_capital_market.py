@@ -60,3 +60,23 @@ def test_wacc_is_published_and_a_low_cash_company_raises_to_twice_its_floor() ->
     cm.offer()
     assert_allclose(ex.cash[0, ex.index["spacex_launch"]], 2 * 6 * 0.25e9)
     assert np.all(cm.s.raised_usd[:, cm.ci("spacex")] == 3e9)
+
+
+def test_a_lab_with_little_revenue_raises_little_whatever_it_burns() -> None:
+    """xAI with no narrative mark earned $0.1B last month and paid out $2B: its burn is 0.25 x 1.9B
+    = $0.475B a month, it wants 2 x 6 x 0.475B = $5.7B. Investors value it at its revenue multiple
+    (10, one month's fade toward 6 at 15 %/yr: 6 + 4 x (1 - 0.15 / 12) = 9.95) times its trailing
+    revenue, $0.995B, and fund 10 %/yr of that: $8.29M this month. Ten times the revenue, ten times
+    the raise: access to capital follows what the lab earns."""
+    for revenue, mark in ((0.1e9, 9.95 * 0.1e9), (1e9, 9.95 * 1e9)):
+        world = _world()
+        cm = CapitalMarket(world, world.actor("capital_market"), _params(follow_on_frac_of_mark_per_yr=0.10))
+        cm.marks_by_company["xai"], cm.last_mark_month["xai"] = [], -1  # no narrative mark
+        world.start()
+        ex = world.exchange
+        ex.last_in[:, ex.index["xai"]] = revenue
+        ex.last_out[:, ex.index["xai"]] = revenue + 1.9e9
+        cm.offer()
+        assert_allclose(cm.mark("xai"), mark)
+        assert_allclose(ex.cash[0, ex.index["xai"]], 0.10 * mark / 12.0)
+        assert 0.10 * mark / 12.0 < 2 * 6 * 0.25 * 1.9e9
