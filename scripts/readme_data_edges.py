@@ -3,7 +3,8 @@ its capability and to SpaceX+xAI's value, as a fan over the sampled data assumpt
 
     .venv/bin/python scripts/readme_data_edges.py [--draws 40] [--seeds 1]
 
-Each link is cut for the whole baseline run in every sample of ``seeds x draws`` (Latin-hypercube
+Each link is cut for the whole baseline run (its data then goes to the lab that bids most for it,
+``[data_market]``) in every sample of ``seeds x draws`` (Latin-hypercube
 draws of ``experiments/monte_carlo_baseline.toml``'s uncertainties, the data equivalences among
 them: tokens per PB of sensor data, GB per robot-hour, MB per FSD, other and Cybercab mile, the
 web-data wall and its growth), beside the same sample
@@ -46,7 +47,7 @@ def section(draws: int, seeds: int) -> str:
     data = [p for p in run.sampled if p in DATA_ASSUMPTIONS]
     lines = [
         f"Printed by `python scripts/readme_data_edges.py --draws {draws} --seeds {seeds}`: each of xAI's data links cut for the whole "
-        f"`baseline` run in {run.samples} samples of the Monte Carlo's {len(run.sampled)} uncertainties (the data equivalences among them: "
+        f"`baseline` run (the seller's data then goes to the lab that bids most for it) in {run.samples} samples of the Monte Carlo's {len(run.sampled)} uncertainties (the data equivalences among them: "
         f"{', '.join(f'`{p}`' for p in data)}), each beside the same sample uncut; median change and 5–95 % range over the samples.",
         "",
         "| link cut | " + " | ".join(label for _, label in OUTCOMES) + " |",

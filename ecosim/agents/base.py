@@ -178,6 +178,13 @@ class EcosimAgent(mesa.Agent):
         unit = np.asarray(unit_usd, dtype=float)
         return np.divide(self.capital_usd(deploy_months), unit, out=np.full(self.K, np.inf), where=unit > 0)
 
+    def offer_data(self, pb: np.ndarray) -> None:
+        """Offer this month's sensor data [PB] to the labs (``[data_market]``): all of it to the
+        contract holder at the contract price, else to the lab that bids most for it."""
+        dm = self.shared.data_market
+        contract = None if dm.contract_buyer == "none" else dm.contract_buyer
+        self.ex.offer(self.name, "data", pb, dm.contract_usd_per_pb, contract=contract)
+
     def pay_costs(self, usd: np.ndarray, kind: str) -> None:
         """Pay the rest of the economy (``market``) for costs not traded on the network."""
         self.ex.pay(self.name, "market", usd, kind)

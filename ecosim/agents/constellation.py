@@ -249,7 +249,7 @@ class Constellation(EcosimAgent):
         eo_tb = per_item(p.generations, "eo_data_tb_per_month", K)
         eo_pb = (self.active_by_generation() * eo_tb).sum(axis=1) / 1000.0
         if ex.sells(self.name, "data"):
-            ex.offer(self.name, "data", eo_pb, 0.0)
+            self.offer_data(eo_pb)
 
     def reserved_tbps(self) -> np.ndarray:
         """Capacity kept for the operator's own orbital data centers [Tbps] (their published need)."""

@@ -48,7 +48,7 @@ class Cybercab(EcosimAgent):
         self.produced = np.minimum.reduce([s.production_rate, unmet_cabs, affordable]) * started
         self.paid_miles = np.minimum(s.fleet * per_cab, demand)
         ex.demand(self.name, "accelerators", self.produced * p.chips_h100e_per_vehicle, tier=1, kind="capex")
-        ex.offer(self.name, "data", self.paid_miles / 1e9 * p.data_pb_per_billion_miles, 0.0)
+        self.offer_data(self.paid_miles / 1e9 * p.data_pb_per_billion_miles)
 
     def settle(self) -> None:
         p, s, ex = self.p, self.s, self.ex

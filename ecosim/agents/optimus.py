@@ -25,7 +25,7 @@ served first, then open sector demand pro rata, all built as the newest generati
 built in a month cost at most Tesla's cash when the month opened over ``cash_deploy_months`` (at
 the unit cost, as the Cybercab's), and a line whose builds the cash cut that month does not grow
 (a company that cannot pay for its line's output does not expand it). Every working hour makes
-interaction data for xAI.
+interaction data, sold to the labs as the car fleet's is (``[data_market]``).
 
 Parameters: ``[optimus]``; robots' capability is xAI's (the capability signal).
 """
@@ -141,7 +141,7 @@ class Optimus(EcosimAgent):
         # Tesla's plants (the fab tier 0, the car plants tier 1) pay the wage inside the company;
         # sold robots work for their owners (the economy, tier 2, free of charge)
         ex.offer(self.name, "labour", self.hours, 0.0, price_internal=wage, tier_caps={0: to_fab, 1: self.plant_hours - to_fab})
-        ex.offer(self.name, "data", self.hours * p.data_tb_per_robot_hour / 1000.0, 0.0)
+        self.offer_data(self.hours * p.data_tb_per_robot_hour / 1000.0)
 
     def settle(self) -> None:
         p, s, ex = self.p, self.s, self.ex

@@ -1,7 +1,7 @@
 """Starlink: SpaceX's broadband constellation (V1.5, V2 Mini, V3 on Starship).
 
 Sells bandwidth to subscribers (the market) and backhaul to SpaceX's orbital data centers,
-Earth-observation data to xAI (generations that carry imagers), and launches on SpaceX's
+Earth-observation data to the labs (generations that carry imagers; ``[data_market]``'s contract holder, else the highest bidder), and launches on SpaceX's
 own rockets at their cost, around the outside customers' missions (tier 1 after their tier 0). Light satellites fly in whole Falcon loads (the
 launcher's ``launch_payload_t``); heavy ones (V3) up to the share of Starship's payload the
 launcher allots (``starship_capacity_t``). Dynamics: :mod:`ecosim.agents.constellation`; its

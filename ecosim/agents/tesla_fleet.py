@@ -14,7 +14,8 @@
   max(1, xAI capability)^elasticity (the capability signal from xAI), published to the Cybercab
   fleet (``fsd_performance``: one FSD stack). The take rate moves toward
   ``max - (max - initial) / performance``; FSD miles = users x miles x engaged share;
-  uploaded data [PB] goes to xAI. Optimus robots work in its plants: Tesla says what direct
+  uploaded data [PB] is sold to the labs (:meth:`~ecosim.agents.base.EcosimAgent.offer_data`:
+  the contract holder of ``[data_market]``, xAI in the bundled scenarios, else the highest bidder). Optimus robots work in its plants: Tesla says what direct
   labour they could take over (``replaceable_labour_usd`` = deliveries x unit cost x labour
   share), buys their hours at the wage they replace (inside the company) and books the wages
   it no longer pays as a saving on cost of goods, never more than that labour.
@@ -132,7 +133,7 @@ class TeslaFleet(EcosimAgent):
         self.data_pb = fsd_data + other / 1e9 * p.data_pb_per_billion_miles
         self._fsd_data = fsd_data
         self.fsd_users = users
-        ex.offer(self.name, "data", self.data_pb, 0.0)
+        self.offer_data(self.data_pb)
 
     def settle(self) -> None:
         p, s, ex = self.p, self.s, self.ex

@@ -4,8 +4,10 @@
   compute for training (its training share, and the inference compute no customer used) x MFU
   is the budget of its frontier run.
 * Data: usable web text (growing toward the data wall; the scaling law's ``web_tokens_*_ratio``
-  scale every lab's growth and wall alike) plus real-world sensor data (vehicles, robots,
-  satellites) at ``tokens_per_pb``.
+  scale every lab's growth and wall alike) plus the real-world sensor data it bought (vehicles,
+  robots, satellites) at ``tokens_per_pb``. The contract holder of ``[data_market]`` gets all of
+  it; else each lab bids what a PB is worth to it (:meth:`Lab.data_bid_usd_per_pb`) and the
+  highest bidder buys it at the runner-up's bid (:mod:`ecosim.exchange.clearing`).
 * Capability: the Chinchilla scaling law (:func:`ecosim.physics.scaling.capability_index`),
   index 1 = the reference run of ``[scaling]``. Published as the ``capability`` signal (to the
   market, and xAI's to Tesla's cars and robots).
@@ -187,9 +189,11 @@ class Lab(EcosimAgent):
 
     # ---------------------------------------------------------------- capability
 
-    def _capability(self) -> np.ndarray:
+    def _capability(self, extra_pb: np.ndarray | float = 0.0) -> np.ndarray:
+        """Capability index of the lab's training compute and data (``extra_pb``: with that many
+        more PB of sensor data) [index]."""
         law = self.law
-        tokens = self.s.web_tokens + self.s.data_pb * law.tokens_per_pb
+        tokens = self.s.web_tokens + (self.s.data_pb + extra_pb) * law.tokens_per_pb
         return capability_index(
             self.s.train_flop,
             tokens,
@@ -202,6 +206,20 @@ class Lab(EcosimAgent):
             reference_compute_flop=law.reference_compute_flop,
             reference_tokens=law.reference_tokens,
         )
+
+    def data_bid_usd_per_pb(self) -> np.ndarray:
+        """What sensor data is worth to the lab per PB [USD/PB], its bid where no lab holds a
+        contract for it: of a lot as large as last month's whole market (at least 1 PB), the
+        relative rise of its capability the lot brings (the scaling law at its training compute
+        and data) x its revenue's elasticity to its own capability (its share of the market goes
+        as capability^share_exponent over every lab's: ``share_exponent x (1 - share)``) x its
+        revenue over ``data_value_horizon_yr``, per PB of the lot; at most what licensed text of
+        as many tokens costs (``licensed_text_usd_per_million_tokens``)."""
+        am, s = self.shared.ai_market, self.s
+        lot = np.maximum(self.ex.last_cleared("data"), 1.0)
+        gain = np.divide(self._capability(lot), s.capability, out=np.ones(self.K), where=s.capability > 0) - 1.0
+        value = gain * am.share_exponent * (1.0 - s.market_share) * s.revenue_usd * 12.0 * am.data_value_horizon_yr / lot
+        return np.clip(value, 0.0, am.licensed_text_usd_per_million_tokens * self.law.tokens_per_pb / 1e6)
 
     def _flop_per_month(self, eflops: np.ndarray) -> np.ndarray:
         return eflops * 1e18 * SECONDS_PER_MONTH * self.law.mfu_frac
@@ -389,7 +407,7 @@ class Lab(EcosimAgent):
         if self.lessor is not None:
             ex.demand(self.name, "leased_compute", self.read(self.lessor, "leased_eflops"), tier=0, kind="opex", seller=self.lessor)
         if ex.buys(self.name, "data"):
-            ex.demand(self.name, "data", np.full(self.K, UNLIMITED), tier=0, kind="opex")
+            ex.demand(self.name, "data", np.full(self.K, UNLIMITED), tier=0, kind="opex", bid=self.data_bid_usd_per_pb())
 
     def settle(self) -> None:
         p, s, ex = self.p, self.s, self.ex

@@ -18,6 +18,14 @@ is exact, tested in ``tests/exchange``). Buyers pay the seller's price (its inte
 when both belong to the same company). Every transfer is a ledger row
 ``(step, date, member, from, to, commodity, quantity, unit, usd, kind, internal)``.
 
+Auctioned goods (:data:`~ecosim.exchange.topology.AUCTIONED`: sensor data) clear otherwise: each
+seller's offer goes whole to one buyer a month. A seller may name a contract holder
+(:meth:`Exchange.offer`'s ``contract``): while its edge to that buyer is live and the buyer asks,
+the holder gets it all at the seller's price. Otherwise the highest bidder (:meth:`Exchange.demand`'s
+``bid``, USD per unit; a bid must be positive and at least the seller's price) gets it and pays the
+second-highest bid, or the seller's price if more (a second-price auction: the winner pays what
+the data was worth to the runner-up); equal highest bids share it. Tiers and tier caps do not apply.
+
 Delivery (:meth:`Exchange.lose`): after clearing, a seller whose goods can be lost on the way
 (a launcher whose rocket fails) reports the share of this month's deliveries lost, in the
 model's ``fulfil`` phase; buyers read what arrived with :meth:`Exchange.delivered` when they
@@ -48,7 +56,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from ecosim.exchange.topology import COMMODITY_UNITS, GOODS, edge_id, parse_edge_id
+from ecosim.exchange.topology import AUCTIONED, COMMODITY_UNITS, GOODS, edge_id, parse_edge_id
 from ecosim.timeline import format_month
 
 KINDS = ("capex", "opex", "revenue", "raise")
@@ -138,6 +146,8 @@ class _Market:
         self.tier = np.zeros(B, dtype=int)
         self.kind = ["opex"] * B
         self.K = K
+        self.auction = commodity in AUCTIONED
+        self.last_cleared = np.zeros(K)  # what cleared last month in all (auctioned goods) [unit]
         self._plans: dict[tuple[int, ...], list[tuple[int, slice | np.ndarray, np.ndarray | None]]] = {}
         self.reset()
 
@@ -157,6 +167,10 @@ class _Market:
         self.usd = np.zeros((K, S, B))
         self.lost = np.zeros((K, S))
         self.tier_cap: dict[int, np.ndarray] = {}
+        if self.auction:
+            self.bid = np.zeros((K, B))  # what each buyer bids per unit [USD/unit]
+            self.contract = np.full(S, -1)  # each seller's contract holder (buyer column; -1: none)
+            self.clearing_price = np.zeros((K, S))  # what the buyer paid per unit this month [USD/unit]
 
     @property
     def asked(self) -> np.ndarray:
@@ -207,6 +221,9 @@ class _Market:
         (nothing asked, nothing left) is skipped: both leave every number as the whole-axis
         computation gives it (sums over fewer than eight terms run in order, and adding zero
         changes nothing)."""
+        if self.auction:
+            self._clear_auction()
+            return
         # cleared members last, (S, B, K): every operation runs along the members, contiguous
         # (members first, the short sellers' and buyers' axes made NumPy loop over a few numbers
         # at a time); each number is computed by the same operations as before
@@ -263,6 +280,44 @@ class _Market:
             self.usd = x * self.price_internal[:, :, None]
         else:
             self.usd = x * np.where(self.internal[None, :, :], self.price_internal[:, :, None], self.price[:, :, None])
+
+
+    def _clear_auction(self) -> None:
+        """Each seller's offer whole to its contract holder, else to its highest bidder at the
+        second-highest bid (at least the seller's price); see the module docstring. Sellers
+        clear in network order; a buyer asks no more in all than it demanded."""
+        K, S, B = self.K, len(self.sellers), len(self.buyers)
+        live = np.broadcast_to(self.enabled[None, :, :] > 0.0, (K, S, B))
+        if self.scale is not None:
+            live = live & (self.scale > 0.0)
+        want = self.demand.copy()  # undirected demand left (K, B)
+        x = np.zeros((K, S, B))
+        for i in range(S):
+            ask = want + self.directed[:, i, :]
+            able = live[:, i, :] & (ask > 0.0)
+            reserve = self.price[:, i]
+            c = int(self.contract[i])
+            held = able[:, c] if c >= 0 else np.zeros(K, dtype=bool)
+            bids = np.where(able & (self.bid > 0.0) & (self.bid >= reserve[:, None]), self.bid, -np.inf)
+            top = bids.max(axis=1)
+            win = np.isfinite(top)[:, None] & (bids == top[:, None])
+            if B > 1:
+                runner = np.where(win & (win.sum(axis=1) == 1)[:, None], -np.inf, bids).max(axis=1)
+            else:
+                runner = np.full(K, -np.inf)
+            price = np.where(held, reserve, np.maximum(runner, reserve))
+            if c >= 0:
+                win = np.where(held[:, None], np.arange(B)[None, :] == c, win)
+            n = win.sum(axis=1)
+            share = np.divide(self.offer[:, i], n, out=np.zeros(K), where=n > 0)
+            give = np.minimum(share[:, None], ask) * win
+            x[:, i, :] = give
+            want = np.maximum(want - np.maximum(give - self.directed[:, i, :], 0.0), 0.0)
+            self.clearing_price[:, i] = np.where(n > 0, price, 0.0)
+        if self.scale is not None:
+            x = x * self.scale
+        self.x = x
+        self.usd = x * self.clearing_price[:, :, None]
 
 
 class Exchange:
@@ -403,6 +458,8 @@ class Exchange:
         """Start a month: forget last month's offers, demands and allocations."""
         self.step_index = step_index
         for m in self.markets.values():
+            if m.auction:
+                m.last_cleared = m.x.sum(axis=(1, 2))
             m.reset()
         # published arrays are never changed in place (publish stores a fresh one, read hands
         # out copies), so last month's buffer may hold the same arrays
@@ -430,14 +487,21 @@ class Exchange:
         price: np.ndarray | float,
         price_internal: np.ndarray | float | None = None,
         tier_caps: dict[int, np.ndarray] | None = None,
+        contract: str | None = None,
     ) -> None:
         """Post what ``seller`` can give this month [commodity unit] at ``price`` [USD/unit].
 
         ``tier_caps`` limits what buyers of a tier may take in all (e.g. the share of Chinese
-        PV output that export policy lets US buyers have).
+        PV output that export policy lets US buyers have). ``contract``: on an auctioned
+        commodity, the buyer that holds a contract for all of it at ``price`` (None: sold to the
+        highest bidder, ``price`` the least it takes); a buyer it has no edge to holds nothing.
         """
         m = self.markets[commodity]
         i = m.s_index[seller]
+        if contract is not None:
+            if not m.auction:
+                raise ValueError(f"offer of {seller}: {commodity!r} is not auctioned, so it has no contracts")
+            m.contract[i] = m.b_index.get(contract, -1)
         put = self._put
         for tier, cap in (tier_caps or {}).items():
             arr = m.tier_cap.setdefault(int(tier), np.full((self.K, len(m.sellers)), np.inf))
@@ -447,16 +511,22 @@ class Exchange:
         put(m.price_internal, i, price if price_internal is None else price_internal)
 
     def demand(
-        self, buyer: str, commodity: str, quantity: np.ndarray, tier: int = 1, kind: str = "opex", seller: str | None = None
+        self, buyer: str, commodity: str, quantity: np.ndarray, tier: int = 1, kind: str = "opex", seller: str | None = None,
+        bid: np.ndarray | float | None = None,
     ) -> None:
         """Post what ``buyer`` wants this month; ``tier`` 0 clears before 1; ``kind`` capex/opex.
 
         With ``seller``, the demand is addressed to that seller only (the buyer chose it: a
         contract, a price, a free slot); it clears before the buyer's other demand of its tier
-        and never spills to other sellers. One buyer may address several sellers.
+        and never spills to other sellers. One buyer may address several sellers. ``bid``: on an
+        auctioned commodity, what the buyer offers per unit [USD/unit] (see the module docstring).
         """
         m = self.markets[commodity]
         j = m.b_index[buyer]
+        if bid is not None:
+            if not m.auction:
+                raise ValueError(f"demand of {buyer}: {commodity!r} is not auctioned, so it takes no bids")
+            self._put(m.bid, j, bid)
         q = np.maximum(quantity, 0.0)
         if seller is None:
             self._put(m.demand, j, q)
@@ -659,6 +729,11 @@ class Exchange:
         m = self.markets[commodity]
         m.lost[:, m.s_index[seller]] = np.clip(np.broadcast_to(np.asarray(frac, dtype=float), (self.K,)), 0.0, 1.0)
 
+    def last_cleared(self, commodity: str) -> np.ndarray:
+        """What cleared last month on an auctioned commodity's edges in all [commodity unit]: the
+        lot its bidders price (the market's volume, public as a price is)."""
+        return self.markets[commodity].last_cleared.copy()
+
     def cleared(self, commodity: str) -> np.ndarray:
         """Everything that cleared this month on one commodity's edges [commodity unit]."""
         return self.markets[commodity].x.sum(axis=(1, 2))
@@ -812,11 +887,11 @@ class Exchange:
 
         >>> import networkx as nx
         >>> g = nx.MultiDiGraph()
-        >>> _ = g.add_edge("a", "b", key="data", enabled=True)
+        >>> _ = g.add_edge("a", "b", key="bandwidth", enabled=True)
         >>> ex = Exchange(g, {"a": "a", "b": "b"}, members=2, steps=1)
-        >>> ex.open(0); ex.set_edge_scale("a->b:data", [1.0, 0.0])
-        >>> ex.offer("a", "data", np.array([4.0, 4.0]), 0.0); ex.demand("b", "data", np.array([9.0, 9.0]))
-        >>> ex.clear(); ex.received("b", "data").tolist()
+        >>> ex.open(0); ex.set_edge_scale("a->b:bandwidth", [1.0, 0.0])
+        >>> ex.offer("a", "bandwidth", np.array([4.0, 4.0]), 0.0); ex.demand("b", "bandwidth", np.array([9.0, 9.0]))
+        >>> ex.clear(); ex.received("b", "bandwidth").tolist()
         [4.0, 0.0]
         """
         seller, buyer, commodity = parse_edge_id(edge_id)

@@ -37,6 +37,9 @@ COMMODITY_UNITS: dict[str, str] = {
     "money": "USD",
 }
 GOODS = tuple(c for c in COMMODITY_UNITS if c != "money")
+#: Goods each seller sells whole to one buyer a month, its contract holder or else the highest
+#: bidder (:meth:`ecosim.exchange.clearing.Exchange.offer`'s ``contract``, ``demand``'s ``bid``)
+AUCTIONED = ("data",)
 
 
 @dataclass(frozen=True)
@@ -124,9 +127,9 @@ RULES: tuple[tuple[str, str, str], ...] = (
     *((dc, lab, "compute") for lab, dc in (*LAB_TERRESTRIAL, *LAB_ORBITAL)),
     *(("cloud", lab, "leased_compute") for lab in LAB_LEASING),
     ("starcloud", "market", "compute"),
-    # data [PB]
-    ("@tesla", "xai", "data"),
-    ("starlink", "xai", "data"),
+    # data [PB]: every lab may buy the sensor data of Tesla's cars, robots and Cybercabs and of
+    # Starlink's imagers; the contract holder ([data_market]) gets it, else the highest bidder
+    *((s, "@lab", "data") for s in ("@tesla", "starlink")),
     # bandwidth [Tbps]
     ("starlink", "market", "bandwidth"),
     ("starlink", "orbital_dc", "bandwidth"),

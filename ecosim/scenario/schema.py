@@ -758,6 +758,23 @@ class XAILab(Lab):
     x_ebitda_margin_frac: float = F(unit="frac", ge=-1, le=1, doc="X's adjusted EBITDA margin (its operating costs are the rest)")
 
 
+class DataMarket(Section):
+    """Who buys the sensor data of Tesla's cars, robots and Cybercabs and of Starlink's imagers
+    (the sellers read it): the contract holder, else the lab that bids most for it."""
+
+    contract_buyer: str = F(unit="-", doc="the lab holding a contract for all of every seller's data ('none': each lab bids what the data is worth to it and the highest bidder buys)", max_length=40)
+    contract_usd_per_pb: float = F(unit="USD/PB", ge=0, le=1e9, doc="what the contract holder pays per PB; without a contract, the least a seller takes")
+
+    @model_validator(mode="after")
+    def _a_lab(self) -> DataMarket:
+        from ecosim.scenario.roster import roster
+
+        labs = roster().group("lab")
+        if self.contract_buyer != "none" and self.contract_buyer not in labs:
+            raise ValueError(f"contract_buyer must be 'none' or a lab of the roster ({', '.join(labs)}) (got {self.contract_buyer!r})")
+        return self
+
+
 class Cloud(Section):
     """Clouds and neoclouds that lease AI capacity to the labs (Microsoft, Oracle, CoreWeave, ...)."""
 
@@ -788,6 +805,8 @@ class AIMarket(Section):
     price_elasticity: float = F(unit="-", ge=0.1, le=5, doc="elasticity of the inference wanted to its price (above 1: revenue grows as the price falls)")
     race_softness_ratio: float = F(unit="ratio", gt=0, le=1, doc="width of the switch that ends a lab's training race once its model is as good as the best other lab's (logistic in the capability ratio)")
     scarcity_price_ratio_max: float = F(unit="ratio", ge=1, le=100, doc="most the price of inference rises above its cost-based level when the labs' compute is short")
+    data_value_horizon_yr: float = F(unit="yr", ge=0, le=30, doc="years of a lab's revenue it counts a PB of sensor data's rise of its capability for when it bids for the data")
+    licensed_text_usd_per_million_tokens: float = F(unit="USD/Mtoken", ge=0, le=1e6, doc="price of licensed text per million tokens: the most a lab bids for a PB of sensor data is what as many tokens of text cost")
 
 
 # --------------------------------------------------------------------------- energy
@@ -909,6 +928,7 @@ class Scenario(Section):
     openai: Lab
     google: Lab
     ai_market: AIMarket
+    data_market: DataMarket
     cloud: Cloud
     pv: PV
     grid_us: Grid

@@ -65,3 +65,9 @@ def paid_usd(world: StubWorld, payer: str, kind: str) -> float:
     """What ``payer`` paid out this month as ``kind`` (``opex``, ``capex``, ...) [USD], member 0."""
     ex = world.exchange
     return float(sum(ex.money_usd[i][ex.step_index, 0] for (src, _, k), i in ex.money_keys.items() if src == payer and k == kind))
+
+
+def sellers_shared(contract_buyer: str = "xai", contract_usd_per_pb: float = 0.0) -> NS:
+    """The shared sections of a seller of sensor data (``[data_market]``; history.toml's: xAI's
+    contract at no charge)."""
+    return NS(data_market=NS(contract_buyer=contract_buyer, contract_usd_per_pb=contract_usd_per_pb))

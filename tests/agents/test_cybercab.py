@@ -9,7 +9,7 @@ import numpy as np
 from numpy.testing import assert_allclose
 
 from ecosim.agents.cybercab import Cybercab
-from tests.agents.stub import StubWorld, ns
+from tests.agents.stub import StubWorld, ns, sellers_shared
 
 EDGES = [("tesla_fleet", "cybercab", "fsd_performance"), ("tsmc", "cybercab", "accelerators"), ("cybercab", "xai", "data"),
          ("market", "cybercab", "money"), ("cybercab", "market", "money")]
@@ -28,7 +28,7 @@ def _built(cash_usd: float) -> float:
     world = StubWorld(EDGES, companies={"cybercab": "tesla", "tesla_fleet": "tesla", "market": "market"})
     world.exchange.cash[:, world.exchange.index["cybercab"]] = cash_usd
     world.exchange.publish("tesla_fleet", "fsd_performance", 5.0)  # approval ~1: demand far above the fleet
-    c = Cybercab(world, world.actor("cybercab"), cab())
+    c = Cybercab(world, world.actor("cybercab"), cab(), sellers_shared())
     world.start()
     c.offer()
     return float(np.asarray(c.produced)[0])

@@ -14,6 +14,7 @@ from numpy.testing import assert_allclose
 from ecosim.agents.openai import OpenAI
 from ecosim.agents.xai import XAI
 from ecosim.economics.odc_cost import capital_recovery_factor
+from ecosim.physics.scaling import capability_index
 from tests.agents.stub import StubWorld, paid_usd
 from tests.agents.stub import ns as NS
 from tests.agents.test_terrestrial_dc import HW
@@ -179,3 +180,38 @@ def test_x_revenue_turns_at_its_trough() -> None:
                 x_revenue_trough_month=world.month + 13, x_revenue_change_after_frac_per_yr=0.05)
     late.other_business()
     assert_allclose(late.x_revenue_usd, 0.0)
+
+
+def test_a_lab_bids_what_a_pb_of_sensor_data_is_worth_to_it() -> None:
+    """The bid for a PB of sensor data (no contract): the relative rise of capability a lot of
+    last month's market (none yet: 1 PB, 1e10 tokens) brings at its training compute (nothing
+    unless data limit its run), x its revenue's elasticity to its capability
+    (share exponent 2 x (1 - 50 % share) = 1), x 3 years of its $12B a year = $36B; at most
+    what 1e10 tokens of licensed text cost ($750 per million tokens: $7.5M)."""
+    world = _world(extra_edges=(("fleet", "openai", "data"),))
+    am = NS(share_adjust_per_yr=0.0, share_exponent=2.0, data_value_horizon_yr=3.0, licensed_text_usd_per_million_tokens=750.0)
+    lab = OpenAI(world, world.actor("openai"), NS(**LAB), NS(scaling=LAW, ai_market=am, ai_hardware=HW))
+    world.start()
+    flop, tokens = 1e26, 1e12  # a run of 1e26 FLOP wants ~1.8e13 tokens (20 per parameter): its 1e12 of web text limit it
+    lab.s.train_flop = np.array([flop])
+    lab.s.capability = lab._capability()
+    law = {k: getattr(LAW, k) for k in ("loss_floor", "param_coeff", "data_coeff", "param_exponent", "data_exponent", "tokens_per_param_optimal",
+                                        "reference_compute_flop", "reference_tokens")}
+    gain = float(capability_index(flop, tokens + 1e10, **law) / capability_index(flop, tokens, **law)) - 1.0
+    assert_allclose(gain, 0.00237, rtol=1e-3)  # +0.24 % capability: worth $85M a PB, above the $7.5M that much text costs
+    assert_allclose(lab.data_bid_usd_per_pb(), 7.5e6)
+    lab.shared.ai_market.licensed_text_usd_per_million_tokens = 1e6  # text dear: the PB's worth to it binds
+    assert_allclose(lab.data_bid_usd_per_pb(), gain * 1.0 * 12e9 * 3.0, rtol=1e-9)
+    # 100 PB cleared last month: the bid is the 100-PB lot's worth per PB (less than the first PB's)
+    world.exchange.markets["data"].last_cleared = np.array([100.0])
+    gain100 = float(capability_index(flop, tokens + 1e12, **law) / capability_index(flop, tokens, **law)) - 1.0
+    assert gain100 / 100.0 < gain
+    assert_allclose(lab.data_bid_usd_per_pb(), gain100 * 12e9 * 3.0 / 100.0, rtol=1e-9)
+    world.exchange.markets["data"].last_cleared = np.array([0.0])
+    # licensed text at $0.001 per million tokens: 1e10 tokens cost $10, the most it bids
+    lab.shared.ai_market.licensed_text_usd_per_million_tokens = 0.001
+    assert_allclose(lab.data_bid_usd_per_pb(), 10.0)
+    # with compute for only 1e22 FLOP (optimal on ~1.8e11 tokens) its web text suffices: a PB is worth nothing
+    lab.s.train_flop = np.array([1e22])
+    lab.s.capability = lab._capability()
+    assert_allclose(lab.data_bid_usd_per_pb(), 0.0)

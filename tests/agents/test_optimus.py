@@ -13,7 +13,7 @@ from ecosim.agents.base import DAYS_PER_MONTH, UNLIMITED
 from ecosim.agents.optimus import Optimus
 from ecosim.scenario.loader import load_scenario
 from ecosim.scenario.params import params_of
-from tests.agents.stub import StubWorld, paid_usd
+from tests.agents.stub import StubWorld, paid_usd, sellers_shared
 
 EDGES = [("xai", "optimus", "capability"), ("tesla_fleet", "optimus", "replaceable_labour_usd"), ("optimus", "tesla_fleet", "labour"),
          ("optimus", "market", "labour"), ("optimus", "xai", "data"), ("tsmc", "optimus", "accelerators"),
@@ -38,7 +38,7 @@ def _optimus(replaceable_usd: float, *, potentials: tuple[float, float, float] =
     world.exchange.publish("xai", "capability", 100.0)
     world.exchange.publish("tesla_fleet", "replaceable_labour_usd", replaceable_usd)
     world.exchange.cash[:, world.exchange.index["optimus"]] = cash_usd
-    robot = Optimus(world, world.actor("optimus"), p)
+    robot = Optimus(world, world.actor("optimus"), p, sellers_shared())
     world.start()
     return world, robot
 

@@ -10,7 +10,7 @@ from numpy.testing import assert_allclose
 
 from ecosim.agents.constellation import served_share
 from ecosim.agents.starlink import Starlink
-from tests.agents.stub import StubWorld, ns
+from tests.agents.stub import StubWorld, ns, sellers_shared
 
 COMPANIES = {"starlink": "spacex", "spacex_launch": "spacex", "market": "market"}
 
@@ -41,7 +41,7 @@ def constellation(**kw: Any) -> Any:
 
 SHARED = ns(satellite_market=ns(potential_subscribers_initial=10e6, potential_growth_frac_per_yr=0.0, potential_max=10e6, price_elasticity=0.0,
                                 cell_demand_spread_index=1.0),
-            regulation=ns(max_satellites_per_operator=1e9, deployment_approval_per_yr=1e9))
+            regulation=ns(max_satellites_per_operator=1e9, deployment_approval_per_yr=1e9), data_market=sellers_shared().data_market)
 
 
 def _world() -> StubWorld:

@@ -9,7 +9,7 @@ from numpy.testing import assert_allclose
 from ecosim.agents.tesla_fleet import TeslaFleet
 from ecosim.scenario.loader import load_scenario
 from ecosim.scenario.params import params_of
-from tests.agents.stub import StubWorld
+from tests.agents.stub import StubWorld, sellers_shared
 
 EDGES = [("xai", "tesla_fleet", "capability"), ("tesla_fleet", "cybercab", "fsd_performance"), ("tesla_fleet", "xai", "data"),
          ("tsmc", "tesla_fleet", "accelerators"), ("optimus", "tesla_fleet", "labour"), ("market", "tesla_fleet", "money"), ("tesla_fleet", "market", "money")]
@@ -23,7 +23,7 @@ def test_money_by_segment() -> None:
     p = params_of(load_scenario("history").model.tesla)
     p.factories = []
     world = StubWorld(EDGES, month="2030-01")
-    fleet = TeslaFleet(world, world.actor("tesla_fleet"), p)
+    fleet = TeslaFleet(world, world.actor("tesla_fleet"), p, sellers_shared())
     world.start()
     fleet.deliveries = np.array([1e5])
     fleet.fsd_users = np.array([1e4])
@@ -63,7 +63,7 @@ def test_robot_hours_save_the_wages_they_replace() -> None:
     for hours in (1e6, 1e9):
         world = StubWorld([*EDGES, ("tesla_fleet", "optimus", "replaceable_labour_usd")], month="2030-01",
                           companies={"optimus": "tesla", "tesla_fleet": "tesla"})
-        fleet = TeslaFleet(world, world.actor("tesla_fleet"), p)
+        fleet = TeslaFleet(world, world.actor("tesla_fleet"), p, sellers_shared())
         world.start()
         fleet.deliveries = np.array([1e5])
         fleet.fsd_users = np.zeros(1)
@@ -96,7 +96,7 @@ def _new_factory(cash_usd: float) -> tuple[StubWorld, TeslaFleet]:
     world = StubWorld(EDGES, month="2030-07", companies={"tesla_fleet": "tesla"})
     world.exchange.cash[:, world.exchange.index["tesla_fleet"]] = cash_usd
     world.exchange.publish("xai", "capability", 1.0)
-    fleet = TeslaFleet(world, world.actor("tesla_fleet"), p)
+    fleet = TeslaFleet(world, world.actor("tesla_fleet"), p, sellers_shared())
     world.start()
     fleet.s.capacity_prev[:] = 500e3
     return world, fleet
@@ -119,3 +119,28 @@ def test_growth_capex_is_what_was_installed() -> None:
     fleet.settle()
     assert_allclose(world.exchange.month_capex[:, world.exchange.index["tesla_fleet"]], 50e3 * 5000.0 + 550e3 * 3500.0 / 12.0)
     assert_allclose(fleet.s.capacity_prev, 550e3)
+
+
+def test_its_data_goes_to_the_contract_holder_or_the_highest_bidder() -> None:
+    """This month's uploads (history's 10 MB per FSD mile, 1 MB per other mile) go to xAI under
+    its contract ($0.1M a PB: xAI pays that for every PB), or, with no contract, to OpenAI, which
+    bids $2M a PB against xAI's $1M, and pays xAI's bid: Tesla earns $1M a PB."""
+    p = params_of(load_scenario("history").model.tesla)
+    p.factories = []
+    edges = [*EDGES, ("tesla_fleet", "openai", "data")]
+    for contract, buyer, usd_per_pb in (("xai", "xai", 0.1e6), ("none", "openai", 1e6)):
+        world = StubWorld(edges, month="2030-01")
+        world.exchange.publish("xai", "capability", 1.0)
+        fleet = TeslaFleet(world, world.actor("tesla_fleet"), p, sellers_shared(contract, 0.1e6))
+        world.start()
+        fleet.offer()
+        pb = fleet.fsd_miles / 1e9 * 10.0 + (fleet.fleet * 11000.0 / 12.0 - fleet.fsd_miles) / 1e9 * 1.0
+        assert pb[0] > 0 and fleet.fsd_miles[0] > 0
+        assert_allclose(fleet.data_pb, pb, rtol=1e-9)
+        ex = world.exchange
+        ex.demand("xai", "data", np.array([1e15]), tier=0, bid=1e6)
+        ex.demand("openai", "data", np.array([1e15]), tier=0, bid=2e6)
+        ex.clear()
+        assert_allclose(ex.received(buyer, "data"), pb, rtol=1e-9)
+        assert_allclose(ex.earned("tesla_fleet", "data"), pb * usd_per_pb, rtol=1e-9)
+        assert_allclose(ex.spent(buyer, "data"), pb * usd_per_pb, rtol=1e-9)

@@ -74,7 +74,7 @@ def test_a_cut_edge_removes_its_loops() -> None:
 def test_hooks_hold_a_signal_and_pin_a_goods_edge() -> None:
     """A held signal is what the held member reads; a pinned edge carries the pinned quantity, paid at its unit price."""
     g = nx.MultiDiGraph()
-    g.add_edge("a", "b", key="data", enabled=True)
+    g.add_edge("a", "b", key="bandwidth", enabled=True)
     g.add_edge("a", "b", key="price", enabled=True, signal=True)
     ex = Exchange(g, {"a": "a", "b": "b"}, members=2, steps=2)
     ex.publish("a", "price", 3.0)
@@ -82,12 +82,12 @@ def test_hooks_hold_a_signal_and_pin_a_goods_edge() -> None:
     ex.open(0)
     ex.hold_signal(("a", "b", "price"), np.array([False, True]), np.array([0.0, 7.0]))
     assert ex.read("a", "b", "price").tolist() == [3.0, 7.0]
-    ex.pin_goods(("a", "b", "data"), np.array([False, True]), np.array([0.0, 2.0]))
-    ex.offer("a", "data", np.array([4.0, 4.0]), 5.0)
-    ex.demand("b", "data", np.array([9.0, 9.0]))
+    ex.pin_goods(("a", "b", "bandwidth"), np.array([False, True]), np.array([0.0, 2.0]))
+    ex.offer("a", "bandwidth", np.array([4.0, 4.0]), 5.0)
+    ex.demand("b", "bandwidth", np.array([9.0, 9.0]))
     ex.clear()
-    assert ex.received("b", "data").tolist() == [4.0, 2.0]
-    assert ex.paid("a", "b", "data").tolist() == [20.0, 10.0]
+    assert ex.received("b", "bandwidth").tolist() == [4.0, 2.0]
+    assert ex.paid("a", "b", "bandwidth").tolist() == [20.0, 10.0]
     ex.release()
     assert ex.read("a", "b", "price").tolist() == [3.0, 3.0]
 
