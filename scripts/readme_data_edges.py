@@ -8,8 +8,9 @@ Each link is cut for the whole baseline run (its data then goes to the lab that 
 draws of ``experiments/monte_carlo_baseline.toml``'s uncertainties, the data equivalences among
 them: tokens per PB of sensor data, GB per robot-hour, MB per FSD, other and Cybercab mile, the
 web-data wall and its growth), beside the same sample
-uncut (:func:`ecosim.experiments.ablation.run_ablation`, common random numbers). Printed: the
-median and the 5-95 % range of the relative change over the samples.
+uncut (:func:`ecosim.experiments.ablation.run_ablation`, common random numbers); and the same
+samples with no data contract (every lab bids, the highest bidder buys). Printed: the median and
+the 5-95 % range of the relative change over the samples.
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ DATA_ASSUMPTIONS = (
     "scaling.tokens_per_pb", "optimus.data_tb_per_robot_hour", "tesla.data_pb_per_billion_fsd_miles", "tesla.data_pb_per_billion_miles",
     "cybercab.data_pb_per_billion_miles", "scaling.web_tokens_max_ratio", "scaling.web_tokens_growth_ratio",
 )
+#: ``[data_market] contract_buyer`` with no contract holder
+NO_CONTRACT = "none"
 OUTCOMES = (("xai_capability", "xAI capability, 2040"), ("spacex_value", "SpaceX+xAI value, start of 2026"))
 
 
@@ -44,6 +47,8 @@ def section(draws: int, seeds: int) -> str:
     from ecosim.scenario import load_scenario
 
     run = run_ablation(load_scenario("baseline"), LINKS, seeds=seeds, draws=draws, experiment="monte_carlo_baseline")
+    # the same samples (same seeds and draws) without xAI's contract: every lab bids for the data
+    open_market = run_ablation(load_scenario("baseline", [f"data_market.contract_buyer={NO_CONTRACT}"]), [], seeds=seeds, draws=draws, experiment="monte_carlo_baseline")
     data = [p for p in run.sampled if p in DATA_ASSUMPTIONS]
     lines = [
         f"Printed by `python scripts/readme_data_edges.py --draws {draws} --seeds {seeds}`: each of xAI's data links cut for the whole "
@@ -56,6 +61,8 @@ def section(draws: int, seeds: int) -> str:
     for link in LINKS:
         cells = [_fan(run.base[key], run.cut[link][key]) for key, _ in OUTCOMES]
         lines.append(f"| `{link}` | " + " | ".join(cells) + " |")
+    cells = [_fan(run.base[key], open_market.base[key]) for key, _ in OUTCOMES]
+    lines.append(f"| no contract (`data_market.contract_buyer={NO_CONTRACT}`: every lab bids, the highest buys) | " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
 
