@@ -115,6 +115,19 @@ class Constellation(EcosimAgent):
         G = len(p.generations)
         K = self.K
         self.s.sats = np.zeros((K, G, RING_MONTHS))
+        # functions of its parameters, fixed in a run: computed once, not every month
+        self._life_months = clip(np.rint(np.asarray(p.lifetime_yr) * 12.0), 1, RING_MONTHS - 1).astype(int)  # [months] in orbit
+        attrition = 1.0 - (1.0 - np.asarray(p.attrition_frac_per_yr)) ** (1.0 / 12.0)  # [fraction/month]
+        self._attrition_by_gen = np.reshape(attrition, (-1, 1))
+        self._survival_ring = 1.0 - np.reshape(attrition, (-1, 1, 1))
+        self._churn = 1.0 - (1.0 - np.asarray(p.churn_frac_per_yr)) ** (1.0 / 12.0)  # [fraction/month]
+        #: which generations fly only on Starship; per generation and member: unit cost [USD],
+        #: mass [kg], Earth-observation data [TB/month], usable capacity [Gbps]
+        self.needs_starship = np.array([g.needs_starship for g in p.generations])
+        self._unit_cost_usd = per_item(p.generations, "unit_cost_usd", K)
+        self._mass_kg = per_item(p.generations, "mass_kg", K)
+        self._eo_tb = per_item(p.generations, "eo_data_tb_per_month", K)
+        self._usable_gbps = per_item(p.generations, "capacity_gbps", K) * per_item(p.generations, "usable_capacity_frac", K)
         start = world.start_month
         n0 = np.asarray(p.satellites_initial, dtype=float)
         spread = int(p.initial_fleet_spread_months)
@@ -168,8 +181,7 @@ class Constellation(EcosimAgent):
 
     def usable_tbps(self) -> np.ndarray:
         """Capacity over paying users in the busy hour [Tbps], every satellite in orbit."""
-        gbps = per_item(self.p.generations, "capacity_gbps", self.K) * per_item(self.p.generations, "usable_capacity_frac", self.K)
-        return (self.active_by_generation() * gbps).sum(axis=1) / 1000.0
+        return (self.active_by_generation() * self._usable_gbps).sum(axis=1) / 1000.0
 
     def carried_tbps(self) -> np.ndarray:
         """Busy-hour traffic the network carries [Tbps]: subscribers' and the data centers' backhaul."""
@@ -192,24 +204,21 @@ class Constellation(EcosimAgent):
 
     def ship_need_t(self, mass_kg: np.ndarray) -> np.ndarray:
         """Starship payload the operator would fly this month: its heavy satellites ready [t]."""
-        needs = np.array([g.needs_starship for g in self.p.generations])
-        return (self.s.inventory * mass_kg)[:, needs].sum(axis=1) / 1000.0
+        return (self.s.inventory * mass_kg)[:, self.needs_starship].sum(axis=1) / 1000.0
 
     # ---------------------------------------------------------------- phases
 
     def offer(self) -> None:
         p, s, ex = self.p, self.s, self.ex
         K = self.K
-        life = clip(np.rint(np.asarray(p.lifetime_yr) * 12.0), 1, RING_MONTHS - 1).astype(int)
-        slot = (self.t - life) % RING_MONTHS
+        slot = (self.t - self._life_months) % RING_MONTHS
         rows = np.arange(K)
         leaving = s.sats[rows, :, np.broadcast_to(slot, (K,))]
         self.deorbited = leaving.sum(axis=1)
         s.active_gen = np.maximum(s.active_gen - leaving, 0.0)
         s.sats[rows, :, np.broadcast_to(slot, (K,))] = 0.0
-        attrition = 1.0 - (1.0 - np.asarray(p.attrition_frac_per_yr)) ** (1.0 / 12.0)
-        early = s.active_gen * np.reshape(attrition, (-1, 1))
-        s.sats *= 1.0 - np.reshape(attrition, (-1, 1, 1))  # in place: the ring is large (K, generations, 240)
+        early = s.active_gen * self._attrition_by_gen
+        s.sats *= self._survival_ring  # in place: the ring is large (K, generations, 240)
         s.active_gen = s.active_gen - early
         self.deorbited = self.deorbited + early.sum(axis=1)
         if self.t % 12 == 0:
@@ -221,7 +230,7 @@ class Constellation(EcosimAgent):
         stock = self.active + s.inventory.sum(axis=1)
         room = np.maximum(self.reg.deployment_approval_per_yr - s.added_this_year - s.inventory.sum(axis=1), 0.0)
         producing = (gen >= 0).astype(float)
-        unit_cost = per_item(p.generations, "unit_cost_usd", K)[rows, np.maximum(gen, 0)]
+        unit_cost = self._unit_cost_usd[rows, np.maximum(gen, 0)]
         affordable = self.affordable_units(unit_cost)
         build = np.minimum.reduce([s.production_rate, np.maximum(target - stock, 0.0), room, affordable]) * producing
         s.inventory[rows, np.maximum(gen, 0)] += build
@@ -229,7 +238,7 @@ class Constellation(EcosimAgent):
         self._built_usd = build * unit_cost
 
         # launch orders, addressed to the launchers chosen
-        mass_kg = per_item(p.generations, "mass_kg", K)
+        mass_kg = self._mass_kg
         if self.partner("starship_need_t", sends=True) is not None:
             self.publish("starship_need_t", self.ship_need_t(mass_kg))
         self.orders = self.launch_orders(mass_kg)
@@ -246,7 +255,7 @@ class Constellation(EcosimAgent):
         self.ex.offer(self.name, "bandwidth", self.subscriber_tbps + reserved, price_per_tbps, self.p.bandwidth_price_usd_per_tbps_month, tier_caps=caps)
         self._publish_market()
 
-        eo_tb = per_item(p.generations, "eo_data_tb_per_month", K)
+        eo_tb = self._eo_tb
         eo_pb = (self.active_by_generation() * eo_tb).sum(axis=1) / 1000.0
         if ex.sells(self.name, "data"):
             self.offer_data(eo_pb)
@@ -286,8 +295,7 @@ class Constellation(EcosimAgent):
         before = s.subs
         ratio = np.divide(self.capacity_subscribers(), s.demand_subs, out=np.full(self.K, np.inf), where=s.demand_subs > 0)
         s.subs = s.demand_subs * served_share(ratio, mp.cell_demand_spread_index) * live
-        churn = 1.0 - (1.0 - np.asarray(p.churn_frac_per_yr)) ** (1.0 / 12.0)
-        self.kits = np.maximum(s.subs - before, 0.0) + before * churn
+        self.kits = np.maximum(s.subs - before, 0.0) + before * self._churn
 
     def settle(self) -> None:
         p, s, ex = self.p, self.s, self.ex

@@ -74,6 +74,16 @@ class OrbitalDataCenter(EcosimAgent):
         #: the binding code of a month it wants nothing: economics, or none while it builds prototypes
         self._idle_code = np.where(np.asarray(p.prototype_mw_per_yr) == 0, np.int8(BINDING.index("economics")), np.int8(0))
         self.mass_kg_per_w = self._mass_per_w_kg * np.ones(K)
+        # more functions of its parameters, fixed in a run: computed once, not every month
+        ovs = oversize_for_degradation(p.degradation_frac_per_yr, p.lifetime_yr)
+        self._pv_gw_per_mw = ovs * STC_IRRADIANCE_W_PER_M2 / SOLAR_CONSTANT_W_PER_M2 / 1000.0  # [GW/MW]
+        self._survival_month = 1.0 - monthly_failure_frac(p.chip_failure_frac_per_yr)  # chips still working after a month
+        hw = self.shared.ai_hardware
+        #: the price per H100e in the hardware's reference month [USD], which compute prices scale from
+        self._ref_usd_per_h100e = accelerator_usd_per_w(hw.usd_per_w, hw.usd_per_w_change_frac_per_yr, hw.reference_month, hw.reference_month) * hw.w_per_h100e
+        dev = np.asarray(p.development_months, dtype=float)
+        self._dev_start_month = np.asarray(p.first_build_month) - dev  # development runs from here to the first build
+        self._nre_usd_per_month = np.asarray(p.nre_usd, dtype=float) / dev
         self.ratio = np.full(K, np.inf)
         self.orbital_usd_per_w = np.full(K, np.inf)
         self.terrestrial_usd_per_w = np.full(K, np.inf)
@@ -106,8 +116,7 @@ class OrbitalDataCenter(EcosimAgent):
     def pv_gw_per_mw(self) -> np.ndarray:
         """PV modules (STC rating) per MW of nameplate IT power [GW/MW]: oversized for
         degradation, less area in orbit where the sun is 1361 W/m^2, not 1000."""
-        ovs = oversize_for_degradation(self.p.degradation_frac_per_yr, self.p.lifetime_yr)
-        return ovs * STC_IRRADIANCE_W_PER_M2 / SOLAR_CONSTANT_W_PER_M2 / 1000.0
+        return self._pv_gw_per_mw  # computed once (its parameters stay fixed in a run)
 
     def chips_per_mw(self) -> np.ndarray:
         return 1e6 / self.w_per_h100e()
@@ -235,10 +244,8 @@ class OrbitalDataCenter(EcosimAgent):
     def compute_price_usd_per_eflops_month(self) -> np.ndarray:
         """Price of compute this month [USD/(EFLOP/s month)]: the reference-month price scaled by
         how much cheaper a FLOP of accelerator has become since (price per W x W per H100e)."""
-        hw = self.shared.ai_hardware
-        ref = accelerator_usd_per_w(hw.usd_per_w, hw.usd_per_w_change_frac_per_yr, hw.reference_month, hw.reference_month) * hw.w_per_h100e
         price_per_h100e = self.read("tsmc", "accelerator_usd_per_w") * self.w_per_h100e()
-        return self.p.compute_price_usd_per_eflops_month * price_per_h100e / ref
+        return self.p.compute_price_usd_per_eflops_month * price_per_h100e / self._ref_usd_per_h100e
 
     def _eflops_per_h100e(self) -> np.ndarray:
         return self.shared.ai_hardware.flops_per_h100e / 1e18
@@ -269,7 +276,7 @@ class OrbitalDataCenter(EcosimAgent):
         self.built_mw = arrived_mw
 
         # radiation and wear, then replacements from stock (delivered with this month's launches)
-        s.working = s.working * (1.0 - monthly_failure_frac(p.chip_failure_frac_per_yr))
+        s.working = s.working * self._survival_month
         lost = s.eflops_total * (1.0 - s.working)
         repl = self._replace_h100e * frac_ok * self._eflops_per_h100e()
         restore = np.divide(np.minimum(repl, lost), lost, out=np.zeros(K), where=lost > 0)
@@ -278,9 +285,8 @@ class OrbitalDataCenter(EcosimAgent):
 
         # development before the first build month, then the satellites' own hardware (beyond the
         # PV cells bought on the exchange) and the US tariff
-        dev = np.asarray(p.development_months, dtype=float)
-        developing = self.after(np.asarray(p.first_build_month) - dev) * (1.0 - self.after(p.first_build_month))
-        self.pay_costs(np.asarray(p.nre_usd, dtype=float) / dev * developing, "opex")
+        developing = self.after(self._dev_start_month) * (1.0 - self.after(p.first_build_month))
+        self.pay_costs(self._nre_usd_per_month * developing, "opex")
         hardware = launched_mw * 1e6 * p.satellite_hardware_usd_per_w
         self.pay_costs(np.maximum(hardware - pv_spend, 0.0), "capex")
         self.pay_costs(pv_spend * self.shared.pv.us_tariff_frac, "capex")

@@ -28,7 +28,7 @@ class Starlink(Constellation):
         if launcher is None:
             return []
         inv = self.s.inventory
-        needs = np.array([g.needs_starship for g in self.p.generations])
+        needs = self.needs_starship
         light_t = (inv * mass_kg)[:, ~needs].sum(axis=1) / 1000.0
         heavy_t = (inv * mass_kg)[:, needs].sum(axis=1) / 1000.0
         load_t = self.read(launcher, "launch_payload_t")

@@ -372,6 +372,7 @@ class Exchange:
         self._sig_last: dict[tuple[str, ...], np.ndarray] = {}
         self._sig_start: dict[tuple[str, ...], np.ndarray] = {}
         self._sig_hist: dict[tuple[str, ...], np.ndarray] = {}  # visible values by month (record=True)
+        self._ends_memo: dict[tuple[str, str, str], tuple[str, ...]] = {}  # readers and senders of a signal
         self.money_scale: dict[tuple[str, str], np.ndarray] = {}
         self.signal_scale: dict[tuple[str, str, str], np.ndarray] = {}
         G = len(self.goods_edges)
@@ -742,11 +743,24 @@ class Exchange:
 
     def readers(self, sender: str, signal: str) -> list[str]:
         """Who reads ``signal`` from ``sender`` on this network (edge order)."""
-        return [b for (s, b, k) in self.signal_enabled if s == sender and k == signal]
+        return list(self._ends("readers", sender, signal))
 
     def senders(self, reader: str, signal: str) -> list[str]:
         """Whose ``signal`` ``reader`` reads on this network (edge order)."""
-        return [s for (s, b, k) in self.signal_enabled if b == reader and k == signal]
+        return list(self._ends("senders", reader, signal))
+
+    def _ends(self, which: str, name: str, signal: str) -> tuple[str, ...]:
+        """:meth:`readers` or :meth:`senders`, each looked up once: the signal edges are the
+        network's, fixed for the run (cuts and scales change what passes, not the edges)."""
+        key = (which, name, signal)
+        found = self._ends_memo.get(key)
+        if found is None:
+            if which == "readers":
+                found = tuple(b for (s, b, k) in self.signal_enabled if s == name and k == signal)
+            else:
+                found = tuple(s for (s, b, k) in self.signal_enabled if b == name and k == signal)
+            self._ends_memo[key] = found
+        return found
 
     def reads(self, sender: str, reader: str, signal: str) -> bool:
         """True when there is a signal edge ``sender->reader:signal`` (cut or not)."""
