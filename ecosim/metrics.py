@@ -25,13 +25,34 @@ def _a(m: Any, name: str) -> Any:
     return m.by_name[name]
 
 
+def _once(m: Any, key: tuple[Any, ...], compute: Callable[[], np.ndarray]) -> np.ndarray:
+    """``compute()``, computed once while the model collects a month's metrics (several metrics
+    read the same sum: a company's receipts, SpaceX alone's flows, the leases in service) and
+    every time outside a collection. Callers never write into what it returns."""
+    memo = getattr(m, "metric_memo", None)
+    if memo is None:
+        return compute()
+    got = memo.get(key)
+    if got is None:
+        got = memo[key] = compute()
+    return got
+
+
 def _company_flow(m: Any, company: str, which: str) -> np.ndarray:
+    return _once(m, ("flow", company, which), lambda: _company_flow_now(m, company, which))
+
+
+def _company_flow_now(m: Any, company: str, which: str) -> np.ndarray:
     ex = m.exchange
     arr = ex.month_in if which == "in" else ex.month_out
     return arr[:, ex.company_columns(company)].sum(axis=1)
 
 
 def _company_capex(m: Any, company: str) -> np.ndarray:
+    return _once(m, ("capex", company), lambda: _company_capex_now(m, company))
+
+
+def _company_capex_now(m: Any, company: str) -> np.ndarray:
     ex = m.exchange
     return ex.month_capex[:, ex.company_columns(company)].sum(axis=1)
 
@@ -83,6 +104,10 @@ def _spacex_alone_flow(m: Any, which: str) -> np.ndarray:
     """SpaceX alone's external receipts (``in``), payments (``out``) or capex (``capex``) this
     month [USD/month]: its agents' flows with other companies, plus (after the merger, when they
     are internal) its sales to and purchases from xAI's agents at the price booked."""
+    return _once(m, ("spacex_alone", which), lambda: _spacex_alone_flow_now(m, which))
+
+
+def _spacex_alone_flow_now(m: Any, which: str) -> np.ndarray:
     ex = m.exchange
     cols, trades = _spacex_alone_plan(m, which)
     arr = {"in": ex.month_in, "out": ex.month_out, "capex": ex.month_capex}[which]
@@ -169,20 +194,55 @@ def _xai_premerger(m: Any, which: str) -> np.ndarray:
     or capex (``capex``) with other companies, less the trade between the two companies (out of
     SpaceX's revenue and xAI's payments, or the reverse); 0 from the merger month, when xAI's
     agents are SpaceX's."""
+    return _once(m, ("xai_premerger", which), lambda: _xai_premerger_now(m, which))
+
+
+def _xai_premerger_now(m: Any, which: str) -> np.ndarray:
     ex = m.exchange
     cols = ex.company_columns("xai")
     if not len(cols):
         return np.zeros(m.members)
     out = {"in": ex.month_in, "out": ex.month_out, "capex": ex.month_capex}[which][:, cols].sum(axis=1)
-    for mk in ex.markets.values():
-        sellers = np.array([ex.companies[s] for s in mk.sellers])
-        buyers = np.array([ex.companies[b] for b in mk.buyers])
-        cross = ((sellers == "spacex")[:, None] & (buyers == "xai")[None, :]) | ((sellers == "xai")[:, None] & (buyers == "spacex")[None, :])
+    for mk, cross in _spacex_xai_trades(m):
         if which == "capex":
-            cross &= np.array([k == "capex" for k in mk.kind])[None, :]
+            cross = cross & np.array([k == "capex" for k in mk.kind])[None, :]
         if cross.any():
             out = out - (mk.usd * cross[None, :, :]).sum(axis=(1, 2))
     return out
+
+
+#: per exchange, :func:`_spacex_xai_trades` by mergers so far
+_TRADES: weakref.WeakKeyDictionary[Any, dict[int, Any]] = weakref.WeakKeyDictionary()
+
+
+def _spacex_xai_trades(m: Any) -> list[tuple[Any, np.ndarray]]:
+    """Each market with its mask (sellers, buyers) of the trades between SpaceX's and xAI's
+    agents, in market order; computed once, and again after a merger."""
+    ex = m.exchange
+    plans = _TRADES.setdefault(ex, {})
+    key = len(ex.company_log)
+    plan = plans.get(key)
+    if plan is None:
+        plan = []
+        for mk in ex.markets.values():
+            sellers = np.array([ex.companies[s] for s in mk.sellers])
+            buyers = np.array([ex.companies[b] for b in mk.buyers])
+            plan.append((mk, ((sellers == "spacex")[:, None] & (buyers == "xai")[None, :]) | ((sellers == "xai")[:, None] & (buyers == "spacex")[None, :])))
+        plans[key] = plan
+    return plan
+
+
+def _leased_gw(m: Any, lab: str) -> np.ndarray:
+    """IT power ``lab`` leases from the clouds, in service [GW] (0 if it does not lease)."""
+    return _leased_mw(m, lab) / 1e3
+
+
+def _leased_mw(m: Any, lab: str) -> np.ndarray:
+    """What ``Cloud.leased_mw_of(lab)`` gives [MW], its ring summed once a collection."""
+    cloud = _a(m, "cloud")
+    if lab not in cloud.lessees:
+        return np.zeros(m.members)
+    return _once(m, ("leased_mw",), lambda: cloud.leased_mw)[:, cloud.lessees.index(lab)]
 
 
 METRICS: dict[str, Metric] = {
@@ -243,9 +303,9 @@ METRICS: dict[str, Metric] = {
     "terrestrial_compute_eflops": Metric("EFLOP/s", "compute of xAI's terrestrial data centers", lambda m: _a(m, "terrestrial_dc").compute_capacity_eflops() * _a(m, "terrestrial_dc").power_factor),
     "terrestrial_it_mw": Metric("MW", "IT power of xAI's terrestrial data centers", lambda m: _a(m, "terrestrial_dc").used_mw),
     "openai_compute_eflops": Metric("EFLOP/s", "OpenAI's compute (owned and leased)", lambda m: _a(m, "openai").compute_eflops.copy()),
-    "openai_compute_gw": Metric("GW", "IT power of OpenAI's compute in service: its own data centers' accelerators and the capacity it leases", lambda m: (_a(m, "openai_dc").used_mw + _a(m, "cloud").leased_mw_of("openai")) / 1e3),
-    "openai_leased_gw": Metric("GW", "IT power OpenAI leases from clouds and neoclouds, in service", lambda m: _a(m, "cloud").leased_mw_of("openai") / 1e3),
-    "xai_leased_gw": Metric("GW", "IT power xAI leases from clouds and neoclouds, in service", lambda m: _a(m, "cloud").leased_mw_of("xai") / 1e3),
+    "openai_compute_gw": Metric("GW", "IT power of OpenAI's compute in service: its own data centers' accelerators and the capacity it leases", lambda m: (_a(m, "openai_dc").used_mw + _leased_mw(m, "openai")) / 1e3),
+    "openai_leased_gw": Metric("GW", "IT power OpenAI leases from clouds and neoclouds, in service", lambda m: _leased_gw(m, "openai")),
+    "xai_leased_gw": Metric("GW", "IT power xAI leases from clouds and neoclouds, in service", lambda m: _leased_gw(m, "xai")),
     "openai_revenue_usd": Metric("USD/month", "OpenAI revenue", lambda m: _a(m, "openai").s.revenue_usd.copy()),
     "google_revenue_usd": Metric("USD/month", "Google's revenue from frontier models (Gemini)", lambda m: _a(m, "google").s.revenue_usd.copy()),
     "openai_leased_eflops": Metric("EFLOP/s", "OpenAI's compute leased from clouds and neoclouds", lambda m: _a(m, "openai").s.leased_eflops.copy()),

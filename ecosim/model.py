@@ -80,6 +80,14 @@ class MetricsCollector(mesa.DataCollector):
     every reporter; agent reporters, or reporters of another kind, always do."""
 
     def collect(self, model: Any) -> None:
+        # metrics that read the same sum compute it once in a collection (ecosim.metrics._once)
+        model.metric_memo = {}
+        try:
+            self._collect(model)
+        finally:
+            model.metric_memo = None
+
+    def _collect(self, model: Any) -> None:
         if not self._validated or not self._plain() or self.agent_reporters or self.agenttype_reporters:
             super().collect(model)
             return
@@ -162,6 +170,8 @@ class EcosimModel(mesa.Model):
 
         self._check_companies()
         self.restored = False
+        #: sums several metrics read, while the DataCollector collects a month (ecosim.metrics)
+        self.metric_memo: dict[tuple[Any, ...], np.ndarray] | None = None
         if initial_state is not None:
             self._restore(initial_state)
         else:
