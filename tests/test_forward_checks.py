@@ -1,6 +1,7 @@
-"""Forward checks: a history row after the history's months (xAI's bankers' 2029 projection) is
-checked against the run that continues the history (baseline), one run or posterior members,
-printed as a forward check and never asserted."""
+"""Forward checks: a history row after the history's months (xAI's bankers' 2029 projection,
+OpenAI's own revenue projections and compute commitment) is checked against the run that
+continues the history (baseline), one run or posterior members, printed as a forward check and
+never asserted."""
 
 from __future__ import annotations
 
@@ -35,8 +36,28 @@ def test_the_bankers_projection_is_checked_against_the_baseline(tmp_path: Path) 
     months = slice(parse_month("2029-01") - first, parse_month("2029-12") - first + 1)
     assert row.status == STATUS_FORWARD and not row.asserted and "baseline" in row.note
     assert_allclose(row.model, base.series["xai_revenue_usd"][months, 0].sum())
-    assert [c for c in fwd if c.metric != "xai_revenue_projection"] == [c for c in checks if c.metric != "xai_revenue_projection"]
+    assert [c for c in fwd if c.status != STATUS_FORWARD] == [c for c in checks if c.status != STATUS_OUTSIDE]
     post = forward_checks("history", checks, Posterior.load(write_store(tmp_path / "post")), draws=4)
     row = _projection(post)
     assert row.status == STATUS_FORWARD and row.members == 4
     assert row.p5 <= row.model <= row.p95 and np.isfinite(row.p5)
+
+
+def test_openais_own_plan_is_printed_beside_the_models() -> None:
+    """OpenAI's projections to investors (revenue 2026, 2029, 2030: ~30, 125, 280 $B) and Altman's
+    ~30 GW commitment (2033) print as forward checks with baseline's values: its revenue summed over
+    each year, the IT power of its compute in service at the end of 2033; none asserted."""
+    checks = calibration_table(run_scenario("history").timeseries)
+    fwd = {(c.metric, c.period): c for c in forward_checks("history", checks)}
+    base = simulate("baseline", until="2033-12")
+    first = parse_month(base.months[0])
+    revenue = base.series["openai_revenue_usd"][:, 0]
+    published = {"2026": 30e9, "2029": 125e9, "2030": 280e9}
+    for year, value in published.items():
+        row = fwd[("openai_revenue_projection", year)]
+        assert row.status == STATUS_FORWARD and not row.asserted and row.published == value
+        assert_allclose(row.model, revenue[parse_month(f"{year}-01") - first:parse_month(f"{year}-12") - first + 1].sum())
+        assert np.isfinite(row.error_frac)
+    row = fwd[("openai_compute_commitment", "2033")]
+    assert row.status == STATUS_FORWARD and not row.asserted and row.published == 30
+    assert_allclose(row.model, base.series["openai_compute_gw"][parse_month("2033-12") - first, 0])
