@@ -784,7 +784,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--fade-years", type=_int_option(0, 50, "a number of years"), metavar="N", help="years of growth fade before the normalised terminal value")
     p.add_argument("--valuation-year", type=_int_option(1950, 2200, "a year"), metavar="YEAR", help="value at the start of this year (default: the run's first full year)")
     p.add_argument("--weights", metavar="W1,W2,...", help="scenario probabilities, one per RUN_DIR, summing to 1")
-    p.add_argument("--entity", metavar="ID", help="only this entity's cash flows/accounts (spacex_xai, spacex, xai, tesla, openai)")
+    p.add_argument("--entity", metavar="ID", help="only this entity's cash flows/accounts (spacex_xai, spacex, xai, tesla, openai, anthropic)")
     p.add_argument("--cash-flows", action="store_true", help="print each entity's yearly cash flows and discounting")
     p.add_argument("--accounts", action="store_true", help="print SpaceX's and Tesla's accounts by segment and year")
     p.add_argument("--explain", metavar="PNG", nargs="?", const="", default=None,

@@ -232,17 +232,17 @@ def _spacex_xai_trades(m: Any) -> list[tuple[Any, np.ndarray]]:
     return plan
 
 
-def _leased_gw(m: Any, lab: str) -> np.ndarray:
-    """IT power ``lab`` leases from the clouds, in service [GW] (0 if it does not lease)."""
-    return _leased_mw(m, lab) / 1e3
+def _leased_gw(m: Any, lab: str, lessor: str = "cloud") -> np.ndarray:
+    """IT power ``lab`` leases from ``lessor``, in service [GW] (0 if it does not lease)."""
+    return _leased_mw(m, lab, lessor) / 1e3
 
 
-def _leased_mw(m: Any, lab: str) -> np.ndarray:
-    """What ``Cloud.leased_mw_of(lab)`` gives [MW], its ring summed once a collection."""
-    cloud = _a(m, "cloud")
+def _leased_mw(m: Any, lab: str, lessor: str = "cloud") -> np.ndarray:
+    """What ``Cloud.leased_mw_of(lab)`` of ``lessor`` gives [MW], its ring summed once a collection."""
+    cloud = _a(m, lessor)
     if lab not in cloud.lessees:
         return np.zeros(m.members)
-    return _once(m, ("leased_mw",), lambda: cloud.leased_mw)[:, cloud.lessees.index(lab)]
+    return _once(m, ("leased_mw", lessor), lambda: cloud.leased_mw)[:, cloud.lessees.index(lab)]
 
 
 METRICS: dict[str, Metric] = {
@@ -303,14 +303,18 @@ METRICS: dict[str, Metric] = {
     "terrestrial_compute_eflops": Metric("EFLOP/s", "compute of xAI's terrestrial data centers", lambda m: _a(m, "terrestrial_dc").compute_capacity_eflops() * _a(m, "terrestrial_dc").power_factor),
     "terrestrial_it_mw": Metric("MW", "IT power of xAI's terrestrial data centers", lambda m: _a(m, "terrestrial_dc").used_mw),
     "openai_compute_eflops": Metric("EFLOP/s", "OpenAI's compute (owned and leased)", lambda m: _a(m, "openai").compute_eflops.copy()),
+    "anthropic_compute_eflops": Metric("EFLOP/s", "Anthropic's compute (all leased)", lambda m: _a(m, "anthropic").compute_eflops.copy()),
     "openai_compute_gw": Metric("GW", "IT power of OpenAI's compute in service: its own data centers' accelerators and the capacity it leases", lambda m: (_a(m, "openai_dc").used_mw + _leased_mw(m, "openai")) / 1e3),
     "openai_leased_gw": Metric("GW", "IT power OpenAI leases from clouds and neoclouds, in service", lambda m: _leased_gw(m, "openai")),
+    "anthropic_compute_gw": Metric("GW", "IT power of Anthropic's compute in service: all of it leased (AWS Trainium, Google Cloud TPUs)", lambda m: _leased_gw(m, "anthropic", "anthropic_cloud")),
     "xai_leased_gw": Metric("GW", "IT power xAI leases from clouds and neoclouds, in service", lambda m: _leased_gw(m, "xai")),
     "openai_revenue_usd": Metric("USD/month", "OpenAI revenue", lambda m: _a(m, "openai").s.revenue_usd.copy()),
+    "anthropic_revenue_usd": Metric("USD/month", "Anthropic revenue", lambda m: _a(m, "anthropic").s.revenue_usd.copy()),
     "google_revenue_usd": Metric("USD/month", "Google's revenue from frontier models (Gemini)", lambda m: _a(m, "google").s.revenue_usd.copy()),
     "openai_leased_eflops": Metric("EFLOP/s", "OpenAI's compute leased from clouds and neoclouds", lambda m: _a(m, "openai").s.leased_eflops.copy()),
     "xai_leased_eflops": Metric("EFLOP/s", "xAI's compute leased from clouds and neoclouds", lambda m: _a(m, "xai").s.leased_eflops.copy()),
     "openai_inference_eflops": Metric("EFLOP/s", "OpenAI's compute for inference (its compute less its training share; a racing lab's compute beyond its demand trains)", lambda m: _a(m, "openai").inference_capacity_eflops()),
+    "anthropic_inference_eflops": Metric("EFLOP/s", "Anthropic's compute for inference (its compute less its training share)", lambda m: _a(m, "anthropic").inference_capacity_eflops()),
     "xai_inference_eflops": Metric("EFLOP/s", "xAI's compute for inference (its compute less its training share; a racing lab's compute beyond its demand trains)", lambda m: _a(m, "xai").inference_capacity_eflops()),
     "google_inference_eflops": Metric("EFLOP/s", "Google's compute for inference (its compute less its training share; a racing lab's compute beyond its demand trains)", lambda m: _a(m, "google").inference_capacity_eflops()),
     "lease_price_usd_per_w_yr": Metric("USD/(W yr)", "price of AI capacity leased this month from clouds and neoclouds, per W of IT power a year", lambda m: _a(m, "cloud").s.price_usd_per_w_month * 12.0),
@@ -320,6 +324,7 @@ METRICS: dict[str, Metric] = {
     "xai_compute_eflops": Metric("EFLOP/s", "xAI's compute (ground and orbit)", lambda m: _a(m, "xai").compute_eflops.copy()),
     "xai_capability_index": Metric("index", "xAI capability (Chinchilla law; 1 = reference run)", lambda m: _a(m, "xai").s.capability.copy()),
     "openai_capability_index": Metric("index", "OpenAI capability", lambda m: _a(m, "openai").s.capability.copy()),
+    "anthropic_capability_index": Metric("index", "Anthropic capability", lambda m: _a(m, "anthropic").s.capability.copy()),
     "google_capability_index": Metric("index", "Google capability", lambda m: _a(m, "google").s.capability.copy()),
     "xai_revenue_usd": Metric("USD/month", "xAI's revenue from its models (X's not included)", lambda m: _a(m, "xai").s.revenue_usd.copy()),
     "x_revenue_usd": Metric("USD/month", "X's advertising, subscription and data-licensing revenue (xAI's since X was combined with it)", lambda m: _a(m, "xai").x_revenue_usd.copy()),
@@ -353,11 +358,15 @@ METRICS: dict[str, Metric] = {
     "tesla_capex_usd": Metric("USD/month", "Tesla capital spending paid to other companies; part of the payments in tesla_fcf_usd", lambda m: _company_capex(m, "tesla")),
     "tesla_cash_usd": Metric("USD", "Tesla cash", lambda m: m.exchange.company_cash("tesla")),
     "openai_cash_usd": Metric("USD", "OpenAI cash", lambda m: m.exchange.company_cash("openai")),
+    "anthropic_cash_usd": Metric("USD", "Anthropic cash", lambda m: m.exchange.company_cash("anthropic")),
+    "anthropic_fcf_usd": Metric("USD/month", "Anthropic free cash flow before raises: receipts minus payments (its leases, staff and SG&A)", lambda m: _company_flow(m, "anthropic", "in") - _company_flow(m, "anthropic", "out")),
+    "anthropic_capex_usd": Metric("USD/month", "Anthropic capital spending paid to other companies (none while it leases all its compute); part of the payments in anthropic_fcf_usd", lambda m: _company_capex(m, "anthropic")),
     "xai_cash_usd": Metric("USD", "xAI cash before the merger (0 after: it is SpaceX's)", lambda m: m.exchange.company_cash("xai")),
     "xai_premerger_revenue_usd": Metric("USD/month", "before the merger, what SpaceX + xAI pro forma adds to SpaceX's revenue: xAI's revenue from other companies less trade between the two (0 from the merger month)", lambda m: _xai_premerger(m, "in")),
     "xai_premerger_fcf_usd": Metric("USD/month", "xAI's free cash flow before the merger (0 from the merger month, when it is in spacex_fcf_usd): receipts minus payments, before raises", lambda m: _xai_premerger(m, "in") - _xai_premerger(m, "out")),
     "xai_premerger_capex_usd": Metric("USD/month", "before the merger, what SpaceX + xAI pro forma adds to SpaceX's capex: xAI's capital spending less capital goods traded between the two (0 from the merger month)", lambda m: _xai_premerger(m, "capex")),
     "spacex_mark_usd": Metric("USD", "SpaceX (+xAI) narrative mark", lambda m: _a(m, "capital_market").mark("spacex")),
     "openai_mark_usd": Metric("USD", "OpenAI narrative mark", lambda m: _a(m, "capital_market").mark("openai")),
+    "anthropic_mark_usd": Metric("USD", "Anthropic narrative mark", lambda m: _a(m, "capital_market").mark("anthropic")),
     "wacc": Metric("frac/yr", "cost of capital (CAPM, Hamada)", lambda m: _a(m, "capital_market").wacc.copy()),
 }

@@ -15,7 +15,8 @@
   falling with the cost of compute), the inference the whole market wants at that price
   (``ai_demand_eflops``), the share this lab's capability deserves (``ai_share_frac``) and the
   demand other labs could not serve that it may take (``ai_spill_eflops``). The lab's share
-  moves toward the deserved one at ``share_adjust_per_yr`` (customers switch slowly); it sells
+  moves toward the deserved one at ``share_adjust_per_yr`` (customers switch slowly; the market's,
+  or the lab's own where its customers move faster); it sells
   ``min(share x demand + spill, inference compute)`` at the price, so more inference compute
   earns more wherever demand is there. Its inference compute is all but its training share of
   the compute it planned for its demand; what a lab in the training race bought beyond that
@@ -403,7 +404,8 @@ class Lab(EcosimAgent):
         self.orbital_target_mw = np.where(np.isfinite(o_cost), budget * share / (np.maximum(o_cost, 1e-9) * 1e6), 0.0)
         self.terrestrial_target_mw = budget * (1.0 - share) / (t_cost * 1e6)
         self._publish_targets()
-        ex.demand(self.name, "compute", np.full(self.K, UNLIMITED), tier=0, kind="opex")
+        if ex.buys(self.name, "compute"):  # a lab with builders of its own (Anthropic leases all)
+            ex.demand(self.name, "compute", np.full(self.K, UNLIMITED), tier=0, kind="opex")
         if self.lessor is not None:
             ex.demand(self.name, "leased_compute", self.read(self.lessor, "leased_eflops"), tier=0, kind="opex", seller=self.lessor)
         if ex.buys(self.name, "data"):
@@ -412,15 +414,15 @@ class Lab(EcosimAgent):
     def settle(self) -> None:
         p, s, ex = self.p, self.s, self.ex
         s.leased_eflops = ex.received(self.name, "leased_compute") if self.lessor else self.zeros()
-        s.compute_eflops = ex.received(self.name, "compute") + s.leased_eflops
+        s.compute_eflops = (ex.received(self.name, "compute") if ex.buys(self.name, "compute") else 0.0) + s.leased_eflops
         if ex.buys(self.name, "data"):
             self.data_in_pb = ex.received(self.name, "data")
             s.data_pb = s.data_pb + self.data_in_pb
         # revenue: its share of the market's demand (moving toward what its capability deserves)
         # and what others could not serve, as far as its inference compute serves it, at the price
-        am = self.shared.ai_market
+        adjust = self.shared.ai_market.share_adjust_per_yr if p.share_adjust_per_yr is None else p.share_adjust_per_yr
         deserved = self.read("market", "ai_share_frac")
-        s.market_share = s.market_share + (deserved - s.market_share) * np.minimum(am.share_adjust_per_yr / 12.0, 1.0)
+        s.market_share = s.market_share + (deserved - s.market_share) * np.minimum(adjust / 12.0, 1.0)
         tf = self.training_frac()
         capacity = self.inference_capacity_eflops(tf)
         self.sold_eflops = np.minimum(self.my_demand_eflops(), capacity)

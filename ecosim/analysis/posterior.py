@@ -45,7 +45,7 @@ from ecosim.timeline import format_month, full_years, parse_month
 
 #: the posterior quantiles every table gives [fraction]
 QUANTILES = (0.05, 0.5, 0.95)
-COMPANY_LABELS = {"spacex": "SpaceX+xAI", "tesla": "Tesla", "spacex_alone": "SpaceX alone"}
+COMPANY_LABELS = {"spacex": "SpaceX+xAI", "tesla": "Tesla", "spacex_alone": "SpaceX alone", "anthropic": "Anthropic"}
 
 
 def quantiles(values: np.ndarray, axis: int = -1) -> np.ndarray:

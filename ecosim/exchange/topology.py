@@ -104,8 +104,11 @@ SIGNAL_UNITS: dict[str, str] = {k: s.unit for k, s in SIGNALS.items()}
 #: The labs' and orbital builders' partners (named once; every rule below uses them).
 LAB_TERRESTRIAL = (("xai", "terrestrial_dc"), ("openai", "openai_dc"), ("google", "google_dc"))
 LAB_ORBITAL = (("xai", "orbital_dc"), ("google", "google_planet"))
-#: The labs that lease compute from clouds and neoclouds (Google is its own cloud).
-LAB_LEASING = ("xai", "openai")
+#: The labs that lease compute and their lessors (Google is its own cloud). Anthropic leases all
+#: its compute from the capacity Google Cloud and AWS build for it (Project Rainier, its TPUs),
+#: a lease market of its own, and has no builder of its own.
+LAB_LESSOR = (("xai", "cloud"), ("openai", "cloud"), ("anthropic", "anthropic_cloud"))
+LAB_LEASING = tuple(lab for lab, _ in LAB_LESSOR)
 #: The terrestrial site each orbital builder prices its alternative against.
 ORBITAL_ALTERNATIVE = (("terrestrial_dc", "orbital_dc"), ("terrestrial_dc", "starcloud"), ("google_dc", "google_planet"))
 SITE_SIGNALS = ("site_capex_usd_per_w", "site_energy_usd_per_mwh", "site_pue", "site_capacity_factor", "site_facility_life_yr", "site_delay_yr")
@@ -125,7 +128,7 @@ RULES: tuple[tuple[str, str, str], ...] = (
     ("grid_china", "@pv_supplier", "power"),
     # compute [EFLOP/s]
     *((dc, lab, "compute") for lab, dc in (*LAB_TERRESTRIAL, *LAB_ORBITAL)),
-    *(("cloud", lab, "leased_compute") for lab in LAB_LEASING),
+    *((lessor, lab, "leased_compute") for lab, lessor in LAB_LESSOR),
     ("starcloud", "market", "compute"),
     # data [PB]: every lab may buy the sensor data of Tesla's cars, robots and Cybercabs and of
     # Starlink's imagers; the contract holder ([data_market]) gets it, else the highest bidder
@@ -153,8 +156,8 @@ RULES: tuple[tuple[str, str, str], ...] = (
     ("market", "xai", "ai_share_at_frontier_frac"),  # what the race would win: its compute beyond demand is bought as far as that pays for it
     ("capital_market", "@lab", "wacc"),
     # leases: the labs' wanted stock to the lessors; price, book and payments back
-    *((lab, "cloud", "lease_wanted_mw") for lab in LAB_LEASING),
-    *(("cloud", lab, s) for lab in LAB_LEASING for s in ("lease_usd_per_w_month", "leased_eflops", "lease_payment_usd_per_month", "lease_committed_mw", "lease_committed_eflops")),
+    *((lab, lessor, "lease_wanted_mw") for lab, lessor in LAB_LESSOR),
+    *((lessor, lab, s) for lab, lessor in LAB_LESSOR for s in ("lease_usd_per_w_month", "leased_eflops", "lease_payment_usd_per_month", "lease_committed_mw", "lease_committed_eflops")),
     # launch: prices, slots and payloads of dedicated launches to the outside buyers; competitors'
     # prices to SpaceX; Starship's capacity shared among SpaceX's own buyers by their needs
     ("spacex_launch", "@orbital", "launch_price_usd_per_kg"),

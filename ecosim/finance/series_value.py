@@ -53,6 +53,8 @@ COMPANIES: dict[str, CompanyMetrics] = {
     # SpaceX alone (never xAI): its cash is spacex_cash_usd before the merger; from the merger
     # month that metric holds xAI's cash too, so values after it overstate SpaceX alone's cash
     "spacex_alone": CompanyMetrics("spacex_alone_revenue_usd", "spacex_alone_fcf_usd", "spacex_alone_capex_usd", ("spacex_cash_usd",)),
+    # Anthropic (its own company, never merged): what the scorecard values its marks with
+    "anthropic": CompanyMetrics("anthropic_revenue_usd", "anthropic_fcf_usd", "anthropic_capex_usd", ("anthropic_cash_usd",)),
 }
 
 
@@ -214,10 +216,10 @@ def equity_at_start(results: Results) -> dict[str, np.ndarray]:
 
 #: company of :data:`COMPANIES` -> the ``valuation.toml`` entity whose marks its value is set
 #: against (SpaceX's series value is SpaceX + xAI pro forma)
-COMPANY_ENTITY = {"spacex": "spacex_xai", "tesla": "tesla", "spacex_alone": "spacex"}
+COMPANY_ENTITY = {"spacex": "spacex_xai", "tesla": "tesla", "spacex_alone": "spacex", "anthropic": "anthropic"}
 #: company -> the companies whose scheduled raises count between the valuation date and a mark
 #: (None: SpaceX and xAI, the merger's; :func:`ecosim.finance.gap.scheduled_raises`)
-COMPANY_RAISES: dict[str, tuple[str, ...] | None] = {"spacex": None, "tesla": ("tesla",), "spacex_alone": ("spacex",)}
+COMPANY_RAISES: dict[str, tuple[str, ...] | None] = {"spacex": None, "tesla": ("tesla",), "spacex_alone": ("spacex",), "anthropic": ("anthropic",)}
 
 
 def company_of_mark(mark: Mark) -> str | None:

@@ -727,6 +727,10 @@ class Lab(Section):
     training_min_frac: float = F(unit="frac", ge=0, le=0.95, doc="least share of compute used for training")
     revenue_initial_usd_per_yr: float = F(unit="USD/yr", ge=0, le=1e13, doc="revenue at start")
     market_share_initial_frac: float = F(unit="frac", ge=0, le=1, doc="share of the AI market's demand at start")
+    share_adjust_per_yr: float | None = F(
+        unit="1/yr", gt=0, le=12, default=None,
+        doc="speed at which this lab's share follows its capability share; unset = the market's ([ai_market] share_adjust_per_yr)",
+    )
     compute_budget_frac: float = F(unit="frac", ge=0, le=2, doc="share of the revenue it expects plus its cash (over cash_deploy_months) the lab may put into compute")
     sga_frac_of_revenue: float = F(unit="frac", ge=0, le=2, doc="selling, general and administrative cost as a share of revenue")
     rd_staff_usd_per_eflops_month: float = F(unit="USD/(EFLOP/s month)", ge=0, le=1e9, doc="research staff's cash cost per EFLOP/s of compute for a lab with 1,000 EFLOP/s at the hardware's reference-month cost (researchers scale with the compute they use, see rd_staff_scale_exponent)")
@@ -776,7 +780,7 @@ class DataMarket(Section):
 
 
 class Cloud(Section):
-    """Clouds and neoclouds that lease AI capacity to the labs (Microsoft, Oracle, CoreWeave, ...)."""
+    """Clouds and neoclouds that lease AI capacity to the labs (Microsoft, Oracle, CoreWeave, Google Cloud, AWS, ...)."""
 
     capacity_mw_initial: float = F(unit="MW", gt=0, le=1e6, doc="IT power the lessors can lease to the modelled labs at start")
     leases_mw_initial: dict[str, float] = F(unit="MW", doc="leased IT power in service at start, by lab (signed evenly over the term before)")
@@ -800,7 +804,7 @@ class AIMarket(Section):
     capability_elasticity: float = F(unit="-", ge=0, le=5, doc="elasticity of the market's revenue to the best capability")
     share_exponent: float = F(unit="-", ge=0, le=10, doc="how sharply capability wins share (contest exponent)")
     share_adjust_per_yr: float = F(unit="1/yr", gt=0, le=12, doc="speed at which a lab's share follows the capability share (customers switch slowly)")
-    others_capability_ratio: float = F(unit="ratio", ge=0, le=2, doc="capability of labs not modelled (Anthropic, Meta, DeepSeek, ...) relative to the best modelled lab")
+    others_capability_ratio: float = F(unit="ratio", ge=0, le=2, doc="capability of labs not modelled (Meta, DeepSeek, Alibaba, Mistral, ...; Anthropic is modelled) relative to the best modelled lab")
     inference_usd_per_eflops_month: float = F(unit="USD/(EFLOP/s month)", gt=0, le=1e9, doc="price of one EFLOP/s of inference for a month in the hardware's reference month; it falls with the cost of compute")
     price_elasticity: float = F(unit="-", ge=0.1, le=5, doc="elasticity of the inference wanted to its price (above 1: revenue grows as the price falls)")
     race_softness_ratio: float = F(unit="ratio", gt=0, le=1, doc="width of the switch that ends a lab's training race once its model is as good as the best other lab's (logistic in the capability ratio)")
@@ -926,10 +930,12 @@ class Scenario(Section):
     scaling: ScalingLaw
     xai: XAILab
     openai: Lab
+    anthropic: Lab
     google: Lab
     ai_market: AIMarket
     data_market: DataMarket
     cloud: Cloud
+    anthropic_cloud: Cloud
     pv: PV
     grid_us: Grid
     grid_china: Grid

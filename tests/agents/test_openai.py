@@ -20,7 +20,7 @@ from tests.agents.stub import ns as NS
 from tests.agents.test_terrestrial_dc import HW
 
 LAB = dict(data_pb_initial=0.0, web_tokens_initial=1e12, web_tokens_growth_frac_per_yr=0.0, web_tokens_max=1e13, revenue_initial_usd_per_yr=12e9,
-           market_share_initial_frac=0.5, compute_budget_frac=1.0, cash_deploy_months=12.0, orbital_first=False, orbital_switch_softness_ratio=0.05,
+           market_share_initial_frac=0.5, share_adjust_per_yr=None, compute_budget_frac=1.0, cash_deploy_months=12.0, orbital_first=False, orbital_switch_softness_ratio=0.05,
            training_frac=0.5, training_frac_change_frac_per_yr=0.0, training_min_frac=0.2, sga_frac_of_revenue=0.3, rd_staff_usd_per_eflops_month=1e6,
            rd_staff_scale_exponent=0.5, staff_adjust_months=12.0, plan_horizon_months=0.0, capacity_plan_ratio=1.0, frontier_compute_ratio=0.0,
            payback_softness_ratio=0.25, obsolescence_weight_frac=0.0, lease_if_wait_over_yr=1.5, lease_switch_softness_yr=0.25,

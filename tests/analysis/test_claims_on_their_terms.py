@@ -84,3 +84,19 @@ def test_seed_002_revenue_is_scored_on_spacex_alone_at_its_date(baseline_saved: 
     assert r["status"] == ("true" if alone >= 8.92e10 else "false")
     v = rows["valuation_1_25t"]
     assert v["when"] == "2026-02" and v["status"] in ("true", "false")  # judged at the merger mark's month
+
+
+def test_a_claim_on_an_anthropic_mark_is_judged_on_anthropic() -> None:
+    """The scorecard's ``anthropic`` entity: a valuation claim on Anthropic's Series F mark is
+    valued from Anthropic's own free cash flow (its company of the series valuation), and the
+    claim must name that company's metric."""
+    from ecosim.analysis.scorecard import Claim
+    from ecosim.finance.series_value import COMPANIES, company_of_mark
+
+    base = {"id": "a", "claim": "Anthropic is worth $183B", "quote": "q", "seed": "s", "line": 1, "speaker": "p", "said": "2025-09",
+            "stance": "analyst", "entity": "anthropic", "kind": "at_date", "mark": {"entity": "Anthropic", "date": "2025-09", "value_usd": 183e9}}
+    ok = Claim.model_validate({**base, "test": {"metric": "anthropic_fcf_usd", "transform": "equity_value", "op": ">=", "threshold": 183e9, "deadline": "2025-09"}})
+    mark = ok.mark.resolve() if ok.mark is not None else None
+    assert mark is not None and company_of_mark(mark) == "anthropic" and COMPANIES["anthropic"].cash == ("anthropic_cash_usd",)
+    with pytest.raises(ValueError, match="the mark prices Anthropic"):
+        Claim.model_validate({**base, "test": {"metric": "tesla_fcf_usd", "transform": "equity_value", "op": ">=", "threshold": 183e9, "deadline": "2025-09"}})

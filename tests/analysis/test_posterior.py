@@ -74,21 +74,21 @@ def test_quantiles_and_yearly_intervals_read_quantities_as_every_command(ensembl
 
 
 def test_marks_and_valuation_year(ensemble) -> None:  # type: ignore[no-untyped-def]
-    """Each SpaceX+xAI mark (and each SpaceX-alone mark, against SpaceX alone) gets the share of draws whose equity, like for like at the mark's month, reaches it; a valuation year outside the run is refused."""
+    """Each SpaceX+xAI mark (and each SpaceX-alone mark, against SpaceX alone; Tesla's and Anthropic's against theirs) gets the share of draws whose equity, like for like at the mark's month, reaches it; a valuation year outside the run is refused."""
     year, eq = member_equity(ensemble.results)
     assert year == 2021 and eq["spacex"].shape == (4,)
     marks = mark_probabilities(ensemble.results)
-    assert set(marks["entity"]) == {"SpaceX+xAI", "SpaceX", "Tesla"}
+    assert set(marks["entity"]) == {"SpaceX+xAI", "SpaceX", "Tesla", "Anthropic"}
     cm = ensemble.results.scenario.model.capital_market
     rates = np.array([a.wacc for a in member_assumptions(cm, ensemble.results.cost_of_capital)])
     by_mark = {(m.entity, m.date, m.kind): m for m in all_marks()}
     for _, m in marks.iterrows():
-        company = {"SpaceX+xAI": "spacex", "SpaceX": "spacex_alone", "Tesla": "tesla"}[m["entity"]]
+        company = {"SpaceX+xAI": "spacex", "SpaceX": "spacex_alone", "Tesla": "tesla", "Anthropic": "anthropic"}[m["entity"]]
         mark = by_mark[m["entity"], m["date"], m["kind"]]
         # like for like by hand: every mark is dated after 2021-01, so each draw's value is carried forward
         # at its rate, plus the raises scheduled in between and a post-money round's raise once
         months = (int(mark.date[:4]) - 2021) * 12 + int(mark.date[5:]) - 1
-        companies = {"spacex": {"spacex", "xai"}, "spacex_alone": {"spacex"}, "tesla": {"tesla"}}[company]
+        companies = {"spacex": {"spacex", "xai"}, "spacex_alone": {"spacex"}, "tesla": {"tesla"}, "anthropic": {"anthropic"}}[company]
         between = sum(r.usd for r in cm.raises if r.company in companies and "2021-01" <= r.month < mark.date)
         like = eq[company] * (1 + rates) ** (months / 12) + between + (mark.raise_usd if mark.basis == "post-money" else 0.0)
         assert months > 0 and m["median_value_usd"] == pytest.approx(float(np.median(like)), rel=1e-12)

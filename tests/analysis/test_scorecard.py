@@ -167,7 +167,9 @@ def _lhs(ts: pd.DataFrame, metrics: list[str], transform: str, equity: dict[str,
     """The test's left side computed independently of the scorecard (pandas rolling; the
     equity values of ecosim.finance.series_value)."""
     if transform == "equity_value":
-        return pd.Series(sum(equity[m.split("_")[0]][:, 0] for m in metrics), index=ts.index)
+        from ecosim.finance.series_value import company_of
+
+        return pd.Series(sum(equity[company_of(m)][:, 0] for m in metrics), index=ts.index)  # spacex_alone_fcf_usd is SpaceX alone's
     x = ts[metrics].sum(axis=1)
     if transform == "sum12":
         return x.rolling(12).sum()

@@ -59,7 +59,7 @@ def test_value_reads_the_stored_members_without_simulating(backed: tuple[Path, P
     assert code == 0 and "the 6 posterior draws stored in" in _flat(out) and "SpaceX+xAI" in out
     code, out, _ = _run(["value", str(run_dir), "--posterior", str(post), "--json"], capsys)
     data = json.loads(out)["posterior"][0]
-    assert {e["company"] for e in data["equity"]} == {"spacex", "spacex_alone", "tesla"} and len(data["claims"]) > 20
+    assert {e["company"] for e in data["equity"]} == {"spacex", "spacex_alone", "tesla", "anthropic"} and len(data["claims"]) > 20
     code, out, _ = _run(["value", str(run_dir), "--markdown"], capsys)
     assert code == 0 and "| SpaceX+xAI |" in out and "| claim of the seeds | seed:line | P(on time) |" in out and "6 draws" in out
 

@@ -48,7 +48,7 @@ def test_value_json_and_revaluation_without_the_model(baseline_dir: Path, capsys
     assert high["assumptions"]["wacc"] == pytest.approx(0.12)
     assert high["entities"]["spacex_xai"]["equity_value_usd"] < base["entities"]["spacex_xai"]["equity_value_usd"]  # Tesla's is negative: a higher rate raises it
     assert all(g["like_for_like"]["value_usd"] == g["value_usd"] for g in base["gaps"])
-    assert {g["mark"]["entity"] for g in base["gaps"]} == {"SpaceX", "SpaceX+xAI", "xAI", "OpenAI", "Tesla"}
+    assert {g["mark"]["entity"] for g in base["gaps"]} == {"SpaceX", "SpaceX+xAI", "xAI", "OpenAI", "Tesla", "Anthropic"}
     assert base["entities"]["tesla"]["cash_flows"][0]["year"] == 2026
 
 
@@ -84,7 +84,7 @@ def test_audit_report_is_readable_offline(capsys: pytest.CaptureFixture[str]) ->
         (["value", "{run}", "--valuation-year", "2050"], r"error: --valuation-year must be a full year of the run .* \(2026-2040\) \(got 2050\)"),
         (["value", "{run}", "{run}", "--weights", "0.5,0.6"], r"error: --weights must sum to 1 \(got 1\.1 for 2 runs\)"),
         (["value", "{run}", "--weights", "1,x"], r"error: --weights must be numbers separated by commas"),
-        (["value", "{run}", "--entity", "nasa"], r"error: --entity must be one of spacex_xai, spacex, xai, tesla, openai \(got 'nasa'\)"),
+        (["value", "{run}", "--entity", "nasa"], r"error: --entity must be one of spacex_xai, spacex, xai, tesla, openai, anthropic \(got 'nasa'\)"),
         (["value", "{run}", "--terminal", "magic"], r"error: ecosim value: argument --terminal: invalid choice: 'magic'"),
     ],
 )

@@ -59,7 +59,7 @@ def test_fundamental_value_is_ecosim_values_equity() -> None:
     equity["spacex"][DATES.index("2031-01")] = [7.0e11, 9.0e11]
     after = OutcomeSpec("x", "spacex_fcf_usd", "fundamental_value", 2031, None, None, "maximize", "USD", "")
     assert_allclose(scalar_outcome(after, {"spacex_fcf_usd": fcf}, DATES, wacc, g, tax, equity=equity), [7.0e11, 9.0e11])
-    with pytest.raises(ValueError, match=r"must be the free-cash-flow metric of spacex_fcf_usd, tesla_fcf_usd, spacex_alone_fcf_usd \(got 'm'\)"):
+    with pytest.raises(ValueError, match=r"must be the free-cash-flow metric of spacex_fcf_usd, tesla_fcf_usd, spacex_alone_fcf_usd, anthropic_fcf_usd \(got 'm'\)"):
         scalar_outcome(_o("fundamental_value", 2031), {"m": fcf}, DATES, wacc, g, tax, equity=equity)
 
 

@@ -106,3 +106,24 @@ def test_marks_like_for_like_from_series_by_hand() -> None:
     assert by["SpaceX+xAI", "2026-06", 1.75e12][1] == pytest.approx(2000e9 * 1.10 ** (5 / 12) + 20e9, rel=1e-12)
     assert by["SpaceX", "2025-12", 1.5e12][0] == pytest.approx(500e9 / 1.08 ** (1 / 12), rel=1e-12)
     assert {m.entity for m in got} == {"SpaceX+xAI", "SpaceX"}  # no company of these series values xAI, OpenAI or Tesla
+
+
+def test_anthropic_series_h_counts_series_g_between_and_its_own_raise_once() -> None:
+    """Anthropic's marks price the ``anthropic`` entity (its own company). Series H, $965B
+    post-money with $65B raised in 2026-05 (pre-money $900B, as the FT reports the same round);
+    equity 400 ($B) at 2026-01 at 7.8 %, the Series G's $30B booked in 2026-02 and the H's in 2026-05:
+    400 x 1.078^(4/12) = 410.141, plus 30 raised in between = 440.141 pre-money; compared with the
+    mark: 440.141 + 65 = 505.141 (52 % of 965). The Series F (2025-09, $13B inside $183B) is
+    older than the run: the value is discounted back 4 months and its raise is not added again."""
+    spec = next(s for s in entity_specs() if s.id == "anthropic")
+    assert spec.mark_entities == ("Anthropic",) and spec.company == "anthropic"
+    by = {(m.entity, m.kind): m for m in marks()}
+    h = by[("Anthropic", "Series H")]
+    assert (h.date, h.value_usd, h.raise_usd, h.pre_money_usd) == ("2026-05", 965e9, 65e9, 900e9)
+    x = like_for_like(Mark("Anthropic", "2026-05", 965.0, "Series H", "test", "post-money", 65.0), 400.0, 0.078, "2026-01", {"2026-02": 30.0, "2026-05": 65.0})
+    assert x.months == 4 and x.raised_before_usd == 30.0 and x.raised_in_month_usd == 65.0
+    assert x.value_usd == pytest.approx(505.141, abs=1e-3)
+    f = by[("Anthropic", "Series F")]
+    assert (f.date, f.value_usd, f.raise_usd) == ("2025-09", 183e9, 13e9)
+    y = like_for_like(Mark("Anthropic", "2025-09", 183.0, "Series F", "test", "post-money", 13.0), 400.0, 0.078, "2026-01", {})
+    assert y.months == -4 and y.value_usd == pytest.approx(400.0 / 1.078 ** (4 / 12), rel=1e-12)
