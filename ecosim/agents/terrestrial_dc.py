@@ -65,6 +65,14 @@ class TerrestrialDataCenter(EcosimAgent):
         self._chip_life_months = np.clip(np.rint(np.asarray(hw.chip_life_yr) * 12.0), 1, RING_MONTHS - 1).astype(int)
         self.built_mw = np.zeros(K)
         self.target_mw = np.zeros(K)
+        #: the site's signals that are functions of its parameters, fixed in a run (per member)
+        self._site = {
+            "site_capex_usd_per_w": self.full(p.capex_usd_per_w),
+            "site_energy_usd_per_mwh": self.full(energy_price_usd_per_mwh(p)),
+            "site_pue": self.full(p.pue),
+            "site_capacity_factor": self.full(p.capacity_factor),
+            "site_facility_life_yr": self.full(p.facility_life_yr),
+        }
         # before the first month: the site as the scenario states it
         self._publish(self.full(p.interconnection_delay_yr))
         self.publish("connection_request_mw", self.zeros())
@@ -103,12 +111,8 @@ class TerrestrialDataCenter(EcosimAgent):
 
     def _publish(self, delay_yr: np.ndarray | None) -> None:
         """What the lab and the builders of alternatives read next month."""
-        p = self.p
-        self.publish("site_capex_usd_per_w", self.full(p.capex_usd_per_w))
-        self.publish("site_energy_usd_per_mwh", self.full(energy_price_usd_per_mwh(p)))
-        self.publish("site_pue", self.full(p.pue))
-        self.publish("site_capacity_factor", self.full(p.capacity_factor))
-        self.publish("site_facility_life_yr", self.full(p.facility_life_yr))
+        for signal, value in self._site.items():  # published every month (publish stores a copy)
+            self.publish(signal, value)
         if delay_yr is not None:
             self.publish("site_delay_yr", delay_yr)
         self.publish("capex_budget_usd_per_month", np.where(self.s.budget_usd_per_yr > 0, self.s.budget_usd_per_yr / 12.0, 0.0))

@@ -617,6 +617,10 @@ class Exchange:
         if edge is None:
             raise KeyError(f"no money edge {src}->{dst} in the network topology")
         on, i, j = edge
+        if self.K == 1 and on and (src, dst) not in self.money_scale:
+            one = usd[0] if type(usd) is np.ndarray and usd.shape == (1,) and usd.dtype == np.float64 else usd if type(usd) is float else None
+            if one is not None:
+                return self._pay_one(src, dst, kind, i, j, one)
         amount = self._member_array(usd)
         if not on:
             amount[:] = 0.0
@@ -641,6 +645,28 @@ class Exchange:
                 self.money_usd.append(np.zeros((self.T, self.K)))
             self.money_usd[self.money_keys[key]][self.step_index] += amount
         return amount
+
+    def _pay_one(self, src: str, dst: str, kind: str, i: int, j: int, usd: float) -> np.ndarray:
+        """:meth:`pay` of one member on a live, unscaled edge: the same additions on the one
+        number of each account (without a copy of the amount and NumPy's cost of a column view)."""
+        cash = self.cash
+        cash[0, i] -= usd
+        cash[0, j] += usd
+        if self.companies[src] != self.companies[dst]:
+            if kind == "revenue":
+                self.month_in[0, j] += usd
+            elif kind in ("opex", "capex"):
+                self.month_out[0, i] += usd
+                if kind == "capex":
+                    self.month_capex[0, i] += usd
+        if self.record:
+            key = (src, dst, kind)
+            k = self.money_keys.get(key)
+            if k is None:
+                k = self.money_keys[key] = len(self.money_usd)
+                self.money_usd.append(np.zeros((self.T, self.K)))
+            self.money_usd[k][self.step_index, 0] += usd
+        return np.array([usd], dtype=float)
 
     def _put(self, table: np.ndarray, where: int | tuple[int, int], value: np.ndarray | float) -> None:
         """``table[:, *where] = value``, every member. With one member the one number is set
