@@ -86,6 +86,7 @@ class VehicleLine:
         self.capacity = np.zeros(K)
         self.flights = np.zeros(K)
         self.failures = np.zeros(K)
+        self._reusable = bool(np.all(np.asarray(p.booster_life_flights) > 1.0))  # its parameters stay fixed in a run
 
     def _get(self, key: str) -> np.ndarray:
         return getattr(self.s, f"{self.prefix}_{key}")
@@ -125,7 +126,8 @@ class VehicleLine:
 
     @property
     def reusable(self) -> bool:
-        return bool(np.all(np.asarray(self.p.booster_life_flights) > 1.0))
+        """Boosters fly more than once (every member's booster life above one flight)."""
+        return self._reusable
 
     def plan(self, active: np.ndarray) -> np.ndarray:
         """Whole flights this line can fly this month [flights] (sets ``self.capacity``)."""
@@ -204,9 +206,11 @@ class LaunchProvider(EcosimAgent):
         p = self.p
         return p.price_per_flight_usd * self.line.cost_per_flight_usd() / p.cost_per_flight_usd_initial
 
-    def _publish(self, slots: np.ndarray) -> None:
+    def _publish(self, slots: np.ndarray, price: np.ndarray | None = None) -> None:
+        """What buyers read next month; ``price``: :meth:`price_per_flight_usd` if the caller has it."""
         p = self.p
-        price = self.price_per_flight_usd()
+        if price is None:
+            price = self.price_per_flight_usd()
         self.publish("launch_price_usd_per_launch", price)
         self.publish("launch_price_usd_per_kg", price / (p.payload_t * 1000.0))
         self.publish("launch_slots_per_month", slots)
@@ -215,8 +219,9 @@ class LaunchProvider(EcosimAgent):
     def offer(self) -> None:
         p = self.p
         flights = self.line.plan(self.after(p.first_flight_month))
-        self.ex.offer(self.name, "launch_mass", flights * p.payload_t, self.price_per_flight_usd() / p.payload_t)
-        self._publish(flights)
+        price = self.price_per_flight_usd()  # the fleet's flights so far: the same in the offer and what is published
+        self.ex.offer(self.name, "launch_mass", flights * p.payload_t, price / p.payload_t)
+        self._publish(flights, price)
 
     def fulfil(self) -> None:
         p, ex = self.p, self.ex

@@ -123,6 +123,25 @@ def capital_recovery_factor(rate: ArrayLike, life_yr: ArrayLike) -> np.ndarray:
     """
     r = np.asarray(rate, dtype=float)
     n = np.asarray(life_yr, dtype=float)
+    if r.size + n.size > _CRF_MEMO_SIZE_MAX:
+        return _capital_recovery_factor(r, n)
+    # a builder or a lab prices every month at a cost of capital and lives that rarely change:
+    # the factor of the same numbers is the same factor, computed once
+    key = (r.tobytes(), r.shape, n.tobytes(), n.shape)
+    got = _CRF_MEMO.get(key)
+    if got is None:
+        if len(_CRF_MEMO) >= 1024:
+            _CRF_MEMO.clear()
+        got = _CRF_MEMO[key] = _capital_recovery_factor(r, n)
+    return got.copy()
+
+
+#: :func:`capital_recovery_factor` by its arguments' bytes (arrays of up to a few thousand numbers)
+_CRF_MEMO: dict[tuple[bytes, tuple[int, ...], bytes, tuple[int, ...]], np.ndarray] = {}
+_CRF_MEMO_SIZE_MAX = 4096
+
+
+def _capital_recovery_factor(r: np.ndarray, n: np.ndarray) -> np.ndarray:
     with np.errstate(divide="ignore", invalid="ignore"):
         crf = r / (1.0 - (1.0 + r) ** -n)
     return np.where(np.abs(r) < 1e-12, 1.0 / n, crf)
