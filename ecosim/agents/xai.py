@@ -40,7 +40,10 @@
   customers used last month, net of SG&A, times what its fall with the cost of compute over the chips' life leaves of it
   (:func:`price_decline_frac`, at the WACC) to the power ``obsolescence_weight_frac`` (0: the lab
   looks at today's price only) -- against the cost of the channel it would use (lease price; or own capex annualised at the WACC over the chips' and facility's lives),
-  on a logistic switch of width ``payback_softness_ratio`` around 1. The gap to that target is closed by
+  on a logistic switch of width ``payback_softness_ratio`` around 1 (where the race is bought as
+  far as catching up pays for it, the race beyond its demand has passed that test of its own and
+  is not switched off by its inference's payback: only the compute for its demand is). The gap to
+  that target is closed by
   **leases** (``lease_wanted_mw`` to the lessors: a stock, so leases renew while the lab still
   wants them; new leases only as far as its funding pays them) and **own builds** (its funding
   less lease payments, times the share of the target still missing), split between leasing and
@@ -353,7 +356,11 @@ class Lab(EcosimAgent):
         if self.race_pays:
             gain = race_gain_usd_per_month(self.read("market", "ai_share_at_frontier_frac"), s.market_share, price * self.read("market", "ai_demand_eflops"), net, p.race_gain_frac)
             for_frontier = np.minimum(for_frontier, for_demand + race_affordable_eflops(gain, channel_w * w_e))
-        self.target_eflops = np.maximum(for_demand, for_frontier) * gate
+            # the race beyond its demand passes its own payback test (what catching up wins), not
+            # that of its inference: only the compute for its demand waits for inference to pay
+            self.target_eflops = for_demand * gate + np.maximum(for_frontier - for_demand, 0.0)
+        else:
+            self.target_eflops = np.maximum(for_demand, for_frontier) * gate
         have = s.compute_eflops
         owned = np.maximum(have - s.leased_eflops, 0.0)
         from_revenue, from_cash = self.funding_usd(growth)
