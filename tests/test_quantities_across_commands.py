@@ -230,7 +230,7 @@ def test_every_mark_is_one_number_in_every_command(commands: dict[str, object], 
     from ecosim.analysis.scorecard import load_claims
 
     on_mark = {c.id: c for c in load_claims() if c.mark is not None}
-    assert {c.short_source for c in on_mark.values()} == {"000:5", "000:34", "001:4"}
+    assert {c.short_source for c in on_mark.values()} == {"000:5", "000:34", "001:4", "002:485"}
     cards = {"summary.json": summary["scorecard"], **{f"{name} compare.json": json.loads((folder / "compare.json").read_text())["scorecard"]
                                                       for name, folder in reports.items()}}
     for where, card in cards.items():
@@ -241,5 +241,8 @@ def test_every_mark_is_one_number_in_every_command(commands: dict[str, object], 
             m = c.mark.resolve()  # type: ignore[union-attr]
             g = gaps[m.entity, m.date, m.kind]
             assert r["value"] == pytest.approx(g["value_usd"], rel=1e-9), (where, c.short_source)
-            assert r["when"] == m.date and r["status"] == ("true" if g["value_usd"] >= c.test.threshold else "false"), (where, c.short_source)  # type: ignore[union-attr,operator]
+            t = c.test
+            assert t is not None
+            lo, hi = (t.threshold, np.inf) if t.op == ">=" else t.threshold  # type: ignore[misc]
+            assert r["when"] == m.date and r["status"] == ("true" if lo <= g["value_usd"] <= hi else "false"), (where, c.short_source)
     assert [r["value"] for r in summary["scorecard"] if r["id"] == "valuation_1_25t"] == [pytest.approx(merger["value_usd"], rel=1e-9)]

@@ -69,11 +69,19 @@ class CapitalMarket(EcosimAgent):
         self.s.multiple = np.zeros((self.K, n))
         self.s.merged = np.zeros(self.K)
         self.s.raised_usd = np.zeros((self.K, n))
+        self.raised_month_usd = np.zeros((self.K, n))  # raised this month, by company (the owner at the time) [USD]
         self.marks_by_company = {c: [(m, v) for m, cc, v, _ in narrative_marks() if cc == c] for c in self.companies}
         self.last_mark_month = {c: max((m for m, _ in marks), default=-1) for c, marks in self.marks_by_company.items()}
 
     def ci(self, company: str) -> int:
         return self.companies.index(company)
+
+    def raised_this_month(self, company: str) -> np.ndarray:
+        """What ``company`` raised this month, scheduled rounds and follow-ons, as booked to it
+        (after the merger the absorbed company's raises are its owner's) [USD] (0 if not funded)."""
+        if company not in self.companies:
+            return self.zeros()
+        return self.raised_month_usd[:, self.ci(company)].copy()
 
     def mark(self, company: str) -> np.ndarray:
         """Narrative mark of a company this month [USD] (0 if none)."""
@@ -93,11 +101,13 @@ class CapitalMarket(EcosimAgent):
                 self.ex.set_company(name, p.merger_into_company)
             self.s.merged[:] = 1.0
         self._book_last_month()
+        self.raised_month_usd = np.zeros_like(self.raised_month_usd)
         for r in p.raises:
             if int(r.month) == self.t and r.company in self.companies:
                 company = self.owner(r.company)
                 self.ex.pay(self.name, self.heads[company], r.usd, "raise")
                 self.s.raised_usd[:, self.ci(company)] += r.usd
+                self.raised_month_usd[:, self.ci(company)] += r.usd
         self._follow_on()
         self.publish("wacc", self.wacc)
 
@@ -152,3 +162,4 @@ class CapitalMarket(EcosimAgent):
                 ex.pay(self.name, self.heads[company], amount, "raise")
                 self.s.allowance_usd[:, i] -= amount
                 self.s.raised_usd[:, i] += amount
+                self.raised_month_usd[:, i] += amount

@@ -142,7 +142,7 @@ def mark_probabilities(results: Results, valuation_year: int | None = None, **ov
     year = member_equity(results, valuation_year, **overrides)[0]
     assumptions = _assumptions(results, overrides)
     equity = company_equity(results.series, results.months, assumptions, results.cash_start)
-    like = marks_like_for_like(equity, results.months, assumptions, results.scenario.model.capital_market, year)
+    like = marks_like_for_like(equity, results.months, assumptions, results.scenario.model.capital_market, year, series=results.series)
     order = {s.id: k for k, s in enumerate(entity_specs())}
     rows = []
     for m in sorted(like, key=lambda m: order[COMPANY_ENTITY[company_of_mark(m) or ""]]):

@@ -39,6 +39,9 @@ class CompanyMetrics:
     #: revenue, free cash flow and capex a pro-forma company adds to those metrics (a company
     #: merged into it, before the merger month)
     plus: tuple[str, str, str] | tuple[()] = ()
+    #: the raises booked to it each month (summed) [USD/month]: what ``ecosim value`` counts
+    #: between the valuation date and a mark (the ledger's raises of its agents)
+    raised: tuple[str, ...] = ()
 
     @property
     def needed(self) -> tuple[str, ...]:
@@ -48,13 +51,13 @@ class CompanyMetrics:
 COMPANIES: dict[str, CompanyMetrics] = {
     # SpaceX + xAI pro forma: xAI's flows before the merger month added (as its cash is)
     "spacex": CompanyMetrics("spacex_revenue_usd", "spacex_fcf_usd", "spacex_capex_usd", ("spacex_cash_usd", "xai_cash_usd"),
-                             ("xai_premerger_revenue_usd", "xai_premerger_fcf_usd", "xai_premerger_capex_usd")),
-    "tesla": CompanyMetrics("tesla_revenue_usd", "tesla_fcf_usd", "tesla_capex_usd", ("tesla_cash_usd",)),
+                             ("xai_premerger_revenue_usd", "xai_premerger_fcf_usd", "xai_premerger_capex_usd"), ("spacex_raised_usd", "xai_raised_usd")),
+    "tesla": CompanyMetrics("tesla_revenue_usd", "tesla_fcf_usd", "tesla_capex_usd", ("tesla_cash_usd",), raised=("tesla_raised_usd",)),
     # SpaceX alone (never xAI): its cash is spacex_cash_usd before the merger; from the merger
     # month that metric holds xAI's cash too, so values after it overstate SpaceX alone's cash
-    "spacex_alone": CompanyMetrics("spacex_alone_revenue_usd", "spacex_alone_fcf_usd", "spacex_alone_capex_usd", ("spacex_cash_usd",)),
+    "spacex_alone": CompanyMetrics("spacex_alone_revenue_usd", "spacex_alone_fcf_usd", "spacex_alone_capex_usd", ("spacex_cash_usd",), raised=("spacex_raised_usd",)),
     # Anthropic (its own company, never merged): what the scorecard values its marks with
-    "anthropic": CompanyMetrics("anthropic_revenue_usd", "anthropic_fcf_usd", "anthropic_capex_usd", ("anthropic_cash_usd",)),
+    "anthropic": CompanyMetrics("anthropic_revenue_usd", "anthropic_fcf_usd", "anthropic_capex_usd", ("anthropic_cash_usd",), raised=("anthropic_raised_usd",)),
 }
 
 
@@ -239,16 +242,19 @@ def marks_like_for_like(
     assumptions: Sequence[Assumptions | None],
     capital_market: object,
     valuation_year: int | None = None,
+    series: Mapping[str, np.ndarray] | None = None,
 ) -> dict[Mark, np.ndarray]:
     """Each mark of ``valuation_marks.csv`` whose entity a company of ``equity`` values, like for
     like per member [USD] (members,): the company's equity at the start of the valuation year
     (default the first full year of ``dates``, ``ecosim value``'s) carried to the mark's month at
     the member's own rate with the raises ``capital_market`` (the scenario's section, or its
     table) schedules for the company in between, a post-money round's raise once
-    (:func:`ecosim.finance.gap.like_for_like`: the value ``ecosim value`` sets against the mark,
-    which books the raises from the ledger; the bundled scenarios book none but the scheduled
-    ones for SpaceX and xAI). NaN for a member without a value. What the scorecard judges a
-    claim on a mark with, what the posterior's mark probabilities count.
+    (:func:`ecosim.finance.gap.like_for_like`: the value ``ecosim value`` sets against the mark).
+    The raises are those the run books, scheduled rounds and follow-ons alike, as ``ecosim
+    value`` counts them from the ledger, when ``series`` holds the company's ``raised`` metrics
+    (every run does), per member; else (an experiment store that kept only its outcomes) those
+    the scenario schedules. NaN for a member without a value. What the scorecard judges a claim
+    on a mark with, what the posterior's mark probabilities count.
     """
     years = full_years(dates)
     year = valuation_year if valuation_year is not None else (years[0] if years else None)
@@ -262,11 +268,27 @@ def marks_like_for_like(
         if company is None or company not in equity:
             continue
         v = np.asarray(equity[company][row], dtype=float)
-        raised = scheduled_raises(capital_market, COMPANY_RAISES.get(company))
+        booked = booked_raises(series, dates, company) if series is not None else None
+        scheduled = scheduled_raises(capital_market, COMPANY_RAISES.get(company)) if booked is None else {}
         ok = np.isfinite(v) & np.isfinite(rates)
-        out[m] = np.array([like_for_like(m, float(x), float(r), f"{year}-01", raised).value_usd if k else np.nan
-                           for x, r, k in zip(v, rates, ok, strict=True)])
+        out[m] = np.array([like_for_like(m, float(x), float(r), f"{year}-01", scheduled if booked is None else booked[k]).value_usd if okk else np.nan
+                           for k, (x, r, okk) in enumerate(zip(v, rates, ok, strict=True))])
     return out
+
+
+def booked_raises(series: Mapping[str, np.ndarray], dates: Sequence[str], company: str) -> list[dict[str, float]] | None:
+    """The raises a run books to ``company`` each month, per member [USD by month] (the months
+    with none left out), from its :attr:`CompanyMetrics.raised` metrics; None when ``series``
+    does not hold them all (or the company has none).
+
+    >>> booked_raises({"tesla_raised_usd": np.array([[0.0, 1.0], [2.0, 0.0]])}, ["2026-01", "2026-02"], "tesla")
+    [{'2026-02': 2.0}, {'2026-01': 1.0}]
+    """
+    names = COMPANIES[company].raised
+    if not names or not all(n in series for n in names):
+        return None
+    total = sum((_col(series, n) for n in names), np.zeros_like(_col(series, names[0])))
+    return [{str(d): float(x) for d, x in zip(dates, total[:, k], strict=True) if x} for k in range(total.shape[1])]
 
 
 def results_marks(results: Results, equity: Mapping[str, np.ndarray] | None = None) -> dict[Mark, np.ndarray]:
@@ -274,4 +296,4 @@ def results_marks(results: Results, equity: Mapping[str, np.ndarray] | None = No
     market used (``equity``: :func:`results_equity` when not given)."""
     assumptions = member_assumptions(results.scenario.model.capital_market, results.cost_of_capital)
     equity = results_equity(results) if equity is None else equity
-    return marks_like_for_like(equity, results.months, assumptions, results.scenario.model.capital_market)
+    return marks_like_for_like(equity, results.months, assumptions, results.scenario.model.capital_market, series=results.series)

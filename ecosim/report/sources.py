@@ -62,9 +62,10 @@ class Source:
     @cached_property
     def marks(self) -> dict[Mark, np.ndarray]:
         """Each mark's value like for like per member [USD] (members,), from ``equity`` with the
-        scenario's scheduled raises (:func:`ecosim.finance.series_value.marks_like_for_like`): what
-        the scorecard judges a claim on a mark with."""
-        return marks_like_for_like(self.equity, self.dates, self.assumptions, self.scenario_data.get("capital_market", {}))
+        raises the runs book (the scenario's scheduled ones where the series do not hold them:
+        :func:`ecosim.finance.series_value.marks_like_for_like`): what the scorecard judges a
+        claim on a mark with."""
+        return marks_like_for_like(self.equity, self.dates, self.assumptions, self.scenario_data.get("capital_market", {}), series=self.series)
 
     @property
     def members(self) -> int:

@@ -74,7 +74,7 @@ def test_quantiles_and_yearly_intervals_read_quantities_as_every_command(ensembl
 
 
 def test_marks_and_valuation_year(ensemble) -> None:  # type: ignore[no-untyped-def]
-    """Each SpaceX+xAI mark (and each SpaceX-alone mark, against SpaceX alone; Tesla's and Anthropic's against theirs) gets the share of draws whose equity, like for like at the mark's month, reaches it; a valuation year outside the run is refused."""
+    """Each SpaceX+xAI mark (and each SpaceX-alone mark, against SpaceX alone; Tesla's and Anthropic's against theirs), with the raises each draw books, gets the share of draws whose equity, like for like at the mark's month, reaches it; a valuation year outside the run is refused."""
     year, eq = member_equity(ensemble.results)
     assert year == 2021 and eq["spacex"].shape == (4,)
     marks = mark_probabilities(ensemble.results)
@@ -88,8 +88,11 @@ def test_marks_and_valuation_year(ensemble) -> None:  # type: ignore[no-untyped-
         # like for like by hand: every mark is dated after 2021-01, so each draw's value is carried forward
         # at its rate, plus the raises scheduled in between and a post-money round's raise once
         months = (int(mark.date[:4]) - 2021) * 12 + int(mark.date[5:]) - 1
-        companies = {"spacex": {"spacex", "xai"}, "spacex_alone": {"spacex"}, "tesla": {"tesla"}, "anthropic": {"anthropic"}}[company]
-        between = sum(r.usd for r in cm.raises if r.company in companies and "2021-01" <= r.month < mark.date)
+        # the raises the run books (scheduled rounds and follow-ons), per member, as ecosim value counts them
+        raised = {"spacex": ("spacex_raised_usd", "xai_raised_usd"), "spacex_alone": ("spacex_raised_usd",), "tesla": ("tesla_raised_usd",),
+                  "anthropic": ("anthropic_raised_usd",)}[company]
+        months_before = [k for k, d in enumerate(ensemble.results.months) if "2021-01" <= d < mark.date]
+        between = sum(ensemble.results.series[n][months_before].sum(axis=0) for n in raised)
         like = eq[company] * (1 + rates) ** (months / 12) + between + (mark.raise_usd if mark.basis == "post-money" else 0.0)
         assert months > 0 and m["median_value_usd"] == pytest.approx(float(np.median(like)), rel=1e-12)
         assert m["p_reaches"] == float(np.mean(like >= m["value_usd"]))

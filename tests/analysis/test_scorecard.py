@@ -290,10 +290,10 @@ def test_a_claim_on_a_mark_is_judged_at_the_marks_month_on_its_value_like_for_li
 
 
 def test_bundled_valuation_claims_on_marks() -> None:
-    """The merger valuation (000:5), the 2026 IPO above $1T (000:34, at the IPO pricing talk's month) and the $1.5T IPO
-    target of SpaceX alone (001:4) are judged on their marks; seed 002's fair value has no mark and is judged at the
-    start of 2026."""
+    """The merger valuation (000:5), the 2026 IPO above $1T (000:34, at the IPO pricing talk's month), the $1.5T IPO
+    target of SpaceX alone (001:4) and seed 002's fair value of SpaceX alone (002:485, its own $210B mark in the
+    report's month) are judged on their marks."""
     on = {c.short_source + " " + c.id: c.mark.resolve() for c in load_claims() if c.mark is not None}
     assert {k: (m.entity, m.date, m.value_usd) for k, m in on.items()} == {
         "000:5 valuation_1_25t": ("SpaceX+xAI", "2026-02", 1.25e12), "000:34 ipo_over_1t": ("SpaceX+xAI", "2026-06", 1.75e12),
-        "001:4 ipo_1_5t": ("SpaceX", "2025-12", 1.5e12)}
+        "001:4 ipo_1_5t": ("SpaceX", "2025-12", 1.5e12), "002:485 spacex_fair_value_210b": ("SpaceX", "2026-02", 2.1e11)}

@@ -127,3 +127,25 @@ def test_anthropic_series_h_counts_series_g_between_and_its_own_raise_once() -> 
     assert (f.date, f.value_usd, f.raise_usd) == ("2025-09", 183e9, 13e9)
     y = like_for_like(Mark("Anthropic", "2025-09", 183.0, "Series F", "test", "post-money", 13.0), 400.0, 0.078, "2026-01", {})
     assert y.months == -4 and y.value_usd == pytest.approx(400.0 / 1.078 ** (4 / 12), rel=1e-12)
+
+
+def test_marks_from_series_count_the_raises_the_run_books() -> None:
+    """One count of raises for `ecosim value` and the scorecard: with the run's booked raises in
+    the series (xAI's $20B in 2026-01 as scheduled, and a $5B follow-on SpaceX's capital market adds
+    in 2026-04 that no schedule lists), the IPO pricing talk (2026-06, pre-money) gets
+    1,000 x 1.08^(5/12) + 20 + 5; without them, the scheduled 20 only."""
+    from ecosim.finance.series_value import marks_like_for_like
+    from ecosim.finance.valuation import Assumptions
+
+    dates = [f"{2026 + i // 12}-{i % 12 + 1:02d}" for i in range(24)]
+    jan = np.full((24, 1), np.nan)
+    jan[0] = [1000e9]
+    cm = {"merger_company": "xai", "merger_into_company": "spacex", "raises": [{"month": "2026-01", "company": "xai", "usd": 20e9}]}
+    spacex, xai = np.zeros((24, 1)), np.zeros((24, 1))
+    xai[0], spacex[3] = 20e9, 5e9
+    a = [Assumptions(wacc=0.08, terminal_growth=0.02, tax_rate=0.0)]
+    booked = marks_like_for_like({"spacex": jan}, dates, a, cm, series={"spacex_raised_usd": spacex, "xai_raised_usd": xai})
+    scheduled = marks_like_for_like({"spacex": jan}, dates, a, cm)
+    key = next(m for m in booked if (m.entity, m.date, m.value_usd) == ("SpaceX+xAI", "2026-06", 1.75e12))
+    assert booked[key][0] == pytest.approx(1000e9 * 1.08 ** (5 / 12) + 25e9, rel=1e-12)
+    assert scheduled[key][0] == pytest.approx(1000e9 * 1.08 ** (5 / 12) + 20e9, rel=1e-12)
