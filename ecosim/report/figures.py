@@ -65,6 +65,8 @@ def compute_by_source(ts: pd.DataFrame, path: Path) -> None:
     ax.plot(d, ts["odc_compute_eflops"], color="#D55E00", lw=2.6, label="SpaceX orbital (xAI)")
     ax.plot(d, ts["openai_compute_eflops"], color="#009E73", lw=1.6, label="OpenAI (terrestrial)")
     ax.plot(d, ts["google_compute_eflops"], color="#0072B2", lw=1.6, label="Google (ground + Suncatcher)")
+    if "anthropic_compute_eflops" in ts:
+        ax.plot(d, ts["anthropic_compute_eflops"], color="#56B4E9", lw=1.4, label="Anthropic (leased)")
     ax.plot(d, ts["starcloud_compute_eflops"] + ts["google_orbital_compute_eflops"], color="#CC79A7", lw=1.2, ls="--", label="other orbital (Google, Starcloud)")
     unit_axis(ax, "compute", "EFLOP/s", log=True)
     positive = ts[["terrestrial_compute_eflops", "odc_compute_eflops", "openai_compute_eflops", "google_compute_eflops"]].to_numpy()
@@ -118,8 +120,8 @@ def constellations(ts: pd.DataFrame, path: Path) -> None:
 LAYERS = (
     ("capital_market", "grid_us", "grid_china", "tsmc", "terafab"),
     ("spacex_launch", "new_glenn", "legacy_launch"),
-    ("orbital_dc", "google_planet", "starcloud", "terrestrial_dc", "openai_dc", "google_dc"),
-    ("starlink", "kuiper", "xai", "openai", "google"),
+    ("orbital_dc", "google_planet", "starcloud", "terrestrial_dc", "openai_dc", "google_dc", "cloud", "anthropic_cloud"),
+    ("starlink", "kuiper", "xai", "openai", "anthropic", "google"),
     ("tesla_fleet", "cybercab", "optimus", "market"),
 )
 
