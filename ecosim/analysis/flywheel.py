@@ -173,12 +173,15 @@ def reinvestment_loops(run: RunLoops, top: int = 8) -> list[dict[str, Any]]:
     """Reinvestment loops (module docstring), strongest first: each with its path, mean relative
     score among the loops through its cash variable, and the share of months it is active."""
     found: list[dict[str, Any]] = []
+    totals: dict[str, np.ndarray] = {}  # per cash variable: the sum over every loop through it (once, not per loop)
     for lp in run.loops:
         if not is_reinvestment(lp.variables):
             continue
         cash = next(v for v in lp.variables if v.startswith("cash:"))
-        through = [q.id for q in run.loops if cash in q]
-        total = np.nansum(np.abs(np.stack([run.scores[i] for i in through])), axis=0)
+        if cash not in totals:
+            through = [q.id for q in run.loops if cash in q]
+            totals[cash] = np.nansum(np.abs(np.stack([run.scores[i] for i in through])), axis=0)
+        total = totals[cash]
         s = run.scores[lp.id]
         rel = np.divide(np.nan_to_num(s), total, out=np.full_like(total, np.nan), where=total > 0)
         found.append({"id": lp.id, "name": run.names[lp.id], "path": lp.path, "cash": cash,
