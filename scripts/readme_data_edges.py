@@ -10,7 +10,8 @@ them: tokens per PB of sensor data, GB per robot-hour, MB per FSD, other and Cyb
 web-data wall and its growth), beside the same sample
 uncut (:func:`ecosim.experiments.ablation.run_ablation`, common random numbers); and the same
 samples with no data contract (every lab bids, the highest bidder buys). Printed: the median and
-the 5-95 % range of the relative change over the samples.
+the 5-95 % range over the samples of the relative change of capability and of the change of value
+in dollars (a relative change of a value that can be near zero or negative says nothing).
 """
 
 from __future__ import annotations
@@ -33,10 +34,16 @@ DATA_ASSUMPTIONS = (
 )
 #: ``[data_market] contract_buyer`` with no contract holder
 NO_CONTRACT = "none"
-OUTCOMES = (("xai_capability", "xAI capability, 2040"), ("spacex_value", "SpaceX+xAI value, start of 2026"))
+#: outcome key, column header, whether its change is shown in dollars (else relative)
+OUTCOMES = (("xai_capability", "xAI capability, 2040 (change)", False), ("spacex_value", "SpaceX+xAI value, start of 2026 (change)", True))
 
 
-def _fan(base: np.ndarray, cut: np.ndarray) -> str:
+def _fan(base: np.ndarray, cut: np.ndarray, usd: bool = False) -> str:
+    from ecosim.report.numbers import signed
+
+    if usd:
+        q5, q50, q95 = np.nanpercentile(cut - base, [5, 50, 95])
+        return f"{signed(q50, 'USD')} ({signed(q5, 'USD')} to {signed(q95, 'USD')})"
     rel = np.divide(cut - base, np.abs(base), out=np.full(base.shape, np.nan), where=base != 0)
     q5, q50, q95 = np.nanpercentile(rel, [5, 50, 95]) * 100.0
     return f"{q50:+.1f} % ({q5:+.1f} to {q95:+.1f} %)"
@@ -55,13 +62,13 @@ def section(draws: int, seeds: int) -> str:
         f"`baseline` run (the seller's data then goes to the lab that bids most for it) in {run.samples} samples of the Monte Carlo's {len(run.sampled)} uncertainties (the data equivalences among them: "
         f"{', '.join(f'`{p}`' for p in data)}), each beside the same sample uncut; median change and 5–95 % range over the samples.",
         "",
-        "| link cut | " + " | ".join(label for _, label in OUTCOMES) + " |",
+        "| link cut | " + " | ".join(label for _, label, _ in OUTCOMES) + " |",
         "|---|" + "---:|" * len(OUTCOMES),
     ]
     for link in LINKS:
-        cells = [_fan(run.base[key], run.cut[link][key]) for key, _ in OUTCOMES]
+        cells = [_fan(run.base[key], run.cut[link][key], usd) for key, _, usd in OUTCOMES]
         lines.append(f"| `{link}` | " + " | ".join(cells) + " |")
-    cells = [_fan(run.base[key], open_market.base[key]) for key, _ in OUTCOMES]
+    cells = [_fan(run.base[key], open_market.base[key], usd) for key, _, usd in OUTCOMES]
     lines.append(f"| no contract (`data_market.contract_buyer={NO_CONTRACT}`: every lab bids, the highest buys) | " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
