@@ -2,6 +2,8 @@
 
 * loop scores of a whole run: the replay (one model of 2 + V members, V the variables of the
   causal graph) and Loops that Matter on its trace (target: <= 10 s for the baseline);
+* the report's views of those scores (dominance by year per outcome, loop families, reinvestment
+  loops; a scan quadratic in the loops once made this the slowest part);
 * link ablations: every goods and signal edge between modelled agents cut over 5 seeds
   (one model per seed, one member per cut; target: <= 60 s for the baseline).
 
@@ -19,7 +21,7 @@ import sys
 import time
 
 from ecosim.analysis.dominance import run_loops
-from ecosim.analysis.flywheel import OUTCOMES
+from ecosim.analysis.flywheel import OUTCOMES, outcome_views, reinvestment_loops
 from ecosim.experiments.ablation import run_ablation
 from ecosim.experiments.flywheel import EXPERIMENT, MAX_LENGTH, MIN_LINK, ablation_links
 from ecosim.experiments.replay import replay
@@ -46,9 +48,13 @@ def main(name: str = "baseline") -> None:
     t1 = _clock()
     loops = run_loops(r.trace, {k: v for k, (_, v) in OUTCOMES.items()}, max_length=MAX_LENGTH, min_link=MIN_LINK)
     t2 = _clock()
+    outcome_views(loops, {k: label for k, (label, _) in OUTCOMES.items()})
+    reinvestment_loops(loops)
+    t2v = _clock()
     print(f"{name}: replay {r.members} members, {len(r.trace.dates)} months: {_took(t0, t1)}")
     print(f"  loops that matter ({len(r.trace.variables)} variables, {len(r.trace.partial)} links, {len(loops.loops)} loops): {_took(t1, t2)}")
     print(f"  loop scores of the whole run: {_took(t0, t2)} (target <= 10 s)")
+    print(f"  their views (dominance by year, families, reinvestment loops): {_took(t2, t2v)}")
     links = ablation_links(loaded)
     t3 = _clock()
     a = run_ablation(loaded, links, seeds=5, draws=1, experiment=EXPERIMENT)
