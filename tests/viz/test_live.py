@@ -45,7 +45,9 @@ def test_frames_publish_the_month_and_its_flows(finished: LiveModel) -> None:
     frame = finished.frame
     assert (frame.steps, frame.date) == (180, "2040-12")
     sellers, buyers, x = frame.flows["data"]
-    assert buyers == ["xai"] and x.shape == (len(sellers), 1)
+    # every lab has a data edge (4 sellers x 4 labs); under xAI's contract every PB goes to xAI
+    assert sorted(buyers) == ["anthropic", "google", "openai", "xai"] and x.shape == (len(sellers), len(buyers))
+    assert x.sum() > 0 and np.all(np.delete(x, buyers.index("xai"), axis=1) == 0)
     assert_allclose(x.sum(), finished.values[-1, METRIC_NAMES.index("data_collected_pb")], rtol=1e-12)
     xs, (launches,) = finished.history(frame, "spacex_launches")
     assert len(xs) == len(launches) == 180

@@ -88,7 +88,7 @@ def test_app_builds_every_panel_and_control(page: Any) -> None:
     assert page.find(vw.Select, label="Scenario").widget.items == list(bundled_scenarios())
     assert len(page.find(vw.Slider).widgets) == 2 + 1 + 13  # Mesa's play and render intervals, the month shown, the main levers
     assert len(page.find(vw.TextField).widgets) == 1 + 13  # the seed, a typed value per main lever
-    assert any(label.startswith("▸ data [PB] — 4 goods links") for label in labels)
+    assert any(label.startswith("▸ data [PB] — 16 goods links") for label in labels)
     assert _copy_texts(page) == ["ecosim run baseline", "scenario=baseline"]
 
 
@@ -113,7 +113,7 @@ def test_a_moved_lever_and_a_cut_link_apply_with_the_button_beside_the_notice(pa
     slider.v_model = slider.v_model - 20  # 0.80 -> 0.76 on the 0.6..1.0 range
     pending = page.find(vw.Alert, class_="ecosim-pending").widget
     assert "Not applied yet" in str(pending.children)
-    page.find(vw.Btn, children=["▸ data [PB] — 4 goods links"]).widget.click()
+    page.find(vw.Btn, children=["▸ data [PB] — 16 goods links"]).widget.click()
     box = page.find(vw.Sheet, class_="d-flex ma-0 link-tesla_fleet-xai-data").find(vw.Checkbox).widget
     box.v_model = False
     _apply(page)

@@ -66,7 +66,9 @@ def test_the_ghost_is_the_reference_run_over_its_whole_span(model: LiveModel) ->
     assert ref is not None
     assert_allclose(ghost["y"], ref.results.series["odc_compute_eflops"][:, 0], rtol=1e-5)
     no_ghost = LINE_PANELS[1].figure(model, model.frame, ghost_lines=False)
-    assert len(no_ghost["data"]) == len(fig["data"]) - 5
+    ghosts = [t["name"] for t in fig["data"] if t["name"].endswith(" — baseline as loaded")]
+    assert ghosts == [f"{t['name']} — baseline as loaded" for t in no_ghost["data"]]  # one ghost per line
+    assert len(no_ghost["data"]) == len(fig["data"]) - len(ghosts)
 
 
 def test_log_axes_have_readable_ticks(model: LiveModel) -> None:
@@ -128,11 +130,12 @@ def test_the_hover_of_a_link_gives_its_flow(model: LiveModel) -> None:
 
 
 def test_orbital_share_counts_google_suncatcher_once(model: LiveModel) -> None:
-    """Orbital share = (SpaceX + Suncatcher + Starcloud) / all compute, Google's total including Suncatcher."""
+    """Orbital share = (SpaceX + Suncatcher + Starcloud) / all compute (xAI's, OpenAI's, Google's,
+    Anthropic's leased), Google's total including Suncatcher."""
     row = model.values[model.frame.steps - 1]
     v = {name: row[METRIC_NAMES.index(name)] for name in METRIC_NAMES}
     orbital = v["odc_compute_eflops"] + v["google_orbital_compute_eflops"] + v["starcloud_compute_eflops"]
-    total = orbital + v["terrestrial_compute_eflops"] + v["openai_compute_eflops"] + v["google_compute_eflops"] - v["google_orbital_compute_eflops"]
+    total = orbital + v["terrestrial_compute_eflops"] + v["openai_compute_eflops"] + v["google_compute_eflops"] + v["anthropic_compute_eflops"] - v["google_orbital_compute_eflops"]
     assert_allclose(orbital_share(model, model.frame), orbital / total, rtol=1e-12)
 
 
