@@ -172,6 +172,10 @@ class _Market:
             self.contract = np.full(S, -1)  # each seller's contract holder (buyer column; -1: none)
             self.clearing_price = np.zeros((K, S))  # what the buyer paid per unit this month [USD/unit]
 
+    def cleared(self) -> np.ndarray:
+        """Everything that cleared this month on the market's edges [unit], per member."""
+        return self.x.sum(axis=(1, 2))
+
     @property
     def asked(self) -> np.ndarray:
         """Everything each buyer asked for this month, addressed or not (K, B)."""
@@ -460,7 +464,7 @@ class Exchange:
         self.step_index = step_index
         for m in self.markets.values():
             if m.auction:
-                m.last_cleared = m.x.sum(axis=(1, 2))
+                m.last_cleared = m.cleared()
             m.reset()
         # published arrays are never changed in place (publish stores a fresh one, read hands
         # out copies), so last month's buffer may hold the same arrays
@@ -763,7 +767,7 @@ class Exchange:
 
     def cleared(self, commodity: str) -> np.ndarray:
         """Everything that cleared this month on one commodity's edges [commodity unit]."""
-        return self.markets[commodity].x.sum(axis=(1, 2))
+        return self.markets[commodity].cleared()
 
     # ------------------------------------------------------------------ signals
 

@@ -29,16 +29,22 @@ def _exchange(sellers: tuple[str, ...] = ("fleet",), disabled: tuple[str, ...] =
 
 def _bid(ex: Exchange, bids: dict[str, float]) -> None:
     for lab, usd in bids.items():
-        ex.demand(lab, "data", np.array([1e15]), tier=0, bid=usd)
+        ex.demand(lab, "data", np.full(ex.K, 1e15), tier=0, bid=usd)
+
+
+def _auction(offer_pb: float, price: float, bids: dict[str, float], contract: str | None = None, disabled: tuple[str, ...] = ()) -> Exchange:
+    """One month of the fleet's data offered at ``price`` to the labs' ``bids``, cleared."""
+    ex = _exchange(disabled=disabled)
+    ex.offer("fleet", "data", np.array([offer_pb]), price, contract=contract)
+    _bid(ex, bids)
+    ex.clear()
+    return ex
 
 
 def test_highest_bidder_buys_at_the_runner_up_bid() -> None:
     """100 PB; OpenAI bids $3M/PB, Google $2M, xAI $1M: OpenAI gets all 100 PB and pays Google's
     $2M a PB = $200M, which the seller earns; nobody else gets any."""
-    ex = _exchange()
-    ex.offer("fleet", "data", np.array([100.0]), 0.0)
-    _bid(ex, {"xai": 1e6, "openai": 3e6, "google": 2e6})
-    ex.clear()
+    ex = _auction(100.0, 0.0, {"xai": 1e6, "openai": 3e6, "google": 2e6})
     assert_allclose([ex.received(b, "data")[0] for b in LABS], [0.0, 100.0, 0.0])
     assert_allclose(ex.spent("openai", "data"), 200e6)
     assert_allclose(ex.earned("fleet", "data"), 200e6)
@@ -51,10 +57,7 @@ def test_highest_bidder_buys_at_the_runner_up_bid() -> None:
 def test_the_contract_keeps_the_data_with_its_holder() -> None:
     """xAI holds the contract at $0.5M/PB: it gets all 100 PB and pays $50M, though OpenAI bids
     $3M a PB."""
-    ex = _exchange()
-    ex.offer("fleet", "data", np.array([100.0]), 0.5e6, contract="xai")
-    _bid(ex, {"xai": 1e6, "openai": 3e6, "google": 2e6})
-    ex.clear()
+    ex = _auction(100.0, 0.5e6, {"xai": 1e6, "openai": 3e6, "google": 2e6}, contract="xai")
     assert_allclose([ex.received(b, "data")[0] for b in LABS], [100.0, 0.0, 0.0])
     assert_allclose(ex.paid("fleet", "xai", "data"), 50e6)
     assert_allclose(ex.cash[0, ex.index["fleet"]], 50e6)
@@ -64,18 +67,14 @@ def test_the_contract_keeps_the_data_with_its_holder() -> None:
 def test_a_cut_contract_edge_sends_the_data_to_the_highest_other_bidder() -> None:
     """The contract holder's edge cut (in the network, or for member 1 by a scale 0): OpenAI
     bids most ($3M) and pays Google's $2M a PB; member 0, uncut, stays with xAI."""
-    ex = _exchange(disabled=("fleet->xai:data",))
-    ex.offer("fleet", "data", np.array([100.0]), 0.0, contract="xai")
-    _bid(ex, {"xai": 1e6, "openai": 3e6, "google": 2e6})
-    ex.clear()
+    ex = _auction(100.0, 0.0, {"xai": 1e6, "openai": 3e6, "google": 2e6}, contract="xai", disabled=("fleet->xai:data",))
     assert_allclose([ex.received(b, "data")[0] for b in LABS], [0.0, 100.0, 0.0])
     assert_allclose(ex.spent("openai", "data"), 200e6)
 
     ex = _exchange(K=2)
     ex.set_edge_scale("fleet->xai:data", np.array([1.0, 0.0]))
     ex.offer("fleet", "data", np.array([100.0, 100.0]), 0.0, contract="xai")
-    for lab, usd in {"xai": 1e6, "openai": 3e6, "google": 2e6}.items():
-        ex.demand(lab, "data", np.array([1e15, 1e15]), tier=0, bid=usd)
+    _bid(ex, {"xai": 1e6, "openai": 3e6, "google": 2e6})
     ex.clear()
     assert_allclose(ex.received("xai", "data"), [100.0, 0.0])
     assert_allclose(ex.received("openai", "data"), [0.0, 100.0])
@@ -85,23 +84,14 @@ def test_a_cut_contract_edge_sends_the_data_to_the_highest_other_bidder() -> Non
 def test_seller_price_is_a_floor_and_equal_bids_share() -> None:
     """A floor of $2.5M/PB: OpenAI ($3M) pays the floor, not Google's $2M. Equal top bids ($3M
     each) share 90 PB evenly and pay $3M a PB. Bids of 0, or below the floor, buy nothing."""
-    ex = _exchange()
-    ex.offer("fleet", "data", np.array([100.0]), 2.5e6)
-    _bid(ex, {"xai": 0.0, "openai": 3e6, "google": 2e6})
-    ex.clear()
+    ex = _auction(100.0, 2.5e6, {"xai": 0.0, "openai": 3e6, "google": 2e6})
     assert_allclose(ex.spent("openai", "data"), 250e6)
 
-    ex = _exchange()
-    ex.offer("fleet", "data", np.array([90.0]), 0.0)
-    _bid(ex, {"xai": 1e6, "openai": 3e6, "google": 3e6})
-    ex.clear()
+    ex = _auction(90.0, 0.0, {"xai": 1e6, "openai": 3e6, "google": 3e6})
     assert_allclose([ex.received(b, "data")[0] for b in LABS], [0.0, 45.0, 45.0])
     assert_allclose(ex.earned("fleet", "data"), 270e6)
 
-    ex = _exchange()
-    ex.offer("fleet", "data", np.array([100.0]), 5e6)
-    _bid(ex, {"xai": 0.0, "openai": 3e6, "google": 2e6})
-    ex.clear()
+    ex = _auction(100.0, 5e6, {"xai": 0.0, "openai": 3e6, "google": 2e6})
     assert_allclose(ex.sold("fleet", "data"), 0.0)
 
 
