@@ -3,7 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test test-fast lint bench findings clean
+.PHONY: run test test-fast lint bench findings findings-check clean
 
 run: $(VENV)/.installed
 	$(BIN)/ecosim run scenarios/baseline.toml --out runs/baseline
@@ -32,6 +32,16 @@ findings: $(VENV)/.installed-dev
 	$(BIN)/python scripts/readme_data_edges.py
 	$(BIN)/python scripts/readme_calibration.py
 	$(BIN)/python scripts/run_notebooks.py
+
+# the same scripts writing nothing: exit 1 naming each README/docs section that is not what the commands print now
+findings-check: $(VENV)/.installed-dev
+	$(BIN)/python -m pytest -q tests/test_docs.py::test_nomenclature_is_current
+	$(BIN)/python scripts/readme_findings.py --check
+	$(BIN)/python scripts/readme_odc_conventions.py --check
+	$(BIN)/python scripts/readme_valuation.py --check
+	$(BIN)/python scripts/readme_flywheel.py --check
+	$(BIN)/python scripts/readme_data_edges.py --check
+	$(BIN)/python scripts/readme_calibration.py --check
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)

@@ -1,7 +1,7 @@
 """Regenerate the README's data-edge section: what cutting each of xAI's sensor-data links does to
 its capability and to SpaceX+xAI's value, as a fan over the sampled data assumptions.
 
-    .venv/bin/python scripts/readme_data_edges.py [--draws 40] [--seeds 1]
+    .venv/bin/python scripts/readme_data_edges.py [--draws 40] [--seeds 1] [--check]
 
 Each link is cut for the whole baseline run (its data then goes to the lab that bids most for it,
 ``[data_market]``) in every sample of ``seeds x draws`` (Latin-hypercube
@@ -12,6 +12,7 @@ uncut (:func:`ecosim.experiments.ablation.run_ablation`, common random numbers);
 samples with no data contract (every lab bids, the highest bidder buys). Printed: the median and
 the 5-95 % range over the samples of the relative change of capability and of the change of value
 in dollars (a relative change of a value that can be near zero or negative says nothing).
+With ``--check`` it writes nothing and exits 1 if the section is not what it prints now.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from readme_calibration import replace_section  # noqa: E402
+from readme_sections import README, add_check_flag, publish  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 LINKS = ["tesla_fleet->xai:data", "optimus->xai:data", "cybercab->xai:data", "starlink->xai:data"]
@@ -77,9 +78,9 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--draws", type=int, default=40)
     ap.add_argument("--seeds", type=int, default=1)
+    add_check_flag(ap)
     args = ap.parse_args()
-    path = ROOT / "README.md"
-    path.write_text(replace_section(path.read_text(encoding="utf-8"), "data-edges", section(args.draws, args.seeds)), encoding="utf-8")
+    raise SystemExit(publish({README: {"data-edges": section(args.draws, args.seeds)}}, args.check, "readme_data_edges.py"))
 
 
 if __name__ == "__main__":

@@ -10,22 +10,22 @@ It runs ``ecosim run`` on the three bundled stances (``baseline``, ``musk_narrat
 --json`` over a grid of satellite hardware cost and launch cost for the orbital-cost table. It
 replaces the text between ``<!-- BEGIN name -->`` and ``<!-- END name -->`` in README.md
 (sections ``point-runs`` and ``odc-table``), under a line naming the commands.
-``tests/test_docs.py`` checks that the figures in those sections are the commands' own.
+With ``--check`` it writes nothing (the runs go to a temporary folder) and exits 1 naming each
+section that is not what the commands print now; ``tests/test_docs.py`` runs it so.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from readme_calibration import replace_section  # noqa: E402
+from readme_sections import README, add_check_flag, ecosim_all, publish  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-ECOSIM = [sys.executable, "-m", "ecosim.cli"]
 STANCES = ("baseline", "musk_narrative", "skeptic")
 #: the orbital-cost grid: (label, satellite hardware USD/W or None for the scenario's, extra options)
 ODC_ROWS = (
@@ -40,21 +40,19 @@ ODC_YEAR = 2030
 STANCE_YEARS = (2027, 2030, 2035)
 
 
-def _run(args: list[str]) -> str:
-    print("$ ecosim " + " ".join(args), file=sys.stderr, flush=True)
-    done = subprocess.run([*ECOSIM, *args], cwd=ROOT, check=True, capture_output=True, text=True)
-    return done.stdout.strip()
+def point_runs(out_root: str, run_root: str | None = None) -> str:
+    """Each stance's headline as ``ecosim run`` printed it, and the seed report's audit.
 
-
-def point_runs(out_root: str) -> str:
-    """Each stance's headline as ``ecosim run`` printed it, and the seed report's audit."""
+    The runs are written under ``run_root`` (``out_root`` unless given); the text names ``out_root``.
+    """
+    run_root = run_root or out_root
     lines = [f"Printed by `ecosim run S --out {out_root}/S` for S in {', '.join(STANCES)} (the headline each run prints first) "
              "and `ecosim audit-report --json`:", ""]
+    *_, audit_json = ecosim_all([*(["run", s, "--out", f"{run_root}/{s}", "--no-figures"] for s in STANCES), ["audit-report", "--json"]])
     for s in STANCES:
-        _run(["run", s, "--out", f"{out_root}/{s}", "--no-figures"])
-        summary = json.loads((ROOT / out_root / s / "summary.json").read_text())
+        summary = json.loads((ROOT / run_root / s / "summary.json").read_text())
         lines += [f"* {line}" for line in summary["headline"]]
-    audit = json.loads(_run(["audit-report", "--json"]))
+    audit = json.loads(audit_json)
     n, g = audit["summary"], audit["by_root_cause"]
     lines.append(
         f"* **The seed report's own arithmetic.** Of {n['holds'] + n['mismatch']} figures recomputed from seed 002's stated "
@@ -65,13 +63,13 @@ def point_runs(out_root: str) -> str:
     return "\n".join(lines)
 
 
-def _odc(hardware: float | None, launch: float | None, extra: list[str]) -> dict[str, float]:
+def _odc_args(hardware: float | None, launch: float | None, extra: list[str]) -> list[str]:
     args = ["odc-cost", "baseline", "--year", str(ODC_YEAR), "--json", *extra]
     if hardware is not None:
         args += ["--set", f"orbital_dc.satellite_hardware_usd_per_w={hardware:g}"]
     if launch is not None:
         args += ["--set", f"orbital_dc.launch_cost_usd_per_kg={launch:g}"]
-    return json.loads(_run(args))
+    return args
 
 
 def odc_table() -> str:
@@ -85,9 +83,13 @@ def odc_table() -> str:
         f"| satellite hardware [USD/W] | launch {head} USD/kg | break-even launch cost |",
         "|---|" + "---|" * len(LAUNCH_USD_PER_KG) + "---|",
     ]
-    for label, hardware, extra in ODC_ROWS:
-        ratios = [_odc(hardware, launch, extra)["ratio"] for launch in LAUNCH_USD_PER_KG]
-        own = _odc(hardware, None, extra)
+    # every command first (run two at a time), then the table from their outputs in order
+    grid = [[_odc_args(hardware, launch, extra) for launch in (*LAUNCH_USD_PER_KG, None)] for _, hardware, extra in ODC_ROWS]
+    stances = [["odc-cost", s, "--year", str(y), "--json"] for s in STANCES for y in STANCE_YEARS]
+    printed = iter(json.loads(out) for out in ecosim_all([*(a for row in grid for a in row), *stances]))
+    for label, hardware, _ in ODC_ROWS:
+        *cells, own = (next(printed) for _ in range(len(LAUNCH_USD_PER_KG) + 1))
+        ratios = [c["ratio"] for c in cells]
         if hardware is None:
             from ecosim.scenario.loader import load_scenario
             from ecosim.simulate import field_value
@@ -99,7 +101,7 @@ def odc_table() -> str:
     lines += ["", "The same comparison in each stance's own run (`ecosim odc-cost S --year Y --json`):", "",
               "| scenario | " + " | ".join(f"December {y}" for y in STANCE_YEARS) + " |", "|---|" + "---|" * len(STANCE_YEARS)]
     for s in STANCES:
-        ratios = [json.loads(_run(["odc-cost", s, "--year", str(y), "--json"]))["ratio"] for y in STANCE_YEARS]
+        ratios = [next(printed)["ratio"] for _ in STANCE_YEARS]
         lines.append(f"| {s} | " + " | ".join(f"{r:.2f}" for r in ratios) + " |")
     return "\n".join(lines)
 
@@ -107,12 +109,11 @@ def odc_table() -> str:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", default="runs/readme", help="folder for the runs (default runs/readme)")
+    add_check_flag(ap)
     args = ap.parse_args()
-    readme = ROOT / "README.md"
-    text = readme.read_text()
-    text = replace_section(text, "point-runs", point_runs(args.out))
-    text = replace_section(text, "odc-table", odc_table())
-    readme.write_text(text)
+    with tempfile.TemporaryDirectory() as tmp:
+        blocks = {"point-runs": point_runs(args.out, tmp if args.check else None), "odc-table": odc_table()}
+    raise SystemExit(publish({README: blocks}, args.check, "readme_findings.py"))
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ Run after any change to the world::
 
     .venv/bin/python scripts/readme_flywheel.py            # runs the command on each scenario
     .venv/bin/python scripts/readme_flywheel.py --from DIR # reads DIR/S.json saved from it
+    .venv/bin/python scripts/readme_flywheel.py --check    # writes nothing; exit 1 if the section is stale
 
 For each scenario (``baseline``, ``musk_narrative``) it prints the loops that dominate each
 outcome by year, the data, compute and cash loops' shares of each outcome's change over time,
@@ -24,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from readme_calibration import replace_section  # noqa: E402
+from readme_sections import README, add_check_flag, publish  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 ECOSIM = [sys.executable, "-m", "ecosim.cli"]
@@ -152,6 +153,7 @@ def render(results: dict[str, dict[str, Any]]) -> str:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--from", dest="src", metavar="DIR", help="read DIR/SCENARIO.json instead of running the command")
+    add_check_flag(ap)
     args = ap.parse_args()
     results = {}
     for s in SCENARIOS:
@@ -161,9 +163,7 @@ def main() -> None:
         print(f"$ ecosim flywheel {s} --json", file=sys.stderr, flush=True)
         done = subprocess.run([*ECOSIM, "flywheel", s, "--json"], cwd=ROOT, check=True, capture_output=True, text=True)
         results[s] = json.loads(done.stdout)
-    readme = ROOT / "README.md"
-    readme.write_text(replace_section(readme.read_text(encoding="utf-8"), "flywheel", render(results)), encoding="utf-8")
-    print("README.md: section flywheel regenerated", file=sys.stderr)
+    raise SystemExit(publish({README: {"flywheel": render(results)}}, args.check, "readme_flywheel.py"))
 
 
 if __name__ == "__main__":

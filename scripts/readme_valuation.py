@@ -15,27 +15,25 @@ runs/readme/baseline --json --explain docs/gap-explained.png``, and replaces the
 * ``valuation-scorecard``: the run's scorecard (``summary.json``) for the claims judged at their
   date and seed 002's SpaceX-alone claims;
 * ``valuation-audit``: ``ecosim audit-report --json``'s root causes, rounding and method notes.
+
+With ``--check`` it writes nothing (the run and the figure go to a temporary folder) and exits 1
+naming each section that is not what the commands print now; ``tests/test_docs.py`` runs it so.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
-import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from readme_calibration import replace_section  # noqa: E402
+from readme_sections import README, add_check_flag, ecosim, publish  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-ECOSIM = [sys.executable, "-m", "ecosim.cli"]
 RUN = "runs/readme/baseline"
-
-
-def _run(args: list[str]) -> str:
-    print("$ ecosim " + " ".join(args), file=sys.stderr, flush=True)
-    return subprocess.run([*ECOSIM, *args], cwd=ROOT, check=True, capture_output=True, text=True).stdout.strip()
 
 
 def usd(x: float) -> str:
@@ -127,18 +125,19 @@ def audit_section(a: dict[str, Any]) -> str:
 
 
 def main() -> None:
-    _run(["run", "baseline", "--out", RUN, "--no-figures"])
-    data = json.loads(_run(["value", RUN, "--json", "--explain", FIGURE]))
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    add_check_flag(ap)
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        run, figure = (f"{tmp}/baseline", f"{tmp}/gap-explained.png") if args.check else (RUN, FIGURE)
+        ecosim(["run", "baseline", "--out", run, "--no-figures"])
+        data = json.loads(ecosim(["value", run, "--json", "--explain", figure]).replace(run, RUN))
+        summary = json.loads((ROOT / run / "summary.json").read_text(encoding="utf-8"))
+    audit = json.loads(ecosim(["audit-report", "--json"]))
     v = data["runs"][0]
-    summary = json.loads((ROOT / RUN / "summary.json").read_text(encoding="utf-8"))
-    audit = json.loads(_run(["audit-report", "--json"]))
-    readme = ROOT / "README.md"
-    text = readme.read_text(encoding="utf-8")
-    for name, block in (("valuation-headline", section(v)), ("valuation-gap", gap_section(data["explained"][0])),
-                        ("valuation-scorecard", scorecard_section(summary)), ("valuation-audit", audit_section(audit))):
-        text = replace_section(text, name, block)
-    readme.write_text(text, encoding="utf-8")
-    print("README.md: valuation-headline, valuation-gap, valuation-scorecard, valuation-audit regenerated", file=sys.stderr)
+    blocks = {"valuation-headline": section(v), "valuation-gap": gap_section(data["explained"][0]),
+              "valuation-scorecard": scorecard_section(summary), "valuation-audit": audit_section(audit)}
+    raise SystemExit(publish({README: blocks}, args.check, "readme_valuation.py"))
 
 
 if __name__ == "__main__":

@@ -158,6 +158,21 @@ class OutcomeDominance:
     by_year: pd.DataFrame  # index year; columns: loop ids (mean relative score), polarity, dominant, share
 
 
+def nanmean_rows(a: np.ndarray) -> np.ndarray:
+    """Mean of each row over its values that are not nan, nan for a row without a finite value:
+    for every row the same number as ``np.nanmean(row) if np.isfinite(row).any() else nan`` (the
+    same sum of the same values, in the same order), for all rows at once.
+
+    >>> nanmean_rows(np.array([[1.0, np.nan, 2.0], [np.nan, np.nan, np.nan], [np.inf, np.nan, 1.0]])).tolist()
+    [1.5, nan, inf]
+    """
+    a = np.ascontiguousarray(a, dtype=float)
+    missing = np.isnan(a)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mean = np.where(missing, 0.0, a).sum(axis=-1) / (~missing).sum(axis=-1, dtype=np.intp)
+    return np.where(np.isfinite(a).any(axis=-1), mean, np.nan)
+
+
 def yearly(relative: Mapping[str, np.ndarray], dates: Sequence[str]) -> pd.DataFrame:
     """Mean relative score of each loop per calendar year (months with any loop active), then
     the year's dominant polarity, loop and its share (:func:`ecosim.analysis.ltm.dominance` on
@@ -169,17 +184,11 @@ def yearly(relative: Mapping[str, np.ndarray], dates: Sequence[str]) -> pd.DataF
     """
     years = np.array([int(d[:4]) for d in dates])
     ids = list(relative)
-    rows = {}
-    for y in sorted(set(years.tolist())):
-        sel = years == y
-        means = {}
-        for i in ids:
-            v = relative[i][sel]
-            means[i] = float(np.nanmean(v)) if np.isfinite(v).any() else np.nan
-        rows[y] = means
-    df = pd.DataFrame.from_dict(rows, orient="index", columns=ids)
-    df.index.name = "year"
-    d = dominance({i: df[i].to_numpy() for i in ids}) if ids else None
+    each = sorted(set(years.tolist()))
+    rel = np.stack([np.asarray(relative[i], dtype=float) for i in ids]) if ids else np.zeros((0, len(dates)))
+    means = np.stack([nanmean_rows(rel[:, years == y]) for y in each], axis=0) if each else np.zeros((0, len(ids)))
+    df = pd.DataFrame(means, index=pd.Index(each, name="year"), columns=ids)
+    d = dominance({i: means[:, k] for k, i in enumerate(ids)}) if ids else None
     df["polarity"] = d.polarity if d is not None else 0
     df["dominant"] = d.dominant_ids() if d is not None else ""
     df["share"] = d.share if d is not None else np.nan
@@ -191,7 +200,8 @@ def outcome_dominance(outcome: str, variables: Sequence[str], loops: Sequence[Lo
     loops ordered by their mean absolute relative score over the run, and the yearly table."""
     through = [lp for lp in loops if any(v in lp for v in variables)]
     rel = relative_loop_scores(scores, [lp.id for lp in through]) if through else {}
-    strength = {lp.id: float(np.nanmean(np.abs(rel[lp.id]))) if np.isfinite(rel[lp.id]).any() else 0.0 for lp in through}
+    mean_abs = nanmean_rows(np.abs(np.stack([rel[lp.id] for lp in through]))) if through else np.zeros(0)
+    strength = {lp.id: 0.0 if np.isnan(m) else float(m) for lp, m in zip(through, mean_abs.tolist(), strict=True)}
     ordered = sorted(through, key=lambda lp: (-strength[lp.id], lp.id))
     return OutcomeDominance(outcome, tuple(variables), ordered, rel, yearly(rel, dates))
 
@@ -241,4 +251,4 @@ def run_loops(trace: CausalTrace, outcomes: Mapping[str, Sequence[str]], max_len
     return RunLoops(trace, graph, loops, names, loop_score, dom)
 
 
-__all__ = ["KINDS", "CausalTrace", "OutcomeDominance", "RunLoops", "Variable", "agent_of", "link_strength", "loops_through", "name_loop", "outcome_dominance", "run_loops", "yearly"]
+__all__ = ["KINDS", "CausalTrace", "OutcomeDominance", "RunLoops", "Variable", "agent_of", "link_strength", "loops_through", "name_loop", "nanmean_rows", "outcome_dominance", "run_loops", "yearly"]

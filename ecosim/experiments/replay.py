@@ -92,6 +92,8 @@ class _Variables:
             v = getattr(model.by_name[a].s, k)
             if v.ndim == 1:
                 out[row] = v
+            elif v.dtype == np.float64:
+                np.add.reduce(v.reshape(v.shape[0], -1), axis=1, out=out[row])  # np.sum's sums, without a temporary
             else:
                 out[row] = np.asarray(v, dtype=float).reshape(v.shape[0], -1).sum(axis=1)
             row += 1
@@ -106,7 +108,10 @@ class _Variables:
             m = ex.markets[c]
             out[row] = m.x[:, m.s_index[s], m.b_index[b]]
             row += 1
-        return np.nan_to_num(out, copy=False, nan=0.0, posinf=0.0, neginf=0.0).T  # an infinite delay (a closed option) reads 0
+        bad = ~np.isfinite(out)
+        if bad.any():
+            out[bad] = 0.0  # an infinite delay (a closed option) reads 0
+        return out.T
 
     def published(self, model: EcosimModel) -> list[np.ndarray]:
         """What member 0 has published on every signal edge (the value its readers read next month)."""
@@ -170,7 +175,8 @@ def _replay(model: EcosimModel, loaded: LoadedScenario, months: int | None, prog
             for j, idx in enumerate(var.cash.values()):
                 ex.cash[2 + nS + j, idx] = prev_cash[0, idx]
             for j, e in enumerate(var.signals):
-                ex.hold_signal(e, held[nS + nC + j], np.broadcast_to(pub_before[j], (K,)))
+                if e in ex.signal_scale or pub_before[j].tobytes() != pub_last[j].tobytes():  # else its reader reads that value anyway
+                    ex.hold_signal(e, held[nS + nC + j], np.broadcast_to(pub_before[j], (K,)))
             if goods_last is not None:
                 for j, e in enumerate(var.goods):
                     ex.pin_goods(e, held[nS + nC + nG + j], np.full(K, goods_last[nS + nC + nG + j]))
