@@ -809,7 +809,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seeds", type=_COUNT, default=5, metavar="N", help="seeds of the link ablations (default 5)")
     p.add_argument("--draws", type=_COUNT, default=1, metavar="N", help="draws of the uncertain parameters per seed (default 1)")
     p.add_argument("--no-ablation", action="store_true", help="skip cutting each link")
-    p.add_argument("--top", type=_COUNT, metavar="N", help="only the N ablation rows that move an outcome most")
+    p.add_argument("--top", type=_COUNT, metavar="N", help="only the N ablation rows of each outcome that move it most")
     p.set_defaults(func=cmd_flywheel)
     _add_experiment_parsers(sub)
 

@@ -27,6 +27,8 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from readme_sections import README, add_check_flag, publish  # noqa: E402
 
+from ecosim.report.numbers import change_in  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[1]
 ECOSIM = [sys.executable, "-m", "ecosim.cli"]
 SCENARIOS = ("baseline", "musk_narrative")
@@ -81,11 +83,25 @@ def spans(by_year: list[dict[str, Any]]) -> str:
 
 
 def _cell(row: dict[str, Any] | None) -> str:
-    if row is None or row["change_median"] is None:
+    """An ablation row's median change [5 %, 95 %] as it reads: relative, or in its unit (a value in dollars).
+
+    >>> _cell({"relative": True, "unit": "index", "relative_median": -0.13, "relative_p05": -0.2, "relative_p95": -0.05})
+    '-13 % [-20 %, -5.0 %]'
+    >>> _cell({"relative": False, "unit": "USD", "change_median": -4.8e10, "change_p05": -6e10, "change_p95": 1.5e9})
+    '-$48.0B [-$60.0B, +$1.5B]'
+    """
+    if row is None:
         return "—"
-    if row["change_median"] == 0 and row["change_p05"] == 0 and row["change_p95"] == 0:
+    rel = row.get("relative", True)
+    med, lo, hi = (row[f"{'relative' if rel else 'change'}_{q}"] for q in ("median", "p05", "p95"))
+    if med is None:
+        return "—"
+    if med == 0 and lo == 0 and hi == 0:
         return "0"
-    return f"{pct(row['change_median'])} [{pct(row['change_p05'])}, {pct(row['change_p95'])}]"
+    if rel:
+        return f"{pct(med)} [{pct(lo)}, {pct(hi)}]"
+    unit = row["unit"]
+    return f"{change_in(med, unit)} [{change_in(lo, unit)}, {change_in(hi, unit)}]"
 
 
 def ablation_links(table: list[dict[str, Any]]) -> list[str]:
@@ -124,7 +140,8 @@ def render_one(d: dict[str, Any]) -> list[str]:
     if a["table"]:
         by = {(r["link"], r["outcome"]): r for r in a["table"]}
         lines += ["", f"Link ablations, each link cut for the whole run: median change [5 %, 95 %] over {a['samples']} samples "
-                  f"(seeds × draws of {len(a['sampled'])} uncertain parameters); the narrative's data and compute links, then the "
+                  f"(seeds × draws of {len(a['sampled'])} uncertain parameters), values in dollars and the others relative to the "
+                  "uncut run; the narrative's data and compute links, then the "
                   f"{TOP_VALUE_LINKS} cuts that move SpaceX+xAI's value most:", ""]
         lines += ["| link cut | " + " | ".join(h for _, h in ABLATION_OUTCOMES) + " |", "|---|" + "---:|" * len(ABLATION_OUTCOMES)]
         for lk in ablation_links(a["table"]):

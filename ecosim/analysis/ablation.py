@@ -4,7 +4,10 @@ Each link (goods or signal edge) is cut for a whole run, in as many *samples* as
 (seed, draw of the uncertain parameters) pairs, each next to an uncut run of the same sample
 (common random numbers: the pair differs only by the cut). :func:`ablation_summary` turns the
 paired outcomes into, per link and outcome, the median change and its 5-95 % interval over the
-samples, and how often the change has the median's sign.
+samples, and how often the change has the median's sign. A change is given in the outcome's
+unit (dollars for a value) and relative to the uncut run; capability and physical outcomes read
+relative when their base is above zero in every sample, values in dollars (a value near zero
+made a relative change of -380 % out of a small loss).
 
 A cut can be an unrealistic counterfactual: an agent whose outlet is cut may keep buying its
 inputs (satellites built for a launch that never comes; orbital compute built for a lab it
@@ -60,26 +63,58 @@ def interval(values: np.ndarray) -> tuple[float, float, float, float]:
     return med, lo, hi, agree
 
 
-def ablation_summary(base: Mapping[str, np.ndarray], cut: Mapping[str, Mapping[str, np.ndarray]], relative: Mapping[str, bool] | None = None) -> pd.DataFrame:
+def far_from_zero(base: np.ndarray) -> bool:
+    """Whether a change can be read relative to ``base``: the base is above zero in every
+    sample. A value that comes near zero or crosses it (a company worth about nothing) makes a
+    relative change blow up (-380 % for a small loss), so it is read in its unit.
+
+    >>> far_from_zero(np.array([3.0, 5.0])), far_from_zero(np.array([3.0, 0.0])), far_from_zero(np.array([-3.0, 5.0]))
+    (True, False, False)
+    """
+    b = np.asarray(base, dtype=float)
+    return bool(b.size) and bool(np.all(b > 0))
+
+
+#: columns of :func:`ablation_summary`
+SUMMARY_COLUMNS = ["link", "outcome", "unit", "relative", "base_median", "change_median", "change_p05", "change_p95",
+                   "relative_median", "relative_p05", "relative_p95", "agree", "samples"]
+
+
+def ablation_summary(
+    base: Mapping[str, np.ndarray],
+    cut: Mapping[str, Mapping[str, np.ndarray]],
+    relative: Mapping[str, bool] | None = None,
+    units: Mapping[str, str] | None = None,
+) -> pd.DataFrame:
     """One row per (link, outcome): median change over the samples, its interval, agreement.
 
     ``base[outcome]``: shape (samples,); ``cut[link][outcome]``: shape (samples,), the same
-    samples with the link cut. ``relative[outcome]`` (default True): relative change
-    (fraction) or absolute (the outcome's unit). Columns: link, outcome, base_median,
-    change_median, change_p05, change_p95, agree, samples.
+    samples with the link cut; ``units[outcome]``: its unit (default ``""``). Each row carries
+    the change both ways: ``change_*`` in the outcome's unit (USD for a value) and
+    ``relative_*`` as a fraction of the uncut run's ``|base|`` (samples with a base of 0 left
+    out). ``relative`` says which one reads the outcome: ``relative[outcome]`` (default True)
+    asks for the relative change, given only where the base is :func:`far_from_zero`; a value,
+    which can cross zero, is read in its unit. ``agree`` and ``samples`` count the samples of
+    the change that reads it. Columns: :data:`SUMMARY_COLUMNS`.
 
     >>> t = ablation_summary({"x": np.array([10.0, 20.0])}, {"a->b:data": {"x": np.array([5.0, 16.0])}})
-    >>> t[["link", "outcome", "change_median", "agree"]].values.tolist()
-    [['a->b:data', 'x', -0.35, 1.0]]
+    >>> t[["link", "outcome", "relative", "change_median", "relative_median", "agree"]].values.tolist()
+    [['a->b:data', 'x', True, -4.5, -0.35, 1.0]]
     """
     rows = []
     for link, outs in cut.items():
         for name, b in base.items():
-            ch = paired_change(b, outs[name], True if relative is None else relative.get(name, True))
-            med, lo, hi, agree = interval(ch)
-            rows.append({"link": link, "outcome": name, "base_median": float(np.median(b)), "change_median": med,
-                         "change_p05": lo, "change_p95": hi, "agree": agree, "samples": int(np.isfinite(ch).sum())})
-    return pd.DataFrame(rows, columns=["link", "outcome", "base_median", "change_median", "change_p05", "change_p95", "agree", "samples"])
+            rel = (True if relative is None else relative.get(name, True)) and far_from_zero(b)
+            delta = paired_change(b, outs[name], relative=False)
+            share = paired_change(b, outs[name], relative=True)
+            med, lo, hi, agree = interval(delta)
+            rmed, rlo, rhi, ragree = interval(share)
+            read = share if rel else delta
+            rows.append({"link": link, "outcome": name, "unit": "" if units is None else units.get(name, ""), "relative": rel,
+                         "base_median": float(np.median(b)), "change_median": med, "change_p05": lo, "change_p95": hi,
+                         "relative_median": rmed, "relative_p05": rlo, "relative_p95": rhi,
+                         "agree": ragree if rel else agree, "samples": int(np.isfinite(read).sum())})
+    return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
 
 
 @dataclass(frozen=True)

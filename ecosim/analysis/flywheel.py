@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from ecosim.analysis.dominance import RunLoops
+from ecosim.report.numbers import change_in
 
 #: outcome -> (label, the variables of the causal graph that carry it)
 OUTCOMES: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -234,8 +235,8 @@ def verdict(f: Flywheel) -> list[str]:
         t = f.ablation[f.ablation["outcome"] == "spacex_value"].copy()
         t = t.reindex(t["change_median"].abs().sort_values(ascending=False).index).head(1)
         for _, row in t.iterrows():
-            lines.append(f"The cut that moves SpaceX+xAI value most: {row['link']}, {100 * row['change_median']:+.1f} % "
-                         f"(5-95 %: {100 * row['change_p05']:+.1f} to {100 * row['change_p95']:+.1f} % over {int(row['samples'])} samples).")
+            lines.append(f"The cut that moves SpaceX+xAI value most: {row['link']}, {change_in(row['change_median'], 'USD')} "
+                         f"(5-95 %: {change_in(row['change_p05'], 'USD')} to {change_in(row['change_p95'], 'USD')} over {int(row['samples'])} samples).")
     return lines
 
 

@@ -33,13 +33,14 @@ from ecosim.simulate import simulate
 
 Progress = Callable[[int, int], None] | None
 
-#: outcomes of an ablation: key, label, unit, relative change (else absolute)
+#: outcomes of an ablation: key, label, unit, read as a relative change where its base is far
+#: from zero (else in its unit: a value, which can come near zero or cross it, in dollars)
 OUTCOMES: tuple[tuple[str, str, str, bool], ...] = (
     ("xai_capability", "xAI capability, end of run", "index", True),
     ("spacex_launches", "SpaceX launches, whole run", "launches", True),
     ("odc_compute_peak", "SpaceX orbital compute, peak", "EFLOP/s", True),
-    ("spacex_value", "SpaceX+xAI value", "USD", True),
-    ("tesla_value", "Tesla value", "USD", True),
+    ("spacex_value", "SpaceX+xAI value", "USD", False),
+    ("tesla_value", "Tesla value", "USD", False),
 )
 
 
@@ -63,7 +64,7 @@ class AblationRun:
 
     def summary(self) -> Any:
         """:func:`ecosim.analysis.ablation.ablation_summary` of the run."""
-        return ablation_summary(self.base, self.cut, {k: rel for k, _, _, rel in OUTCOMES})
+        return ablation_summary(self.base, self.cut, {k: rel for k, _, _, rel in OUTCOMES}, {k: unit for k, _, unit, _ in OUTCOMES})
 
 
 def _field_value(loaded: LoadedScenario, path: str) -> Any:

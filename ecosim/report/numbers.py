@@ -46,6 +46,19 @@ def signed(value: float, unit: str = "") -> str:
     return ("+" if value > 0 else "-") + text
 
 
+def change_in(value: float, unit: str = "") -> str:
+    """A change in ``unit`` with its sign, money in dollars at any size (an ablation's changes
+    run from cents to trillions): ``-$48.2B``, ``+$0.28M``, ``-1.60``, ``0`` for none.
+
+    >>> change_in(-4.82e10, "USD"), change_in(281_890.0, "USD"), change_in(-1.6, "index"), change_in(0.0, "USD")
+    ('-$48.2B', '+$0.28M', '-1.60', '0')
+    """
+    a = abs(value)
+    if unit.startswith("USD") and 0 < a < 1e6:
+        return ("+" if value > 0 else "-") + f"${a / 1e6:.2f}M"
+    return signed(value, unit)
+
+
 def with_unit(value: float, unit: str) -> str:
     """A value followed by its unit, except money (already shown with ``$``) and ``-``.
 

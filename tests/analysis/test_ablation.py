@@ -24,13 +24,28 @@ def test_paired_change_and_interval_by_hand() -> None:
 
 
 def test_summary_has_one_row_per_link_and_outcome() -> None:
-    """Every (link, outcome) pair gets a row with the sample count; absolute outcomes are not divided."""
+    """Every (link, outcome) pair gets a row with the sample count and its change both ways: in the outcome's unit and relative to the uncut run."""
     base = {"v": np.array([4.0, 8.0]), "n": np.array([10.0, 20.0])}
     cut = {"a->b:x": {"v": np.array([2.0, 6.0]), "n": np.array([10.0, 25.0])}, "b->c:y": {"v": np.array([4.0, 8.0]), "n": np.array([9.0, 19.0])}}
-    t = ablation_summary(base, cut, {"v": True, "n": False}).set_index(["link", "outcome"])
+    t = ablation_summary(base, cut, {"v": True, "n": False}, {"v": "EFLOP/s", "n": "USD"}).set_index(["link", "outcome"])
     assert len(t) == 4 and (t["samples"] == 2).all()
-    assert t.loc[("a->b:x", "v"), "change_median"] == pytest.approx((-0.5 - 0.25) / 2)
-    assert t.loc[("a->b:x", "n"), "change_median"] == 2.5 and t.loc[("b->c:y", "v"), "change_median"] == 0.0
+    v, n = t.loc[("a->b:x", "v")], t.loc[("a->b:x", "n")]
+    # v: changes -2 and -2 (-50 % and -25 %), read relative; n: changes 0 and +5 USD (0 and +25 %), read in dollars
+    assert v["relative"] and v["relative_median"] == pytest.approx((-0.5 - 0.25) / 2) and v["change_median"] == -2.0 and v["unit"] == "EFLOP/s"
+    assert not n["relative"] and n["change_median"] == 2.5 and n["relative_median"] == pytest.approx(0.125) and n["unit"] == "USD"
+    assert n["change_p05"] == pytest.approx(0.25) and n["change_p95"] == pytest.approx(4.75)
+    assert t.loc[("b->c:y", "v"), "relative_median"] == 0.0 and t.loc[("b->c:y", "n"), "change_median"] == -1.0
+
+
+def test_a_value_near_zero_is_read_in_dollars() -> None:
+    """A base that crosses zero (a company worth about nothing in one sample) is read in its unit, not as -380 %; its relative change is still given."""
+    base = {"value": np.array([0.5e9, -0.25e9, 2.0e9])}
+    cut = {"a->b:x": {"value": np.array([-1.4e9, -1.25e9, 1.0e9])}}
+    (row,) = ablation_summary(base, cut, {"value": True}, {"value": "USD"}).to_dict("records")
+    # changes: -1.9e9, -1.0e9, -1.0e9; relative to |base|: -380 %, -400 %, -50 %
+    assert not row["relative"] and row["change_median"] == -1.0e9 and row["agree"] == 1.0 and row["samples"] == 3
+    assert row["relative_median"] == pytest.approx(-3.8)
+    assert row["change_p05"] == pytest.approx(-1.9e9 + 0.1 * 0.9e9) and row["change_p95"] == -1.0e9
 
 
 def test_stranded_spending_flags_an_end_that_keeps_buying_without_output() -> None:
@@ -89,6 +104,10 @@ def test_cutting_the_launch_link_zeroes_orbital_compute_in_every_sample(two_runs
     t = a.summary().set_index(["link", "outcome"])
     row = t.loc[("spacex_launch->orbital_dc:launch_mass", "odc_compute_peak")]
     if (a.base["odc_compute_peak"] > 0).all():
-        assert row["change_median"] == -1.0 and row["change_p05"] == -1.0 and row["change_p95"] == -1.0 and row["agree"] == 1.0
+        assert row["relative"] and row["relative_median"] == -1.0 and row["relative_p05"] == -1.0 and row["relative_p95"] == -1.0 and row["agree"] == 1.0
+        assert row["change_median"] == -np.median(a.base["odc_compute_peak"])
     data = t.loc[("tesla_fleet->xai:data", "xai_capability")]
-    assert data["change_p05"] <= data["change_median"] <= data["change_p95"] and data["samples"] == 4
+    assert data["relative_p05"] <= data["relative_median"] <= data["relative_p95"] and data["samples"] == 4
+    value = t.loc[("tesla_fleet->xai:data", "spacex_value")]
+    assert not value["relative"] and value["unit"] == "USD"
+    assert value["change_median"] == np.median(a.cut["tesla_fleet->xai:data"]["spacex_value"] - a.base["spacex_value"])

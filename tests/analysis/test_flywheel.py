@@ -57,4 +57,7 @@ def test_flywheel_ablation_has_intervals_over_seeds(flywheel_json: dict) -> None
     assert a["samples"] == 2
     rows = {(r["link"], r["outcome"]): r for r in a["table"]}
     r = rows[("terrestrial_dc->xai:compute", "xai_capability")]
-    assert r["change_p05"] <= r["change_median"] <= r["change_p95"] < 0
+    assert r["relative"] and r["relative_p05"] <= r["relative_median"] <= r["relative_p95"] < 0
+    assert r["change_p05"] <= r["change_median"] <= r["change_p95"] < 0  # in the capability index's unit
+    v = rows[("terrestrial_dc->xai:compute", "spacex_value")]
+    assert not v["relative"] and v["unit"] == "USD" and v["change_p05"] <= v["change_median"] <= v["change_p95"]
