@@ -25,14 +25,17 @@ Randomness: only ``self.rng`` (NumPy Generator seeded from ``seed``); the same s
 seed and members give bit-identical results. Members draw independently by default; with
 ``common_random_numbers=True`` they share one uniform per draw (inverse-CDF coupling), so
 members that differ only in a parameter or an edge differ only because of it — the
-perturbation experiments of :mod:`ecosim.probe` rely on this.
+perturbation experiments of :mod:`ecosim.probe` rely on this. With ``member_seeds`` the members
+fall in groups, each drawing from a generator of its own (seeded with the group's seed) exactly
+what a model of that group's members alone, with that seed, draws: several experiment chunks
+advance on one model's member axis, each as if alone (members never read one another).
 """
 
 from __future__ import annotations
 
 import types
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from copy import deepcopy
 from functools import lru_cache
 from types import SimpleNamespace
@@ -121,6 +124,9 @@ class EcosimModel(mesa.Model):
     initial_state : a :meth:`snapshot` to start from instead of the scenario's
         ``initial_state_from`` run: one row (every member starts there) or K rows (member k
         starts from row k, e.g. histories run under K posterior draws, see :func:`warmup_state`).
+    member_seeds : ``[(seed, members), ...]``: consecutive groups of members (summing to
+        ``members``), each drawing as a model of its members alone seeded with its seed does
+        (see the module docstring); ``seed`` then only names the model.
     """
 
     def __init__(
@@ -133,6 +139,7 @@ class EcosimModel(mesa.Model):
         record_ledger: bool = True,
         common_random_numbers: bool = False,
         initial_state: dict[str, Any] | None = None,
+        member_seeds: Sequence[tuple[int, int]] | None = None,
     ) -> None:
         loaded = scenario if isinstance(scenario, LoadedScenario) else load_scenario(scenario)
         meta = loaded.model.scenario
@@ -147,6 +154,8 @@ class EcosimModel(mesa.Model):
         self.members = int(members)
         if self.members < 1:
             raise ScenarioError(f"members must be >= 1 (got {members})")
+        #: (generator, first member, end member) of each member group (``member_seeds``), or None
+        self.member_rngs = self._member_rngs(member_seeds)
         self.start_month = parse_month(meta.start_month)
         self.end_month = parse_month(meta.end_month)
         self.n_steps = self.end_month - self.start_month + 1
@@ -200,6 +209,18 @@ class EcosimModel(mesa.Model):
             return float(np.asarray(value).reshape(-1)[0])
 
         return one_member
+
+    def _member_rngs(self, member_seeds: Sequence[tuple[int, int]] | None) -> list[tuple[np.random.Generator, int, int]] | None:
+        """One generator per member group, as ``mesa.Model`` seeds its own (``default_rng(seed)``)."""
+        if member_seeds is None:
+            return None
+        counts = [int(k) for _, k in member_seeds]
+        if sum(counts) != self.members or min(counts, default=0) < 1:
+            raise ScenarioError(f"member_seeds must split the {self.members} members into groups of at least one (got {counts})")
+        if self.common_random_numbers:
+            raise ScenarioError("member_seeds: member groups draw independently (no common random numbers)")
+        bounds = np.cumsum([0, *counts]).tolist()
+        return [(np.random.default_rng(int(seed)), bounds[g], bounds[g + 1]) for g, (seed, _) in enumerate(member_seeds)]
 
     def _check_roster(self) -> None:
         """The scenario's list sections must hold one item per roster actor, with its name."""
@@ -278,6 +299,10 @@ class EcosimModel(mesa.Model):
         Independent across members by default; with common random numbers every member uses
         the same uniform, so equal ``(n, p)`` give equal draws and close ones close draws.
         """
+        if self.member_rngs is not None:  # each group's members from its own generator, in member order
+            if self.follow_member0:
+                raise ScenarioError("member_seeds: a replay follows one generator's member 0")
+            return np.concatenate([rng.binomial(n[a:b], p[a:b]) for rng, a, b in self.member_rngs])
         if self.follow_member0:
             return follow_first(self.rng, n, p)
         if not self.common_random_numbers:

@@ -67,6 +67,7 @@ def simulate(
     progress: Progress | None = None,
     observe: Callable[[Exchange], None] | None = None,
     posterior: Mapping[str, np.ndarray] | None = None,
+    member_seeds: Sequence[tuple[int, int]] | None = None,
 ) -> Results:
     """Simulate ``members`` ensemble members of a scenario and return their results.
 
@@ -91,6 +92,10 @@ def simulate(
     posterior : ``{"field.path": (K,) values}``: each member's draw of the calibrated history
         parameters (see :func:`posterior_start`); ``member_values`` win over it for the
         scenario's own months.
+    member_seeds : ``[(seed, members), ...]``: the members in consecutive groups, each drawing as
+        a run of its members alone with that seed (:class:`~ecosim.model.EcosimModel`): several
+        experiment chunks on one member axis (:func:`ecosim.experiments.chunk.run_chunks`);
+        :meth:`~ecosim.results.Results.take` splits the results.
 
     Raises
     ------
@@ -120,6 +125,7 @@ def simulate(
         record_ledger=record_ledger or record_flows,
         common_random_numbers=common_random_numbers,
         initial_state=initial_state,
+        member_seeds=member_seeds,
     )
     try:
         steps = months_to_run(until, model.start_month, model.n_steps)

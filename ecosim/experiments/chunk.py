@@ -31,6 +31,13 @@ is all a re-run of that model needs.
 
 Memory: every model is built, run and released by :func:`ecosim.simulate.simulate`, so a
 worker process can run chunk after chunk.
+
+Chunks sharing a model (:func:`run_chunks`, :func:`chunk_groups`): a month costs a model a
+fixed number of Python and NumPy calls whatever its members, so runners hand consecutive chunks
+of one lever setting (up to :data:`MEMBERS_PER_MODEL` runs) to one model, each chunk's members
+drawing from a generator seeded with the chunk's seed: every run computes what it computes in its
+chunk's own model, and is stored with its chunk's seed, size and position as before (a re-run
+of that chunk alone gives it again). A shared model that raises falls back to each chunk alone.
 """
 
 from __future__ import annotations
@@ -38,7 +45,7 @@ from __future__ import annotations
 import os
 import socket
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -150,7 +157,86 @@ def run_chunk(task: ChunkTask, progress: Progress | None = None) -> ChunkResult:
     first = _try(task, np.arange(K), task.seed, progress)
     counter = [1]
     parts = [first] if first.error is None else _isolate(task, first, counter, top=True)
+    return _chunk_result(task, parts, counter[0], t0)
 
+
+#: the most runs one model advances when chunks share it (:func:`chunk_groups`; assumption: the
+#: size of bench_world's K = 1,000 model, a few hundred MB of a worker's memory)
+MEMBERS_PER_MODEL = 1000
+
+
+def chunk_groups(tasks: Iterable[ChunkTask], chunk_runs: int, chunks: int, workers: int) -> Iterator[list[ChunkTask]]:
+    """Consecutive chunks that one model advances together (:func:`run_chunks`): as many as fit
+    in :data:`MEMBERS_PER_MODEL` runs of ``chunk_runs`` each, but no more than leave every one
+    of ``workers`` a group of the ``chunks`` to run; a chunk that cannot share a model with the
+    one before (:func:`groupable`) starts a group.
+
+    >>> [len(g) for g in chunk_groups([ChunkTask(i, i, np.arange(500), None, {}, ()) for i in range(5)], 500, 5, 2)]  # type: ignore[arg-type]
+    [2, 2, 1]
+    """
+    size = max(1, min(MEMBERS_PER_MODEL // max(chunk_runs, 1), -(-chunks // max(workers, 1))))
+    group: list[ChunkTask] = []
+    for task in tasks:
+        if group and (len(group) == size or not groupable(group[0], task)):
+            yield group
+            group = []
+        group.append(task)
+    if group:
+        yield group
+
+
+#: fields the world reads once for all of a model's members, not member by member (a lease
+#: ring's length: ecosim.agents.cloud.ring_months; the terrestrial chip ring's; whether a vehicle
+#: line is reusable; whether an orbital builder has a budget of its own): chunks that vary one
+#: never share a model, where the other chunk's members would change what it reads
+READ_FOR_ALL_MEMBERS = ("lease_term_yr", "lease_lead_months", "build_lead_months", "chip_life_yr", "booster_life_flights", "capex_budget_usd_per_yr")
+
+
+def groupable(a: ChunkTask, b: ChunkTask) -> bool:
+    """Chunks one model may advance together (:func:`run_chunks`): the same scenario (lever
+    setting) and outcomes, the same varied fields (none of :data:`READ_FOR_ALL_MEMBERS`), no
+    posterior."""
+    return (
+        a.scenario is b.scenario and a.outcomes == b.outcomes and a.posterior is None and b.posterior is None
+        and list(a.member_values) == list(b.member_values)
+        and not any(path.rsplit(".", 1)[-1] in READ_FOR_ALL_MEMBERS for path in a.member_values)
+    )
+
+
+def run_chunks(tasks: Sequence[ChunkTask], progress: Progress | None = None) -> list[ChunkResult]:
+    """Several chunks' results, the same as :func:`run_chunk` gives each, from one model: the
+    chunks' runs side by side on its member axis, each chunk's members drawing from a generator
+    seeded with the chunk's seed (``member_seeds``), so each member draws and computes what it
+    does in its chunk's own model (members never read one another). A model's fixed cost of a
+    month (the Python and NumPy calls, whatever the members) is paid once for all of them.
+
+    If the joint model raises, or the chunks cannot share a model (:func:`groupable`), each
+    chunk runs alone (:func:`run_chunk`, failures isolated as there).
+    """
+    tasks = list(tasks)
+    if len(tasks) == 1 or not all(groupable(tasks[0], t) for t in tasks[1:]):
+        return [run_chunk(t, progress) for t in tasks]
+    t0 = time.perf_counter()
+    sizes = [len(t.run_ids) for t in tasks]
+    mv = {p: np.concatenate([np.asarray(t.member_values[p], dtype=float) for t in tasks]) for p in tasks[0].member_values}
+    try:
+        joint = simulate(tasks[0].scenario, tasks[0].seed, members=sum(sizes), member_values=mv, progress=progress,
+                         member_seeds=[(t.seed, k) for t, k in zip(tasks, sizes, strict=True)])
+    except Exception:  # some run raises: each chunk alone, where its failures are isolated
+        return [run_chunk(t) for t in tasks]
+    out = []
+    first = 0
+    share = (time.perf_counter() - t0) / len(tasks)
+    for t, k in zip(tasks, sizes, strict=True):
+        part = _Part(np.arange(k), t.seed, None, joint.take(first, first + k, seed=t.seed))
+        out.append(_chunk_result(t, [part], 1, time.perf_counter() - share))
+        first += k
+    return out
+
+
+def _chunk_result(task: ChunkTask, parts: list[_Part], models: int, t0: float) -> ChunkResult:
+    """A chunk's runs, outcomes and series from its simulated parts (``t0``: when it started)."""
+    K = len(task.run_ids)
     status = np.full(K, "ok", dtype=object)
     error = np.full(K, "", dtype=object)
     seed = np.zeros(K, dtype=np.int64)
@@ -195,7 +281,7 @@ def run_chunk(task: ChunkTask, progress: Progress | None = None) -> ChunkResult:
             "date": np.tile(np.asarray(dates, dtype=object), n_ok).astype(str),
             **{n: monthly[n][:, ok].T.reshape(-1) for n in monthly},
         })
-    return ChunkResult(task.chunk, runs, outcomes, ts, time.perf_counter() - t0, f"{socket.gethostname()}:{os.getpid()}", counter[0])
+    return ChunkResult(task.chunk, runs, outcomes, ts, time.perf_counter() - t0, f"{socket.gethostname()}:{os.getpid()}", models)
 
 
 def _scalar(o: OutcomeSpec, part: _Part, status: np.ndarray, error: np.ndarray) -> np.ndarray:

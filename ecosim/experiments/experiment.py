@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ecosim.errors import ExperimentError, UsageError
-from ecosim.experiments.chunk import ChunkResult, ChunkTask
+from ecosim.experiments.chunk import ChunkResult, ChunkTask, chunk_groups
 from ecosim.experiments.runners import check_scheduler_address, make_runner
 from ecosim.experiments.samplers import Design, build_design
 from ecosim.experiments.spec import POSTERIOR_INPUT, ExperimentSpec, override_options
@@ -248,7 +248,8 @@ def run_experiment(
                 report()
 
             try:
-                runner.run(_tasks(spec, design, todo), on_result, progress)
+                groups = chunk_groups(_tasks(spec, design, todo), spec.meta.chunk_size, len(todo), runner.workers)
+                runner.run(groups, on_result, progress)
             finally:
                 store.write_manifest(manifest)
             ran = finished[0] - done_runs

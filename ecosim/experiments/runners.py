@@ -1,8 +1,9 @@
 """Runners: where chunks run — this process, a pool of local worker processes, a Dask cluster.
 
-Every runner calls the same pure function (:func:`ecosim.experiments.chunk.run_chunk`) on the
-same tasks and hands each result back to the caller, which stores it; so the results are
-identical whatever the runner and however many workers it has.
+Every runner calls the same pure function (:func:`ecosim.experiments.chunk.run_chunks`) on the
+same groups of tasks (chunks that share a model, :func:`ecosim.experiments.chunk.chunk_groups`)
+and hands each chunk's result back to the caller, which stores it; so the results are identical
+whatever the runner and however many workers it has (and whether chunks share a model or not).
 
 ``InProcessRunner``  ``--workers 1``: chunks one after another in this process.
 ``ProcessRunner``    ``--workers N``: N spawned worker processes, reused for every chunk (a pool:
@@ -28,14 +29,16 @@ import queue as queue_mod
 import re
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from ecosim.errors import ExperimentError, UsageError
-from ecosim.experiments.chunk import ChunkResult, ChunkTask, run_chunk
+from ecosim.experiments.chunk import ChunkResult, ChunkTask, run_chunks
 
 OnResult = Callable[[ChunkResult], None]
+#: chunks one model advances together (one or more)
+Group = Sequence[ChunkTask]
 OnProgress = Callable[[int, float], None]  # (chunk id, fraction of its months done)
 
 #: months between progress messages from a worker process
@@ -49,15 +52,16 @@ class InProcessRunner:
         self.description = "1 worker (this process)"
         self.workers = 1
 
-    def run(self, tasks: Iterable[ChunkTask], on_result: OnResult, on_progress: OnProgress) -> None:
-        for task in tasks:
-            result = run_chunk(task, progress=_reporter(task.chunk, on_progress))
-            on_result(result)
+    def run(self, groups: Iterable[Group], on_result: OnResult, on_progress: OnProgress) -> None:
+        for group in groups:
+            for result in run_chunks(group, progress=_reporter([t.chunk for t in group], on_progress)):
+                on_result(result)
 
 
-def _reporter(chunk: int, on_progress: OnProgress) -> Callable[[int, int], None]:
+def _reporter(chunks: list[int], on_progress: OnProgress) -> Callable[[int, int], None]:
     def report(done: int, total: int) -> None:
-        on_progress(chunk, done / total)
+        for chunk in chunks:
+            on_progress(chunk, done / total)
 
     return report
 
@@ -82,12 +86,13 @@ def _init_worker(q: Any) -> None:
     threading.Thread(target=watch, name="ecosim-parent-watch", daemon=True).start()
 
 
-def _pool_chunk(task: ChunkTask) -> ChunkResult:
+def _pool_chunks(group: Group) -> list[ChunkResult]:
     def progress(done: int, total: int) -> None:
         if _QUEUE is not None and (done % PROGRESS_EVERY_MONTHS == 0 or done == total):
-            _QUEUE.put((task.chunk, done / total))
+            for task in group:
+                _QUEUE.put((task.chunk, done / total))
 
-    return run_chunk(task, progress=progress)
+    return run_chunks(group, progress=progress)
 
 
 class ProcessRunner:
@@ -99,35 +104,36 @@ class ProcessRunner:
         self.workers = workers
         self.description = f"{workers} worker processes"
 
-    def run(self, tasks: Iterable[ChunkTask], on_result: OnResult, on_progress: OnProgress) -> None:
+    def run(self, groups: Iterable[Group], on_result: OnResult, on_progress: OnProgress) -> None:
         ctx = mp.get_context("spawn")
         q = ctx.Queue()
         pool = cf.ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx, initializer=_init_worker, initargs=(q,))
-        pending: set[cf.Future[ChunkResult]] = set()
-        it: Iterator[ChunkTask] = iter(tasks)
+        pending: set[cf.Future[list[ChunkResult]]] = set()
+        it: Iterator[Group] = iter(groups)
         exhausted = False
         clean = False
         try:
             while True:
                 while not exhausted and len(pending) < 2 * self.workers:
-                    task = next(it, None)
-                    if task is None:
+                    group = next(it, None)
+                    if group is None:
                         exhausted = True
                         break
-                    pending.add(pool.submit(_pool_chunk, task))
+                    pending.add(pool.submit(_pool_chunks, group))
                 if not pending:
                     break
                 done, pending = cf.wait(pending, timeout=0.25, return_when=cf.FIRST_COMPLETED)
                 _drain(q, on_progress)
                 for fut in done:
                     try:
-                        result = fut.result()
+                        results = fut.result()
                     except cf.process.BrokenProcessPool:
                         raise RuntimeError(
                             "a worker process died (out of memory or killed); the finished chunks are stored: "
                             "run the same command again to finish the rest"
                         ) from None
-                    on_result(result)
+                    for result in results:
+                        on_result(result)
             clean = True
         finally:
             if clean:
@@ -271,23 +277,24 @@ class DaskRunner:
         self.workers = len(found)
         self.description = f"Dask cluster {address} ({self.workers} workers)"
 
-    def run(self, tasks: Iterable[ChunkTask], on_result: OnResult, on_progress: OnProgress) -> None:
+    def run(self, groups: Iterable[Group], on_result: OnResult, on_progress: OnProgress) -> None:
         from distributed import as_completed
 
         futures = [
-            self.client.submit(run_chunk, t, key=f"{self.key_prefix}-chunk-{t.chunk}-{time.monotonic_ns()}", pure=False, retries=1)
-            for t in tasks
+            self.client.submit(run_chunks, list(g), key=f"{self.key_prefix}-chunk-{g[0].chunk}-{time.monotonic_ns()}", pure=False, retries=1)
+            for g in groups
         ]
         try:
             for fut in as_completed(futures, loop=self.client.loop):
                 try:
-                    result = fut.result()
+                    results = fut.result()
                 except Exception as exc:  # a worker died twice on it, or the cluster went away
                     raise ExperimentError(
                         f"--scheduler {self.address}: a chunk failed on the Dask cluster ({type(exc).__name__}: {' '.join(str(exc).split())[:200]}); the finished chunks are "
                         "stored: run the same command again to finish the rest"
                     ) from exc
-                on_result(result)
+                for result in results:
+                    on_result(result)
                 fut.release()
         except BaseException:
             self.client.cancel(futures)

@@ -172,6 +172,34 @@ class Results:
             edge_flows={n: v[:, keep] for n, v in self.edge_flows.items()},
         )
 
+    def take(self, first: int, end: int, seed: int | None = None) -> Results:
+        """Members ``first`` to ``end - 1`` alone, as a :class:`Results` of those members (their
+        series, cash at the start, cost of capital and edge flows; ``seed``: the seed they drew
+        from, when a model advanced several groups: ``member_seeds`` of
+        :func:`ecosim.simulate.simulate`). Runs without a ledger only.
+
+        Raises
+        ------
+        IndexError
+            Not a range of this run's members. ValueError: the run kept its ledger.
+        """
+        if not 0 <= first < end <= self.members:
+            raise IndexError(f"members must be a range within 0..{self.members} (got {first}..{end})")
+        if self.ledger is not None:
+            raise ValueError("take: a run with a ledger is split by member() instead")
+        keep = slice(first, end)
+        # fresh contiguous arrays, laid out as a run of these members alone holds them (a
+        # reduction over a strided view may add in another order)
+        return replace(
+            self,
+            seed=self.seed if seed is None else int(seed),
+            members=end - first,
+            series={n: np.ascontiguousarray(v[:, keep]) for n, v in self.series.items()},
+            cash_start={n: v[keep].copy() for n, v in self.cash_start.items()},
+            cost_of_capital=CostOfCapital(*(a[keep].copy() for a in self.cost_of_capital.as_tuple())),
+            edge_flows={n: np.ascontiguousarray(v[:, keep]) for n, v in self.edge_flows.items()},
+        )
+
     def timeseries(self, member: int | None = 0) -> pd.DataFrame:
         """Monthly metrics as ``timeseries.parquet`` holds them: a ``date`` column then one
         column per metric, one row per month (``member`` given) or per (month, member)."""

@@ -247,3 +247,23 @@ def test_results_query_cli(reference: tuple[Path, Path], capsys) -> None:  # typ
     assert "SQL error: Binder Error" in capsys.readouterr().err
     df = ExperimentStore(root).query("SELECT * FROM design")
     assert isinstance(df, pd.DataFrame) and len(df) == 12
+
+
+def test_chunks_sharing_a_model_compute_what_each_computes_alone(reference: tuple[Path, Path]) -> None:
+    """TINY's three chunks on one model (run_chunks: each chunk's members draw from its own
+    seed's generator) give every chunk exactly the runs, outcomes and series its own model gives."""
+    from ecosim.experiments import build_design
+    from ecosim.experiments.chunk import chunk_groups, run_chunk, run_chunks
+    from ecosim.experiments.experiment import _tasks
+
+    exp, _ = reference
+    spec = load_experiment(exp)
+    design = build_design(spec)
+    tasks = list(_tasks(spec, design, design.chunks))
+    assert [len(g) for g in chunk_groups(tasks, 4, 3, 1)] == [3] and [len(g) for g in chunk_groups(tasks, 4, 3, 2)] == [2, 1]
+    joint = run_chunks(tasks)
+    assert [r.chunk for r in joint] == [0, 1, 2] and all(r.models == 1 for r in joint)
+    for task, got in zip(tasks, joint, strict=True):
+        alone = run_chunk(task)
+        assert got.runs.equals(alone.runs) and got.outcomes.equals(alone.outcomes)
+        assert got.timeseries is not None and alone.timeseries is not None and got.timeseries.equals(alone.timeseries)
