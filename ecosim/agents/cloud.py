@@ -10,7 +10,9 @@ lease are whoever the network wires to this node). Each month:
   toward the lessors' cost recovery (``cost_usd_per_w_yr``: chips, facility and power
   annualised; it follows the accelerator price) when capacity is slack, is
   ``cost x (1 + margin)`` at the target utilisation, and rises steeply when labs want more than
-  there is, so the labs' payback test (:class:`ecosim.agents.xai.Lab`) clears the market. The
+  there is, so the labs' payback test (:class:`ecosim.agents.xai.Lab`) clears the market
+  (``u`` counted up to ``price_utilisation_max_frac``: a lessor of one lab, whose only customer
+  bids against nobody, rations what it lacks at ``cost x (1 + margin)`` instead). The
   price moves toward that level over ``price_adjust_months`` (list prices and contract
   negotiations lag the market).
 * **Contracts.** A lease runs ``lease_term_yr`` at the price it was signed at. At its end it is
@@ -46,7 +48,7 @@ RING_MONTHS = 240
 
 
 def lease_price_usd_per_w_month(cost_usd_per_w_month: Any, wanted_mw: Any, capacity_mw: Any, margin_frac: Any,
-                                target_utilisation_frac: Any, elasticity: Any, max_ratio: float = 4.0) -> np.ndarray:
+                                target_utilisation_frac: Any, elasticity: Any, max_ratio: Any = 4.0) -> np.ndarray:
     """Price of capacity signed this month [USD/(W month)]: cost recovery times
     ``1 + margin x (u / u_target)^elasticity``, ``u = wanted / capacity`` (at most ``max_ratio``).
 
@@ -56,6 +58,8 @@ def lease_price_usd_per_w_month(cost_usd_per_w_month: Any, wanted_mw: Any, capac
     3.0
     >>> float(lease_price_usd_per_w_month(1.0, 0.0, 100.0, 0.5, 0.85, 2.0))  # slack: cost recovery
     1.0
+    >>> float(lease_price_usd_per_w_month(1.0, 170.0, 100.0, 0.5, 0.85, 2.0, max_ratio=0.85))  # a lessor of one lab: no scarcity rent
+    1.5
     """
     cap = np.maximum(np.asarray(capacity_mw, float), 1e-9)
     u = np.minimum(np.asarray(wanted_mw, float) / cap, max_ratio)
@@ -178,7 +182,8 @@ class Cloud(EcosimAgent):
         total_wanted = wanted.sum(axis=1)
         self.utilisation = total_wanted / np.maximum(s.capacity_mw, 1e-9)
         clearing = lease_price_usd_per_w_month(self.cost_usd_per_w_month(self.t), total_wanted, s.capacity_mw,
-                                               p.margin_at_target_frac, p.target_utilisation_frac, p.scarcity_elasticity)
+                                               p.margin_at_target_frac, p.target_utilisation_frac, p.scarcity_elasticity,
+                                               p.price_utilisation_max_frac)
         s.price_usd_per_w_month = s.price_usd_per_w_month + (clearing - s.price_usd_per_w_month) * np.minimum(1.0 / p.price_adjust_months, 1.0)
         price_mw = s.price_usd_per_w_month[:, None] * 1e6
         eff_m = self.eflops_per_mw(m)

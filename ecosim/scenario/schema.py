@@ -788,6 +788,7 @@ class Cloud(Section):
     margin_at_target_frac: float = F(unit="frac", ge=0, le=5, doc="the lessors' margin over cost when capacity wanted is at the target utilisation")
     target_utilisation_frac: float = F(unit="frac", gt=0, le=1, doc="share of their capacity the lessors aim to have leased (the price's reference point, and what they build toward)")
     scarcity_elasticity: float = F(unit="-", ge=0, le=10, doc="how steeply the margin rises with capacity wanted over capacity built: margin x (u / target)^elasticity")
+    price_utilisation_max_frac: float = F(unit="frac", gt=0, le=4, default=4.0, doc="the highest utilisation (capacity wanted over built) the price counts; what labs want beyond it is rationed, not priced (4: the clouds' shared market; a lessor of one lab: its target utilisation, no scarcity rent on its only customer)")
     price_adjust_months: float = F(unit="months", gt=0, le=60, doc="the lease price moves toward its clearing level over this many months")
     lease_term_yr: float = F(unit="yr", gt=0, le=15, doc="length of a lease; renewed at its end, at the then price, as far as the lab still wants it")
     lease_lead_months: int = F(unit="months", ge=1, le=60, doc="from signing a lease on free capacity to its compute in service")

@@ -27,7 +27,7 @@ def params(**kw: Any) -> Any:
     signing; capacity ordered over 6 months, arriving 12 months later, at most doubling a year,
     toward 1e6 MW."""
     base = dict(capacity_mw_initial=1000.0, leases_mw_initial={"a": 600.0}, cost_usd_per_w_yr=12.0, margin_at_target_frac=0.5,
-                target_utilisation_frac=0.8, scarcity_elasticity=2.0, price_adjust_months=1.0, lease_term_yr=5.0, lease_lead_months=3,
+                target_utilisation_frac=0.8, scarcity_elasticity=2.0, price_utilisation_max_frac=4.0, price_adjust_months=1.0, lease_term_yr=5.0, lease_lead_months=3,
                 build_lead_months=12, build_adjust_months=6.0, capacity_growth_frac_per_yr_max=1.0, capacity_mw_max=1e6)
     return ns(**{**base, **kw})
 
