@@ -79,8 +79,11 @@ class MetricsCollector(mesa.DataCollector):
     """Mesa's DataCollector for model reporters that are functions of the model: each month's
     value is kept as Mesa keeps it (a copy, so later months cannot change it), a NumPy array
     copied directly rather than through ``copy.deepcopy`` (the same array, a fifth of the time:
-    88 metrics a month). The first month goes through Mesa's own collect, which validates
-    every reporter; agent reporters, or reporters of another kind, always do."""
+    88 metrics a month); one float per member is copied into the next row of the metric's
+    (months, members) table, the list holding that row, so a run's series is the table taken
+    whole (:meth:`table`) rather than stacked from 180 rows. The first month goes through Mesa's
+    own collect, which validates every reporter; agent reporters, or reporters of another kind,
+    always do."""
 
     def collect(self, model: Any) -> None:
         # metrics that read the same sum compute it once in a collection (ecosim.metrics._once)
@@ -90,16 +93,50 @@ class MetricsCollector(mesa.DataCollector):
         finally:
             model.metric_memo = None
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        #: per metric, its months as one (months, members) table; and how many of its first
+        #: months are that table's rows, in order (-1: not all of them are)
+        self._tables: dict[str, np.ndarray] = {}
+        self._in_table: dict[str, int] = {}
+
     def _collect(self, model: Any) -> None:
         if not self._validated or not self._plain() or self.agent_reporters or self.agenttype_reporters:
             super().collect(model)
             return
+        months = getattr(model, "n_steps", 0)
         for var, reporter in self.model_reporters.items():
             value = reporter(model)
             if type(value) is float:  # a one-member model's metric (immutable: kept as it is)
                 self.model_vars[var].append(value)
                 continue
-            self.model_vars[var].append(value.copy() if type(value) is np.ndarray and value.dtype != object else deepcopy(value))
+            kept = self.model_vars[var]
+            n = len(kept)
+            if type(value) is np.ndarray and value.dtype == np.float64 and value.ndim == 1 and n < months:
+                # one float per member: copied into the next row of the metric's table; the list
+                # holds that row (a view), and series() takes the table whole
+                table = self._tables.get(var)
+                if table is None:
+                    table = self._tables[var] = np.empty((months, value.shape[0]))
+                    first = all(type(r) is np.ndarray and r.dtype == np.float64 and r.shape == value.shape for r in kept)
+                    for i, r in enumerate(kept if first else ()):
+                        table[i] = r  # the months Mesa's own collect kept (the first)
+                    self._in_table[var] = n if first else -1
+                if table.shape[1] == value.shape[0]:
+                    table[n] = value
+                    kept.append(table[n])
+                    if self._in_table[var] == n:
+                        self._in_table[var] = n + 1
+                    continue
+            kept.append(value.copy() if type(value) is np.ndarray and value.dtype != object else deepcopy(value))
+
+    def table(self, var: str) -> np.ndarray | None:
+        """A copy of ``var``'s months collected so far as one (months, members) array, when every
+        month is a row of its table (else None)."""
+        n = len(self.model_vars.get(var, ()))
+        if not n or self._in_table.get(var) != n:
+            return None
+        return self._tables[var][:n].copy()
 
     def _plain(self) -> bool:
         """True when every model reporter is a function of the model (checked once per set)."""
@@ -336,6 +373,9 @@ class EcosimModel(mesa.Model):
         """One metric over the months run so far, shape (months, members)."""
         rows = self.datacollector.model_vars[name]
         K = self.members
+        whole = self.datacollector.table(name)
+        if whole is not None and whole.shape[1] == K:
+            return whole  # every month one float per member, rows of the metric's table
         if rows and all(type(r) is np.ndarray and r.shape == (K,) and r.dtype == np.float64 for r in rows):
             return np.stack(rows)  # every month one float per member: stacked as they are
         if K == 1 and rows and all(type(r) is float for r in rows):

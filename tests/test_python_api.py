@@ -72,6 +72,13 @@ def test_model_variables_are_scalars_for_one_member_and_arrays_for_several() -> 
     two = EcosimModel(sc, members=2, record_ledger=False).run()
     assert np.asarray(two.datacollector.model_vars["spacex_launches"][0]).shape == (2,)
     assert two.to_frame(member=None).index.names == ["date", "member"]
+    # several members: every month is a row of the metric's (months, members) table, the whole
+    # table what series() gives, the same numbers as the rows Mesa's lists hold
+    rows = two.datacollector.model_vars["spacex_revenue_usd"]
+    table = two.datacollector.table("spacex_revenue_usd")
+    assert table is not None and table.shape == (3, 2)
+    np.testing.assert_array_equal(two.series("spacex_revenue_usd"), np.stack(rows))
+    np.testing.assert_array_equal(table, np.stack(rows))
 
 
 def test_value_in_one_call_agrees_with_the_run_directory(baseline_run: RunResult, baseline_saved: SavedRun, baseline_dir: Path) -> None:
