@@ -9,6 +9,11 @@ From Python (worker processes are spawned, so guard a script with ``if __name__ 
 See ``docs/experiments.md`` for the file format, the store layout and running on a cluster.
 """
 
+# Mesa first: its model module names its logger by walking the import stack (inspect.stack and
+# getmodule over every loaded module), which costs ~0.4 s more per process once pandas, SciPy and
+# NetworkX are loaded; every experiment worker process imports this package first
+import mesa  # noqa: F401
+
 from ecosim.experiments.experiment import ExperimentRun, run_experiment
 from ecosim.experiments.samplers import Design, build_design
 from ecosim.experiments.spec import ExperimentSpec, bundled_experiments, load_experiment
