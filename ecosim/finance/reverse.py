@@ -47,11 +47,13 @@ class Requirement:
         return {"key": self.key, "label": self.label, "unit": self.unit, "required": self.required, "run": self.run, "note": self.note}
 
 
-def _root(f: Callable[[float], float], lo: float, hi: float, near: float, n: int = 120) -> float | None:
+def _root(f: Callable[[float], float], lo: float, hi: float, near: float, n: int = 120,
+          scan: Callable[[np.ndarray], np.ndarray] | None = None) -> float | None:
     """The root of ``f`` on [lo, hi] nearest to ``near``, from a scan of ``n`` points; None if
-    ``f`` keeps one sign."""
+    ``f`` keeps one sign. ``scan``: ``f`` at every point at once (the scan only brackets the
+    roots by sign; each root is then refined on ``f`` itself)."""
     xs = np.linspace(lo, hi, n)
-    ys = np.array([f(float(x)) for x in xs])
+    ys = np.asarray(scan(xs), dtype=float) if scan is not None else np.array([f(float(x)) for x in xs])
     roots = []
     for i in range(n - 1):
         if ys[i] == 0.0:
@@ -69,6 +71,15 @@ def _equity(flows: CashFlows, a: Assumptions, cash: float) -> float:
     return float(value_cash_flows(flows, a, cash).equity_value[0])
 
 
+def _equities(flows: CashFlows, cash: float, a: Assumptions, **rates: np.ndarray) -> np.ndarray:
+    """Member 0's equity value at each of several rates at once (one member per rate, each at
+    its own ``wacc`` or ``terminal_growth``: :class:`~ecosim.finance.valuation.Assumptions`
+    takes them per member) [USD]."""
+    n = len(next(iter(rates.values())))
+    one = CashFlows(list(flows.years), *(np.repeat(np.asarray(x)[:, :1], n, axis=1) for x in (flows.revenue, flows.ebitda, flows.capex)))
+    return np.asarray(value_cash_flows(one, a.replace(**rates), cash).equity_value, dtype=float)
+
+
 def implied_wacc(flows: CashFlows, a: Assumptions, cash: float, target: float) -> Requirement:
     """The WACC at which the equity value equals ``target`` [fraction/yr].
 
@@ -81,7 +92,8 @@ def implied_wacc(flows: CashFlows, a: Assumptions, cash: float, target: float) -
     0.1
     """
     lo = a.terminal_growth + 1e-4 if a.terminal != "exit" else 1e-4
-    r = _root(lambda w: _equity(flows, a.replace(wacc=w), cash) - target, lo, 1.0, a.wacc)
+    r = _root(lambda w: _equity(flows, a.replace(wacc=w), cash) - target, lo, 1.0, a.wacc,
+              scan=lambda ws: _equities(flows, cash, a, wacc=ws) - target)
     note = "" if r is not None else f"no WACC between {100 * lo:.2f}% and 100% gives the mark"
     return Requirement("wacc", "discount rate (WACC) at which the value equals the mark", "fraction/yr", r, a.wacc, note)
 
@@ -103,7 +115,8 @@ def implied_terminal_growth(flows: CashFlows, a: Assumptions, cash: float, targe
         return Requirement("terminal_growth", "perpetual growth of the last year's FCF (Gordon)", "fraction/yr", None, a.terminal_growth,
                            f"the run's last-year FCF is not positive ({base.fcf[-1, 0] / 1e9:,.1f} B USD): no growth rate reaches the mark")
     lo, hi = -0.10, a.wacc - 1e-6
-    r = _root(lambda g: _equity(flows, gordon.replace(terminal_growth=g), cash) - target, lo, hi, a.terminal_growth)
+    r = _root(lambda g: _equity(flows, gordon.replace(terminal_growth=g), cash) - target, lo, hi, a.terminal_growth,
+              scan=lambda gs: _equities(flows, cash, gordon, terminal_growth=gs) - target)
     note = "" if r is not None else f"no growth below the WACC ({100 * a.wacc:.2f}%) reaches the mark"
     return Requirement("terminal_growth", "perpetual growth of the last year's FCF (Gordon)", "fraction/yr", r, a.terminal_growth, note)
 
