@@ -112,9 +112,11 @@ def compare(
     progress: Progress = None,
     posterior: Posterior | None = None,
     draws: int = DEFAULT_DRAWS,
+    figures: bool = True,
 ) -> Comparison:
     """Compare the sources named by ``args`` and write the report to ``out_dir`` (scenario
-    arguments run under ``posterior`` too when given: ``draws`` members each).
+    arguments run under ``posterior`` too when given: ``draws`` members each; ``figures=False``:
+    no figure, ``--no-figures``).
 
     Raises
     ------
@@ -134,6 +136,6 @@ def compare(
         classify(a)
     with atomic_directory(out_dir) as tmp:
         sources = resolve_sources(args, tmp / "runs", seed=seed, sets=sets, progress=progress, posterior=posterior, draws=draws)
-        result = write_comparison(sources, tmp, claims, progress.step if progress else None)
+        result = write_comparison(sources, tmp, claims, progress.step if progress else None, figures=figures)
     result.relocate(tmp, out_dir)
     return result

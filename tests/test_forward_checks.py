@@ -8,11 +8,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pytest
 from numpy.testing import assert_allclose
 
 from ecosim.analysis.calibration import STATUS_FORWARD, STATUS_OUTSIDE, calibration_table
+from ecosim.results import Results
 from ecosim.results.posterior import Posterior
-from ecosim.run import continuation_of, forward_checks, run_scenario
+from ecosim.run import RunResult, continuation_of, forward_checks
 from ecosim.simulate import simulate
 from ecosim.timeline import parse_month
 from tests.posterior_store import write_store
@@ -22,16 +24,32 @@ def _projection(checks: list) -> object:
     return next(c for c in checks if c.metric == "xai_revenue_projection")
 
 
-def test_the_bankers_projection_is_checked_against_the_baseline(tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def checks(history_run: RunResult) -> list:  # type: ignore[type-arg]
+    """The history run's calibration table (the session's history run: the same scenario and seed)."""
+    return calibration_table(history_run.timeseries)
+
+
+@pytest.fixture(scope="module")
+def forward(checks: list) -> list:  # type: ignore[type-arg]
+    """Its rows after 2025 checked against the baseline (one run)."""
+    return forward_checks("history", checks)
+
+
+@pytest.fixture(scope="module")
+def base() -> Results:
+    """A baseline run to 2033-12, the last forward row's month, simulated here on its own."""
+    return simulate("baseline", until="2033-12")
+
+
+def test_the_bankers_projection_is_checked_against_the_baseline(tmp_path: Path, checks: list, forward: list, base: Results) -> None:  # type: ignore[type-arg]
     """The history run ends in 2025: the 2029 projection is outside it. Against baseline it is xAI's
     own revenue summed over 2029 (the months 2029-01..2029-12 of a baseline run), a forward check,
     not asserted; with a posterior, the median of its members inside their 5-95 % range."""
     assert continuation_of("history") == "baseline"
-    checks = calibration_table(run_scenario("history").timeseries)
     assert _projection(checks).status == STATUS_OUTSIDE
-    fwd = forward_checks("history", checks)
+    fwd = forward
     row = _projection(fwd)
-    base = simulate("baseline", until="2029-12")
     first = parse_month(base.months[0])
     months = slice(parse_month("2029-01") - first, parse_month("2029-12") - first + 1)
     assert row.status == STATUS_FORWARD and not row.asserted and "baseline" in row.note
@@ -43,13 +61,11 @@ def test_the_bankers_projection_is_checked_against_the_baseline(tmp_path: Path) 
     assert row.p5 <= row.model <= row.p95 and np.isfinite(row.p5)
 
 
-def test_openais_own_plan_is_printed_beside_the_models() -> None:
+def test_openais_own_plan_is_printed_beside_the_models(forward: list, base: Results) -> None:  # type: ignore[type-arg]
     """OpenAI's projections to investors (revenue 2026, 2029, 2030: ~30, 125, 280 $B) and Altman's
     ~30 GW commitment (2033) print as forward checks with baseline's values: its revenue summed over
     each year, the IT power of its compute in service at the end of 2033; none asserted."""
-    checks = calibration_table(run_scenario("history").timeseries)
-    fwd = {(c.metric, c.period): c for c in forward_checks("history", checks)}
-    base = simulate("baseline", until="2033-12")
+    fwd = {(c.metric, c.period): c for c in forward}
     first = parse_month(base.months[0])
     revenue = base.series["openai_revenue_usd"][:, 0]
     published = {"2026": 30e9, "2029": 125e9, "2030": 280e9}

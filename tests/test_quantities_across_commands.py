@@ -157,7 +157,8 @@ def test_every_mark_is_one_number_in_every_command(commands: dict[str, object], 
     `ecosim value --json`, the compare report (two runs) and the single-run report (the session's
     `ecosim report RUN_DIR` of the same baseline, which is `compare RUN_DIR`), and each headline sentence
     prints that share for every SpaceX+xAI mark. (`run --json` reuses the session's baseline run,
-    the same seed and scenario as the module's: it is not simulated again.)"""
+    the same seed and scenario as the module's: it is not simulated again; the two-run compare
+    draws no figure, `--no-figures`, as none is read here.)"""
     import ecosim.run
 
     tmp = commands["tmp"]
@@ -168,8 +169,8 @@ def test_every_mark_is_one_number_in_every_command(commands: dict[str, object], 
     summary = json.loads((tmp_path / "run" / "summary.json").read_text(encoding="utf-8"))
     assert main(["value", str(tmp / "run"), "--json"]) == 0
     value = json.loads(capsys.readouterr().out)["runs"][0]
-    assert main(["compare", str(tmp / "run"), str(tmp_path / "run"), "--out", str(tmp_path / "cmp")]) == 0
-    capsys.readouterr()
+    assert main(["compare", str(tmp / "run"), str(tmp_path / "run"), "--out", str(tmp_path / "cmp"), "--no-figures"]) == 0
+    assert "figures/" not in capsys.readouterr().out and not (tmp_path / "cmp" / "figures").exists()  # the numbers only: no figure drawn
     reports = {"cmp": tmp_path / "cmp", "rep": commands["report"]}
 
     # ecosim value's rows are the definition; run --json and summary.json hold every one of them

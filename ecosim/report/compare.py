@@ -95,6 +95,7 @@ class Comparison:
     bridge_notes: list[str] = field(default_factory=list)
     headline: list[str] = field(default_factory=list)
     marks: dict[str, SourceMarks] = field(default_factory=dict)  # each source's value against the SpaceX+xAI marks, like for like
+    drawn: bool = True  # figures drawn (PNGs, and the HTML report's charts); False: ``--no-figures``
 
     def relocate(self, old: Path, new: Path) -> None:
         """Point every path written under ``old`` to the same place under ``new``."""
@@ -154,9 +155,10 @@ def write_comparison(
     folder: Path,
     claims: Sequence[Claim],
     progress: Callable[[str], None] | None = None,
+    figures: bool = True,
 ) -> Comparison:
     """Write every table, figure and both reports of a comparison into ``folder`` (which must
-    exist)."""
+    exist); ``figures=False``: no PNG and no chart in the reports (``--no-figures``)."""
     colours = scenario_colours([s.label for s in sources], [s.scenario for s in sources])
     if progress:
         progress(REPORT_STEPS[0])
@@ -168,20 +170,22 @@ def write_comparison(
     by_source = {s.label: source_marks(s) for s in sources}
     valuation = valuation_table(sources, by_source)
     bridges, bridge_notes = source_bridges(sources)
-    fig_dir = folder / "figures"
-    fig_dir.mkdir(exist_ok=True)
     if progress:
         progress(REPORT_STEPS[1])
-    figures = [series_figure(name, sources, colours, fig_dir) for name in SERIES_FIGURES]
-    figures.append(scorecard_figure(evals, sources, colours, fig_dir / "scorecard.png"))
-    if bridges:
-        figures.append(bridge_figure(bridges, colours, fig_dir / "bridge.png"))
+    drawn: list[Path] = []
+    if figures:
+        fig_dir = folder / "figures"
+        fig_dir.mkdir(exist_ok=True)
+        drawn = [series_figure(name, sources, colours, fig_dir) for name in SERIES_FIGURES]
+        drawn.append(scorecard_figure(evals, sources, colours, fig_dir / "scorecard.png"))
+        if bridges:
+            drawn.append(bridge_figure(bridges, colours, fig_dir / "bridge.png"))
     outcomes.to_csv(folder / "outcomes.csv", index=False)
     scorecard.to_csv(folder / "scorecard.csv", index=False)
     differences.to_csv(folder / "differences.csv", index=False)
     valuation.to_csv(folder / "valuation.csv", index=False)
     bridge_frame(bridges).to_csv(folder / "bridge.csv", index=False)
-    comparison = Comparison(folder, sources, outcomes, evals, differences, figures, div, valuation, bridges, bridge_notes, marks=by_source)
+    comparison = Comparison(folder, sources, outcomes, evals, differences, drawn, div, valuation, bridges, bridge_notes, marks=by_source, drawn=figures)
     comparison.headline = headline(comparison)
     (folder / "compare.json").write_text(json.dumps(_as_json(comparison, scorecard, folder), indent=1, default=_json_default, allow_nan=False) + "\n", encoding="utf-8")
     doc = build_document(comparison, folder)
@@ -410,14 +414,18 @@ def build_document(c: Comparison, folder: Path) -> Document:
             row[s.label] = scorecard_cell(c.scorecard[s.label][i])
         rows.append(row)
     doc.table(pd.DataFrame(rows))
-    doc.figure("figures/scorecard.png", "When each claim first comes true, by source (black bar: the claim's deadline; ×: never in the run).",
-               chart=scorecard_chart(c.scorecard, c.sources, colours))
+    if c.drawn:
+        doc.figure("figures/scorecard.png", "When each claim first comes true, by source (black bar: the claim's deadline; ×: never in the run).",
+                   chart=scorecard_chart(c.scorecard, c.sources, colours))
 
     doc.heading("Time series")
     doc.paragraph("Flows as rates per year (trailing 12 months). Experiments: median with 50% and 80% bands over their runs. "
                   "Black diamonds: market marks of SpaceX (+xAI) from `ecosim/data/valuation_marks.csv`.")
+    if not c.drawn:
+        doc.paragraph("*(not drawn: `--no-figures`)*")
     for name, (title, _panels) in SERIES_FIGURES.items():
-        doc.figure(f"figures/{name}.png", f"{title}: {', '.join(labels)}.", chart=series_chart(name, c.sources, colours))
+        if c.drawn:
+            doc.figure(f"figures/{name}.png", f"{title}: {', '.join(labels)}.", chart=series_chart(name, c.sources, colours))
 
     doc.heading("Valuation and the gap to the marks")
     doc.paragraph("Equity value at each source's valuation date (the start of its first full year), as `ecosim value` computes it, "
@@ -426,7 +434,7 @@ def build_document(c: Comparison, folder: Path) -> Document:
                   "a post-money round's raise once; that value as a share of the mark, and the gap (mark less value). An experiment "
                   "or posterior ensemble: the median over its members, each carried at its own rate with the scenario's scheduled raises.")
     doc.table(_valuation_display(c))
-    if len(c.valuation):
+    if len(c.valuation) and c.drawn:
         doc.chart(valuation_chart(c.valuation, colours))
     every = every_mark_table(c.sources, c.marks)
     if len(every):
@@ -444,7 +452,8 @@ def build_document(c: Comparison, folder: Path) -> Document:
                       "and purchases from sister segments at internal transfer prices (so a segment that sells mostly inside the company, "
                       "like orbital compute to xAI, shows large offsetting moves).")
         doc.table(_bridge_display(c))
-        doc.figure("figures/bridge.png", f"Valuation bridges from {ref} (dark grey adds value, light grey takes it away).", chart=bridge_chart(c.bridges, colours))
+        if c.drawn:
+            doc.figure("figures/bridge.png", f"Valuation bridges from {ref} (dark grey adds value, light grey takes it away).", chart=bridge_chart(c.bridges, colours))
     for note in c.bridge_notes:
         doc.paragraph(f"No bridge for {md_text(note)}.")
 

@@ -173,12 +173,10 @@ OPTIONS: dict[str, tuple[list[str], str]] = {
 
 
 @pytest.fixture(scope="module")
-def run_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A baseline run folder (no figures), written once."""
-    from ecosim.run import run_scenario, write_run
-    from ecosim.scenario import load_scenario
-
-    return write_run(run_scenario(load_scenario("baseline")), tmp_path_factory.mktemp("value") / "run", figures=False)
+def run_dir(baseline_dir: Path) -> Path:
+    """A baseline run folder (no figures): the session's (only read here; a test that damages
+    one damages a copy)."""
+    return baseline_dir
 
 
 @pytest.mark.parametrize(("argv", "pattern"), list(OPTIONS.values()), ids=list(OPTIONS))

@@ -144,7 +144,7 @@ def print_compare(out: Console, result: Comparison, out_dir: Path, brief: bool =
             continue
         where = ", ".join(f"{m} {month}" for month, m in d[:3]) if d else "no key metric"
         out.print(f"{escape(label)} departs from {escape(result.sources[0].label)} first in: {where}")
-    out.print(f"Wrote [bold]{escape(str(out_dir))}[/bold]: report.md, report.html, outcomes.csv, scorecard.csv, valuation.csv, bridge.csv, differences.csv, compare.json, figures/ ({len(result.figures)} PNG)")
+    out.print(f"Wrote [bold]{escape(str(out_dir))}[/bold]: report.md, report.html, outcomes.csv, scorecard.csv, valuation.csv, bridge.csv, differences.csv, compare.json" + (f", figures/ ({len(result.figures)} PNG)" if result.drawn else ""))
 
 
 def compare_json(result: Comparison, out_dir: Path) -> dict[str, Any]:
