@@ -828,7 +828,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--posterior", metavar="DIR", help="run scenario arguments under this posterior too (N members each: fan charts, each claim's probability)")
     p.add_argument("--draws", type=int, metavar="N", help="posterior draws (default 200)")
     p.add_argument("--json", action="store_true", help="JSON on stdout instead of tables: compare.json's content and every outcome by year")
-    p.add_argument("--no-figures", action="store_true", help="skip the figures (the PNGs and report.html's charts)")
+    p.add_argument("--no-figures", action="store_true", help="skip the PNG figures (report.html keeps its interactive charts)")
     p.set_defaults(func=cmd_compare)
 
     p = sub.add_parser("report", help="the report of one run: headline, outcomes by year, valuation, scorecard, figures (report.md, a self-contained report.html)")
@@ -838,7 +838,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--set", action="append", metavar="PATH=VALUE", help="override a field when SOURCE is a scenario")
     p.add_argument("--claims", metavar="FILE", help="claims file for the scorecard (default: the bundled ecosim/data/claims.toml)")
     p.add_argument("--json", action="store_true", help="JSON on stdout instead of tables: compare.json's content and every outcome by year")
-    p.add_argument("--no-figures", action="store_true", help="skip the figures (the PNGs and report.html's charts)")
+    p.add_argument("--no-figures", action="store_true", help="skip the PNG figures (report.html keeps its interactive charts)")
     p.set_defaults(func=cmd_report)
 
     for _name, register in _EXTENSIONS:

@@ -48,9 +48,9 @@ class Report:
 
 @pytest.fixture(scope="session")
 def baseline_report(baseline_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Report:
-    """`ecosim report RUN_DIR` of the baseline run directory (the single-run report: `ecosim
-    compare` of one source) and what it printed, made once per test process for the tests that
-    read it."""
+    """`ecosim report RUN_DIR --no-figures` of the baseline run directory (the single-run report:
+    `ecosim compare` of one source; its interactive charts, no PNG: no test here reads one) and
+    what it printed, made once per test process for the tests that read it."""
     from ecosim import cli
 
     out = tmp_path_factory.mktemp("report") / "baseline"
@@ -58,7 +58,7 @@ def baseline_report(baseline_dir: Path, tmp_path_factory: pytest.TempPathFactory
     with contextlib.redirect_stdout(buf):
         cli.console.file = buf
         try:
-            assert cli.main(["report", str(baseline_dir), "--out", str(out)]) == 0
+            assert cli.main(["report", str(baseline_dir), "--out", str(out), "--no-figures"]) == 0
         finally:
             cli.console.file = None  # type: ignore[assignment]
     return Report(out, buf.getvalue())

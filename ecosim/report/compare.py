@@ -55,6 +55,7 @@ from ecosim.report.compare_figures import (
 from ecosim.report.differ import what_differs
 from ecosim.report.document import Document, md_text
 from ecosim.report.headline import run_headline, value_sentence
+from ecosim.report.interactive import Chart
 from ecosim.report.numbers import human, signed
 from ecosim.report.outcomes import OUTCOMES, display_table, outcomes_table
 from ecosim.report.progress import REPORT_STEPS
@@ -95,7 +96,7 @@ class Comparison:
     bridge_notes: list[str] = field(default_factory=list)
     headline: list[str] = field(default_factory=list)
     marks: dict[str, SourceMarks] = field(default_factory=dict)  # each source's value against the SpaceX+xAI marks, like for like
-    drawn: bool = True  # figures drawn (PNGs, and the HTML report's charts); False: ``--no-figures``
+    drawn: bool = True  # PNG figures drawn; False: ``--no-figures`` (report.html keeps its interactive charts)
 
     def relocate(self, old: Path, new: Path) -> None:
         """Point every path written under ``old`` to the same place under ``new``."""
@@ -158,7 +159,7 @@ def write_comparison(
     figures: bool = True,
 ) -> Comparison:
     """Write every table, figure and both reports of a comparison into ``folder`` (which must
-    exist); ``figures=False``: no PNG and no chart in the reports (``--no-figures``)."""
+    exist); ``figures=False``: no PNG figure (``--no-figures``; report.html keeps its charts)."""
     colours = scenario_colours([s.label for s in sources], [s.scenario for s in sources])
     if progress:
         progress(REPORT_STEPS[0])
@@ -376,6 +377,14 @@ def build_document(c: Comparison, folder: Path) -> Document:
     colours = scenario_colours(labels, [s.scenario for s in c.sources])
     single = len(labels) == 1
     doc = Document(f"ecosim report: {ref}" if single else f"ecosim compare: {' vs '.join(labels)}")
+
+    def figure(relpath: str, caption: str, chart: Chart) -> None:
+        """A PNG figure with its interactive chart, or (``--no-figures``) the chart alone, in report.html."""
+        if c.drawn:
+            doc.figure(relpath, caption, chart=chart)
+        else:
+            doc.chart(chart)
+
     doc.headline(c.headline or headline(c))
     doc.paragraph(f"ecosim {__version__}. " + ("" if single else f"Reference (first argument): **{md_text(ref)}**; every difference is to it. ")
                   + "Tables as CSV next to this report: `outcomes.csv`, `scorecard.csv`, `valuation.csv`, `bridge.csv`, "
@@ -414,18 +423,16 @@ def build_document(c: Comparison, folder: Path) -> Document:
             row[s.label] = scorecard_cell(c.scorecard[s.label][i])
         rows.append(row)
     doc.table(pd.DataFrame(rows))
-    if c.drawn:
-        doc.figure("figures/scorecard.png", "When each claim first comes true, by source (black bar: the claim's deadline; ×: never in the run).",
-                   chart=scorecard_chart(c.scorecard, c.sources, colours))
+    figure("figures/scorecard.png", "When each claim first comes true, by source (black bar: the claim's deadline; ×: never in the run).",
+           scorecard_chart(c.scorecard, c.sources, colours))
 
     doc.heading("Time series")
     doc.paragraph("Flows as rates per year (trailing 12 months). Experiments: median with 50% and 80% bands over their runs. "
                   "Black diamonds: market marks of SpaceX (+xAI) from `ecosim/data/valuation_marks.csv`.")
     if not c.drawn:
-        doc.paragraph("*(not drawn: `--no-figures`)*")
+        doc.paragraph("*(no PNG figure drawn, `--no-figures`: the charts are in `report.html`)*")
     for name, (title, _panels) in SERIES_FIGURES.items():
-        if c.drawn:
-            doc.figure(f"figures/{name}.png", f"{title}: {', '.join(labels)}.", chart=series_chart(name, c.sources, colours))
+        figure(f"figures/{name}.png", f"{title}: {', '.join(labels)}.", series_chart(name, c.sources, colours))
 
     doc.heading("Valuation and the gap to the marks")
     doc.paragraph("Equity value at each source's valuation date (the start of its first full year), as `ecosim value` computes it, "
@@ -434,7 +441,7 @@ def build_document(c: Comparison, folder: Path) -> Document:
                   "a post-money round's raise once; that value as a share of the mark, and the gap (mark less value). An experiment "
                   "or posterior ensemble: the median over its members, each carried at its own rate with the scenario's scheduled raises.")
     doc.table(_valuation_display(c))
-    if len(c.valuation) and c.drawn:
+    if len(c.valuation):
         doc.chart(valuation_chart(c.valuation, colours))
     every = every_mark_table(c.sources, c.marks)
     if len(every):
@@ -452,8 +459,7 @@ def build_document(c: Comparison, folder: Path) -> Document:
                       "and purchases from sister segments at internal transfer prices (so a segment that sells mostly inside the company, "
                       "like orbital compute to xAI, shows large offsetting moves).")
         doc.table(_bridge_display(c))
-        if c.drawn:
-            doc.figure("figures/bridge.png", f"Valuation bridges from {ref} (dark grey adds value, light grey takes it away).", chart=bridge_chart(c.bridges, colours))
+        figure("figures/bridge.png", f"Valuation bridges from {ref} (dark grey adds value, light grey takes it away).", bridge_chart(c.bridges, colours))
     for note in c.bridge_notes:
         doc.paragraph(f"No bridge for {md_text(note)}.")
 

@@ -109,9 +109,9 @@ def test_missing_posterior_and_draws_alone(backed: tuple[Path, Path, Path], tmp_
 
 
 def test_compare_draws_a_posterior_backed_run_as_a_fan(backed: tuple[Path, Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """A run directory with posterior members is one source of 6 members: its scorecard gives probabilities, its figures fans."""
+    """A run directory with posterior members is one source of 6 members: its scorecard gives probabilities (its figures are not read: none drawn)."""
     run_dir, _, forward = backed
-    code, out, _ = _run(["compare", str(forward), str(run_dir), "--out", str(tmp_path / "c"), "--seed", "3"], capsys)
+    code, out, _ = _run(["compare", str(forward), str(run_dir), "--out", str(tmp_path / "c"), "--seed", "3", "--no-figures"], capsys)
     assert code == 0 and "(6 posterior draws)" in _flat(out)
     data = json.loads((tmp_path / "c" / "compare.json").read_text())
     kinds = {s["label"]: (s["kind"], s["members"]) for s in data["sources"]}
