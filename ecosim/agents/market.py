@@ -22,7 +22,9 @@ It also runs two markets' shared state and publishes it:
   accelerator price per W x W per H100e relative to then), and rises above it when the modelled
   labs together have less inference compute than their customers want at it
   (:func:`clear_inference`, at most ``scarcity_price_ratio_max`` times); the revenue the labs could earn grows
-  logistically toward its ceiling at the reference price and capability, is larger when the best
+  logistically toward its ceiling at the reference price and capability, at a rate that halves
+  every ``growth_half_life_yr`` from ``growth_fade_start_month`` on (:func:`ai_growth_frac_per_yr`:
+  the rate fitted to 2023-2025 is not carried on for ever), is larger when the best
   model is better (the labs' ``capability`` signals, and those not modelled at
   ``others_capability_ratio`` of the best; ``capability_elasticity``) and when the price is
   lower (``(price / reference)^(1 - price_elasticity)``: demand for tokens of constant
@@ -132,7 +134,7 @@ class Market(EcosimAgent):
         s.launches_per_yr = self.grow_logistic(s.launches_per_yr, p.external_launches_growth_frac_per_yr, p.external_launches_per_yr_max)
         s.pv_gw_per_yr = self.grow(s.pv_gw_per_yr, sh.pv.world_installs_growth_frac_per_yr, sh.pv.world_installs_gw_per_yr_max)
         s.chips_h100e_per_month = self.grow_logistic(s.chips_h100e_per_month, sh.chips.market_demand_growth_frac_per_yr, sh.chips.market_demand_h100e_per_month_max)
-        s.ai_pool_usd_per_yr = self.grow_logistic(s.ai_pool_usd_per_yr, am.growth_frac_per_yr, am.revenue_usd_per_yr_max)
+        s.ai_pool_usd_per_yr = self.grow_logistic(s.ai_pool_usd_per_yr, ai_growth_frac_per_yr(am, self.t), am.revenue_usd_per_yr_max)
 
         self._ai()
 
@@ -242,6 +244,20 @@ def spill_eflops(demand: np.ndarray, shares: list[np.ndarray], capacity: list[np
     others = np.maximum(1.0 - sum(shares, np.zeros_like(demand)), 0.0)
     weight = sum((np.where(sp > 0, sh, 0.0) for sh, sp in zip(shares, spare, strict=True)), others)
     return [np.where(sp > 0, np.minimum(sp, np.divide(short * sh, weight, out=np.zeros_like(demand), where=weight > 0)), 0.0) for sh, sp in zip(shares, spare, strict=True)]
+
+
+def ai_growth_frac_per_yr(am: Any, month: int) -> Any:
+    """The growth of the AI revenue pool this month [fraction/yr, far below its ceiling]:
+    ``growth_frac_per_yr`` until ``growth_fade_start_month``, then halving every
+    ``growth_half_life_yr`` years (a new market's growth fades as it matures).
+
+    >>> from types import SimpleNamespace as N
+    >>> am = N(growth_frac_per_yr=1.6, growth_fade_start_month=100, growth_half_life_yr=2.0)
+    >>> [float(ai_growth_frac_per_yr(am, m)) for m in (90, 100, 124, 148)]
+    [1.6, 1.6, 0.8, 0.4]
+    """
+    years = np.maximum(month - np.asarray(am.growth_fade_start_month, float), 0.0) / 12.0
+    return am.growth_frac_per_yr * 0.5 ** (years / np.asarray(am.growth_half_life_yr, float))
 
 
 def clear_inference(cost_price: np.ndarray, revenue_at_cost: np.ndarray, labs_share: np.ndarray, labs_capacity: np.ndarray,

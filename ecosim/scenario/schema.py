@@ -802,6 +802,8 @@ class AIMarket(Section):
     revenue_usd_per_yr_initial: float = F(unit="USD/yr", gt=0, doc="revenue the frontier AI labs could earn at start, at the reference price and capability")
     growth_pct_per_yr: float = F(unit="%/yr", ge=-50, le=300, doc="growth of that revenue while far below its ceiling, at constant capability and price")
     revenue_usd_per_yr_max: float = F(unit="USD/yr", gt=0, doc="ceiling of that revenue at the reference price and capability (logistic growth)")
+    growth_fade_start_month: Month = F(unit="YYYY-MM", doc="first month the growth of that revenue fades (growth_half_life_yr); before it the growth is growth_pct_per_yr")
+    growth_half_life_yr: float = F(unit="yr", gt=0, le=1000, doc="years in which the growth of that revenue (growth_pct_per_yr) halves from growth_fade_start_month on: the fade of a new market's growth as it matures, below as well as near its ceiling")
     capability_elasticity: float = F(unit="-", ge=0, le=5, doc="elasticity of the market's revenue to the best capability")
     share_exponent: float = F(unit="-", ge=0, le=10, doc="how sharply capability wins share (contest exponent)")
     share_adjust_per_yr: float = F(unit="1/yr", gt=0, le=12, doc="speed at which a lab's share follows the capability share (customers switch slowly)")

@@ -27,7 +27,7 @@ def shared(**ai: Any) -> Any:
     $48B, elasticity 0.5 to the best model, share exponent 2, others at 0.8 of the best lab;
     inference at $1M per EFLOP/s a month in the hardware's reference month (this month: the cost
     index is 1), demand of unit price elasticity, the price at most 5x its cost-based level."""
-    am = dict(revenue_usd_per_yr_initial=12e9, growth_frac_per_yr=0.0, revenue_usd_per_yr_max=48e9, capability_elasticity=0.5, share_exponent=2.0,
+    am = dict(revenue_usd_per_yr_initial=12e9, growth_frac_per_yr=0.0, revenue_usd_per_yr_max=48e9, growth_fade_start_month=10**6, growth_half_life_yr=1.0, capability_elasticity=0.5, share_exponent=2.0,
               others_capability_ratio=0.8, inference_usd_per_eflops_month=1e6, price_elasticity=1.0, scarcity_price_ratio_max=5.0)
     return ns(pv=ns(world_installs_gw_per_yr_initial=240.0, world_installs_growth_frac_per_yr=0.0, world_installs_gw_per_yr_max=1e4, cumulative_gw_initial=1000.0),
               chips=ns(market_demand_h100e_per_month_initial=1e5, market_demand_growth_frac_per_yr=1.0, market_demand_h100e_per_month_max=2e5),
@@ -100,6 +100,17 @@ def test_others_can_lead_and_the_market_grows_logistically() -> None:
     assert_allclose(mk.s.ai_pool_usd_per_yr, pool_yr)
     assert_allclose(_seen(world, "ai_demand_eflops", "a"), pool_yr / 12.0 * 1.25**0.5 / 1e6)
     assert_allclose(_seen(world, "ai_share_frac", "a"), 1.0 / (1.0 + 1.25**2))
+
+
+def test_the_markets_growth_halves_every_half_life_after_its_fade_starts() -> None:
+    """100 %/yr growth fading from two years ago with a half-life of 2 years grows at 50 %/yr
+    now: a month adds 12 x (1.5^(1/12) - 1) x (1 - 12/48) = $0.309B a year to the market (and
+    $0.535B at 100 %/yr before the fade starts, next test's case)."""
+    world, mk = _market({"a": 1.0}, growth_frac_per_yr=1.0, growth_half_life_yr=2.0)
+    mk.shared.ai_market.growth_fade_start_month = world.month - 24
+    mk.offer()
+    assert_allclose(mk.s.ai_pool_usd_per_yr, 12e9 * (1.0 + (1.5 ** (1 / 12) - 1.0) * 0.75))
+    assert_allclose(mk.s.ai_pool_usd_per_yr - 12e9, 0.309e9, rtol=1e-3)
 
 
 def test_a_year_on_the_price_falls_with_the_cost_of_compute() -> None:
