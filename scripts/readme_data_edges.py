@@ -40,7 +40,7 @@ OUTCOMES = (("xai_capability", "xAI capability, 2040 (change)", False), ("spacex
 
 
 def _fan(base: np.ndarray, cut: np.ndarray, usd: bool = False) -> str:
-    from ecosim.report.numbers import signed
+    from ecosim.numbers import signed
 
     if usd:
         q5, q50, q95 = np.nanpercentile(cut - base, [5, 50, 95])

@@ -27,7 +27,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from readme_sections import README, add_check_flag, publish  # noqa: E402
 
-from ecosim.report.numbers import change_in  # noqa: E402
+from ecosim.numbers import change_in  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 ECOSIM = [sys.executable, "-m", "ecosim.cli"]

@@ -38,7 +38,7 @@ RUN = "runs/readme/baseline"
 
 def usd(x: float) -> str:
     """$1.26T, $903.7B (as the console prints)."""
-    from ecosim.report.numbers import human
+    from ecosim.numbers import human
 
     return human(x, "USD")
 

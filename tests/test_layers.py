@@ -96,6 +96,8 @@ RULES = {
         importers=("ecosim.agents",), allowed=AGENTS_MAY),
     "economics and physics import only each other and scenario, errors, timeline": dict(
         importers=("ecosim.economics", "ecosim.physics"), allowed=PURE_MAY),
+    "finance, analysis and results never import report (numbers are formatted by ecosim.numbers, below them)": dict(
+        importers=("ecosim.finance", "ecosim.analysis", "ecosim.results"), forbidden=("ecosim.report",)),
     "nothing imports the command line": dict(
         importers=("ecosim",), forbidden=("ecosim.cli",), exempt=("ecosim.cli",)),
     "nothing but the command line and the page imports viz": dict(

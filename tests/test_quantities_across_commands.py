@@ -13,7 +13,7 @@ import pytest
 
 from ecosim.analysis.quantities import QUANTITIES, month_value, year_value
 from ecosim.cli import main
-from ecosim.report.numbers import human
+from ecosim.numbers import human
 from tests.conftest import Report
 
 YEAR = 2028

@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from ecosim.analysis.dominance import RunLoops
-from ecosim.report.numbers import change_in
+from ecosim.numbers import change_in
 
 #: outcome -> (label, the variables of the causal graph that carry it)
 OUTCOMES: dict[str, tuple[str, tuple[str, ...]]] = {

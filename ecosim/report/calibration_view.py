@@ -15,7 +15,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from ecosim.analysis.calibration import Check
-from ecosim.report.numbers import human
+from ecosim.numbers import human
 
 #: short labels of the statuses of a history row
 STATUS_LABEL = {"fit": "fit", "check": "check", "input": "input", "not represented": "not represented", "outside the run": "outside the run",

@@ -39,6 +39,7 @@ from ecosim.analysis.scorecard import (
     evaluate_claim,
     run_scorecard,
 )
+from ecosim.numbers import human, signed
 from ecosim.report.compare_charts import (
     bridge_chart,
     scorecard_chart,
@@ -56,7 +57,6 @@ from ecosim.report.differ import what_differs
 from ecosim.report.document import Document, md_text
 from ecosim.report.headline import run_headline, value_sentence
 from ecosim.report.interactive import Chart
-from ecosim.report.numbers import human, signed
 from ecosim.report.outcomes import OUTCOMES, display_table, outcomes_table
 from ecosim.report.progress import REPORT_STEPS
 from ecosim.report.sources import Source

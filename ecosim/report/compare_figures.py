@@ -20,7 +20,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 from ecosim.analysis.scorecard import SYMBOLS, ClaimEval
 from ecosim.finance.gap import marks
 from ecosim.finance.series_value import company_of
-from ecosim.report.numbers import human
+from ecosim.numbers import human
 from ecosim.report.sources import Source
 from ecosim.report.style import (
     GAIN_COLOUR,

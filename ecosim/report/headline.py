@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 
 from ecosim.finance.gap import GapRow, like_for_like, marks
-from ecosim.report.numbers import human
+from ecosim.numbers import human
 from ecosim.timeline import full_years
 
 #: the entity of the headline: SpaceX with xAI (``valuation.toml``'s ``spacex_xai``), whose marks it states

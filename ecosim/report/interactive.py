@@ -32,7 +32,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 from plotly.subplots import make_subplots
 
-from ecosim.report.numbers import human
+from ecosim.numbers import human
 
 #: Plotly's configuration for every chart: the mode bar on hover, no logo, PNG export at 2x.
 CONFIG: dict[str, Any] = {"displaylogo": False, "responsive": True, "toImageButtonOptions": {"format": "png", "scale": 2}}

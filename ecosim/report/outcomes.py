@@ -28,7 +28,7 @@ import pandas as pd
 
 from ecosim.analysis.quantities import QUANTITIES, Quantity, end_value, equity_key, year_value
 from ecosim.finance.series_value import company_of
-from ecosim.report.numbers import human, signed
+from ecosim.numbers import human, signed
 from ecosim.report.sources import Source
 from ecosim.timeline import full_years
 

@@ -30,7 +30,7 @@ from matplotlib.axes import Axes  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter  # noqa: E402
 
-from ecosim.report.numbers import human  # noqa: E402
+from ecosim.numbers import human  # noqa: E402
 
 #: Okabe & Ito's colour-blind safe palette (Okabe M., Ito K., "Color Universal Design", 2008),
 #: then neutral greys: no red/green pair, distinct under deuteranopia and protanopia.

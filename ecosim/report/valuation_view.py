@@ -22,6 +22,7 @@ from ecosim.errors import UsageError
 from ecosim.finance.bridge import Bridge, Segment, company_segments, value_bridge
 from ecosim.finance.gap import mark_gaps, scheduled_raises
 from ecosim.finance.series_value import COMPANIES, cash_at_start
+from ecosim.numbers import human
 from ecosim.report.headline import (
     HEADLINE_ENTITY,
     MARK_ENTITY,
@@ -30,7 +31,6 @@ from ecosim.report.headline import (
     from_gaps,
     member_comparisons,
 )
-from ecosim.report.numbers import human
 from ecosim.report.sources import Source
 from ecosim.timeline import full_years
 

@@ -23,9 +23,9 @@ import numpy as np
 import pandas as pd
 
 from ecosim.exchange.topology import COMMODITY_UNITS, SIGNALS
+from ecosim.numbers import human
 from ecosim.report.figures import network_positions
 from ecosim.report.interactive import FONT
-from ecosim.report.numbers import human
 from ecosim.report.style import COMMODITY_COLOURS
 from ecosim.scenario.roster import roster
 from ecosim.viz.live import Frame, LiveModel

@@ -18,7 +18,7 @@ from typing import Any
 import solara
 
 from ecosim.analysis.scorecard import SYMBOLS, Claim, load_claims
-from ecosim.report.numbers import with_unit
+from ecosim.numbers import with_unit
 from ecosim.timeline import format_month
 from ecosim.viz.glossary import gloss
 from ecosim.viz.live import Frame, LiveModel

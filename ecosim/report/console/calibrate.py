@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from ecosim.numbers import human
 from ecosim.report.calibration_view import (
     backtest_markdown,
     backtest_rich,
@@ -29,7 +30,6 @@ from ecosim.report.calibration_view import (
 )
 from ecosim.report.console.common import count_progress, hms
 from ecosim.report.console.run import print_notes
-from ecosim.report.numbers import human
 
 
 class CalibrationProgress:

@@ -15,8 +15,8 @@ from rich.table import Table
 
 from ecosim.analysis.discovery import describe_box
 from ecosim.analysis.experiment import ExperimentAnalysis
+from ecosim.numbers import human
 from ecosim.report.console.common import count_progress, hms
-from ecosim.report.numbers import human
 
 
 class ExperimentProgress:

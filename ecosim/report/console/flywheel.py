@@ -12,7 +12,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from ecosim.analysis.flywheel import Flywheel
-from ecosim.report.numbers import change_in
+from ecosim.numbers import change_in
 
 
 def share(x: float) -> str:

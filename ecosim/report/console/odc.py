@@ -13,7 +13,7 @@ from rich.table import Table
 
 from ecosim.economics.odc_cost import CONVENTIONS, ORBITAL_ITEMS, TERRESTRIAL_ITEMS
 from ecosim.economics.odc_cross_check import CrossCheck
-from ecosim.report.numbers import human
+from ecosim.numbers import human
 
 #: how each cost item is named in the table
 ITEM_LABELS = {

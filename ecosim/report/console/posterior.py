@@ -15,8 +15,8 @@ from rich.table import Table
 from ecosim.analysis.posterior import PosteriorSummary
 from ecosim.analysis.quantities import QUANTITIES
 from ecosim.analysis.scorecard import SYMBOLS
+from ecosim.numbers import human
 from ecosim.report.console.common import pct
-from ecosim.report.numbers import human
 from ecosim.results.posterior import Posterior
 from ecosim.results.results import Results
 

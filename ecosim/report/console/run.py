@@ -13,8 +13,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from ecosim.analysis.scorecard import SYMBOLS
+from ecosim.numbers import human, with_unit
 from ecosim.report.calibration_view import history_rich, notes, summary_line
-from ecosim.report.numbers import human, with_unit
 from ecosim.results.rundir import RunSummary, ScorecardRow
 
 

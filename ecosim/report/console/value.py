@@ -14,8 +14,8 @@ from ecosim.economics.wacc import wacc_build_up
 from ecosim.finance.accounts import AgentBook, by_year, segment_accounts
 from ecosim.finance.gap import RunValue, weighted_values
 from ecosim.finance.valuation import valuation_data
+from ecosim.numbers import human
 from ecosim.report.console.common import pct
-from ecosim.report.numbers import human
 from ecosim.scenario.params import params_of
 
 

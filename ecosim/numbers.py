@@ -1,4 +1,7 @@
-"""Numbers as people read them: ``$1.25T``, ``13.16M``, ``0.0929`` (tables, reports, axes)."""
+"""Numbers as people read them: ``$1.25T``, ``13.16M``, ``0.0929`` (tables, reports, axes).
+
+Pure formatting, below every layer that words its results (analysis's verdicts, finance's
+explanations, report's tables): it imports nothing of ecosim."""
 
 from __future__ import annotations
 
