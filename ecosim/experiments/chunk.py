@@ -58,7 +58,7 @@ from ecosim.experiments.outcomes import (
     scalar_outcome,
     series_outcome,
 )
-from ecosim.experiments.spec import OutcomeSpec
+from ecosim.experiments.spec import READ_FOR_ALL_MEMBERS, OutcomeSpec
 from ecosim.finance.series_value import results_equity
 from ecosim.results.results import Results
 from ecosim.scenario.loader import LoadedScenario
@@ -183,13 +183,6 @@ def chunk_groups(tasks: Iterable[ChunkTask], chunk_runs: int, chunks: int, worke
         group.append(task)
     if group:
         yield group
-
-
-#: fields the world reads once for all of a model's members, not member by member (a lease
-#: ring's length: ecosim.agents.cloud.ring_months; the terrestrial chip ring's; whether a vehicle
-#: line is reusable; whether an orbital builder has a budget of its own): chunks that vary one
-#: never share a model, where the other chunk's members would change what it reads
-READ_FOR_ALL_MEMBERS = ("lease_term_yr", "lease_lead_months", "build_lead_months", "chip_life_yr", "booster_life_flights", "capex_budget_usd_per_yr")
 
 
 def groupable(a: ChunkTask, b: ChunkTask) -> bool:
