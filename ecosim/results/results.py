@@ -162,14 +162,19 @@ class Results:
         if self.ledger is not None:
             rows = self.ledger[self.ledger["member"] == k] if "member" in self.ledger.columns else self.ledger
             ledger = rows.assign(member=0).reset_index(drop=True) if "member" in rows.columns else rows.reset_index(drop=True)
+        return self._subset(keep, ledger=ledger)
+
+    def _subset(self, keep: list[int], **changes: Any) -> Results:
+        """These members alone (``keep``, in order): fresh contiguous arrays, laid out as a run of
+        those members alone holds them (a reduction over a strided view may add in another order)."""
         return replace(
             self,
-            members=1,
+            members=len(keep),
             series={n: v[:, keep] for n, v in self.series.items()},
             cash_start={n: v[keep] for n, v in self.cash_start.items()},
             cost_of_capital=self.cost_of_capital.take(keep),
-            ledger=ledger,
             edge_flows={n: v[:, keep] for n, v in self.edge_flows.items()},
+            **changes,
         )
 
     def take(self, first: int, end: int, seed: int | None = None) -> Results:
@@ -187,18 +192,7 @@ class Results:
             raise IndexError(f"members must be a range within 0..{self.members} (got {first}..{end})")
         if self.ledger is not None:
             raise ValueError("take: a run with a ledger is split by member() instead")
-        keep = slice(first, end)
-        # fresh contiguous arrays, laid out as a run of these members alone holds them (a
-        # reduction over a strided view may add in another order)
-        return replace(
-            self,
-            seed=self.seed if seed is None else int(seed),
-            members=end - first,
-            series={n: np.ascontiguousarray(v[:, keep]) for n, v in self.series.items()},
-            cash_start={n: v[keep].copy() for n, v in self.cash_start.items()},
-            cost_of_capital=CostOfCapital(*(a[keep].copy() for a in self.cost_of_capital.as_tuple())),
-            edge_flows={n: np.ascontiguousarray(v[:, keep]) for n, v in self.edge_flows.items()},
-        )
+        return self._subset(list(range(first, end)), seed=self.seed if seed is None else int(seed))
 
     def timeseries(self, member: int | None = 0) -> pd.DataFrame:
         """Monthly metrics as ``timeseries.parquet`` holds them: a ``date`` column then one
