@@ -23,7 +23,6 @@ REQUIRED_COLUMNS = [
 def test_timeseries_has_the_contract_columns(baseline_run: RunResult) -> None:
     """One row per month 2026-01..2040-12 with every column the CLI contract names."""
     ts = baseline_run.timeseries
-    assert list(ts.columns[: len(REQUIRED_COLUMNS)]) == REQUIRED_COLUMNS[:1] + list(ts.columns[1: len(REQUIRED_COLUMNS)]) or True
     assert set(REQUIRED_COLUMNS) <= set(ts.columns)
     assert ts["date"].iloc[0] == "2026-01" and ts["date"].iloc[-1] == "2040-12" and len(ts) == 180
     assert ts.columns[0] == "date"
@@ -124,9 +123,26 @@ def test_every_bundled_scenario_runs_a_few_steps(name: str) -> None:
 def test_history_reproduces_public_history(history_run: RunResult) -> None:
     """history.toml is within +-25 % of every published figure it is calibrated on."""
     checks = [c for c in history_run.calibration if c.asserted]
-    assert len(checks) == 63
+    assert len(checks) == 75
     bad = [(c.metric, c.period, round(100 * c.error_frac, 1)) for c in checks if not c.passes()]
     assert bad == []
+
+
+#: fitted rows the test above does not hold, each with the reason (the README's calibration table
+#: prints them with their errors all the same)
+NOT_ASSERTED = {
+    # the model's xAI raises its Series B cash in June 2024, so Colossus's first 100,000 GPUs
+    # (July 2024) are a third built; by 2025-02 (asserted) the build-out has caught up
+    ("xai_colossus_gpus", "2024-07"),
+}
+
+
+def test_every_fitted_row_is_asserted_or_explained(history_run: RunResult) -> None:
+    """A fitted row is held within +-25 % by the test above unless NOT_ASSERTED gives a reason."""
+    fitted = {(c.metric, c.period) for c in history_run.calibration if c.status == "fit"}
+    loose = {(c.metric, c.period) for c in history_run.calibration if c.status == "fit" and not c.asserted}
+    assert len(fitted) == 76
+    assert loose == NOT_ASSERTED
 
 
 def test_baseline_starts_where_history_ends(history_run: RunResult) -> None:
