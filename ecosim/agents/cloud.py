@@ -67,14 +67,32 @@ def lease_price_usd_per_w_month(cost_usd_per_w_month: Any, wanted_mw: Any, capac
     return np.asarray(cost_usd_per_w_month, float) * (1.0 + np.asarray(margin_frac, float) * ratio ** np.asarray(elasticity, float))
 
 
-def ring_months(value: Any, months_per_unit: float = 1.0) -> int:
-    """A duration as whole months that fit the contract ring (1 to ``RING_MONTHS - 1``): the
-    largest over the members, as every member shares one ring layout.
+def ring_months(value: Any, months_per_unit: float = 1.0) -> np.ndarray:
+    """A duration as whole months that fit the contract ring (1 to ``RING_MONTHS - 1``), one
+    per member (a float for all members gives one value).
 
-    >>> ring_months(5.0, 12.0), ring_months([6, 7]), ring_months(0.01)
-    (60, 7, 1)
+    >>> ring_months(5.0, 12.0).tolist(), ring_months([6, 7]).tolist(), ring_months(0.01).tolist()
+    (60, [6, 7], 1)
     """
-    return int(np.clip(round(float(np.max(value)) * months_per_unit), 1, RING_MONTHS - 1))
+    return np.clip(np.rint(np.asarray(value, dtype=float) * months_per_unit), 1, RING_MONTHS - 1).astype(int)
+
+
+def _power(base: np.ndarray, exponent: np.ndarray) -> np.ndarray:
+    """``base ** exponent`` for (K,) arrays, each distinct exponent raised as a Python float (as
+    a run whose members share it does: NumPy computes a scalar power by other routines, e.g.
+    ``x * x`` for 2.0, which may differ from ``pow`` in the last bit).
+
+    >>> _power(np.array([4.0, 4.0, 9.0]), np.array([0.5, 2.0, 0.5])).tolist()
+    [2.0, 16.0, 3.0]
+    """
+    first = float(exponent[0])
+    if (exponent == first).all():
+        return base ** first
+    out = np.empty(np.shape(base))
+    for e in np.unique(exponent):
+        at = exponent == e
+        out[at] = base[at] ** float(e)
+    return out
 
 
 class Cloud(EcosimAgent):
@@ -97,17 +115,20 @@ class Cloud(EcosimAgent):
         self.s.pipe_mw = np.zeros((K, J, RING_MONTHS))
         self.s.pipe_usd = np.zeros((K, J, RING_MONTHS))
         self.s.price_usd_per_w_month = self.cost_usd_per_w_month(start)
-        # lease term, lease lead and build lead [months]: functions of its parameters, fixed in a run
-        self._term_months = term = ring_months(p.lease_term_yr, 12.0)
-        self._lease_lead_months = ring_months(p.lease_lead_months)
-        self._build_lead_months = ring_months(p.build_lead_months)
-        for j, lab in enumerate(self.lessees):  # leases at start: signed evenly over the term before
+        # lease term, lease lead and build lead [months], per member: functions of its
+        # parameters, fixed in a run (each member's ring slots are offset by its own)
+        self._rows = np.arange(K)
+        self._term_months = term = np.broadcast_to(ring_months(p.lease_term_yr, 12.0), (K,))
+        self._lease_lead_months = np.broadcast_to(ring_months(p.lease_lead_months), (K,))
+        self._build_lead_months = np.broadcast_to(ring_months(p.build_lead_months), (K,))
+        for j, lab in enumerate(self.lessees):  # leases at start: signed evenly over each member's term before
             mw0 = float(dict(p.leases_mw_initial).get(lab, 0.0))
-            for age in range(term):
+            for age in range(int(term.max())):
                 slot = (start - age) % RING_MONTHS
-                self.s.mw[:, j, slot] = mw0 / term
-                self.s.eflops[:, j, slot] = mw0 / term * self.eflops_per_mw(start)
-                self.s.usd[:, j, slot] = mw0 / term * 1e6 * self.s.price_usd_per_w_month
+                signed = age < term
+                self.s.mw[:, j, slot] = np.where(signed, mw0 / term, 0.0)
+                self.s.eflops[:, j, slot] = np.where(signed, mw0 / term * self.eflops_per_mw(start), 0.0)
+                self.s.usd[:, j, slot] = np.where(signed, mw0 / term * 1e6 * self.s.price_usd_per_w_month, 0.0)
         self.wanted_mw = np.zeros((K, J))
         self.renewed_mw = np.zeros((K, J))
         self.expired_mw = np.zeros((K, J))
@@ -195,10 +216,11 @@ class Cloud(EcosimAgent):
         s.pipe_mw[:, :, now] = 0.0
         s.pipe_usd[:, :, now] = 0.0
         # leases at the end of their term: renewed as far as the lab still wants them
+        rows = self._rows
         end = (m - self._term_months) % RING_MONTHS
-        expiring = s.mw[:, :, end].copy()
+        expiring = s.mw[rows, :, end]  # (K, labs), a copy
         for a in (s.mw, s.eflops, s.usd):
-            a[:, :, end] = 0.0
+            a[rows, :, end] = 0.0
         signed_mw = s.pipe_mw.sum(axis=2)  # the renewals below leave the signed ring as it is
         renew = np.minimum(expiring, np.maximum(wanted - (s.mw.sum(axis=2) + signed_mw), 0.0))
         s.mw[:, :, now] += renew
@@ -213,15 +235,18 @@ class Cloud(EcosimAgent):
         fill = np.divide(free, asked, out=np.ones(K), where=asked > 0)
         grant = request * np.minimum(fill, 1.0)[:, None]
         self.granted_mw = grant
-        lead = self._lease_lead_months
-        slot = (self.t + lead) % RING_MONTHS
-        if slot == now:
-            s.mw[:, :, now] += grant
-            s.eflops[:, :, now] += grant * eff
-            s.usd[:, :, now] += grant * price_mw
-        else:
-            s.pipe_mw[:, :, slot] += grant
-            s.pipe_usd[:, :, slot] += grant * price_mw
+        slot = (self.t + self._lease_lead_months) % RING_MONTHS
+        at_once = slot == now  # a lead of one month: in service in the month decided
+        if at_once.any():
+            r = rows[at_once]
+            s.mw[r, :, now] += grant[at_once]
+            s.eflops[r, :, now] += (grant * eff)[at_once]
+            s.usd[r, :, now] += (grant * price_mw)[at_once]
+        if not at_once.all():
+            later = ~at_once
+            r = rows[later]
+            s.pipe_mw[r, :, slot[later]] += grant[later]
+            s.pipe_usd[r, :, slot[later]] += (grant * price_mw)[later]
         # lessors build toward the stock wanted when what they order now arrives (at its growth
         # over the last year), at their target utilisation
         build = self._build_lead_months
@@ -229,9 +254,9 @@ class Cloud(EcosimAgent):
         growth = np.clip(np.divide(total_wanted, then, out=np.ones(K), where=then > 0), 1.0, 1.0 + p.capacity_growth_frac_per_yr_max)
         s.wanted_seen_mw[:, self.t % 12] = total_wanted
         planned = s.capacity_mw + s.capacity_pipe_mw.sum(axis=1)
-        gap = total_wanted * growth ** (build / 12.0) / p.target_utilisation_frac - planned
+        gap = total_wanted * _power(growth, build / 12.0) / p.target_utilisation_frac - planned
         room = np.clip(1.0 - planned / p.capacity_mw_max, 0.0, 1.0)
         most = planned * ((1.0 + p.capacity_growth_frac_per_yr_max) ** (1.0 / 12.0) - 1.0) * room
         order = np.minimum(np.maximum(gap, 0.0) / p.build_adjust_months, most)
-        s.capacity_pipe_mw[:, (self.t + build) % RING_MONTHS] += order
+        s.capacity_pipe_mw[rows, (self.t + build) % RING_MONTHS] += order
         self._publish(eff_m)

@@ -130,9 +130,9 @@ class Constellation(EcosimAgent):
         self._usable_gbps = per_item(p.generations, "capacity_gbps", K) * per_item(p.generations, "usable_capacity_frac", K)
         start = world.start_month
         n0 = np.asarray(p.satellites_initial, dtype=float)
-        spread = int(p.initial_fleet_spread_months)
-        for age in range(spread):  # the initial fleet spread evenly over its first months
-            self.s.sats[:, 0, (start - 1 - age) % RING_MONTHS] = n0 / spread
+        spread = np.broadcast_to(np.asarray(p.initial_fleet_spread_months).astype(int), (K,))  # per member
+        for age in range(int(spread.max())):  # the initial fleet spread evenly over its first months
+            self.s.sats[:, 0, (start - 1 - age) % RING_MONTHS] = np.where(age < spread, n0 / spread, 0.0)
         self.s.active_gen = self.s.sats.sum(axis=2)  # running total by generation
         self.s.inventory = np.zeros((K, G))
         self.s.production_rate = np.full(K, p.production_per_month_initial, dtype=float)

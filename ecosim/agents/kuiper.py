@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 
+from ecosim.agents.base import per_member
 from ecosim.agents.constellation import Constellation, LaunchOrder
 from ecosim.errors import ScenarioError
 
@@ -126,9 +127,12 @@ def spot_launches(satellites: np.ndarray, per_launch: np.ndarray, price_per_sat:
     >>> n = spot_launches(np.array([240.0]), np.array([[24.0, 48.0]]), np.array([[2.0e6, 2.0e6]]), np.array([[10.0, 10.0]]), 3.0, np.zeros((1, 2)))
     >>> n.round(3).tolist()   # equal prices: half the satellites each
     [[5.0, 2.5]]
+    >>> two = spot_launches(np.array([96.0, 96.0]), np.array([[24.0, 48.0]] * 2), np.array([[2.5e6, 2.3e6]] * 2), np.array([[10.0, 10.0]] * 2), np.array([0.0, 3.0]), np.zeros((2, 2)))
+    >>> two.round(3).tolist()   # each member its own exponent: 0 (even shares), 3 (96 x 2.5^-3 / (2.5^-3 + 2.3^-3) / 24 = 1.751)
+    [[2.0, 1.0], [1.751, 1.124]]
     """
     open_ = slots > 0
-    w = np.where(open_, np.maximum(price_per_sat, 1e-9) ** (-np.asarray(exponent, dtype=float)), 0.0)
+    w = np.where(open_, np.maximum(price_per_sat, 1e-9) ** (-per_member(np.asarray(exponent, dtype=float), 2)), 0.0)  # a member's exponent on its row
     share = np.divide(w, w.sum(axis=1, keepdims=True), out=np.zeros_like(w), where=w.sum(axis=1, keepdims=True) > 0)
     room = np.maximum(slots - carry, 0.0)
     n = np.minimum(satellites[:, None] * share / np.maximum(per_launch, 1e-9), room)

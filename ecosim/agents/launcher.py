@@ -86,7 +86,10 @@ class VehicleLine:
         self.capacity = np.zeros(K)
         self.flights = np.zeros(K)
         self.failures = np.zeros(K)
-        self._reusable = bool(np.all(np.asarray(p.booster_life_flights) > 1.0))  # its parameters stay fixed in a run
+        #: per member, whether boosters fly more than once (its parameters stay fixed in a run)
+        self._reusable = np.broadcast_to(np.asarray(p.booster_life_flights) > 1.0, (K,))
+        self._every = bool(self._reusable.all())  # every member's boosters are reusable
+        self._none = not self._reusable.any()  # every member's vehicles fly once
 
     def _get(self, key: str) -> np.ndarray:
         return getattr(self.s, f"{self.prefix}_{key}")
@@ -125,15 +128,24 @@ class VehicleLine:
         return wright(p.pad_turnaround_days_initial, self._get("cum_flights"), p.cumulative_flights_initial, p.turnaround_progress_ratio, p.pad_turnaround_days_floor)
 
     @property
-    def reusable(self) -> bool:
-        """Boosters fly more than once (every member's booster life above one flight)."""
+    def reusable(self) -> np.ndarray:
+        """Per member, boosters fly more than once (booster life above one flight) (K,)."""
         return self._reusable
+
+    def _by_reuse(self, reusable: Any, expendable: Any) -> Any:
+        """``reusable`` for members whose boosters fly again, ``expendable`` for the others
+        (either computed only when some member needs it: pass callables)."""
+        if self._every:
+            return reusable()
+        if self._none:
+            return expendable()
+        return np.where(self._reusable, reusable(), expendable())
 
     def plan(self, active: np.ndarray) -> np.ndarray:
         """Whole flights this line can fly this month [flights] (sets ``self.capacity``)."""
         p = self.p
         boosters = self._get("boosters")
-        by_boosters = boosters * DAYS_PER_MONTH / self.turnaround_days() if self.reusable else np.floor(boosters)
+        by_boosters = self._by_reuse(lambda: boosters * DAYS_PER_MONTH / self.turnaround_days(), lambda: np.floor(boosters))
         by_pads = self._get("pads") * DAYS_PER_MONTH / self.pad_turnaround_days()
         by_cadence = cadence_per_month(p.cadence, self.agent.t, self.agent.K)
         cap = np.minimum.reduce([by_boosters, by_pads, self._get("stage_rate"), by_cadence]) * active
@@ -152,8 +164,8 @@ class VehicleLine:
         fails = self.agent.world.binomial(n, np.broadcast_to(np.asarray(failure_prob, dtype=float), n.shape)).astype(float)
         p = self.p
         boosters = self._get("boosters")
-        retired = n / np.asarray(p.booster_life_flights) if self.reusable else n
-        lost = fails if self.reusable else 0.0
+        retired = self._by_reuse(lambda: n / np.asarray(p.booster_life_flights), lambda: n)
+        lost = self._by_reuse(lambda: fails, lambda: 0.0)
         self._set("boosters", np.maximum(boosters - retired - lost, 0.0))
         self._set("cum_flights", self._get("cum_flights") + n)
         self.flights = n.astype(float)
@@ -169,10 +181,8 @@ class VehicleLine:
         demand = (1.0 - w) * self._get("demand_flights") + w * np.maximum(wanted_flights, 0.0)
         self._set("demand_flights", demand)
         target = demand / np.asarray(p.target_utilisation_frac, dtype=float)
-        if self.reusable:
-            needed = target * self.turnaround_days() / DAYS_PER_MONTH
-        else:
-            needed = target  # expendable: a month of flights in stock
+        # expendable: a month of flights in stock
+        needed = self._by_reuse(lambda: target * self.turnaround_days() / DAYS_PER_MONTH, lambda: target)
         build = clip(needed - self._get("boosters"), 0.0, np.asarray(p.booster_build_per_month, dtype=float)) * started
         rate = self._get("stage_rate")
         grow = np.zeros(self.agent.K)

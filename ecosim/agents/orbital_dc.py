@@ -69,6 +69,7 @@ class OrbitalDataCenter(EcosimAgent):
         self.s.chips_h100e = np.zeros(K)
         self.s.pv_gw = np.zeros(K)
         self.s.budget_usd_per_yr = np.full(K, p.capex_budget_usd_per_yr, dtype=float)
+        self._own_budget = np.broadcast_to(np.asarray(p.capex_budget_usd_per_yr) > 0, (K,))  # per member: a budget of its own, not its company's cash
         self._mass_per_w_kg = mass_per_w_kg(p)  # [kg/W] as compare_costs computes it (parameters stay fixed in a run)
         self._life_months = clip(np.rint(np.asarray(p.lifetime_yr) * 12.0), 1, RING_MONTHS - 1).astype(int)  # [months] in orbit
         #: the binding code of a month it wants nothing: economics, or none while it builds prototypes
@@ -168,9 +169,12 @@ class OrbitalDataCenter(EcosimAgent):
     def capital_usd(self, deploy_months: Any = None) -> np.ndarray:
         """What this builder may spend this month [USD]: its budget, else its company's cash
         when the month opened, deployed over ``cash_deploy_months``."""
-        if np.any(np.asarray(self.p.capex_budget_usd_per_yr) > 0):
+        own = self._own_budget
+        if own.all():
             return self.s.budget_usd_per_yr / 12.0
-        return super().capital_usd(deploy_months)
+        if not own.any():
+            return super().capital_usd(deploy_months)
+        return np.where(own, self.s.budget_usd_per_yr / 12.0, super().capital_usd(deploy_months))
 
     # ---------------------------------------------------------------- phases
 

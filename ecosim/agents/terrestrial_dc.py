@@ -43,13 +43,15 @@ class TerrestrialDataCenter(EcosimAgent):
         self.s.chip_mw = np.zeros((K, RING_MONTHS))  # IT MW of accelerators by install month
         self.s.chip_eflops = np.zeros((K, RING_MONTHS))
         start = world.start_month
-        life = int(round(float(np.max(hw.chip_life_yr)) * 12))
-        spread = int(p.initial_fleet_spread_months)
-        for age in range(min(life, spread)):  # initial fleet installed evenly over the spread
+        # initial fleet installed evenly over the spread (at most a chip life), per member
+        life = np.rint(np.asarray(hw.chip_life_yr, dtype=float) * 12).astype(int)
+        spread = np.asarray(p.initial_fleet_spread_months).astype(int)
+        n = np.broadcast_to(np.minimum(life, spread), (K,))
+        for age in range(int(n.max())):
             slot = (start - 1 - age) % RING_MONTHS
-            mw = p.it_mw_initial / min(life, spread)
-            self.s.chip_mw[:, slot] = mw
-            self.s.chip_eflops[:, slot] = mw * 1e6 / w0 * hw.flops_per_h100e / 1e18
+            mw = p.it_mw_initial / np.maximum(n, 1)
+            self.s.chip_mw[:, slot] = np.where(age < n, mw, 0.0)
+            self.s.chip_eflops[:, slot] = np.where(age < n, mw * 1e6 / w0 * hw.flops_per_h100e / 1e18, 0.0)
         self.s.used_mw_total = self.s.chip_mw.sum(axis=1)
         self.s.eflops_total = self.s.chip_eflops.sum(axis=1)
         self.s.chips_h100e = np.zeros(K)

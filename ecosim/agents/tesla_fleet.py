@@ -54,8 +54,9 @@ class TeslaFleet(EcosimAgent):
         super().__init__(world, actor, p, shared)
         K = self.K
         self.s.cohorts = np.zeros((K, N_COHORTS))
-        for c in p.fleet_cohorts_initial:
-            self.s.cohorts[:, int(c.year) - FIRST_COHORT] += c.vehicles
+        rows = np.arange(K)
+        for c in p.fleet_cohorts_initial:  # a cohort's build year may differ between members
+            self.s.cohorts[rows, np.asarray(c.year).astype(int) - FIRST_COHORT] += c.vehicles
         self.s.cum_production = np.full(K, p.cumulative_production_initial, dtype=float)
         self.s.asp_usd = np.full(K, p.asp_usd_initial, dtype=float)
         self.s.bev_market = np.full(K, p.bev_market_initial_per_yr, dtype=float)

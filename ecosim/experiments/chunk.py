@@ -58,7 +58,7 @@ from ecosim.experiments.outcomes import (
     scalar_outcome,
     series_outcome,
 )
-from ecosim.experiments.spec import READ_FOR_ALL_MEMBERS, OutcomeSpec
+from ecosim.experiments.spec import OutcomeSpec
 from ecosim.finance.series_value import results_equity
 from ecosim.results.results import Results
 from ecosim.scenario.loader import LoadedScenario
@@ -187,12 +187,10 @@ def chunk_groups(tasks: Iterable[ChunkTask], chunk_runs: int, chunks: int, worke
 
 def groupable(a: ChunkTask, b: ChunkTask) -> bool:
     """Chunks one model may advance together (:func:`run_chunks`): the same scenario (lever
-    setting) and outcomes, the same varied fields (none of :data:`READ_FOR_ALL_MEMBERS`), no
-    posterior."""
+    setting) and outcomes, the same varied fields, no posterior."""
     return (
         a.scenario is b.scenario and a.outcomes == b.outcomes and a.posterior is None and b.posterior is None
         and list(a.member_values) == list(b.member_values)
-        and not any(path.rsplit(".", 1)[-1] in READ_FOR_ALL_MEMBERS for path in a.member_values)
     )
 
 

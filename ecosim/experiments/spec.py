@@ -283,14 +283,6 @@ class OutcomeSpec:
         return self.stat != "series"
 
 
-#: fields the world reads once for all of a model's members, not member by member (a lease
-#: ring's length: ecosim.agents.cloud.ring_months; the terrestrial chip ring's; whether a vehicle
-#: line is reusable; whether an orbital builder has a budget of its own): chunks that vary one
-#: never share a model, where the other chunk's members would change what it reads; an uncertainty
-#: on one needs ``chunk_size = 1`` (:func:`load_experiment` says so), a lever is set per model
-READ_FOR_ALL_MEMBERS = ("lease_term_yr", "lease_lead_months", "build_lead_months", "chip_life_yr", "booster_life_flights", "capex_budget_usd_per_yr")
-
-
 @dataclass(frozen=True)
 class ExperimentSpec:
     """A validated experiment: the parsed file, its base scenario (constants applied), inputs."""
@@ -572,9 +564,6 @@ def _resolve(path: Path, data: dict[str, Any], parsed: ExperimentFile, posterior
         where = f"uncertainties.{field}"
         if not is_numeric(field):
             raise _err(path, where, "must be a numeric field (a text or yes/no choice varies as a lever)")
-        if field.rsplit(".", 1)[-1] in READ_FOR_ALL_MEMBERS and meta.chunk_size > 1:
-            raise _err(path, where, "is read once for all of a model's members (one value for a whole chunk): "
-                                    f"vary it as a lever, or set experiment.chunk_size = 1 (got {meta.chunk_size})")
         d = u.dist()
         lo, hi = d.support
         msg = _bounds_message(field, lo, hi)

@@ -39,9 +39,6 @@ BAD = [
     ({"[uncertainties.\"capital_market.terminal_growth_pct\"]": "[uncertainties.\"terrestrial_dc.energy_source\"]"},
      r"uncertainties\.terrestrial_dc\.energy_source must be a numeric field \(a text or yes/no choice varies as a lever\)"),
     ({"seed = 11": "seed = 11\nworkers = 2"}, r"experiment\.workers is not a known field"),
-    ({"[uncertainties.\"capital_market.terminal_growth_pct\"]": "[uncertainties.\"cloud.lease_term_yr\"]"},
-     r"uncertainties\.cloud\.lease_term_yr is read once for all of a model's members \(one value for a whole chunk\): "
-     r"vary it as a lever, or set experiment\.chunk_size = 1 \(got 4\)$"),
     ({"chunk_size = 4": "chunk_size = 4\n[experiment"}, r"TOML syntax error"),
     ({'direction = "info"': 'direction = "up"'}, r"outcomes\.launch_cost\.direction must be one of 'maximize', 'minimize' or 'info' \(got 'up'"),
 ]
@@ -57,14 +54,20 @@ def test_bad_file_one_line_error_naming_field(write_experiment, replace, message
     assert text.startswith(str(path)) and "\n" not in text
 
 
-def test_a_field_read_for_all_members_varies_one_run_per_model(write_experiment) -> None:  # type: ignore[no-untyped-def]
-    """An uncertainty on a field the world reads once for all of a model's members (a lease
-    term sizes one contract ring for every member) loads with chunks of one run, each run its own
-    model, so every run reads its own draw."""
+def test_a_lease_term_varies_member_by_member(write_experiment) -> None:  # type: ignore[no-untyped-def]
+    """An uncertainty on a lease term (each member's contract ring read at its own term's
+    offset) loads with the file's chunks of four runs, and its chunks may share one model (the
+    agents read every field member by member: tests/agents/test_member_values.py)."""
+    from ecosim.experiments.chunk import groupable
+    from ecosim.experiments.experiment import _tasks
+
     spec = load_experiment(write_experiment(replace={"[uncertainties.\"capital_market.terminal_growth_pct\"]": "[uncertainties.\"cloud.lease_term_yr\"]",
-                                                      "chunk_size = 4": "chunk_size = 1"}))
+                                                      "low = 2.0\nhigh = 4.0": "low = 3.0\nhigh = 7.0"}))
     assert "cloud.lease_term_yr" in [i.path for i in spec.uncertainties]
-    assert all(c.runs == 1 for c in build_design(spec).chunks)
+    design = build_design(spec)
+    assert [c.runs for c in design.chunks] == [4, 4, 4]
+    tasks = list(_tasks(spec, design, design.chunks))
+    assert groupable(tasks[0], tasks[1])
 
 
 def test_bad_file_cli_exit_2(write_experiment, capsys) -> None:  # type: ignore[no-untyped-def]
