@@ -33,10 +33,8 @@ advance on one model's member axis, each as if alone (members never read one ano
 
 from __future__ import annotations
 
-import types
 import weakref
-from collections.abc import Callable, Sequence
-from copy import deepcopy
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from functools import lru_cache
 from types import SimpleNamespace
 from typing import Any
@@ -76,75 +74,77 @@ def network_nodes(r: Roster) -> dict[str, Node]:
 
 
 class MetricsCollector(mesa.DataCollector):
-    """Mesa's DataCollector for model reporters that are functions of the model: each month's
-    value is kept as Mesa keeps it (a copy, so later months cannot change it), a NumPy array
-    copied directly rather than through ``copy.deepcopy`` (the same array, a fifth of the time:
-    88 metrics a month); one float per member is copied into the next row of the metric's
-    (months, members) table, the list holding that row, so a run's series is the table taken
-    whole (:meth:`table`) rather than stacked from 180 rows. The first month goes through Mesa's
-    own collect, which validates every reporter; agent reporters, or reporters of another kind,
-    always do."""
+    """Mesa's DataCollector for model reporters that are functions of the model, keeping each
+    metric once: its months as one (months, members) table, a month's values copied into the
+    next row (a run's series is the table taken whole, :meth:`table`, not stacked from 180
+    rows). Mesa's ``model_vars`` idiom reads the same tables: ``model_vars[name]`` is the list
+    of the months collected so far, a float per month for a one-member model (so
+    ``get_model_vars_dataframe()`` has scalar cells), else a read-only (members,) row."""
+
+    def __init__(self, model_reporters: dict[str, Callable[[Any], Any]] | None = None, members: int = 1, months: int = 1) -> None:
+        super().__init__(model_reporters=model_reporters)
+        for name, reporter in self.model_reporters.items():
+            if not callable(reporter):
+                raise TypeError(f"MetricsCollector: reporter {name!r} must be a function of the model (got {reporter!r})")
+        #: per metric, its (months, members) table: rows [:_months] are the months collected
+        #: (a table doubles if a model steps past the months it was made for)
+        self._tables = {name: np.empty((max(int(months), 1), int(members))) for name in self.model_reporters}
+        self._months = 0
+        self.model_vars = _Months(self)
 
     def collect(self, model: Any) -> None:
+        """Record this month's value of every metric (a scalar goes to every member)."""
         # metrics that read the same sum compute it once in a collection (ecosim.metrics._once)
         model.metric_memo = {}
         try:
-            self._collect(model)
+            n = self._months
+            tables = self._tables
+            for var, reporter in self.model_reporters.items():
+                table = tables[var]
+                if n == len(table):
+                    table = tables[var] = np.concatenate([table, np.empty_like(table)])
+                table[n] = reporter(model)
+            self._months = n + 1
         finally:
             model.metric_memo = None
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        #: per metric, its months as one (months, members) table; and how many of its first
-        #: months are that table's rows, in order (-1: not all of them are)
-        self._tables: dict[str, np.ndarray] = {}
-        self._in_table: dict[str, int] = {}
+    def table(self, var: str) -> np.ndarray:
+        """A copy of ``var``'s months collected so far as one (months, members) array."""
+        return self._tables[var][: self._months].copy()
 
-    def _collect(self, model: Any) -> None:
-        if not self._validated or not self._plain() or self.agent_reporters or self.agenttype_reporters:
-            super().collect(model)
-            return
-        months = getattr(model, "n_steps", 0)
-        for var, reporter in self.model_reporters.items():
-            value = reporter(model)
-            if type(value) is float:  # a one-member model's metric (immutable: kept as it is)
-                self.model_vars[var].append(value)
-                continue
-            kept = self.model_vars[var]
-            n = len(kept)
-            if type(value) is np.ndarray and value.dtype == np.float64 and value.ndim == 1 and n < months:
-                # one float per member: copied into the next row of the metric's table; the list
-                # holds that row (a view), and series() takes the table whole
-                table = self._tables.get(var)
-                if table is None:
-                    table = self._tables[var] = np.empty((months, value.shape[0]))
-                    first = all(type(r) is np.ndarray and r.dtype == np.float64 and r.shape == value.shape for r in kept)
-                    for i, r in enumerate(kept if first else ()):
-                        table[i] = r  # the months Mesa's own collect kept (the first)
-                    self._in_table[var] = n if first else -1
-                if table.shape[1] == value.shape[0]:
-                    table[n] = value
-                    kept.append(table[n])
-                    if self._in_table[var] == n:
-                        self._in_table[var] = n + 1
-                    continue
-            kept.append(value.copy() if type(value) is np.ndarray and value.dtype != object else deepcopy(value))
+    def rows(self, var: str) -> list[Any]:
+        """``var``'s months collected so far as Mesa lists them (see the class docstring)."""
+        months = self._tables[var][: self._months]
+        if months.shape[1] == 1:
+            return months[:, 0].tolist()
+        view = months.view()
+        view.flags.writeable = False
+        return list(view)
 
-    def table(self, var: str) -> np.ndarray | None:
-        """A copy of ``var``'s months collected so far as one (months, members) array, when every
-        month is a row of its table (else None)."""
-        n = len(self.model_vars.get(var, ()))
-        if not n or self._in_table.get(var) != n:
-            return None
-        return self._tables[var][:n].copy()
+    def get_model_vars_dataframe(self) -> pd.DataFrame:
+        """Mesa's frame of the model variables: a column per metric, a row per month collected."""
+        if not self.model_reporters:
+            raise UserWarning("No model reporters have been defined in the DataCollector, returning empty DataFrame.")
+        return pd.DataFrame({var: self.rows(var) for var in self.model_reporters})
 
-    def _plain(self) -> bool:
-        """True when every model reporter is a function of the model (checked once per set)."""
-        n = len(self.model_reporters)
-        if getattr(self, "_plain_for", None) != n:
-            self._plain_for = n
-            self._plain_all = all(isinstance(r, types.FunctionType) for r in self.model_reporters.values())
-        return self._plain_all
+
+class _Months(Mapping[str, list[Any]]):
+    """``MetricsCollector.model_vars``: each metric's months as Mesa's list (made from its table
+    when read)."""
+
+    def __init__(self, collector: MetricsCollector) -> None:
+        self._collector = collector
+
+    def __getitem__(self, var: str) -> list[Any]:
+        if var not in self._collector.model_reporters:
+            raise KeyError(var)
+        return self._collector.rows(var)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._collector.model_reporters)
+
+    def __len__(self) -> int:
+        return len(self._collector.model_reporters)
 
 
 class EcosimModel(mesa.Model):
@@ -230,22 +230,7 @@ class EcosimModel(mesa.Model):
             agent.start(self.restored)
         self.exchange.begin()
 
-        self.datacollector = MetricsCollector(model_reporters={name: self._reporter(m.fn) for name, m in METRICS.items()})
-
-    def _reporter(self, fn: Callable[[Any], np.ndarray]) -> Callable[[Any], Any]:
-        """A metric as the DataCollector records it: a float for a one-member model (so
-        ``datacollector.get_model_vars_dataframe()`` has scalar cells), the (members,) array
-        otherwise."""
-        if self.members > 1:
-            return fn
-
-        def one_member(m: Any) -> float:
-            value = fn(m)
-            if type(value) is np.ndarray and value.shape == (1,):  # the usual case, sooner
-                return float(value[0])
-            return float(np.asarray(value).reshape(-1)[0])
-
-        return one_member
+        self.datacollector = MetricsCollector({name: m.fn for name, m in METRICS.items()}, self.members, self.n_steps)
 
     def _member_rngs(self, member_seeds: Sequence[tuple[int, int]] | None) -> list[tuple[np.random.Generator, int, int]] | None:
         """One generator per member group, as ``mesa.Model`` seeds its own (``default_rng(seed)``)."""
@@ -371,16 +356,7 @@ class EcosimModel(mesa.Model):
 
     def series(self, name: str) -> np.ndarray:
         """One metric over the months run so far, shape (months, members)."""
-        rows = self.datacollector.model_vars[name]
-        K = self.members
-        whole = self.datacollector.table(name)
-        if whole is not None and whole.shape[1] == K:
-            return whole  # every month one float per member, rows of the metric's table
-        if rows and all(type(r) is np.ndarray and r.shape == (K,) and r.dtype == np.float64 for r in rows):
-            return np.stack(rows)  # every month one float per member: stacked as they are
-        if K == 1 and rows and all(type(r) is float for r in rows):
-            return np.array(rows, dtype=float)[:, None]  # a one-member model records floats
-        return np.vstack([np.broadcast_to(np.asarray(r, dtype=float), (self.members,)) for r in rows]) if rows else np.zeros((0, self.members))
+        return self.datacollector.table(name)
 
     @property
     def date(self) -> str:
