@@ -33,11 +33,21 @@ Stages of :func:`value_cash_flows` (yearly, value at the start of the valuation 
 ---------------------------------------------------------------------------------
 1. explicit: every full year of the run from ``valuation_year`` on, after tax;
 2. fade (``normalised`` only): ``fade_years`` beyond the run, NOPAT growing at a rate that
-   moves linearly from the run's last 3-year revenue CAGR to ``g``; net capex ``g / RONIC``
-   of NOPAT [Koller et al.], expensed like the explicit stage's (it costs ``(1 - t)`` of itself
-   after tax);
+   moves linearly from the run's revenue CAGR over its last ``normalise_years`` years to
+   ``g``; net capex ``g / RONIC`` of NOPAT [1], expensed like the explicit stage's (it costs
+   ``(1 - t)`` of itself after tax);
 3. terminal: ``NOPAT (1 + g) (1 - (1 - t) g / RONIC) / (WACC - g)`` (normalised), or
    ``FCF_n (1 + g) / (WACC - g)`` (gordon), or ``multiple x revenue_n`` (exit).
+
+The normalised stages start from steady-state NOPAT (:func:`normalised_nopat`): the last
+year's revenue times the NOPAT margin of the last ``normalise_years`` years, EBIT being EBITDA
+less straight-line economic depreciation of capex (what keeps the assets in place). A run can
+end in the middle of a compute race (a lab's capex above its EBITDA for a few years): its last
+year's EBITDA is depressed and its depreciation climbing, so a value built on that year alone
+is a snapshot of the race, not a steady state [2, ch. 22: normalised earnings for a firm whose
+last year is abnormal]. Only replacement is carried into perpetuity, plus the net investment
+``g / RONIC`` of NOPAT that steady growth needs [1, ch. 14; 2, ch. 12: reinvestment in stable
+growth = g / return on capital]; capex beyond it (growth capex of the race) is not.
 
 With mid-year discounting the fade and the perpetuity flows are mid-year too (the terminal value
 is discounted like the last flow); an exit value is a price at the last year's end.
@@ -48,7 +58,8 @@ References
 ----------
 [1] Koller, Goedhart and Wessels (2020). Valuation, 7th ed., ch. 10 and 14 (continuing value,
     value-driver formula).
-[2] Damodaran, A. (2012). Investment Valuation, 3rd ed., ch. 12-13.
+[2] Damodaran, A. (2012). Investment Valuation, 3rd ed., ch. 12-13 (terminal value, stable
+    growth reinvestment), ch. 22 (firms with negative or abnormal earnings: normalised earnings).
 [3] US Internal Revenue Code 168(k), 172(a)(2), 174A.
 """
 
@@ -243,6 +254,7 @@ class Assumptions:
     exit_metric: str = "revenue"
     asset_life_yr: float = 6.0
     fade_years: int = 5
+    normalise_years: int = 5
     ronic: float | None = None
     valuation_year: int | None = None
     discounting: str = "mid"
@@ -254,6 +266,8 @@ class Assumptions:
             raise ValueError(f"terminal must be one of {', '.join(TERMINAL_METHODS)} (got {self.terminal!r})")
         if self.discounting not in TIMINGS:
             raise ValueError(f"discounting must be one of {', '.join(TIMINGS)} (got {self.discounting!r})")
+        if int(self.normalise_years) < 1:
+            raise ValueError(f"normalise_years must be >= 1 (got {self.normalise_years!r})")
         if self.exit_metric not in ("revenue", "ebitda"):
             raise ValueError(f"exit_metric must be 'revenue' or 'ebitda' (got {self.exit_metric!r})")
         if self.terminal != "exit" and not np.all(np.asarray(self.wacc) > np.asarray(self.terminal_growth)):
@@ -292,6 +306,7 @@ def _defaults(capital_market: Any) -> dict[str, Any]:
         "exit_metric": str(term["exit_metric"]),
         "asset_life_yr": float(term["asset_life_yr"]),
         "fade_years": int(term["fade_years"]),
+        "normalise_years": int(term["normalise_years"]),
         "ronic": None if ronic == "wacc" else float(ronic),
         "sources": {
             "wacc": "scenario [capital_market] on valuation.toml [basis]: rf + beta_u x MRP (no debt in the world), Fisher-real",
@@ -302,6 +317,7 @@ def _defaults(capital_market: Any) -> dict[str, Any]:
             "exit_multiple": "scenario capital_market.mark_revenue_multiple_mature",
             "asset_life_yr": "ecosim/data/valuation.toml [terminal]",
             "fade_years": "ecosim/data/valuation.toml [terminal]",
+            "normalise_years": "ecosim/data/valuation.toml [terminal]",
             "ronic": "ecosim/data/valuation.toml [terminal]",
         },
     }
@@ -389,6 +405,37 @@ class CashFlows:
         return got
 
 
+
+def normalised_nopat(flows: CashFlows, tax_rate: ArrayLike, asset_life_yr: float, years: int) -> np.ndarray:
+    """Steady-state NOPAT of the run's last year, (members,) [USD/yr]: its revenue times the
+    NOPAT margin of the last ``years`` years, ``(1 - t) sum(EBITDA - D) / sum(revenue)`` with D
+    the straight-line economic depreciation of capex over ``asset_life_yr`` (the replacement
+    of what wears out; capex beyond it is growth, not carried into perpetuity). A member whose
+    revenue over those years is not positive gets their mean NOPAT instead.
+
+    A margin normalised over several years, applied to the last year's revenue, is Damodaran's
+    normalised operating income for a firm whose last year is not representative (Damodaran
+    2012, ch. 13 and 22; Koller et al. 2020, ch. 14: the continuing value's NOPAT at a
+    normalised, mid-cycle level); one year (``years=1``) is the last year's NOPAT.
+
+    Hand check, 6-year life, no capex before the run (D = 0), 20 % tax: revenue 100 and 200,
+    EBITDA 10 and 50: the margin is 0.8 x 60 / 300 = 16 %, so 200 x 16 % = 32 (the last year
+    alone: 0.8 x 50 = 40).
+
+    >>> cf = CashFlows([2039, 2040], np.array([[100.0], [200.0]]), np.array([[10.0], [50.0]]), np.zeros((2, 1)))
+    >>> [round(float(normalised_nopat(cf, 0.2, 6, n)[0]), 6) for n in (2, 1)]
+    [32.0, 40.0]
+    """
+    n = max(1, min(int(years), len(flows.years)))
+    dep = straight_line_depreciation(flows.capex, asset_life_yr)[-n:]
+    ebit = (flows.ebitda[-n:] - dep).sum(axis=0)
+    rev = flows.revenue[-n:].sum(axis=0)
+    t = 1.0 - np.asarray(tax_rate, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        margin = np.where(rev > 0, ebit / rev, 0.0)
+    return np.asarray(np.where(rev > 0, flows.revenue[-1] * margin, ebit / n) * t, dtype=float)
+
+
 #: the columns of :attr:`Valuation.fade`
 FADE_COLUMNS = ["year", "growth", "nopat_usd", "reinvestment_usd", "fcf_usd", "discount", "pv_usd"]
 
@@ -411,7 +458,7 @@ class Valuation:
     terminal_value: np.ndarray  # at the end of the last explicit (or fade) year
     pv_terminal: np.ndarray
     nopat_terminal: np.ndarray  # steady-state NOPAT in the last run year (normalised), else nan
-    growth_start: np.ndarray  # revenue CAGR of the last 3 run years (fade start)
+    growth_start: np.ndarray  # revenue CAGR over the last normalise_years run years (fade start)
 
     @property
     def fade(self) -> pd.DataFrame:
@@ -518,7 +565,8 @@ def value_cash_flows(flows: CashFlows, a: Assumptions, cash: ArrayLike = 0.0) ->
     pv_explicit = (fcf_k * disc).sum(axis=0)
     last = len(years) - 1
     rev = flows.revenue
-    back = min(3, last)
+    N = min(int(a.normalise_years), last + 1)
+    back = min(N, last)
     base = rev[last - back] if back > 0 else rev[last]
     with np.errstate(divide="ignore", invalid="ignore"):
         g0 = np.where((base > 0) & (rev[last] > 0) & (back > 0), (rev[last] / base) ** (1.0 / max(back, 1)) - 1.0, g)
@@ -534,8 +582,7 @@ def value_cash_flows(flows: CashFlows, a: Assumptions, cash: ArrayLike = 0.0) ->
         tv = a.exit_multiple * metric
         d_tv = (1.0 + np.full(K, w)) ** -float(n)
     else:
-        dep = straight_line_depreciation(flows.capex, a.asset_life_yr)[last]
-        nopat_n = (flows.ebitda[last] - dep) * (1.0 - a.tax_rate)
+        nopat_n = normalised_nopat(flows, a.tax_rate, a.asset_life_yr, N)
         ronic = a.ronic_value
         nopat = nopat_n.copy()
         F = int(a.fade_years)
@@ -571,7 +618,8 @@ def value_cash_flows(flows: CashFlows, a: Assumptions, cash: ArrayLike = 0.0) ->
 def sensitivity(flows: CashFlows, a: Assumptions, cash: ArrayLike = 0.0, scenario_rates: tuple[float, float] | None = None) -> list[tuple[str, float]]:
     """The headline equity value (member 0) and what it becomes when one choice changes:
     terminal method, discounting convention, the rate and the growth one point either way,
-    RONIC twice the rate, and (``scenario_rates``: the scenario's nominal levered WACC and
+    RONIC twice the rate, the terminal NOPAT margin of the last year alone and of twice
+    ``normalise_years``, and (``scenario_rates``: the scenario's nominal levered WACC and
     nominal growth) the scenario's rates taken as they are with year-end discounting [USD].
 
     >>> cf = CashFlows([2030, 2031], np.full((2, 1), 200.0), np.full((2, 1), 100.0), np.zeros((2, 1)))
@@ -592,6 +640,8 @@ def sensitivity(flows: CashFlows, a: Assumptions, cash: ArrayLike = 0.0, scenari
     rows += [(f"terminal growth {100 * (g + d):.2f} % ({'+' if d > 0 else '−'}1 pt)", value(terminal_growth=g + d)) for d in (-0.01, 0.01) if g + d < w]
     if a.terminal == "normalised":
         rows.append((f"RONIC {100 * 2 * a.ronic_value:.2f} % (2 × the rate)", value(ronic=2 * a.ronic_value)))
+        n = int(a.normalise_years)
+        rows += [(f"terminal NOPAT margin of the last {m} year{'s' if m > 1 else ''} (not {n})", value(normalise_years=m)) for m in (1, 2 * n) if m != n]
     if scenario_rates is not None and scenario_rates[0] > scenario_rates[1]:
         sw, sg = scenario_rates
         rows.append((f"the scenario's rates as they are (nominal levered WACC {100 * sw:.2f} %, g {100 * sg:.2f} %), year end", value(wacc=sw, terminal_growth=sg, discounting="end")))

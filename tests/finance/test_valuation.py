@@ -58,7 +58,7 @@ def test_normalised_terminal_by_hand() -> None:
     assert_allclose(v.enterprise_value, explicit + fade + tv / 1.1**2, rtol=1e-12)
     assert_allclose(v.growth_start, 0.02, atol=1e-12)
     grown = value_cash_flows(_flows([100.0] * 4, revenue=[100.0, 110.0, 121.0, 133.1]), a)
-    assert_allclose(grown.growth_start, 0.10, rtol=1e-12)  # last 3-year revenue CAGR
+    assert_allclose(grown.growth_start, 0.10, rtol=1e-12)  # revenue CAGR over the run's 4 years (normalise_years 5 is more than it has)
     assert_allclose(grown.fade["growth"], [0.02])
 
 
@@ -70,6 +70,45 @@ def test_normalised_terminal_subtracts_economic_depreciation() -> None:
     assert_allclose(v.fcf[:, 0], [70 * 0.75, 70 * 0.75])
     assert_allclose(v.enterprise_value, 52.5 / 1.1 + 52.5 / 1.21 + 52.5 / 0.10 / 1.21, rtol=1e-12)
 
+
+
+def test_normalised_terminal_is_not_a_snapshot_of_a_last_year_race() -> None:
+    """Revenue 100 and EBITDA 50 a year for 5 years, capex 20 a year then 80 in the last (a race),
+    2-year lives: depreciation 20, 20, 20, 20, 50, so EBIT 30, 30, 30, 30, 0. Built on the last
+    year alone, NOPAT is 0 and so is the terminal value; over the 5 years the NOPAT margin is
+    0.8 x 120 / 500 = 19.2 %, NOPAT 19.2 and (g = 0, no fade, 10 %) the terminal value 192. The
+    explicit years are the run's either way: pre-tax FCF 30, 30, 30, 30, -30; tax 6 on each of
+    the first four."""
+    a = Assumptions(wacc=0.10, terminal_growth=0.0, tax_rate=0.20, terminal="normalised", fade_years=0, asset_life_yr=2, discounting="end", normalise_years=5)
+    flows = _flows([50.0] * 5, [20.0, 20.0, 20.0, 20.0, 80.0], revenue=[100.0] * 5, start=2036)
+    v = value_cash_flows(flows, a)
+    snapshot = value_cash_flows(flows, a.replace(normalise_years=1))
+    d = 1.1 ** -np.arange(1, 6)
+    explicit = float(np.dot([24.0, 24.0, 24.0, 24.0, -30.0], d))
+    assert_allclose(v.nopat_terminal, 19.2, rtol=1e-12)
+    assert_allclose(v.terminal_value, 192.0, rtol=1e-12)
+    assert_allclose(v.enterprise_value, explicit + 192.0 * d[-1], rtol=1e-12)
+    assert_allclose(snapshot.nopat_terminal, 0.0, atol=1e-12)
+    assert_allclose(snapshot.enterprise_value, explicit, rtol=1e-12)
+
+
+def test_normalised_nopat_falls_back_to_mean_nopat_without_revenue() -> None:
+    """No revenue in the window: NOPAT is the window's mean EBIT after tax, (10 + 30) / 2 x 0.75 = 15."""
+    from ecosim.finance.valuation import normalised_nopat
+
+    flows = _flows([10.0, 30.0], revenue=[0.0, 0.0])
+    assert_allclose(normalised_nopat(flows, 0.25, 6, 2), [15.0])
+    with pytest.raises(ValueError, match=r"normalise_years must be >= 1 \(got 0\)"):
+        Assumptions(wacc=0.10, terminal_growth=0.0, tax_rate=0.2, normalise_years=0)
+
+
+def test_fade_starts_from_the_revenue_cagr_of_the_normalisation_window() -> None:
+    """Revenue 100, 100, 100, 110, 121 (10 %/yr in the last two years): over the last 2 years the
+    fade starts at 10 %; over the last 4 at (121 / 100) ** (1/4) - 1 = 4.88 %."""
+    a = Assumptions(wacc=0.10, terminal_growth=0.0, tax_rate=0.0, terminal="normalised", fade_years=1, discounting="end")
+    flows = _flows([50.0] * 5, revenue=[100.0, 100.0, 100.0, 110.0, 121.0])
+    assert_allclose(value_cash_flows(flows, a.replace(normalise_years=2)).growth_start, 0.10, rtol=1e-12)
+    assert_allclose(value_cash_flows(flows, a.replace(normalise_years=4)).growth_start, 0.048809, rtol=1e-5)
 
 def test_exit_multiple_and_cash() -> None:
     """Exit at 5x last revenue 200 after one year at 10 %, plus 7 of cash: 100/1.1 + 1000/1.1 + 7."""
