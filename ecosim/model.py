@@ -329,10 +329,8 @@ class EcosimModel(mesa.Model):
             return follow_first(self.rng, n, p)
         if not self.common_random_numbers:
             return self.rng.binomial(n, p)
-        from scipy.stats import binom
-
         u = max(float(self.rng.random()), 1e-300)
-        return np.maximum(binom.ppf(u, n, p), 0.0)
+        return np.maximum(binom_ppf(u, n, p), 0.0)
 
     def step(self) -> None:
         """One month: open, offer, clear, fulfil, settle, collect."""
@@ -408,19 +406,78 @@ def follow_first(rng: np.random.Generator, n: np.ndarray, p: np.ndarray) -> np.n
     >>> a[0].tolist() == a[1].tolist() == b[0].tolist(), a[2].tolist()
     (True, [0.0])
     """
-    from scipy.stats import binom
-
     n = np.asarray(n)
     p = np.broadcast_to(np.asarray(p, dtype=float), n.shape)
     first = rng.binomial(n[:1], p[:1])
-    lo, hi = binom.cdf(np.stack([first - 1, first]), n[:1], p[:1])  # the band of member 0's draw
+    lo, hi = binom_cdf(np.stack([first - 1, first]), n[:1], p[:1])  # the band of member 0's draw
     # the quantile is elementwise: members whose (n, p) are the same bits draw the same, so it
     # is computed once per distinct member (in a replay most members are member 0's copies)
     pick, back = _distinct_rows(n, p)
     u = np.broadcast_to(0.5 * (lo + hi), (len(pick),) + n.shape[1:])
-    out = np.maximum(binom.ppf(u, n[pick], p[pick]), 0.0)[back]
+    out = np.maximum(binom_ppf(u, n[pick], p[pick]), 0.0)[back]
     out[:1] = first
     return out
+
+
+def _binom_args(k: Any, n: Any, p: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """``k``, ``n`` and ``p`` broadcast together, when they are what :func:`binom_cdf` and
+    :func:`binom_ppf` compute directly: ``k`` and ``n`` int64 or float64, ``p`` float64, ``n`` a
+    whole number >= 0, ``p`` in [0, 1], ``k`` not NaN (else None: SciPy's own method decides)."""
+    k, n, p = np.asarray(k), np.asarray(n), np.asarray(p)
+    if k.dtype.char not in "ld" or n.dtype.char not in "ld" or p.dtype.char != "d":
+        return None
+    k, n, p = np.broadcast_arrays(k, n, p)
+    if not bool(np.all((n >= 0) & (n == np.round(n)) & (p >= 0) & (p <= 1))) or bool(np.isnan(k).any()):
+        return None
+    return k, n, p
+
+
+def binom_cdf(k: Any, n: Any, p: Any) -> np.ndarray:
+    """``scipy.stats.binom.cdf(k, n, p)``, the same numbers: 1 from ``k >= n``, 0 below 0, else
+    the Boost CDF SciPy calls (``scipy.special``'s ``_binom_cdf`` of ``floor(k)``, clipped to
+    [0, 1]), without SciPy's generic argument handling or importing ``scipy.stats`` (a replay
+    draws through it every month). Arguments it does not handle go to SciPy.
+
+    >>> from scipy.stats import binom
+    >>> k, n, p = np.array([-1, 0, 3, 9, 10, 12]), np.array([10, 10, 10, 10, 10, 10]), np.array([0.3, 0.3, 0.5, 0.5, 0.9, 0.1])
+    >>> binom_cdf(k, n, p).tobytes() == binom.cdf(k, n, p).tobytes()
+    True
+    """
+    from scipy.special import _ufuncs
+
+    args = _binom_args(k, n, p)
+    if args is None:
+        from scipy.stats import binom
+
+        return np.asarray(binom.cdf(k, n, p))
+    k, n, p = args
+    out = np.zeros(k.shape)
+    out[k >= n] = 1.0
+    inside = (k >= 0) & (k < n) & np.isfinite(k)
+    if inside.any():
+        out[inside] = np.clip(_ufuncs._binom_cdf(np.floor(k[inside]), n[inside], p[inside]), 0, 1)
+    return out
+
+
+def binom_ppf(q: Any, n: Any, p: Any) -> np.ndarray:
+    """``scipy.stats.binom.ppf(q, n, p)`` for ``q`` strictly between 0 and 1, the same numbers
+    (the Boost quantile SciPy calls, ``scipy.special``'s ``_binom_ppf``); other arguments go to
+    SciPy (see :func:`binom_cdf`).
+
+    >>> from scipy.stats import binom
+    >>> q, n, p = np.array([0.01, 0.5, 0.99]), np.array([10.0, 7.0, 3.0]), np.array([0.3, 0.0, 1.0])
+    >>> binom_ppf(q, n, p).tobytes() == binom.ppf(q, n, p).tobytes()
+    True
+    """
+    from scipy.special import _ufuncs
+
+    args = _binom_args(q, n, p)
+    if args is None or not bool(np.all((args[0] > 0) & (args[0] < 1))):
+        from scipy.stats import binom
+
+        return np.asarray(binom.ppf(q, n, p))
+    q, n, p = args
+    return np.asarray(_ufuncs._binom_ppf(q, n, p) + 0, dtype=float)
 
 
 def _distinct_rows(*arrays: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
