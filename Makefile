@@ -22,12 +22,14 @@ lint: $(VENV)/.installed-dev
 bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/bench_world.py
 
-# every figure of the README and docs, printed again by the commands (run after a change to the world)
+# every figure of the README and docs, printed again by the commands (run after a change to the world);
+# --runs: one folder of runs for every script, so a run two scripts need (baseline) is made once
 findings: $(VENV)/.installed-dev
 	$(BIN)/python -m ecosim.nomenclature > docs/nomenclature.md
-	$(BIN)/python scripts/readme_findings.py
+	rm -rf runs/readme && mkdir -p runs/readme
+	$(BIN)/python scripts/readme_findings.py --runs runs/readme
 	$(BIN)/python scripts/readme_odc_conventions.py
-	$(BIN)/python scripts/readme_valuation.py
+	$(BIN)/python scripts/readme_valuation.py --runs runs/readme
 	$(BIN)/python scripts/readme_flywheel.py
 	$(BIN)/python scripts/readme_data_edges.py
 	$(BIN)/python scripts/readme_calibration.py
@@ -36,11 +38,12 @@ findings: $(VENV)/.installed-dev
 # the same scripts writing nothing: exit 1 naming each README/docs section that is not what the commands print now
 findings-check: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest -q tests/test_docs.py::test_nomenclature_is_current
-	$(BIN)/python scripts/readme_findings.py --check
-	$(BIN)/python scripts/readme_odc_conventions.py --check
-	$(BIN)/python scripts/readme_valuation.py --check
-	$(BIN)/python scripts/readme_flywheel.py --check
-	$(BIN)/python scripts/readme_data_edges.py --check
+	runs=$$(mktemp -d) && trap 'rm -rf "$$runs"' EXIT && \
+	$(BIN)/python scripts/readme_findings.py --check --runs "$$runs" && \
+	$(BIN)/python scripts/readme_odc_conventions.py --check && \
+	$(BIN)/python scripts/readme_valuation.py --check --runs "$$runs" && \
+	$(BIN)/python scripts/readme_flywheel.py --check && \
+	$(BIN)/python scripts/readme_data_edges.py --check && \
 	$(BIN)/python scripts/readme_calibration.py --check
 
 $(VENV)/bin/python:

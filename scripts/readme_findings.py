@@ -23,7 +23,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from readme_sections import README, add_check_flag, ecosim_all, publish  # noqa: E402
+from readme_sections import README, add_check_flag, add_runs_flag, ecosim_all, publish  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 STANCES = ("baseline", "musk_narrative", "skeptic")
@@ -40,15 +40,16 @@ ODC_YEAR = 2030
 STANCE_YEARS = (2027, 2030, 2035)
 
 
-def point_runs(out_root: str, run_root: str | None = None) -> str:
+def point_runs(out_root: str, run_root: str | None = None, runs: str | None = None) -> str:
     """Each stance's headline as ``ecosim run`` printed it, and the seed report's audit.
 
-    The runs are written under ``run_root`` (``out_root`` unless given); the text names ``out_root``.
+    The runs are written under ``run_root`` (``out_root`` unless given); the text names
+    ``out_root``. ``runs``: the folder one ``make findings`` shares (:func:`readme_sections.ecosim`).
     """
     run_root = run_root or out_root
     lines = [f"Printed by `ecosim run S --out {out_root}/S` for S in {', '.join(STANCES)} (the headline each run prints first) "
              "and `ecosim audit-report --json`:", ""]
-    *_, audit_json = ecosim_all([*(["run", s, "--out", f"{run_root}/{s}", "--no-figures"] for s in STANCES), ["audit-report", "--json"]])
+    *_, audit_json = ecosim_all([*(["run", s, "--out", f"{run_root}/{s}", "--no-figures"] for s in STANCES), ["audit-report", "--json"]], runs)
     for s in STANCES:
         summary = json.loads((ROOT / run_root / s / "summary.json").read_text())
         lines += [f"* {line}" for line in summary["headline"]]
@@ -110,9 +111,10 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", default="runs/readme", help="folder for the runs (default runs/readme)")
     add_check_flag(ap)
+    add_runs_flag(ap)
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        blocks = {"point-runs": point_runs(args.out, tmp if args.check else None), "odc-table": odc_table()}
+        blocks = {"point-runs": point_runs(args.out, args.runs or (tmp if args.check else None), args.runs), "odc-table": odc_table()}
     raise SystemExit(publish({README: blocks}, args.check, "readme_findings.py"))
 
 

@@ -19,18 +19,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from readme_sections import README, add_check_flag, publish  # noqa: E402
+from readme_sections import README, add_check_flag, ecosim_all, publish  # noqa: E402
 
 from ecosim.numbers import change_in  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[1]
-ECOSIM = [sys.executable, "-m", "ecosim.cli"]
 SCENARIOS = ("baseline", "musk_narrative")
 #: years shown in the loop-family table
 YEARS = (2026, 2028, 2030, 2032, 2035, 2038, 2040)
@@ -172,14 +169,11 @@ def main() -> None:
     ap.add_argument("--from", dest="src", metavar="DIR", help="read DIR/SCENARIO.json instead of running the command")
     add_check_flag(ap)
     args = ap.parse_args()
-    results = {}
-    for s in SCENARIOS:
-        if args.src:
-            results[s] = json.loads((Path(args.src) / f"{s}.json").read_text(encoding="utf-8"))
-            continue
-        print(f"$ ecosim flywheel {s} --json", file=sys.stderr, flush=True)
-        done = subprocess.run([*ECOSIM, "flywheel", s, "--json"], cwd=ROOT, check=True, capture_output=True, text=True)
-        results[s] = json.loads(done.stdout)
+    if args.src:
+        printed = [(Path(args.src) / f"{s}.json").read_text(encoding="utf-8") for s in SCENARIOS]
+    else:
+        printed = ecosim_all([["flywheel", s, "--json"] for s in SCENARIOS])
+    results = {s: json.loads(text) for s, text in zip(SCENARIOS, printed, strict=True)}
     raise SystemExit(publish({README: {"flywheel": render(results)}}, args.check, "readme_flywheel.py"))
 
 

@@ -5,12 +5,18 @@ each ``scripts/readme_*.py`` script runs its commands and hands the rendered blo
 :func:`publish`. With ``--check`` the script writes nothing (its runs go to a temporary folder)
 and exits 1, naming each stale section with the first lines of the difference, when a block is
 not what the commands print now (``make findings-check``; ``tests/test_docs.py``).
+
+``make findings`` and ``make findings-check`` hand every script one fresh folder (``--runs DIR``):
+a command two scripts both need (``ecosim run baseline``, ``ecosim audit-report --json``) runs
+once in that folder, by whichever script needs it first, and the next one reads what it printed
+(:func:`ecosim` with ``runs``). Run alone, a script runs all its commands itself.
 """
 
 from __future__ import annotations
 
 import argparse
 import difflib
+import hashlib
 import os
 import re
 import subprocess
@@ -26,17 +32,32 @@ DIFF_LINES = 24
 ECOSIM = [sys.executable, "-m", "ecosim.cli"]
 
 
-def ecosim(args: Sequence[str]) -> str:
-    """What ``ecosim ARGS`` prints on stdout (stripped), run from the project's root."""
+def ecosim(args: Sequence[str], runs: str | None = None) -> str:
+    """What ``ecosim ARGS`` prints on stdout (stripped), run from the project's root. With
+    ``runs`` (a folder shared by the scripts of one ``make findings``), a command that an
+    earlier script ran with the same arguments is not run again: what it printed is read back."""
+    kept = Path(runs) / f"printed-{hashlib.sha256(chr(0).join(args).encode()).hexdigest()[:16]}.txt" if runs else None
+    if kept is not None and kept.exists():
+        print("$ ecosim " + " ".join(args) + "   (ran earlier in this make)", file=sys.stderr, flush=True)
+        return kept.read_text(encoding="utf-8")
     print("$ ecosim " + " ".join(args), file=sys.stderr, flush=True)
-    return subprocess.run([*ECOSIM, *args], cwd=ROOT, check=True, capture_output=True, text=True).stdout.strip()
+    out = subprocess.run([*ECOSIM, *args], cwd=ROOT, check=True, capture_output=True, text=True).stdout.strip()
+    if kept is not None:
+        kept.write_text(out, encoding="utf-8")
+    return out
 
 
-def ecosim_all(commands: Sequence[Sequence[str]]) -> list[str]:
+def ecosim_all(commands: Sequence[Sequence[str]], runs: str | None = None) -> list[str]:
     """:func:`ecosim` for each command, in order, as many at once as the machine has cores
     (each is its own process; the outputs do not depend on the order they run in)."""
     with ThreadPoolExecutor(max_workers=max(1, min(len(commands), os.cpu_count() or 1))) as pool:
-        return list(pool.map(ecosim, commands))
+        return list(pool.map(lambda args: ecosim(args, runs), commands))
+
+
+def add_runs_flag(ap: argparse.ArgumentParser) -> None:
+    ap.add_argument("--runs", metavar="DIR",
+                    help="a fresh folder shared by the scripts of one `make findings`: runs and commands another script "
+                         "already ran there are read, not run again (default: run everything)")
 
 
 def _pattern(name: str) -> re.Pattern[str]:

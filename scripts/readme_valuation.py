@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from readme_sections import README, add_check_flag, ecosim, publish  # noqa: E402
+from readme_sections import README, add_check_flag, add_runs_flag, ecosim, publish  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 RUN = "runs/readme/baseline"
@@ -127,13 +127,16 @@ def audit_section(a: dict[str, Any]) -> str:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     add_check_flag(ap)
+    add_runs_flag(ap)
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         run, figure = (f"{tmp}/baseline", f"{tmp}/gap-explained.png") if args.check else (RUN, FIGURE)
-        ecosim(["run", "baseline", "--out", run, "--no-figures"])
+        if args.runs:  # the baseline run readme_findings.py made in this make (or made here for the scripts after)
+            run = f"{args.runs}/baseline"
+        ecosim(["run", "baseline", "--out", run, "--no-figures"], args.runs)
         data = json.loads(ecosim(["value", run, "--json", "--explain", figure]).replace(run, RUN))
         summary = json.loads((ROOT / run / "summary.json").read_text(encoding="utf-8"))
-    audit = json.loads(ecosim(["audit-report", "--json"]))
+    audit = json.loads(ecosim(["audit-report", "--json"], args.runs))
     v = data["runs"][0]
     blocks = {"valuation-headline": section(v), "valuation-gap": gap_section(data["explained"][0]),
               "valuation-scorecard": scorecard_section(summary), "valuation-audit": audit_section(audit)}
