@@ -41,6 +41,10 @@ OUTCOMES: dict[str, tuple[str, tuple[str, ...]]] = {
     "orbital_compute": ("SpaceX orbital compute", ("orbital_dc.eflops_total", "orbital_dc.mw_total")),
     "spacex_value": ("SpaceX+xAI value (through SpaceX's cash)", ("cash:spacex",)),
 }
+#: the variables of the causal graph behind the orbital compute loop's sentence: orbit's lifetime
+#: cost per delivered W over the ground's, as xAI is shown it (0 before it is first published),
+#: and the orbital data centres' power in service [MW]
+ORBIT_RATIO, ORBIT_MW = "orbital_dc->xai:orbital_cost_ratio", "orbital_dc.mw_total"
 #: the agents whose capacity decisions the narrative says the loop funds
 CAPACITY = ("spacex_launch", "starlink", "orbital_dc", "terrestrial_dc", "terafab", "tesla_fleet", "cybercab", "optimus")
 #: loop families listed per outcome, in order: (label, words in the loop's name)
@@ -122,6 +126,7 @@ class Flywheel:
     held: list[str] = field(default_factory=list)
     replay_s: float = 0.0
     control_error: float = 0.0
+    orbit: dict[str, dict[int, float]] = field(default_factory=dict)  # orbit_by_year
 
     def verdict(self) -> list[str]:
         """A few sentences in words, each from the numbers above."""
@@ -147,6 +152,7 @@ class Flywheel:
             "reinvestment": [{k: clean(v) for k, v in r.items()} for r in self.reinvestment],
             "ablation": {"samples": self.samples, "sampled": self.sampled, "held": self.held, "table": frame(self.ablation) if not self.ablation.empty else [],
                          "stranded": self.strandings},
+            "orbit": {k: {str(y): clean(v) for y, v in d.items()} for k, d in self.orbit.items()},
             "verdict": self.verdict(),
         }
 
@@ -168,6 +174,47 @@ def outcome_views(run: RunLoops, labels: Mapping[str, str], top: int = 5) -> dic
                               "polarity": int(np.sign(np.nansum(r))) if np.isfinite(r).any() else 0})
         out[key] = OutcomeView(key, labels.get(key, key), od.variables, len(od.loops), years, fam, strongest)
     return out
+
+
+def orbit_by_year(run: RunLoops) -> dict[str, dict[int, float]]:
+    """Per year of ``run``: ``cost_ratio``, orbit's cost over the ground's as xAI is shown it
+    (mean of the months it is published, nan before), and ``mw``, the orbital data centres'
+    mean power in service [MW]; empty if the run has no orbital data centre.
+
+    >>> class T: dates = ["2026-12", "2027-01", "2027-02"]; values = {ORBIT_RATIO: np.array([0.0, 2.0, 1.0]), ORBIT_MW: np.array([0.0, 1.0, 3.0])}
+    >>> class R: trace = T
+    >>> orbit_by_year(R)  # doctest: +NORMALIZE_WHITESPACE
+    {'cost_ratio': {2026: nan, 2027: 1.5}, 'mw': {2026: 0.0, 2027: 2.0}}
+    """
+    values = run.trace.values
+    if ORBIT_RATIO not in values or ORBIT_MW not in values:
+        return {}
+    ratio = np.where(values[ORBIT_RATIO] > 0, values[ORBIT_RATIO], np.nan)
+    return {"cost_ratio": by_year(ratio, run.trace.dates), "mw": by_year(values[ORBIT_MW], run.trace.dates)}
+
+
+def orbit_sentence(orbit: Mapping[str, Mapping[int, float]]) -> str | None:
+    """What the orbital compute loop could carry: orbit's cost against the ground's over the
+    years, the first full year orbit is cheaper, and the orbital power's peak.
+
+    >>> orbit_sentence({"cost_ratio": {2026: float("nan"), 2027: 1.97, 2040: 2.13}, "mw": {2026: 0.0, 2033: 23.8, 2040: 2.6}})
+    'Orbital compute: orbit costs 1.97-2.13x the ground over 2027-2040 (lifetime cost per delivered W, as xAI is shown it), never below it; the orbital data centres peak at 24 MW in 2033.'
+    >>> orbit_sentence({"cost_ratio": {2027: 1.004, 2028: 0.981, 2040: 0.912}, "mw": {2027: 113.0, 2037: 5931.5}})
+    'Orbital compute: orbit costs 0.91-1.00x the ground over 2027-2040 (lifetime cost per delivered W, as xAI is shown it), below it from 2028; the orbital data centres peak at 5.9 GW in 2037.'
+    """
+    ratio = {y: v for y, v in orbit.get("cost_ratio", {}).items() if np.isfinite(v)}
+    if not ratio:
+        return None
+    years = sorted(ratio)
+    lo, hi = min(ratio.values()), max(ratio.values())
+    cheaper = [y for y in years if ratio[y] < 1.0]
+    when = f"below it from {cheaper[0]}" if cheaper else "never below it"
+    mw = {y: v for y, v in orbit.get("mw", {}).items() if np.isfinite(v)}
+    peak_year = max(mw, key=lambda y: (mw[y], -y)) if mw else years[0]
+    peak = mw.get(peak_year, 0.0)
+    power = f"{peak / 1000:.1f} GW" if peak >= 1000 else f"{peak:.0f} MW"
+    return (f"Orbital compute: orbit costs {lo:.2f}-{hi:.2f}x the ground over {years[0]}-{years[-1]} "
+            f"(lifetime cost per delivered W, as xAI is shown it), {when}; the orbital data centres peak at {power} in {peak_year}.")
 
 
 def reinvestment_loops(run: RunLoops, top: int = 8) -> list[dict[str, Any]]:
@@ -214,7 +261,7 @@ def _spans(years: pd.DataFrame) -> list[tuple[int, int, str, int]]:
 
 def verdict(f: Flywheel) -> list[str]:
     """Sentences from the numbers: each outcome's dominant loops over the years, the data and
-    compute loops' shares, the strongest reinvestment loop and the ablation that matters most."""
+    compute loops' shares, what orbit costs against the ground, the strongest reinvestment loop and the ablation that matters most."""
     lines = []
     for o in f.outcomes.values():
         spans = _spans(o.years)
@@ -226,6 +273,9 @@ def verdict(f: Flywheel) -> list[str]:
         fam = {c: float(np.nanmean(np.abs(o.families[c]))) if np.isfinite(o.families[c]).any() else 0.0 for c in o.families}
         lines.append(f"{o.label}: dominated by " + ", then ".join(parts) + more + "; "
                      + ", ".join(f"{c} explain {100 * v:.0f} %" for c, v in fam.items()) + " of its change on average over the years.")
+    orbit = orbit_sentence(f.orbit)
+    if orbit:
+        lines.append(orbit)
     if f.reinvestment:
         r = f.reinvestment[0]
         lines.append(f"Strongest reinvestment loop: {r['path']} ({100 * r['mean_abs_share']:.0f} % of the loops through {r['cash']}, active {100 * r['active_months']:.0f} % of months).")
@@ -240,4 +290,4 @@ def verdict(f: Flywheel) -> list[str]:
     return lines
 
 
-__all__ = ["CAPACITY", "FAMILIES", "OUTCOMES", "Flywheel", "OutcomeView", "by_year", "family_share", "is_reinvestment", "outcome_views", "reinvestment_loops", "verdict"]
+__all__ = ["CAPACITY", "FAMILIES", "OUTCOMES", "Flywheel", "OutcomeView", "by_year", "family_share", "is_reinvestment", "orbit_by_year", "orbit_sentence", "outcome_views", "reinvestment_loops", "verdict"]

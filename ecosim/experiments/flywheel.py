@@ -17,7 +17,13 @@ from dataclasses import asdict
 import pandas as pd
 
 from ecosim.analysis.dominance import run_loops
-from ecosim.analysis.flywheel import OUTCOMES, Flywheel, outcome_views, reinvestment_loops
+from ecosim.analysis.flywheel import (
+    OUTCOMES,
+    Flywheel,
+    orbit_by_year,
+    outcome_views,
+    reinvestment_loops,
+)
 from ecosim.experiments.ablation import run_ablation
 from ecosim.experiments.replay import replay
 from ecosim.scenario.loader import LoadedScenario
@@ -70,6 +76,7 @@ def run_flywheel(
         ablation=pd.DataFrame(),
         replay_s=r.runtime_s,
         control_error=r.control_error,
+        orbit=orbit_by_year(loops),
     )
     if ablate and seeds > 0:
         a = run_ablation(loaded, ablation_links(loaded), seeds=seeds, draws=draws, experiment=EXPERIMENT, seed=seed)

@@ -61,3 +61,14 @@ def test_flywheel_ablation_has_intervals_over_seeds(flywheel_json: dict) -> None
     assert r["change_p05"] <= r["change_median"] <= r["change_p95"] < 0  # in the capability index's unit
     v = rows[("terrestrial_dc->xai:compute", "spacex_value")]
     assert not v["relative"] and v["unit"] == "USD" and v["change_p05"] <= v["change_median"] <= v["change_p95"]
+
+
+def test_flywheel_says_what_orbit_costs_against_the_ground(flywheel_json: dict) -> None:  # type: ignore[type-arg]
+    """The verdict's orbital sentence is built from the yearly cost ratio the JSON carries: the
+    baseline's orbit costs about twice the ground in 2027 (orbital_dc's published ratio), never below it."""
+    orbit = flywheel_json["orbit"]
+    assert orbit["cost_ratio"]["2026"] is None  # not published before the first orbital decision
+    assert 1.5 < orbit["cost_ratio"]["2027"] < 2.5
+    line = next(s for s in flywheel_json["verdict"] if s.startswith("Orbital compute:"))
+    assert f"{orbit['cost_ratio']['2027']:.2f}-{orbit['cost_ratio']['2027']:.2f}x the ground over 2027-2027" in line
+    assert "never below it" in line
