@@ -32,6 +32,7 @@ findings: $(VENV)/.installed-dev
 	$(BIN)/python scripts/readme_valuation.py --runs runs/readme
 	$(BIN)/python scripts/readme_flywheel.py
 	$(BIN)/python scripts/readme_data_edges.py
+	$(BIN)/python scripts/readme_terminal.py
 	$(BIN)/python scripts/readme_calibration.py
 	$(BIN)/python scripts/run_notebooks.py
 
@@ -44,6 +45,7 @@ findings-check: $(VENV)/.installed-dev
 	$(BIN)/python scripts/readme_valuation.py --check --runs "$$runs" && \
 	$(BIN)/python scripts/readme_flywheel.py --check && \
 	$(BIN)/python scripts/readme_data_edges.py --check && \
+	$(BIN)/python scripts/readme_terminal.py --check && \
 	$(BIN)/python scripts/readme_calibration.py --check
 
 $(VENV)/bin/python:

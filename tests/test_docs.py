@@ -100,6 +100,14 @@ def test_the_data_edges_section_is_current() -> None:
     _check("readme_data_edges.py")
 
 
+@pytest.mark.slow
+@pytest.mark.timeout(600)
+def test_the_terminal_sweep_section_is_current() -> None:
+    """README.md's terminal-value tables are what scripts/terminal_sweep.py prints now
+    (scripts/readme_terminal.py regenerates them)."""
+    _check("readme_terminal.py")
+
+
 def test_a_stale_section_is_named(tmp_path: Path) -> None:
     """`--check` fails on a block that differs from what is printed, naming the section, and
     passes on one that matches; writing replaces only the block between the markers."""
