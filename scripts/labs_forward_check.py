@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-LABS = {"xai": ("xai", "terrestrial_dc"), "openai": ("openai", "openai_dc"), "google": ("google", "google_dc")}
+LABS = {"xai": ("xai", "terrestrial_dc"), "openai": ("openai", "openai_dc"), "anthropic": ("anthropic", "anthropic_dc"), "google": ("google", "google_dc")}
 #: xAI's bankers' 2029 revenue projection (Morgan Stanley investor materials via Bloomberg, June 2025; history.csv)
 XAI_2029_PROJECTION_USD = 14e9
 

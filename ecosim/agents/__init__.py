@@ -1,6 +1,6 @@
 """One module per real-world actor; shared behaviour in :mod:`ecosim.agents.base`."""
 
-from ecosim.agents.anthropic import Anthropic
+from ecosim.agents.anthropic import Anthropic, AnthropicDataCenters
 from ecosim.agents.base import EcosimAgent
 from ecosim.agents.blue_origin import NewGlenn
 from ecosim.agents.capital_market import CapitalMarket
@@ -31,7 +31,7 @@ CLASSES: dict[str, type[EcosimAgent]] = {
     cls.__name__: cls
     for cls in (
         CapitalMarket, Grid, PVSupplier, ChipFab, SpaceXLaunch, LaunchProvider, NewGlenn, LegacyLaunch,
-        Lab, XAI, OpenAI, Anthropic, Cloud, Google, TerrestrialDataCenter, OpenAIDataCenters, GoogleDataCenters,
+        Lab, XAI, OpenAI, Anthropic, Cloud, Google, TerrestrialDataCenter, OpenAIDataCenters, AnthropicDataCenters, GoogleDataCenters,
         OrbitalDataCenter, SpaceXOrbitalDC, GooglePlanet, Starcloud, Starlink, Kuiper,
         TeslaFleet, TeslaEnergy, Cybercab, Optimus, Market,
     )
@@ -40,6 +40,7 @@ CLASSES: dict[str, type[EcosimAgent]] = {
 __all__ = [
     "CLASSES",
     "Anthropic",
+    "AnthropicDataCenters",
     "LaunchProvider",
     "XAI",
     "CapitalMarket",

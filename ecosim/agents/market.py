@@ -26,7 +26,9 @@ It also runs two markets' shared state and publishes it:
   every ``growth_half_life_yr`` from ``growth_fade_start_month`` on (:func:`ai_growth_frac_per_yr`:
   the rate fitted to 2023-2025 is not carried on for ever), is larger when the best
   model is better (the labs' ``capability`` signals, and those not modelled at
-  ``others_capability_ratio`` of the best; ``capability_elasticity``) and when the price is
+  ``others_capability_ratio`` of the best; ``capability_elasticity``; beyond the best model of the fitted years'
+  last month, the month before ``growth_fade_start_month``, saturating toward
+  ``capability_multiplier_max`` times its level then: :func:`capability_multiplier`) and when the price is
   lower (``(price / reference)^(1 - price_elasticity)``: demand for tokens of constant
   elasticity); the inference wanted is that revenue over the price (``ai_demand_eflops``). Each
   lab's deserved share is its capability^``share_exponent`` over everyone's
@@ -73,6 +75,7 @@ class Market(EcosimAgent):
         self.s.pv_cum_gw = self.full(sh.pv.cumulative_gw_initial)
         self.s.ai_pool_usd_per_yr = self.full(sh.ai_market.revenue_usd_per_yr_initial)
         self.s.others_capability = self.zeros()
+        self.s.capability_anchor = self.zeros()  # the best model of the fitted years' last month [index]
         self.scarcity_ratio = self.full(1.0)
         self._publish_ai(self.zeros(), self.zeros(), [self.zeros() for _ in self.lab_names], [self.zeros() for _ in self.lab_names])
         for lab in self.racers:
@@ -103,7 +106,7 @@ class Market(EcosimAgent):
         deserved = [np.divide(pw, total, out=np.zeros(self.K), where=total > 0) for pw in powered]
         shares = [np.clip(self.read(lab, "ai_market_share_frac"), 0.0, 1.0) for lab in self.lab_names]
         capacity = [np.maximum(self.read(lab, "inference_capacity_eflops"), 0.0) for lab in self.lab_names]
-        revenue_at_cost = s.ai_pool_usd_per_yr / 12.0 * np.maximum(best, 1e-6) ** am.capability_elasticity * cost ** (1.0 - am.price_elasticity)
+        revenue_at_cost = s.ai_pool_usd_per_yr / 12.0 * self._capability_multiplier(best) * cost ** (1.0 - am.price_elasticity)
         cost_price = am.inference_usd_per_eflops_month * cost
         price, demand = clear_inference(cost_price, revenue_at_cost, sum(shares, self.zeros()), sum(capacity, self.zeros()),
                                         am.price_elasticity, am.scarcity_price_ratio_max)
@@ -125,6 +128,21 @@ class Market(EcosimAgent):
             self.ex.publish_to(self.name, lab, "frontier_compute_eflops", frontier)
             if lab in self.race_share_readers:
                 self.ex.publish_to(self.name, lab, "ai_share_at_frontier_frac", at_frontier)
+
+    def _capability_multiplier(self, best: np.ndarray) -> np.ndarray:
+        """How much the best model multiplies the AI pool [ratio]: ``best^capability_elasticity``
+        through the fitted years (before ``growth_fade_start_month``), then that of the best model
+        of their last month times :func:`capability_multiplier` of the best model over it (at most
+        ``capability_multiplier_max`` times more)."""
+        am, s = self.shared.ai_market, self.s
+        e = am.capability_elasticity
+        x = np.maximum(best, 1e-6)
+        if self.t < am.growth_fade_start_month:
+            s.capability_anchor = x.copy()
+            return np.asarray(x**e)
+        anchor = np.where(s.capability_anchor > 0, s.capability_anchor, x)  # a run that starts after the fitted years: its first month's
+        s.capability_anchor = anchor
+        return np.asarray(anchor**e * capability_multiplier(x / anchor, e, am.capability_multiplier_max))
 
     def offer(self) -> None:
         p, sh = self.p, self.shared
@@ -244,6 +262,24 @@ def spill_eflops(demand: np.ndarray, shares: list[np.ndarray], capacity: list[np
     others = np.maximum(1.0 - sum(shares, np.zeros_like(demand)), 0.0)
     weight = sum((np.where(sp > 0, sh, 0.0) for sh, sp in zip(shares, spare, strict=True)), others)
     return [np.where(sp > 0, np.minimum(sp, np.divide(short * sh, weight, out=np.zeros_like(demand), where=weight > 0)), 0.0) for sh, sp in zip(shares, spare, strict=True)]
+
+
+def capability_multiplier(capability: Any, elasticity: Any, multiplier_max: Any) -> np.ndarray:
+    """How much the best model multiplies the AI market's revenue [ratio]: ``capability^elasticity``
+    up to capability 1 (the market's anchor: :meth:`Market._capability_multiplier`), then saturating
+    toward ``multiplier_max`` M: with ``y = capability^elasticity - 1``, ``1 + y / (1 + y / (M - 1))``,
+    the same value and slope at 1, the power law again as M grows, never above M
+    (better models widen what AI is bought for, but the budgets they take from are finite).
+
+    >>> [round(float(x), 3) for x in capability_multiplier(np.array([0.25, 1.0, 2.0, 1e6]), 0.5, 2.0)]
+    [0.5, 1.0, 1.293, 1.999]
+    """
+    x = np.maximum(np.asarray(capability, float), 1e-6)
+    e = np.asarray(elasticity, float)
+    power = x**e
+    y = np.maximum(power - 1.0, 0.0)
+    room = np.maximum(np.asarray(multiplier_max, float) - 1.0, 1e-12)
+    return np.asarray(np.where(x <= 1.0, power, 1.0 + y / (1.0 + y / room)))
 
 
 def ai_growth_frac_per_yr(am: Any, month: int) -> Any:

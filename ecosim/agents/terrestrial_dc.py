@@ -11,6 +11,15 @@ power (the site's own lead time for turbines, the grid's published wait for a gr
 when the queue is longer than planned, they pile up unpowered (:attr:`chips_unpowered_h100e`).
 Power is bought from the grid (or fuel from the market), at the site's PUE.
 
+A grid site may add on-site generation of its own from ``onsite_start_month`` (Stargate Abilene's
+gas turbines beside its grid connection; an ``onsite_gas`` site from its start), at most
+``onsite_gas_mw_per_month_max`` a month (the turbines' supply, published as
+``site_onsite_mw_per_month``), at ``onsite_capex_usd_per_w`` on top of the facility's capex, and
+pays fuel (gas price x heat rate) for the IT power it runs. Where it can, the wait it publishes
+(``site_delay_yr``) is the turbines' lead ``onsite_lead_yr`` and its capex per W carries theirs;
+its lab weighs that against the grid's queue for what the turbines cannot supply
+(:func:`ecosim.agents.xai.lease_share_frac`).
+
 It publishes what a builder of the alternative needs to price this site (the ``site_*``
 signals: capex per W, energy price, PUE, capacity factor, facility life and the wait for power),
 and to its lab its compute and any capital budget its parent sets.
@@ -24,7 +33,7 @@ import numpy as np
 
 from ecosim.agents.base import HOURS_PER_MONTH, EcosimAgent
 from ecosim.economics.binding import binding_code
-from ecosim.economics.odc_cost import energy_price_usd_per_mwh
+from ecosim.economics.odc_cost import energy_price_usd_per_mwh, fuel_usd_per_mwh
 from ecosim.physics.compute import watts_per_h100e
 
 RING_MONTHS = 240
@@ -69,7 +78,6 @@ class TerrestrialDataCenter(EcosimAgent):
         self.target_mw = np.zeros(K)
         #: the site's signals that are functions of its parameters, fixed in a run (per member)
         self._site = {
-            "site_capex_usd_per_w": self.full(p.capex_usd_per_w),
             "site_energy_usd_per_mwh": self.full(energy_price_usd_per_mwh(p)),
             "site_pue": self.full(p.pue),
             "site_capacity_factor": self.full(p.capacity_factor),
@@ -105,14 +113,29 @@ class TerrestrialDataCenter(EcosimAgent):
         """The wait for a new grid connection the grid publishes [yr] (its base delay if none)."""
         return self.read(self.grid, "interconnection_delay_yr") if self.grid else self.full(self.p.interconnection_delay_yr)
 
-    def site_delay_yr(self) -> np.ndarray:
-        """Wait before new capacity at this site has power [yr]: the grid's queue for a grid
-        site, the turbines' lead time for on-site gas."""
+    def onsite_mw_per_month(self) -> np.ndarray:
+        """On-site generation the site can add this month [MW/month]: the turbines' supply from
+        ``onsite_start_month`` (an ``onsite_gas`` site: always), else none."""
         p = self.p
-        return self.grid_delay_yr() if p.energy_source == "grid" else self.full(p.interconnection_delay_yr)
+        if p.energy_source == "onsite_gas":
+            return self.full(p.onsite_gas_mw_per_month_max)
+        return self.after(p.onsite_start_month) * p.onsite_gas_mw_per_month_max
+
+    def site_delay_yr(self) -> np.ndarray:
+        """Wait before new capacity at this site has power [yr]: the turbines' lead where on-site
+        generation can be added (:meth:`onsite_mw_per_month`), else the grid's queue."""
+        return np.where(self.onsite_mw_per_month() > 0, self.p.onsite_lead_yr, self.grid_delay_yr())
+
+    def site_capex_usd_per_w(self) -> np.ndarray:
+        """Capital cost of new capacity at this site [USD/W of IT power]: the facility, and the
+        turbines where on-site generation can be added."""
+        p = self.p
+        return np.asarray(p.capex_usd_per_w + (self.onsite_mw_per_month() > 0) * np.asarray(p.onsite_capex_usd_per_w, float), float)
 
     def _publish(self, delay_yr: np.ndarray | None) -> None:
         """What the lab and the builders of alternatives read next month."""
+        self.publish("site_capex_usd_per_w", self.site_capex_usd_per_w())
+        self.publish("site_onsite_mw_per_month", self.onsite_mw_per_month())
         for signal, value in self._site.items():  # published every month (publish stores a copy)
             self.publish(signal, value)
         if delay_yr is not None:
@@ -135,8 +158,9 @@ class TerrestrialDataCenter(EcosimAgent):
         want = self.wanted_mw()
         self.target_mw = want
         # on-site turbines first (as fast as they can be added), the rest through the grid queue
-        onsite = np.minimum(want, p.onsite_gas_mw_per_month_max) if p.energy_source == "onsite_gas" else self.zeros()
+        onsite = np.minimum(want, self.onsite_mw_per_month())
         s.onsite_mw = s.onsite_mw + onsite
+        self.pay_costs(onsite * 1e6 * p.onsite_capex_usd_per_w, "capex")
         s.order_plan[:, self.t % RING_MONTHS] += onsite
         to_grid = want - onsite
         self.publish("connection_request_mw", to_grid)
@@ -182,8 +206,8 @@ class TerrestrialDataCenter(EcosimAgent):
         grid_it = self.used_mw - onsite_it
         got_it = ex.received(self.name, "power") / p.pue
         self.power_factor = np.divide(onsite_it + np.minimum(got_it, grid_it), self.used_mw, out=np.ones(self.K), where=self.used_mw > 0)
-        if p.energy_source == "onsite_gas":
-            self.pay_costs(onsite_it * p.pue * HOURS_PER_MONTH * energy_price_usd_per_mwh(p), "opex")
+        # fuel for what on-site generation runs (a grid site's turbines too)
+        self.pay_costs(onsite_it * p.pue * HOURS_PER_MONTH * fuel_usd_per_mwh(p), "opex")
         self.pay_costs(s.facility_mw * 1e6 * p.capex_usd_per_w * p.opex_frac_of_capex_per_yr / 12.0, "opex")
         s.budget_usd_per_yr = self.grow(s.budget_usd_per_yr, p.capex_budget_growth_frac_per_yr, p.capex_budget_usd_per_yr_max)
         self._publish(self.site_delay_yr())

@@ -47,7 +47,10 @@
   **leases** (``lease_wanted_mw`` to the lessors: a stock, so leases renew while the lab still
   wants them; new leases only as far as its funding pays them) and **own builds** (its funding
   less lease payments, times the share of the target still missing), split between leasing and
-  building on a logistic switch in its own site's wait for power and the lease/own cost ratio.
+  building on a logistic switch in the wait for the power it would use and the lease/own cost ratio
+  (:func:`lease_share_frac`): the turbines' lead (its site's ``site_delay_yr``) for the share of
+  its missing compute the turbines it can add within ``plan_horizon_months`` supply
+  (:func:`onsite_frac`, from the site's ``site_onsite_mw_per_month``), the grid's queue for the rest.
   Funding is ``compute_budget_frac`` x (revenue expected ahead + cash over
   ``cash_deploy_months``); revenue funds only the compute its demand needs, the training race
   beyond it is funded from cash (raises); or its parent's budget for its data centers
@@ -144,6 +147,40 @@ def race_affordable_eflops(gain_usd_per_month: Any, cost_usd_per_eflops_month: A
     return np.divide(np.asarray(gain_usd_per_month, float), c, out=np.full(np.shape(c), np.inf), where=c > 0)
 
 
+def onsite_frac(onsite_mw_per_month: Any, horizon_months: Any, need_mw: Any) -> np.ndarray:
+    """Share of a lab's missing IT power its site's on-site generation can supply within its
+    planning horizon [-]: turbines added a month x months, over what is missing (all of it when
+    nothing is missing and turbines can be had; none without turbines).
+
+    >>> onsite_frac(100.0, 6.0, np.array([0.0, 300.0, 2400.0])).tolist()
+    [1.0, 1.0, 0.25]
+    >>> float(onsite_frac(0.0, 6.0, 0.0))
+    0.0
+    """
+    supply, need = np.broadcast_arrays(np.asarray(onsite_mw_per_month, float) * np.asarray(horizon_months, float), np.asarray(need_mw, float))
+    return np.asarray(np.clip(np.divide(supply, need, out=np.where(supply > 0, 1.0, 0.0), where=need > 0), 0.0, 1.0))
+
+
+def lease_share_frac(onsite: Any, onsite_wait_yr: Any, grid_wait_yr: Any, lease_own_ratio: Any, wait_over_yr: Any, softness_yr: Any, softness_ratio: Any) -> np.ndarray:
+    """Share of its missing compute a lab leases [-]: a logistic switch in the wait for power
+    (over ``wait_over_yr``, width ``softness_yr``) and the lease/own cost ratio (over 1, width
+    ``softness_ratio``), at the turbines' wait for the ``onsite`` share on-site generation can
+    supply and at the grid's wait for the rest.
+
+    >>> round(float(lease_share_frac(0.0, 0.75, 4.0, 1.0, 1.5, 0.25, 0.5)), 4)  # the grid's 4 years: lease
+    1.0
+    >>> round(float(lease_share_frac(1.0, 0.75, 4.0, 1.0, 1.5, 0.25, 0.5)), 4)  # turbines in 9 months: own (1 / (1 + e^3))
+    0.0474
+    >>> round(float(lease_share_frac(0.25, 0.75, 4.0, 1.0, 1.5, 0.25, 0.5)), 4)  # a quarter from turbines
+    0.7618
+    """
+    def switch(wait: Any) -> np.ndarray:
+        return logistic((np.minimum(np.asarray(wait, float), 100.0) - wait_over_yr) / softness_yr - (np.asarray(lease_own_ratio, float) - 1.0) / softness_ratio)
+
+    f = np.asarray(onsite, float)
+    return np.asarray(f * switch(onsite_wait_yr) + (1.0 - f) * switch(grid_wait_yr))
+
+
 class Lab(EcosimAgent):
     kind = "ai_lab"
     label = "AI lab"
@@ -156,6 +193,7 @@ class Lab(EcosimAgent):
         self.terrestrial_builder = self.partner("site_capex_usd_per_w")
         self.orbital_builder = self.partner("orbital_cost_ratio")
         self.lessor = self.partner("lease_usd_per_w_month")
+        self.grid = self.partner("interconnection_delay_yr")  # the queue its site's turbines cannot skip
         self.racing = self.partner("frontier_compute_eflops") is not None
         self.race_pays = self.partner("ai_share_at_frontier_frac") is not None  # the race is bought as far as catching up pays for it
         self.s.train_flop = np.zeros(K)
@@ -177,6 +215,7 @@ class Lab(EcosimAgent):
         self.demand_eflops = np.zeros(K)
         self.sold_eflops = np.zeros(K)
         self.lease_share = np.zeros(K)
+        self.onsite_frac = np.zeros(K)  # share of its missing IT power its site's turbines can supply within its plan horizon
         self.payback_ratio = np.zeros(K)
         self.own_budget_usd = np.zeros(K)
         self.data_in_pb = np.zeros(K)
@@ -334,10 +373,16 @@ class Lab(EcosimAgent):
         own_w = self.own_cost_usd_per_w_month()
         if self.lessor is not None:
             lease_w = self.read(self.lessor, "lease_usd_per_w_month")
-            wait = self.read(self.terrestrial_builder, "site_delay_yr") if self.terrestrial_builder else self.full(np.inf)
             ratio = np.divide(lease_w, own_w, out=np.zeros(self.K), where=np.isfinite(own_w) & (own_w > 0))
-            z = (np.minimum(wait, 100.0) - p.lease_if_wait_over_yr) / p.lease_switch_softness_yr - (ratio - 1.0) / p.lease_switch_softness_ratio
-            share = np.where(np.isfinite(own_w), logistic(z), 1.0)
+            if self.terrestrial_builder:
+                wait = self.read(self.terrestrial_builder, "site_delay_yr")
+                grid_wait = self.read(self.grid, "interconnection_delay_yr") if self.grid else wait
+                need_mw = np.maximum(self.target_eflops - np.maximum(s.compute_eflops - s.leased_eflops, 0.0), 0.0) * w_e / 1e6
+                self.onsite_frac = onsite_frac(self.read(self.terrestrial_builder, "site_onsite_mw_per_month"), p.plan_horizon_months, need_mw)
+                z_share = lease_share_frac(self.onsite_frac, wait, grid_wait, ratio, p.lease_if_wait_over_yr, p.lease_switch_softness_yr, p.lease_switch_softness_ratio)
+            else:
+                z_share = self.full(1.0)
+            share = np.where(np.isfinite(own_w), z_share, 1.0)
         else:
             lease_w = np.full(self.K, np.inf)
             share = self.zeros()

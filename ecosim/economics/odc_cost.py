@@ -195,8 +195,18 @@ def energy_price_usd_per_mwh(tdc: Any) -> np.ndarray:
     27.52
     """
     if tdc.energy_source == "onsite_gas":
-        return np.asarray(tdc.heat_rate_btu_per_kwh, float) * np.asarray(tdc.gas_price_usd_per_mmbtu, float) / 1000.0
+        return fuel_usd_per_mwh(tdc)
     return np.asarray(tdc.electricity_usd_per_mwh, dtype=float)
+
+
+def fuel_usd_per_mwh(tdc: Any) -> np.ndarray:
+    """Fuel of a MWh of on-site gas generation [USD/MWh]: heat rate x gas price [2].
+
+    >>> from types import SimpleNamespace as NS
+    >>> round(float(fuel_usd_per_mwh(NS(heat_rate_btu_per_kwh=9500, gas_price_usd_per_mmbtu=4.3))), 2)
+    40.85
+    """
+    return np.asarray(tdc.heat_rate_btu_per_kwh, float) * np.asarray(tdc.gas_price_usd_per_mmbtu, float) / 1000.0
 
 
 @dataclass(frozen=True)

@@ -85,7 +85,8 @@ SIGNALS: dict[str, Signal] = {
     "site_pue": Signal("ratio", "power usage effectiveness of a terrestrial site"),
     "site_capacity_factor": Signal("frac", "share of hours a terrestrial cluster runs"),
     "site_facility_life_yr": Signal("yr", "life of a terrestrial facility (building and plant)"),
-    "site_delay_yr": Signal("yr", "wait before a new terrestrial site has power (grid queue or turbine lead time)"),
+    "site_delay_yr": Signal("yr", "wait before a new terrestrial site has power (turbine lead time where it can add on-site generation, else the grid queue)"),
+    "site_onsite_mw_per_month": Signal("MW/month", "on-site generation a terrestrial site can add this month (the turbines' supply; 0 where it has none)"),
     "capex_budget_usd_per_month": Signal("USD/month", "capital budget a parent sets for its data centers (0: the lab's cash decides)"),
     "compute_capacity_eflops": Signal("EFLOP/s", "compute installed at a lab's terrestrial data centers"),
     "terrestrial_target_mw": Signal("MW/month", "new terrestrial IT power a lab wants this month"),
@@ -102,11 +103,11 @@ SIGNALS: dict[str, Signal] = {
 SIGNAL_UNITS: dict[str, str] = {k: s.unit for k, s in SIGNALS.items()}
 
 #: The labs' and orbital builders' partners (named once; every rule below uses them).
-LAB_TERRESTRIAL = (("xai", "terrestrial_dc"), ("openai", "openai_dc"), ("google", "google_dc"))
+LAB_TERRESTRIAL = (("xai", "terrestrial_dc"), ("openai", "openai_dc"), ("anthropic", "anthropic_dc"), ("google", "google_dc"))
 LAB_ORBITAL = (("xai", "orbital_dc"), ("google", "google_planet"))
-#: The labs that lease compute and their lessors (Google is its own cloud). Anthropic leases all
-#: its compute from the capacity Google Cloud and AWS build for it (Project Rainier, its TPUs),
-#: a lease market of its own, and has no builder of its own.
+#: The labs that lease compute and their lessors (Google is its own cloud). Anthropic leases its
+#: compute from the capacity Google Cloud and AWS build for it (Project Rainier, its TPUs), a lease
+#: market of its own, and builds its own sites from 2026 (Fluidstack, Texas and New York).
 LAB_LESSOR = (("xai", "cloud"), ("openai", "cloud"), ("anthropic", "anthropic_cloud"))
 LAB_LEASING = tuple(lab for lab, _ in LAB_LESSOR)
 #: The terrestrial site each orbital builder prices its alternative against.
@@ -176,7 +177,8 @@ RULES: tuple[tuple[str, str, str], ...] = (
     # labs and their builders: targets one way, costs and capacity the other
     *((lab, dc, "terrestrial_target_mw") for lab, dc in LAB_TERRESTRIAL),
     *((dc, lab, s) for lab, dc in LAB_TERRESTRIAL for s in ("site_capex_usd_per_w", "capex_budget_usd_per_month", "compute_capacity_eflops")),
-    *((dc, lab, "site_delay_yr") for lab, dc in LAB_TERRESTRIAL if lab in LAB_LEASING),
+    *((dc, lab, s) for lab, dc in LAB_TERRESTRIAL if lab in LAB_LEASING for s in ("site_delay_yr", "site_onsite_mw_per_month")),
+    *(("grid_us", lab, "interconnection_delay_yr") for lab, _ in LAB_TERRESTRIAL if lab in LAB_LEASING),  # the queue for what turbines cannot supply
     *((lab, odc, "orbital_target_mw") for lab, odc in LAB_ORBITAL),
     *((odc, lab, s) for lab, odc in LAB_ORBITAL for s in ("orbital_cost_ratio", "orbital_capex_usd_per_w")),
     # orbital builders price the terrestrial site they would otherwise build

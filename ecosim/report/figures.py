@@ -120,7 +120,7 @@ def constellations(ts: pd.DataFrame, path: Path) -> None:
 LAYERS = (
     ("capital_market", "grid_us", "grid_china", "tsmc", "terafab"),
     ("spacex_launch", "new_glenn", "legacy_launch"),
-    ("orbital_dc", "google_planet", "starcloud", "terrestrial_dc", "openai_dc", "google_dc", "cloud", "anthropic_cloud"),
+    ("orbital_dc", "google_planet", "starcloud", "terrestrial_dc", "openai_dc", "anthropic_dc", "google_dc", "cloud", "anthropic_cloud"),
     ("starlink", "kuiper", "xai", "openai", "anthropic", "google"),
     ("tesla_fleet", "cybercab", "optimus", "market"),
 )

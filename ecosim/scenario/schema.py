@@ -656,7 +656,10 @@ class TerrestrialDC(Section):
     capacity_factor: float = F(unit="frac", gt=0, le=1, doc="share of hours the IT load runs")
     interconnection_delay_yr: float = F(unit="yr", ge=0, doc="wait for grid interconnection", lever=(0, 10))
     it_mw_initial: float = F(unit="MW", ge=0, doc="IT power in service at start")
-    onsite_gas_mw_per_month_max: float = F(unit="MW/month", ge=0, doc="on-site generation that can be added per month")
+    onsite_gas_mw_per_month_max: float = F(unit="MW/month", ge=0, doc="on-site generation that can be added per month (the turbines' supply to this site)")
+    onsite_start_month: Month = F(unit="YYYY-MM", doc="first month a grid site can add on-site generation beside its grid connection (an onsite_gas site: from its start)")
+    onsite_lead_yr: float = F(unit="yr", ge=0, le=10, doc="wait before on-site generation ordered now runs (the turbines' lead)")
+    onsite_capex_usd_per_w: float = F(unit="USD/W", ge=0, doc="capital cost of on-site generation per W of IT power, beside the facility's")
     chip_order_lead_months: float = F(unit="months", ge=0, doc="accelerators are ordered this long before power is expected")
     opex_pct_of_capex_per_yr: float = F(unit="%/yr", ge=0, doc="facility operations and maintenance per year, % of facility capex")
     capex_budget_usd_per_yr: float = F(unit="USD/yr", ge=0, doc="spending ceiling (0 = the owner's cash decides)")
@@ -804,7 +807,8 @@ class AIMarket(Section):
     revenue_usd_per_yr_max: float = F(unit="USD/yr", gt=0, doc="ceiling of that revenue at the reference price and capability (logistic growth)")
     growth_fade_start_month: Month = F(unit="YYYY-MM", doc="first month the growth of that revenue fades (growth_half_life_yr); before it the growth is growth_pct_per_yr")
     growth_half_life_yr: float = F(unit="yr", gt=0, le=1000, doc="years in which the growth of that revenue (growth_pct_per_yr) halves from growth_fade_start_month on: the fade of a new market's growth as it matures, below as well as near its ceiling")
-    capability_elasticity: float = F(unit="-", ge=0, le=5, doc="elasticity of the market's revenue to the best capability")
+    capability_elasticity: float = F(unit="-", ge=0, le=5, doc="elasticity of the market's revenue to the best capability (at capability 1 and below)")
+    capability_multiplier_max: float = F(unit="ratio", ge=1, le=100, doc="most a better model multiplies the market's revenue by, over capability 1 (the multiplier saturates toward it)")
     share_exponent: float = F(unit="-", ge=0, le=10, doc="how sharply capability wins share (contest exponent)")
     share_adjust_per_yr: float = F(unit="1/yr", gt=0, le=12, doc="speed at which a lab's share follows the capability share (customers switch slowly)")
     others_capability_ratio: float = F(unit="ratio", ge=0, le=2, doc="capability of labs not modelled (Meta, DeepSeek, Alibaba, Mistral, ...; Anthropic is modelled) relative to the best modelled lab")
@@ -927,6 +931,7 @@ class Scenario(Section):
     starcloud: OrbitalDC
     terrestrial_dc: TerrestrialDC
     openai_dc: TerrestrialDC
+    anthropic_dc: TerrestrialDC
     google_dc: TerrestrialDC
     ai_hardware: AIHardware
     chips: Chips

@@ -45,6 +45,7 @@ SECTION_TITLES: dict[str, str] = {
     "starcloud": "Starcloud",
     "terrestrial_dc": "xAI terrestrial DCs",
     "openai_dc": "OpenAI DCs",
+    "anthropic_dc": "Anthropic DCs",
     "google_dc": "Google DCs",
     "ai_hardware": "AI hardware",
     "chips.tsmc": "TSMC",

@@ -18,18 +18,19 @@ LABS = ("xai", "openai", "google")
 @pytest.fixture(scope="module")
 def years() -> dict[str, dict[str, np.ndarray]]:
     """Per lab: yearly revenue [USD] and year-end compute, inference compute, leased compute
-    [EFLOP/s] and capability, 2026-2040."""
+    [EFLOP/s] and capability, and the year's mean inference compute [EFLOP/s], 2026-2040."""
     model = EcosimModel(load_scenario("baseline"), record_ledger=False).run()
     year = np.array([int(d[:4]) for d in model.dates()])
     out: dict[str, dict[str, np.ndarray]] = {}
     for lab in LABS:
-        def by_year(name: str, flow: bool) -> np.ndarray:
+        def by_year(name: str, flow: bool, mean: bool = False) -> np.ndarray:
             s = model.series(name)[:, 0]
-            return np.array([s[year == y].sum() if flow else s[year == y][-1] for y in np.unique(year)])
+            return np.array([s[year == y].mean() if mean else s[year == y].sum() if flow else s[year == y][-1] for y in np.unique(year)])
         out[lab] = {
             "revenue": by_year(f"{lab}_revenue_usd", True),
             "compute": by_year(f"{lab}_compute_eflops", False),
             "inference": by_year(f"{lab}_inference_eflops", False),
+            "inference_mean": by_year(f"{lab}_inference_eflops", False, mean=True),
             "capability": by_year(f"{lab}_capability_index", False),
             "leased": by_year(f"{lab}_leased_eflops", False) if lab != "google" else np.zeros(len(np.unique(year))),
             "year": np.unique(year),
@@ -51,10 +52,12 @@ def test_no_lab_revenue_collapses_while_its_compute_and_capability_hold(years: d
 
 @pytest.mark.slow
 def test_compute_earns_revenue_for_every_lab(years: dict[str, dict[str, np.ndarray]]) -> None:
-    """Revenue per EFLOP/s of inference of the labs earning over $1B within a factor of 3."""
+    """Revenue per EFLOP/s of inference of the labs earning over $1B within a factor of 3: the
+    year's revenue over the year's mean inference compute (at the year's end, a lab whose compute
+    grows fast within the year looks idle: xAI's leases from mid-2026 took it to 3.3x Google's)."""
     spans = []
     for i, year in enumerate(years["xai"]["year"]):
-        per = [y["revenue"][i] / y["inference"][i] for y in years.values() if y["revenue"][i] > 1e9 and y["inference"][i] > 0]
+        per = [y["revenue"][i] / y["inference_mean"][i] for y in years.values() if y["revenue"][i] > 1e9 and y["inference_mean"][i] > 0]
         if len(per) > 1:
             spans.append((int(year), max(per) / min(per)))
     assert spans and max(s for _, s in spans) < 3.0, spans

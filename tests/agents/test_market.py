@@ -27,7 +27,7 @@ def shared(**ai: Any) -> Any:
     $48B, elasticity 0.5 to the best model, share exponent 2, others at 0.8 of the best lab;
     inference at $1M per EFLOP/s a month in the hardware's reference month (this month: the cost
     index is 1), demand of unit price elasticity, the price at most 5x its cost-based level."""
-    am = dict(revenue_usd_per_yr_initial=12e9, growth_frac_per_yr=0.0, revenue_usd_per_yr_max=48e9, growth_fade_start_month=10**6, growth_half_life_yr=1.0, capability_elasticity=0.5, share_exponent=2.0,
+    am = dict(revenue_usd_per_yr_initial=12e9, growth_frac_per_yr=0.0, revenue_usd_per_yr_max=48e9, growth_fade_start_month=10**6, growth_half_life_yr=1.0, capability_elasticity=0.5, capability_multiplier_max=2.0, share_exponent=2.0,
               others_capability_ratio=0.8, inference_usd_per_eflops_month=1e6, price_elasticity=1.0, scarcity_price_ratio_max=5.0)
     return ns(pv=ns(world_installs_gw_per_yr_initial=240.0, world_installs_growth_frac_per_yr=0.0, world_installs_gw_per_yr_max=1e4, cumulative_gw_initial=1000.0),
               chips=ns(market_demand_h100e_per_month_initial=1e5, market_demand_growth_frac_per_yr=1.0, market_demand_h100e_per_month_max=2e5),
@@ -111,6 +111,20 @@ def test_the_markets_growth_halves_every_half_life_after_its_fade_starts() -> No
     mk.offer()
     assert_allclose(mk.s.ai_pool_usd_per_yr, 12e9 * (1.0 + (1.5 ** (1 / 12) - 1.0) * 0.75))
     assert_allclose(mk.s.ai_pool_usd_per_yr - 12e9, 0.309e9, rtol=1e-3)
+
+
+def test_after_the_fitted_years_a_better_model_multiplies_the_market_at_most_twice() -> None:
+    """The fitted years end this month with the best lab at 2 (the others at 1.6): the revenue is
+    $1B x 2^0.5. Next month the lab is at 8, four times that: unbounded the revenue would be
+    $1B x 8^0.5 = $2.83B; saturating toward 2x (y = 4^0.5 - 1 = 1, 1 + y / (1 + y / (2 - 1)) = 1.5)
+    it is $1B x 2^0.5 x 1.5 = $2.12B (price x demand: unit price elasticity)."""
+    world, mk = _market({"a": 2.0, "b": 1.0}, growth_fade_start_month=parse_month("2030-02"))
+    mk.offer()
+    assert_allclose(_seen(world, "ai_price_usd_per_eflops_month", "a") * _seen(world, "ai_demand_eflops", "a"), 1e9 * 2**0.5)
+    world.exchange.publish("a", "capability", 8.0)
+    world.next_month()
+    mk.offer()
+    assert_allclose(_seen(world, "ai_price_usd_per_eflops_month", "a") * _seen(world, "ai_demand_eflops", "a"), 1e9 * 2**0.5 * 1.5)
 
 
 def test_a_year_on_the_price_falls_with_the_cost_of_compute() -> None:

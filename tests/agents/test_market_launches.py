@@ -53,7 +53,7 @@ def test_market_orders_whole_launches_at_each_launcher_payload() -> None:
            launch_price_elasticity=0.7, launch_reference_price_usd=95e6, assured_access_frac=0.2)
     shared = ns(pv=ns(world_installs_gw_per_yr_initial=0.0, world_installs_growth_frac_per_yr=0.0, world_installs_gw_per_yr_max=1.0, cumulative_gw_initial=1.0),
                 chips=ns(market_demand_h100e_per_month_initial=0.0, market_demand_growth_frac_per_yr=0.0, market_demand_h100e_per_month_max=1.0),
-                ai_market=ns(revenue_usd_per_yr_initial=1.0, growth_frac_per_yr=0.0, revenue_usd_per_yr_max=2.0, growth_fade_start_month=10**6, growth_half_life_yr=1.0, capability_elasticity=0.0,
+                ai_market=ns(revenue_usd_per_yr_initial=1.0, growth_frac_per_yr=0.0, revenue_usd_per_yr_max=2.0, growth_fade_start_month=10**6, growth_half_life_yr=1.0, capability_elasticity=0.0, capability_multiplier_max=2.0,
                              share_exponent=1.0, others_capability_ratio=0.0))
     mk = Market(world, world.actor("market"), p, shared)
     world.start()

@@ -27,7 +27,7 @@ LAB = dict(data_pb_initial=0.0, web_tokens_initial=1e12, web_tokens_growth_frac_
            lease_switch_softness_ratio=0.5, facility_life_yr=15.0)
 MARKET = {"ai_price_usd_per_eflops_month": 2e6, "ai_demand_eflops": 1000.0, "ai_share_frac": 0.5, "ai_spill_eflops": 0.0}
 CLOUD = {"lease_usd_per_w_month": 1.0, "leased_eflops": 200.0, "lease_payment_usd_per_month": 300e6, "lease_committed_mw": 300.0, "lease_committed_eflops": 300.0}
-SITE = {"site_capex_usd_per_w": 10.0, "site_delay_yr": 5.0, "capex_budget_usd_per_month": 0.0, "compute_capacity_eflops": 0.0}
+SITE = {"site_capex_usd_per_w": 10.0, "site_delay_yr": 5.0, "site_onsite_mw_per_month": 0.0, "capex_budget_usd_per_month": 0.0, "compute_capacity_eflops": 0.0}
 # the Chinchilla law of scenarios/history.toml
 LAW = NS(loss_floor=1.69, param_coeff=406.4, data_coeff=410.7, param_exponent=0.34, data_exponent=0.28, tokens_per_param_optimal=20.0,
          reference_compute_flop=2.1e25, reference_tokens=13e12, tokens_per_pb=1e10, training_window_months=4.0, mfu_frac=0.35,
@@ -136,6 +136,23 @@ def test_a_lab_whose_site_comes_soon_builds() -> None:
     gap = (target - 200.0 - 100.0) / target
     assert_allclose(lab.own_budget_usd, (1.1e9 - 300e6) * (1.0 - share) * gap, rtol=1e-9)
     assert_allclose(_sent(world, "openai", "terrestrial_target_mw", "site"), (1.1e9 - 300e6) * (1.0 - share) * gap / 35e6, rtol=1e-9)
+
+
+def test_turbines_for_part_of_what_is_missing_weigh_their_wait_for_that_part() -> None:
+    """Its site's turbines come in 0.75 years and add 50 MW a month; the grid's queue is 4 years.
+    It missed 1,000 MW last month (its target, owning none): over its 6-month horizon the turbines
+    supply 300 MW, 30 %. Leasing share: 0.3 x switch(0.75 yr) + 0.7 x switch(4 yr) at leases
+    1.52x the cost of owning: 0.3 x 1.7 % + 0.7 x 99.98 % = 70.5 %."""
+    world = _world(extra_edges=(("grid_us", "openai", "interconnection_delay_yr"),), site_delay_yr=0.75, site_onsite_mw_per_month=50.0,
+                   ai_price_usd_per_eflops_month=4e6)
+    world.exchange.publish("grid_us", "interconnection_delay_yr", 4.0)
+    lab = _lab(world, plan_horizon_months=6.0)
+    lab.target_eflops = np.array([1000.0])
+    lab.offer()
+    assert_allclose(lab.onsite_frac, 0.3)
+    want = 0.3 * _lease_share(1.0, 0.75) + 0.7 * _lease_share(1.0, 4.0)
+    assert_allclose(lab.lease_share, want, rtol=1e-9)
+    assert 0.70 < want < 0.71
 
 
 def test_it_sells_what_its_inference_serves_and_pays_its_costs() -> None:

@@ -29,7 +29,7 @@ def site(**kw: Any) -> Any:
     chips ordered 6 months before power is expected."""
     base = dict(capex_usd_per_w=10.0, facility_life_yr=15.0, pue=1.2, energy_source="grid", electricity_usd_per_mwh=80.0,
                 gas_price_usd_per_mmbtu=5.0, heat_rate_btu_per_kwh=6000.0, capacity_factor=0.9, interconnection_delay_yr=1.0, it_mw_initial=0.0,
-                onsite_gas_mw_per_month_max=0.0, chip_order_lead_months=6.0, opex_frac_of_capex_per_yr=0.02, capex_budget_usd_per_yr=0.0,
+                onsite_gas_mw_per_month_max=0.0, onsite_start_month=0, onsite_lead_yr=0.75, onsite_capex_usd_per_w=0.0, chip_order_lead_months=6.0, opex_frac_of_capex_per_yr=0.02, capex_budget_usd_per_yr=0.0,
                 capex_budget_growth_frac_per_yr=0.0, capex_budget_usd_per_yr_max=0.0, initial_fleet_spread_months=12)
     base.update(kw)
     return ns(**base)
@@ -87,7 +87,7 @@ def test_on_site_turbines_first_the_rest_through_the_grid() -> None:
     turbine lead (0.5 yr)."""
     world = dc_world()
     world.exchange.publish("lab", "terrestrial_target_mw", 50.0)
-    dc = _site(world, site(energy_source="onsite_gas", onsite_gas_mw_per_month_max=30.0, interconnection_delay_yr=0.5))
+    dc = _site(world, site(energy_source="onsite_gas", onsite_gas_mw_per_month_max=30.0, onsite_lead_yr=0.5))
     dc.offer()
     assert_allclose(dc.s.onsite_mw, 30.0)
     assert_allclose(world.exchange._sig_now[("tdc", "connection_request_mw")], 20.0)
@@ -167,3 +167,33 @@ def test_it_publishes_the_site_a_builder_of_the_alternative_prices() -> None:
     world.exchange.clear()
     dc.settle()
     assert_allclose(paid_usd(world, "tdc", "opex"), 10.0 * 1.2 * HOURS_PER_MONTH * 30.0 + 10e6 * 10.0 * 0.02 / 12)
+
+
+def test_a_grid_site_adds_turbines_from_their_start_month_at_their_cost() -> None:
+    """A grid site whose turbines open next month: this month its wait is the grid's 2 years, its
+    capex $10/W and nothing runs on site; next month the lab's 150 MW take 100 MW of turbines
+    (their supply) at 1.5 USD/W ($150M of capex) and the other 50 MW join the grid's queue; it
+    publishes the turbines' 0.75-year lead, $11.5/W and 100 MW a month; the 100 MW run on fuel:
+    6,000 Btu/kWh x $5/MMBtu = $30/MWh x PUE 1.2 x the month's hours."""
+    world = dc_world(extra=[("tdc", "lab", "site_onsite_mw_per_month")])
+    opens = world.month + 1
+    dc = _site(world, site(onsite_gas_mw_per_month_max=100.0, onsite_start_month=opens, onsite_capex_usd_per_w=1.5))
+    world.exchange.publish("lab", "terrestrial_target_mw", 150.0)
+    dc.offer()
+    world.exchange.clear()
+    dc.settle()
+    sig = world.exchange._sig_now
+    assert_allclose([sig[("tdc", "site_delay_yr")], sig[("tdc", "site_capex_usd_per_w")], sig[("tdc", "site_onsite_mw_per_month")]], [[2.0], [10.0], [0.0]])
+    assert_allclose(dc.s.onsite_mw, 0.0)
+    world.next_month()
+    dc.offer()
+    assert_allclose(dc.s.onsite_mw, 100.0)
+    assert_allclose(sig[("tdc", "connection_request_mw")], 50.0)
+    assert_allclose(paid_usd(world, "tdc", "capex"), 100e6 * 1.5)
+    world.exchange.clear()
+    dc.s.used_mw_total = np.full(1, 100.0)  # its chips installed (the clearing of chips is another test's)
+    dc.settle()
+    assert_allclose([sig[("tdc", "site_delay_yr")], sig[("tdc", "site_capex_usd_per_w")], sig[("tdc", "site_onsite_mw_per_month")]], [[0.75], [11.5], [100.0]])
+    fuel = 100.0 * 1.2 * HOURS_PER_MONTH * 30.0
+    facility = dc.s.facility_mw[0] * 1e6 * 10.0 * 0.02 / 12.0
+    assert_allclose(paid_usd(world, "tdc", "opex"), fuel + facility)

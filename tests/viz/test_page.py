@@ -170,8 +170,8 @@ def test_the_month_slider_looks_back(page: Any) -> None:
 
 def test_every_lever_is_reachable_and_an_optional_one_can_be_set(page: Any) -> None:
     """'All levers' opens one slider per schema lever; an unset optional field is fixed by its checkbox."""
-    page.find(vw.Btn, children=["▸ All 65 levers by actor"]).widget.click()
-    assert len(page.find(vw.Slider).widgets) == 2 + 1 + 13 + 65
+    page.find(vw.Btn, children=["▸ All 68 levers by actor"]).widget.click()
+    assert len(page.find(vw.Slider).widgets) == 2 + 1 + 13 + 68  # 68 with [anthropic_dc]'s capex, electricity price and grid wait
     box = page.find(vw.Sheet, class_="d-flex ma-0 ecosim-lever lever-orbital_dc-specific_power_w_per_kg").find(vw.Checkbox).widgets[0]
     assert box.v_model is False  # unset: derived from the component masses
     box.v_model = True
