@@ -238,11 +238,12 @@ def _leased_gw(m: Any, lab: str, lessor: str = "cloud") -> np.ndarray:
 
 
 def _leased_mw(m: Any, lab: str, lessor: str = "cloud") -> np.ndarray:
-    """What ``Cloud.leased_mw_of(lab)`` of ``lessor`` gives [MW], its ring summed once a collection."""
+    """What ``Cloud.leased_mw_of(lab)`` of ``lessor`` gives [MW]: its ring as the month's book
+    was published, summed then (``Cloud.in_service_mw``)."""
     cloud = _a(m, lessor)
     if lab not in cloud.lessees:
         return np.zeros(m.members)
-    return _once(m, ("leased_mw", lessor), lambda: cloud.leased_mw)[:, cloud.lessees.index(lab)]
+    return cloud.in_service_mw[:, cloud.lessees.index(lab)].copy()
 
 
 METRICS: dict[str, Metric] = {

@@ -112,6 +112,14 @@ class MetricsCollector(mesa.DataCollector):
         """A copy of ``var``'s months collected so far as one (months, members) array."""
         return self._tables[var][: self._months].copy()
 
+    def hand_over(self) -> dict[str, np.ndarray]:
+        """Every metric's months collected as one (months, members) array, as :meth:`table`
+        gives it, the tables themselves rather than copies when every row was collected (the
+        collector then holds none and collects no more: for a model whose run is over)."""
+        n, tables = self._months, self._tables
+        self._tables = {}
+        return {var: t if n == len(t) else t[:n].copy() for var, t in tables.items()}
+
     def rows(self, var: str) -> list[Any]:
         """``var``'s months collected so far as Mesa lists them (see the class docstring)."""
         months = self._tables[var][: self._months]

@@ -146,12 +146,14 @@ def simulate(
                 progress(model.steps, steps)
         runtime = time.perf_counter() - t0
         ex = model.exchange
+        tables = model.datacollector.hand_over()  # the model is released below: no copies
+        series = {name: tables[name] for name in METRICS}
         return Results(
             scenario=loaded,
             seed=model.seed_value,
             members=model.members,
             months=model.dates(),
-            series={name: model.series(name) for name in METRICS},
+            series=series,
             units={name: m.unit for name, m in METRICS.items()},
             network=model.network,
             cash_start=cash_start,

@@ -134,6 +134,9 @@ class Cloud(EcosimAgent):
         self.expired_mw = np.zeros((K, J))
         self.granted_mw = np.zeros((K, J))
         self.utilisation = np.zeros(K)
+        #: leased IT power in service by lab, as the book last published left it (K, labs) [MW]:
+        #: :attr:`leased_mw` without summing the ring again (the metrics read it)
+        self.in_service_mw = np.zeros((K, J))
         self._publish()
 
     # ---------------------------------------------------------------- helpers
@@ -164,16 +167,21 @@ class Cloud(EcosimAgent):
         """In service and signed, by lab (K, labs) [MW]."""
         return self.leased_mw + self.s.pipe_mw.sum(axis=2)
 
-    def _publish(self, nxt: np.ndarray | None = None) -> None:
+    def after_restore(self) -> None:
+        super().after_restore()
+        self.in_service_mw = self.leased_mw
+
+    def _publish(self, nxt: np.ndarray | None = None, leased_mw: np.ndarray | None = None) -> None:
         """Next month's book to each lab; the price of this month's signings to all. ``nxt``:
-        ``eflops_per_mw(t + 1)`` if the caller has it."""
+        ``eflops_per_mw(t + 1)``, and ``leased_mw``: :attr:`leased_mw`, if the caller has them."""
         self.publish("lease_usd_per_w_month", self.s.price_usd_per_w_month)
         if nxt is None:
             nxt = self.eflops_per_mw(self.t + 1)
         # each ring summed once over its months, for all labs (a lab's row is the same sum as
         # summing that lab's slice alone, and the contiguous pass is cheaper than one per lab)
         pipe_mw = self.s.pipe_mw.sum(axis=2)
-        committed = self.s.mw.sum(axis=2) + pipe_mw
+        self.in_service_mw = self.s.mw.sum(axis=2) if leased_mw is None else leased_mw
+        committed = self.in_service_mw + pipe_mw
         eflops = self.s.eflops.sum(axis=2)
         usd = self.s.usd.sum(axis=2)
         pub = self.ex.publish_to
@@ -228,7 +236,8 @@ class Cloud(EcosimAgent):
         s.usd[:, :, now] += renew * price_mw
         self.renewed_mw, self.expired_mw = renew, expiring - renew
         # new leases from free capacity, shared pro rata to the requests
-        committed = s.mw.sum(axis=2) + signed_mw
+        leased: np.ndarray | None = s.mw.sum(axis=2)
+        committed = leased + signed_mw
         request = np.maximum(wanted - committed, 0.0)
         free = np.maximum(s.capacity_mw - committed.sum(axis=1), 0.0)
         asked = request.sum(axis=1)
@@ -238,6 +247,7 @@ class Cloud(EcosimAgent):
         slot = (self.t + self._lease_lead_months) % RING_MONTHS
         at_once = slot == now  # a lead of one month: in service in the month decided
         if at_once.any():
+            leased = None  # the ring in service changes: summed again when published
             r = rows[at_once]
             s.mw[r, :, now] += grant[at_once]
             s.eflops[r, :, now] += (grant * eff)[at_once]
@@ -259,4 +269,4 @@ class Cloud(EcosimAgent):
         most = planned * ((1.0 + p.capacity_growth_frac_per_yr_max) ** (1.0 / 12.0) - 1.0) * room
         order = np.minimum(np.maximum(gap, 0.0) / p.build_adjust_months, most)
         s.capacity_pipe_mw[rows, (self.t + build) % RING_MONTHS] += order
-        self._publish(eff_m)
+        self._publish(eff_m, leased)
