@@ -1,7 +1,7 @@
 """How the valuation's terminal value depends on the run's last years: print the tables.
 
 The ``normalised`` terminal value (``ecosim/data/valuation.toml [terminal]``) is built on the
-NOPAT margin of the run's last ``normalise_years`` years (:func:`ecosim.finance.valuation.normalised_nopat`).
+NOPAT margin of the run's last ``capital_market.terminal_normalise_yr`` years (5; the Monte Carlo samples 3-8) (:func:`ecosim.finance.valuation.normalised_nopat`).
 This prints, for a scenario (default ``baseline``):
 
 1. every entity that ``ecosim value`` values, its equity value at the start of the run's first

@@ -91,3 +91,28 @@ def test_run_directory_keeps_the_members(pair: tuple[Path, Path, Posterior], tmp
     assert np.array_equal(members.draws[SUBS].to_numpy(), pr.draws[SUBS])
     assert np.array_equal(saved.results.series["starlink_subscribers"][:, 0], point.results.series["starlink_subscribers"][:, 0])
     assert read_members(tmp_path, saved.results) is None
+
+
+def test_run_directory_keeps_the_normalisation_window(pair: tuple[Path, Path, Posterior], tmp_path: Path) -> None:
+    """The scenario's terminal_normalise_yr is what the point run and its members were valued
+    over: the run directory reads it back (scenario.toml, members.json); members stored before
+    the window was recorded are read at the point run's."""
+    import json
+
+    _, forward, post = pair
+    sc = load_scenario(forward, ["capital_market.terminal_normalise_yr=3.5"])
+    pr = run_posterior(sc, post, 3, seed=3)
+    assert pr.results.cost_of_capital.normalise_yr.tolist() == [3.5, 3.5, 3.5]
+    out = write_run(run_scenario(sc, 3), tmp_path / "run", figures=False, posterior=pr)
+    saved = read_run(out)
+    assert saved.results.cost_of_capital.normalise_yr.tolist() == [3.5]
+    path = out / "posterior" / "members.json"
+    meta = json.loads(path.read_text())
+    meta["cost_of_capital"]["normalise_yr"] = [3.0, 4.0, 8.0]
+    path.write_text(json.dumps(meta))
+    members = read_members(out, saved.results)
+    assert members is not None and members.results.cost_of_capital.normalise_yr.tolist() == [3.0, 4.0, 8.0]
+    del meta["cost_of_capital"]["normalise_yr"]
+    path.write_text(json.dumps(meta))
+    members = read_members(out, saved.results)
+    assert members is not None and members.results.cost_of_capital.normalise_yr.tolist() == [3.5, 3.5, 3.5]

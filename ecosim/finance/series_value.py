@@ -73,7 +73,7 @@ def company_of(fcf_metric: str) -> str:
     raise ValueError(f"must be the free-cash-flow metric of {', '.join(c.fcf for c in COMPANIES.values())} (got {fcf_metric!r})")
 
 
-RATE_FIELDS = ("wacc", "terminal_growth", "tax_rate")
+RATE_FIELDS = ("wacc", "terminal_growth", "tax_rate", "normalise_years")
 
 
 def _group(assumptions: Sequence[Assumptions | None]) -> list[tuple[Assumptions, np.ndarray]]:

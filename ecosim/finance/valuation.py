@@ -33,7 +33,7 @@ Stages of :func:`value_cash_flows` (yearly, value at the start of the valuation 
 ---------------------------------------------------------------------------------
 1. explicit: every full year of the run from ``valuation_year`` on, after tax;
 2. fade (``normalised`` only): ``fade_years`` beyond the run, NOPAT growing at a rate that
-   moves linearly from the run's revenue CAGR over its last ``normalise_years`` years to
+   moves linearly from the run's revenue CAGR over its last ``normalise_years`` years (rounded) to
    ``g``; net capex ``g / RONIC`` of NOPAT [1], expensed like the explicit stage's (it costs
    ``(1 - t)`` of itself after tax);
 3. terminal: ``NOPAT (1 + g) (1 - (1 - t) g / RONIC) / (WACC - g)`` (normalised), or
@@ -240,9 +240,13 @@ def fundamental_value(
 class Assumptions:
     """Everything a valuation depends on beyond the cash flows (rates as fractions).
 
-    ``wacc``, ``terminal_growth`` and ``tax_rate`` may also be arrays with one value per
-    member: :func:`value_cash_flows` then values each member at its own rates (experiments
-    whose runs differ in their cost of capital).
+    ``wacc``, ``terminal_growth``, ``tax_rate`` and ``normalise_years`` may also be arrays
+    with one value per member: :func:`value_cash_flows` then values each member at its own
+    (experiments whose runs differ in their cost of capital or their normalisation window).
+    ``normalise_years`` [yr] (the scenario's ``capital_market.terminal_normalise_yr``) may be
+    fractional: the NOPAT margin weighs the year before the whole years by the fraction
+    (:func:`window_weights`); the fade's starting revenue CAGR is over the window rounded to
+    whole years.
     """
 
     wacc: float
@@ -254,7 +258,7 @@ class Assumptions:
     exit_metric: str = "revenue"
     asset_life_yr: float = 6.0
     fade_years: int = 5
-    normalise_years: int = 5
+    normalise_years: float = 5.0
     ronic: float | None = None
     valuation_year: int | None = None
     discounting: str = "mid"
@@ -266,8 +270,8 @@ class Assumptions:
             raise ValueError(f"terminal must be one of {', '.join(TERMINAL_METHODS)} (got {self.terminal!r})")
         if self.discounting not in TIMINGS:
             raise ValueError(f"discounting must be one of {', '.join(TIMINGS)} (got {self.discounting!r})")
-        if int(self.normalise_years) < 1:
-            raise ValueError(f"normalise_years must be >= 1 (got {self.normalise_years!r})")
+        if np.any(np.asarray(self.normalise_years) < 1):
+            raise ValueError(f"normalise_years must be >= 1 (got {float(np.min(self.normalise_years)):g})")
         if self.exit_metric not in ("revenue", "ebitda"):
             raise ValueError(f"exit_metric must be 'revenue' or 'ebitda' (got {self.exit_metric!r})")
         if self.terminal != "exit" and not np.all(np.asarray(self.wacc) > np.asarray(self.terminal_growth)):
@@ -306,7 +310,6 @@ def _defaults(capital_market: Any) -> dict[str, Any]:
         "exit_metric": str(term["exit_metric"]),
         "asset_life_yr": float(term["asset_life_yr"]),
         "fade_years": int(term["fade_years"]),
-        "normalise_years": int(term["normalise_years"]),
         "ronic": None if ronic == "wacc" else float(ronic),
         "sources": {
             "wacc": "scenario [capital_market] on valuation.toml [basis]: rf + beta_u x MRP (no debt in the world), Fisher-real",
@@ -317,7 +320,7 @@ def _defaults(capital_market: Any) -> dict[str, Any]:
             "exit_multiple": "scenario capital_market.mark_revenue_multiple_mature",
             "asset_life_yr": "ecosim/data/valuation.toml [terminal]",
             "fade_years": "ecosim/data/valuation.toml [terminal]",
-            "normalise_years": "ecosim/data/valuation.toml [terminal]",
+            "normalise_years": "scenario capital_market.terminal_normalise_yr",
             "ronic": "ecosim/data/valuation.toml [terminal]",
         },
     }
@@ -338,6 +341,7 @@ def assumptions_for(capital_market: Any, cost_of_capital: CostOfCapital | None =
         "wacc": float(rate[0]),
         "terminal_growth": float(growth[0]),
         "tax_rate": float(rates.tax_rate[0]),
+        "normalise_years": float(rates.normalise_yr[0]),
         **_defaults(capital_market),
     }
     for key, value in overrides.items():
@@ -355,7 +359,7 @@ def member_assumptions(capital_market: Any, cost_of_capital: CostOfCapital) -> l
     c = cost_of_capital
     rate, growth = valuation_rates(c.wacc, c.terminal_growth, params_of(capital_market))
     return [
-        Assumptions(wacc=float(rate[k]), terminal_growth=float(growth[k]), tax_rate=float(c.tax_rate[k]), **defaults)
+        Assumptions(wacc=float(rate[k]), terminal_growth=float(growth[k]), tax_rate=float(c.tax_rate[k]), normalise_years=float(c.normalise_yr[k]), **defaults)
         if rate[k] > growth[k] else None
         for k in range(len(c.wacc))
     ]
@@ -406,34 +410,49 @@ class CashFlows:
 
 
 
-def normalised_nopat(flows: CashFlows, tax_rate: ArrayLike, asset_life_yr: float, years: int) -> np.ndarray:
+def window_weights(n_years: int, years: ArrayLike, members: int) -> np.ndarray:
+    """Weights (n_years, members) of the run's last ``years`` years: 1 for each of the last
+    ``floor(years)``, the fraction for the year before them, 0 before (``years`` is clipped to
+    1..n_years; one value, or one per member).
+
+    >>> window_weights(4, [2.5, 1.0], 2).T.tolist()
+    [[0.0, 0.5, 1.0, 1.0], [0.0, 0.0, 0.0, 1.0]]
+    """
+    n = np.clip(np.broadcast_to(np.asarray(years, dtype=float), (members,)), 1.0, float(n_years))
+    back = np.arange(n_years - 1, -1, -1, dtype=float)[:, None]  # years before the last
+    return np.clip(n[None, :] - back, 0.0, 1.0)
+
+
+def normalised_nopat(flows: CashFlows, tax_rate: ArrayLike, asset_life_yr: float, years: ArrayLike) -> np.ndarray:
     """Steady-state NOPAT of the run's last year, (members,) [USD/yr]: its revenue times the
-    NOPAT margin of the last ``years`` years, ``(1 - t) sum(EBITDA - D) / sum(revenue)`` with D
-    the straight-line economic depreciation of capex over ``asset_life_yr`` (the replacement
-    of what wears out; capex beyond it is growth, not carried into perpetuity). A member whose
-    revenue over those years is not positive gets their mean NOPAT instead.
+    NOPAT margin of the last ``years`` years (:func:`window_weights`; one value or one per
+    member), ``(1 - t) sum(EBITDA - D) / sum(revenue)`` with D the straight-line economic
+    depreciation of capex over ``asset_life_yr`` (the replacement of what wears out; capex
+    beyond it is growth, not carried into perpetuity). A member whose revenue over those years
+    is not positive gets their mean NOPAT instead.
 
     A margin normalised over several years, applied to the last year's revenue, is Damodaran's
     normalised operating income for a firm whose last year is not representative (Damodaran
-    2012, ch. 13 and 22; Koller et al. 2020, ch. 14: the continuing value's NOPAT at a
-    normalised, mid-cycle level); one year (``years=1``) is the last year's NOPAT.
+    2012, ch. 22; Koller et al. 2020, ch. 14: the continuing value's NOPAT at a normalised,
+    mid-cycle level); one year (``years=1``) is the last year's NOPAT.
 
-    Hand check, 6-year life, no capex before the run (D = 0), 20 % tax: revenue 100 and 200,
-    EBITDA 10 and 50: the margin is 0.8 x 60 / 300 = 16 %, so 200 x 16 % = 32 (the last year
-    alone: 0.8 x 50 = 40).
+    Hand check, 6-year life, no capex (D = 0), 20 % tax: revenue 100 and 200, EBITDA 10 and
+    50: over 2 years the margin is 0.8 x 60 / 300 = 16 %, so 200 x 16 % = 32; over 1.5 years
+    0.8 x 55 / 250 x 200 = 35.2; the last year alone 0.8 x 50 = 40.
 
     >>> cf = CashFlows([2039, 2040], np.array([[100.0], [200.0]]), np.array([[10.0], [50.0]]), np.zeros((2, 1)))
-    >>> [round(float(normalised_nopat(cf, 0.2, 6, n)[0]), 6) for n in (2, 1)]
-    [32.0, 40.0]
+    >>> [round(float(normalised_nopat(cf, 0.2, 6, n)[0]), 6) for n in (2, 1.5, 1)]
+    [32.0, 35.2, 40.0]
     """
-    n = max(1, min(int(years), len(flows.years)))
-    dep = straight_line_depreciation(flows.capex, asset_life_yr)[-n:]
-    ebit = (flows.ebitda[-n:] - dep).sum(axis=0)
-    rev = flows.revenue[-n:].sum(axis=0)
+    K = flows.revenue.shape[1]
+    w = window_weights(len(flows.years), years, K)
+    dep = straight_line_depreciation(flows.capex, asset_life_yr)
+    ebit = ((flows.ebitda - dep) * w).sum(axis=0)
+    rev = (flows.revenue * w).sum(axis=0)
     t = 1.0 - np.asarray(tax_rate, dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
         margin = np.where(rev > 0, ebit / rev, 0.0)
-    return np.asarray(np.where(rev > 0, flows.revenue[-1] * margin, ebit / n) * t, dtype=float)
+    return np.asarray(np.where(rev > 0, flows.revenue[-1] * margin, ebit / w.sum(axis=0)) * t, dtype=float)
 
 
 #: the columns of :attr:`Valuation.fade`
@@ -565,11 +584,10 @@ def value_cash_flows(flows: CashFlows, a: Assumptions, cash: ArrayLike = 0.0) ->
     pv_explicit = (fcf_k * disc).sum(axis=0)
     last = len(years) - 1
     rev = flows.revenue
-    N = min(int(a.normalise_years), last + 1)
-    back = min(N, last)
-    base = rev[last - back] if back > 0 else rev[last]
+    back = np.minimum(np.floor(np.broadcast_to(np.asarray(a.normalise_years, dtype=float), (K,)) + 0.5).astype(int), last)
+    base = rev[last - back, np.arange(K)]
     with np.errstate(divide="ignore", invalid="ignore"):
-        g0 = np.where((base > 0) & (rev[last] > 0) & (back > 0), (rev[last] / base) ** (1.0 / max(back, 1)) - 1.0, g)
+        g0 = np.where((base > 0) & (rev[last] > 0) & (back > 0), (rev[last] / base) ** (1.0 / np.maximum(back, 1)) - 1.0, g)
     g0 = np.asarray(g0, dtype=float)
     nopat_n = np.full(K, np.nan)
     pv_fade = np.zeros(K)
@@ -582,7 +600,7 @@ def value_cash_flows(flows: CashFlows, a: Assumptions, cash: ArrayLike = 0.0) ->
         tv = a.exit_multiple * metric
         d_tv = (1.0 + np.full(K, w)) ** -float(n)
     else:
-        nopat_n = normalised_nopat(flows, a.tax_rate, a.asset_life_yr, N)
+        nopat_n = normalised_nopat(flows, a.tax_rate, a.asset_life_yr, a.normalise_years)
         ronic = a.ronic_value
         nopat = nopat_n.copy()
         F = int(a.fade_years)
@@ -640,8 +658,8 @@ def sensitivity(flows: CashFlows, a: Assumptions, cash: ArrayLike = 0.0, scenari
     rows += [(f"terminal growth {100 * (g + d):.2f} % ({'+' if d > 0 else '−'}1 pt)", value(terminal_growth=g + d)) for d in (-0.01, 0.01) if g + d < w]
     if a.terminal == "normalised":
         rows.append((f"RONIC {100 * 2 * a.ronic_value:.2f} % (2 × the rate)", value(ronic=2 * a.ronic_value)))
-        n = int(a.normalise_years)
-        rows += [(f"terminal NOPAT margin of the last {m} year{'s' if m > 1 else ''} (not {n})", value(normalise_years=m)) for m in (1, 2 * n) if m != n]
+        n = float(np.ravel(a.normalise_years)[0])
+        rows += [(f"terminal NOPAT margin of the last {m:g} year{'s' if m > 1 else ''} (not {n:g})", value(normalise_years=m)) for m in (1.0, 2 * n) if m != n]
     if scenario_rates is not None and scenario_rates[0] > scenario_rates[1]:
         sw, sg = scenario_rates
         rows.append((f"the scenario's rates as they are (nominal levered WACC {100 * sw:.2f} %, g {100 * sg:.2f} %), year end", value(wacc=sw, terminal_growth=sg, discounting="end")))

@@ -206,7 +206,7 @@ def write_members(results: Results, draws: dict[str, np.ndarray], info: dict[str
         **info,
         "members": results.members,
         "cash_start_usd": {m: [float(x) for x in v] for m, v in results.cash_start.items()},
-        "cost_of_capital": {"wacc": c.wacc.tolist(), "terminal_growth": c.terminal_growth.tolist(), "tax_rate": c.tax_rate.tolist()},
+        "cost_of_capital": {"wacc": c.wacc.tolist(), "terminal_growth": c.terminal_growth.tolist(), "tax_rate": c.tax_rate.tolist(), "normalise_yr": c.normalise_yr.tolist()},
     }
     (folder / "members.json").write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
 
@@ -253,7 +253,9 @@ def read_members(run_dir: Path, point: Results) -> Members | None:
     try:
         K = int(info["members"])
         cc = info["cost_of_capital"]
-        coc = CostOfCapital.from_rates(np.asarray(cc["wacc"]), np.asarray(cc["terminal_growth"]), np.asarray(cc["tax_rate"]), K)
+        # members stored before the normalisation years were sampled were valued at the scenario's
+        normalise = cc.get("normalise_yr", point.cost_of_capital.normalise_yr[0])
+        coc = CostOfCapital.from_rates(np.asarray(cc["wacc"]), np.asarray(cc["terminal_growth"]), np.asarray(cc["tax_rate"]), K, normalise_yr=np.asarray(normalise))
         cash = {str(m): np.asarray(v, dtype=float) for m, v in info["cash_start_usd"].items()}
     except (KeyError, TypeError, ValueError) as exc:
         raise RunDirError(f"{folder / 'members.json'}: not the description of a run's posterior members (missing or wrong {exc})") from None

@@ -29,11 +29,13 @@ from ecosim.timeline import dated_frame
 class CostOfCapital:
     """The rates a run's companies are valued at, one value per member [fraction/yr; the tax
     rate in fraction]: the WACC (CAPM with Hamada's levered beta), the perpetual growth of the
-    terminal value and the operating tax rate."""
+    terminal value and the operating tax rate; and the years whose NOPAT margin the normalised
+    terminal value is built on [yr] (``capital_market.terminal_normalise_yr``)."""
 
     wacc: np.ndarray
     terminal_growth: np.ndarray
     tax_rate: np.ndarray
+    normalise_yr: np.ndarray
 
     @classmethod
     def of(cls, capital_market: Any, members: int = 1) -> CostOfCapital:
@@ -43,25 +45,27 @@ class CostOfCapital:
 
         >>> from types import SimpleNamespace as NS
         >>> cm = NS(tax_rate_frac=0.21, debt_to_capital_frac=0.3, beta_unlevered=1.05, risk_free_frac=0.045,
-        ...         market_risk_premium_frac=0.055, cost_of_debt_frac=0.05, terminal_growth_frac=0.03)
+        ...         market_risk_premium_frac=0.055, cost_of_debt_frac=0.05, terminal_growth_frac=0.03, terminal_normalise_yr=5.0)
         >>> c = CostOfCapital.of(cm, 2)
-        >>> [round(float(x), 5) for x in c.wacc], c.terminal_growth.tolist(), c.tax_rate.tolist()
-        ([0.09746, 0.09746], [0.03, 0.03], [0.21, 0.21])
+        >>> [round(float(x), 5) for x in c.wacc], c.terminal_growth.tolist(), c.tax_rate.tolist(), c.normalise_yr.tolist()
+        ([0.09746, 0.09746], [0.03, 0.03], [0.21, 0.21], [5.0, 5.0])
         """
-        return cls.from_rates(wacc_from_capital_market(capital_market), capital_market.terminal_growth_frac, capital_market.tax_rate_frac, members)
+        cm = capital_market
+        return cls.from_rates(wacc_from_capital_market(cm), cm.terminal_growth_frac, cm.tax_rate_frac, members, normalise_yr=cm.terminal_normalise_yr)
 
     @classmethod
-    def from_rates(cls, wacc: Any, terminal_growth: Any, tax_rate: Any, members: int = 1) -> CostOfCapital:
-        """Rates given as fractions (scalars or one per member), broadcast to ``members``."""
+    def from_rates(cls, wacc: Any, terminal_growth: Any, tax_rate: Any, members: int = 1, *, normalise_yr: Any) -> CostOfCapital:
+        """Rates given as fractions (scalars or one per member) and the normalisation years
+        [yr], broadcast to ``members``."""
 
         def col(x: Any) -> np.ndarray:
             return np.broadcast_to(np.asarray(x, dtype=float), (members,)).copy()
 
-        return cls(col(wacc), col(terminal_growth), col(tax_rate))
+        return cls(col(wacc), col(terminal_growth), col(tax_rate), col(normalise_yr))
 
     def take(self, idx: Any) -> CostOfCapital:
         """The rates of the members ``idx`` (an index array or a slice)."""
-        return CostOfCapital(self.wacc[idx], self.terminal_growth[idx], self.tax_rate[idx])
+        return CostOfCapital(self.wacc[idx], self.terminal_growth[idx], self.tax_rate[idx], self.normalise_yr[idx])
 
     def valid(self) -> np.ndarray:
         """Members whose WACC is above their terminal growth (a DCF value exists) [bool]."""

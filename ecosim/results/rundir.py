@@ -309,10 +309,11 @@ class SavedRun:
 def stored_cost_of_capital(series: Mapping[str, np.ndarray], capital_market: Any) -> CostOfCapital:
     """The rates a stored run was valued at: the WACC its capital market used (the ``wacc``
     metric of its first month, per member), the terminal growth and tax rate of its
-    ``[capital_market]`` section (fractions, as :func:`ecosim.scenario.params.params_of` reads them)."""
+    ``[capital_market]`` section (fractions, as :func:`ecosim.scenario.params.params_of` reads them)
+    and its normalisation years."""
     cm = params_of(capital_market)
     wacc = np.asarray(series[WACC_METRIC], dtype=float)[0]
-    return CostOfCapital.from_rates(wacc, cm.terminal_growth_frac, cm.tax_rate_frac, members=len(wacc))
+    return CostOfCapital.from_rates(wacc, cm.terminal_growth_frac, cm.tax_rate_frac, members=len(wacc), normalise_yr=cm.terminal_normalise_yr)
 
 
 def _read_json(path: Path) -> Any:

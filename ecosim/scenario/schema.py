@@ -881,6 +881,7 @@ class CapitalMarket(Section):
     cost_of_debt_pct: float = F(unit="%", ge=0, le=30, doc="pre-tax cost of debt")
     tax_rate_pct: float = F(unit="%", ge=0, le=60, doc="corporate tax rate")
     terminal_growth_pct: float = F(unit="%/yr", ge=-5, le=10, doc="perpetual growth of free cash flow after the run (DCF terminal value)")
+    terminal_normalise_yr: float = F(unit="yr", ge=1, le=15, doc="the run's last years whose NOPAT margin (and revenue growth) the normalised terminal value is built on (ecosim value; a fraction weighs the year before in part)")
     merger_month: Month = F(unit="YYYY-MM", doc="SpaceX absorbs xAI")
     raises: list[Raise] = F(unit="-", doc="scheduled raises (history and announced, e.g. the IPO)")
     follow_on_frac_of_mark_per_yr: float = F(unit="frac/yr", ge=0, le=1, doc="most a company raises per year as a share of its mark")

@@ -138,3 +138,15 @@ def test_bundled_experiments_load(name: str) -> None:
     spec = load_experiment(name)
     assert spec.inputs and all(len(i.source) > 8 for i in spec.inputs)
     assert design_size(spec)[2] >= 25
+
+
+@pytest.mark.parametrize("name", ["monte_carlo_baseline", "sobol_valuation", "discovery_valuation"])
+def test_valuation_experiments_sample_the_normalisation_window(name: str) -> None:
+    """Each bundled experiment that values the runs samples the terminal value's normalisation
+    window, 3-8 years around the scenario's 5, its range stated as an assumption; every draw
+    lies in it."""
+    spec = load_experiment(name)
+    [window] = [i for i in spec.inputs if i.path == "capital_market.terminal_normalise_yr"]
+    assert window.dist is not None and (window.dist.low, window.dist.high) == (3.0, 8.0) and "assumption" in window.source
+    column = build_design(spec).frame[window.column]
+    assert column.between(3.0, 8.0).all() and column.min() < 3.5 and column.max() > 7.5

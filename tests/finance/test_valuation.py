@@ -17,6 +17,7 @@ from ecosim.finance.valuation import (
     value_cash_flows,
 )
 from ecosim.scenario import load_scenario
+from ecosim.scenario.params import params_of
 
 
 def _flows(ebitda: list[float], capex: list[float] | None = None, revenue: list[float] | None = None, start: int = 2030) -> CashFlows:
@@ -109,6 +110,69 @@ def test_fade_starts_from_the_revenue_cagr_of_the_normalisation_window() -> None
     flows = _flows([50.0] * 5, revenue=[100.0, 100.0, 100.0, 110.0, 121.0])
     assert_allclose(value_cash_flows(flows, a.replace(normalise_years=2)).growth_start, 0.10, rtol=1e-12)
     assert_allclose(value_cash_flows(flows, a.replace(normalise_years=4)).growth_start, 0.048809, rtol=1e-5)
+
+def test_a_three_year_window_gives_the_hand_computed_terminal_value() -> None:
+    """Revenue 100 a year for 5 years, EBITDA 10, 20, 30, 40, 50, no capex, 20 % tax, 10 %,
+    g = 0, no fade, year-end. Over the last 3 years the NOPAT margin is 0.8 x (30 + 40 + 50) /
+    300 = 32 %: NOPAT 32, terminal value 32 / 0.10 = 320. Over 2.5 years the third year from the
+    end counts half: 0.8 x (15 + 40 + 50) / 250 = 33.6 %, terminal value 336; the last year alone
+    0.8 x 50 = 40, 400. The explicit years are the same: after-tax FCF 8, 16, 24, 32, 40."""
+    a = Assumptions(wacc=0.10, terminal_growth=0.0, tax_rate=0.20, terminal="normalised", fade_years=0, discounting="end", normalise_years=3)
+    flows = _flows([10.0, 20.0, 30.0, 40.0, 50.0], revenue=[100.0] * 5)
+    d = 1.1 ** -np.arange(1, 6)
+    explicit = float(np.dot([8.0, 16.0, 24.0, 32.0, 40.0], d))
+    for years, nopat, tv in ((3, 32.0, 320.0), (2.5, 33.6, 336.0), (1, 40.0, 400.0)):
+        v = value_cash_flows(flows, a.replace(normalise_years=years))
+        assert_allclose(v.nopat_terminal, nopat, rtol=1e-12)
+        assert_allclose(v.terminal_value, tv, rtol=1e-12)
+        assert_allclose(v.enterprise_value, explicit + tv * d[-1], rtol=1e-12)
+    # one valuation of three members, each with its own window, gives each its own value
+    three = CashFlows(flows.years, np.repeat(flows.revenue, 3, axis=1), np.repeat(flows.ebitda, 3, axis=1), np.repeat(flows.capex, 3, axis=1))
+    v = value_cash_flows(three, a.replace(normalise_years=np.array([3.0, 2.5, 1.0]), wacc=np.full(3, 0.10), terminal_growth=np.zeros(3), tax_rate=np.full(3, 0.2)))
+    assert_allclose(v.terminal_value, [320.0, 336.0, 400.0], rtol=1e-12)
+
+
+def test_each_member_is_valued_over_its_own_window() -> None:
+    """member_assumptions hands each member the window its capital market used (a run's
+    CostOfCapital), and series_value values a group of members each at its own: members with
+    the 3-, 2.5- and 1-year windows of the test above get 320, 336 and 400 of terminal value."""
+    from ecosim.finance.series_value import _group
+    from ecosim.finance.valuation import member_assumptions
+    from ecosim.results import CostOfCapital
+
+    cm = load_scenario("baseline").model.capital_market
+    assert cm.terminal_normalise_yr == 5.0
+    coc = CostOfCapital.of(params_of(cm), 3)
+    assert coc.normalise_yr.tolist() == [5.0, 5.0, 5.0]
+    coc = CostOfCapital.from_rates(coc.wacc, coc.terminal_growth, coc.tax_rate, 3, normalise_yr=[3.0, 2.5, 1.0])
+    per = member_assumptions(cm, coc)
+    assert [a.normalise_years for a in per if a is not None] == [3.0, 2.5, 1.0]
+    [(a, ix)] = _group([p.replace(wacc=0.10, terminal_growth=0.0, tax_rate=0.2, fade_years=0, discounting="end") for p in per if p is not None])
+    assert ix.tolist() == [0, 1, 2] and a.normalise_years.tolist() == [3.0, 2.5, 1.0]  # type: ignore[attr-defined]
+    flows = _flows([10.0, 20.0, 30.0, 40.0, 50.0], revenue=[100.0] * 5)
+    three = CashFlows(flows.years, np.repeat(flows.revenue, 3, axis=1), np.repeat(flows.ebitda, 3, axis=1), np.repeat(flows.capex, 3, axis=1))
+    assert_allclose(value_cash_flows(three, a).terminal_value, [320.0, 336.0, 400.0], rtol=1e-12)
+
+
+def test_a_members_window_reaches_its_cost_of_capital() -> None:
+    """An ensemble whose members differ in capital_market.terminal_normalise_yr carries each
+    member's window in its Results (the run reads it member by member)."""
+    from ecosim.simulate import simulate
+
+    r = simulate("baseline", members=3, member_values={"capital_market.terminal_normalise_yr": np.array([3.0, 5.5, 8.0])}, until=2)
+    assert r.cost_of_capital.normalise_yr.tolist() == [3.0, 5.5, 8.0]
+    assert r.cost_of_capital.take(slice(1, 2)).normalise_yr.tolist() == [5.5]
+
+
+def test_the_run_directory_reads_back_the_window() -> None:
+    """A stored run is valued over its scenario's window (stored_cost_of_capital)."""
+    from ecosim.results.rundir import WACC_METRIC, stored_cost_of_capital
+
+    cm = load_scenario("baseline", ["capital_market.terminal_normalise_yr=3.5"]).model.capital_market
+    coc = stored_cost_of_capital({WACC_METRIC: np.full((2, 2), 0.09)}, cm)
+    assert coc.normalise_yr.tolist() == [3.5, 3.5]
+    assert assumptions_for(cm).normalise_years == 3.5
+
 
 def test_exit_multiple_and_cash() -> None:
     """Exit at 5x last revenue 200 after one year at 10 %, plus 7 of cash: 100/1.1 + 1000/1.1 + 7."""

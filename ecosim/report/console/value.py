@@ -52,7 +52,7 @@ def value_tables(out: Console, rv: RunValue) -> None:
             f" the scenario's nominal WACC with {pct(b['debt_to_capital'], 0)} debt and its tax shield is {pct(b['wacc'], 2)} (ecosim/data/valuation.toml \\[basis])"
         )
     term = {
-        "normalised": f"normalised (value driver: NOPAT × (1 − (1 − t) g/RONIC) / (rate − g), net capex expensed as in the run's years, RONIC {pct(a.ronic_value, 2)}, NOPAT margin of the last {a.normalise_years} years, {a.fade_years} fade years, capex depreciated over {a.asset_life_yr:g} yr)",
+        "normalised": f"normalised (value driver: NOPAT × (1 − (1 − t) g/RONIC) / (rate − g), net capex expensed as in the run's years, RONIC {pct(a.ronic_value, 2)}, NOPAT margin of the last {a.normalise_years:g} years, {a.fade_years} fade years, capex depreciated over {a.asset_life_yr:g} yr)",
         "gordon": "Gordon growth on the last year's FCF",
         "exit": f"exit at {a.exit_multiple:g}× last-year {a.exit_metric}",
     }[a.terminal]
