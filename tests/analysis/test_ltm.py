@@ -16,6 +16,7 @@ from numpy.testing import assert_allclose
 from ecosim.analysis.ltm import (
     CausalGraph,
     Link,
+    bounded_cycles,
     dominance,
     link_scores,
     loop_scores,
@@ -270,3 +271,25 @@ def test_a_stock_folded_with_its_net_flow_scores_as_with_the_flow_explicit() -> 
     assert [lp.path for lp in folded.loops()] == ["S -> S"]
     assert_allclose(loop_f[2:], loop_e[2:], rtol=1e-9)
     assert np.sign(loop_f[3]) == 1 and np.sign(loop_f[-1]) == -1  # growth, then crowding past K/2
+
+
+def test_bounded_cycles_are_networkx_simple_cycles_within_the_bound() -> None:
+    """bounded_cycles finds the cycles nx.simple_cycles(length_bound=L) finds, each once (self
+    loops and repeated edges included), on random graphs of up to 40 nodes, L from 1 to 7."""
+    import random
+
+    import networkx as nx
+
+    def canon(c: list[str]) -> tuple[str, ...]:
+        k = c.index(min(c))
+        return tuple(c[k:] + c[:k])
+
+    rng = random.Random(1)
+    for _ in range(200):
+        n = rng.randint(1, 40)
+        edges = [(f"v{rng.randrange(n)}", f"v{rng.randrange(n)}") for _ in range(int(rng.uniform(0.02, 0.3) * n * n) + 1)]
+        bound = rng.randint(1, 7)
+        g = nx.DiGraph(edges)
+        got = [canon(c) for c in bounded_cycles(edges, bound)]
+        assert len(set(got)) == len(got)
+        assert sorted(got) == sorted(canon(c) for c in nx.simple_cycles(g, length_bound=bound))
