@@ -198,7 +198,8 @@ def yearly(relative: Mapping[str, np.ndarray], dates: Sequence[str]) -> pd.DataF
 def outcome_dominance(outcome: str, variables: Sequence[str], loops: Sequence[Loop], scores: Mapping[str, np.ndarray], dates: Sequence[str]) -> OutcomeDominance:
     """Relative scores of the loops through any of ``variables`` (normalised together), the
     loops ordered by their mean absolute relative score over the run, and the yearly table."""
-    through = [lp for lp in loops if any(v in lp for v in variables)]
+    wanted = set(variables)
+    through = [lp for lp in loops if not wanted.isdisjoint(lp.variables)]
     rel = relative_loop_scores(scores, [lp.id for lp in through]) if through else {}
     mean_abs = nanmean_rows(np.abs(np.stack([rel[lp.id] for lp in through]))) if through else np.zeros(0)
     strength = {lp.id: 0.0 if np.isnan(m) else float(m) for lp, m in zip(through, mean_abs.tolist(), strict=True)}

@@ -171,17 +171,15 @@ class CausalGraph:
         """
         stocks = self.stocks
         order = {v: i for i, v in enumerate(self.variables)}
-        by_pair = {lk.pair: lk for lk in self.links}
+        first = {v: (v not in stocks, i) for v, i in order.items()}.__getitem__  # stocks first, then graph order
+        by_pair = {lk.pair: lk for lk in self.links}.__getitem__
         found = []
         cycles = nx.simple_cycles(self.digraph()) if max_length is None else bounded_cycles([lk.pair for lk in self.links], max_length)
         for c in cycles:
-            k = min(range(len(c)), key=lambda i: (c[i] not in stocks, order[c[i]]))
+            k = c.index(min(c, key=first))  # a simple cycle passes each variable once
             found.append(c[k:] + c[:k])
-        found.sort(key=lambda c: (len(c), [order[v] for v in c]))
-        return [
-            Loop(f"L{i + 1}", tuple(c), tuple(by_pair[(c[j], c[(j + 1) % len(c)])] for j in range(len(c))))
-            for i, c in enumerate(found)
-        ]
+        found.sort(key=lambda c: (len(c), list(map(order.__getitem__, c))))
+        return [Loop(f"L{i + 1}", tuple(c), tuple(map(by_pair, zip(c, c[1:] + c[:1], strict=True)))) for i, c in enumerate(found)]
 
     def partitions(self) -> list[set[str]]:
         """Cycle partitions [1]: the strongly connected sets of variables that lie on loops."""
