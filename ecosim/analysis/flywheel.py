@@ -259,6 +259,24 @@ def _spans(years: pd.DataFrame) -> list[tuple[int, int, str, int]]:
     return spans
 
 
+def _runs(spans: list[tuple[int, int, str, int]]) -> list[tuple[str, int, list[tuple[int, int]]]]:
+    """Consecutive spans of the same loop and polarity, with only years where no loop dominates
+    between them, as one entry: (loop, polarity, [(first, last), ...]).
+
+    >>> _runs([(2027, 2027, "L34 a", -1), (2029, 2029, "L34 a", -1), (2031, 2040, "L34 a", -1)])
+    [('L34 a', -1, [(2027, 2027), (2029, 2029), (2031, 2040)])]
+    >>> _runs([(2026, 2026, "L1 a", 1), (2027, 2027, "L2 b", -1), (2028, 2029, "L1 a", 1)])
+    [('L1 a', 1, [(2026, 2026)]), ('L2 b', -1, [(2027, 2027)]), ('L1 a', 1, [(2028, 2029)])]
+    """
+    out: list[tuple[str, int, list[tuple[int, int]]]] = []
+    for a, b, name, pol in spans:
+        if out and out[-1][0] == name and out[-1][1] == pol:
+            out[-1][2].append((a, b))
+        else:
+            out.append((name, pol, [(a, b)]))
+    return out
+
+
 def verdict(f: Flywheel) -> list[str]:
     """Sentences from the numbers: each outcome's dominant loops over the years, the data and
     compute loops' shares, what orbit costs against the ground, the strongest reinvestment loop and the ablation that matters most."""
@@ -268,8 +286,10 @@ def verdict(f: Flywheel) -> list[str]:
         if not spans:
             lines.append(f"{o.label}: no loop through it is active in any year.")
             continue
-        parts = [f"{n} ({'reinforcing' if p > 0 else 'balancing'}) {a}" + (f"-{b}" if b != a else "") for a, b, n, p in spans[:4]]
-        more = f" and {len(spans) - 4} more changes" if len(spans) > 4 else ""
+        runs = _runs(spans)
+        parts = [f"{n} ({'reinforcing' if p > 0 else 'balancing'}) " + ", ".join(f"{a}" + (f"-{b}" if b != a else "") for a, b in years)
+                 for n, p, years in runs[:4]]
+        more = f" and {len(runs) - 4} more changes" if len(runs) > 4 else ""
         fam = {c: float(np.nanmean(np.abs(o.families[c]))) if np.isfinite(o.families[c]).any() else 0.0 for c in o.families}
         lines.append(f"{o.label}: dominated by " + ", then ".join(parts) + more + "; "
                      + ", ".join(f"{c} explain {100 * v:.0f} %" for c, v in fam.items()) + " of its change on average over the years.")
