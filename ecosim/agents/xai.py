@@ -99,7 +99,9 @@ def price_decline_frac(change_per_yr: Any, rate_frac_per_yr: Any, life_yr: Any) 
 #: :func:`price_decline_frac`'s last arguments (exactly, as bytes) and its value: every lab's
 #: :meth:`Lab.plan` calls it with the same ones in a month (the hardware's price trend, the WACC
 #: signal), so the labs after the first get the same array without computing it again
-_DECLINE_LAST: list[Any] = [None, None]
+#: (one (key, value) pair, read and replaced whole: models stepping in other threads, as the
+#: browser view's, never see one call's key with another's value)
+_DECLINE_LAST: list[tuple[Any, np.ndarray] | None] = [None]
 
 
 def _price_decline_frac_last(change_per_yr: Any, rate_frac_per_yr: Any, life_yr: Any) -> np.ndarray:
@@ -111,9 +113,11 @@ def _price_decline_frac_last(change_per_yr: Any, rate_frac_per_yr: Any, life_yr:
     (True, 0.58)
     """
     key = tuple((np.shape(x), np.asarray(x, float).tobytes()) for x in (change_per_yr, rate_frac_per_yr, life_yr))
-    if _DECLINE_LAST[0] != key:
-        _DECLINE_LAST[:] = [key, price_decline_frac(change_per_yr, rate_frac_per_yr, life_yr)]
-    value: np.ndarray = _DECLINE_LAST[1]
+    last = _DECLINE_LAST[0]
+    if last is not None and last[0] == key:
+        return last[1]
+    value = price_decline_frac(change_per_yr, rate_frac_per_yr, life_yr)
+    _DECLINE_LAST[0] = (key, value)
     return value
 
 
