@@ -127,6 +127,7 @@ class Flywheel:
     replay_s: float = 0.0
     control_error: float = 0.0
     orbit: dict[str, dict[int, float]] = field(default_factory=dict)  # orbit_by_year
+    signals: list[str] = field(default_factory=list)  # the ablated links that are signal edges (the rest carry goods)
 
     def verdict(self) -> list[str]:
         """A few sentences in words, each from the numbers above."""
@@ -151,7 +152,7 @@ class Flywheel:
                          for k, o in self.outcomes.items()},
             "reinvestment": [{k: clean(v) for k, v in r.items()} for r in self.reinvestment],
             "ablation": {"samples": self.samples, "sampled": self.sampled, "held": self.held, "table": frame(self.ablation) if not self.ablation.empty else [],
-                         "stranded": self.strandings},
+                         "stranded": self.strandings, "signals": self.signals},
             "orbit": {k: {str(y): clean(v) for y, v in d.items()} for k, d in self.orbit.items()},
             "verdict": self.verdict(),
         }
@@ -302,11 +303,38 @@ def verdict(f: Flywheel) -> list[str]:
     else:
         lines.append("No loop through a company's cash passes a capacity decision: no reinvestment loop closes.")
     if not f.ablation.empty:
-        t = f.ablation[f.ablation["outcome"] == "spacex_value"].copy()
-        t = t.reindex(t["change_median"].abs().sort_values(ascending=False).index).head(1)
-        for _, row in t.iterrows():
-            lines.append(f"The cut that moves SpaceX+xAI value most: {row['link']}, {change_in(row['change_median'], 'USD')} "
-                         f"(5-95 %: {change_in(row['change_p05'], 'USD')} to {change_in(row['change_p95'], 'USD')} over {int(row['samples'])} samples).")
+        lines.extend(_largest_cuts(f.ablation, set(f.signals)))
+    return lines
+
+
+def _largest_cuts(ablation: pd.DataFrame, signals: set[str]) -> list[str]:
+    """The cut that moves SpaceX+xAI's value most, said to be a signal when it is one (its
+    buyer then decides without what the link told it: a test of the decision, not of a flow),
+    and then the goods cut that moves it most.
+
+    >>> t = pd.DataFrame({"link": ["a->b:price", "c->b:compute"], "outcome": "spacex_value", "change_median": [-2e12, -4e11],
+    ...                   "change_p05": [-3e12, -5e11], "change_p95": [-1e9, -3e11], "samples": 5})
+    >>> for line in _largest_cuts(t, {"a->b:price"}): print(line)
+    The cut that moves SpaceX+xAI value most: a->b:price, a signal (b decides without it), -$2.00T (5-95 %: -$3.00T to -$1.0B over 5 samples).
+    The goods cut that moves it most: c->b:compute, -$400.0B (5-95 %: -$500.0B to -$300.0B over 5 samples).
+    """
+    t = ablation[ablation["outcome"] == "spacex_value"]
+    t = t.reindex(t["change_median"].abs().sort_values(ascending=False, kind="stable").index)
+    if t.empty:
+        return []
+
+    def said(row: pd.Series) -> str:
+        return (f"{change_in(row['change_median'], 'USD')} (5-95 %: {change_in(row['change_p05'], 'USD')} to "
+                f"{change_in(row['change_p95'], 'USD')} over {int(row['samples'])} samples)")
+
+    top = t.iloc[0]
+    if top["link"] not in signals:
+        return [f"The cut that moves SpaceX+xAI value most: {top['link']}, {said(top)}."]
+    buyer = str(top["link"]).split("->", 1)[1].split(":", 1)[0]
+    lines = [f"The cut that moves SpaceX+xAI value most: {top['link']}, a signal ({buyer} decides without it), {said(top)}."]
+    goods = t[~t["link"].isin(signals)]
+    if not goods.empty:
+        lines.append(f"The goods cut that moves it most: {goods.iloc[0]['link']}, {said(goods.iloc[0])}.")
     return lines
 
 

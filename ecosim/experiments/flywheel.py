@@ -40,10 +40,12 @@ MAX_LENGTH = 8
 MIN_LINK = 0.05
 
 
-def ablation_links(loaded: LoadedScenario) -> list[str]:
-    """Every enabled goods or signal edge between two modelled agents, in network order."""
+def ablation_links(loaded: LoadedScenario, signals_only: bool = False) -> list[str]:
+    """Every enabled goods or signal edge between two modelled agents, in network order (with
+    ``signals_only``, only the signal edges among them)."""
     graph = simulate(loaded, until=0).network
-    return [d["id"] for s, b, k, d in graph.edges(keys=True, data=True) if k != "money" and s not in HUBS and b not in HUBS and d["enabled"]]
+    return [d["id"] for s, b, k, d in graph.edges(keys=True, data=True)
+            if k != "money" and s not in HUBS and b not in HUBS and d["enabled"] and (d["signal"] or not signals_only)]
 
 
 def run_flywheel(
@@ -83,6 +85,7 @@ def run_flywheel(
         f.ablation = a.summary()
         f.strandings = [asdict(s) for s in a.strandings]
         f.samples, f.sampled, f.held = a.samples, a.sampled, a.held
+        f.signals = ablation_links(loaded, signals_only=True)
     return f
 
 

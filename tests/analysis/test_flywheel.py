@@ -72,3 +72,13 @@ def test_flywheel_says_what_orbit_costs_against_the_ground(flywheel_json: dict) 
     line = next(s for s in flywheel_json["verdict"] if s.startswith("Orbital compute:"))
     assert f"{orbit['cost_ratio']['2027']:.2f}-{orbit['cost_ratio']['2027']:.2f}x the ground over 2027-2027" in line
     assert "never below it" in line
+
+
+def test_flywheel_tells_signal_cuts_from_goods_cuts(flywheel_json: dict) -> None:  # type: ignore[type-arg]
+    """The JSON lists the ablated links that are signal edges: the orbital cost ratio xAI is shown
+    is one, the compute the data centre delivers is not; each is a row of the ablation table."""
+    a = flywheel_json["ablation"]
+    links = {r["link"] for r in a["table"]}
+    assert "orbital_dc->xai:orbital_cost_ratio" in a["signals"]
+    assert "terrestrial_dc->xai:compute" in links and "terrestrial_dc->xai:compute" not in a["signals"]
+    assert set(a["signals"]) <= links
