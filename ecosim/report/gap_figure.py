@@ -11,9 +11,10 @@ from ecosim.finance.explain import GapExplained
 from ecosim.report.style import finish, new_figure
 
 #: colours of the segments, in the order they are first met, each used once: Paul Tol's "muted"
-#: scheme (colour-blind safe) then Okabe and Ito's; past them a hatch tells a repeated colour apart
+#: scheme (colour-blind safe) then Okabe and Ito's, their sky blue last (it is close to Tol's
+#: cyan, the second colour); past them a hatch tells a repeated colour apart
 PALETTE = ("#332288", "#88CCEE", "#44AA99", "#117733", "#999933", "#DDCC77", "#CC6677", "#882255", "#AA4499",
-           "#E69F00", "#56B4E9", "#0072B2", "#D55E00")
+           "#E69F00", "#0072B2", "#D55E00", "#56B4E9")
 #: the parts that are not segments, in neutral greys
 NEUTRAL = {"cash at the valuation date": "#555555"}
 RAISES_COLOUR = "#BBBBBB"
