@@ -66,7 +66,7 @@ def compute_by_source(ts: pd.DataFrame, path: Path) -> None:
     ax.plot(d, ts["openai_compute_eflops"], color="#009E73", lw=1.6, label="OpenAI (terrestrial)")
     ax.plot(d, ts["google_compute_eflops"], color="#0072B2", lw=1.6, label="Google (ground + Suncatcher)")
     if "anthropic_compute_eflops" in ts:
-        ax.plot(d, ts["anthropic_compute_eflops"], color="#56B4E9", lw=1.4, label="Anthropic (leased)")
+        ax.plot(d, ts["anthropic_compute_eflops"], color="#56B4E9", lw=1.4, label="Anthropic (owned and leased)")
     ax.plot(d, ts["starcloud_compute_eflops"] + ts["google_orbital_compute_eflops"], color="#CC79A7", lw=1.2, ls="--", label="other orbital (Google, Starcloud)")
     unit_axis(ax, "compute", "EFLOP/s", log=True)
     positive = ts[["terrestrial_compute_eflops", "odc_compute_eflops", "openai_compute_eflops", "google_compute_eflops"]].to_numpy()

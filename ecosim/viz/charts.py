@@ -354,7 +354,7 @@ LINE_PANELS: tuple[LinePanel, ...] = (
             Series("xAI terrestrial", ("terrestrial_compute_eflops",), TERRESTRIAL, width=2.4),
             Series("OpenAI terrestrial", ("openai_compute_eflops",), "#009E73", width=1.4),
             Series("Google (ground and orbit)", ("google_compute_eflops",), "#0072B2", width=1.4),
-            Series("Anthropic (leased)", ("anthropic_compute_eflops",), "#56B4E9", width=1.4),
+            Series("Anthropic (owned and leased)", ("anthropic_compute_eflops",), "#56B4E9", width=1.4),
         ),
         log=True,
     ),

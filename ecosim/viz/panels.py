@@ -64,7 +64,7 @@ def compute_by_source(model: LiveModel, frame: Frame) -> tuple[np.ndarray, dict[
         "xAI terrestrial": xai_t,
         "OpenAI terrestrial": oai,
         "Google terrestrial": np.maximum(google - g_orb, 0.0),
-        "Anthropic (leased)": anthropic,
+        "Anthropic (owned and leased)": anthropic,
     }
 
 
