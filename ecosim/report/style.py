@@ -54,6 +54,7 @@ COMMODITY_COLOURS = {
     "accelerators": "#9467bd",
     "power": "#bcbd22",
     "compute": "#1f77b4",
+    "leased_compute": "#393b79",
     "data": "#2ca02c",
     "bandwidth": "#17becf",
     "labour": "#8c564b",
