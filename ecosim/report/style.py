@@ -147,12 +147,28 @@ def date_axis(ax: Axes) -> None:
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
 
 
+def log_subs(lo: float, hi: float) -> tuple[float, ...]:
+    """Labelled multiples of each power of ten on a log axis from ``lo`` to ``hi`` (as plotted so
+    far): 1, 2, 5 over several decades; more within one or two, so a short axis (a cost from 95 to
+    290 USD/kg) is not left with one or two labels.
+
+    >>> log_subs(95, 290), log_subs(1, 50), log_subs(0.1, 1e6)
+    ((1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0), (1.0, 2.0, 3.0, 5.0), (1.0, 2.0, 5.0))
+    """
+    decades = np.log10(hi / lo) if lo > 0 and hi > lo else np.inf
+    if decades < 1.0:
+        return (1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0)
+    if decades < 2.5:
+        return (1.0, 2.0, 3.0, 5.0)
+    return (1.0, 2.0, 5.0)
+
+
 def unit_axis(ax: Axes, label: str, unit: str, log: bool = False, symlog: float | None = None) -> None:
     """Label the y axis ``label [unit]`` and format its ticks readably ($B/$T for money, M for
     millions); ``log`` or ``symlog`` (with that linear threshold) scales it."""
     if log:
         ax.set_yscale("log")
-        ax.yaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+        ax.yaxis.set_major_locator(LogLocator(base=10, subs=log_subs(*ax.get_ylim())))
         ax.yaxis.set_minor_formatter(NullFormatter())
     elif symlog is not None:
         ax.set_yscale("symlog", linthresh=symlog)
