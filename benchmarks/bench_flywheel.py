@@ -55,7 +55,7 @@ def main(name: str = "baseline") -> None:
     print(f"  loops that matter ({len(r.trace.variables)} variables, {len(r.trace.partial)} links, {len(loops.loops)} loops): {_took(t1, t2)}")
     print(f"  loop scores of the whole run: {_took(t0, t2)} (target <= 10 s)")
     print(f"  their views (dominance by year, families, reinvestment loops): {_took(t2, t2v)}")
-    links = ablation_links(loaded)
+    links = list(ablation_links(loaded))
     t3 = _clock()
     a = run_ablation(loaded, links, seeds=5, draws=1, experiment=EXPERIMENT)
     t4 = _clock()

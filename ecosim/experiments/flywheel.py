@@ -40,12 +40,12 @@ MAX_LENGTH = 8
 MIN_LINK = 0.05
 
 
-def ablation_links(loaded: LoadedScenario, signals_only: bool = False) -> list[str]:
-    """Every enabled goods or signal edge between two modelled agents, in network order (with
-    ``signals_only``, only the signal edges among them)."""
+def ablation_links(loaded: LoadedScenario) -> dict[str, bool]:
+    """Every enabled goods or signal edge between two modelled agents, in network order, with
+    whether it is a signal edge."""
     graph = simulate(loaded, until=0).network
-    return [d["id"] for s, b, k, d in graph.edges(keys=True, data=True)
-            if k != "money" and s not in HUBS and b not in HUBS and d["enabled"] and (d["signal"] or not signals_only)]
+    return {d["id"]: bool(d["signal"]) for s, b, k, d in graph.edges(keys=True, data=True)
+            if k != "money" and s not in HUBS and b not in HUBS and d["enabled"]}
 
 
 def run_flywheel(
@@ -81,11 +81,12 @@ def run_flywheel(
         orbit=orbit_by_year(loops),
     )
     if ablate and seeds > 0:
-        a = run_ablation(loaded, ablation_links(loaded), seeds=seeds, draws=draws, experiment=EXPERIMENT, seed=seed)
+        links = ablation_links(loaded)
+        a = run_ablation(loaded, list(links), seeds=seeds, draws=draws, experiment=EXPERIMENT, seed=seed)
         f.ablation = a.summary()
         f.strandings = [asdict(s) for s in a.strandings]
         f.samples, f.sampled, f.held = a.samples, a.sampled, a.held
-        f.signals = ablation_links(loaded, signals_only=True)
+        f.signals = [link for link, signal in links.items() if signal]
     return f
 
 
