@@ -44,7 +44,7 @@ import numpy as np
 import pandas as pd
 
 from ecosim.agents import CLASSES
-from ecosim.agents.base import EcosimAgent
+from ecosim.agents.base import EcosimAgent, MonthMemo
 from ecosim.errors import ScenarioError
 from ecosim.exchange import Exchange
 from ecosim.exchange.network import Node, build_network
@@ -205,6 +205,8 @@ class EcosimModel(mesa.Model):
         self.end_month = parse_month(meta.end_month)
         self.n_steps = self.end_month - self.start_month + 1
         self.month = self.start_month
+        #: values this month that several agents compute alike (EcosimAgent.once_a_month)
+        self.month_memo = MonthMemo()
         self.params = build_params(self.scenario, member_values, self.members)
 
         self.roster = roster()

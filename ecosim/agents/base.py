@@ -24,8 +24,9 @@ Each month the model calls, on every agent in roster order:
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
 from types import SimpleNamespace
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar
 
 import mesa
 import numpy as np
@@ -48,6 +49,32 @@ SECONDS_PER_MONTH = HOURS_PER_MONTH * 3600.0
 #: a demand with no limit of its own (the seller's offer or a tier cap decides) [unit/month]
 UNLIMITED = 1e15
 
+T = TypeVar("T")
+
+
+class MonthMemo:
+    """Values several agents of one model would compute alike in a month, each computed once:
+    :meth:`get` keeps them by key until the month changes. One per model (a model's agents share
+    it; another model, stepped in another thread or after this one, has its own).
+
+    >>> memo, calls = MonthMemo(), []
+    >>> [memo.get(5, "k", lambda: calls.append(1) or len(calls)) for _ in range(2)], memo.get(6, "k", lambda: -1)
+    ([1, 1], -1)
+    """
+
+    def __init__(self) -> None:
+        self.month: int | None = None
+        self.values: dict[Hashable, Any] = {}
+
+    def get(self, month: int, key: Hashable, compute: Callable[[], T]) -> T:
+        """``compute()``'s value for ``key`` in ``month``, computed at the month's first call."""
+        if month != self.month:
+            self.month = month
+            self.values = {}
+        if key not in self.values:
+            self.values[key] = compute()
+        return self.values[key]
+
 
 class World(Protocol):
     """All an agent may know of the world besides its own parameters and the exchange."""
@@ -57,6 +84,7 @@ class World(Protocol):
     members: int
     exchange: Exchange
     roster: Roster
+    month_memo: MonthMemo  # values this month that several agents compute alike (EcosimAgent.once_a_month)
 
     def binomial(self, n: np.ndarray, p: np.ndarray) -> np.ndarray:
         """Binomial draws from the model's seeded generator, one per member."""
@@ -149,6 +177,11 @@ class EcosimAgent(mesa.Agent):
             hw = self.shared.ai_hardware
             cached = self._w_per_h100e = (t, watts_per_h100e(hw.w_per_h100e, hw.efficiency_gain_frac_per_yr, hw.reference_month, t) * np.ones(self.K))
         return cached[1].copy()
+
+    def once_a_month(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """``compute()`` computed once this month in this model for ``key``: agents that
+        would compute the same value (the same arguments, in ``key``) share the first's."""
+        return self.world.month_memo.get(self.world.month, key, compute)
 
     @staticmethod
     def grow(value: np.ndarray, frac_per_yr: Any, cap: Any = np.inf) -> np.ndarray:

@@ -96,31 +96,6 @@ def price_decline_frac(change_per_yr: Any, rate_frac_per_yr: Any, life_yr: Any) 
     return annuity(q) / annuity(1.0 / r)
 
 
-#: :func:`price_decline_frac`'s last arguments (exactly, as bytes) and its value: every lab's
-#: :meth:`Lab.plan` calls it with the same ones in a month (the hardware's price trend, the WACC
-#: signal), so the labs after the first get the same array without computing it again
-#: (one (key, value) pair, read and replaced whole: models stepping in other threads, as the
-#: browser view's, never see one call's key with another's value)
-_DECLINE_LAST: list[tuple[Any, np.ndarray] | None] = [None]
-
-
-def _price_decline_frac_last(change_per_yr: Any, rate_frac_per_yr: Any, life_yr: Any) -> np.ndarray:
-    """:func:`price_decline_frac`, the same array (never changed in place by its callers) while
-    the arguments are the same numbers, bit for bit, as the last call's.
-
-    >>> a = _price_decline_frac_last(np.array([0.76]), np.array([0.0975]), 5.0)
-    >>> a is _price_decline_frac_last(np.array([0.76]), np.array([0.0975]), 5.0), round(float(a[0]), 2)
-    (True, 0.58)
-    """
-    key = tuple((np.shape(x), np.asarray(x, float).tobytes()) for x in (change_per_yr, rate_frac_per_yr, life_yr))
-    last = _DECLINE_LAST[0]
-    if last is not None and last[0] == key:
-        return last[1]
-    value = price_decline_frac(change_per_yr, rate_frac_per_yr, life_yr)
-    _DECLINE_LAST[0] = (key, value)
-    return value
-
-
 def rd_staff_usd_per_month(staffed_eflops_ref: Any, usd_per_eflops_month: Any, elasticity: Any, scale_eflops: float = 1000.0) -> np.ndarray:
     """Research staff's cost [USD/month] for a lab whose staff are sized for ``staffed_eflops_ref``
     EFLOP/s of compute at the hardware's reference-month cost: ``usd_per_eflops_month`` per EFLOP/s
@@ -349,6 +324,14 @@ class Lab(EcosimAgent):
             cached = self._training_frac = (self.t, self.full(np.clip(np.asarray(p.training_frac, float) * (1.0 + np.asarray(p.training_frac_change_frac_per_yr, float)) ** years, p.training_min_frac, 0.95)))
         return cached[1]
 
+    def decline_frac(self, change_per_yr: Any, rate_frac_per_yr: Any, life_yr: Any) -> np.ndarray:
+        """:func:`price_decline_frac`, computed once a month in this model for the same arguments
+        (the same numbers, bit for bit): every lab's :meth:`plan` calls it with the same ones (the
+        hardware's price trend, the WACC signal), so the labs after the first get the first's
+        array (which no caller changes in place)."""
+        key = ("price_decline_frac", *((np.shape(x), np.asarray(x, float).tobytes()) for x in (change_per_yr, rate_frac_per_yr, life_yr)))
+        return self.once_a_month(key, lambda: price_decline_frac(change_per_yr, rate_frac_per_yr, life_yr))
+
     def cost_index(self) -> np.ndarray:
         return self.full(compute_cost_index(self.shared.ai_hardware, self.t))
 
@@ -416,7 +399,7 @@ class Lab(EcosimAgent):
         hw = self.shared.ai_hardware
         later = compute_cost_index(hw, self.t + 12) / compute_cost_index(hw, self.t)
         tf = self.training_frac()
-        net = (1.0 - p.sga_frac_of_revenue) * _price_decline_frac_last(later, self.read("capital_market", "wacc"), hw.chip_life_yr) ** p.obsolescence_weight_frac
+        net = (1.0 - p.sga_frac_of_revenue) * self.decline_frac(later, self.read("capital_market", "wacc"), hw.chip_life_yr) ** p.obsolescence_weight_frac
         earns = price * s.used_frac * (1.0 - tf) * net
         self.payback_ratio = np.divide(earns, channel_w * w_e, out=np.full(self.K, 1e3), where=channel_w > 0)
         gate = logistic((self.payback_ratio - 1.0) / p.payback_softness_ratio)

@@ -10,6 +10,7 @@ import mesa
 import networkx as nx
 import numpy as np
 
+from ecosim.agents.base import MonthMemo
 from ecosim.exchange.clearing import Exchange
 from ecosim.exchange.topology import SIGNALS, edge_id
 from ecosim.scenario.roster import Actor, parse_roster
@@ -32,6 +33,7 @@ class StubWorld(mesa.Model):
             g.add_node(n)
         self.members = members
         self.month = self.start_month = parse_month(month)
+        self.month_memo = MonthMemo()
         self.exchange = Exchange(g, comp, members, 24)
         heads = heads or {}
         ids = sorted(set(comp.values()))
