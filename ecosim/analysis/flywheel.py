@@ -240,41 +240,36 @@ def reinvestment_loops(run: RunLoops, top: int = 8) -> list[dict[str, Any]]:
     return found[:top]
 
 
-def _spans(years: pd.DataFrame) -> list[tuple[int, int, str, int]]:
-    """Runs of consecutive years with the same dominant loop and polarity: (first, last,
-    "id name", polarity). Loops are told apart by id (several loops can share a name).
+def _runs(years: pd.DataFrame) -> list[tuple[str, int, list[tuple[int, int]]]]:
+    """The dominant loop over the years, in one pass: each change of the dominant loop or its
+    polarity starts an entry (loop "id name", polarity, [(first, last), ...]) whose spans are
+    runs of consecutive years; years where no loop dominates end a span but not the entry, so
+    the same loop on both sides of them stays one entry. Loops are told apart by id (several
+    loops can share a name).
 
     >>> y = pd.DataFrame({"dominant": ["L1", "L2", "L2", ""], "name": ["a", "a", "a", ""], "polarity": [1, -1, -1, 0]}, index=[2030, 2031, 2032, 2033])
-    >>> _spans(y)
-    [(2030, 2030, 'L1 a', 1), (2031, 2032, 'L2 a', -1)]
-    """
-    spans: list[tuple[int, int, str, int]] = []
-    for y, r in years.iterrows():
-        name, pol = f"{r['dominant']} {r['name']}".strip(), int(r["polarity"])
-        if not str(r["dominant"]):
-            continue
-        if spans and spans[-1][2] == name and spans[-1][3] == pol and spans[-1][1] == int(str(y)) - 1:
-            spans[-1] = (spans[-1][0], int(str(y)), name, pol)
-        else:
-            spans.append((int(str(y)), int(str(y)), name, pol))
-    return spans
-
-
-def _runs(spans: list[tuple[int, int, str, int]]) -> list[tuple[str, int, list[tuple[int, int]]]]:
-    """Consecutive spans of the same loop and polarity, with only years where no loop dominates
-    between them, as one entry: (loop, polarity, [(first, last), ...]).
-
-    >>> _runs([(2027, 2027, "L34 a", -1), (2029, 2029, "L34 a", -1), (2031, 2040, "L34 a", -1)])
-    [('L34 a', -1, [(2027, 2027), (2029, 2029), (2031, 2040)])]
-    >>> _runs([(2026, 2026, "L1 a", 1), (2027, 2027, "L2 b", -1), (2028, 2029, "L1 a", 1)])
+    >>> _runs(y)
+    [('L1 a', 1, [(2030, 2030)]), ('L2 a', -1, [(2031, 2032)])]
+    >>> y = pd.DataFrame({"dominant": ["L34", "", "L34", "", "L34", "L34"], "name": ["a", "", "a", "", "a", "a"], "polarity": [-1, 0, -1, 0, -1, -1]}, index=[2027, 2028, 2029, 2030, 2031, 2032])
+    >>> _runs(y)
+    [('L34 a', -1, [(2027, 2027), (2029, 2029), (2031, 2032)])]
+    >>> y = pd.DataFrame({"dominant": ["L1", "L2", "L1", "L1"], "name": ["a", "b", "a", "a"], "polarity": [1, -1, 1, 1]}, index=[2026, 2027, 2028, 2029])
+    >>> _runs(y)
     [('L1 a', 1, [(2026, 2026)]), ('L2 b', -1, [(2027, 2027)]), ('L1 a', 1, [(2028, 2029)])]
     """
     out: list[tuple[str, int, list[tuple[int, int]]]] = []
-    for a, b, name, pol in spans:
-        if out and out[-1][0] == name and out[-1][1] == pol:
-            out[-1][2].append((a, b))
+    for y, dominant, name, polarity in zip(years.index, years["dominant"], years["name"], years["polarity"], strict=True):
+        if not str(dominant):
+            continue
+        loop, pol, year = f"{dominant} {name}".strip(), int(polarity), int(str(y))
+        if out and out[-1][0] == loop and out[-1][1] == pol:
+            spans = out[-1][2]
+            if spans[-1][1] == year - 1:
+                spans[-1] = (spans[-1][0], year)
+            else:
+                spans.append((year, year))
         else:
-            out.append((name, pol, [(a, b)]))
+            out.append((loop, pol, [(year, year)]))
     return out
 
 
@@ -283,11 +278,10 @@ def verdict(f: Flywheel) -> list[str]:
     compute loops' shares, what orbit costs against the ground, the strongest reinvestment loop and the ablation that matters most."""
     lines = []
     for o in f.outcomes.values():
-        spans = _spans(o.years)
-        if not spans:
+        runs = _runs(o.years)
+        if not runs:
             lines.append(f"{o.label}: no loop through it is active in any year.")
             continue
-        runs = _runs(spans)
         parts = [f"{n} ({'reinforcing' if p > 0 else 'balancing'}) " + ", ".join(f"{a}" + (f"-{b}" if b != a else "") for a, b in years)
                  for n, p, years in runs[:4]]
         more = f" and {len(runs) - 4} more changes" if len(runs) > 4 else ""
