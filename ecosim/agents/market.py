@@ -138,10 +138,11 @@ class Market(EcosimAgent):
         e = am.capability_elasticity
         x = np.maximum(best, 1e-6)
         if self.t < am.growth_fade_start_month:
-            s.capability_anchor = x.copy()
+            s.capability_anchor = x  # a new array (np.maximum's), which nothing changes in place
             return np.asarray(x**e)
-        anchor = np.where(s.capability_anchor > 0, s.capability_anchor, x)  # a run that starts after the fitted years: its first month's
-        s.capability_anchor = anchor
+        anchor = s.capability_anchor
+        if not (anchor > 0).all():  # a run that starts after the fitted years: its first month's (set once, then kept)
+            anchor = s.capability_anchor = np.where(anchor > 0, anchor, x)
         return np.asarray(anchor**e * capability_multiplier(x / anchor, e, am.capability_multiplier_max))
 
     def offer(self) -> None:
