@@ -54,7 +54,12 @@
   Funding is ``compute_budget_frac`` x (revenue expected ahead + cash over
   ``cash_deploy_months``); revenue funds only the compute its demand needs, the training race
   beyond it is funded from cash (raises); or its parent's budget for its data centers
-  (``capex_budget_usd_per_month``). Own spend is split between its terrestrial data centers and,
+  (``capex_budget_usd_per_month``). What it commits in a month -- its own builds, its new
+  leases' monthly payments -- is at most its company's cash in hand when the month opened
+  (:meth:`~ecosim.agents.base.EcosimAgent.capital_usd`): a lab whose cash has run out builds and
+  signs nothing new until revenue or a raise (:mod:`ecosim.agents.capital_market`, its follow-ons
+  up to a share of its mark) refills it, so capital binds its growth as it binds every other
+  builder's. Own spend is split between its terrestrial data centers and,
   when orbit is cheaper (the ``orbital_cost_ratio`` its orbital builder publishes), orbital data
   centers, on a logistic switch of width ``orbital_switch_softness_ratio``.
 """
@@ -364,12 +369,14 @@ class Lab(EcosimAgent):
         per_yr = site * capital_recovery_factor(wacc, self.p.facility_life_yr) + accel * capital_recovery_factor(wacc, hw.chip_life_yr)
         return per_yr / 12.0
 
-    def funding_usd(self, growth: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def funding_usd(self, growth: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """What the lab can put into compute this month [USD], from the revenue it expects and
-        from its cash (spread over ``cash_deploy_months``), each times ``compute_budget_frac``."""
+        from its cash (spread over ``cash_deploy_months``), each times ``compute_budget_frac``;
+        and its company's cash in hand when the month opened (none when negative), which bounds
+        what it commits in the month (its own builds, its new leases' monthly payments)."""
         p = self.p
-        cash = np.maximum(self.ex.company_cash_open(self.company), 0.0)
-        return p.compute_budget_frac * self.s.revenue_usd * growth, p.compute_budget_frac * cash / p.cash_deploy_months
+        cash = self.capital_usd(1.0)
+        return p.compute_budget_frac * self.s.revenue_usd * growth, p.compute_budget_frac * cash / p.cash_deploy_months, cash
 
     def plan(self) -> np.ndarray:
         """Set the targets: leases wanted (stock), own builds (flow). Returns the own budget [USD]."""
@@ -416,7 +423,7 @@ class Lab(EcosimAgent):
             self.target_eflops = np.maximum(for_demand, for_frontier) * gate
         have = s.compute_eflops
         owned = np.maximum(have - s.leased_eflops, 0.0)
-        from_revenue, from_cash = self.funding_usd(growth)
+        from_revenue, from_cash, cash = self.funding_usd(growth)
         funding = from_revenue + from_cash
         lease_paid = self.zeros()
         if self.lessor is not None:
@@ -425,9 +432,10 @@ class Lab(EcosimAgent):
             lease_paid = self.read(self.lessor, "lease_payment_usd_per_month")
             need_e = np.maximum(self.target_eflops - owned, 0.0)
             lease_e = lease_w * w_e
-            afford_e = np.divide(funding * share, lease_e, out=np.zeros(self.K), where=lease_e > 0)
-            # new leases: the leasing share of what is missing, as far as funding pays them;
-            # leases in hand are kept (renewed) while the lab still needs the compute
+            afford_e = np.divide(np.minimum(funding * share, cash), lease_e, out=np.zeros(self.K), where=lease_e > 0)
+            # new leases: the leasing share of what is missing, as far as funding pays them and
+            # their first month's payments are in hand; leases in hand are kept (renewed) while
+            # the lab still needs the compute
             want_e = np.maximum(np.minimum(need_e * share, afford_e), np.minimum(need_e, committed_e))
             self.lease_wanted_mw = np.maximum(committed_mw + (want_e - committed_e) * w_e / 1e6, 0.0)
             pipeline_e = np.maximum(committed_e - s.leased_eflops, 0.0)
@@ -440,6 +448,7 @@ class Lab(EcosimAgent):
         gap = missing(self.target_eflops)
         gap_demand = missing(np.minimum(self.target_eflops, self.for_demand_eflops))
         own = (np.maximum(from_revenue - lease_paid, 0.0) * gap_demand + from_cash * gap) * (1.0 - share)
+        own = np.minimum(own, cash)  # a month's builds are paid from cash in hand (raises refill it): capital binds
         if self.terrestrial_builder is not None:
             parent = self.read(self.terrestrial_builder, "capex_budget_usd_per_month")
             own = np.where(parent > 0, parent * gap, own)
