@@ -153,6 +153,8 @@ class EcosimAgent(mesa.Agent):
             out = np.empty(self.K)
             out.fill(float(value))
             return out
+        if type(value) is np.ndarray and value.shape == (self.K,) and value.dtype == np.float64:  # one per member already
+            return value.copy()
         return np.broadcast_to(np.asarray(value, dtype=float), (self.K,)).copy()
 
     def read(self, sender: str, signal: str) -> np.ndarray:

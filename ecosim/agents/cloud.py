@@ -41,7 +41,7 @@ from typing import Any
 
 import numpy as np
 
-from ecosim.agents.base import EcosimAgent
+from ecosim.agents.base import EcosimAgent, clip
 from ecosim.physics.compute import accelerator_usd_per_w, watts_per_h100e
 
 RING_MONTHS = 240
@@ -261,11 +261,11 @@ class Cloud(EcosimAgent):
         # over the last year), at their target utilisation
         build = self._build_lead_months
         then = s.wanted_seen_mw[:, self.t % 12]
-        growth = np.clip(np.divide(total_wanted, then, out=np.ones(K), where=then > 0), 1.0, 1.0 + p.capacity_growth_frac_per_yr_max)
+        growth = clip(np.divide(total_wanted, then, out=np.ones(K), where=then > 0), 1.0, 1.0 + p.capacity_growth_frac_per_yr_max)
         s.wanted_seen_mw[:, self.t % 12] = total_wanted
         planned = s.capacity_mw + s.capacity_pipe_mw.sum(axis=1)
         gap = total_wanted * _power(growth, build / 12.0) / p.target_utilisation_frac - planned
-        room = np.clip(1.0 - planned / p.capacity_mw_max, 0.0, 1.0)
+        room = clip(1.0 - planned / p.capacity_mw_max, 0.0, 1.0)
         most = planned * ((1.0 + p.capacity_growth_frac_per_yr_max) ** (1.0 / 12.0) - 1.0) * room
         order = np.minimum(np.maximum(gap, 0.0) / p.build_adjust_months, most)
         s.capacity_pipe_mw[rows, (self.t + build) % RING_MONTHS] += order

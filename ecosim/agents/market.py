@@ -50,7 +50,7 @@ from typing import Any
 
 import numpy as np
 
-from ecosim.agents.base import UNLIMITED, EcosimAgent
+from ecosim.agents.base import UNLIMITED, EcosimAgent, clip
 from ecosim.physics.compute import compute_cost_index
 
 
@@ -104,7 +104,7 @@ class Market(EcosimAgent):
         powered = [c**am.share_exponent for c in caps]
         total = sum(powered, s.others_capability**am.share_exponent)
         deserved = [np.divide(pw, total, out=np.zeros(self.K), where=total > 0) for pw in powered]
-        shares = [np.clip(self.read(lab, "ai_market_share_frac"), 0.0, 1.0) for lab in self.lab_names]
+        shares = [clip(self.read(lab, "ai_market_share_frac"), 0.0, 1.0) for lab in self.lab_names]
         capacity = [np.maximum(self.read(lab, "inference_capacity_eflops"), 0.0) for lab in self.lab_names]
         revenue_at_cost = s.ai_pool_usd_per_yr / 12.0 * self._capability_multiplier(best) * cost ** (1.0 - am.price_elasticity)
         cost_price = am.inference_usd_per_eflops_month * cost
@@ -123,7 +123,7 @@ class Market(EcosimAgent):
             if ahead and lab in capability:  # a lab races only while another lab's model is better than its own
                 best_other = np.maximum.reduce(ahead)
                 behind = best_other / np.maximum(capability[lab], 1e-9) - 1.0
-                frontier = frontier / (1.0 + np.exp(-np.clip(behind / am.race_softness_ratio, -50, 50)))
+                frontier = frontier / (1.0 + np.exp(-clip(behind / am.race_softness_ratio, -50, 50)))
                 at_frontier = share_at_frontier_frac(capability[lab], best_other, total, am.share_exponent)
             self.ex.publish_to(self.name, lab, "frontier_compute_eflops", frontier)
             if lab in self.race_share_readers:
@@ -314,5 +314,5 @@ def clear_inference(cost_price: np.ndarray, revenue_at_cost: np.ndarray, labs_sh
     wanted = labs_share * demand_at_cost
     e = np.maximum(np.asarray(elasticity, float), 1e-3)
     short = np.divide(wanted, labs_capacity, out=np.full_like(wanted, np.inf), where=labs_capacity > 0)
-    ratio = np.clip(np.where(wanted > 0, short, 1.0) ** (1.0 / e), 1.0, np.asarray(ratio_max, float))
+    ratio = clip(np.where(wanted > 0, short, 1.0) ** (1.0 / e), 1.0, np.asarray(ratio_max, float))
     return cost_price * ratio, demand_at_cost * ratio ** (-e)

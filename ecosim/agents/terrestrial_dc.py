@@ -31,7 +31,7 @@ from typing import Any
 
 import numpy as np
 
-from ecosim.agents.base import HOURS_PER_MONTH, EcosimAgent
+from ecosim.agents.base import HOURS_PER_MONTH, EcosimAgent, clip
 from ecosim.economics.binding import binding_code
 from ecosim.economics.odc_cost import energy_price_usd_per_mwh, fuel_usd_per_mwh
 from ecosim.physics.compute import watts_per_h100e
@@ -167,7 +167,7 @@ class TerrestrialDataCenter(EcosimAgent):
         # chips are ordered for when power is expected: the grid's wait for an on-site site's
         # grid share, the site's planned wait for a grid site
         nominal = self.grid_delay_yr() if p.energy_source == "onsite_gas" else self.full(p.interconnection_delay_yr)
-        lead = np.clip(np.rint(np.asarray(nominal) * 12.0 - p.chip_order_lead_months), 0, RING_MONTHS - 1).astype(int)
+        lead = clip(np.rint(np.asarray(nominal) * 12.0 - p.chip_order_lead_months), 0, RING_MONTHS - 1).astype(int)
         s.order_plan[rows, np.broadcast_to((self.t + lead) % RING_MONTHS, (K,))] += to_grid
         due = s.order_plan[:, self.t % RING_MONTHS].copy()
         s.order_plan[:, self.t % RING_MONTHS] = 0.0

@@ -39,7 +39,7 @@ from typing import Any
 
 import numpy as np
 
-from ecosim.agents.base import UNLIMITED, EcosimAgent, per_member, ramped_capacity, wright
+from ecosim.agents.base import UNLIMITED, EcosimAgent, clip, per_member, ramped_capacity, wright
 from ecosim.timeline import year_frac
 
 FIRST_COHORT = 2008
@@ -170,9 +170,9 @@ class TeslaFleet(EcosimAgent):
         s.capacity_prev = capacity
 
         # price toward full factories, within margins over unit cost
-        gap = np.clip(self.demand_per_yr / np.maximum(capacity, 1.0), 0.0, 2.0) - 1.0
+        gap = clip(self.demand_per_yr / np.maximum(capacity, 1.0), 0.0, 2.0) - 1.0
         s.asp_usd = s.asp_usd * np.exp(p.price_response_per_yr / 12.0 * gap)
-        s.asp_usd = np.clip(s.asp_usd, unit_cost * (1.0 + p.min_gross_margin_frac), unit_cost / (1.0 - p.max_gross_margin_frac))
+        s.asp_usd = clip(s.asp_usd, unit_cost * (1.0 + p.min_gross_margin_frac), unit_cost / (1.0 - p.max_gross_margin_frac))
         # markets and FSD
         s.bev_market = s.bev_market + p.bev_market_growth_per_yr / 12.0 * s.bev_market * (1.0 - s.bev_market / p.bev_market_max_per_yr)
         floor = p.share_floor_frac

@@ -70,7 +70,7 @@ from typing import Any
 
 import numpy as np
 
-from ecosim.agents.base import SECONDS_PER_MONTH, UNLIMITED, EcosimAgent
+from ecosim.agents.base import SECONDS_PER_MONTH, UNLIMITED, EcosimAgent, clip
 from ecosim.economics.odc_cost import capital_recovery_factor
 from ecosim.physics.compute import compute_cost_index
 from ecosim.physics.scaling import capability_index
@@ -78,7 +78,7 @@ from ecosim.physics.scaling import capability_index
 
 def logistic(z: Any) -> np.ndarray:
     """1 / (1 + e^-z), clipped for safety."""
-    return 1.0 / (1.0 + np.exp(-np.clip(np.asarray(z, float), -50.0, 50.0)))
+    return 1.0 / (1.0 + np.exp(-clip(np.asarray(z, float), -50.0, 50.0)))
 
 
 def price_decline_frac(change_per_yr: Any, rate_frac_per_yr: Any, life_yr: Any) -> np.ndarray:
@@ -163,7 +163,7 @@ def onsite_frac(onsite_mw_per_month: Any, horizon_months: Any, need_mw: Any) -> 
     0.0
     """
     supply, need = np.broadcast_arrays(np.asarray(onsite_mw_per_month, float) * np.asarray(horizon_months, float), np.asarray(need_mw, float))
-    return np.asarray(np.clip(np.divide(supply, need, out=np.where(supply > 0, 1.0, 0.0), where=need > 0), 0.0, 1.0))
+    return np.asarray(clip(np.divide(supply, need, out=np.where(supply > 0, 1.0, 0.0), where=need > 0), 0.0, 1.0))
 
 
 def lease_share_frac(onsite: Any, onsite_wait_yr: Any, grid_wait_yr: Any, lease_own_ratio: Any, wait_over_yr: Any, softness_yr: Any, softness_ratio: Any) -> np.ndarray:
@@ -267,7 +267,7 @@ class Lab(EcosimAgent):
         lot = np.maximum(self.ex.last_cleared("data"), 1.0)
         gain = np.divide(self._capability(lot), s.capability, out=np.ones(self.K), where=s.capability > 0) - 1.0
         value = gain * am.share_exponent * (1.0 - s.market_share) * s.revenue_usd * 12.0 * am.data_value_horizon_yr / lot
-        return np.clip(value, 0.0, am.licensed_text_usd_per_million_tokens * self.law.tokens_per_pb / 1e6)
+        return clip(value, 0.0, am.licensed_text_usd_per_million_tokens * self.law.tokens_per_pb / 1e6)
 
     def _flop_per_month(self, eflops: np.ndarray) -> np.ndarray:
         return eflops * 1e18 * SECONDS_PER_MONTH * self.law.mfu_frac
@@ -326,7 +326,7 @@ class Lab(EcosimAgent):
         if cached is None or cached[0] != self.t:  # computed once a month (parameters stay fixed in a run); callers do not write to it
             p = self.p
             years = max(self.t - self.shared.ai_hardware.reference_month, 0) / 12.0
-            cached = self._training_frac = (self.t, self.full(np.clip(np.asarray(p.training_frac, float) * (1.0 + np.asarray(p.training_frac_change_frac_per_yr, float)) ** years, p.training_min_frac, 0.95)))
+            cached = self._training_frac = (self.t, self.full(clip(np.asarray(p.training_frac, float) * (1.0 + np.asarray(p.training_frac_change_frac_per_yr, float)) ** years, p.training_min_frac, 0.95)))
         return cached[1]
 
     def decline_frac(self, change_per_yr: Any, rate_frac_per_yr: Any, life_yr: Any) -> np.ndarray:
@@ -354,7 +354,7 @@ class Lab(EcosimAgent):
         the last 12 months (1 to 4 a year) [-]."""
         d_now = self.read("market", "ai_demand_eflops")
         d_then = self.s.demand_seen[:, self.t % 12]
-        g = np.clip(np.divide(d_now, d_then, out=np.ones(self.K), where=d_then > 0), 1.0, 4.0)
+        g = clip(np.divide(d_now, d_then, out=np.ones(self.K), where=d_then > 0), 1.0, 4.0)
         return g ** (self.p.plan_horizon_months / 12.0)
 
     def own_cost_usd_per_w_month(self) -> np.ndarray:
