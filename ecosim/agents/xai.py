@@ -25,7 +25,8 @@
   hardware's reference month, growing as that compute to the power ``rd_staff_scale_exponent``
   (:func:`rd_staff_usd_per_month`; staff are hired toward the lab's compute over
   ``staff_adjust_months``) and
-  selling, general and administration as a share of revenue; its leases' payments.
+  selling, general and administration as a share of revenue, falling with scale from the lab's
+  own share to a mature one (:func:`sga_frac`); its leases' payments.
 * Compute plan (:meth:`Lab.plan`): the lab plans compute for the demand it expects
   ``plan_horizon_months`` ahead (its demand grown at the market's growth over the last year)
   divided by its inference share, times ``capacity_plan_ratio``, or, if more, for
@@ -112,6 +113,21 @@ def rd_staff_usd_per_month(staffed_eflops_ref: Any, usd_per_eflops_month: Any, e
     """
     x = np.maximum(np.asarray(staffed_eflops_ref, float), 0.0)
     return np.asarray(usd_per_eflops_month, float) * scale_eflops * (x / scale_eflops) ** np.asarray(elasticity, float)
+
+
+def sga_frac(revenue_usd_per_yr: Any, frac_small: Any, frac_mature: Any, small_usd_per_yr: Any, mature_usd_per_yr: Any) -> np.ndarray:
+    """Selling, general and administration as a share of revenue [-] at a revenue run-rate
+    ``revenue_usd_per_yr``: ``frac_small`` up to ``small_usd_per_yr``, falling linearly in the
+    logarithm of revenue to ``frac_mature`` at ``mature_usd_per_yr`` and beyond (operating
+    leverage: sales and administration grow slower than revenue).
+
+    >>> [round(float(sga_frac(r, 0.3, 0.125, 20e9, 300e9)), 4) for r in (0.0, 20e9, (20e9 * 300e9) ** 0.5, 300e9, 1e12)]
+    [0.3, 0.3, 0.2125, 0.125, 0.125]
+    """
+    small = np.asarray(small_usd_per_yr, float)
+    span = np.log(np.maximum(np.asarray(mature_usd_per_yr, float) / small, 1.0 + 1e-9))
+    x = np.clip(np.log(np.maximum(np.asarray(revenue_usd_per_yr, float), small) / small) / span, 0.0, 1.0)
+    return np.asarray(frac_small + (np.asarray(frac_mature, float) - frac_small) * x, float)
 
 
 def x_revenue_usd_per_month(months: int, trough_months: int, initial_usd_per_yr: Any, change_frac_per_yr: Any, change_after_frac_per_yr: Any) -> np.ndarray:
@@ -369,6 +385,13 @@ class Lab(EcosimAgent):
         per_yr = site * capital_recovery_factor(wacc, self.p.facility_life_yr) + accel * capital_recovery_factor(wacc, hw.chip_life_yr)
         return per_yr / 12.0
 
+    def sga_frac(self, revenue_usd_per_month: np.ndarray) -> np.ndarray:
+        """The lab's selling, general and administration as a share of revenue [-] at a month's
+        revenue (its run-rate, x 12): its ``sga_frac_of_revenue`` while small, the market's
+        ``sga_mature_frac_of_revenue`` at scale (:func:`sga_frac`, ``[ai_market]``)."""
+        am = self.shared.ai_market
+        return sga_frac(revenue_usd_per_month * 12.0, self.p.sga_frac_of_revenue, am.sga_mature_frac_of_revenue, am.sga_revenue_usd_per_yr, am.sga_mature_revenue_usd_per_yr)
+
     def funding_usd(self, growth: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """What the lab can put into compute this month [USD], from the revenue it expects and
         from its cash (spread over ``cash_deploy_months``), each times ``compute_budget_frac``;
@@ -406,7 +429,7 @@ class Lab(EcosimAgent):
         hw = self.shared.ai_hardware
         later = compute_cost_index(hw, self.t + 12) / compute_cost_index(hw, self.t)
         tf = self.training_frac()
-        net = (1.0 - p.sga_frac_of_revenue) * self.decline_frac(later, self.read("capital_market", "wacc"), hw.chip_life_yr) ** p.obsolescence_weight_frac
+        net = (1.0 - self.sga_frac(s.revenue_usd)) * self.decline_frac(later, self.read("capital_market", "wacc"), hw.chip_life_yr) ** p.obsolescence_weight_frac
         earns = price * s.used_frac * (1.0 - tf) * net
         self.payback_ratio = np.divide(earns, channel_w * w_e, out=np.full(self.K, 1e3), where=channel_w > 0)
         gate = logistic((self.payback_ratio - 1.0) / p.payback_softness_ratio)
@@ -510,7 +533,7 @@ class Lab(EcosimAgent):
         self.lease_paid_usd = self.read(self.lessor, "lease_payment_usd_per_month") if self.lessor else self.zeros()
         s.staffed_eflops = s.staffed_eflops + (s.compute_eflops - s.staffed_eflops) * np.minimum(1.0 / p.staff_adjust_months, 1.0)
         self.rd_staff_usd = rd_staff_usd_per_month(s.staffed_eflops * self.cost_index(), p.rd_staff_usd_per_eflops_month, p.rd_staff_scale_exponent)
-        self.sga_usd = revenue * p.sga_frac_of_revenue
+        self.sga_usd = revenue * self.sga_frac(revenue)
         self.pay_costs(self.lease_paid_usd + self.rd_staff_usd + self.sga_usd, "opex")
         s.revenue_usd = revenue
         s.demand_seen[:, self.t % 12] = self.read("market", "ai_demand_eflops")

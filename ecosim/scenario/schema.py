@@ -735,7 +735,7 @@ class Lab(Section):
         doc="speed at which this lab's share follows its capability share; unset = the market's ([ai_market] share_adjust_per_yr)",
     )
     compute_budget_frac: float = F(unit="frac", ge=0, le=2, doc="share of the revenue it expects plus its cash (over cash_deploy_months) the lab may put into compute")
-    sga_frac_of_revenue: float = F(unit="frac", ge=0, le=2, doc="selling, general and administrative cost as a share of revenue")
+    sga_frac_of_revenue: float = F(unit="frac", ge=0, le=2, doc="selling, general and administrative cost as a share of revenue while the lab's revenue run-rate is at most [ai_market] sga_revenue_usd_per_yr (it falls toward sga_mature_frac_of_revenue with scale)")
     rd_staff_usd_per_eflops_month: float = F(unit="USD/(EFLOP/s month)", ge=0, le=1e9, doc="research staff's cash cost per EFLOP/s of compute for a lab with 1,000 EFLOP/s at the hardware's reference-month cost (researchers scale with the compute they use, see rd_staff_scale_exponent)")
     rd_staff_scale_exponent: float = F(unit="-", ge=0, le=1, doc="research staff's cost grows as the lab's compute (at reference-month cost) to this power (below 1: economies of scale)")
     staff_adjust_months: float = F(unit="months", gt=0, le=120, doc="research staff are hired toward the lab's compute over this many months (exponential smoothing)")
@@ -809,6 +809,9 @@ class AIMarket(Section):
     growth_half_life_yr: float = F(unit="yr", gt=0, le=1000, doc="years in which the growth of that revenue (growth_pct_per_yr) halves from growth_fade_start_month on: the fade of a new market's growth as it matures, below as well as near its ceiling")
     capability_elasticity: float = F(unit="-", ge=0, le=5, doc="elasticity of the market's revenue to the best capability (at capability 1 and below)")
     capability_multiplier_max: float = F(unit="ratio", ge=1, le=100, doc="most a better model multiplies the market's revenue by, over capability 1 (the multiplier saturates toward it)")
+    sga_revenue_usd_per_yr: float = F(unit="USD/yr", gt=0, le=1e13, doc="a lab's own sga_frac_of_revenue holds up to this revenue run-rate; above it the share falls linearly in log revenue")
+    sga_mature_frac_of_revenue: float = F(unit="frac", ge=0, le=2, doc="selling, general and administrative cost as a share of revenue of a lab at sga_mature_revenue_usd_per_yr and beyond (operating leverage)")
+    sga_mature_revenue_usd_per_yr: float = F(unit="USD/yr", gt=0, le=1e14, doc="revenue run-rate at which a lab's selling, general and administrative share reaches sga_mature_frac_of_revenue")
     share_exponent: float = F(unit="-", ge=0, le=10, doc="how sharply capability wins share (contest exponent)")
     share_adjust_per_yr: float = F(unit="1/yr", gt=0, le=12, doc="speed at which a lab's share follows the capability share (customers switch slowly)")
     others_capability_ratio: float = F(unit="ratio", ge=0, le=2, doc="capability of labs not modelled (Meta, DeepSeek, Alibaba, Mistral, ...; Anthropic is modelled) relative to the best modelled lab")

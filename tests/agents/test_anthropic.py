@@ -12,7 +12,7 @@ from numpy.testing import assert_allclose
 from ecosim.agents.anthropic import Anthropic
 from tests.agents.stub import StubWorld, paid_usd
 from tests.agents.stub import ns as NS
-from tests.agents.test_openai import CLOUD, LAB, LAW, MARKET
+from tests.agents.test_openai import AI_MARKET, CLOUD, LAB, LAW, MARKET
 from tests.agents.test_terrestrial_dc import HW
 
 LESSOR = "anthropic_cloud"
@@ -40,7 +40,7 @@ def _world(**signals: float) -> StubWorld:
 
 def _lab(world: StubWorld, **kw: Any) -> Anthropic:
     lab = Anthropic(world, world.actor("anthropic"), NS(**{**LAB, "capacity_plan_ratio": 1.5, **kw}),
-                    NS(scaling=LAW, ai_market=NS(share_adjust_per_yr=0.0), ai_hardware=HW))
+                    NS(scaling=LAW, ai_market=NS(**AI_MARKET), ai_hardware=HW))
     world.start()
     lab.s.compute_eflops = np.array([200.0])  # all of it leased
     lab.s.leased_eflops = np.array([200.0])

@@ -12,8 +12,8 @@ from numpy.testing import assert_allclose
 
 from ecosim.agents.google import Google, GoogleDataCenters
 from tests.agents.stub import StubWorld, ns
+from tests.agents.test_openai import AI_MARKET, LAW, MARKET, OWN_USD_PER_W_MONTH
 from tests.agents.test_openai import LAB as OPENAI_LAB
-from tests.agents.test_openai import LAW, MARKET, OWN_USD_PER_W_MONTH
 from tests.agents.test_terrestrial_dc import HW, SHARED, dc_world, site
 
 COMPANIES = {"google": "alphabet", "google_dc": "alphabet", "google_planet": "alphabet"}
@@ -41,7 +41,7 @@ def _world(orbital_ratio: float = np.inf) -> StubWorld:
 def _google(world: StubWorld, budget_usd_per_yr: float, **kw: Any) -> tuple[Google, GoogleDataCenters]:
     dcs = GoogleDataCenters(world, world.actor("google_dc"), site(capex_budget_usd_per_yr=budget_usd_per_yr, capex_budget_growth_frac_per_yr=0.35,
                                                                    capex_budget_usd_per_yr_max=150e9, **kw), SHARED)
-    lab = Google(world, world.actor("google"), LAB, ns(scaling=LAW, ai_market=ns(share_adjust_per_yr=0.0), ai_hardware=HW))
+    lab = Google(world, world.actor("google"), LAB, ns(scaling=LAW, ai_market=ns(**AI_MARKET), ai_hardware=HW))
     world.start()
     lab.s.compute_eflops = np.array([250.0])
     return lab, dcs

@@ -25,6 +25,8 @@ LAB = dict(data_pb_initial=0.0, web_tokens_initial=1e12, web_tokens_growth_frac_
            rd_staff_scale_exponent=0.5, staff_adjust_months=12.0, plan_horizon_months=0.0, capacity_plan_ratio=1.0, frontier_compute_ratio=0.0,
            payback_softness_ratio=0.25, obsolescence_weight_frac=0.0, lease_if_wait_over_yr=1.5, lease_switch_softness_yr=0.25,
            lease_switch_softness_ratio=0.5, facility_life_yr=15.0)
+# [ai_market]'s fields a lab reads: its SG&A share falls from its own 30 % above $20B a year to 12.5 % at $300B
+AI_MARKET = dict(share_adjust_per_yr=0.0, sga_revenue_usd_per_yr=20e9, sga_mature_frac_of_revenue=0.125, sga_mature_revenue_usd_per_yr=300e9)
 MARKET = {"ai_price_usd_per_eflops_month": 2e6, "ai_demand_eflops": 1000.0, "ai_share_frac": 0.5, "ai_spill_eflops": 0.0}
 CLOUD = {"lease_usd_per_w_month": 1.0, "leased_eflops": 200.0, "lease_payment_usd_per_month": 300e6, "lease_committed_mw": 300.0, "lease_committed_eflops": 300.0}
 SITE = {"site_capex_usd_per_w": 10.0, "site_delay_yr": 5.0, "site_onsite_mw_per_month": 0.0, "capex_budget_usd_per_month": 0.0, "compute_capacity_eflops": 0.0}
@@ -57,8 +59,8 @@ def _world(lab: str = "openai", extra_edges: tuple[tuple[str, str, str], ...] = 
     return world
 
 
-def _lab(world: StubWorld, cls: type = OpenAI, name: str = "openai", **kw: Any) -> Any:
-    lab = cls(world, world.actor(name), NS(**{**LAB, **kw}), NS(scaling=LAW, ai_market=NS(share_adjust_per_yr=0.0), ai_hardware=HW))
+def _lab(world: StubWorld, cls: type = OpenAI, name: str = "openai", market: dict[str, float] | None = None, **kw: Any) -> Any:
+    lab = cls(world, world.actor(name), NS(**{**LAB, **kw}), NS(scaling=LAW, ai_market=NS(**{**AI_MARKET, **(market or {})}), ai_hardware=HW))
     world.start()
     lab.s.compute_eflops = np.array([200.0])  # all of it leased
     lab.s.leased_eflops = np.array([200.0])
@@ -170,6 +172,22 @@ def test_it_sells_what_its_inference_serves_and_pays_its_costs() -> None:
     staff = 1e6 * 1000.0 * (400.0 / 12.0 / 1000.0) ** 0.5
     assert_allclose(lab.rd_staff_usd, staff)
     assert_allclose(paid_usd(world, "openai", "opex"), 300e6 + staff + 120e6)
+
+
+def test_sga_falls_with_scale() -> None:
+    """As above, with the SG&A share's fall moved down to $1.2B-$19.2B a year: revenue of $400M a
+    month is a $4.8B run-rate, 4x the start of the fall of 16x, half way in log revenue: SG&A is
+    0.3 + (0.125 - 0.3) x 0.5 = 21.25 % of revenue ($85M)."""
+    world = _world(leased_eflops=400.0)
+    lab = _lab(world, market=dict(sga_revenue_usd_per_yr=1.2e9, sga_mature_revenue_usd_per_yr=19.2e9))
+    lab.offer()
+    world.exchange.offer("cloud", "leased_compute", np.array([400.0]), 0.0)
+    world.exchange.clear()
+    lab.settle()
+    assert_allclose(lab.s.revenue_usd, 400e6)
+    assert_allclose(lab.sga_usd, 85e6)
+    staff = 1e6 * 1000.0 * (400.0 / 12.0 / 1000.0) ** 0.5
+    assert_allclose(paid_usd(world, "openai", "opex"), 300e6 + staff + 85e6)
 
 
 def test_xai_books_x() -> None:
