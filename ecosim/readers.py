@@ -9,6 +9,8 @@ the file and the cause, never a traceback::
 
 from __future__ import annotations
 
+import copy
+import functools
 import json
 import tomllib
 from pathlib import Path
@@ -22,6 +24,9 @@ MAX_FILE_BYTES = 20_000_000
 #: the deepest nesting of tables and lists a data file may have (assumption: the schema nests
 #: at most 5 levels; 32 leaves room and keeps every reader far from Python's recursion limit)
 MAX_DEPTH = 32
+#: texts up to this size [characters] are kept parsed (:func:`_parsed`), larger ones parsed each
+#: time (assumption: the bundled scenarios are below 100 kB)
+PARSED_TEXT_MAX = 1_000_000
 
 
 def read_text(path: Path, error: type[EcosimError]) -> str:
@@ -57,23 +62,41 @@ def depth(value: Any) -> int:
     return deepest
 
 
-def _check_depth(path: Path, data: Any, error: type[EcosimError]) -> None:
-    d = depth(data)
+def _check_depth(path: Path, d: int, error: type[EcosimError]) -> None:
+    """A file whose data nest ``d`` levels deep, more than :data:`MAX_DEPTH`, is ``error``."""
     if d > MAX_DEPTH:
         raise error(f"{path}: nests tables and lists {d} levels deep (at most {MAX_DEPTH})")
 
 
+@functools.lru_cache(maxsize=16)
+def _parsed(text: str) -> tuple[dict[str, Any], int]:
+    """``tomllib.loads(text)`` and its nesting depth, kept for the last few texts parsed: a file
+    read again unchanged (a scenario loaded with other overrides, its ``extends`` parent) is not
+    parsed again. Callers get deep copies, never the kept dict. A text that does not parse raises
+    each time (nothing is kept)."""
+    data = tomllib.loads(text)
+    return data, depth(data)
+
+
 def read_toml(path: Path, error: type[EcosimError]) -> dict[str, Any]:
-    """A TOML file as a dict; any failure (see the module docstring) is ``error``."""
+    """A TOML file as a dict; any failure (see the module docstring) is ``error``.
+
+    >>> import tempfile
+    >>> f = Path(tempfile.mkdtemp()) / "a.toml"
+    >>> _ = f.write_text('x = {y = [1, 2]}', encoding="utf-8")
+    >>> a = read_toml(f, EcosimError); a["x"]["y"].append(3)
+    >>> read_toml(f, EcosimError)  # the same file again: parsed once, handed out as a fresh copy
+    {'x': {'y': [1, 2]}}
+    """
     text = read_text(path, error)
     try:
-        data = tomllib.loads(text)
+        data, d = _parsed(text) if len(text) <= PARSED_TEXT_MAX else _parsed.__wrapped__(text)
     except tomllib.TOMLDecodeError as exc:
         raise error(f"{path}: TOML syntax error: {exc}") from None
     except RecursionError:
         raise error(f"{path}: nests tables and lists too deeply (at most {MAX_DEPTH} levels)") from None
-    _check_depth(path, data, error)
-    return data
+    _check_depth(path, d, error)
+    return copy.deepcopy(data)
 
 
 def read_json(path: Path, error: type[EcosimError]) -> Any:
@@ -85,5 +108,5 @@ def read_json(path: Path, error: type[EcosimError]) -> Any:
         raise error(f"{path} is not valid JSON ({exc})") from None
     except RecursionError:
         raise error(f"{path}: not an ecosim file (nested too deeply)") from None
-    _check_depth(path, data, error)
+    _check_depth(path, depth(data), error)
     return data
