@@ -10,7 +10,7 @@ import pytest
 from ecosim.analysis.posterior import equity_intervals, yearly_intervals
 from ecosim.results.posterior import Posterior, read_members
 from ecosim.results.rundir import read_run
-from ecosim.run import run_posterior, run_scenario, write_run
+from ecosim.run import PosteriorRun, RunResult, run_posterior, run_scenario, write_run
 from ecosim.scenario import load_scenario
 from ecosim.simulate import history_seed, simulate
 from tests.posterior_store import FIELDS, write_pair, write_store
@@ -25,6 +25,15 @@ def pair(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Posterio
     return history, forward, Posterior.load(write_store(d / "post"))
 
 
+@pytest.fixture(scope="module")
+def forward_runs(pair: tuple[Path, Path, Posterior]) -> tuple[PosteriorRun, RunResult]:
+    """The forward scenario's posterior-backed run (4 draws, seed 3) and its point run (seed 3),
+    made once for the tests that read them (none changes them)."""
+    _, forward, post = pair
+    sc = load_scenario(forward)
+    return run_posterior(sc, post, 4, seed=3), run_scenario(sc, 3)
+
+
 def test_each_member_continues_from_its_own_history(pair: tuple[Path, Path, Posterior]) -> None:
     """A member's cash before the forward run's first month is its history's last month under the same draw and seed."""
     history, forward, post = pair
@@ -37,12 +46,12 @@ def test_each_member_continues_from_its_own_history(pair: tuple[Path, Path, Post
     assert np.all(subs_start[draws[SUBS] == 12.5e6] < subs_start[draws[SUBS] == 37.5e6].min())
 
 
-def test_intervals_straddle_the_point_run_and_members_differ(pair: tuple[Path, Path, Posterior]) -> None:
+def test_intervals_straddle_the_point_run_and_members_differ(pair: tuple[Path, Path, Posterior], forward_runs: tuple[PosteriorRun, RunResult]) -> None:
     """Particles at half and one and a half times the history's addressable market give members below and above the point run, which lies inside the 5-95 % range."""
     _, forward, post = pair
     sc = load_scenario(forward)
     pr = run_posterior(sc, post, draws=8, seed=3)
-    point = run_scenario(sc, 3).results
+    point = forward_runs[1].results
     subs = pr.results.series["starlink_subscribers"][-1]
     low, high = subs[pr.draws[SUBS] == 12.5e6], subs[pr.draws[SUBS] == 37.5e6]
     assert len(low) == len(high) == 4 and high.min() > low.max()
@@ -65,23 +74,20 @@ def test_same_seed_same_members_other_seed_other_draws(pair: tuple[Path, Path, P
     assert np.array_equal(a.draws[SUBS], b.draws[SUBS])
 
 
-def test_a_field_the_scenario_sets_itself_is_held(pair: tuple[Path, Path, Posterior]) -> None:
+def test_a_field_the_scenario_sets_itself_is_held(pair: tuple[Path, Path, Posterior], forward_runs: tuple[PosteriorRun, RunResult]) -> None:
     """A --set of a calibrated field keeps its value forward (history still runs under the draws)."""
     _, forward, post = pair
     sc = load_scenario(forward, ["starlink.bass_imitation_per_yr=0.2"])
     pr = run_posterior(sc, post, 4, seed=3)
     assert pr.held == [BASS]
-    free = run_posterior(load_scenario(forward), post, 4, seed=3)
+    free = forward_runs[0]  # the same scenario without the --set, 4 draws, seed 3
     assert not np.array_equal(pr.results.series["starlink_subscribers"][-1], free.results.series["starlink_subscribers"][-1])
     assert np.array_equal(pr.results.cash_start["spacex_cash_usd"], free.results.cash_start["spacex_cash_usd"])
 
 
-def test_run_directory_keeps_the_members(pair: tuple[Path, Path, Posterior], tmp_path: Path) -> None:
+def test_run_directory_keeps_the_members(forward_runs: tuple[PosteriorRun, RunResult], tmp_path: Path) -> None:
     """ecosim run's directory holds the posterior members and reads them back unchanged; the point run is untouched."""
-    _, forward, post = pair
-    sc = load_scenario(forward)
-    pr = run_posterior(sc, post, 4, seed=3)
-    point = run_scenario(sc, 3)
+    pr, point = forward_runs
     out = write_run(point, tmp_path / "run", figures=False, posterior=pr)
     saved = read_run(out)
     members = read_members(out, saved.results)
