@@ -15,7 +15,6 @@ from ecosim.analysis.calibration import STATUS_FORWARD, STATUS_OUTSIDE, calibrat
 from ecosim.results import Results
 from ecosim.results.posterior import Posterior
 from ecosim.run import RunResult, continuation_of, forward_checks
-from ecosim.simulate import simulate
 from ecosim.timeline import parse_month
 from tests.posterior_store import write_store
 
@@ -37,9 +36,11 @@ def forward(checks: list) -> list:  # type: ignore[type-arg]
 
 
 @pytest.fixture(scope="module")
-def base() -> Results:
-    """A baseline run to 2033-12, the last forward row's month, simulated here on its own."""
-    return simulate("baseline", until="2033-12")
+def base(baseline_run: RunResult) -> Results:
+    """A baseline run through 2033-12, the last forward row's month, simulated apart from the
+    forward checks: the session's baseline run (the same scenario and seed; its months to 2033-12
+    are, bit for bit, those of a run stopped there)."""
+    return baseline_run.results
 
 
 def test_the_bankers_projection_is_checked_against_the_baseline(tmp_path: Path, checks: list, forward: list, base: Results) -> None:  # type: ignore[type-arg]
