@@ -61,9 +61,11 @@ def compute_by_source(ts: pd.DataFrame, path: Path) -> None:
     small series, here SpaceX's orbital compute, under the large one)."""
     d = to_dates(ts["date"])
     fig, ax = new_figure()
-    ax.plot(d, ts["terrestrial_compute_eflops"], color="#E69F00", lw=2.2, label="xAI terrestrial")
+    ax.plot(d, ts["terrestrial_compute_eflops"], color="#E69F00", lw=2.2, label="xAI terrestrial (own)")
+    if "xai_leased_eflops" in ts:
+        ax.plot(d, ts["xai_leased_eflops"], color="#E69F00", lw=1.6, ls="-.", label="xAI leased (clouds, neoclouds)")
     ax.plot(d, ts["odc_compute_eflops"], color="#D55E00", lw=2.6, label="SpaceX orbital (xAI)")
-    ax.plot(d, ts["openai_compute_eflops"], color="#009E73", lw=1.6, label="OpenAI (terrestrial)")
+    ax.plot(d, ts["openai_compute_eflops"], color="#009E73", lw=1.6, label="OpenAI (owned and leased)")
     ax.plot(d, ts["google_compute_eflops"], color="#0072B2", lw=1.6, label="Google (ground + Suncatcher)")
     if "anthropic_compute_eflops" in ts:
         ax.plot(d, ts["anthropic_compute_eflops"], color="#56B4E9", lw=1.4, label="Anthropic (owned and leased)")

@@ -346,13 +346,14 @@ LINE_PANELS: tuple[LinePanel, ...] = (
     ),
     LinePanel(
         "compute", "AI compute by source",
-        "Compute in orbit (SpaceX's ODC; Google's Suncatcher and Starcloud) against the labs' terrestrial data centers, in EFLOP/s on a log axis (a source at zero is not drawn).",
+        "Compute in orbit (SpaceX's ODC; Google's Suncatcher and Starcloud) against the labs' own and leased compute on the ground, in EFLOP/s on a log axis (a source at zero is not drawn).",
         "EFLOP/s",
         (
             Series("SpaceX orbital (xAI)", ("odc_compute_eflops",), ORBITAL, width=2.6),
             Series("other orbital", ("google_orbital_compute_eflops", "starcloud_compute_eflops"), "#CC79A7", dash="dash", width=1.4),
-            Series("xAI terrestrial", ("terrestrial_compute_eflops",), TERRESTRIAL, width=2.4),
-            Series("OpenAI terrestrial", ("openai_compute_eflops",), "#009E73", width=1.4),
+            Series("xAI terrestrial (own)", ("terrestrial_compute_eflops",), TERRESTRIAL, width=2.4),
+            Series("xAI leased", ("xai_leased_eflops",), TERRESTRIAL, dash="dashdot", width=1.6),
+            Series("OpenAI (owned and leased)", ("openai_compute_eflops",), "#009E73", width=1.4),
             Series("Google (ground and orbit)", ("google_compute_eflops",), "#0072B2", width=1.4),
             Series("Anthropic (owned and leased)", ("anthropic_compute_eflops",), "#56B4E9", width=1.4),
         ),

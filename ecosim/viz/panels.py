@@ -54,15 +54,16 @@ def _per_year(monthly: np.ndarray) -> np.ndarray:
 def compute_by_source(model: LiveModel, frame: Frame) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """(x, series [EFLOP/s]) of AI compute by source; Google's metric includes its Suncatcher
     satellites, which count in orbit, not on the ground."""
-    x, (odc, g_orb, sc, xai_t, oai, google, anthropic) = model.history(
+    x, (odc, g_orb, sc, xai_t, xai_l, oai, google, anthropic) = model.history(
         frame, "odc_compute_eflops", "google_orbital_compute_eflops", "starcloud_compute_eflops",
-        "terrestrial_compute_eflops", "openai_compute_eflops", "google_compute_eflops", "anthropic_compute_eflops",
+        "terrestrial_compute_eflops", "xai_leased_eflops", "openai_compute_eflops", "google_compute_eflops", "anthropic_compute_eflops",
     )
     return x, {
         "SpaceX orbital (xAI)": odc,
         "other orbital": g_orb + sc,
-        "xAI terrestrial": xai_t,
-        "OpenAI terrestrial": oai,
+        "xAI terrestrial (own)": xai_t,
+        "xAI leased": xai_l,
+        "OpenAI (owned and leased)": oai,
         "Google terrestrial": np.maximum(google - g_orb, 0.0),
         "Anthropic (owned and leased)": anthropic,
     }

@@ -130,12 +130,12 @@ def test_the_hover_of_a_link_gives_its_flow(model: LiveModel) -> None:
 
 
 def test_orbital_share_counts_google_suncatcher_once(model: LiveModel) -> None:
-    """Orbital share = (SpaceX + Suncatcher + Starcloud) / all compute (xAI's, OpenAI's, Google's,
-    Anthropic's leased), Google's total including Suncatcher."""
+    """Orbital share = (SpaceX + Suncatcher + Starcloud) / all compute (xAI's own and leased,
+    OpenAI's, Google's, Anthropic's), Google's total including Suncatcher."""
     row = model.values[model.frame.steps - 1]
     v = {name: row[METRIC_NAMES.index(name)] for name in METRIC_NAMES}
     orbital = v["odc_compute_eflops"] + v["google_orbital_compute_eflops"] + v["starcloud_compute_eflops"]
-    total = orbital + v["terrestrial_compute_eflops"] + v["openai_compute_eflops"] + v["google_compute_eflops"] + v["anthropic_compute_eflops"] - v["google_orbital_compute_eflops"]
+    total = orbital + v["terrestrial_compute_eflops"] + v["xai_leased_eflops"] + v["openai_compute_eflops"] + v["google_compute_eflops"] + v["anthropic_compute_eflops"] - v["google_orbital_compute_eflops"]
     assert_allclose(orbital_share(model, model.frame), orbital / total, rtol=1e-12)
 
 
