@@ -9,7 +9,7 @@ $50B of data centers of its own with Fluidstack in Texas and New York, coming on
 (:class:`AnthropicDataCenters`, ``[anthropic_dc]``): from then its plan splits between leasing and
 building on the same switch as every lab's (:meth:`Lab.plan`), in the wait for its sites' power
 and the lease/own cost ratio. Its revenue is its share of the same inference market as the other
-labs, its costs those of any lab (research staff, SG&A, lease payments).
+labs, its costs those of any lab (research staff, SG&A, and the lease payments its lessor bills).
 """
 
 from __future__ import annotations

@@ -30,9 +30,11 @@ lease are whoever the network wires to this node). Each month:
 
 The month's book is decided a month ahead, so the compute a lab is told it will have next month
 (``leased_eflops``) is what this agent offers it then (a ``leased_compute`` good at no price,
-apart from the compute market: the lab pays the contracts' ``lease_payment_usd_per_month`` as
-operating cost). The lessors' own accounts
-are not modelled.
+apart from the compute market), and the payments it is told it will make
+(``lease_payment_usd_per_month``, which its plan reads) are what this agent bills it then, on the
+lab's money edge to its lessor (an operating cost of the lab's): cutting that signal blinds the
+lab's plan to what it pays, never the payment. The lessors' own accounts (the ``clouds``
+company's cash) are not read by anyone.
 """
 
 from __future__ import annotations
@@ -137,6 +139,9 @@ class Cloud(EcosimAgent):
         #: leased IT power in service by lab, as the book last published left it (K, labs) [MW]:
         #: :attr:`leased_mw` without summing the ring again (the metrics read it)
         self.in_service_mw = np.zeros((K, J))
+        #: the monthly payments of the book published for next month, by lab (K, labs) [USD]:
+        #: what it bills then (:meth:`settle`)
+        self.book_usd = np.zeros((K, J))
         self._publish()
 
     # ---------------------------------------------------------------- helpers
@@ -170,6 +175,7 @@ class Cloud(EcosimAgent):
     def after_restore(self) -> None:
         super().after_restore()
         self.in_service_mw = self.leased_mw
+        self.book_usd = self.s.usd.sum(axis=2)
 
     def _publish(self, nxt: np.ndarray | None = None, leased_mw: np.ndarray | None = None) -> None:
         """Next month's book to each lab; the price of this month's signings to all. ``nxt``:
@@ -183,7 +189,7 @@ class Cloud(EcosimAgent):
         self.in_service_mw = self.s.mw.sum(axis=2) if leased_mw is None else leased_mw
         committed = self.in_service_mw + pipe_mw
         eflops = self.s.eflops.sum(axis=2)
-        usd = self.s.usd.sum(axis=2)
+        usd = self.book_usd = self.s.usd.sum(axis=2)
         pub = self.ex.publish_to
         for j, lab in enumerate(self.lessees):
             pub(self.name, lab, "leased_eflops", eflops[:, j])
@@ -198,10 +204,13 @@ class Cloud(EcosimAgent):
         self.ex.offer(self.name, "leased_compute", self.s.eflops.sum(axis=(1, 2)), 0.0)
 
     def settle(self) -> None:
-        """Decide next month's book: capacity arrives, leases arrive, expire or renew, new ones
-        are signed at this month's price, and lessors order capacity."""
+        """Bill this month's book (the payments published for it last month); decide next
+        month's: capacity arrives, leases arrive, expire or renew, new ones are signed at this
+        month's price, and lessors order capacity."""
         p, s = self.p, self.s
         K, J = self.K, len(self.lessees)
+        for j, lab in enumerate(self.lessees):  # the book in service this month, as published last month
+            self.ex.pay(lab, self.name, self.book_usd[:, j], "opex")
         m = self.t + 1  # the month decided
         now = m % RING_MONTHS
         s.capacity_mw = s.capacity_mw + s.capacity_pipe_mw[:, now]

@@ -528,13 +528,14 @@ class Lab(EcosimAgent):
         s.capability = self._capability()
         revenue = self.sold_eflops * self.read("market", "ai_price_usd_per_eflops_month")
         ex.pay("market", self.name, revenue, "revenue")
-        # costs beside owned compute (its data centers pay for that): leases, research staff who
-        # scale with the compute they use, selling, general and administration with revenue
+        # costs beside owned compute (its data centers pay for that): leases (its lessor bills
+        # them; lease_paid_usd is what it was told it pays), research staff who scale with the
+        # compute they use, selling, general and administration with revenue
         self.lease_paid_usd = self.read(self.lessor, "lease_payment_usd_per_month") if self.lessor else self.zeros()
         s.staffed_eflops = s.staffed_eflops + (s.compute_eflops - s.staffed_eflops) * np.minimum(1.0 / p.staff_adjust_months, 1.0)
         self.rd_staff_usd = rd_staff_usd_per_month(s.staffed_eflops * self.cost_index(), p.rd_staff_usd_per_eflops_month, p.rd_staff_scale_exponent)
         self.sga_usd = revenue * self.sga_frac(revenue)
-        self.pay_costs(self.lease_paid_usd + self.rd_staff_usd + self.sga_usd, "opex")
+        self.pay_costs(self.rd_staff_usd + self.sga_usd, "opex")  # its lessor bills its leases (lease_paid_usd)
         s.revenue_usd = revenue
         s.demand_seen[:, self.t % 12] = self.read("market", "ai_demand_eflops")
         self.publish("capability", s.capability)

@@ -143,6 +143,7 @@ RULES: tuple[tuple[str, str, str], ...] = (
     # money [USD]: revenue from customers, raises, and costs paid out
     *(("market", b, "money") for b in ("starlink", "kuiper", "@tesla", "tesla_energy", "@lab", "spacex_launch", "new_glenn")),
     ("capital_market", "@funded_head", "money"),
+    *((lab, lessor, "money") for lab, lessor in LAB_LESSOR),  # lease payments: each lessor bills its contracts in service
     ("*", "market", "money"),
     # ------------------------------------------------------------------ signals
     # AI: capability to Tesla's robots and cars and to the market; the market's pool and shares

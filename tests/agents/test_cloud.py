@@ -12,7 +12,7 @@ from numpy.testing import assert_allclose
 
 from ecosim.agents.cloud import Cloud
 from ecosim.timeline import parse_month
-from tests.agents.stub import StubWorld, ns
+from tests.agents.stub import StubWorld, ns, paid_usd
 
 LABS = ("a", "b")
 SIGNALS_OUT = ("lease_usd_per_w_month", "leased_eflops", "lease_payment_usd_per_month", "lease_committed_mw", "lease_committed_eflops")
@@ -34,6 +34,7 @@ def params(**kw: Any) -> Any:
 
 def _cloud(**kw: Any) -> tuple[StubWorld, Cloud]:
     edges = [(lab, "cloud", "lease_wanted_mw") for lab in LABS] + [("cloud", lab, s) for lab in LABS for s in SIGNALS_OUT] + [("cloud", lab, "leased_compute") for lab in LABS]
+    edges += [(lab, "cloud", "money") for lab in LABS]  # the lessor bills its contracts
     world = StubWorld(edges)
     cloud = Cloud(world, world.actor("cloud"), params(**kw), ns(ai_hardware=HW))
     world.start()
@@ -63,6 +64,24 @@ def test_a_lab_starts_with_its_leases_and_pays_for_them() -> None:
     assert_allclose(ex.read("cloud", "b", "leased_eflops"), 0.0)
     cloud.offer()
     assert_allclose(ex.offered("cloud", "leased_compute"), 600.0)
+
+
+def test_it_bills_the_book_it_published_on_the_labs_money_edges() -> None:
+    """The month after start the lessor bills lab a the $600M a month of its book (what it told a
+    it would pay), as a's operating cost, on a's money edge to it; b, with no lease yet, pays
+    nothing. The next month it bills what it published for that month (a fifth of a's leases
+    renewed at the month's price), and still nothing to b, whose lease arrives in 3 months."""
+    world, cloud = _cloud()
+    _want(world, a=600.0, b=100.0)
+    _month(world, cloud)
+    assert_allclose(paid_usd(world, "a", "opex"), 600e6)
+    assert_allclose(paid_usd(world, "b", "opex"), 0.0)
+    told = float(world.exchange._sig_now[("cloud", "lease_payment_usd_per_month", "a")][0])
+    assert told != 600e6
+    _want(world, a=600.0, b=100.0)
+    _month(world, cloud)
+    assert_allclose(paid_usd(world, "a", "opex"), told)
+    assert_allclose(paid_usd(world, "b", "opex"), 0.0)
 
 
 def test_the_price_rises_when_labs_want_more_than_there_is() -> None:
