@@ -126,7 +126,7 @@ def sga_frac(revenue_usd_per_yr: Any, frac_small: Any, frac_mature: Any, small_u
     """
     small = np.asarray(small_usd_per_yr, float)
     span = np.log(np.maximum(np.asarray(mature_usd_per_yr, float) / small, 1.0 + 1e-9))
-    x = np.clip(np.log(np.maximum(np.asarray(revenue_usd_per_yr, float), small) / small) / span, 0.0, 1.0)
+    x = clip(np.log(np.maximum(np.asarray(revenue_usd_per_yr, float), small) / small) / span, 0.0, 1.0)
     return np.asarray(frac_small + (np.asarray(frac_mature, float) - frac_small) * x, float)
 
 
@@ -385,7 +385,7 @@ class Lab(EcosimAgent):
         per_yr = site * capital_recovery_factor(wacc, self.p.facility_life_yr) + accel * capital_recovery_factor(wacc, hw.chip_life_yr)
         return per_yr / 12.0
 
-    def sga_frac(self, revenue_usd_per_month: np.ndarray) -> np.ndarray:
+    def sga_share(self, revenue_usd_per_month: np.ndarray) -> np.ndarray:
         """The lab's selling, general and administration as a share of revenue [-] at a month's
         revenue (its run-rate, x 12): its ``sga_frac_of_revenue`` while small, the market's
         ``sga_mature_frac_of_revenue`` at scale (:func:`sga_frac`, ``[ai_market]``)."""
@@ -429,7 +429,7 @@ class Lab(EcosimAgent):
         hw = self.shared.ai_hardware
         later = compute_cost_index(hw, self.t + 12) / compute_cost_index(hw, self.t)
         tf = self.training_frac()
-        net = (1.0 - self.sga_frac(s.revenue_usd)) * self.decline_frac(later, self.read("capital_market", "wacc"), hw.chip_life_yr) ** p.obsolescence_weight_frac
+        net = (1.0 - self.sga_share(s.revenue_usd)) * self.decline_frac(later, self.read("capital_market", "wacc"), hw.chip_life_yr) ** p.obsolescence_weight_frac
         earns = price * s.used_frac * (1.0 - tf) * net
         self.payback_ratio = np.divide(earns, channel_w * w_e, out=np.full(self.K, 1e3), where=channel_w > 0)
         gate = logistic((self.payback_ratio - 1.0) / p.payback_softness_ratio)
@@ -534,7 +534,7 @@ class Lab(EcosimAgent):
         self.lease_paid_usd = self.read(self.lessor, "lease_payment_usd_per_month") if self.lessor else self.zeros()
         s.staffed_eflops = s.staffed_eflops + (s.compute_eflops - s.staffed_eflops) * np.minimum(1.0 / p.staff_adjust_months, 1.0)
         self.rd_staff_usd = rd_staff_usd_per_month(s.staffed_eflops * self.cost_index(), p.rd_staff_usd_per_eflops_month, p.rd_staff_scale_exponent)
-        self.sga_usd = revenue * self.sga_frac(revenue)
+        self.sga_usd = revenue * self.sga_share(revenue)
         self.pay_costs(self.rd_staff_usd + self.sga_usd, "opex")  # its lessor bills its leases (lease_paid_usd)
         s.revenue_usd = revenue
         s.demand_seen[:, self.t % 12] = self.read("market", "ai_demand_eflops")

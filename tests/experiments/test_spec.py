@@ -10,6 +10,7 @@ from ecosim.cli import main
 from ecosim.errors import ExperimentError
 from ecosim.experiments import load_experiment
 from ecosim.experiments.samplers import build_design, design_size
+from ecosim.simulate import field_value
 from tests.experiments.helpers import TINY
 
 BAD = [
@@ -159,8 +160,6 @@ def test_every_sampled_range_holds_the_scenarios_own_value(name: str) -> None:
     by a refit biases every statistic of the experiment (monte_carlo_baseline drew Starlink's ARPU
     change from -8 to -2 %/yr after history.toml's was fitted to -1: its median SpaceX+xAI value
     was $162.1B against the point run's $201.3B, and $238.1B with the range around -1)."""
-    from ecosim.simulate import field_value
-
     spec = load_experiment(name)
     base = spec.base
     outside = [(i.path, i.dist.low, i.dist.high, field_value(base, i.path)) for i in spec.inputs
