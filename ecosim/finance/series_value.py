@@ -263,12 +263,15 @@ def marks_like_for_like(
     row = list(dates).index(f"{year}-01")
     rates = np.array([np.nan if a is None else float(a.wacc) for a in assumptions])
     out: dict[Mark, np.ndarray] = {}
+    booked_of: dict[str, list[dict[str, float]] | None] = {}  # each company's, once for all its marks
     for m in marks():
         company = company_of_mark(m)
         if company is None or company not in equity:
             continue
         v = np.asarray(equity[company][row], dtype=float)
-        booked = booked_raises(series, dates, company) if series is not None else None
+        if company not in booked_of:
+            booked_of[company] = booked_raises(series, dates, company) if series is not None else None
+        booked = booked_of[company]
         scheduled = scheduled_raises(capital_market, COMPANY_RAISES.get(company)) if booked is None else {}
         ok = np.isfinite(v) & np.isfinite(rates)
         out[m] = np.array([like_for_like(m, float(x), float(r), f"{year}-01", scheduled if booked is None else booked[k]).value_usd if okk else np.nan
@@ -288,7 +291,16 @@ def booked_raises(series: Mapping[str, np.ndarray], dates: Sequence[str], compan
     if not names or not all(n in series for n in names):
         return None
     total = sum((_col(series, n) for n in names), np.zeros_like(_col(series, names[0])))
-    return [{str(d): float(x) for d, x in zip(dates, total[:, k], strict=True) if x} for k in range(total.shape[1])]
+    if len(dates) != total.shape[0]:
+        raise ValueError(f"booked_raises: {len(dates)} dates for {total.shape[0]} months of {names[0]}")
+    # a member's months with a raise (non-zero, NaN included, as ``if x`` keeps them), in month
+    # order: the same dicts as going through every month of every member, sooner
+    out: list[dict[str, float]] = [{} for _ in range(total.shape[1])]
+    members, months = np.nonzero(total.T)
+    days = [str(d) for d in dates]
+    for k, t, x in zip(members.tolist(), months.tolist(), total.T[members, months].tolist(), strict=True):
+        out[k][days[t]] = x
+    return out
 
 
 def results_marks(results: Results, equity: Mapping[str, np.ndarray] | None = None) -> dict[Mark, np.ndarray]:
