@@ -1,5 +1,5 @@
 """Forward checks: a history row after the history's months (xAI's bankers' 2029 projection,
-OpenAI's own revenue projections and compute commitment) is checked against the run that
+OpenAI's and Anthropic's own projections, OpenAI's compute commitment) is checked against the run that
 continues the history (baseline), one run or posterior members, printed as a forward check and
 never asserted."""
 
@@ -78,3 +78,22 @@ def test_openais_own_plan_is_printed_beside_the_models(forward: list, base: Resu
     row = fwd[("openai_compute_commitment", "2033")]
     assert row.status == STATUS_FORWARD and not row.asserted and row.published == 30
     assert_allclose(row.model, base.series["openai_compute_gw"][parse_month("2033-12") - first, 0])
+
+
+def test_anthropics_own_plan_is_printed_beside_the_models(forward: list, base: Results) -> None:  # type: ignore[type-arg]
+    """Anthropic's projections to investors (revenue 2026, 2027, 2028: 15.2, 38.9, 70 $B; cash
+    flow of $17B in 2028) print as forward checks with baseline's values: its revenue and its free
+    cash flow summed over each year; none asserted."""
+    fwd = {(c.metric, c.period): c for c in forward}
+    first = parse_month(base.months[0])
+
+    def year_sum(series: str, year: str) -> float:
+        return float(base.series[series][parse_month(f"{year}-01") - first:parse_month(f"{year}-12") - first + 1, 0].sum())
+
+    rows = [("anthropic_revenue_projection", y, v, "anthropic_revenue_usd") for y, v in (("2026", 15.2e9), ("2027", 38.9e9), ("2028", 70e9))]
+    rows.append(("anthropic_cash_flow_projection", "2028", 17e9, "anthropic_fcf_usd"))
+    for metric, year, value, series in rows:
+        row = fwd[(metric, year)]
+        assert row.status == STATUS_FORWARD and not row.asserted and row.published == value
+        assert_allclose(row.model, year_sum(series, year))
+        assert np.isfinite(row.error_frac)

@@ -22,7 +22,8 @@ its lab weighs that against the grid's queue for what the turbines cannot supply
 
 It publishes what a builder of the alternative needs to price this site (the ``site_*``
 signals: capex per W, energy price, PUE, capacity factor, facility life and the wait for power),
-and to its lab its compute and any capital budget its parent sets.
+and to its lab its compute, any capital budget its parent sets, and the IT power it has asked the
+grid for and not yet got (``site_pending_mw``: its facility and chips, ordered and not yet paid).
 """
 
 from __future__ import annotations
@@ -67,6 +68,7 @@ class TerrestrialDataCenter(EcosimAgent):
         self.s.onsite_mw = np.full(K, p.it_mw_initial if p.energy_source == "onsite_gas" else 0.0, dtype=float)
         self.s.grid_mw = np.full(K, p.it_mw_initial if p.energy_source == "grid" else 0.0, dtype=float)
         self.s.order_plan = np.zeros((K, RING_MONTHS))  # MW whose chips are due, by month
+        self.s.pending_mw = np.zeros(K)  # MW asked of the grid, not yet connected
         self.s.budget_usd_per_yr = np.full(K, p.capex_budget_usd_per_yr, dtype=float)
         self.grid = self.partner("connection_added_mw")
         self.owner_lab = self.partner("terrestrial_target_mw")
@@ -142,6 +144,7 @@ class TerrestrialDataCenter(EcosimAgent):
             self.publish("site_delay_yr", delay_yr)
         self.publish("capex_budget_usd_per_month", np.where(self.s.budget_usd_per_yr > 0, self.s.budget_usd_per_yr / 12.0, 0.0))
         self.publish("compute_capacity_eflops", self.compute_capacity_eflops())
+        self.publish("site_pending_mw", self.s.pending_mw)
 
     def offer(self) -> None:
         p, s, ex = self.p, self.s, self.ex
@@ -154,7 +157,9 @@ class TerrestrialDataCenter(EcosimAgent):
         s.chip_eflops[rows, slot] = 0.0
 
         if self.grid is not None:  # connections the grid made last month
-            s.grid_mw = s.grid_mw + self.read(self.grid, "connection_added_mw")
+            added = self.read(self.grid, "connection_added_mw")
+            s.grid_mw = s.grid_mw + added
+            s.pending_mw = np.maximum(s.pending_mw - added, 0.0)
         want = self.wanted_mw()
         self.target_mw = want
         # on-site turbines first (as fast as they can be added), the rest through the grid queue
@@ -164,6 +169,8 @@ class TerrestrialDataCenter(EcosimAgent):
         s.order_plan[:, self.t % RING_MONTHS] += onsite
         to_grid = want - onsite
         self.publish("connection_request_mw", to_grid)
+        if self.grid is not None:
+            s.pending_mw = s.pending_mw + to_grid
         # chips are ordered for when power is expected: the grid's wait for an on-site site's
         # grid share, the site's planned wait for a grid site
         nominal = self.grid_delay_yr() if p.energy_source == "onsite_gas" else self.full(p.interconnection_delay_yr)

@@ -55,9 +55,10 @@
   Funding is ``compute_budget_frac`` x (revenue expected ahead + cash over
   ``cash_deploy_months``); revenue funds only the compute its demand needs, the training race
   beyond it is funded from cash (raises); or its parent's budget for its data centers
-  (``capex_budget_usd_per_month``). What it commits in a month -- its own builds, its new
-  leases' monthly payments -- is at most its company's cash in hand when the month opened
-  (:meth:`~ecosim.agents.base.EcosimAgent.capital_usd`): a lab whose cash has run out builds and
+  (``capex_budget_usd_per_month``). What it commits in a month -- its new leases' monthly
+  payments, then its own builds from what they and the sites it ordered before and has not yet
+  paid for (:meth:`Lab.pending_usd`) leave -- is at most, together, its company's cash in hand when
+  the month opened (:meth:`~ecosim.agents.base.EcosimAgent.capital_usd`): a lab whose cash has run out builds and
   signs nothing new until revenue or a raise (:mod:`ecosim.agents.capital_market`, its follow-ons
   up to a share of its mark) refills it, so capital binds its growth as it binds every other
   builder's. Own spend is split between its terrestrial data centers and,
@@ -392,6 +393,15 @@ class Lab(EcosimAgent):
         am = self.shared.ai_market
         return sga_frac(revenue_usd_per_month * 12.0, self.p.sga_frac_of_revenue, am.sga_mature_frac_of_revenue, am.sga_revenue_usd_per_yr, am.sga_mature_revenue_usd_per_yr)
 
+    def pending_usd(self) -> np.ndarray:
+        """What the lab still owes for the sites it ordered [USD]: the IT power its terrestrial
+        site waits for from the grid (``site_pending_mw``), at the site's capex and today's
+        accelerator price per W, as it prices a new build; none without a site."""
+        if self.terrestrial_builder is None:
+            return self.zeros()
+        per_w = self.read(self.terrestrial_builder, "site_capex_usd_per_w") + self.read("tsmc", "accelerator_usd_per_w")
+        return self.read(self.terrestrial_builder, "site_pending_mw") * 1e6 * per_w
+
     def funding_usd(self, growth: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """What the lab can put into compute this month [USD], from the revenue it expects and
         from its cash (spread over ``cash_deploy_months``), each times ``compute_budget_frac``;
@@ -449,6 +459,7 @@ class Lab(EcosimAgent):
         from_revenue, from_cash, cash = self.funding_usd(growth)
         funding = from_revenue + from_cash
         lease_paid = self.zeros()
+        new_lease_usd = self.zeros()
         if self.lessor is not None:
             committed_mw = self.read(self.lessor, "lease_committed_mw")
             committed_e = self.read(self.lessor, "lease_committed_eflops")
@@ -461,6 +472,7 @@ class Lab(EcosimAgent):
             # the lab still needs the compute
             want_e = np.maximum(np.minimum(need_e * share, afford_e), np.minimum(need_e, committed_e))
             self.lease_wanted_mw = np.maximum(committed_mw + (want_e - committed_e) * w_e / 1e6, 0.0)
+            new_lease_usd = np.maximum(want_e - committed_e, 0.0) * lease_e
             pipeline_e = np.maximum(committed_e - s.leased_eflops, 0.0)
         else:
             pipeline_e = self.zeros()
@@ -471,7 +483,10 @@ class Lab(EcosimAgent):
         gap = missing(self.target_eflops)
         gap_demand = missing(np.minimum(self.target_eflops, self.for_demand_eflops))
         own = (np.maximum(from_revenue - lease_paid, 0.0) * gap_demand + from_cash * gap) * (1.0 - share)
-        own = np.minimum(own, cash)  # a month's builds are paid from cash in hand (raises refill it): capital binds
+        # a month's commitments are paid from cash in hand (raises refill it): its own builds from
+        # what the first month's payments on its new leases, and the sites it ordered before and
+        # has not yet paid for, leave of it
+        own = np.minimum(own, np.maximum(cash - new_lease_usd - self.pending_usd(), 0.0))
         if self.terrestrial_builder is not None:
             parent = self.read(self.terrestrial_builder, "capex_budget_usd_per_month")
             own = np.where(parent > 0, parent * gap, own)

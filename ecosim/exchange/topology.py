@@ -89,6 +89,7 @@ SIGNALS: dict[str, Signal] = {
     "site_onsite_mw_per_month": Signal("MW/month", "on-site generation a terrestrial site can add this month (the turbines' supply; 0 where it has none)"),
     "capex_budget_usd_per_month": Signal("USD/month", "capital budget a parent sets for its data centers (0: the lab's cash decides)"),
     "compute_capacity_eflops": Signal("EFLOP/s", "compute installed at a lab's terrestrial data centers"),
+    "site_pending_mw": Signal("MW", "IT power a lab's terrestrial site has asked the grid for and not yet got: its facility, paid when power comes, and chips, paid when they arrive a few months before"),
     "terrestrial_target_mw": Signal("MW/month", "new terrestrial IT power a lab wants this month"),
     "orbital_target_mw": Signal("MW/month", "new orbital IT power a lab wants this month"),
     "orbital_cost_ratio": Signal("ratio", "orbital over terrestrial lifetime cost per delivered W (inf before the first build month)"),
@@ -177,7 +178,7 @@ RULES: tuple[tuple[str, str, str], ...] = (
     ("grid_us", "@terrestrial", "connection_added_mw"),
     # labs and their builders: targets one way, costs and capacity the other
     *((lab, dc, "terrestrial_target_mw") for lab, dc in LAB_TERRESTRIAL),
-    *((dc, lab, s) for lab, dc in LAB_TERRESTRIAL for s in ("site_capex_usd_per_w", "capex_budget_usd_per_month", "compute_capacity_eflops")),
+    *((dc, lab, s) for lab, dc in LAB_TERRESTRIAL for s in ("site_capex_usd_per_w", "capex_budget_usd_per_month", "compute_capacity_eflops", "site_pending_mw")),
     *((dc, lab, s) for lab, dc in LAB_TERRESTRIAL if lab in LAB_LEASING for s in ("site_delay_yr", "site_onsite_mw_per_month")),
     *(("grid_us", lab, "interconnection_delay_yr") for lab, _ in LAB_TERRESTRIAL if lab in LAB_LEASING),  # the queue for what turbines cannot supply
     *((lab, odc, "orbital_target_mw") for lab, odc in LAB_ORBITAL),

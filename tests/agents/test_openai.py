@@ -29,7 +29,8 @@ LAB = dict(data_pb_initial=0.0, web_tokens_initial=1e12, web_tokens_growth_frac_
 AI_MARKET = dict(share_adjust_per_yr=0.0, sga_revenue_usd_per_yr=20e9, sga_mature_frac_of_revenue=0.125, sga_mature_revenue_usd_per_yr=300e9)
 MARKET = {"ai_price_usd_per_eflops_month": 2e6, "ai_demand_eflops": 1000.0, "ai_share_frac": 0.5, "ai_spill_eflops": 0.0}
 CLOUD = {"lease_usd_per_w_month": 1.0, "leased_eflops": 200.0, "lease_payment_usd_per_month": 300e6, "lease_committed_mw": 300.0, "lease_committed_eflops": 300.0}
-SITE = {"site_capex_usd_per_w": 10.0, "site_delay_yr": 5.0, "site_onsite_mw_per_month": 0.0, "capex_budget_usd_per_month": 0.0, "compute_capacity_eflops": 0.0}
+SITE = {"site_capex_usd_per_w": 10.0, "site_delay_yr": 5.0, "site_onsite_mw_per_month": 0.0, "capex_budget_usd_per_month": 0.0, "compute_capacity_eflops": 0.0,
+        "site_pending_mw": 0.0}
 # the Chinchilla law of scenarios/history.toml
 LAW = NS(loss_floor=1.69, param_coeff=406.4, data_coeff=410.7, param_exponent=0.34, data_exponent=0.28, tokens_per_param_optimal=20.0,
          reference_compute_flop=2.1e25, reference_tokens=13e12, tokens_per_pb=1e10, training_window_months=4.0, mfu_frac=0.35,
@@ -138,6 +139,30 @@ def test_a_lab_whose_site_comes_soon_builds() -> None:
     gap = (target - 200.0 - 100.0) / target
     assert_allclose(lab.own_budget_usd, (1.1e9 - 300e6) * (1.0 - share) * gap, rtol=1e-9)
     assert_allclose(_sent(world, "openai", "terrestrial_target_mw", "site"), (1.1e9 - 300e6) * (1.0 - share) * gap / 35e6, rtol=1e-9)
+
+
+def test_new_leases_and_own_builds_share_the_cash_in_hand() -> None:
+    """A 1.76-year wait: leases at 1.52x the cost of owning are half the channel (50.1 %); at $4M
+    a month the lab plans 939.7 EFLOP/s. It wants 50.1 % of that leased, 471.2 MW: 171.2 MW more
+    than the 300 it holds, whose first month's payments ($171.2M) come out of its $0.5B of cash.
+    Its own builds, $548.7M wanted with $5B of cash ($1.5B of revenue less $0.3B of leases, and
+    $5B of cash over a year, x 68.1 % of the target missing, x 49.9 % built), get only what is
+    left of $0.5B: $328.8M. With $5B of cash both are paid in full. With 4 GW still waiting for
+    the grid at its site ($140B at $10 + $25 per W, owed when built) and $100B of cash, it signs
+    the leases but builds nothing more."""
+    share, gate = _switches(4.0, 1.0, 1.76)
+    target = 1000.0 * gate
+    new_usd = (target * share - 300.0) * 1e6  # MW x $1 per W a month
+    gap = (target - 200.0 - 100.0) / target
+    own_usd = ((1.5e9 - 300e6) + 5e9 / 12.0) * gap * (1.0 - share)
+    for cash, pending_mw, expect in ((0.5e9, 0.0, 0.5e9 - new_usd), (5e9, 0.0, own_usd), (100e9, 4000.0, 0.0)):
+        world = _world(site_delay_yr=1.76, ai_price_usd_per_eflops_month=4e6, site_pending_mw=pending_mw)
+        world.exchange.cash[:, world.exchange.index["openai"]] = cash
+        lab = _lab(world, revenue_initial_usd_per_yr=18e9)
+        lab.offer()
+        assert_allclose(_sent(world, "openai", "lease_wanted_mw", "cloud"), target * share, rtol=1e-9)
+        assert_allclose(lab.own_budget_usd, expect, rtol=1e-9)
+    assert 0.50 < share < 0.51 and 171e6 < new_usd < 172e6 and 548e6 < own_usd < 549e6
 
 
 def test_turbines_for_part_of_what_is_missing_weigh_their_wait_for_that_part() -> None:

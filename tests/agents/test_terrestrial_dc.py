@@ -21,7 +21,7 @@ HW = ns(reference_month=0, usd_per_w=25.0, usd_per_w_change_frac_per_yr=0.0, w_p
         flops_per_h100e=1e15, chip_life_yr=5.0)
 SHARED = ns(ai_hardware=HW)
 SITE_SIGNALS = ("site_capex_usd_per_w", "site_energy_usd_per_mwh", "site_pue", "site_capacity_factor", "site_facility_life_yr", "site_delay_yr",
-                "capex_budget_usd_per_month", "compute_capacity_eflops")
+                "capex_budget_usd_per_month", "compute_capacity_eflops", "site_pending_mw")
 
 
 def site(**kw: Any) -> Any:
@@ -96,6 +96,31 @@ def test_on_site_turbines_first_the_rest_through_the_grid() -> None:
     world.exchange.clear()
     dc.settle()
     assert_allclose(world.exchange._sig_now[("tdc", "site_delay_yr")], 0.5)
+
+
+def test_it_tells_its_lab_the_power_it_waits_for() -> None:
+    """The lab asks 100 MW of a grid site, then 40 more; the grid connects 30 of them in the
+    second month: the site waits for 100, then 100 - 30 + 40 = 110 MW, and tells its lab so (what
+    the lab still owes for: :meth:`ecosim.agents.xai.Lab.pending_usd`). An on-site gas site's
+    turbines are built at once: it waits for nothing it asks of them."""
+    world = dc_world()
+    world.exchange.publish("lab", "terrestrial_target_mw", 100.0)
+    dc = _site(world, site())
+    for waits, added, target in ((100.0, 30.0, 40.0), (110.0, 0.0, 0.0)):
+        dc.offer()
+        world.exchange.clear()
+        dc.settle()
+        assert_allclose(world.exchange._sig_now[("tdc", "site_pending_mw")], waits)
+        world.exchange.publish("grid_us", "connection_added_mw", added)
+        world.exchange.publish("lab", "terrestrial_target_mw", target)
+        world.next_month()
+    world = dc_world()
+    world.exchange.publish("lab", "terrestrial_target_mw", 30.0)
+    dc = _site(world, site(energy_source="onsite_gas", onsite_gas_mw_per_month_max=30.0))
+    dc.offer()
+    world.exchange.clear()
+    dc.settle()
+    assert_allclose(world.exchange._sig_now[("tdc", "site_pending_mw")], 0.0)
 
 
 def test_the_facility_is_built_on_connection_and_filled_from_stock() -> None:
