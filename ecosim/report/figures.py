@@ -11,6 +11,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from ecosim.report.compute_sources import COMPUTE_SOURCES
 from ecosim.report.style import (
     COMMODITY_COLOURS,
     date_axis,
@@ -20,6 +21,9 @@ from ecosim.report.style import (
     to_dates,
     unit_axis,
 )
+
+#: matplotlib's line style for each dash a compute source names
+_MPL_DASH = {"solid": "-", "dash": "--", "dashdot": "-."}
 
 
 def _yearly(ts: pd.DataFrame, cols: list[str], how: str = "sum") -> pd.DataFrame:
@@ -57,21 +61,19 @@ def _stacked(ax: Any, dates: pd.DatetimeIndex, series: list[tuple[str, pd.Series
 
 
 def compute_by_source(ts: pd.DataFrame, path: Path) -> None:
-    """AI compute by source as lines on a log axis (never stacked: a stack on a log axis hides the
-    small series, here SpaceX's orbital compute, under the large one)."""
+    """AI compute by source (:data:`~ecosim.report.compute_sources.COMPUTE_SOURCES`) as lines on
+    a log axis (never stacked: a stack on a log axis hides the small series, here SpaceX's orbital
+    compute, under the large one); a source whose metrics an older run lacks is left out."""
     d = to_dates(ts["date"])
     fig, ax = new_figure()
-    ax.plot(d, ts["terrestrial_compute_eflops"], color="#E69F00", lw=2.2, label="xAI terrestrial (own)")
-    if "xai_leased_eflops" in ts:
-        ax.plot(d, ts["xai_leased_eflops"], color="#E69F00", lw=1.6, ls="-.", label="xAI leased (clouds, neoclouds)")
-    ax.plot(d, ts["odc_compute_eflops"], color="#D55E00", lw=2.6, label="SpaceX orbital (xAI)")
-    ax.plot(d, ts["openai_compute_eflops"], color="#009E73", lw=1.6, label="OpenAI (owned and leased)")
-    ax.plot(d, ts["google_compute_eflops"], color="#0072B2", lw=1.6, label="Google (ground + Suncatcher)")
-    if "anthropic_compute_eflops" in ts:
-        ax.plot(d, ts["anthropic_compute_eflops"], color="#56B4E9", lw=1.4, label="Anthropic (owned and leased)")
-    ax.plot(d, ts["starcloud_compute_eflops"] + ts["google_orbital_compute_eflops"], color="#CC79A7", lw=1.2, ls="--", label="other orbital (Google, Starcloud)")
+    drawn = []
+    for src in COMPUTE_SOURCES:
+        if all(m in ts for m in src.metrics):
+            v = src.values(lambda m: ts[m].to_numpy())
+            ax.plot(d, v, color=src.colour, lw=src.width, ls=_MPL_DASH[src.dash], label=src.label)
+            drawn.append(v)
     unit_axis(ax, "compute", "EFLOP/s", log=True)
-    positive = ts[["terrestrial_compute_eflops", "odc_compute_eflops", "openai_compute_eflops", "google_compute_eflops"]].to_numpy()
+    positive = np.concatenate(drawn) if drawn else np.zeros(0)
     positive = positive[positive > 0]
     if positive.size:
         ax.set_ylim(max(float(positive.min()) / 2, 1e-3), float(positive.max()) * 2)

@@ -34,6 +34,7 @@ import pandas as pd
 import solara
 import solara.server.settings
 
+from ecosim.report.compute_sources import COMPUTE_SOURCES, ORBITAL
 from ecosim.report.interactive import FONT, axis_style, hover_texts, log_ticks, value_ticks
 from ecosim.timeline import format_month, trailing_twelve_months
 from ecosim.viz.live import _COLUMN, Frame, LiveModel, run_rate_values
@@ -125,7 +126,7 @@ class Series:
 
     ``rate``: a monthly flow shown as its trailing-12-month total (a rate per year; the first
     months annualised). ``scale`` multiplies the values (1e-6: millions). ``axis``: 1 the left
-    axis, 2 the right one.
+    axis, 2 the right one. ``minus``: metrics subtracted (never below zero).
     """
 
     label: str
@@ -136,6 +137,12 @@ class Series:
     width: float = 2.2
     axis: int = 1
     scale: float = 1.0
+    minus: tuple[str, ...] = ()
+
+    @property
+    def reads(self) -> tuple[str, ...]:
+        """Every metric the line reads: those added and those subtracted."""
+        return self.metrics + self.minus
 
 
 @dataclass(frozen=True)
@@ -157,13 +164,15 @@ class LinePanel:
         out = []
         for s in self.series:
             v = np.sum([np.asarray(series[m][:n], dtype=float) for m in s.metrics], axis=0) if n else np.zeros(0)
+            if s.minus and n:
+                v = np.maximum(v - np.sum([np.asarray(series[m][:n], dtype=float) for m in s.minus], axis=0), 0.0)
             if s.rate and n:
                 v = trailing_twelve_months(v, partial="annualise")
             out.append(v * s.scale)
         return out
 
     def _watched(self, model: LiveModel, n: int) -> list[np.ndarray]:
-        metrics = {m for s in self.series for m in s.metrics}
+        metrics = {m for s in self.series for m in s.reads}
         return self.values({m: model.values[:n, _COLUMN[m]] for m in metrics}, n)
 
     def _ghost(self, model: LiveModel) -> tuple[str, list[str], list[np.ndarray]] | None:
@@ -172,7 +181,7 @@ class LinePanel:
             return None
         key = f"ghost-{self.name}"
         if key not in model.cache:  # the reference never changes during a model's life
-            metrics = {m for s in self.series for m in s.metrics}
+            metrics = {m for s in self.series for m in s.reads}
             n = len(ref.results.months)
             model.cache[key] = (ref.label, list(ref.results.months), self.values({m: ref.results.series[m][:, 0] for m in metrics}, n))
         cached: tuple[str, list[str], list[np.ndarray]] = model.cache[key]
@@ -326,8 +335,6 @@ class ValueChart:
                              f"{self.LABELS[2]} [USD]": rate})
 
 
-ORBITAL = "#D55E00"
-TERRESTRIAL = "#E69F00"
 
 #: The line panels of the page, in order.
 LINE_PANELS: tuple[LinePanel, ...] = (
@@ -349,13 +356,7 @@ LINE_PANELS: tuple[LinePanel, ...] = (
         "Compute in orbit (SpaceX's ODC; Google's Suncatcher and Starcloud) against the labs' own and leased compute on the ground, in EFLOP/s on a log axis (a source at zero is not drawn).",
         "EFLOP/s",
         (
-            Series("SpaceX orbital (xAI)", ("odc_compute_eflops",), ORBITAL, width=2.6),
-            Series("other orbital", ("google_orbital_compute_eflops", "starcloud_compute_eflops"), "#CC79A7", dash="dash", width=1.4),
-            Series("xAI terrestrial (own)", ("terrestrial_compute_eflops",), TERRESTRIAL, width=2.4),
-            Series("xAI leased", ("xai_leased_eflops",), TERRESTRIAL, dash="dashdot", width=1.6),
-            Series("OpenAI (owned and leased)", ("openai_compute_eflops",), "#009E73", width=1.4),
-            Series("Google (ground and orbit)", ("google_compute_eflops",), "#0072B2", width=1.4),
-            Series("Anthropic (owned and leased)", ("anthropic_compute_eflops",), "#56B4E9", width=1.4),
+            *(Series(src.label, src.plus, src.colour, dash=src.dash, width=src.width, minus=src.minus) for src in COMPUTE_SOURCES),
         ),
         log=True,
     ),

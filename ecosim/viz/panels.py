@@ -34,6 +34,7 @@ from typing import Any
 import numpy as np
 import solara
 
+from ecosim.report.compute_sources import COMPUTE_SOURCES
 from ecosim.timeline import trailing_twelve_months
 from ecosim.viz.charts import HEIGHT, LINE_PANELS, PlotlyChart, ValueChart, figure_json
 from ecosim.viz.glossary import gloss
@@ -52,21 +53,12 @@ def _per_year(monthly: np.ndarray) -> np.ndarray:
 
 
 def compute_by_source(model: LiveModel, frame: Frame) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-    """(x, series [EFLOP/s]) of AI compute by source; Google's metric includes its Suncatcher
-    satellites, which count in orbit, not on the ground."""
-    x, (odc, g_orb, sc, xai_t, xai_l, oai, google, anthropic) = model.history(
-        frame, "odc_compute_eflops", "google_orbital_compute_eflops", "starcloud_compute_eflops",
-        "terrestrial_compute_eflops", "xai_leased_eflops", "openai_compute_eflops", "google_compute_eflops", "anthropic_compute_eflops",
-    )
-    return x, {
-        "SpaceX orbital (xAI)": odc,
-        "other orbital": g_orb + sc,
-        "xAI terrestrial (own)": xai_t,
-        "xAI leased": xai_l,
-        "OpenAI (owned and leased)": oai,
-        "Google terrestrial": np.maximum(google - g_orb, 0.0),
-        "Anthropic (owned and leased)": anthropic,
-    }
+    """(x, series [EFLOP/s]) of AI compute by source (:data:`~ecosim.report.compute_sources.COMPUTE_SOURCES`:
+    Google's ground line leaves out its Suncatcher satellites, which count in orbit)."""
+    names = list(dict.fromkeys(m for src in COMPUTE_SOURCES for m in src.metrics))
+    x, values = model.history(frame, *names)
+    got = dict(zip(names, values, strict=True))
+    return x, {src.label: src.values(got.__getitem__) for src in COMPUTE_SOURCES}
 
 
 def orbital_share(model: LiveModel, frame: Frame) -> float:
@@ -74,8 +66,8 @@ def orbital_share(model: LiveModel, frame: Frame) -> float:
     if not frame.steps:
         return 0.0
     _, series = compute_by_source(model, frame)
-    last = {k: float(v[-1]) for k, v in series.items()}
-    orbital = last["SpaceX orbital (xAI)"] + last["other orbital"]
+    last = {src: float(series[src.label][-1]) for src in COMPUTE_SOURCES}
+    orbital = sum(v for src, v in last.items() if src.orbital)
     total = sum(last.values())
     return orbital / total if total > 0 else 0.0
 
