@@ -56,6 +56,7 @@ def test_every_tonne_and_satellite_rides_a_flight_that_flew(name: str) -> None:
                 assert np.all(sats <= flights * payload * 1000.0 / lightest_kg + TOL), (c.name, seller, when)
 
 
+@pytest.mark.slow  # the whole baseline with its ledger, stepped month by month
 def test_orbital_development_and_terafab_growth_are_paid() -> None:
     """SpaceX's orbital data-center development ($5B over the year before its first build) is paid
     in 2026; TeraFab's capacity grows only as its expansion capex is paid: every month, the

@@ -18,6 +18,10 @@ from ecosim.run import RunResult, continuation_of, forward_checks
 from ecosim.timeline import parse_month
 from tests.posterior_store import write_store
 
+#: whole module: the forward checks simulate the baseline that continues the history (to 2033) and
+#: posterior members of it
+pytestmark = pytest.mark.slow
+
 
 def _projection(checks: list) -> object:
     return next(c for c in checks if c.metric == "xai_revenue_projection")

@@ -7,6 +7,7 @@ TYPE_CHECKING:`` blocks left out, relative imports resolved) and checked against
 from __future__ import annotations
 
 import ast
+import functools
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -50,16 +51,16 @@ def _imports(tree: ast.AST, module: str, is_package: bool) -> Iterator[tuple[str
             stack.append(child)
 
 
+@functools.cache
 def _graph() -> dict[str, list[tuple[str, int]]]:
+    """Every ecosim module's ecosim imports, read once, when a test first asks (not at collection:
+    every test process imports this file, and one runs its tests)."""
     out = {}
     for path in sorted(ROOT.rglob("*.py")):
         module = _module(path)
         tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
         out[module] = [(m, line) for m, line in _imports(tree, module, path.name == "__init__.py") if m == "ecosim" or m.startswith("ecosim.")]
     return out
-
-
-GRAPH = _graph()
 
 
 def _within(module: str, packages: tuple[str, ...]) -> bool:
@@ -69,7 +70,7 @@ def _within(module: str, packages: tuple[str, ...]) -> bool:
 def _violations(importers: tuple[str, ...], forbidden: tuple[str, ...] = (), allowed: tuple[str, ...] | None = None, exempt: tuple[str, ...] = ()) -> list[str]:
     """``importer:line -> imported`` for each import of ``forbidden`` (or outside ``allowed``)."""
     bad = []
-    for module, imports in GRAPH.items():
+    for module, imports in _graph().items():
         if not _within(module, importers) or _within(module, exempt):
             continue
         for target, line in imports:
@@ -113,11 +114,12 @@ def test_layer_rule(rule: str) -> None:
 
 def _reached(module: str) -> set[str]:
     """Every ecosim module ``module`` imports, directly or through the modules it imports."""
+    graph = _graph()
     seen: set[str] = set()
     todo = [module]
     while todo:
-        for target, _ in GRAPH.get(todo.pop(), []):
-            if target in GRAPH and target not in seen:
+        for target, _ in graph.get(todo.pop(), []):
+            if target in graph and target not in seen:
                 seen.add(target)
                 todo.append(target)
     return seen
@@ -127,7 +129,7 @@ def test_results_are_read_without_the_model_even_indirectly() -> None:
     """Nothing finance, analysis, report or results imports reaches the model, the agents or simulate through another module."""
     bad = {
         m: sorted(t for t in _reached(m) if _within(t, ("ecosim.model", "ecosim.agents", "ecosim.simulate")))
-        for m in GRAPH
+        for m in _graph()
         if _within(m, ("ecosim.finance", "ecosim.analysis", "ecosim.report", "ecosim.results"))
     }
     assert {m: v for m, v in bad.items() if v} == {}
@@ -138,4 +140,4 @@ def test_the_rules_see_imports_inside_functions_and_skip_type_checking() -> None
     src = "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from ecosim.model import EcosimModel\ndef f():\n    from ecosim.simulate import simulate\nfrom .results import Results\n"
     found = [m for m, _ in _imports(ast.parse(src), "ecosim.report.x", False)]
     assert "ecosim.simulate" in found and "ecosim.model" not in found and "ecosim.report.results" in found
-    assert "ecosim.simulate" in {m for m, _ in GRAPH["ecosim.run"]}  # the scan sees the real tree
+    assert "ecosim.simulate" in {m for m, _ in _graph()["ecosim.run"]}  # the scan sees the real tree

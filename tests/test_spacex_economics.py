@@ -13,6 +13,10 @@ from ecosim.scenario import load_scenario
 
 SCENARIOS = ("baseline", "musk_narrative", "skeptic")
 
+#: whole module: whole runs of three scenarios (and one more of baseline); the launch, Starlink,
+#: Starship and grid rules each have their own tests on a stub world in tests/agents
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def runs(baseline_run: RunResult) -> dict[str, pd.DataFrame]:
@@ -71,7 +75,6 @@ def test_falcon_flies_no_more_upper_stages_than_are_made(runs: dict[str, pd.Data
     assert _by_year(skeptic, "falcon_launches")["2026"] == pytest.approx(_by_year(skeptic, "falcon_upper_stages_per_month")["2026"]) == pytest.approx(168.0)
 
 
-@pytest.mark.slow
 def test_spacex_alone_is_worth_more_in_the_narrative_than_in_the_skeptic() -> None:
     """SpaceX without xAI (launch, Starlink, orbital compute) valued on each run's own cash flows:
     the narrative's faster, cheaper Starship and larger constellation are worth more than the
