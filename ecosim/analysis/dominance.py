@@ -120,29 +120,31 @@ def name_loop(loop: Loop, variables: Mapping[str, Variable]) -> str:
     >>> name_loop(lp, v)
     'starlink inventory re-order loop'
     """
-    names = list(loop.variables)
-    kinds = [variables[n].kind for n in names]
+    names = loop.variables
+    held = [variables[n] for n in names]
+    kinds = [v.kind for v in held]
     goods = [n for n, k in zip(names, kinds, strict=True) if k == "goods"]
-    commodities = {g.rsplit(":", 1)[1] for g in goods}
-    owners = {variables[n].agent for n, k in zip(names, kinds, strict=True) if k in ("state", "signal")}
-    if any(g.endswith("->xai:data") for g in goods) and any(n.startswith("xai.") or n.startswith("xai->") for n in names):
-        source = next(g.split("->", 1)[0] for g in goods if g.endswith("->xai:data"))
-        return f"data loop ({source} -> xai)"
-    if "spacex_launch->orbital_dc:launch_mass" in goods and "orbital_dc->xai:compute" in goods:
-        return "compute loop (launch -> orbital compute -> xai)"
-    if any(variables[n].kind == "cash" for n in names):
-        cash = next(n for n in names if variables[n].kind == "cash")
+    if goods:
+        data = [g for g in goods if g.endswith("->xai:data")]
+        if data and any(n.startswith(("xai.", "xai->")) for n in names):
+            return f"data loop ({data[0].split('->', 1)[0]} -> xai)"
+        if "spacex_launch->orbital_dc:launch_mass" in goods and "orbital_dc->xai:compute" in goods:
+            return "compute loop (launch -> orbital compute -> xai)"
+    if "cash" in kinds:
+        cash = names[kinds.index("cash")]
         return f"{cash.split(':', 1)[1]} cash loop"
+    owners = {v.agent for v, k in zip(held, kinds, strict=True) if k in ("state", "signal")}
     if len(owners) == 1 and len(names) == 1:
         (n,) = names
         return f"{n.replace('.', ' ')} stock loop"
     if len(owners) == 1:
         owner = next(iter(owners))
-        stocks = [n for n in names if variables[n].kind == "state"]
+        stocks = [n for n, k in zip(names, kinds, strict=True) if k == "state"]
         if goods and all(g.split("->", 1)[1].split(":", 1)[0] == owner for g in goods):
             return f"{stocks[0].replace('.', ' ')} re-order loop" if stocks else f"{owner} supply loop"
         return f"{owner} internal loop"
-    if commodities:
+    if goods:
+        commodities = {g.rsplit(":", 1)[1] for g in goods}
         return f"{'/'.join(sorted(commodities))} loop ({' -> '.join(sorted(owners))})"
     return f"loop ({' -> '.join(sorted(owners))})"
 

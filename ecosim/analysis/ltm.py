@@ -169,17 +169,22 @@ class CausalGraph:
         >>> [lp.path for lp in g.loops()]
         ['s -> f -> s', 's -> g -> f -> s']
         """
-        stocks = self.stocks
-        order = {v: i for i, v in enumerate(self.variables)}
-        first = {v: (v not in stocks, i) for v, i in order.items()}.__getitem__  # stocks first, then graph order
-        by_pair = {lk.pair: lk for lk in self.links}.__getitem__
-        found = []
+        names = self.variables
+        order = {v: i for i, v in enumerate(names)}
+        # stocks first, then graph order, as one number: (v not in stocks, i) in order
+        first = {v: i if v in self.stocks else len(names) + i for v, i in order.items()}.__getitem__
+        at = order.__getitem__
+        by_pair = {(at(lk.source), at(lk.target)): lk for lk in self.links}.__getitem__
+        found = []  # each cycle as graph positions, from its first variable
         cycles = nx.simple_cycles(self.digraph()) if max_length is None else bounded_cycles([lk.pair for lk in self.links], max_length)
         for c in cycles:
-            k = c.index(min(c, key=first))  # a simple cycle passes each variable once
+            rank = list(map(first, c))
+            k = rank.index(min(rank))  # a simple cycle passes each variable once
+            c = list(map(at, c))
             found.append(c[k:] + c[:k])
-        found.sort(key=lambda c: (len(c), list(map(order.__getitem__, c))))
-        return [Loop(f"L{i + 1}", tuple(c), tuple(map(by_pair, zip(c, c[1:] + c[:1], strict=True)))) for i, c in enumerate(found)]
+        found.sort()
+        found.sort(key=len)  # stable: by length, then variable order
+        return [Loop(f"L{i + 1}", tuple(map(names.__getitem__, c)), tuple(map(by_pair, zip(c, c[1:] + c[:1], strict=True)))) for i, c in enumerate(found)]
 
     def partitions(self) -> list[set[str]]:
         """Cycle partitions [1]: the strongly connected sets of variables that lie on loops."""
@@ -349,14 +354,16 @@ def loop_scores(loops: Iterable[Loop], scores: Mapping[Pair, np.ndarray], chunk:
     row = {p: i for i, p in enumerate(pairs)}
     first = np.asarray(scores[pairs[0]], dtype=float)
     table = np.concatenate([np.stack([np.asarray(scores[p], dtype=float) for p in pairs]), np.ones((1, *first.shape))])
-    width = max(len(lp.links) for lp in loops)
+    lengths = np.fromiter((len(lp.links) for lp in loops), dtype=np.intp, count=len(loops))
+    width = int(lengths.max())
+    # row of each loop's links in the table, padded with the row of ones
+    links = np.fromiter((row[lk.source, lk.target] for lp in loops for lk in lp.links), dtype=np.intp, count=int(lengths.sum()))
+    rows = np.full((len(loops), width), len(pairs), dtype=np.intp)
+    rows[np.arange(width)[None, :] < lengths[:, None]] = links
     out: dict[str, np.ndarray] = {}
     for start in range(0, len(loops), chunk):
         part = loops[start : start + chunk]
-        idx = np.full((len(part), width), len(pairs))
-        for i, lp in enumerate(part):
-            idx[i, : len(lp.links)] = [row[lk.pair] for lk in lp.links]
-        prod = np.prod(table[idx], axis=1)
+        prod = np.prod(table[rows[start : start + chunk]], axis=1)
         out.update({lp.id: prod[i] for i, lp in enumerate(part)})
     return out
 
