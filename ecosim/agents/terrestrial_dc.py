@@ -23,7 +23,8 @@ its lab weighs that against the grid's queue for what the turbines cannot supply
 It publishes what a builder of the alternative needs to price this site (the ``site_*``
 signals: capex per W, energy price, PUE, capacity factor, facility life and the wait for power),
 and to its lab its compute, any capital budget its parent sets, and the IT power it has asked the
-grid for and not yet got (``site_pending_mw``: its facility and chips, ordered and not yet paid).
+grid for and not yet got (``site_pending_mw``: what the lab still owes for, its facility paid when
+power comes, its chips as they arrive, ``chip_order_lead_months`` before the power expected).
 """
 
 from __future__ import annotations

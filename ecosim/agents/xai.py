@@ -57,11 +57,11 @@
   beyond it is funded from cash (raises); or its parent's budget for its data centers
   (``capex_budget_usd_per_month``). What it commits in a month -- its new leases' monthly
   payments, then its own builds from what they and the sites it ordered before and has not yet
-  paid for (:meth:`Lab.pending_usd`) leave -- is at most, together, its company's cash in hand when
-  the month opened (:meth:`~ecosim.agents.base.EcosimAgent.capital_usd`): a lab whose cash has run out builds and
-  signs nothing new until revenue or a raise (:mod:`ecosim.agents.capital_market`, its follow-ons
-  up to a share of its mark) refills it, so capital binds its growth as it binds every other
-  builder's. Own spend is split between its terrestrial data centers and,
+  paid for (:meth:`Lab.pending_usd`) leave -- is at most, together, its company's cash in hand
+  when the month opened (:meth:`~ecosim.agents.base.EcosimAgent.capital_usd`): a lab whose cash
+  has run out, or is owed to the sites it ordered, builds and signs nothing new until revenue or
+  a raise (:mod:`ecosim.agents.capital_market`, its follow-ons up to a share of its mark) refills
+  it, so capital binds its growth as it binds every other builder's. Own spend is split between its terrestrial data centers and,
   when orbit is cheaper (the ``orbital_cost_ratio`` its orbital builder publishes), orbital data
   centers, on a logistic switch of width ``orbital_switch_softness_ratio``.
 """
