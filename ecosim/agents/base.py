@@ -24,6 +24,7 @@ Each month the model calls, on every agent in roster order:
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Hashable
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar
@@ -31,7 +32,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar
 import mesa
 import numpy as np
 
-from ecosim.physics.compute import watts_per_h100e
+from ecosim.physics.compute import compute_cost_index, watts_per_h100e
 from ecosim.physics.launch import wright_cost
 
 try:
@@ -74,6 +75,32 @@ class MonthMemo:
         if key not in self.values:
             self.values[key] = compute()
         return self.values[key]
+
+
+def monthly(method: Callable[[Any], np.ndarray]) -> Callable[[Any], np.ndarray]:
+    """An agent's method of no arguments whose value is a function of its parameters and the
+    month alone, computed once a month (parameters stay fixed in a run): callers get copies.
+
+    >>> class A:
+    ...     world, calls = type("W", (), {"month": 5})(), 0
+    ...     @monthly
+    ...     def f(self):
+    ...         A.calls += 1
+    ...         return np.ones(2)
+    >>> a = A(); a.f()[0] = 9.0; a.f().tolist(), A.calls
+    ([1.0, 1.0], 1)
+    """
+    attr = f"_monthly_{method.__name__}"
+
+    @functools.wraps(method)
+    def cached(self: Any) -> np.ndarray:
+        t = self.world.month
+        got = self.__dict__.get(attr)
+        if got is None or got[0] != t:
+            got = self.__dict__[attr] = (t, method(self))
+        return got[1].copy()
+
+    return cached
 
 
 class World(Protocol):
@@ -159,7 +186,13 @@ class EcosimAgent(mesa.Agent):
 
     def read(self, sender: str, signal: str) -> np.ndarray:
         """Last month's value of ``sender``'s ``signal`` as this agent sees it (per member)."""
-        return self.ex.read(sender, self.name, signal)
+        ex = self.ex
+        # what Exchange.read gives, without its call, on a live edge already read this month
+        # (agents read some 200 signals a month): a copy of the buffer the edge resolved to
+        key = ex._resolved.get((sender, self.name, signal))
+        if key is not None and not ex.held_signals:
+            return ex._sig_last[key].copy()
+        return ex.read(sender, self.name, signal)
 
     def publish(self, signal: str, value: Any, internal: Any = None) -> None:
         """Publish ``signal`` on every edge this agent sends it on (read next month)."""
@@ -179,6 +212,13 @@ class EcosimAgent(mesa.Agent):
             hw = self.shared.ai_hardware
             cached = self._w_per_h100e = (t, watts_per_h100e(hw.w_per_h100e, hw.efficiency_gain_frac_per_yr, hw.reference_month, t) * np.ones(self.K))
         return cached[1].copy()
+
+    def cost_index_at(self, month: int) -> np.ndarray:
+        """:func:`~ecosim.physics.compute.compute_cost_index` of the shared ``[ai_hardware]``
+        section in ``month``, computed once a month in this model (the labs and the market
+        ask for the same months); callers never write into it."""
+        hw = self.shared.ai_hardware
+        return self.once_a_month(("compute_cost_index", id(hw), month), lambda: compute_cost_index(hw, month))
 
     def once_a_month(self, key: Hashable, compute: Callable[[], T]) -> T:
         """``compute()`` computed once this month in this model for ``key``: agents that
@@ -211,7 +251,7 @@ class EcosimAgent(mesa.Agent):
         """Units the agent's capital (:meth:`capital_usd`) pays for this month at ``unit_usd``
         each; unlimited where a unit costs nothing."""
         unit = np.asarray(unit_usd, dtype=float)
-        return np.divide(self.capital_usd(deploy_months), unit, out=np.full(self.K, np.inf), where=unit > 0)
+        return np.divide(self.capital_usd(deploy_months), unit, out=self.full(np.inf), where=unit > 0)
 
     def offer_data(self, pb: np.ndarray) -> None:
         """Offer this month's sensor data [PB] to the labs (``[data_market]``): all of it to the

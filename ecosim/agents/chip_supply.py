@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from ecosim.agents.base import UNLIMITED, EcosimAgent
+from ecosim.agents.base import UNLIMITED, EcosimAgent, monthly
 from ecosim.physics.compute import accelerator_usd_per_w, watts_per_h100e
 
 
@@ -43,14 +43,17 @@ class ChipFab(EcosimAgent):
         self.publish("accelerator_usd_per_w", self.usd_per_w())
         self.publish("takes_robot_labour", self._takes_labour())
 
+    @monthly
     def usd_per_w(self) -> np.ndarray:
         """Accelerator price per W of IT power this month [USD/W]."""
         hw = self.shared.ai_hardware
         return accelerator_usd_per_w(hw.usd_per_w, hw.usd_per_w_change_frac_per_yr, hw.reference_month, self.t) * np.ones(self.K)
 
+    @monthly
     def price_usd_per_h100e(self) -> np.ndarray:
         return self.usd_per_w() * self.w_per_h100e()
 
+    @monthly
     def expansion_usd_per_h100e_month(self) -> np.ndarray:
         """Capital cost of one H100e a month of capacity added this month [USD]: the scenario's
         figure for the fab's first month times the fall since then of the price of an

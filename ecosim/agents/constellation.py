@@ -293,7 +293,7 @@ class Constellation(EcosimAgent):
         adopt = (p.bass_innovation_per_yr + p.bass_imitation_per_yr * n_all / market) * np.maximum(market - n_all, 0.0) / 12.0
         s.demand_subs = s.demand_subs + adopt * share
         before = s.subs
-        ratio = np.divide(self.capacity_subscribers(), s.demand_subs, out=np.full(self.K, np.inf), where=s.demand_subs > 0)
+        ratio = np.divide(self.capacity_subscribers(), s.demand_subs, out=self.full(np.inf), where=s.demand_subs > 0)
         s.subs = s.demand_subs * served_share(ratio, mp.cell_demand_spread_index) * live
         self.kits = np.maximum(s.subs - before, 0.0) + before * self._churn
 

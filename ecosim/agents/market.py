@@ -51,7 +51,6 @@ from typing import Any
 import numpy as np
 
 from ecosim.agents.base import UNLIMITED, EcosimAgent, clip
-from ecosim.physics.compute import compute_cost_index
 
 
 class Market(EcosimAgent):
@@ -100,7 +99,7 @@ class Market(EcosimAgent):
         best_lab = np.maximum.reduce(caps)
         s.others_capability = am.others_capability_ratio * best_lab
         best = np.maximum(best_lab, s.others_capability)
-        cost = self.full(compute_cost_index(self.shared.ai_hardware, self.t))
+        cost = self.full(self.cost_index_at(self.t))
         powered = [c**am.share_exponent for c in caps]
         total = sum(powered, s.others_capability**am.share_exponent)
         deserved = [np.divide(pw, total, out=np.zeros(self.K), where=total > 0) for pw in powered]
@@ -162,9 +161,9 @@ class Market(EcosimAgent):
         ex.demand(self.name, "accelerators", s.chips_h100e_per_month, tier=1, kind="capex")
         # subscribers' bandwidth: the constellations cap what they sell to the market at what
         # their subscribers use
-        ex.demand(self.name, "bandwidth", np.full(self.K, UNLIMITED), tier=1, kind="opex")
-        ex.demand(self.name, "compute", np.full(self.K, UNLIMITED), tier=1, kind="opex")
-        ex.demand(self.name, "labour", np.full(self.K, UNLIMITED), tier=2, kind="opex")
+        ex.demand(self.name, "bandwidth", self.full(UNLIMITED), tier=1, kind="opex")
+        ex.demand(self.name, "compute", self.full(UNLIMITED), tier=1, kind="opex")
+        ex.demand(self.name, "labour", self.full(UNLIMITED), tier=2, kind="opex")
 
     def _order_launches(self) -> None:
         """This month's dedicated launches, by launcher (see the module docstring)."""

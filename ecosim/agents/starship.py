@@ -80,6 +80,7 @@ class SpaceXLaunch(EcosimAgent):
         self.s.ship_stacks = np.full(K, sp.vehicles_initial, dtype=float)
         self.s.ship_build_rate = np.full(K, sp.build_per_month_initial, dtype=float)
         self.s.ship_cum_flights = np.full(K, sp.cumulative_flights_initial, dtype=float)
+        self._ship_payload: tuple[tuple[int, bytes], np.ndarray] | None = None  # ((month, flights so far), ship_payload_t())
         self.s.ship_pads = np.full(K, sp.pads_initial, dtype=float)
         self.s.ship_test_interval = np.full(K, sp.test_interval_months_initial, dtype=float)
         self.s.ship_months_since_test = np.full(K, 1e3)
@@ -110,7 +111,15 @@ class SpaceXLaunch(EcosimAgent):
     # ------------------------------------------------------------ Starship quantities
 
     def ship_payload_t(self) -> np.ndarray:
-        """Payload of the best Starship version flying this month [t]."""
+        """Payload of the best Starship version flying this month [t] (a function of the month
+        and the flights flown so far: computed again only when either changes)."""
+        key = (self.t, self.s.ship_cum_flights.tobytes())
+        got = self._ship_payload
+        if got is None or got[0] != key:
+            got = self._ship_payload = (key, self._ship_payload_now())
+        return got[1].copy()
+
+    def _ship_payload_now(self) -> np.ndarray:
         sp = self.p.starship
         payload = np.full(self.K, sp.versions[0].payload_t, dtype=float)
         for v in sp.versions:

@@ -123,7 +123,7 @@ class TeslaFleet(EcosimAgent):
         self.deliveries = np.minimum(capacity, self.demand_per_yr) / 12.0
         ex.demand(self.name, "accelerators", self.deliveries * p.chips_h100e_per_vehicle, tier=1, kind="opex")
         if ex.buys(self.name, "labour"):  # robot hours in its plants (Optimus caps what it gives)
-            ex.demand(self.name, "labour", np.full(self.K, UNLIMITED), tier=1, kind="opex")
+            ex.demand(self.name, "labour", self.full(UNLIMITED), tier=1, kind="opex")
 
         fleet = self.fleet
         users = fleet * p.fsd_eligible_frac * s.fsd_take

@@ -74,7 +74,6 @@ import numpy as np
 
 from ecosim.agents.base import SECONDS_PER_MONTH, UNLIMITED, EcosimAgent, clip
 from ecosim.economics.odc_cost import capital_recovery_factor
-from ecosim.physics.compute import compute_cost_index
 from ecosim.physics.scaling import capability_index
 
 
@@ -355,7 +354,7 @@ class Lab(EcosimAgent):
         return self.once_a_month(key, lambda: price_decline_frac(change_per_yr, rate_frac_per_yr, life_yr))
 
     def cost_index(self) -> np.ndarray:
-        return self.full(compute_cost_index(self.shared.ai_hardware, self.t))
+        return self.full(self.cost_index_at(self.t))
 
     def w_per_eflops(self) -> np.ndarray:
         """IT power of one EFLOP/s of new compute this month [W]."""
@@ -379,7 +378,7 @@ class Lab(EcosimAgent):
         accelerators annualised at the WACC over their lives (power and upkeep left out)."""
         hw = self.shared.ai_hardware
         if self.terrestrial_builder is None:
-            return np.full(self.K, np.inf)
+            return self.full(np.inf)
         wacc = self.read("capital_market", "wacc")
         site = self.read(self.terrestrial_builder, "site_capex_usd_per_w")
         accel = self.read("tsmc", "accelerator_usd_per_w")
@@ -432,12 +431,12 @@ class Lab(EcosimAgent):
                 z_share = self.full(1.0)
             share = np.where(np.isfinite(own_w), z_share, 1.0)
         else:
-            lease_w = np.full(self.K, np.inf)
+            lease_w = self.full(np.inf)
             share = self.zeros()
         self.lease_share = share
         channel_w = np.where(share > 0, share * np.where(np.isfinite(lease_w), lease_w, 0.0), 0.0) + np.where(share < 1, (1.0 - share) * np.where(np.isfinite(own_w), own_w, 0.0), 0.0)
         hw = self.shared.ai_hardware
-        later = compute_cost_index(hw, self.t + 12) / compute_cost_index(hw, self.t)
+        later = self.cost_index_at(self.t + 12) / self.cost_index_at(self.t)
         tf = self.training_frac()
         net = (1.0 - self.sga_share(s.revenue_usd)) * self.decline_frac(later, self.read("capital_market", "wacc"), hw.chip_life_yr) ** p.obsolescence_weight_frac
         earns = price * s.used_frac * (1.0 - tf) * net
@@ -477,7 +476,7 @@ class Lab(EcosimAgent):
         else:
             pipeline_e = self.zeros()
         def missing(target: np.ndarray) -> np.ndarray:
-            return np.clip(np.divide(target - have - pipeline_e, target, out=np.zeros(self.K), where=target > 0), 0.0, 1.0)
+            return clip(np.divide(target - have - pipeline_e, target, out=np.zeros(self.K), where=target > 0), 0.0, 1.0)
 
         # own builds: revenue funds the compute its demand needs; only cash (raises) funds the race beyond it
         gap = missing(self.target_eflops)
@@ -501,7 +500,7 @@ class Lab(EcosimAgent):
         accel = self.read("tsmc", "accelerator_usd_per_w")
         t_cost = (self.read(self.terrestrial_builder, "site_capex_usd_per_w") if self.terrestrial_builder else np.inf) + accel
         share = self.zeros()
-        o_cost = np.full(self.K, np.inf)
+        o_cost = self.full(np.inf)
         if self.orbital_builder is not None and p.orbital_first:
             ratio = self.read(self.orbital_builder, "orbital_cost_ratio")
             open_ = np.isfinite(ratio)
@@ -512,11 +511,11 @@ class Lab(EcosimAgent):
         self.terrestrial_target_mw = budget * (1.0 - share) / (t_cost * 1e6)
         self._publish_targets()
         if ex.buys(self.name, "compute"):  # a lab with builders of its own (Anthropic leases all)
-            ex.demand(self.name, "compute", np.full(self.K, UNLIMITED), tier=0, kind="opex")
+            ex.demand(self.name, "compute", self.full(UNLIMITED), tier=0, kind="opex")
         if self.lessor is not None:
             ex.demand(self.name, "leased_compute", self.read(self.lessor, "leased_eflops"), tier=0, kind="opex", seller=self.lessor)
         if ex.buys(self.name, "data"):
-            ex.demand(self.name, "data", np.full(self.K, UNLIMITED), tier=0, kind="opex", bid=self.data_bid_usd_per_pb())
+            ex.demand(self.name, "data", self.full(UNLIMITED), tier=0, kind="opex", bid=self.data_bid_usd_per_pb())
 
     def settle(self) -> None:
         p, s, ex = self.p, self.s, self.ex
@@ -533,7 +532,7 @@ class Lab(EcosimAgent):
         tf = self.training_frac()
         capacity = self.inference_capacity_eflops(tf)
         self.sold_eflops = np.minimum(self.my_demand_eflops(), capacity)
-        s.used_frac = np.clip(np.divide(self.sold_eflops, capacity, out=np.ones(self.K), where=capacity > 0), 0.0, 1.0)
+        s.used_frac = clip(np.divide(self.sold_eflops, capacity, out=np.ones(self.K), where=capacity > 0), 0.0, 1.0)
         # training: its training share, and the inference compute no customer used (labs leave no
         # accelerator idle)
         W = self.law.training_window_months
