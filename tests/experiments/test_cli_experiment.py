@@ -15,11 +15,11 @@ def test_list_and_show(capsys) -> None:  # type: ignore[no-untyped-def]
     """`experiment list` shows every bundled experiment with its run count; `show` its inputs and count."""
     assert main(["experiment", "list"]) == 0
     out = capsys.readouterr().out
-    for name, runs in (("launch_hardware_sweep", "120"), ("monte_carlo_baseline", "10,000"), ("sobol_valuation", "15,360"), ("discovery_valuation", "4,000")):
+    for name, runs in (("launch_hardware_sweep", "120"), ("monte_carlo_baseline", "10,000"), ("sobol_valuation", "16,384"), ("discovery_valuation", "4,000")):
         assert re.search(rf"{name}\s.*\s{runs}\s", out), name
     assert main(["experiment", "show", "sobol_valuation"]) == 0
     out = capsys.readouterr().out
-    assert "15,360 Sobol' draws (N=512 × 30 for 28 uncertainties) × 1 seed = 15,360 runs" in out
+    assert "16,384 Sobol' draws (N=512 × 32 for 30 uncertainties) × 1 seed = 16,384 runs" in out
     assert "launch.starship.cost_per_flight_usd_floor" in out and "seed 002" in out
 
 
