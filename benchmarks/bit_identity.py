@@ -91,7 +91,7 @@ def write_k50(out: Path) -> None:
 
 
 #: lines of a run's summary or an experiment's manifest that differ from run to run (times, host, paths)
-VOLATILE = (b'"runtime_s"', b'"worker"', b'"experiment_file"', b'"created"', b'"updated"', b'"started"')
+VOLATILE = (b'"runtime_s"', b'"scenario_file"', b'"worker"', b'"experiment_file"', b'"created"', b'"updated"', b'"started"')
 
 
 def same(a: Path, b: Path) -> bool:

@@ -196,6 +196,9 @@ class EcosimAgent(mesa.Agent):
 
     def publish(self, signal: str, value: Any, internal: Any = None) -> None:
         """Publish ``signal`` on every edge this agent sends it on (read next month)."""
+        if internal is None and type(value) is np.ndarray and value.shape == (self.K,) and value.dtype == np.float64:
+            self.ex._sig_now[(self.name, signal)] = value.copy()  # what Exchange.publish stores, without its calls
+            return
         self.ex.publish(self.name, signal, value, internal)
 
     def partner(self, signal: str, *, sends: bool = False) -> str | None:

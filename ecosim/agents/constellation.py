@@ -117,6 +117,7 @@ class Constellation(EcosimAgent):
         self.s.sats = np.zeros((K, G, RING_MONTHS))
         # functions of its parameters, fixed in a run: computed once, not every month
         self._life_months = clip(np.rint(np.asarray(p.lifetime_yr) * 12.0), 1, RING_MONTHS - 1).astype(int)  # [months] in orbit
+        self._rows = np.arange(K)  # member rows, for fancy indexing by member
         attrition = 1.0 - (1.0 - np.asarray(p.attrition_frac_per_yr)) ** (1.0 / 12.0)  # [fraction/month]
         self._attrition_by_gen = np.reshape(attrition, (-1, 1))
         self._survival_ring = 1.0 - np.reshape(attrition, (-1, 1, 1))
@@ -212,11 +213,16 @@ class Constellation(EcosimAgent):
         p, s, ex = self.p, self.s, self.ex
         K = self.K
         slot = (self.t - self._life_months) % RING_MONTHS
-        rows = np.arange(K)
-        leaving = s.sats[rows, :, np.broadcast_to(slot, (K,))]
+        rows = self._rows
+        if np.ndim(slot) == 0:  # one lifetime for every member: the same numbers, without fancy indexing
+            at = int(slot)
+            leaving = s.sats[:, :, at].copy()
+            s.sats[:, :, at] = 0.0
+        else:
+            leaving = s.sats[rows, :, slot]
+            s.sats[rows, :, slot] = 0.0
         self.deorbited = leaving.sum(axis=1)
         s.active_gen = np.maximum(s.active_gen - leaving, 0.0)
-        s.sats[rows, :, np.broadcast_to(slot, (K,))] = 0.0
         early = s.active_gen * self._attrition_by_gen
         s.sats *= self._survival_ring  # in place: the ring is large (K, generations, 240)
         s.active_gen = s.active_gen - early

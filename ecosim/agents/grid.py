@@ -88,13 +88,15 @@ class Grid(EcosimAgent):
         share = np.divide(processed_gw, total_gw, out=np.zeros(self.K), where=total_gw > 0)  # of every entry
         s.background_gw = s.background_gw * (1.0 - share)
         delay_m = clip(np.rint(np.asarray(p.base_delay_yr) * 12.0), 0, PIPE_MONTHS - 1).astype(int)
-        rows = np.arange(self.K)
+        due = (t + delay_m) % PIPE_MONTHS
+        # one delay for every member: a column, the same additions without fancy indexing
+        at: Any = (slice(None), int(due)) if np.ndim(due) == 0 else (np.arange(self.K), np.broadcast_to(due, (self.K,)))
         for c in self.consumers:
             backlog = getattr(s, f"backlog_{c}")
             grant = backlog * share
             setattr(s, f"backlog_{c}", backlog - grant)
             pipe = getattr(s, f"pipe_{c}")
-            pipe[rows, np.broadcast_to((t + delay_m) % PIPE_MONTHS, (self.K,))] += grant
+            pipe[at] += grant
             arrive = pipe[:, t % PIPE_MONTHS].copy()
             pipe[:, t % PIPE_MONTHS] = 0.0
             self.ex.publish_to(self.name, c, "connection_added_mw", arrive)

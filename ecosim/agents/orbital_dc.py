@@ -181,13 +181,21 @@ class OrbitalDataCenter(EcosimAgent):
     def offer(self) -> None:
         p, s, ex = self.p, self.s, self.ex
         K = self.K
-        rows = np.arange(K)
-        slot = np.broadcast_to((self.t - self._life_months) % RING_MONTHS, (K,))
-        self.deorbited_mw = s.mw[rows, slot].copy()
-        s.mw_total = np.maximum(s.mw_total - s.mw[rows, slot], 0.0)
-        s.eflops_total = np.maximum(s.eflops_total - s.eflops[rows, slot], 0.0)
-        s.mw[rows, slot] = 0.0
-        s.eflops[rows, slot] = 0.0
+        slot = (self.t - self._life_months) % RING_MONTHS
+        if np.ndim(slot) == 0:  # one lifetime for every member: the same numbers, without fancy indexing
+            at = int(slot)
+            self.deorbited_mw = s.mw[:, at].copy()
+            s.mw_total = np.maximum(s.mw_total - self.deorbited_mw, 0.0)
+            s.eflops_total = np.maximum(s.eflops_total - s.eflops[:, at], 0.0)
+            s.mw[:, at] = 0.0
+            s.eflops[:, at] = 0.0
+        else:
+            rows = np.arange(K)
+            self.deorbited_mw = s.mw[rows, slot].copy()
+            s.mw_total = np.maximum(s.mw_total - s.mw[rows, slot], 0.0)
+            s.eflops_total = np.maximum(s.eflops_total - s.eflops[rows, slot], 0.0)
+            s.mw[rows, slot] = 0.0
+            s.eflops[rows, slot] = 0.0
 
         self.launch_usd_per_kg = self.launch_price_usd_per_kg()
         self.compare()

@@ -151,11 +151,18 @@ class TerrestrialDataCenter(EcosimAgent):
         p, s, ex = self.p, self.s, self.ex
         K = self.K
         rows = self._rows
-        slot = np.broadcast_to((self.t - self._chip_life_months) % RING_MONTHS, (K,))
-        s.used_mw_total = np.maximum(s.used_mw_total - s.chip_mw[rows, slot], 0.0)
-        s.eflops_total = np.maximum(s.eflops_total - s.chip_eflops[rows, slot], 0.0)
-        s.chip_mw[rows, slot] = 0.0
-        s.chip_eflops[rows, slot] = 0.0
+        slot = (self.t - self._chip_life_months) % RING_MONTHS
+        if np.ndim(slot) == 0:  # one chip life for every member: the same numbers, without fancy indexing
+            at = int(slot)
+            s.used_mw_total = np.maximum(s.used_mw_total - s.chip_mw[:, at], 0.0)
+            s.eflops_total = np.maximum(s.eflops_total - s.chip_eflops[:, at], 0.0)
+            s.chip_mw[:, at] = 0.0
+            s.chip_eflops[:, at] = 0.0
+        else:
+            s.used_mw_total = np.maximum(s.used_mw_total - s.chip_mw[rows, slot], 0.0)
+            s.eflops_total = np.maximum(s.eflops_total - s.chip_eflops[rows, slot], 0.0)
+            s.chip_mw[rows, slot] = 0.0
+            s.chip_eflops[rows, slot] = 0.0
 
         if self.grid is not None:  # connections the grid made last month
             added = self.read(self.grid, "connection_added_mw")
@@ -176,7 +183,8 @@ class TerrestrialDataCenter(EcosimAgent):
         # grid share, the site's planned wait for a grid site
         nominal = self.grid_delay_yr() if p.energy_source == "onsite_gas" else self.full(p.interconnection_delay_yr)
         lead = clip(np.rint(np.asarray(nominal) * 12.0 - p.chip_order_lead_months), 0, RING_MONTHS - 1).astype(int)
-        s.order_plan[rows, np.broadcast_to((self.t + lead) % RING_MONTHS, (K,))] += to_grid
+        due = (self.t + lead) % RING_MONTHS
+        s.order_plan[rows, due if due.shape == (K,) else np.broadcast_to(due, (K,))] += to_grid
         due = s.order_plan[:, self.t % RING_MONTHS].copy()
         s.order_plan[:, self.t % RING_MONTHS] = 0.0
         cpm = 1e6 / self.w_per_h100e()

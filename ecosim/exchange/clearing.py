@@ -59,6 +59,11 @@ import pandas as pd
 from ecosim.exchange.topology import AUCTIONED, COMMODITY_UNITS, GOODS, edge_id, parse_edge_id
 from ecosim.timeline import format_month
 
+try:
+    from numpy._core.umath import clip as _clip  # type: ignore[attr-defined]  # what np.clip calls
+except ImportError:  # NumPy 1.x
+    from numpy.core.umath import clip as _clip  # type: ignore[no-redef]
+
 KINDS = ("capex", "opex", "revenue", "raise")
 
 #: NumPy adds fewer terms than this in order (``((0 + a0) + a1) + ...``); more it adds pairwise
@@ -296,13 +301,14 @@ class _Market:
             live = live & (self.scale > 0.0)
         want = self.demand.copy()  # undirected demand left (K, B)
         x = np.zeros((K, S, B))
+        bidding = self.bid > 0.0  # the same for every seller
         for i in range(S):
             ask = want + self.directed[:, i, :]
             able = live[:, i, :] & (ask > 0.0)
             reserve = self.price[:, i]
             c = int(self.contract[i])
             held = able[:, c] if c >= 0 else np.zeros(K, dtype=bool)
-            bids = np.where(able & (self.bid > 0.0) & (self.bid >= reserve[:, None]), self.bid, -np.inf)
+            bids = np.where(able & bidding & (self.bid >= reserve[:, None]), self.bid, -np.inf)
             top = bids.max(axis=1)
             win = np.isfinite(top)[:, None] & (bids == top[:, None])
             if B > 1:
@@ -758,7 +764,7 @@ class Exchange:
         """``seller`` lost a share of everything it sold this month on the way [fraction per
         member] (a failed launch loses its payload). Sales and payments stand."""
         m = self.markets[commodity]
-        m.lost[:, m.s_index[seller]] = np.clip(np.broadcast_to(np.asarray(frac, dtype=float), (self.K,)), 0.0, 1.0)
+        m.lost[:, m.s_index[seller]] = _clip(np.asarray(frac, dtype=float), 0.0, 1.0)  # np.clip's ufunc; the column takes a scalar or (K,)
 
     def last_cleared(self, commodity: str) -> np.ndarray:
         """What cleared last month on an auctioned commodity's edges in all [commodity unit]: the
