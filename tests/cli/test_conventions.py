@@ -84,11 +84,11 @@ def test_listing_json(capsys: pytest.CaptureFixture[str], argv: list[str], first
 
 
 def test_experiment_show_json(capsys: pytest.CaptureFixture[str]) -> None:
-    """`experiment show --json`: the run count (N=512 x (28+2) Sobol' draws), every input with its source, every outcome."""
+    """`experiment show --json`: the run count (N=512 x (30+2) Sobol' draws), every input with its source, every outcome."""
     code, out, _ = _run(["experiment", "show", "sobol_valuation", "--json"], capsys)
     d = json.loads(out)
-    assert code == 0 and d["runs"] == 512 * 30 and d["sampler"] == "sobol"
-    assert len(d["inputs"]) == 28 and all(i["source"] for i in d["inputs"])
+    assert code == 0 and d["runs"] == 512 * 32 and d["sampler"] == "sobol"
+    assert len(d["inputs"]) == 30 and all(i["source"] for i in d["inputs"])
     assert d["outcomes"] and {"outcome", "metric", "direction", "unit"} <= set(d["outcomes"][0])
 
 
