@@ -85,18 +85,21 @@ class Report:
 def baseline_report(baseline_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Report:
     """`ecosim report RUN_DIR --no-figures` of the baseline run directory (the single-run report:
     `ecosim compare` of one source; its interactive charts, no PNG: no test here reads one) and
-    what it printed, made once per test process for the tests that read it."""
+    what it printed, made once per test session for the tests that read it."""
     from ecosim import cli
 
-    out = tmp_path_factory.mktemp("report") / "baseline"
-    buf = io.StringIO()
-    with contextlib.redirect_stdout(buf):
-        cli.console.file = buf
-        try:
-            assert cli.main(["report", str(baseline_dir), "--out", str(out), "--no-figures"]) == 0
-        finally:
-            cli.console.file = None  # type: ignore[assignment]
-    return Report(out, buf.getvalue())
+    def make() -> tuple[Path, str]:
+        out = tmp_path_factory.mktemp("report") / "baseline"
+        buf = io.StringIO()
+        with contextlib.redirect_stdout(buf):
+            cli.console.file = buf
+            try:
+                assert cli.main(["report", str(baseline_dir), "--out", str(out), "--no-figures"]) == 0
+            finally:
+                cli.console.file = None  # type: ignore[assignment]
+        return out, buf.getvalue()
+
+    return Report(*shared(tmp_path_factory, "baseline_report", make))  # the tests only read the folder
 
 
 def write_toml(tmp_path: Path, name: str, text: str) -> Path:
