@@ -186,19 +186,10 @@ class EcosimAgent(mesa.Agent):
 
     def read(self, sender: str, signal: str) -> np.ndarray:
         """Last month's value of ``sender``'s ``signal`` as this agent sees it (per member)."""
-        ex = self.ex
-        # what Exchange.read gives, without its call, on a live edge already read this month
-        # (agents read some 200 signals a month): a copy of the buffer the edge resolved to
-        key = ex._resolved.get((sender, self.name, signal))
-        if key is not None and not ex.held_signals:
-            return ex._sig_last[key].copy()
-        return ex.read(sender, self.name, signal)
+        return self.ex.read(sender, self.name, signal)
 
     def publish(self, signal: str, value: Any, internal: Any = None) -> None:
         """Publish ``signal`` on every edge this agent sends it on (read next month)."""
-        if internal is None and type(value) is np.ndarray and value.shape == (self.K,) and value.dtype == np.float64:
-            self.ex._sig_now[(self.name, signal)] = value.copy()  # what Exchange.publish stores, without its calls
-            return
         self.ex.publish(self.name, signal, value, internal)
 
     def partner(self, signal: str, *, sends: bool = False) -> str | None:

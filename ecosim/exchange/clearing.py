@@ -807,6 +807,9 @@ class Exchange:
 
         ``internal``: the value readers in the sender's own company see instead (a cost where
         outsiders see a price)."""
+        if internal is None and type(value) is np.ndarray and value.shape == (self.K,) and value.dtype == np.float64:
+            self._sig_now[(sender, signal)] = value.copy()  # the common case: what _member_array gives, without its call
+            return
         self._sig_now[(sender, signal)] = self._member_array(value)
         if internal is not None:
             self._sig_now[(sender, signal, "@internal")] = self._member_array(internal)
