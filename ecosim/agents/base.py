@@ -34,11 +34,7 @@ import numpy as np
 
 from ecosim.physics.compute import compute_cost_index, watts_per_h100e
 from ecosim.physics.launch import wright_cost
-
-try:
-    from numpy._core.umath import clip as _clip_ufunc  # type: ignore[attr-defined]
-except ImportError:  # NumPy 1.x
-    from numpy.core.umath import clip as _clip_ufunc  # type: ignore[no-redef]
+from ecosim.physics.ufunc import clip
 
 if TYPE_CHECKING:
     from ecosim.exchange.clearing import Exchange
@@ -343,15 +339,26 @@ def ramped_capacity(factories: Any, field: str, month: int, K: int) -> np.ndarra
     return total
 
 
-def clip(value: Any, lo: Any, hi: Any) -> Any:
-    """``np.clip(value, lo, hi)`` of floats, bit for bit: NumPy's clip ufunc, which ``np.clip``
-    calls, without the Python wrappers around it (they cost several times the clipping of the
-    few numbers an agent clips at a time).
+def take_slot(ring: np.ndarray, slot: Any, rows: np.ndarray) -> np.ndarray:
+    """Each member's entries at ``slot`` of a ring whose last axis is months (what leaves it this
+    month), removed from the ring (set to 0); a copy. ``slot``: one index for every member (a
+    column: no fancy indexing) or one per member (``rows``: ``np.arange(K)``).
 
-    >>> clip(np.array([-1.0, 0.5, 2.0]), 0.0, 1.0).tolist()
-    [0.0, 0.5, 1.0]
+    >>> ring = np.arange(6.0).reshape(2, 3)
+    >>> take_slot(ring, 1, np.arange(2)).tolist(), ring.tolist()
+    ([1.0, 4.0], [[0.0, 0.0, 2.0], [3.0, 0.0, 5.0]])
+    >>> take_slot(ring, np.array([0, 2]), np.arange(2)).tolist(), ring.tolist()
+    ([0.0, 5.0], [[0.0, 0.0, 2.0], [3.0, 0.0, 0.0]])
     """
-    return _clip_ufunc(value, lo, hi)
+    if np.ndim(slot) == 0:
+        at = int(slot)
+        out = ring[..., at].copy()
+        ring[..., at] = 0.0
+        return out
+    idx: Any = (rows, *(slice(None),) * (ring.ndim - 2), np.broadcast_to(slot, rows.shape))
+    out = ring[idx]  # fancy indexing: a copy
+    ring[idx] = 0.0
+    return out
 
 
 def wright(initial: Any, cumulative: Any, initial_cumulative: Any, progress_ratio: Any, floor: Any = 0.0) -> np.ndarray:

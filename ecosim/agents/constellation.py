@@ -56,7 +56,7 @@ from typing import Any
 import numpy as np
 from scipy.special import ndtr
 
-from ecosim.agents.base import EcosimAgent, clip, per_item
+from ecosim.agents.base import EcosimAgent, clip, per_item, take_slot
 
 RING_MONTHS = 240
 
@@ -214,13 +214,7 @@ class Constellation(EcosimAgent):
         K = self.K
         slot = (self.t - self._life_months) % RING_MONTHS
         rows = self._rows
-        if np.ndim(slot) == 0:  # one lifetime for every member: the same numbers, without fancy indexing
-            at = int(slot)
-            leaving = s.sats[:, :, at].copy()
-            s.sats[:, :, at] = 0.0
-        else:
-            leaving = s.sats[rows, :, slot]
-            s.sats[rows, :, slot] = 0.0
+        leaving = take_slot(s.sats, slot, rows)
         self.deorbited = leaving.sum(axis=1)
         s.active_gen = np.maximum(s.active_gen - leaving, 0.0)
         early = s.active_gen * self._attrition_by_gen

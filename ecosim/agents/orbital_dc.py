@@ -35,7 +35,7 @@ from typing import Any
 
 import numpy as np
 
-from ecosim.agents.base import EcosimAgent, clip
+from ecosim.agents.base import EcosimAgent, clip, take_slot
 from ecosim.economics.binding import BINDING, binding_code
 from ecosim.economics.odc_cost import CONVENTIONS, Site, compare_costs, mass_per_w_kg
 from ecosim.physics.compute import accelerator_usd_per_w
@@ -182,20 +182,10 @@ class OrbitalDataCenter(EcosimAgent):
         p, s, ex = self.p, self.s, self.ex
         K = self.K
         slot = (self.t - self._life_months) % RING_MONTHS
-        if np.ndim(slot) == 0:  # one lifetime for every member: the same numbers, without fancy indexing
-            at = int(slot)
-            self.deorbited_mw = s.mw[:, at].copy()
-            s.mw_total = np.maximum(s.mw_total - self.deorbited_mw, 0.0)
-            s.eflops_total = np.maximum(s.eflops_total - s.eflops[:, at], 0.0)
-            s.mw[:, at] = 0.0
-            s.eflops[:, at] = 0.0
-        else:
-            rows = np.arange(K)
-            self.deorbited_mw = s.mw[rows, slot].copy()
-            s.mw_total = np.maximum(s.mw_total - s.mw[rows, slot], 0.0)
-            s.eflops_total = np.maximum(s.eflops_total - s.eflops[rows, slot], 0.0)
-            s.mw[rows, slot] = 0.0
-            s.eflops[rows, slot] = 0.0
+        rows = np.arange(K)
+        self.deorbited_mw = take_slot(s.mw, slot, rows)
+        s.mw_total = np.maximum(s.mw_total - self.deorbited_mw, 0.0)
+        s.eflops_total = np.maximum(s.eflops_total - take_slot(s.eflops, slot, rows), 0.0)
 
         self.launch_usd_per_kg = self.launch_price_usd_per_kg()
         self.compare()

@@ -33,7 +33,7 @@ from typing import Any
 
 import numpy as np
 
-from ecosim.agents.base import HOURS_PER_MONTH, EcosimAgent, clip
+from ecosim.agents.base import HOURS_PER_MONTH, EcosimAgent, clip, take_slot
 from ecosim.economics.binding import binding_code
 from ecosim.economics.odc_cost import energy_price_usd_per_mwh, fuel_usd_per_mwh
 from ecosim.physics.compute import watts_per_h100e
@@ -152,17 +152,8 @@ class TerrestrialDataCenter(EcosimAgent):
         K = self.K
         rows = self._rows
         slot = (self.t - self._chip_life_months) % RING_MONTHS
-        if np.ndim(slot) == 0:  # one chip life for every member: the same numbers, without fancy indexing
-            at = int(slot)
-            s.used_mw_total = np.maximum(s.used_mw_total - s.chip_mw[:, at], 0.0)
-            s.eflops_total = np.maximum(s.eflops_total - s.chip_eflops[:, at], 0.0)
-            s.chip_mw[:, at] = 0.0
-            s.chip_eflops[:, at] = 0.0
-        else:
-            s.used_mw_total = np.maximum(s.used_mw_total - s.chip_mw[rows, slot], 0.0)
-            s.eflops_total = np.maximum(s.eflops_total - s.chip_eflops[rows, slot], 0.0)
-            s.chip_mw[rows, slot] = 0.0
-            s.chip_eflops[rows, slot] = 0.0
+        s.used_mw_total = np.maximum(s.used_mw_total - take_slot(s.chip_mw, slot, rows), 0.0)
+        s.eflops_total = np.maximum(s.eflops_total - take_slot(s.chip_eflops, slot, rows), 0.0)
 
         if self.grid is not None:  # connections the grid made last month
             added = self.read(self.grid, "connection_added_mw")

@@ -57,12 +57,8 @@ import numpy as np
 import pandas as pd
 
 from ecosim.exchange.topology import AUCTIONED, COMMODITY_UNITS, GOODS, edge_id, parse_edge_id
+from ecosim.physics.ufunc import clip
 from ecosim.timeline import format_month
-
-try:
-    from numpy._core.umath import clip as _clip  # type: ignore[attr-defined]  # what np.clip calls
-except ImportError:  # NumPy 1.x
-    from numpy.core.umath import clip as _clip  # type: ignore[no-redef]
 
 KINDS = ("capex", "opex", "revenue", "raise")
 
@@ -764,7 +760,7 @@ class Exchange:
         """``seller`` lost a share of everything it sold this month on the way [fraction per
         member] (a failed launch loses its payload). Sales and payments stand."""
         m = self.markets[commodity]
-        m.lost[:, m.s_index[seller]] = _clip(np.asarray(frac, dtype=float), 0.0, 1.0)  # np.clip's ufunc; the column takes a scalar or (K,)
+        m.lost[:, m.s_index[seller]] = clip(np.asarray(frac, dtype=float), 0.0, 1.0)  # the column takes a scalar or (K,)
 
     def last_cleared(self, commodity: str) -> np.ndarray:
         """What cleared last month on an auctioned commodity's edges in all [commodity unit]: the
