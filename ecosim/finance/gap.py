@@ -503,11 +503,15 @@ def value_run(run: SavedRun, **overrides: Any) -> RunValue:
     book = AgentBook.from_summary(run.summary)
     entities = {spec.id: value_entity(run, spec, a, book) for spec in entity_specs()}
     gaps = []
+    yearly: dict[str, pd.DataFrame] = {}
     for mark in marks():
         spec = spec_of_mark(mark)
         if spec is not None:
             ev = entities[spec.id]
-            gaps.append(gap_row(mark, spec.id, ev.accounts, ev.valuation, a.wacc, requirements=True))
+            if spec.id not in yearly:
+                yearly[spec.id] = by_year(ev.accounts)
+            ys = yearly[spec.id]
+            gaps.append(gap_row(mark, spec.id, ev.accounts, ev.valuation, a.wacc, requirements=True, yearly=ys))
     return RunValue(run, a, entities, gaps)
 
 
@@ -516,13 +520,16 @@ def spec_of_mark(mark: Mark) -> EntitySpec | None:
     return next((s for s in entity_specs() if mark.entity in s.mark_entities), None)
 
 
-def gap_row(mark: Mark, entity_id: str, accounts: pd.DataFrame, valuation: Valuation, rate: float, requirements: bool = False) -> GapRow:
+def gap_row(
+    mark: Mark, entity_id: str, accounts: pd.DataFrame, valuation: Valuation, rate: float, requirements: bool = False, yearly: pd.DataFrame | None = None
+) -> GapRow:
     """One mark against its entity, like for like (:func:`like_for_like`): the entity's equity
     at the valuation date carried to the mark's month at ``rate`` with the raises its
     ``accounts`` book in between (and a post-money round's raise once); with ``requirements``,
-    what the reverse DCF says the mark requires."""
+    what the reverse DCF says the mark requires. ``yearly``: ``by_year(accounts)`` when the
+    caller has it (an entity priced by several marks)."""
     year = int(mark.date[:4])
-    yearly = by_year(accounts)
+    yearly = by_year(accounts) if yearly is None else yearly
     rev = _num(yearly.loc[year, "revenue_usd"]) if year in yearly.index and _num(yearly.loc[year, "months"]) == 12 else None
     start = f"{valuation.assumptions.valuation_year}-01"
     raised = {str(d): float(x) for d, x in accounts["raised_usd"].items() if x}
@@ -544,11 +551,15 @@ def mark_gaps(run: SavedRun, entity_ids: tuple[str, ...] | None = None, **overri
     specs = [s for s in entity_specs() if entity_ids is None or s.id in entity_ids]
     booked = {s.id: book_entity(run, s, a, book) for s in specs}
     rows = []
+    yearly: dict[str, pd.DataFrame] = {}
     for mark in marks():
         spec = spec_of_mark(mark)
         if spec is not None and spec.id in booked:
             b = booked[spec.id]
-            rows.append(gap_row(mark, spec.id, b.accounts, b.valuation, a.wacc))
+            if spec.id not in yearly:
+                yearly[spec.id] = by_year(b.accounts)
+            ys = yearly[spec.id]
+            rows.append(gap_row(mark, spec.id, b.accounts, b.valuation, a.wacc, yearly=ys))
     return booked, rows
 
 

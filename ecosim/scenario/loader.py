@@ -8,7 +8,6 @@ the file (or the ``--set`` option), the field path, what was expected and what w
 
 from __future__ import annotations
 
-import copy
 import difflib
 import hashlib
 import json
@@ -23,7 +22,7 @@ import tomli_w
 from pydantic import BaseModel, ValidationError
 
 from ecosim.errors import ScenarioError, describe
-from ecosim.readers import MAX_DEPTH, depth, read_toml
+from ecosim.readers import MAX_DEPTH, depth, plain_copy, read_toml
 from ecosim.scenario.schema import Scenario
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -71,13 +70,18 @@ def deep_merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
     >>> deep_merge({"a": {"x": 1, "y": 2}, "b": [1]}, {"a": {"y": 3}, "b": [2]})
     {'a': {'x': 1, 'y': 3}, 'b': [2]}
     """
-    out = copy.deepcopy(base)
+    out = plain_copy(base)
+    _merge_into(out, over)
+    return out
+
+
+def _merge_into(out: dict[str, Any], over: dict[str, Any]) -> None:
+    """``over`` merged into ``out`` in place (``out`` is the caller's own copy)."""
     for key, value in over.items():
         if isinstance(value, dict) and isinstance(out.get(key), dict):
-            out[key] = deep_merge(out[key], value)
+            _merge_into(out[key], value)
         else:
-            out[key] = copy.deepcopy(value)
-    return out
+            out[key] = plain_copy(value)
 
 
 def _load_chain(path: Path, stack: tuple[Path, ...]) -> tuple[dict[str, Any], list[tuple[Path, dict[str, Any]]]]:
@@ -343,7 +347,7 @@ class LoadedScenario:
 
     def with_overrides(self, sets: list[str] | tuple[str, ...]) -> LoadedScenario:
         """A copy with more ``--set`` overrides applied and validated."""
-        return _finish(self.path, copy.deepcopy(self.data), [], (*self.overrides, *sets), base_sets=self.overrides)
+        return _finish(self.path, plain_copy(self.data), [], (*self.overrides, *sets), base_sets=self.overrides)
 
 
 def _finish(

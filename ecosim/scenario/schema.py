@@ -14,6 +14,7 @@ slider with that range.
 
 from __future__ import annotations
 
+import functools
 import math
 from typing import Annotated, Any, Literal
 
@@ -190,22 +191,33 @@ class Section(BaseModel):
 
     @model_validator(mode="after")
     def _ceilings(self) -> Section:
-        for name, info in type(self).model_fields.items():
-            bound = ceiling(info)
-            if bound is None:
-                continue
+        for name, limit, source, floor, unit in _ceiling_checks(type(self)):
             value = getattr(self, name)
             values = value.values() if isinstance(value, dict) else [value]
-            floor = None if has_lower_bound(info) else -bound[0]
             for v in values:
                 if not isinstance(v, int | float) or isinstance(v, bool):
                     continue
-                unit = (info.json_schema_extra or {}).get("unit")  # type: ignore[union-attr]
-                if not math.isfinite(v) or v > bound[0]:
-                    raise ValueError(f"{name} must be <= {bound[0]:g} [{unit}], the ceiling of its unit: {bound[1]} (got {v!r})")
+                if not math.isfinite(v) or v > limit:
+                    raise ValueError(f"{name} must be <= {limit:g} [{unit}], the ceiling of its unit: {source} (got {v!r})")
                 if floor is not None and v < floor:
-                    raise ValueError(f"{name} must be >= {floor:g} [{unit}], minus the ceiling of its unit: {bound[1]} (got {v!r})")
+                    raise ValueError(f"{name} must be >= {floor:g} [{unit}], minus the ceiling of its unit: {source} (got {v!r})")
         return self
+
+
+@functools.cache
+def _ceiling_checks(cls: type[Section]) -> tuple[tuple[str, float, str, float | None, Any], ...]:
+    """What :meth:`Section._ceilings` checks on a section class, worked out once per class (a
+    scenario validates about a hundred sections, and its fields' ceilings never change): per
+    field with a ceiling, (name, ceiling, its source, floor or None, unit)."""
+    out = []
+    for name, info in cls.model_fields.items():
+        bound = ceiling(info)
+        if bound is None:
+            continue
+        floor = None if has_lower_bound(info) else -bound[0]
+        unit = (info.json_schema_extra or {}).get("unit")  # type: ignore[union-attr]
+        out.append((name, bound[0], bound[1], floor, unit))
+    return tuple(out)
 
 
 # --------------------------------------------------------------------------- scenario
