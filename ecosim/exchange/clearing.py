@@ -108,6 +108,20 @@ def _sum_last(a: np.ndarray, axis: int) -> np.ndarray:
     return _add_in_order(a, axis)
 
 
+def _sums(a: np.ndarray, axis: int) -> np.ndarray:
+    """Of a (K, S, B) array, ``_sum(a[:, :, j], 1)`` for every buyer ``j`` (``axis`` 1) or
+    ``_sum(a[:, i, :], 1)`` for every seller ``i`` (``axis`` 2) in one call, bit for bit: the
+    same additions in the same order (in order below eight terms, from 0 as NumPy reduces or
+    from the first term as :func:`_add_in_order` adds, chosen as :func:`_sum` chooses on the
+    (K, n) slice; eight or more along the contiguous buyers' axis, pairwise row by row)."""
+    n = a.shape[axis]
+    if n >= _IN_ORDER and axis == 1:  # a strided slice reduced pairwise: left to _sum, column by column
+        return np.stack([_sum(a[:, :, j], 1) for j in range(a.shape[2])], axis=1)
+    if n >= _IN_ORDER or n < 2 or a.shape[0] < 64:  # _sum's a.size < 64 * n on a (K, n) slice
+        return np.add.reduce(a, axis=axis)
+    return _add_in_order(a, axis)
+
+
 def _any(a: np.ndarray) -> bool:
     """``a.any()``: on a small array counted (a fraction of ``any``'s fixed cost), on a large one
     reduced (faster there)."""
@@ -123,6 +137,57 @@ def _members_last(a: np.ndarray) -> np.ndarray:
     """A member-first array (K, ...) laid out members last (..., K), contiguous (with one
     member, the same memory)."""
     return np.ascontiguousarray(a.transpose(*range(1, a.ndim), 0))
+
+
+def _nonzero(values: list[float]) -> bool:
+    """Any number not 0 (NaN counts, as ``np.count_nonzero`` counts it)."""
+    return any(v != 0.0 for v in values)
+
+
+def _max(a: float, b: float) -> float:
+    """``np.maximum(a, b)`` of two floats: NaN if either is, ``b`` when they are equal."""
+    if a != a:
+        return a
+    return a if a > b else b
+
+
+def _min(a: float, b: float) -> float:
+    """``np.minimum(a, b)`` of two floats: NaN if either is, ``b`` when they are equal."""
+    if a != a:
+        return a
+    return a if a < b else b
+
+
+def _row_sum(row: list[float]) -> float:
+    """The sum of a row in order from 0, as NumPy reduces (not ``sum``: from Python 3.12 it
+    compensates)."""
+    out = 0.0
+    for v in row:
+        out += v
+    return out
+
+
+def _column_sums(rows: list[list[float]], n: int) -> list[float]:
+    """The sum of each of ``n`` columns over the rows, in order from 0 (as NumPy reduces)."""
+    out = [0.0] * n
+    for r in rows:
+        out = [o + v for o, v in zip(out, r, strict=True)]
+    return out
+
+
+def _ration_one(ask: list[list[float]], remaining: list[float], cap: list[float] | None) -> tuple[list[list[float]], list[float], list[float] | None]:
+    """:meth:`_Market._ration` of one member on Python floats (rows: sellers)."""
+    avail = remaining if cap is None else [_min(r, c) for r, c in zip(remaining, cap, strict=True)]
+    asked = [_row_sum(r) for r in ask]
+    over = [a > v for a, v in zip(asked, avail, strict=True)]
+    if any(over):
+        ratio = [v / a if o else 1.0 for v, a, o in zip(avail, asked, over, strict=True)]
+        give = [[q * f for q in r] for r, f in zip(ask, ratio, strict=True)]
+        given = [_row_sum(r) for r in give]
+    else:
+        give, given = ask, asked
+    left = [_max(r - g, 0.0) for r, g in zip(remaining, given, strict=True)]
+    return give, left, None if cap is None else [_max(c - g, 0.0) for c, g in zip(cap, given, strict=True)]
 
 
 class _Market:
@@ -168,10 +233,22 @@ class _Market:
         self.usd = np.zeros((K, S, B))
         self.lost = np.zeros((K, S))
         self.tier_cap: dict[int, np.ndarray] = {}
+        self.totals: dict[tuple[str, int], np.ndarray] = {}  # each buyer's or seller's sum of x or usd (:meth:`total`)
         if self.auction:
             self.bid = np.zeros((K, B))  # what each buyer bids per unit [USD/unit]
             self.contract = np.full(S, -1)  # each seller's contract holder (buyer column; -1: none)
             self.clearing_price = np.zeros((K, S))  # what the buyer paid per unit this month [USD/unit]
+
+    def total(self, which: str, axis: int) -> np.ndarray:
+        """``which`` (``"x"`` or ``"usd"``) summed over the sellers (``axis`` 1: a column per
+        buyer) or the buyers (``axis`` 2: a column per seller), (K, B) or (K, S), as
+        :func:`_sum` sums one buyer's or seller's slice; computed once a month (``x`` and
+        ``usd`` are new arrays after every clearing, and :meth:`Exchange._pin` forgets these)."""
+        key = (which, axis)
+        got = self.totals.get(key)
+        if got is None:
+            got = self.totals[key] = _sums(self.x if which == "x" else self.usd, axis)
+        return got
 
     def cleared(self) -> np.ndarray:
         """Everything that cleared this month on the market's edges [unit], per member."""
@@ -229,6 +306,9 @@ class _Market:
         if self.auction:
             self._clear_auction()
             return
+        if self.K == 1 and len(self.sellers) < _IN_ORDER and len(self.buyers) < _IN_ORDER:
+            self._clear_one()
+            return
         # cleared members last, (S, B, K): every operation runs along the members, contiguous
         # (members first, the short sellers' and buyers' axes made NumPy loop over a few numbers
         # at a time); each number is computed by the same operations as before
@@ -275,10 +355,15 @@ class _Market:
                 x[:, cols] = xt
             else:
                 x = xt
-        x = np.ascontiguousarray(x.transpose(2, 0, 1))  # members first again
+        self._settle(np.ascontiguousarray(x.transpose(2, 0, 1)))  # members first again
+
+    def _settle(self, x: np.ndarray) -> None:
+        """Keep the cleared allocation ``x`` (K, S, B), times the throughput scales, and what
+        each pair pays (at the internal price inside a company)."""
         if self.scale is not None:
             x = x * self.scale
         self.x = x
+        self.totals = {}
         if not _any(self.internal):
             self.usd = x * self.price[:, :, None]
         elif self.internal.all():
@@ -286,6 +371,61 @@ class _Market:
         else:
             self.usd = x * np.where(self.internal[None, :, :], self.price_internal[:, :, None], self.price[:, :, None])
 
+
+    def _clear_one(self) -> None:
+        """:meth:`clear` of one member on a market of fewer than eight sellers and buyers, on
+        Python floats: the same IEEE operations on the same numbers in the same order, so the
+        same bits, without NumPy's fixed cost on arrays of a few numbers (most of a one-member
+        clearing). Sums run in order from 0, as NumPy reduces fewer than eight terms; a
+        maximum or minimum returns the second number when the two are equal and NaN when
+        either is NaN, as ``np.maximum`` and ``np.minimum`` do; a ratio is taken only where
+        the vectorised code keeps it."""
+        S, B = len(self.sellers), len(self.buyers)
+        rows = range(S)
+        enabled = self.enabled.tolist()
+        if self.scale is None:
+            E = enabled
+        else:
+            scale = self.scale[0].tolist()
+            E = [[e * (1.0 if f > 0.0 else 0.0) for e, f in zip(er, fr, strict=True)] for er, fr in zip(enabled, scale, strict=True)]
+        demand = self.demand[0].tolist()
+        directed_all = self.directed[0].tolist()
+        remaining = self.offer[0].tolist()
+        x = [[0.0] * B for _ in rows]
+        for tier, cols, _mask in self._tier_plan():  # no mask: fewer than eight buyers
+            bs = list(range(B)) if isinstance(cols, slice) else cols.tolist()
+            n = len(bs)
+            want = [demand[b] for b in bs]
+            directed = [[r[b] for b in bs] for r in directed_all]
+            has_want = _nonzero(want)
+            if not has_want and not any(_nonzero(r) for r in directed):
+                continue  # nothing asked in this tier: nothing given
+            cap_table = self.tier_cap.get(int(tier))
+            cap = None if cap_table is None else cap_table[0].tolist()
+            Et = [[r[b] for b in bs] for r in E]
+            xt = [[r[b] for b in bs] for r in x]
+            addressed = [[d * e for d, e in zip(dr, er, strict=True)] for dr, er in zip(directed, Et, strict=True)]
+            if any(_nonzero(r) for r in addressed):
+                give, remaining, cap = _ration_one(addressed, remaining, cap)
+                xt = [[a + g for a, g in zip(ar, gr, strict=True)] for ar, gr in zip(xt, give, strict=True)]
+            if has_want:
+                x_addressed = _column_sums(xt, n)
+                for _ in range(2):
+                    avail = remaining if cap is None else [_min(r, c) for r, c in zip(remaining, cap, strict=True)]
+                    got = [t - a for t, a in zip(_column_sums(xt, n), x_addressed, strict=True)]
+                    need = [_max(w - g, 0.0) for w, g in zip(want, got, strict=True)]
+                    if not _nonzero(need) or not _nonzero(avail):
+                        break  # nothing more to ask for, or to give
+                    w = [[a * e for e in er] for a, er in zip(avail, Et, strict=True)]
+                    wsum = _column_sums(w, n)
+                    spread = [[nd * v for nd, v in zip(need, wr, strict=True)] for wr in w]
+                    spread = [[v / t if t > 0 else 0.0 for v, t in zip(sr, wsum, strict=True)] for sr in spread]
+                    give, remaining, cap = _ration_one(spread, remaining, cap)
+                    xt = [[a + g for a, g in zip(ar, gr, strict=True)] for ar, gr in zip(xt, give, strict=True)]
+            for xr, tr in zip(x, xt, strict=True):
+                for b, v in zip(bs, tr, strict=True):
+                    xr[b] = v
+        self._settle(np.array(x, dtype=float).reshape(1, S, B))
 
     def _clear_auction(self) -> None:
         """Each seller's offer whole to its contract holder, else to its highest bidder at the
@@ -323,6 +463,7 @@ class _Market:
         if self.scale is not None:
             x = x * self.scale
         self.x = x
+        self.totals = {}
         self.usd = x * self.clearing_price[:, :, None]
 
 
@@ -400,6 +541,8 @@ class Exchange:
         self.pinned_goods: dict[tuple[str, str, str], tuple[np.ndarray, np.ndarray]] = {}
         #: a company's agents and columns (:meth:`_company`), until a merger
         self._members_of: dict[str, tuple[list[str], np.ndarray]] = {}
+        #: :meth:`company_cash_open` of each company asked for this month, until a merger
+        self._cash_open_of: dict[str, np.ndarray] = {}
         #: the buffer key a live signal edge reads (:meth:`_read`), until a value is published
         #: under a new key (keys are never removed), a merger or a scale on the edge
         self._resolved: dict[tuple[str, str, str], tuple[str, ...]] = {}
@@ -412,6 +555,7 @@ class Exchange:
         self.company_log.append((self.step_index, name, company))
         self.companies[name] = company
         self._members_of = {}
+        self._cash_open_of = {}
         self._resolved = {}
         self._refresh_internal()
 
@@ -447,8 +591,12 @@ class Exchange:
 
     def company_cash_open(self, company: str) -> np.ndarray:
         """Cash of a company when the month opened [USD]: what its decisions this month see,
-        whatever the order actors act in (raises of this month count from next month)."""
-        return _sum(self.cash_open[:, self.company_columns(company)], 1)
+        whatever the order actors act in (raises of this month count from next month).
+        Summed once a month per company (until a merger), a copy handed out each time."""
+        got = self._cash_open_of.get(company)
+        if got is None:
+            got = self._cash_open_of[company] = _sum(self.cash_open[:, self.company_columns(company)], 1)
+        return got.copy()
 
     def company_at(self, name: str, step_index: int) -> str:
         """Company of an agent in a given month (0-based step): its last change at or before
@@ -474,6 +622,7 @@ class Exchange:
             self._resolved = {}  # a value published for the first time may change what a reader sees
         self._sig_last = dict(self._sig_now)
         self.cash_open = self.cash.copy()
+        self._cash_open_of = {}
         if self.record:
             for k, v in self._sig_last.items():
                 hist = self._sig_hist.get(k)
@@ -582,6 +731,7 @@ class Exchange:
             unit = np.divide(m.usd[:, i, j], old, out=np.asarray(price, dtype=float).copy(), where=old > 0)
             m.x[:, i, j] = np.where(mask, qty, old)
             m.usd[:, i, j] = np.where(mask, qty * unit, m.usd[:, i, j])
+            m.totals = {}
 
     def hold_signal(self, edge: tuple[str, str, str], mask: np.ndarray, value: np.ndarray) -> None:
         """Replay hook: members where ``mask`` is true read ``value`` [signal unit] on the signal
@@ -606,6 +756,7 @@ class Exchange:
         """Replay hook: every member's accounts and signal buffers become member ``src``'s."""
         for a in (self.cash, self.cash_open, self.month_in, self.month_out, self.month_capex, self.last_in, self.last_out):
             a[:] = a[src]
+        self._cash_open_of = {}
         for buf in (self._sig_now, self._sig_last):
             for v in buf.values():
                 v[:] = v[src]
@@ -702,21 +853,24 @@ class Exchange:
 
     # ------------------------------------------------------------------ reading the result
 
+    # received, sold, spent and earned: a copy of the market's column (all buyers' or sellers'
+    # sums computed in one call the first time one is asked for in a month)
+
     def received(self, buyer: str, commodity: str) -> np.ndarray:
         m = self.markets[commodity]
-        return _sum(m.x[:, :, m.b_index[buyer]], 1)
+        return m.total("x", 1)[:, m.b_index[buyer]].copy()
 
     def sold(self, seller: str, commodity: str) -> np.ndarray:
         m = self.markets[commodity]
-        return _sum(m.x[:, m.s_index[seller], :], 1)
+        return m.total("x", 2)[:, m.s_index[seller]].copy()
 
     def spent(self, buyer: str, commodity: str) -> np.ndarray:
         m = self.markets[commodity]
-        return _sum(m.usd[:, :, m.b_index[buyer]], 1)
+        return m.total("usd", 1)[:, m.b_index[buyer]].copy()
 
     def earned(self, seller: str, commodity: str) -> np.ndarray:
         m = self.markets[commodity]
-        return _sum(m.usd[:, m.s_index[seller], :], 1)
+        return m.total("usd", 2)[:, m.s_index[seller]].copy()
 
     def paid(self, seller: str, buyer: str, commodity: str) -> np.ndarray:
         """What ``buyer`` paid ``seller`` for ``commodity`` this month [USD]."""
