@@ -257,6 +257,22 @@ class Manifest:
         return {i.column: i.unit for i in self.inputs} | {o.name: o.unit for o in self.outcomes}
 
 
+#: the lock files this process holds open (:meth:`ExperimentStore.lock`)
+_HELD_LOCKS: set[Any] = set()
+
+
+def _drop_inherited_locks() -> None:
+    """In a forked child (a local experiment worker): close its copies of the parent's lock files,
+    without unlocking, so the lock lives exactly as long as the process that took it."""
+    for fh in list(_HELD_LOCKS):
+        fh.close()
+    _HELD_LOCKS.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_drop_inherited_locks)
+
+
 class ExperimentStore:
     """An experiment directory (see the module docstring).
 
@@ -308,11 +324,14 @@ class ExperimentStore:
         fh.write(f"pid {os.getpid()} on {platform.node()}\n")
         fh.flush()
         self._lock_fh = fh
+        _HELD_LOCKS.add(fh)
 
     def unlock(self) -> None:
         if self._lock_fh is not None:
-            fcntl.flock(self._lock_fh.fileno(), fcntl.LOCK_UN)
-            self._lock_fh.close()
+            _HELD_LOCKS.discard(self._lock_fh)
+            if not self._lock_fh.closed:
+                fcntl.flock(self._lock_fh.fileno(), fcntl.LOCK_UN)
+                self._lock_fh.close()
             self._lock_fh = None
 
     def create_or_resume(self, manifest: dict[str, Any], files: dict[str, Any]) -> bool:
