@@ -14,6 +14,12 @@ K1_S = 1.1  # baseline 2026-2040, K = 1 (simulate: build, run, results, release)
 K1000_S = 5.0  # baseline 2026-2040, K = 1,000 members with 3 varied parameters [s]
 MC_10K_S = 35.0  # monte_carlo_baseline, 10,000 draws stored, 2 workers [s]
 
+#: the code of the day issue 12 was filed (the last commit before its first change, a8e94ec):
+#: what "no slower than today" compares against (bench_reference.py)
+REFERENCE_COMMIT = "4892a49"
+#: what issue 12 says that code took on the machine of that day [s] ("today 1.02 s, 4.64 s, 33 s")
+REFERENCE_PRINTED_S = {"k1": 1.02, "k1000": 4.64, "mc": 33.0}
+
 
 def mark(value: float, limit: float) -> str:
     """``PASS`` when ``value`` is at most ``limit``, else ``MISS``.
