@@ -39,7 +39,15 @@ import tarfile
 import tempfile
 from pathlib import Path
 
-from targets import K1_S, K1000_S, MC_10K_S, REFERENCE_COMMIT, REFERENCE_PRINTED_S, load
+from targets import (
+    K1_S,
+    K1000_S,
+    K1000_VARIED,
+    MC_10K_S,
+    REFERENCE_COMMIT,
+    REFERENCE_PRINTED_S,
+    load,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -65,11 +73,7 @@ for _ in range(3):
 out["k1_cpu"], out["k1_wall"] = min(x[0] for x in k1), min(x[1] for x in k1)
 K = 1000
 rng = np.random.default_rng(0)
-values = {
-    "launch.starship.cost_progress_ratio": rng.uniform(0.7, 0.95, K),
-    "orbital_dc.satellite_hardware_usd_per_w": rng.uniform(3.0, 40.0, K),
-    "tesla.share_decay_pct_per_yr": rng.uniform(15.0, 35.0, K),
-}
+values = {path: rng.uniform(lo, hi, K) for path, (lo, hi) in json.loads(sys.argv[2]).items()}
 c, w = time.process_time(), time.perf_counter()
 run(K, values)
 out["k1000_cpu"], out["k1000_wall"] = time.process_time() - c, time.perf_counter() - w
@@ -108,7 +112,7 @@ def extract(commit: str, dest: Path) -> Path:
 def measure(root: Path, mc: bool) -> dict[str, float]:
     """One child process timing the code under ``root``."""
     env = {**os.environ, "PYTHONPATH": str(root)}
-    done = subprocess.run([sys.executable, "-c", CHILD, "mc" if mc else "world"], cwd=root, env=env, capture_output=True, text=True)
+    done = subprocess.run([sys.executable, "-c", CHILD, "mc" if mc else "world", json.dumps(K1000_VARIED)], cwd=root, env=env, capture_output=True, text=True)
     line = next((x for x in done.stdout.splitlines() if x.startswith("RESULT ")), None)
     if done.returncode != 0 or line is None:
         print(f"benchmarks/bench_reference.py: the code under {root} failed to run: {done.stderr.strip().splitlines()[-1:]}")

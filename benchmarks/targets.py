@@ -14,6 +14,14 @@ K1_S = 1.1  # baseline 2026-2040, K = 1 (simulate: build, run, results, release)
 K1000_S = 5.0  # baseline 2026-2040, K = 1,000 members with 3 varied parameters [s]
 MC_10K_S = 35.0  # monte_carlo_baseline, 10,000 draws stored, 2 workers [s]
 
+#: K = 1,000 members with 3 varied parameters: each field drawn uniform on (low, high) with
+#: ``numpy.random.default_rng(0)``, in this order (bench_world.py, bench_reference.py)
+K1000_VARIED = {
+    "launch.starship.cost_progress_ratio": (0.7, 0.95),
+    "orbital_dc.satellite_hardware_usd_per_w": (3.0, 40.0),
+    "tesla.share_decay_pct_per_yr": (15.0, 35.0),
+}
+
 #: the code of the day issue 12 was filed (the last commit before its first change, a8e94ec):
 #: what "no slower than today" compares against (bench_reference.py)
 REFERENCE_COMMIT = "4892a49"
