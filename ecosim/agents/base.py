@@ -48,6 +48,10 @@ UNLIMITED = 1e15
 
 T = TypeVar("T")
 
+#: ``(1 + g)^(1/12)`` of the yearly growth rates ``g`` [fraction/yr] given as numbers, by rate
+#: (:meth:`EcosimAgent.grow`; the same NumPy float as computing it again)
+_MONTHLY_GROWTH: dict[float, Any] = {}
+
 
 class MonthMemo:
     """Values several agents of one model would compute alike in a month, each computed once:
@@ -176,8 +180,13 @@ class EcosimAgent(mesa.Agent):
             out = np.empty(self.K)
             out.fill(float(value))
             return out
-        if type(value) is np.ndarray and value.shape == (self.K,) and value.dtype == np.float64:  # one per member already
-            return value.copy()
+        if type(value) is np.ndarray and value.dtype == np.float64:
+            if value.shape == (self.K,):  # one per member already
+                return value.copy()
+            if value.ndim == 0:  # one number (a 0-d array): as a number, without broadcast_to's Python
+                out = np.empty(self.K)
+                out.fill(value.item())
+                return out
         return np.broadcast_to(np.asarray(value, dtype=float), (self.K,)).copy()
 
     def read(self, sender: str, signal: str) -> np.ndarray:
@@ -199,8 +208,8 @@ class EcosimAgent(mesa.Agent):
         t = self.world.month
         cached = self._w_per_h100e
         if cached is None or cached[0] != t:  # computed once a month (parameters stay fixed in a run)
-            hw = self.shared.ai_hardware
-            cached = self._w_per_h100e = (t, watts_per_h100e(hw.w_per_h100e, hw.efficiency_gain_frac_per_yr, hw.reference_month, t) * np.ones(self.K))
+            hw = self.shared.ai_hardware  # the agents sharing a trend share its month's array (none writes into it)
+            cached = self._w_per_h100e = (t, self.once_a_month(("w_per_h100e", id(hw)), lambda: watts_per_h100e(hw.w_per_h100e, hw.efficiency_gain_frac_per_yr, hw.reference_month, t) * np.ones(self.K)))
         return cached[1].copy()
 
     def cost_index_at(self, month: int) -> np.ndarray:
@@ -222,6 +231,11 @@ class EcosimAgent(mesa.Agent):
         Growing quantities are state, so a run that starts from another's end state (baseline
         from history) continues them where they were.
         """
+        if type(frac_per_yr) is float:  # a rate for every member (a parameter): its monthly factor, once per process
+            factor = _MONTHLY_GROWTH.get(frac_per_yr)
+            if factor is None:
+                factor = _MONTHLY_GROWTH[frac_per_yr] = (1.0 + np.asarray(frac_per_yr, float)) ** (1.0 / 12.0)
+            return np.minimum(cap if type(cap) is float else np.asarray(cap, float), value * factor)
         return np.minimum(np.asarray(cap, float), value * (1.0 + np.asarray(frac_per_yr, float)) ** (1.0 / 12.0))
 
     def after(self, month: Any) -> np.ndarray:

@@ -123,8 +123,9 @@ class CapitalMarket(EcosimAgent):
             outgo = ex.last_out[:, cols].sum(axis=1) if len(cols) else self.zeros()
             self.s.revenue_ttm_usd[:, i, slot] = income
             self.s.burn_usd[:, i] = (1.0 - w) * self.s.burn_usd[:, i] + w * np.maximum(outgo - income, 0.0)
-            ttm = self.s.revenue_ttm_usd[:, i, :].sum(axis=1)
-            self._update_mark(i, company, ttm)
+        ttm = self.s.revenue_ttm_usd.sum(axis=2)  # every company's twelve months at once (each row the same sum)
+        for i, company in enumerate(self.companies):
+            self._update_mark(i, company, ttm[:, i])
 
     def _update_mark(self, i: int, company: str, ttm: np.ndarray) -> None:
         data = [(m, v) for m, v in self.marks_by_company[company] if m <= self.t]

@@ -123,6 +123,9 @@ class Cloud(EcosimAgent):
         self._term_months = term = np.broadcast_to(ring_months(p.lease_term_yr, 12.0), (K,))
         self._lease_lead_months = np.broadcast_to(ring_months(p.lease_lead_months), (K,))
         self._build_lead_months = np.broadcast_to(ring_months(p.build_lead_months), (K,))
+        # the same, as one number when every member shares it (None when they differ)
+        self._term_month, self._lease_lead_month, self._build_lead_month = (
+            int(a[0]) if (a == a[0]).all() else None for a in (self._term_months, self._lease_lead_months, self._build_lead_months))
         for j, lab in enumerate(self.lessees):  # leases at start: signed evenly over each member's term before
             mw0 = float(dict(p.leases_mw_initial).get(lab, 0.0))
             for age in range(int(term.max())):
@@ -234,10 +237,16 @@ class Cloud(EcosimAgent):
         s.pipe_usd[:, :, now] = 0.0
         # leases at the end of their term: renewed as far as the lab still wants them
         rows = self._rows
-        end = (m - self._term_months) % RING_MONTHS
-        expiring = s.mw[rows, :, end]  # (K, labs), a copy
-        for a in (s.mw, s.eflops, s.usd):
-            a[rows, :, end] = 0.0
+        if self._term_month is not None:  # one term for every member: a slot, not fancy indexing
+            end_at = (m - self._term_month) % RING_MONTHS
+            expiring = s.mw[:, :, end_at].copy()  # (K, labs)
+            for a in (s.mw, s.eflops, s.usd):
+                a[:, :, end_at] = 0.0
+        else:
+            end = (m - self._term_months) % RING_MONTHS
+            expiring = s.mw[rows, :, end]  # (K, labs), a copy
+            for a in (s.mw, s.eflops, s.usd):
+                a[rows, :, end] = 0.0
         signed_mw = s.pipe_mw.sum(axis=2)  # the renewals below leave the signed ring as it is
         renew = np.minimum(expiring, np.maximum(wanted - (s.mw.sum(axis=2) + signed_mw), 0.0))
         s.mw[:, :, now] += renew
@@ -261,7 +270,11 @@ class Cloud(EcosimAgent):
             s.mw[r, :, now] += grant[at_once]
             s.eflops[r, :, now] += (grant * eff)[at_once]
             s.usd[r, :, now] += (grant * price_mw)[at_once]
-        if not at_once.all():
+        if not at_once.any() and self._lease_lead_month is not None:  # one lead for every member: a slot
+            at = (self.t + self._lease_lead_month) % RING_MONTHS
+            s.pipe_mw[:, :, at] += grant
+            s.pipe_usd[:, :, at] += grant * price_mw
+        elif not at_once.all():
             later = ~at_once
             r = rows[later]
             s.pipe_mw[r, :, slot[later]] += grant[later]
@@ -277,5 +290,8 @@ class Cloud(EcosimAgent):
         room = clip(1.0 - planned / p.capacity_mw_max, 0.0, 1.0)
         most = planned * ((1.0 + p.capacity_growth_frac_per_yr_max) ** (1.0 / 12.0) - 1.0) * room
         order = np.minimum(np.maximum(gap, 0.0) / p.build_adjust_months, most)
-        s.capacity_pipe_mw[rows, (self.t + build) % RING_MONTHS] += order
+        if self._build_lead_month is not None:  # one lead for every member: a column
+            s.capacity_pipe_mw[:, (self.t + self._build_lead_month) % RING_MONTHS] += order
+        else:
+            s.capacity_pipe_mw[rows, (self.t + build) % RING_MONTHS] += order
         self._publish(eff_m, leased)

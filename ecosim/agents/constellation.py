@@ -118,6 +118,8 @@ class Constellation(EcosimAgent):
         # functions of its parameters, fixed in a run: computed once, not every month
         self._life_months = clip(np.rint(np.asarray(p.lifetime_yr) * 12.0), 1, RING_MONTHS - 1).astype(int)  # [months] in orbit
         self._rows = np.arange(K)  # member rows, for fancy indexing by member
+        self._target_satellites = np.broadcast_to(np.asarray(p.target_satellites, float), (K,))
+        self._max_satellites = np.broadcast_to(np.asarray(self.reg.max_satellites_per_operator, float), (K,))  # per operator
         attrition = 1.0 - (1.0 - np.asarray(p.attrition_frac_per_yr)) ** (1.0 / 12.0)  # [fraction/month]
         self._attrition_by_gen = np.reshape(attrition, (-1, 1))
         self._survival_ring = 1.0 - np.reshape(attrition, (-1, 1, 1))
@@ -210,7 +212,7 @@ class Constellation(EcosimAgent):
     # ---------------------------------------------------------------- phases
 
     def offer(self) -> None:
-        p, s, ex = self.p, self.s, self.ex
+        s, ex = self.s, self.ex
         K = self.K
         slot = (self.t - self._life_months) % RING_MONTHS
         rows = self._rows
@@ -226,9 +228,10 @@ class Constellation(EcosimAgent):
 
         # production of the newest generation that can fly, within the capital it may spend
         gen = self._generation_to_build()
-        target = np.minimum.reduce([np.broadcast_to(np.asarray(p.target_satellites, float), (K,)), self.authorized(), np.broadcast_to(np.asarray(self.reg.max_satellites_per_operator, float), (K,))])
-        stock = self.active + s.inventory.sum(axis=1)
-        room = np.maximum(self.reg.deployment_approval_per_yr - s.added_this_year - s.inventory.sum(axis=1), 0.0)
+        target = np.minimum.reduce([self._target_satellites, self.authorized(), self._max_satellites])
+        inventory = s.inventory.sum(axis=1)
+        stock = self.active + inventory
+        room = np.maximum(self.reg.deployment_approval_per_yr - s.added_this_year - inventory, 0.0)
         producing = (gen >= 0).astype(float)
         unit_cost = self._unit_cost_usd[rows, np.maximum(gen, 0)]
         affordable = self.affordable_units(unit_cost)

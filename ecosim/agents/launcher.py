@@ -64,6 +64,12 @@ def cadence_per_month(cadence: list[Any], month: int, K: int) -> np.ndarray:
     >>> cadence_per_month([NS(month=10, flights_per_yr=12.0), NS(month=20, flights_per_yr=24.0)], 21, 1).tolist()
     [2.0]
     """
+    if all(type(c.month) is int and type(c.flights_per_yr) is float for c in cadence):  # one manifest for every member
+        rate = np.inf
+        for c in cadence:
+            if month >= c.month:
+                rate = c.flights_per_yr / 12.0  # the float64 division NumPy does
+        return np.full(K, rate)
     out = np.full(K, np.inf)
     for c in cadence:
         out = np.where(month >= np.asarray(c.month), np.asarray(c.flights_per_yr, dtype=float) / 12.0, out)

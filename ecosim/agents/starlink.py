@@ -29,8 +29,9 @@ class Starlink(Constellation):
             return []
         inv = self.s.inventory
         needs = self.needs_starship
-        light_t = (inv * mass_kg)[:, ~needs].sum(axis=1) / 1000.0
-        heavy_t = (inv * mass_kg)[:, needs].sum(axis=1) / 1000.0
+        kg = inv * mass_kg
+        light_t = kg[:, ~needs].sum(axis=1) / 1000.0
+        heavy_t = kg[:, needs].sum(axis=1) / 1000.0
         load_t = self.read(launcher, "launch_payload_t")
         whole_t = np.floor(np.divide(light_t, load_t, out=np.zeros(self.K), where=load_t > 0) + 1e-9) * load_t
         light_frac = np.divide(whole_t, light_t, out=np.zeros(self.K), where=light_t > 0)

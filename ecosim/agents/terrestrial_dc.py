@@ -33,7 +33,7 @@ from typing import Any
 
 import numpy as np
 
-from ecosim.agents.base import HOURS_PER_MONTH, EcosimAgent, clip, take_slot
+from ecosim.agents.base import HOURS_PER_MONTH, EcosimAgent, clip, monthly, take_slot
 from ecosim.economics.binding import binding_code
 from ecosim.economics.odc_cost import energy_price_usd_per_mwh, fuel_usd_per_mwh
 from ecosim.physics.compute import watts_per_h100e
@@ -116,6 +116,7 @@ class TerrestrialDataCenter(EcosimAgent):
         """The wait for a new grid connection the grid publishes [yr] (its base delay if none)."""
         return self.read(self.grid, "interconnection_delay_yr") if self.grid else self.full(self.p.interconnection_delay_yr)
 
+    @monthly  # asked several times a month (offer, the published site)
     def onsite_mw_per_month(self) -> np.ndarray:
         """On-site generation the site can add this month [MW/month]: the turbines' supply from
         ``onsite_start_month`` (an ``onsite_gas`` site: always), else none."""

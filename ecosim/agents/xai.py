@@ -68,6 +68,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import numpy as np
@@ -102,6 +103,19 @@ def price_decline_frac(change_per_yr: Any, rate_frac_per_yr: Any, life_yr: Any) 
     return annuity(q) / annuity(1.0 / r)
 
 
+def _memo_key(x: Any) -> Any:
+    """A key of an argument that tells apart arguments giving different results: a number
+    (np.float64 included) itself (equal numbers give the same float64 result), else its shape
+    and its bytes as floats.
+
+    >>> _memo_key(0.5), _memo_key(np.array([0.5]))[0]
+    (0.5, (1,))
+    """
+    if isinstance(x, float):
+        return x
+    return np.shape(x), np.asarray(x, float).tobytes()
+
+
 def rd_staff_usd_per_month(staffed_eflops_ref: Any, usd_per_eflops_month: Any, elasticity: Any, scale_eflops: float = 1000.0) -> np.ndarray:
     """Research staff's cost [USD/month] for a lab whose staff are sized for ``staffed_eflops_ref``
     EFLOP/s of compute at the hardware's reference-month cost: ``usd_per_eflops_month`` per EFLOP/s
@@ -125,9 +139,18 @@ def sga_frac(revenue_usd_per_yr: Any, frac_small: Any, frac_mature: Any, small_u
     [0.3, 0.3, 0.2125, 0.125, 0.125]
     """
     small = np.asarray(small_usd_per_yr, float)
-    span = np.log(np.maximum(np.asarray(mature_usd_per_yr, float) / small, 1.0 + 1e-9))
+    try:  # numbers (a lab's and the market's parameters): the span once per process
+        span = _sga_span(small_usd_per_yr, mature_usd_per_yr)
+    except TypeError:  # per-member arrays (unhashable)
+        span = _sga_span.__wrapped__(small_usd_per_yr, mature_usd_per_yr)
     x = clip(np.log(np.maximum(np.asarray(revenue_usd_per_yr, float), small) / small) / span, 0.0, 1.0)
     return np.asarray(frac_small + (np.asarray(frac_mature, float) - frac_small) * x, float)
+
+
+@functools.lru_cache(maxsize=64)
+def _sga_span(small_usd_per_yr: Any, mature_usd_per_yr: Any) -> np.ndarray:
+    """The log-revenue span of :func:`sga_frac` [-] (a function of its parameters alone)."""
+    return np.log(np.maximum(np.asarray(mature_usd_per_yr, float) / np.asarray(small_usd_per_yr, float), 1.0 + 1e-9))
 
 
 def x_revenue_usd_per_month(months: int, trough_months: int, initial_usd_per_yr: Any, change_frac_per_yr: Any, change_after_frac_per_yr: Any) -> np.ndarray:
@@ -178,7 +201,9 @@ def onsite_frac(onsite_mw_per_month: Any, horizon_months: Any, need_mw: Any) -> 
     >>> float(onsite_frac(0.0, 6.0, 0.0))
     0.0
     """
-    supply, need = np.broadcast_arrays(np.asarray(onsite_mw_per_month, float) * np.asarray(horizon_months, float), np.asarray(need_mw, float))
+    supply, need = np.asarray(onsite_mw_per_month, float) * np.asarray(horizon_months, float), np.asarray(need_mw, float)
+    if supply.shape != need.shape:  # (a lab's are one per member alike: no broadcasting to do)
+        supply, need = np.broadcast_arrays(supply, need)
     return np.asarray(clip(np.divide(supply, need, out=np.where(supply > 0, 1.0, 0.0), where=need > 0), 0.0, 1.0))
 
 
@@ -195,8 +220,10 @@ def lease_share_frac(onsite: Any, onsite_wait_yr: Any, grid_wait_yr: Any, lease_
     >>> round(float(lease_share_frac(0.25, 0.75, 4.0, 1.0, 1.5, 0.25, 0.5)), 4)  # a quarter from turbines
     0.7618
     """
+    by_ratio = (np.asarray(lease_own_ratio, float) - 1.0) / softness_ratio  # the same for both waits
+
     def switch(wait: Any) -> np.ndarray:
-        return logistic((np.minimum(np.asarray(wait, float), 100.0) - wait_over_yr) / softness_yr - (np.asarray(lease_own_ratio, float) - 1.0) / softness_ratio)
+        return logistic((np.minimum(np.asarray(wait, float), 100.0) - wait_over_yr) / softness_yr - by_ratio)
 
     f = np.asarray(onsite, float)
     return np.asarray(f * switch(onsite_wait_yr) + (1.0 - f) * switch(grid_wait_yr))
@@ -350,7 +377,7 @@ class Lab(EcosimAgent):
         (the same numbers, bit for bit): every lab's :meth:`plan` calls it with the same ones (the
         hardware's price trend, the WACC signal), so the labs after the first get the first's
         array (which no caller changes in place)."""
-        key = ("price_decline_frac", *((np.shape(x), np.asarray(x, float).tobytes()) for x in (change_per_yr, rate_frac_per_yr, life_yr)))
+        key = ("price_decline_frac", _memo_key(change_per_yr), _memo_key(rate_frac_per_yr), _memo_key(life_yr))
         return self.once_a_month(key, lambda: price_decline_frac(change_per_yr, rate_frac_per_yr, life_yr))
 
     def cost_index(self) -> np.ndarray:

@@ -20,7 +20,7 @@ def binding_code(limits: dict[str, np.ndarray]) -> np.ndarray:
     [4, 5]
     """
     names = tuple(limits)
-    stack = np.stack([np.asarray(limits[n], dtype=float) for n in names], axis=0)
+    stack = np.array([limits[n] for n in names], dtype=float)  # the limits share a shape: np.stack's table, in one call
     which = np.argmin(stack, axis=0)
     codes = _CODES.get(names)
     if codes is None:

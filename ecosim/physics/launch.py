@@ -32,10 +32,11 @@ def wright_cost(
     >>> float(wright_cost(100.0, 40, 10, 0.8, 70))  # two doublings, floored
     70.0
     """
-    n0 = np.maximum(np.asarray(initial_cumulative, dtype=float), 1.0)
-    n = np.maximum(np.asarray(cumulative, dtype=float), n0)
-    b = np.log2(np.asarray(progress_ratio, dtype=float))
-    return np.maximum(np.asarray(floor, dtype=float), np.asarray(initial_cost, dtype=float) * (n / n0) ** b)
+    # the ufuncs cast numbers and integer arrays to float64 themselves (the float 1.0 makes every
+    # result float64): the same numbers as casting each argument first, in fewer calls
+    n0 = np.maximum(initial_cumulative, 1.0)
+    n = np.maximum(cumulative, n0)
+    return np.maximum(floor, np.multiply(initial_cost, (n / n0) ** np.log2(progress_ratio)))
 
 
 def cost_per_kg_usd(cost_per_flight_usd: ArrayLike, payload_t: ArrayLike) -> np.ndarray:

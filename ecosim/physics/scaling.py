@@ -11,6 +11,8 @@ References
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 from numpy.typing import ArrayLike
 
@@ -70,8 +72,24 @@ def capability_index(
     >>> round(float(capability_index(1e27, 1e15, **law)), 2)   # 10x compute
     1.41
     """
-    def reducible(c: ArrayLike, t: ArrayLike) -> np.ndarray:
-        n, d = trained_model(c, t, tokens_per_param_optimal)
-        return chinchilla_loss(n, d, 0.0, param_coeff, data_coeff, param_exponent, data_exponent)
+    law = (tokens_per_param_optimal, param_coeff, data_coeff, param_exponent, data_exponent)
+    ref = (reference_compute_flop, reference_tokens)
+    try:  # one law for every member (numbers): its reference run, once per process
+        reference = _reference_reducible(*ref, *law)
+    except TypeError:  # a law per member (arrays, unhashable)
+        reference = _reducible(*ref, *law)
+    return reference / _reducible(compute_flop, tokens_available, *law)
 
-    return reducible(reference_compute_flop, reference_tokens) / reducible(compute_flop, tokens_available)
+
+def _reducible(compute_flop: ArrayLike, tokens_available: ArrayLike, tokens_per_param: float, a: float, b: float, alpha: float, beta: float) -> np.ndarray:
+    """Reducible loss (``L - E``) of the best run of a compute budget and a data stock [nats/token]."""
+    n, d = trained_model(compute_flop, tokens_available, tokens_per_param)
+    return chinchilla_loss(n, d, 0.0, a, b, alpha, beta)
+
+
+@functools.lru_cache(maxsize=64)
+def _reference_reducible(*args: float) -> np.ndarray:
+    """:func:`_reducible` of numbers, computed once (the reference run of a law: the labs ask for
+    it thousands of times a run; equal numbers give the same float64 result whatever their type).
+    NumPy scalars come back, never written into."""
+    return _reducible(*args)
