@@ -160,9 +160,11 @@ def run_chunk(task: ChunkTask, progress: Progress | None = None) -> ChunkResult:
     return _chunk_result(task, parts, counter[0], t0)
 
 
-#: the most runs one model advances when chunks share it (:func:`chunk_groups`; assumption: the
-#: size of bench_world's K = 1,000 model, a few hundred MB of a worker's memory)
-MEMBERS_PER_MODEL = 1000
+#: the most runs one model advances when chunks share it (:func:`chunk_groups`). Assumption, from
+#: the 10,000-draw Monte Carlo's chunks of 500 on one model (CPU time, load average ~3): 1 chunk
+#: 6.9 s, 2 chunks 9.2 s, 5 chunks 18.5 s (3.7 s a chunk, ~1.1 GB of a worker's memory),
+#: 10 chunks 40.1 s (1.9 GB): past ~2,500 runs a model saves no more.
+MEMBERS_PER_MODEL = 2500
 
 
 def chunk_groups(tasks: Iterable[ChunkTask], chunk_runs: int, chunks: int, workers: int) -> Iterator[list[ChunkTask]]:
@@ -171,8 +173,10 @@ def chunk_groups(tasks: Iterable[ChunkTask], chunk_runs: int, chunks: int, worke
     of ``workers`` a group of the ``chunks`` to run; a chunk that cannot share a model with the
     one before (:func:`groupable`) starts a group.
 
-    >>> [len(g) for g in chunk_groups([ChunkTask(i, i, np.arange(500), None, {}, ()) for i in range(5)], 500, 5, 2)]  # type: ignore[arg-type]
+    >>> [len(g) for g in chunk_groups([ChunkTask(i, i, np.arange(1000), None, {}, ()) for i in range(5)], 1000, 5, 2)]  # type: ignore[arg-type]
     [2, 2, 1]
+    >>> [len(g) for g in chunk_groups([ChunkTask(i, i, np.arange(500), None, {}, ()) for i in range(20)], 500, 20, 2)]  # type: ignore[arg-type]
+    [5, 5, 5, 5]
     """
     size = max(1, min(MEMBERS_PER_MODEL // max(chunk_runs, 1), -(-chunks // max(workers, 1))))
     group: list[ChunkTask] = []
