@@ -139,57 +139,6 @@ def _members_last(a: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(a.transpose(*range(1, a.ndim), 0))
 
 
-def _nonzero(values: list[float]) -> bool:
-    """Any number not 0 (NaN counts, as ``np.count_nonzero`` counts it)."""
-    return any(v != 0.0 for v in values)
-
-
-def _max(a: float, b: float) -> float:
-    """``np.maximum(a, b)`` of two floats: NaN if either is, ``b`` when they are equal."""
-    if a != a:
-        return a
-    return a if a > b else b
-
-
-def _min(a: float, b: float) -> float:
-    """``np.minimum(a, b)`` of two floats: NaN if either is, ``b`` when they are equal."""
-    if a != a:
-        return a
-    return a if a < b else b
-
-
-def _row_sum(row: list[float]) -> float:
-    """The sum of a row in order from 0, as NumPy reduces (not ``sum``: from Python 3.12 it
-    compensates)."""
-    out = 0.0
-    for v in row:
-        out += v
-    return out
-
-
-def _column_sums(rows: list[list[float]], n: int) -> list[float]:
-    """The sum of each of ``n`` columns over the rows, in order from 0 (as NumPy reduces)."""
-    out = [0.0] * n
-    for r in rows:
-        out = [o + v for o, v in zip(out, r, strict=True)]
-    return out
-
-
-def _ration_one(ask: list[list[float]], remaining: list[float], cap: list[float] | None) -> tuple[list[list[float]], list[float], list[float] | None]:
-    """:meth:`_Market._ration` of one member on Python floats (rows: sellers)."""
-    avail = remaining if cap is None else [_min(r, c) for r, c in zip(remaining, cap, strict=True)]
-    asked = [_row_sum(r) for r in ask]
-    over = [a > v for a, v in zip(asked, avail, strict=True)]
-    if any(over):
-        ratio = [v / a if o else 1.0 for v, a, o in zip(avail, asked, over, strict=True)]
-        give = [[q * f for q in r] for r, f in zip(ask, ratio, strict=True)]
-        given = [_row_sum(r) for r in give]
-    else:
-        give, given = ask, asked
-    left = [_max(r - g, 0.0) for r, g in zip(remaining, given, strict=True)]
-    return give, left, None if cap is None else [_max(c - g, 0.0) for c, g in zip(cap, given, strict=True)]
-
-
 class _Market:
     """Offers, demands and the cleared allocation of one commodity."""
 
@@ -306,9 +255,6 @@ class _Market:
         if self.auction:
             self._clear_auction()
             return
-        if self.K == 1 and len(self.sellers) < _IN_ORDER and len(self.buyers) < _IN_ORDER:
-            self._clear_one()
-            return
         # cleared members last, (S, B, K): every operation runs along the members, contiguous
         # (members first, the short sellers' and buyers' axes made NumPy loop over a few numbers
         # at a time); each number is computed by the same operations as before
@@ -330,15 +276,24 @@ class _Market:
             Et = E[:, cols]
             xt = x[:, cols] if mask is None else x
             addressed = directed * Et
-            if _any(addressed):
+            served = _any(addressed)
+            if served:
                 give, remaining, cap = self._ration(addressed, remaining, cap)
                 xt = xt + give
             if has_want:
-                x_addressed = _sum_last(xt, 0)
-                for _ in range(2):
+                # with nothing addressed the tier's columns hold zeros: what the buyers got is
+                # their sum less 0 (the same numbers), and before the first spread 0
+                x_addressed = _sum_last(xt, 0) if served else None
+                for step in range(2):
                     avail = remaining if cap is None else np.minimum(remaining, cap)
-                    got = _sum_last(xt, 0) - x_addressed
-                    need = np.maximum(want - (got if mask is None else got * mask), 0.0)
+                    if x_addressed is not None:
+                        got = _sum_last(xt, 0) - x_addressed
+                        need = np.maximum(want - (got if mask is None else got * mask), 0.0)
+                    elif step:
+                        got = _sum_last(xt, 0)
+                        need = np.maximum(want - (got if mask is None else got * mask), 0.0)
+                    else:
+                        need = np.maximum(want, 0.0)  # want - 0 is want, bit for bit
                     if not _any(need) or not _any(avail):
                         break  # nothing more to ask for, or to give
                     w = avail[:, None, :] * Et
@@ -372,94 +327,52 @@ class _Market:
             self.usd = x * np.where(self.internal[None, :, :], self.price_internal[:, :, None], self.price[:, :, None])
 
 
-    def _clear_one(self) -> None:
-        """:meth:`clear` of one member on a market of fewer than eight sellers and buyers, on
-        Python floats: the same IEEE operations on the same numbers in the same order, so the
-        same bits, without NumPy's fixed cost on arrays of a few numbers (most of a one-member
-        clearing). Sums run in order from 0, as NumPy reduces fewer than eight terms; a
-        maximum or minimum returns the second number when the two are equal and NaN when
-        either is NaN, as ``np.maximum`` and ``np.minimum`` do; a ratio is taken only where
-        the vectorised code keeps it."""
-        S, B = len(self.sellers), len(self.buyers)
-        rows = range(S)
-        enabled = self.enabled.tolist()
-        if self.scale is None:
-            E = enabled
-        else:
-            scale = self.scale[0].tolist()
-            E = [[e * (1.0 if f > 0.0 else 0.0) for e, f in zip(er, fr, strict=True)] for er, fr in zip(enabled, scale, strict=True)]
-        demand = self.demand[0].tolist()
-        directed_all = self.directed[0].tolist()
-        remaining = self.offer[0].tolist()
-        x = [[0.0] * B for _ in rows]
-        for tier, cols, _mask in self._tier_plan():  # no mask: fewer than eight buyers
-            bs = list(range(B)) if isinstance(cols, slice) else cols.tolist()
-            n = len(bs)
-            want = [demand[b] for b in bs]
-            directed = [[r[b] for b in bs] for r in directed_all]
-            has_want = _nonzero(want)
-            if not has_want and not any(_nonzero(r) for r in directed):
-                continue  # nothing asked in this tier: nothing given
-            cap_table = self.tier_cap.get(int(tier))
-            cap = None if cap_table is None else cap_table[0].tolist()
-            Et = [[r[b] for b in bs] for r in E]
-            xt = [[r[b] for b in bs] for r in x]
-            addressed = [[d * e for d, e in zip(dr, er, strict=True)] for dr, er in zip(directed, Et, strict=True)]
-            if any(_nonzero(r) for r in addressed):
-                give, remaining, cap = _ration_one(addressed, remaining, cap)
-                xt = [[a + g for a, g in zip(ar, gr, strict=True)] for ar, gr in zip(xt, give, strict=True)]
-            if has_want:
-                x_addressed = _column_sums(xt, n)
-                for _ in range(2):
-                    avail = remaining if cap is None else [_min(r, c) for r, c in zip(remaining, cap, strict=True)]
-                    got = [t - a for t, a in zip(_column_sums(xt, n), x_addressed, strict=True)]
-                    need = [_max(w - g, 0.0) for w, g in zip(want, got, strict=True)]
-                    if not _nonzero(need) or not _nonzero(avail):
-                        break  # nothing more to ask for, or to give
-                    w = [[a * e for e in er] for a, er in zip(avail, Et, strict=True)]
-                    wsum = _column_sums(w, n)
-                    spread = [[nd * v for nd, v in zip(need, wr, strict=True)] for wr in w]
-                    spread = [[v / t if t > 0 else 0.0 for v, t in zip(sr, wsum, strict=True)] for sr in spread]
-                    give, remaining, cap = _ration_one(spread, remaining, cap)
-                    xt = [[a + g for a, g in zip(ar, gr, strict=True)] for ar, gr in zip(xt, give, strict=True)]
-            for xr, tr in zip(x, xt, strict=True):
-                for b, v in zip(bs, tr, strict=True):
-                    xr[b] = v
-        self._settle(np.array(x, dtype=float).reshape(1, S, B))
-
     def _clear_auction(self) -> None:
         """Each seller's offer whole to its contract holder, else to its highest bidder at the
         second-highest bid (at least the seller's price); see the module docstring. Sellers
-        clear in network order; a buyer asks no more in all than it demanded."""
+        clear in network order; a buyer asks no more in all than it demanded.
+
+        Members last, as :meth:`clear`: the highest and second-highest bids are maxima over
+        the buyers (exact whatever the order: a bid in play is positive and never NaN), the
+        winners counted, every other operation elementwise, so the same numbers as members
+        first."""
         K, S, B = self.K, len(self.sellers), len(self.buyers)
-        live = np.broadcast_to(self.enabled[None, :, :] > 0.0, (K, S, B))
+        live = np.broadcast_to((self.enabled > 0.0)[:, :, None], (S, B, K))
         if self.scale is not None:
-            live = live & (self.scale > 0.0)
-        want = self.demand.copy()  # undirected demand left (K, B)
-        x = np.zeros((K, S, B))
-        bidding = self.bid > 0.0  # the same for every seller
+            live = live & (_members_last(self.scale) > 0.0)
+        want = _members_last(self.demand)  # undirected demand left (B, K)
+        directed = _members_last(self.directed)
+        bid = _members_last(self.bid)
+        reserves = _members_last(self.price)
+        offers = _members_last(self.offer)
+        x = np.zeros((S, B, K))
+        paid = np.zeros((S, K))
+        bidding = bid > 0.0  # the same for every seller
+        column = np.arange(B)[:, None]
         for i in range(S):
-            ask = want + self.directed[:, i, :]
-            able = live[:, i, :] & (ask > 0.0)
-            reserve = self.price[:, i]
+            ask = want + directed[i]
+            able = live[i] & (ask > 0.0)
+            reserve = reserves[i]
             c = int(self.contract[i])
-            held = able[:, c] if c >= 0 else np.zeros(K, dtype=bool)
-            bids = np.where(able & bidding & (self.bid >= reserve[:, None]), self.bid, -np.inf)
-            top = bids.max(axis=1)
-            win = np.isfinite(top)[:, None] & (bids == top[:, None])
+            held = able[c] if c >= 0 else np.zeros(K, dtype=bool)
+            bids = np.where(able & bidding & (bid >= reserve), bid, -np.inf)
+            top = bids.max(axis=0)
+            win = np.isfinite(top) & (bids == top)
             if B > 1:
-                runner = np.where(win & (win.sum(axis=1) == 1)[:, None], -np.inf, bids).max(axis=1)
+                runner = np.where(win & (win.sum(axis=0) == 1), -np.inf, bids).max(axis=0)
             else:
                 runner = np.full(K, -np.inf)
             price = np.where(held, reserve, np.maximum(runner, reserve))
             if c >= 0:
-                win = np.where(held[:, None], np.arange(B)[None, :] == c, win)
-            n = win.sum(axis=1)
-            share = np.divide(self.offer[:, i], n, out=np.zeros(K), where=n > 0)
-            give = np.minimum(share[:, None], ask) * win
-            x[:, i, :] = give
-            want = np.maximum(want - np.maximum(give - self.directed[:, i, :], 0.0), 0.0)
-            self.clearing_price[:, i] = np.where(n > 0, price, 0.0)
+                win = np.where(held, column == c, win)
+            n = win.sum(axis=0)
+            share = np.divide(offers[i], n, out=np.zeros(K), where=n > 0)
+            give = np.minimum(share, ask) * win
+            x[i] = give
+            want = np.maximum(want - np.maximum(give - directed[i], 0.0), 0.0)
+            paid[i] = np.where(n > 0, price, 0.0)
+        self.clearing_price[...] = paid.T
+        x = np.ascontiguousarray(x.transpose(2, 0, 1))  # members first again
         if self.scale is not None:
             x = x * self.scale
         self.x = x

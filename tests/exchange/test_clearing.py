@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
-from ecosim.exchange.clearing import Exchange, _Market
+from ecosim.exchange.clearing import Exchange
 from ecosim.exchange.network import Node, build_network
 
 
@@ -133,36 +133,3 @@ def test_addressed_demand_is_rationed_and_never_spills() -> None:
     assert_allclose(ex.flow("a", "y", "launch_mass"), 1.0)
     assert_allclose(ex.sold("b", "launch_mass"), 0.0)
 
-
-def test_one_member_clears_as_every_member_does() -> None:
-    """A one-member market clears on Python floats (``_Market._clear_one``), a market of
-    several members on arrays: the same bits. 300 random markets (up to 7 sellers and buyers,
-    edges cut, tiers, caps, addressed demand, internal prices, a per-member throughput) cleared
-    with one member and with that member twice give byte-identical allocations and payments."""
-    rng = np.random.default_rng(12)
-    traded = 0
-    for _ in range(300):
-        S, B = int(rng.integers(1, 8)), int(rng.integers(1, 8))
-        edges = [(f"s{i}", f"b{j}", bool(rng.random() < 0.9)) for i in range(S) for j in range(B) if (i, j) == (0, 0) or rng.random() < 0.6]
-        S, B = len({e[0] for e in edges}), len({e[1] for e in edges})
-
-        def draw(shape: tuple[int, ...], zeros: float = 0.3) -> np.ndarray:
-            return np.where(rng.random(shape) < zeros, 0.0, rng.choice([1e-3, 1.0, 1e3, 1e6], size=shape) * rng.random(shape))
-
-        offer, demand, directed = draw((S,)), draw((B,)), draw((S, B), 0.7)
-        price, price_internal = draw((S,), 0.1), draw((S,), 0.1)
-        tiers, internal = rng.integers(0, 3, B), rng.random((S, B)) < rng.choice([0.0, 0.5, 1.0])
-        caps = {int(t): np.where(rng.random(S) < 0.3, np.inf, draw((S,), 0.2)) for t in set(tiers.tolist()) if rng.random() < 0.4}
-        scale = None if rng.random() < 0.7 else np.where(rng.random((S, B)) < 0.3, 0.0, rng.random((S, B)))
-        got = []
-        for K in (1, 2):
-            m = _Market("launch_mass", edges, K)
-            m.offer[:], m.demand[:], m.directed[:] = offer, demand, directed
-            m.price[:], m.price_internal[:], m.tier[:], m.internal[:] = price, price_internal, tiers, internal
-            m.tier_cap = {t: np.tile(c, (K, 1)) for t, c in caps.items()}
-            m.scale = None if scale is None else np.tile(scale, (K, 1, 1))
-            m.clear()
-            got.append((m.x[0].tobytes(), m.usd[0].tobytes()))
-        assert got[0] == got[1]
-        traded += bool(m.x.any())
-    assert traded > 200  # most markets trade something
