@@ -82,18 +82,32 @@ class _Variables:
         )
         self.kinds = ["state"] * len(self.states) + ["cash"] * len(self.cash) + ["signal"] * len(self.signals) + ["goods"] * len(self.goods)
         self.agents = [a for a, _ in self.states] + list(self.cash) + [e[0] for e in self.signals] + [e[0] for e in self.goods]
+        self.differ: dict[int, np.ndarray] = {}  # state -> the members whose values differ from member 0's (:meth:`read`)
 
     def read(self, model: EcosimModel) -> np.ndarray:
-        """Every variable for every member, (K, V) (a view of a (V, K) array: one row a variable)."""
+        """Every variable for every member, (K, V) (a view of a (V, K) array: one row a variable).
+
+        A state array of more than one value per member is summed per member; only the members
+        whose values differ from member 0's (bit for bit) are summed, the others take member 0's
+        sum (the same bits summed alike): in a replay most members are member 0's copies in most
+        states. The members that differ are kept (:attr:`differ`) for :meth:`clone`."""
         ex = model.exchange
         out = np.empty((len(self.names), model.members))
+        self.differ = {}
         row = 0
         for a, k in self.states:
             v = getattr(model.by_name[a].s, k)
             if v.ndim == 1:
                 out[row] = v
             elif v.dtype == np.float64:
-                np.add.reduce(v.reshape(v.shape[0], -1), axis=1, out=out[row])  # np.sum's sums, without a temporary
+                flat = v.reshape(v.shape[0], -1)
+                bits = flat.view(np.int64)
+                rows = np.flatnonzero((bits[1:] != bits[:1]).any(axis=1)) + 1
+                self.differ[row] = rows
+                np.add.reduce(flat[:1], axis=1, out=out[row, :1])  # np.sum's sum, without a temporary
+                out[row, 1:] = out[row, 0]
+                if len(rows):
+                    out[row, rows] = np.add.reduce(flat[rows], axis=1)
             else:
                 out[row] = np.asarray(v, dtype=float).reshape(v.shape[0], -1).sum(axis=1)
             row += 1
@@ -113,6 +127,20 @@ class _Variables:
             out[bad] = 0.0  # an infinite delay (a closed option) reads 0
         return out.T
 
+    def clone(self, model: EcosimModel) -> None:
+        """Make every member a copy of member 0: states, cash, signals, goods
+        (:meth:`~ecosim.exchange.Exchange.clone_member`). A state array :meth:`read` summed
+        member by member is copied only to the members it found different (the others hold
+        member 0's bits already)."""
+        for i, (a, k) in enumerate(self.states):
+            arr = getattr(model.by_name[a].s, k)
+            rows = self.differ.get(i)
+            if rows is None:
+                arr[1:] = arr[:1]
+            elif len(rows):
+                arr[rows] = arr[:1]
+        model.exchange.clone_member(0)
+
     def published(self, model: EcosimModel) -> list[np.ndarray]:
         """What member 0 has published on every signal edge (the value its readers read next month)."""
         ex = model.exchange
@@ -121,13 +149,6 @@ class _Variables:
             v = ex.published(s, r, k)
             out.append(np.zeros(1) if v is None else np.asarray(v, dtype=float)[:1].copy())
         return out
-
-
-def _clone(model: EcosimModel) -> None:
-    for agent in model.by_name.values():
-        for arr in agent.s.arrays().values():
-            arr[1:] = arr[:1]
-    model.exchange.clone_member(0)
 
 
 def _states0(model: EcosimModel, states: list[tuple[str, str]]) -> list[np.ndarray]:
@@ -169,7 +190,7 @@ def _replay(model: EcosimModel, loaded: LoadedScenario, months: int | None, prog
     goods_last: np.ndarray | None = None
     for t in range(T):
         if t:
-            _clone(model)
+            var.clone(model)
             for i, (a, k) in enumerate(var.states):
                 getattr(model.by_name[a].s, k)[2 + i] = prev_states[i][0]
             for j, idx in enumerate(var.cash.values()):
