@@ -218,7 +218,9 @@ class Cloud(EcosimAgent):
         now = m % RING_MONTHS
         s.capacity_mw = s.capacity_mw + s.capacity_pipe_mw[:, now]
         s.capacity_pipe_mw[:, now] = 0.0
-        wanted = np.stack([np.maximum(self.read(lab, "lease_wanted_mw"), 0.0) for lab in self.lessees], axis=1) if J else np.zeros((K, 0))
+        wanted = np.empty((K, J))  # a column per lab (np.stack's table, without its Python)
+        for j, lab in enumerate(self.lessees):
+            wanted[:, j] = np.maximum(self.read(lab, "lease_wanted_mw"), 0.0)
         self.wanted_mw = wanted
         total_wanted = wanted.sum(axis=1)
         self.utilisation = total_wanted / np.maximum(s.capacity_mw, 1e-9)

@@ -37,7 +37,7 @@ import numpy as np
 
 from ecosim.agents.base import EcosimAgent, clip, take_slot
 from ecosim.economics.binding import BINDING, binding_code
-from ecosim.economics.odc_cost import CONVENTIONS, Site, compare_costs, mass_per_w_kg
+from ecosim.economics.odc_cost import CONVENTIONS, Site, compare_costs, mass_per_w_kg, orbit_fixed
 from ecosim.physics.compute import accelerator_usd_per_w
 from ecosim.physics.radiation import monthly_failure_frac
 from ecosim.physics.solar import (
@@ -71,6 +71,7 @@ class OrbitalDataCenter(EcosimAgent):
         self.s.budget_usd_per_yr = np.full(K, p.capex_budget_usd_per_yr, dtype=float)
         self._own_budget = np.broadcast_to(np.asarray(p.capex_budget_usd_per_yr) > 0, (K,))  # per member: a budget of its own, not its company's cash
         self._mass_per_w_kg = mass_per_w_kg(p)  # [kg/W] as compare_costs computes it (parameters stay fixed in a run)
+        self._orbit_fixed = orbit_fixed(p, array_cost_frac=p.array_cost_frac, convention=CONVENTIONS[p.cost_convention], mass_kg_per_w=self._mass_per_w_kg)
         self._life_months = clip(np.rint(np.asarray(p.lifetime_yr) * 12.0), 1, RING_MONTHS - 1).astype(int)  # [months] in orbit
         #: the binding code of a month it wants nothing: economics, or none while it builds prototypes
         self._idle_code = np.where(np.asarray(p.prototype_mw_per_yr) == 0, np.int8(BINDING.index("economics")), np.int8(0))
@@ -148,6 +149,7 @@ class OrbitalDataCenter(EcosimAgent):
             array_cost_frac=self.p.array_cost_frac,
             convention=CONVENTIONS[self.p.cost_convention],
             mass_kg_per_w=self._mass_per_w_kg,
+            fixed=self._orbit_fixed,
         )
         self.ratio = cmp.ratio * self._ones
         self.orbital_usd_per_w = cmp.orbital_usd_per_w * self._ones

@@ -313,6 +313,87 @@ class CostComparison:
         return out
 
 
+@dataclass(frozen=True)
+class OrbitFixed:
+    """What :func:`compare_costs` works out of an ``[orbital_dc]`` section, the share of arrays
+    in its hardware and a convention alone (no price, no WACC): the factors of each orbital item
+    that come first in its product, so that the items are the same numbers whether worked out
+    here once or every time. Names: ``cap_w`` [W] average IT power, ``life`` [yr], ``sun``
+    [-] sunlight fraction, ``mass`` [kg/W], ``nameplate`` [W], ``hw`` [USD] satellite hardware,
+    ``chip_kg_per_w`` [kg/W] per W of nameplate, ``launch_kg`` [kg] launched, ``oversize_usd``
+    [USD] and ``oversize_kg`` [kg] of oversized arrays, ``replaced_w`` [W] of chips replaced,
+    ``replaced_kg_per_w`` [kg/W], ``operations_usd`` [USD], ``nre_usd`` [USD]."""
+
+    convention: Convention
+    cap_w: Any
+    life: Any
+    sun: Any
+    mass: Any
+    nameplate: Any
+    hw: Any
+    chip_kg_per_w: Any
+    launch_kg: Any
+    oversize_usd: Any
+    oversize_kg: Any
+    replaced_w: Any
+    replaced_kg_per_w: Any
+    operations_usd: Any
+    nre_usd: Any
+
+
+def orbit_fixed(odc: Any, *, array_cost_frac: ArrayLike = 0.3, convention: Convention = LEVELISED, mass_kg_per_w: ArrayLike | None = None) -> OrbitFixed:
+    """The orbital side's factors of :func:`compare_costs` that depend on ``odc``,
+    ``array_cost_frac``, ``convention`` and ``mass_kg_per_w`` alone (:class:`OrbitFixed`).
+
+    >>> from types import SimpleNamespace as NS
+    >>> odc = NS(capacity_gw=1.0, lifetime_yr=5.0, satellite_hardware_usd_per_w=10.0, sunlight_fraction=1.0,
+    ...          degradation_frac_per_yr=0.0, chip_failure_frac_per_yr=0.0, ops_frac_of_hardware_per_yr=0.02,
+    ...          nre_usd=0.0, array_specific_power_w_per_kg=150.0, chip_mass_kg_per_w=0.004, structure_mass_frac=0.25)
+    >>> f = orbit_fixed(odc, convention=ECOSIM, mass_kg_per_w=0.04)
+    >>> float(f.nameplate) / 1e9, float(f.launch_kg) / 1e6, float(f.operations_usd) / 1e9   # GW, kt, billions USD
+    (1.0, 40.0, 1.0)
+    """
+    conv = convention
+    cap_w = np.asarray(odc.capacity_gw, dtype=float) * 1e9
+    life = np.asarray(odc.lifetime_yr, dtype=float)
+    sun = np.asarray(odc.sunlight_fraction, dtype=float)
+    mass = mass_per_w_kg(odc) if mass_kg_per_w is None else np.asarray(mass_kg_per_w, dtype=float)
+    structure = 1.0 - np.asarray(odc.structure_mass_frac, dtype=float)
+    if conv.degradation == "mean_retention":
+        kept = (1.0 - np.asarray(odc.degradation_frac_per_yr, float)) * (1.0 - np.asarray(odc.chip_failure_frac_per_yr, float))
+        nameplate = cap_w / (sun * mean_retention(1.0 - kept, life))
+        ovs = np.ones_like(nameplate)
+        repl = np.zeros_like(nameplate)
+    else:
+        nameplate = cap_w / sun
+        ovs = oversize_for_degradation(odc.degradation_frac_per_yr, life)
+        repl = replacements_per_w(odc.chip_failure_frac_per_yr, life)
+    if conv.whole_satellites:
+        sat_w = np.asarray(odc.satellite_it_kw, dtype=float) * 1e3
+        nameplate = np.ceil(nameplate / sat_w - 1e-9) * sat_w
+    extra_array_kg_per_w = (ovs - 1.0) / np.asarray(odc.array_specific_power_w_per_kg, float) / structure
+    hw = np.asarray(odc.satellite_hardware_usd_per_w, dtype=float) * nameplate
+    chip_kg_per_w = np.asarray(odc.chip_mass_kg_per_w, dtype=float) / structure
+    ops_years = 1.0 if conv.operations_once else life
+    return OrbitFixed(
+        convention=conv,
+        cap_w=cap_w,
+        life=life,
+        sun=sun,
+        mass=mass,
+        nameplate=nameplate,
+        hw=hw,
+        chip_kg_per_w=chip_kg_per_w,
+        launch_kg=nameplate * (mass - extra_array_kg_per_w),
+        oversize_usd=(ovs - 1.0) * np.asarray(array_cost_frac, float) * hw,
+        oversize_kg=nameplate * extra_array_kg_per_w,
+        replaced_w=nameplate * repl,
+        replaced_kg_per_w=repl * chip_kg_per_w,
+        operations_usd=np.asarray(odc.ops_frac_of_hardware_per_yr, dtype=float) * ops_years * hw,
+        nre_usd=np.asarray(odc.nre_usd, dtype=float) * np.ones_like(cap_w),
+    )
+
+
 def compare_costs(
     odc: Any,
     site: Site,
@@ -323,6 +404,7 @@ def compare_costs(
     array_cost_frac: ArrayLike = 0.3,
     convention: Convention = LEVELISED,
     mass_kg_per_w: ArrayLike | None = None,
+    fixed: OrbitFixed | None = None,
 ) -> CostComparison:
     """Itemised lifetime cost of ``odc.capacity_gw`` of average IT power, in orbit and on the ground.
 
@@ -339,6 +421,9 @@ def compare_costs(
     convention : what is counted and how (:class:`Convention`; levelised by default).
     mass_kg_per_w : [kg/W] ``mass_per_w_kg(odc)`` when the caller has it already (a builder
         pricing every month computes it once).
+    fixed : :func:`orbit_fixed` of ``odc``, ``array_cost_frac``, ``convention`` and
+        ``mass_kg_per_w`` when the caller has it already (a builder pricing every month works it
+        out once; its section stays fixed in a run).
 
     A small case by hand under ``ecosim``'s undiscounted sums (1 GW, 5 yr, 500 USD/kg, 25 W/kg, no
     oversizing, failures or NRE):
@@ -359,44 +444,29 @@ def compare_costs(
     -69.8
     """
     conv = convention
-    cap_w = np.asarray(odc.capacity_gw, dtype=float) * 1e9
-    life = np.asarray(odc.lifetime_yr, dtype=float)
+    if fixed is None:
+        fixed = orbit_fixed(odc, array_cost_frac=array_cost_frac, convention=conv, mass_kg_per_w=mass_kg_per_w)
+    elif fixed.convention is not conv:
+        raise ValueError(f"fixed was worked out for the {fixed.convention.name!r} convention, not {conv.name!r}")
+    f = fixed
+    cap_w, life, sun, mass = f.cap_w, f.life, f.sun, f.mass
     price = np.asarray(launch_usd_per_kg, dtype=float)
     ai = np.asarray(ai_hardware_usd_per_w, dtype=float) * (1.0 if conv.ai_hardware else 0.0)
     r = np.asarray(wacc, dtype=float)
     levelised = conv.capital == "levelised"
     upfront = capital_recovery_factor(r, life) * life if levelised else 1.0  # [USD per USD up front]
 
-    # ----- orbital
-    sun = np.asarray(odc.sunlight_fraction, dtype=float)
-    mass = mass_per_w_kg(odc) if mass_kg_per_w is None else np.asarray(mass_kg_per_w, dtype=float)
-    structure = 1.0 - np.asarray(odc.structure_mass_frac, dtype=float)
-    if conv.degradation == "mean_retention":
-        kept = (1.0 - np.asarray(odc.degradation_frac_per_yr, float)) * (1.0 - np.asarray(odc.chip_failure_frac_per_yr, float))
-        nameplate = cap_w / (sun * mean_retention(1.0 - kept, life))
-        ovs = np.ones_like(nameplate)
-        repl = np.zeros_like(nameplate)
-    else:
-        nameplate = cap_w / sun
-        ovs = oversize_for_degradation(odc.degradation_frac_per_yr, life)
-        repl = replacements_per_w(odc.chip_failure_frac_per_yr, life)
-    if conv.whole_satellites:
-        sat_w = np.asarray(odc.satellite_it_kw, dtype=float) * 1e3
-        nameplate = np.ceil(nameplate / sat_w - 1e-9) * sat_w
-    extra_array_kg_per_w = (ovs - 1.0) / np.asarray(odc.array_specific_power_w_per_kg, float) / structure
-    hw = np.asarray(odc.satellite_hardware_usd_per_w, dtype=float) * nameplate
-    chip_kg_per_w = np.asarray(odc.chip_mass_kg_per_w, dtype=float) / structure
-    ops_years = 1.0 if conv.operations_once else life
+    # ----- orbital (each item the same expression, its factors of the section alone worked out in orbit_fixed)
     orbital = {
-        "hardware": hw * upfront,
-        "launch": nameplate * (mass - extra_array_kg_per_w) * price * upfront,
-        "oversizing": ((ovs - 1.0) * np.asarray(array_cost_frac, float) * hw + nameplate * extra_array_kg_per_w * price) * upfront,
-        "chip_replacement": nameplate * repl * (ai + chip_kg_per_w * price),
-        "operations": np.asarray(odc.ops_frac_of_hardware_per_yr, dtype=float) * ops_years * hw,
-        "nre": np.asarray(odc.nre_usd, dtype=float) * np.ones_like(cap_w) * upfront,
-        "ai_hardware": ai * nameplate * upfront,
+        "hardware": f.hw * upfront,
+        "launch": f.launch_kg * price * upfront,
+        "oversizing": (f.oversize_usd + f.oversize_kg * price) * upfront,
+        "chip_replacement": f.replaced_w * (ai + f.chip_kg_per_w * price),
+        "operations": f.operations_usd,
+        "nre": f.nre_usd * upfront,
+        "ai_hardware": ai * f.nameplate * upfront,
     }
-    slope = nameplate * (mass * upfront + repl * chip_kg_per_w)
+    slope = f.nameplate * (mass * upfront + f.replaced_kg_per_w)
 
     # ----- terrestrial
     cf = sun if conv.same_utilisation else np.asarray(site.capacity_factor, dtype=float)

@@ -23,8 +23,8 @@ def chinchilla_loss(params: ArrayLike, tokens: ArrayLike, e: float, a: float, b:
     >>> round(float(chinchilla_loss(70e9, 1.4e12, 1.69, 406.4, 410.7, 0.34, 0.28)), 3)  # Chinchilla
     1.937
     """
-    n = np.maximum(np.asarray(params, dtype=float), 1.0)
-    d = np.maximum(np.asarray(tokens, dtype=float), 1.0)
+    n = np.maximum(params, 1.0)  # float64 (the float 1.0 casts numbers and integer arrays)
+    d = np.maximum(tokens, 1.0)
     return e + a / n**alpha + b / d**beta
 
 
@@ -38,10 +38,10 @@ def trained_model(compute_flop: ArrayLike, tokens_available: ArrayLike, tokens_p
     >>> round(float(n) / 1e9), round(float(d) / 1e12, 1)
     (70, 1.4)
     """
-    c = np.maximum(np.asarray(compute_flop, dtype=float), 1.0)
+    c = np.maximum(compute_flop, 1.0)  # float64 (the float 1.0 casts numbers and integer arrays)
     n_opt = np.sqrt(c / (6.0 * tokens_per_param))
     d_opt = tokens_per_param * n_opt
-    d = np.minimum(d_opt, np.maximum(np.asarray(tokens_available, dtype=float), 1.0))
+    d = np.minimum(d_opt, np.maximum(tokens_available, 1.0))
     n = c / (6.0 * d)
     return n, d
 
