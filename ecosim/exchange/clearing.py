@@ -261,25 +261,31 @@ class _Market:
         S, B, K = len(self.sellers), len(self.buyers), self.K
         remaining = _members_last(self.offer).copy()
         demand = _members_last(self.demand)
-        directed_all = _members_last(self.directed)
+        # demand addressed to a seller, if any this month (else every tier's is 0: nothing addressed)
+        directed_all = _members_last(self.directed) if _any(self.directed) else None
         x = np.zeros((S, B, K))
         E = self.enabled[:, :, None] if self.scale is None else self.enabled[:, :, None] * (_members_last(self.scale) > 0.0)
         for tier, cols, mask in self._tier_plan():
             want = demand[cols] if mask is None else np.where(mask, demand, 0.0)
-            directed = directed_all[:, cols] if mask is None else np.where(mask[None, :, :], directed_all, 0.0)
+            if directed_all is None:
+                directed = None
+            else:
+                directed = directed_all[:, cols] if mask is None else np.where(mask[None, :, :], directed_all, 0.0)
             has_want = _any(want)
-            if not has_want and not _any(directed):
+            if not has_want and (directed is None or not _any(directed)):
                 continue  # nothing asked in this tier: nothing given
             cap = self.tier_cap.get(int(tier))
             if cap is not None:
                 cap = _members_last(cap).copy()
             Et = E[:, cols]
             xt = x[:, cols] if mask is None else x
-            addressed = directed * Et
-            served = _any(addressed)
-            if served:
-                give, remaining, cap = self._ration(addressed, remaining, cap)
-                xt = xt + give
+            served = False
+            if directed is not None:
+                addressed = directed * Et
+                if _any(addressed):
+                    served = True
+                    give, remaining, cap = self._ration(addressed, remaining, cap)
+                    xt = xt + give
             if has_want:
                 # with nothing addressed the tier's columns hold zeros: what the buyers got is
                 # their sum less 0 (the same numbers), and before the first spread 0
