@@ -624,11 +624,15 @@ class Exchange:
             s_idx, b_idx = self._market_index[c]
             usd = m.usd
             if _any(usd):
-                self.cash[:, s_idx] += _sum(usd, 2)
-                self.cash[:, b_idx] -= _sum(usd, 1)
-                external = usd * ~m.internal[None, :, :] if _any(m.internal) else usd
-                paid_out = _sum(external, 1)
-                self.month_in[:, s_idx] += _sum(external, 2)
+                earned, spent = _sum(usd, 2), _sum(usd, 1)
+                self.cash[:, s_idx] += earned
+                self.cash[:, b_idx] -= spent
+                if _any(m.internal):
+                    external = usd * ~m.internal[None, :, :]
+                    paid_out, paid_in = _sum(external, 1), _sum(external, 2)
+                else:  # every trade external: the same sums
+                    paid_out, paid_in = spent, earned
+                self.month_in[:, s_idx] += paid_in
                 self.month_out[:, b_idx] += paid_out
                 if "capex" in m.kind:
                     capex = np.array([k == "capex" for k in m.kind])
