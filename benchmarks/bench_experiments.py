@@ -38,7 +38,8 @@ from targets import MC_10K_S, mark
 
 from ecosim.experiments import ExperimentStore, build_design, load_experiment, run_experiment
 from ecosim.experiments.spec import bundled_experiments
-from ecosim.model import EcosimModel
+from ecosim.model import EcosimModel, warmup_state
+from ecosim.scenario import load_scenario
 
 EXPERIMENT = "monte_carlo_baseline"
 
@@ -104,9 +105,22 @@ def main() -> None:
               f"chunks of {spec.meta.chunk_size}, {args.workers} workers, {os.cpu_count()} CPUs")
         print(f"load average before: {os.getloadavg()[0]:.2f} (other processes on these cores slow both sides)")
 
+        import ecosim.experiments.experiment as experiment_module
+
+        stored = [0.0]  # the runner's time storing chunks (this process)
+        store_chunk = experiment_module._store_chunk
+
+        def timed_store(*a: Any) -> None:
+            s = time.perf_counter()
+            store_chunk(*a)
+            stored[0] += time.perf_counter() - s
+
+        experiment_module._store_chunk = timed_store  # type: ignore[assignment]
+        first: list[float] = []  # when the first worker reported its first months
         t0, c0 = time.perf_counter(), cpu_s()
-        run = run_experiment(spec, out, workers=args.workers)
+        run = run_experiment(spec, out, workers=args.workers, on_progress=lambda _: first or first.append(time.perf_counter()))
         t_ecosim, c_ecosim = time.perf_counter() - t0, cpu_s() - c0
+        experiment_module._store_chunk = store_chunk
         assert run.complete, "the experiment did not finish"
         print(f"ecosim:      {run.design.n_runs:,} runs stored in {t_ecosim:.1f} s ({run.design.n_runs / t_ecosim:,.0f} runs/s; {run.ok:,} ok, {run.failed:,} failed; store {dir_size_mb(out):.1f} MB)")
         if run.design.n_runs == 10_000 and args.workers == 2:
@@ -114,6 +128,17 @@ def main() -> None:
         else:
             print(f"             (target <= {MC_10K_S:g} s is for 10,000 draws on 2 workers)")
         print(f"             CPU {c_ecosim:.1f} s ({1000 * c_ecosim / run.design.n_runs:.2f} ms per run, all processes)")
+        print(f"             phases: first months reported after {first[0] - t0 if first else float('nan'):.1f} s (design, store, workers started, "
+              f"history warm-up, first model built); storing {stored[0]:.1f} s in this process")
+        by_worker: dict[str, list[float]] = {}
+        for c in run.store.manifest_json()["chunks"]:
+            by_worker.setdefault(str(c["worker"]), []).append(float(c["runtime_s"] or 0.0))
+        for worker, times in sorted(by_worker.items()):
+            print(f"             worker {worker}: {len(times)} chunks, {sum(times):.1f} s simulating them and computing their outcomes")
+        history = load_scenario("history")  # after the run: the workers must not inherit it memoised
+        t_warm = time.perf_counter()
+        warmup_state(history)
+        print(f"             history warm-up (once per worker process): {time.perf_counter() - t_warm:.1f} s")
 
         from ecosim.report.experiment_report import write_experiment_analysis
 

@@ -363,7 +363,13 @@ def loop_scores(loops: Iterable[Loop], scores: Mapping[Pair, np.ndarray], chunk:
     out: dict[str, np.ndarray] = {}
     for start in range(0, len(loops), chunk):
         part = loops[start : start + chunk]
-        prod = np.prod(table[rows[start : start + chunk]], axis=1)
+        at = rows[start : start + chunk]
+        # np.prod along the links, as it multiplies: the first link's score times each next in
+        # turn (a padding row of ones leaves a shorter loop's product as it is), without the
+        # (loops, links, steps) gather
+        prod = table[at[:, 0]]
+        for j in range(1, width):
+            np.multiply(prod, table[at[:, j]], out=prod)
         out.update({lp.id: prod[i] for i, lp in enumerate(part)})
     return out
 

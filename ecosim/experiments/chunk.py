@@ -273,7 +273,7 @@ def _chunk_result(task: ChunkTask, parts: list[_Part], models: int, t0: float) -
         n_ok = int(ok.sum())
         ts = pd.DataFrame({
             "run_id": np.repeat(run_ids[ok], len(dates)),
-            "date": np.tile(np.asarray(dates, dtype=object), n_ok).astype(str),
+            "date": pd.array(list(map(str, dates)), dtype="str").take(np.tile(np.arange(len(dates)), n_ok)),  # the months' strings once, repeated
             **{n: monthly[n][:, ok].T.reshape(-1) for n in monthly},
         })
     return ChunkResult(task.chunk, runs, outcomes, ts, time.perf_counter() - t0, f"{socket.gethostname()}:{os.getpid()}", models)
