@@ -274,9 +274,19 @@ class Constellation(EcosimAgent):
 
     def _generation_to_build(self) -> np.ndarray:
         """Index of the newest buildable generation per member (-1: none yet)."""
-        gen = np.full(self.K, -1)
+        gens = self.p.generations
         ship = self.heavy_share_t() > 0
-        for i, g in enumerate(self.p.generations):
+        if all(type(g.available_month) is int for g in gens):  # one calendar for every member
+            # the loop below keeps the last generation available (and flyable): the newest
+            # available one, of all (members with Starship payload) or of those that need no Starship
+            t = self.t
+            newest = max((i for i, g in enumerate(gens) if t >= g.available_month), default=-1)
+            newest_light = max((i for i, g in enumerate(gens) if t >= g.available_month and not g.needs_starship), default=-1)
+            if newest == newest_light:
+                return np.full(self.K, newest)
+            return np.where(ship, newest, newest_light)
+        gen = np.full(self.K, -1)
+        for i, g in enumerate(gens):
             ok = self.t >= np.asarray(g.available_month)
             if g.needs_starship:
                 ok = ok & ship

@@ -59,6 +59,13 @@ class Optimus(EcosimAgent):
         self._gen = np.zeros(K, dtype=int)
         self._cash_short = np.zeros(K, dtype=bool)  # the month's builds were cut by the cash
         self.revenue_usd = np.zeros(K)
+        # functions of its parameters, fixed in a run: worked out once, not every month
+        self._rows = np.arange(K)
+        self._hours_per_day = per_item(p.generations, "hours_per_day", K) * per_item(p.generations, "productivity_ratio", K)  # (K, G)
+        self._unit_cost_usd = per_item(p.generations, "unit_cost_usd", K)  # (K, G)
+        self._sectors: dict[str, np.ndarray] = {}  # (K, S) tables of _sector, by field
+        self._keep_sold = 1.0 - 1.0 / (12.0 * per_member(p.lifetime_yr, 3))  # robots still working after a month
+        self._keep_plant = 1.0 - 1.0 / (12.0 * per_member(p.lifetime_yr, 2))
 
     @property
     def robots(self) -> np.ndarray:
@@ -82,28 +89,31 @@ class Optimus(EcosimAgent):
         return gen
 
     def _sector(self, field: str) -> np.ndarray:
-        """A field of every sector, per member (K, S)."""
-        return per_item(self.p.sectors, field, self.K)
+        """A field of every sector, per member (K, S) (worked out once: callers never write into it)."""
+        got = self._sectors.get(field)
+        if got is None:
+            got = self._sectors[field] = per_item(self.p.sectors, field, self.K)
+        return got
 
     def plant_wage_usd_per_hour(self) -> np.ndarray:
         """The wage a robot hour in a factory replaces [USD/h]: the factory sector's value."""
         if "factory" not in self.sector_names:
             return self.zeros()
-        return self._sector("value_usd_per_hour")[:, self.sector_names.index("factory")]
+        return self._sector("value_usd_per_hour")[:, self.sector_names.index("factory")].copy()
 
     def offer(self) -> None:
         p, s, ex = self.p, self.s, self.ex
         K = self.K
-        rows = np.arange(K)
+        rows = self._rows
         cap = np.maximum(self.read("xai", "capability"), 0.0)
         gen = self._generation()
         self._gen = gen
         g = np.maximum(gen, 0)
         built = gen >= 0
-        hours_per_day = per_item(p.generations, "hours_per_day", K) * per_item(p.generations, "productivity_ratio", K)  # (K, G)
+        hours_per_day = self._hours_per_day  # (K, G)
         robot_hours_month = hours_per_day[rows, g] * DAYS_PER_MONTH  # a new robot's hours [h/month]
         life_hours = robot_hours_month * 12.0 * np.asarray(p.lifetime_yr, float)
-        unit_cost = per_item(p.generations, "unit_cost_usd", K)[rows, g]
+        unit_cost = self._unit_cost_usd[rows, g]
 
         adoption = np.stack([1.0 / (1.0 + np.exp(-p.capability_steepness * (cap - sec.capability_index_half))) for sec in p.sectors], axis=1)
         fab_on = self.read("terafab", "takes_robot_labour") if ex.reads("terafab", self.name, "takes_robot_labour") else self.zeros()
@@ -145,15 +155,13 @@ class Optimus(EcosimAgent):
 
     def settle(self) -> None:
         p, s, ex = self.p, self.s, self.ex
-        K = self.K
-        keep = 1.0 - 1.0 / (12.0 * per_member(p.lifetime_yr, 3))
-        s.robots = s.robots * keep
-        s.plant_robots = s.plant_robots * (1.0 - 1.0 / (12.0 * per_member(p.lifetime_yr, 2)))
-        rows = np.arange(K)
+        s.robots = s.robots * self._keep_sold
+        s.plant_robots = s.plant_robots * self._keep_plant
+        rows = self._rows
         g = np.maximum(self._gen, 0)
         s.robots[rows, g, :] += self._by_sector
         s.plant_robots[rows, g] += self._to_plants
-        unit_cost = per_item(p.generations, "unit_cost_usd", K)[rows, g]
+        unit_cost = self._unit_cost_usd[rows, g]
         sold = self._by_sector.sum(axis=1)
         self.revenue_usd = sold * p.price_usd
         ex.pay("market", self.name, self.revenue_usd, "revenue")
