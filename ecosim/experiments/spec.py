@@ -88,7 +88,7 @@ from ecosim.scenario.loader import (
     schema_has_path,
 )
 from ecosim.scenario.params import bounds_of, check_member_values, is_numeric
-from ecosim.scenario.schema import MAX_NAME_CHARS, MAX_TEXT_CHARS
+from ecosim.scenario.schema import MAX_NAME_CHARS, MAX_TEXT_CHARS, SECONDS_PER_ENSEMBLE_MEMBER_MONTH
 from ecosim.timeline import parse_month
 
 SAMPLERS = ("grid", "monte_carlo", "lhs", "sobol", "morris")
@@ -106,8 +106,8 @@ MAX_RUNS = 10_000_000
 #: the most settings a lever's low/high/steps may make, and draws of a discrete law (assumption)
 MAX_SETTINGS = 10_000
 #: time per run of a chunk, per simulated month [s] (benchmarks/bench_world.py: 1,000 members
-#: of the baseline's 180 months in 4.8 s)
-SECONDS_PER_RUN_MONTH = 4.8 / 1000 / 180
+#: of the baseline's 180 months advanced together, :data:`ecosim.scenario.schema.BASELINE_K1000_S`)
+SECONDS_PER_RUN_MONTH = SECONDS_PER_ENSEMBLE_MEMBER_MONTH
 #: memory of one run in the design, runs and outcomes tables, per column [bytes] (a float64
 #: in each of three tables, and pandas' copies while it builds them)
 BYTES_PER_RUN_COLUMN = 8 * 3 * 2

@@ -223,16 +223,21 @@ def _ceiling_checks(cls: type[Section]) -> tuple[tuple[str, float, str, float | 
 # --------------------------------------------------------------------------- scenario
 
 
-#: time to simulate one month of one member alone [s] (benchmarks/bench_world.py: the baseline's
-#: 180 months in 0.88 s)
-SECONDS_PER_MONTH = 0.88 / 180
+#: time to simulate the baseline's 180 months with one member alone, and with 1,000 members
+#: advanced together [s] (benchmarks/bench_world.py, CPU time on a 2-core machine at a load
+#: average of 0.2-0.5, code of 1de8e0a: 2.18 s and 6.70 s)
+BASELINE_K1_S, BASELINE_K1000_S = 2.18, 6.70
+#: time to simulate one month of one member alone [s]
+SECONDS_PER_MONTH = BASELINE_K1_S / 180
+#: time per member of a month of 1,000 members advanced together [s]
+SECONDS_PER_ENSEMBLE_MEMBER_MONTH = BASELINE_K1000_S / 1000 / 180
 
 
 def estimate_run_s(months: int, members: int = 1) -> float:
-    """Rough time to simulate ``months`` of ``members`` members alone [s] (one member; several
-    members advance together at about a two-hundredth of that each: bench_world.py, 1,000
-    members in 4.8 s)."""
-    per_member = SECONDS_PER_MONTH if members == 1 else SECONDS_PER_MONTH * (4.8 / 0.88) / 1000
+    """Rough time to simulate ``months`` of ``members`` members [s] (one member alone; several
+    members advance together at about a three-hundredth of that each:
+    :data:`BASELINE_K1000_S`)."""
+    per_member = SECONDS_PER_MONTH if members == 1 else SECONDS_PER_ENSEMBLE_MEMBER_MONTH
     return months * members * per_member
 
 
