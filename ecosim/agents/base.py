@@ -154,7 +154,6 @@ class EcosimAgent(mesa.Agent):
         self.binding = np.zeros(self.K, dtype=np.int8)  # index into ecosim.economics.binding.BINDING
         self._ones = np.ones(self.K)
         self._zeros = np.zeros(self.K)
-        self._w_per_h100e: tuple[int, np.ndarray] | None = None  # (month, value) of w_per_h100e
 
     # ---------------------------------------------------------------- helpers
 
@@ -206,11 +205,8 @@ class EcosimAgent(mesa.Agent):
     def w_per_h100e(self) -> np.ndarray:
         """IT power of one H100-equivalent this month [W] (the shared ``[ai_hardware]`` trend)."""
         t = self.world.month
-        cached = self._w_per_h100e
-        if cached is None or cached[0] != t:  # computed once a month (parameters stay fixed in a run)
-            hw = self.shared.ai_hardware  # the agents sharing a trend share its month's array (none writes into it)
-            cached = self._w_per_h100e = (t, self.once_a_month(("w_per_h100e", id(hw)), lambda: watts_per_h100e(hw.w_per_h100e, hw.efficiency_gain_frac_per_yr, hw.reference_month, t) * np.ones(self.K)))
-        return cached[1].copy()
+        hw = self.shared.ai_hardware  # computed once a month for the agents sharing a trend (a copy each)
+        return self.once_a_month(("w_per_h100e", id(hw)), lambda: watts_per_h100e(hw.w_per_h100e, hw.efficiency_gain_frac_per_yr, hw.reference_month, t) * np.ones(self.K)).copy()
 
     def cost_index_at(self, month: int) -> np.ndarray:
         """:func:`~ecosim.physics.compute.compute_cost_index` of the shared ``[ai_hardware]``

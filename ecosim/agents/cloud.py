@@ -43,7 +43,7 @@ from typing import Any
 
 import numpy as np
 
-from ecosim.agents.base import EcosimAgent, clip
+from ecosim.agents.base import EcosimAgent, clip, take_slot
 from ecosim.physics.compute import accelerator_usd_per_w, watts_per_h100e
 
 RING_MONTHS = 240
@@ -239,16 +239,10 @@ class Cloud(EcosimAgent):
         s.pipe_usd[:, :, now] = 0.0
         # leases at the end of their term: renewed as far as the lab still wants them
         rows = self._rows
-        if self._term_month is not None:  # one term for every member: a slot, not fancy indexing
-            end_at = (m - self._term_month) % RING_MONTHS
-            expiring = s.mw[:, :, end_at].copy()  # (K, labs)
-            for a in (s.mw, s.eflops, s.usd):
-                a[:, :, end_at] = 0.0
-        else:
-            end = (m - self._term_months) % RING_MONTHS
-            expiring = s.mw[rows, :, end]  # (K, labs), a copy
-            for a in (s.mw, s.eflops, s.usd):
-                a[rows, :, end] = 0.0
+        end = (m - (self._term_months if self._term_month is None else self._term_month)) % RING_MONTHS
+        expiring = take_slot(s.mw, end, rows)  # (K, labs)
+        take_slot(s.eflops, end, rows)
+        take_slot(s.usd, end, rows)
         signed_mw = s.pipe_mw.sum(axis=2)  # the renewals below leave the signed ring as it is
         renew = np.minimum(expiring, np.maximum(wanted - (s.mw.sum(axis=2) + signed_mw), 0.0))
         s.mw[:, :, now] += renew

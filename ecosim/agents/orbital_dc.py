@@ -146,10 +146,8 @@ class OrbitalDataCenter(EcosimAgent):
             ai_hardware_usd_per_w=self.read("tsmc", "accelerator_usd_per_w"),
             launch_usd_per_kg=self.launch_usd_per_kg,
             wacc=self.read("capital_market", "wacc"),
-            array_cost_frac=self.p.array_cost_frac,
             convention=CONVENTIONS[self.p.cost_convention],
-            mass_kg_per_w=self._mass_per_w_kg,
-            fixed=self._orbit_fixed,
+            fixed=self._orbit_fixed,  # its array cost share and mass per W, worked out at start
         )
         self.ratio = cmp.ratio * self._ones
         self.orbital_usd_per_w = cmp.orbital_usd_per_w * self._ones
