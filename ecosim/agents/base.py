@@ -25,6 +25,7 @@ Each month the model calls, on every agent in roster order:
 from __future__ import annotations
 
 import functools
+import operator
 from collections.abc import Callable, Hashable
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar
@@ -51,6 +52,9 @@ T = TypeVar("T")
 #: ``(1 + g)^(1/12)`` of the yearly growth rates ``g`` [fraction/yr] given as numbers, by rate
 #: (:meth:`EcosimAgent.grow`; the same NumPy float as computing it again)
 _MONTHLY_GROWTH: dict[float, Any] = {}
+
+_F64 = np.dtype(np.float64)
+_NUMBER = (float, int)
 
 
 class MonthMemo:
@@ -154,18 +158,18 @@ class EcosimAgent(mesa.Agent):
         self.binding = np.zeros(self.K, dtype=np.int8)  # index into ecosim.economics.binding.BINDING
         self._ones = np.ones(self.K)
         self._zeros = np.zeros(self.K)
+        self._member_shape = (self.K,)
 
     # ---------------------------------------------------------------- helpers
 
     @property
     def company(self) -> str:
         """The company this agent belongs to now (a merger moves it)."""
-        return self.ex.company_of(self.name)
+        return self.ex.companies[self.name]
 
-    @property
-    def t(self) -> int:
-        """Current absolute month (see :mod:`ecosim.timeline`)."""
-        return self.world.month
+    #: Current absolute month (see :mod:`ecosim.timeline`): ``self.world.month``, read by a getter
+    #: in C (agents ask for it tens of thousands of times a run)
+    t = property(operator.attrgetter("world.month"), doc="Current absolute month (see :mod:`ecosim.timeline`).")
 
     @property
     def years_since_start(self) -> float:
@@ -175,7 +179,7 @@ class EcosimAgent(mesa.Agent):
         return np.zeros(self.K)
 
     def full(self, value: Any) -> np.ndarray:
-        if isinstance(value, float | int):  # a number (np.float64 included): the same array, sooner
+        if type(value) is float or isinstance(value, _NUMBER):  # a number (np.float64 included): the same array, sooner
             out = np.empty(self.K)
             out.fill(float(value))
             return out
@@ -190,10 +194,19 @@ class EcosimAgent(mesa.Agent):
 
     def read(self, sender: str, signal: str) -> np.ndarray:
         """Last month's value of ``sender``'s ``signal`` as this agent sees it (per member)."""
-        return self.ex.read(sender, self.name, signal)
+        ex = self.ex
+        # the common case, what Exchange.read does without its call: a live edge whose buffer
+        # key is known (Exchange._read), no replay hold
+        resolved = ex._resolved.get((sender, self.name, signal))
+        if resolved is None or ex.held_signals:
+            return ex.read(sender, self.name, signal)
+        return ex._sig_last[resolved].copy()
 
     def publish(self, signal: str, value: Any, internal: Any = None) -> None:
         """Publish ``signal`` on every edge this agent sends it on (read next month)."""
+        if internal is None and type(value) is np.ndarray and value.shape == self._member_shape and value.dtype is _F64:
+            self.ex._sig_now[(self.name, signal)] = value.copy()  # the common case: what Exchange.publish does, without its call
+            return
         self.ex.publish(self.name, signal, value, internal)
 
     def partner(self, signal: str, *, sends: bool = False) -> str | None:
@@ -218,7 +231,15 @@ class EcosimAgent(mesa.Agent):
     def once_a_month(self, key: Hashable, compute: Callable[[], T]) -> T:
         """``compute()`` computed once this month in this model for ``key``: agents that
         would compute the same value (the same arguments, in ``key``) share the first's."""
-        return self.world.month_memo.get(self.world.month, key, compute)
+        world = self.world
+        memo, month = world.month_memo, world.month  # MonthMemo.get, without its call
+        if month != memo.month:
+            memo.month = month
+            memo.values = {}
+        values = memo.values
+        if key not in values:
+            values[key] = compute()
+        return values[key]
 
     @staticmethod
     def grow(value: np.ndarray, frac_per_yr: Any, cap: Any = np.inf) -> np.ndarray:
@@ -236,7 +257,7 @@ class EcosimAgent(mesa.Agent):
 
     def after(self, month: Any) -> np.ndarray:
         """1.0 from ``month`` (absolute) on, else 0.0 — per member."""
-        if isinstance(month, int | float) or np.ndim(month) == 0:  # one month for every member
+        if isinstance(month, _NUMBER) or np.ndim(month) == 0:  # one month for every member
             return (self._ones if self.world.month >= month else self._zeros).copy()
         return (self.t >= np.asarray(month)).astype(float) * np.ones(self.K)
 
@@ -245,7 +266,11 @@ class EcosimAgent(mesa.Agent):
         month opened (none when negative), spread over ``deploy_months`` (default its section's
         ``cash_deploy_months``). Every build limited by cash reads it here."""
         months = self.p.cash_deploy_months if deploy_months is None else deploy_months
-        return np.maximum(self.ex.company_cash_open(self.company), 0.0) / months
+        ex = self.ex
+        company = ex.companies[self.name]
+        # the month's memo of company_cash_open, without the copy it hands out (np.maximum makes a new array)
+        cash = ex._cash_open_of.get(company)
+        return np.maximum(ex.company_cash_open(company) if cash is None else cash, 0.0) / months
 
     def affordable_units(self, unit_usd: Any, deploy_months: Any = None) -> np.ndarray:
         """Units the agent's capital (:meth:`capital_usd`) pays for this month at ``unit_usd``
@@ -360,7 +385,7 @@ def take_slot(ring: np.ndarray, slot: Any, rows: np.ndarray) -> np.ndarray:
     >>> take_slot(ring, np.array([0, 2]), np.arange(2)).tolist(), ring.tolist()
     ([0.0, 5.0], [[0.0, 0.0, 2.0], [3.0, 0.0, 0.0]])
     """
-    if np.ndim(slot) == 0:
+    if type(slot) is int or np.ndim(slot) == 0:
         at = int(slot)
         out = ring[..., at].copy()
         ring[..., at] = 0.0

@@ -61,6 +61,15 @@ from ecosim.physics.ufunc import clip
 from ecosim.timeline import format_month
 
 KINDS = ("capex", "opex", "revenue", "raise")
+#: how :meth:`Exchange.pay` books a payment between two companies, by kind: the payee's income
+#: (1), the payer's spending (2), the payer's spending and capex (3), or neither (0)
+_BOOK = {"revenue": 1, "opex": 2, "capex": 3, "raise": 0}
+#: NumPy's count of non-zero numbers of a whole array, without the Python layers of np.count_nonzero
+_count_nonzero = getattr(getattr(np, "_core", None), "multiarray", np).count_nonzero
+#: the shape of a per-member value with one member, and the dtype of a float array
+_ONE = (1,)
+_F64 = np.dtype(np.float64)
+_NUMBER = (float, int)
 
 #: NumPy adds fewer terms than this in order (``((0 + a0) + a1) + ...``); more it adds pairwise
 _IN_ORDER = 8
@@ -125,17 +134,33 @@ def _sums(a: np.ndarray, axis: int) -> np.ndarray:
 def _any(a: np.ndarray) -> bool:
     """``a.any()``: on a small array counted (a fraction of ``any``'s fixed cost), on a large one
     reduced (faster there)."""
-    return bool(a.any()) if a.size > 256 else bool(np.count_nonzero(a))
+    return bool(a.any()) if a.size > 256 else bool(_count_nonzero(a))
 
 
 def _all(a: np.ndarray) -> bool:
     """``a.all()`` of a boolean array, the way :func:`_any` counts."""
-    return bool(a.all()) if a.size > 256 else np.count_nonzero(a) == a.size
+    return bool(a.all()) if a.size > 256 else _count_nonzero(a) == a.size
+
+
+def _at_least_0(value: np.ndarray | float) -> np.ndarray | float:
+    """``np.maximum(value, 0.0)``; of one member's value (a float or a (1,) float array), the same
+    number worked out in Python (NumPy's maximum keeps a NaN and, of a zero of either sign, gives
+    0.0): the one number, a float, where NumPy's call would cost several times the comparison."""
+    if type(value) is np.ndarray:
+        if value.shape != _ONE or value.dtype is not _F64:
+            return np.maximum(value, 0.0)
+        value = value[0]
+    elif type(value) is not float:
+        return np.maximum(value, 0.0)
+    return value if value > 0.0 or value != value else 0.0
 
 
 def _members_last(a: np.ndarray) -> np.ndarray:
     """A member-first array (K, ...) laid out members last (..., K), contiguous (with one
-    member, the same memory)."""
+    member, the same memory: a view)."""
+    shape = a.shape
+    if shape[0] == 1 and a.flags.c_contiguous:
+        return a.reshape((*shape[1:], 1))
     return np.ascontiguousarray(a.transpose(*range(1, a.ndim), 0))
 
 
@@ -158,12 +183,27 @@ class _Market:
         self.pair_b = np.array([p[1] for p in self.pairs], dtype=int)
         self.scale: np.ndarray | None = None  # per-member throughput (K, S, B); None = all 1
         self.internal = np.zeros((S, B), dtype=bool)
+        #: of :attr:`internal` (kept by :meth:`Exchange._refresh_internal`): any pair internal,
+        #: every pair internal, and the external pairs as a (1, S, B) mask
+        self.any_internal = False
+        self.all_internal = False
+        self.external = np.ones((1, S, B), dtype=bool)
         self.tier = np.zeros(B, dtype=int)
         self.kind = ["opex"] * B
         self.K = K
+        # with one member every array of a clearing is small: NumPy's count of non-zeros answers
+        # "any" sooner than a reduction (:func:`_any`), and a sum over the members-last axes is
+        # NumPy's own reduction in any layout (what :func:`_sum_last` gives there)
+        self._any = _count_nonzero if K == 1 else _any
+        self._sum_last = np.add.reduce if K == 1 else _sum_last
         self.auction = commodity in AUCTIONED
         self.last_cleared = np.zeros(K)  # what cleared last month in all (auctioned goods) [unit]
-        self._plans: dict[tuple[int, ...], list[tuple[int, slice | np.ndarray, np.ndarray | None]]] = {}
+        if self.auction:  # the auction's fixed arrays (:meth:`_clear_auction`; never written to)
+            self._live = np.broadcast_to((self.enabled > 0.0)[:, :, None], (S, B, K))  # edges enabled
+            self._column = np.arange(B)[:, None]
+            self._nobody = np.zeros(K, dtype=bool)  # no contract holder
+            self._no_bid = np.full(K, -np.inf)  # no runner-up with one buyer
+        self._plans: dict[tuple[int, ...], list[tuple[int, slice | np.ndarray, np.ndarray | None, np.ndarray]]] = {}
         self.reset()
 
     @property
@@ -208,40 +248,45 @@ class _Market:
         """Everything each buyer asked for this month, addressed or not (K, B)."""
         return self.demand + _sum(self.directed, 1)
 
-    @staticmethod
-    def _ration(ask: np.ndarray, remaining: np.ndarray, cap: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    def _ration(self, ask: np.ndarray, remaining: np.ndarray, cap: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
         """Serve requests ``ask`` (S, B, K): a seller asked for more than it has left (within the
         tier's cap) scales every request down by the same ratio. Returns (given, remaining, cap),
         members last."""
         avail = remaining if cap is None else np.minimum(remaining, cap)
-        asked = _sum_last(ask, 1)
+        sum_last = self._sum_last
+        asked = sum_last(ask, 1)
         over = asked > avail
-        if _any(over):
+        if self._any(over):
             # avail / asked where asked > avail is below 1 (IEEE division is monotone), so no
             # clip at 1 is needed; elsewhere the ratio is 1
-            give = ask * np.divide(avail, asked, out=np.ones_like(asked), where=over)[:, None, :]
-            given = _sum_last(give, 1)
+            ones = np.empty(asked.shape)  # np.ones_like(asked) (float64, C order) in two C calls
+            ones.fill(1.0)
+            give = ask * np.divide(avail, asked, out=ones, where=over)[:, None, :]
+            given = sum_last(give, 1)
         else:  # no seller over-asked: every request served whole (ask x 1.0 is ask, bit for bit)
             give, given = ask, asked
         return give, np.maximum(remaining - given, 0.0), None if cap is None else np.maximum(cap - given, 0.0)
 
-    def _tier_plan(self) -> list[tuple[int, slice | np.ndarray, np.ndarray | None]]:
+    def _tier_plan(self) -> list[tuple[int, slice | np.ndarray, np.ndarray | None, np.ndarray]]:
         """Each tier in clearing order with the buyers' columns it clears on (or, on a long
-        buyers' axis, summed pairwise by NumPy and so kept whole, a mask of them); kept for
-        as long as the buyers' tiers stay the same."""
+        buyers' axis, summed pairwise by NumPy and so kept whole, a mask of them) and the
+        enabled edges of those columns (S, B', 1); kept for as long as the buyers' tiers stay
+        the same."""
         tiers = self.tier.tolist()
         key = tuple(tiers)
         plan = self._plans.get(key)
         if plan is None:
             B = len(self.buyers)
             plan = []
+            E = self.enabled[:, :, None]
             for tier in sorted(set(tiers)):
                 if tiers.count(tier) == B:
-                    plan.append((tier, slice(None), None))
+                    plan.append((tier, slice(None), None, E))
                 elif B < _IN_ORDER:
-                    plan.append((tier, np.flatnonzero(self.tier == tier), None))
+                    cols = np.flatnonzero(self.tier == tier)
+                    plan.append((tier, cols, None, E[:, cols]))
                 else:
-                    plan.append((tier, slice(None), (self.tier == tier)[:, None]))
+                    plan.append((tier, slice(None), (self.tier == tier)[:, None], E))
             self._plans[key] = plan
         return plan
 
@@ -259,58 +304,59 @@ class _Market:
         # (members first, the short sellers' and buyers' axes made NumPy loop over a few numbers
         # at a time); each number is computed by the same operations as before
         S, B, K = len(self.sellers), len(self.buyers), self.K
+        anyf, sum_last, ration = self._any, self._sum_last, self._ration
         remaining = _members_last(self.offer).copy()
         demand = _members_last(self.demand)
         # demand addressed to a seller, if any this month (else every tier's is 0: nothing addressed)
-        directed_all = _members_last(self.directed) if _any(self.directed) else None
+        directed_all = _members_last(self.directed) if anyf(self.directed) else None
         x = np.zeros((S, B, K))
-        E = self.enabled[:, :, None] if self.scale is None else self.enabled[:, :, None] * (_members_last(self.scale) > 0.0)
-        for tier, cols, mask in self._tier_plan():
+        E = None if self.scale is None else self.enabled[:, :, None] * (_members_last(self.scale) > 0.0)
+        for tier, cols, mask, E_cols in self._tier_plan():
             want = demand[cols] if mask is None else np.where(mask, demand, 0.0)
             if directed_all is None:
                 directed = None
             else:
                 directed = directed_all[:, cols] if mask is None else np.where(mask[None, :, :], directed_all, 0.0)
-            has_want = _any(want)
-            if not has_want and (directed is None or not _any(directed)):
+            has_want = anyf(want)
+            if not has_want and (directed is None or not anyf(directed)):
                 continue  # nothing asked in this tier: nothing given
-            cap = self.tier_cap.get(int(tier))
+            cap = self.tier_cap.get(tier)
             if cap is not None:
                 cap = _members_last(cap).copy()
-            Et = E[:, cols]
+            Et = E_cols if E is None else E[:, cols]
             xt = x[:, cols] if mask is None else x
             served = False
             if directed is not None:
                 addressed = directed * Et
-                if _any(addressed):
+                if anyf(addressed):
                     served = True
-                    give, remaining, cap = self._ration(addressed, remaining, cap)
+                    give, remaining, cap = ration(addressed, remaining, cap)
                     xt = xt + give
             if has_want:
                 # with nothing addressed the tier's columns hold zeros: what the buyers got is
                 # their sum less 0 (the same numbers), and before the first spread 0
-                x_addressed = _sum_last(xt, 0) if served else None
+                x_addressed = sum_last(xt, 0) if served else None
                 for step in range(2):
                     avail = remaining if cap is None else np.minimum(remaining, cap)
                     if x_addressed is not None:
-                        got = _sum_last(xt, 0) - x_addressed
+                        got = sum_last(xt, 0) - x_addressed
                         need = np.maximum(want - (got if mask is None else got * mask), 0.0)
                     elif step:
-                        got = _sum_last(xt, 0)
+                        got = sum_last(xt, 0)
                         need = np.maximum(want - (got if mask is None else got * mask), 0.0)
                     else:
                         need = np.maximum(want, 0.0)  # want - 0 is want, bit for bit
-                    if not _any(need) or not _any(avail):
+                    if not anyf(need) or not anyf(avail):
                         break  # nothing more to ask for, or to give
                     w = avail[:, None, :] * Et
-                    wsum = _sum_last(w, 0)[None, :, :]
+                    wsum = sum_last(w, 0)[None, :, :]
                     spread = need[None, :, :] * w
                     positive = wsum > 0
                     if _all(positive):
                         spread /= wsum  # the same quotients as the masked division, sooner
                     else:
-                        spread = np.divide(spread, wsum, out=np.zeros_like(w), where=positive)
-                    give, remaining, cap = self._ration(spread, remaining, cap)
+                        spread = np.divide(spread, wsum, out=np.zeros(w.shape), where=positive)
+                    give, remaining, cap = ration(spread, remaining, cap)
                     xt = xt + give
             if mask is None:
                 x[:, cols] = xt
@@ -325,9 +371,9 @@ class _Market:
             x = x * self.scale
         self.x = x
         self.totals = {}
-        if not _any(self.internal):
+        if not self.any_internal:
             self.usd = x * self.price[:, :, None]
-        elif self.internal.all():
+        elif self.all_internal:
             self.usd = x * self.price_internal[:, :, None]
         else:
             self.usd = x * np.where(self.internal[None, :, :], self.price_internal[:, :, None], self.price[:, :, None])
@@ -343,7 +389,7 @@ class _Market:
         winners counted, every other operation elementwise, so the same numbers as members
         first."""
         K, S, B = self.K, len(self.sellers), len(self.buyers)
-        live = np.broadcast_to((self.enabled > 0.0)[:, :, None], (S, B, K))
+        live = self._live
         if self.scale is not None:
             live = live & (_members_last(self.scale) > 0.0)
         want = _members_last(self.demand)  # undirected demand left (B, K)
@@ -354,24 +400,24 @@ class _Market:
         x = np.zeros((S, B, K))
         paid = np.zeros((S, K))
         bidding = bid > 0.0  # the same for every seller
-        column = np.arange(B)[:, None]
-        for i in range(S):
+        column = self._column
+        top_of, count_of = np.maximum.reduce, np.add.reduce  # what max(axis=0) and sum(axis=0) call
+        for i, c in enumerate(self.contract.tolist()):
             ask = want + directed[i]
             able = live[i] & (ask > 0.0)
             reserve = reserves[i]
-            c = int(self.contract[i])
-            held = able[c] if c >= 0 else np.zeros(K, dtype=bool)
+            held = able[c] if c >= 0 else self._nobody
             bids = np.where(able & bidding & (bid >= reserve), bid, -np.inf)
-            top = bids.max(axis=0)
+            top = top_of(bids, axis=0)
             win = np.isfinite(top) & (bids == top)
             if B > 1:
-                runner = np.where(win & (win.sum(axis=0) == 1), -np.inf, bids).max(axis=0)
+                runner = top_of(np.where(win & (count_of(win, axis=0) == 1), -np.inf, bids), axis=0)
             else:
-                runner = np.full(K, -np.inf)
+                runner = self._no_bid
             price = np.where(held, reserve, np.maximum(runner, reserve))
             if c >= 0:
                 win = np.where(held, column == c, win)
-            n = win.sum(axis=0)
+            n = count_of(win, axis=0)
             share = np.divide(offers[i], n, out=np.zeros(K), where=n > 0)
             give = np.minimum(share, ask) * win
             x[i] = give
@@ -401,6 +447,7 @@ class Exchange:
     def __init__(self, graph: nx.MultiDiGraph, companies: dict[str, str], members: int, steps: int, record: bool = True) -> None:
         self.graph = graph
         self.K = members
+        self.member_shape = (members,)  # of a per-member value
         self.T = steps
         self.record = record
         self.names = list(graph.nodes)
@@ -417,6 +464,8 @@ class Exchange:
                 self.markets[c] = _Market(c, edges, members)
                 self.goods_edges += [(s, b, c) for s, b, _ in edges]
         self._goods_slices: dict[str, slice] = {}
+        #: which buyers book a market's purchases as capex, by the buyers' kinds (:meth:`clear`)
+        self._capex_of: dict[tuple[str, ...], np.ndarray] = {}
         #: each market's sellers' and buyers' columns in the cash and flow arrays
         self._market_index = {
             c: (np.array([self.index[n] for n in m.sellers]), np.array([self.index[n] for n in m.buyers])) for c, m in self.markets.items()
@@ -430,6 +479,8 @@ class Exchange:
         }
         #: each money edge's (enabled, payer's column, payee's column), for :meth:`pay`
         self._money_edges = {(s, b): (on, self.index[s], self.index[b]) for (s, b), on in self.money_enabled.items()}
+        #: :meth:`_pay_plan` of each (payer, payee, kind) paid so far, until a merger or a money edge's scale
+        self._pay_plans: dict[tuple[str, str, str], tuple[bool, bool, int, int, int, np.ndarray | None]] = {}
         self.signal_enabled = {
             (s, b, k): bool(d["enabled"]) for s, b, k, d in graph.edges(keys=True, data=True) if d.get("signal", False)
         }
@@ -476,6 +527,7 @@ class Exchange:
         self._members_of = {}
         self._cash_open_of = {}
         self._resolved = {}
+        self._pay_plans = {}
         self._refresh_internal()
 
     def _refresh_internal(self) -> None:
@@ -483,6 +535,9 @@ class Exchange:
             for si, s in enumerate(m.sellers):
                 for bi, b in enumerate(m.buyers):
                     m.internal[si, bi] = self.companies[s] == self.companies[b]
+            m.any_internal = bool(m.internal.any())
+            m.all_internal = bool(m.internal.all())
+            m.external = ~m.internal[None, :, :]
 
     def company_of(self, name: str) -> str:
         """The company an agent belongs to now (mergers included)."""
@@ -578,10 +633,13 @@ class Exchange:
                 raise ValueError(f"offer of {seller}: {commodity!r} is not auctioned, so it has no contracts")
             m.contract[i] = m.b_index.get(contract, -1)
         put = self._put
-        for tier, cap in (tier_caps or {}).items():
-            arr = m.tier_cap.setdefault(int(tier), np.full((self.K, len(m.sellers)), np.inf))
-            put(arr, i, cap)
-        put(m.offer, i, np.maximum(quantity, 0.0))
+        if tier_caps:
+            for tier, cap in tier_caps.items():
+                arr = m.tier_cap.get(int(tier))
+                if arr is None:
+                    arr = m.tier_cap[int(tier)] = np.full((self.K, len(m.sellers)), np.inf)
+                put(arr, i, cap)
+        put(m.offer, i, _at_least_0(quantity))
         put(m.price, i, price)
         put(m.price_internal, i, price if price_internal is None else price_internal)
 
@@ -602,7 +660,7 @@ class Exchange:
             if not m.auction:
                 raise ValueError(f"demand of {buyer}: {commodity!r} is not auctioned, so it takes no bids")
             self._put(m.bid, j, bid)
-        q = np.maximum(quantity, 0.0)
+        q = _at_least_0(quantity)
         if seller is None:
             self._put(m.demand, j, q)
         else:
@@ -620,22 +678,26 @@ class Exchange:
         t = self.step_index
         for c, m in self.markets.items():
             m.clear()
-            self._pin(c, m)
+            if self.pinned_goods:
+                self._pin(c, m)
             s_idx, b_idx = self._market_index[c]
             usd = m.usd
             if _any(usd):
                 earned, spent = _sum(usd, 2), _sum(usd, 1)
                 self.cash[:, s_idx] += earned
                 self.cash[:, b_idx] -= spent
-                if _any(m.internal):
-                    external = usd * ~m.internal[None, :, :]
+                if m.any_internal:
+                    external = usd * m.external
                     paid_out, paid_in = _sum(external, 1), _sum(external, 2)
                 else:  # every trade external: the same sums
                     paid_out, paid_in = spent, earned
                 self.month_in[:, s_idx] += paid_in
                 self.month_out[:, b_idx] += paid_out
                 if "capex" in m.kind:
-                    capex = np.array([k == "capex" for k in m.kind])
+                    kinds = tuple(m.kind)
+                    capex = self._capex_of.get(kinds)
+                    if capex is None:
+                        capex = self._capex_of[kinds] = np.array([k == "capex" for k in kinds])
                     self.month_capex[:, b_idx] += paid_out * capex[None, :]
             if self.record and self.goods_qty is not None and self.goods_usd is not None:
                 sl = self._goods_slices[c]
@@ -691,16 +753,28 @@ class Exchange:
         subscriptions or cars), 'raise' (new capital), or how the payer books a cost paid to
         the rest of the economy: 'opex' or 'capex'. A cut edge pays nothing.
         """
-        if kind not in KINDS:
-            raise ValueError(f"kind must be one of {KINDS} (got {kind!r})")
-        edge = self._money_edges.get((src, dst))
-        if edge is None:
-            raise KeyError(f"no money edge {src}->{dst} in the network topology")
-        on, i, j = edge
-        if self.K == 1 and on and (src, dst) not in self.money_scale:
-            one = usd[0] if type(usd) is np.ndarray and usd.shape == (1,) and usd.dtype == np.float64 else usd if type(usd) is float else None
+        plan = self._pay_plans.get((src, dst, kind))
+        if plan is None:
+            plan = self._pay_plan(src, dst, kind)
+        one_member, on, i, j, book, hist = plan
+        if one_member:  # one member, a live, unscaled edge
+            one = usd[0] if type(usd) is np.ndarray and usd.shape == _ONE and usd.dtype is _F64 else usd if type(usd) is float else None
             if one is not None:
-                return self._pay_one(src, dst, kind, i, j, one)
+                # the same additions on the one number of each account (without a copy of the
+                # amount and NumPy's cost of a column view)
+                cash = self.cash
+                cash[0, i] -= one
+                cash[0, j] += one
+                if book:
+                    if book == 1:
+                        self.month_in[0, j] += one
+                    else:
+                        self.month_out[0, i] += one
+                        if book == 3:
+                            self.month_capex[0, i] += one
+                if hist is not None:
+                    hist[self.step_index, 0] += one
+                return np.array([one], dtype=float)
         amount = self._member_array(usd)
         if not on:
             amount[:] = 0.0
@@ -711,54 +785,52 @@ class Exchange:
         add = self._add_to_column
         add(self.cash, i, amount, -1.0)
         add(self.cash, j, amount)
-        if self.companies[src] != self.companies[dst]:
-            if kind == "revenue":
-                add(self.month_in, j, amount)
-            elif kind in ("opex", "capex"):
-                add(self.month_out, i, amount)
-                if kind == "capex":
-                    add(self.month_capex, i, amount)
-        if self.record:
-            key = (src, dst, kind)
-            if key not in self.money_keys:
-                self.money_keys[key] = len(self.money_usd)
-                self.money_usd.append(np.zeros((self.T, self.K)))
-            self.money_usd[self.money_keys[key]][self.step_index] += amount
+        if book == 1:
+            add(self.month_in, j, amount)
+        elif book:
+            add(self.month_out, i, amount)
+            if book == 3:
+                add(self.month_capex, i, amount)
+        if hist is not None:
+            hist[self.step_index] += amount
         return amount
 
-    def _pay_one(self, src: str, dst: str, kind: str, i: int, j: int, usd: float) -> np.ndarray:
-        """:meth:`pay` of one member on a live, unscaled edge: the same additions on the one
-        number of each account (without a copy of the amount and NumPy's cost of a column view)."""
-        cash = self.cash
-        cash[0, i] -= usd
-        cash[0, j] += usd
-        if self.companies[src] != self.companies[dst]:
-            if kind == "revenue":
-                self.month_in[0, j] += usd
-            elif kind in ("opex", "capex"):
-                self.month_out[0, i] += usd
-                if kind == "capex":
-                    self.month_capex[0, i] += usd
+    def _pay_plan(
+        self, src: str, dst: str, kind: str
+    ) -> tuple[bool, bool, int, int, int, np.ndarray | None]:
+        """What :meth:`pay` needs of a (payer, payee, kind), looked up at its first payment and
+        kept until a merger or a scale on a money edge: whether one member's number may be paid
+        directly (one member, a live edge without a scale), the edge's state, the payer's and
+        payee's columns, how a payment between two companies is booked (``_BOOK``; 0 inside a
+        company) and its ledger row (None without a ledger). Raises as :meth:`pay` does."""
+        if kind not in KINDS:
+            raise ValueError(f"kind must be one of {KINDS} (got {kind!r})")
+        edge = self._money_edges.get((src, dst))
+        if edge is None:
+            raise KeyError(f"no money edge {src}->{dst} in the network topology")
+        on, i, j = edge
+        book = _BOOK[kind] if self.companies[src] != self.companies[dst] else 0
+        hist = None
         if self.record:
             key = (src, dst, kind)
             k = self.money_keys.get(key)
             if k is None:
                 k = self.money_keys[key] = len(self.money_usd)
                 self.money_usd.append(np.zeros((self.T, self.K)))
-            self.money_usd[k][self.step_index, 0] += usd
-        return np.array([usd], dtype=float)
+            hist = self.money_usd[k]
+        plan = self._pay_plans[(src, dst, kind)] = (self.K == 1 and on and (src, dst) not in self.money_scale, on, i, j, book, hist)
+        return plan
 
     def _put(self, table: np.ndarray, where: int | tuple[int, int], value: np.ndarray | float) -> None:
         """``table[:, *where] = value``, every member. With one member the one number is set
         directly (the same number, without NumPy's cost of a column view)."""
-        at = (where,) if isinstance(where, int) else where
         if self.K == 1:
-            if type(value) is np.ndarray and value.shape == (1,):
+            if type(value) is np.ndarray and value.shape == _ONE:
                 value = value[0]
             if type(value) is float or type(value) is np.float64:
-                table[(0, *at)] = value
+                table[(0, where) if isinstance(where, int) else (0, *where)] = value
                 return
-        table[(slice(None), *at)] = value
+        table[(slice(None), where) if isinstance(where, int) else (slice(None), *where)] = value
 
     def _add_to_column(self, accounts: np.ndarray, col: int, amount: np.ndarray, sign: float = 1.0) -> None:
         """``accounts[:, col] += amount`` (``sign`` -1: ``-=``), every member. With one member the
@@ -880,7 +952,7 @@ class Exchange:
 
         ``internal``: the value readers in the sender's own company see instead (a cost where
         outsiders see a price)."""
-        if internal is None and type(value) is np.ndarray and value.shape == (self.K,) and value.dtype == np.float64:
+        if internal is None and type(value) is np.ndarray and value.shape == self.member_shape and value.dtype is _F64:
             self._sig_now[(sender, signal)] = value.copy()  # the common case: what _member_array gives, without its call
             return
         self._sig_now[(sender, signal)] = self._member_array(value)
@@ -891,6 +963,9 @@ class Exchange:
         """Publish ``signal`` for one reader only (a per-reader value: a share, a connection)."""
         if (sender, reader, signal) not in self.signal_enabled:
             raise KeyError(f"no signal edge {edge_id(sender, reader, signal)} in the network topology")
+        if type(value) is np.ndarray and value.shape == self.member_shape and value.dtype is _F64:
+            self._sig_now[(sender, signal, reader)] = value.copy()  # what _member_array gives, without its call
+            return
         self._sig_now[(sender, signal, reader)] = self._member_array(value)
 
     def published(self, sender: str, reader: str, signal: str) -> np.ndarray | None:
@@ -905,9 +980,9 @@ class Exchange:
 
     def _member_array(self, value: np.ndarray | float) -> np.ndarray:
         """A fresh float array of one value per member."""
-        if isinstance(value, np.ndarray) and value.shape == (self.K,):
+        if isinstance(value, np.ndarray) and value.shape == self.member_shape:
             return value.copy() if value.dtype == np.float64 else value.astype(float)
-        if isinstance(value, float | int):  # a number (np.float64 included)
+        if isinstance(value, _NUMBER):  # a number (np.float64 included)
             return np.full(self.K, float(value))
         return np.broadcast_to(np.asarray(value, dtype=float), (self.K,)).copy()
 
@@ -1028,6 +1103,7 @@ class Exchange:
             raise ValueError(f"edge scale of {edge_id}: every factor must be in [0, 1] (got {float(f[(f < 0) | (f > 1)][0])!r})")
         if commodity == "money":
             self.money_scale[(seller, buyer)] = f
+            self._pay_plans = {}
         elif (seller, buyer, commodity) in self.signal_enabled:
             self.signal_scale[(seller, buyer, commodity)] = f
             self._resolved.pop((seller, buyer, commodity), None)
