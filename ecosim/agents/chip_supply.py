@@ -40,6 +40,9 @@ class ChipFab(EcosimAgent):
         self.s.ramp = np.full(K, 1.0 if started else 0.0)
         self.output = np.zeros(K)
         self.expansion_usd = np.zeros(K)
+        # functions of its parameters, fixed in a run
+        self._boosts = np.asarray(p.robot_hours_per_ramp_month) > 0  # where robots' hours speed the ramp
+        self._utilisation_min = np.asarray(p.expansion_utilisation_min_frac)
         self.publish("accelerator_usd_per_w", self.usd_per_w())
         self.publish("takes_robot_labour", self._takes_labour())
 
@@ -87,11 +90,11 @@ class ChipFab(EcosimAgent):
             hours = ex.received(self.name, "labour")
         else:
             hours = self.zeros()
-        boost = np.divide(hours, p.robot_hours_per_ramp_month, out=np.zeros(self.K), where=np.asarray(p.robot_hours_per_ramp_month) > 0)
+        boost = np.divide(hours, p.robot_hours_per_ramp_month, out=np.zeros(self.K), where=self._boosts)
         step = (1.0 + boost) / p.ramp_months
         self.pay_costs(np.where(ramping, np.minimum(step, 1.0 - s.ramp) * p.build_capex_usd, 0.0), "capex")
         s.ramp = np.where(ramping, np.minimum(s.ramp + step, 1.0), s.ramp)
-        selling = sold >= np.asarray(p.expansion_utilisation_min_frac) * self.output
+        selling = sold >= self._utilisation_min * self.output
         grown = (s.ramp >= 1.0) & (started > 0) & selling
         wanted = np.where(grown, self.grow(s.capacity, p.capacity_growth_frac_per_yr, p.capacity_h100e_per_month_max) - s.capacity, 0.0)
         unit = self.expansion_usd_per_h100e_month()

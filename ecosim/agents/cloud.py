@@ -47,6 +47,8 @@ from ecosim.agents.base import EcosimAgent, clip, take_slot
 from ecosim.physics.compute import accelerator_usd_per_w, watts_per_h100e
 
 RING_MONTHS = 240
+#: ``x.sum(axis=...)``: the same reduction, without ndarray.sum's Python wrapper (settle sums its rings a dozen times a month)
+_sum = np.add.reduce
 
 
 def lease_price_usd_per_w_month(cost_usd_per_w_month: Any, wanted_mw: Any, capacity_mw: Any, margin_frac: Any,
@@ -126,6 +128,13 @@ class Cloud(EcosimAgent):
         # the same, as one number when every member shares it (None when they differ)
         self._term_month, self._lease_lead_month, self._build_lead_month = (
             int(a[0]) if (a == a[0]).all() else None for a in (self._term_months, self._lease_lead_months, self._build_lead_months))
+        # more functions of its parameters, fixed in a run: worked out once, not every month
+        self._build_lead_yr = self._build_lead_months / 12.0  # the exponent of its demand's growth
+        #: the same exponent as a number when every member shares it (what _power raises to), else None
+        self._build_lead_yr_one = float(self._build_lead_yr[0]) if (self._build_lead_yr == float(self._build_lead_yr[0])).all() else None
+        self._price_step = np.minimum(1.0 / p.price_adjust_months, 1.0)  # of the way to the clearing price a month
+        self._growth_max = 1.0 + p.capacity_growth_frac_per_yr_max  # the most its wanted stock grows a year [ratio]
+        self._growth_month_max = (1.0 + p.capacity_growth_frac_per_yr_max) ** (1.0 / 12.0) - 1.0  # ... a month [-]
         for j, lab in enumerate(self.lessees):  # leases at start: signed evenly over each member's term before
             mw0 = float(dict(p.leases_mw_initial).get(lab, 0.0))
             for age in range(int(term.max())):
@@ -152,14 +161,16 @@ class Cloud(EcosimAgent):
     def cost_usd_per_w_month(self, month: int) -> np.ndarray:
         """The lessors' cost recovery per W of IT power a month in ``month``, following the
         accelerator price (most of it) from the hardware's reference month [USD/(W month)]."""
-        hw = self.shared.ai_hardware
-        idx = accelerator_usd_per_w(1.0, hw.usd_per_w_change_frac_per_yr, hw.reference_month, month)
+        hw = self.shared.ai_hardware  # the index once a month for the lessors sharing the trend
+        idx = self.once_a_month(("accelerator_index", id(hw), month), lambda: accelerator_usd_per_w(1.0, hw.usd_per_w_change_frac_per_yr, hw.reference_month, month))
         return self.full(self.p.cost_usd_per_w_yr / 12.0 * idx)
 
     def eflops_per_mw(self, month: int) -> np.ndarray:
-        """Compute of one MW of the lessors' chips installed in ``month`` [EFLOP/s per MW]."""
+        """Compute of one MW of the lessors' chips installed in ``month`` [EFLOP/s per MW]
+        (once a month for the lessors sharing the ``[ai_hardware]`` trend; callers never write
+        into it)."""
         hw = self.shared.ai_hardware
-        return self.full(1e6 / watts_per_h100e(hw.w_per_h100e, hw.efficiency_gain_frac_per_yr, hw.reference_month, month) * hw.flops_per_h100e / 1e18)
+        return self.once_a_month(("eflops_per_mw", id(hw), month), lambda: self.full(1e6 / watts_per_h100e(hw.w_per_h100e, hw.efficiency_gain_frac_per_yr, hw.reference_month, month) * hw.flops_per_h100e / 1e18))
 
     @property
     def leased_mw(self) -> np.ndarray:
@@ -188,11 +199,11 @@ class Cloud(EcosimAgent):
             nxt = self.eflops_per_mw(self.t + 1)
         # each ring summed once over its months, for all labs (a lab's row is the same sum as
         # summing that lab's slice alone, and the contiguous pass is cheaper than one per lab)
-        pipe_mw = self.s.pipe_mw.sum(axis=2)
-        self.in_service_mw = self.s.mw.sum(axis=2) if leased_mw is None else leased_mw
+        pipe_mw = _sum(self.s.pipe_mw, axis=2)
+        self.in_service_mw = _sum(self.s.mw, axis=2) if leased_mw is None else leased_mw
         committed = self.in_service_mw + pipe_mw
-        eflops = self.s.eflops.sum(axis=2)
-        usd = self.book_usd = self.s.usd.sum(axis=2)
+        eflops = _sum(self.s.eflops, axis=2)
+        usd = self.book_usd = _sum(self.s.usd, axis=2)
         pub = self.ex.publish_to
         for j, lab in enumerate(self.lessees):
             pub(self.name, lab, "leased_eflops", eflops[:, j])
@@ -204,7 +215,7 @@ class Cloud(EcosimAgent):
 
     def offer(self) -> None:
         """This month's leased compute, to the labs that hold it (they ask for it by name)."""
-        self.ex.offer(self.name, "leased_compute", self.s.eflops.sum(axis=(1, 2)), 0.0)
+        self.ex.offer(self.name, "leased_compute", _sum(self.s.eflops, axis=(1, 2)), 0.0)
 
     def settle(self) -> None:
         """Bill this month's book (the payments published for it last month); decide next
@@ -222,12 +233,12 @@ class Cloud(EcosimAgent):
         for j, lab in enumerate(self.lessees):
             wanted[:, j] = np.maximum(self.read(lab, "lease_wanted_mw"), 0.0)
         self.wanted_mw = wanted
-        total_wanted = wanted.sum(axis=1)
+        total_wanted = _sum(wanted, axis=1)
         self.utilisation = total_wanted / np.maximum(s.capacity_mw, 1e-9)
         clearing = lease_price_usd_per_w_month(self.cost_usd_per_w_month(self.t), total_wanted, s.capacity_mw,
                                                p.margin_at_target_frac, p.target_utilisation_frac, p.scarcity_elasticity,
                                                p.price_utilisation_max_frac)
-        s.price_usd_per_w_month = s.price_usd_per_w_month + (clearing - s.price_usd_per_w_month) * np.minimum(1.0 / p.price_adjust_months, 1.0)
+        s.price_usd_per_w_month = s.price_usd_per_w_month + (clearing - s.price_usd_per_w_month) * self._price_step
         price_mw = s.price_usd_per_w_month[:, None] * 1e6
         eff_m = self.eflops_per_mw(m)
         eff = eff_m[:, None]
@@ -243,21 +254,33 @@ class Cloud(EcosimAgent):
         expiring = take_slot(s.mw, end, rows)  # (K, labs)
         take_slot(s.eflops, end, rows)
         take_slot(s.usd, end, rows)
-        signed_mw = s.pipe_mw.sum(axis=2)  # the renewals below leave the signed ring as it is
-        renew = np.minimum(expiring, np.maximum(wanted - (s.mw.sum(axis=2) + signed_mw), 0.0))
+        signed_mw = _sum(s.pipe_mw, axis=2)  # the renewals below leave the signed ring as it is
+        renew = np.minimum(expiring, np.maximum(wanted - (_sum(s.mw, axis=2) + signed_mw), 0.0))
         s.mw[:, :, now] += renew
         s.eflops[:, :, now] += renew * eff
         s.usd[:, :, now] += renew * price_mw
         self.renewed_mw, self.expired_mw = renew, expiring - renew
         # new leases from free capacity, shared pro rata to the requests
-        leased: np.ndarray | None = s.mw.sum(axis=2)
+        leased: np.ndarray | None = _sum(s.mw, axis=2)
         committed = leased + signed_mw
         request = np.maximum(wanted - committed, 0.0)
-        free = np.maximum(s.capacity_mw - committed.sum(axis=1), 0.0)
-        asked = request.sum(axis=1)
-        fill = np.divide(free, asked, out=np.ones(K), where=asked > 0)
+        free = np.maximum(s.capacity_mw - _sum(committed, axis=1), 0.0)
+        asked = _sum(request, axis=1)
+        fill = np.divide(free, asked, out=self._ones.copy(), where=asked > 0)
         grant = request * np.minimum(fill, 1.0)[:, None]
         self.granted_mw = grant
+        if self._lease_lead_month is not None:  # one lead for every member: in service at once for all, or a slot
+            at = (self.t + self._lease_lead_month) % RING_MONTHS
+            if at == now:  # a lead of one month: in service in the month decided
+                leased = None  # the ring in service changes: summed again when published
+                s.mw[:, :, now] += grant
+                s.eflops[:, :, now] += grant * eff
+                s.usd[:, :, now] += grant * price_mw
+            else:
+                s.pipe_mw[:, :, at] += grant
+                s.pipe_usd[:, :, at] += grant * price_mw
+            self._order(total_wanted, rows, leased, eff_m)
+            return
         slot = (self.t + self._lease_lead_months) % RING_MONTHS
         at_once = slot == now  # a lead of one month: in service in the month decided
         if at_once.any():
@@ -266,25 +289,26 @@ class Cloud(EcosimAgent):
             s.mw[r, :, now] += grant[at_once]
             s.eflops[r, :, now] += (grant * eff)[at_once]
             s.usd[r, :, now] += (grant * price_mw)[at_once]
-        if not at_once.any() and self._lease_lead_month is not None:  # one lead for every member: a slot
-            at = (self.t + self._lease_lead_month) % RING_MONTHS
-            s.pipe_mw[:, :, at] += grant
-            s.pipe_usd[:, :, at] += grant * price_mw
-        elif not at_once.all():
+        if not at_once.all():
             later = ~at_once
             r = rows[later]
             s.pipe_mw[r, :, slot[later]] += grant[later]
             s.pipe_usd[r, :, slot[later]] += (grant * price_mw)[later]
+        self._order(total_wanted, rows, leased, eff_m)
+
+    def _order(self, total_wanted: np.ndarray, rows: np.ndarray, leased: np.ndarray | None, eff_m: np.ndarray) -> None:
+        """Order capacity (settle's last step) and publish next month's book."""
+        p, s = self.p, self.s
         # lessors build toward the stock wanted when what they order now arrives (at its growth
         # over the last year), at their target utilisation
         build = self._build_lead_months
         then = s.wanted_seen_mw[:, self.t % 12]
-        growth = clip(np.divide(total_wanted, then, out=np.ones(K), where=then > 0), 1.0, 1.0 + p.capacity_growth_frac_per_yr_max)
+        growth = clip(np.divide(total_wanted, then, out=self._ones.copy(), where=then > 0), 1.0, self._growth_max)
         s.wanted_seen_mw[:, self.t % 12] = total_wanted
-        planned = s.capacity_mw + s.capacity_pipe_mw.sum(axis=1)
-        gap = total_wanted * _power(growth, build / 12.0) / p.target_utilisation_frac - planned
+        planned = s.capacity_mw + _sum(s.capacity_pipe_mw, axis=1)
+        gap = total_wanted * (_power(growth, self._build_lead_yr) if self._build_lead_yr_one is None else growth ** self._build_lead_yr_one) / p.target_utilisation_frac - planned
         room = clip(1.0 - planned / p.capacity_mw_max, 0.0, 1.0)
-        most = planned * ((1.0 + p.capacity_growth_frac_per_yr_max) ** (1.0 / 12.0) - 1.0) * room
+        most = planned * self._growth_month_max * room
         order = np.minimum(np.maximum(gap, 0.0) / p.build_adjust_months, most)
         if self._build_lead_month is not None:  # one lead for every member: a column
             s.capacity_pipe_mw[:, (self.t + self._build_lead_month) % RING_MONTHS] += order

@@ -53,12 +53,19 @@ class Grid(EcosimAgent):
             setattr(self.s, f"pipe_{c}", np.zeros((K, PIPE_MONTHS)))
             self.ex.publish_to(self.name, c, "connection_added_mw", np.zeros(K))
         self.sold_mw = np.zeros(K)
+        #: each consumer's state names (its backlog, its pipe), formatted once
+        self._state_keys = [(c, f"backlog_{c}", f"pipe_{c}") for c in self.consumers]
+        #: the months from a grant to its connection: a function of its parameters, fixed in a run
+        #: (one number when every member shares it)
+        delay_m = clip(np.rint(np.asarray(p.base_delay_yr) * 12.0), 0, PIPE_MONTHS - 1).astype(int)
+        self._delay_m: Any = int(delay_m) if np.ndim(delay_m) == 0 else delay_m
         self.publish("interconnection_delay_yr", self.delay_yr)
 
     @property
     def backlog_mw(self) -> np.ndarray:
         """The modelled data centers' requests waiting in the queue [MW]."""
-        return sum((getattr(self.s, f"backlog_{c}") for c in self.consumers), self.zeros())
+        s = self.s
+        return sum((getattr(s, backlog) for _, backlog, _ in self._state_keys), self.zeros())
 
     @property
     def queue_gw(self) -> np.ndarray:
@@ -79,23 +86,22 @@ class Grid(EcosimAgent):
     def settle(self) -> None:
         p, s = self.p, self.s
         t = self.t
-        for c in self.consumers:
-            backlog = getattr(s, f"backlog_{c}") + np.maximum(self.read(c, "connection_request_mw"), 0.0)
-            setattr(s, f"backlog_{c}", backlog)
+        keys = self._state_keys
+        for c, name, _ in keys:
+            setattr(s, name, getattr(s, name) + np.maximum(self.read(c, "connection_request_mw"), 0.0))
         s.background_gw = s.background_gw + s.background_requests_gw_per_yr / 12.0
         total_gw = self.queue_gw
         processed_gw = np.minimum(total_gw, s.throughput_gw_per_yr / 12.0)
         share = np.divide(processed_gw, total_gw, out=np.zeros(self.K), where=total_gw > 0)  # of every entry
         s.background_gw = s.background_gw * (1.0 - share)
-        delay_m = clip(np.rint(np.asarray(p.base_delay_yr) * 12.0), 0, PIPE_MONTHS - 1).astype(int)
-        due = (t + delay_m) % PIPE_MONTHS
+        due = (t + self._delay_m) % PIPE_MONTHS
         # one delay for every member: a column, the same additions without fancy indexing
-        at: Any = (slice(None), int(due)) if np.ndim(due) == 0 else (np.arange(self.K), np.broadcast_to(due, (self.K,)))
-        for c in self.consumers:
-            backlog = getattr(s, f"backlog_{c}")
+        at: Any = (slice(None), due) if type(due) is int else (np.arange(self.K), np.broadcast_to(due, (self.K,)))
+        for c, name, pipe_name in keys:
+            backlog = getattr(s, name)
             grant = backlog * share
-            setattr(s, f"backlog_{c}", backlog - grant)
-            pipe = getattr(s, f"pipe_{c}")
+            setattr(s, name, backlog - grant)
+            pipe = getattr(s, pipe_name)
             pipe[at] += grant
             arrive = pipe[:, t % PIPE_MONTHS].copy()
             pipe[:, t % PIPE_MONTHS] = 0.0

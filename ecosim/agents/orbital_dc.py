@@ -36,7 +36,8 @@ from typing import Any
 import numpy as np
 
 from ecosim.agents.base import EcosimAgent, clip, take_slot
-from ecosim.economics.binding import BINDING, binding_code
+from ecosim.agents.terrestrial_dc import chips_per_mw
+from ecosim.economics.binding import BINDING, binding_code_of
 from ecosim.economics.odc_cost import CONVENTIONS, Site, compare_costs, mass_per_w_kg, orbit_fixed
 from ecosim.physics.compute import accelerator_usd_per_w
 from ecosim.physics.radiation import monthly_failure_frac
@@ -73,9 +74,23 @@ class OrbitalDataCenter(EcosimAgent):
         self._mass_per_w_kg = mass_per_w_kg(p)  # [kg/W] as compare_costs computes it (parameters stay fixed in a run)
         self._orbit_fixed = orbit_fixed(p, array_cost_frac=p.array_cost_frac, convention=CONVENTIONS[p.cost_convention], mass_kg_per_w=self._mass_per_w_kg)
         self._life_months = clip(np.rint(np.asarray(p.lifetime_yr) * 12.0), 1, RING_MONTHS - 1).astype(int)  # [months] in orbit
+        #: the same as a number when every member shares it (None when they differ)
+        self._life_month = int(self._life_months) if self._life_months.ndim == 0 else None
+        self._rows = np.arange(K)
+        #: whether members' spending is their own budget: every member's, none's (else some)
+        self._own_all, self._own_any = bool(self._own_budget.all()), bool(self._own_budget.any())
         #: the binding code of a month it wants nothing: economics, or none while it builds prototypes
         self._idle_code = np.where(np.asarray(p.prototype_mw_per_yr) == 0, np.int8(BINDING.index("economics")), np.int8(0))
         self.mass_kg_per_w = self._mass_per_w_kg * np.ones(K)
+        self._kg_per_mw = self.mass_kg_per_w * 1e6  # [kg/MW]
+        self._hw_usd_per_mw = p.satellite_hardware_usd_per_w * 1e6  # [USD/MW] the satellites' own hardware
+        self._build_mw_max = np.full(K, p.build_mw_per_month_max)  # [MW/month] what it can make
+        self._eflops_per_h100e_ = self.shared.ai_hardware.flops_per_h100e / 1e18
+        self._eflops_per_h100e_floor = np.maximum(self._eflops_per_h100e_, 1e-30)
+        self._chip_mass_kg_per_w = np.asarray(p.chip_mass_kg_per_w)
+        #: the nameplate IT power of compare_costs' capacity [W] (its fixed factors' capacity, as
+        #: the comparison gives it back: per GW, x 1e9, over the sunlight fraction)
+        self._nameplate_w = self._orbit_fixed.cap_w / 1e9 * 1e9 / np.asarray(p.sunlight_fraction)
         # more functions of its parameters, fixed in a run: computed once, not every month
         ovs = oversize_for_degradation(p.degradation_frac_per_yr, p.lifetime_yr)
         self._pv_gw_per_mw = ovs * STC_IRRADIANCE_W_PER_M2 / SOLAR_CONSTANT_W_PER_M2 / 1000.0  # [GW/MW]
@@ -121,7 +136,7 @@ class OrbitalDataCenter(EcosimAgent):
         return self._pv_gw_per_mw  # computed once (its parameters stay fixed in a run)
 
     def chips_per_mw(self) -> np.ndarray:
-        return 1e6 / self.w_per_h100e()
+        return chips_per_mw(self)  # (once a month; callers never write into it)
 
     def launch_price_usd_per_kg(self) -> np.ndarray:
         """What a kg to orbit costs this builder [USD/kg]: the scenario's fixed price if set,
@@ -169,20 +184,18 @@ class OrbitalDataCenter(EcosimAgent):
     def capital_usd(self, deploy_months: Any = None) -> np.ndarray:
         """What this builder may spend this month [USD]: its budget, else its company's cash
         when the month opened, deployed over ``cash_deploy_months``."""
-        own = self._own_budget
-        if own.all():
+        if self._own_all:
             return self.s.budget_usd_per_yr / 12.0
-        if not own.any():
+        if not self._own_any:
             return super().capital_usd(deploy_months)
-        return np.where(own, self.s.budget_usd_per_yr / 12.0, super().capital_usd(deploy_months))
+        return np.where(self._own_budget, self.s.budget_usd_per_yr / 12.0, super().capital_usd(deploy_months))
 
     # ---------------------------------------------------------------- phases
 
     def offer(self) -> None:
         p, s, ex = self.p, self.s, self.ex
-        K = self.K
-        slot = (self.t - self._life_months) % RING_MONTHS
-        rows = np.arange(K)
+        slot = (self.t - (self._life_months if self._life_month is None else self._life_month)) % RING_MONTHS
+        rows = self._rows
         self.deorbited_mw = take_slot(s.mw, slot, rows)
         s.mw_total = np.maximum(s.mw_total - self.deorbited_mw, 0.0)
         s.eflops_total = np.maximum(s.eflops_total - take_slot(s.eflops, slot, rows), 0.0)
@@ -196,16 +209,16 @@ class OrbitalDataCenter(EcosimAgent):
         self.target_mw = want
 
         # what stock allows to launch now, under every limit
-        kg_per_mw = self.mass_kg_per_w * 1e6
+        kg_per_mw = self._kg_per_mw
         cpm = self.chips_per_mw()
-        ppm = self.pv_gw_per_mw()
-        unit_usd = (p.satellite_hardware_usd_per_w * 1e6) + kg_per_mw * self.launch_usd_per_kg
+        ppm = self._pv_gw_per_mw
+        unit_usd = self._hw_usd_per_mw + kg_per_mw * self.launch_usd_per_kg
         reg = self.shared.regulation
         limits = {
             "demand": want,
             "chips": s.chips_h100e / cpm,
             "pv": s.pv_gw / ppm,
-            "manufacturing": np.full(K, p.build_mw_per_month_max) * active,
+            "manufacturing": self._build_mw_max * active,
             "regulation": np.maximum(reg.odc_power_cap_gw * 1000.0 - self.nameplate_mw, 0.0),
             "capital": self.capital_usd() / np.maximum(unit_usd, 1e-9),
         }
@@ -213,15 +226,18 @@ class OrbitalDataCenter(EcosimAgent):
             unlaunched = np.minimum.reduce(list(limits.values()))
             self.publish("starship_need_t", np.maximum(unlaunched, 0.0) * kg_per_mw / 1000.0)
             limits["launch"] = self.read(self.starship, "starship_capacity_t") * 1000.0 / kg_per_mw
-        ready = np.minimum.reduce(list(limits.values()))
+        names = tuple(limits)
+        table = np.array([limits[n] for n in names], dtype=float)  # one table for the tightest limit and its code
+        ready = np.minimum.reduce(table)
         self.ready_mw = np.maximum(ready, 0.0)
-        self.binding = np.where(want > 0, binding_code(limits), self._idle_code)
-        self.binding = np.where(active > 0, self.binding, np.int8(0))
+        self.binding = np.where(want > 0, binding_code_of(names, table), self._idle_code)
+        opened = active > 0
+        self.binding = np.where(opened, self.binding, np.int8(0))
 
         # chip replacements ride on the same launches (their mass is small)
         failed = s.eflops_total * (1.0 - s.working)
-        self._replace_h100e = np.minimum(failed / np.maximum(self._eflops_per_h100e(), 1e-30), np.maximum(s.chips_h100e - self.ready_mw * cpm, 0.0))
-        self._launch_t = self.ready_mw * kg_per_mw / 1000.0 + self._replace_h100e * np.asarray(p.chip_mass_kg_per_w) * self.w_per_h100e() / 1000.0
+        self._replace_h100e = np.minimum(failed / self._eflops_per_h100e_floor, np.maximum(s.chips_h100e - self.ready_mw * cpm, 0.0))
+        self._launch_t = self.ready_mw * kg_per_mw / 1000.0 + self._replace_h100e * self._chip_mass_kg_per_w * self.w_per_h100e() / 1000.0
         ex.demand(self.name, "launch_mass", self._launch_t, tier=self.launch_tier, kind="capex", seller=self.launcher)
 
         # buy chips and PV ahead (demand beyond what stock already covers)
@@ -238,8 +254,7 @@ class OrbitalDataCenter(EcosimAgent):
 
         # what the owner reads next month: the cost ratio and the up-front cost per nameplate W
         items = self.comparison.orbital
-        nameplate_w = self.comparison.capacity_gw * 1e9 / np.asarray(p.sunlight_fraction)
-        opened = active > 0
+        nameplate_w = self._nameplate_w
         capex = (items["hardware"] + items["launch"] + items["oversizing"] + items["ai_hardware"]) / nameplate_w
         self._publish(np.where(opened, self.ratio, np.inf), np.where(opened, capex, np.inf))
 
@@ -250,17 +265,18 @@ class OrbitalDataCenter(EcosimAgent):
         return self.p.compute_price_usd_per_eflops_month * price_per_h100e / self._ref_usd_per_h100e
 
     def _eflops_per_h100e(self) -> np.ndarray:
-        return self.shared.ai_hardware.flops_per_h100e / 1e18
+        return self._eflops_per_h100e_  # (the shared hardware stays fixed in a run)
 
     def settle(self) -> None:
         p, s, ex = self.p, self.s, self.ex
         K = self.K
         bought = ex.received(self.name, "launch_mass")
         delivered = ex.delivered(self.name, "launch_mass")
-        frac_bought = np.divide(bought, self._launch_t, out=np.zeros(K), where=self._launch_t > 0)
-        frac_ok = np.divide(delivered, self._launch_t, out=np.zeros(K), where=self._launch_t > 0)
+        flown = self._launch_t > 0
+        frac_bought = np.divide(bought, self._launch_t, out=np.zeros(K), where=flown)
+        frac_ok = np.divide(delivered, self._launch_t, out=np.zeros(K), where=flown)
         cpm = self.chips_per_mw()
-        ppm = self.pv_gw_per_mw()
+        ppm = self._pv_gw_per_mw
         launched_mw = self.ready_mw * frac_bought
         arrived_mw = self.ready_mw * frac_ok
         s.chips_h100e = s.chips_h100e + ex.received(self.name, "accelerators") - launched_mw * cpm
@@ -268,19 +284,20 @@ class OrbitalDataCenter(EcosimAgent):
         pv_spend = ex.spent(self.name, "pv_modules")
         s.pv_gw = s.pv_gw + pv_in - launched_mw * ppm
         slot = self.t % RING_MONTHS
-        new_eflops = arrived_mw * cpm * self._eflops_per_h100e()
+        eflops_per_h100e = self._eflops_per_h100e_
+        new_eflops = arrived_mw * cpm * eflops_per_h100e
         s.mw[:, slot] += arrived_mw
         s.eflops[:, slot] += new_eflops
         working_eflops = s.eflops_total * s.working + new_eflops
         s.mw_total = s.mw_total + arrived_mw
         s.eflops_total = s.eflops_total + new_eflops
-        s.working = np.divide(working_eflops, s.eflops_total, out=np.ones(K), where=s.eflops_total > 0)
+        s.working = np.divide(working_eflops, s.eflops_total, out=self._ones.copy(), where=s.eflops_total > 0)
         self.built_mw = arrived_mw
 
         # radiation and wear, then replacements from stock (delivered with this month's launches)
         s.working = s.working * self._survival_month
         lost = s.eflops_total * (1.0 - s.working)
-        repl = self._replace_h100e * frac_ok * self._eflops_per_h100e()
+        repl = self._replace_h100e * frac_ok * eflops_per_h100e
         restore = np.divide(np.minimum(repl, lost), lost, out=np.zeros(K), where=lost > 0)
         s.working = s.working + (1.0 - s.working) * restore
         s.chips_h100e = np.maximum(s.chips_h100e - self._replace_h100e * frac_bought, 0.0)
@@ -295,7 +312,7 @@ class OrbitalDataCenter(EcosimAgent):
         self.pay_costs(self.nameplate_mw * 1e6 * p.satellite_hardware_usd_per_w * p.ops_frac_of_hardware_per_yr / 12.0, "opex")
         self.compute_eflops = ex.sold(self.name, "compute")
         bw = ex.received(self.name, "bandwidth") if ex.buys(self.name, "bandwidth") else self.bandwidth_need_tbps
-        self._bw_factor = np.divide(bw, self.bandwidth_need_tbps, out=np.ones(K), where=self.bandwidth_need_tbps > 0)
+        self._bw_factor = np.divide(bw, self.bandwidth_need_tbps, out=self._ones.copy(), where=self.bandwidth_need_tbps > 0)
         s.budget_usd_per_yr = self.grow(s.budget_usd_per_yr, p.capex_budget_growth_frac_per_yr, p.capex_budget_usd_per_yr_max)
 
 

@@ -18,5 +18,5 @@ class Starcloud(OrbitalDataCenter):
     launch_tier = 1
 
     def wanted_mw(self) -> np.ndarray:
-        unit_usd_per_mw = (self.p.satellite_hardware_usd_per_w * 1e6) + self.mass_kg_per_w * 1e6 * self.launch_usd_per_kg
+        unit_usd_per_mw = self._hw_usd_per_mw + self._kg_per_mw * self.launch_usd_per_kg  # (its per-run factors, as offer's)
         return self.capital_usd() / np.maximum(unit_usd_per_mw, 1e-9)

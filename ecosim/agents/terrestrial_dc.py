@@ -41,6 +41,13 @@ from ecosim.physics.compute import watts_per_h100e
 RING_MONTHS = 240
 
 
+def chips_per_mw(agent: EcosimAgent) -> np.ndarray:
+    """H100-equivalents per MW of IT power this month [H100e/MW] (``1e6 / w_per_h100e``),
+    computed once a month for the builders sharing the ``[ai_hardware]`` trend; callers never
+    write into it."""
+    return agent.once_a_month(("chips_per_mw", id(agent.shared.ai_hardware)), lambda: 1e6 / agent.w_per_h100e())
+
+
 class TerrestrialDataCenter(EcosimAgent):
     kind = "terrestrial_dc"
     label = "Terrestrial DCs"
@@ -77,6 +84,8 @@ class TerrestrialDataCenter(EcosimAgent):
         self._rows = np.arange(K)
         #: months its accelerators serve: a function of the shared hardware, fixed in a run
         self._chip_life_months = np.clip(np.rint(np.asarray(hw.chip_life_yr) * 12.0), 1, RING_MONTHS - 1).astype(int)
+        #: the same as a number when every member shares it (None when they differ)
+        self._chip_life_month = int(self._chip_life_months) if np.ndim(self._chip_life_months) == 0 else None
         self.built_mw = np.zeros(K)
         self.target_mw = np.zeros(K)
         #: the site's signals that are functions of its parameters, fixed in a run (per member)
@@ -86,6 +95,10 @@ class TerrestrialDataCenter(EcosimAgent):
             "site_capacity_factor": self.full(p.capacity_factor),
             "site_facility_life_yr": self.full(p.facility_life_yr),
         }
+        self._fuel_usd_per_mwh = fuel_usd_per_mwh(p)  # [USD/MWh] of on-site gas (its parameters stay fixed in a run)
+        #: a grid site's chip order lead [months], from its stated wait: fixed in a run (an
+        #: on-site site's follows the grid's published wait)
+        self._grid_site_lead = None if p.energy_source == "onsite_gas" else self._order_lead(self.full(p.interconnection_delay_yr))
         # before the first month: the site as the scenario states it
         self._publish(self.full(p.interconnection_delay_yr))
         self.publish("connection_request_mw", self.zeros())
@@ -152,7 +165,7 @@ class TerrestrialDataCenter(EcosimAgent):
         p, s, ex = self.p, self.s, self.ex
         K = self.K
         rows = self._rows
-        slot = (self.t - self._chip_life_months) % RING_MONTHS
+        slot = (self.t - (self._chip_life_months if self._chip_life_month is None else self._chip_life_month)) % RING_MONTHS
         s.used_mw_total = np.maximum(s.used_mw_total - take_slot(s.chip_mw, slot, rows), 0.0)
         s.eflops_total = np.maximum(s.eflops_total - take_slot(s.chip_eflops, slot, rows), 0.0)
 
@@ -173,13 +186,15 @@ class TerrestrialDataCenter(EcosimAgent):
             s.pending_mw = s.pending_mw + to_grid
         # chips are ordered for when power is expected: the grid's wait for an on-site site's
         # grid share, the site's planned wait for a grid site
-        nominal = self.grid_delay_yr() if p.energy_source == "onsite_gas" else self.full(p.interconnection_delay_yr)
-        lead = clip(np.rint(np.asarray(nominal) * 12.0 - p.chip_order_lead_months), 0, RING_MONTHS - 1).astype(int)
-        due = (self.t + lead) % RING_MONTHS
-        s.order_plan[rows, due if due.shape == (K,) else np.broadcast_to(due, (K,))] += to_grid
+        lead = self._order_lead(self.grid_delay_yr()) if self._grid_site_lead is None else self._grid_site_lead
+        if lead.size == 1:  # one lead for every member: a column, the same additions without fancy indexing
+            s.order_plan[:, (self.t + int(lead.flat[0])) % RING_MONTHS] += to_grid
+        else:
+            due = (self.t + lead) % RING_MONTHS
+            s.order_plan[rows, due if due.shape == (K,) else np.broadcast_to(due, (K,))] += to_grid
         due = s.order_plan[:, self.t % RING_MONTHS].copy()
         s.order_plan[:, self.t % RING_MONTHS] = 0.0
-        cpm = 1e6 / self.w_per_h100e()
+        cpm = chips_per_mw(self)
         free = np.maximum(s.facility_mw - self.used_mw, 0.0)
         refill = np.maximum(free * cpm - s.chips_h100e, 0.0)
         self._chip_order = due * cpm + refill
@@ -189,16 +204,21 @@ class TerrestrialDataCenter(EcosimAgent):
         ex.demand(self.name, "power", np.minimum(grid_it, s.grid_mw) * p.pue, tier=1, kind="opex")
         ex.offer(self.name, "compute", self.compute_capacity_eflops() * self.power_factor, 0.0)
 
+    def _order_lead(self, nominal_yr: np.ndarray) -> np.ndarray:
+        """Months from ordering chips to their delivery, for power expected in ``nominal_yr``."""
+        return clip(np.rint(np.asarray(nominal_yr) * 12.0 - self.p.chip_order_lead_months), 0, RING_MONTHS - 1).astype(int)
+
     def settle(self) -> None:
         p, s, ex = self.p, self.s, self.ex
         hw = self.shared.ai_hardware
         s.chips_h100e = s.chips_h100e + ex.received(self.name, "accelerators")
         # build the facility where power is connected, then install chips into free space
-        new_facility = np.maximum(self.connected_mw - s.facility_mw, 0.0)
+        connected = self.connected_mw  # (not changed below)
+        new_facility = np.maximum(connected - s.facility_mw, 0.0)
         s.facility_mw = s.facility_mw + new_facility
         self.built_mw = new_facility
         self.pay_costs(new_facility * 1e6 * p.capex_usd_per_w, "capex")
-        cpm = 1e6 / self.w_per_h100e()
+        cpm = chips_per_mw(self)
         free = np.maximum(s.facility_mw - self.used_mw, 0.0)
         install_mw = np.minimum(free, s.chips_h100e / cpm)
         s.chips_h100e = np.maximum(s.chips_h100e - install_mw * cpm, 0.0)
@@ -208,14 +228,14 @@ class TerrestrialDataCenter(EcosimAgent):
         s.chip_eflops[:, slot] += added_eflops
         s.used_mw_total = s.used_mw_total + install_mw
         s.eflops_total = s.eflops_total + added_eflops
-        self.binding = binding_code({"power": self.connected_mw - self.used_mw, "chips": s.chips_h100e / cpm + 1e-9})
+        self.binding = binding_code({"power": connected - self.used_mw, "chips": s.chips_h100e / cpm + 1e-9})
 
         onsite_it = np.minimum(self.used_mw, s.onsite_mw)
         grid_it = self.used_mw - onsite_it
         got_it = ex.received(self.name, "power") / p.pue
-        self.power_factor = np.divide(onsite_it + np.minimum(got_it, grid_it), self.used_mw, out=np.ones(self.K), where=self.used_mw > 0)
+        self.power_factor = np.divide(onsite_it + np.minimum(got_it, grid_it), self.used_mw, out=self._ones.copy(), where=self.used_mw > 0)
         # fuel for what on-site generation runs (a grid site's turbines too)
-        self.pay_costs(onsite_it * p.pue * HOURS_PER_MONTH * fuel_usd_per_mwh(p), "opex")
+        self.pay_costs(onsite_it * p.pue * HOURS_PER_MONTH * self._fuel_usd_per_mwh, "opex")
         self.pay_costs(s.facility_mw * 1e6 * p.capex_usd_per_w * p.opex_frac_of_capex_per_yr / 12.0, "opex")
         s.budget_usd_per_yr = self.grow(s.budget_usd_per_yr, p.capex_budget_growth_frac_per_yr, p.capex_budget_usd_per_yr_max)
         self._publish(self.site_delay_yr())

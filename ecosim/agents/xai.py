@@ -75,7 +75,7 @@ import numpy as np
 
 from ecosim.agents.base import SECONDS_PER_MONTH, UNLIMITED, EcosimAgent, clip
 from ecosim.economics.odc_cost import capital_recovery_factor
-from ecosim.physics.scaling import capability_index
+from ecosim.physics.scaling import reducible_loss, reference_reducible
 
 
 def logistic(z: Any) -> np.ndarray:
@@ -138,13 +138,26 @@ def sga_frac(revenue_usd_per_yr: Any, frac_small: Any, frac_mature: Any, small_u
     >>> [round(float(sga_frac(r, 0.3, 0.125, 20e9, 300e9)), 4) for r in (0.0, 20e9, (20e9 * 300e9) ** 0.5, 300e9, 1e12)]
     [0.3, 0.3, 0.2125, 0.125, 0.125]
     """
+    return sga_frac_at(revenue_usd_per_yr, sga_terms(frac_small, frac_mature, small_usd_per_yr, mature_usd_per_yr))
+
+
+def sga_terms(frac_small: Any, frac_mature: Any, small_usd_per_yr: Any, mature_usd_per_yr: Any) -> tuple[Any, ...]:
+    """The factors of :func:`sga_frac` that are functions of its parameters alone (a lab works
+    them out once): the small revenue, the log-revenue span, the small share and its fall to
+    the mature share."""
     small = np.asarray(small_usd_per_yr, float)
     try:  # numbers (a lab's and the market's parameters): the span once per process
         span = _sga_span(small_usd_per_yr, mature_usd_per_yr)
     except TypeError:  # per-member arrays (unhashable)
         span = _sga_span.__wrapped__(small_usd_per_yr, mature_usd_per_yr)
+    return small, span, frac_small, np.asarray(frac_mature, float) - frac_small
+
+
+def sga_frac_at(revenue_usd_per_yr: Any, terms: tuple[Any, ...]) -> np.ndarray:
+    """:func:`sga_frac` at a revenue run-rate, of its parameters' :func:`sga_terms`."""
+    small, span, frac_small, fall = terms
     x = clip(np.log(np.maximum(np.asarray(revenue_usd_per_yr, float), small) / small) / span, 0.0, 1.0)
-    return np.asarray(frac_small + (np.asarray(frac_mature, float) - frac_small) * x, float)
+    return np.asarray(frac_small + fall * x, float)
 
 
 @functools.lru_cache(maxsize=64)
@@ -244,6 +257,14 @@ class Lab(EcosimAgent):
         self.grid = self.partner("interconnection_delay_yr")  # the queue its site's turbines cannot skip
         self.racing = self.partner("frontier_compute_eflops") is not None
         self.race_pays = self.partner("ai_share_at_frontier_frac") is not None  # the race is bought as far as catching up pays for it
+        # functions of its parameters and the scaling law, fixed in a run: worked out once
+        law = self.law
+        self._law = (law.tokens_per_param_optimal, law.param_coeff, law.data_coeff, law.param_exponent, law.data_exponent)
+        self._reference_reducible = reference_reducible(law.reference_compute_flop, law.reference_tokens, *self._law)
+        self._staff_step = np.minimum(1.0 / p.staff_adjust_months, 1.0)  # of the way to its compute a month
+        adjust = self.shared.ai_market.share_adjust_per_yr if p.share_adjust_per_yr is None else p.share_adjust_per_yr
+        self._share_step = np.minimum(adjust / 12.0, 1.0)  # of the way to its deserved share a month
+        self._sga_terms: tuple[Any, ...] | None = None  # sga_terms of its and the market's parameters, at its first sga_share
         self.s.train_flop = np.zeros(K)
         self.s.data_pb = np.full(K, p.data_pb_initial, dtype=float)
         self.s.web_tokens = np.full(K, p.web_tokens_initial, dtype=float)
@@ -272,6 +293,12 @@ class Lab(EcosimAgent):
         self.sga_usd = np.zeros(K)
         self.lease_paid_usd = np.zeros(K)
         self.x_revenue_usd = np.zeros(K)
+        #: this month's accelerator price and a new terrestrial build's (site and accelerators)
+        #: per W [USD/W], as plan read them (offer and pending_usd use them; None: no site)
+        self._accel_usd_per_w = np.zeros(K)
+        self._site_usd_per_w: np.ndarray | None = None
+        #: (the WACC's bytes, its capital recovery factors over the facility's and the chips' lives)
+        self._crf: tuple[bytes, np.ndarray, np.ndarray] | None = None
 
     @property
     def compute_eflops(self) -> np.ndarray:
@@ -283,20 +310,9 @@ class Lab(EcosimAgent):
     def _capability(self, extra_pb: np.ndarray | float = 0.0) -> np.ndarray:
         """Capability index of the lab's training compute and data (``extra_pb``: with that many
         more PB of sensor data) [index]."""
-        law = self.law
-        tokens = self.s.web_tokens + (self.s.data_pb + extra_pb) * law.tokens_per_pb
-        return capability_index(
-            self.s.train_flop,
-            tokens,
-            loss_floor=law.loss_floor,
-            param_coeff=law.param_coeff,
-            data_coeff=law.data_coeff,
-            param_exponent=law.param_exponent,
-            data_exponent=law.data_exponent,
-            tokens_per_param_optimal=law.tokens_per_param_optimal,
-            reference_compute_flop=law.reference_compute_flop,
-            reference_tokens=law.reference_tokens,
-        )
+        tokens = self.s.web_tokens + (self.s.data_pb + extra_pb) * self.law.tokens_per_pb
+        # capability_index of its law, the reference run's reducible loss worked out at start
+        return self._reference_reducible / reducible_loss(self.s.train_flop, tokens, *self._law)
 
     def data_bid_usd_per_pb(self) -> np.ndarray:
         """What sensor data is worth to the lab per PB [USD/PB], its bid where no lab holds a
@@ -308,7 +324,7 @@ class Lab(EcosimAgent):
         as many tokens costs (``licensed_text_usd_per_million_tokens``)."""
         am, s = self.shared.ai_market, self.s
         lot = np.maximum(self.ex.last_cleared("data"), 1.0)
-        gain = np.divide(self._capability(lot), s.capability, out=np.ones(self.K), where=s.capability > 0) - 1.0
+        gain = np.divide(self._capability(lot), s.capability, out=self._ones.copy(), where=s.capability > 0) - 1.0
         value = gain * am.share_exponent * (1.0 - s.market_share) * s.revenue_usd * 12.0 * am.data_value_horizon_yr / lot
         return clip(value, 0.0, am.licensed_text_usd_per_million_tokens * self.law.tokens_per_pb / 1e6)
 
@@ -384,48 +400,62 @@ class Lab(EcosimAgent):
         return self.full(self.cost_index_at(self.t))
 
     def w_per_eflops(self) -> np.ndarray:
-        """IT power of one EFLOP/s of new compute this month [W]."""
-        return self.w_per_h100e() * 1e18 / self.shared.ai_hardware.flops_per_h100e
+        """IT power of one EFLOP/s of new compute this month [W] (once a month for the labs
+        sharing the hardware trend; callers never write into it)."""
+        hw = self.shared.ai_hardware
+        return self.once_a_month(("w_per_eflops", id(hw)), lambda: self.w_per_h100e() * 1e18 / hw.flops_per_h100e)
 
-    def my_demand_eflops(self) -> np.ndarray:
+    def my_demand_eflops(self, market_eflops: np.ndarray | None = None) -> np.ndarray:
         """Inference this lab can sell this month [EFLOP/s]: its share of the market's demand
-        and the demand other labs could not serve that comes to it."""
-        return self.s.market_share * self.read("market", "ai_demand_eflops") + self.read("market", "ai_spill_eflops")
+        (``market_eflops``: the market's ``ai_demand_eflops``, if the caller has read it) and
+        the demand other labs could not serve that comes to it."""
+        d = self.read("market", "ai_demand_eflops") if market_eflops is None else market_eflops
+        return self.s.market_share * d + self.read("market", "ai_spill_eflops")
 
-    def demand_growth_factor(self) -> np.ndarray:
+    def demand_growth_factor(self, market_eflops: np.ndarray | None = None) -> np.ndarray:
         """The market's demand ``plan_horizon_months`` ahead over today's, at its growth over
-        the last 12 months (1 to 4 a year) [-]."""
-        d_now = self.read("market", "ai_demand_eflops")
+        the last 12 months (1 to 4 a year) [-] (``market_eflops``: today's, if the caller has
+        read it)."""
+        d_now = self.read("market", "ai_demand_eflops") if market_eflops is None else market_eflops
         d_then = self.s.demand_seen[:, self.t % 12]
-        g = clip(np.divide(d_now, d_then, out=np.ones(self.K), where=d_then > 0), 1.0, 4.0)
+        g = clip(np.divide(d_now, d_then, out=self._ones.copy(), where=d_then > 0), 1.0, 4.0)
         return g ** (self.p.plan_horizon_months / 12.0)
 
-    def own_cost_usd_per_w_month(self) -> np.ndarray:
+    def own_cost_usd_per_w_month(self, wacc: np.ndarray | None = None, site: np.ndarray | None = None, accel: np.ndarray | None = None) -> np.ndarray:
         """Own compute's capital cost per W of IT power a month [USD/(W month)]: facility and
-        accelerators annualised at the WACC over their lives (power and upkeep left out)."""
+        accelerators annualised at the WACC over their lives (power and upkeep left out).
+        ``wacc``, ``site`` and ``accel``: this month's ``wacc``, ``site_capex_usd_per_w`` and
+        ``accelerator_usd_per_w`` signals, if the caller has read them."""
         hw = self.shared.ai_hardware
         if self.terrestrial_builder is None:
             return self.full(np.inf)
-        wacc = self.read("capital_market", "wacc")
-        site = self.read(self.terrestrial_builder, "site_capex_usd_per_w")
-        accel = self.read("tsmc", "accelerator_usd_per_w")
-        per_yr = site * capital_recovery_factor(wacc, self.p.facility_life_yr) + accel * capital_recovery_factor(wacc, hw.chip_life_yr)
+        wacc = self.read("capital_market", "wacc") if wacc is None else wacc
+        site = self.read(self.terrestrial_builder, "site_capex_usd_per_w") if site is None else site
+        accel = self.read("tsmc", "accelerator_usd_per_w") if accel is None else accel
+        key = wacc.tobytes()  # the factors of last month's WACC again while it stays the same
+        if self._crf is None or self._crf[0] != key:
+            self._crf = (key, capital_recovery_factor(wacc, self.p.facility_life_yr), capital_recovery_factor(wacc, hw.chip_life_yr))
+        per_yr = site * self._crf[1] + accel * self._crf[2]
         return per_yr / 12.0
 
     def sga_share(self, revenue_usd_per_month: np.ndarray) -> np.ndarray:
         """The lab's selling, general and administration as a share of revenue [-] at a month's
         revenue (its run-rate, x 12): its ``sga_frac_of_revenue`` while small, the market's
         ``sga_mature_frac_of_revenue`` at scale (:func:`sga_frac`, ``[ai_market]``)."""
-        am = self.shared.ai_market
-        return sga_frac(revenue_usd_per_month * 12.0, self.p.sga_frac_of_revenue, am.sga_mature_frac_of_revenue, am.sga_revenue_usd_per_yr, am.sga_mature_revenue_usd_per_yr)
+        if self._sga_terms is None:  # its parameters' terms, once (they stay fixed in a run)
+            am = self.shared.ai_market
+            self._sga_terms = sga_terms(self.p.sga_frac_of_revenue, am.sga_mature_frac_of_revenue, am.sga_revenue_usd_per_yr, am.sga_mature_revenue_usd_per_yr)
+        return sga_frac_at(revenue_usd_per_month * 12.0, self._sga_terms)
 
-    def pending_usd(self) -> np.ndarray:
+    def pending_usd(self, per_w: np.ndarray | None = None) -> np.ndarray:
         """What the lab still owes for the sites it ordered [USD]: the IT power its terrestrial
         site waits for from the grid (``site_pending_mw``), at the site's capex and today's
-        accelerator price per W, as it prices a new build; none without a site."""
+        accelerator price per W (``per_w``: their sum, if the caller has it), as it prices a
+        new build; none without a site."""
         if self.terrestrial_builder is None:
             return self.zeros()
-        per_w = self.read(self.terrestrial_builder, "site_capex_usd_per_w") + self.read("tsmc", "accelerator_usd_per_w")
+        if per_w is None:
+            per_w = self.read(self.terrestrial_builder, "site_capex_usd_per_w") + self.read("tsmc", "accelerator_usd_per_w")
         return self.read(self.terrestrial_builder, "site_pending_mw") * 1e6 * per_w
 
     def funding_usd(self, growth: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -440,14 +470,24 @@ class Lab(EcosimAgent):
     def plan(self) -> np.ndarray:
         """Set the targets: leases wanted (stock), own builds (flow). Returns the own budget [USD]."""
         p, s = self.p, self.s
-        growth = self.demand_growth_factor()
-        self.demand_eflops = self.my_demand_eflops()
+        market_eflops = self.read("market", "ai_demand_eflops")  # (each signal read once in the month's plan)
+        growth = self.demand_growth_factor(market_eflops)
+        self.demand_eflops = self.my_demand_eflops(market_eflops)
         price = self.read("market", "ai_price_usd_per_eflops_month")
         w_e = self.w_per_eflops()
-        own_w = self.own_cost_usd_per_w_month()
+        wacc = self.read("capital_market", "wacc")
+        self._accel_usd_per_w = accel = self.read("tsmc", "accelerator_usd_per_w")
+        if self.terrestrial_builder is not None:
+            site = self.read(self.terrestrial_builder, "site_capex_usd_per_w")
+            own_w = self.own_cost_usd_per_w_month(wacc, site, accel)
+            self._site_usd_per_w = site + accel
+        else:
+            own_w = self.own_cost_usd_per_w_month()
+            self._site_usd_per_w = None
+        own_ok = np.isfinite(own_w)
         if self.lessor is not None:
             lease_w = self.read(self.lessor, "lease_usd_per_w_month")
-            ratio = np.divide(lease_w, own_w, out=np.zeros(self.K), where=np.isfinite(own_w) & (own_w > 0))
+            ratio = np.divide(lease_w, own_w, out=np.zeros(self.K), where=own_ok & (own_w > 0))
             if self.terrestrial_builder:
                 wait = self.read(self.terrestrial_builder, "site_delay_yr")
                 grid_wait = self.read(self.grid, "interconnection_delay_yr") if self.grid else wait
@@ -456,24 +496,24 @@ class Lab(EcosimAgent):
                 z_share = lease_share_frac(self.onsite_frac, wait, grid_wait, ratio, p.lease_if_wait_over_yr, p.lease_switch_softness_yr, p.lease_switch_softness_ratio)
             else:
                 z_share = self.full(1.0)
-            share = np.where(np.isfinite(own_w), z_share, 1.0)
+            share = np.where(own_ok, z_share, 1.0)
         else:
             lease_w = self.full(np.inf)
             share = self.zeros()
         self.lease_share = share
-        channel_w = np.where(share > 0, share * np.where(np.isfinite(lease_w), lease_w, 0.0), 0.0) + np.where(share < 1, (1.0 - share) * np.where(np.isfinite(own_w), own_w, 0.0), 0.0)
+        channel_w = np.where(share > 0, share * np.where(np.isfinite(lease_w), lease_w, 0.0), 0.0) + np.where(share < 1, (1.0 - share) * np.where(own_ok, own_w, 0.0), 0.0)
         hw = self.shared.ai_hardware
         later = self.cost_index_at(self.t + 12) / self.cost_index_at(self.t)
         tf = self.training_frac()
-        net = (1.0 - self.sga_share(s.revenue_usd)) * self.decline_frac(later, self.read("capital_market", "wacc"), hw.chip_life_yr) ** p.obsolescence_weight_frac
+        net = (1.0 - self.sga_share(s.revenue_usd)) * self.decline_frac(later, wacc, hw.chip_life_yr) ** p.obsolescence_weight_frac
         earns = price * s.used_frac * (1.0 - tf) * net
-        self.payback_ratio = np.divide(earns, channel_w * w_e, out=np.full(self.K, 1e3), where=channel_w > 0)
+        self.payback_ratio = np.divide(earns, channel_w * w_e, out=self.full(1e3), where=channel_w > 0)
         gate = logistic((self.payback_ratio - 1.0) / p.payback_softness_ratio)
         for_demand = self.demand_eflops * growth / np.maximum(1.0 - tf, 1e-3) * p.capacity_plan_ratio
         self.for_demand_eflops = for_demand
         for_frontier = self.read("market", "frontier_compute_eflops") * p.frontier_compute_ratio if self.racing else self.zeros()
         if self.race_pays:
-            gain = race_gain_usd_per_month(self.read("market", "ai_share_at_frontier_frac"), s.market_share, price * self.read("market", "ai_demand_eflops"), net, p.race_gain_frac)
+            gain = race_gain_usd_per_month(self.read("market", "ai_share_at_frontier_frac"), s.market_share, price * market_eflops, net, p.race_gain_frac)
             for_frontier = np.minimum(for_frontier, for_demand + race_affordable_eflops(gain, channel_w * w_e))
             # the race beyond its demand passes its own payback test (what catching up wins), not
             # that of its inference: only the compute for its demand waits for inference to pay
@@ -512,7 +552,7 @@ class Lab(EcosimAgent):
         # a month's commitments are paid from cash in hand (raises refill it): its own builds from
         # what the first month's payments on its new leases, and the sites it ordered before and
         # has not yet paid for, leave of it
-        own = np.minimum(own, np.maximum(cash - new_lease_usd - self.pending_usd(), 0.0))
+        own = np.minimum(own, np.maximum(cash - new_lease_usd - self.pending_usd(self._site_usd_per_w), 0.0))
         if self.terrestrial_builder is not None:
             parent = self.read(self.terrestrial_builder, "capex_budget_usd_per_month")
             own = np.where(parent > 0, parent * gap, own)
@@ -524,8 +564,7 @@ class Lab(EcosimAgent):
     def offer(self) -> None:
         p, ex = self.p, self.ex
         budget = self.plan()
-        accel = self.read("tsmc", "accelerator_usd_per_w")
-        t_cost = (self.read(self.terrestrial_builder, "site_capex_usd_per_w") if self.terrestrial_builder else np.inf) + accel
+        t_cost = np.inf + self._accel_usd_per_w if self._site_usd_per_w is None else self._site_usd_per_w  # (as plan read them)
         share = self.zeros()
         o_cost = self.full(np.inf)
         if self.orbital_builder is not None and p.orbital_first:
@@ -553,13 +592,13 @@ class Lab(EcosimAgent):
             s.data_pb = s.data_pb + self.data_in_pb
         # revenue: its share of the market's demand (moving toward what its capability deserves)
         # and what others could not serve, as far as its inference compute serves it, at the price
-        adjust = self.shared.ai_market.share_adjust_per_yr if p.share_adjust_per_yr is None else p.share_adjust_per_yr
         deserved = self.read("market", "ai_share_frac")
-        s.market_share = s.market_share + (deserved - s.market_share) * np.minimum(adjust / 12.0, 1.0)
+        s.market_share = s.market_share + (deserved - s.market_share) * self._share_step
         tf = self.training_frac()
         capacity = self.inference_capacity_eflops(tf)
-        self.sold_eflops = np.minimum(self.my_demand_eflops(), capacity)
-        s.used_frac = clip(np.divide(self.sold_eflops, capacity, out=np.ones(self.K), where=capacity > 0), 0.0, 1.0)
+        market_eflops = self.read("market", "ai_demand_eflops")
+        self.sold_eflops = np.minimum(self.my_demand_eflops(market_eflops), capacity)
+        s.used_frac = clip(np.divide(self.sold_eflops, capacity, out=self._ones.copy(), where=capacity > 0), 0.0, 1.0)
         # training: its training share, and the inference compute no customer used (labs leave no
         # accelerator idle)
         W = self.law.training_window_months
@@ -573,12 +612,12 @@ class Lab(EcosimAgent):
         # them; lease_paid_usd is what it was told it pays), research staff who scale with the
         # compute they use, selling, general and administration with revenue
         self.lease_paid_usd = self.read(self.lessor, "lease_payment_usd_per_month") if self.lessor else self.zeros()
-        s.staffed_eflops = s.staffed_eflops + (s.compute_eflops - s.staffed_eflops) * np.minimum(1.0 / p.staff_adjust_months, 1.0)
-        self.rd_staff_usd = rd_staff_usd_per_month(s.staffed_eflops * self.cost_index(), p.rd_staff_usd_per_eflops_month, p.rd_staff_scale_exponent)
+        s.staffed_eflops = s.staffed_eflops + (s.compute_eflops - s.staffed_eflops) * self._staff_step
+        self.rd_staff_usd = rd_staff_usd_per_month(s.staffed_eflops * self.cost_index_at(self.t), p.rd_staff_usd_per_eflops_month, p.rd_staff_scale_exponent)
         self.sga_usd = revenue * self.sga_share(revenue)
         self.pay_costs(self.rd_staff_usd + self.sga_usd, "opex")  # its lessor bills its leases (lease_paid_usd)
         s.revenue_usd = revenue
-        s.demand_seen[:, self.t % 12] = self.read("market", "ai_demand_eflops")
+        s.demand_seen[:, self.t % 12] = market_eflops
         self.publish("capability", s.capability)
         self._publish_market(tf, capacity)  # compute and its plan for demand are as above
         self.other_business()

@@ -20,8 +20,17 @@ def binding_code(limits: dict[str, np.ndarray]) -> np.ndarray:
     [4, 5]
     """
     names = tuple(limits)
-    stack = np.array([limits[n] for n in names], dtype=float)  # the limits share a shape: np.stack's table, in one call
-    which = np.argmin(stack, axis=0)
+    return binding_code_of(names, np.array([limits[n] for n in names], dtype=float))  # the limits share a shape: np.stack's table, in one call
+
+
+def binding_code_of(names: tuple[str, ...], table: np.ndarray) -> np.ndarray:
+    """:func:`binding_code` of the limits ``names`` whose values are the rows of ``table`` (a
+    caller that has the table already).
+
+    >>> binding_code_of(("power", "chips"), np.array([[3.0, 1.0], [2.0, 5.0]])).tolist()
+    [4, 5]
+    """
+    which = table.argmin(axis=0)  # (np.argmin's method, without its Python wrapper)
     codes = _CODES.get(names)
     if codes is None:
         codes = _CODES[names] = np.array([BINDING.index(n) for n in names], dtype=np.int8)

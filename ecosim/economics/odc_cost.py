@@ -52,6 +52,7 @@ References
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -242,11 +243,11 @@ class CostComparison:
     launch_sensitivity_usd_per_usd_per_kg: np.ndarray = field(default_factory=lambda: np.zeros(()))
     convention: Convention = LEVELISED
 
-    @property
+    @cached_property  # summed once (its ratio and costs per W and per MWh all read it)
     def orbital_total_usd(self) -> np.ndarray:
         return sum(self.orbital.values(), np.zeros(()))
 
-    @property
+    @cached_property
     def terrestrial_total_usd(self) -> np.ndarray:
         return sum(self.terrestrial.values(), np.zeros(()))
 
@@ -485,7 +486,14 @@ def compare_costs(
     facility = capex_full * share
     delay = np.asarray(site.interconnection_delay_yr, float)
     t_ai = ai * t_nameplate * upfront
-    waiting = {"all": facility + t_ai, "facility": facility, "none": np.zeros_like(facility)}[conv.interconnection]
+    if conv.interconnection == "all":
+        waiting = facility + t_ai
+    elif conv.interconnection == "facility":
+        waiting = facility
+    elif conv.interconnection == "none":
+        waiting = np.zeros_like(facility)
+    else:
+        raise KeyError(conv.interconnection)
     energy_mwh = delivered_w * np.asarray(site.pue, dtype=float) * HOURS_PER_YR * life / 1e6
     terrestrial = {
         "facility": facility,

@@ -73,15 +73,19 @@ def capability_index(
     1.41
     """
     law = (tokens_per_param_optimal, param_coeff, data_coeff, param_exponent, data_exponent)
-    ref = (reference_compute_flop, reference_tokens)
+    return reference_reducible(reference_compute_flop, reference_tokens, *law) / reducible_loss(compute_flop, tokens_available, *law)
+
+
+def reference_reducible(reference_compute_flop: float, reference_tokens: float, *law: float) -> np.ndarray:
+    """:func:`reducible_loss` of a law's reference run (``law``: tokens per parameter, A, B,
+    alpha, beta), the numerator of :func:`capability_index` [nats/token]."""
     try:  # one law for every member (numbers): its reference run, once per process
-        reference = _reference_reducible(*ref, *law)
+        return _reference_reducible(reference_compute_flop, reference_tokens, *law)
     except TypeError:  # a law per member (arrays, unhashable)
-        reference = _reducible(*ref, *law)
-    return reference / _reducible(compute_flop, tokens_available, *law)
+        return reducible_loss(reference_compute_flop, reference_tokens, *law)
 
 
-def _reducible(compute_flop: ArrayLike, tokens_available: ArrayLike, tokens_per_param: float, a: float, b: float, alpha: float, beta: float) -> np.ndarray:
+def reducible_loss(compute_flop: ArrayLike, tokens_available: ArrayLike, tokens_per_param: float, a: float, b: float, alpha: float, beta: float) -> np.ndarray:
     """Reducible loss (``L - E``) of the best run of a compute budget and a data stock [nats/token]."""
     n, d = trained_model(compute_flop, tokens_available, tokens_per_param)
     return chinchilla_loss(n, d, 0.0, a, b, alpha, beta)
@@ -89,7 +93,7 @@ def _reducible(compute_flop: ArrayLike, tokens_available: ArrayLike, tokens_per_
 
 @functools.lru_cache(maxsize=64)
 def _reference_reducible(*args: float) -> np.ndarray:
-    """:func:`_reducible` of numbers, computed once (the reference run of a law: the labs ask for
+    """:func:`reducible_loss` of numbers, computed once (the reference run of a law: the labs ask for
     it thousands of times a run; equal numbers give the same float64 result whatever their type).
     NumPy scalars come back, never written into."""
-    return _reducible(*args)
+    return reducible_loss(*args)
