@@ -75,10 +75,11 @@ class ChipFab(EcosimAgent):
     def offer(self) -> None:
         self.output = self.s.capacity * self.s.ramp * self.after(self.p.start_month)
         self.ex.offer(self.name, "accelerators", self.output, self.price_usd_per_h100e())
+        takes = self._takes_labour()
         if self.ex.buys(self.name, "labour"):
-            self.ex.demand(self.name, "labour", UNLIMITED * self._takes_labour(), tier=0, kind="opex")
+            self.ex.demand(self.name, "labour", UNLIMITED * takes, tier=0, kind="opex")
         self.publish("accelerator_usd_per_w", self.usd_per_w())
-        self.publish("takes_robot_labour", self._takes_labour())
+        self.publish("takes_robot_labour", takes)  # (publish stores a copy)
 
     def settle(self) -> None:
         p, s, ex = self.p, self.s, self.ex

@@ -204,12 +204,13 @@ class Cloud(EcosimAgent):
         committed = self.in_service_mw + pipe_mw
         eflops = _sum(self.s.eflops, axis=2)
         usd = self.book_usd = _sum(self.s.usd, axis=2)
+        committed_eflops = eflops + pipe_mw * nxt[:, None]  # every lab's at once (each lab's column the same numbers)
         pub = self.ex.publish_to
         for j, lab in enumerate(self.lessees):
             pub(self.name, lab, "leased_eflops", eflops[:, j])
             pub(self.name, lab, "lease_payment_usd_per_month", usd[:, j])
             pub(self.name, lab, "lease_committed_mw", committed[:, j])
-            pub(self.name, lab, "lease_committed_eflops", eflops[:, j] + pipe_mw[:, j] * nxt)
+            pub(self.name, lab, "lease_committed_eflops", committed_eflops[:, j])
 
     # ---------------------------------------------------------------- phases
 

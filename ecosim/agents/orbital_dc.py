@@ -151,7 +151,9 @@ class OrbitalDataCenter(EcosimAgent):
         alt = self.alternative
         if alt is None:
             raise KeyError(f"{self.name}: no terrestrial alternative on the network (site_* signals)")
-        return Site(*(self.read(alt, key) for key in ("site_capex_usd_per_w", "site_facility_life_yr", "site_pue", "site_capacity_factor", "site_energy_usd_per_mwh", "site_delay_yr")))
+        read = self.read
+        return Site(read(alt, "site_capex_usd_per_w"), read(alt, "site_facility_life_yr"), read(alt, "site_pue"),
+                    read(alt, "site_capacity_factor"), read(alt, "site_energy_usd_per_mwh"), read(alt, "site_delay_yr"))
 
     def compare(self) -> None:
         """Price orbit against the terrestrial alternative this month (sets ``ratio``)."""

@@ -228,12 +228,13 @@ class TerrestrialDataCenter(EcosimAgent):
         s.chip_eflops[:, slot] += added_eflops
         s.used_mw_total = s.used_mw_total + install_mw
         s.eflops_total = s.eflops_total + added_eflops
-        self.binding = binding_code({"power": connected - self.used_mw, "chips": s.chips_h100e / cpm + 1e-9})
+        used = s.used_mw_total  # (used_mw)
+        self.binding = binding_code({"power": connected - used, "chips": s.chips_h100e / cpm + 1e-9})
 
-        onsite_it = np.minimum(self.used_mw, s.onsite_mw)
-        grid_it = self.used_mw - onsite_it
+        onsite_it = np.minimum(used, s.onsite_mw)
+        grid_it = used - onsite_it
         got_it = ex.received(self.name, "power") / p.pue
-        self.power_factor = np.divide(onsite_it + np.minimum(got_it, grid_it), self.used_mw, out=self._ones.copy(), where=self.used_mw > 0)
+        self.power_factor = np.divide(onsite_it + np.minimum(got_it, grid_it), used, out=self._ones.copy(), where=used > 0)
         # fuel for what on-site generation runs (a grid site's turbines too)
         self.pay_costs(onsite_it * p.pue * HOURS_PER_MONTH * self._fuel_usd_per_mwh, "opex")
         self.pay_costs(s.facility_mw * 1e6 * p.capex_usd_per_w * p.opex_frac_of_capex_per_yr / 12.0, "opex")

@@ -503,9 +503,12 @@ class Lab(EcosimAgent):
         self.lease_share = share
         channel_w = np.where(share > 0, share * np.where(np.isfinite(lease_w), lease_w, 0.0), 0.0) + np.where(share < 1, (1.0 - share) * np.where(own_ok, own_w, 0.0), 0.0)
         hw = self.shared.ai_hardware
-        later = self.cost_index_at(self.t + 12) / self.cost_index_at(self.t)
+        t = self.t
+        # what obsolescence leaves of today's price: the same for every lab that sees the same
+        # WACC this month (the labs after the first get the first's)
+        decline = self.once_a_month(("lab_decline_frac", id(hw), wacc.tobytes()), lambda: self.decline_frac(self.cost_index_at(t + 12) / self.cost_index_at(t), wacc, hw.chip_life_yr))
         tf = self.training_frac()
-        net = (1.0 - self.sga_share(s.revenue_usd)) * self.decline_frac(later, wacc, hw.chip_life_yr) ** p.obsolescence_weight_frac
+        net = (1.0 - self.sga_share(s.revenue_usd)) * decline ** p.obsolescence_weight_frac
         earns = price * s.used_frac * (1.0 - tf) * net
         self.payback_ratio = np.divide(earns, channel_w * w_e, out=self.full(1e3), where=channel_w > 0)
         gate = logistic((self.payback_ratio - 1.0) / p.payback_softness_ratio)
