@@ -676,33 +676,38 @@ class Exchange:
     def clear(self) -> None:
         """Clear every commodity; move cash; write the month's ledger rows."""
         t = self.step_index
+        add = self._add_to_columns
         for c, m in self.markets.items():
             m.clear()
             if self.pinned_goods:
                 self._pin(c, m)
             s_idx, b_idx = self._market_index[c]
             usd = m.usd
-            if _any(usd):
+            if m._any(usd):
                 earned, spent = _sum(usd, 2), _sum(usd, 1)
-                self.cash[:, s_idx] += earned
-                self.cash[:, b_idx] -= spent
+                add(self.cash, s_idx, earned)
+                add(self.cash, b_idx, spent, -1.0)
                 if m.any_internal:
                     external = usd * m.external
                     paid_out, paid_in = _sum(external, 1), _sum(external, 2)
                 else:  # every trade external: the same sums
                     paid_out, paid_in = spent, earned
-                self.month_in[:, s_idx] += paid_in
-                self.month_out[:, b_idx] += paid_out
+                add(self.month_in, s_idx, paid_in)
+                add(self.month_out, b_idx, paid_out)
                 if "capex" in m.kind:
                     kinds = tuple(m.kind)
                     capex = self._capex_of.get(kinds)
                     if capex is None:
                         capex = self._capex_of[kinds] = np.array([k == "capex" for k in kinds])
-                    self.month_capex[:, b_idx] += paid_out * capex[None, :]
+                    add(self.month_capex, b_idx, paid_out * capex[None, :])
             if self.record and self.goods_qty is not None and self.goods_usd is not None:
                 sl = self._goods_slices[c]
-                self.goods_qty[t, sl, :] = m.x[:, m.pair_s, m.pair_b].T
-                self.goods_usd[t, sl, :] = usd[:, m.pair_s, m.pair_b].T
+                if self.K == 1:  # the one member's numbers, without 2-D fancy indexing
+                    self.goods_qty[t, sl, 0] = m.x[0][m.pair_s, m.pair_b]
+                    self.goods_usd[t, sl, 0] = usd[0][m.pair_s, m.pair_b]
+                else:
+                    self.goods_qty[t, sl, :] = m.x[:, m.pair_s, m.pair_b].T
+                    self.goods_usd[t, sl, :] = usd[:, m.pair_s, m.pair_b].T
 
     def _pin(self, commodity: str, m: _Market) -> None:
         """Replace what pinned edges of ``commodity`` carry in the members pinned (the money
@@ -831,6 +836,20 @@ class Exchange:
                 table[(0, where) if isinstance(where, int) else (0, *where)] = value
                 return
         table[(slice(None), where) if isinstance(where, int) else (slice(None), *where)] = value
+
+    def _add_to_columns(self, accounts: np.ndarray, cols: np.ndarray, amounts: np.ndarray, sign: float = 1.0) -> None:
+        """``accounts[:, cols] += amounts`` (``sign`` -1: ``-=``), every member (``cols`` without
+        repeats). With one member the same additions on the one row (1-D fancy indexing: a
+        fraction of the 2-D's cost)."""
+        if self.K == 1:
+            if sign > 0.0:
+                accounts[0][cols] += amounts[0]
+            else:
+                accounts[0][cols] -= amounts[0]
+        elif sign > 0.0:
+            accounts[:, cols] += amounts
+        else:
+            accounts[:, cols] -= amounts
 
     def _add_to_column(self, accounts: np.ndarray, col: int, amount: np.ndarray, sign: float = 1.0) -> None:
         """``accounts[:, col] += amount`` (``sign`` -1: ``-=``), every member. With one member the
