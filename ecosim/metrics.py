@@ -6,6 +6,8 @@ value per ensemble member.
 
 from __future__ import annotations
 
+import functools
+import operator
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,6 +25,42 @@ class Metric:
 
 def _a(m: Any, name: str) -> Any:
     return m.by_name[name]
+
+
+class _read:  # noqa: N801 (a metric's function, named as the functions beside it)
+    """The metric that reads ``path`` (dotted) of the agent named ``agent``: a copy (``copy``),
+    as ``lambda m: _a(m, agent).path.copy()`` gives it, or the value itself. :meth:`bind` gives
+    the value without the copy, as a function of no argument, for a collector that copies it
+    into its table."""
+
+    __slots__ = ("agent", "copy", "get")
+
+    def __init__(self, agent: str, path: str, copy: bool = True) -> None:
+        self.agent, self.copy = agent, copy
+        self.get = operator.attrgetter(path)
+
+    def __call__(self, m: Any) -> np.ndarray:
+        value = self.get(m.by_name[self.agent])
+        return value.copy() if self.copy else value
+
+    def bind(self, m: Any) -> Callable[[], np.ndarray]:
+        return functools.partial(self.get, m.by_name[self.agent])
+
+
+class _Flow:
+    """The metric that reads what ``seller`` sold ``buyer`` of ``commodity`` this month (a copy);
+    :meth:`bind` as :meth:`_read.bind`."""
+
+    __slots__ = ("edge",)
+
+    def __init__(self, seller: str, buyer: str, commodity: str) -> None:
+        self.edge = (seller, buyer, commodity)
+
+    def __call__(self, m: Any) -> np.ndarray:
+        return m.exchange.flow(*self.edge).copy()
+
+    def bind(self, m: Any) -> Callable[[], np.ndarray]:
+        return functools.partial(m.exchange.flow, *self.edge)
 
 
 def _once(m: Any, key: tuple[Any, ...], compute: Callable[[], np.ndarray]) -> np.ndarray:
@@ -174,13 +212,28 @@ def _odc_solar_gw(m: Any) -> np.ndarray:
     return odc.built_mw * odc.pv_gw_per_mw() * 12.0
 
 
+#: by (id of a roster, group): (the roster, the names of the group's actors in activation order)
+_GROUPS: dict[tuple[int, str], tuple[Any, list[str]]] = {}
+
+
+def _group(m: Any, group: str) -> list[str]:
+    """``m.roster.group(group)``, looked up once per roster (a roster's groups stay as they are)."""
+    r = m.roster
+    got = _GROUPS.get((id(r), group))
+    if got is None or got[0] is not r:
+        if len(_GROUPS) > 64:  # rosters no longer in use
+            _GROUPS.clear()
+        got = _GROUPS[(id(r), group)] = (r, r.group(group))
+    return got[1]
+
+
 def _chips_unpowered(m: Any) -> np.ndarray:
-    return sum((_a(m, n).chips_unpowered_h100e for n in m.roster.group("terrestrial")), np.zeros(m.members))
+    return sum((_a(m, n).chips_unpowered_h100e for n in _group(m, "terrestrial")), np.zeros(m.members))
 
 
 def _pv_price(m: Any) -> np.ndarray:
     """Module price across the PV suppliers, weighted by their capacity [USD/W]."""
-    suppliers = [_a(m, n) for n in m.roster.group("pv_supplier")]
+    suppliers = [_a(m, n) for n in _group(m, "pv_supplier")]
     if not suppliers:
         return np.zeros(m.members)
     cap = sum(a.s.capacity_gw_per_yr for a in suppliers)
@@ -248,74 +301,74 @@ def _leased_mw(m: Any, lab: str, lessor: str = "cloud") -> np.ndarray:
 
 METRICS: dict[str, Metric] = {
     "spacex_launches": Metric("launches/month", "SpaceX orbital launches (Falcon and Starship, tests included)", lambda m: _a(m, "spacex_launch").falcon_launches + _a(m, "spacex_launch").starship_launches),
-    "falcon_launches": Metric("launches/month", "Falcon 9/Heavy launches", lambda m: _a(m, "spacex_launch").falcon_launches.copy()),
-    "starship_launches": Metric("launches/month", "Starship flights (test and operational)", lambda m: _a(m, "spacex_launch").starship_launches),
-    "starship_failures": Metric("failures/month", "Starship flights lost", lambda m: _a(m, "spacex_launch").ship_failures.copy()),
+    "falcon_launches": Metric("launches/month", "Falcon 9/Heavy launches", _read("spacex_launch", "falcon_launches")),
+    "starship_launches": Metric("launches/month", "Starship flights (test and operational)", _read("spacex_launch", "starship_launches", copy=False)),
+    "starship_failures": Metric("failures/month", "Starship flights lost", _read("spacex_launch", "ship_failures")),
     "starship_payload_t": Metric("t", "payload of the best Starship version flying", lambda m: _a(m, "spacex_launch").ship_payload_t()),
-    "launch_cost_usd_per_kg": Metric("USD/kg", "SpaceX's internal cost per kg to LEO on its cheapest operational vehicle", lambda m: _a(m, "spacex_launch").cost_per_kg.copy()),
-    "launch_price_usd_per_kg": Metric("USD/kg", "SpaceX's price per kg to outside customers", lambda m: _a(m, "spacex_launch").price_per_kg.copy()),
-    "new_glenn_launches": Metric("launches/month", "New Glenn launches", lambda m: _a(m, "new_glenn").launches.copy()),
-    "legacy_launches": Metric("launches/month", "Atlas V, Vulcan and Ariane 6 launches", lambda m: _a(m, "legacy_launch").launches.copy()),
-    "spacex_customer_launches": Metric("launches/month", "SpaceX launches carrying outside customers' payloads (dedicated launches; rideshare mass in flight-equivalents)", lambda m: _a(m, "spacex_launch").customer_launches.copy()),
-    "launch_price_usd_per_launch": Metric("USD", "SpaceX's price of a dedicated launch to outside customers", lambda m: _a(m, "spacex_launch").s.price_usd_per_launch.copy()),
-    "falcon_upper_stages_per_month": Metric("count/month", "Falcon upper stages the line can make a month", lambda m: _a(m, "spacex_launch").falcon.upper_stage_rate.copy()),
-    "starship_stacks": Metric("stacks", "Starship stacks (ship and booster) in the fleet", lambda m: _a(m, "spacex_launch").s.ship_stacks.copy()),
+    "launch_cost_usd_per_kg": Metric("USD/kg", "SpaceX's internal cost per kg to LEO on its cheapest operational vehicle", _read("spacex_launch", "cost_per_kg")),
+    "launch_price_usd_per_kg": Metric("USD/kg", "SpaceX's price per kg to outside customers", _read("spacex_launch", "price_per_kg")),
+    "new_glenn_launches": Metric("launches/month", "New Glenn launches", _read("new_glenn", "launches")),
+    "legacy_launches": Metric("launches/month", "Atlas V, Vulcan and Ariane 6 launches", _read("legacy_launch", "launches")),
+    "spacex_customer_launches": Metric("launches/month", "SpaceX launches carrying outside customers' payloads (dedicated launches; rideshare mass in flight-equivalents)", _read("spacex_launch", "customer_launches")),
+    "launch_price_usd_per_launch": Metric("USD", "SpaceX's price of a dedicated launch to outside customers", _read("spacex_launch", "s.price_usd_per_launch")),
+    "falcon_upper_stages_per_month": Metric("count/month", "Falcon upper stages the line can make a month", _read("spacex_launch", "falcon.upper_stage_rate")),
+    "starship_stacks": Metric("stacks", "Starship stacks (ship and booster) in the fleet", _read("spacex_launch", "s.ship_stacks")),
     "starship_stacks_needed": Metric("stacks", "stacks the month's operational flights keep busy: flights x turnaround days / days in the month", lambda m: _a(m, "spacex_launch").stacks_busy()),
     "spacex_launch_ebitda_usd": Metric("USD/month", "SpaceX launch segment EBITDA: outside sales, own sales at cost, less operating costs (R&D, flights, missions)", lambda m: _agent_ebitda(m, "spacex_launch")),
-    "starlink_satellites": Metric("satellites", "working Starlink satellites in orbit", lambda m: _a(m, "starlink").active),
-    "starlink_subscribers": Metric("subscribers", "Starlink subscribers", lambda m: _a(m, "starlink").s.subs.copy()),
-    "starlink_capacity_tbps": Metric("Tbps", "usable Starlink capacity (over paying users in the busy hour)", lambda m: _a(m, "starlink").capacity_tbps.copy()),
+    "starlink_satellites": Metric("satellites", "working Starlink satellites in orbit", _read("starlink", "active", copy=False)),
+    "starlink_subscribers": Metric("subscribers", "Starlink subscribers", _read("starlink", "s.subs")),
+    "starlink_capacity_tbps": Metric("Tbps", "usable Starlink capacity (over paying users in the busy hour)", _read("starlink", "capacity_tbps")),
     "starlink_capacity_subscribers": Metric("subscribers", "subscribers Starlink's usable capacity can serve at this month's busy-hour traffic", lambda m: _a(m, "starlink").capacity_subscribers()),
-    "starlink_busy_hour_mbps": Metric("Mbps", "busy-hour capacity one Starlink subscriber needs", lambda m: _a(m, "starlink").s.mbps_per_sub.copy()),
+    "starlink_busy_hour_mbps": Metric("Mbps", "busy-hour capacity one Starlink subscriber needs", _read("starlink", "s.mbps_per_sub")),
     "starlink_government_revenue_usd": Metric("USD/month", "Starlink government revenue (Starshield and government services)", lambda m: _a(m, "starlink").revenue_lines_usd.get("government", np.zeros(m.members)).copy()),
     "starlink_direct_to_cell_revenue_usd": Metric("USD/month", "Starlink direct-to-cell wholesale revenue", lambda m: _a(m, "starlink").revenue_lines_usd.get("direct_to_cell", np.zeros(m.members)).copy()),
     "starlink_ebitda_usd": Metric("USD/month", "Starlink segment EBITDA: revenue (outside and backhaul to sister data centers) less operating costs", lambda m: _agent_ebitda(m, "starlink")),
-    "kuiper_satellites": Metric("satellites", "working Kuiper satellites in orbit", lambda m: _a(m, "kuiper").active),
-    "kuiper_subscribers": Metric("subscribers", "Kuiper subscribers", lambda m: _a(m, "kuiper").s.subs.copy()),
+    "kuiper_satellites": Metric("satellites", "working Kuiper satellites in orbit", _read("kuiper", "active", copy=False)),
+    "kuiper_subscribers": Metric("subscribers", "Kuiper subscribers", _read("kuiper", "s.subs")),
     "kuiper_authorized": Metric("satellites", "Kuiper's FCC authorization", lambda m: _a(m, "kuiper").authorized()),
-    "tesla_deliveries": Metric("vehicles/month", "Tesla vehicle deliveries", lambda m: _a(m, "tesla_fleet").deliveries.copy()),
-    "tesla_fleet_vehicles": Metric("vehicles", "Tesla vehicles on the road", lambda m: _a(m, "tesla_fleet").fleet),
-    "tesla_asp_usd": Metric("USD", "Tesla average selling price", lambda m: _a(m, "tesla_fleet").s.asp_usd.copy()),
-    "fsd_users": Metric("vehicles", "vehicles driving on FSD", lambda m: _a(m, "tesla_fleet").fsd_users.copy()),
-    "fsd_miles_cumulative": Metric("miles", "cumulative miles driven on FSD", lambda m: _a(m, "tesla_fleet").s.fsd_miles_cum.copy()),
-    "fsd_performance_index": Metric("index", "FSD performance (Tesla's data x xAI capability)", lambda m: _a(m, "tesla_fleet").fsd_perf.copy()),
-    "cybercab_fleet": Metric("vehicles", "Cybercabs in service", lambda m: _a(m, "cybercab").s.fleet.copy()),
-    "cybercab_paid_miles": Metric("miles/month", "paid robotaxi miles", lambda m: _a(m, "cybercab").paid_miles.copy()),
-    "optimus_robots": Metric("robots", "Optimus robots working", lambda m: _a(m, "optimus").robots),
-    "optimus_robots_tesla_plants": Metric("robots", "Optimus robots working in Tesla's plants (car plants and TeraFab)", lambda m: _a(m, "optimus").plant_robot_count),
-    "optimus_robots_sold": Metric("robots", "Optimus robots sold to outside sectors, still working", lambda m: _a(m, "optimus").sold_robot_count),
-    "optimus_labour_hours": Metric("h/month", "Optimus working hours", lambda m: _a(m, "optimus").hours.copy()),
-    "data_collected_pb": Metric("PB/month", "real-world data reaching xAI (cars, cabs, robots, satellites)", lambda m: _a(m, "xai").data_in_pb.copy()),
-    "data_from_vehicles_pb": Metric("PB/month", "data from Tesla's cars", lambda m: m.exchange.flow("tesla_fleet", "xai", "data").copy()),
-    "data_from_cybercab_pb": Metric("PB/month", "data from Cybercabs", lambda m: m.exchange.flow("cybercab", "xai", "data").copy()),
-    "data_from_optimus_pb": Metric("PB/month", "data from Optimus robots", lambda m: m.exchange.flow("optimus", "xai", "data").copy()),
-    "data_from_satellites_pb": Metric("PB/month", "Earth-observation data from Starlink", lambda m: m.exchange.flow("starlink", "xai", "data").copy()),
-    "xai_data_stock_pb": Metric("PB", "real-world data held by xAI", lambda m: _a(m, "xai").s.data_pb.copy()),
+    "tesla_deliveries": Metric("vehicles/month", "Tesla vehicle deliveries", _read("tesla_fleet", "deliveries")),
+    "tesla_fleet_vehicles": Metric("vehicles", "Tesla vehicles on the road", _read("tesla_fleet", "fleet", copy=False)),
+    "tesla_asp_usd": Metric("USD", "Tesla average selling price", _read("tesla_fleet", "s.asp_usd")),
+    "fsd_users": Metric("vehicles", "vehicles driving on FSD", _read("tesla_fleet", "fsd_users")),
+    "fsd_miles_cumulative": Metric("miles", "cumulative miles driven on FSD", _read("tesla_fleet", "s.fsd_miles_cum")),
+    "fsd_performance_index": Metric("index", "FSD performance (Tesla's data x xAI capability)", _read("tesla_fleet", "fsd_perf")),
+    "cybercab_fleet": Metric("vehicles", "Cybercabs in service", _read("cybercab", "s.fleet")),
+    "cybercab_paid_miles": Metric("miles/month", "paid robotaxi miles", _read("cybercab", "paid_miles")),
+    "optimus_robots": Metric("robots", "Optimus robots working", _read("optimus", "robots", copy=False)),
+    "optimus_robots_tesla_plants": Metric("robots", "Optimus robots working in Tesla's plants (car plants and TeraFab)", _read("optimus", "plant_robot_count", copy=False)),
+    "optimus_robots_sold": Metric("robots", "Optimus robots sold to outside sectors, still working", _read("optimus", "sold_robot_count", copy=False)),
+    "optimus_labour_hours": Metric("h/month", "Optimus working hours", _read("optimus", "hours")),
+    "data_collected_pb": Metric("PB/month", "real-world data reaching xAI (cars, cabs, robots, satellites)", _read("xai", "data_in_pb")),
+    "data_from_vehicles_pb": Metric("PB/month", "data from Tesla's cars", _Flow("tesla_fleet", "xai", "data")),
+    "data_from_cybercab_pb": Metric("PB/month", "data from Cybercabs", _Flow("cybercab", "xai", "data")),
+    "data_from_optimus_pb": Metric("PB/month", "data from Optimus robots", _Flow("optimus", "xai", "data")),
+    "data_from_satellites_pb": Metric("PB/month", "Earth-observation data from Starlink", _Flow("starlink", "xai", "data")),
+    "xai_data_stock_pb": Metric("PB", "real-world data held by xAI", _read("xai", "s.data_pb")),
     "odc_power_gw": Metric("GW", "IT power (nameplate) of SpaceX's orbital data centers in orbit", lambda m: _a(m, "orbital_dc").nameplate_mw / 1000.0),
-    "odc_satellites": Metric("satellites", "SpaceX's orbital data-center satellites in orbit", lambda m: _a(m, "orbital_dc").satellites),
+    "odc_satellites": Metric("satellites", "SpaceX's orbital data-center satellites in orbit", _read("orbital_dc", "satellites", copy=False)),
     "spacex_satellites": Metric("satellites", "all SpaceX satellites in orbit: Starlink and orbital data centers", lambda m: _a(m, "starlink").active + _a(m, "orbital_dc").satellites),
-    "odc_compute_eflops": Metric("EFLOP/s", "compute delivered by SpaceX's orbital data centers (orbit average)", lambda m: _a(m, "orbital_dc").compute_eflops.copy()),
-    "odc_cost_ratio": Metric("ratio", "orbital over terrestrial lifetime cost per delivered W (SpaceX's decision)", lambda m: _a(m, "orbital_dc").ratio.copy()),
+    "odc_compute_eflops": Metric("EFLOP/s", "compute delivered by SpaceX's orbital data centers (orbit average)", _read("orbital_dc", "compute_eflops")),
+    "odc_cost_ratio": Metric("ratio", "orbital over terrestrial lifetime cost per delivered W (SpaceX's decision)", _read("orbital_dc", "ratio")),
     "odc_binding": Metric("code", "tightest limit on SpaceX's orbital build (index into BINDING)", lambda m: _a(m, "orbital_dc").binding.astype(float)),
     "tdc_binding": Metric("code", "tighter limit on xAI's terrestrial data centers, power or chips (index into BINDING)", lambda m: _a(m, "terrestrial_dc").binding.astype(float)),
     "odc_solar_added_gw_per_yr": Metric("GW/yr", "solar arrays SpaceX puts in orbit, annualised", _odc_solar_gw),
-    "google_orbital_compute_eflops": Metric("EFLOP/s", "compute of Google/Planet's Suncatcher satellites", lambda m: _a(m, "google_planet").compute_eflops.copy()),
-    "starcloud_compute_eflops": Metric("EFLOP/s", "compute of Starcloud's satellites", lambda m: _a(m, "starcloud").compute_eflops.copy()),
+    "google_orbital_compute_eflops": Metric("EFLOP/s", "compute of Google/Planet's Suncatcher satellites", _read("google_planet", "compute_eflops")),
+    "starcloud_compute_eflops": Metric("EFLOP/s", "compute of Starcloud's satellites", _read("starcloud", "compute_eflops")),
     "terrestrial_compute_eflops": Metric("EFLOP/s", "compute of xAI's terrestrial data centers", lambda m: _a(m, "terrestrial_dc").compute_capacity_eflops() * _a(m, "terrestrial_dc").power_factor),
-    "terrestrial_it_mw": Metric("MW", "IT power of xAI's terrestrial data centers", lambda m: _a(m, "terrestrial_dc").used_mw),
-    "openai_compute_eflops": Metric("EFLOP/s", "OpenAI's compute (owned and leased)", lambda m: _a(m, "openai").compute_eflops.copy()),
-    "anthropic_compute_eflops": Metric("EFLOP/s", "Anthropic's compute (owned and leased)", lambda m: _a(m, "anthropic").compute_eflops.copy()),
+    "terrestrial_it_mw": Metric("MW", "IT power of xAI's terrestrial data centers", _read("terrestrial_dc", "used_mw", copy=False)),
+    "openai_compute_eflops": Metric("EFLOP/s", "OpenAI's compute (owned and leased)", _read("openai", "compute_eflops")),
+    "anthropic_compute_eflops": Metric("EFLOP/s", "Anthropic's compute (owned and leased)", _read("anthropic", "compute_eflops")),
     "openai_compute_gw": Metric("GW", "IT power of OpenAI's compute in service: its own data centers' accelerators and the capacity it leases", lambda m: (_a(m, "openai_dc").used_mw + _leased_mw(m, "openai")) / 1e3),
     "openai_leased_gw": Metric("GW", "IT power OpenAI leases from clouds and neoclouds, in service", lambda m: _leased_gw(m, "openai")),
     "anthropic_compute_gw": Metric("GW", "IT power of Anthropic's compute in service: its own data centers' accelerators (from 2026) and the capacity it leases (AWS Trainium, Google Cloud TPUs)", lambda m: (_a(m, "anthropic_dc").used_mw + _leased_mw(m, "anthropic", "anthropic_cloud")) / 1e3),
     "anthropic_leased_gw": Metric("GW", "IT power Anthropic leases from Google Cloud and AWS, in service", lambda m: _leased_gw(m, "anthropic", "anthropic_cloud")),
     "xai_leased_gw": Metric("GW", "IT power xAI leases from clouds and neoclouds, in service", lambda m: _leased_gw(m, "xai")),
-    "openai_revenue_usd": Metric("USD/month", "OpenAI revenue", lambda m: _a(m, "openai").s.revenue_usd.copy()),
-    "anthropic_revenue_usd": Metric("USD/month", "Anthropic revenue", lambda m: _a(m, "anthropic").s.revenue_usd.copy()),
-    "google_revenue_usd": Metric("USD/month", "Google's revenue from frontier models (Gemini)", lambda m: _a(m, "google").s.revenue_usd.copy()),
-    "openai_leased_eflops": Metric("EFLOP/s", "OpenAI's compute leased from clouds and neoclouds", lambda m: _a(m, "openai").s.leased_eflops.copy()),
-    "anthropic_leased_eflops": Metric("EFLOP/s", "Anthropic's compute leased from Google Cloud and AWS", lambda m: _a(m, "anthropic").s.leased_eflops.copy()),
-    "xai_leased_eflops": Metric("EFLOP/s", "xAI's compute leased from clouds and neoclouds", lambda m: _a(m, "xai").s.leased_eflops.copy()),
+    "openai_revenue_usd": Metric("USD/month", "OpenAI revenue", _read("openai", "s.revenue_usd")),
+    "anthropic_revenue_usd": Metric("USD/month", "Anthropic revenue", _read("anthropic", "s.revenue_usd")),
+    "google_revenue_usd": Metric("USD/month", "Google's revenue from frontier models (Gemini)", _read("google", "s.revenue_usd")),
+    "openai_leased_eflops": Metric("EFLOP/s", "OpenAI's compute leased from clouds and neoclouds", _read("openai", "s.leased_eflops")),
+    "anthropic_leased_eflops": Metric("EFLOP/s", "Anthropic's compute leased from Google Cloud and AWS", _read("anthropic", "s.leased_eflops")),
+    "xai_leased_eflops": Metric("EFLOP/s", "xAI's compute leased from clouds and neoclouds", _read("xai", "s.leased_eflops")),
     "openai_inference_eflops": Metric("EFLOP/s", "OpenAI's compute for inference (its compute less its training share; a racing lab's compute beyond its demand trains)", lambda m: _a(m, "openai").inference_capacity_eflops()),
     "anthropic_inference_eflops": Metric("EFLOP/s", "Anthropic's compute for inference (its compute less its training share)", lambda m: _a(m, "anthropic").inference_capacity_eflops()),
     "xai_inference_eflops": Metric("EFLOP/s", "xAI's compute for inference (its compute less its training share; a racing lab's compute beyond its demand trains)", lambda m: _a(m, "xai").inference_capacity_eflops()),
@@ -323,18 +376,18 @@ METRICS: dict[str, Metric] = {
     "lease_price_usd_per_w_yr": Metric("USD/(W yr)", "price of AI capacity leased this month from clouds and neoclouds, per W of IT power a year", lambda m: _a(m, "cloud").s.price_usd_per_w_month * 12.0),
     "lease_capacity_gw": Metric("GW", "AI capacity the clouds and neoclouds can lease to the labs", lambda m: _a(m, "cloud").s.capacity_mw / 1e3),
     "ai_price_usd_per_eflops_month": Metric("USD/(EFLOP/s month)", "price of one EFLOP/s of inference for a month", lambda m: m.exchange.read("market", "xai", "ai_price_usd_per_eflops_month")),
-    "google_compute_eflops": Metric("EFLOP/s", "Google's compute (ground and orbit)", lambda m: _a(m, "google").compute_eflops.copy()),
-    "xai_compute_eflops": Metric("EFLOP/s", "xAI's compute (ground and orbit)", lambda m: _a(m, "xai").compute_eflops.copy()),
-    "xai_capability_index": Metric("index", "xAI capability (Chinchilla law; 1 = reference run)", lambda m: _a(m, "xai").s.capability.copy()),
-    "openai_capability_index": Metric("index", "OpenAI capability", lambda m: _a(m, "openai").s.capability.copy()),
-    "anthropic_capability_index": Metric("index", "Anthropic capability", lambda m: _a(m, "anthropic").s.capability.copy()),
-    "google_capability_index": Metric("index", "Google capability", lambda m: _a(m, "google").s.capability.copy()),
-    "xai_revenue_usd": Metric("USD/month", "xAI's revenue from its models (X's not included)", lambda m: _a(m, "xai").s.revenue_usd.copy()),
-    "x_revenue_usd": Metric("USD/month", "X's advertising, subscription and data-licensing revenue (xAI's since X was combined with it)", lambda m: _a(m, "xai").x_revenue_usd.copy()),
+    "google_compute_eflops": Metric("EFLOP/s", "Google's compute (ground and orbit)", _read("google", "compute_eflops")),
+    "xai_compute_eflops": Metric("EFLOP/s", "xAI's compute (ground and orbit)", _read("xai", "compute_eflops")),
+    "xai_capability_index": Metric("index", "xAI capability (Chinchilla law; 1 = reference run)", _read("xai", "s.capability")),
+    "openai_capability_index": Metric("index", "OpenAI capability", _read("openai", "s.capability")),
+    "anthropic_capability_index": Metric("index", "Anthropic capability", _read("anthropic", "s.capability")),
+    "google_capability_index": Metric("index", "Google capability", _read("google", "s.capability")),
+    "xai_revenue_usd": Metric("USD/month", "xAI's revenue from its models (X's not included)", _read("xai", "s.revenue_usd")),
+    "x_revenue_usd": Metric("USD/month", "X's advertising, subscription and data-licensing revenue (xAI's since X was combined with it)", _read("xai", "x_revenue_usd")),
     "ai_segment_adjusted_ebitda_usd": Metric("USD/month", "the xAI company (xAI with X, its data centers): revenue less operating costs (the S-1's AI segment)", _ai_segment_adjusted_ebitda),
     "chips_unpowered_h100e": Metric("H100e", "accelerators bought but waiting for power at terrestrial sites", _chips_unpowered),
-    "grid_us_delay_yr": Metric("yr", "expected wait of a new US large-load connection", lambda m: _a(m, "grid_us").delay_yr),
-    "grid_us_queue_gw": Metric("GW", "everything waiting in the US interconnection queue: the modelled data centers' requests and the background", lambda m: _a(m, "grid_us").queue_gw),
+    "grid_us_delay_yr": Metric("yr", "expected wait of a new US large-load connection", _read("grid_us", "delay_yr", copy=False)),
+    "grid_us_queue_gw": Metric("GW", "everything waiting in the US interconnection queue: the modelled data centers' requests and the background", _read("grid_us", "queue_gw", copy=False)),
     "pv_module_price_usd_per_w": Metric("USD/W", "Chinese PV module price (FOB) this month, weighted by the suppliers' capacity", _pv_price),
     "accelerator_price_usd_per_h100e": Metric("USD", "price of an H100-equivalent", lambda m: _a(m, "tsmc").price_usd_per_h100e()),
     "starlink_revenue_usd": Metric("USD/month", "Starlink external revenue (subscriptions, government, enterprise)", lambda m: m.exchange.month_in[:, m.exchange.index["starlink"]].copy()),
@@ -348,13 +401,13 @@ METRICS: dict[str, Metric] = {
     "spacex_xai_revenue_usd": Metric("USD/month", "SpaceX and xAI together (as the S-1 consolidates them): external revenue", lambda m: _companies_flow(m, S1_GROUP, "in")),
     "spacex_xai_adjusted_ebitda_usd": Metric("USD/month", "SpaceX and xAI together: revenue less operating costs, the cost of launching their own satellites capitalised (as the S-1 books it)", _s1_adjusted_ebitda),
     "spacex_xai_capex_usd": Metric("USD/month", "SpaceX and xAI together: capital spending, own launches capitalised (as the S-1 books it)", _s1_capex),
-    "tesla_automotive_revenue_usd": Metric("USD/month", "Tesla automotive revenue: vehicles, regulatory credits and FSD", lambda m: _a(m, "tesla_fleet").automotive_revenue_usd.copy()),
-    "tesla_fsd_revenue_usd": Metric("USD/month", "Tesla FSD subscriptions (inside automotive revenue, as Tesla's 10-K books them)", lambda m: _a(m, "tesla_fleet").fsd_revenue_usd.copy()),
-    "tesla_robotaxi_revenue_usd": Metric("USD/month", "Tesla robotaxi fares (Cybercab paid miles x fare)", lambda m: _a(m, "cybercab").revenue_usd.copy()),
-    "tesla_optimus_revenue_usd": Metric("USD/month", "Tesla Optimus robots sold to outside sectors", lambda m: _a(m, "optimus").revenue_usd.copy()),
-    "tesla_services_revenue_usd": Metric("USD/month", "Tesla services and other revenue (service, Supercharging, insurance, used cars)", lambda m: _a(m, "tesla_fleet").services_revenue_usd.copy()),
-    "tesla_energy_revenue_usd": Metric("USD/month", "Tesla energy generation and storage revenue", lambda m: _a(m, "tesla_energy").revenue_usd.copy()),
-    "tesla_storage_deployed_gwh": Metric("GWh/month", "Tesla energy storage deployed", lambda m: _a(m, "tesla_energy").deployed_gwh.copy()),
+    "tesla_automotive_revenue_usd": Metric("USD/month", "Tesla automotive revenue: vehicles, regulatory credits and FSD", _read("tesla_fleet", "automotive_revenue_usd")),
+    "tesla_fsd_revenue_usd": Metric("USD/month", "Tesla FSD subscriptions (inside automotive revenue, as Tesla's 10-K books them)", _read("tesla_fleet", "fsd_revenue_usd")),
+    "tesla_robotaxi_revenue_usd": Metric("USD/month", "Tesla robotaxi fares (Cybercab paid miles x fare)", _read("cybercab", "revenue_usd")),
+    "tesla_optimus_revenue_usd": Metric("USD/month", "Tesla Optimus robots sold to outside sectors", _read("optimus", "revenue_usd")),
+    "tesla_services_revenue_usd": Metric("USD/month", "Tesla services and other revenue (service, Supercharging, insurance, used cars)", _read("tesla_fleet", "services_revenue_usd")),
+    "tesla_energy_revenue_usd": Metric("USD/month", "Tesla energy generation and storage revenue", _read("tesla_energy", "revenue_usd")),
+    "tesla_storage_deployed_gwh": Metric("GWh/month", "Tesla energy storage deployed", _read("tesla_energy", "deployed_gwh")),
     "tesla_operating_expenses_usd": Metric("USD/month", "Tesla R&D and SG&A", lambda m: _a(m, "tesla_fleet").operating_expenses_usd + _a(m, "tesla_energy").operating_expenses_usd),
     "tesla_revenue_usd": Metric("USD/month", "Tesla external revenue", lambda m: _company_flow(m, "tesla", "in")),
     "tesla_fcf_usd": Metric("USD/month", "Tesla free cash flow before raises", lambda m: _company_flow(m, "tesla", "in") - _company_flow(m, "tesla", "out")),
@@ -375,5 +428,5 @@ METRICS: dict[str, Metric] = {
     "spacex_mark_usd": Metric("USD", "SpaceX (+xAI) narrative mark", lambda m: _a(m, "capital_market").mark("spacex")),
     "openai_mark_usd": Metric("USD", "OpenAI narrative mark", lambda m: _a(m, "capital_market").mark("openai")),
     "anthropic_mark_usd": Metric("USD", "Anthropic narrative mark", lambda m: _a(m, "capital_market").mark("anthropic")),
-    "wacc": Metric("frac/yr", "cost of capital (CAPM, Hamada)", lambda m: _a(m, "capital_market").wacc.copy()),
+    "wacc": Metric("frac/yr", "cost of capital (CAPM, Hamada)", _read("capital_market", "wacc")),
 }

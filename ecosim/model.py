@@ -33,6 +33,7 @@ advance on one model's member axis, each as if alone (members never read one ano
 
 from __future__ import annotations
 
+import functools
 import weakref
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from functools import lru_cache
@@ -91,6 +92,9 @@ class MetricsCollector(mesa.DataCollector):
         self._tables = {name: np.empty((max(int(months), 1), int(members))) for name in self.model_reporters}
         self._months = 0
         self.model_vars = _Months(self)
+        #: (model, [(table, the metric's value as a function of no argument)] in reporter
+        #: order) of the model collected last (:meth:`_plan`)
+        self._bound: tuple[Any, list[tuple[np.ndarray, Callable[[], Any]]]] | None = None
 
     def collect(self, model: Any) -> None:
         """Record this month's value of every metric (a scalar goes to every member)."""
@@ -99,14 +103,28 @@ class MetricsCollector(mesa.DataCollector):
         try:
             n = self._months
             tables = self._tables
-            for var, reporter in self.model_reporters.items():
-                table = tables[var]
-                if n == len(table):
-                    table = tables[var] = np.concatenate([table, np.empty_like(table)])
-                table[n] = reporter(model)
+            if tables and n == len(next(iter(tables.values()))):  # every table has as many rows
+                for var, table in tables.items():
+                    tables[var] = np.concatenate([table, np.empty_like(table)])
+                self._bound = None
+            for table, value in self._plan(model):
+                table[n] = value()
             self._months = n + 1
         finally:
             model.metric_memo = None
+
+    def _plan(self, model: Any) -> list[tuple[np.ndarray, Callable[[], Any]]]:
+        """Each metric's table and its reporter bound to ``model``: the reporter's own ``bind``
+        where it has one (a reading of the agent's array without the copy the reporter hands
+        out: the table takes a copy anyway), else the reporter called with the model."""
+        bound = self._bound
+        if bound is None or bound[0] is not model:
+            plan = []
+            for var, reporter in self.model_reporters.items():
+                bind = getattr(reporter, "bind", None)
+                plan.append((self._tables[var], bind(model) if bind is not None else functools.partial(reporter, model)))
+            bound = self._bound = (model, plan)
+        return bound[1]
 
     def table(self, var: str) -> np.ndarray:
         """A copy of ``var``'s months collected so far as one (months, members) array."""
@@ -118,6 +136,7 @@ class MetricsCollector(mesa.DataCollector):
         collector then holds none and collects no more: for a model whose run is over)."""
         n, tables = self._months, self._tables
         self._tables = {}
+        self._bound = None
         return {var: t if n == len(t) else t[:n].copy() for var, t in tables.items()}
 
     def rows(self, var: str) -> list[Any]:

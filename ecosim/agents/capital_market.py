@@ -21,6 +21,7 @@ roster (``funded`` companies and their ``head``).
 from __future__ import annotations
 
 import csv
+from bisect import bisect_right
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -72,6 +73,10 @@ class CapitalMarket(EcosimAgent):
         self.raised_month_usd = np.zeros((self.K, n))  # raised this month, by company (the owner at the time) [USD]
         self.marks_by_company = {c: [(m, v) for m, cc, v, _ in narrative_marks() if cc == c] for c in self.companies}
         self.last_mark_month = {c: max((m for m, _ in marks), default=-1) for c, marks in self.marks_by_company.items()}
+        #: per company, its marks (as in marks_by_company), the months with a mark (ascending)
+        #: and the mark of each (the largest of that month's): the latest mark at or before a
+        #: month is a bisection away (:meth:`_marks_of`)
+        self._mark_months: dict[str, tuple[list[tuple[int, float]], int, list[int], list[float]]] = {}
 
     def ci(self, company: str) -> int:
         return self.companies.index(company)
@@ -101,7 +106,7 @@ class CapitalMarket(EcosimAgent):
                 self.ex.set_company(name, p.merger_into_company)
             self.s.merged[:] = 1.0
         self._book_last_month()
-        self.raised_month_usd = np.zeros_like(self.raised_month_usd)
+        self.raised_month_usd = np.zeros(self.raised_month_usd.shape)
         for r in p.raises:
             if int(r.month) == self.t and r.company in self.companies:
                 company = self.owner(r.company)
@@ -128,13 +133,13 @@ class CapitalMarket(EcosimAgent):
             self._update_mark(i, company, ttm[:, i])
 
     def _update_mark(self, i: int, company: str, ttm: np.ndarray) -> None:
-        data = [(m, v) for m, v in self.marks_by_company[company] if m <= self.t]
         if self.owner(company) != company:
             self.s.mark_usd[:, i] = 0.0
             return
-        if data:
-            latest = max(m for m, _ in data)
-            value = max(v for m, v in data if m == latest)
+        months, values = self._marks_of(company)
+        k = bisect_right(months, self.t)  # marks of months at or before this one
+        if k:
+            value = values[k - 1]  # the latest such month's
             if self.t <= self.last_mark_month[company]:
                 self.s.mark_usd[:, i] = value
                 self.s.multiple[:, i] = np.where(ttm > 0, value / np.maximum(ttm, 1.0), self.p.mark_revenue_multiple_initial)
@@ -145,6 +150,16 @@ class CapitalMarket(EcosimAgent):
         mature = self.p.mark_revenue_multiple_mature
         self.s.multiple[:, i] = mature + (self.s.multiple[:, i] - mature) * (1.0 - decay)
         self.s.mark_usd[:, i] = self.s.multiple[:, i] * ttm
+
+    def _marks_of(self, company: str) -> tuple[list[int], list[float]]:
+        """The months with a narrative mark of ``company`` (ascending) and the mark of each (the
+        largest of that month's), worked out again when its list in marks_by_company changes."""
+        marks = self.marks_by_company[company]
+        got = self._mark_months.get(company)
+        if got is None or got[0] is not marks or got[1] != len(marks):
+            months = sorted({m for m, _ in marks})
+            got = self._mark_months[company] = (marks, len(marks), months, [max(v for m, v in marks if m == month) for month in months])
+        return got[2], got[3]
 
     def _follow_on(self) -> None:
         ex = self.ex
@@ -159,7 +174,7 @@ class CapitalMarket(EcosimAgent):
             floor = self.p.min_cash_months * self.s.burn_usd[:, i]
             need = np.where(cash < floor, self.p.raise_to_min_cash_ratio * floor - cash, 0.0)
             amount = np.minimum(need, self.s.allowance_usd[:, i])
-            if np.any(amount > 0):
+            if np.logical_or.reduce(amount > 0, axis=None):  # np.any's reduction
                 ex.pay(self.name, self.heads[company], amount, "raise")
                 self.s.allowance_usd[:, i] -= amount
                 self.s.raised_usd[:, i] += amount

@@ -127,10 +127,22 @@ class Constellation(EcosimAgent):
         #: which generations fly only on Starship; per generation and member: unit cost [USD],
         #: mass [kg], Earth-observation data [TB/month], usable capacity [Gbps]
         self.needs_starship = np.array([g.needs_starship for g in p.generations])
+        self._light = np.logical_not(self.needs_starship)  # the generations that fly on any launcher
         self._unit_cost_usd = per_item(p.generations, "unit_cost_usd", K)
         self._mass_kg = per_item(p.generations, "mass_kg", K)
         self._eo_tb = per_item(p.generations, "eo_data_tb_per_month", K)
         self._usable_gbps = per_item(p.generations, "capacity_gbps", K) * per_item(p.generations, "usable_capacity_frac", K)
+        #: one calendar of generations for every member (int months: the scenarios), as
+        #: (available month, needs Starship) per generation; None: a calendar per member
+        self._calendar = tuple((g.available_month, bool(g.needs_starship)) for g in p.generations) if all(type(g.available_month) is int for g in p.generations) else None
+        #: monthly factors of the yearly changes (fixed in a run): ARPU, busy-hour traffic, kit price and cost
+        self._arpu_factor = monthly(p.arpu_change_frac_per_yr)
+        self._traffic_factor = monthly(p.traffic_growth_frac_per_yr)
+        self._kit_price_factor = monthly(p.terminal_price_change_frac_per_yr)
+        self._kit_cost_factor = monthly(p.terminal_cost_change_frac_per_yr)
+        #: its partners on the network (fixed in a run)
+        self._ship_launcher = self.partner("starship_capacity_t")
+        self._sends_ship_need = self.partner("starship_need_t", sends=True) is not None
         start = world.start_month
         n0 = np.asarray(p.satellites_initial, dtype=float)
         spread = np.broadcast_to(np.asarray(p.initial_fleet_spread_months).astype(int), (K,))  # per member
@@ -165,7 +177,7 @@ class Constellation(EcosimAgent):
         self.revenue_lines_usd: dict[str, np.ndarray] = {}
         self.opex_lines_usd: dict[str, np.ndarray] = {}
         self._publish_market()
-        if self.partner("starship_need_t", sends=True) is not None:
+        if self._sends_ship_need:
             self.publish("starship_need_t", self.zeros())
 
     def authorized(self) -> np.ndarray:
@@ -228,21 +240,23 @@ class Constellation(EcosimAgent):
 
         # production of the newest generation that can fly, within the capital it may spend
         gen = self._generation_to_build()
-        target = np.minimum.reduce([self._target_satellites, self.authorized(), self._max_satellites])
+        # np.minimum.reduce of these, in the same order, without stacking them first
+        target = np.minimum(np.minimum(self._target_satellites, self.authorized()), self._max_satellites)
         inventory = s.inventory.sum(axis=1)
         stock = self.active + inventory
         room = np.maximum(self.reg.deployment_approval_per_yr - s.added_this_year - inventory, 0.0)
         producing = (gen >= 0).astype(float)
-        unit_cost = self._unit_cost_usd[rows, np.maximum(gen, 0)]
+        g = np.maximum(gen, 0)
+        unit_cost = self._unit_cost_usd[rows, g]
         affordable = self.affordable_units(unit_cost)
-        build = np.minimum.reduce([s.production_rate, np.maximum(target - stock, 0.0), room, affordable]) * producing
-        s.inventory[rows, np.maximum(gen, 0)] += build
+        build = np.minimum(np.minimum(np.minimum(s.production_rate, np.maximum(target - stock, 0.0)), room), affordable) * producing
+        s.inventory[rows, g] += build
         self.built = build
         self._built_usd = build * unit_cost
 
         # launch orders, addressed to the launchers chosen
         mass_kg = self._mass_kg
-        if self.partner("starship_need_t", sends=True) is not None:
+        if self._sends_ship_need:
             self.publish("starship_need_t", self.ship_need_t(mass_kg))
         self.orders = self.launch_orders(mass_kg)
         for o in self.orders:
@@ -258,10 +272,8 @@ class Constellation(EcosimAgent):
         self.ex.offer(self.name, "bandwidth", self.subscriber_tbps + reserved, price_per_tbps, self.p.bandwidth_price_usd_per_tbps_month, tier_caps=caps)
         self._publish_market()
 
-        eo_tb = self._eo_tb
-        eo_pb = (self.active_by_generation() * eo_tb).sum(axis=1) / 1000.0
         if ex.sells(self.name, "data"):
-            self.offer_data(eo_pb)
+            self.offer_data((self.active_by_generation() * self._eo_tb).sum(axis=1) / 1000.0)
 
     def reserved_tbps(self) -> np.ndarray:
         """Capacity kept for the operator's own orbital data centers [Tbps] (their published need)."""
@@ -269,22 +281,27 @@ class Constellation(EcosimAgent):
 
     def heavy_share_t(self) -> np.ndarray:
         """Starship payload the launcher allots this operator this month [t] (0 without one)."""
-        launcher = self.partner("starship_capacity_t")
+        launcher = self._ship_launcher
         return self.read(launcher, "starship_capacity_t") if launcher else self.zeros()
 
     def _generation_to_build(self) -> np.ndarray:
         """Index of the newest buildable generation per member (-1: none yet)."""
         gens = self.p.generations
-        ship = self.heavy_share_t() > 0
-        if all(type(g.available_month) is int for g in gens):  # one calendar for every member
+        calendar = self._calendar
+        if calendar is not None:  # one calendar for every member
             # the loop below keeps the last generation available (and flyable): the newest
             # available one, of all (members with Starship payload) or of those that need no Starship
             t = self.t
-            newest = max((i for i, g in enumerate(gens) if t >= g.available_month), default=-1)
-            newest_light = max((i for i, g in enumerate(gens) if t >= g.available_month and not g.needs_starship), default=-1)
+            newest = newest_light = -1
+            for i, (month, heavy) in enumerate(calendar):
+                if t >= month:
+                    newest = i
+                    if not heavy:
+                        newest_light = i
             if newest == newest_light:
                 return np.full(self.K, newest)
-            return np.where(ship, newest, newest_light)
+            return np.where(self.heavy_share_t() > 0, newest, newest_light)
+        ship = self.heavy_share_t() > 0
         gen = np.full(self.K, -1)
         for i, g in enumerate(gens):
             ok = self.t >= np.asarray(g.available_month)
@@ -313,8 +330,8 @@ class Constellation(EcosimAgent):
     def settle(self) -> None:
         p, s, ex = self.p, self.s, self.ex
         K = self.K
-        launched = np.zeros_like(s.inventory)
-        arrived = np.zeros_like(s.inventory)
+        launched = np.zeros(s.inventory.shape)
+        arrived = np.zeros(s.inventory.shape)
         self.arrived_from = {}
         for o in self.orders:
             bought = ex.flow(o.seller, self.name, "launch_mass")
@@ -342,23 +359,24 @@ class Constellation(EcosimAgent):
         for line in ("terminals", "government", "direct_to_cell"):
             self.ex.pay("market", self.name, self.revenue_lines_usd[line], "revenue")
         revenue = sum(self.revenue_lines_usd.values(), self.zeros())
+        carried = self.carried_tbps()  # the month's traffic: subscribers' and the data centers'
         self.opex_lines_usd = {
             "terminals": self.kits * s.terminal_cost_usd * live,
             "satellites": self.active * p.opex_usd_per_satellite_yr / 12.0,
-            "ground": self.carried_tbps() * p.ground_opex_usd_per_tbps_yr / 12.0,
+            "ground": carried * p.ground_opex_usd_per_tbps_yr / 12.0,
             "support": s.subs * p.support_usd_per_subscriber_month,
             "sga": revenue * p.sga_frac_of_revenue,
         }
         self.pay_costs(sum(self.opex_lines_usd.values(), self.zeros()), "opex")
-        new_ground = np.maximum(self.carried_tbps() - s.ground_tbps_built, 0.0)
-        s.ground_tbps_built = np.maximum(s.ground_tbps_built, self.carried_tbps())
+        new_ground = np.maximum(carried - s.ground_tbps_built, 0.0)
+        s.ground_tbps_built = np.maximum(s.ground_tbps_built, carried)
         self.pay_costs(self._built_usd + new_ground * p.ground_capex_usd_per_tbps, "capex")
 
         gen = self._generation_to_build()
         s.production_rate = np.where(gen >= 0, self.grow(s.production_rate, p.production_growth_frac_per_yr, p.production_per_month_max), s.production_rate)
         s.government_usd_per_yr = np.where(live > 0, self.grow_logistic(s.government_usd_per_yr, p.government_revenue_growth_frac_per_yr, p.government_revenue_usd_per_yr_max), s.government_usd_per_yr)
         s.d2c_usd_per_yr = np.where(d2c_live > 0, self.grow_logistic(s.d2c_usd_per_yr, p.direct_to_cell_growth_frac_per_yr, p.direct_to_cell_revenue_usd_per_yr_max), s.d2c_usd_per_yr)
-        s.arpu_usd = s.arpu_usd * monthly(p.arpu_change_frac_per_yr)
-        s.mbps_per_sub = s.mbps_per_sub * monthly(p.traffic_growth_frac_per_yr)
-        s.terminal_price_usd = s.terminal_price_usd * monthly(p.terminal_price_change_frac_per_yr)
-        s.terminal_cost_usd = s.terminal_cost_usd * monthly(p.terminal_cost_change_frac_per_yr)
+        s.arpu_usd = s.arpu_usd * self._arpu_factor
+        s.mbps_per_sub = s.mbps_per_sub * self._traffic_factor
+        s.terminal_price_usd = s.terminal_price_usd * self._kit_price_factor
+        s.terminal_cost_usd = s.terminal_cost_usd * self._kit_cost_factor

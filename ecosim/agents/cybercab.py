@@ -45,7 +45,7 @@ class Cybercab(EcosimAgent):
         unmet_cabs = np.maximum(demand / per_cab - s.fleet, 0.0)
         started = self.after(p.start_month)
         affordable = self.capital_usd() / p.unit_cost_usd
-        self.produced = np.minimum.reduce([s.production_rate, unmet_cabs, affordable]) * started
+        self.produced = np.minimum(np.minimum(s.production_rate, unmet_cabs), affordable) * started
         self.paid_miles = np.minimum(s.fleet * per_cab, demand)
         ex.demand(self.name, "accelerators", self.produced * p.chips_h100e_per_vehicle, tier=1, kind="capex")
         self.offer_data(self.paid_miles / 1e9 * p.data_pb_per_billion_miles)

@@ -27,6 +27,7 @@ import numpy as np
 from ecosim.agents.base import per_member
 from ecosim.agents.constellation import Constellation, LaunchOrder
 from ecosim.errors import ScenarioError
+from ecosim.physics.ufunc import columns
 
 
 class Kuiper(Constellation):
@@ -67,16 +68,24 @@ class Kuiper(Constellation):
         s, K = self.s, self.K
         inv = s.inventory
         stock = inv.sum(axis=1)
-        share = np.divide(inv, stock[:, None], out=np.zeros_like(inv), where=stock[:, None] > 0)
+        share = np.divide(inv, stock[:, None], out=np.zeros(inv.shape), where=stock[:, None] > 0)
         avg_mass_kg = (share * mass_kg).sum(axis=1)
         left = stock.copy()
         orders: dict[str, LaunchOrder] = {}
+        signals: dict[tuple[str, str], np.ndarray] = {}
+
+        def read(launcher: str, signal: str) -> np.ndarray:
+            """A launcher's signal, read once in this call (callers never write into it)."""
+            got = signals.get((launcher, signal))
+            if got is None:
+                got = signals[(launcher, signal)] = self.read(launcher, signal)
+            return got
 
         def book(launcher: str, launches: np.ndarray, per_launch: np.ndarray, contract: int) -> None:
             nonlocal left
             sats = launches * per_launch
             left = left - sats
-            mass = launches * self.read(launcher, "launch_payload_t")
+            mass = launches * read(launcher, "launch_payload_t")
             o = orders.get(launcher)
             if o is None:
                 orders[launcher] = LaunchOrder(launcher, mass, share * sats[:, None], launches, contract)
@@ -85,22 +94,23 @@ class Kuiper(Constellation):
 
         for i, c in enumerate(self.p.launch_contracts):
             # at least one launch is always on the contracted launcher's books, so it builds for it
-            slots = np.maximum(self.read(c.launcher, "launch_slots_per_month"), 1.0)
-            n = np.floor(np.minimum.reduce([slots, s.contract_launches_left[:, i], left / c.satellites_per_launch]) + 1e-9)
+            slots = np.maximum(read(c.launcher, "launch_slots_per_month"), 1.0)
+            n = np.floor(np.minimum(np.minimum(slots, s.contract_launches_left[:, i]), left / c.satellites_per_launch) + 1e-9)
             book(c.launcher, np.maximum(n, 0.0), self.full(c.satellites_per_launch), i)
         # a contract with less than a whole launch left is used up
-        spot = np.all(s.contract_launches_left < 1.0, axis=1) if s.contract_launches_left.size else np.ones(K, dtype=bool)
+        spot = np.logical_and.reduce(s.contract_launches_left < 1.0, axis=1) if s.contract_launches_left.size else np.ones(K, dtype=bool)  # np.all's reduction
         if spot.any():
             lns = self.launchers
-            per = np.stack([self.satellites_per_launch(ln, mass_kg=np.where(avg_mass_kg > 0, avg_mass_kg, 1.0)) for ln in lns], axis=1)
-            slots = np.stack([np.maximum(self.read(ln, "launch_slots_per_month"), 0.0) for ln in lns], axis=1)
-            per_sat = np.stack([self.read(ln, "launch_price_usd_per_launch") for ln in lns], axis=1) / np.maximum(per, 1.0)
+            kg = np.where(avg_mass_kg > 0, avg_mass_kg, 1.0)
+            per = columns([self.satellites_per_launch(ln, mass_kg=kg) for ln in lns])
+            slots = np.maximum(columns([read(ln, "launch_slots_per_month") for ln in lns]), 0.0)
+            per_sat = columns([read(ln, "launch_price_usd_per_launch") for ln in lns]) / np.maximum(per, 1.0)
             want = s.spot_carry + spot_launches(left * spot, per, per_sat, slots, self.p.launch_choice_price_exponent, s.spot_carry)
             whole = np.floor(want + 1e-9)
             s.spot_carry = np.where(spot[:, None] & (slots > 0), want - whole, 0.0)
             for j, ln in enumerate(lns):
                 book(ln, whole[:, j] * spot, per[:, j], -1)
-        return [o for o in orders.values() if np.any(o.mass_t > 0)]
+        return [o for o in orders.values() if np.logical_or.reduce(o.mass_t > 0, axis=None)]  # np.any's reduction
 
     def settle(self) -> None:
         super().settle()
@@ -133,11 +143,12 @@ def spot_launches(satellites: np.ndarray, per_launch: np.ndarray, price_per_sat:
     """
     open_ = slots > 0
     w = np.where(open_, np.maximum(price_per_sat, 1e-9) ** (-per_member(np.asarray(exponent, dtype=float), 2)), 0.0)  # a member's exponent on its row
-    share = np.divide(w, w.sum(axis=1, keepdims=True), out=np.zeros_like(w), where=w.sum(axis=1, keepdims=True) > 0)
+    total = np.add.reduce(w, axis=1, keepdims=True)  # w.sum(axis=1, keepdims=True)
+    share = np.divide(w, total, out=np.zeros(w.shape), where=total > 0)
     room = np.maximum(slots - carry, 0.0)
     n = np.minimum(satellites[:, None] * share / np.maximum(per_launch, 1e-9), room)
     left = satellites - (n * per_launch).sum(axis=1)
-    rank = np.argsort(price_per_sat, axis=1, kind="stable")
+    rank = price_per_sat.argsort(axis=1, kind="stable")
     rows = np.arange(len(satellites))
     for r in range(w.shape[1]):  # what the caps left over, cheapest first
         j = rank[:, r]

@@ -96,12 +96,26 @@ class VehicleLine:
         self._reusable = np.broadcast_to(np.asarray(p.booster_life_flights) > 1.0, (K,))
         self._every = bool(self._reusable.all())  # every member's boosters are reusable
         self._none = not self._reusable.any()  # every member's vehicles fly once
+        #: the state attribute of each of its stocks ("boosters": "falcon_boosters", ...)
+        self._names = {key: f"{prefix}_{key}" for key in ("boosters", "pads", "cum_flights", "carry", "demand_flights", "stage_rate")}
+        # functions of its parameters, fixed in a run: worked out once, not every month
+        #: (month, flights a month) of its manifest when every member shares it (in order), else None
+        self._cadence = [(c.month, c.flights_per_yr / 12.0) for c in p.cadence] if all(type(c.month) is int and type(c.flights_per_yr) is float for c in p.cadence) else None
+        self._smoothing = np.asarray(p.demand_smoothing_frac, dtype=float)
+        self._kept = 1.0 - self._smoothing
+        self._utilisation = np.asarray(p.target_utilisation_frac, dtype=float)
+        self._build_max = np.asarray(p.booster_build_per_month, dtype=float)
+        self._pads_a_month = np.asarray(p.pads_added_per_yr) / 12.0
+        if p.upper_stages_per_month_initial is not None:
+            self._stage_ceiling = np.inf if p.upper_stages_per_month_max is None else p.upper_stages_per_month_max
+            self._stage_growth = (1.0 + np.asarray(p.upper_stage_growth_frac_per_yr)) ** (1.0 / 12.0) - 1.0
+        self._failure: tuple[Any, np.ndarray] | None = None  # (failure probability given, its per-member array)
 
     def _get(self, key: str) -> np.ndarray:
-        return getattr(self.s, f"{self.prefix}_{key}")
+        return getattr(self.s, self._names[key])
 
     def _set(self, key: str, value: np.ndarray) -> None:
-        setattr(self.s, f"{self.prefix}_{key}", value)
+        setattr(self.s, self._names[key], value)
 
     @property
     def cumulative_flights(self) -> np.ndarray:
@@ -153,10 +167,20 @@ class VehicleLine:
         boosters = self._get("boosters")
         by_boosters = self._by_reuse(lambda: boosters * DAYS_PER_MONTH / self.turnaround_days(), lambda: np.floor(boosters))
         by_pads = self._get("pads") * DAYS_PER_MONTH / self.pad_turnaround_days()
-        by_cadence = cadence_per_month(p.cadence, self.agent.t, self.agent.K)
-        cap = np.minimum.reduce([by_boosters, by_pads, self._get("stage_rate"), by_cadence]) * active
-        whole = np.floor(cap + self._get("carry"))
-        self._set("carry", clip(cap + self._get("carry") - whole, 0.0, 1.0) * active)
+        month = self.agent.t
+        if self._cadence is not None:  # one manifest for every member: cadence_per_month's loop
+            rate = np.inf
+            for when, per_month in self._cadence:
+                if month >= when:
+                    rate = per_month
+            by_cadence = np.full(self.agent.K, rate)
+        else:
+            by_cadence = cadence_per_month(p.cadence, month, self.agent.K)
+        # np.minimum.reduce of the four, in the same order, without stacking them first
+        cap = np.minimum(np.minimum(np.minimum(by_boosters, by_pads), self._get("stage_rate")), by_cadence) * active
+        with_carry = cap + self._get("carry")
+        whole = np.floor(with_carry)
+        self._set("carry", clip(with_carry - whole, 0.0, 1.0) * active)
         self.capacity = whole
         return whole
 
@@ -167,7 +191,10 @@ class VehicleLine:
     def fly(self, flights: np.ndarray, failure_prob: Any) -> np.ndarray:
         """Fly ``flights`` (whole numbers); returns failures drawn from the model's generator."""
         n = np.maximum(np.rint(flights), 0).astype(np.int64)
-        fails = self.agent.world.binomial(n, np.broadcast_to(np.asarray(failure_prob, dtype=float), n.shape)).astype(float)
+        got = self._failure
+        if got is None or got[0] is not failure_prob or got[1].shape != n.shape:  # a parameter: the same object every month
+            got = self._failure = (failure_prob, np.broadcast_to(np.asarray(failure_prob, dtype=float), n.shape))
+        fails = self.agent.world.binomial(n, got[1]).astype(float)
         p = self.p
         boosters = self._get("boosters")
         retired = self._by_reuse(lambda: n / np.asarray(p.booster_life_flights), lambda: n)
@@ -183,20 +210,19 @@ class VehicleLine:
         return (boosters to build, upper-stage production to add) that serve it at the target
         utilisation, before any limit of capital; pads follow their schedule."""
         p = self.p
-        w = np.asarray(p.demand_smoothing_frac, dtype=float)
-        demand = (1.0 - w) * self._get("demand_flights") + w * np.maximum(wanted_flights, 0.0)
+        w = self._smoothing
+        demand = self._kept * self._get("demand_flights") + w * np.maximum(wanted_flights, 0.0)
         self._set("demand_flights", demand)
-        target = demand / np.asarray(p.target_utilisation_frac, dtype=float)
+        target = demand / self._utilisation
         # expendable: a month of flights in stock
         needed = self._by_reuse(lambda: target * self.turnaround_days() / DAYS_PER_MONTH, lambda: target)
-        build = clip(needed - self._get("boosters"), 0.0, np.asarray(p.booster_build_per_month, dtype=float)) * started
+        build = clip(needed - self._get("boosters"), 0.0, self._build_max) * started
         rate = self._get("stage_rate")
-        grow = np.zeros(self.agent.K)
         if p.upper_stages_per_month_initial is not None:
-            ceiling = np.inf if p.upper_stages_per_month_max is None else p.upper_stages_per_month_max
-            step = rate * ((1.0 + np.asarray(p.upper_stage_growth_frac_per_yr)) ** (1.0 / 12.0) - 1.0)
-            grow = clip(np.minimum(target, ceiling) - rate, 0.0, step) * started
-        self._set("pads", np.minimum(self._get("pads") + np.asarray(p.pads_added_per_yr) / 12.0 * started, p.pads_max))
+            grow = clip(np.minimum(target, self._stage_ceiling) - rate, 0.0, rate * self._stage_growth) * started
+        else:
+            grow = np.zeros(self.agent.K)
+        self._set("pads", np.minimum(self._get("pads") + self._pads_a_month * started, p.pads_max))
         return build, grow
 
     def add(self, boosters: np.ndarray, stage_rate: np.ndarray) -> None:

@@ -51,6 +51,7 @@ from typing import Any
 import numpy as np
 
 from ecosim.agents.base import UNLIMITED, EcosimAgent, clip
+from ecosim.physics.ufunc import columns
 
 
 class Market(EcosimAgent):
@@ -96,7 +97,7 @@ class Market(EcosimAgent):
         if not self.lab_names:
             return
         caps = [np.maximum(self.read(lab, "capability"), 0.0) for lab in self.lab_names]
-        best_lab = np.maximum.reduce(caps)
+        best_lab = _largest(caps)
         s.others_capability = am.others_capability_ratio * best_lab
         best = np.maximum(best_lab, s.others_capability)
         cost = self.full(self.cost_index_at(self.t))
@@ -117,10 +118,10 @@ class Market(EcosimAgent):
         for lab in self.racers:
             others = [c for n, c in computes.items() if n != lab]
             ahead = [c for n, c in capability.items() if n != lab]
-            frontier = np.maximum.reduce(others) if others else self.zeros()
+            frontier = _largest(others) if others else self.zeros()
             at_frontier = self.zeros()
             if ahead and lab in capability:  # a lab races only while another lab's model is better than its own
-                best_other = np.maximum.reduce(ahead)
+                best_other = _largest(ahead)
                 behind = best_other / np.maximum(capability[lab], 1e-9) - 1.0
                 frontier = frontier / (1.0 + np.exp(-clip(behind / am.race_softness_ratio, -50, 50)))
                 at_frontier = share_at_frontier_frac(capability[lab], best_other, total, am.share_exponent)
@@ -170,9 +171,9 @@ class Market(EcosimAgent):
         p, s = self.p, self.s
         if not self.launchers:
             return
-        prices = np.stack([self.read(ln, "launch_price_usd_per_launch") for ln in self.launchers], axis=1)
-        slots = np.stack([np.maximum(self.read(ln, "launch_slots_per_month"), 0.0) for ln in self.launchers], axis=1)
-        payloads = np.stack([self.read(ln, "launch_payload_t") for ln in self.launchers], axis=1)
+        prices = columns([self.read(ln, "launch_price_usd_per_launch") for ln in self.launchers])
+        slots = np.maximum(columns([self.read(ln, "launch_slots_per_month") for ln in self.launchers]), 0.0)
+        payloads = columns([self.read(ln, "launch_payload_t") for ln in self.launchers])
         orders = allocate_launches(
             launch_demand_per_month(s.launches_per_yr, prices, slots, p.launch_reference_price_usd, p.launch_price_elasticity),
             prices, slots, p.assured_access_frac,
@@ -193,6 +194,19 @@ class Market(EcosimAgent):
         self.publish("pv_cumulative_gw", self.s.pv_cum_gw)
 
 
+def _largest(arrays: list[np.ndarray]) -> np.ndarray:
+    """``np.maximum.reduce(arrays)`` of (K,) arrays, the same numbers (np.maximum of each in turn,
+    the reduction's order) without stacking them first; callers never write into it.
+
+    >>> _largest([np.array([1.0, 5.0]), np.array([3.0, 2.0]), np.array([0.0, 4.0])]).tolist()
+    [3.0, 5.0]
+    """
+    out = arrays[0]
+    for a in arrays[1:]:
+        out = np.maximum(out, a)
+    return out
+
+
 def share_at_frontier_frac(capability: np.ndarray, best_other: np.ndarray, total_powered: np.ndarray, exponent: Any) -> np.ndarray:
     """Share of the AI market a lab's capability would deserve if it were as good as the best
     other lab's [-]: its term of the contest (capability^exponent over everyone's) with its
@@ -204,7 +218,7 @@ def share_at_frontier_frac(capability: np.ndarray, best_other: np.ndarray, total
     e = np.asarray(exponent, float)
     mine = np.maximum(best_other, 0.0) ** e
     total = np.maximum(total_powered - np.maximum(capability, 0.0) ** e, 0.0) + mine
-    return np.divide(mine, total, out=np.zeros_like(mine), where=total > 0)
+    return np.divide(mine, total, out=np.zeros(mine.shape, mine.dtype), where=total > 0)
 
 
 def launch_demand_per_month(latent_per_yr: np.ndarray, prices_usd: np.ndarray, slots: np.ndarray, reference_usd: Any, elasticity: Any) -> np.ndarray:
@@ -236,7 +250,7 @@ def allocate_launches(wanted: np.ndarray, prices_usd: np.ndarray, slots: np.ndar
     out += np.minimum(even[:, None], slots) * open_
     rest = wanted - out.sum(axis=1)
     free = slots - out
-    rank = np.argsort(prices_usd, axis=1, kind="stable")
+    rank = prices_usd.argsort(axis=1, kind="stable")
     rows = np.arange(K)
     for r in range(L):
         j = rank[:, r]
@@ -257,11 +271,11 @@ def spill_eflops(demand: np.ndarray, shares: list[np.ndarray], capacity: list[np
     [0.0, 18.0]
     """
     want = [sh * demand for sh in shares]
-    short = sum((np.maximum(w - c, 0.0) for w, c in zip(want, capacity, strict=True)), np.zeros_like(demand))
+    short = sum((np.maximum(w - c, 0.0) for w, c in zip(want, capacity, strict=True)), np.zeros(demand.shape, demand.dtype))
     spare = [np.maximum(c - w, 0.0) for w, c in zip(want, capacity, strict=True)]
-    others = np.maximum(1.0 - sum(shares, np.zeros_like(demand)), 0.0)
+    others = np.maximum(1.0 - sum(shares, np.zeros(demand.shape, demand.dtype)), 0.0)
     weight = sum((np.where(sp > 0, sh, 0.0) for sh, sp in zip(shares, spare, strict=True)), others)
-    return [np.where(sp > 0, np.minimum(sp, np.divide(short * sh, weight, out=np.zeros_like(demand), where=weight > 0)), 0.0) for sh, sp in zip(shares, spare, strict=True)]
+    return [np.where(sp > 0, np.minimum(sp, np.divide(short * sh, weight, out=np.zeros(demand.shape, demand.dtype), where=weight > 0)), 0.0) for sh, sp in zip(shares, spare, strict=True)]
 
 
 def capability_multiplier(capability: Any, elasticity: Any, multiplier_max: Any) -> np.ndarray:
@@ -312,6 +326,8 @@ def clear_inference(cost_price: np.ndarray, revenue_at_cost: np.ndarray, labs_sh
     demand_at_cost = revenue_at_cost / np.maximum(cost_price, 1e-12)
     wanted = labs_share * demand_at_cost
     e = np.maximum(np.asarray(elasticity, float), 1e-3)
-    short = np.divide(wanted, labs_capacity, out=np.full_like(wanted, np.inf), where=labs_capacity > 0)
+    inf = np.empty(wanted.shape, wanted.dtype)  # np.full_like(wanted, np.inf), sooner
+    inf.fill(np.inf)
+    short = np.divide(wanted, labs_capacity, out=inf, where=labs_capacity > 0)
     ratio = clip(np.where(wanted > 0, short, 1.0) ** (1.0 / e), 1.0, np.asarray(ratio_max, float))
     return cost_price * ratio, demand_at_cost * ratio ** (-e)

@@ -37,6 +37,7 @@ from typing import Any
 import numpy as np
 
 from ecosim.agents.base import DAYS_PER_MONTH, EcosimAgent, per_item, per_member
+from ecosim.physics.ufunc import columns
 
 
 class Optimus(EcosimAgent):
@@ -66,6 +67,8 @@ class Optimus(EcosimAgent):
         self._sectors: dict[str, np.ndarray] = {}  # (K, S) tables of _sector, by field
         self._keep_sold = 1.0 - 1.0 / (12.0 * per_member(p.lifetime_yr, 3))  # robots still working after a month
         self._keep_plant = 1.0 - 1.0 / (12.0 * per_member(p.lifetime_yr, 2))
+        #: the generations' months when every member shares them (int months), else None
+        self._gen_months = [g.available_month for g in p.generations] if all(type(g.available_month) is int for g in p.generations) else None
 
     @property
     def robots(self) -> np.ndarray:
@@ -83,6 +86,13 @@ class Optimus(EcosimAgent):
         return self.s.robots.sum(axis=(1, 2))
 
     def _generation(self) -> np.ndarray:
+        months = self._gen_months
+        if months is not None:  # one calendar for every member: the newest generation available
+            newest = -1
+            for i, month in enumerate(months):
+                if self.t >= month:
+                    newest = i
+            return np.full(self.K, newest)
         gen = np.full(self.K, -1)
         for i, g in enumerate(self.p.generations):
             gen = np.where(self.t >= np.asarray(g.available_month), i, gen)
@@ -115,7 +125,7 @@ class Optimus(EcosimAgent):
         life_hours = robot_hours_month * 12.0 * np.asarray(p.lifetime_yr, float)
         unit_cost = self._unit_cost_usd[rows, g]
 
-        adoption = np.stack([1.0 / (1.0 + np.exp(-p.capability_steepness * (cap - sec.capability_index_half))) for sec in p.sectors], axis=1)
+        adoption = columns([1.0 / (1.0 + np.exp(-p.capability_steepness * (cap - sec.capability_index_half))) for sec in p.sectors])
         fab_on = self.read("terafab", "takes_robot_labour") if ex.reads("terafab", self.name, "takes_robot_labour") else self.zeros()
         fab_share = p.terafab_hours_share_frac * fab_on
 
@@ -140,7 +150,7 @@ class Optimus(EcosimAgent):
         line = np.minimum(capacity, affordable)
         self._to_plants = np.minimum(line, plant_open)
         to_sectors = np.minimum(line - self._to_plants, total)
-        self._by_sector = np.divide(open_demand * to_sectors[:, None], total[:, None], out=np.zeros_like(open_demand), where=total[:, None] > 0)
+        self._by_sector = np.divide(open_demand * to_sectors[:, None], total[:, None], out=np.zeros(open_demand.shape), where=total[:, None] > 0)
         self.produced = self._to_plants + to_sectors
         ex.demand(self.name, "accelerators", self.produced * p.chips_h100e_per_robot, tier=1, kind="capex")
 

@@ -31,6 +31,7 @@ class PVSupplier(EcosimAgent):
         self.s.capacity_gw_per_yr = np.full(self.K, p.capacity_gw_per_yr_initial, dtype=float)
         self.s.utilisation = np.ones(self.K)
         self.price_usd_per_w = np.zeros(self.K)
+        self._growth_step = (1.0 + p.capacity_growth_frac_per_yr) ** (1.0 / 12.0) - 1.0  # a month's growth at full use (fixed in a run)
 
     def _price_usd_per_w(self) -> np.ndarray:
         """Module price this month [USD/W]: Swanson's curve in the world's cumulative output
@@ -57,4 +58,4 @@ class PVSupplier(EcosimAgent):
         self.pay_costs(sold * 1e9 * self.price_usd_per_w * pv.cost_frac_of_price, "opex")
         # no new plants below ``expansion_utilisation_min_frac``; full growth that much higher
         busy = clip((s.utilisation - pv.expansion_utilisation_min_frac) / pv.expansion_utilisation_ramp_frac, 0.0, 1.0)
-        s.capacity_gw_per_yr = s.capacity_gw_per_yr * (1.0 + busy * ((1.0 + self.p.capacity_growth_frac_per_yr) ** (1.0 / 12.0) - 1.0))
+        s.capacity_gw_per_yr = s.capacity_gw_per_yr * (1.0 + busy * self._growth_step)

@@ -24,13 +24,13 @@ class Starlink(Constellation):
     def launch_orders(self, mass_kg: np.ndarray) -> list[LaunchOrder]:
         """One order on its own launcher: light satellites in whole Falcon loads, heavy ones up
         to the Starship payload allotted."""
-        launcher = self.partner("starship_capacity_t")
+        launcher = self._ship_launcher
         if launcher is None:
             return []
         inv = self.s.inventory
         needs = self.needs_starship
         kg = inv * mass_kg
-        light_t = kg[:, ~needs].sum(axis=1) / 1000.0
+        light_t = kg[:, self._light].sum(axis=1) / 1000.0
         heavy_t = kg[:, needs].sum(axis=1) / 1000.0
         load_t = self.read(launcher, "launch_payload_t")
         whole_t = np.floor(np.divide(light_t, load_t, out=np.zeros(self.K), where=load_t > 0) + 1e-9) * load_t

@@ -63,8 +63,11 @@ def limit_price_usd(competitor_usd: np.ndarray, ratio: Any, marginal_cost_usd: n
     [90000000.0]
     """
     e = np.asarray(elasticity, dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    if type(elasticity) is float and 0.0 < elasticity < 1e300:  # one finite positive elasticity: nothing to divide by zero or make invalid
         lerner = np.where(e > 1.0, marginal_cost_usd * e / np.maximum(e - 1.0, 1e-12), np.inf)
+    else:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            lerner = np.where(e > 1.0, marginal_cost_usd * e / np.maximum(e - 1.0, 1e-12), np.inf)
     return np.maximum(np.minimum(np.asarray(ratio, dtype=float) * competitor_usd, lerner), marginal_cost_usd)
 
 
@@ -105,6 +108,16 @@ class SpaceXLaunch(EcosimAgent):
         self.own_flight_cost_usd = np.zeros(K)
         self.cost_per_kg = np.zeros(K)
         self.price_per_kg = np.zeros(K)
+        # functions of its parameters, fixed in a run: worked out once, not every month
+        self._last_version_month = max(int(v.available_month) for v in sp.versions)  # development ends when it flies
+        self._ship_smoothing = np.asarray(sp.demand_smoothing_frac, dtype=float)
+        self._ship_kept = 1.0 - self._ship_smoothing
+        self._ship_utilisation = np.asarray(sp.target_utilisation_frac, dtype=float)
+        self._ship_pads_a_month = np.asarray(sp.pads_added_per_yr) / 12.0
+        self._ship_fail_ops = np.broadcast_to(np.asarray(sp.failure_prob_operational, float), (K,))
+        self._ship_fail_test = np.broadcast_to(np.asarray(sp.failure_prob_test, float), (K,))
+        self._own_buyers: tuple[int, list[str]] | None = None  # (mergers so far, own buyers of launch mass)
+        self._turnarounds_now: tuple[int, np.ndarray, tuple[np.ndarray, np.ndarray]] | None = None  # (month, flights so far, _turnarounds())
         self._refresh_costs()
         self._publish(self.zeros(), {b: self.zeros() for b in self.heavy_buyers})
 
@@ -136,34 +149,51 @@ class SpaceXLaunch(EcosimAgent):
         return ((self.t >= np.asarray(sp.operational_month)) & (self.s.ship_cum_flights >= np.asarray(sp.min_flights_for_operations))).astype(float)
 
     def _turnarounds(self) -> tuple[np.ndarray, np.ndarray]:
+        """Days a stack and a pad take between flights (a function of the flights flown so far:
+        worked out again when the month or its array of flights changes); callers never write
+        into them."""
         sp, s = self.p.starship, self.s
+        cum = s.ship_cum_flights
+        got = self._turnarounds_now
+        if got is not None and got[0] == self.t and got[1] is cum:
+            return got[2]
         cum0 = np.maximum(sp.cumulative_flights_initial, 1.0)
-        turnaround = wright(sp.turnaround_days_initial, s.ship_cum_flights, cum0, sp.turnaround_progress_ratio, sp.turnaround_days_floor)
-        pad_turn = wright(sp.pad_turnaround_days_initial, s.ship_cum_flights, cum0, sp.turnaround_progress_ratio, sp.pad_turnaround_days_floor)
+        turnaround = wright(sp.turnaround_days_initial, cum, cum0, sp.turnaround_progress_ratio, sp.turnaround_days_floor)
+        pad_turn = wright(sp.pad_turnaround_days_initial, cum, cum0, sp.turnaround_progress_ratio, sp.pad_turnaround_days_floor)
+        self._turnarounds_now = (self.t, cum, (turnaround, pad_turn))
         return turnaround, pad_turn
 
     # ------------------------------------------------------------ prices
 
-    def marginal_cost_usd_per_launch(self) -> np.ndarray:
-        """Cost of one more outside dedicated launch [USD]: a Falcon flight and the mission."""
-        return self.falcon.cost_per_flight_usd() + self.p.falcon.customer_mission_cost_usd
+    def marginal_cost_usd_per_launch(self, falcon_cost_usd: np.ndarray | None = None) -> np.ndarray:
+        """Cost of one more outside dedicated launch [USD]: a Falcon flight and the mission
+        (``falcon_cost_usd``: the Falcon's cost per flight, if the caller has it)."""
+        if falcon_cost_usd is None:
+            falcon_cost_usd = self.falcon.cost_per_flight_usd()
+        return falcon_cost_usd + self.p.falcon.customer_mission_cost_usd
 
     def competitor_price_usd(self) -> np.ndarray:
         """The cheapest competitor's list price of a dedicated launch [USD] (last month's)."""
         if not self.competitors:
             return self.full(np.inf)
-        return np.minimum.reduce([self.read(c, "launch_price_usd_per_launch") for c in self.competitors])
+        # np.minimum.reduce of their prices, in the same order, without stacking them first
+        lowest = self.read(self.competitors[0], "launch_price_usd_per_launch")
+        for c in self.competitors[1:]:
+            lowest = np.minimum(lowest, self.read(c, "launch_price_usd_per_launch"))
+        return lowest
 
-    def _set_price(self) -> None:
+    def _set_price(self, falcon_cost_usd: np.ndarray | None = None) -> None:
         p = self.p
-        target = limit_price_usd(self.competitor_price_usd(), p.price_to_competitor_ratio, self.marginal_cost_usd_per_launch(), self.shared.market.launch_price_elasticity)
+        target = limit_price_usd(self.competitor_price_usd(), p.price_to_competitor_ratio, self.marginal_cost_usd_per_launch(falcon_cost_usd), self.shared.market.launch_price_elasticity)
         step = np.asarray(p.price_change_max_frac_per_month, dtype=float)
         price = self.s.price_usd_per_launch
         self.s.price_usd_per_launch = np.where(np.isfinite(target), clip(target, price * (1.0 - step), price * (1.0 + step)), price)
 
-    def _refresh_costs(self) -> None:
+    def _refresh_costs(self, falcon_cost_usd: np.ndarray | None = None) -> None:
         fal = self.p.falcon
-        falcon_cost_kg = self.falcon.cost_per_flight_usd() / (fal.payload_t * 1000.0)
+        if falcon_cost_usd is None:
+            falcon_cost_usd = self.falcon.cost_per_flight_usd()
+        falcon_cost_kg = falcon_cost_usd / (fal.payload_t * 1000.0)
         ship_cost_kg = self.ship_cost_per_flight_usd() / (self.ship_payload_t() * 1000.0)
         ops = self.ship_operational() > 0
         self.cost_per_kg = np.where(ops, np.minimum(falcon_cost_kg, ship_cost_kg), falcon_cost_kg)
@@ -193,8 +223,9 @@ class SpaceXLaunch(EcosimAgent):
 
     def offer(self) -> None:
         p, s = self.p, self.s
-        self._set_price()
-        self._refresh_costs()
+        falcon_cost = self.falcon.cost_per_flight_usd()  # the fleet's flights so far: the same for the price and the costs
+        self._set_price(falcon_cost)
+        self._refresh_costs(falcon_cost)
         falcon_flights = self.falcon.plan(self.after(p.falcon.first_flight_month))
         ops = self.ship_operational()
         turnaround, pad_turn = self._turnarounds()
@@ -212,11 +243,20 @@ class SpaceXLaunch(EcosimAgent):
         shares = {b: np.where(total > 0, self.starship_mass_capacity_t * np.divide(v, total, out=np.zeros(self.K), where=total > 0), self.starship_mass_capacity_t / n) for b, v in needs.items()}
         self._publish(np.maximum(falcon_flights - s.own_falcon_flights, 0.0), shares)
 
+    def _own_launch_buyers(self) -> list[str]:
+        """The buyers of launch mass in its own company (worked out again after a merger)."""
+        ex = self.ex
+        got = self._own_buyers
+        if got is None or got[0] != len(ex.company_log):
+            company = self.company
+            got = self._own_buyers = (len(ex.company_log), [b for b in ex.markets["launch_mass"].buyers if ex.company_of(b) == company])
+        return got[1]
+
     def fulfil(self) -> None:
         p, s, ex = self.p, self.s, self.ex
         sp, fal = p.starship, p.falcon
         sold = ex.sold(self.name, "launch_mass")
-        own_buyers = [b for b in ex.markets["launch_mass"].buyers if ex.company_of(b) == self.company]
+        own_buyers = self._own_launch_buyers()
         own = ex.sold_to(self.name, "launch_mass", own_buyers)
         outside = sold - own
         ship_cap_t = self.starship_mass_capacity_t
@@ -236,7 +276,7 @@ class SpaceXLaunch(EcosimAgent):
         payload = self.ship_payload_t()
         ops_flights = np.minimum(whole_flights(ship_t, payload), self.ship_capacity)
         n_ops = ops_flights.astype(np.int64)
-        ops_fails = self.world.binomial(n_ops, np.broadcast_to(np.asarray(sp.failure_prob_operational, float), n_ops.shape)).astype(float)
+        ops_fails = self.world.binomial(n_ops, self._ship_fail_ops).astype(float)
         s.own_falcon_flights = whole_flights(falcon_own, fal.payload_t)
         self.customer_launches = falcon_out / fal.payload_t + ship_out / payload
 
@@ -245,7 +285,7 @@ class SpaceXLaunch(EcosimAgent):
         s.ship_months_since_test = s.ship_months_since_test + 1.0
         due = (s.ship_months_since_test >= s.ship_test_interval) & (s.ship_stacks >= 1.0)
         test = (due & (self.t >= np.asarray(sp.first_flight_month))).astype(float) * not_ops
-        test_fail = self.world.binomial(test.astype(np.int64), np.broadcast_to(np.asarray(sp.failure_prob_test, float), test.shape)).astype(float)
+        test_fail = self.world.binomial(test.astype(np.int64), self._ship_fail_test).astype(float)
         s.ship_months_since_test = np.where(test > 0, -sp.mishap_delay_months * test_fail, s.ship_months_since_test)
         s.ship_test_interval = np.where(test > 0, np.maximum(sp.test_interval_months_floor, s.ship_test_interval * sp.test_interval_progress_ratio), s.ship_test_interval)
 
@@ -263,14 +303,14 @@ class SpaceXLaunch(EcosimAgent):
         own_share_f = np.divide(falcon_own, falcon_t, out=np.zeros(self.K), where=falcon_t > 0)
         own_share_s = np.divide(ship_own, ship_t, out=np.zeros(self.K), where=ship_t > 0)
         self.own_flight_cost_usd = falcon_flights * falcon_cost * own_share_f + ops_flights * ship_cost * own_share_s
-        charged = sum((ex.paid(self.name, b, "launch_mass") for b in own_buyers), self.zeros())
+        charged = sum((ex.paid(self.name, b, "launch_mass") for b in own_buyers), self.zeros())  # own buyers' payments
         s.transfer_unrecovered_usd = s.transfer_unrecovered_usd + self.own_flight_cost_usd - charged
-        w = np.asarray(sp.demand_smoothing_frac, dtype=float)
-        s.own_cost_avg_usd = (1.0 - w) * s.own_cost_avg_usd + w * self.own_flight_cost_usd
-        s.own_mass_avg_t = (1.0 - w) * s.own_mass_avg_t + w * own
+        w, kept = self._ship_smoothing, self._ship_kept
+        s.own_cost_avg_usd = kept * s.own_cost_avg_usd + w * self.own_flight_cost_usd
+        s.own_mass_avg_t = kept * s.own_mass_avg_t + w * own
         self.pay_costs(flight_cost + (falcon_out / fal.payload_t) * fal.customer_mission_cost_usd, "opex")
-        developing = np.asarray(self.t < max(int(v.available_month) for v in sp.versions), dtype=float) * self.after(sp.first_flight_month - sp.build_lead_months)
-        outside_revenue = ex.earned(self.name, "launch_mass") - sum((ex.paid(self.name, b, "launch_mass") for b in own_buyers), self.zeros())
+        developing = np.asarray(self.t < self._last_version_month, dtype=float) * self.after(sp.first_flight_month - sp.build_lead_months)
+        outside_revenue = ex.earned(self.name, "launch_mass") - charged
         self.pay_costs(sp.development_usd_per_yr / 12.0 * developing + p.overhead_frac_of_revenue * outside_revenue, "opex")
         self._build(falcon_t, ship_t)
 
@@ -285,18 +325,18 @@ class SpaceXLaunch(EcosimAgent):
         # Starship: the own buyers' needs and outside mass it carried, in flights
         payload = self.ship_payload_t()
         needs = sum(self.ship_needs_t().values(), self.zeros())
-        wanted = (needs + np.maximum(ship_t - np.minimum(needs, ship_t), 0.0)) / payload * self.ship_operational()
-        w = np.asarray(sp.demand_smoothing_frac, dtype=float)
-        s.ship_demand_flights = (1.0 - w) * s.ship_demand_flights + w * wanted
-        target = s.ship_demand_flights / np.asarray(sp.target_utilisation_frac, dtype=float)
+        ops = self.ship_operational()  # the flights so far: the same for the wanted flights and the stacks
+        wanted = (needs + np.maximum(ship_t - np.minimum(needs, ship_t), 0.0)) / payload * ops
+        w = self._ship_smoothing
+        s.ship_demand_flights = self._ship_kept * s.ship_demand_flights + w * wanted
+        target = s.ship_demand_flights / self._ship_utilisation
         turnaround, pad_turn = self._turnarounds()
         building = self.after(sp.first_flight_month - sp.build_lead_months)
-        ops = self.ship_operational()
         stacks_needed = np.where(ops > 0, target * turnaround / DAYS_PER_MONTH, 0.0) + sp.test_stacks_ready_count * (1.0 - ops)
         stacks = clip(stacks_needed - s.ship_stacks, 0.0, s.ship_build_rate) * building
         pads_needed = target * pad_turn / DAYS_PER_MONTH
         room = np.maximum(np.asarray(sp.pads_max) - s.ship_pads, 0.0)
-        pads = clip(pads_needed - s.ship_pads, 0.0, np.minimum(np.asarray(sp.pads_added_per_yr) / 12.0, room)) * self.after(sp.first_flight_month)
+        pads = clip(pads_needed - s.ship_pads, 0.0, np.minimum(self._ship_pads_a_month, room)) * self.after(sp.first_flight_month)
         # the factory: built ahead of operations to the programme's plan, then only when the
         # stacks needed outrun what it can build
         grown = self.grow(s.ship_build_rate, sp.build_growth_frac_per_yr, sp.build_per_month_max)

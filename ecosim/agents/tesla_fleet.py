@@ -75,6 +75,12 @@ class TeslaFleet(EcosimAgent):
         self.fsd_revenue_usd = np.zeros(K)
         self.services_revenue_usd = np.zeros(K)
         self.operating_expenses_usd = np.zeros(K)
+        # functions of its parameters, fixed in a run: worked out once, not every month
+        self._cohort_mid = np.arange(N_COHORTS) + FIRST_COHORT + 0.5  # each cohort's middle [yr]
+        lam = p.scrappage_median_yr / math.log(2.0) ** (1.0 / p.scrappage_weibull_shape)
+        self._weibull = (np.asarray(lam)[..., None], per_member(p.scrappage_weibull_shape, 2))  # scale (a column) and shape
+        self._share_kept = (1.0 - np.asarray(p.share_decay_frac_per_yr)) ** (1.0 / 12.0)  # a month's share decay
+        self._fsd_adoption = np.minimum(p.fsd_adoption_per_yr / 12.0, 1.0)  # a month's step toward the target take rate
         self.publish("fsd_performance", self.own_fsd_perf())
         # the first month's replaceable labour: full factories at this month's unit cost
         self.publish("replaceable_labour_usd", self.s.capacity_prev / 12.0 * self.unit_cost_usd() * p.labour_share_of_unit_cost_frac)
@@ -140,12 +146,11 @@ class TeslaFleet(EcosimAgent):
         p, s, ex = self.p, self.s, self.ex
         year_idx = min(max(self.t // 12 - FIRST_COHORT, 0), N_COHORTS - 1)
         # scrappage: Weibull survival by age, one month
-        ages = year_frac(self.t) - (np.arange(N_COHORTS) + FIRST_COHORT + 0.5)
-        lam = p.scrappage_median_yr / math.log(2.0) ** (1.0 / p.scrappage_weibull_shape)
+        ages = year_frac(self.t) - self._cohort_mid
         a0 = np.maximum(ages, 0.0)
         a1 = np.maximum(ages + 1.0 / 12.0, 0.0)
-        shape = per_member(p.scrappage_weibull_shape, 2)
-        surv = np.exp(-((a1 / np.asarray(lam)[..., None]) ** shape) + (a0 / np.asarray(lam)[..., None]) ** shape)
+        lam, shape = self._weibull
+        surv = np.exp(-((a1 / lam) ** shape) + (a0 / lam) ** shape)
         s.cohorts = s.cohorts * surv
         s.cohorts[:, year_idx] += self.deliveries
 
@@ -176,8 +181,8 @@ class TeslaFleet(EcosimAgent):
         # markets and FSD
         s.bev_market = s.bev_market + p.bev_market_growth_per_yr / 12.0 * s.bev_market * (1.0 - s.bev_market / p.bev_market_max_per_yr)
         floor = p.share_floor_frac
-        s.share = floor + (s.share - floor) * (1.0 - np.asarray(p.share_decay_frac_per_yr)) ** (1.0 / 12.0)
+        s.share = floor + (s.share - floor) * self._share_kept
         target = p.fsd_take_rate_max_frac - (p.fsd_take_rate_max_frac - p.fsd_take_rate_initial_frac) / self.fsd_perf
-        s.fsd_take = s.fsd_take + (target - s.fsd_take) * np.minimum(p.fsd_adoption_per_yr / 12.0, 1.0)
+        s.fsd_take = s.fsd_take + (target - s.fsd_take) * self._fsd_adoption
         s.fsd_miles_cum = s.fsd_miles_cum + self.fsd_miles
         s.fsd_data_pb = s.fsd_data_pb + self._fsd_data

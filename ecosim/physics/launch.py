@@ -9,6 +9,8 @@ References
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from numpy.typing import ArrayLike
 
@@ -34,9 +36,25 @@ def wright_cost(
     """
     # the ufuncs cast numbers and integer arrays to float64 themselves (the float 1.0 makes every
     # result float64): the same numbers as casting each argument first, in fewer calls
-    n0 = np.maximum(initial_cumulative, 1.0)
+    if type(initial_cumulative) in _NUMBERS and type(progress_ratio) in _NUMBERS:  # a curve's fixed factors, once
+        key = (initial_cumulative, progress_ratio)
+        fixed = _CURVES.get(key)
+        if fixed is None:
+            fixed = (np.maximum(initial_cumulative, 1.0), np.log2(progress_ratio))
+            if initial_cumulative == initial_cumulative and progress_ratio == progress_ratio and len(_CURVES) < 4096:  # not NaN
+                _CURVES[key] = fixed
+        n0, exponent = fixed
+    else:
+        n0, exponent = np.maximum(initial_cumulative, 1.0), np.log2(progress_ratio)
     n = np.maximum(cumulative, n0)
-    return np.maximum(floor, np.multiply(initial_cost, (n / n0) ** np.log2(progress_ratio)))
+    return np.maximum(floor, np.multiply(initial_cost, (n / n0) ** exponent))
+
+
+#: argument types of :func:`wright_cost` whose fixed factors it keeps by value (one number for
+#: every member: the same NumPy float64 computing them again gives)
+_NUMBERS = (float, int, np.float64)
+#: by (initial_cumulative, progress_ratio): ``(max(initial_cumulative, 1), log2(progress_ratio))``
+_CURVES: dict[tuple[Any, Any], tuple[Any, Any]] = {}
 
 
 def cost_per_kg_usd(cost_per_flight_usd: ArrayLike, payload_t: ArrayLike) -> np.ndarray:
