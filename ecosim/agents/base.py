@@ -293,7 +293,13 @@ class EcosimAgent(mesa.Agent):
     def grow_logistic(value: np.ndarray, frac_per_yr: Any, ceiling: Any) -> np.ndarray:
         """One month of logistic growth: the rate ``frac_per_yr`` [fraction/yr] while far below
         ``ceiling``, slowing to zero at it."""
-        step = (1.0 + np.asarray(frac_per_yr, float)) ** (1.0 / 12.0) - 1.0
+        if type(frac_per_yr) is float:  # a rate for every member (a parameter): its monthly factor, once per process
+            factor = _MONTHLY_GROWTH.get(frac_per_yr)
+            if factor is None:
+                factor = _MONTHLY_GROWTH[frac_per_yr] = (1.0 + np.asarray(frac_per_yr, float)) ** (1.0 / 12.0)
+            step = factor - 1.0
+        else:
+            step = (1.0 + np.asarray(frac_per_yr, float)) ** (1.0 / 12.0) - 1.0
         return value + value * step * (1.0 - value / np.asarray(ceiling, float))
 
     # ---------------------------------------------------------------- phases

@@ -639,6 +639,17 @@ class Exchange:
                 if arr is None:
                     arr = m.tier_cap[int(tier)] = np.full((self.K, len(m.sellers)), np.inf)
                 put(arr, i, cap)
+        if self.K == 1:  # _put of each, inline
+            for table, value in (
+                (m.offer, _at_least_0(quantity)), (m.price, price), (m.price_internal, price if price_internal is None else price_internal),
+            ):
+                if type(value) is np.ndarray and value.shape == _ONE:
+                    value = value[0]
+                if type(value) is float or type(value) is np.float64:
+                    table[0, i] = value
+                else:
+                    table[:, i] = value
+            return
         put(m.offer, i, _at_least_0(quantity))
         put(m.price, i, price)
         put(m.price_internal, i, price if price_internal is None else price_internal)
@@ -661,7 +672,12 @@ class Exchange:
                 raise ValueError(f"demand of {buyer}: {commodity!r} is not auctioned, so it takes no bids")
             self._put(m.bid, j, bid)
         q = _at_least_0(quantity)
-        if seller is None:
+        if self.K == 1 and (type(q) is float or type(q) is np.float64):  # _put of one member's number, inline
+            if seller is None:
+                m.demand[0, j] = q
+            else:
+                m.directed[0, m.s_index[seller], j] = q
+        elif seller is None:
             self._put(m.demand, j, q)
         else:
             self._put(m.directed, (m.s_index[seller], j), q)
