@@ -240,8 +240,18 @@ class CostComparison:
     mass_per_w_kg: np.ndarray
     orbital: dict[str, np.ndarray] = field(default_factory=dict)
     terrestrial: dict[str, np.ndarray] = field(default_factory=dict)
-    launch_sensitivity_usd_per_usd_per_kg: np.ndarray = field(default_factory=lambda: np.zeros(()))
+    #: (nameplate W, kg/W, USD per USD up front, replaced kg/W per W) whose
+    #: ``nameplate * (mass * upfront + replaced)`` is the launch sensitivity, worked out only when read
+    launch_sensitivity_terms: tuple[Any, ...] | None = None
     convention: Convention = LEVELISED
+
+    @cached_property
+    def launch_sensitivity_usd_per_usd_per_kg(self) -> np.ndarray:
+        """Orbital total per USD/kg of launch price [USD per USD/kg] (0 without its terms)."""
+        if self.launch_sensitivity_terms is None:
+            return np.zeros(())
+        nameplate, mass, upfront, replaced_kg_per_w = self.launch_sensitivity_terms
+        return nameplate * (mass * upfront + replaced_kg_per_w)
 
     @cached_property  # summed once (its ratio and costs per W and per MWh all read it)
     def orbital_total_usd(self) -> np.ndarray:
@@ -467,7 +477,6 @@ def compare_costs(
         "nre": f.nre_usd * upfront,
         "ai_hardware": ai * f.nameplate * upfront,
     }
-    slope = f.nameplate * (mass * upfront + f.replaced_kg_per_w)
 
     # ----- terrestrial
     cf = sun if conv.same_utilisation else np.asarray(site.capacity_factor, dtype=float)
@@ -508,6 +517,6 @@ def compare_costs(
         mass_per_w_kg=mass,
         orbital=orbital,
         terrestrial=terrestrial,
-        launch_sensitivity_usd_per_usd_per_kg=slope,
+        launch_sensitivity_terms=(f.nameplate, mass, upfront, f.replaced_kg_per_w),  # the slope only when read
         convention=conv,
     )
