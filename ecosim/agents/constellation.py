@@ -169,6 +169,7 @@ class Constellation(EcosimAgent):
         self.orders: list[LaunchOrder] = []
         self.capacity_tbps = np.zeros(K)
         self.subscriber_tbps = np.zeros(K)
+        self._reserved_need: np.ndarray | None = None  # this month's reserved_tbps, read in offer
         self.deorbited = np.zeros(K)
         self.kits = np.zeros(K)
         self.arrived = np.zeros(K)
@@ -198,13 +199,17 @@ class Constellation(EcosimAgent):
         """Capacity over paying users in the busy hour [Tbps], every satellite in orbit."""
         return (self.active_by_generation() * self._usable_gbps).sum(axis=1) / 1000.0
 
-    def carried_tbps(self) -> np.ndarray:
-        """Busy-hour traffic the network carries [Tbps]: subscribers' and the data centers' backhaul."""
-        return self.subscriber_tbps + np.minimum(self.reserved_tbps(), self.capacity_tbps)
+    def carried_tbps(self, reserved: np.ndarray | None = None) -> np.ndarray:
+        """Busy-hour traffic the network carries [Tbps]: subscribers' and the data centers' backhaul
+        (``reserved``: this month's :meth:`reserved_tbps` if already read)."""
+        need = self.reserved_tbps() if reserved is None else reserved
+        return self.subscriber_tbps + np.minimum(need, self.capacity_tbps)
 
-    def capacity_subscribers(self) -> np.ndarray:
-        """Subscribers the usable capacity can serve at this month's busy-hour traffic [subscribers]."""
-        return np.maximum(self.capacity_tbps - self.reserved_tbps(), 0.0) * 1e6 / self.s.mbps_per_sub
+    def capacity_subscribers(self, reserved: np.ndarray | None = None) -> np.ndarray:
+        """Subscribers the usable capacity can serve at this month's busy-hour traffic [subscribers]
+        (``reserved``: this month's :meth:`reserved_tbps` if already read)."""
+        need = self.reserved_tbps() if reserved is None else reserved
+        return np.maximum(self.capacity_tbps - need, 0.0) * 1e6 / self.s.mbps_per_sub
 
     def _publish_market(self) -> None:
         """Adopters and appeal, for the rival's share of new adopters next month."""
@@ -264,10 +269,11 @@ class Constellation(EcosimAgent):
 
         # subscribers: Bass diffusion on a shared market, capped by usable capacity
         self.capacity_tbps = self.usable_tbps()
-        self._update_subscribers()
+        need = self._reserved_need = self.reserved_tbps()  # last month's signal: read once a month (settle reads it too)
+        self._update_subscribers(need)
         price_per_tbps = self._price_per_tbps = s.arpu_usd * 1e6 / s.mbps_per_sub
         self.subscriber_tbps = s.subs * s.mbps_per_sub / 1e6
-        reserved = np.minimum(self.reserved_tbps(), self.capacity_tbps)
+        reserved = np.minimum(need, self.capacity_tbps)
         caps = {0: reserved, 1: self.subscriber_tbps}  # own data centers first, subscribers what they use
         self.ex.offer(self.name, "bandwidth", self.subscriber_tbps + reserved, price_per_tbps, self.p.bandwidth_price_usd_per_tbps_month, tier_caps=caps)
         self._publish_market()
@@ -310,7 +316,7 @@ class Constellation(EcosimAgent):
             gen = np.where(ok, i, gen)
         return gen
 
-    def _update_subscribers(self) -> None:
+    def _update_subscribers(self, reserved: np.ndarray | None = None) -> None:
         p, s, mp = self.p, self.s, self.market_p
         live = self.after(p.service_start_month)
         s.potential = self.grow(s.potential, mp.potential_growth_frac_per_yr, mp.potential_max)
@@ -323,7 +329,7 @@ class Constellation(EcosimAgent):
         adopt = (p.bass_innovation_per_yr + p.bass_imitation_per_yr * n_all / market) * np.maximum(market - n_all, 0.0) / 12.0
         s.demand_subs = s.demand_subs + adopt * share
         before = s.subs
-        ratio = np.divide(self.capacity_subscribers(), s.demand_subs, out=self.full(np.inf), where=s.demand_subs > 0)
+        ratio = np.divide(self.capacity_subscribers(reserved), s.demand_subs, out=self.full(np.inf), where=s.demand_subs > 0)
         s.subs = s.demand_subs * served_share(ratio, mp.cell_demand_spread_index) * live
         self.kits = np.maximum(s.subs - before, 0.0) + before * self._churn
 
@@ -359,7 +365,7 @@ class Constellation(EcosimAgent):
         for line in ("terminals", "government", "direct_to_cell"):
             self.ex.pay("market", self.name, self.revenue_lines_usd[line], "revenue")
         revenue = sum(self.revenue_lines_usd.values(), self.zeros())
-        carried = self.carried_tbps()  # the month's traffic: subscribers' and the data centers'
+        carried = self.carried_tbps(self._reserved_need)  # the month's traffic: subscribers' and the data centers'
         self.opex_lines_usd = {
             "terminals": self.kits * s.terminal_cost_usd * live,
             "satellites": self.active * p.opex_usd_per_satellite_yr / 12.0,
