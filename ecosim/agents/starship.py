@@ -158,8 +158,11 @@ class SpaceXLaunch(EcosimAgent):
         if got is not None and got[0] == self.t and got[1] is cum:
             return got[2]
         cum0 = np.maximum(sp.cumulative_flights_initial, 1.0)
-        turnaround = wright(sp.turnaround_days_initial, cum, cum0, sp.turnaround_progress_ratio, sp.turnaround_days_floor)
-        pad_turn = wright(sp.pad_turnaround_days_initial, cum, cum0, sp.turnaround_progress_ratio, sp.pad_turnaround_days_floor)
+        # both curves share (n / n0) ** log2(ratio): wright's power once (x 1.0 and the maximum
+        # with -inf leave it as it is), then each curve's initial x power, floored, as wright does
+        curve = wright(1.0, cum, cum0, sp.turnaround_progress_ratio, -np.inf)
+        turnaround = np.maximum(sp.turnaround_days_floor, np.multiply(sp.turnaround_days_initial, curve))
+        pad_turn = np.maximum(sp.pad_turnaround_days_floor, np.multiply(sp.pad_turnaround_days_initial, curve))
         self._turnarounds_now = (self.t, cum, (turnaround, pad_turn))
         return turnaround, pad_turn
 
