@@ -83,6 +83,7 @@ class SpaceXLaunch(EcosimAgent):
         self.s.ship_stacks = np.full(K, sp.vehicles_initial, dtype=float)
         self.s.ship_build_rate = np.full(K, sp.build_per_month_initial, dtype=float)
         self.s.ship_cum_flights = np.full(K, sp.cumulative_flights_initial, dtype=float)
+        self._operational_now: tuple[int, np.ndarray, np.ndarray] | None = None  # (month, flights so far, ship_operational())
         self._ship_payload: tuple[tuple[int, bytes], np.ndarray] | None = None  # ((month, flights so far), ship_payload_t())
         self.s.ship_pads = np.full(K, sp.pads_initial, dtype=float)
         self.s.ship_test_interval = np.full(K, sp.test_interval_months_initial, dtype=float)
@@ -145,8 +146,17 @@ class SpaceXLaunch(EcosimAgent):
         return wright(sp.cost_per_flight_usd_initial, self.s.ship_cum_flights, np.maximum(sp.cumulative_flights_initial, 1.0), sp.cost_progress_ratio, sp.cost_per_flight_usd_floor)
 
     def ship_operational(self) -> np.ndarray:
+        """1.0 where Starship flies operationally this month, else 0.0 (a function of the month and
+        the flights flown so far: worked out again when the month or its array of flights
+        changes); callers never write into it."""
+        cum = self.s.ship_cum_flights
+        got = self._operational_now
+        if got is not None and got[0] == self.t and got[1] is cum:
+            return got[2]
         sp = self.p.starship
-        return ((self.t >= np.asarray(sp.operational_month)) & (self.s.ship_cum_flights >= np.asarray(sp.min_flights_for_operations))).astype(float)
+        ops = ((self.t >= np.asarray(sp.operational_month)) & (cum >= np.asarray(sp.min_flights_for_operations))).astype(float)
+        self._operational_now = (self.t, cum, ops)
+        return ops
 
     def _turnarounds(self) -> tuple[np.ndarray, np.ndarray]:
         """Days a stack and a pad take between flights (a function of the flights flown so far:
