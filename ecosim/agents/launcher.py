@@ -147,6 +147,15 @@ class VehicleLine:
         p = self.p
         return wright(p.pad_turnaround_days_initial, self._get("cum_flights"), p.cumulative_flights_initial, p.turnaround_progress_ratio, p.pad_turnaround_days_floor)
 
+    def _turnarounds(self) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`turnaround_days` and :meth:`pad_turnaround_days`: both curves share
+        (n / n0) ** log2(ratio), worked out once (wright with initial 1.0 and floor -inf, which
+        leave it as it is); each is max(floor, initial x power), the operations wright does."""
+        p = self.p
+        curve = wright(1.0, self._get("cum_flights"), p.cumulative_flights_initial, p.turnaround_progress_ratio, -np.inf)
+        return (np.maximum(p.turnaround_days_floor, np.multiply(p.turnaround_days_initial, curve)),
+                np.maximum(p.pad_turnaround_days_floor, np.multiply(p.pad_turnaround_days_initial, curve)))
+
     @property
     def reusable(self) -> np.ndarray:
         """Per member, boosters fly more than once (booster life above one flight) (K,)."""
@@ -165,8 +174,13 @@ class VehicleLine:
         """Whole flights this line can fly this month [flights] (sets ``self.capacity``)."""
         p = self.p
         boosters = self._get("boosters")
-        by_boosters = self._by_reuse(lambda: boosters * DAYS_PER_MONTH / self.turnaround_days(), lambda: np.floor(boosters))
-        by_pads = self._get("pads") * DAYS_PER_MONTH / self.pad_turnaround_days()
+        if self._none:  # no member's boosters fly again: the pads' turnaround alone
+            by_boosters = np.floor(boosters)
+            pad_turn = self.pad_turnaround_days()
+        else:  # both turnarounds, their learning curve's power once
+            turn, pad_turn = self._turnarounds()
+            by_boosters = self._by_reuse(lambda: boosters * DAYS_PER_MONTH / turn, lambda: np.floor(boosters))
+        by_pads = self._get("pads") * DAYS_PER_MONTH / pad_turn
         month = self.agent.t
         if self._cadence is not None:  # one manifest for every member: cadence_per_month's loop
             rate = np.inf
