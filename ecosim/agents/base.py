@@ -200,15 +200,12 @@ class EcosimAgent(mesa.Agent):
         resolved = ex._resolved.get((sender, self.name, signal))
         if resolved is None or ex.held_signals:
             return ex.read(sender, self.name, signal)
-        value = ex._sig_last[resolved]
-        # a published array is read-only (publish): callers never write into what they read, so it is shared
-        return value if not value.flags.writeable else value.copy()
+        return ex._sig_last[resolved].copy()
 
     def publish(self, signal: str, value: Any, internal: Any = None) -> None:
         """Publish ``signal`` on every edge this agent sends it on (read next month)."""
         if internal is None and type(value) is np.ndarray and value.shape == self._member_shape and value.dtype is _F64:
-            value = self.ex._sig_now[(self.name, signal)] = value.copy()  # the common case: what Exchange.publish does, without its call
-            value.flags.writeable = False  # readers share it (read)
+            self.ex._sig_now[(self.name, signal)] = value.copy()  # the common case: what Exchange.publish does, without its call
             return
         self.ex.publish(self.name, signal, value, internal)
 

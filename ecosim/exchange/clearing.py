@@ -763,9 +763,9 @@ class Exchange:
         for a in (self.cash, self.cash_open, self.month_in, self.month_out, self.month_capex, self.last_in, self.last_out):
             a[:] = a[src]
         self._cash_open_of = {}
-        # new arrays (published ones are read-only, shared by their readers)
-        self._sig_now = {k: np.broadcast_to(v[src], v.shape).copy() for k, v in self._sig_now.items()}
-        self._sig_last = {k: np.broadcast_to(v[src], v.shape).copy() for k, v in self._sig_last.items()}
+        for buf in (self._sig_now, self._sig_last):
+            for v in buf.values():
+                v[:] = v[src]
 
     def pay(self, src: str, dst: str, usd: np.ndarray | float, kind: str) -> np.ndarray:
         """Move money ``src -> dst`` [USD] on a money edge; returns what was paid.
@@ -988,8 +988,7 @@ class Exchange:
         ``internal``: the value readers in the sender's own company see instead (a cost where
         outsiders see a price)."""
         if internal is None and type(value) is np.ndarray and value.shape == self.member_shape and value.dtype is _F64:
-            value = self._sig_now[(sender, signal)] = value.copy()  # the common case: what _member_array gives, without its call
-            value.flags.writeable = False  # readers may then share it (EcosimAgent.read)
+            self._sig_now[(sender, signal)] = value.copy()  # the common case: what _member_array gives, without its call
             return
         self._sig_now[(sender, signal)] = self._member_array(value)
         if internal is not None:
