@@ -212,28 +212,13 @@ def _odc_solar_gw(m: Any) -> np.ndarray:
     return odc.built_mw * odc.pv_gw_per_mw() * 12.0
 
 
-#: by (id of a roster, group): (the roster, the names of the group's actors in activation order)
-_GROUPS: dict[tuple[int, str], tuple[Any, list[str]]] = {}
-
-
-def _group(m: Any, group: str) -> list[str]:
-    """``m.roster.group(group)``, looked up once per roster (a roster's groups stay as they are)."""
-    r = m.roster
-    got = _GROUPS.get((id(r), group))
-    if got is None or got[0] is not r:
-        if len(_GROUPS) > 64:  # rosters no longer in use
-            _GROUPS.clear()
-        got = _GROUPS[(id(r), group)] = (r, r.group(group))
-    return got[1]
-
-
 def _chips_unpowered(m: Any) -> np.ndarray:
-    return sum((_a(m, n).chips_unpowered_h100e for n in _group(m, "terrestrial")), np.zeros(m.members))
+    return sum((_a(m, n).chips_unpowered_h100e for n in m.roster.group("terrestrial")), np.zeros(m.members))
 
 
 def _pv_price(m: Any) -> np.ndarray:
     """Module price across the PV suppliers, weighted by their capacity [USD/W]."""
-    suppliers = [_a(m, n) for n in _group(m, "pv_supplier")]
+    suppliers = [_a(m, n) for n in m.roster.group("pv_supplier")]
     if not suppliers:
         return np.zeros(m.members)
     cap = sum(a.s.capacity_gw_per_yr for a in suppliers)

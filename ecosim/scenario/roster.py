@@ -15,7 +15,7 @@ actor's name.
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -57,6 +57,8 @@ class Roster:
     actors: tuple[Actor, ...]
     companies: dict[str, Company]
     section_titles: dict[str, str]
+    #: group -> its actors' names, worked out once (a roster never changes; metrics ask every month)
+    _groups: dict[str, tuple[str, ...]] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def names(self) -> list[str]:
         return [a.name for a in self.actors]
@@ -69,7 +71,10 @@ class Roster:
 
     def group(self, group: str) -> list[str]:
         """Names of the actors in a topology group, in activation order."""
-        return [a.name for a in self.actors if group in a.groups]
+        names = self._groups.get(group)
+        if names is None:
+            names = self._groups[group] = tuple(a.name for a in self.actors if group in a.groups)
+        return list(names)
 
     def groups_of(self) -> dict[str, tuple[str, ...]]:
         """Actor name -> its groups."""
