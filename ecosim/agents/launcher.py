@@ -42,6 +42,7 @@ from typing import Any
 import numpy as np
 
 from ecosim.agents.base import DAYS_PER_MONTH, EcosimAgent, State, clip, wright
+from ecosim.physics.launch import wright_costs
 
 #: tolerance when counting whole flights for a mass (a load within this of a whole flight is one)
 FLIGHT_TOL = 1e-9
@@ -148,13 +149,13 @@ class VehicleLine:
         return wright(p.pad_turnaround_days_initial, self._get("cum_flights"), p.cumulative_flights_initial, p.turnaround_progress_ratio, p.pad_turnaround_days_floor)
 
     def _turnarounds(self) -> tuple[np.ndarray, np.ndarray]:
-        """:meth:`turnaround_days` and :meth:`pad_turnaround_days`: both curves share
-        (n / n0) ** log2(ratio), worked out once (wright with initial 1.0 and floor -inf, which
-        leave it as it is); each is max(floor, initial x power), the operations wright does."""
+        """:meth:`turnaround_days` and :meth:`pad_turnaround_days`: both curves share their
+        learning curve's power, worked out once."""
         p = self.p
-        curve = wright(1.0, self._get("cum_flights"), p.cumulative_flights_initial, p.turnaround_progress_ratio, -np.inf)
-        return (np.maximum(p.turnaround_days_floor, np.multiply(p.turnaround_days_initial, curve)),
-                np.maximum(p.pad_turnaround_days_floor, np.multiply(p.pad_turnaround_days_initial, curve)))
+        turn, pad_turn = wright_costs(self._get("cum_flights"), p.cumulative_flights_initial, p.turnaround_progress_ratio,
+                                      (p.turnaround_days_initial, p.turnaround_days_floor),
+                                      (p.pad_turnaround_days_initial, p.pad_turnaround_days_floor))
+        return turn, pad_turn
 
     @property
     def reusable(self) -> np.ndarray:

@@ -50,6 +50,7 @@ import numpy as np
 
 from ecosim.agents.base import DAYS_PER_MONTH, EcosimAgent, clip, wright
 from ecosim.agents.launcher import VehicleLine, whole_flights
+from ecosim.physics.launch import wright_costs
 
 
 def limit_price_usd(competitor_usd: np.ndarray, ratio: Any, marginal_cost_usd: np.ndarray, elasticity: Any) -> np.ndarray:
@@ -167,12 +168,10 @@ class SpaceXLaunch(EcosimAgent):
         got = self._turnarounds_now
         if got is not None and got[0] == self.t and got[1] is cum:
             return got[2]
-        cum0 = np.maximum(sp.cumulative_flights_initial, 1.0)
-        # both curves share (n / n0) ** log2(ratio): wright's power once (x 1.0 and the maximum
-        # with -inf leave it as it is), then each curve's initial x power, floored, as wright does
-        curve = wright(1.0, cum, cum0, sp.turnaround_progress_ratio, -np.inf)
-        turnaround = np.maximum(sp.turnaround_days_floor, np.multiply(sp.turnaround_days_initial, curve))
-        pad_turn = np.maximum(sp.pad_turnaround_days_floor, np.multiply(sp.pad_turnaround_days_initial, curve))
+        # both curves share their learning curve's power: worked out once
+        turnaround, pad_turn = wright_costs(cum, np.maximum(sp.cumulative_flights_initial, 1.0), sp.turnaround_progress_ratio,
+                                            (sp.turnaround_days_initial, sp.turnaround_days_floor),
+                                            (sp.pad_turnaround_days_initial, sp.pad_turnaround_days_floor))
         self._turnarounds_now = (self.t, cum, (turnaround, pad_turn))
         return turnaround, pad_turn
 

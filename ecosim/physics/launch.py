@@ -50,6 +50,25 @@ def wright_cost(
     return np.maximum(floor, np.multiply(initial_cost, (n / n0) ** exponent))
 
 
+def wright_costs(
+    cumulative: ArrayLike,
+    initial_cumulative: ArrayLike,
+    progress_ratio: ArrayLike,
+    *curves: tuple[ArrayLike, ArrayLike],
+) -> tuple[np.ndarray, ...]:
+    """:func:`wright_cost` of several curves that share cumulative output, its start and the
+    progress ratio, one per ``(initial_cost, floor)`` of ``curves``: their power
+    ``(n / n0) ** log2(progress_ratio)`` worked out once (:func:`wright_cost` with initial cost
+    1.0 and floor -inf, which leave it as it is), then each ``max(floor, initial_cost x power)``,
+    the operations :func:`wright_cost` does.
+
+    >>> [float(c) for c in wright_costs(20, 10, 0.8, (100.0, 0.0), (10.0, 9.0))]
+    [80.0, 9.0]
+    """
+    power = wright_cost(1.0, cumulative, initial_cumulative, progress_ratio, -np.inf)
+    return tuple(np.maximum(floor, np.multiply(initial_cost, power)) for initial_cost, floor in curves)
+
+
 #: argument types of :func:`wright_cost` whose fixed factors it keeps by value (one number for
 #: every member: the same NumPy float64 computing them again gives)
 _NUMBERS = (float, int, np.float64)
