@@ -7,7 +7,8 @@ Run after any change to the world::
     .venv/bin/python scripts/readme_flywheel.py --check    # writes nothing; exit 1 if the section is stale
 
 For each scenario (``baseline``, ``musk_narrative``) it prints the loops that dominate each
-outcome by year, the data, compute and cash loops' shares of each outcome's change over time,
+outcome by year, the data, compute and cash loops' shares of each outcome's change over time
+(each with its range over the link-strength thresholds, and where a dominant loop is not robust),
 the ablation of the narrative's data and compute links and of the links that move value most
 (median change and 5-95 % interval over the samples), the stranded cuts, and the command's own
 verdict. It replaces the text between ``<!-- BEGIN flywheel -->`` and ``<!-- END flywheel -->``
@@ -59,24 +60,49 @@ def pct(x: float | None, signed: bool = True) -> str:
 
 
 def spans(by_year: list[dict[str, Any]]) -> str:
-    """Consecutive years with the same dominant loop and polarity, as text.
+    """Consecutive years with the same dominant loop and polarity, as text; where another loop
+    (or none) dominates at another link-strength threshold, what does (``elsewhere``).
 
     >>> spans([{"year": 2026, "dominant": "L1", "name": "a", "polarity": 1}, {"year": 2027, "dominant": "L1", "name": "a", "polarity": 1},
     ...        {"year": 2028, "dominant": "", "name": "", "polarity": 0}, {"year": 2029, "dominant": "L2", "name": "b", "polarity": -1}])
     'L1 a (R) 2026–2027; none 2028; L2 b (B) 2029'
+    >>> spans([{"year": 2026, "dominant": "L1", "name": "a", "polarity": 1, "elsewhere": "6 %: none"},
+    ...        {"year": 2027, "dominant": "L1", "name": "a", "polarity": 1, "elsewhere": ""}])
+    'L1 a (R) 2026 (not robust, 6 %: none); L1 a (R) 2027'
     """
     parts: list[list[Any]] = []
     for r in by_year:
-        key = (r["dominant"], r["polarity"])
+        key = (r["dominant"], r["polarity"], r.get("elsewhere", ""))
         if parts and parts[-1][0] == key and parts[-1][2] == r["year"] - 1:
             parts[-1][2] = r["year"]
         else:
             parts.append([key, r["year"], r["year"], r["name"]])
     out = []
-    for (lid, pol), a, b, name in parts:
+    for (lid, pol, elsewhere), a, b, name in parts:
         years = f"{a}" if a == b else f"{a}–{b}"
-        out.append(f"none {years}" if not lid else f"{lid} {name} ({'R' if pol > 0 else 'B'}) {years}")
+        shaky = f" (not robust, {elsewhere})" if elsewhere else ""
+        out.append((f"none {years}" if not lid else f"{lid} {name} ({'R' if pol > 0 else 'B'}) {years}") + shaky)
     return "; ".join(out)
+
+
+def ranged(value: float | None, cell: dict[str, Any] | None, signed: bool = True) -> str:
+    """A share with its range over the link-strength thresholds, ``+21 % [+9 %, +24 %]``; the
+    value alone where the range is that value (or there is no range).
+
+    >>> ranged(0.21, {"low": 0.09, "high": 0.24}), ranged(0.0, {"low": 0.0, "high": 0.0}), ranged(None, {"low": 0.0, "high": 0.03})
+    ('+21 % [+9.0 %, +24 %]', '0 %', '— [0 %, +3.0 %]')
+    >>> ranged(0.52, {"low": 0.51, "high": 0.55}, signed=False), ranged(0.1, None)
+    ('52 % [51 %, 55 %]', '+10 %')
+    """
+    v = pct(value, signed)
+    if not cell or cell.get("low") is None:
+        return v
+    lo, hi = pct(cell["low"], signed), pct(cell["high"], signed)
+    return v if lo == hi == v else f"{v} [{lo}, {hi}]"
+
+
+def _at(t: float) -> str:
+    return f"{100 * t:.4g} %"
 
 
 def _cell(row: dict[str, Any] | None) -> str:
@@ -110,29 +136,53 @@ def ablation_links(table: list[dict[str, Any]]) -> list[str]:
     return chosen + [r["link"] for r in value[:TOP_VALUE_LINKS]]
 
 
+def _absent(loop: dict[str, Any]) -> str:
+    """' (not robust: not a loop at 6 %)' for a loop missing at some threshold.
+
+    >>> _absent({"absent_at": [0.06]}), _absent({"absent_at": []})
+    (' (not robust: not a loop at 6 %)', '')
+    """
+    at = loop.get("absent_at") or []
+    return f" (not robust: not a loop at {', '.join(_at(t) for t in at)})" if at else ""
+
+
 def render_one(d: dict[str, Any]) -> list[str]:
     """One scenario's part of the section, from its ``ecosim flywheel --json``."""
     a = d["ablation"]
     lines = [f"**{d['scenario']}** (seed {d['seed']}): {d['variables']} variables, {d['links']:,} measured links, {d['loops']:,} loops of up to "
              f"{d['max_length']} variables through links of mean strength ≥ {pct(d['min_link'], signed=False)}; replay control error {d['control_error']:g}.", ""]
+    rob = d.get("robustness", {})
+    over = rob.get("thresholds", [])
+    if len(over) > 1:
+        lines += [f"In brackets below, the range of a figure over link-strength thresholds {', '.join(_at(t) for t in over)} (the loops found again "
+                  f"on the same replay at each: {', '.join(f'{n:,}' for n in rob['loops'])} loops; {_at(d['min_link'])}, the default, gives "
+                  "the figure before the brackets; a loop missing at a threshold counts 0 there). A share whose range reaches 0 or the other "
+                  "sign is not robust: links near the threshold decide it. A year's dominant loop marked *not robust* is not the one that "
+                  "dominates at the threshold named (none: no loop does).", ""]
+        near = [(o["label"].split(" (")[0], m) for k, o in d["outcomes"].items() for m in rob.get("marginal", {}).get(k, [])[:2]]
+        if near:
+            lines += [f"Links near the threshold (mean strength {_at(over[0])} to {_at(over[-1])}) on the loops of an outcome, with the share of its "
+                      "loop score those loops carry (the two largest of each outcome, at least 1 %): "
+                      + "; ".join(f"{label}: `{m['link']}` ({pct(m['strength'], signed=False)}) {pct(m['carries'], signed=False)}" for label, m in near) + ".", ""]
     lines += ["| outcome | dominant loop by year (R reinforcing, B balancing) | loops through it |", "|---|---|---:|"]
     for o in d["outcomes"].values():
         lines.append(f"| {o['label']} | {spans(o['by_year'])} | {o['loops']:,} |")
     lines += ["", "Signed share of each outcome's change explained by each loop family, yearly mean of the monthly relative loop scores "
-              "(— no loop through the outcome active that year):", ""]
+              "(— no loop through the outcome active that year; a threshold where none is active counts as 0 in the range):", ""]
     lines += ["| outcome | family | " + " | ".join(str(y) for y in YEARS) + " |", "|---|---|" + "---:|" * len(YEARS)]
     for o in d["outcomes"].values():
         fam = {r["year"]: r for r in o["families_by_year"]}
+        rng = {r["year"]: r for r in o.get("families_range_by_year", [])}
         for f in ("data loops", "compute loops", "cash loops"):
-            lines.append(f"| {o['label'].split(' (')[0]} | {f} | " + " | ".join(pct(fam.get(y, {}).get(f)) for y in YEARS) + " |")
+            lines.append(f"| {o['label'].split(' (')[0]} | {f} | " + " | ".join(ranged(fam.get(y, {}).get(f), rng.get(y, {}).get(f)) for y in YEARS) + " |")
     tops = [(o["label"].split(" (")[0], t) for o in d["outcomes"].values() for t in o["top"][:2]]
     if tops:
         lines += ["", "The two strongest loops of each outcome (mean |relative score| over the run):", ""]
-        lines += [f"* {label}: {t['id']} {t['name']}, {pct(t['mean_abs_share'], signed=False)}: `{t['path']}`" for label, t in tops]
+        lines += [f"* {label}: {t['id']} {t['name']}, {ranged(t['mean_abs_share'], t, signed=False)}{_absent(t)}: `{t['path']}`" for label, t in tops]
     if d["reinvestment"]:
         r = d["reinvestment"][0]
         lines += ["", f"Reinvestment loops (through a company's cash and a capacity decision): {len(d['reinvestment'])} listed; the strongest "
-                  f"{r['id']} carries {pct(r['mean_abs_share'], signed=False)} of the loops through {r['cash']}, active "
+                  f"{r['id']} carries {ranged(r['mean_abs_share'], r, signed=False)} of the loops through {r['cash']}{_absent(r)}, active "
                   f"{pct(r['active_months'], signed=False)} of months: `{r['path']}`."]
     if a["table"]:
         by = {(r["link"], r["outcome"]): r for r in a["table"]}

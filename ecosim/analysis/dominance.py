@@ -221,6 +221,7 @@ class RunLoops:
     names: dict[str, str]  # loop id -> short name
     scores: dict[str, np.ndarray]  # loop id -> loop score per month
     outcomes: dict[str, OutcomeDominance]
+    strength: dict[tuple[str, str], float] = field(default_factory=dict)  # every measured link's link_strength (min_link > 0)
 
 
 def link_strength(score: np.ndarray) -> float:
@@ -262,17 +263,34 @@ def _no_cycle_collection() -> Iterator[None]:
             gc.enable()
 
 
-def _run_loops(trace: CausalTrace, outcomes: Mapping[str, Sequence[str]], max_length: int, min_link: float) -> RunLoops:
+def run_loops_over(trace: CausalTrace, outcomes: Mapping[str, Sequence[str]], thresholds: Sequence[float], max_length: int = 6) -> Iterator[tuple[float, RunLoops]]:
+    """:func:`run_loops` of one trace at each link-strength threshold of ``thresholds`` in turn
+    (``min_link``), the link scores computed once; each :class:`RunLoops` is yielded before the
+    next is built, so only one threshold's loops are held at a time."""
     graph = trace.graph()
     scores = link_scores(graph, trace.values, trace.partial)
+    for min_link in thresholds:
+        with _no_cycle_collection():
+            run = _run_loops(trace, outcomes, max_length, min_link, graph, scores)
+        yield min_link, run
+        del run
+
+
+def _run_loops(trace: CausalTrace, outcomes: Mapping[str, Sequence[str]], max_length: int, min_link: float,
+               graph: CausalGraph | None = None, scores: Mapping[tuple[str, str], np.ndarray] | None = None) -> RunLoops:
+    if graph is None or scores is None:
+        graph = trace.graph()
+        scores = link_scores(graph, trace.values, trace.partial)
+    strength: dict[tuple[str, str], float] = {}
     if min_link > 0:
-        graph = CausalGraph(tuple(lk for lk in graph.links if link_strength(scores[lk.pair]) >= min_link), variables=graph.variables, stocks=graph.stocks)
+        strength = {lk.pair: link_strength(scores[lk.pair]) for lk in graph.links}
+        graph = CausalGraph(tuple(lk for lk in graph.links if strength[lk.pair] >= min_link), variables=graph.variables, stocks=graph.stocks)
     loops = graph.loops(max_length=max_length)
     loop_score = loop_scores(loops, scores)
     names = {lp.id: name_loop(lp, trace.variables) for lp in loops}
     present = {k: [v for v in vs if v in trace.variables] for k, vs in outcomes.items()}
     dom = {k: outcome_dominance(k, vs, loops, loop_score, trace.dates) for k, vs in present.items() if vs}
-    return RunLoops(trace, graph, loops, names, loop_score, dom)
+    return RunLoops(trace, graph, loops, names, loop_score, dom, strength)
 
 
-__all__ = ["KINDS", "CausalTrace", "OutcomeDominance", "RunLoops", "Variable", "agent_of", "link_strength", "loops_through", "name_loop", "nanmean_rows", "outcome_dominance", "run_loops", "yearly"]
+__all__ = ["KINDS", "CausalTrace", "OutcomeDominance", "RunLoops", "Variable", "agent_of", "link_strength", "loops_through", "name_loop", "nanmean_rows", "outcome_dominance", "run_loops", "run_loops_over", "yearly"]

@@ -1,8 +1,9 @@
 """``ecosim flywheel``: replay the run, score its loops, cut every link over seeds and draws.
 
 1. :func:`ecosim.experiments.replay.replay` measures the run's causal trace (one model);
-2. :func:`ecosim.analysis.dominance.run_loops` finds the loops (links of mean strength at least
-   ``min_link``, up to ``max_length`` variables) and each outcome's dominance by month and year;
+2. :func:`ecosim.analysis.dominance.run_loops_over` finds the loops (links of mean strength at
+   least ``min_link``, up to ``max_length`` variables) and each outcome's dominance by month and
+   year, and again at each of ``thresholds`` (around ``min_link``) for the ranges of the figures;
 3. :func:`ecosim.experiments.ablation.run_ablation` cuts every goods and signal edge between
    modelled agents over ``seeds`` seeds and ``draws`` draws of the uncertain parameters.
 
@@ -16,13 +17,15 @@ from dataclasses import asdict
 
 import pandas as pd
 
-from ecosim.analysis.dominance import run_loops
+from ecosim.analysis.dominance import run_loops_over
 from ecosim.analysis.flywheel import (
     OUTCOMES,
     Flywheel,
     orbit_by_year,
     outcome_views,
     reinvestment_loops,
+    variant,
+    with_ranges,
 )
 from ecosim.experiments.ablation import run_ablation
 from ecosim.experiments.replay import replay
@@ -38,6 +41,18 @@ EXPERIMENT = "monte_carlo_baseline"
 MAX_LENGTH = 8
 #: links explaining less than this share of their target's change on average are left out of loops
 MIN_LINK = 0.05
+#: the loops are found again with the threshold this much lower and higher: each figure's range
+#: over them says whether a link near the threshold decides it
+THRESHOLD_STEP = 0.01
+
+
+def thresholds(min_link: float, step: float = THRESHOLD_STEP) -> tuple[float, ...]:
+    """``min_link`` and one ``step`` either side of it (above 0).
+
+    >>> thresholds(0.05), thresholds(0.005)
+    ((0.04, 0.05, 0.06), (0.005, 0.015))
+    """
+    return tuple(t for t in (round(min_link - step, 9), min_link, round(min_link + step, 9)) if t > 0)
 
 
 def ablation_links(loaded: LoadedScenario) -> dict[str, bool]:
@@ -57,12 +72,16 @@ def run_flywheel(
     ablate: bool = True,
     max_length: int = MAX_LENGTH,
     min_link: float = MIN_LINK,
+    ranges: bool = True,
     progress: Progress = None,
 ) -> Flywheel:
-    """Loop dominance of the run, its reinvestment loops and (``ablate``) every link cut over
-    ``seeds`` x ``draws`` samples (module docstring)."""
+    """Loop dominance of the run, its reinvestment loops, (``ranges``) the range of each of their
+    figures over link-strength thresholds around ``min_link``, and (``ablate``) every link cut
+    over ``seeds`` x ``draws`` samples (module docstring)."""
     r = replay(loaded, seed, progress=progress)
-    loops = run_loops(r.trace, {k: v for k, (_, v) in OUTCOMES.items()}, max_length=max_length, min_link=min_link)
+    over = thresholds(min_link) if ranges else (min_link,)
+    found = run_loops_over(r.trace, {k: v for k, (_, v) in OUTCOMES.items()}, (min_link, *(t for t in over if t != min_link)), max_length=max_length)
+    _, loops = next(found)
     views = outcome_views(loops, {k: label for k, (label, _) in OUTCOMES.items()})
     f = Flywheel(
         scenario=loaded.name,
@@ -80,6 +99,12 @@ def run_flywheel(
         control_error=r.control_error,
         orbit=orbit_by_year(loops),
     )
+    if ranges:
+        ids = {lp.path: lp.id for lp in loops.loops}
+        variants = [variant(loops, min_link, upto=max(over))]
+        del loops  # one threshold's loops at a time
+        variants += [variant(other, t, upto=max(over)) for t, other in found]
+        with_ranges(f, variants, ids)
     if ablate and seeds > 0:
         links = ablation_links(loaded)
         a = run_ablation(loaded, list(links), seeds=seeds, draws=draws, experiment=EXPERIMENT, seed=seed)
@@ -90,4 +115,4 @@ def run_flywheel(
     return f
 
 
-__all__ = ["ablation_links", "run_flywheel"]
+__all__ = ["THRESHOLD_STEP", "ablation_links", "run_flywheel", "thresholds"]

@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from ecosim.analysis.flywheel import Flywheel
+from ecosim.analysis.flywheel import Flywheel, share_range
 from ecosim.numbers import change_in
 
 
@@ -22,6 +22,26 @@ def share(x: float) -> str:
     ('+46%', '-1%', '—')
     """
     return "—" if x != x else f"{100 * x:+.0f}%"
+
+
+def ranged(x: float, lo: float | None = None, hi: float | None = None, signed: bool = True) -> str:
+    """A share and its range over the link-strength thresholds ('+21% [+9%, +24%]'), the share
+    alone where the range rounds to it or there is none.
+
+    >>> ranged(0.21, 0.09, 0.24), ranged(0.0, 0.0, 0.0), ranged(0.52, 0.51, 0.55, signed=False), ranged(0.3)
+    ('+21% [+9%, +24%]', '+0%', '52% [51%, 55%]', '+30%')
+    """
+    def p(v: float) -> str:
+        return share(v) if signed else ("—" if v != v else f"{100 * v:.0f}%")
+
+    if lo is None or hi is None or lo != lo:
+        return p(x)
+    a, b = p(lo), p(hi)
+    return p(x) if a == b == p(x) else f"{p(x)} [{a}, {b}]"
+
+
+def _at(t: float) -> str:
+    return f"{100 * t:.4g} %"
 
 
 def change(row: Mapping[str, Any], q: str) -> str:
@@ -65,22 +85,41 @@ def print_flywheel(out: Console, f: Flywheel, top: int | None = None) -> None:
     out.print(f"Loops that Matter on the run's own trajectory: {f.variables} variables, {f.links} measured links, "
               f"{f.loops} loops of up to {f.max_length} variables through links of mean strength ≥ {100 * f.min_link:.0f} % "
               f"(replay {f.replay_s:.1f} s). Share: the loop's relative score in the outcome's change, + reinforcing, - balancing.")
+    ranges = len(f.thresholds) > 1
+    if ranges:
+        out.print(f"In brackets: the range over link-strength thresholds {', '.join(_at(t) for t in f.thresholds)} "
+                  f"({', '.join(str(n) for n in f.threshold_loops)} loops; a loop missing at one counts 0 there). A share whose range reaches 0 "
+                  "or changes sign is not robust; 'at other thresholds' names the loop that dominates the year where it is another one.")
     for o in f.outcomes.values():
         t = Table(title=f"{o.label}: {o.loops} loops", title_justify="left")
-        for c in ("year", "dominant loop", "polarity", "share", *o.families.columns):
-            t.add_column(c, justify="left" if c == "dominant loop" else "right")
+        for c in ("year", "dominant loop", "polarity", "share", *o.families.columns, *(("at other thresholds",) if ranges else ())):
+            t.add_column(c, justify="left" if c in ("dominant loop", "at other thresholds") else "right")
         fam = o.families.to_dict("index")
+        at = {c: v.to_dict("index") for c, v in o.family_variants.items()}  # family -> year -> threshold -> share
         for y, row in o.years.to_dict("index").items():
             pol = {1: "reinforcing", -1: "balancing"}.get(int(row["polarity"]), "none")
-            t.add_row(str(y), escape(f"{row['dominant']} {row['name']}".strip()), pol, share(float(row["share"])), *(share(float(fam[y][c])) for c in o.families.columns))
+            cells = []
+            for c in o.families.columns:
+                if c in at:
+                    lo, hi = share_range([float(v) for v in at[c][y].values()])
+                    cells.append(ranged(float(fam[y][c]), lo, hi))
+                else:
+                    cells.append(share(float(fam[y][c])))
+            other = ([escape(str(row.get("elsewhere", ""))) or "same"] if ranges else [])
+            t.add_row(str(y), escape(f"{row['dominant']} {row['name']}".strip()), pol, share(float(row["share"])), *cells, *other)
         out.print(t)
         for lp in o.top:
-            out.print(f"  {lp['id']} {escape(lp['name'])} ({100 * lp['mean_abs_share']:.0f} % on average): {escape(lp['path'])}")
+            absent = f", not a loop at {', '.join(_at(a) for a in lp['absent_at'])}" if lp.get("absent_at") else ""
+            out.print(f"  {lp['id']} {escape(lp['name'])} ({ranged(lp['mean_abs_share'], lp.get('low'), lp.get('high'), signed=False)} on average{absent}): {escape(lp['path'])}")
+        for m in f.marginal.get(o.key, []):
+            out.print(f"  near the threshold: {escape(m['link'])} (mean strength {100 * m['strength']:.1f} %): its loops carry {100 * m['carries']:.0f} % of the loop score")
     t = Table(title="Reinvestment loops: through a company's cash and a capacity decision (measured, not assumed)", title_justify="left")
     for c in ("loop", "share of the cash's loops", "active months", "path"):
         t.add_column(c)
     for loop in f.reinvestment:
-        t.add_row(escape(f"{loop['id']} {loop['name']}"), f"{100 * loop['mean_abs_share']:.0f}%", f"{100 * loop['active_months']:.0f}%", escape(loop["path"]))
+        absent = f" (not a loop at {', '.join(_at(a) for a in loop['absent_at'])})" if loop.get("absent_at") else ""
+        t.add_row(escape(f"{loop['id']} {loop['name']}"), ranged(loop["mean_abs_share"], loop.get("low"), loop.get("high"), signed=False) + absent,
+                  f"{100 * loop['active_months']:.0f}%", escape(loop["path"]))
     out.print(t)
     if not f.ablation.empty:
         t = Table(title=f"Link ablations: each link cut for the whole run, {f.samples} samples (seeds × draws of {len(f.sampled)} uncertain parameters), "
