@@ -9,7 +9,7 @@ An agent sees the world only through a small typed :class:`World` (the month, th
 random draws, the exchange and the roster) and its own parameters: ``p`` (its scenario
 section) and ``shared`` (the shared sections its roster entry names: technology trends,
 regulation, market-wide parameters). It reads other actors only through the exchange: goods
-that cleared, and signals they published (:meth:`EcosimAgent.read`), which are always last
+that cleared, and signals they published (:attr:`EcosimAgent.read`), which are always last
 month's values, whatever the order agents act in.
 
 Each month the model calls, on every agent in roster order:
@@ -53,32 +53,53 @@ T = TypeVar("T")
 #: (:meth:`EcosimAgent.grow`; the same NumPy float as computing it again)
 _MONTHLY_GROWTH: dict[float, Any] = {}
 
-_F64 = np.dtype(np.float64)
 _NUMBER = (float, int)
+#: a value no memo holds (:meth:`MonthMemo.getter`; a memo may keep None)
+_MISSING: Any = object()
+
+
+class OnceAMonth(Protocol):
+    """``get(key, compute)``: ``compute()``'s value for ``key`` this month (:meth:`MonthMemo.getter`)."""
+
+    def __call__(self, key: Hashable, compute: Callable[[], T]) -> T: ...
 
 
 class MonthMemo:
     """Values several agents of one model would compute alike in a month, each computed once:
-    :meth:`get` keeps them by key until the month changes. One per model (a model's agents share
-    it; another model, stepped in another thread or after this one, has its own).
+    its getters (:meth:`getter`) keep them by key until the month changes. One per model (a
+    model's agents share it; another model, stepped in another thread or after this one, has
+    its own).
 
-    >>> memo, calls = MonthMemo(), []
-    >>> [memo.get(5, "k", lambda: calls.append(1) or len(calls)) for _ in range(2)], memo.get(6, "k", lambda: -1)
-    ([1, 1], -1)
+    >>> clock, calls = SimpleNamespace(month=5), []
+    >>> get = MonthMemo().getter(clock)
+    >>> [get("k", lambda: calls.append(1) or len(calls)) for _ in range(2)]
+    [1, 1]
+    >>> clock.month = 6; get("k", lambda: -1)
+    -1
     """
 
     def __init__(self) -> None:
         self.month: int | None = None
         self.values: dict[Hashable, Any] = {}
 
-    def get(self, month: int, key: Hashable, compute: Callable[[], T]) -> T:
-        """``compute()``'s value for ``key`` in ``month``, computed at the month's first call."""
-        if month != self.month:
-            self.month = month
-            self.values = {}
-        if key not in self.values:
-            self.values[key] = compute()
-        return self.values[key]
+    def getter(self, clock: Any) -> OnceAMonth:
+        """``get(key, compute)``: ``compute()``'s value for ``key`` in ``clock.month``, computed
+        at the month's first call (by any getter of this memo); bound once, as an agent's
+        :attr:`EcosimAgent.once_a_month` (asked thousands of times a run)."""
+        memo = self
+
+        def get(key: Hashable, compute: Callable[[], T]) -> T:
+            month = clock.month
+            if month != memo.month:
+                memo.month = month
+                memo.values = {}
+            values = memo.values
+            got = values.get(key, _MISSING)
+            if got is _MISSING:
+                got = values[key] = compute()
+            return got
+
+        return get
 
 
 def monthly(method: Callable[[Any], np.ndarray]) -> Callable[[Any], np.ndarray]:
@@ -143,6 +164,20 @@ class EcosimAgent(mesa.Agent):
     kind: ClassVar[str] = "agent"
     label: ClassVar[str] = "agent"
 
+    #: ``read(sender, signal)``: last month's value of ``sender``'s ``signal`` as this agent sees
+    #: it (per member); the exchange's reader for this agent (:meth:`Exchange.reader
+    #: <ecosim.exchange.clearing.Exchange.reader>`), bound when the agent is built
+    read: Callable[[str, str], np.ndarray]
+    #: ``publish(signal, value, internal=None)``: publish ``signal`` on every edge this agent
+    #: sends it on (read next month; ``internal``: what readers in its own company see instead);
+    #: the exchange's publisher for this agent (:meth:`Exchange.publisher
+    #: <ecosim.exchange.clearing.Exchange.publisher>`), bound when the agent is built
+    publish: Callable[..., None]
+    #: ``once_a_month(key, compute)``: ``compute()`` computed once this month in this model for
+    #: ``key``: agents that would compute the same value (the same arguments, in ``key``) share
+    #: the first's; the model's :class:`MonthMemo`'s getter, bound when the agent is built
+    once_a_month: OnceAMonth
+
     def __init__(self, world: World, actor: Actor, p: Any, shared: Any = None) -> None:
         super().__init__(world)
         self.world: World = world
@@ -158,7 +193,9 @@ class EcosimAgent(mesa.Agent):
         self.binding = np.zeros(self.K, dtype=np.int8)  # index into ecosim.economics.binding.BINDING
         self._ones = np.ones(self.K)
         self._zeros = np.zeros(self.K)
-        self._member_shape = (self.K,)
+        self.read = self.ex.reader(self.name)
+        self.publish = self.ex.publisher(self.name)
+        self.once_a_month = world.month_memo.getter(world)
 
     # ---------------------------------------------------------------- helpers
 
@@ -192,23 +229,6 @@ class EcosimAgent(mesa.Agent):
                 return out
         return np.broadcast_to(np.asarray(value, dtype=float), (self.K,)).copy()
 
-    def read(self, sender: str, signal: str) -> np.ndarray:
-        """Last month's value of ``sender``'s ``signal`` as this agent sees it (per member)."""
-        ex = self.ex
-        # the common case, what Exchange.read does without its call: a live edge whose buffer
-        # key is known (Exchange._read), no replay hold
-        resolved = ex._resolved.get((sender, self.name, signal))
-        if resolved is None or ex.held_signals:
-            return ex.read(sender, self.name, signal)
-        return ex._sig_last[resolved].copy()
-
-    def publish(self, signal: str, value: Any, internal: Any = None) -> None:
-        """Publish ``signal`` on every edge this agent sends it on (read next month)."""
-        if internal is None and type(value) is np.ndarray and value.shape == self._member_shape and value.dtype is _F64:
-            self.ex._sig_now[(self.name, signal)] = value.copy()  # the common case: what Exchange.publish does, without its call
-            return
-        self.ex.publish(self.name, signal, value, internal)
-
     def partner(self, signal: str, *, sends: bool = False) -> str | None:
         """The one actor this agent reads ``signal`` from (or, ``sends=True``, sends it to) on
         the network, or None: partners are wired by the topology, never named in code."""
@@ -227,19 +247,6 @@ class EcosimAgent(mesa.Agent):
         ask for the same months); callers never write into it."""
         hw = self.shared.ai_hardware
         return self.once_a_month(("compute_cost_index", id(hw), month), lambda: compute_cost_index(hw, month))
-
-    def once_a_month(self, key: Hashable, compute: Callable[[], T]) -> T:
-        """``compute()`` computed once this month in this model for ``key``: agents that
-        would compute the same value (the same arguments, in ``key``) share the first's."""
-        world = self.world
-        memo, month = world.month_memo, world.month  # MonthMemo.get, without its call
-        if month != memo.month:
-            memo.month = month
-            memo.values = {}
-        values = memo.values
-        if key not in values:
-            values[key] = compute()
-        return values[key]
 
     @staticmethod
     def grow(value: np.ndarray, frac_per_yr: Any, cap: Any = np.inf) -> np.ndarray:
@@ -266,11 +273,8 @@ class EcosimAgent(mesa.Agent):
         month opened (none when negative), spread over ``deploy_months`` (default its section's
         ``cash_deploy_months``). Every build limited by cash reads it here."""
         months = self.p.cash_deploy_months if deploy_months is None else deploy_months
-        ex = self.ex
-        company = ex.companies[self.name]
-        # the month's memo of company_cash_open, without the copy it hands out (np.maximum makes a new array)
-        cash = ex._cash_open_of.get(company)
-        return np.maximum(ex.company_cash_open(company) if cash is None else cash, 0.0) / months
+        # the exchange's own array, not a copy: np.maximum makes a new one
+        return np.maximum(self.ex.cash_open_of(self.name), 0.0) / months
 
     def affordable_units(self, unit_usd: Any, deploy_months: Any = None) -> np.ndarray:
         """Units the agent's capital (:meth:`capital_usd`) pays for this month at ``unit_usd``
