@@ -177,6 +177,11 @@ class EcosimAgent(mesa.Agent):
     #: ``key``: agents that would compute the same value (the same arguments, in ``key``) share
     #: the first's; the model's :class:`MonthMemo`'s getter, bound when the agent is built
     once_a_month: OnceAMonth
+    #: ``pay_costs(usd, kind)``: pay the rest of the economy (``market``) for costs not traded
+    #: on the network (``kind``: ``opex`` or ``capex``); the exchange's payer from this agent
+    #: to ``market`` (:meth:`Exchange.payer <ecosim.exchange.clearing.Exchange.payer>`),
+    #: bound when the agent is built
+    pay_costs: Callable[[np.ndarray | float, str], object]
 
     def __init__(self, world: World, actor: Actor, p: Any, shared: Any = None) -> None:
         super().__init__(world)
@@ -196,6 +201,7 @@ class EcosimAgent(mesa.Agent):
         self.read = self.ex.reader(self.name)
         self.publish = self.ex.publisher(self.name)
         self.once_a_month = world.month_memo.getter(world)
+        self.pay_costs = self.ex.payer(self.name, "market")
 
     # ---------------------------------------------------------------- helpers
 
@@ -288,10 +294,6 @@ class EcosimAgent(mesa.Agent):
         dm = self.shared.data_market
         contract = None if dm.contract_buyer == "none" else dm.contract_buyer
         self.ex.offer(self.name, "data", pb, dm.contract_usd_per_pb, contract=contract)
-
-    def pay_costs(self, usd: np.ndarray, kind: str) -> None:
-        """Pay the rest of the economy (``market``) for costs not traded on the network."""
-        self.ex.pay(self.name, "market", usd, kind)
 
     @staticmethod
     def grow_logistic(value: np.ndarray, frac_per_yr: Any, ceiling: Any) -> np.ndarray:

@@ -50,6 +50,7 @@ the signal (0 freezes it at its start value, as a disabled edge does); a money e
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
 
 import networkx as nx
@@ -482,7 +483,7 @@ class Exchange:
         #: each money edge's (enabled, payer's column, payee's column), for :meth:`pay`
         self._money_edges = {(s, b): (on, self.index[s], self.index[b]) for (s, b), on in self.money_enabled.items()}
         #: :meth:`_pay_plan` of each (payer, payee, kind) paid so far, until a merger or a money edge's scale
-        self._pay_plans: dict[tuple[str, str, str], tuple[bool, bool, int, int, int, np.ndarray | None]] = {}
+        self._pay_plans: dict[tuple[str, str, str], tuple[bool, bool, int, int, int, np.ndarray | None, np.ndarray | None]] = {}
         self.signal_enabled = {
             (s, b, k): bool(d["enabled"]) for s, b, k, d in graph.edges(keys=True, data=True) if d.get("signal", False)
         }
@@ -490,7 +491,11 @@ class Exchange:
         self._sig_now: dict[tuple[str, ...], np.ndarray] = {}
         self._sig_last: dict[tuple[str, ...], np.ndarray] = {}
         self._sig_start: dict[tuple[str, ...], np.ndarray] = {}
-        self._sig_hist: dict[tuple[str, ...], np.ndarray] = {}  # visible values by month (record=True)
+        # visible values by month (record=True): blocks (months, signals, members) of the signals
+        # in the order first published (the buffers' order: keys are never removed), a block
+        # for the signals new in a month, and each signal's (block, column)
+        self._sig_hist: list[np.ndarray] = []
+        self._sig_hist_at: dict[tuple[str, ...], tuple[np.ndarray, int]] = {}
         self._ends_memo: dict[tuple[str, str, str], tuple[str, ...]] = {}  # readers and senders of a signal
         self.money_scale: dict[tuple[str, str], np.ndarray] = {}
         self.signal_scale: dict[tuple[str, str, str], np.ndarray] = {}
@@ -505,6 +510,8 @@ class Exchange:
         self.month_capex = np.zeros((members, N))  # of which booked as capex [USD]
         self.last_in = np.zeros((members, N))
         self.last_out = np.zeros((members, N))
+        #: the first member's row of cash, month_in, month_out and month_capex (:meth:`pay`)
+        self._rows = (self.cash[0], self.month_in[0], self.month_out[0], self.month_capex[0])
         self.step_index = -1
         self.company_log: list[tuple[int, str, str]] = []
         # replay hooks (ecosim.experiments.replay): per member, a value that replaces what a
@@ -611,16 +618,30 @@ class Exchange:
         self.cash_open = self.cash.copy()
         self._cash_open_of = {}
         if self.record:
-            for k, v in self._sig_last.items():
-                hist = self._sig_hist.get(k)
-                if hist is None:
-                    hist = self._sig_hist[k] = np.full((self.T, self.K), np.nan)
-                hist[step_index] = v
+            self._record_signals(step_index)
         self.last_in, self.month_in = self.month_in, self.last_in
         self.last_out, self.month_out = self.month_out, self.last_out
         self.month_in.fill(0.0)
         self.month_out.fill(0.0)
         self.month_capex.fill(0.0)
+        self._rows = (self.cash[0], self.month_in[0], self.month_out[0], self.month_capex[0])
+
+    def _record_signals(self, step_index: int) -> None:
+        """Keep what readers see this month of every signal (:meth:`signal_series`): one copy
+        into each block of the history, the signals in buffer order."""
+        values = list(self._sig_last.values())
+        at = self._sig_hist_at
+        if len(values) > len(at):  # signals published for the first time: a block of their own
+            new = list(self._sig_last)[len(at):]
+            block = np.full((self.T, len(new), self.K), np.nan)
+            self._sig_hist.append(block)
+            for j, key in enumerate(new):
+                at[key] = (block, j)
+        start = 0
+        for block in self._sig_hist:
+            end = start + block.shape[1]
+            np.concatenate(values[start:end], out=block[step_index].reshape(-1))
+            start = end
 
     def offer(
         self,
@@ -787,28 +808,40 @@ class Exchange:
         subscriptions or cars), 'raise' (new capital), or how the payer books a cost paid to
         the rest of the economy: 'opex' or 'capex'. A cut edge pays nothing.
         """
+        paid = self._pay(src, dst, usd, kind)
+        if paid is None:  # one member's amount, paid whole
+            return usd.copy() if type(usd) is np.ndarray else np.array([usd], dtype=float)
+        return paid
+
+    def payer(self, src: str, dst: str) -> Callable[[np.ndarray | float, str], object]:
+        """``pay(usd, kind)``: :meth:`pay` from ``src`` to ``dst``, bound once, for a payer that
+        needs nothing handed back (an agent's costs, thousands of payments a run)."""
+        return functools.partial(self._pay, src, dst)
+
+    def _pay(self, src: str, dst: str, usd: np.ndarray | float, kind: str) -> np.ndarray | None:
+        """:meth:`pay`: what was paid, or None where one member's ``usd`` was paid whole."""
         plan = self._pay_plans.get((src, dst, kind))
         if plan is None:
             plan = self._pay_plan(src, dst, kind)
-        one_member, on, i, j, book, hist = plan
+        one_member, on, i, j, book, hist, months = plan
         if one_member:  # one member, a live, unscaled edge
-            one = usd[0] if type(usd) is np.ndarray and usd.shape == _ONE and usd.dtype is _F64 else usd if type(usd) is float else None
+            one = usd.item() if type(usd) is np.ndarray and usd.shape == _ONE and usd.dtype is _F64 else usd if type(usd) is float else None
             if one is not None:
-                # the same additions on the one number of each account (without a copy of the
-                # amount and NumPy's cost of a column view)
-                cash = self.cash
-                cash[0, i] -= one
-                cash[0, j] += one
+                # the same additions on the one number of each account (a Python float: the
+                # same IEEE operations, without NumPy's cost of a column view or a 2-D index)
+                cash, month_in, month_out, month_capex = self._rows
+                cash[i] -= one
+                cash[j] += one
                 if book:
                     if book == 1:
-                        self.month_in[0, j] += one
+                        month_in[j] += one
                     else:
-                        self.month_out[0, i] += one
+                        month_out[i] += one
                         if book == 3:
-                            self.month_capex[0, i] += one
-                if hist is not None:
-                    hist[self.step_index, 0] += one
-                return np.array([one], dtype=float)
+                            month_capex[i] += one
+                if months is not None:
+                    months[self.step_index] += one
+                return None
         amount = self._member_array(usd)
         if not on:
             amount[:] = 0.0
@@ -831,7 +864,7 @@ class Exchange:
 
     def _pay_plan(
         self, src: str, dst: str, kind: str
-    ) -> tuple[bool, bool, int, int, int, np.ndarray | None]:
+    ) -> tuple[bool, bool, int, int, int, np.ndarray | None, np.ndarray | None]:
         """What :meth:`pay` needs of a (payer, payee, kind), looked up at its first payment and
         kept until a merger or a scale on a money edge: whether one member's number may be paid
         directly (one member, a live edge without a scale), the edge's state, the payer's and
@@ -852,7 +885,9 @@ class Exchange:
                 k = self.money_keys[key] = len(self.money_usd)
                 self.money_usd.append(np.zeros((self.T, self.K)))
             hist = self.money_usd[k]
-        plan = self._pay_plans[(src, dst, kind)] = (self.K == 1 and on and (src, dst) not in self.money_scale, on, i, j, book, hist)
+        one_member = self.K == 1 and on and (src, dst) not in self.money_scale
+        # with one member, its column of the ledger row (months): a 1-D index
+        plan = self._pay_plans[(src, dst, kind)] = (one_member, on, i, j, book, hist, None if hist is None else hist[:, 0])
         return plan
 
     def _put(self, table: np.ndarray, where: int | tuple[int, int], value: np.ndarray | float) -> None:
@@ -1125,9 +1160,10 @@ class Exchange:
         for key in ((sender, signal), (sender, signal, "@internal"), (sender, signal, reader)):
             if key[-1] == "@internal" and self.companies.get(sender) != self.companies.get(reader):
                 continue
-            hist = self._sig_hist.get(key)
-            if hist is not None:
-                out = np.where(np.isnan(hist[:months]), out, hist[:months])
+            found = self._sig_hist_at.get(key)
+            if found is not None:
+                hist = found[0][:months, found[1]]
+                out = np.where(np.isnan(hist), out, hist)
         return out
 
     def signal_state(self, members: int = 1) -> dict[str, dict[tuple[str, ...], np.ndarray]]:
