@@ -23,13 +23,9 @@ class Metric:
     fn: Callable[[Any], np.ndarray]
 
 
-def _a(m: Any, name: str) -> Any:
-    return m.by_name[name]
-
-
 class _read:  # noqa: N801 (a metric's function, named as the functions beside it)
     """The metric that reads ``path`` (dotted) of the agent named ``agent``: a copy (``copy``),
-    as ``lambda m: _a(m, agent).path.copy()`` gives it, or the value itself. :meth:`bind` gives
+    as ``lambda m: m.by_name[agent].path.copy()`` gives it, or the value itself. :meth:`bind` gives
     the value without the copy, as a function of no argument, for a collector that copies it
     into its table."""
 
@@ -63,36 +59,72 @@ class _Flow:
         return functools.partial(m.exchange.flow, *self.edge)
 
 
-def _once(m: Any, key: tuple[Any, ...], compute: Callable[[], np.ndarray]) -> np.ndarray:
-    """``compute()``, computed once while the model collects a month's metrics (several metrics
-    read the same sum: a company's receipts, SpaceX alone's flows, the leases in service) and
-    every time outside a collection. Callers never write into what it returns."""
+class _Call:
+    """The metric ``fn(m, *args)``; :meth:`bind` gives it as a function of no argument, as
+    :meth:`_read.bind` does."""
+
+    __slots__ = ("fn", "args")
+
+    def __init__(self, fn: Callable[..., np.ndarray], *args: Any) -> None:
+        self.fn, self.args = fn, args
+
+    def __call__(self, m: Any) -> np.ndarray:
+        return self.fn(m, *self.args)
+
+    def bind(self, m: Any) -> Callable[[], np.ndarray]:
+        return functools.partial(self.fn, m, *self.args)
+
+
+class _Method:
+    """The metric ``method(*args)`` of the agent named ``agent`` (``None``: of the model's
+    exchange); :meth:`bind` gives the agent's method itself, as :meth:`_read.bind` does."""
+
+    __slots__ = ("agent", "method", "args")
+
+    def __init__(self, agent: str | None, method: str, *args: Any) -> None:
+        self.agent, self.method, self.args = agent, method, args
+
+    def _bound(self, m: Any) -> Callable[..., np.ndarray]:
+        return getattr(m.exchange if self.agent is None else m.by_name[self.agent], self.method)
+
+    def __call__(self, m: Any) -> np.ndarray:
+        return self._bound(m)(*self.args)
+
+    def bind(self, m: Any) -> Callable[[], np.ndarray]:
+        return functools.partial(self._bound(m), *self.args) if self.args else self._bound(m)
+
+
+def _once(m: Any, compute: Callable[..., np.ndarray], *args: Any) -> np.ndarray:
+    """``compute(m, *args)``, computed once while the model collects a month's metrics (several
+    metrics read the same sum: a company's receipts, SpaceX alone's flows, the leases in
+    service) and every time outside a collection. Callers never write into what it returns."""
     memo = getattr(m, "metric_memo", None)
     if memo is None:
-        return compute()
+        return compute(m, *args)
+    key = (compute, *args)
     got = memo.get(key)
     if got is None:
-        got = memo[key] = compute()
+        got = memo[key] = compute(m, *args)
     return got
 
 
 def _company_flow(m: Any, company: str, which: str) -> np.ndarray:
-    return _once(m, ("flow", company, which), lambda: _company_flow_now(m, company, which))
+    return _once(m, _company_flow_now, company, which)
 
 
 def _company_flow_now(m: Any, company: str, which: str) -> np.ndarray:
     ex = m.exchange
     arr = ex.month_in if which == "in" else ex.month_out
-    return arr[:, ex.company_columns(company)].sum(axis=1)
+    return np.add.reduce(arr[:, ex.company_columns(company)], axis=1)
 
 
 def _company_capex(m: Any, company: str) -> np.ndarray:
-    return _once(m, ("capex", company), lambda: _company_capex_now(m, company))
+    return _once(m, _company_capex_now, company)
 
 
 def _company_capex_now(m: Any, company: str) -> np.ndarray:
     ex = m.exchange
-    return ex.month_capex[:, ex.company_columns(company)].sum(axis=1)
+    return np.add.reduce(ex.month_capex[:, ex.company_columns(company)], axis=1)
 
 
 def _spacex_revenue(m: Any) -> np.ndarray:
@@ -114,7 +146,7 @@ S1_GROUP = ("spacex", "xai")
 def _s1_capitalised_launches(m: Any) -> np.ndarray:
     """Cost of the flights that carried SpaceX's own satellites [USD/month]: the model books it
     as the launcher's operating cost, the S-1 capitalises it with the satellites."""
-    return _a(m, "spacex_launch").own_flight_cost_usd.copy()
+    return m.by_name["spacex_launch"].own_flight_cost_usd.copy()
 
 
 def _s1_adjusted_ebitda(m: Any) -> np.ndarray:
@@ -142,19 +174,19 @@ def _spacex_alone_flow(m: Any, which: str) -> np.ndarray:
     """SpaceX alone's external receipts (``in``), payments (``out``) or capex (``capex``) this
     month [USD/month]: its agents' flows with other companies, plus (after the merger, when they
     are internal) its sales to and purchases from xAI's agents at the price booked."""
-    return _once(m, ("spacex_alone", which), lambda: _spacex_alone_flow_now(m, which))
+    return _once(m, _spacex_alone_flow_now, which)
 
 
 def _spacex_alone_flow_now(m: Any, which: str) -> np.ndarray:
     ex = m.exchange
     cols, trades = _spacex_alone_plan(m, which)
     arr = {"in": ex.month_in, "out": ex.month_out, "capex": ex.month_capex}[which]
-    out = arr[:, cols].sum(axis=1)
+    out = np.add.reduce(arr[:, cols], axis=1)
     for mk, k, others in trades:
         if which == "in":
-            out = out + (mk.usd[:, k, :] * others[None, :]).sum(axis=1)
+            out = out + np.add.reduce(mk.usd[:, k, :] * others[None, :], axis=1)
         elif which != "capex" or mk.kind[k] == "capex":
-            out = out + (mk.usd[:, :, k] * others[None, :]).sum(axis=1)
+            out = out + np.add.reduce(mk.usd[:, :, k] * others[None, :], axis=1)
     return out
 
 
@@ -195,7 +227,7 @@ def _internal_sales(m: Any, name: str) -> np.ndarray:
     for mk in m.exchange.markets.values():
         i = mk.s_index.get(name)
         if i is not None:
-            out = out + (mk.usd[:, i, :] * mk.internal[i, :][None, :]).sum(axis=1)
+            out = out + np.add.reduce(mk.usd[:, i, :] * mk.internal[i, :][None, :], axis=1)
     return out
 
 
@@ -208,17 +240,17 @@ def _agent_ebitda(m: Any, name: str) -> np.ndarray:
 
 
 def _odc_solar_gw(m: Any) -> np.ndarray:
-    odc = _a(m, "orbital_dc")
+    odc = m.by_name["orbital_dc"]
     return odc.built_mw * odc.pv_gw_per_mw() * 12.0
 
 
 def _chips_unpowered(m: Any) -> np.ndarray:
-    return sum((_a(m, n).chips_unpowered_h100e for n in m.roster.group("terrestrial")), np.zeros(m.members))
+    return sum((m.by_name[n].chips_unpowered_h100e for n in m.roster.group("terrestrial")), np.zeros(m.members))
 
 
 def _pv_price(m: Any) -> np.ndarray:
     """Module price across the PV suppliers, weighted by their capacity [USD/W]."""
-    suppliers = [_a(m, n) for n in m.roster.group("pv_supplier")]
+    suppliers = [m.by_name[n] for n in m.roster.group("pv_supplier")]
     if not suppliers:
         return np.zeros(m.members)
     cap = sum(a.s.capacity_gw_per_yr for a in suppliers)
@@ -232,7 +264,7 @@ def _xai_premerger(m: Any, which: str) -> np.ndarray:
     or capex (``capex``) with other companies, less the trade between the two companies (out of
     SpaceX's revenue and xAI's payments, or the reverse); 0 from the merger month, when xAI's
     agents are SpaceX's."""
-    return _once(m, ("xai_premerger", which), lambda: _xai_premerger_now(m, which))
+    return _once(m, _xai_premerger_now, which)
 
 
 def _xai_premerger_now(m: Any, which: str) -> np.ndarray:
@@ -240,12 +272,12 @@ def _xai_premerger_now(m: Any, which: str) -> np.ndarray:
     cols = ex.company_columns("xai")
     if not len(cols):
         return np.zeros(m.members)
-    out = {"in": ex.month_in, "out": ex.month_out, "capex": ex.month_capex}[which][:, cols].sum(axis=1)
+    out = np.add.reduce({"in": ex.month_in, "out": ex.month_out, "capex": ex.month_capex}[which][:, cols], axis=1)
     for mk, cross in _spacex_xai_trades(m):
         if which == "capex":
             cross = cross & np.array([k == "capex" for k in mk.kind])[None, :]
         if cross.any():
-            out = out - (mk.usd * cross[None, :, :]).sum(axis=(1, 2))
+            out = out - np.add.reduce(mk.usd * cross[None, :, :], axis=(1, 2))
     return out
 
 
@@ -278,18 +310,18 @@ def _leased_gw(m: Any, lab: str, lessor: str = "cloud") -> np.ndarray:
 def _leased_mw(m: Any, lab: str, lessor: str = "cloud") -> np.ndarray:
     """What ``Cloud.leased_mw_of(lab)`` of ``lessor`` gives [MW]: its ring as the month's book
     was published, summed then (``Cloud.in_service_mw``)."""
-    cloud = _a(m, lessor)
+    cloud = m.by_name[lessor]
     if lab not in cloud.lessees:
         return np.zeros(m.members)
     return cloud.in_service_mw[:, cloud.lessees.index(lab)].copy()
 
 
 METRICS: dict[str, Metric] = {
-    "spacex_launches": Metric("launches/month", "SpaceX orbital launches (Falcon and Starship, tests included)", lambda m: _a(m, "spacex_launch").falcon_launches + _a(m, "spacex_launch").starship_launches),
+    "spacex_launches": Metric("launches/month", "SpaceX orbital launches (Falcon and Starship, tests included)", lambda m: m.by_name["spacex_launch"].falcon_launches + m.by_name["spacex_launch"].starship_launches),
     "falcon_launches": Metric("launches/month", "Falcon 9/Heavy launches", _read("spacex_launch", "falcon_launches")),
     "starship_launches": Metric("launches/month", "Starship flights (test and operational)", _read("spacex_launch", "starship_launches", copy=False)),
     "starship_failures": Metric("failures/month", "Starship flights lost", _read("spacex_launch", "ship_failures")),
-    "starship_payload_t": Metric("t", "payload of the best Starship version flying", lambda m: _a(m, "spacex_launch").ship_payload_t()),
+    "starship_payload_t": Metric("t", "payload of the best Starship version flying", _Method("spacex_launch", "ship_payload_t")),
     "launch_cost_usd_per_kg": Metric("USD/kg", "SpaceX's internal cost per kg to LEO on its cheapest operational vehicle", _read("spacex_launch", "cost_per_kg")),
     "launch_price_usd_per_kg": Metric("USD/kg", "SpaceX's price per kg to outside customers", _read("spacex_launch", "price_per_kg")),
     "new_glenn_launches": Metric("launches/month", "New Glenn launches", _read("new_glenn", "launches")),
@@ -298,19 +330,19 @@ METRICS: dict[str, Metric] = {
     "launch_price_usd_per_launch": Metric("USD", "SpaceX's price of a dedicated launch to outside customers", _read("spacex_launch", "s.price_usd_per_launch")),
     "falcon_upper_stages_per_month": Metric("count/month", "Falcon upper stages the line can make a month", _read("spacex_launch", "falcon.upper_stage_rate")),
     "starship_stacks": Metric("stacks", "Starship stacks (ship and booster) in the fleet", _read("spacex_launch", "s.ship_stacks")),
-    "starship_stacks_needed": Metric("stacks", "stacks the month's operational flights keep busy: flights x turnaround days / days in the month", lambda m: _a(m, "spacex_launch").stacks_busy()),
-    "spacex_launch_ebitda_usd": Metric("USD/month", "SpaceX launch segment EBITDA: outside sales, own sales at cost, less operating costs (R&D, flights, missions)", lambda m: _agent_ebitda(m, "spacex_launch")),
+    "starship_stacks_needed": Metric("stacks", "stacks the month's operational flights keep busy: flights x turnaround days / days in the month", _Method("spacex_launch", "stacks_busy")),
+    "spacex_launch_ebitda_usd": Metric("USD/month", "SpaceX launch segment EBITDA: outside sales, own sales at cost, less operating costs (R&D, flights, missions)", _Call(_agent_ebitda, "spacex_launch")),
     "starlink_satellites": Metric("satellites", "working Starlink satellites in orbit", _read("starlink", "active", copy=False)),
     "starlink_subscribers": Metric("subscribers", "Starlink subscribers", _read("starlink", "s.subs")),
     "starlink_capacity_tbps": Metric("Tbps", "usable Starlink capacity (over paying users in the busy hour)", _read("starlink", "capacity_tbps")),
-    "starlink_capacity_subscribers": Metric("subscribers", "subscribers Starlink's usable capacity can serve at this month's busy-hour traffic", lambda m: _a(m, "starlink").capacity_subscribers()),
+    "starlink_capacity_subscribers": Metric("subscribers", "subscribers Starlink's usable capacity can serve at this month's busy-hour traffic", _Method("starlink", "capacity_subscribers")),
     "starlink_busy_hour_mbps": Metric("Mbps", "busy-hour capacity one Starlink subscriber needs", _read("starlink", "s.mbps_per_sub")),
-    "starlink_government_revenue_usd": Metric("USD/month", "Starlink government revenue (Starshield and government services)", lambda m: _a(m, "starlink").revenue_lines_usd.get("government", np.zeros(m.members)).copy()),
-    "starlink_direct_to_cell_revenue_usd": Metric("USD/month", "Starlink direct-to-cell wholesale revenue", lambda m: _a(m, "starlink").revenue_lines_usd.get("direct_to_cell", np.zeros(m.members)).copy()),
-    "starlink_ebitda_usd": Metric("USD/month", "Starlink segment EBITDA: revenue (outside and backhaul to sister data centers) less operating costs", lambda m: _agent_ebitda(m, "starlink")),
+    "starlink_government_revenue_usd": Metric("USD/month", "Starlink government revenue (Starshield and government services)", lambda m: m.by_name["starlink"].revenue_lines_usd.get("government", np.zeros(m.members)).copy()),
+    "starlink_direct_to_cell_revenue_usd": Metric("USD/month", "Starlink direct-to-cell wholesale revenue", lambda m: m.by_name["starlink"].revenue_lines_usd.get("direct_to_cell", np.zeros(m.members)).copy()),
+    "starlink_ebitda_usd": Metric("USD/month", "Starlink segment EBITDA: revenue (outside and backhaul to sister data centers) less operating costs", _Call(_agent_ebitda, "starlink")),
     "kuiper_satellites": Metric("satellites", "working Kuiper satellites in orbit", _read("kuiper", "active", copy=False)),
     "kuiper_subscribers": Metric("subscribers", "Kuiper subscribers", _read("kuiper", "s.subs")),
-    "kuiper_authorized": Metric("satellites", "Kuiper's FCC authorization", lambda m: _a(m, "kuiper").authorized()),
+    "kuiper_authorized": Metric("satellites", "Kuiper's FCC authorization", _Method("kuiper", "authorized")),
     "tesla_deliveries": Metric("vehicles/month", "Tesla vehicle deliveries", _read("tesla_fleet", "deliveries")),
     "tesla_fleet_vehicles": Metric("vehicles", "Tesla vehicles on the road", _read("tesla_fleet", "fleet", copy=False)),
     "tesla_asp_usd": Metric("USD", "Tesla average selling price", _read("tesla_fleet", "s.asp_usd")),
@@ -329,37 +361,37 @@ METRICS: dict[str, Metric] = {
     "data_from_optimus_pb": Metric("PB/month", "data from Optimus robots", _Flow("optimus", "xai", "data")),
     "data_from_satellites_pb": Metric("PB/month", "Earth-observation data from Starlink", _Flow("starlink", "xai", "data")),
     "xai_data_stock_pb": Metric("PB", "real-world data held by xAI", _read("xai", "s.data_pb")),
-    "odc_power_gw": Metric("GW", "IT power (nameplate) of SpaceX's orbital data centers in orbit", lambda m: _a(m, "orbital_dc").nameplate_mw / 1000.0),
+    "odc_power_gw": Metric("GW", "IT power (nameplate) of SpaceX's orbital data centers in orbit", lambda m: m.by_name["orbital_dc"].nameplate_mw / 1000.0),
     "odc_satellites": Metric("satellites", "SpaceX's orbital data-center satellites in orbit", _read("orbital_dc", "satellites", copy=False)),
-    "spacex_satellites": Metric("satellites", "all SpaceX satellites in orbit: Starlink and orbital data centers", lambda m: _a(m, "starlink").active + _a(m, "orbital_dc").satellites),
+    "spacex_satellites": Metric("satellites", "all SpaceX satellites in orbit: Starlink and orbital data centers", lambda m: m.by_name["starlink"].active + m.by_name["orbital_dc"].satellites),
     "odc_compute_eflops": Metric("EFLOP/s", "compute delivered by SpaceX's orbital data centers (orbit average)", _read("orbital_dc", "compute_eflops")),
     "odc_cost_ratio": Metric("ratio", "orbital over terrestrial lifetime cost per delivered W (SpaceX's decision)", _read("orbital_dc", "ratio")),
-    "odc_binding": Metric("code", "tightest limit on SpaceX's orbital build (index into BINDING)", lambda m: _a(m, "orbital_dc").binding.astype(float)),
-    "tdc_binding": Metric("code", "tighter limit on xAI's terrestrial data centers, power or chips (index into BINDING)", lambda m: _a(m, "terrestrial_dc").binding.astype(float)),
+    "odc_binding": Metric("code", "tightest limit on SpaceX's orbital build (index into BINDING)", lambda m: m.by_name["orbital_dc"].binding.astype(float)),
+    "tdc_binding": Metric("code", "tighter limit on xAI's terrestrial data centers, power or chips (index into BINDING)", lambda m: m.by_name["terrestrial_dc"].binding.astype(float)),
     "odc_solar_added_gw_per_yr": Metric("GW/yr", "solar arrays SpaceX puts in orbit, annualised", _odc_solar_gw),
     "google_orbital_compute_eflops": Metric("EFLOP/s", "compute of Google/Planet's Suncatcher satellites", _read("google_planet", "compute_eflops")),
     "starcloud_compute_eflops": Metric("EFLOP/s", "compute of Starcloud's satellites", _read("starcloud", "compute_eflops")),
-    "terrestrial_compute_eflops": Metric("EFLOP/s", "compute of xAI's terrestrial data centers", lambda m: _a(m, "terrestrial_dc").compute_capacity_eflops() * _a(m, "terrestrial_dc").power_factor),
+    "terrestrial_compute_eflops": Metric("EFLOP/s", "compute of xAI's terrestrial data centers", lambda m: m.by_name["terrestrial_dc"].compute_capacity_eflops() * m.by_name["terrestrial_dc"].power_factor),
     "terrestrial_it_mw": Metric("MW", "IT power of xAI's terrestrial data centers", _read("terrestrial_dc", "used_mw", copy=False)),
     "openai_compute_eflops": Metric("EFLOP/s", "OpenAI's compute (owned and leased)", _read("openai", "compute_eflops")),
     "anthropic_compute_eflops": Metric("EFLOP/s", "Anthropic's compute (owned and leased)", _read("anthropic", "compute_eflops")),
-    "openai_compute_gw": Metric("GW", "IT power of OpenAI's compute in service: its own data centers' accelerators and the capacity it leases", lambda m: (_a(m, "openai_dc").used_mw + _leased_mw(m, "openai")) / 1e3),
-    "openai_leased_gw": Metric("GW", "IT power OpenAI leases from clouds and neoclouds, in service", lambda m: _leased_gw(m, "openai")),
-    "anthropic_compute_gw": Metric("GW", "IT power of Anthropic's compute in service: its own data centers' accelerators (from 2026) and the capacity it leases (AWS Trainium, Google Cloud TPUs)", lambda m: (_a(m, "anthropic_dc").used_mw + _leased_mw(m, "anthropic", "anthropic_cloud")) / 1e3),
-    "anthropic_leased_gw": Metric("GW", "IT power Anthropic leases from Google Cloud and AWS, in service", lambda m: _leased_gw(m, "anthropic", "anthropic_cloud")),
-    "xai_leased_gw": Metric("GW", "IT power xAI leases from clouds and neoclouds, in service", lambda m: _leased_gw(m, "xai")),
+    "openai_compute_gw": Metric("GW", "IT power of OpenAI's compute in service: its own data centers' accelerators and the capacity it leases", lambda m: (m.by_name["openai_dc"].used_mw + _leased_mw(m, "openai")) / 1e3),
+    "openai_leased_gw": Metric("GW", "IT power OpenAI leases from clouds and neoclouds, in service", _Call(_leased_gw, "openai")),
+    "anthropic_compute_gw": Metric("GW", "IT power of Anthropic's compute in service: its own data centers' accelerators (from 2026) and the capacity it leases (AWS Trainium, Google Cloud TPUs)", lambda m: (m.by_name["anthropic_dc"].used_mw + _leased_mw(m, "anthropic", "anthropic_cloud")) / 1e3),
+    "anthropic_leased_gw": Metric("GW", "IT power Anthropic leases from Google Cloud and AWS, in service", _Call(_leased_gw, "anthropic", "anthropic_cloud")),
+    "xai_leased_gw": Metric("GW", "IT power xAI leases from clouds and neoclouds, in service", _Call(_leased_gw, "xai")),
     "openai_revenue_usd": Metric("USD/month", "OpenAI revenue", _read("openai", "s.revenue_usd")),
     "anthropic_revenue_usd": Metric("USD/month", "Anthropic revenue", _read("anthropic", "s.revenue_usd")),
     "google_revenue_usd": Metric("USD/month", "Google's revenue from frontier models (Gemini)", _read("google", "s.revenue_usd")),
     "openai_leased_eflops": Metric("EFLOP/s", "OpenAI's compute leased from clouds and neoclouds", _read("openai", "s.leased_eflops")),
     "anthropic_leased_eflops": Metric("EFLOP/s", "Anthropic's compute leased from Google Cloud and AWS", _read("anthropic", "s.leased_eflops")),
     "xai_leased_eflops": Metric("EFLOP/s", "xAI's compute leased from clouds and neoclouds", _read("xai", "s.leased_eflops")),
-    "openai_inference_eflops": Metric("EFLOP/s", "OpenAI's compute for inference (its compute less its training share; a racing lab's compute beyond its demand trains)", lambda m: _a(m, "openai").inference_capacity_eflops()),
-    "anthropic_inference_eflops": Metric("EFLOP/s", "Anthropic's compute for inference (its compute less its training share)", lambda m: _a(m, "anthropic").inference_capacity_eflops()),
-    "xai_inference_eflops": Metric("EFLOP/s", "xAI's compute for inference (its compute less its training share; a racing lab's compute beyond its demand trains)", lambda m: _a(m, "xai").inference_capacity_eflops()),
-    "google_inference_eflops": Metric("EFLOP/s", "Google's compute for inference (its compute less its training share; a racing lab's compute beyond its demand trains)", lambda m: _a(m, "google").inference_capacity_eflops()),
-    "lease_price_usd_per_w_yr": Metric("USD/(W yr)", "price of AI capacity leased this month from clouds and neoclouds, per W of IT power a year", lambda m: _a(m, "cloud").s.price_usd_per_w_month * 12.0),
-    "lease_capacity_gw": Metric("GW", "AI capacity the clouds and neoclouds can lease to the labs", lambda m: _a(m, "cloud").s.capacity_mw / 1e3),
+    "openai_inference_eflops": Metric("EFLOP/s", "OpenAI's compute for inference (its compute less its training share; a racing lab's compute beyond its demand trains)", _Method("openai", "inference_capacity_eflops")),
+    "anthropic_inference_eflops": Metric("EFLOP/s", "Anthropic's compute for inference (its compute less its training share)", _Method("anthropic", "inference_capacity_eflops")),
+    "xai_inference_eflops": Metric("EFLOP/s", "xAI's compute for inference (its compute less its training share; a racing lab's compute beyond its demand trains)", _Method("xai", "inference_capacity_eflops")),
+    "google_inference_eflops": Metric("EFLOP/s", "Google's compute for inference (its compute less its training share; a racing lab's compute beyond its demand trains)", _Method("google", "inference_capacity_eflops")),
+    "lease_price_usd_per_w_yr": Metric("USD/(W yr)", "price of AI capacity leased this month from clouds and neoclouds, per W of IT power a year", lambda m: m.by_name["cloud"].s.price_usd_per_w_month * 12.0),
+    "lease_capacity_gw": Metric("GW", "AI capacity the clouds and neoclouds can lease to the labs", lambda m: m.by_name["cloud"].s.capacity_mw / 1e3),
     "ai_price_usd_per_eflops_month": Metric("USD/(EFLOP/s month)", "price of one EFLOP/s of inference for a month", lambda m: m.exchange.read("market", "xai", "ai_price_usd_per_eflops_month")),
     "google_compute_eflops": Metric("EFLOP/s", "Google's compute (ground and orbit)", _read("google", "compute_eflops")),
     "xai_compute_eflops": Metric("EFLOP/s", "xAI's compute (ground and orbit)", _read("xai", "compute_eflops")),
@@ -374,16 +406,16 @@ METRICS: dict[str, Metric] = {
     "grid_us_delay_yr": Metric("yr", "expected wait of a new US large-load connection", _read("grid_us", "delay_yr", copy=False)),
     "grid_us_queue_gw": Metric("GW", "everything waiting in the US interconnection queue: the modelled data centers' requests and the background", _read("grid_us", "queue_gw", copy=False)),
     "pv_module_price_usd_per_w": Metric("USD/W", "Chinese PV module price (FOB) this month, weighted by the suppliers' capacity", _pv_price),
-    "accelerator_price_usd_per_h100e": Metric("USD", "price of an H100-equivalent", lambda m: _a(m, "tsmc").price_usd_per_h100e()),
+    "accelerator_price_usd_per_h100e": Metric("USD", "price of an H100-equivalent", _Method("tsmc", "price_usd_per_h100e")),
     "starlink_revenue_usd": Metric("USD/month", "Starlink external revenue (subscriptions, government, enterprise)", lambda m: m.exchange.month_in[:, m.exchange.index["starlink"]].copy()),
     "spacex_revenue_usd": Metric("USD/month", "SpaceX external revenue (with xAI after the merger)", _spacex_revenue),
     "spacex_fcf_usd": Metric("USD/month", "SpaceX free cash flow: external receipts minus payments, before raises", _spacex_fcf),
-    "spacex_capex_usd": Metric("USD/month", "SpaceX capital spending paid to other companies (with xAI after the merger); part of the payments in spacex_fcf_usd", lambda m: _company_capex(m, "spacex")),
-    "spacex_cash_usd": Metric("USD", "SpaceX cash", lambda m: m.exchange.company_cash("spacex")),
-    "spacex_alone_revenue_usd": Metric("USD/month", "SpaceX alone (launch, Starlink, orbital compute; never xAI): revenue from other companies, its sales to xAI included after the merger at the price booked", lambda m: _spacex_alone_flow(m, "in")),
+    "spacex_capex_usd": Metric("USD/month", "SpaceX capital spending paid to other companies (with xAI after the merger); part of the payments in spacex_fcf_usd", _Call(_company_capex, "spacex")),
+    "spacex_cash_usd": Metric("USD", "SpaceX cash", _Method(None, "company_cash", "spacex")),
+    "spacex_alone_revenue_usd": Metric("USD/month", "SpaceX alone (launch, Starlink, orbital compute; never xAI): revenue from other companies, its sales to xAI included after the merger at the price booked", _Call(_spacex_alone_flow, "in")),
     "spacex_alone_fcf_usd": Metric("USD/month", "SpaceX alone: receipts minus payments, before raises (trade with xAI included after the merger)", lambda m: _spacex_alone_flow(m, "in") - _spacex_alone_flow(m, "out")),
-    "spacex_alone_capex_usd": Metric("USD/month", "SpaceX alone: capital spending; part of the payments in spacex_alone_fcf_usd", lambda m: _spacex_alone_flow(m, "capex")),
-    "spacex_xai_revenue_usd": Metric("USD/month", "SpaceX and xAI together (as the S-1 consolidates them): external revenue", lambda m: _companies_flow(m, S1_GROUP, "in")),
+    "spacex_alone_capex_usd": Metric("USD/month", "SpaceX alone: capital spending; part of the payments in spacex_alone_fcf_usd", _Call(_spacex_alone_flow, "capex")),
+    "spacex_xai_revenue_usd": Metric("USD/month", "SpaceX and xAI together (as the S-1 consolidates them): external revenue", _Call(_companies_flow, S1_GROUP, "in")),
     "spacex_xai_adjusted_ebitda_usd": Metric("USD/month", "SpaceX and xAI together: revenue less operating costs, the cost of launching their own satellites capitalised (as the S-1 books it)", _s1_adjusted_ebitda),
     "spacex_xai_capex_usd": Metric("USD/month", "SpaceX and xAI together: capital spending, own launches capitalised (as the S-1 books it)", _s1_capex),
     "tesla_automotive_revenue_usd": Metric("USD/month", "Tesla automotive revenue: vehicles, regulatory credits and FSD", _read("tesla_fleet", "automotive_revenue_usd")),
@@ -393,25 +425,25 @@ METRICS: dict[str, Metric] = {
     "tesla_services_revenue_usd": Metric("USD/month", "Tesla services and other revenue (service, Supercharging, insurance, used cars)", _read("tesla_fleet", "services_revenue_usd")),
     "tesla_energy_revenue_usd": Metric("USD/month", "Tesla energy generation and storage revenue", _read("tesla_energy", "revenue_usd")),
     "tesla_storage_deployed_gwh": Metric("GWh/month", "Tesla energy storage deployed", _read("tesla_energy", "deployed_gwh")),
-    "tesla_operating_expenses_usd": Metric("USD/month", "Tesla R&D and SG&A", lambda m: _a(m, "tesla_fleet").operating_expenses_usd + _a(m, "tesla_energy").operating_expenses_usd),
-    "tesla_revenue_usd": Metric("USD/month", "Tesla external revenue", lambda m: _company_flow(m, "tesla", "in")),
+    "tesla_operating_expenses_usd": Metric("USD/month", "Tesla R&D and SG&A", lambda m: m.by_name["tesla_fleet"].operating_expenses_usd + m.by_name["tesla_energy"].operating_expenses_usd),
+    "tesla_revenue_usd": Metric("USD/month", "Tesla external revenue", _Call(_company_flow, "tesla", "in")),
     "tesla_fcf_usd": Metric("USD/month", "Tesla free cash flow before raises", lambda m: _company_flow(m, "tesla", "in") - _company_flow(m, "tesla", "out")),
-    "tesla_capex_usd": Metric("USD/month", "Tesla capital spending paid to other companies; part of the payments in tesla_fcf_usd", lambda m: _company_capex(m, "tesla")),
-    "tesla_cash_usd": Metric("USD", "Tesla cash", lambda m: m.exchange.company_cash("tesla")),
-    "openai_cash_usd": Metric("USD", "OpenAI cash", lambda m: m.exchange.company_cash("openai")),
-    "anthropic_cash_usd": Metric("USD", "Anthropic cash", lambda m: m.exchange.company_cash("anthropic")),
+    "tesla_capex_usd": Metric("USD/month", "Tesla capital spending paid to other companies; part of the payments in tesla_fcf_usd", _Call(_company_capex, "tesla")),
+    "tesla_cash_usd": Metric("USD", "Tesla cash", _Method(None, "company_cash", "tesla")),
+    "openai_cash_usd": Metric("USD", "OpenAI cash", _Method(None, "company_cash", "openai")),
+    "anthropic_cash_usd": Metric("USD", "Anthropic cash", _Method(None, "company_cash", "anthropic")),
     "anthropic_fcf_usd": Metric("USD/month", "Anthropic free cash flow before raises: receipts minus payments (its leases, staff and SG&A)", lambda m: _company_flow(m, "anthropic", "in") - _company_flow(m, "anthropic", "out")),
-    "anthropic_capex_usd": Metric("USD/month", "Anthropic capital spending paid to other companies (its own data centers from 2026); part of the payments in anthropic_fcf_usd", lambda m: _company_capex(m, "anthropic")),
-    "spacex_raised_usd": Metric("USD/month", "raised by SpaceX this month (scheduled rounds, the IPO and follow-ons; xAI's own after the merger), as booked", lambda m: _a(m, "capital_market").raised_this_month("spacex")),
-    "xai_raised_usd": Metric("USD/month", "raised by xAI this month before the merger (0 after: SpaceX's), as booked", lambda m: _a(m, "capital_market").raised_this_month("xai")),
-    "tesla_raised_usd": Metric("USD/month", "raised by Tesla this month (offerings and follow-ons), as booked", lambda m: _a(m, "capital_market").raised_this_month("tesla")),
-    "anthropic_raised_usd": Metric("USD/month", "raised by Anthropic this month (rounds and follow-ons), as booked", lambda m: _a(m, "capital_market").raised_this_month("anthropic")),
-    "xai_cash_usd": Metric("USD", "xAI cash before the merger (0 after: it is SpaceX's)", lambda m: m.exchange.company_cash("xai")),
-    "xai_premerger_revenue_usd": Metric("USD/month", "before the merger, what SpaceX + xAI pro forma adds to SpaceX's revenue: xAI's revenue from other companies less trade between the two (0 from the merger month)", lambda m: _xai_premerger(m, "in")),
+    "anthropic_capex_usd": Metric("USD/month", "Anthropic capital spending paid to other companies (its own data centers from 2026); part of the payments in anthropic_fcf_usd", _Call(_company_capex, "anthropic")),
+    "spacex_raised_usd": Metric("USD/month", "raised by SpaceX this month (scheduled rounds, the IPO and follow-ons; xAI's own after the merger), as booked", _Method("capital_market", "raised_this_month", "spacex")),
+    "xai_raised_usd": Metric("USD/month", "raised by xAI this month before the merger (0 after: SpaceX's), as booked", _Method("capital_market", "raised_this_month", "xai")),
+    "tesla_raised_usd": Metric("USD/month", "raised by Tesla this month (offerings and follow-ons), as booked", _Method("capital_market", "raised_this_month", "tesla")),
+    "anthropic_raised_usd": Metric("USD/month", "raised by Anthropic this month (rounds and follow-ons), as booked", _Method("capital_market", "raised_this_month", "anthropic")),
+    "xai_cash_usd": Metric("USD", "xAI cash before the merger (0 after: it is SpaceX's)", _Method(None, "company_cash", "xai")),
+    "xai_premerger_revenue_usd": Metric("USD/month", "before the merger, what SpaceX + xAI pro forma adds to SpaceX's revenue: xAI's revenue from other companies less trade between the two (0 from the merger month)", _Call(_xai_premerger, "in")),
     "xai_premerger_fcf_usd": Metric("USD/month", "xAI's free cash flow before the merger (0 from the merger month, when it is in spacex_fcf_usd): receipts minus payments, before raises", lambda m: _xai_premerger(m, "in") - _xai_premerger(m, "out")),
-    "xai_premerger_capex_usd": Metric("USD/month", "before the merger, what SpaceX + xAI pro forma adds to SpaceX's capex: xAI's capital spending less capital goods traded between the two (0 from the merger month)", lambda m: _xai_premerger(m, "capex")),
-    "spacex_mark_usd": Metric("USD", "SpaceX (+xAI) narrative mark", lambda m: _a(m, "capital_market").mark("spacex")),
-    "openai_mark_usd": Metric("USD", "OpenAI narrative mark", lambda m: _a(m, "capital_market").mark("openai")),
-    "anthropic_mark_usd": Metric("USD", "Anthropic narrative mark", lambda m: _a(m, "capital_market").mark("anthropic")),
+    "xai_premerger_capex_usd": Metric("USD/month", "before the merger, what SpaceX + xAI pro forma adds to SpaceX's capex: xAI's capital spending less capital goods traded between the two (0 from the merger month)", _Call(_xai_premerger, "capex")),
+    "spacex_mark_usd": Metric("USD", "SpaceX (+xAI) narrative mark", _Method("capital_market", "mark", "spacex")),
+    "openai_mark_usd": Metric("USD", "OpenAI narrative mark", _Method("capital_market", "mark", "openai")),
+    "anthropic_mark_usd": Metric("USD", "Anthropic narrative mark", _Method("capital_market", "mark", "anthropic")),
     "wacc": Metric("frac/yr", "cost of capital (CAPM, Hamada)", _read("capital_market", "wacc")),
 }

@@ -55,6 +55,9 @@ from ecosim.scenario.params import build_params
 from ecosim.scenario.roster import Roster, roster
 from ecosim.timeline import dated_frame, format_month, parse_month
 
+#: the shape of one member's array
+_ONE = (1,)
+
 
 def section_of(params: Any, path: str) -> Any:
     """A parameter section by its roster path (``"launch"``, ``"chips.tsmc"``, ``"pv.suppliers[0]"``)."""
@@ -357,6 +360,8 @@ class EcosimModel(mesa.Model):
         if self.follow_member0:
             return follow_first(self.rng, n, p)
         if not self.common_random_numbers:
+            if type(n) is np.ndarray and n.shape == _ONE and n[0] == 0 and type(p) is np.ndarray and p.shape == _ONE and 0.0 <= p[0] <= 1.0:
+                return np.zeros(1, dtype=np.int64)  # one member, no trial: the generator draws nothing for it
             return self.rng.binomial(n, p)
         u = max(float(self.rng.random()), 1e-300)
         return np.maximum(binom_ppf(u, n, p), 0.0)

@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from ecosim.agents.base import EcosimAgent
+from ecosim.agents.base import EcosimAgent, per_member
 from ecosim.economics.wacc import wacc_from_capital_market
 from ecosim.scenario.roster import roster
 from ecosim.timeline import parse_month
@@ -61,6 +61,7 @@ class CapitalMarket(EcosimAgent):
         self.wacc = self.full(wacc_from_capital_market(p))
         self.heads = world.roster.heads()
         self.companies = world.roster.funded()
+        self._column = {c: i for i, c in enumerate(self.companies)}  # each company's column (ci)
         self.publish("wacc", self.wacc)
         n = len(self.companies)
         self.s.mark_usd = np.zeros((self.K, n))
@@ -84,20 +85,28 @@ class CapitalMarket(EcosimAgent):
     def raised_this_month(self, company: str) -> np.ndarray:
         """What ``company`` raised this month, scheduled rounds and follow-ons, as booked to it
         (after the merger the absorbed company's raises are its owner's) [USD] (0 if not funded)."""
-        if company not in self.companies:
+        i = self._column.get(company)
+        if i is None:
             return self.zeros()
-        return self.raised_month_usd[:, self.ci(company)].copy()
+        return self.raised_month_usd[:, i].copy()
 
     def mark(self, company: str) -> np.ndarray:
         """Narrative mark of a company this month [USD] (0 if none)."""
-        if company not in self.companies:
+        i = self._column.get(company)
+        if i is None:
             return self.zeros()
-        return self.s.mark_usd[:, self.ci(company)]
+        return self.s.mark_usd[:, i]
 
     def owner(self, company: str) -> str:
         """Who owns ``company``'s business now (after the merger, the company it merged into)."""
         p = self.p
         return p.merger_into_company if (company == p.merger_company and self.s.merged[0]) else company
+
+    def _owners(self) -> list[str]:
+        """:meth:`owner` of every company, in company order."""
+        p = self.p
+        merged = self.s.merged[0]
+        return [p.merger_into_company if (c == p.merger_company and merged) else c for c in self.companies]
 
     def offer(self) -> None:
         p = self.p
@@ -105,35 +114,39 @@ class CapitalMarket(EcosimAgent):
             for name in self.ex.company_agents(p.merger_company):
                 self.ex.set_company(name, p.merger_into_company)
             self.s.merged[:] = 1.0
-        self._book_last_month()
+        owners = self._owners()  # the owners this month (the merger above is the only change)
+        self._book_last_month(owners)
         self.raised_month_usd = np.zeros(self.raised_month_usd.shape)
         for r in p.raises:
             if int(r.month) == self.t and r.company in self.companies:
-                company = self.owner(r.company)
+                company = owners[self._column[r.company]]
                 self.ex.pay(self.name, self.heads[company], r.usd, "raise")
-                self.s.raised_usd[:, self.ci(company)] += r.usd
-                self.raised_month_usd[:, self.ci(company)] += r.usd
-        self._follow_on()
+                self.s.raised_usd[:, self._column[company]] += r.usd
+                self.raised_month_usd[:, self._column[company]] += r.usd
+        self._follow_on(owners)
         self.publish("wacc", self.wacc)
 
-    def _book_last_month(self) -> None:
-        """Trailing revenue, burn and marks from last month's complete external flows."""
-        ex = self.ex
+    def _book_last_month(self, owners: list[str]) -> None:
+        """Trailing revenue, burn and marks from last month's complete external flows
+        (``owners``: :meth:`_owners`)."""
+        ex, s = self.ex, self.s
         slot = self.t % 12
-        w = self.p.burn_smoothing_frac
-        for i, company in enumerate(self.companies):
-            owner = self.owner(company)
+        w = per_member(self.p.burn_smoothing_frac, 2)
+        income, outgo = np.zeros(s.burn_usd.shape), np.zeros(s.burn_usd.shape)  # by company
+        for i, (company, owner) in enumerate(zip(self.companies, owners, strict=True)):
             cols = ex.company_columns(owner) if company == owner else ()
-            income = ex.last_in[:, cols].sum(axis=1) if len(cols) else self.zeros()
-            outgo = ex.last_out[:, cols].sum(axis=1) if len(cols) else self.zeros()
-            self.s.revenue_ttm_usd[:, i, slot] = income
-            self.s.burn_usd[:, i] = (1.0 - w) * self.s.burn_usd[:, i] + w * np.maximum(outgo - income, 0.0)
-        ttm = self.s.revenue_ttm_usd.sum(axis=2)  # every company's twelve months at once (each row the same sum)
-        for i, company in enumerate(self.companies):
-            self._update_mark(i, company, ttm[:, i])
+            if len(cols):
+                income[:, i] = np.add.reduce(ex.last_in[:, cols], axis=1)
+                outgo[:, i] = np.add.reduce(ex.last_out[:, cols], axis=1)
+        s.revenue_ttm_usd[:, :, slot] = income
+        # every company's burn at once: the same elementwise operations as one company's
+        s.burn_usd[:] = (1.0 - w) * s.burn_usd + w * np.maximum(outgo - income, 0.0)
+        ttm = np.add.reduce(self.s.revenue_ttm_usd, axis=2)  # every company's twelve months at once (each row the same sum)
+        for i, (company, owner) in enumerate(zip(self.companies, owners, strict=True)):
+            self._update_mark(i, company, ttm[:, i], owner)
 
-    def _update_mark(self, i: int, company: str, ttm: np.ndarray) -> None:
-        if self.owner(company) != company:
+    def _update_mark(self, i: int, company: str, ttm: np.ndarray, owner: str) -> None:
+        if owner != company:
             self.s.mark_usd[:, i] = 0.0
             return
         months, values = self._marks_of(company)
@@ -161,17 +174,19 @@ class CapitalMarket(EcosimAgent):
             got = self._mark_months[company] = (marks, len(marks), months, [max(v for m, v in marks if m == month) for month in months])
         return got[2], got[3]
 
-    def _follow_on(self) -> None:
-        ex = self.ex
-        for i, company in enumerate(self.companies):
-            if self.owner(company) != company:
+    def _follow_on(self, owners: list[str]) -> None:
+        ex, p = self.ex, self.p
+        # every company's allowance and cash floor at once (the same elementwise operations as one
+        # company's), kept for the companies that own their business
+        f = per_member(p.follow_on_frac_of_mark_per_yr, 2)
+        allowance = np.minimum(self.s.allowance_usd + f * self.s.mark_usd / 12.0, f * self.s.mark_usd)
+        floors = per_member(p.min_cash_months, 2) * self.s.burn_usd
+        for i, (company, owner) in enumerate(zip(self.companies, owners, strict=True)):
+            if owner != company:
                 continue
-            self.s.allowance_usd[:, i] = np.minimum(
-                self.s.allowance_usd[:, i] + self.p.follow_on_frac_of_mark_per_yr * self.s.mark_usd[:, i] / 12.0,
-                self.p.follow_on_frac_of_mark_per_yr * self.s.mark_usd[:, i],
-            )
+            self.s.allowance_usd[:, i] = allowance[:, i]
             cash = ex.company_cash(company)
-            floor = self.p.min_cash_months * self.s.burn_usd[:, i]
+            floor = floors[:, i]
             need = np.where(cash < floor, self.p.raise_to_min_cash_ratio * floor - cash, 0.0)
             amount = np.minimum(need, self.s.allowance_usd[:, i])
             if np.logical_or.reduce(amount > 0, axis=None):  # np.any's reduction

@@ -72,11 +72,15 @@ def served_share(capacity_ratio: Any, spread: Any) -> np.ndarray:
     [0.5, 1.0]
     """
     r = np.maximum(np.asarray(capacity_ratio, dtype=float), 1e-300)
-    sd = np.maximum(np.asarray(spread, dtype=float), 1e-9)
+    if type(spread) is float and spread == spread:  # one spread (not NaN): its maximum and sd^2 / 2 as floats, the same operations
+        sd: Any = spread if spread > 1e-9 else 1e-9
+    else:
+        sd = np.maximum(np.asarray(spread, dtype=float), 1e-9)
+    half = sd * sd / 2.0
     finite = np.isfinite(r)
     log_r = np.log(np.where(finite, r, 1.0))
-    tail = np.where(finite, np.where(finite, r, 0.0) * (1.0 - ndtr((log_r + sd * sd / 2.0) / sd)), 0.0)
-    return np.asarray(np.where(finite, ndtr((log_r - sd * sd / 2.0) / sd), 1.0) + tail)
+    tail = np.where(finite, np.where(finite, r, 0.0) * (1.0 - ndtr((log_r + half) / sd)), 0.0)
+    return np.asarray(np.where(finite, ndtr((log_r - half) / sd), 1.0) + tail)
 
 
 def monthly(frac_per_yr: Any) -> np.ndarray:
@@ -148,7 +152,8 @@ class Constellation(EcosimAgent):
         spread = np.broadcast_to(np.asarray(p.initial_fleet_spread_months).astype(int), (K,))  # per member
         for age in range(int(spread.max())):  # the initial fleet spread evenly over its first months
             self.s.sats[:, 0, (start - 1 - age) % RING_MONTHS] = np.where(age < spread, n0 / spread, 0.0)
-        self.s.active_gen = self.s.sats.sum(axis=2)  # running total by generation
+        self.s.active_gen = np.add.reduce(self.s.sats, axis=2)  # running total by generation
+        self._active_now: tuple[int, np.ndarray, np.ndarray] | None = None  # (month, active_gen, active)
         self.s.inventory = np.zeros((K, G))
         self.s.production_rate = np.full(K, p.production_per_month_initial, dtype=float)
         self.s.demand_subs = np.full(K, p.subscribers_initial, dtype=float)
@@ -189,15 +194,20 @@ class Constellation(EcosimAgent):
 
     @property
     def active(self) -> np.ndarray:
-        """Working satellites in orbit [count]."""
-        return self.s.active_gen.sum(axis=1)
+        """Working satellites in orbit [count] (worked out again when the month or its array by
+        generation changes: replaced in a month, never written into); callers never write into it."""
+        by_gen = self.s.active_gen
+        got = self._active_now
+        if got is None or got[0] != self.t or got[1] is not by_gen:
+            got = self._active_now = (self.t, by_gen, np.add.reduce(by_gen, axis=1))
+        return got[2]
 
     def active_by_generation(self) -> np.ndarray:
         return self.s.active_gen
 
     def usable_tbps(self) -> np.ndarray:
         """Capacity over paying users in the busy hour [Tbps], every satellite in orbit."""
-        return (self.active_by_generation() * self._usable_gbps).sum(axis=1) / 1000.0
+        return np.add.reduce(self.active_by_generation() * self._usable_gbps, axis=1) / 1000.0
 
     def carried_tbps(self, reserved: np.ndarray | None = None) -> np.ndarray:
         """Busy-hour traffic the network carries [Tbps]: subscribers' and the data centers' backhaul
@@ -224,7 +234,7 @@ class Constellation(EcosimAgent):
 
     def ship_need_t(self, mass_kg: np.ndarray) -> np.ndarray:
         """Starship payload the operator would fly this month: its heavy satellites ready [t]."""
-        return (self.s.inventory * mass_kg)[:, self.needs_starship].sum(axis=1) / 1000.0
+        return np.add.reduce((self.s.inventory * mass_kg)[:, self.needs_starship], axis=1) / 1000.0
 
     # ---------------------------------------------------------------- phases
 
@@ -234,20 +244,20 @@ class Constellation(EcosimAgent):
         slot = (self.t - self._life_months) % RING_MONTHS
         rows = self._rows
         leaving = take_slot(s.sats, slot, rows)
-        self.deorbited = leaving.sum(axis=1)
+        self.deorbited = np.add.reduce(leaving, axis=1)
         s.active_gen = np.maximum(s.active_gen - leaving, 0.0)
         early = s.active_gen * self._attrition_by_gen
         s.sats *= self._survival_ring  # in place: the ring is large (K, generations, 240)
         s.active_gen = s.active_gen - early
-        self.deorbited = self.deorbited + early.sum(axis=1)
+        self.deorbited = self.deorbited + np.add.reduce(early, axis=1)
         if self.t % 12 == 0:
             s.added_this_year = np.zeros(K)
 
         # production of the newest generation that can fly, within the capital it may spend
-        gen = self._generation_to_build()
+        gen = self._gen_now = self._generation_to_build()  # last month's signal: the same in settle
         # np.minimum.reduce of these, in the same order, without stacking them first
         target = np.minimum(np.minimum(self._target_satellites, self.authorized()), self._max_satellites)
-        inventory = s.inventory.sum(axis=1)
+        inventory = np.add.reduce(s.inventory, axis=1)
         stock = self.active + inventory
         room = np.maximum(self.reg.deployment_approval_per_yr - s.added_this_year - inventory, 0.0)
         producing = (gen >= 0).astype(float)
@@ -279,7 +289,7 @@ class Constellation(EcosimAgent):
         self._publish_market()
 
         if ex.sells(self.name, "data"):
-            self.offer_data((self.active_by_generation() * self._eo_tb).sum(axis=1) / 1000.0)
+            self.offer_data(np.add.reduce(self.active_by_generation() * self._eo_tb, axis=1) / 1000.0)
 
     def reserved_tbps(self) -> np.ndarray:
         """Capacity kept for the operator's own orbital data centers [Tbps] (their published need)."""
@@ -345,13 +355,13 @@ class Constellation(EcosimAgent):
             o.bought_frac = np.divide(bought, o.mass_t, out=np.zeros(K), where=o.mass_t > 0)
             launched += o.sats * o.bought_frac[:, None]
             came = o.sats * np.divide(delivered, o.mass_t, out=np.zeros(K), where=o.mass_t > 0)[:, None]
-            self.arrived_from[o.seller] = came.sum(axis=1)
+            self.arrived_from[o.seller] = np.add.reduce(came, axis=1)
             arrived += came
         s.inventory = np.maximum(s.inventory - launched, 0.0)
         s.sats[:, :, self.t % RING_MONTHS] += arrived
         s.active_gen = s.active_gen + arrived
-        s.added_this_year = s.added_this_year + arrived.sum(axis=1)
-        self.launched, self.arrived = launched.sum(axis=1), arrived.sum(axis=1)
+        s.added_this_year = s.added_this_year + np.add.reduce(arrived, axis=1)
+        self.launched, self.arrived = np.add.reduce(launched, axis=1), np.add.reduce(arrived, axis=1)
 
         live = self.after(p.service_start_month)
         d2c_live = self.after(p.direct_to_cell_start_month)
@@ -378,7 +388,7 @@ class Constellation(EcosimAgent):
         s.ground_tbps_built = np.maximum(s.ground_tbps_built, carried)
         self.pay_costs(self._built_usd + new_ground * p.ground_capex_usd_per_tbps, "capex")
 
-        gen = self._generation_to_build()
+        gen = self._gen_now  # this month's offer's
         s.production_rate = np.where(gen >= 0, self.grow(s.production_rate, p.production_growth_frac_per_yr, p.production_per_month_max), s.production_rate)
         s.government_usd_per_yr = np.where(live > 0, self.grow_logistic(s.government_usd_per_yr, p.government_revenue_growth_frac_per_yr, p.government_revenue_usd_per_yr_max), s.government_usd_per_yr)
         s.d2c_usd_per_yr = np.where(d2c_live > 0, self.grow_logistic(s.d2c_usd_per_yr, p.direct_to_cell_growth_frac_per_yr, p.direct_to_cell_revenue_usd_per_yr_max), s.d2c_usd_per_yr)

@@ -67,9 +67,9 @@ class Kuiper(Constellation):
         order per launcher (a member on the spot has no contract launch left anywhere)."""
         s, K = self.s, self.K
         inv = s.inventory
-        stock = inv.sum(axis=1)
+        stock = np.add.reduce(inv, axis=1)
         share = np.divide(inv, stock[:, None], out=np.zeros(inv.shape), where=stock[:, None] > 0)
-        avg_mass_kg = (share * mass_kg).sum(axis=1)
+        avg_mass_kg = np.add.reduce(share * mass_kg, axis=1)
         left = stock.copy()
         orders: dict[str, LaunchOrder] = {}
         signals: dict[tuple[str, str], np.ndarray] = {}
@@ -147,7 +147,7 @@ def spot_launches(satellites: np.ndarray, per_launch: np.ndarray, price_per_sat:
     share = np.divide(w, total, out=np.zeros(w.shape), where=total > 0)
     room = np.maximum(slots - carry, 0.0)
     n = np.minimum(satellites[:, None] * share / np.maximum(per_launch, 1e-9), room)
-    left = satellites - (n * per_launch).sum(axis=1)
+    left = satellites - np.add.reduce(n * per_launch, axis=1)
     rank = price_per_sat.argsort(axis=1, kind="stable")
     rows = np.arange(len(satellites))
     for r in range(w.shape[1]):  # what the caps left over, cheapest first

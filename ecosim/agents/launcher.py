@@ -41,8 +41,8 @@ from typing import Any
 
 import numpy as np
 
-from ecosim.agents.base import DAYS_PER_MONTH, EcosimAgent, State, clip, wright
-from ecosim.physics.launch import wright_costs
+from ecosim.agents.base import DAYS_PER_MONTH, EcosimAgent, State, clip
+from ecosim.physics.launch import wright_cost, wright_costs
 
 #: tolerance when counting whole flights for a mass (a load within this of a whole flight is one)
 FLIGHT_TOL = 1e-9
@@ -94,11 +94,13 @@ class VehicleLine:
         self.flights = np.zeros(K)
         self.failures = np.zeros(K)
         #: per member, whether boosters fly more than once (its parameters stay fixed in a run)
-        self._reusable = np.broadcast_to(np.asarray(p.booster_life_flights) > 1.0, (K,))
+        self._life = np.asarray(p.booster_life_flights)  # [flights] (fixed in a run)
+        self._reusable = np.broadcast_to(self._life > 1.0, (K,))
         self._every = bool(self._reusable.all())  # every member's boosters are reusable
         self._none = not self._reusable.any()  # every member's vehicles fly once
         #: the state attribute of each of its stocks ("boosters": "falcon_boosters", ...)
         self._names = {key: f"{prefix}_{key}" for key in ("boosters", "pads", "cum_flights", "carry", "demand_flights", "stage_rate")}
+        self._v = vars(state)  # the state's attributes: each stock read and set as self._v[self._names[key]]
         # functions of its parameters, fixed in a run: worked out once, not every month
         #: (month, flights a month) of its manifest when every member shares it (in order), else None
         self._cadence = [(c.month, c.flights_per_yr / 12.0) for c in p.cadence] if all(type(c.month) is int and type(c.flights_per_yr) is float for c in p.cadence) else None
@@ -111,51 +113,62 @@ class VehicleLine:
             self._stage_ceiling = np.inf if p.upper_stages_per_month_max is None else p.upper_stages_per_month_max
             self._stage_growth = (1.0 + np.asarray(p.upper_stage_growth_frac_per_yr)) ** (1.0 / 12.0) - 1.0
         self._failure: tuple[Any, np.ndarray] | None = None  # (failure probability given, its per-member array)
+        # functions of the flights flown so far, worked out again when their values change (by
+        # value: a replay writes into state arrays between months); a month's flights and the
+        # next month's offer read the same
+        self._cost_now: tuple[bytes, np.ndarray] | None = None  # (flights so far, cost_per_flight_usd())
+        self._turnarounds_now: tuple[bytes, tuple[np.ndarray, np.ndarray]] | None = None  # (flights so far, _turnarounds())
 
-    def _get(self, key: str) -> np.ndarray:
-        return getattr(self.s, self._names[key])
-
-    def _set(self, key: str, value: np.ndarray) -> None:
-        setattr(self.s, self._names[key], value)
 
     @property
     def cumulative_flights(self) -> np.ndarray:
-        return self._get("cum_flights")
+        return self._v[self._names["cum_flights"]]
 
     @property
     def boosters(self) -> np.ndarray:
-        return self._get("boosters")
+        return self._v[self._names["boosters"]]
 
     @property
     def upper_stage_rate(self) -> np.ndarray:
         """Upper stages the line can make a month [count/month] (infinite: no limit)."""
-        return self._get("stage_rate")
+        return self._v[self._names["stage_rate"]]
 
     @property
     def demand_flights(self) -> np.ndarray:
         """Forecast of the flights buyers ask for [flights/month]."""
-        return self._get("demand_flights")
+        return self._v[self._names["demand_flights"]]
 
     def cost_per_flight_usd(self) -> np.ndarray:
-        p = self.p
-        return wright(p.cost_per_flight_usd_initial, self._get("cum_flights"), p.cumulative_flights_initial, p.cost_progress_ratio, p.cost_per_flight_usd_floor)
+        """Cost of a flight [USD] (callers never write into it)."""
+        cum = self._v[self._names["cum_flights"]]
+        key = cum.tobytes()
+        got = self._cost_now
+        if got is None or got[0] != key:
+            p = self.p
+            got = self._cost_now = (key, wright_cost(p.cost_per_flight_usd_initial, cum, p.cumulative_flights_initial, p.cost_progress_ratio, p.cost_per_flight_usd_floor))
+        return got[1]
 
     def turnaround_days(self) -> np.ndarray:
         p = self.p
-        return wright(p.turnaround_days_initial, self._get("cum_flights"), p.cumulative_flights_initial, p.turnaround_progress_ratio, p.turnaround_days_floor)
+        return wright_cost(p.turnaround_days_initial, self._v[self._names["cum_flights"]], p.cumulative_flights_initial, p.turnaround_progress_ratio, p.turnaround_days_floor)
 
     def pad_turnaround_days(self) -> np.ndarray:
         p = self.p
-        return wright(p.pad_turnaround_days_initial, self._get("cum_flights"), p.cumulative_flights_initial, p.turnaround_progress_ratio, p.pad_turnaround_days_floor)
+        return wright_cost(p.pad_turnaround_days_initial, self._v[self._names["cum_flights"]], p.cumulative_flights_initial, p.turnaround_progress_ratio, p.pad_turnaround_days_floor)
 
     def _turnarounds(self) -> tuple[np.ndarray, np.ndarray]:
         """:meth:`turnaround_days` and :meth:`pad_turnaround_days`: both curves share their
-        learning curve's power, worked out once."""
-        p = self.p
-        turn, pad_turn = wright_costs(self._get("cum_flights"), p.cumulative_flights_initial, p.turnaround_progress_ratio,
-                                      (p.turnaround_days_initial, p.turnaround_days_floor),
-                                      (p.pad_turnaround_days_initial, p.pad_turnaround_days_floor))
-        return turn, pad_turn
+        learning curve's power, worked out once (callers never write into them)."""
+        cum = self._v[self._names["cum_flights"]]
+        key = cum.tobytes()
+        got = self._turnarounds_now
+        if got is None or got[0] != key:
+            p = self.p
+            turn, pad_turn = wright_costs(cum, p.cumulative_flights_initial, p.turnaround_progress_ratio,
+                                          (p.turnaround_days_initial, p.turnaround_days_floor),
+                                          (p.pad_turnaround_days_initial, p.pad_turnaround_days_floor))
+            got = self._turnarounds_now = (key, (turn, pad_turn))
+        return got[1]
 
     @property
     def reusable(self) -> np.ndarray:
@@ -174,28 +187,28 @@ class VehicleLine:
     def plan(self, active: np.ndarray) -> np.ndarray:
         """Whole flights this line can fly this month [flights] (sets ``self.capacity``)."""
         p = self.p
-        boosters = self._get("boosters")
+        boosters = self._v[self._names["boosters"]]
         if self._none:  # no member's boosters fly again: the pads' turnaround alone
             by_boosters = np.floor(boosters)
             pad_turn = self.pad_turnaround_days()
         else:  # both turnarounds, their learning curve's power once
             turn, pad_turn = self._turnarounds()
             by_boosters = self._by_reuse(lambda: boosters * DAYS_PER_MONTH / turn, lambda: np.floor(boosters))
-        by_pads = self._get("pads") * DAYS_PER_MONTH / pad_turn
+        by_pads = self._v[self._names["pads"]] * DAYS_PER_MONTH / pad_turn
         month = self.agent.t
         if self._cadence is not None:  # one manifest for every member: cadence_per_month's loop
             rate = np.inf
             for when, per_month in self._cadence:
                 if month >= when:
                     rate = per_month
-            by_cadence = np.full(self.agent.K, rate)
+            by_cadence: Any = rate  # the same for every member: np.minimum with it as with np.full(K, rate)
         else:
             by_cadence = cadence_per_month(p.cadence, month, self.agent.K)
         # np.minimum.reduce of the four, in the same order, without stacking them first
-        cap = np.minimum(np.minimum(np.minimum(by_boosters, by_pads), self._get("stage_rate")), by_cadence) * active
-        with_carry = cap + self._get("carry")
+        cap = np.minimum(np.minimum(np.minimum(by_boosters, by_pads), self._v[self._names["stage_rate"]]), by_cadence) * active
+        with_carry = cap + self._v[self._names["carry"]]
         whole = np.floor(with_carry)
-        self._set("carry", clip(with_carry - whole, 0.0, 1.0) * active)
+        self._v[self._names["carry"]] = clip(with_carry - whole, 0.0, 1.0) * active
         self.capacity = whole
         return whole
 
@@ -210,12 +223,17 @@ class VehicleLine:
         if got is None or got[0] is not failure_prob or got[1].shape != n.shape:  # a parameter: the same object every month
             got = self._failure = (failure_prob, np.broadcast_to(np.asarray(failure_prob, dtype=float), n.shape))
         fails = self.agent.world.binomial(n, got[1]).astype(float)
-        p = self.p
-        boosters = self._get("boosters")
-        retired = self._by_reuse(lambda: n / np.asarray(p.booster_life_flights), lambda: n)
-        lost = self._by_reuse(lambda: fails, lambda: 0.0)
-        self._set("boosters", np.maximum(boosters - retired - lost, 0.0))
-        self._set("cum_flights", self._get("cum_flights") + n)
+        boosters = self._v[self._names["boosters"]]
+        retired: Any
+        lost: Any
+        if self._every:  # _by_reuse's cases, without its lambdas
+            retired, lost = n / self._life, fails
+        elif self._none:
+            retired, lost = n, 0.0
+        else:
+            retired, lost = np.where(self._reusable, n / self._life, n), np.where(self._reusable, fails, 0.0)
+        self._v[self._names["boosters"]] = np.maximum(boosters - retired - lost, 0.0)
+        self._v[self._names["cum_flights"]] = self._v[self._names["cum_flights"]] + n
         self.flights = n.astype(float)
         self.failures = fails
         return fails
@@ -226,24 +244,24 @@ class VehicleLine:
         utilisation, before any limit of capital; pads follow their schedule."""
         p = self.p
         w = self._smoothing
-        demand = self._kept * self._get("demand_flights") + w * np.maximum(wanted_flights, 0.0)
-        self._set("demand_flights", demand)
+        demand = self._kept * self._v[self._names["demand_flights"]] + w * np.maximum(wanted_flights, 0.0)
+        self._v[self._names["demand_flights"]] = demand
         target = demand / self._utilisation
         # expendable: a month of flights in stock
-        needed = self._by_reuse(lambda: target * self.turnaround_days() / DAYS_PER_MONTH, lambda: target)
-        build = clip(needed - self._get("boosters"), 0.0, self._build_max) * started
-        rate = self._get("stage_rate")
+        needed = self._by_reuse(lambda: target * self._turnarounds()[0] / DAYS_PER_MONTH, lambda: target)  # next month's plan reads them too
+        build = clip(needed - self._v[self._names["boosters"]], 0.0, self._build_max) * started
+        rate = self._v[self._names["stage_rate"]]
         if p.upper_stages_per_month_initial is not None:
             grow = clip(np.minimum(target, self._stage_ceiling) - rate, 0.0, rate * self._stage_growth) * started
         else:
             grow = np.zeros(self.agent.K)
-        self._set("pads", np.minimum(self._get("pads") + self._pads_a_month * started, p.pads_max))
+        self._v[self._names["pads"]] = np.minimum(self._v[self._names["pads"]] + self._pads_a_month * started, p.pads_max)
         return build, grow
 
     def add(self, boosters: np.ndarray, stage_rate: np.ndarray) -> None:
         """Put new boosters in stock and new upper-stage production in service."""
-        self._set("boosters", self._get("boosters") + boosters)
-        self._set("stage_rate", self._get("stage_rate") + stage_rate)
+        self._v[self._names["boosters"]] = self._v[self._names["boosters"]] + boosters
+        self._v[self._names["stage_rate"]] = self._v[self._names["stage_rate"]] + stage_rate
 
 
 class LaunchProvider(EcosimAgent):
@@ -256,6 +274,7 @@ class LaunchProvider(EcosimAgent):
         super().__init__(world, actor, p, shared)
         self.line = VehicleLine(self, p, self.s, "line")
         self.customer_launches = self.zeros()
+        self._payload_signal = self.full(p.payload_t)  # a flight's payload, published every month (publish copies it)
         self._publish(self.zeros())
 
     def price_per_flight_usd(self) -> np.ndarray:
@@ -271,7 +290,7 @@ class LaunchProvider(EcosimAgent):
         self.publish("launch_price_usd_per_launch", price)
         self.publish("launch_price_usd_per_kg", price / (p.payload_t * 1000.0))
         self.publish("launch_slots_per_month", slots)
-        self.publish("launch_payload_t", self.full(p.payload_t))
+        self.publish("launch_payload_t", self._payload_signal)
 
     def offer(self) -> None:
         p = self.p

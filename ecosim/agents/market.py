@@ -248,7 +248,7 @@ def allocate_launches(wanted: np.ndarray, prices_usd: np.ndarray, slots: np.ndar
     n_open = open_.sum(axis=1)
     even = np.divide(wanted * np.asarray(assured_frac, dtype=float), n_open, out=np.zeros(K), where=n_open > 0)
     out += np.minimum(even[:, None], slots) * open_
-    rest = wanted - out.sum(axis=1)
+    rest = wanted - np.add.reduce(out, axis=1)
     free = slots - out
     rank = prices_usd.argsort(axis=1, kind="stable")
     rows = np.arange(K)

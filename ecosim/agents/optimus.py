@@ -73,17 +73,17 @@ class Optimus(EcosimAgent):
     @property
     def robots(self) -> np.ndarray:
         """Robots working [robots]: Tesla's own and those sold."""
-        return self.s.robots.sum(axis=(1, 2)) + self.s.plant_robots.sum(axis=1)
+        return np.add.reduce(self.s.robots, axis=(1, 2)) + np.add.reduce(self.s.plant_robots, axis=1)
 
     @property
     def plant_robot_count(self) -> np.ndarray:
         """Robots working in Tesla's plants [robots]."""
-        return self.s.plant_robots.sum(axis=1)
+        return np.add.reduce(self.s.plant_robots, axis=1)
 
     @property
     def sold_robot_count(self) -> np.ndarray:
         """Robots sold to outside sectors, still working [robots]."""
-        return self.s.robots.sum(axis=(1, 2))
+        return np.add.reduce(self.s.robots, axis=(1, 2))
 
     def _generation(self) -> np.ndarray:
         months = self._gen_months
@@ -136,13 +136,13 @@ class Optimus(EcosimAgent):
         factory_adoption = adoption[:, self.sector_names.index("factory")] if "factory" in self.sector_names else self.zeros()
         keeps = wage * life_hours > unit_cost
         plant_target = np.divide(plant_hours_wanted, robot_hours_month, out=np.zeros(K), where=robot_hours_month > 0) * factory_adoption * keeps
-        plant_open = np.maximum(plant_target - s.plant_robots.sum(axis=1), 0.0)
+        plant_open = np.maximum(plant_target - np.add.reduce(s.plant_robots, axis=1), 0.0)
 
         # outside sectors: the buyer's labour over a life worth the price, the price over the cost
         worth = (self._sector("value_usd_per_hour") * life_hours[:, None] >= p.price_usd) & (p.price_usd >= unit_cost)[:, None]
         target = self._sector("potential_robots") * adoption * worth
-        open_demand = np.maximum(target - s.robots.sum(axis=1), 0.0)
-        total = open_demand.sum(axis=1)
+        open_demand = np.maximum(target - np.add.reduce(s.robots, axis=1), 0.0)
+        total = np.add.reduce(open_demand, axis=1)
 
         capacity = s.capacity_per_yr / 12.0 * built
         affordable = self.capital_usd() / unit_cost
@@ -154,8 +154,8 @@ class Optimus(EcosimAgent):
         self.produced = self._to_plants + to_sectors
         ex.demand(self.name, "accelerators", self.produced * p.chips_h100e_per_robot, tier=1, kind="capex")
 
-        self.plant_hours = (s.plant_robots * hours_per_day).sum(axis=1) * DAYS_PER_MONTH
-        sold_hours = (s.robots * hours_per_day[:, :, None]).sum(axis=(1, 2)) * DAYS_PER_MONTH
+        self.plant_hours = np.add.reduce(s.plant_robots * hours_per_day, axis=1) * DAYS_PER_MONTH
+        sold_hours = np.add.reduce(s.robots * hours_per_day[:, :, None], axis=(1, 2)) * DAYS_PER_MONTH
         self.hours = self.plant_hours + sold_hours
         to_fab = self.plant_hours * fab_share
         # Tesla's plants (the fab tier 0, the car plants tier 1) pay the wage inside the company;
@@ -172,7 +172,7 @@ class Optimus(EcosimAgent):
         s.robots[rows, g, :] += self._by_sector
         s.plant_robots[rows, g] += self._to_plants
         unit_cost = self._unit_cost_usd[rows, g]
-        sold = self._by_sector.sum(axis=1)
+        sold = np.add.reduce(self._by_sector, axis=1)
         self.revenue_usd = sold * p.price_usd
         ex.pay("market", self.name, self.revenue_usd, "revenue")
         self.pay_costs(sold * unit_cost, "opex")

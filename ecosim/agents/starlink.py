@@ -30,11 +30,11 @@ class Starlink(Constellation):
         inv = self.s.inventory
         needs = self.needs_starship
         kg = inv * mass_kg
-        light_t = kg[:, self._light].sum(axis=1) / 1000.0
-        heavy_t = kg[:, needs].sum(axis=1) / 1000.0
+        light_t = np.add.reduce(kg[:, self._light], axis=1) / 1000.0
+        heavy_t = np.add.reduce(kg[:, needs], axis=1) / 1000.0
         load_t = self.read(launcher, "launch_payload_t")
         whole_t = np.floor(np.divide(light_t, load_t, out=np.zeros(self.K), where=load_t > 0) + 1e-9) * load_t
         light_frac = np.divide(whole_t, light_t, out=np.zeros(self.K), where=light_t > 0)
         heavy_frac = np.minimum(np.divide(self.heavy_share_t(), heavy_t, out=np.zeros(self.K), where=heavy_t > 0), 1.0)
         sats = inv * np.where(needs[None, :], heavy_frac[:, None], np.minimum(light_frac, 1.0)[:, None])
-        return [LaunchOrder(launcher, (sats * mass_kg).sum(axis=1) / 1000.0, sats)]
+        return [LaunchOrder(launcher, np.add.reduce(sats * mass_kg, axis=1) / 1000.0, sats)]

@@ -48,9 +48,9 @@ from typing import Any
 
 import numpy as np
 
-from ecosim.agents.base import DAYS_PER_MONTH, EcosimAgent, clip, wright
+from ecosim.agents.base import DAYS_PER_MONTH, EcosimAgent, clip
 from ecosim.agents.launcher import VehicleLine, whole_flights
-from ecosim.physics.launch import wright_costs
+from ecosim.physics.launch import wright_cost, wright_costs
 
 
 def limit_price_usd(competitor_usd: np.ndarray, ratio: Any, marginal_cost_usd: np.ndarray, elasticity: Any) -> np.ndarray:
@@ -85,7 +85,8 @@ class SpaceXLaunch(EcosimAgent):
         self.s.ship_build_rate = np.full(K, sp.build_per_month_initial, dtype=float)
         self.s.ship_cum_flights = np.full(K, sp.cumulative_flights_initial, dtype=float)
         self._operational_now: tuple[int, np.ndarray, np.ndarray] | None = None  # (month, flights so far, ship_operational())
-        self._ship_payload: tuple[tuple[int, bytes], np.ndarray] | None = None  # ((month, flights so far), ship_payload_t())
+        self._ship_payload: tuple[int, np.ndarray, np.ndarray] | None = None  # (month, flights so far, _payload())
+        self._ship_cost: tuple[bytes, np.ndarray] | None = None  # (flights so far, ship_cost_per_flight_usd())
         self.s.ship_pads = np.full(K, sp.pads_initial, dtype=float)
         self.s.ship_test_interval = np.full(K, sp.test_interval_months_initial, dtype=float)
         self.s.ship_months_since_test = np.full(K, 1e3)
@@ -119,32 +120,48 @@ class SpaceXLaunch(EcosimAgent):
         self._ship_fail_ops = np.broadcast_to(np.asarray(sp.failure_prob_operational, float), (K,))
         self._ship_fail_test = np.broadcast_to(np.asarray(sp.failure_prob_test, float), (K,))
         self._own_buyers: tuple[int, list[str]] | None = None  # (mergers so far, own buyers of launch mass)
-        self._turnarounds_now: tuple[int, np.ndarray, tuple[np.ndarray, np.ndarray]] | None = None  # (month, flights so far, _turnarounds())
+        self._turnarounds_now: tuple[bytes, tuple[np.ndarray, np.ndarray]] | None = None  # (flights so far, _turnarounds())
+        self._ship_cum0 = np.maximum(sp.cumulative_flights_initial, 1.0)  # its learning curves' start
+        self._payload_signal = self.full(p.falcon.payload_t)  # a dedicated launch's payload, published every month (publish copies it)
         self._refresh_costs()
         self._publish(self.zeros(), {b: self.zeros() for b in self.heavy_buyers})
 
     # ------------------------------------------------------------ Starship quantities
 
     def ship_payload_t(self) -> np.ndarray:
-        """Payload of the best Starship version flying this month [t] (a function of the month
-        and the flights flown so far: computed again only when either changes)."""
-        key = (self.t, self.s.ship_cum_flights.tobytes())
+        """Payload of the best Starship version flying this month [t]."""
+        return self._payload().copy()
+
+    def _payload(self) -> np.ndarray:
+        """:meth:`ship_payload_t` (a function of the month and the flights flown so far: worked
+        out again when the month or its array of flights changes); callers never write into it."""
+        cum = self.s.ship_cum_flights
         got = self._ship_payload
-        if got is None or got[0] != key:
-            got = self._ship_payload = (key, self._ship_payload_now())
-        return got[1].copy()
+        if got is None or got[0] != self.t or got[1] is not cum:
+            got = self._ship_payload = (self.t, cum, self._ship_payload_now())
+        return got[2]
 
     def _ship_payload_now(self) -> np.ndarray:
         sp = self.p.starship
         payload = np.full(self.K, sp.versions[0].payload_t, dtype=float)
         for v in sp.versions:
+            if type(v.available_month) is int and self.t < v.available_month:  # flying for no member yet: as np.where of no member
+                continue
             ok = (self.t >= np.asarray(v.available_month)) & (self.s.ship_cum_flights >= np.asarray(v.min_cumulative_flights))
             payload = np.where(ok, np.maximum(payload, v.payload_t), payload)
         return payload
 
     def ship_cost_per_flight_usd(self) -> np.ndarray:
-        sp = self.p.starship
-        return wright(sp.cost_per_flight_usd_initial, self.s.ship_cum_flights, np.maximum(sp.cumulative_flights_initial, 1.0), sp.cost_progress_ratio, sp.cost_per_flight_usd_floor)
+        """Cost of a Starship flight [USD] (a function of the flights flown so far: worked out
+        again when their values change, by value: a replay writes into state arrays between
+        months); callers never write into it."""
+        cum = self.s.ship_cum_flights
+        key = cum.tobytes()
+        got = self._ship_cost
+        if got is None or got[0] != key:
+            sp = self.p.starship
+            got = self._ship_cost = (key, wright_cost(sp.cost_per_flight_usd_initial, cum, self._ship_cum0, sp.cost_progress_ratio, sp.cost_per_flight_usd_floor))
+        return got[1]
 
     def ship_operational(self) -> np.ndarray:
         """1.0 where Starship flies operationally this month, else 0.0 (a function of the month and
@@ -161,18 +178,20 @@ class SpaceXLaunch(EcosimAgent):
 
     def _turnarounds(self) -> tuple[np.ndarray, np.ndarray]:
         """Days a stack and a pad take between flights (a function of the flights flown so far:
-        worked out again when the month or its array of flights changes); callers never write
-        into them."""
+        worked out again when their values change, by value: a replay writes into state arrays
+        between months; a month's fleet and the next month's offer read the same); callers never
+        write into them."""
         sp, s = self.p.starship, self.s
         cum = s.ship_cum_flights
+        key = cum.tobytes()
         got = self._turnarounds_now
-        if got is not None and got[0] == self.t and got[1] is cum:
-            return got[2]
+        if got is not None and got[0] == key:
+            return got[1]
         # both curves share their learning curve's power: worked out once
-        turnaround, pad_turn = wright_costs(cum, np.maximum(sp.cumulative_flights_initial, 1.0), sp.turnaround_progress_ratio,
+        turnaround, pad_turn = wright_costs(cum, self._ship_cum0, sp.turnaround_progress_ratio,
                                             (sp.turnaround_days_initial, sp.turnaround_days_floor),
                                             (sp.pad_turnaround_days_initial, sp.pad_turnaround_days_floor))
-        self._turnarounds_now = (self.t, cum, (turnaround, pad_turn))
+        self._turnarounds_now = (key, (turnaround, pad_turn))
         return turnaround, pad_turn
 
     # ------------------------------------------------------------ prices
@@ -206,7 +225,7 @@ class SpaceXLaunch(EcosimAgent):
         if falcon_cost_usd is None:
             falcon_cost_usd = self.falcon.cost_per_flight_usd()
         falcon_cost_kg = falcon_cost_usd / (fal.payload_t * 1000.0)
-        ship_cost_kg = self.ship_cost_per_flight_usd() / (self.ship_payload_t() * 1000.0)
+        ship_cost_kg = self.ship_cost_per_flight_usd() / (self._payload() * 1000.0)
         ops = self.ship_operational() > 0
         self.cost_per_kg = np.where(ops, np.minimum(falcon_cost_kg, ship_cost_kg), falcon_cost_kg)
         self.price_per_kg = self.s.price_usd_per_launch / (fal.payload_t * 1000.0)
@@ -223,7 +242,7 @@ class SpaceXLaunch(EcosimAgent):
         self.publish("launch_price_usd_per_kg", self.price_per_kg, internal=self.transfer_usd_per_kg())
         self.publish("launch_price_usd_per_launch", self.s.price_usd_per_launch)
         self.publish("launch_slots_per_month", slots)
-        self.publish("launch_payload_t", self.full(self.p.falcon.payload_t))
+        self.publish("launch_payload_t", self._payload_signal)
         for buyer, share in ship_shares_t.items():
             self.ex.publish_to(self.name, buyer, "starship_capacity_t", share)
 
@@ -245,7 +264,7 @@ class SpaceXLaunch(EcosimAgent):
         whole = np.floor(cap + s.ship_carry)
         s.ship_carry = clip(cap + s.ship_carry - whole, 0.0, 1.0) * ops
         self.ship_capacity = whole
-        self.starship_mass_capacity_t = whole * self.ship_payload_t()
+        self.starship_mass_capacity_t = whole * self._payload()
         mass = falcon_flights * p.falcon.payload_t + self.starship_mass_capacity_t
         self.ex.offer(self.name, "launch_mass", mass, self.price_per_kg * 1000.0, self.transfer_usd_per_kg() * 1000.0)
         # next month: each own heavy buyer's share of Starship, in proportion to its need
@@ -285,7 +304,7 @@ class SpaceXLaunch(EcosimAgent):
 
         falcon_flights = self.falcon.flights_for(falcon_t, fal.payload_t)
         falcon_fails = self.falcon.fly(falcon_flights, fal.failure_prob)
-        payload = self.ship_payload_t()
+        payload = self._payload()
         ops_flights = np.minimum(whole_flights(ship_t, payload), self.ship_capacity)
         n_ops = ops_flights.astype(np.int64)
         ops_fails = self.world.binomial(n_ops, self._ship_fail_ops).astype(float)
@@ -335,7 +354,7 @@ class SpaceXLaunch(EcosimAgent):
         falcon_wanted = np.maximum(asked - ship_t, 0.0) / fal.payload_t
         boosters, stages = self.falcon.plan_fleet(falcon_wanted, self.after(fal.first_flight_month - fal.build_lead_months))
         # Starship: the own buyers' needs and outside mass it carried, in flights
-        payload = self.ship_payload_t()
+        payload = self._payload()
         needs = sum(self.ship_needs_t().values(), self.zeros())
         ops = self.ship_operational()  # the flights so far: the same for the wanted flights and the stacks
         wanted = (needs + np.maximum(ship_t - np.minimum(needs, ship_t), 0.0)) / payload * ops

@@ -20,7 +20,8 @@ from typing import Any
 
 import numpy as np
 
-from ecosim.agents.base import EcosimAgent, ramped_capacity, wright
+from ecosim.agents.base import EcosimAgent, ramped_capacity
+from ecosim.physics.launch import wright_cost
 
 
 class TeslaEnergy(EcosimAgent):
@@ -53,7 +54,7 @@ class TeslaEnergy(EcosimAgent):
     def price_usd_per_kwh(self) -> np.ndarray:
         """Realised storage revenue per kWh deployed [USD/kWh]: Wright's curve in deployments."""
         p = self.p
-        return wright(p.price_usd_per_kwh_initial, self.s.cumulative_gwh, p.cumulative_gwh_initial, p.price_progress_ratio)
+        return wright_cost(p.price_usd_per_kwh_initial, self.s.cumulative_gwh, p.cumulative_gwh_initial, p.price_progress_ratio)
 
     def settle(self) -> None:
         p, s = self.p, self.s

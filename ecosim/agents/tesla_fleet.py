@@ -39,7 +39,8 @@ from typing import Any
 
 import numpy as np
 
-from ecosim.agents.base import UNLIMITED, EcosimAgent, clip, per_member, ramped_capacity, wright
+from ecosim.agents.base import UNLIMITED, EcosimAgent, clip, per_member, ramped_capacity
+from ecosim.physics.launch import wright_cost
 from ecosim.timeline import year_frac
 
 FIRST_COHORT = 2008
@@ -105,7 +106,7 @@ class TeslaFleet(EcosimAgent):
 
     @property
     def fleet(self) -> np.ndarray:
-        return self.s.cohorts.sum(axis=1)
+        return np.add.reduce(self.s.cohorts, axis=1)
 
     def own_fsd_perf(self) -> np.ndarray:
         p = self.p
@@ -117,7 +118,7 @@ class TeslaFleet(EcosimAgent):
 
     def unit_cost_usd(self) -> np.ndarray:
         p = self.p
-        return wright(p.unit_cost_usd_initial, self.s.cum_production, p.cumulative_production_initial, p.cost_progress_ratio)
+        return wright_cost(p.unit_cost_usd_initial, self.s.cum_production, p.cumulative_production_initial, p.cost_progress_ratio)
 
     def offer(self) -> None:
         p, s, ex = self.p, self.s, self.ex

@@ -44,6 +44,9 @@ def wright_cost(
             if initial_cumulative == initial_cumulative and progress_ratio == progress_ratio and len(_CURVES) < 4096:  # not NaN
                 _CURVES[key] = fixed
         n0, exponent = fixed
+        if type(cumulative) is np.ndarray and cumulative.shape == _ONE and cumulative.dtype is _F64 and cumulative[0] >= n0:
+            # one member past the curve's start: max(n, n0) is n itself
+            return np.maximum(floor, np.multiply(initial_cost, (cumulative / n0) ** exponent))
     else:
         n0, exponent = np.maximum(initial_cumulative, 1.0), np.log2(progress_ratio)
     n = np.maximum(cumulative, n0)
@@ -72,6 +75,8 @@ def wright_costs(
 #: argument types of :func:`wright_cost` whose fixed factors it keeps by value (one number for
 #: every member: the same NumPy float64 computing them again gives)
 _NUMBERS = (float, int, np.float64)
+#: the shape of one member's array and the dtype whose value max(n, n0) leaves as it is
+_ONE, _F64 = (1,), np.dtype(np.float64)
 #: by (initial_cumulative, progress_ratio): ``(max(initial_cumulative, 1), log2(progress_ratio))``
 _CURVES: dict[tuple[Any, Any], tuple[Any, Any]] = {}
 
