@@ -91,13 +91,25 @@ class ChipFab(EcosimAgent):
             hours = ex.received(self.name, "labour")
         else:
             hours = self.zeros()
-        boost = np.divide(hours, p.robot_hours_per_ramp_month, out=np.zeros(self.K), where=self._boosts)
-        step = (1.0 + boost) / p.ramp_months
-        self.pay_costs(np.where(ramping, np.minimum(step, 1.0 - s.ramp) * p.build_capex_usd, 0.0), "capex")
-        s.ramp = np.where(ramping, np.minimum(s.ramp + step, 1.0), s.ramp)
+        if self.K == 1 and self._boosts.ndim == 0:  # one member: the step of its ramp, without the masks
+            boost = np.divide(hours, p.robot_hours_per_ramp_month) if self._boosts else self.zeros()
+            step = (1.0 + boost) / p.ramp_months
+            if ramping[0]:
+                self.pay_costs(np.minimum(step, 1.0 - s.ramp) * p.build_capex_usd, "capex")
+                s.ramp = np.minimum(s.ramp + step, 1.0)
+            else:
+                self.pay_costs(self.zeros(), "capex")
+        else:
+            boost = np.divide(hours, p.robot_hours_per_ramp_month, out=np.zeros(self.K), where=self._boosts)
+            step = (1.0 + boost) / p.ramp_months
+            self.pay_costs(np.where(ramping, np.minimum(step, 1.0 - s.ramp) * p.build_capex_usd, 0.0), "capex")
+            s.ramp = np.where(ramping, np.minimum(s.ramp + step, 1.0), s.ramp)
         selling = sold >= self._utilisation_min * self.output
         grown = (s.ramp >= 1.0) & (started > 0) & selling
-        wanted = np.where(grown, self.grow(s.capacity, p.capacity_growth_frac_per_yr, p.capacity_h100e_per_month_max) - s.capacity, 0.0)
+        if self.K == 1:  # one member: its growth or none, without the mask
+            wanted = self.grow(s.capacity, p.capacity_growth_frac_per_yr, p.capacity_h100e_per_month_max) - s.capacity if grown[0] else self.zeros()
+        else:
+            wanted = np.where(grown, self.grow(s.capacity, p.capacity_growth_frac_per_yr, p.capacity_h100e_per_month_max) - s.capacity, 0.0)
         unit = self.expansion_usd_per_h100e_month()
         added = np.minimum(wanted, self.affordable_units(unit))
         s.capacity = s.capacity + added

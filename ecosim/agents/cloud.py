@@ -44,6 +44,7 @@ from typing import Any
 import numpy as np
 
 from ecosim.agents.base import EcosimAgent, clip, take_slot
+from ecosim.agents.terrestrial_dc import ratio_or
 from ecosim.physics.compute import accelerator_usd_per_w, watts_per_h100e
 
 RING_MONTHS = 240
@@ -267,7 +268,7 @@ class Cloud(EcosimAgent):
         request = np.maximum(wanted - committed, 0.0)
         free = np.maximum(s.capacity_mw - _sum(committed, axis=1), 0.0)
         asked = _sum(request, axis=1)
-        fill = np.divide(free, asked, out=self._ones.copy(), where=asked > 0)
+        fill = ratio_or(free, asked, self._ones)
         grant = request * np.minimum(fill, 1.0)[:, None]
         self.granted_mw = grant
         if self._lease_lead_month is not None:  # one lead for every member: in service at once for all, or a slot
@@ -304,7 +305,7 @@ class Cloud(EcosimAgent):
         # over the last year), at their target utilisation
         build = self._build_lead_months
         then = s.wanted_seen_mw[:, self.t % 12]
-        growth = clip(np.divide(total_wanted, then, out=self._ones.copy(), where=then > 0), 1.0, self._growth_max)
+        growth = clip(ratio_or(total_wanted, then, self._ones), 1.0, self._growth_max)
         s.wanted_seen_mw[:, self.t % 12] = total_wanted
         planned = s.capacity_mw + _sum(s.capacity_pipe_mw, axis=1)
         gap = total_wanted * (_power(growth, self._build_lead_yr) if self._build_lead_yr_one is None else growth ** self._build_lead_yr_one) / p.target_utilisation_frac - planned

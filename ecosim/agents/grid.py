@@ -92,7 +92,10 @@ class Grid(EcosimAgent):
         s.background_gw = s.background_gw + s.background_requests_gw_per_yr / 12.0
         total_gw = self.queue_gw
         processed_gw = np.minimum(total_gw, s.throughput_gw_per_yr / 12.0)
-        share = np.divide(processed_gw, total_gw, out=np.zeros(self.K), where=total_gw > 0)  # of every entry
+        if self.K == 1:  # one member: the division or none, without the mask
+            share = processed_gw / total_gw if total_gw[0] > 0 else self.zeros()  # of every entry
+        else:
+            share = np.divide(processed_gw, total_gw, out=np.zeros(self.K), where=total_gw > 0)
         s.background_gw = s.background_gw * (1.0 - share)
         due = (t + self._delay_m) % PIPE_MONTHS
         # one delay for every member: a column, the same additions without fancy indexing

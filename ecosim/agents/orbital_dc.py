@@ -36,7 +36,7 @@ from typing import Any
 import numpy as np
 
 from ecosim.agents.base import EcosimAgent, clip, take_slot
-from ecosim.agents.terrestrial_dc import chips_per_mw
+from ecosim.agents.terrestrial_dc import ONE_MEMBER, chips_per_mw, ratio_or
 from ecosim.economics.binding import BINDING, binding_code_of
 from ecosim.economics.odc_cost import CONVENTIONS, Site, compare_costs, mass_per_w_kg, orbit_fixed
 from ecosim.physics.compute import accelerator_usd_per_w
@@ -81,6 +81,8 @@ class OrbitalDataCenter(EcosimAgent):
         self._own_all, self._own_any = bool(self._own_budget.all()), bool(self._own_budget.any())
         #: the binding code of a month it wants nothing: economics, or none while it builds prototypes
         self._idle_code = np.where(np.asarray(p.prototype_mw_per_yr) == 0, np.int8(BINDING.index("economics")), np.int8(0))
+        self._idle_codes = np.broadcast_to(self._idle_code, (K,)).copy()  # (one per member)
+        self._no_codes = np.zeros(K, dtype=np.int8)
         self.mass_kg_per_w = self._mass_per_w_kg * np.ones(K)
         self._kg_per_mw = self.mass_kg_per_w * 1e6  # [kg/MW]
         self._hw_usd_per_mw = p.satellite_hardware_usd_per_w * 1e6  # [USD/MW] the satellites' own hardware
@@ -166,9 +168,9 @@ class OrbitalDataCenter(EcosimAgent):
             convention=CONVENTIONS[self.p.cost_convention],
             fixed=self._orbit_fixed,  # its array cost share and mass per W, worked out at start
         )
-        self.ratio = cmp.ratio * self._ones
-        self.orbital_usd_per_w = cmp.orbital_usd_per_w * self._ones
-        self.terrestrial_usd_per_w = cmp.terrestrial_usd_per_w * self._ones
+        # one per member (each a new array; one already per member as it is: x * 1.0 is x)
+        self.ratio, self.orbital_usd_per_w, self.terrestrial_usd_per_w = (
+            x if x.shape == self._ones.shape else x * self._ones for x in (cmp.ratio, cmp.orbital_usd_per_w, cmp.terrestrial_usd_per_w))
         self.comparison = cmp
 
     def _publish(self, ratio: np.ndarray, capex_usd_per_w: np.ndarray) -> None:
@@ -232,9 +234,12 @@ class OrbitalDataCenter(EcosimAgent):
         table = np.array([limits[n] for n in names], dtype=float)  # one table for the tightest limit and its code
         ready = np.minimum.reduce(table)
         self.ready_mw = np.maximum(ready, 0.0)
-        self.binding = np.where(want > 0, binding_code_of(names, table), self._idle_code)
         opened = active > 0
-        self.binding = np.where(opened, self.binding, np.int8(0))
+        if want.shape == ONE_MEMBER:  # one member: the code that applies, without the masks
+            self.binding = (binding_code_of(names, table) if want[0] > 0 else self._idle_codes.copy()) if opened[0] else self._no_codes.copy()
+        else:
+            self.binding = np.where(want > 0, binding_code_of(names, table), self._idle_code)
+            self.binding = np.where(opened, self.binding, np.int8(0))
 
         # chip replacements ride on the same launches (their mass is small)
         failed = s.eflops_total * (1.0 - s.working)
@@ -258,7 +263,11 @@ class OrbitalDataCenter(EcosimAgent):
         items = self.comparison.orbital
         nameplate_w = self._nameplate_w
         capex = (items["hardware"] + items["launch"] + items["oversizing"] + items["ai_hardware"]) / nameplate_w
-        self._publish(np.where(opened, self.ratio, np.inf), np.where(opened, capex, np.inf))
+        if opened.shape == ONE_MEMBER:  # one member: its figures or none, without the masks
+            shown = (self.ratio, capex) if opened[0] else (self.full(np.inf), self.full(np.inf))
+            self._publish(*shown)
+        else:
+            self._publish(np.where(opened, self.ratio, np.inf), np.where(opened, capex, np.inf))
 
     def compute_price_usd_per_eflops_month(self) -> np.ndarray:
         """Price of compute this month [USD/(EFLOP/s month)]: the reference-month price scaled by
@@ -271,12 +280,10 @@ class OrbitalDataCenter(EcosimAgent):
 
     def settle(self) -> None:
         p, s, ex = self.p, self.s, self.ex
-        K = self.K
         bought = ex.received(self.name, "launch_mass")
         delivered = ex.delivered(self.name, "launch_mass")
-        flown = self._launch_t > 0
-        frac_bought = np.divide(bought, self._launch_t, out=np.zeros(K), where=flown)
-        frac_ok = np.divide(delivered, self._launch_t, out=np.zeros(K), where=flown)
+        frac_bought = ratio_or(bought, self._launch_t, self._zeros)
+        frac_ok = ratio_or(delivered, self._launch_t, self._zeros)
         cpm = self.chips_per_mw()
         ppm = self._pv_gw_per_mw
         launched_mw = self.ready_mw * frac_bought
@@ -293,14 +300,14 @@ class OrbitalDataCenter(EcosimAgent):
         working_eflops = s.eflops_total * s.working + new_eflops
         s.mw_total = s.mw_total + arrived_mw
         s.eflops_total = s.eflops_total + new_eflops
-        s.working = np.divide(working_eflops, s.eflops_total, out=self._ones.copy(), where=s.eflops_total > 0)
+        s.working = ratio_or(working_eflops, s.eflops_total, self._ones)
         self.built_mw = arrived_mw
 
         # radiation and wear, then replacements from stock (delivered with this month's launches)
         s.working = s.working * self._survival_month
         lost = s.eflops_total * (1.0 - s.working)
         repl = self._replace_h100e * frac_ok * eflops_per_h100e
-        restore = np.divide(np.minimum(repl, lost), lost, out=np.zeros(K), where=lost > 0)
+        restore = ratio_or(np.minimum(repl, lost), lost, self._zeros)
         s.working = s.working + (1.0 - s.working) * restore
         s.chips_h100e = np.maximum(s.chips_h100e - self._replace_h100e * frac_bought, 0.0)
 
@@ -314,7 +321,7 @@ class OrbitalDataCenter(EcosimAgent):
         self.pay_costs(self.nameplate_mw * 1e6 * p.satellite_hardware_usd_per_w * p.ops_frac_of_hardware_per_yr / 12.0, "opex")
         self.compute_eflops = ex.sold(self.name, "compute")
         bw = ex.received(self.name, "bandwidth") if ex.buys(self.name, "bandwidth") else self.bandwidth_need_tbps
-        self._bw_factor = np.divide(bw, self.bandwidth_need_tbps, out=self._ones.copy(), where=self.bandwidth_need_tbps > 0)
+        self._bw_factor = ratio_or(bw, self.bandwidth_need_tbps, self._ones)
         s.budget_usd_per_yr = self.grow(s.budget_usd_per_yr, p.capex_budget_growth_frac_per_yr, p.capex_budget_usd_per_yr_max)
 
 

@@ -54,7 +54,10 @@ class PVSupplier(EcosimAgent):
     def settle(self) -> None:
         s, ex, pv = self.s, self.ex, self.industry
         sold = ex.sold(self.name, "pv_modules")
-        s.utilisation = np.divide(sold, s.capacity_gw_per_yr / 12.0, out=np.zeros(self.K), where=s.capacity_gw_per_yr > 0)
+        if self.K == 1:  # one member: the division or none, without the mask
+            s.utilisation = sold / (s.capacity_gw_per_yr / 12.0) if s.capacity_gw_per_yr[0] > 0 else self.zeros()
+        else:
+            s.utilisation = np.divide(sold, s.capacity_gw_per_yr / 12.0, out=np.zeros(self.K), where=s.capacity_gw_per_yr > 0)
         self.pay_costs(sold * 1e9 * self.price_usd_per_w * pv.cost_frac_of_price, "opex")
         # no new plants below ``expansion_utilisation_min_frac``; full growth that much higher
         busy = clip((s.utilisation - pv.expansion_utilisation_min_frac) / pv.expansion_utilisation_ramp_frac, 0.0, 1.0)

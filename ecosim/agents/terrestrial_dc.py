@@ -34,11 +34,34 @@ from typing import Any
 import numpy as np
 
 from ecosim.agents.base import HOURS_PER_MONTH, EcosimAgent, clip, monthly, take_slot
-from ecosim.economics.binding import binding_code
+from ecosim.economics.binding import binding_code_of
 from ecosim.economics.odc_cost import energy_price_usd_per_mwh, fuel_usd_per_mwh
 from ecosim.physics.compute import watts_per_h100e
 
 RING_MONTHS = 240
+#: the limits of a site's installs, in the order its binding code weighs them
+_SITE_LIMITS = ("power", "chips")
+
+
+#: the shape of a per-member array of one member (the builders' and labs' one-member paths)
+ONE_MEMBER = (1,)
+
+
+def ratio_or(num: np.ndarray, den: np.ndarray, fill: np.ndarray, sign: np.ndarray | None = None) -> np.ndarray:
+    """``np.divide(num, den, out=fill.copy(), where=(den if sign is None else sign) > 0)`` of
+    per-member arrays: ``num / den`` where ``sign`` (``den``) is positive, ``fill`` elsewhere.
+    One member: the division or a copy of the fill, without the mask and the masked divide
+    (the same numbers, at a third of their cost).
+
+    >>> ratio_or(np.array([3.0]), np.array([2.0]), np.zeros(1)).tolist(), ratio_or(np.array([3.0]), np.array([0.0]), np.ones(1)).tolist()
+    ([1.5], [1.0])
+    >>> ratio_or(np.array([3.0, 3.0]), np.array([2.0, -1.0]), np.zeros(2)).tolist()
+    [1.5, 0.0]
+    """
+    positive = den if sign is None else sign
+    if positive.shape == ONE_MEMBER:
+        return num / den if positive[0] > 0 else fill.copy()
+    return np.divide(num, den, out=fill.copy(), where=positive > 0)
 
 
 def chips_per_mw(agent: EcosimAgent) -> np.ndarray:
@@ -95,6 +118,7 @@ class TerrestrialDataCenter(EcosimAgent):
             "site_capacity_factor": self.full(p.capacity_factor),
             "site_facility_life_yr": self.full(p.facility_life_yr),
         }
+        self._onsite_capex_usd_per_w = np.asarray(p.onsite_capex_usd_per_w, float)  # [USD/W] the turbines'
         self._fuel_usd_per_mwh = fuel_usd_per_mwh(p)  # [USD/MWh] of on-site gas (its parameters stay fixed in a run)
         #: a grid site's chip order lead [months], from its stated wait: fixed in a run (an
         #: on-site site's follows the grid's published wait)
@@ -141,23 +165,33 @@ class TerrestrialDataCenter(EcosimAgent):
     def site_delay_yr(self) -> np.ndarray:
         """Wait before new capacity at this site has power [yr]: the turbines' lead where on-site
         generation can be added (:meth:`onsite_mw_per_month`), else the grid's queue."""
-        return np.where(self.onsite_mw_per_month() > 0, self.p.onsite_lead_yr, self.grid_delay_yr())
+        onsite = self.onsite_mw_per_month()
+        if onsite.shape == ONE_MEMBER:  # one member: the turbines' lead or the grid's queue, without the mask
+            return self.full(self.p.onsite_lead_yr) if onsite[0] > 0 else self.grid_delay_yr()
+        return np.where(onsite > 0, self.p.onsite_lead_yr, self.grid_delay_yr())
 
-    def site_capex_usd_per_w(self) -> np.ndarray:
+    def site_capex_usd_per_w(self, onsite_mw_per_month: np.ndarray | None = None) -> np.ndarray:
         """Capital cost of new capacity at this site [USD/W of IT power]: the facility, and the
-        turbines where on-site generation can be added."""
+        turbines where on-site generation can be added (``onsite_mw_per_month``: this month's
+        :meth:`onsite_mw_per_month`, if the caller has it)."""
         p = self.p
-        return np.asarray(p.capex_usd_per_w + (self.onsite_mw_per_month() > 0) * np.asarray(p.onsite_capex_usd_per_w, float), float)
+        onsite = self.onsite_mw_per_month() if onsite_mw_per_month is None else onsite_mw_per_month
+        return np.asarray(p.capex_usd_per_w + (onsite > 0) * self._onsite_capex_usd_per_w, float)
 
     def _publish(self, delay_yr: np.ndarray | None) -> None:
         """What the lab and the builders of alternatives read next month."""
-        self.publish("site_capex_usd_per_w", self.site_capex_usd_per_w())
-        self.publish("site_onsite_mw_per_month", self.onsite_mw_per_month())
+        onsite = self.onsite_mw_per_month()
+        self.publish("site_capex_usd_per_w", self.site_capex_usd_per_w(onsite))
+        self.publish("site_onsite_mw_per_month", onsite)
         for signal, value in self._site.items():  # published every month (publish stores a copy)
             self.publish(signal, value)
         if delay_yr is not None:
             self.publish("site_delay_yr", delay_yr)
-        self.publish("capex_budget_usd_per_month", np.where(self.s.budget_usd_per_yr > 0, self.s.budget_usd_per_yr / 12.0, 0.0))
+        budget = self.s.budget_usd_per_yr
+        if budget.shape == ONE_MEMBER:  # one member: its budget or none, without the mask
+            self.publish("capex_budget_usd_per_month", budget / 12.0 if budget[0] > 0 else self.zeros())
+        else:
+            self.publish("capex_budget_usd_per_month", np.where(budget > 0, budget / 12.0, 0.0))
         self.publish("compute_capacity_eflops", self.compute_capacity_eflops())
         self.publish("site_pending_mw", self.s.pending_mw)
 
@@ -221,20 +255,21 @@ class TerrestrialDataCenter(EcosimAgent):
         cpm = chips_per_mw(self)
         free = np.maximum(s.facility_mw - self.used_mw, 0.0)
         install_mw = np.minimum(free, s.chips_h100e / cpm)
-        s.chips_h100e = np.maximum(s.chips_h100e - install_mw * cpm, 0.0)
+        install_h100e = install_mw * cpm
+        s.chips_h100e = np.maximum(s.chips_h100e - install_h100e, 0.0)
         slot = self.t % RING_MONTHS
-        added_eflops = install_mw * cpm * hw.flops_per_h100e / 1e18
+        added_eflops = install_h100e * hw.flops_per_h100e / 1e18
         s.chip_mw[:, slot] += install_mw
         s.chip_eflops[:, slot] += added_eflops
         s.used_mw_total = s.used_mw_total + install_mw
         s.eflops_total = s.eflops_total + added_eflops
         used = s.used_mw_total  # (used_mw)
-        self.binding = binding_code({"power": connected - used, "chips": s.chips_h100e / cpm + 1e-9})
+        self.binding = binding_code_of(_SITE_LIMITS, np.array([connected - used, s.chips_h100e / cpm + 1e-9], dtype=float))
 
         onsite_it = np.minimum(used, s.onsite_mw)
         grid_it = used - onsite_it
         got_it = ex.received(self.name, "power") / p.pue
-        self.power_factor = np.divide(onsite_it + np.minimum(got_it, grid_it), used, out=self._ones.copy(), where=used > 0)
+        self.power_factor = ratio_or(onsite_it + np.minimum(got_it, grid_it), used, self._ones)
         # fuel for what on-site generation runs (a grid site's turbines too)
         self.pay_costs(onsite_it * p.pue * HOURS_PER_MONTH * self._fuel_usd_per_mwh, "opex")
         self.pay_costs(s.facility_mw * 1e6 * p.capex_usd_per_w * p.opex_frac_of_capex_per_yr / 12.0, "opex")

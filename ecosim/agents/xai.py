@@ -69,11 +69,13 @@
 from __future__ import annotations
 
 import functools
+import math
 from typing import Any
 
 import numpy as np
 
 from ecosim.agents.base import SECONDS_PER_MONTH, UNLIMITED, EcosimAgent, clip
+from ecosim.agents.terrestrial_dc import ONE_MEMBER, ratio_or
 from ecosim.economics.odc_cost import capital_recovery_factor
 from ecosim.physics.scaling import reducible_loss, reference_reducible
 
@@ -156,8 +158,10 @@ def sga_terms(frac_small: Any, frac_mature: Any, small_usd_per_yr: Any, mature_u
 def sga_frac_at(revenue_usd_per_yr: Any, terms: tuple[Any, ...]) -> np.ndarray:
     """:func:`sga_frac` at a revenue run-rate, of its parameters' :func:`sga_terms`."""
     small, span, frac_small, fall = terms
-    x = clip(np.log(np.maximum(np.asarray(revenue_usd_per_yr, float), small) / small) / span, 0.0, 1.0)
-    return np.asarray(frac_small + fall * x, float)
+    revenue = revenue_usd_per_yr if type(revenue_usd_per_yr) is np.ndarray else np.asarray(revenue_usd_per_yr, float)
+    x = clip(np.log(np.maximum(revenue, small) / small) / span, 0.0, 1.0)
+    frac = frac_small + fall * x
+    return frac if type(frac) is np.ndarray and frac.dtype == np.float64 else np.asarray(frac, float)
 
 
 @functools.lru_cache(maxsize=64)
@@ -217,6 +221,8 @@ def onsite_frac(onsite_mw_per_month: Any, horizon_months: Any, need_mw: Any) -> 
     supply, need = np.asarray(onsite_mw_per_month, float) * np.asarray(horizon_months, float), np.asarray(need_mw, float)
     if supply.shape != need.shape:  # (a lab's are one per member alike: no broadcasting to do)
         supply, need = np.broadcast_arrays(supply, need)
+    if need.shape == ONE_MEMBER:  # one member: the division or the fill, without the masks
+        return clip(supply / need if need[0] > 0 else np.array((1.0 if supply[0] > 0 else 0.0,)), 0.0, 1.0)
     return np.asarray(clip(np.divide(supply, need, out=np.where(supply > 0, 1.0, 0.0), where=need > 0), 0.0, 1.0))
 
 
@@ -239,6 +245,9 @@ def lease_share_frac(onsite: Any, onsite_wait_yr: Any, grid_wait_yr: Any, lease_
         return logistic((np.minimum(np.asarray(wait, float), 100.0) - wait_over_yr) / softness_yr - by_ratio)
 
     f = np.asarray(onsite, float)
+    if f.shape == ONE_MEMBER and getattr(onsite_wait_yr, "shape", None) == ONE_MEMBER and getattr(grid_wait_yr, "shape", None) == ONE_MEMBER:
+        both = switch(np.concatenate((onsite_wait_yr, grid_wait_yr)))  # one member: both waits' switches in one pass (the same numbers)
+        return f * both[:1] + (1.0 - f) * both[1:]
     return np.asarray(f * switch(onsite_wait_yr) + (1.0 - f) * switch(grid_wait_yr))
 
 
@@ -250,7 +259,7 @@ class Lab(EcosimAgent):
         super().__init__(world, actor, p, shared)
         K = self.K
         self.law = self.shared.scaling
-        self._training_frac: tuple[int, np.ndarray] | None = None  # (month, training_frac() of that month)
+        self._training_frac: tuple[int, np.ndarray, np.ndarray] | None = None  # (month, training_frac() of that month, 1 - it)
         self.terrestrial_builder = self.partner("site_capex_usd_per_w")
         self.orbital_builder = self.partner("orbital_cost_ratio")
         self.lessor = self.partner("lease_usd_per_w_month")
@@ -264,6 +273,10 @@ class Lab(EcosimAgent):
         self._staff_step = np.minimum(1.0 / p.staff_adjust_months, 1.0)  # of the way to its compute a month
         adjust = self.shared.ai_market.share_adjust_per_yr if p.share_adjust_per_yr is None else p.share_adjust_per_yr
         self._share_step = np.minimum(adjust / 12.0, 1.0)  # of the way to its deserved share a month
+        #: rd_staff_usd_per_month's factors of its parameters (at its scale of 1,000 EFLOP/s)
+        self._rd_usd_at_scale = np.asarray(p.rd_staff_usd_per_eflops_month, float) * 1000.0
+        self._rd_exponent = np.asarray(p.rd_staff_scale_exponent, float)
+        self._payback_none = np.full(K, 1e3)  # the payback ratio without a channel's cost
         self._sga_terms: tuple[Any, ...] | None = None  # sga_terms of its and the market's parameters, at its first sga_share
         self.s.train_flop = np.zeros(K)
         self.s.data_pb = np.full(K, p.data_pb_initial, dtype=float)
@@ -324,7 +337,7 @@ class Lab(EcosimAgent):
         as many tokens costs (``licensed_text_usd_per_million_tokens``)."""
         am, s = self.shared.ai_market, self.s
         lot = np.maximum(self.ex.last_cleared("data"), 1.0)
-        gain = np.divide(self._capability(lot), s.capability, out=self._ones.copy(), where=s.capability > 0) - 1.0
+        gain = ratio_or(self._capability(lot), s.capability, self._ones) - 1.0
         value = gain * am.share_exponent * (1.0 - s.market_share) * s.revenue_usd * 12.0 * am.data_value_horizon_yr / lot
         return clip(value, 0.0, am.licensed_text_usd_per_million_tokens * self.law.tokens_per_pb / 1e6)
 
@@ -357,7 +370,7 @@ class Lab(EcosimAgent):
         compute it planned for its demand (what it bought beyond that for the training race is
         training compute). ``training_frac``: this month's :meth:`training_frac` if the caller has it."""
         tf = self.training_frac() if training_frac is None else training_frac
-        return np.minimum(self.s.compute_eflops, self.for_demand_eflops) * (1.0 - tf)
+        return np.minimum(self.s.compute_eflops, self.for_demand_eflops) * self._inference_frac(tf)
 
     def _publish_market(self, training_frac: np.ndarray | None = None, inference_eflops: np.ndarray | None = None) -> None:
         """Training compute, inference capacity and share to the market (``training_frac`` and
@@ -385,8 +398,17 @@ class Lab(EcosimAgent):
         if cached is None or cached[0] != self.t:  # computed once a month (parameters stay fixed in a run); callers do not write to it
             p = self.p
             years = max(self.t - self.shared.ai_hardware.reference_month, 0) / 12.0
-            cached = self._training_frac = (self.t, self.full(clip(np.asarray(p.training_frac, float) * (1.0 + np.asarray(p.training_frac_change_frac_per_yr, float)) ** years, p.training_min_frac, 0.95)))
+            tf = self.full(clip(np.asarray(p.training_frac, float) * (1.0 + np.asarray(p.training_frac_change_frac_per_yr, float)) ** years, p.training_min_frac, 0.95))
+            cached = self._training_frac = (self.t, tf, 1.0 - tf)
         return cached[1]
+
+    def _inference_frac(self, training_frac: np.ndarray) -> np.ndarray:
+        """``1 - training_frac`` (this month's share of compute for inference, once a month when
+        ``training_frac`` is this month's :meth:`training_frac`); callers do not write to it."""
+        cached = self._training_frac
+        if cached is not None and cached[1] is training_frac and cached[0] == self.t:
+            return cached[2]
+        return 1.0 - training_frac
 
     def decline_frac(self, change_per_yr: Any, rate_frac_per_yr: Any, life_yr: Any) -> np.ndarray:
         """:func:`price_decline_frac`, computed once a month in this model for the same arguments
@@ -418,7 +440,7 @@ class Lab(EcosimAgent):
         read it)."""
         d_now = self.read("market", "ai_demand_eflops") if market_eflops is None else market_eflops
         d_then = self.s.demand_seen[:, self.t % 12]
-        g = clip(np.divide(d_now, d_then, out=self._ones.copy(), where=d_then > 0), 1.0, 4.0)
+        g = clip(ratio_or(d_now, d_then, self._ones), 1.0, 4.0)
         return g ** (self.p.plan_horizon_months / 12.0)
 
     def own_cost_usd_per_w_month(self, wacc: np.ndarray | None = None, site: np.ndarray | None = None, accel: np.ndarray | None = None) -> np.ndarray:
@@ -485,23 +507,32 @@ class Lab(EcosimAgent):
             own_w = self.own_cost_usd_per_w_month()
             self._site_usd_per_w = None
         own_ok = np.isfinite(own_w)
+        have = s.compute_eflops
+        owned = np.maximum(have - s.leased_eflops, 0.0)  # (its compute and leases stay as they are in plan)
         if self.lessor is not None:
             lease_w = self.read(self.lessor, "lease_usd_per_w_month")
-            ratio = np.divide(lease_w, own_w, out=np.zeros(self.K), where=own_ok & (own_w > 0))
+            if own_w.shape == ONE_MEMBER:  # one member: the division or none, without the masks
+                ratio = lease_w / own_w if own_ok[0] and own_w[0] > 0 else self._zeros.copy()
+            else:
+                ratio = np.divide(lease_w, own_w, out=np.zeros(self.K), where=own_ok & (own_w > 0))
             if self.terrestrial_builder:
                 wait = self.read(self.terrestrial_builder, "site_delay_yr")
                 grid_wait = self.read(self.grid, "interconnection_delay_yr") if self.grid else wait
-                need_mw = np.maximum(self.target_eflops - np.maximum(s.compute_eflops - s.leased_eflops, 0.0), 0.0) * w_e / 1e6
+                need_mw = np.maximum(self.target_eflops - owned, 0.0) * w_e / 1e6
                 self.onsite_frac = onsite_frac(self.read(self.terrestrial_builder, "site_onsite_mw_per_month"), p.plan_horizon_months, need_mw)
                 z_share = lease_share_frac(self.onsite_frac, wait, grid_wait, ratio, p.lease_if_wait_over_yr, p.lease_switch_softness_yr, p.lease_switch_softness_ratio)
             else:
                 z_share = self.full(1.0)
-            share = np.where(own_ok, z_share, 1.0)
+            share = (z_share if own_ok[0] else self._ones.copy()) if own_ok.shape == ONE_MEMBER else np.where(own_ok, z_share, 1.0)
         else:
             lease_w = self.full(np.inf)
             share = self.zeros()
         self.lease_share = share
-        channel_w = np.where(share > 0, share * np.where(np.isfinite(lease_w), lease_w, 0.0), 0.0) + np.where(share < 1, (1.0 - share) * np.where(own_ok, own_w, 0.0), 0.0)
+        if share.shape == ONE_MEMBER:  # one member: the same sum of numbers, without the masks
+            sh, lw, ow = share.item(), lease_w.item(), own_w.item()
+            channel_w = np.array(((sh * (lw if math.isfinite(lw) else 0.0) if sh > 0 else 0.0) + ((1.0 - sh) * (ow if math.isfinite(ow) else 0.0) if sh < 1 else 0.0),))
+        else:
+            channel_w = np.where(share > 0, share * np.where(np.isfinite(lease_w), lease_w, 0.0), 0.0) + np.where(share < 1, (1.0 - share) * np.where(own_ok, own_w, 0.0), 0.0)
         hw = self.shared.ai_hardware
         t = self.t
         # what obsolescence leaves of today's price: the same for every lab that sees the same
@@ -509,22 +540,22 @@ class Lab(EcosimAgent):
         decline = self.once_a_month(("lab_decline_frac", id(hw), wacc.tobytes()), lambda: self.decline_frac(self.cost_index_at(t + 12) / self.cost_index_at(t), wacc, hw.chip_life_yr))
         tf = self.training_frac()
         net = (1.0 - self.sga_share(s.revenue_usd)) * decline ** p.obsolescence_weight_frac
-        earns = price * s.used_frac * (1.0 - tf) * net
-        self.payback_ratio = np.divide(earns, channel_w * w_e, out=self.full(1e3), where=channel_w > 0)
+        inf_frac = self._inference_frac(tf)
+        earns = price * s.used_frac * inf_frac * net
+        channel_e = channel_w * w_e  # [USD/(EFLOP/s month)]
+        self.payback_ratio = ratio_or(earns, channel_e, self._payback_none, sign=channel_w)
         gate = logistic((self.payback_ratio - 1.0) / p.payback_softness_ratio)
-        for_demand = self.demand_eflops * growth / np.maximum(1.0 - tf, 1e-3) * p.capacity_plan_ratio
+        for_demand = self.demand_eflops * growth / np.maximum(inf_frac, 1e-3) * p.capacity_plan_ratio
         self.for_demand_eflops = for_demand
         for_frontier = self.read("market", "frontier_compute_eflops") * p.frontier_compute_ratio if self.racing else self.zeros()
         if self.race_pays:
             gain = race_gain_usd_per_month(self.read("market", "ai_share_at_frontier_frac"), s.market_share, price * market_eflops, net, p.race_gain_frac)
-            for_frontier = np.minimum(for_frontier, for_demand + race_affordable_eflops(gain, channel_w * w_e))
+            for_frontier = np.minimum(for_frontier, for_demand + race_affordable_eflops(gain, channel_e))
             # the race beyond its demand passes its own payback test (what catching up wins), not
             # that of its inference: only the compute for its demand waits for inference to pay
             self.target_eflops = for_demand * gate + np.maximum(for_frontier - for_demand, 0.0)
         else:
             self.target_eflops = np.maximum(for_demand, for_frontier) * gate
-        have = s.compute_eflops
-        owned = np.maximum(have - s.leased_eflops, 0.0)
         from_revenue, from_cash, cash = self.funding_usd(growth)
         funding = from_revenue + from_cash
         lease_paid = self.zeros()
@@ -535,7 +566,7 @@ class Lab(EcosimAgent):
             lease_paid = self.read(self.lessor, "lease_payment_usd_per_month")
             need_e = np.maximum(self.target_eflops - owned, 0.0)
             lease_e = lease_w * w_e
-            afford_e = np.divide(np.minimum(funding * share, cash), lease_e, out=np.zeros(self.K), where=lease_e > 0)
+            afford_e = ratio_or(np.minimum(funding * share, cash), lease_e, self._zeros)
             # new leases: the leasing share of what is missing, as far as funding pays them and
             # their first month's payments are in hand; leases in hand are kept (renewed) while
             # the lab still needs the compute
@@ -546,7 +577,7 @@ class Lab(EcosimAgent):
         else:
             pipeline_e = self.zeros()
         def missing(target: np.ndarray) -> np.ndarray:
-            return clip(np.divide(target - have - pipeline_e, target, out=np.zeros(self.K), where=target > 0), 0.0, 1.0)
+            return clip(ratio_or(target - have - pipeline_e, target, self._zeros), 0.0, 1.0)
 
         # own builds: revenue funds the compute its demand needs; only cash (raises) funds the race beyond it
         gap = missing(self.target_eflops)
@@ -558,7 +589,10 @@ class Lab(EcosimAgent):
         own = np.minimum(own, np.maximum(cash - new_lease_usd - self.pending_usd(self._site_usd_per_w), 0.0))
         if self.terrestrial_builder is not None:
             parent = self.read(self.terrestrial_builder, "capex_budget_usd_per_month")
-            own = np.where(parent > 0, parent * gap, own)
+            if parent.shape == ONE_MEMBER:  # one member: the one it takes, without the mask
+                own = parent * gap if parent[0] > 0 else own
+            else:
+                own = np.where(parent > 0, parent * gap, own)
         self.own_budget_usd = own
         return self.own_budget_usd
 
@@ -573,10 +607,16 @@ class Lab(EcosimAgent):
         if self.orbital_builder is not None and p.orbital_first:
             ratio = self.read(self.orbital_builder, "orbital_cost_ratio")
             open_ = np.isfinite(ratio)
-            share = np.where(open_, logistic(-(np.where(open_, ratio, 1.0) - 1.0) / p.orbital_switch_softness_ratio), 0.0)
+            if open_.shape == ONE_MEMBER:  # one member: the switch or none, without the masks
+                share = logistic(-(ratio - 1.0) / p.orbital_switch_softness_ratio) if open_[0] else self.zeros()
+            else:
+                share = np.where(open_, logistic(-(np.where(open_, ratio, 1.0) - 1.0) / p.orbital_switch_softness_ratio), 0.0)
             o_cost = self.read(self.orbital_builder, "orbital_capex_usd_per_w")
         self.orbital_share = share
-        self.orbital_target_mw = np.where(np.isfinite(o_cost), budget * share / (np.maximum(o_cost, 1e-9) * 1e6), 0.0)
+        if o_cost.shape == ONE_MEMBER:  # one member: its target or none, without the mask
+            self.orbital_target_mw = budget * share / (np.maximum(o_cost, 1e-9) * 1e6) if math.isfinite(o_cost[0]) else self.zeros()
+        else:
+            self.orbital_target_mw = np.where(np.isfinite(o_cost), budget * share / (np.maximum(o_cost, 1e-9) * 1e6), 0.0)
         self.terrestrial_target_mw = budget * (1.0 - share) / (t_cost * 1e6)
         self._publish_targets()
         if ex.buys(self.name, "compute"):  # a lab with builders of its own (Anthropic leases all)
@@ -601,7 +641,7 @@ class Lab(EcosimAgent):
         capacity = self.inference_capacity_eflops(tf)
         market_eflops = self.read("market", "ai_demand_eflops")
         self.sold_eflops = np.minimum(self.my_demand_eflops(market_eflops), capacity)
-        s.used_frac = clip(np.divide(self.sold_eflops, capacity, out=self._ones.copy(), where=capacity > 0), 0.0, 1.0)
+        s.used_frac = clip(ratio_or(self.sold_eflops, capacity, self._ones), 0.0, 1.0)
         # training: its training share, and the inference compute no customer used (labs leave no
         # accelerator idle)
         W = self.law.training_window_months
@@ -616,7 +656,8 @@ class Lab(EcosimAgent):
         # compute they use, selling, general and administration with revenue
         self.lease_paid_usd = self.read(self.lessor, "lease_payment_usd_per_month") if self.lessor else self.zeros()
         s.staffed_eflops = s.staffed_eflops + (s.compute_eflops - s.staffed_eflops) * self._staff_step
-        self.rd_staff_usd = rd_staff_usd_per_month(s.staffed_eflops * self.cost_index_at(self.t), p.rd_staff_usd_per_eflops_month, p.rd_staff_scale_exponent)
+        # rd_staff_usd_per_month, its factors of the lab's parameters worked out at start
+        self.rd_staff_usd = self._rd_usd_at_scale * (np.maximum(s.staffed_eflops * self.cost_index_at(self.t), 0.0) / 1000.0) ** self._rd_exponent
         self.sga_usd = revenue * self.sga_share(revenue)
         self.pay_costs(self.rd_staff_usd + self.sga_usd, "opex")  # its lessor bills its leases (lease_paid_usd)
         s.revenue_usd = revenue

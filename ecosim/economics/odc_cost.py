@@ -462,7 +462,9 @@ def compare_costs(
     f = fixed
     cap_w, life, sun, mass = f.cap_w, f.life, f.sun, f.mass
     price = np.asarray(launch_usd_per_kg, dtype=float)
-    ai = np.asarray(ai_hardware_usd_per_w, dtype=float) * (1.0 if conv.ai_hardware else 0.0)
+    ai = np.asarray(ai_hardware_usd_per_w, dtype=float)  # (x 1.0 leaves it as it is)
+    if not conv.ai_hardware:
+        ai = ai * 0.0
     r = np.asarray(wacc, dtype=float)
     levelised = conv.capital == "levelised"
     upfront = capital_recovery_factor(r, life) * life if levelised else 1.0  # [USD per USD up front]
