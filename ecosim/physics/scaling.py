@@ -50,7 +50,6 @@ def capability_index(
     compute_flop: ArrayLike,
     tokens_available: ArrayLike,
     *,
-    loss_floor: float,
     param_coeff: float,
     data_coeff: float,
     param_exponent: float,
@@ -62,9 +61,10 @@ def capability_index(
     """Capability relative to a reference run [index; reference = 1].
 
     The ratio of reducible losses, ``(L_ref - E) / (L - E)``: 2 means the model's
-    reducible loss is half the reference's.
+    reducible loss is half the reference's. The irreducible loss E cancels out, so the law
+    needs no E.
 
-    >>> law = dict(loss_floor=1.69, param_coeff=406.4, data_coeff=410.7, param_exponent=0.34,
+    >>> law = dict(param_coeff=406.4, data_coeff=410.7, param_exponent=0.34,
     ...            data_exponent=0.28, tokens_per_param_optimal=20.0,
     ...            reference_compute_flop=1e26, reference_tokens=1e15)
     >>> float(capability_index(1e26, 1e15, **law))

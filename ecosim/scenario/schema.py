@@ -718,9 +718,12 @@ class Chips(Section):
 
 
 class ScalingLaw(Section):
-    """Chinchilla loss L(N, D) = E + A/N^alpha + B/D^beta (Hoffmann et al. 2022)."""
+    """Chinchilla loss L(N, D) = E + A/N^alpha + B/D^beta (Hoffmann et al. 2022).
 
-    loss_floor: float = F(unit="nats", gt=0, doc="irreducible loss E")
+    The irreducible loss E is not a field: capability is a ratio of reducible losses (L - E), from
+    which E cancels (:func:`ecosim.physics.scaling.capability_index`), and no run reads L itself.
+    """
+
     param_coeff: float = F(unit="-", gt=0, doc="A")
     data_coeff: float = F(unit="-", gt=0, doc="B")
     param_exponent: float = F(unit="-", gt=0, doc="alpha")

@@ -32,7 +32,7 @@ CLOUD = {"lease_usd_per_w_month": 1.0, "leased_eflops": 200.0, "lease_payment_us
 SITE = {"site_capex_usd_per_w": 10.0, "site_delay_yr": 5.0, "site_onsite_mw_per_month": 0.0, "capex_budget_usd_per_month": 0.0, "compute_capacity_eflops": 0.0,
         "site_pending_mw": 0.0}
 # the Chinchilla law of scenarios/history.toml
-LAW = NS(loss_floor=1.69, param_coeff=406.4, data_coeff=410.7, param_exponent=0.34, data_exponent=0.28, tokens_per_param_optimal=20.0,
+LAW = NS(param_coeff=406.4, data_coeff=410.7, param_exponent=0.34, data_exponent=0.28, tokens_per_param_optimal=20.0,
          reference_compute_flop=2.1e25, reference_tokens=13e12, tokens_per_pb=1e10, training_window_months=4.0, mfu_frac=0.35,
          web_tokens_max_ratio=1.0, web_tokens_growth_ratio=1.0)
 # own compute: $10/W of facility over 15 years and $25/W of chips over 5 at a 10 % WACC, a month
@@ -258,7 +258,7 @@ def test_a_lab_bids_what_a_pb_of_sensor_data_is_worth_to_it() -> None:
     flop, tokens = 1e26, 1e12  # a run of 1e26 FLOP wants ~1.8e13 tokens (20 per parameter): its 1e12 of web text limit it
     lab.s.train_flop = np.array([flop])
     lab.s.capability = lab._capability()
-    law = {k: getattr(LAW, k) for k in ("loss_floor", "param_coeff", "data_coeff", "param_exponent", "data_exponent", "tokens_per_param_optimal",
+    law = {k: getattr(LAW, k) for k in ("param_coeff", "data_coeff", "param_exponent", "data_exponent", "tokens_per_param_optimal",
                                         "reference_compute_flop", "reference_tokens")}
     gain = float(capability_index(flop, tokens + 1e10, **law) / capability_index(flop, tokens, **law)) - 1.0
     assert_allclose(gain, 0.00237, rtol=1e-3)  # +0.24 % capability: worth $85M a PB, above the $7.5M that much text costs

@@ -96,7 +96,7 @@ def test_chinchilla_scaling_law() -> None:
     assert_allclose([n, d], [70e9, 1.4e12], rtol=1e-3)
     n2, d2 = trained_model(5.88e23, 0.7e12, 20.0)
     assert_allclose(d2, 0.7e12) and assert_allclose(n2, 5.88e23 / (6 * 0.7e12))
-    law = dict(loss_floor=1.69, param_coeff=406.4, data_coeff=410.7, param_exponent=0.34, data_exponent=0.28,
+    law = dict(param_coeff=406.4, data_coeff=410.7, param_exponent=0.34, data_exponent=0.28,
                tokens_per_param_optimal=20.0, reference_compute_flop=1e26, reference_tokens=1e15)
     assert_allclose(capability_index(1e26, 1e15, **law), 1.0)
     assert capability_index(1e26, 1e12, **law) < 1.0 < capability_index(1e27, 1e15, **law)

@@ -126,7 +126,7 @@ def test_schema_fields_carry_units_in_their_names() -> None:
         "_prob_test", "_prob_operational", "_kw", "_per_launch",
     )
     exempt = {"seed", "name", "description", "kind", "company", "initial_state_from", "energy_source", "cost_convention", "milestone_rule", "disable",
-              "needs_starship", "orbital_first", "radiator_sides", "emissivity", "pue", "loss_floor", "param_coeff", "data_coeff",
+              "needs_starship", "orbital_first", "radiator_sides", "emissivity", "pue", "param_coeff", "data_coeff",
               "param_exponent", "data_exponent", "price_elasticity", "fsd_capability_elasticity", "fsd_learning_exponent",
               "capability_elasticity", "share_exponent", "oversupply_price_elasticity", "price_scarcity_elasticity", "launch_price_elasticity", "launch_choice_price_exponent",
               "beta_unlevered", "year", "vehicles", "satellites", "usd", "month", "cash_initial_usd", "suppliers",

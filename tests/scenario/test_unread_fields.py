@@ -27,17 +27,6 @@ pytestmark = pytest.mark.slow
 CODE = Path(params.__file__).resolve().parents[1]
 #: fields that only label an item of a list (shown in tables and messages)
 LABELS = {"name"}
-#: fields no run needs, each with its reason (issue 12 asks that unread fields be removed or used:
-#: these are open items of that rule, named here rather than hidden)
-NOT_NEEDED = {
-    # the irreducible loss E cancels out of the capability index, a ratio of reducible losses
-    # (physics/scaling.py); until 6fc3208 the labs passed it to capability_index, which ignored
-    # it, and this test counted that as a read. Kept so that [scaling] is the whole published
-    # Chinchilla fit (Hoffmann et al. 2022); to be used (an absolute loss metric) or removed.
-    ("ScalingLaw", "loss_floor"),
-}
-
-
 class _Tracked(SimpleNamespace):
     """A parameter section that records which of its fields are read."""
 
@@ -89,7 +78,7 @@ def test_every_scenario_field_is_read(monkeypatch: pytest.MonkeyPatch) -> None:
         simulate(str(path), seed=1, members=2)
     unread = sorted(
         (model, field) for model, field in _schema_fields(Scenario, set(), set()) - _Tracked.reads
-        if field not in LABELS and (model, field) not in NOT_NEEDED and not _named_in_code(field)
+        if field not in LABELS and not _named_in_code(field)
     )
     assert not unread, f"scenario fields nothing reads (use them or remove them): {unread}"
 
