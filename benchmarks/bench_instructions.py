@@ -42,16 +42,22 @@ for _ in range(runs):
 """
 
 
-def instructions(runs: int, members: int) -> int:
-    """Instructions callgrind counts for a child process simulating ``runs`` times."""
+def count(child: str, args: list[str], env: dict[str, str] | None = None, cwd: Path | None = None) -> int:
+    """Instructions callgrind counts for a child process running the Python source ``child``
+    with ``args`` (and ``env``, ``cwd`` when given)."""
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "callgrind.out"
-        cmd = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", sys.executable, "-c", CHILD, str(runs), str(members), json.dumps(K1000_VARIED)]
-        subprocess.run(cmd, check=True, capture_output=True)
+        cmd = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", sys.executable, "-c", child, *args]
+        subprocess.run(cmd, check=True, capture_output=True, env=env, cwd=cwd)
         found = re.search(r"^summary:\s+(\d+)", out.read_text(), re.M)
         if found is None:
-            raise SystemExit("benchmarks/bench_instructions.py: callgrind wrote no summary line")
+            raise SystemExit("benchmarks: callgrind wrote no summary line")
         return int(found.group(1))
+
+
+def instructions(runs: int, members: int) -> int:
+    """Instructions callgrind counts for a child process simulating ``runs`` times."""
+    return count(CHILD, [str(runs), str(members), json.dumps(K1000_VARIED)])
 
 
 def main() -> None:

@@ -10,8 +10,13 @@ clone's git history into a temporary directory, and times both codes on the same
 alternating child processes, with the same harness:
 
 * the baseline 2026-2040 with one member (build and run; best of 3 per process);
-* 1,000 members advanced together with 3 varied parameters (as ``bench_world.py``);
-* with ``--mc``, the 10,000-draw ``monte_carlo_baseline`` experiment stored on 2 workers.
+* 1,000 members advanced together with 3 varied parameters (as ``bench_world.py``; best of 2 per
+  process: a single run varied by up to 20 % between processes);
+* with ``--mc``, the 10,000-draw ``monte_carlo_baseline`` experiment stored on 2 workers;
+* with ``--instructions``, the instructions of one K=1 run of each code under valgrind's callgrind
+  (as ``bench_instructions.py``: a process running it twice less one running it once), which
+  other load on the cores does not change: the like-for-like ratio without the timing noise
+  (about 10 minutes more).
 
 It prints each figure (CPU time of the process, which other load inflates less than wall time,
 and wall time), the ratio this code / reference code, PASS when this code is no slower
@@ -24,7 +29,7 @@ Not like for like in one respect, which the ratio cannot remove: the world of to
 more each month than the world of the reference (more agents, leases, AI labs, Tesla's
 segments, signal edges: everything the issues since then asked for).
 
-Run: ``.venv/bin/python benchmarks/bench_reference.py [--rounds 2] [--mc]`` (needs the clone's
+Run: ``.venv/bin/python benchmarks/bench_reference.py [--rounds 2] [--mc] [--instructions]`` (needs the clone's
 history: ``git fetch --unshallow`` in a shallow clone).
 """
 
@@ -33,12 +38,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tarfile
 import tempfile
 from pathlib import Path
 
+from bench_instructions import count
 from targets import (
     K1_S,
     K1000_S,
@@ -74,9 +81,12 @@ out["k1_cpu"], out["k1_wall"] = min(x[0] for x in k1), min(x[1] for x in k1)
 K = 1000
 rng = np.random.default_rng(0)
 values = {path: rng.uniform(lo, hi, K) for path, (lo, hi) in json.loads(sys.argv[2]).items()}
-c, w = time.process_time(), time.perf_counter()
-run(K, values)
-out["k1000_cpu"], out["k1000_wall"] = time.process_time() - c, time.perf_counter() - w
+k1000 = []
+for _ in range(2):
+    c, w = time.process_time(), time.perf_counter()
+    run(K, values)
+    k1000.append((time.process_time() - c, time.perf_counter() - w))
+out["k1000_cpu"], out["k1000_wall"] = min(x[0] for x in k1000), min(x[1] for x in k1000)
 if sys.argv[1] == "mc":
     import resource
     from ecosim.experiments import load_experiment, run_experiment
@@ -92,6 +102,9 @@ if sys.argv[1] == "mc":
         out["mc_runs"] = int(done.design.n_runs)
 print("RESULT " + json.dumps(out))
 """
+
+#: one K=1 run repeated ``argv[1]`` times, for callgrind (the harness's ``run()`` alone)
+INSTR_CHILD = CHILD[: CHILD.index("out = {")] + "for _ in range(int(sys.argv[1])):\n    run()\n"
 
 
 def extract(commit: str, dest: Path) -> Path:
@@ -124,11 +137,23 @@ def measure(root: Path, mc: bool) -> dict[str, float]:
     return out
 
 
+def instructions(root: Path) -> float:
+    """Instructions of one K=1 run of the code under ``root`` [G]."""
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    subprocess.run([sys.executable, "-c", INSTR_CHILD, "1"], cwd=root, env=env, check=True, capture_output=True)  # compile bytecode first
+    one, two = (count(INSTR_CHILD, [str(n)], env=env, cwd=root) for n in (1, 2))
+    return (two - one) / 1e9
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--rounds", type=int, default=2, help="alternating rounds (reference, this code), best kept")
     ap.add_argument("--mc", action="store_true", help="also the 10,000-draw Monte Carlo (about 2 minutes per code per round)")
+    ap.add_argument("--instructions", action="store_true", help="also callgrind's instruction count of one K=1 run of each code (needs valgrind)")
     args = ap.parse_args()
+    if args.instructions and shutil.which("valgrind") is None:
+        print("benchmarks/bench_reference.py: --instructions needs valgrind (apt-get install valgrind)")
+        sys.exit(2)
     print(f"{load()} before")
     with tempfile.TemporaryDirectory(prefix="bench_reference_") as tmp:
         ref_root = extract(REFERENCE_COMMIT, Path(tmp))
@@ -137,6 +162,7 @@ def main() -> None:
             for label, root in (("reference", ref_root), ("this code", ROOT)):
                 for key, v in measure(root, args.mc).items():
                     best[label][key] = min(v, best[label].get(key, float("inf")))
+        counted = {label: instructions(root) for label, root in (("reference", ref_root), ("this code", ROOT))} if args.instructions else {}
     rows = [("baseline K=1", "k1", K1_S), ("baseline K=1,000", "k1000", K1000_S)]
     if args.mc:
         rows.append(("Monte Carlo 10,000 draws, 2 workers", "mc", MC_10K_S))
@@ -152,6 +178,10 @@ def main() -> None:
             f"machine factor {factor:.2f} (the reference printed {REFERENCE_PRINTED_S[key]:g} s on the day), "
             f"so the target of {target:g} s reads {target * factor:.2f} s here"
         )
+    if counted:
+        ratio = counted["this code"] / counted["reference"]
+        print(f"baseline K=1, instructions (callgrind): reference {counted['reference']:.3f} G, this code {counted['this code']:.3f} G: "
+              f"{ratio:.2f}x the reference ({'PASS' if ratio <= 1.0 else 'MISS'})")
     print(f"{load()} after")
 
 
