@@ -44,8 +44,8 @@ from typing import Any
 import numpy as np
 
 from ecosim.agents.base import EcosimAgent, clip, take_slot
-from ecosim.agents.terrestrial_dc import ratio_or
 from ecosim.physics.compute import accelerator_usd_per_w, watts_per_h100e
+from ecosim.physics.ufunc import ratio_or
 
 RING_MONTHS = 240
 #: ``x.sum(axis=...)``: the same reduction, without ndarray.sum's Python wrapper (settle sums its rings a dozen times a month)

@@ -36,7 +36,7 @@ from typing import Any
 import numpy as np
 
 from ecosim.agents.base import EcosimAgent, clip, take_slot
-from ecosim.agents.terrestrial_dc import ONE_MEMBER, chips_per_mw, ratio_or
+from ecosim.agents.terrestrial_dc import chips_per_mw
 from ecosim.economics.binding import BINDING, binding_code_of
 from ecosim.economics.odc_cost import CONVENTIONS, Site, compare_costs, mass_per_w_kg, orbit_fixed
 from ecosim.physics.compute import accelerator_usd_per_w
@@ -46,6 +46,7 @@ from ecosim.physics.solar import (
     STC_IRRADIANCE_W_PER_M2,
     oversize_for_degradation,
 )
+from ecosim.physics.ufunc import ONE_MEMBER, ratio_or
 
 RING_MONTHS = 240
 

@@ -37,31 +37,13 @@ from ecosim.agents.base import HOURS_PER_MONTH, EcosimAgent, clip, monthly, take
 from ecosim.economics.binding import binding_code_of
 from ecosim.economics.odc_cost import energy_price_usd_per_mwh, fuel_usd_per_mwh
 from ecosim.physics.compute import watts_per_h100e
+from ecosim.physics.ufunc import ONE_MEMBER, ratio_or
 
 RING_MONTHS = 240
 #: the limits of a site's installs, in the order its binding code weighs them
 _SITE_LIMITS = ("power", "chips")
 
 
-#: the shape of a per-member array of one member (the builders' and labs' one-member paths)
-ONE_MEMBER = (1,)
-
-
-def ratio_or(num: np.ndarray, den: np.ndarray, fill: np.ndarray, sign: np.ndarray | None = None) -> np.ndarray:
-    """``np.divide(num, den, out=fill.copy(), where=(den if sign is None else sign) > 0)`` of
-    per-member arrays: ``num / den`` where ``sign`` (``den``) is positive, ``fill`` elsewhere.
-    One member: the division or a copy of the fill, without the mask and the masked divide
-    (the same numbers, at a third of their cost).
-
-    >>> ratio_or(np.array([3.0]), np.array([2.0]), np.zeros(1)).tolist(), ratio_or(np.array([3.0]), np.array([0.0]), np.ones(1)).tolist()
-    ([1.5], [1.0])
-    >>> ratio_or(np.array([3.0, 3.0]), np.array([2.0, -1.0]), np.zeros(2)).tolist()
-    [1.5, 0.0]
-    """
-    positive = den if sign is None else sign
-    if positive.shape == ONE_MEMBER:
-        return num / den if positive[0] > 0 else fill.copy()
-    return np.divide(num, den, out=fill.copy(), where=positive > 0)
 
 
 def chips_per_mw(agent: EcosimAgent) -> np.ndarray:

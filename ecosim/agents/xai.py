@@ -75,9 +75,9 @@ from typing import Any
 import numpy as np
 
 from ecosim.agents.base import SECONDS_PER_MONTH, UNLIMITED, EcosimAgent, clip
-from ecosim.agents.terrestrial_dc import ONE_MEMBER, ratio_or
 from ecosim.economics.odc_cost import capital_recovery_factor
 from ecosim.physics.scaling import reducible_loss, reference_reducible
+from ecosim.physics.ufunc import ONE_MEMBER, ratio_or
 
 
 def logistic(z: Any) -> np.ndarray:
