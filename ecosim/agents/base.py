@@ -386,6 +386,13 @@ def ramped_capacity(factories: Any, field: str, month: int, K: int) -> np.ndarra
     return total
 
 
+def chips_per_mw(agent: EcosimAgent) -> np.ndarray:
+    """H100-equivalents per MW of IT power this month [H100e/MW] (``1e6 / w_per_h100e``),
+    computed once a month for the data-center builders, on the ground and in orbit, sharing the
+    ``[ai_hardware]`` trend; callers never write into it."""
+    return agent.once_a_month(("chips_per_mw", id(agent.shared.ai_hardware)), lambda: 1e6 / agent.w_per_h100e())
+
+
 def take_slot(ring: np.ndarray, slot: Any, rows: np.ndarray) -> np.ndarray:
     """Each member's entries at ``slot`` of a ring whose last axis is months (what leaves it this
     month), removed from the ring (set to 0); a copy. ``slot``: one index for every member (a

@@ -35,8 +35,7 @@ from typing import Any
 
 import numpy as np
 
-from ecosim.agents.base import EcosimAgent, clip, take_slot
-from ecosim.agents.terrestrial_dc import chips_per_mw
+from ecosim.agents.base import EcosimAgent, chips_per_mw, clip, take_slot
 from ecosim.economics.binding import BINDING, binding_code_of
 from ecosim.economics.odc_cost import CONVENTIONS, Site, compare_costs, mass_per_w_kg, orbit_fixed
 from ecosim.physics.compute import accelerator_usd_per_w

@@ -33,7 +33,7 @@ from typing import Any
 
 import numpy as np
 
-from ecosim.agents.base import HOURS_PER_MONTH, EcosimAgent, clip, monthly, take_slot
+from ecosim.agents.base import HOURS_PER_MONTH, EcosimAgent, chips_per_mw, clip, monthly, take_slot
 from ecosim.economics.binding import binding_code_of
 from ecosim.economics.odc_cost import energy_price_usd_per_mwh, fuel_usd_per_mwh
 from ecosim.physics.compute import watts_per_h100e
@@ -44,13 +44,6 @@ RING_MONTHS = 240
 _SITE_LIMITS = ("power", "chips")
 
 
-
-
-def chips_per_mw(agent: EcosimAgent) -> np.ndarray:
-    """H100-equivalents per MW of IT power this month [H100e/MW] (``1e6 / w_per_h100e``),
-    computed once a month for the builders sharing the ``[ai_hardware]`` trend; callers never
-    write into it."""
-    return agent.once_a_month(("chips_per_mw", id(agent.shared.ai_hardware)), lambda: 1e6 / agent.w_per_h100e())
 
 
 class TerrestrialDataCenter(EcosimAgent):
