@@ -386,6 +386,33 @@ def ramped_capacity(factories: Any, field: str, month: int, K: int) -> np.ndarra
     return total
 
 
+class ByValue:
+    """The value of a function of one array, worked out again only when the array's values change
+    (by value, not identity: a replay writes into state arrays between months). One entry;
+    callers never write into the value.
+
+    >>> memo, calls = ByValue(), []
+    >>> a = np.array([1.0])
+    >>> [memo.get(a, lambda: calls.append(1) or len(calls)) for _ in range(2)]
+    [1, 1]
+    >>> a[0] = 2.0; memo.get(a, lambda: -1)
+    -1
+    """
+
+    __slots__ = ("key", "value")
+
+    def __init__(self) -> None:
+        self.key: bytes | None = None
+        self.value: Any = None
+
+    def get(self, array: np.ndarray, compute: Callable[[], T]) -> T:
+        """``compute()``, or the value it gave when ``array`` last had these values."""
+        key = array.tobytes()
+        if key != self.key:
+            self.key, self.value = key, compute()
+        return self.value
+
+
 def chips_per_mw(agent: EcosimAgent) -> np.ndarray:
     """H100-equivalents per MW of IT power this month [H100e/MW] (``1e6 / w_per_h100e``),
     computed once a month for the data-center builders, on the ground and in orbit, sharing the

@@ -41,7 +41,7 @@ from typing import Any
 
 import numpy as np
 
-from ecosim.agents.base import DAYS_PER_MONTH, EcosimAgent, State, clip
+from ecosim.agents.base import DAYS_PER_MONTH, ByValue, EcosimAgent, State, clip
 from ecosim.physics.launch import wright_cost, wright_costs
 
 #: tolerance when counting whole flights for a mass (a load within this of a whole flight is one)
@@ -116,8 +116,8 @@ class VehicleLine:
         # functions of the flights flown so far, worked out again when their values change (by
         # value: a replay writes into state arrays between months); a month's flights and the
         # next month's offer read the same
-        self._cost_now: tuple[bytes, np.ndarray] | None = None  # (flights so far, cost_per_flight_usd())
-        self._turnarounds_now: tuple[bytes, tuple[np.ndarray, np.ndarray]] | None = None  # (flights so far, _turnarounds())
+        self._cost_now = ByValue()  # cost_per_flight_usd() of the flights so far
+        self._turnarounds_now = ByValue()  # _turnarounds() of the flights so far
 
 
     @property
@@ -140,13 +140,8 @@ class VehicleLine:
 
     def cost_per_flight_usd(self) -> np.ndarray:
         """Cost of a flight [USD] (callers never write into it)."""
-        cum = self._v[self._names["cum_flights"]]
-        key = cum.tobytes()
-        got = self._cost_now
-        if got is None or got[0] != key:
-            p = self.p
-            got = self._cost_now = (key, wright_cost(p.cost_per_flight_usd_initial, cum, p.cumulative_flights_initial, p.cost_progress_ratio, p.cost_per_flight_usd_floor))
-        return got[1]
+        cum, p = self._v[self._names["cum_flights"]], self.p
+        return self._cost_now.get(cum, lambda: wright_cost(p.cost_per_flight_usd_initial, cum, p.cumulative_flights_initial, p.cost_progress_ratio, p.cost_per_flight_usd_floor))
 
     def turnaround_days(self) -> np.ndarray:
         p = self.p
@@ -159,16 +154,11 @@ class VehicleLine:
     def _turnarounds(self) -> tuple[np.ndarray, np.ndarray]:
         """:meth:`turnaround_days` and :meth:`pad_turnaround_days`: both curves share their
         learning curve's power, worked out once (callers never write into them)."""
-        cum = self._v[self._names["cum_flights"]]
-        key = cum.tobytes()
-        got = self._turnarounds_now
-        if got is None or got[0] != key:
-            p = self.p
-            turn, pad_turn = wright_costs(cum, p.cumulative_flights_initial, p.turnaround_progress_ratio,
-                                          (p.turnaround_days_initial, p.turnaround_days_floor),
-                                          (p.pad_turnaround_days_initial, p.pad_turnaround_days_floor))
-            got = self._turnarounds_now = (key, (turn, pad_turn))
-        return got[1]
+        cum, p = self._v[self._names["cum_flights"]], self.p
+        turn, pad_turn = self._turnarounds_now.get(cum, lambda: wright_costs(cum, p.cumulative_flights_initial, p.turnaround_progress_ratio,
+                                                                   (p.turnaround_days_initial, p.turnaround_days_floor),
+                                                                   (p.pad_turnaround_days_initial, p.pad_turnaround_days_floor)))
+        return turn, pad_turn
 
     @property
     def reusable(self) -> np.ndarray:

@@ -48,7 +48,7 @@ from typing import Any
 
 import numpy as np
 
-from ecosim.agents.base import DAYS_PER_MONTH, EcosimAgent, clip
+from ecosim.agents.base import DAYS_PER_MONTH, ByValue, EcosimAgent, clip
 from ecosim.agents.launcher import VehicleLine, whole_flights
 from ecosim.physics.launch import wright_cost, wright_costs
 
@@ -86,7 +86,7 @@ class SpaceXLaunch(EcosimAgent):
         self.s.ship_cum_flights = np.full(K, sp.cumulative_flights_initial, dtype=float)
         self._operational_now: tuple[int, np.ndarray, np.ndarray] | None = None  # (month, flights so far, ship_operational())
         self._ship_payload: tuple[int, np.ndarray, np.ndarray] | None = None  # (month, flights so far, _payload())
-        self._ship_cost: tuple[bytes, np.ndarray] | None = None  # (flights so far, ship_cost_per_flight_usd())
+        self._ship_cost = ByValue()  # ship_cost_per_flight_usd() of the flights so far
         self.s.ship_pads = np.full(K, sp.pads_initial, dtype=float)
         self.s.ship_test_interval = np.full(K, sp.test_interval_months_initial, dtype=float)
         self.s.ship_months_since_test = np.full(K, 1e3)
@@ -120,7 +120,7 @@ class SpaceXLaunch(EcosimAgent):
         self._ship_fail_ops = np.broadcast_to(np.asarray(sp.failure_prob_operational, float), (K,))
         self._ship_fail_test = np.broadcast_to(np.asarray(sp.failure_prob_test, float), (K,))
         self._own_buyers: tuple[int, list[str]] | None = None  # (mergers so far, own buyers of launch mass)
-        self._turnarounds_now: tuple[bytes, tuple[np.ndarray, np.ndarray]] | None = None  # (flights so far, _turnarounds())
+        self._turnarounds_now = ByValue()  # _turnarounds() of the flights so far
         self._ship_cum0 = np.maximum(sp.cumulative_flights_initial, 1.0)  # its learning curves' start
         self._payload_signal = self.full(p.falcon.payload_t)  # a dedicated launch's payload, published every month (publish copies it)
         self._refresh_costs()
@@ -155,13 +155,8 @@ class SpaceXLaunch(EcosimAgent):
         """Cost of a Starship flight [USD] (a function of the flights flown so far: worked out
         again when their values change, by value: a replay writes into state arrays between
         months); callers never write into it."""
-        cum = self.s.ship_cum_flights
-        key = cum.tobytes()
-        got = self._ship_cost
-        if got is None or got[0] != key:
-            sp = self.p.starship
-            got = self._ship_cost = (key, wright_cost(sp.cost_per_flight_usd_initial, cum, self._ship_cum0, sp.cost_progress_ratio, sp.cost_per_flight_usd_floor))
-        return got[1]
+        cum, sp = self.s.ship_cum_flights, self.p.starship
+        return self._ship_cost.get(cum, lambda: wright_cost(sp.cost_per_flight_usd_initial, cum, self._ship_cum0, sp.cost_progress_ratio, sp.cost_per_flight_usd_floor))
 
     def ship_operational(self) -> np.ndarray:
         """1.0 where Starship flies operationally this month, else 0.0 (a function of the month and
@@ -181,17 +176,11 @@ class SpaceXLaunch(EcosimAgent):
         worked out again when their values change, by value: a replay writes into state arrays
         between months; a month's fleet and the next month's offer read the same); callers never
         write into them."""
-        sp, s = self.p.starship, self.s
-        cum = s.ship_cum_flights
-        key = cum.tobytes()
-        got = self._turnarounds_now
-        if got is not None and got[0] == key:
-            return got[1]
+        sp, cum = self.p.starship, self.s.ship_cum_flights
         # both curves share their learning curve's power: worked out once
-        turnaround, pad_turn = wright_costs(cum, self._ship_cum0, sp.turnaround_progress_ratio,
-                                            (sp.turnaround_days_initial, sp.turnaround_days_floor),
-                                            (sp.pad_turnaround_days_initial, sp.pad_turnaround_days_floor))
-        self._turnarounds_now = (key, (turnaround, pad_turn))
+        turnaround, pad_turn = self._turnarounds_now.get(cum, lambda: wright_costs(cum, self._ship_cum0, sp.turnaround_progress_ratio,
+                                                                   (sp.turnaround_days_initial, sp.turnaround_days_floor),
+                                                                   (sp.pad_turnaround_days_initial, sp.pad_turnaround_days_floor)))
         return turnaround, pad_turn
 
     # ------------------------------------------------------------ prices
